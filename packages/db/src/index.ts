@@ -1,0 +1,6 @@
+export * from './schema/index';
+export * from './client';
+export * from './migrate';
+export * from './embedded';
+export * from './resolve';
+export * from './jobs';

@@ -1,0 +1,40 @@
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { drizzle } from 'drizzle-orm/node-postgres';
+import { migrate } from 'drizzle-orm/node-postgres/migrator';
+import { runMigrations as runWorkerMigrations } from 'graphile-worker';
+import type pg from 'pg';
+
+export const migrationsFolder = fileURLToPath(new URL('../migrations', import.meta.url));
+
+const MIGRATIONS_TABLE = { migrationsSchema: 'drizzle', migrationsTable: '__drizzle_migrations' } as const;
+
+/** Applies our forward-only SQL migrations, then Graphile Worker's own schema. */
+export async function migrateDatabase(pool: pg.Pool): Promise<void> {
+  await migrate(drizzle(pool), { migrationsFolder, ...MIGRATIONS_TABLE });
+  await runWorkerMigrations({ pgPool: pool, logger: silentLogger() });
+}
+
+/** Number of migrations shipped with this build versus applied to the database. */
+export async function migrationStatus(pool: pg.Pool): Promise<{ expected: number; applied: number; current: boolean }> {
+  const journal = JSON.parse(readFileSync(`${migrationsFolder}/meta/_journal.json`, 'utf8')) as { entries: unknown[] };
+  const expected = journal.entries.length;
+  const exists = await pool.query<{ ok: boolean }>(`select to_regclass('drizzle.__drizzle_migrations') is not null as ok`);
+  const applied = exists.rows[0]?.ok
+    ? ((await pool.query<{ n: number }>('select count(*)::int as n from drizzle.__drizzle_migrations')).rows[0]?.n ?? 0)
+    : 0;
+  return { expected, applied, current: applied >= expected };
+}
+
+function silentLogger() {
+  // graphile-worker's Logger wants a factory; migrations have nothing worth printing.
+  return new (class {
+    scope() {
+      return this;
+    }
+    error() {}
+    warn() {}
+    info() {}
+    debug() {}
+  })() as never;
+}

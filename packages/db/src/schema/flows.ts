@@ -1,0 +1,107 @@
+import { index, integer, jsonb, pgTable, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { createdAt, id, tstz, updatedAt } from './columns';
+import { contacts, conversations } from './inbox';
+import { users, workspaces } from './tenancy';
+
+export type WorkflowStatus = 'draft' | 'active' | 'paused';
+export type RunStatus = 'running' | 'waiting' | 'completed' | 'failed' | 'cancelled';
+
+export const workflows = pgTable(
+  'workflows',
+  {
+    id: id(),
+    workspaceId: uuid('workspace_id').notNull().references(() => workspaces.id, { onDelete: 'cascade' }),
+    name: text('name').notNull(),
+    description: text('description'),
+    status: text('status').$type<WorkflowStatus>().notNull().default('draft'),
+    draft: jsonb('draft').$type<Record<string, unknown>>().notNull(),
+    activeVersionId: uuid('active_version_id'),
+    /** Secret path segment of the webhook trigger URL, made on first publish. */
+    webhookToken: text('webhook_token'),
+    deletedAt: tstz('deleted_at'),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [index('workflows_workspace_idx').on(t.workspaceId), uniqueIndex('workflows_webhook_token_key').on(t.webhookToken)],
+);
+
+export const workflowVersions = pgTable(
+  'workflow_versions',
+  {
+    id: id(),
+    workspaceId: uuid('workspace_id').notNull().references(() => workspaces.id, { onDelete: 'cascade' }),
+    workflowId: uuid('workflow_id').notNull().references(() => workflows.id, { onDelete: 'cascade' }),
+    number: integer('number').notNull(),
+    definition: jsonb('definition').$type<Record<string, unknown>>().notNull(),
+    createdBy: uuid('created_by').references(() => users.id, { onDelete: 'set null' }),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex('workflow_versions_workflow_number_key').on(t.workflowId, t.number), index('workflow_versions_workspace_idx').on(t.workspaceId)],
+);
+
+export const workflowRuns = pgTable(
+  'workflow_runs',
+  {
+    id: id(),
+    workspaceId: uuid('workspace_id').notNull().references(() => workspaces.id, { onDelete: 'cascade' }),
+    workflowId: uuid('workflow_id').notNull().references(() => workflows.id, { onDelete: 'cascade' }),
+    versionId: uuid('version_id').notNull().references(() => workflowVersions.id, { onDelete: 'cascade' }),
+    conversationId: uuid('conversation_id').references(() => conversations.id, { onDelete: 'set null' }),
+    contactId: uuid('contact_id').references(() => contacts.id, { onDelete: 'set null' }),
+    trigger: jsonb('trigger').$type<Record<string, unknown>>().notNull().default({}),
+    status: text('status').$type<RunStatus>().notNull().default('running'),
+    currentNodeId: text('current_node_id'),
+    /** State the current waiting node keeps between activations (e.g. ask attempts). */
+    nodeState: jsonb('node_state').$type<Record<string, unknown>>(),
+    variables: jsonb('variables').$type<Record<string, unknown>>().notNull().default({}),
+    stepCount: integer('step_count').notNull().default(0),
+    error: text('error'),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+    finishedAt: tstz('finished_at'),
+  },
+  (t) => [
+    index('workflow_runs_workspace_idx').on(t.workspaceId, t.createdAt),
+    index('workflow_runs_workflow_idx').on(t.workflowId, t.createdAt),
+    index('workflow_runs_conversation_idx').on(t.conversationId, t.status),
+  ],
+);
+
+export const runSteps = pgTable(
+  'run_steps',
+  {
+    id: id(),
+    workspaceId: uuid('workspace_id').notNull().references(() => workspaces.id, { onDelete: 'cascade' }),
+    runId: uuid('run_id').notNull().references(() => workflowRuns.id, { onDelete: 'cascade' }),
+    seq: integer('seq').notNull(),
+    nodeId: text('node_id').notNull(),
+    nodeType: text('node_type').notNull(),
+    status: text('status').$type<'completed' | 'waiting' | 'failed'>().notNull(),
+    input: jsonb('input').$type<Record<string, unknown>>(),
+    output: jsonb('output').$type<Record<string, unknown>>(),
+    error: text('error'),
+    startedAt: tstz('started_at').notNull().defaultNow(),
+    finishedAt: tstz('finished_at'),
+  },
+  (t) => [uniqueIndex('run_steps_run_seq_key').on(t.runId, t.seq), index('run_steps_workspace_idx').on(t.workspaceId)],
+);
+
+export const runWaits = pgTable(
+  'run_waits',
+  {
+    id: id(),
+    workspaceId: uuid('workspace_id').notNull().references(() => workspaces.id, { onDelete: 'cascade' }),
+    runId: uuid('run_id').notNull().references(() => workflowRuns.id, { onDelete: 'cascade' }),
+    kind: text('kind').$type<'reply' | 'delay'>().notNull(),
+    conversationId: uuid('conversation_id').references(() => conversations.id, { onDelete: 'cascade' }),
+    nodeId: text('node_id').notNull(),
+    expiresAt: tstz('expires_at'),
+    resolvedAt: tstz('resolved_at'),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    index('run_waits_workspace_idx').on(t.workspaceId),
+    index('run_waits_conversation_open_idx').on(t.conversationId, t.kind, t.resolvedAt),
+    index('run_waits_run_idx').on(t.runId),
+  ],
+);

@@ -1,0 +1,3 @@
+export * from './tenancy';
+export * from './inbox';
+export * from './flows';
