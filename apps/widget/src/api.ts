@@ -1,0 +1,45 @@
+import type {
+  MessagesResponse,
+  SendMessageRequest,
+  SendMessageResponse,
+  SessionRequest,
+  SessionResponse,
+} from './contract';
+
+/** A non-2xx answer; `status` decides between retrying, re-authenticating and giving up. */
+export class ApiError extends Error {
+  constructor(readonly status: number) {
+    super(`HTTP ${status}`);
+  }
+}
+
+export type Api = ReturnType<typeof createApi>;
+
+/** Client for `/widget/:channelId/*` on the server the script was loaded from. */
+export function createApi(origin: string, channelId: string) {
+  const base = `${origin}/widget/${encodeURIComponent(channelId)}`;
+
+  async function call<T>(path: string, token?: string | null, body?: unknown): Promise<T> {
+    const headers: Record<string, string> = {};
+    if (body !== undefined) headers['Content-Type'] = 'application/json';
+    if (token) headers.Authorization = `Bearer ${token}`;
+    // Bearer tokens, never cookies: the host page is another origin and third-party
+    // cookies are blocked by most browsers anyway.
+    const res = await fetch(base + path, {
+      method: body === undefined ? 'GET' : 'POST',
+      headers,
+      body: body === undefined ? undefined : JSON.stringify(body),
+      credentials: 'omit',
+    });
+    if (!res.ok) throw new ApiError(res.status);
+    return (await res.json()) as T;
+  }
+
+  return {
+    session: (body: SessionRequest) => call<SessionResponse>('/sessions', null, body),
+    messages: (token: string) => call<MessagesResponse>('/messages', token),
+    send: (token: string, body: SendMessageRequest) =>
+      call<SendMessageResponse>('/messages', token, body),
+    streamUrl: (token: string) => `${base}/stream?token=${encodeURIComponent(token)}`,
+  };
+}

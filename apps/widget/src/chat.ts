@@ -1,0 +1,144 @@
+import { ApiError, type Api } from './api';
+import type { WidgetMessage } from './contract';
+import type { Stored } from './storage';
+import { Thread } from './thread';
+import { uuid } from './uuid';
+
+export interface Identity {
+  name?: string;
+  email?: string;
+}
+
+const SEND_ATTEMPTS = 5;
+
+/** A 4xx other than timeout/rate limit will fail the same way again. */
+const isFinal = (e: unknown) =>
+  e instanceof ApiError && e.status >= 400 && e.status < 500 && e.status !== 408 && e.status !== 429;
+
+/**
+ * The visitor's side of the conversation: session, history, live stream, sending.
+ * Knows nothing about the DOM; the view subscribes through `onUpdate`.
+ */
+export class Chat {
+  readonly thread = new Thread();
+  onUpdate: () => void = () => {};
+  private ready: Promise<string> | undefined;
+  private stream: EventSource | undefined;
+  private restartDelay = 1000;
+
+  constructor(
+    private readonly api: Api,
+    private readonly token: Stored,
+    private identity: Identity = {},
+  ) {}
+
+  /** A visitor from an earlier page view: resume at once so replies and the badge arrive. */
+  hasVisitor(): boolean {
+    return !!this.token.get();
+  }
+
+  /** Creates or resumes the visitor, loads history and subscribes. Idempotent. */
+  start(): Promise<string> {
+    return (this.ready ??= this.connect().catch((e: unknown) => {
+      this.ready = undefined;
+      throw e;
+    }));
+  }
+
+  /** Names the visitor; sent with the session so the contact record gets it. */
+  identify(identity: Identity): void {
+    this.identity = { ...this.identity, ...identity };
+    if (this.ready) this.restart(0);
+  }
+
+  send(text: string): void {
+    const clientId = uuid();
+    this.thread.addPending(text, clientId);
+    this.onUpdate();
+    void this.deliver(text, clientId);
+  }
+
+  retry(clientId: string): void {
+    const item = this.thread.list().find((m) => m.state === 'failed' && m.clientId === clientId);
+    if (!item) return;
+    this.thread.setState(clientId, 'sending');
+    this.onUpdate();
+    void this.deliver(item.text, clientId);
+  }
+
+  private async connect(): Promise<string> {
+    const { visitorToken } = await this.api.session({
+      visitorToken: this.token.get() ?? undefined,
+      ...this.identity,
+    });
+    // The server answers a new token when the old one expired: a new visitor.
+    this.token.set(visitorToken);
+    this.listen(visitorToken);
+    await this.refresh(visitorToken);
+    return visitorToken;
+  }
+
+  private listen(token: string): void {
+    this.stream?.close();
+    const es = (this.stream = new EventSource(this.api.streamUrl(token)));
+    es.addEventListener('message', (e) => {
+      let message: WidgetMessage;
+      try {
+        message = JSON.parse((e as MessageEvent<string>).data) as WidgetMessage;
+      } catch {
+        return;
+      }
+      this.thread.merge([message]);
+      this.onUpdate();
+    });
+    // Every (re)connect may have missed messages while the stream was down.
+    es.onopen = () => {
+      this.restartDelay = 1000;
+      void this.refresh(token);
+    };
+    // EventSource retries network drops itself; it gives up (CLOSED) only when the server
+    // answers with an error status, e.g. an expired token. Then start over with a session.
+    es.onerror = () => {
+      if (es.readyState === EventSource.CLOSED) this.restart(this.restartDelay);
+    };
+  }
+
+  private async refresh(token: string): Promise<void> {
+    try {
+      const { messages } = await this.api.messages(token);
+      this.thread.merge(messages);
+      this.onUpdate();
+    } catch (e) {
+      if (e instanceof ApiError && e.status === 401) this.restart(this.restartDelay);
+    }
+  }
+
+  private restart(delay: number): void {
+    this.stream?.close();
+    this.stream = undefined;
+    this.ready = undefined;
+    this.restartDelay = Math.min(this.restartDelay * 2, 60_000);
+    setTimeout(() => void this.start().catch(() => this.restart(this.restartDelay)), delay);
+  }
+
+  private async deliver(text: string, clientId: string): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const token = await this.start();
+        const { message } = await this.api.send(token, { text, clientId });
+        this.thread.confirm(clientId, message);
+        break;
+      } catch (e) {
+        const expired = e instanceof ApiError && e.status === 401;
+        if ((isFinal(e) && !expired) || attempt >= SEND_ATTEMPTS) {
+          this.thread.setState(clientId, 'failed');
+          break;
+        }
+        if (expired) this.restart(0);
+        // Same clientId on every attempt: the server stores the message once.
+        await new Promise((r) => setTimeout(r, 500 * 2 ** attempt));
+      }
+    }
+    this.onUpdate();
+  }
+}

@@ -1,0 +1,48 @@
+/**
+ * The wire contract between the widget and the server (`/widget/:channelId/...`).
+ * README.md documents it in prose; the server validates the same shapes.
+ */
+
+export type Direction = 'in' | 'out';
+export type Author = 'contact' | 'bot' | 'agent' | 'system';
+
+/** One message as the visitor may see it. Private notes are never sent to the widget. */
+export interface WidgetMessage {
+  id: string;
+  /** `in` = from the visitor to the business, `out` = from the business to the visitor. */
+  direction: Direction;
+  author: Author;
+  text: string;
+  mediaUrl?: string;
+  quickReplies?: string[];
+  /** ISO 8601. */
+  createdAt: string;
+  /** Display name of the agent who wrote it, when the server shares it. */
+  authorName?: string;
+  /** Echo of the widget's `clientId` on messages the widget posted, when the server keeps it. */
+  clientId?: string;
+}
+
+export interface SessionRequest {
+  visitorToken?: string;
+  name?: string;
+  email?: string;
+}
+
+export interface SessionResponse {
+  visitorToken: string;
+  contactId: string;
+}
+
+export interface MessagesResponse {
+  messages: WidgetMessage[];
+}
+
+export interface SendMessageRequest {
+  text: string;
+  clientId: string;
+}
+
+export interface SendMessageResponse {
+  message: WidgetMessage;
+}

@@ -1,0 +1,160 @@
+import type { Chat } from '../chat';
+import type { WidgetConfig } from '../config';
+import type { Stored } from '../storage';
+import { h, icon } from './dom';
+import { renderMessage } from './message';
+import { styles } from './styles';
+
+const CHAT_ICON = 'M20 2H4a2 2 0 0 0-2 2v18l4-4h14a2 2 0 0 0 2-2V4a2 2 0 0 0-2-2z';
+const SEND_ICON = 'M2 21l21-9L2 3v7l15 2-15 2z';
+
+export interface WidgetControls {
+  open(): void;
+  close(): void;
+  toggle(): void;
+}
+
+export interface ViewState {
+  /** Time (ms) of the newest business message the visitor has seen: drives the badge. */
+  seen: Stored;
+  /** Whether the panel was open, so it stays open while the visitor browses the site. */
+  open: Stored;
+}
+
+/** Builds the launcher and panel inside `root` and keeps them in step with `chat`. */
+export function mountView(
+  root: ShadowRoot,
+  config: WidgetConfig,
+  chat: Chat,
+  state: ViewState,
+): WidgetControls {
+  const badge = h('span', { class: 'badge', 'aria-hidden': 'true', hidden: '' });
+  const launcher = h(
+    'button',
+    { class: 'launcher', type: 'button', 'aria-expanded': 'false' },
+    icon(CHAT_ICON),
+    badge,
+  );
+  const closeButton = h('button', { type: 'button', 'aria-label': 'Close chat' }, '×');
+  const list = h('div', { class: 'list', role: 'log', 'aria-live': 'polite' });
+  const replies = h('div', { class: 'qr', hidden: '' });
+  const input = h('input', {
+    type: 'text',
+    'aria-label': 'Message',
+    placeholder: 'Type a message…',
+    maxlength: '4000',
+    autocomplete: 'off',
+  });
+  const form = h('form', {}, input, h('button', { type: 'submit', 'aria-label': 'Send' }, icon(SEND_ICON)));
+  const panel = h(
+    'div',
+    { class: 'panel', role: 'dialog', 'aria-label': config.title, hidden: '' },
+    h('header', {}, h('span', {}, config.title), closeButton),
+    list,
+    replies,
+    form,
+  );
+  const shell = h('div', { class: 'sb' }, panel, launcher);
+  shell.style.setProperty('--c', config.color);
+  root.append(h('style', {}, styles), shell);
+
+  let isOpen = false;
+
+  const send = (raw: string) => {
+    const text = raw.trim();
+    if (!text) return;
+    chat.send(text);
+    input.value = '';
+    input.focus();
+  };
+
+  const updateBadge = () => {
+    const outgoing = chat.thread.list().filter((m) => m.direction === 'out');
+    const time = (m: { createdAt: string }) => Date.parse(m.createdAt) || 0;
+    if (isOpen && document.visibilityState !== 'hidden' && outgoing.length) {
+      state.seen.set(String(Math.max(...outgoing.map(time))));
+    }
+    const seen = Number(state.seen.get()) || 0;
+    const unread = outgoing.filter((m) => time(m) > seen).length;
+    badge.textContent = unread > 9 ? '9+' : String(unread);
+    badge.hidden = !unread;
+    launcher.setAttribute(
+      'aria-label',
+      `${isOpen ? 'Close' : 'Open'} chat${unread ? ` (${unread} unread)` : ''}`,
+    );
+  };
+
+  const render = () => {
+    const stuckToBottom = list.scrollHeight - list.scrollTop - list.clientHeight < 40;
+    const items = chat.thread.list();
+    const rows = items.map((m) => renderMessage(m, (id) => chat.retry(id)));
+    if (config.greeting) {
+      const greeting = { id: '', direction: 'out', author: 'bot', text: config.greeting, createdAt: '' } as const;
+      rows.unshift(renderMessage(greeting, () => {}));
+    }
+    list.replaceChildren(...rows);
+    // Buttons belong to the latest message only: an old question's choices are stale.
+    const last = items[items.length - 1];
+    const choices = last?.direction === 'out' ? (last.quickReplies ?? []) : [];
+    replies.replaceChildren(
+      ...choices.map((text) => {
+        const b = h('button', { type: 'button' }, text);
+        b.onclick = () => send(text);
+        return b;
+      }),
+    );
+    replies.hidden = !choices.length;
+    if (stuckToBottom || last?.state === 'sending') list.scrollTop = list.scrollHeight;
+    updateBadge();
+  };
+
+  const open = (focus = true) => {
+    isOpen = true;
+    panel.hidden = false;
+    shell.classList.add('open');
+    launcher.setAttribute('aria-expanded', 'true');
+    state.open.set('1');
+    chat.start().catch(() => {
+      // Server unreachable: sending retries the session, and the stream reconnects.
+    });
+    render();
+    list.scrollTop = list.scrollHeight;
+    if (focus) input.focus();
+  };
+
+  const close = (focus = true) => {
+    isOpen = false;
+    panel.hidden = true;
+    shell.classList.remove('open');
+    launcher.setAttribute('aria-expanded', 'false');
+    state.open.set(null);
+    updateBadge();
+    if (focus) launcher.focus();
+  };
+
+  launcher.onclick = () => (isOpen ? close() : open());
+  closeButton.onclick = () => close();
+  panel.addEventListener('keydown', (e) => {
+    if (e.key === 'Escape') {
+      e.stopPropagation();
+      close();
+    }
+  });
+  form.onsubmit = (e) => {
+    e.preventDefault();
+    send(input.value);
+  };
+  document.addEventListener('visibilitychange', updateBadge);
+  chat.onUpdate = render;
+
+  render();
+  // Reopen quietly after a navigation: stealing focus on page load would be rude.
+  if (state.open.get()) open(false);
+  else if (chat.hasVisitor()) chat.start().catch(() => {});
+
+  return {
+    open: () => open(),
+    close: () => close(false),
+    toggle: () => (isOpen ? close(false) : open()),
+  };
+}
