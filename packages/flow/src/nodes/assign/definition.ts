@@ -1,0 +1,27 @@
+import { z } from 'zod';
+import { defineNode, NEXT } from '../define';
+
+export const AssignConfig = z
+  .object({
+    to: z.enum(['agent', 'team', 'unassign']).describe('Assign to'),
+    userId: z.string().optional().describe('Agent'),
+    teamId: z.string().optional().describe('Team'),
+    strategy: z.enum(['round_robin', 'least_busy']).optional().describe('How to pick an agent in the team'),
+  })
+  .superRefine((c, ctx) => {
+    if (c.to === 'agent' && !c.userId) ctx.addIssue({ code: 'custom', path: ['userId'], message: 'Pick the agent to assign.' });
+    if (c.to === 'team' && !c.teamId) ctx.addIssue({ code: 'custom', path: ['teamId'], message: 'Pick the team to assign.' });
+  });
+export type AssignConfig = z.infer<typeof AssignConfig>;
+
+export const assignDefinition = defineNode({
+  type: 'action.assign',
+  kind: 'action',
+  label: 'Assign',
+  icon: '👤',
+  description: 'Assigns the conversation to an agent, or to a team (round robin or least busy, within each agent\'s capacity), or unassigns it.',
+  config: AssignConfig,
+  outputs: [NEXT],
+  defaults: { to: 'team', strategy: 'round_robin' },
+  fields: { userId: { widget: 'agent' }, teamId: { widget: 'team' } },
+});

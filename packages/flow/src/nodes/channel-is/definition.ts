@@ -1,0 +1,19 @@
+import { z } from 'zod';
+import { defineNode } from '../define';
+import { ChannelFilter } from '../shared';
+
+export const ChannelIsConfig = z.object({ channels: ChannelFilter.min(1, 'Pick at least one channel.') });
+export type ChannelIsConfig = z.infer<typeof ChannelIsConfig>;
+
+export const channelIsDefinition = defineNode({
+  type: 'condition.channel_is',
+  kind: 'condition',
+  label: 'Channel is',
+  icon: '📡',
+  description: 'Checks which channel the conversation is on, e.g. to answer WhatsApp differently from website chat.',
+  config: ChannelIsConfig,
+  outputs: ['true', 'false'],
+  defaults: { channels: [] },
+  fields: { channels: { widget: 'channels' } },
+  outputLabels: { true: 'Yes', false: 'No' },
+});

@@ -1,0 +1,48 @@
+import { z } from 'zod';
+import { defineNode, NEXT } from '../define';
+
+const UpsertContact = z.object({
+  operation: z.literal('upsert_contact'),
+  name: z.string().optional().describe('Name'),
+  email: z.string().optional().describe('Email'),
+  phone: z.string().optional().describe('Phone'),
+  attributes: z.record(z.string(), z.string()).optional().describe('Custom attributes'),
+});
+const LogTranscript = z.object({
+  operation: z.literal('log_transcript'),
+  title: z.string().optional().describe('Title of the timeline entry'),
+});
+const PushHubspot = z.object({
+  operation: z.literal('push_hubspot'),
+  note: z.string().optional().describe('Note to attach to the HubSpot contact'),
+});
+const PushWebhook = z.object({
+  operation: z.literal('push_webhook'),
+  url: z.string().min(1, 'Give the address to send the contact to.').describe('Address (https://…)'),
+  note: z.string().optional().describe('Note sent with the contact'),
+});
+
+export const CrmConfig = z.discriminatedUnion('operation', [UpsertContact, LogTranscript, PushHubspot, PushWebhook]);
+export type CrmConfig = z.infer<typeof CrmConfig>;
+
+export const crmDefinition = defineNode({
+  type: 'action.crm',
+  kind: 'action',
+  label: 'CRM',
+  icon: '📇',
+  description:
+    'Updates the contact record, logs the conversation to the contact timeline, or pushes the contact and a note to HubSpot (token in Settings) or to a signed webhook.',
+  config: CrmConfig,
+  outputs: [NEXT],
+  defaults: { operation: 'log_transcript' },
+  fields: {
+    operation: { widget: 'select' },
+    name: { widget: 'template' },
+    email: { widget: 'template' },
+    phone: { widget: 'template' },
+    attributes: { widget: 'keyvalue' },
+    title: { widget: 'template' },
+    note: { widget: 'multiline' },
+    url: { widget: 'template' },
+  },
+});

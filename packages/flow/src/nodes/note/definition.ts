@@ -1,0 +1,17 @@
+import { z } from 'zod';
+import { defineNode, NEXT } from '../define';
+
+export const NoteConfig = z.object({ text: z.string().min(1, 'Write the note.').describe('Note (only your team sees it)') });
+export type NoteConfig = z.infer<typeof NoteConfig>;
+
+export const noteDefinition = defineNode({
+  type: 'action.note',
+  kind: 'action',
+  label: 'Internal note',
+  icon: '🗒️',
+  description: 'Adds a private note to the conversation for your team; the customer never sees it.',
+  config: NoteConfig,
+  outputs: [NEXT],
+  defaults: { text: '' },
+  fields: { text: { widget: 'multiline' } },
+});

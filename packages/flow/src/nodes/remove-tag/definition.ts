@@ -1,0 +1,18 @@
+import { z } from 'zod';
+import { defineNode, NEXT } from '../define';
+import { TagList } from '../shared';
+
+export const RemoveTagConfig = z.object({ tags: TagList.describe('Tags to remove') });
+export type RemoveTagConfig = z.infer<typeof RemoveTagConfig>;
+
+export const removeTagDefinition = defineNode({
+  type: 'action.remove_tag',
+  kind: 'action',
+  label: 'Remove tag',
+  icon: '🧹',
+  description: 'Removes tags from the contact.',
+  config: RemoveTagConfig,
+  outputs: [NEXT],
+  defaults: { tags: [] },
+  fields: { tags: { widget: 'tags' } },
+});

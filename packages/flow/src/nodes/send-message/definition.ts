@@ -1,0 +1,33 @@
+import { z } from 'zod';
+import { defineNode, NEXT } from '../define';
+
+export const WhatsappTemplate = z.object({
+  name: z.string().min(1, 'Give the approved template name.').describe('Approved template name'),
+  language: z.string().min(2, 'Give the template language, e.g. en_US.').describe('Template language code, e.g. en_US'),
+  variables: z.array(z.string()).optional().describe('Values for {{1}}, {{2}}, ... (placeholders allowed)'),
+});
+export type WhatsappTemplate = z.infer<typeof WhatsappTemplate>;
+
+export const SendMessageConfig = z.object({
+  text: z.string().min(1, 'Write the message to send.').max(4096, 'Keep the message under 4096 characters.').describe('Message'),
+  mediaUrl: z.string().optional().describe('Image or file link to attach'),
+  quickReplies: z.array(z.string().min(1).max(20, 'Keep buttons under 20 characters.')).max(10, 'Use at most 10 buttons.').optional().describe('Buttons the customer can tap'),
+  whatsappTemplate: WhatsappTemplate.optional().describe('WhatsApp template used when the customer last wrote more than 24 hours ago'),
+});
+export type SendMessageConfig = z.infer<typeof SendMessageConfig>;
+
+export const sendMessageDefinition = defineNode({
+  type: 'action.send_message',
+  kind: 'action',
+  label: 'Send message',
+  icon: '✉️',
+  description: 'Sends a message, with an optional picture or file and buttons. Use {{ contact.first_name }} and other placeholders.',
+  config: SendMessageConfig,
+  outputs: [NEXT],
+  defaults: { text: '' },
+  fields: {
+    text: { widget: 'template' },
+    mediaUrl: { widget: 'template', placeholder: 'https://…' },
+    quickReplies: { widget: 'list' },
+  },
+});

@@ -1,0 +1,21 @@
+import { z } from 'zod';
+import { defineNode, NEXT } from '../define';
+import { WritableField } from '../shared';
+
+export const SetAttributeConfig = z.object({
+  field: WritableField.describe('Field to set'),
+  value: z.string().describe('New value (placeholders allowed; empty clears it)'),
+});
+export type SetAttributeConfig = z.infer<typeof SetAttributeConfig>;
+
+export const setAttributeDefinition = defineNode({
+  type: 'action.set_attribute',
+  kind: 'action',
+  label: 'Set a field',
+  icon: '✏️',
+  description: 'Saves a value on the contact (name, email, phone or a custom attribute) or in a flow variable.',
+  config: SetAttributeConfig,
+  outputs: [NEXT],
+  defaults: { field: 'contact.attributes.', value: '' },
+  fields: { field: { widget: 'field-path' }, value: { widget: 'template' } },
+});

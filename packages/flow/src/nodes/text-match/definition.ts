@@ -1,0 +1,51 @@
+import { z } from 'zod';
+import { regexProblem } from '../../text/safe-regex';
+import { defineNode } from '../define';
+import { ReadableField } from '../shared';
+
+export const TextMatchCase = z
+  .object({
+    id: z
+      .string()
+      .regex(/^[A-Za-z0-9_-]+$/, 'A branch name may use letters, digits, "-" and "_".')
+      .refine((id) => id !== 'else', 'The name "else" is kept for the no-match branch.')
+      .describe('Branch name'),
+    operator: z.enum(['contains_any', 'exact', 'starts_with', 'regex']).describe('How to compare'),
+    values: z.array(z.string().min(1, 'A value cannot be empty.')).min(1, 'Add at least one word or phrase.').describe('Words or phrases'),
+  })
+  .superRefine((c, ctx) => {
+    if (c.operator !== 'regex') return;
+    c.values.forEach((v, i) => {
+      const problem = regexProblem(v);
+      if (problem) ctx.addIssue({ code: 'custom', path: ['values', i], message: problem });
+    });
+  });
+export type TextMatchCase = z.infer<typeof TextMatchCase>;
+
+export const TextMatchConfig = z
+  .object({
+    cases: z.array(TextMatchCase).min(1, 'Add at least one branch.').describe('Branches, checked in order'),
+    field: ReadableField.optional().describe('Text to check (defaults to the message text)'),
+  })
+  .superRefine((c, ctx) => {
+    const seen = new Set<string>();
+    c.cases.forEach((k, i) => {
+      if (seen.has(k.id)) ctx.addIssue({ code: 'custom', path: ['cases', i, 'id'], message: `Two branches are named "${k.id}"; give each a different name.` });
+      seen.add(k.id);
+    });
+  });
+export type TextMatchConfig = z.infer<typeof TextMatchConfig>;
+
+export const textMatchDefinition = defineNode({
+  type: 'condition.text_match',
+  kind: 'condition',
+  label: 'Text match',
+  icon: '🔤',
+  description:
+    'Sends the conversation down the first branch whose words match the message (ignoring case and accents); otherwise down "else".',
+  config: TextMatchConfig,
+  outputs: (config) => [...config.cases.map((c) => c.id), 'else'],
+  defaults: { cases: [{ id: 'case1', operator: 'contains_any', values: [] }] },
+  fields: { field: { widget: 'field-path' } },
+  outputLabels: { else: 'No branch matched' },
+});

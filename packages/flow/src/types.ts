@@ -1,0 +1,159 @@
+/**
+ * The handler contract: what a node handler sees and what it answers.
+ * Browser-safe (types only), shared by the runtime and the editor's simulator view.
+ */
+
+export type Weekday = 'mon' | 'tue' | 'wed' | 'thu' | 'fri' | 'sat' | 'sun';
+/** Opening intervals per weekday, e.g. `{ mon: [["09:00", "17:00"]] }`. A missing day is closed. */
+export type BusinessHours = Partial<Record<Weekday, [string, string][]>>;
+
+export interface ContactData {
+  id: string;
+  name: string | null;
+  firstName: string | null;
+  email: string | null;
+  phone: string | null;
+  attributes: Record<string, unknown>;
+  tags: string[];
+}
+
+export interface RecentMessage {
+  direction: 'in' | 'out';
+  text: string;
+}
+
+export interface ConversationData {
+  id: string;
+  channelId: string;
+  channelType: string;
+  status: 'open' | 'pending' | 'snoozed' | 'resolved';
+  assigneeId: string | null;
+  teamId: string | null;
+  priority: 'none' | 'low' | 'medium' | 'high' | 'urgent';
+  handledBy: 'bot' | 'human';
+  /** ISO time of the customer's last message, null when they never wrote (proactive). */
+  lastInboundAt: string | null;
+  isNew?: boolean;
+  /** Last few messages, oldest first; used to ground `action.ai_reply`. */
+  recentMessages?: RecentMessage[];
+}
+
+export interface MessageData {
+  id: string;
+  text: string;
+  attachments: { url: string; type?: string; name?: string }[];
+  /** Payload of the quick-reply button the customer tapped, when any. */
+  quickReply?: string;
+}
+
+export interface WorkspaceData {
+  id: string;
+  name: string;
+  timezone: string;
+  businessHours: BusinessHours;
+  /** Dates `YYYY-MM-DD` in the workspace time zone on which the business is closed. */
+  holidays: string[];
+  settings: Record<string, unknown>;
+}
+
+export interface KnowledgeEntry {
+  id: string;
+  question: string;
+  answer: string;
+}
+
+export interface HttpRequest {
+  method: string;
+  url: string;
+  headers?: Record<string, string>;
+  body?: string;
+  timeoutMs?: number;
+}
+
+export interface HttpResponse {
+  status: number;
+  headers: Record<string, string>;
+  body: string;
+}
+
+export interface AiMessage {
+  role: 'system' | 'user' | 'assistant';
+  content: string;
+}
+
+export interface FlowData {
+  contact: ContactData;
+  conversation: ConversationData | null;
+  message: MessageData | null;
+  trigger: Record<string, unknown>;
+  vars: Record<string, unknown>;
+  workspace: WorkspaceData;
+}
+
+export type ResumeEvent =
+  | { kind: 'reply'; message: MessageData }
+  | { kind: 'timeout' }
+  | { kind: 'delay_done' };
+
+export interface FlowServices {
+  now(): Date;
+  http(req: HttpRequest): Promise<HttpResponse>;
+  ai(req: { messages: AiMessage[] }): Promise<string>;
+  knowledge(): Promise<KnowledgeEntry[]>;
+  /** Renders a LiquidJS template over `data`; throws `TemplateError` on a broken template. */
+  render(template: string): Promise<string>;
+}
+
+export interface HandlerContext {
+  data: FlowData;
+  /** Set when a waiting node is resumed. */
+  resume?: ResumeEvent;
+  /** State this node saved when it started waiting (e.g. attempts). */
+  nodeState?: Record<string, unknown>;
+  services: FlowServices;
+}
+
+export interface WhatsappTemplateRef {
+  name: string;
+  language: string;
+  variables?: string[];
+}
+
+/** `contact.name|contact.email|contact.phone|contact.attributes.<key>|vars.<key>` */
+export type FieldPath = string;
+
+export type Effect =
+  | { type: 'send_message'; text: string; mediaUrl?: string; quickReplies?: string[]; whatsappTemplate?: WhatsappTemplateRef }
+  | { type: 'assign'; to: 'agent' | 'team' | 'unassign'; userId?: string; teamId?: string; strategy?: 'round_robin' | 'least_busy' }
+  | { type: 'handoff'; teamId?: string }
+  | { type: 'add_tags'; tags: string[] }
+  | { type: 'remove_tags'; tags: string[] }
+  | { type: 'set_field'; field: FieldPath; value: unknown }
+  | { type: 'set_status'; status?: ConversationData['status']; priority?: ConversationData['priority'] }
+  | { type: 'note'; text: string }
+  | { type: 'crm'; operation: string; payload: Record<string, unknown> };
+
+export type Wait =
+  | { kind: 'reply'; timeoutMinutes?: number; nodeState?: Record<string, unknown> }
+  | { kind: 'delay'; minutes: number };
+
+export interface StepError {
+  /** Config field path, dotted (`cases.0.values`), when the problem is one field. */
+  field?: string;
+  message: string;
+}
+
+export interface StepResult {
+  /** Output handle to follow; undefined = the node's single next edge. */
+  output?: string;
+  effects: Effect[];
+  /** Merged into the run's variables. */
+  vars?: Record<string, unknown>;
+  wait?: Wait;
+  end?: boolean;
+  log?: string;
+  /** A user misconfiguration: the run stops and the message shows on the node. */
+  error?: StepError;
+}
+
+export type NodeHandler<C = unknown> = (config: C, ctx: HandlerContext) => Promise<StepResult>;
