@@ -1,0 +1,131 @@
+import type { z } from 'zod';
+import type { ChannelType } from './definitions';
+import type { VerifyResult } from './signatures';
+
+export type { VerifyResult };
+
+/** What the server hands an adapter for every webhook call, before anything is parsed. */
+export interface InboundRequest {
+  method: string;
+  /** The full public URL the provider called, query string included (Twilio signs it). */
+  url: string;
+  /** Header names in lower case. */
+  headers: Record<string, string>;
+  rawBody: Buffer;
+  query: Record<string, string>;
+}
+
+export interface InboundAttachment {
+  url: string;
+  contentType?: string;
+}
+
+export interface InboundMessageEvent {
+  kind: 'message';
+  /** Unique per channel: the dedupe key. */
+  providerMessageId: string;
+  /** The address to reply to, as a string (Telegram chat id, WhatsApp wa_id, email address...). */
+  externalId: string;
+  name?: string;
+  email?: string;
+  phone?: string;
+  text: string;
+  attachments: InboundAttachment[];
+  timestamp: Date;
+  /** Email only: the Message-ID this one answers (In-Reply-To, else the last References entry). */
+  threadRef?: string;
+  subject?: string;
+  /** The payload of a tapped quick-reply button, when the provider tells one apart from typing. */
+  quickReply?: string;
+}
+
+export type DeliveryStatus = 'sent' | 'delivered' | 'read' | 'failed';
+
+export interface InboundStatusEvent {
+  kind: 'status';
+  providerMessageId: string;
+  status: DeliveryStatus;
+  error?: string;
+  timestamp?: Date;
+}
+
+/**
+ * Messenger reports reads (and some deliveries) as a watermark, not a message id: every message
+ * we sent to `externalId` at or before `timestamp` has reached `status`.
+ */
+export interface InboundWatermarkEvent {
+  kind: 'watermark';
+  externalId: string;
+  status: 'delivered' | 'read';
+  timestamp: Date;
+}
+
+export type InboundEvent = InboundMessageEvent | InboundStatusEvent | InboundWatermarkEvent;
+
+export interface WhatsAppTemplate {
+  /** Meta template name; for Twilio WhatsApp, the Content SID (`HX...`). */
+  name: string;
+  language: string;
+  variables?: string[];
+}
+
+export interface OutboundMessage {
+  /** Our message id. */
+  id: string;
+  /** The contact's externalId on this channel. */
+  to: string;
+  text: string;
+  mediaUrl?: string;
+  quickReplies?: string[];
+  whatsappTemplate?: WhatsAppTemplate;
+  /** The customer wrote within the last 24 hours. */
+  windowOpen: boolean;
+  /** Written by a person (Messenger/Instagram HUMAN_AGENT tag outside the window). */
+  humanAgent?: boolean;
+  subject?: string;
+  /** Email: the Message-ID being answered. */
+  inReplyTo?: string;
+  statusCallbackUrl?: string;
+}
+
+export interface SendResult {
+  providerMessageId: string;
+  status: 'sent' | 'queued' | 'delivered';
+}
+
+export interface SendOptions {
+  /** Per request; default 10 s. */
+  timeoutMs?: number;
+}
+
+export interface VerifyContext {
+  now(): Date;
+  /** Records a one-time token and tells whether it was seen before (Mailgun replay protection). */
+  seenNonce?(nonce: string): boolean;
+}
+
+export interface HttpReply {
+  status: number;
+  body: string;
+  contentType: string;
+}
+
+export interface ChannelAdapter<C> {
+  type: ChannelType;
+  label: string;
+  configSchema: z.ZodType<C>;
+  /** Encrypted at rest by the server and never returned by the API. */
+  secretFields: readonly (keyof C & string)[];
+  verify(req: InboundRequest, config: C, ctx: VerifyContext): VerifyResult;
+  /** Meta's GET verification; null when the request is not one. */
+  handshake?(req: InboundRequest, config: C): HttpReply | null;
+  /** Events sorted by timestamp, echoes of our own sends dropped. Throws InboundParseError. */
+  parseInbound(req: InboundRequest, config: C): InboundEvent[];
+  send(msg: OutboundMessage, config: C, opts?: SendOptions): Promise<SendResult>;
+  /** The body to answer a verified webhook with, when the provider expects one. */
+  inboundAck?(): HttpReply;
+  /** The channel type always needs a template once the 24-hour window has closed. */
+  requiresTemplateOutsideWindow: boolean;
+  /** Finer answer for types where it depends on the config (Twilio: WhatsApp senders only). */
+  requiresTemplateFor?(config: C): boolean;
+}
