@@ -11,9 +11,19 @@ const MIGRATIONS_TABLE = { migrationsSchema: 'drizzle', migrationsTable: '__driz
 
 /** Applies our forward-only SQL migrations, then Graphile Worker's own schema. */
 export async function migrateDatabase(pool: pg.Pool): Promise<void> {
-  await migrate(drizzle(pool), { migrationsFolder, ...MIGRATIONS_TABLE });
-  await runWorkerMigrations({ pgPool: pool, logger: silentLogger() });
+  // Several processes may boot at once (api + workers): one migrates, the others wait.
+  const client = await pool.connect();
+  try {
+    await client.query('select pg_advisory_lock(hashtext($1))', [LOCK_NAME]);
+    await migrate(drizzle(client), { migrationsFolder, ...MIGRATIONS_TABLE });
+    await runWorkerMigrations({ pgPool: pool, logger: silentLogger() });
+  } finally {
+    await client.query('select pg_advisory_unlock(hashtext($1))', [LOCK_NAME]).catch(() => {});
+    client.release();
+  }
 }
+
+const LOCK_NAME = 'switchboard_migrations';
 
 /** Number of migrations shipped with this build versus applied to the database. */
 export async function migrationStatus(pool: pg.Pool): Promise<{ expected: number; applied: number; current: boolean }> {

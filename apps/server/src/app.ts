@@ -1,0 +1,58 @@
+import { Scalar } from '@scalar/hono-api-reference';
+import { secureHeaders } from 'hono/secure-headers';
+import client from 'prom-client';
+import type { AppDeps } from './context';
+import { createErrorHandler } from './http/error-handler';
+import { authenticate } from './http/middleware/auth/index';
+import { bodyLimit } from './http/middleware/body-limit/index';
+import { httpMetrics } from './http/middleware/http-metrics/index';
+import { createRouter } from './http/router';
+import { apiKeyRoutes } from './http/routes/api-keys';
+import { authRoutes } from './http/routes/auth';
+import { healthRoutes } from './http/routes/health';
+import { meRoutes, workspaceRoutes } from './http/routes/workspace';
+import { mountStatic } from './http/static';
+
+export interface CreateAppOptions {
+  /** Serve the built web app and widget (off in API-only tests). */
+  serveStatic?: boolean;
+  registry?: client.Registry;
+}
+
+/** Builds the whole HTTP application on the given dependencies. */
+export function createApp(deps: AppDeps, options: CreateAppOptions = {}) {
+  const registry = options.registry ?? new client.Registry();
+  const app = createRouter();
+  app.onError(createErrorHandler(deps.logger));
+  app.use('*', httpMetrics({ registry }));
+  app.use('*', secureHeaders({ crossOriginResourcePolicy: false, crossOriginOpenerPolicy: false }));
+  app.use('/api/*', bodyLimit());
+
+  const auth = authenticate({ db: deps.db });
+  for (const prefix of ['/api/me', '/api/workspace', '/api/api-keys']) {
+    app.use(prefix, auth);
+    app.use(`${prefix}/*`, auth);
+  }
+
+  const routes = app
+    .route('/', healthRoutes(deps, registry))
+    .route('/api/auth', authRoutes(deps))
+    .route('/api/me', meRoutes(deps))
+    .route('/api/workspace', workspaceRoutes(deps))
+    .route('/api/api-keys', apiKeyRoutes(deps));
+
+  app.openAPIRegistry.registerComponent('securitySchemes', 'cookieAuth', { type: 'apiKey', in: 'cookie', name: 'sb_session' });
+  app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', { type: 'http', scheme: 'bearer', description: 'An API key: sb_...' });
+  app.doc31('/api/openapi.json', {
+    openapi: '3.1.0',
+    info: { title: 'Switchboard API', version: '1.0.0', description: 'Customer messaging inbox and flow automation.' },
+    servers: [{ url: deps.config.publicUrl }],
+  });
+  app.get('/api/docs', Scalar({ url: '/api/openapi.json', pageTitle: 'Switchboard API' }));
+
+  if (options.serveStatic) mountStatic(app);
+  app.notFound((c) => c.json({ error: { code: 'not_found', message: `No route for ${c.req.method} ${c.req.path}` } }, 404));
+  return routes;
+}
+
+export type AppType = ReturnType<typeof createApp>;

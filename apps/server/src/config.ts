@@ -1,0 +1,69 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { z } from 'zod';
+
+export const roles = ['all', 'api', 'worker'] as const;
+export type ServerRole = (typeof roles)[number];
+
+const Env = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  DATABASE_URL: z.string().url().optional(),
+  DATA_DIR: z.string().default('.data'),
+  PUBLIC_URL: z.string().url().optional(),
+  APP_SECRET: z.string().min(16).optional(),
+  ROLE: z.enum(roles).default('all'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(200).default(10),
+  DATABASE_POOL_SIZE: z.coerce.number().int().min(2).max(200).default(20),
+});
+
+export interface Config {
+  port: number;
+  databaseUrl?: string;
+  dataDir: string;
+  publicUrl: string;
+  /** 32-byte key for secrets at rest, from APP_SECRET or generated into DATA_DIR. */
+  appSecret: Buffer;
+  role: ServerRole;
+  logLevel: string;
+  workerConcurrency: number;
+  poolSize: number;
+}
+
+/** Reads configuration from the environment; every variable is optional. */
+export function loadConfig(env: Record<string, string | undefined> = process.env, cwd = process.cwd()): Config {
+  const parsed = Env.safeParse(Object.fromEntries(Object.entries(env).filter(([, v]) => v !== '')));
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+    throw new Error(`Invalid configuration: ${problems}`);
+  }
+  const e = parsed.data;
+  const dataDir = resolve(cwd, e.DATA_DIR);
+  return {
+    port: e.PORT,
+    databaseUrl: e.DATABASE_URL,
+    dataDir,
+    publicUrl: (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, ''),
+    appSecret: e.APP_SECRET ? deriveKey(e.APP_SECRET) : readOrCreateSecret(dataDir),
+    role: e.ROLE,
+    logLevel: e.LOG_LEVEL,
+    workerConcurrency: e.WORKER_CONCURRENCY,
+    poolSize: e.DATABASE_POOL_SIZE,
+  };
+}
+
+function deriveKey(secret: string): Buffer {
+  // A 64-char hex key is used as is; any other string is stretched by SHA-256.
+  if (/^[0-9a-f]{64}$/i.test(secret)) return Buffer.from(secret, 'hex');
+  return createHash('sha256').update(secret).digest();
+}
+
+function readOrCreateSecret(dataDir: string): Buffer {
+  const file = join(dataDir, 'app-secret');
+  if (existsSync(file)) return Buffer.from(readFileSync(file, 'utf8').trim(), 'hex');
+  mkdirSync(dataDir, { recursive: true });
+  const key = randomBytes(32);
+  writeFileSync(file, `${key.toString('hex')}\n`, { mode: 0o600 });
+  return key;
+}

@@ -1,0 +1,30 @@
+import type { Database } from '@switchboard/db';
+import type { Role } from '@switchboard/db';
+import type pg from 'pg';
+import type { Config } from './config';
+import type { Logger } from './logger';
+import type { EventBus } from './events/bus';
+
+/** Everything a route or a job needs, built once in main.ts (or by a test). */
+export interface AppDeps {
+  config: Config;
+  db: Database;
+  pool: pg.Pool;
+  logger: Logger;
+  events: EventBus;
+}
+
+/** Who is calling, resolved once per request by the auth middleware. */
+export interface AuthContext {
+  workspaceId: string;
+  role: Role;
+  userId: string | null;
+  apiKeyId: string | null;
+  sessionTokenHash: string | null;
+}
+
+export interface AppEnv {
+  Variables: {
+    auth: AuthContext;
+  };
+}

@@ -1,0 +1,39 @@
+import { createRoute, z } from '@hono/zod-openapi';
+import { migrationStatus } from '@switchboard/db';
+import type client from 'prom-client';
+import type { AppDeps } from '../../context';
+import { json } from '../openapi-helpers';
+import { createRouter } from '../router';
+
+const Health = z.object({ status: z.string(), role: z.string() }).openapi('Health');
+const Ready = z
+  .object({ status: z.enum(['ok', 'unavailable']), database: z.boolean(), migrations: z.object({ expected: z.number(), applied: z.number() }).nullable() })
+  .openapi('Ready');
+
+const healthRoute = createRoute({ method: 'get', path: '/healthz', tags: ['Operations'], summary: 'The process is up', responses: { 200: json(Health) } });
+const readyRoute = createRoute({
+  method: 'get',
+  path: '/readyz',
+  tags: ['Operations'],
+  summary: 'Database reachable and migrations current',
+  responses: { 200: json(Ready), 503: json(Ready, 'Not ready') },
+});
+
+export function healthRoutes(deps: AppDeps, registry: client.Registry) {
+  return createRouter()
+    .openapi(healthRoute, (c) => c.json({ status: 'ok', role: deps.config.role }, 200))
+    .openapi(readyRoute, async (c) => {
+      try {
+        const status = await migrationStatus(deps.pool);
+        const body = { status: status.current ? ('ok' as const) : ('unavailable' as const), database: true, migrations: { expected: status.expected, applied: status.applied } };
+        return c.json(body, status.current ? 200 : 503);
+      } catch {
+        c.header('Retry-After', '5');
+        return c.json({ status: 'unavailable' as const, database: false, migrations: null }, 503);
+      }
+    })
+    .get('/metrics', async (c) => {
+      c.header('Content-Type', registry.contentType);
+      return c.body(await registry.metrics());
+    });
+}

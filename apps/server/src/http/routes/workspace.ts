@@ -1,0 +1,116 @@
+import { createRoute, z } from '@hono/zod-openapi';
+import { eq } from 'drizzle-orm';
+import { workspaces } from '@switchboard/db';
+import type { AppDeps } from '../../context';
+import { audit } from '../../services/audit';
+import { sealJson } from '../../services/crypto';
+import { badRequest, notFound } from '../errors';
+import { requireRole } from '../middleware/auth/index';
+import { cookieAuth, errors, json, jsonBody } from '../openapi-helpers';
+import { createRouter } from '../router';
+import { isTimezone } from './auth';
+import { loadMe, Me, presentWorkspace, Workspace } from './me-schema';
+
+const Time = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'Use 24-hour HH:MM, like 09:00');
+const Day = z.array(z.tuple([Time, Time])).max(6);
+
+const WorkspacePatch = z
+  .object({
+    name: z.string().trim().min(1).max(120).optional(),
+    timezone: z.string().max(64).refine(isTimezone, 'Unknown time zone; use an IANA name like Europe/London').optional(),
+    businessHours: z
+      .object({ mon: Day, tue: Day, wed: Day, thu: Day, fri: Day, sat: Day, sun: Day })
+      .partial()
+      .strict()
+      .optional(),
+    holidays: z.array(z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'Use YYYY-MM-DD')).max(366).optional(),
+    settings: z
+      .object({
+        httpAllowHosts: z.array(z.string().trim().min(1).max(253)).max(50).optional(),
+        expectedReplyMinutes: z.number().int().min(1).max(10_080).optional(),
+        ai: z.object({ baseUrl: z.string().url().optional(), model: z.string().max(100).optional(), apiKey: z.string().max(500).optional() }).optional(),
+      })
+      .strict()
+      .optional(),
+  })
+  .strict()
+  .openapi('WorkspacePatch');
+
+const getRoute = createRoute({
+  method: 'get',
+  path: '/',
+  tags: ['Workspace'],
+  summary: 'The current workspace',
+  security: cookieAuth,
+  responses: { 200: json(Workspace), ...errors(401) },
+});
+
+const patchRoute = createRoute({
+  method: 'patch',
+  path: '/',
+  tags: ['Workspace'],
+  summary: 'Rename, set time zone, business hours, holidays and settings (admin)',
+  security: cookieAuth,
+  request: jsonBody(WorkspacePatch),
+  responses: { 200: json(Workspace), ...errors(400, 401, 403) },
+});
+
+const meRoute = createRoute({
+  method: 'get',
+  path: '/',
+  tags: ['Auth'],
+  summary: 'Who am I: user, role and workspace',
+  security: cookieAuth,
+  responses: { 200: json(Me), ...errors(401) },
+});
+
+export function meRoutes(deps: AppDeps) {
+  return createRouter().openapi(meRoute, async (c) => {
+    const { userId, workspaceId, role } = c.var.auth;
+    const me = await loadMe(deps.db, userId, workspaceId);
+    return c.json({ ...me, role }, 200);
+  });
+}
+
+export function workspaceRoutes(deps: AppDeps) {
+  const { db, config } = deps;
+  const router = createRouter();
+  router.use('/', async (c, next) => (c.req.method === 'PATCH' ? requireRole('admin')(c, next) : next()));
+  return router
+    .openapi(getRoute, async (c) => {
+      const [row] = await db.select().from(workspaces).where(eq(workspaces.id, c.var.auth.workspaceId));
+      if (!row) throw notFound('Workspace');
+      return c.json(presentWorkspace(row), 200);
+    })
+    .openapi(patchRoute, async (c) => {
+      const patch = c.req.valid('json');
+      const { workspaceId } = c.var.auth;
+      const updated = await db.transaction(async (tx) => {
+        const [current] = await tx.select().from(workspaces).where(eq(workspaces.id, workspaceId)).for('update');
+        if (!current) throw notFound('Workspace');
+        const settings = { ...current.settings };
+        if (patch.settings?.httpAllowHosts) settings.httpAllowHosts = patch.settings.httpAllowHosts;
+        if (patch.settings?.expectedReplyMinutes) settings.expectedReplyMinutes = patch.settings.expectedReplyMinutes;
+        if (patch.settings?.ai) {
+          const { apiKey, ...rest } = patch.settings.ai;
+          settings.ai = { ...settings.ai, ...rest, ...(apiKey ? { apiKeyEncrypted: sealJson(config.appSecret, apiKey) } : {}) };
+        }
+        const [row] = await tx
+          .update(workspaces)
+          .set({
+            ...(patch.name ? { name: patch.name } : {}),
+            ...(patch.timezone ? { timezone: patch.timezone } : {}),
+            ...(patch.businessHours ? { businessHours: patch.businessHours } : {}),
+            ...(patch.holidays ? { holidays: patch.holidays } : {}),
+            settings,
+            updatedAt: new Date(),
+          })
+          .where(eq(workspaces.id, workspaceId))
+          .returning();
+        await audit(tx, c.var.auth, 'workspace.updated', { type: 'workspace', id: workspaceId }, { fields: Object.keys(patch) });
+        return row;
+      });
+      if (!updated) throw badRequest('Nothing to update');
+      return c.json(presentWorkspace(updated), 200);
+    });
+}

@@ -1,0 +1,14 @@
+import type { TaskList } from 'graphile-worker';
+import type { AppDeps } from '../context';
+
+/** Task names, declared once: producers and the worker both use these. */
+export const TASKS = {
+  routeEvent: 'route_event',
+  advanceRun: 'advance_run',
+  deliverMessage: 'deliver_message',
+} as const;
+
+/** The worker's task list; each task parses its own payload first. */
+export function createTaskList(_deps: AppDeps): TaskList {
+  return {};
+}

@@ -1,0 +1,100 @@
+import { randomBytes } from 'node:crypto';
+import pino from 'pino';
+import { createTestDatabase, type TestDatabase } from '@switchboard/db/testing';
+import { createApp } from '../src/app';
+import type { Config } from '../src/config';
+import type { AppDeps } from '../src/context';
+import { EventBus } from '../src/events/bus';
+
+export interface TestContext {
+  database: TestDatabase;
+  deps: AppDeps;
+  app: ReturnType<typeof createApp>;
+  close(): Promise<void>;
+}
+
+export function testConfig(overrides: Partial<Config> = {}): Config {
+  return {
+    port: 0,
+    dataDir: '/nonexistent',
+    publicUrl: 'http://switchboard.test',
+    appSecret: randomBytes(32),
+    role: 'all',
+    logLevel: 'silent',
+    workerConcurrency: 4,
+    poolSize: 10,
+    ...overrides,
+  };
+}
+
+/** A real app on a fresh database of this test file's own. */
+export async function createTestContext(overrides: Partial<Config> = {}): Promise<TestContext> {
+  const database = await createTestDatabase();
+  const logger = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
+  const events = new EventBus(database.pool, logger);
+  await events.start();
+  const deps: AppDeps = { config: testConfig(overrides), db: database.db, pool: database.pool, logger, events };
+  const app = createApp(deps);
+  return {
+    database,
+    deps,
+    app,
+    close: async () => {
+      await events.stop();
+      await database.drop();
+    },
+  };
+}
+
+export interface Session {
+  cookie: string;
+  userId: string;
+  workspaceId: string;
+  email: string;
+}
+
+type Fetchable = { request: (path: string, init?: RequestInit) => Response | Promise<Response> };
+
+/** Signs a new owner up and returns its session cookie. */
+export async function signup(app: Fetchable, name = 'Owner'): Promise<Session> {
+  const email = `${name.toLowerCase().replace(/\W/g, '')}-${randomBytes(4).toString('hex')}@example.com`;
+  const res = await app.request('/api/auth/signup', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email, password: 'correct horse battery', name, workspaceName: `${name}'s shop` }),
+  });
+  if (res.status !== 201) throw new Error(`signup failed: ${res.status} ${await res.text()}`);
+  const body = (await res.json()) as { user: { id: string }; workspace: { id: string } };
+  return { cookie: cookieFrom(res), userId: body.user.id, workspaceId: body.workspace.id, email };
+}
+
+export function cookieFrom(res: Response): string {
+  const raw = res.headers.get('set-cookie') ?? '';
+  return raw.split(';')[0] ?? '';
+}
+
+/** JSON request helper: `call(app, 'POST', '/api/x', {body, cookie|token})`. */
+export async function call(
+  app: Fetchable,
+  method: string,
+  path: string,
+  options: { body?: unknown; cookie?: string; token?: string; headers?: Record<string, string> } = {},
+): Promise<{ status: number; body: any; res: Response }> {
+  const headers: Record<string, string> = { ...options.headers };
+  if (options.body !== undefined) headers['content-type'] ??= 'application/json';
+  if (options.cookie) headers.cookie = options.cookie;
+  if (options.token) headers.authorization = `Bearer ${options.token}`;
+  const res = await app.request(path, {
+    method,
+    headers,
+    body: options.body === undefined ? undefined : typeof options.body === 'string' ? options.body : JSON.stringify(options.body),
+  });
+  const text = await res.text();
+  let body: unknown = text;
+  try {
+    body = text ? JSON.parse(text) : null;
+  } catch {
+    // not JSON: keep the text
+  }
+  return { status: res.status, body, res };
+}
