@@ -1,0 +1,39 @@
+/** Small builders for handler results, and template rendering that turns a broken placeholder into a field error. */
+import { TemplateError } from '../runtime/template';
+import type { Effect, HandlerContext, StepError, StepResult } from '../types';
+
+export function next(effects: Effect[] = [], extra: Partial<StepResult> = {}): StepResult {
+  return { effects, ...extra };
+}
+
+export function branch(output: string, effects: Effect[] = [], extra: Partial<StepResult> = {}): StepResult {
+  return { output, effects, ...extra };
+}
+
+export function misconfigured(field: string | undefined, message: string): StepResult {
+  const error: StepError = field === undefined ? { message } : { field, message };
+  return { effects: [], error };
+}
+
+type RenderedValues<T> = { [K in keyof T]: T[K] extends string ? string : string | undefined };
+
+/**
+ * Renders every template field; a broken template is the owner's mistake, reported on its field.
+ * Other failures (a passing fault in a service) propagate so the job retries.
+ */
+export async function renderAll<T extends Record<string, string | undefined>>(
+  ctx: HandlerContext,
+  fields: T,
+): Promise<{ values: RenderedValues<T> } | { failed: StepResult }> {
+  const values: Record<string, string | undefined> = {};
+  for (const [key, template] of Object.entries(fields)) {
+    if (template === undefined) continue;
+    try {
+      values[key] = await ctx.services.render(template);
+    } catch (err) {
+      if (err instanceof TemplateError) return { failed: misconfigured(key, err.message) };
+      throw err;
+    }
+  }
+  return { values: values as RenderedValues<T> };
+}

@@ -1,0 +1,61 @@
+import { describe, expect, it } from 'vitest';
+import { makeContext } from '../../testing/context';
+import { TextMatchConfig, textMatchDefinition } from './definition';
+import { textMatch } from './handler';
+
+const config: TextMatchConfig = {
+  cases: [
+    { id: 'price', operator: 'contains_any', values: ['price', 'how much', 'prix'] },
+    { id: 'yes', operator: 'exact', values: ['yes', 'oui'] },
+    { id: 'order', operator: 'starts_with', values: ['order'] },
+    { id: 'ref', operator: 'regex', values: ['\\bA-\\d{3}\\b'] },
+  ],
+};
+
+async function run(text: string, c: TextMatchConfig = config) {
+  return (await textMatch(c, makeContext({ message: { text } }))).output;
+}
+
+describe('condition.text_match', () => {
+  it('follows the first matching case', async () => {
+    expect(await run('What is the PRICE of a cake?')).toBe('price');
+    expect(await run('Le prîx ?')).toBe('price');
+    expect(await run('How much for 12 cupcakes')).toBe('price');
+    expect(await run('  Yes! ')).toBe('yes');
+    expect(await run('Oui')).toBe('yes');
+    expect(await run('ORDER status please')).toBe('order');
+    expect(await run('my ref is a-123')).toBe('ref');
+  });
+
+  it('goes to else when nothing matches, with whole words only', async () => {
+    expect(await run('priceless')).toBe('else');
+    expect(await run('yes please')).toBe('else');
+    expect(await run('')).toBe('else');
+  });
+
+  it('reads another field when asked', async () => {
+    const ctx = makeContext({ contact: { attributes: { plan: 'Gold' } } });
+    const result = await textMatch({ field: 'contact.attributes.plan', cases: [{ id: 'gold', operator: 'exact', values: ['gold'] }] }, ctx);
+    expect(result.output).toBe('gold');
+  });
+
+  it('refuses dangerous or broken patterns in the config and names the field', () => {
+    const nested = TextMatchConfig.safeParse({ cases: [{ id: 'x', operator: 'regex', values: ['(a+)+$'] }] });
+    expect(nested.success).toBe(false);
+    expect(nested.error?.issues[0]?.path).toEqual(['cases', 0, 'values', 0]);
+    expect(TextMatchConfig.safeParse({ cases: [{ id: 'x', operator: 'regex', values: ['(unclosed'] }] }).success).toBe(false);
+    expect(TextMatchConfig.safeParse({ cases: [{ id: 'x', operator: 'regex', values: ['(\\w|\\d)*x'] }] }).success).toBe(false);
+    expect(TextMatchConfig.safeParse({ cases: [{ id: 'else', operator: 'exact', values: ['a'] }] }).success).toBe(false);
+  });
+
+  it('handles long input quickly', async () => {
+    const long = 'a'.repeat(100_000);
+    const started = Date.now();
+    expect(await run(long, { cases: [{ id: 'r', operator: 'regex', values: ['^a*b'] }] })).toBe('else');
+    expect(Date.now() - started).toBeLessThan(1000);
+  });
+
+  it('lists one output per case plus else', () => {
+    expect(typeof textMatchDefinition.outputs === 'function' && textMatchDefinition.outputs(config)).toEqual(['price', 'yes', 'order', 'ref', 'else']);
+  });
+});
