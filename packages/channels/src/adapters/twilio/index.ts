@@ -120,7 +120,7 @@ export const twilioAdapter: ChannelAdapter<TwilioConfig> = {
     }
     if (msg.statusCallbackUrl) form.set('StatusCallback', msg.statusCallbackUrl);
 
-    const base = config.baseUrl ?? DEFAULT_BASE;
+    const base = config.baseUrl || DEFAULT_BASE;
     const response = await callProvider({
       provider: 'Twilio',
       url: joinUrl(base, `/2010-04-01/Accounts/${encodeURIComponent(config.accountSid)}/Messages.json`),

@@ -1,0 +1,14 @@
+import { channelDefinitions } from '../../definitions';
+import type { ChannelAdapter } from '../../types';
+import { instagramFlavour, metaMessagingAdapter } from '../meta/messaging';
+import { InstagramConfig } from './config';
+
+/**
+ * Instagram DMs through the linked Facebook Page (graph.facebook.com by default; point `baseUrl`
+ * at graph.instagram.com for Instagram Login). Text over 1,000 bytes is split into several DMs.
+ */
+export const instagramAdapter: ChannelAdapter<InstagramConfig> = {
+  ...channelDefinitions.instagram,
+  configSchema: InstagramConfig,
+  ...metaMessagingAdapter(instagramFlavour),
+};
