@@ -1,0 +1,26 @@
+import { expect, test } from 'vitest';
+import { readConfig } from './config';
+
+const attrs = (a: Record<string, string>) => (name: string) => a[name] ?? null;
+const isColor = (v: string) => /^#[0-9a-f]{3,8}$/i.test(v);
+
+test('the API origin is the script origin, and the tag attributes fill the rest', () => {
+  const config = readConfig(
+    attrs({ 'data-channel': 'ch_1', 'data-title': 'Bakery', 'data-greeting': 'Hi!', 'data-color': '#0a7d4f' }),
+    'https://chat.example.com:8443/widget.js?v=3',
+    isColor,
+  );
+  expect(config).toEqual({
+    channelId: 'ch_1',
+    apiOrigin: 'https://chat.example.com:8443',
+    title: 'Bakery',
+    greeting: 'Hi!',
+    color: '#0a7d4f',
+  });
+});
+
+test('defaults, an invalid colour, and a tag without a channel', () => {
+  const config = readConfig(attrs({ 'data-channel': 'ch_1', 'data-color': 'red;x' }), 'https://h/widget.js', isColor);
+  expect(config).toMatchObject({ title: 'Chat with us', greeting: undefined, color: '#2563eb' });
+  expect(readConfig(attrs({}), 'https://h/widget.js', isColor)).toBeUndefined();
+});
