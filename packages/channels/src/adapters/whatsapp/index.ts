@@ -1,0 +1,16 @@
+import { channelDefinitions } from '../../definitions';
+import type { ChannelAdapter } from '../../types';
+import { hubHandshake, verifyHubSignature } from '../meta/webhook';
+import { WhatsAppConfig } from './config';
+import { parseWhatsAppInbound } from './parse';
+import { sendWhatsApp } from './send';
+
+/** WhatsApp Business through Meta's Cloud API. */
+export const whatsappAdapter: ChannelAdapter<WhatsAppConfig> = {
+  ...channelDefinitions.whatsapp,
+  configSchema: WhatsAppConfig,
+  verify: (req, config) => verifyHubSignature(req, config.appSecret),
+  handshake: (req, config) => hubHandshake(req, config.verifyToken),
+  parseInbound: (req, config) => parseWhatsAppInbound(req, config.phoneNumberId),
+  send: (msg, config, opts) => sendWhatsApp(msg, config, opts?.timeoutMs),
+};

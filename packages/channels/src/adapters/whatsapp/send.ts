@@ -1,0 +1,83 @@
+import { ProviderError } from '../../errors';
+import { field } from '../../http';
+import type { OutboundMessage, SendResult } from '../../types';
+import { graphPost, GRAPH_VERSION } from '../meta/graph';
+import type { WhatsAppConfig } from './config';
+
+const clip = (text: string, max: number) => Array.from(text).slice(0, max).join('');
+
+/**
+ * The Cloud API message body for one outbound message. Inside the window: text, image with
+ * caption, or interactive buttons (up to 3, 20-character titles, optional image header) / a list
+ * (up to 10 rows) for quick replies. Outside it: the template, or a non-retryable error.
+ */
+export function whatsappBodies(msg: OutboundMessage): Record<string, unknown>[] {
+  const head = { messaging_product: 'whatsapp', recipient_type: 'individual', to: msg.to };
+  if (!msg.windowOpen) {
+    const template = msg.whatsappTemplate;
+    if (!template) {
+      throw new ProviderError(
+        'WhatsApp allows only approved templates more than 24 hours after the customer last wrote; choose a template on this message',
+        { retryable: false, providerCode: 'template_required' },
+      );
+    }
+    const parameters = (template.variables ?? []).map((text) => ({ type: 'text', text }));
+    return [
+      {
+        ...head,
+        type: 'template',
+        template: {
+          name: template.name,
+          language: { code: template.language },
+          ...(parameters.length > 0 && { components: [{ type: 'body', parameters }] }),
+        },
+      },
+    ];
+  }
+  const choices = msg.quickReplies ?? [];
+  const image = msg.mediaUrl ? { link: msg.mediaUrl } : undefined;
+  if (choices.length > 0 && choices.length <= 3) {
+    return [
+      {
+        ...head,
+        type: 'interactive',
+        interactive: {
+          type: 'button',
+          ...(image && { header: { type: 'image', image } }),
+          body: { text: clip(msg.text || '…', 1024) },
+          action: { buttons: choices.map((choice) => ({ type: 'reply', reply: { id: clip(choice, 256), title: clip(choice, 20) } })) },
+        },
+      },
+    ];
+  }
+  if (choices.length > 3) {
+    const list = {
+      ...head,
+      type: 'interactive',
+      interactive: {
+        type: 'list',
+        body: { text: clip(msg.text || '…', 4096) },
+        action: {
+          button: 'Choose',
+          sections: [{ title: 'Options', rows: choices.slice(0, 10).map((choice) => ({ id: clip(choice, 200), title: clip(choice, 24) })) }],
+        },
+      },
+    };
+    // A list cannot carry an image header: the image goes first on its own.
+    return image ? [{ ...head, type: 'image', image }, list] : [list];
+  }
+  if (image) return [{ ...head, type: 'image', image: { ...image, ...(msg.text && { caption: clip(msg.text, 1024) }) } }];
+  return [{ ...head, type: 'text', text: { body: msg.text, preview_url: /https?:\/\//.test(msg.text) } }];
+}
+
+export async function sendWhatsApp(msg: OutboundMessage, config: WhatsAppConfig, timeoutMs: number | undefined): Promise<SendResult> {
+  const path = `/${config.apiVersion ?? GRAPH_VERSION}/${encodeURIComponent(config.phoneNumberId)}/messages`;
+  let id: unknown;
+  for (const body of whatsappBodies(msg)) {
+    const response = await graphPost('WhatsApp', config.baseUrl, path, config.accessToken, body, timeoutMs);
+    id = field(response, 'messages', 0, 'id');
+  }
+  if (typeof id !== 'string') throw new ProviderError('WhatsApp answered without messages[0].id', { retryable: false });
+  // Accepted, not yet sent: the `sent` status arrives by webhook.
+  return { providerMessageId: id, status: 'queued' };
+}
