@@ -18,6 +18,8 @@ export const workflows = pgTable(
     activeVersionId: uuid('active_version_id'),
     /** Secret path segment of the webhook trigger URL, made on first publish. */
     webhookToken: text('webhook_token'),
+    /** Last minute a schedule trigger was evaluated up to, so a tick is never run twice. */
+    scheduledThrough: tstz('scheduled_through'),
     deletedAt: tstz('deleted_at'),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
@@ -55,6 +57,8 @@ export const workflowRuns = pgTable(
     nodeState: jsonb('node_state').$type<Record<string, unknown>>(),
     variables: jsonb('variables').$type<Record<string, unknown>>().notNull().default({}),
     stepCount: integer('step_count').notNull().default(0),
+    /** Why the run is about to continue (a reply, a timeout, a delay), kept until the step that consumes it commits. */
+    resume: jsonb('resume').$type<Record<string, unknown>>(),
     error: text('error'),
     createdAt: createdAt(),
     updatedAt: updatedAt(),

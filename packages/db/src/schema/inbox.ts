@@ -123,6 +123,8 @@ export const messages = pgTable(
     error: text('error'),
     attempts: integer('attempts').notNull().default(0),
     runId: uuid('run_id'),
+    /** Set when route_event has handled this inbound message: a retried job does not start runs twice. */
+    routedAt: tstz('routed_at'),
     createdAt: createdAt(),
   },
   (t) => [
