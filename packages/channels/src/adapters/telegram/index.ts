@@ -1,0 +1,88 @@
+import { channelDefinitions } from '../../definitions';
+import { ProviderError } from '../../errors';
+import { callProvider, field, joinUrl, type ProviderErrorDetail } from '../../http';
+import { missing, refused, safeEqual, verified } from '../../signatures';
+import { splitText, utf16Units } from '../../split-text';
+import type { ChannelAdapter, OutboundMessage, SendResult } from '../../types';
+import { TelegramConfig } from './config';
+import { parseTelegramUpdate } from './parse';
+
+const DEFAULT_BASE = 'https://api.telegram.org';
+const TEXT_LIMIT = 4096;
+const CAPTION_LIMIT = 1024;
+
+/** `{ok:false, error_code, description, parameters:{retry_after}}`; retry_after is in seconds. */
+function describeTelegramError(body: unknown): ProviderErrorDetail {
+  const description = field(body, 'description');
+  const code = field(body, 'error_code');
+  const retryAfter = field(body, 'parameters', 'retry_after');
+  return {
+    ...(typeof description === 'string' && { message: description }),
+    ...(typeof code === 'number' && { code: String(code) }),
+    ...(typeof retryAfter === 'number' && { retryAfterMs: retryAfter * 1000, retryable: true }),
+  };
+}
+
+/** Telegram bots via the Bot API webhook. No 24-hour window. */
+export const telegramAdapter: ChannelAdapter<TelegramConfig> = {
+  ...channelDefinitions.telegram,
+  configSchema: TelegramConfig,
+
+  verify(req, config) {
+    const token = req.headers['x-telegram-bot-api-secret-token'];
+    if (!token) return missing('missing X-Telegram-Bot-Api-Secret-Token header');
+    return safeEqual(token, config.secretToken) ? verified : refused('X-Telegram-Bot-Api-Secret-Token does not match');
+  },
+
+  parseInbound: (req) => parseTelegramUpdate(req),
+
+  async send(msg, config, opts): Promise<SendResult> {
+    const calls = telegramCalls(msg);
+    let result: unknown;
+    for (const [method, body] of calls) {
+      const response = await callProvider({
+        provider: 'Telegram',
+        // The token is part of the path: never put this URL in an error message.
+        url: joinUrl(config.baseUrl || DEFAULT_BASE, `/bot${config.botToken}/${method}`),
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+        timeoutMs: opts?.timeoutMs,
+        describeError: describeTelegramError,
+      });
+      if (field(response.body, 'ok') !== true) {
+        throw new ProviderError(`Telegram answered ${response.status} without ok:true`, { retryable: false, status: response.status });
+      }
+      result = field(response.body, 'result');
+    }
+    const messageId = field(result, 'message_id');
+    if (typeof messageId !== 'number') throw new ProviderError('Telegram answered without result.message_id', { retryable: false });
+    // message_id is unique only within a chat; the chat makes it unique per bot.
+    const chatId = field(result, 'chat', 'id') ?? msg.to;
+    return { providerMessageId: `${String(chatId)}:${messageId}`, status: 'sent' };
+  },
+};
+
+/**
+ * sendPhoto (caption up to 1,024 characters) and/or sendMessage (4,096 per message, longer text
+ * split). Quick replies become a one-time reply keyboard on the last call, so a tap arrives as
+ * ordinary text.
+ */
+export function telegramCalls(msg: OutboundMessage): [method: string, body: Record<string, unknown>][] {
+  const calls: [string, Record<string, unknown>][] = [];
+  let text = msg.text;
+  if (msg.mediaUrl) {
+    const fits = utf16Units(text) <= CAPTION_LIMIT;
+    calls.push(['sendPhoto', { chat_id: msg.to, photo: msg.mediaUrl, ...(fits && text && { caption: text }) }]);
+    if (fits) text = '';
+  }
+  if (text) for (const part of splitText(text, TEXT_LIMIT, utf16Units)) calls.push(['sendMessage', { chat_id: msg.to, text: part }]);
+  if (calls.length === 0) throw new ProviderError('nothing to send: the message has no text and no media', { retryable: false });
+  if (msg.quickReplies?.length) {
+    calls.at(-1)![1].reply_markup = {
+      keyboard: msg.quickReplies.map((choice) => [{ text: choice }]),
+      one_time_keyboard: true,
+      resize_keyboard: true,
+    };
+  }
+  return calls;
+}
