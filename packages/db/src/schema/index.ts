@@ -1,3 +1,4 @@
 export * from './tenancy';
 export * from './inbox';
 export * from './flows';
+export * from './operations';

@@ -1,0 +1,4 @@
+CREATE TABLE "worker_heartbeats" (
+	"worker_id" text PRIMARY KEY NOT NULL,
+	"last_seen" timestamp with time zone DEFAULT now() NOT NULL
+);
