@@ -1,0 +1,14 @@
+import type { Effect, NodeHandler } from '../../types';
+import { next } from '../result';
+import type { AssignConfig } from './definition';
+
+/** Asks the server to assign; picking the agent within a team (round robin, least busy) is the server's job. */
+export const assign: NodeHandler<AssignConfig> = async (config) => {
+  const effect: Extract<Effect, { type: 'assign' }> = { type: 'assign', to: config.to };
+  if (config.to === 'agent') effect.userId = config.userId;
+  if (config.to === 'team') {
+    effect.teamId = config.teamId;
+    effect.strategy = config.strategy ?? 'round_robin';
+  }
+  return next([effect]);
+};

@@ -1,0 +1,40 @@
+import type { Effect, NodeHandler } from '../../types';
+import { misconfigured, next, renderAll } from '../result';
+import type { SendMessageConfig } from './definition';
+import { isHttpUrl, isWindowOpen } from './window';
+
+/**
+ * Sends the rendered text (with media and buttons). On WhatsApp with the 24-hour window closed
+ * the approved template goes instead; without one, that is a configuration problem to fix.
+ */
+export const sendMessage: NodeHandler<SendMessageConfig> = async (config, ctx) => {
+  const r = await renderAll(ctx, { text: config.text, mediaUrl: config.mediaUrl });
+  if ('failed' in r) return r.failed;
+  const { text, mediaUrl } = r.values;
+  if (!text.trim()) return misconfigured('text', 'The message is empty once its placeholders are filled in.');
+  const effect: Extract<Effect, { type: 'send_message' }> = { type: 'send_message', text };
+  if (mediaUrl) {
+    if (!isHttpUrl(mediaUrl)) return misconfigured('mediaUrl', 'The picture or file must be a web address starting with https://.');
+    effect.mediaUrl = mediaUrl;
+  }
+  if (config.quickReplies?.length) effect.quickReplies = config.quickReplies;
+
+  const conv = ctx.data.conversation;
+  if (conv?.channelType === 'whatsapp' && !isWindowOpen(conv.lastInboundAt, ctx.services.now())) {
+    const tpl = config.whatsappTemplate;
+    if (!tpl) {
+      return misconfigured(
+        'whatsappTemplate',
+        'The customer last wrote more than 24 hours ago, so WhatsApp only delivers an approved template. Add a WhatsApp template to this step.',
+      );
+    }
+    const variables: string[] = [];
+    for (const [i, v] of (tpl.variables ?? []).entries()) {
+      const rv = await renderAll(ctx, { [`whatsappTemplate.variables.${i}`]: v });
+      if ('failed' in rv) return rv.failed;
+      variables.push(Object.values(rv.values)[0] ?? '');
+    }
+    effect.whatsappTemplate = { name: tpl.name, language: tpl.language, variables };
+  }
+  return next([effect]);
+};
