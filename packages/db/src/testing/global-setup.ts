@@ -7,12 +7,6 @@ import { startEmbeddedPostgres, type RunningPostgres } from '../embedded';
 import { migrateDatabase } from '../migrate';
 import { TEMPLATE_DATABASE } from './names';
 
-declare module 'vitest' {
-  export interface ProvidedContext {
-    /** Maintenance URL of the test run's Postgres server. */
-    pgServerUrl: string;
-  }
-}
 
 /**
  * One Postgres per test run: embedded unless TEST_DATABASE_URL names a server.
