@@ -1,0 +1,82 @@
+import { and, eq, isNull, or, sql, type SQL } from 'drizzle-orm';
+import { contactIdentities, contacts, type Executor } from '@switchboard/db';
+
+export interface ContactHint {
+  externalId: string;
+  name?: string | undefined;
+  email?: string | undefined;
+  phone?: string | undefined;
+}
+
+/**
+ * Finds or creates the contact behind `externalId` on a channel, locking its identity row so that
+ * concurrent messages from one person are handled one after another. A new identity joins an existing
+ * contact with the same phone or email, so one customer keeps one record across channels.
+ */
+export async function upsertContactIdentity(
+  tx: Executor,
+  workspaceId: string,
+  channelId: string,
+  hint: ContactHint,
+): Promise<{ contactId: string; created: boolean }> {
+  const existing = await lockIdentity(tx, channelId, hint.externalId);
+  if (existing) {
+    await tx
+      .update(contacts)
+      .set({
+        name: sql`coalesce(${contacts.name}, ${hint.name ?? null})`,
+        email: sql`coalesce(${contacts.email}, ${hint.email ?? null})`,
+        phone: sql`coalesce(${contacts.phone}, ${hint.phone ?? null})`,
+        // Someone deleted from the CRM who writes again comes back.
+        deletedAt: null,
+        updatedAt: sql`now()`,
+      })
+      .where(eq(contacts.id, existing));
+    return { contactId: existing, created: false };
+  }
+
+  const sameness: SQL[] = [];
+  if (hint.phone) sameness.push(eq(contacts.phone, hint.phone));
+  if (hint.email) sameness.push(sql`lower(${contacts.email}) = lower(${hint.email})`);
+  let contactId: string | undefined;
+  let created = false;
+  if (sameness.length) {
+    const [match] = await tx
+      .select({ id: contacts.id })
+      .from(contacts)
+      .where(and(eq(contacts.workspaceId, workspaceId), isNull(contacts.deletedAt), or(...sameness)))
+      .orderBy(contacts.createdAt)
+      .limit(1);
+    contactId = match?.id;
+  }
+  if (!contactId) {
+    const [row] = await tx
+      .insert(contacts)
+      .values({ workspaceId, name: hint.name ?? null, email: hint.email ?? null, phone: hint.phone ?? null })
+      .returning({ id: contacts.id });
+    contactId = row!.id;
+    created = true;
+  }
+  const inserted = await tx
+    .insert(contactIdentities)
+    .values({ workspaceId, contactId, channelId, externalId: hint.externalId })
+    .onConflictDoNothing({ target: [contactIdentities.channelId, contactIdentities.externalId] })
+    .returning({ id: contactIdentities.id });
+  if (inserted.length) return { contactId, created };
+
+  // A concurrent first message from the same person won the insert (we waited for its commit).
+  if (created) await tx.delete(contacts).where(eq(contacts.id, contactId));
+  const winner = await lockIdentity(tx, channelId, hint.externalId);
+  if (!winner) throw new Error('contact identity vanished during insert');
+  return { contactId: winner, created: false };
+}
+
+async function lockIdentity(tx: Executor, channelId: string, externalId: string): Promise<string | null> {
+  const [row] = await tx
+    .select({ contactId: contactIdentities.contactId })
+    .from(contactIdentities)
+    .where(and(eq(contactIdentities.channelId, channelId), eq(contactIdentities.externalId, externalId)))
+    .for('update')
+    .limit(1);
+  return row?.contactId ?? null;
+}

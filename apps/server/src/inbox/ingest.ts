@@ -1,0 +1,205 @@
+import { and, desc, eq, sql } from 'drizzle-orm';
+import { conversations, enqueueJob, messages, type Executor } from '@switchboard/db';
+import type { AppDeps } from '../context';
+import { TASKS } from '../jobs/index';
+import type { InboundEvent, InboundMessageEvent } from './adapters';
+import { upsertContactIdentity } from './contacts';
+import { publishConversationUpdated, publishMessageCreated } from './publish';
+import { applyStatus, applyWatermark } from './status';
+
+export interface IngestChannel {
+  id: string;
+  workspaceId: string;
+  type: string;
+}
+
+export interface IngestResult {
+  /** The stored message (or, for a duplicate, the one stored the first time); null for status events. */
+  messageId: string | null;
+  conversationId: string | null;
+  /** The provider sent this message before: nothing was stored and no job was added. */
+  duplicate: boolean;
+}
+
+export interface IngestOptions {
+  /** Widget messages carry the browser's id so a resend returns the first copy. */
+  clientId?: string;
+}
+
+/** Payload of the `route_event` job added for every new inbound message. */
+export interface RouteEventPayload {
+  workspaceId: string;
+  conversationId: string;
+  messageId: string;
+  contactId: string;
+  channelId: string;
+  kind: 'message';
+  isFirstMessage: boolean;
+  conversationOpened: boolean;
+}
+
+export const conversationQueue = (conversationId: string) => `conv:${conversationId}`;
+
+type IngestDeps = Pick<AppDeps, 'db' | 'events' | 'logger'>;
+
+class DuplicateMessage extends Error {}
+
+/**
+ * Stores one verified inbound event. A message is written in ONE transaction with its contact
+ * identity, its conversation and its `route_event` job, so a webhook that got a 2xx is never lost;
+ * a redelivery (same provider id) stores nothing and adds no job. Status events move a message's
+ * status forward only.
+ */
+export async function ingestInbound(deps: IngestDeps, channel: IngestChannel, event: InboundEvent, options: IngestOptions = {}): Promise<IngestResult> {
+  if (event.kind === 'status') {
+    const ids = await applyStatus(deps, channel.id, event);
+    return { messageId: ids[0] ?? null, conversationId: null, duplicate: false };
+  }
+  if (event.kind === 'watermark') {
+    await applyWatermark(deps, channel.id, event);
+    return { messageId: null, conversationId: null, duplicate: false };
+  }
+
+  const earlier = await findByProviderId(deps.db, channel.id, event.providerMessageId);
+  if (earlier) return { ...earlier, duplicate: true };
+  let stored: { messageId: string; conversationId: string };
+  try {
+    stored = await deps.db.transaction((tx) => storeMessage(tx, channel, event, options));
+  } catch (err) {
+    if (!(err instanceof DuplicateMessage)) throw err;
+    const first = await findByProviderId(deps.db, channel.id, event.providerMessageId);
+    return { messageId: first?.messageId ?? null, conversationId: first?.conversationId ?? null, duplicate: true };
+  }
+  // After commit and off the webhook's critical path: the live inbox, not the provider, waits for these.
+  void publishMessageCreated(deps, stored.messageId).then(() => publishConversationUpdated(deps, channel.workspaceId, stored.conversationId));
+  return { ...stored, duplicate: false };
+}
+
+async function findByProviderId(db: Executor, channelId: string, providerMessageId: string) {
+  const [row] = await db
+    .select({ messageId: messages.id, conversationId: messages.conversationId })
+    .from(messages)
+    .where(and(eq(messages.channelId, channelId), eq(messages.providerMessageId, providerMessageId)))
+    .limit(1);
+  return row ?? null;
+}
+
+async function storeMessage(tx: Executor, channel: IngestChannel, event: InboundMessageEvent, options: IngestOptions) {
+  const { contactId } = await upsertContactIdentity(tx, channel.workspaceId, channel.id, event);
+  const conversation = await openConversation(tx, channel, contactId, event);
+
+  const [message] = await tx
+    .insert(messages)
+    .values({
+      workspaceId: channel.workspaceId,
+      conversationId: conversation.id,
+      channelId: channel.id,
+      direction: 'in',
+      author: 'contact',
+      text: event.text,
+      attachments: event.attachments,
+      meta: {
+        ...(event.subject !== undefined && { subject: event.subject }),
+        ...(event.quickReply !== undefined && { quickReply: event.quickReply }),
+        ...(event.threadRef !== undefined && { inReplyTo: event.threadRef }),
+        providerTimestamp: event.timestamp.toISOString(),
+      },
+      providerMessageId: event.providerMessageId,
+      clientId: options.clientId ?? null,
+      status: 'received',
+    })
+    .onConflictDoNothing()
+    .returning({ id: messages.id });
+  if (!message) throw new DuplicateMessage();
+
+  // The 24-hour window counts from when the customer wrote, never from the future.
+  const sentAt = new Date(Math.min(event.timestamp.getTime(), Date.now()));
+  await tx
+    .update(conversations)
+    .set({
+      lastMessageAt: sql`greatest(${conversations.lastMessageAt}, now())`,
+      lastInboundAt: sql`greatest(${conversations.lastInboundAt}, ${sentAt.toISOString()}::timestamptz)`,
+      waitingSince: sql`coalesce(${conversations.waitingSince}, now())`,
+      updatedAt: sql`now()`,
+    })
+    .where(eq(conversations.id, conversation.id));
+
+  const payload: RouteEventPayload = {
+    workspaceId: channel.workspaceId,
+    conversationId: conversation.id,
+    messageId: message.id,
+    contactId,
+    channelId: channel.id,
+    kind: 'message',
+    isFirstMessage: conversation.created,
+    conversationOpened: conversation.created || conversation.reopened,
+  };
+  await enqueueJob(tx, TASKS.routeEvent, payload, { queueName: conversationQueue(conversation.id) });
+  return { messageId: message.id, conversationId: conversation.id };
+}
+
+/**
+ * The conversation a new inbound message belongs to: one per customer and channel, reopened when
+ * resolved; email threads by In-Reply-To, and a fresh email (no In-Reply-To) starts a new one.
+ */
+export async function openConversation(
+  tx: Executor,
+  channel: IngestChannel,
+  contactId: string,
+  event: Pick<InboundMessageEvent, 'threadRef' | 'providerMessageId'> = { providerMessageId: '' },
+): Promise<{ id: string; created: boolean; reopened: boolean }> {
+  const isEmail = channel.type === 'email';
+  let found: typeof conversations.$inferSelect | undefined;
+  if (isEmail && event.threadRef) {
+    const [byMessage] = await tx
+      .select({ conversation: conversations })
+      .from(messages)
+      .innerJoin(conversations, eq(conversations.id, messages.conversationId))
+      .where(and(eq(messages.channelId, channel.id), eq(messages.providerMessageId, event.threadRef), eq(conversations.contactId, contactId)))
+      .limit(1);
+    found = byMessage?.conversation;
+    if (!found) {
+      [found] = await tx
+        .select()
+        .from(conversations)
+        .where(and(eq(conversations.channelId, channel.id), eq(conversations.contactId, contactId), eq(conversations.threadRef, event.threadRef)))
+        .limit(1);
+    }
+  }
+  if (!found && !(isEmail && event.providerMessageId)) {
+    [found] = await tx
+      .select()
+      .from(conversations)
+      .where(and(eq(conversations.contactId, contactId), eq(conversations.channelId, channel.id)))
+      .orderBy(desc(conversations.createdAt))
+      .limit(1)
+      .for('update');
+  }
+  if (found) {
+    if (found.status === 'open') return { id: found.id, created: false, reopened: false };
+    const reopened = found.status === 'resolved';
+    await tx
+      .update(conversations)
+      .set({
+        status: 'open',
+        resolvedAt: null,
+        // A customer coming back after a resolved conversation starts with the bot again.
+        ...(reopened && { handledBy: 'bot' as const }),
+        updatedAt: sql`now()`,
+      })
+      .where(eq(conversations.id, found.id));
+    return { id: found.id, created: false, reopened };
+  }
+  const [created] = await tx
+    .insert(conversations)
+    .values({
+      workspaceId: channel.workspaceId,
+      contactId,
+      channelId: channel.id,
+      status: 'open',
+      threadRef: isEmail ? (event.threadRef ?? event.providerMessageId) || null : null,
+      lastMessageAt: sql`now()`,
+    })
+    .returning({ id: conversations.id });
+  return { id: created!.id, created: true, reopened: false };
+}

@@ -1,0 +1,64 @@
+import { and, eq, sql } from 'drizzle-orm';
+import { conversations, enqueueJob, messages, type Executor } from '@switchboard/db';
+import { TASKS } from '../jobs/index';
+
+export interface OutboundInput {
+  workspaceId: string;
+  conversationId: string;
+  channelId: string;
+  author: 'bot' | 'agent' | 'system';
+  authorUserId?: string | null;
+  text: string;
+  mediaUrl?: string;
+  quickReplies?: string[];
+  /** Provider extras for the adapter: `whatsappTemplate`, `subject`, `inReplyTo`. */
+  meta?: Record<string, unknown>;
+  runId?: string;
+  /** An internal note: stored and shown to the team, never sent. */
+  private?: boolean;
+}
+
+/** Jobs of one conversation's outbound messages run one at a time, in order. */
+export const outboundQueue = (conversationId: string) => `out:${conversationId}`;
+export const deliverJobKey = (messageId: string) => `deliver:${messageId}`;
+
+/**
+ * Stores an outbound message and, in the same transaction, the job that delivers it: the message
+ * exists if and only if its delivery is scheduled. Private notes are stored as sent and get no job.
+ * The caller publishes `message.created` after its transaction commits (see publish.ts).
+ */
+export async function queueOutboundMessage(tx: Executor, input: OutboundInput): Promise<{ id: string }> {
+  const isPrivate = input.private ?? false;
+  const [row] = await tx
+    .insert(messages)
+    .values({
+      workspaceId: input.workspaceId,
+      conversationId: input.conversationId,
+      channelId: input.channelId,
+      direction: 'out',
+      author: input.author,
+      authorUserId: input.authorUserId ?? null,
+      text: input.text,
+      attachments: input.mediaUrl ? [{ url: input.mediaUrl }] : [],
+      quickReplies: input.quickReplies?.length ? input.quickReplies : null,
+      meta: input.meta ?? {},
+      private: isPrivate,
+      status: isPrivate ? 'sent' : 'queued',
+      runId: input.runId ?? null,
+    })
+    .returning({ id: messages.id });
+  const id = row!.id;
+  if (!isPrivate) {
+    await enqueueJob(tx, TASKS.deliverMessage, { messageId: id }, { queueName: outboundQueue(input.conversationId), jobKey: deliverJobKey(id) });
+  }
+  await tx
+    .update(conversations)
+    .set({
+      lastMessageAt: sql`greatest(${conversations.lastMessageAt}, now())`,
+      // A person answering ends the customer's wait; bot replies and notes do not.
+      ...(input.author === 'agent' && !isPrivate && { waitingSince: null }),
+      updatedAt: sql`now()`,
+    })
+    .where(and(eq(conversations.id, input.conversationId), eq(conversations.workspaceId, input.workspaceId)));
+  return { id };
+}
