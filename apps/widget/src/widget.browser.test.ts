@@ -86,8 +86,11 @@ async function sendAndCatch(page: Page, text: string) {
 
 describe('widget in Chromium', () => {
   test('sends, shows the bot reply pushed over SSE, and keeps the visitor across a reload', async () => {
+    const visitorsAtStart = standIn.visitors.size;
     const page = await openPage();
     const ui = w(page);
+    await ui.launcher.waitFor();
+    expect(standIn.visitors.size).toBe(visitorsAtStart); // a page view alone makes no contact
     await ui.launcher.click();
     await expect.poll(() => ui.panel.isVisible()).toBe(true);
     await expect.poll(() => ui.outgoing.first().textContent()).toBe('Hi! Ask us anything.');
@@ -117,6 +120,11 @@ describe('widget in Chromium', () => {
     expect(await page.evaluate((ch) => localStorage.getItem(`switchboard:${ch}`), standIn.channelId)).toBe(
       visitor.token,
     );
+
+    await page.evaluate(() => window.Switchboard!.identify({ name: 'Ana', email: 'ana@example.com' }));
+    await expect.poll(() => visitor.email).toBe('ana@example.com');
+    expect(visitor.name).toBe('Ana');
+    expect(standIn.visitors.size).toBe(visitorsBefore);
   }, T);
 
   test('quick replies send their text, images show, agent names show, Esc closes, badge counts unread', async () => {
@@ -177,6 +185,8 @@ describe('widget in Chromium', () => {
     standIn.reply(visitor, { text: 'Checking…' });
     await expect.poll(() => ui.outgoing.count()).toBe(2);
 
+    // Rows survive updates (a rebuild would drop the visitor's selection): tag one.
+    await ui.incoming.first().evaluate((el) => el.setAttribute('data-kept', ''));
     standIn.dropStreams();
     // Stored while no stream is open and never pushed: only the refetch can bring it.
     standIn.reply(visitor, { text: 'Yes, 8am to noon.' }, false);
@@ -189,6 +199,7 @@ describe('widget in Chromium', () => {
     standIn.reply(visitor, { text: 'See you!' });
     await expect.poll(() => ui.outgoing.last().textContent()).toBe('See you!');
     expect(await ui.incoming.allTextContents()).toEqual(['Are you open Sunday?']);
+    expect(await ui.incoming.first().getAttribute('data-kept')).toBe('');
   }, T);
 
   test('a POST whose answer is lost is retried with the same clientId and stored once', async () => {

@@ -84,26 +84,47 @@ export function mountView(
     );
   };
 
+  // Rows are kept and reused while their message is unchanged: rebuilding the list on
+  // every event would drop the visitor's text selection and focus on a Retry button.
+  let rows = new Map<string, { key: string; el: HTMLElement }>();
+  let choicesKey = '';
+  const greeting =
+    config.greeting &&
+    renderMessage({ id: '', direction: 'out', author: 'bot', text: config.greeting, createdAt: '' }, () => {});
+
   const render = () => {
     const stuckToBottom = list.scrollHeight - list.scrollTop - list.clientHeight < 40;
     const items = chat.thread.list();
-    const rows = items.map((m) => renderMessage(m, (id) => chat.retry(id)));
-    if (config.greeting) {
-      const greeting = { id: '', direction: 'out', author: 'bot', text: config.greeting, createdAt: '' } as const;
-      rows.unshift(renderMessage(greeting, () => {}));
-    }
-    list.replaceChildren(...rows);
+    const next = new Map<string, { key: string; el: HTMLElement }>();
+    const els = items.map((m) => {
+      const key = JSON.stringify(m);
+      let row = rows.get(m.id);
+      if (row?.key !== key) row = { key, el: renderMessage(m, (id) => chat.retry(id)) };
+      next.set(m.id, row);
+      return row.el;
+    });
+    rows = next;
+    if (greeting) els.unshift(greeting);
+    els.forEach((el, i) => {
+      if (list.children[i] !== el) list.insertBefore(el, list.children[i] ?? null);
+    });
+    while (list.children.length > els.length) list.lastChild!.remove();
+
     // Buttons belong to the latest message only: an old question's choices are stale.
     const last = items[items.length - 1];
     const choices = last?.direction === 'out' ? (last.quickReplies ?? []) : [];
-    replies.replaceChildren(
-      ...choices.map((text) => {
-        const b = h('button', { type: 'button' }, text);
-        b.onclick = () => send(text);
-        return b;
-      }),
-    );
-    replies.hidden = !choices.length;
+    const key = JSON.stringify(choices);
+    if (key !== choicesKey) {
+      choicesKey = key;
+      replies.replaceChildren(
+        ...choices.map((text) => {
+          const b = h('button', { type: 'button' }, text);
+          b.onclick = () => send(text);
+          return b;
+        }),
+      );
+      replies.hidden = !choices.length;
+    }
     if (stuckToBottom || last?.state === 'sending') list.scrollTop = list.scrollHeight;
     updateBadge();
   };
