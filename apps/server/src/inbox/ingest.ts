@@ -1,7 +1,7 @@
 import { and, desc, eq, sql } from 'drizzle-orm';
 import { conversations, enqueueJob, messages, type Executor } from '@switchboard/db';
 import type { AppDeps } from '../context';
-import { TASKS } from '../jobs/index';
+import type { TASKS } from '../jobs/index';
 import type { InboundEvent, InboundMessageEvent } from './adapters';
 import { upsertContactIdentity } from './contacts';
 import { publishConversationUpdated, publishMessageCreated } from './publish';
@@ -37,6 +37,9 @@ export interface RouteEventPayload {
   isFirstMessage: boolean;
   conversationOpened: boolean;
 }
+
+/** Implemented by the flow engine; a type-only import keeps its runtime out of the inbox. */
+export const ROUTE_EVENT_TASK: (typeof TASKS)['routeEvent'] = 'route_event';
 
 export const conversationQueue = (conversationId: string) => `conv:${conversationId}`;
 
@@ -134,7 +137,7 @@ async function storeMessage(tx: Executor, channel: IngestChannel, event: Inbound
     isFirstMessage: conversation.created,
     conversationOpened: conversation.created || conversation.reopened,
   };
-  await enqueueJob(tx, TASKS.routeEvent, payload, { queueName: conversationQueue(conversation.id) });
+  await enqueueJob(tx, ROUTE_EVENT_TASK, payload, { queueName: conversationQueue(conversation.id) });
   return { messageId: message.id, conversationId: conversation.id };
 }
 

@@ -1,6 +1,6 @@
 import { and, eq, sql } from 'drizzle-orm';
 import { conversations, enqueueJob, messages, type Executor } from '@switchboard/db';
-import { TASKS } from '../jobs/index';
+import type { TASKS } from '../jobs/index';
 
 export interface OutboundInput {
   workspaceId: string;
@@ -17,6 +17,9 @@ export interface OutboundInput {
   /** An internal note: stored and shown to the team, never sent. */
   private?: boolean;
 }
+
+// A type-only import keeps the flow runtime (jobs/index) out of the inbox's module graph.
+export const DELIVER_MESSAGE_TASK: (typeof TASKS)['deliverMessage'] = 'deliver_message';
 
 /** Jobs of one conversation's outbound messages run one at a time, in order. */
 export const outboundQueue = (conversationId: string) => `out:${conversationId}`;
@@ -49,7 +52,7 @@ export async function queueOutboundMessage(tx: Executor, input: OutboundInput): 
     .returning({ id: messages.id });
   const id = row!.id;
   if (!isPrivate) {
-    await enqueueJob(tx, TASKS.deliverMessage, { messageId: id }, { queueName: outboundQueue(input.conversationId), jobKey: deliverJobKey(id) });
+    await enqueueJob(tx, DELIVER_MESSAGE_TASK, { messageId: id }, { queueName: outboundQueue(input.conversationId), jobKey: deliverJobKey(id) });
   }
   await tx
     .update(conversations)

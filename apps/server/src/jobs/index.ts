@@ -1,5 +1,6 @@
 import type { TaskList } from 'graphile-worker';
 import type { AppDeps } from '../context';
+import { deliverMessageTask } from './deliver-message';
 
 /** Task names, declared once: producers and the worker both use these. */
 export const TASKS = {
@@ -9,6 +10,8 @@ export const TASKS = {
 } as const;
 
 /** The worker's task list; each task parses its own payload first. */
-export function createTaskList(_deps: AppDeps): TaskList {
-  return {};
+export function createTaskList(deps: AppDeps): TaskList {
+  return {
+    [TASKS.deliverMessage]: deliverMessageTask(deps),
+  };
 }
