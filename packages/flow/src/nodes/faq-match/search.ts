@@ -43,3 +43,16 @@ export function findAnswer(entries: readonly KnowledgeEntry[], query: string): F
   const self = index.search(entry.question).find((r) => r.id === entry.id)?.score ?? top.score;
   return { entry, confidence: Math.min(1, top.score / self) };
 }
+
+/** Up to `limit` entries most related to `query`, best first; all of them when there are few. */
+export function rankEntries(entries: readonly KnowledgeEntry[], query: string, limit: number): KnowledgeEntry[] {
+  if (entries.length <= limit) return [...entries];
+  const index = new MiniSearch<KnowledgeEntry>({ fields: ['question', 'answer'], idField: 'id', processTerm, searchOptions: SEARCH });
+  index.addAll(entries.map((e) => ({ id: e.id, question: e.question, answer: e.answer })));
+  const byId = new Map(entries.map((e) => [e.id, e]));
+  return index
+    .search(query)
+    .slice(0, limit)
+    .map((r) => byId.get(r.id as string))
+    .filter((e): e is KnowledgeEntry => e !== undefined);
+}
