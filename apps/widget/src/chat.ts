@@ -25,6 +25,7 @@ export class Chat {
   private ready: Promise<string> | undefined;
   private stream: EventSource | undefined;
   private restartDelay = 1000;
+  private restartTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(
     private readonly api: Api,
@@ -41,6 +42,9 @@ export class Chat {
   start(): Promise<string> {
     return (this.ready ??= this.connect().catch((e: unknown) => {
       this.ready = undefined;
+      // Server unreachable or failing: keep trying in the background, so replies reach
+      // a visitor who opened the panel during an outage. A 404 channel will not heal.
+      if (!isFinal(e)) this.restart(this.restartDelay);
       throw e;
     }));
   }
@@ -118,7 +122,9 @@ export class Chat {
     this.stream = undefined;
     this.ready = undefined;
     this.restartDelay = Math.min(this.restartDelay * 2, 60_000);
-    setTimeout(() => void this.start().catch(() => this.restart(this.restartDelay)), delay);
+    // One pending restart at most, however many paths (stream, refresh, send) ask for it.
+    clearTimeout(this.restartTimer);
+    this.restartTimer = setTimeout(() => void this.start().catch(() => {}), delay);
   }
 
   private async deliver(text: string, clientId: string): Promise<void> {

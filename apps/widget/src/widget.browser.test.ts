@@ -221,6 +221,22 @@ describe('widget in Chromium', () => {
     expect(await ui.incoming.allTextContents()).toEqual(['hello', 'one dozen croissants']);
   }, T);
 
+  test('a server outage when the panel opens heals by itself: the message is sent, the reply arrives', async () => {
+    standIn.failSessions(2);
+    const page = await openPage();
+    const ui = w(page);
+    await ui.launcher.click();
+    const inbound = standIn.nextInbound('Is anyone there?');
+    await ui.input.fill('Is anyone there?');
+    await ui.input.press('Enter');
+    await expect.poll(() => page.locator('.m.sending').count()).toBe(1);
+    const { visitor } = await inbound;
+    standIn.reply(visitor, { text: 'Yes! Sorry for the wait.' });
+    await expect.poll(() => ui.outgoing.last().textContent(), { timeout: 10_000 }).toBe('Yes! Sorry for the wait.');
+    await expect.poll(() => page.locator('.m.sending').count()).toBe(0);
+    expect(await ui.incoming.allTextContents()).toEqual(['Is anyone there?']);
+  }, T);
+
   test('the host page CSS cannot reach it, and under 480px the panel fills the screen', async () => {
     const page = await openPage({ width: 375, height: 667 });
     const ui = w(page);

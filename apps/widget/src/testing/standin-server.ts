@@ -30,6 +30,8 @@ export interface StandIn {
   reply(visitor: Visitor, message: Partial<WidgetMessage>, live?: boolean): WidgetMessage;
   /** Ends every open event stream, as a proxy or a deploy would. */
   dropStreams(): void;
+  /** The next `count` session requests answer 503, as during a deploy. */
+  failSessions(count: number): void;
   /** The next message POST is stored but answered 503, as if the answer got lost. */
   loseNextPostAnswer(): void;
   close(): Promise<void>;
@@ -74,6 +76,7 @@ export async function startStandIn(widgetJs: string, channelId = 'ch_test'): Pro
   const visitors = new Map<string, Visitor>();
   const waiters: { text: string; resolve: (v: { visitor: Visitor; message: WidgetMessage }) => void }[] = [];
   let loseAnswer = false;
+  let failingSessions = 0;
   let clock = Date.now();
   // Strictly increasing timestamps: order and the unread badge depend on createdAt.
   const now = () => new Date((clock = Math.max(clock + 1, Date.now()))).toISOString();
@@ -99,6 +102,10 @@ export async function startStandIn(widgetJs: string, channelId = 'ch_test'): Pro
     const key = `${req.method} ${route[2]}`;
 
     if (key === 'POST sessions') {
+      if (failingSessions > 0) {
+        failingSessions--;
+        return send(res, 503, { error: { code: 'unavailable', message: 'Try again' } });
+      }
       const body = (await readJson(req)) ?? {};
       const token = typeof body.visitorToken === 'string' ? body.visitorToken : '';
       let visitor = visitors.get(token);
@@ -167,6 +174,9 @@ export async function startStandIn(widgetJs: string, channelId = 'ch_test'): Pro
       store(visitor, { id: randomUUID(), direction: 'out', author: 'bot', text: '', createdAt: now(), ...m }, live),
     dropStreams: () => {
       for (const v of visitors.values()) for (const res of v.streams) res.destroy();
+    },
+    failSessions: (count) => {
+      failingSessions = count;
     },
     loseNextPostAnswer: () => {
       loseAnswer = true;
