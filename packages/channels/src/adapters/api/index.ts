@@ -8,26 +8,25 @@ import { ApiConfig } from './config';
 
 export const SIGNATURE_HEADER = 'x-switchboard-signature';
 
-const ApiInbound = z.union([
-  z.object({
-    type: z.literal('status'),
-    id: z.string().min(1),
-    status: z.enum(['sent', 'delivered', 'read', 'failed']),
-    error: z.string().optional(),
-  }),
-  z.object({
-    type: z.literal('message').optional(),
-    id: z.string().min(1),
-    from: z.union([z.string().min(1), z.number()]).transform(String),
-    text: z.string(),
-    name: z.string().optional(),
-    email: z.string().optional(),
-    phone: z.string().optional(),
-    attachments: z.array(z.object({ url: z.string(), contentType: z.string().optional() })).optional(),
-    quickReply: z.string().optional(),
-    timestamp: z.iso.datetime({ offset: true }).optional(),
-  }),
-]);
+const ApiStatus = z.object({
+  type: z.literal('status'),
+  id: z.string().min(1),
+  status: z.enum(['sent', 'delivered', 'read', 'failed']),
+  error: z.string().optional(),
+});
+
+const ApiMessage = z.object({
+  type: z.literal('message').optional(),
+  id: z.string().min(1),
+  from: z.union([z.string().min(1), z.number()]).transform(String),
+  text: z.string(),
+  name: z.string().optional(),
+  email: z.string().optional(),
+  phone: z.string().optional(),
+  attachments: z.array(z.object({ url: z.string(), contentType: z.string().optional() })).optional(),
+  quickReply: z.string().optional(),
+  timestamp: z.iso.datetime({ offset: true }).optional(),
+});
 
 /**
  * The generic channel for anything we have no adapter for: JSON in and out, each direction signed
@@ -40,11 +39,12 @@ export const apiAdapter: ChannelAdapter<ApiConfig> = {
   verify: (req, config) => verifySha256Header(req.headers[SIGNATURE_HEADER], config.secret, req.rawBody, 'X-Switchboard-Signature'),
 
   parseInbound(req): InboundEvent[] {
-    const body = parseWith(ApiInbound, readJson(req), 'API channel payload');
-    if (body.type === 'status') {
-      return [{ kind: 'status', providerMessageId: body.id, status: body.status, ...(body.error !== undefined && { error: body.error }) }];
+    const raw = readJson(req);
+    if (field(raw, 'type') === 'status') {
+      const status = parseWith(ApiStatus, raw, 'API status callback');
+      return [{ kind: 'status', providerMessageId: status.id, status: status.status, ...(status.error !== undefined && { error: status.error }) }];
     }
-    const { id, from, text, name, email, phone, attachments, quickReply, timestamp } = body;
+    const { id, from, text, name, email, phone, attachments, quickReply, timestamp } = parseWith(ApiMessage, raw, 'API channel message');
     return [
       {
         kind: 'message',
