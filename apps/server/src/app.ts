@@ -9,6 +9,16 @@ import { httpMetrics } from './http/middleware/http-metrics/index';
 import { createRouter } from './http/router';
 import { apiKeyRoutes } from './http/routes/api-keys';
 import { authRoutes } from './http/routes/auth';
+import { channelWebhookRoutes } from './http/routes/channel-webhooks';
+import { channelRoutes } from './http/routes/channels';
+import { contactRoutes } from './http/routes/contacts';
+import { conversationRoutes } from './http/routes/conversations';
+import { memberRoutes } from './http/routes/members';
+import { messageRoutes } from './http/routes/messages';
+import { streamRoutes } from './http/routes/stream';
+import { tagRoutes } from './http/routes/tags';
+import { teamRoutes } from './http/routes/teams';
+import { widgetRoutes } from './http/routes/widget';
 import { healthRoutes } from './http/routes/health';
 import { meRoutes, workspaceRoutes } from './http/routes/workspace';
 import { mountStatic } from './http/static';
@@ -29,7 +39,8 @@ export function createApp(deps: AppDeps, options: CreateAppOptions = {}) {
   app.use('/api/*', bodyLimit());
 
   const auth = authenticate({ db: deps.db });
-  for (const prefix of ['/api/me', '/api/workspace', '/api/api-keys']) {
+  const inboxPrefixes = ['/api/channels', '/api/conversations', '/api/messages', '/api/contacts', '/api/members', '/api/teams', '/api/tags', '/api/stream'];
+  for (const prefix of ['/api/me', '/api/workspace', '/api/api-keys', ...inboxPrefixes]) {
     app.use(prefix, auth);
     app.use(`${prefix}/*`, auth);
   }
@@ -39,7 +50,17 @@ export function createApp(deps: AppDeps, options: CreateAppOptions = {}) {
     .route('/api/auth', authRoutes(deps))
     .route('/api/me', meRoutes(deps))
     .route('/api/workspace', workspaceRoutes(deps))
-    .route('/api/api-keys', apiKeyRoutes(deps));
+    .route('/api/api-keys', apiKeyRoutes(deps))
+    .route('/api/channels', channelRoutes(deps))
+    .route('/api/conversations', conversationRoutes(deps))
+    .route('/api/messages', messageRoutes(deps))
+    .route('/api/contacts', contactRoutes(deps))
+    .route('/api/members', memberRoutes(deps))
+    .route('/api/teams', teamRoutes(deps))
+    .route('/api/tags', tagRoutes(deps))
+    .route('/api/stream', streamRoutes(deps))
+    .route('/webhooks/channels', channelWebhookRoutes(deps))
+    .route('/widget', widgetRoutes(deps));
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'cookieAuth', { type: 'apiKey', in: 'cookie', name: 'sb_session' });
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', { type: 'http', scheme: 'bearer', description: 'An API key: sb_...' });

@@ -1,0 +1,206 @@
+import { createRoute, z } from '@hono/zod-openapi';
+import { and, desc, eq, isNull } from 'drizzle-orm';
+import { channels } from '@switchboard/db';
+import type { AppDeps } from '../../context';
+import { adapterFor, ChannelType } from '../../inbox/adapters';
+import { publishChannelUpdated, secretFieldsOf, splitConfig, unsealSecrets } from '../../inbox/channel-store';
+import { audit } from '../../services/audit';
+import { randomToken } from '../../services/crypto';
+import { ApiError, notFound } from '../errors';
+import { requireRole } from '../middleware/auth/index';
+import { cookieAuth, errors, IdParam, json, jsonBody } from '../openapi-helpers';
+import { createRouter } from '../router';
+
+const Channel = z
+  .object({
+    id: z.string().uuid(),
+    type: ChannelType,
+    name: z.string(),
+    config: z.record(z.string(), z.unknown()).openapi({ description: 'Settings without secrets' }),
+    webhookUrl: z.string(),
+    secretsSet: z.array(z.string()).openapi({ description: 'Secret settings that are set (their values are never returned)' }),
+    widgetSnippet: z.string().optional(),
+    createdAt: z.string(),
+  })
+  .openapi('Channel');
+
+const CreatedChannel = z
+  .object({
+    id: z.string().uuid(),
+    type: ChannelType,
+    name: z.string(),
+    webhookUrl: z.string(),
+    secret: z.string().optional().openapi({ description: 'API channel: the HMAC secret, shown once' }),
+    widgetSnippet: z.string().optional(),
+  })
+  .openapi('CreatedChannel');
+
+const CreateChannel = z
+  .object({ type: ChannelType, name: z.string().trim().min(1).max(120), config: z.record(z.string(), z.unknown()).default({}) })
+  .openapi('CreateChannel');
+const PatchChannel = z
+  .object({ name: z.string().trim().min(1).max(120).optional(), config: z.record(z.string(), z.unknown()).optional() })
+  .openapi('PatchChannel');
+
+const tags = ['Channels'];
+const listRoute = createRoute({ method: 'get', path: '/', tags, summary: 'List channels', security: cookieAuth, responses: { 200: json(z.object({ channels: z.array(Channel) })), ...errors(401) } });
+const getRoute = createRoute({ method: 'get', path: '/{id}', tags, summary: 'One channel', security: cookieAuth, request: { params: IdParam }, responses: { 200: json(Channel), ...errors(401, 404) } });
+const createChannelRoute = createRoute({
+  method: 'post',
+  path: '/',
+  tags,
+  summary: 'Connect a channel (admin)',
+  description:
+    'Config per type (`baseUrl` always optional): webchat {} · api {callbackUrl} · twilio {accountSid, authToken, from} · whatsapp {phoneNumberId, accessToken, appSecret, verifyToken, apiVersion?} · messenger|instagram {pageId, pageAccessToken, appSecret, verifyToken} · telegram {botToken, secretToken} · email {provider: mailgun|sendgrid|smtp, ...}',
+  security: cookieAuth,
+  request: jsonBody(CreateChannel),
+  responses: { 201: json(CreatedChannel), ...errors(400, 401, 403) },
+});
+const patchRoute = createRoute({
+  method: 'patch',
+  path: '/{id}',
+  tags,
+  summary: 'Rename or change settings (admin); omitted secrets are kept',
+  security: cookieAuth,
+  request: { params: IdParam, ...jsonBody(PatchChannel) },
+  responses: { 200: json(Channel), ...errors(400, 401, 403, 404) },
+});
+const deleteRoute = createRoute({ method: 'delete', path: '/{id}', tags, summary: 'Disconnect a channel (admin)', security: cookieAuth, request: { params: IdParam }, responses: { 204: { description: 'Deleted' }, ...errors(401, 403, 404) } });
+
+type Row = typeof channels.$inferSelect;
+
+/** Validates a full config with the adapter's schema; field errors come back as 400 details. */
+function validateConfig(type: string, config: Record<string, unknown>): Record<string, unknown> {
+  const adapter = adapterFor(type);
+  if (!adapter) throw new ApiError(400, 'bad_request', `Channels of type ${type} are not available in this build yet`);
+  const result = adapter.configSchema.safeParse(config);
+  if (!result.success) {
+    const details = result.error.issues.map((i) => ({ field: ['config', ...i.path].join('.'), message: i.message }));
+    throw new ApiError(400, 'validation_failed', `${details[0]?.field}: ${details[0]?.message}`, details);
+  }
+  return result.data as Record<string, unknown>;
+}
+
+export function channelRoutes(deps: AppDeps) {
+  const { db, config } = deps;
+  const key = config.appSecret;
+
+  const webhookUrl = (row: Pick<Row, 'id' | 'type' | 'config'>, secrets: Record<string, unknown>) => {
+    const base = `${config.publicUrl}/webhooks/channels/${row.id}`;
+    // SendGrid Inbound Parse signs nothing: the URL carries the secret.
+    if (row.type === 'email' && row.config.provider === 'sendgrid' && typeof secrets.inboundSecret === 'string') {
+      return `${base}?secret=${encodeURIComponent(secrets.inboundSecret)}`;
+    }
+    return base;
+  };
+  const widgetSnippet = (id: string) => `<script src="${config.publicUrl}/widget.js" data-channel="${id}" async></script>`;
+
+  const present = (row: Row, showSecretUrl: boolean) => {
+    const secrets = unsealSecrets(key, row.secrets);
+    return {
+      id: row.id,
+      type: row.type as ChannelType,
+      name: row.name,
+      config: row.config,
+      webhookUrl: webhookUrl(row, showSecretUrl ? secrets : {}),
+      secretsSet: Object.keys(secrets).sort(),
+      ...(row.type === 'webchat' && { widgetSnippet: widgetSnippet(row.id) }),
+      createdAt: row.createdAt.toISOString(),
+    };
+  };
+
+  const load = async (workspaceId: string, id: string) => {
+    const [row] = await db
+      .select()
+      .from(channels)
+      .where(and(eq(channels.id, id), eq(channels.workspaceId, workspaceId), isNull(channels.deletedAt)));
+    if (!row) throw notFound('Channel');
+    return row;
+  };
+
+  const isAdmin = (role: string) => role === 'admin' || role === 'owner';
+  const router = createRouter();
+  for (const method of ['POST', 'PATCH', 'DELETE']) {
+    router.on(method, '*', requireRole('admin'));
+  }
+  return router
+    .openapi(listRoute, async (c) => {
+      const rows = await db
+        .select()
+        .from(channels)
+        .where(and(eq(channels.workspaceId, c.var.auth.workspaceId), isNull(channels.deletedAt)))
+        .orderBy(desc(channels.createdAt));
+      return c.json({ channels: rows.map((r) => present(r, isAdmin(c.var.auth.role))) }, 200);
+    })
+    .openapi(getRoute, async (c) => c.json(present(await load(c.var.auth.workspaceId, c.req.valid('param').id), isAdmin(c.var.auth.role)), 200))
+    .openapi(createChannelRoute, async (c) => {
+      const body = c.req.valid('json');
+      const input: Record<string, unknown> = { ...body.config };
+      let secret: string | undefined;
+      if (body.type === 'api') input.secret = secret = randomToken(24);
+      if (body.type === 'email' && input.provider === 'sendgrid' && input.inboundSecret === undefined) input.inboundSecret = randomToken(24);
+      const valid = validateConfig(body.type, input);
+      const split = splitConfig(key, body.type, valid);
+      const row = await db.transaction(async (tx) => {
+        const [created] = await tx
+          .insert(channels)
+          .values({ workspaceId: c.var.auth.workspaceId, type: body.type, name: body.name, config: split.config, secrets: split.secrets, inboundToken: randomToken(18) })
+          .returning();
+        await audit(tx, c.var.auth, 'channel.created', { type: 'channel', id: created!.id }, { type: body.type, name: body.name });
+        return created!;
+      });
+      return c.json(
+        {
+          id: row.id,
+          type: body.type,
+          name: row.name,
+          webhookUrl: webhookUrl(row, unsealSecrets(key, row.secrets)),
+          ...(secret !== undefined && { secret }),
+          ...(body.type === 'webchat' && { widgetSnippet: widgetSnippet(row.id) }),
+        },
+        201,
+      );
+    })
+    .openapi(patchRoute, async (c) => {
+      const { id } = c.req.valid('param');
+      const body = c.req.valid('json');
+      const current = await load(c.var.auth.workspaceId, id);
+      const secretFields = new Set(secretFieldsOf(current.type));
+      const secrets = unsealSecrets(key, current.secrets);
+      let next = { config: current.config, secrets: current.secrets };
+      if (body.config) {
+        // The API channel's secret is ours, not the owner's to set.
+        const patch = Object.fromEntries(Object.entries(body.config).filter(([k]) => !(current.type === 'api' && k === 'secret')));
+        const merged: Record<string, unknown> = { ...current.config, ...secrets };
+        for (const [name, value] of Object.entries(patch)) {
+          // An empty secret in a form means "unchanged"; null clears an optional field.
+          if (secretFields.has(name) && (value === '' || value === undefined)) continue;
+          if (value === null) delete merged[name];
+          else merged[name] = value;
+        }
+        const split = splitConfig(key, current.type, validateConfig(current.type, merged));
+        next = { config: split.config, secrets: split.secrets };
+      }
+      const row = await db.transaction(async (tx) => {
+        const [updated] = await tx
+          .update(channels)
+          .set({ name: body.name ?? current.name, config: next.config, secrets: next.secrets, updatedAt: new Date() })
+          .where(eq(channels.id, id))
+          .returning();
+        await audit(tx, c.var.auth, 'channel.updated', { type: 'channel', id }, { name: body.name, fields: Object.keys(body.config ?? {}) });
+        return updated!;
+      });
+      await publishChannelUpdated(deps, row.workspaceId, id);
+      return c.json(present(row, true), 200);
+    })
+    .openapi(deleteRoute, async (c) => {
+      const { id } = c.req.valid('param');
+      await load(c.var.auth.workspaceId, id);
+      await db.transaction(async (tx) => {
+        await tx.update(channels).set({ deletedAt: new Date(), updatedAt: new Date() }).where(eq(channels.id, id));
+        await audit(tx, c.var.auth, 'channel.deleted', { type: 'channel', id });
+      });
+      await publishChannelUpdated(deps, c.var.auth.workspaceId, id);
+      return c.body(null, 204);
+    });
+}

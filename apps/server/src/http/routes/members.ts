@@ -1,0 +1,160 @@
+import { createRoute, z } from '@hono/zod-openapi';
+import { and, eq, sql } from 'drizzle-orm';
+import { conversations, memberships, roles, users } from '@switchboard/db';
+import type { AppDeps } from '../../context';
+import { audit } from '../../services/audit';
+import { hashPassword } from '../../services/passwords';
+import { badRequest, conflict, forbidden, notFound } from '../errors';
+import { requireRole } from '../middleware/auth/index';
+import { cookieAuth, errors, json, jsonBody } from '../openapi-helpers';
+import { createRouter } from '../router';
+
+const Member = z
+  .object({
+    userId: z.string().uuid(),
+    name: z.string(),
+    email: z.string(),
+    role: z.enum(roles),
+    maxConversations: z.number().int(),
+    available: z.boolean(),
+    openConversations: z.number().int(),
+  })
+  .openapi('Member');
+const UserParam = z.object({ userId: z.string().uuid().openapi({ param: { name: 'userId', in: 'path' } }) });
+
+const tags = ['Team'];
+const listRoute = createRoute({ method: 'get', path: '/', tags, summary: 'Workspace members with their load', security: cookieAuth, responses: { 200: json(z.object({ members: z.array(Member) })), ...errors(401) } });
+const createMemberRoute = createRoute({
+  method: 'post',
+  path: '/',
+  tags,
+  summary: 'Add a member (admin); an existing account joins with its own password',
+  security: cookieAuth,
+  request: jsonBody(
+    z
+      .object({
+        email: z.string().trim().toLowerCase().email().max(320),
+        name: z.string().trim().min(1).max(120),
+        password: z.string().min(8).max(200),
+        role: z.enum(roles).default('agent'),
+        maxConversations: z.number().int().min(0).max(1000).optional(),
+      })
+      .openapi('CreateMember'),
+  ),
+  responses: { 201: json(Member), ...errors(400, 401, 403, 409) },
+});
+const patchRoute = createRoute({
+  method: 'patch',
+  path: '/{userId}',
+  tags,
+  summary: 'Change role, capacity or availability (agents: only their own availability)',
+  security: cookieAuth,
+  request: {
+    params: UserParam,
+    ...jsonBody(z.object({ role: z.enum(roles).optional(), maxConversations: z.number().int().min(0).max(1000).optional(), available: z.boolean().optional() }).strict().openapi('MemberPatch')),
+  },
+  responses: { 200: json(Member), ...errors(400, 401, 403, 404) },
+});
+const deleteRoute = createRoute({ method: 'delete', path: '/{userId}', tags, summary: 'Remove a member (admin)', security: cookieAuth, request: { params: UserParam }, responses: { 204: { description: 'Removed' }, ...errors(401, 403, 404, 409) } });
+
+export function memberRoutes(deps: AppDeps) {
+  const { db } = deps;
+
+  const list = async (workspaceId: string, userId?: string) => {
+    const rows = await db
+      .select({
+        userId: memberships.userId,
+        name: users.name,
+        email: users.email,
+        role: memberships.role,
+        maxConversations: memberships.maxConversations,
+        available: memberships.available,
+        openConversations: sql<number>`(select count(*)::int from ${conversations} c where c.workspace_id = ${memberships.workspaceId} and c.assignee_id = ${memberships.userId} and c.status in ('open', 'pending'))`,
+      })
+      .from(memberships)
+      .innerJoin(users, eq(users.id, memberships.userId))
+      .where(and(eq(memberships.workspaceId, workspaceId), userId ? eq(memberships.userId, userId) : undefined))
+      .orderBy(users.name);
+    return rows;
+  };
+  const one = async (workspaceId: string, userId: string) => {
+    const [member] = await list(workspaceId, userId);
+    if (!member) throw notFound('Member');
+    return member;
+  };
+  const ownerCount = async (workspaceId: string) => {
+    const [row] = await db.select({ n: sql<number>`count(*)::int` }).from(memberships).where(and(eq(memberships.workspaceId, workspaceId), eq(memberships.role, 'owner')));
+    return row?.n ?? 0;
+  };
+
+  const router = createRouter();
+  router.on(['POST', 'DELETE'], '*', requireRole('admin'));
+  return router
+    .openapi(listRoute, async (c) => c.json({ members: await list(c.var.auth.workspaceId) }, 200))
+    .openapi(createMemberRoute, async (c) => {
+      const body = c.req.valid('json');
+      const auth = c.var.auth;
+      if (body.role === 'owner' && auth.role !== 'owner') throw forbidden('Only an owner can add an owner');
+      const passwordHash = await hashPassword(body.password);
+      const userId = await db.transaction(async (tx) => {
+        const [existing] = await tx.select({ id: users.id }).from(users).where(eq(users.email, body.email));
+        const id = existing?.id ?? (await tx.insert(users).values({ email: body.email, name: body.name, passwordHash }).returning({ id: users.id }))[0]!.id;
+        const added = await tx
+          .insert(memberships)
+          .values({ workspaceId: auth.workspaceId, userId: id, role: body.role, ...(body.maxConversations !== undefined && { maxConversations: body.maxConversations }) })
+          .onConflictDoNothing()
+          .returning({ id: memberships.id });
+        if (!added.length) throw conflict('This person is already a member');
+        await audit(tx, auth, 'member.added', { type: 'user', id }, { role: body.role });
+        return id;
+      });
+      return c.json(await one(auth.workspaceId, userId), 201);
+    })
+    .openapi(patchRoute, async (c) => {
+      const { userId } = c.req.valid('param');
+      const body = c.req.valid('json');
+      const auth = c.var.auth;
+      const target = await one(auth.workspaceId, userId);
+      const self = auth.userId === userId;
+      if (auth.role === 'agent' && (!self || body.role !== undefined || body.maxConversations !== undefined)) {
+        throw forbidden('Agents can only change their own availability');
+      }
+      if (body.role !== undefined && body.role !== target.role) {
+        if ((body.role === 'owner' || target.role === 'owner') && auth.role !== 'owner') throw forbidden('Only an owner can grant or remove the owner role');
+        if (target.role === 'owner' && (await ownerCount(auth.workspaceId)) <= 1) throw badRequest('A workspace needs at least one owner');
+      }
+      await db.transaction(async (tx) => {
+        await tx
+          .update(memberships)
+          .set({
+            ...(body.role !== undefined && { role: body.role }),
+            ...(body.maxConversations !== undefined && { maxConversations: body.maxConversations }),
+            ...(body.available !== undefined && { available: body.available }),
+          })
+          .where(and(eq(memberships.workspaceId, auth.workspaceId), eq(memberships.userId, userId)));
+        await audit(tx, auth, 'member.updated', { type: 'user', id: userId }, body);
+      });
+      return c.json(await one(auth.workspaceId, userId), 200);
+    })
+    .openapi(deleteRoute, async (c) => {
+      const { userId } = c.req.valid('param');
+      const auth = c.var.auth;
+      const target = await one(auth.workspaceId, userId);
+      if (target.role === 'owner') {
+        if (auth.role !== 'owner') throw forbidden('Only an owner can remove an owner');
+        if ((await ownerCount(auth.workspaceId)) <= 1) throw conflict('A workspace needs at least one owner');
+      }
+      await db.transaction(async (tx) => {
+        // Their conversations go back to the queue rather than waiting on someone who left.
+        await tx
+          .update(conversations)
+          .set({ assigneeId: null, updatedAt: new Date() })
+          .where(and(eq(conversations.workspaceId, auth.workspaceId), eq(conversations.assigneeId, userId)));
+        await tx.execute(sql`delete from team_members where workspace_id = ${auth.workspaceId} and user_id = ${userId}`);
+        await tx.delete(memberships).where(and(eq(memberships.workspaceId, auth.workspaceId), eq(memberships.userId, userId)));
+        await tx.execute(sql`delete from sessions where workspace_id = ${auth.workspaceId} and user_id = ${userId}`);
+        await audit(tx, auth, 'member.removed', { type: 'user', id: userId });
+      });
+      return c.body(null, 204);
+    });
+}
