@@ -27,41 +27,77 @@ export const channelConfigSchemas = {
 
 export type ChannelConfigs = { [T in ChannelType]: z.infer<(typeof channelConfigSchemas)[T]> };
 
+/**
+ * What the channel allows more than 24 hours after the customer last wrote: anything (`free`), an
+ * approved template only (`template`), or a person's reply within 7 days (`human_agent`).
+ * Twilio is `free` for SMS and `template` for WhatsApp senders: see `requiresTemplateFor`.
+ */
+export type OutsideWindow = 'free' | 'template' | 'human_agent';
+
 export interface ChannelDefinition<T extends ChannelType = ChannelType> {
   type: T;
   label: string;
   secretFields: readonly (keyof ChannelConfigs[T] & string)[];
   requiresTemplateOutsideWindow: boolean;
+  outsideWindow: OutsideWindow;
 }
 
 export const channelDefinitions = {
-  webchat: { type: 'webchat', label: 'Website chat', secretFields: [], requiresTemplateOutsideWindow: false },
-  api: { type: 'api', label: 'API', secretFields: ['secret'], requiresTemplateOutsideWindow: false },
-  twilio: { type: 'twilio', label: 'SMS / WhatsApp (Twilio)', secretFields: ['authToken'], requiresTemplateOutsideWindow: false },
+  webchat: {
+    type: 'webchat',
+    label: 'Website chat',
+    secretFields: [],
+    requiresTemplateOutsideWindow: false,
+    outsideWindow: 'free',
+  },
+  api: {
+    type: 'api',
+    label: 'API',
+    secretFields: ['secret'],
+    requiresTemplateOutsideWindow: false,
+    outsideWindow: 'free',
+  },
+  twilio: {
+    type: 'twilio',
+    label: 'SMS / WhatsApp (Twilio)',
+    secretFields: ['authToken'],
+    requiresTemplateOutsideWindow: false,
+    outsideWindow: 'free',
+  },
   whatsapp: {
     type: 'whatsapp',
     label: 'WhatsApp',
     secretFields: ['accessToken', 'appSecret'],
     requiresTemplateOutsideWindow: true,
+    outsideWindow: 'template',
   },
   messenger: {
     type: 'messenger',
     label: 'Facebook Messenger',
     secretFields: ['pageAccessToken', 'appSecret'],
     requiresTemplateOutsideWindow: false,
+    outsideWindow: 'human_agent',
   },
   instagram: {
     type: 'instagram',
     label: 'Instagram',
     secretFields: ['pageAccessToken', 'appSecret'],
     requiresTemplateOutsideWindow: false,
+    outsideWindow: 'human_agent',
   },
-  telegram: { type: 'telegram', label: 'Telegram', secretFields: ['botToken', 'secretToken'], requiresTemplateOutsideWindow: false },
+  telegram: {
+    type: 'telegram',
+    label: 'Telegram',
+    secretFields: ['botToken', 'secretToken'],
+    requiresTemplateOutsideWindow: false,
+    outsideWindow: 'free',
+  },
   email: {
     type: 'email',
     label: 'Email',
     // `smtp` holds the SMTP password, so the whole object is secret (host and port included).
     secretFields: ['apiKey', 'signingKey', 'smtp', 'inboundSecret'],
     requiresTemplateOutsideWindow: false,
+    outsideWindow: 'free',
   },
 } as const satisfies { [T in ChannelType]: ChannelDefinition<T> };

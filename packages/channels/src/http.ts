@@ -18,13 +18,15 @@ export interface ProviderCall {
   headers?: Record<string, string>;
   body?: string | URLSearchParams;
   timeoutMs?: number;
+  /** Answer the body as a Buffer (media downloads) instead of JSON or text. */
+  binary?: boolean;
   describeError?(body: unknown, status: number): ProviderErrorDetail;
 }
 
 export interface ProviderResponse {
   status: number;
   headers: Headers;
-  /** Parsed JSON when the body is JSON, else the text. */
+  /** Parsed JSON when the body is JSON, else the text; a Buffer for `binary` calls. */
   body: unknown;
 }
 
@@ -36,7 +38,7 @@ export interface ProviderResponse {
 export async function callProvider(call: ProviderCall): Promise<ProviderResponse> {
   const timeoutMs = call.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   let response: Response;
-  let text: string;
+  let bytes: Buffer;
   try {
     response = await fetch(call.url, {
       method: call.method ?? 'POST',
@@ -45,7 +47,7 @@ export async function callProvider(call: ProviderCall): Promise<ProviderResponse
       // Covers the body read too: a provider that stalls mid-response still times out.
       signal: AbortSignal.timeout(timeoutMs),
     });
-    text = await response.text();
+    bytes = Buffer.from(await response.arrayBuffer());
   } catch (err) {
     const timedOut = err instanceof Error && (err.name === 'TimeoutError' || err.name === 'AbortError');
     const cause = err instanceof Error && err.cause instanceof Error ? err.cause.message : String(err);
@@ -54,6 +56,8 @@ export async function callProvider(call: ProviderCall): Promise<ProviderResponse
       { retryable: true, providerCode: timedOut ? 'timeout' : 'network', cause: err },
     );
   }
+  if (response.ok && call.binary) return { status: response.status, headers: response.headers, body: bytes };
+  const text = bytes.toString('utf8');
   const body = parseBody(text);
   if (response.ok) return { status: response.status, headers: response.headers, body };
 

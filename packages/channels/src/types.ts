@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import type { ChannelType } from './definitions';
+import type { ChannelType, OutsideWindow } from './definitions';
 import type { VerifyResult } from './signatures';
 
 export type { VerifyResult };
@@ -110,6 +110,11 @@ export interface HttpReply {
   contentType: string;
 }
 
+export interface MediaContent {
+  data: Buffer;
+  contentType?: string;
+}
+
 export interface ChannelAdapter<C> {
   type: ChannelType;
   label: string;
@@ -126,6 +131,15 @@ export interface ChannelAdapter<C> {
   inboundAck?(): HttpReply;
   /** The channel type always needs a template once the 24-hour window has closed. */
   requiresTemplateOutsideWindow: boolean;
+  /** What may be sent once the 24-hour window has closed (see ChannelDefinition). */
+  outsideWindow?: OutsideWindow;
   /** Finer answer for types where it depends on the config (Twilio: WhatsApp senders only). */
   requiresTemplateFor?(config: C): boolean;
+  /**
+   * Downloads an inbound attachment whose URL needs the channel's credentials (`tg-file:`,
+   * `wa-media:`, Twilio media). Null when the URL is not this channel's: fetch it as is.
+   */
+  fetchMedia?(url: string, config: C, opts?: SendOptions): Promise<MediaContent | null>;
+  /** Points the provider's webhook at `webhookUrl` where its API allows it (Telegram setWebhook). */
+  connect?(config: C, webhookUrl: string, opts?: SendOptions): Promise<void>;
 }

@@ -19,10 +19,11 @@ export function startGraphStandIn(options: {
   const version = options.version ?? 'v21.0';
   let counter = 0;
   return startStandIn((req) => {
-    if (req.method !== 'POST') return graphError(400, 100, 'Unsupported get request.');
     if (req.headers.authorization !== `Bearer ${options.token}`) {
       return graphError(401, 190, 'Invalid OAuth access token - Cannot parse access token');
     }
+    if (req.method === 'GET') return mediaGet(req, version);
+    if (req.method !== 'POST') return graphError(400, 100, 'Unsupported request.');
     if (req.headers['content-type'] !== 'application/json') return graphError(400, 100, 'Invalid content type');
     if (req.path === `/${version}/me/messages`) return pageSend(req, options.instagram ?? false, ++counter);
     if (options.phoneNumberId && req.path === `/${version}/${options.phoneNumberId}/messages`) return whatsappSend(req, ++counter);
@@ -59,4 +60,14 @@ function whatsappSend(req: StandInRequest, n: number): StandInReply {
     (body.type === 'interactive' && body.interactive?.body?.text && body.interactive?.action);
   if (!ok) return graphError(400, 100, `Invalid parameter for type ${String(body.type)}`);
   return { json: { messaging_product: 'whatsapp', contacts: [{ input: body.to, wa_id: body.to }], messages: [{ id: `wamid.${n}` }] } };
+}
+
+/** WhatsApp media: `GET /{version}/{media-id}` gives a short-lived URL, itself fetched with the token. */
+function mediaGet(req: StandInRequest, version: string): StandInReply {
+  const lookup = new RegExp(`^/${version.replace('.', '\\.')}/(MEDIA_\\w+)$`).exec(req.path);
+  if (lookup) {
+    return { json: { url: `http://${req.headers.host}/lookaside/${lookup[1]}`, mime_type: 'image/jpeg', sha256: 'x', file_size: 4, id: lookup[1], messaging_product: 'whatsapp' } };
+  }
+  if (req.path.startsWith('/lookaside/MEDIA_')) return { headers: { 'content-type': 'image/jpeg' }, body: Buffer.from([0xff, 0xd8, 0xff, 0xe0]) };
+  return graphError(404, 100, `Unsupported get request. Object with ID '${req.path.split('/').pop()}' does not exist`);
 }

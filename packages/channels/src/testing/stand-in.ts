@@ -18,7 +18,7 @@ export interface StandInReply {
   status?: number;
   headers?: Record<string, string>;
   json?: unknown;
-  body?: string;
+  body?: string | Buffer;
   /** Hold the answer this long (timeouts). */
   delayMs?: number;
 }
@@ -67,7 +67,7 @@ export async function startStandIn(handler: StandInHandler): Promise<StandIn> {
           if (reply.delayMs) await new Promise((resolve) => setTimeout(resolve, reply.delayMs));
           if (res.destroyed) return;
           const headers = { ...reply.headers };
-          let payload = reply.body ?? '';
+          let payload: string | Buffer = reply.body ?? '';
           if (reply.json !== undefined) {
             payload = JSON.stringify(reply.json);
             headers['content-type'] ??= 'application/json';

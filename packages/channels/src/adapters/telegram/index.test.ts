@@ -17,6 +17,11 @@ const fail = (status: number, description: string, parameters?: object) => ({
 beforeAll(async () => {
   // Plays the Bot API: token in the path, JSON in, {ok, result} or {ok:false, error_code, description} out.
   telegram = await startStandIn((req) => {
+    const file = /^\/file\/bot([^/]+)\/(.+)$/.exec(req.path);
+    if (file) {
+      if (file[1] !== base.botToken) return { status: 404, body: 'Not Found' };
+      return file[2] === 'photos/file_7.jpg' ? { headers: { 'content-type': 'image/jpeg' }, body: Buffer.from([0xff, 0xd8, 0xff]) } : { status: 404, body: 'Not Found' };
+    }
     const match = /^\/bot([^/]+)\/(\w+)$/.exec(req.path);
     if (!match || match[1] !== base.botToken) return fail(401, 'Unauthorized');
     const body = req.json<Record<string, any>>();
@@ -26,6 +31,14 @@ beforeAll(async () => {
       if (!body.text) return fail(400, 'Bad Request: message text is empty');
       if (body.text.length > 4096) return fail(400, 'Bad Request: message is too long');
       return { json: { ok: true, result: { ...result, text: body.text } } };
+    }
+    if (match[2] === 'setWebhook') {
+      if (!/^https:\/\//.test(body.url ?? '')) return fail(400, 'Bad Request: bad webhook: An HTTPS URL must be provided for webhook');
+      return { json: { ok: true, result: true, description: 'Webhook was set' } };
+    }
+    if (match[2] === 'getFile') {
+      if (body.file_id !== 'large') return fail(400, 'Bad Request: invalid file_id');
+      return { json: { ok: true, result: { file_id: 'large', file_unique_id: 'l', file_size: 3, file_path: 'photos/file_7.jpg' } } };
     }
     if (match[2] === 'sendPhoto') {
       if ((body.caption ?? '').length > 1024) return fail(400, 'Bad Request: message caption is too long');
@@ -117,5 +130,28 @@ describe('telegram send', () => {
     const wrong = await telegramAdapter.send(msg, { ...config(), botToken: '1:wrong' }).catch((e: Error) => e);
     expect(wrong).toMatchObject({ retryable: false, status: 401 });
     expect((wrong as Error).message).not.toContain('1:wrong');
+  });
+});
+
+describe('telegram setup and media', () => {
+  it('registers the webhook with the secret token and the updates we read', async () => {
+    await telegramAdapter.connect?.(config(), 'https://sb.example/webhooks/channels/ch_tg');
+    expect(telegram.requests[0]?.path).toBe(`/bot${base.botToken}/setWebhook`);
+    expect(telegram.requests[0]?.json()).toEqual({
+      url: 'https://sb.example/webhooks/channels/ch_tg',
+      secret_token: base.secretToken,
+      allowed_updates: ['message', 'edited_message', 'callback_query'],
+    });
+    await expect(telegramAdapter.connect?.(config(), 'http://insecure.example/hook')).rejects.toMatchObject({
+      retryable: false,
+      message: expect.stringContaining('An HTTPS URL must be provided'),
+    });
+  });
+
+  it('downloads a tg-file: attachment through getFile', async () => {
+    const media = await telegramAdapter.fetchMedia?.('tg-file:large', config());
+    expect(media).toEqual({ data: Buffer.from([0xff, 0xd8, 0xff]), contentType: 'image/jpeg' });
+    expect(await telegramAdapter.fetchMedia?.('https://example.com/x.jpg', config())).toBeNull();
+    await expect(telegramAdapter.fetchMedia?.('tg-file:gone', config())).rejects.toMatchObject({ retryable: false, message: expect.stringContaining('invalid file_id') });
   });
 });

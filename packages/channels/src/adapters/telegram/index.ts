@@ -10,6 +10,8 @@ import { parseTelegramUpdate } from './parse';
 const DEFAULT_BASE = 'https://api.telegram.org';
 const TEXT_LIMIT = 4096;
 const CAPTION_LIMIT = 1024;
+const FILE_REF = 'tg-file:';
+const ALLOWED_UPDATES = ['message', 'edited_message', 'callback_query'];
 
 /** `{ok:false, error_code, description, parameters:{retry_after}}`; retry_after is in seconds. */
 function describeTelegramError(body: unknown): ProviderErrorDetail {
@@ -21,6 +23,22 @@ function describeTelegramError(body: unknown): ProviderErrorDetail {
     ...(typeof code === 'number' && { code: String(code) }),
     ...(typeof retryAfter === 'number' && { retryAfterMs: retryAfter * 1000, retryable: true }),
   };
+}
+
+/** One Bot API call; answers `result`. The token is in the path: never put this URL in a message. */
+async function botApi(config: TelegramConfig, method: string, body: unknown, timeoutMs: number | undefined): Promise<unknown> {
+  const response = await callProvider({
+    provider: 'Telegram',
+    url: joinUrl(config.baseUrl || DEFAULT_BASE, `/bot${config.botToken}/${method}`),
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+    timeoutMs,
+    describeError: describeTelegramError,
+  });
+  if (field(response.body, 'ok') !== true) {
+    throw new ProviderError(`Telegram ${method} answered ${response.status} without ok:true`, { retryable: false, status: response.status });
+  }
+  return field(response.body, 'result');
 }
 
 /** Telegram bots via the Bot API webhook. No 24-hour window. */
@@ -37,28 +55,34 @@ export const telegramAdapter: ChannelAdapter<TelegramConfig> = {
   parseInbound: (req) => parseTelegramUpdate(req),
 
   async send(msg, config, opts): Promise<SendResult> {
-    const calls = telegramCalls(msg);
     let result: unknown;
-    for (const [method, body] of calls) {
-      const response = await callProvider({
-        provider: 'Telegram',
-        // The token is part of the path: never put this URL in an error message.
-        url: joinUrl(config.baseUrl || DEFAULT_BASE, `/bot${config.botToken}/${method}`),
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify(body),
-        timeoutMs: opts?.timeoutMs,
-        describeError: describeTelegramError,
-      });
-      if (field(response.body, 'ok') !== true) {
-        throw new ProviderError(`Telegram answered ${response.status} without ok:true`, { retryable: false, status: response.status });
-      }
-      result = field(response.body, 'result');
-    }
+    for (const [method, body] of telegramCalls(msg)) result = await botApi(config, method, body, opts?.timeoutMs);
     const messageId = field(result, 'message_id');
     if (typeof messageId !== 'number') throw new ProviderError('Telegram answered without result.message_id', { retryable: false });
     // message_id is unique only within a chat; the chat makes it unique per bot.
     const chatId = field(result, 'chat', 'id') ?? msg.to;
     return { providerMessageId: `${String(chatId)}:${messageId}`, status: 'sent' };
+  },
+
+  async connect(config, webhookUrl, opts) {
+    await botApi(config, 'setWebhook', { url: webhookUrl, secret_token: config.secretToken, allowed_updates: ALLOWED_UPDATES }, opts?.timeoutMs);
+  },
+
+  async fetchMedia(url, config, opts) {
+    if (!url.startsWith(FILE_REF)) return null;
+    const file = await botApi(config, 'getFile', { file_id: url.slice(FILE_REF.length) }, opts?.timeoutMs);
+    const path = field(file, 'file_path');
+    if (typeof path !== 'string') throw new ProviderError('Telegram getFile answered without file_path', { retryable: false });
+    const response = await callProvider({
+      provider: 'Telegram',
+      method: 'GET',
+      url: joinUrl(config.baseUrl || DEFAULT_BASE, `/file/bot${config.botToken}/${path}`),
+      timeoutMs: opts?.timeoutMs,
+      binary: true,
+      describeError: describeTelegramError,
+    });
+    const contentType = response.headers.get('content-type');
+    return { data: response.body as Buffer, ...(contentType && { contentType }) };
   },
 };
 

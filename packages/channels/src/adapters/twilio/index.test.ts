@@ -17,6 +17,10 @@ let created = 0;
 beforeAll(async () => {
   // Plays Twilio's Messages resource: Basic auth, form body, E.164 numbers, 201 + JSON.
   twilio = await startStandIn((req) => {
+    if (req.method === 'GET' && req.path === `/2010-04-01/Accounts/${sid}/Messages/MM1/Media/ME1`) {
+      if (req.headers.authorization !== `Basic ${Buffer.from(`${sid}:${token}`).toString('base64')}`) return { status: 401, json: { code: 20003, message: 'Authenticate' } };
+      return { headers: { 'content-type': 'image/png' }, body: Buffer.from([0x89, 0x50, 0x4e, 0x47]) };
+    }
     if (req.method !== 'POST' || req.path !== `/2010-04-01/Accounts/${sid}/Messages.json`) {
       return { status: 404, json: { code: 20404, message: 'The requested resource was not found', status: 404 } };
     }
@@ -215,5 +219,14 @@ describe('twilio send', () => {
     await expect(twilioAdapter.send(msg, config())).rejects.toMatchObject({ retryable: true, status: 500 });
     twilio.failNext({ status: 429, headers: { 'retry-after': '7' }, json: { code: 20429, message: 'Too Many Requests' } });
     await expect(twilioAdapter.send(msg, config())).rejects.toMatchObject({ retryable: true, status: 429, retryAfterMs: 7000, providerCode: '20429' });
+  });
+});
+
+describe('twilio media', () => {
+  it('downloads Twilio media with Basic auth, and leaves other URLs alone', async () => {
+    const config = { ...sms, baseUrl: twilio.baseUrl };
+    const media = await twilioAdapter.fetchMedia?.(`${twilio.baseUrl}/2010-04-01/Accounts/${sid}/Messages/MM1/Media/ME1`, config);
+    expect(media).toEqual({ data: Buffer.from([0x89, 0x50, 0x4e, 0x47]), contentType: 'image/png' });
+    expect(await twilioAdapter.fetchMedia?.('https://cdn.example/x.png', config)).toBeNull();
   });
 });

@@ -93,6 +93,22 @@ export const twilioAdapter: ChannelAdapter<TwilioConfig> = {
     ];
   },
 
+  /** Twilio media URLs need Basic auth when media protection is on; Twilio then redirects to storage. */
+  async fetchMedia(url, config, opts) {
+    const base = new URL(config.baseUrl || DEFAULT_BASE);
+    if (new URL(url).origin !== base.origin) return null;
+    const response = await callProvider({
+      provider: 'Twilio',
+      method: 'GET',
+      url,
+      headers: { authorization: basicAuth(config.accountSid, config.authToken) },
+      timeoutMs: opts?.timeoutMs,
+      binary: true,
+    });
+    const contentType = response.headers.get('content-type');
+    return { data: response.body as Buffer, ...(contentType && { contentType }) };
+  },
+
   inboundAck: () => ({ status: 200, body: '<?xml version="1.0" encoding="UTF-8"?><Response></Response>', contentType: 'text/xml' }),
 
   async send(msg, config, opts): Promise<SendResult> {

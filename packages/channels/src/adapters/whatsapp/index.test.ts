@@ -175,3 +175,16 @@ describe('whatsapp send', () => {
     await expect(whatsappAdapter.send(msg, config())).rejects.toMatchObject({ retryable: true, retryAfterMs: 2000 });
   });
 });
+
+describe('whatsapp media', () => {
+  it('downloads wa-media: through the media endpoint with the token', async () => {
+    const media = await whatsappAdapter.fetchMedia?.('wa-media:MEDIA_1', config());
+    expect(media).toEqual({ data: Buffer.from([0xff, 0xd8, 0xff, 0xe0]), contentType: 'image/jpeg' });
+    expect(graph.requests.map((r) => [r.method, r.path, r.headers.authorization])).toEqual([
+      ['GET', '/v21.0/MEDIA_1', `Bearer ${base.accessToken}`],
+      ['GET', '/lookaside/MEDIA_1', `Bearer ${base.accessToken}`],
+    ]);
+    expect(await whatsappAdapter.fetchMedia?.('https://cdn.example/a.jpg', config())).toBeNull();
+    await expect(whatsappAdapter.fetchMedia?.('wa-media:nope', config())).rejects.toMatchObject({ retryable: false, status: 404 });
+  });
+});

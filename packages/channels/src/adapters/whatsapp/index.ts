@@ -3,7 +3,7 @@ import type { ChannelAdapter } from '../../types';
 import { hubHandshake, verifyHubSignature } from '../meta/webhook';
 import { WhatsAppConfig } from './config';
 import { parseWhatsAppInbound } from './parse';
-import { sendWhatsApp } from './send';
+import { fetchWhatsAppMedia, sendWhatsApp } from './send';
 
 /** WhatsApp Business through Meta's Cloud API. */
 export const whatsappAdapter: ChannelAdapter<WhatsAppConfig> = {
@@ -13,4 +13,5 @@ export const whatsappAdapter: ChannelAdapter<WhatsAppConfig> = {
   handshake: (req, config) => hubHandshake(req, config.verifyToken),
   parseInbound: (req, config) => parseWhatsAppInbound(req, config.phoneNumberId),
   send: (msg, config, opts) => sendWhatsApp(msg, config, opts?.timeoutMs),
+  fetchMedia: (url, config, opts) => fetchWhatsAppMedia(url, config, opts?.timeoutMs),
 };

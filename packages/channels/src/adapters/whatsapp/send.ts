@@ -1,7 +1,8 @@
 import { ProviderError } from '../../errors';
-import { field } from '../../http';
+import { callProvider, field, joinUrl } from '../../http';
+import type { MediaContent } from '../../types';
 import type { OutboundMessage, SendResult } from '../../types';
-import { graphPost, GRAPH_VERSION } from '../meta/graph';
+import { describeGraphError, GRAPH_BASE, graphPost, GRAPH_VERSION } from '../meta/graph';
 import type { WhatsAppConfig } from './config';
 
 const clip = (text: string, max: number) => Array.from(text).slice(0, max).join('');
@@ -80,4 +81,25 @@ export async function sendWhatsApp(msg: OutboundMessage, config: WhatsAppConfig,
   if (typeof id !== 'string') throw new ProviderError('WhatsApp answered without messages[0].id', { retryable: false });
   // Accepted, not yet sent: the `sent` status arrives by webhook.
   return { providerMessageId: id, status: 'queued' };
+}
+
+const MEDIA_REF = 'wa-media:';
+
+/** `wa-media:<id>`: GET /{version}/{id} for a short-lived URL, then GET that URL, both with the token. */
+export async function fetchWhatsAppMedia(url: string, config: WhatsAppConfig, timeoutMs: number | undefined): Promise<MediaContent | null> {
+  if (!url.startsWith(MEDIA_REF)) return null;
+  const auth = { authorization: `Bearer ${config.accessToken}` };
+  const meta = await callProvider({
+    provider: 'WhatsApp',
+    method: 'GET',
+    url: joinUrl(config.baseUrl || GRAPH_BASE, `/${config.apiVersion ?? GRAPH_VERSION}/${encodeURIComponent(url.slice(MEDIA_REF.length))}`),
+    headers: auth,
+    timeoutMs,
+    describeError: describeGraphError,
+  });
+  const location = field(meta.body, 'url');
+  if (typeof location !== 'string') throw new ProviderError('WhatsApp media lookup answered without url', { retryable: false });
+  const file = await callProvider({ provider: 'WhatsApp', method: 'GET', url: location, headers: auth, timeoutMs, binary: true, describeError: describeGraphError });
+  const contentType = field(meta.body, 'mime_type') ?? file.headers.get('content-type');
+  return { data: file.body as Buffer, ...(typeof contentType === 'string' && { contentType }) };
 }
