@@ -1,0 +1,99 @@
+import { lazy, Suspense, useCallback, useEffect, useMemo, useState } from 'react';
+import { api, onUnauthorized } from './api/client';
+import type { Me } from './api/types';
+import { AuthPage } from './auth/AuthPage';
+import { SessionContext, type Session } from './auth/session';
+import { Loading } from './components/Notice';
+import { Toasts } from './components/toast';
+import { closeStream } from './lib/stream';
+import { match, navigate, usePath } from './lib/router';
+import { Nav } from './shell/Nav';
+import { FlowsPage } from './flows/FlowsPage';
+import { InboxPage } from './inbox/InboxPage';
+import { ChannelsPage } from './channels/ChannelsPage';
+import { ContactsPage } from './contacts/ContactsPage';
+import { ContactDetailPage } from './contacts/ContactDetailPage';
+import { KnowledgePage } from './knowledge/KnowledgePage';
+import { SettingsPage } from './settings/SettingsPage';
+import { TemplatesPage } from './templates/TemplatesPage';
+
+// The canvas (React Flow, dagre) is the heavy part: load it when a flow is opened.
+const FlowEditor = lazy(() => import('./editor/FlowEditor'));
+
+function Screen({ path }: { path: string }) {
+  let m: Record<string, string> | null;
+  if ((m = match('/flows/:id', path))) return <FlowEditor key={m.id} id={m.id!} />;
+  if (path === '/flows') return <FlowsPage />;
+  if (path === '/templates') return <TemplatesPage />;
+  if ((m = match('/inbox/:id', path))) return <InboxPage selectedId={m.id} />;
+  if (path === '/inbox') return <InboxPage />;
+  if ((m = match('/contacts/:id', path))) return <ContactDetailPage id={m.id!} />;
+  if (path === '/contacts') return <ContactsPage />;
+  if (path === '/knowledge') return <KnowledgePage />;
+  if (path === '/channels') return <ChannelsPage />;
+  if (path.startsWith('/settings')) return <SettingsPage />;
+  return <InboxPage />;
+}
+
+export function App() {
+  const path = usePath();
+  const [me, setMe] = useState<Me | null | undefined>(undefined);
+
+  const refresh = useCallback(async () => {
+    try {
+      const next = await api.get<Me>('/api/me');
+      setMe(next.user ? next : null);
+    } catch {
+      setMe(null);
+    }
+  }, []);
+
+  useEffect(() => void refresh(), [refresh]);
+  useEffect(() => onUnauthorized(() => setMe(null)), []);
+
+  const session = useMemo<Session | null>(
+    () =>
+      me
+        ? {
+            me,
+            refresh,
+            logout: async () => {
+              await api.post('/api/auth/logout').catch(() => undefined);
+              closeStream();
+              setMe(null);
+              navigate('/login');
+            },
+          }
+        : null,
+    [me, refresh],
+  );
+
+  if (me === undefined) return <Loading label="Opening Switchboard…" />;
+  if (!session) {
+    const mode = path === '/signup' ? 'signup' : 'login';
+    return (
+      <AuthPage
+        mode={mode}
+        onSignedIn={(next) => {
+          setMe(next);
+          navigate(mode === 'signup' ? '/templates' : path === '/login' || path === '/signup' ? '/inbox' : path, { replace: true });
+        }}
+      />
+    );
+  }
+  if (path === '/' || path === '/login' || path === '/signup') queueMicrotask(() => navigate('/inbox', { replace: true }));
+
+  return (
+    <SessionContext.Provider value={session}>
+      <div className={`app ${/^\/flows\/[^/]+/.test(path) ? 'compact' : ''}`}>
+        <Nav />
+        <main className="main">
+          <Suspense fallback={<Loading label="Opening the editor…" />}>
+            <Screen path={path} />
+          </Suspense>
+        </main>
+      </div>
+      <Toasts />
+    </SessionContext.Provider>
+  );
+}

@@ -1,0 +1,92 @@
+/**
+ * Response shapes of docs/api-contract.md. Hand-written because most routes were not yet in
+ * the server's `AppType` when the web app was built; move to `hc<AppType>` once they all are.
+ */
+import type { FlowDocument, Requirement } from '../flow';
+export type { Requirement };
+
+export type Role = 'owner' | 'admin' | 'agent';
+export type BusinessHours = Partial<Record<Weekday, [string, string][]>>;
+export type Weekday = 'mon' | 'tue' | 'wed' | 'thu' | 'fri' | 'sat' | 'sun';
+
+export interface Workspace {
+  id: string;
+  name: string;
+  timezone: string;
+  businessHours: BusinessHours;
+  holidays: string[];
+  settings: { httpAllowHosts?: string[]; expectedReplyMinutes?: number; ai?: { baseUrl?: string; model?: string; apiKeySet?: boolean } };
+}
+
+export interface Me {
+  user: { id: string; email: string; name: string } | null;
+  role: Role;
+  workspace: Workspace;
+  workspaces: { id: string; name: string; role: Role }[];
+}
+
+export interface ApiKey { id: string; name: string; prefix: string; role: Role; createdAt: string; lastUsedAt: string | null; key?: string }
+export interface Member { userId: string; name: string; email: string; role: Role; maxConversations: number | null; available: boolean; openConversations: number }
+export interface Team { id: string; name: string; memberIds: string[] }
+
+export type FlowStatus = 'draft' | 'active' | 'paused';
+export interface Issue { nodeId?: string; field?: string; message: string; code: string }
+export interface WorkflowSummary { id: string; name: string; description: string | null; status: FlowStatus; triggerType: string | null; activeVersion: number | null; updatedAt: string; createdAt: string }
+export interface WorkflowDetail {
+  id: string;
+  name: string;
+  description: string | null;
+  status: FlowStatus;
+  definition: FlowDocument;
+  activeVersion: { id: string; number: number } | null;
+  webhookUrl?: string;
+  validation: { errors: Issue[]; warnings: Issue[] };
+  requires?: Requirement[];
+  updatedAt: string;
+}
+export interface Version { id: string; number: number; createdAt: string; definition?: FlowDocument }
+export interface TestRunResult {
+  replies: { text: string; quickReplies?: string[]; mediaUrl?: string }[];
+  path: { nodeId: string; output?: string; status: string }[];
+  vars: Record<string, unknown>;
+  contact: Record<string, unknown>;
+  error?: string | { message: string; nodeId?: string };
+}
+export interface Run { id: string; workflowId: string; versionNumber: number; status: string; conversationId: string | null; contactId: string | null; error: string | null; createdAt: string; finishedAt: string | null }
+export interface RunStep { seq: number; nodeId: string; nodeType: string; status: string; input: unknown; output: unknown; error: string | null; startedAt: string; finishedAt: string | null }
+export interface Template { slug: string; name: string; description: string; category: string; requires: Requirement[]; definition: FlowDocument }
+export interface KnowledgeEntry { id: string; question: string; answer: string; updatedAt: string }
+
+export type ChannelType = 'webchat' | 'api' | 'twilio' | 'whatsapp' | 'messenger' | 'instagram' | 'telegram' | 'email';
+export interface Channel { id: string; type: ChannelType; name: string; config: Record<string, unknown>; webhookUrl: string; secretsSet: string[]; createdAt: string; widgetSnippet?: string }
+export interface CreatedChannel { id: string; type: ChannelType; name: string; webhookUrl: string; secret?: string; widgetSnippet?: string }
+
+export type ConversationStatus = 'open' | 'pending' | 'snoozed' | 'resolved';
+export type Priority = 'none' | 'low' | 'medium' | 'high' | 'urgent';
+export interface Conversation {
+  id: string;
+  status: ConversationStatus;
+  priority: Priority;
+  handledBy: 'bot' | 'human';
+  assignee: { id: string; name: string } | null;
+  teamId: string | null;
+  channel: { id: string; type: ChannelType; name: string };
+  contact: { id: string; name: string | null; email: string | null; phone: string | null };
+  lastMessage: { text: string; direction: 'in' | 'out'; author: string; createdAt: string } | null;
+  lastMessageAt: string | null;
+}
+export interface Message {
+  id: string;
+  direction: 'in' | 'out';
+  author: 'contact' | 'agent' | 'bot' | 'system';
+  authorUser: { id: string; name: string } | null;
+  text: string;
+  attachments: { url: string; type?: string; name?: string }[];
+  quickReplies: string[] | null;
+  private: boolean;
+  status: 'queued' | 'sent' | 'delivered' | 'read' | 'failed' | null;
+  error: string | null;
+  createdAt: string;
+}
+export interface Contact { id: string; name: string | null; email: string | null; phone: string | null; attributes: Record<string, unknown>; tags: string[]; createdAt: string }
+export interface ContactEvent { id: string; kind: string; data: Record<string, unknown>; actor: string | null; createdAt: string }

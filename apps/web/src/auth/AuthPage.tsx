@@ -1,0 +1,83 @@
+import { useState, type FormEvent } from 'react';
+import { api, errorText } from '../api/client';
+import type { Me } from '../api/types';
+import { Link } from '../lib/router';
+import { Notice } from '../components/Notice';
+
+export function AuthPage({ mode, onSignedIn }: { mode: 'login' | 'signup'; onSignedIn: (me: Me) => void }) {
+  const [form, setForm] = useState({ name: '', email: '', password: '', workspaceName: '' });
+  const [error, setError] = useState<string>();
+  const [busy, setBusy] = useState(false);
+  const set = (key: keyof typeof form) => (e: { target: { value: string } }) => setForm({ ...form, [key]: e.target.value });
+
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    setBusy(true);
+    setError(undefined);
+    try {
+      const me =
+        mode === 'signup'
+          ? await api.post<Me>('/api/auth/signup', form)
+          : await api.post<Me>('/api/auth/login', { email: form.email, password: form.password });
+      onSignedIn(me);
+    } catch (err) {
+      setError(errorText(err));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <div className="auth">
+      <form className="auth-card" onSubmit={submit} data-testid={`${mode}-form`}>
+        <div className="brand brand-large">🔀 Switchboard</div>
+        <h1>{mode === 'signup' ? 'Create your workspace' : 'Welcome back'}</h1>
+        <p className="muted">
+          {mode === 'signup'
+            ? 'All your customer messages in one inbox, with automatic answers you build yourself.'
+            : 'Log in to answer your customers and manage your automations.'}
+        </p>
+        <Notice>{error}</Notice>
+        {mode === 'signup' && (
+          <>
+            <label className="field">
+              <span>Your name</span>
+              <input name="name" value={form.name} onChange={set('name')} required autoComplete="name" />
+            </label>
+            <label className="field">
+              <span>Business name</span>
+              <input name="workspaceName" value={form.workspaceName} onChange={set('workspaceName')} required placeholder="Sunrise Bakery" />
+            </label>
+          </>
+        )}
+        <label className="field">
+          <span>Email</span>
+          <input name="email" type="email" value={form.email} onChange={set('email')} required autoComplete="email" />
+        </label>
+        <label className="field">
+          <span>Password</span>
+          <input
+            name="password"
+            type="password"
+            value={form.password}
+            onChange={set('password')}
+            required
+            minLength={mode === 'signup' ? 8 : undefined}
+            autoComplete={mode === 'signup' ? 'new-password' : 'current-password'}
+          />
+          {mode === 'signup' && <small className="help">At least 8 characters.</small>}
+        </label>
+        <button className="btn btn-primary btn-block" disabled={busy} type="submit">
+          {busy ? 'Please wait…' : mode === 'signup' ? 'Create workspace' : 'Log in'}
+        </button>
+        <p className="auth-switch">
+          {mode === 'signup' ? (
+            <>Already have an account? <Link to="/login">Log in</Link></>
+          ) : (
+            <>New to Switchboard? <Link to="/signup">Create a workspace</Link></>
+          )}
+        </p>
+      </form>
+    </div>
+  );
+}

@@ -1,0 +1,44 @@
+import type { FlowIssue, Requirement } from '../flow';
+import type { StepNode } from './convert';
+
+function filled(nodes: StepNode[], req: Requirement, errors: FlowIssue[]): boolean {
+  if (!req.nodeId) return false;
+  const node = nodes.find((n) => n.id === req.nodeId);
+  if (!node) return true;
+  if (errors.some((e) => e.nodeId === req.nodeId && (!req.field || e.field === req.field || e.field?.startsWith(`${req.field}.`)))) return false;
+  if (!req.field) return true;
+  let v: unknown = node.data.config;
+  for (const k of req.field.split('.')) v = v && typeof v === 'object' ? (v as Record<string, unknown>)[k] : undefined;
+  if (Array.isArray(v)) return v.length > 0 && !(v.length === 1 && v[0] === 'any' && req.kind === 'channel');
+  return v !== undefined && v !== null && v !== '' && v !== 'https://';
+}
+
+/** What an imported template still needs; each line opens the field to fill. */
+export function Checklist({ requires, nodes, errors, done, onPick, onToggle, onClose }: {
+  requires: Requirement[];
+  nodes: StepNode[];
+  errors: FlowIssue[];
+  done: Set<number>;
+  onPick: (req: Requirement) => void;
+  onToggle: (index: number) => void;
+  onClose: () => void;
+}) {
+  const states = requires.map((r, i) => done.has(i) || filled(nodes, r, errors));
+  const left = states.filter((s) => !s).length;
+  return (
+    <div className="checklist" data-testid="checklist">
+      <div className="checklist-head">
+        <strong>{left ? `Before this flow can go live: ${left} thing${left > 1 ? 's' : ''} to fill in` : 'All set! Try it in the simulator, then publish.'}</strong>
+        <button type="button" className="btn-icon" onClick={onClose} aria-label="Hide checklist">✕</button>
+      </div>
+      <ul>
+        {requires.map((r, i) => (
+          <li key={i} className={states[i] ? 'done' : ''}>
+            <input type="checkbox" checked={states[i]} onChange={() => onToggle(i)} aria-label="Done" />
+            <button type="button" className="btn-link" onClick={() => onPick(r)}>{r.label}</button>
+          </li>
+        ))}
+      </ul>
+    </div>
+  );
+}

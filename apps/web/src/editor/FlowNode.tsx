@@ -1,0 +1,73 @@
+import { memo, useEffect, useMemo } from 'react';
+import { Handle, Position, useUpdateNodeInternals, type NodeProps } from '@xyflow/react';
+import { getDefinition, outputsFor, type NodeDefinition } from '../flow';
+import type { StepNode } from './convert';
+import { NEXT } from './convert';
+import { useNodeOverlay } from './overlay';
+import { summarize } from './summary';
+
+function outputLabel(def: NodeDefinition, output: string): string {
+  return def.outputLabels?.[output] ?? output.replace(/_/g, ' ');
+}
+
+/** Node look shared by all kinds; `kind` only changes colour and whether it has an input. */
+function StepNodeView({ id, type, data, selected, kind }: NodeProps<StepNode> & { kind: string }) {
+  const def = getDefinition(type)!;
+  const overlay = useNodeOverlay(id);
+  const outputs = useMemo(() => (def ? outputsFor(def, data.config) : []), [def, data.config]);
+  const updateInternals = useUpdateNodeInternals();
+  const outputsKey = outputs.join('|');
+  useEffect(() => updateInternals(id), [id, outputsKey, updateInternals]);
+
+  if (!def) return <div className="fnode fnode-unknown">Unknown step: {type}</div>;
+  const problems = overlay.errors.length ? overlay.errors : overlay.warnings;
+  const classes = [
+    'fnode',
+    `kind-${kind}`,
+    selected && 'selected',
+    overlay.errors.length && 'has-error',
+    !overlay.errors.length && overlay.warnings.length && 'has-warning',
+    overlay.lit && `lit lit-${overlay.lit}`,
+  ].filter(Boolean).join(' ');
+  const single = outputs.length === 1 && outputs[0] === NEXT;
+
+  return (
+    <div className={classes} data-testid={`node-${id}`} data-node-type={type}>
+      {kind !== 'trigger' && <Handle type="target" position={Position.Top} className="handle-in" />}
+      <div className="fnode-head">
+        <span className="fnode-icon" aria-hidden>{def.icon}</span>
+        <span className="fnode-title">{data.label || def.label}</span>
+        {overlay.count !== undefined && <span className="fnode-count" title="Conversations that passed here" data-testid="node-count">{overlay.count}</span>}
+      </div>
+      <div className="fnode-kind">{kind === 'trigger' ? 'Starts the flow' : kind === 'condition' ? 'Checks' : 'Does'}</div>
+      <div className="fnode-summary">{summarize(type, data.config)}</div>
+      {problems.length > 0 && (
+        <div className={overlay.errors.length ? 'fnode-issue error' : 'fnode-issue warning'} title={problems.join('\n')} data-testid="node-issue">
+          {overlay.errors.length ? '⛔' : '⚠️'} {problems[0]}
+          {problems.length > 1 && ` (+${problems.length - 1})`}
+        </div>
+      )}
+      {single ? (
+        <Handle type="source" id={NEXT} position={Position.Bottom} className="handle-out" />
+      ) : (
+        outputs.length > 0 && (
+          <div className="fnode-outputs">
+            {outputs.map((o) => (
+              <div className="fnode-out" key={o} data-testid={`out-${id}-${o}`}>
+                <span>{outputLabel(def, o)}</span>
+                <Handle type="source" id={o} position={Position.Bottom} className="handle-out" />
+              </div>
+            ))}
+          </div>
+        )
+      )}
+    </div>
+  );
+}
+
+export const TriggerNode = memo((p: NodeProps<StepNode>) => <StepNodeView {...p} kind="trigger" />);
+export const ConditionNode = memo((p: NodeProps<StepNode>) => <StepNodeView {...p} kind="condition" />);
+export const ActionNode = memo((p: NodeProps<StepNode>) => <StepNodeView {...p} kind="action" />);
+TriggerNode.displayName = 'TriggerNode';
+ConditionNode.displayName = 'ConditionNode';
+ActionNode.displayName = 'ActionNode';

@@ -1,0 +1,53 @@
+import type { FlowStatus } from '../api/types';
+import { Link } from '../lib/router';
+import type { SaveState } from './useFlowState';
+
+const saveLabels: Record<SaveState, string> = { saved: 'All changes saved', dirty: 'Saving soon…', saving: 'Saving…', error: 'Not saved' };
+const statusLabels: Record<FlowStatus, string> = { draft: 'Draft', active: 'Live', paused: 'Paused' };
+
+export function Toolbar(p: {
+  name: string;
+  onRename: (name: string) => void;
+  status: FlowStatus;
+  saveState: SaveState;
+  saveError?: string;
+  onRetrySave: () => void;
+  canUndo: boolean;
+  canRedo: boolean;
+  onUndo: () => void;
+  onRedo: () => void;
+  onLayout: () => void;
+  onExport: () => void;
+  onPublish: () => void;
+  onPause: () => void;
+  publishing: boolean;
+  errorCount: number;
+}) {
+  return (
+    <div className="toolbar">
+      <Link to="/flows" className="btn-link">← Flows</Link>
+      <input className="flow-name" value={p.name} onChange={(e) => p.onRename(e.target.value)} aria-label="Flow name" data-testid="flow-name" />
+      <span className={`badge status-${p.status}`} data-testid="flow-status">{statusLabels[p.status]}</span>
+      <span className={`save-state save-${p.saveState}`} data-testid="save-state" title={p.saveError}>
+        {saveLabels[p.saveState]}
+        {p.saveState === 'error' && <button type="button" className="btn-link" onClick={p.onRetrySave}>Retry</button>}
+      </span>
+      <span className="spacer" />
+      <button type="button" className="btn btn-small" onClick={p.onUndo} disabled={!p.canUndo} title="Undo (Ctrl+Z)" data-testid="undo">↶ Undo</button>
+      <button type="button" className="btn btn-small" onClick={p.onRedo} disabled={!p.canRedo} title="Redo (Ctrl+Shift+Z)" data-testid="redo">↷ Redo</button>
+      <button type="button" className="btn btn-small" onClick={p.onLayout} title="Tidy up the canvas" data-testid="auto-layout">⇅ Tidy up</button>
+      <button type="button" className="btn btn-small" onClick={p.onExport} title="Download this flow as a file" data-testid="export">⬇ Export</button>
+      {p.status === 'active' && <button type="button" className="btn" onClick={p.onPause} data-testid="pause">⏸ Pause</button>}
+      <button
+        type="button"
+        className="btn btn-primary"
+        onClick={p.onPublish}
+        disabled={p.publishing}
+        title={p.errorCount ? 'Fix the problems first' : 'Make this version live'}
+        data-testid="publish"
+      >
+        {p.publishing ? 'Publishing…' : p.status === 'active' ? 'Publish changes' : 'Publish'}
+      </button>
+    </div>
+  );
+}

@@ -1,0 +1,168 @@
+import { useCallback, useEffect, useMemo, useState } from 'react';
+import { useReactFlow } from '@xyflow/react';
+import { api, ApiError, errorText } from '../api/client';
+import type { FlowStatus, RunStep, WorkflowDetail } from '../api/types';
+import { getDefinition, outputsFor, type FlowIssue, type Requirement } from '../flow';
+import { toast } from '../components/toast';
+import { Canvas } from './Canvas';
+import { Checklist } from './Checklist';
+import type { Lookups } from './form/context';
+import { autoLayout } from './layout';
+import { lightPath, noLight, type Lit } from './lit';
+import { setOverlay } from './overlay';
+import { Palette } from './Palette';
+import { SidePanel, type Tab } from './SidePanel';
+import { Toolbar } from './Toolbar';
+import { useFlowState } from './useFlowState';
+import { useEditorKeys } from './useEditorKeys';
+import { downloadExport } from './exportFlow';
+
+function storedRequires(id: string): Requirement[] | undefined {
+  try {
+    const raw = sessionStorage.getItem(`requires:${id}`);
+    return raw ? (JSON.parse(raw) as Requirement[]) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export function Workspace({ workflow, lookups }: { workflow: WorkflowDetail; lookups: Lookups }) {
+  const state = useFlowState(workflow);
+  const flow = useReactFlow();
+  const [name, setName] = useState(workflow.name);
+  const [status, setStatus] = useState<FlowStatus>(workflow.status);
+  const [activeNumber, setActiveNumber] = useState(workflow.activeVersion?.number ?? null);
+  const [tab, setTab] = useState<Tab>('step');
+  const [focus, setFocus] = useState<{ field?: string; nonce: number } | null>(null);
+  const [lit, setLit] = useState<Lit>(noLight);
+  const [publishing, setPublishing] = useState(false);
+  const [versionsKey, setVersionsKey] = useState(0);
+  const [requires] = useState(() => workflow.requires?.length ? workflow.requires : storedRequires(workflow.id) ?? []);
+  const [checklistOpen, setChecklistOpen] = useState(requires.length > 0);
+  const [done, setDone] = useState<Set<number>>(new Set());
+  useEditorKeys(state);
+
+  useEffect(() => {
+    setOverlay((id, prev) => ({ ...prev, lit: lit.nodes.get(id) }), state.nodes.map((n) => n.id));
+  }, [lit]); // eslint-disable-line react-hooks/exhaustive-deps
+
+  const selected = useMemo(() => {
+    const sel = state.nodes.filter((n) => n.selected);
+    return sel.length === 1 ? sel[0] : undefined;
+  }, [state.nodes]);
+
+  const pick = useCallback((nodeId: string | undefined, field?: string) => {
+    if (!nodeId) return setTab('problems');
+    state.select(nodeId);
+    setTab('step');
+    setFocus({ field, nonce: Date.now() });
+    const node = flow.getNode(nodeId);
+    if (node) void flow.setCenter(node.position.x + 120, node.position.y + 50, { zoom: Math.max(flow.getZoom(), 0.9), duration: 300 });
+  }, [state, flow]);
+
+  const addFromPalette = useCallback((type: string) => {
+    const from = selected && getDefinition(selected.type ?? '');
+    const free = from && outputsFor(from, selected!.data.config).find((o) => !state.edges.some((e) => e.source === selected!.id && e.sourceHandle === o));
+    if (selected && free && getDefinition(type)?.kind !== 'trigger') {
+      state.addNode(type, { x: selected.position.x, y: selected.position.y + 170 }, { nodeId: selected.id, handle: free });
+    } else {
+      const box = document.querySelector('.canvas')?.getBoundingClientRect();
+      const p = flow.screenToFlowPosition({ x: (box?.left ?? 0) + (box?.width ?? 800) / 2, y: (box?.top ?? 0) + (box?.height ?? 600) / 2 });
+      state.addNode(type, { x: p.x - 120 + Math.random() * 40, y: p.y - 50 + Math.random() * 40 });
+    }
+    setTab('step');
+  }, [selected, state, flow]);
+
+  const publish = async () => {
+    setPublishing(true);
+    try {
+      if (!(await state.flush())) throw new Error(state.saveError ?? 'The draft could not be saved.');
+      const res = await api.post<{ workflow: WorkflowDetail; version: { number: number } }>(`/api/workflows/${workflow.id}/publish`);
+      setStatus('active');
+      setActiveNumber(res.version.number);
+      setVersionsKey((k) => k + 1);
+      toast(`Published! Version ${res.version.number} is now live.`);
+    } catch (err) {
+      if (err instanceof ApiError && err.code === 'flow_invalid') setTab('problems');
+      toast(err instanceof ApiError && err.code === 'flow_invalid' ? 'Fix the problems listed on the right, then publish again.' : errorText(err), 'error');
+    } finally {
+      setPublishing(false);
+    }
+  };
+
+  const pause = async () => {
+    try {
+      await api.post(`/api/workflows/${workflow.id}/pause`);
+      setStatus('paused');
+      toast('Paused. The flow no longer answers until you publish it again.');
+    } catch (err) {
+      toast(errorText(err), 'error');
+    }
+  };
+
+  const layout = () => {
+    state.setNodes(autoLayout(state.nodes, state.edges));
+    state.bump();
+    requestAnimationFrame(() => void flow.fitView({ padding: 0.2, duration: 300 }));
+  };
+
+  const onPath = useCallback((path: { nodeId: string; output?: string; status: string }[]) => setLit(lightPath(path, state.edges)), [state.edges]);
+  const onReplay = useCallback((steps: RunStep[]) => setLit(lightPath(steps.map((s) => ({ nodeId: s.nodeId, status: s.status, output: (s.output as { output?: string } | null)?.output })), state.edges)), [state.edges]);
+  const errorsOf = (id: string): FlowIssue[] => state.validation.errors.filter((i) => i.nodeId === id);
+
+  return (
+    <div className="editor" data-testid="editor">
+      <Toolbar
+        name={name}
+        onRename={(n) => (setName(n), state.setMeta({ name: n }))}
+        status={status}
+        saveState={state.saveState}
+        saveError={state.saveError}
+        onRetrySave={() => void state.flush()}
+        canUndo={state.canUndo}
+        canRedo={state.canRedo}
+        onUndo={state.undo}
+        onRedo={state.redo}
+        onLayout={layout}
+        onExport={() => void downloadExport(workflow.id, name, state.currentDoc())}
+        onPublish={() => void publish()}
+        onPause={() => void pause()}
+        publishing={publishing}
+        errorCount={state.validation.errors.length}
+      />
+      <div className="editor-body">
+        <Palette onAdd={addFromPalette} />
+        <div className="editor-center">
+          {checklistOpen && requires.length > 0 && (
+            <Checklist
+              requires={requires}
+              nodes={state.nodes}
+              errors={state.validation.errors}
+              done={done}
+              onPick={(r) => pick(r.nodeId, r.field)}
+              onToggle={(i) => setDone((d) => new Set(d.has(i) ? [...d].filter((x) => x !== i) : [...d, i]))}
+              onClose={() => setChecklistOpen(false)}
+            />
+          )}
+          <Canvas state={state} litEdges={lit.edges} />
+        </div>
+        <SidePanel
+          tab={tab}
+          setTab={setTab}
+          state={state}
+          workflowId={workflow.id}
+          selected={selected}
+          errors={selected ? errorsOf(selected.id) : []}
+          lookups={lookups}
+          focus={focus}
+          onPickIssue={(i) => pick(i.nodeId, i.field)}
+          onPath={onPath}
+          onReplay={onReplay}
+          activeNumber={activeNumber}
+          versionsKey={versionsKey}
+          description={workflow.description}
+        />
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,146 @@
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { useEdgesState, useNodesState, type Connection, type Edge, type EdgeChange, type NodeChange, type XYPosition } from '@xyflow/react';
+import { api, errorText } from '../api/client';
+import type { WorkflowDetail } from '../api/types';
+import { getDefinition, validate, type FlowDocument, type Validation } from '../flow';
+import { fromDoc, newId, toDoc, type StepNode } from './convert';
+import { setOverlay } from './overlay';
+import { useHistory } from './useHistory';
+
+export type SaveState = 'saved' | 'dirty' | 'saving' | 'error';
+
+const structural = new Set(['add', 'remove', 'replace']);
+
+/**
+ * The editor's document: React Flow nodes/edges plus everything that follows a change —
+ * validation drawn on the nodes, undo history and the debounced autosave of the draft.
+ */
+export function useFlowState(workflow: WorkflowDetail) {
+  const initial = useMemo(() => fromDoc(workflow.definition), [workflow.definition]);
+  const [nodes, setNodes, baseNodesChange] = useNodesState<StepNode>(initial.nodes);
+  const [edges, setEdges, baseEdgesChange] = useEdgesState<Edge>(initial.edges);
+  const [rev, setRev] = useState(0);
+  const [saveState, setSaveState] = useState<SaveState>('saved');
+  const [saveError, setSaveError] = useState<string>();
+  const [validation, setValidation] = useState<Validation>(() => validate(workflow.definition));
+  const history = useHistory(workflow.definition);
+  const latest = useRef({ nodes, edges });
+  latest.current = { nodes, edges };
+  const savedRev = useRef(0);
+  const meta = useRef({ name: workflow.name, description: workflow.description });
+  const bump = useCallback(() => setRev((r) => r + 1), []);
+  const currentDoc = useCallback(() => toDoc(latest.current.nodes, latest.current.edges), []);
+
+  const onNodesChange = useCallback((changes: NodeChange<StepNode>[]) => {
+    baseNodesChange(changes);
+    if (changes.some((c) => structural.has(c.type) || (c.type === 'position' && !c.dragging && c.position))) bump();
+  }, [baseNodesChange, bump]);
+
+  const onEdgesChange = useCallback((changes: EdgeChange[]) => {
+    baseEdgesChange(changes);
+    if (changes.some((c) => structural.has(c.type))) bump();
+  }, [baseEdgesChange, bump]);
+
+  const save = useCallback(async () => {
+    const mine = rev;
+    if (mine === savedRev.current) return true;
+    setSaveState('saving');
+    try {
+      const res = await api.put<WorkflowDetail>(`/api/workflows/${workflow.id}`, { ...meta.current, definition: currentDoc() });
+      savedRev.current = Math.max(savedRev.current, mine);
+      setSaveState(savedRev.current === mine ? 'saved' : 'dirty');
+      setSaveError(undefined);
+      void res;
+      return true;
+    } catch (err) {
+      setSaveState('error');
+      setSaveError(errorText(err));
+      return false;
+    }
+  }, [rev, workflow.id, currentDoc]);
+
+  const saveRef = useRef(save);
+  saveRef.current = save;
+  /** Saves now if anything is unsaved (before publishing, testing or leaving). */
+  const flush = useCallback(() => saveRef.current(), []);
+  useEffect(() => () => void saveRef.current(), []);
+
+  // Everything that follows an edit: validation quickly, history after a pause, save after a longer one.
+  useEffect(() => {
+    const doc = currentDoc();
+    const v = setTimeout(() => setValidation(validate(doc)), rev === 0 ? 0 : 120);
+    if (rev === 0) return () => clearTimeout(v);
+    setSaveState((s) => (s === 'saving' ? s : 'dirty'));
+    const h = setTimeout(() => history.record(doc), 400);
+    const s = setTimeout(() => void save(), 800);
+    return () => [v, h, s].forEach(clearTimeout);
+  }, [rev]); // eslint-disable-line react-hooks/exhaustive-deps
+
+  useEffect(() => {
+    const errors = new Map<string, string[]>();
+    const warnings = new Map<string, string[]>();
+    for (const i of validation.errors) if (i.nodeId) errors.set(i.nodeId, [...(errors.get(i.nodeId) ?? []), i.message]);
+    for (const i of validation.warnings) if (i.nodeId) warnings.set(i.nodeId, [...(warnings.get(i.nodeId) ?? []), i.message]);
+    setOverlay((id, prev) => ({ ...prev, errors: errors.get(id) ?? [], warnings: warnings.get(id) ?? [] }), latest.current.nodes.map((n) => n.id));
+  }, [validation]);
+
+  const applyDoc = useCallback((doc: FlowDocument) => {
+    const next = fromDoc(doc);
+    setNodes(next.nodes);
+    setEdges(next.edges);
+    bump();
+  }, [setNodes, setEdges, bump]);
+
+  const updateNode = useCallback((id: string, patch: Partial<StepNode['data']>) => {
+    setNodes((ns) => ns.map((n) => (n.id === id ? { ...n, data: { ...n.data, ...patch } } : n)));
+    bump();
+  }, [setNodes, bump]);
+
+  const connect = useCallback((c: Connection) => {
+    if (!c.source || !c.target || c.source === c.target) return;
+    const handle = c.sourceHandle ?? null;
+    setEdges((es) => [
+      // One edge per output: connecting an output again moves it.
+      ...es.filter((e) => !(e.source === c.source && (e.sourceHandle ?? null) === handle)),
+      { id: newId('e', new Set(es.map((e) => e.id))), source: c.source, target: c.target, sourceHandle: handle },
+    ]);
+    bump();
+  }, [setEdges, bump]);
+
+  const addNode = useCallback((type: string, position: XYPosition, from?: { nodeId: string; handle: string }) => {
+    const def = getDefinition(type);
+    if (!def) return undefined;
+    const id = newId(type, new Set(latest.current.nodes.map((n) => n.id)));
+    const node: StepNode = { id, type, position, selected: true, data: { config: structuredClone(def.defaults ?? {}) as Record<string, unknown> } };
+    setNodes((ns) => [...ns.map((n) => (n.selected ? { ...n, selected: false } : n)), node]);
+    if (from) connect({ source: from.nodeId, sourceHandle: from.handle, target: id, targetHandle: null });
+    bump();
+    return id;
+  }, [setNodes, connect, bump]);
+
+  const select = useCallback((id: string | null) => {
+    setNodes((ns) => ns.map((n) => ((n.id === id) === !!n.selected ? n : { ...n, selected: n.id === id })));
+  }, [setNodes]);
+
+  const setMeta = useCallback((patch: { name?: string; description?: string | null }) => {
+    meta.current = { ...meta.current, ...patch };
+    bump();
+  }, [bump]);
+
+  const undo = useCallback(() => {
+    const doc = history.undo(currentDoc());
+    if (doc) applyDoc(doc);
+  }, [history, currentDoc, applyDoc]);
+  const redo = useCallback(() => {
+    const doc = history.redo(currentDoc());
+    if (doc) applyDoc(doc);
+  }, [history, currentDoc, applyDoc]);
+
+  return {
+    nodes, edges, setNodes, setEdges, onNodesChange, onEdgesChange, connect, addNode, updateNode, select, applyDoc,
+    validation, save, flush, saveState, saveError, rev, currentDoc, setMeta, meta, undo, redo, bump,
+    canUndo: history.canUndo || rev > 0, canRedo: history.canRedo,
+  };
+}
+
+export type FlowState = ReturnType<typeof useFlowState>;

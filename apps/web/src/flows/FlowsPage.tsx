@@ -1,0 +1,115 @@
+import { useRef, useState } from 'react';
+import { api, errorText } from '../api/client';
+import type { Requirement, WorkflowDetail, WorkflowSummary } from '../api/types';
+import { getDefinition } from '../flow';
+import { timeAgo } from '../lib/format';
+import { Link, navigate } from '../lib/router';
+import { useAsync } from '../lib/useAsync';
+import { EmptyState } from '../components/EmptyState';
+import { Notice } from '../components/Notice';
+import { PageHeader } from '../components/PageHeader';
+import { toast } from '../components/toast';
+import { downloadExport } from '../editor/exportFlow';
+
+const statusLabels = { draft: 'Draft', active: 'Live', paused: 'Paused' };
+
+/** Opens a freshly imported flow with its checklist of what still needs filling. */
+export function openImported(workflow: { id: string }, requires: Requirement[] | undefined) {
+  if (requires?.length) sessionStorage.setItem(`requires:${workflow.id}`, JSON.stringify(requires));
+  navigate(`/flows/${workflow.id}`);
+}
+
+const blank = {
+  schemaVersion: 1,
+  nodes: [{ id: 'start', type: 'trigger.message_received', position: { x: 0, y: 0 }, config: { channels: ['any'], onlyWhenBot: true } }],
+  edges: [],
+};
+
+export function FlowsPage() {
+  const flows = useAsync(() => api.get<{ workflows: WorkflowSummary[] }>('/api/workflows').then((r) => r.workflows), []);
+  const file = useRef<HTMLInputElement>(null);
+  const [error, setError] = useState<string>();
+
+  const create = async () => {
+    try {
+      const wf = await api.post<WorkflowDetail>('/api/workflows', { name: 'New flow', definition: blank });
+      navigate(`/flows/${wf.id}`);
+    } catch (err) {
+      setError(errorText(err));
+    }
+  };
+
+  const importFile = async (f: File | undefined) => {
+    if (!f) return;
+    try {
+      const document = JSON.parse(await f.text()) as unknown;
+      const res = await api.post<{ workflow: WorkflowDetail; requires: Requirement[] }>('/api/workflows/import', { document });
+      toast('Flow imported.');
+      openImported(res.workflow, res.requires);
+    } catch (err) {
+      setError(err instanceof SyntaxError ? 'This file is not a Switchboard flow (it is not valid JSON).' : errorText(err));
+    } finally {
+      if (file.current) file.current.value = '';
+    }
+  };
+
+  const remove = async (wf: WorkflowSummary) => {
+    if (!confirm(`Delete “${wf.name}”? It stops answering right away.`)) return;
+    try {
+      await api.del(`/api/workflows/${wf.id}`);
+      void flows.reload();
+    } catch (err) {
+      setError(errorText(err));
+    }
+  };
+
+  return (
+    <div className="page">
+      <PageHeader
+        title="Flows"
+        subtitle="Automations that answer customers for you. Each starts with a trigger and follows the steps you draw."
+        actions={
+          <>
+            <input ref={file} type="file" accept="application/json,.json" hidden onChange={(e) => void importFile(e.target.files?.[0])} data-testid="import-file" />
+            <button className="btn" onClick={() => file.current?.click()}>⬆ Import a file</button>
+            <Link className="btn" to="/templates">✨ From a template</Link>
+            <button className="btn btn-primary" onClick={() => void create()} data-testid="new-flow">+ New flow</button>
+          </>
+        }
+      />
+      <Notice>{error ?? flows.error}</Notice>
+      {flows.data && flows.data.length === 0 && (
+        <EmptyState icon="🔀" title="No flows yet" action={<Link className="btn btn-primary" to="/templates">Browse templates</Link>}>
+          Start from a ready-made template (opening hours, FAQ, lead capture…) or create a blank flow.
+        </EmptyState>
+      )}
+      {flows.data && flows.data.length > 0 && (
+        <table className="table" data-testid="flows-table">
+          <thead>
+            <tr><th>Name</th><th>Starts when</th><th>Status</th><th>Updated</th><th /></tr>
+          </thead>
+          <tbody>
+            {flows.data.map((wf) => (
+              <tr key={wf.id}>
+                <td>
+                  <Link to={`/flows/${wf.id}`} className="strong">{wf.name}</Link>
+                  {wf.description && <div className="muted small">{wf.description}</div>}
+                </td>
+                <td>{wf.triggerType ? `${getDefinition(wf.triggerType)?.icon ?? ''} ${getDefinition(wf.triggerType)?.label ?? wf.triggerType}` : '—'}</td>
+                <td>
+                  <span className={`badge status-${wf.status}`}>{statusLabels[wf.status]}</span>
+                  {wf.activeVersion ? <span className="muted small"> v{wf.activeVersion}</span> : null}
+                </td>
+                <td className="muted">{timeAgo(wf.updatedAt)}</td>
+                <td className="row-actions">
+                  <button className="btn btn-small" onClick={() => void downloadExport(wf.id, wf.name)}>Export</button>
+                  <button className="btn btn-small btn-danger" onClick={() => void remove(wf)}>Delete</button>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </div>
+  );
+}

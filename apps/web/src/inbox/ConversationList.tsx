@@ -1,0 +1,31 @@
+import type { Conversation } from '../api/types';
+import { CHANNEL_ICONS } from '../channels/channelTypes';
+import { contactName, timeAgo } from '../lib/format';
+import { Loading } from '../components/Notice';
+
+export function ConversationList({ conversations, selectedId, onOpen }: { conversations: Conversation[] | undefined; selectedId?: string; onOpen: (id: string) => void }) {
+  if (!conversations) return <Loading />;
+  if (!conversations.length) return <p className="muted small pad">No conversations here.</p>;
+  return (
+    <ul className="conv-list" data-testid="conversation-list">
+      {conversations.map((c) => (
+        <li key={c.id}>
+          <button className={`conv ${c.id === selectedId ? 'active' : ''}`} onClick={() => onOpen(c.id)} data-testid="conversation-item">
+            <div className="conv-top">
+              <span className="conv-name">{contactName(c.contact)}</span>
+              <span className="muted small">{timeAgo(c.lastMessageAt)}</span>
+            </div>
+            <div className="conv-preview">
+              <span title={c.channel.name}>{CHANNEL_ICONS[c.channel.type] ?? '💬'}</span>
+              {c.lastMessage ? `${c.lastMessage.author === 'bot' ? '🤖 ' : c.lastMessage.author === 'agent' ? 'You: ' : ''}${c.lastMessage.text}` : 'No messages'}
+            </div>
+            <div className="conv-tags">
+              {c.handledBy === 'bot' ? <span className="badge">Bot</span> : <span className="badge badge-human">{c.assignee ? c.assignee.name : 'Waiting for a person'}</span>}
+              {c.priority !== 'none' && <span className={`badge prio-${c.priority}`}>{c.priority}</span>}
+            </div>
+          </button>
+        </li>
+      ))}
+    </ul>
+  );
+}

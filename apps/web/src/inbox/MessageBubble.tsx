@@ -1,0 +1,32 @@
+import type { Message } from '../api/types';
+import { dateTime } from '../lib/format';
+
+const authorLabel = (m: Message) =>
+  m.private ? `Private note${m.authorUser ? ` · ${m.authorUser.name}` : ''}` : m.author === 'bot' ? '🤖 Bot' : m.author === 'agent' ? m.authorUser?.name ?? 'Agent' : m.author === 'system' ? 'System' : 'Customer';
+
+/** Customer left, bot and agents right in different colours, notes in yellow across. */
+export function MessageBubble({ message: m, onRetry }: { message: Message; onRetry: () => void }) {
+  const kind = m.private ? 'note' : m.author;
+  return (
+    <div className={`msg msg-${kind} ${m.status === 'failed' ? 'msg-failed' : ''}`} data-testid={`msg-${kind}`}>
+      <div className="msg-meta">
+        <span>{authorLabel(m)}</span>
+        <span title={dateTime(m.createdAt)}>{new Date(m.createdAt).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' })}</span>
+        {m.direction === 'out' && !m.private && m.status && m.status !== 'failed' && <span className="msg-status">{m.status}</span>}
+      </div>
+      <div className="msg-text">{m.text}</div>
+      {m.attachments?.map((a) => (
+        <a key={a.url} href={a.url} target="_blank" rel="noreferrer" className="small">📎 {a.name ?? a.url}</a>
+      ))}
+      {m.quickReplies && m.quickReplies.length > 0 && (
+        <div className="quick-replies">{m.quickReplies.map((q) => <span key={q} className="btn-chip">{q}</span>)}</div>
+      )}
+      {m.status === 'failed' && (
+        <div className="msg-error" data-testid="msg-failed">
+          ⚠️ Not delivered{m.error ? `: ${m.error}` : ''}
+          <button className="btn btn-small" onClick={onRetry} data-testid="retry">Retry</button>
+        </div>
+      )}
+    </div>
+  );
+}

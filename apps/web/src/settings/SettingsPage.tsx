@@ -1,0 +1,31 @@
+import { useState } from 'react';
+import { PageHeader } from '../components/PageHeader';
+import { ApiKeys } from './ApiKeys';
+import { TeamSettings } from './TeamSettings';
+import { WorkspaceSettings } from './WorkspaceSettings';
+
+type Section = 'business' | 'team' | 'api';
+
+export function SettingsPage() {
+  const [section, setSection] = useState<Section>('business');
+  const sections: { id: Section; label: string }[] = [
+    { id: 'business', label: 'Business & hours' },
+    { id: 'team', label: 'Team' },
+    { id: 'api', label: 'API keys' },
+  ];
+  return (
+    <div className="page narrow-page">
+      <PageHeader title="Settings" />
+      <div className="segmented" role="tablist">
+        {sections.map((s) => (
+          <button key={s.id} role="tab" aria-selected={section === s.id} className={section === s.id ? 'active' : ''} onClick={() => setSection(s.id)} data-testid={`settings-${s.id}`}>
+            {s.label}
+          </button>
+        ))}
+      </div>
+      {section === 'business' && <WorkspaceSettings />}
+      {section === 'team' && <TeamSettings />}
+      {section === 'api' && <ApiKeys />}
+    </div>
+  );
+}

@@ -1,0 +1,85 @@
+import { useEffect, useState } from 'react';
+import { api, errorText } from '../api/client';
+import type { Workspace } from '../api/types';
+import { useSession } from '../auth/session';
+import { Notice } from '../components/Notice';
+import { toast } from '../components/toast';
+import { ListInput } from '../editor/form/ListInput';
+import { BusinessHours } from './BusinessHours';
+
+const zones: string[] = (() => {
+  try {
+    return (Intl as unknown as { supportedValuesOf(k: string): string[] }).supportedValuesOf('timeZone');
+  } catch {
+    return ['UTC'];
+  }
+})();
+
+export function WorkspaceSettings() {
+  const { me, refresh } = useSession();
+  const [ws, setWs] = useState<Workspace>(me.workspace);
+  const [error, setError] = useState<string>();
+  const [busy, setBusy] = useState(false);
+  useEffect(() => {
+    api.get<Workspace>('/api/workspace').then(setWs).catch(() => undefined);
+  }, []);
+
+  const save = async () => {
+    setBusy(true);
+    try {
+      setWs(
+        await api.patch<Workspace>('/api/workspace', {
+          name: ws.name,
+          timezone: ws.timezone,
+          businessHours: ws.businessHours,
+          holidays: ws.holidays,
+          settings: { expectedReplyMinutes: ws.settings.expectedReplyMinutes },
+        }),
+      );
+      setError(undefined);
+      toast('Settings saved.');
+      void refresh();
+    } catch (err) {
+      setError(errorText(err));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <section className="panel settings-section">
+      <Notice>{error}</Notice>
+      <div className="grid-2">
+        <label className="field">
+          <span>Business name</span>
+          <input value={ws.name} onChange={(e) => setWs({ ...ws, name: e.target.value })} />
+        </label>
+        <label className="field">
+          <span>Time zone</span>
+          <select value={ws.timezone} onChange={(e) => setWs({ ...ws, timezone: e.target.value })}>
+            {!zones.includes(ws.timezone) && <option value={ws.timezone}>{ws.timezone}</option>}
+            {zones.map((z) => <option key={z} value={z}>{z}</option>)}
+          </select>
+        </label>
+      </div>
+      <h3>Opening hours</h3>
+      <p className="muted small">The “Business hours” step uses these to answer differently when you are closed.</p>
+      <BusinessHours value={ws.businessHours ?? {}} onChange={(businessHours) => setWs({ ...ws, businessHours })} />
+      <h3>Holidays</h3>
+      <p className="muted small">Days you are closed, as YYYY-MM-DD (e.g. 2026-12-25).</p>
+      <ListInput path="holidays" value={ws.holidays ?? []} onChange={(holidays) => setWs({ ...ws, holidays })} placeholder="2026-12-25" />
+      <label className="field">
+        <span>Usual reply time, in minutes (told to customers when a person takes over)</span>
+        <input
+          type="number"
+          min={1}
+          value={ws.settings?.expectedReplyMinutes ?? ''}
+          onChange={(e) => setWs({ ...ws, settings: { ...ws.settings, expectedReplyMinutes: e.target.value ? Number(e.target.value) : undefined } })}
+        />
+      </label>
+      <div className="form-foot">
+        <button className="btn btn-primary" onClick={() => void save()} disabled={busy} data-testid="save-workspace">{busy ? 'Saving…' : 'Save'}</button>
+      </div>
+    </section>
+  );
+}
