@@ -5,12 +5,30 @@ export interface Mailbox {
   name?: string;
 }
 
+/**
+ * Decodes RFC 2047 encoded-words (`=?UTF-8?Q?Zo=C3=AB?=`, `=?ISO-8859-1?B?...?=`) in a display
+ * name or subject; whitespace between adjacent encoded-words is dropped, as the RFC says.
+ */
+export function decodeEncodedWords(value: string): string {
+  return value.replace(/=\?([^?\s]+)\?([QqBb])\?([^?\s]*)\?=(?:\s+(?==\?[^?\s]+\?[QqBb]\?))?/g, (_, charset: string, encoding: string, text: string) => {
+    const bytes =
+      encoding.toUpperCase() === 'B'
+        ? Buffer.from(text, 'base64')
+        : Buffer.from(text.replace(/_/g, ' ').replace(/=([0-9A-Fa-f]{2})/g, (_m, hex: string) => String.fromCharCode(parseInt(hex, 16))), 'latin1');
+    try {
+      return new TextDecoder(charset.split('*')[0]).decode(bytes);
+    } catch {
+      return bytes.toString('utf8');
+    }
+  });
+}
+
 /** `"Ada L." <ada@example.com>`, `ada@example.com (Ada)` or a bare address; the address lower-cased. */
 export function parseMailbox(value: string | undefined): Mailbox | undefined {
   if (!value) return undefined;
   const angle = /^\s*(?:"?((?:[^"\\]|\\.)*?)"?\s*)?<([^<>\s]+@[^<>\s]+)>/.exec(value);
   if (angle) {
-    const name = angle[1]?.replace(/\\(.)/g, '$1').trim();
+    const name = decodeEncodedWords(angle[1]?.replace(/\\(.)/g, '$1').trim() ?? '');
     return { address: angle[2]!.toLowerCase(), ...(name && { name }) };
   }
   const bare = /([^\s<>(),;"]+@[^\s<>(),;"]+)/.exec(value);

@@ -6,6 +6,7 @@ import { hmac, missing, refused, safeEqual, verified, type VerifyResult } from '
 import type { InboundEvent, InboundMessageEvent, InboundRequest, VerifyContext } from '../../types';
 import type { EmailConfig } from './config';
 import {
+  decodeEncodedWords,
   fallbackMessageId,
   isAutoReply,
   normalizeMessageId,
@@ -169,7 +170,7 @@ function message(mail: {
     attachments: [],
     timestamp: date && !Number.isNaN(date.getTime()) ? date : new Date(),
     ...(sender.name && { name: sender.name }),
-    ...(mail.subject !== undefined && { subject: mail.subject }),
+    ...(mail.subject !== undefined && { subject: decodeEncodedWords(mail.subject) }),
     ...(threadRef && { threadRef }),
   };
 }
