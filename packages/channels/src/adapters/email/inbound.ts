@@ -98,9 +98,8 @@ export function parseEmailInbound(req: InboundRequest, config: EmailConfig): Inb
   if (isJson(req)) return parseMailgunEvent(req);
   const fields = readEmailFields(req);
   const lower = new Map(Object.entries(fields).map(([k, v]) => [k.toLowerCase(), v]));
-  const event = 'body-plain' in fields || 'stripped-text' in fields || 'message-headers' in fields
-    ? mailgunMessage(fields, lower)
-    : sendgridMessage(fields);
+  const fromMailgun = 'body-plain' in fields || 'stripped-text' in fields || 'message-headers' in fields;
+  const event = fromMailgun ? mailgunMessage(fields, lower) : sendgridMessage(fields);
   if (!event) return [];
   // Our own mail coming back (a BCC to the inbound route, a forwarding loop) is an echo.
   const ours = parseMailbox(config.fromAddress)?.address;
@@ -108,13 +107,7 @@ export function parseEmailInbound(req: InboundRequest, config: EmailConfig): Inb
 }
 
 function mailgunMessage(fields: Record<string, string>, lower: Map<string, string>): InboundMessageEvent | null {
-  const listed = new Map<string, string>();
-  try {
-    const pairs = JSON.parse(fields['message-headers'] ?? '[]') as unknown;
-    if (Array.isArray(pairs)) for (const [name, value] of pairs) if (typeof name === 'string' && !listed.has(name.toLowerCase())) listed.set(name.toLowerCase(), String(value));
-  } catch {
-    throw new InboundParseError('Mailgun message-headers is not JSON');
-  }
+  const listed = mailgunHeaderList(fields['message-headers']);
   const header = (name: string) => lower.get(name) ?? listed.get(name);
   if (isAutoReply(header)) return null;
   const text = fields['stripped-text'] ?? fields['body-plain'] ?? '';
@@ -128,6 +121,23 @@ function mailgunMessage(fields: Record<string, string>, lower: Map<string, strin
     subject,
     text,
   });
+}
+
+/** `message-headers`: a JSON list of [name, value] pairs; the first of a repeated name wins. */
+function mailgunHeaderList(json: string | undefined): Map<string, string> {
+  let pairs: unknown;
+  try {
+    pairs = JSON.parse(json ?? '[]');
+  } catch {
+    throw new InboundParseError('Mailgun message-headers is not JSON');
+  }
+  const headers = new Map<string, string>();
+  for (const pair of Array.isArray(pairs) ? pairs : []) {
+    if (!Array.isArray(pair) || typeof pair[0] !== 'string') continue;
+    const name = pair[0].toLowerCase();
+    if (!headers.has(name)) headers.set(name, String(pair[1]));
+  }
+  return headers;
 }
 
 function sendgridMessage(fields: Record<string, string>): InboundMessageEvent | null {

@@ -107,6 +107,17 @@ describe('mailgun inbound', () => {
     ]);
   });
 
+  it('reads headers from the message-headers list when they are not separate fields', () => {
+    const { 'Message-Id': _id, 'In-Reply-To': _reply, References: _refs, Date: _date, ...rest } = mailgunMail;
+    const listed = JSON.stringify([
+      ['Message-Id', '<listed@mail.example.com>'],
+      ['References', '<a@bakery.example> <msg_43@bakery.example>'],
+      ['Subject', '=?UTF-8?Q?Re:_G=C3=A2teau?='],
+    ]);
+    const [event] = emailAdapter.parseInbound(mailgunSigned({ ...rest, subject: '=?UTF-8?Q?Re:_G=C3=A2teau?=', 'message-headers': listed }), mailgunBase);
+    expect(event).toMatchObject({ providerMessageId: 'listed@mail.example.com', threadRef: 'msg_43@bakery.example', subject: 'Re: Gâteau' });
+  });
+
   it('reads the multipart form Mailgun uses when files are attached', () => {
     const timestamp = nowSeconds;
     const token = 'token-mp';
