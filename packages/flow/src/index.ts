@@ -1,0 +1,35 @@
+/**
+ * @switchboard/flow — browser-safe: the flow document schema, the node catalog and validation.
+ * Handlers and the interpreter live in `@switchboard/flow/runtime` (server-only).
+ */
+export {
+  CURRENT_SCHEMA_VERSION,
+  FlowDocument,
+  FlowEdge,
+  FlowNodeEnvelope,
+  FlowTemplate,
+  Position,
+  Requirement,
+  RequirementKind,
+} from './document';
+export {
+  getDefinition,
+  isNodeType,
+  nodeDefinitions,
+  nodeTypes,
+  outputsOf,
+  type NodeConfig,
+  type NodeDefinitions,
+  type NodeType,
+  type TypedFlowNode,
+} from './definitions';
+export { NEXT, type FieldHint, type FieldWidget, type NodeDefinition, type NodeKind } from './nodes/define';
+export { CHANNEL_TYPES, WINDOW_CHANNEL_TYPES } from './nodes/shared';
+export { edgeHandle, findTrigger, nextNodeId } from './graph';
+export { parseNodeConfig, type ParsedNode } from './parse-node';
+export { validateFlow, type ActiveKeywords, type Issue, type ValidateOptions, type ValidationResult } from './validate';
+export { documentVersion, migrateDocument } from './migrate';
+export { containsWholeWords, normalizeText } from './text/normalize';
+export { regexProblem } from './text/safe-regex';
+export { readField } from './fields';
+export type * from './types';
