@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { FlowDocument } from './document';
+import { createTemplateRenderer } from './runtime/template';
 import { validateFlow } from './validate';
 
 const pos = { x: 0, y: 0 };
@@ -113,5 +114,15 @@ describe('validateFlow', () => {
     expect(r.errors).toEqual([expect.objectContaining({ nodeId: 'a', field: 'position', code: 'invalid_document' })]);
     expect(validateFlow({ schemaVersion: 7, nodes: [], edges: [] }).errors[0]?.code).toBe('schema_version');
     expect(validateFlow(null).errors.length).toBeGreaterThan(0);
+  });
+
+  it('checks placeholders when given a template checker', () => {
+    const doc = flow([node('t', 'trigger.manual'), node('s', 'action.send_message', { text: "Hi {% include 'x' %}" }), node('n', 'action.note', { text: '{{ vars.a | nope }}' })], [edge('t', 's'), edge('s', 'n')]);
+    const { check } = createTemplateRenderer();
+    expect(validateFlow(doc).errors).toEqual([]);
+    expect(validateFlow(doc, { checkTemplate: check }).errors).toEqual([
+      { nodeId: 's', field: 'text', code: 'invalid_template', message: 'The placeholder tag "include" is not available here.' },
+      { nodeId: 'n', field: 'text', code: 'invalid_template', message: 'Unknown filter "nope" in a placeholder.' },
+    ]);
   });
 });

@@ -11,7 +11,7 @@ import { plainIssue, type Issue } from './issues';
 import { keywordClashes, type ActiveKeywords } from './lint/keywords';
 import { cyclicComponents } from './lint/loops';
 import { usesWindowChannels, windowWarnings } from './lint/window';
-import { NEXT } from './nodes/define';
+import { NEXT, type NodeDefinition } from './nodes/define';
 import { parseNodeConfig } from './parse-node';
 
 export type { Issue } from './issues';
@@ -24,6 +24,11 @@ export interface ValidateOptions {
   channelTypes?: string[];
   /** This flow's id, so its own published version is not reported as a clash. */
   workflowId?: string;
+  /**
+   * Checks a text field's placeholders, returning a problem or null. The server passes its
+   * LiquidJS renderer's `check`; the editor may leave it out to keep Liquid out of its bundle.
+   */
+  checkTemplate?: (template: string) => string | null;
 }
 
 export interface ValidationResult {
@@ -47,6 +52,20 @@ function envelopeErrors(input: unknown, issues: readonly Parameters<typeof plain
   });
 }
 
+const TEMPLATE_WIDGETS = new Set(['template', 'multiline']);
+
+/** Broken placeholders in the text fields a definition marks as templates. */
+function templateErrors(nodeId: string, definition: NodeDefinition, config: Record<string, unknown>, check: (t: string) => string | null): Issue[] {
+  const issues: Issue[] = [];
+  for (const [field, hint] of Object.entries(definition.fields ?? {})) {
+    const value = config[field];
+    if (!hint || !TEMPLATE_WIDGETS.has(hint.widget) || typeof value !== 'string') continue;
+    const problem = check(value);
+    if (problem) issues.push({ nodeId, field, code: 'invalid_template', message: problem });
+  }
+  return issues;
+}
+
 /** Checks a flow document; never throws, whatever it is given. */
 export function validateFlow(input: unknown, options: ValidateOptions = {}): ValidationResult {
   const errors: Issue[] = [];
@@ -67,6 +86,7 @@ export function validateFlow(input: unknown, options: ValidateOptions = {}): Val
     const parsed = parseNodeConfig(node);
     if (parsed.ok) {
       configs.set(node.id, parsed.config as Record<string, unknown>);
+      if (options.checkTemplate) errors.push(...templateErrors(node.id, parsed.definition, parsed.config as Record<string, unknown>, options.checkTemplate));
       const outs = parsed.definition.outputs;
       outputs.set(node.id, typeof outs === 'function' ? outs(parsed.config) : outs);
     } else {
