@@ -82,7 +82,14 @@ export function getDefinition(type: string): NodeDefinition | undefined {
   return isNodeType(type) ? (nodeDefinitions[type] as unknown as NodeDefinition) : undefined;
 }
 
-/** Output handles of a node for a given (already parsed) config. */
+/** Output handles of a node for its config; a half-filled config in the editor gives what it can. */
 export function outputsOf(def: NodeDefinition, config: unknown): readonly string[] {
-  return typeof def.outputs === 'function' ? def.outputs(config) : def.outputs;
+  if (typeof def.outputs !== 'function') return def.outputs;
+  const parsed = def.config.safeParse(config);
+  if (parsed.success) return def.outputs(parsed.data);
+  try {
+    return def.outputs(config).filter((o) => typeof o === 'string');
+  } catch {
+    return [];
+  }
 }

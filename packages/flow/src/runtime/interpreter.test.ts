@@ -55,3 +55,14 @@ describe('interpreter helpers', () => {
     }
   });
 });
+
+describe('outputsOf', () => {
+  it('gives outputs of half-filled configs without throwing', async () => {
+    const { outputsOf, nodeDefinitions: defs } = await import('../definitions');
+    const textMatch = defs['condition.text_match'] as unknown as Parameters<typeof outputsOf>[0];
+    expect(outputsOf(textMatch, { cases: [{ id: 'a', operator: 'exact', values: ['x'] }] })).toEqual(['a', 'else']);
+    expect(outputsOf(textMatch, { cases: [{ id: 'a' }, {}] })).toEqual(['a', 'else']);
+    expect(outputsOf(textMatch, {})).toEqual([]);
+    expect(outputsOf(defs['condition.compare'] as unknown as Parameters<typeof outputsOf>[0], {})).toEqual(['true', 'false']);
+  });
+});
