@@ -19,7 +19,13 @@ import { streamRoutes } from './http/routes/stream';
 import { tagRoutes } from './http/routes/tags';
 import { teamRoutes } from './http/routes/teams';
 import { widgetRoutes } from './http/routes/widget';
+import { flowWebhookRoutes } from './http/routes/flow-webhooks';
 import { healthRoutes } from './http/routes/health';
+import { knowledgeRoutes } from './http/routes/knowledge';
+import { runRoutes } from './http/routes/runs';
+import { templateRoutes } from './http/routes/templates';
+import { workflowToolRoutes } from './http/routes/workflow-tools';
+import { workflowRoutes } from './http/routes/workflows';
 import { meRoutes, workspaceRoutes } from './http/routes/workspace';
 import { mountStatic } from './http/static';
 
@@ -36,11 +42,13 @@ export function createApp(deps: AppDeps, options: CreateAppOptions = {}) {
   app.onError(createErrorHandler(deps.logger));
   app.use('*', httpMetrics({ registry }));
   app.use('*', secureHeaders({ crossOriginResourcePolicy: false, crossOriginOpenerPolicy: false }));
-  app.use('/api/*', bodyLimit());
+  // The import route sets its own larger limit; everything else gets 1 MB.
+  app.use('/api/*', async (c, next) => (c.req.path === '/api/workflows/import' ? next() : bodyLimit()(c, next)));
+  app.use('/webhooks/*', bodyLimit());
 
   const auth = authenticate({ db: deps.db });
   const inboxPrefixes = ['/api/channels', '/api/conversations', '/api/messages', '/api/contacts', '/api/members', '/api/teams', '/api/tags', '/api/stream'];
-  for (const prefix of ['/api/me', '/api/workspace', '/api/api-keys', ...inboxPrefixes]) {
+  for (const prefix of ['/api/me', '/api/workspace', '/api/api-keys', '/api/workflows', '/api/runs', '/api/knowledge', '/api/templates', ...inboxPrefixes]) {
     app.use(prefix, auth);
     app.use(`${prefix}/*`, auth);
   }
@@ -51,6 +59,12 @@ export function createApp(deps: AppDeps, options: CreateAppOptions = {}) {
     .route('/api/me', meRoutes(deps))
     .route('/api/workspace', workspaceRoutes(deps))
     .route('/api/api-keys', apiKeyRoutes(deps))
+    .route('/api/workflows', workflowToolRoutes(deps))
+    .route('/api/workflows', workflowRoutes(deps))
+    .route('/api/runs', runRoutes(deps))
+    .route('/api/knowledge', knowledgeRoutes(deps))
+    .route('/api/templates', templateRoutes(deps))
+    .route('/webhooks/flows', flowWebhookRoutes(deps))
     .route('/api/channels', channelRoutes(deps))
     .route('/api/conversations', conversationRoutes(deps))
     .route('/api/messages', messageRoutes(deps))

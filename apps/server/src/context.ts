@@ -4,6 +4,7 @@ import type pg from 'pg';
 import type { Config } from './config';
 import type { Logger } from './logger';
 import type { EventBus } from './events/bus';
+import type { ActiveFlowCache } from './flows/active-flows';
 
 /** Everything a route or a job needs, built once in main.ts (or by a test). */
 export interface AppDeps {
@@ -12,6 +13,8 @@ export interface AppDeps {
   pool: pg.Pool;
   logger: Logger;
   events: EventBus;
+  /** Published flows per workspace, invalidated across processes on publish/pause. */
+  activeFlows: ActiveFlowCache;
 }
 
 /** Who is calling, resolved once per request by the auth middleware. */

@@ -1,11 +1,11 @@
 import { serve, type ServerType } from '@hono/node-server';
-import type { Runner } from 'graphile-worker';
 import { migrateDatabase, openDatabase, resolveDatabase } from '@switchboard/db';
 import client from 'prom-client';
 import { createApp } from './app';
 import { loadConfig } from './config';
 import { EventBus } from './events/bus';
-import { startWorker } from './jobs/worker';
+import { ActiveFlowCache } from './flows/active-flows';
+import { startWorker, type WorkerHandle } from './jobs/worker';
 import { createLogger } from './logger';
 
 /** config -> database (embedded or DATABASE_URL) -> migrate -> roles. */
@@ -20,13 +20,14 @@ async function main() {
 
   const events = new EventBus(pool, logger);
   await events.start();
-  const deps = { config, db, pool, logger, events };
+  const activeFlows = new ActiveFlowCache(db, events);
+  const deps = { config, db, pool, logger, events, activeFlows };
   const registry = new client.Registry();
   client.collectDefaultMetrics({ register: registry });
 
   let server: ServerType | undefined;
-  let runner: Runner | undefined;
-  if (config.role !== 'api') runner = await startWorker(deps);
+  let worker: WorkerHandle | undefined;
+  if (config.role !== 'api') worker = await startWorker(deps);
   const app = createApp(deps, { serveStatic: config.role !== 'worker', registry });
   server = serve({ fetch: app.fetch, port: config.port, hostname: '0.0.0.0' }, (info) => {
     logger.info({ port: info.port, role: config.role, url: config.publicUrl, bootMs: Date.now() - started }, 'Switchboard is running');
@@ -40,7 +41,7 @@ async function main() {
     const force = setTimeout(() => process.exit(1), 30_000);
     force.unref();
     await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
-    await runner?.stop();
+    await worker?.stop();
     await events.stop();
     await pool.end();
     await database.stop();

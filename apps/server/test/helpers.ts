@@ -5,6 +5,7 @@ import { createApp } from '../src/app';
 import type { Config } from '../src/config';
 import type { AppDeps } from '../src/context';
 import { EventBus } from '../src/events/bus';
+import { ActiveFlowCache } from '../src/flows/active-flows';
 
 export interface TestContext {
   database: TestDatabase;
@@ -33,13 +34,15 @@ export async function createTestContext(overrides: Partial<Config> = {}): Promis
   const logger = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
   const events = new EventBus(database.pool, logger);
   await events.start();
-  const deps: AppDeps = { config: testConfig(overrides), db: database.db, pool: database.pool, logger, events };
+  const activeFlows = new ActiveFlowCache(database.db, events);
+  const deps: AppDeps = { config: testConfig(overrides), db: database.db, pool: database.pool, logger, events, activeFlows };
   const app = createApp(deps);
   return {
     database,
     deps,
     app,
     close: async () => {
+      activeFlows.close();
       await events.stop();
       await database.drop();
     },

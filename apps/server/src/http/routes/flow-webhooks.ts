@@ -1,0 +1,52 @@
+import { createRoute, z } from '@hono/zod-openapi';
+import { and, eq, isNull } from 'drizzle-orm';
+import { enqueueJob, workflows, workflowVersions } from '@switchboard/db';
+import type { FlowDocument } from '@switchboard/flow';
+import type { AppDeps } from '../../context';
+import { ContactSelector, resolveContactSelector } from '../../flows/contact-selector';
+import { runQueue } from '../../flows/queues';
+import { startRun } from '../../flows/start-run';
+import { notFound } from '../errors';
+import { errors, json } from '../openapi-helpers';
+import { createRouter } from '../router';
+
+const route = createRoute({
+  method: 'post',
+  path: '/{token}',
+  tags: ['Webhooks'],
+  summary: 'Start a published webhook-triggered flow; the JSON body is `trigger.body`',
+  description: 'An optional `contact` selector ({id} | {channelId, externalId, name?} | {phone} | {email}) names whom the flow talks to; a conversation is opened when there is none.',
+  request: {
+    params: z.object({ token: z.string().min(10).max(100).openapi({ param: { name: 'token', in: 'path' } }) }),
+    body: { required: false, content: { 'application/json': { schema: z.object({ contact: ContactSelector.optional() }).passthrough() } } },
+  },
+  responses: { 202: json(z.object({ runId: z.string() }), 'Run started'), ...errors(400, 404, 413) },
+});
+
+export function flowWebhookRoutes(deps: AppDeps) {
+  const { db } = deps;
+  return createRouter().openapi(route, async (c) => {
+    const { token } = c.req.valid('param');
+    const body = c.req.valid('json') ?? {};
+    const [flow] = await db
+      .select({ id: workflows.id, workspaceId: workflows.workspaceId, name: workflows.name, versionId: workflowVersions.id, definition: workflowVersions.definition })
+      .from(workflows)
+      .innerJoin(workflowVersions, eq(workflowVersions.id, workflows.activeVersionId))
+      .where(and(eq(workflows.webhookToken, token), eq(workflows.status, 'active'), isNull(workflows.deletedAt)));
+    const definition = flow?.definition as unknown as FlowDocument | undefined;
+    const trigger = definition?.nodes.find((n) => n.type === 'trigger.webhook');
+    if (!flow || !definition || !trigger) throw notFound('Active webhook flow');
+    const runId = await db.transaction(async (tx) => {
+      const target = body.contact ? await resolveContactSelector(tx, flow.workspaceId, body.contact) : { contactId: null, conversationId: null };
+      const id = await startRun(tx, {
+        workspaceId: flow.workspaceId,
+        flow: { workflowId: flow.id, versionId: flow.versionId, name: flow.name, definition, trigger },
+        ...target,
+        trigger: { kind: 'webhook', body },
+      });
+      await enqueueJob(tx, 'advance_run', { runId: id }, { queueName: runQueue({ id, conversationId: target.conversationId }) });
+      return id;
+    });
+    return c.json({ runId }, 202);
+  });
+}

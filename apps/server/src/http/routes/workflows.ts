@@ -1,0 +1,188 @@
+import { createRoute, z } from '@hono/zod-openapi';
+import { and, desc, eq, max } from 'drizzle-orm';
+import { workflows, workflowVersions } from '@switchboard/db';
+import type { AppDeps } from '../../context';
+import { WORKFLOWS_CHANGED } from '../../flows/active-flows';
+import { EMPTY_FLOW, findWorkflow, listWorkflows, presentWorkflow, triggerOf, validateDraft } from '../../flows/workflow-store';
+import { audit } from '../../services/audit';
+import { randomToken } from '../../services/crypto';
+import { ApiError, notFound } from '../errors';
+import { requireRole } from '../middleware/auth/index';
+import { cookieAuth, errors, IdParam, json, jsonBody } from '../openapi-helpers';
+import { createRouter } from '../router';
+
+const Issue = z.object({ nodeId: z.string().optional(), field: z.string().optional(), message: z.string(), code: z.string() }).openapi('FlowIssue');
+/** Drafts are stored even when invalid: the editor autosaves work in progress. */
+export const DraftDefinition = z
+  .object({ schemaVersion: z.number().int(), nodes: z.array(z.record(z.string(), z.unknown())).max(5_000), edges: z.array(z.record(z.string(), z.unknown())).max(20_000) })
+  .passthrough()
+  .openapi('FlowDefinition');
+const Summary = z
+  .object({ id: z.string(), name: z.string(), description: z.string().nullable(), status: z.string(), triggerType: z.string().nullable(), activeVersion: z.number().nullable(), createdAt: z.string(), updatedAt: z.string() })
+  .openapi('WorkflowSummary');
+export const WorkflowDetail = Summary.extend({
+  definition: z.unknown(),
+  activeVersion: z.object({ id: z.string(), number: z.number() }).nullable(),
+  webhookUrl: z.string().optional(),
+  validation: z.object({ errors: z.array(Issue), warnings: z.array(Issue) }),
+}).openapi('Workflow');
+
+const tags = ['Flows'];
+const security = cookieAuth;
+const VersionParams = z.object({
+  id: z.string().uuid().openapi({ param: { name: 'id', in: 'path' } }),
+  versionId: z.string().uuid().openapi({ param: { name: 'versionId', in: 'path' } }),
+});
+
+const routes = {
+  list: createRoute({ method: 'get', path: '/', tags, security, summary: 'List flows', responses: { 200: json(z.object({ workflows: z.array(Summary) })), ...errors(401) } }),
+  create: createRoute({
+    method: 'post',
+    path: '/',
+    tags,
+    security,
+    summary: 'Create a flow (draft)',
+    request: jsonBody(z.object({ name: z.string().trim().min(1).max(200), description: z.string().max(2000).optional(), definition: DraftDefinition.optional() })),
+    responses: { 201: json(WorkflowDetail), ...errors(400, 401, 403) },
+  }),
+  get: createRoute({ method: 'get', path: '/{id}', tags, security, summary: 'A flow with its draft and validation', request: { params: IdParam }, responses: { 200: json(WorkflowDetail), ...errors(401, 404) } }),
+  put: createRoute({
+    method: 'put',
+    path: '/{id}',
+    tags,
+    security,
+    summary: 'Save the draft (kept even with errors; validation returned)',
+    request: { params: IdParam, ...jsonBody(z.object({ name: z.string().trim().min(1).max(200).optional(), description: z.string().max(2000).optional(), definition: DraftDefinition })) },
+    responses: { 200: json(WorkflowDetail), ...errors(400, 401, 403, 404) },
+  }),
+  delete: createRoute({ method: 'delete', path: '/{id}', tags, security, summary: 'Delete a flow (soft: stops it, keeps its history)', request: { params: IdParam }, responses: { 204: { description: 'Deleted' }, ...errors(401, 403, 404) } }),
+  publish: createRoute({
+    method: 'post',
+    path: '/{id}/publish',
+    tags,
+    security,
+    summary: 'Publish the draft as a new immutable version (422 while it has errors)',
+    request: { params: IdParam },
+    responses: { 200: json(z.object({ workflow: WorkflowDetail, version: z.object({ id: z.string(), number: z.number() }), warnings: z.array(Issue) })), ...errors(401, 403, 404, 422) },
+  }),
+  pause: createRoute({ method: 'post', path: '/{id}/pause', tags, security, summary: 'Stop starting new runs', request: { params: IdParam }, responses: { 200: json(WorkflowDetail), ...errors(401, 403, 404) } }),
+  versions: createRoute({
+    method: 'get',
+    path: '/{id}/versions',
+    tags,
+    security,
+    summary: 'Published versions, newest first',
+    request: { params: IdParam },
+    responses: { 200: json(z.object({ versions: z.array(z.object({ id: z.string(), number: z.number(), createdAt: z.string() })) })), ...errors(401, 404) },
+  }),
+  version: createRoute({
+    method: 'get',
+    path: '/{id}/versions/{versionId}',
+    tags,
+    security,
+    summary: 'One published version with its definition (to restore it)',
+    request: { params: VersionParams },
+    responses: { 200: json(z.object({ id: z.string(), number: z.number(), definition: z.unknown(), createdAt: z.string() })), ...errors(401, 404) },
+  }),
+};
+
+export function workflowRoutes(deps: AppDeps) {
+  const { db, config } = deps;
+  const changed = async (workspaceId: string) => {
+    deps.activeFlows.invalidate(workspaceId);
+    await deps.events.publish({ workspaceId, type: WORKFLOWS_CHANGED });
+  };
+  const router = createRouter();
+  // Agents answer conversations; building and publishing flows is for admins and owners.
+  router.use('*', async (c, next) => (c.req.method === 'GET' ? next() : requireRole('admin')(c, next)));
+  return router
+    .openapi(routes.list, async (c) => c.json({ workflows: await listWorkflows(db, c.var.auth.workspaceId) }, 200))
+    .openapi(routes.create, async (c) => {
+      const body = c.req.valid('json');
+      const [row] = await db
+        .insert(workflows)
+        .values({ workspaceId: c.var.auth.workspaceId, name: body.name, description: body.description ?? null, draft: body.definition ?? { ...EMPTY_FLOW } })
+        .returning();
+      await audit(db, c.var.auth, 'workflow.created', { type: 'workflow', id: row!.id }, { name: body.name });
+      return c.json(await presentWorkflow(db, config, row!), 201);
+    })
+    .openapi(routes.get, async (c) => {
+      const row = await findWorkflow(db, c.var.auth.workspaceId, c.req.valid('param').id);
+      return c.json(await presentWorkflow(db, config, row), 200);
+    })
+    .openapi(routes.put, async (c) => {
+      const { id } = c.req.valid('param');
+      const body = c.req.valid('json');
+      await findWorkflow(db, c.var.auth.workspaceId, id);
+      const [row] = await db
+        .update(workflows)
+        .set({ draft: body.definition, ...(body.name ? { name: body.name } : {}), ...(body.description !== undefined ? { description: body.description } : {}), updatedAt: new Date() })
+        .where(and(eq(workflows.id, id), eq(workflows.workspaceId, c.var.auth.workspaceId)))
+        .returning();
+      return c.json(await presentWorkflow(db, config, row!), 200);
+    })
+    .openapi(routes.delete, async (c) => {
+      const { id } = c.req.valid('param');
+      await findWorkflow(db, c.var.auth.workspaceId, id);
+      await db.transaction(async (tx) => {
+        await tx.update(workflows).set({ deletedAt: new Date(), status: 'paused', updatedAt: new Date() }).where(and(eq(workflows.id, id), eq(workflows.workspaceId, c.var.auth.workspaceId)));
+        await audit(tx, c.var.auth, 'workflow.deleted', { type: 'workflow', id });
+      });
+      await changed(c.var.auth.workspaceId);
+      return c.body(null, 204);
+    })
+    .openapi(routes.publish, async (c) => {
+      const { id } = c.req.valid('param');
+      const { workspaceId } = c.var.auth;
+      const result = await db.transaction(async (tx) => {
+        const row = await findWorkflow(tx, workspaceId, id, { lock: true });
+        const validation = await validateDraft(tx, workspaceId, row);
+        if (validation.errors.length) {
+          const first = validation.errors[0]!;
+          throw new ApiError(422, 'flow_invalid', `The flow has ${validation.errors.length} problem(s) to fix before publishing, e.g. ${first.message}`, validation);
+        }
+        const [last] = await tx.select({ n: max(workflowVersions.number) }).from(workflowVersions).where(eq(workflowVersions.workflowId, id));
+        const [version] = await tx
+          .insert(workflowVersions)
+          .values({ workspaceId, workflowId: id, number: (last?.n ?? 0) + 1, definition: row.draft, createdBy: c.var.auth.userId })
+          .returning({ id: workflowVersions.id, number: workflowVersions.number });
+        const needsToken = triggerOf(row.draft)?.type === 'trigger.webhook' && !row.webhookToken;
+        const [updated] = await tx
+          .update(workflows)
+          .set({ status: 'active', activeVersionId: version!.id, ...(needsToken ? { webhookToken: randomToken(24) } : {}), updatedAt: new Date() })
+          .where(eq(workflows.id, id))
+          .returning();
+        await audit(tx, c.var.auth, 'workflow.published', { type: 'workflow', id }, { version: version!.number });
+        return { updated: updated!, version: version!, warnings: validation.warnings };
+      });
+      await changed(workspaceId);
+      return c.json({ workflow: await presentWorkflow(db, config, result.updated), version: result.version, warnings: result.warnings }, 200);
+    })
+    .openapi(routes.pause, async (c) => {
+      const { id } = c.req.valid('param');
+      await findWorkflow(db, c.var.auth.workspaceId, id);
+      const [row] = await db.update(workflows).set({ status: 'paused', updatedAt: new Date() }).where(and(eq(workflows.id, id), eq(workflows.workspaceId, c.var.auth.workspaceId))).returning();
+      await audit(db, c.var.auth, 'workflow.paused', { type: 'workflow', id });
+      await changed(c.var.auth.workspaceId);
+      return c.json(await presentWorkflow(db, config, row!), 200);
+    })
+    .openapi(routes.versions, async (c) => {
+      const { id } = c.req.valid('param');
+      await findWorkflow(db, c.var.auth.workspaceId, id);
+      const rows = await db
+        .select({ id: workflowVersions.id, number: workflowVersions.number, createdAt: workflowVersions.createdAt })
+        .from(workflowVersions)
+        .where(and(eq(workflowVersions.workflowId, id), eq(workflowVersions.workspaceId, c.var.auth.workspaceId)))
+        .orderBy(desc(workflowVersions.number));
+      return c.json({ versions: rows.map((r) => ({ ...r, createdAt: r.createdAt.toISOString() })) }, 200);
+    })
+    .openapi(routes.version, async (c) => {
+      const { id, versionId } = c.req.valid('param');
+      const [row] = await db
+        .select()
+        .from(workflowVersions)
+        .where(and(eq(workflowVersions.id, versionId), eq(workflowVersions.workflowId, id), eq(workflowVersions.workspaceId, c.var.auth.workspaceId)));
+      if (!row) throw notFound('Version');
+      return c.json({ id: row.id, number: row.number, definition: row.definition, createdAt: row.createdAt.toISOString() }, 200);
+    });
+}
