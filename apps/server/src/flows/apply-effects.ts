@@ -1,8 +1,9 @@
 import { and, eq, sql } from 'drizzle-orm';
-import { contactEvents, contacts, conversations, enqueueJob, messages, type Executor } from '@switchboard/db';
+import { contactEvents, contacts, conversations, messages, type Executor } from '@switchboard/db';
 import type { Effect } from '@switchboard/flow';
 import { assignConversation } from '../inbox/assignment';
 import { queueOutboundMessage } from '../inbox/outbound';
+import { enqueueTagAdded } from './tag-events';
 
 export interface EffectTarget {
   workspaceId: string;
@@ -150,13 +151,7 @@ async function changeTags(tx: Executor, target: EffectTarget, add: string[], rem
   await tx.update(contacts).set({ tags, updatedAt: new Date() }).where(eq(contacts.id, target.contactId));
   if (added.length) {
     await logEvent(tx, target, 'tag_added', { tags: added });
-    // Tag triggers run in their own job, ordered with the conversation's other events.
-    await enqueueJob(
-      tx,
-      'route_event',
-      { kind: 'tag_added', workspaceId: target.workspaceId, contactId: target.contactId, conversationId: target.conversationId, tags: added, sourceRunId: target.runId },
-      { queueName: target.conversationId ? `conv:${target.conversationId}` : `contact:${target.contactId}` },
-    );
+    await enqueueTagAdded(tx, { workspaceId: target.workspaceId, contactId: target.contactId, conversationId: target.conversationId, tags: added, sourceRunId: target.runId });
   }
   if (removed.length) await logEvent(tx, target, 'tag_removed', { tags: removed });
 }

@@ -1,16 +1,7 @@
 // The one place the server reaches into @switchboard/channels for adapters.
-// TODO(channels): switch to the package's own registry once `packages/channels/src/index.ts` exists;
-// until then the adapters are imported from their source files.
-import { apiAdapter } from '../../../../packages/channels/src/adapters/api/index';
-import { instagramAdapter } from '../../../../packages/channels/src/adapters/instagram/index';
-import { messengerAdapter } from '../../../../packages/channels/src/adapters/messenger/index';
-import { twilioAdapter } from '../../../../packages/channels/src/adapters/twilio/index';
-import { webchatAdapter } from '../../../../packages/channels/src/adapters/webchat/index';
-import { whatsappAdapter } from '../../../../packages/channels/src/adapters/whatsapp/index';
-import { ChannelType, channelConfigSchemas, channelDefinitions } from '../../../../packages/channels/src/definitions';
-import type { ChannelAdapter } from '../../../../packages/channels/src/types';
+import { adapters, ChannelType, channelConfigSchemas, channelDefinitions, type ChannelAdapter } from '@switchboard/channels';
 
-export { InboundParseError, ProviderError } from '../../../../packages/channels/src/errors';
+export { InboundParseError, ProviderError } from '@switchboard/channels';
 export type {
   ChannelAdapter,
   HttpReply,
@@ -21,22 +12,13 @@ export type {
   InboundWatermarkEvent,
   OutboundMessage,
   VerifyContext,
-} from '../../../../packages/channels/src/types';
+} from '@switchboard/channels';
 export { ChannelType, channelConfigSchemas, channelDefinitions };
 
 type AnyAdapter = ChannelAdapter<any>;
 
-const registry: Partial<Record<ChannelType, AnyAdapter>> = {
-  webchat: webchatAdapter,
-  api: apiAdapter,
-  twilio: twilioAdapter,
-  whatsapp: whatsappAdapter,
-  messenger: messengerAdapter,
-  instagram: instagramAdapter,
-};
-
-/** The adapter for a channel type, or null when this build has none for it yet. */
+/** The adapter for a channel type, or null for a type this build does not know. */
 export function adapterFor(type: string): AnyAdapter | null {
   const parsed = ChannelType.safeParse(type);
-  return parsed.success ? (registry[parsed.data] ?? null) : null;
+  return parsed.success ? (adapters[parsed.data] as AnyAdapter) : null;
 }

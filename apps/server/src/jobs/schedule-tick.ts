@@ -66,7 +66,9 @@ async function contactsWithTag(tx: Executor, workspaceId: string, tag: string) {
   const rows = await tx
     .select({
       contactId: contacts.id,
-      conversationId: sql<string | null>`(select c.id from ${conversations} c where c.contact_id = ${contacts.id} order by c.last_message_at desc nulls last limit 1)`,
+      // Qualified by hand: in a one-table select drizzle renders ${'$'}{contacts.id} as a bare "id",
+      // which inside this subquery would mean the conversation's own id.
+      conversationId: sql<string | null>`(select c.id from ${conversations} c where c.contact_id = "contacts"."id" order by c.last_message_at desc nulls last limit 1)`,
     })
     .from(contacts)
     .where(and(eq(contacts.workspaceId, workspaceId), isNull(contacts.deletedAt), arrayContains(contacts.tags, [tag])))

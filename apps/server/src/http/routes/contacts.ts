@@ -2,6 +2,7 @@ import { createRoute, z } from '@hono/zod-openapi';
 import { and, desc, eq, isNull, sql, type SQL } from 'drizzle-orm';
 import { contactEvents, contacts, type Executor } from '@switchboard/db';
 import type { AppDeps, AuthContext } from '../../context';
+import { enqueueTagAdded } from '../../flows/tag-events';
 import { badRequest, notFound } from '../errors';
 import { cookieAuth, errors, IdParam, json, jsonBody } from '../openapi-helpers';
 import { createRouter } from '../router';
@@ -180,6 +181,9 @@ export function contactRoutes(deps: AppDeps) {
         if (events.length) {
           await tx.insert(contactEvents).values(events.map((e) => ({ workspaceId, contactId: id, kind: e.kind, data: e.data, actor: actorOf(c.var.auth) })));
         }
+        // A person tagging a contact starts the flows whose trigger is "tag added".
+        const added = after!.tags.filter((t) => !before.tags.includes(t));
+        await enqueueTagAdded(tx, { workspaceId, contactId: id, tags: added });
         return after!;
       });
       return c.json(present(row), 200);
