@@ -78,7 +78,7 @@ describe('export and import', () => {
 
   it('never exports secrets: credential headers are blanked and listed for the importer', async () => {
     const withKey = structuredClone(richFlow);
-    withKey.nodes[3]!.config.headers = { 'Content-Type': 'application/json', Authorization: 'Bearer sk-live-123', 'X-Api-Key': 'abc' };
+    (withKey.nodes[3]!.config as { headers: Record<string, string> }).headers = { 'Content-Type': 'application/json', Authorization: 'Bearer sk-live-123', 'X-Api-Key': 'abc' };
     const created = await call(ctx.app, 'POST', '/api/workflows', { cookie: owner.cookie, body: { name: 'Secret desk', definition: withKey } });
     const exported = await call(ctx.app, 'GET', `/api/workflows/${created.body.id}/export`, { cookie: owner.cookie });
     expect(JSON.stringify(exported.body)).not.toMatch(/sk-live-123|"abc"/);
