@@ -118,6 +118,46 @@ describe('export and import', () => {
   });
 });
 
+describe('references to another workspace', () => {
+  // KNOWN SERVER GAP: exportWorkflow only blanks credential headers. A team, agent or channel id
+  // from the exporting workspace travels as is, passes validation (it is just a string) and
+  // fails only at run time in the importing workspace. Issue 6 asks for such references to be
+  // remapped or listed in the checklist. Drop `.fails` once import/export does that.
+  it.fails('lists team, agent and channel ids the importing workspace does not have', async () => {
+    const team = await call(ctx.app, 'POST', '/api/teams', { cookie: owner.cookie, body: { name: 'Bakers' } });
+    const channel = await call(ctx.app, 'POST', '/api/channels', { cookie: owner.cookie, body: { type: 'webchat', name: 'Site', config: {} } });
+    const created = await call(ctx.app, 'POST', '/api/workflows', {
+      cookie: owner.cookie,
+      body: {
+        name: 'Routed',
+        definition: {
+          schemaVersion: 1,
+          nodes: [
+            { id: 'start', type: 'trigger.message_received', position: { x: 0, y: 0 }, config: { channels: [channel.body.id] } },
+            { id: 'route', type: 'action.assign', position: { x: 0, y: 150 }, config: { to: 'team', teamId: team.body.id, strategy: 'round_robin' } },
+            { id: 'owner', type: 'action.assign', position: { x: 0, y: 300 }, config: { to: 'agent', userId: owner.userId } },
+          ],
+          edges: [
+            { id: 'e1', source: 'start', target: 'route' },
+            { id: 'e2', source: 'route', target: 'owner' },
+          ],
+        },
+      },
+    });
+    const file = (await call(ctx.app, 'GET', `/api/workflows/${created.body.id}/export`, { cookie: owner.cookie })).body;
+    const other = await signup(ctx.app, 'Elsewhere');
+    const imported = await call(ctx.app, 'POST', '/api/workflows/import', { cookie: other.cookie, body: { document: file } });
+    expect(imported.status).toBe(201);
+    expect(imported.body.requires).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ kind: 'channel', nodeId: 'start', field: 'channels' }),
+        expect.objectContaining({ kind: 'team', nodeId: 'route', field: 'teamId' }),
+        expect.objectContaining({ kind: 'agent', nodeId: 'owner', field: 'userId' }),
+      ]),
+    );
+  });
+});
+
 describe('bad files are refused clearly, and nothing is created', () => {
   let before: number;
   beforeAll(async () => {
