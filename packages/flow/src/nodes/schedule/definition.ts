@@ -35,6 +35,12 @@ export const ScheduleConfig = z.object({
     .refine(isTimeZone, 'Unknown time zone; use a name like "Europe/Paris".')
     .optional()
     .describe('Time zone (defaults to the workspace time zone)'),
+  audienceTag: z
+    .string()
+    .trim()
+    .min(1, 'Write a tag, or leave this empty to run once.')
+    .optional()
+    .describe('Send to every contact with this tag (each in their latest conversation); empty runs the flow once'),
 });
 export type ScheduleConfig = z.infer<typeof ScheduleConfig>;
 
@@ -47,5 +53,5 @@ export const scheduleDefinition = defineNode({
   config: ScheduleConfig,
   outputs: [NEXT],
   defaults: { cron: '0 9 * * 1' },
-  fields: { cron: { widget: 'cron' }, timezone: { widget: 'timezone' } },
+  fields: { cron: { widget: 'cron' }, timezone: { widget: 'timezone' }, audienceTag: { widget: 'text', help: 'For reminders: tag the contacts to remind, e.g. appointment-tomorrow.' } },
 });
