@@ -1,12 +1,14 @@
-import { Cron } from 'croner';
 import { and, arrayContains, eq, isNull, sql } from 'drizzle-orm';
 import { contacts, conversations, enqueueJob, workflows, workflowVersions, workspaces, type Executor } from '@switchboard/db';
-import type { FlowDocument } from '@switchboard/flow';
+import type { FlowDocument, NodeConfig } from '@switchboard/flow';
+import { nextScheduledRun } from '@switchboard/flow/runtime';
 import { z } from 'zod';
 import type { AppDeps } from '../context';
 import type { ActiveFlow } from '../flows/active-flows';
 import { runQueue } from '../flows/queues';
 import { startRun } from '../flows/start-run';
+
+type ScheduleConfig = NodeConfig<'trigger.schedule'>;
 
 export const ScheduleTickPayload = z.object({}).passthrough();
 export const SCHEDULE_TICK_KEY = 'schedule_tick';
@@ -41,13 +43,13 @@ export async function scheduleTick(deps: AppDeps, raw: unknown, now = new Date()
 async function fireIfDue(tx: Executor, workspaceId: string, workspaceTimezone: string, flow: ActiveFlow, now: Date): Promise<number> {
   const [locked] = await tx.select({ through: workflows.scheduledThrough, updatedAt: workflows.updatedAt }).from(workflows).where(eq(workflows.id, flow.workflowId)).for('update');
   if (!locked) return 0;
-  const config = flow.trigger.config as { cron?: string; timezone?: string; audienceTag?: string };
+  const config = flow.trigger.config as ScheduleConfig;
   if (!config.cron) return 0;
   // A flow published just now starts counting from now: no burst of past occurrences.
   const from = locked.through ?? new Date(now.getTime() - 60_000);
   let due: Date | null = null;
   try {
-    due = new Cron(config.cron, { timezone: config.timezone ?? workspaceTimezone }).nextRun(from);
+    due = nextScheduledRun(config, workspaceTimezone, from);
   } catch {
     return 0; // validation refuses bad cron on publish; an old version with one simply never fires
   }
