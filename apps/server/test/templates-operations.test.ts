@@ -199,9 +199,6 @@ describe('templates that talk to other systems', () => {
 });
 
 describe('templates on a schedule or for the team', () => {
-  // KNOWN SERVER GAP: schedule-tick's audience query compares `c.contact_id = "id"` (drizzle drops
-  // the table name in a one-table select), so every audience run starts with no conversation and
-  // fails at the first message. Drop `.fails` once contactsWithTag qualifies contacts.id.
   it('appointment-reminder: at 17:00 reminds everyone tagged for tomorrow; confirmations and changes handled', async () => {
     const { owner, channel } = await shop('Salon');
     await call(ctx.app, 'PATCH', '/api/workspace', { cookie: owner.cookie, body: { timezone: 'UTC' } });
@@ -292,9 +289,7 @@ describe('templates on a schedule or for the team', () => {
     expect((await contactIn(happy)).attributes.csat_rating).toBe('Great');
   });
 
-  // The tag-added trigger promises "by a person or by another flow", but PATCH /api/contacts/:id
-  // adding a tag enqueues no route_event, so only flows can start the survey today. Drop `.fails`
-  // once the server starts tag-added flows for tags people add.
+  // The way most owners will use it: tag the contact as they resolve the chat in the inbox.
   it('csat-survey: a "csat" tag added by a person in the inbox starts the survey', async () => {
     const { owner, channel } = await shop('Manual survey');
     await install(owner, 'csat-survey');
