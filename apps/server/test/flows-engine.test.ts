@@ -3,7 +3,7 @@ import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { contactEvents, contacts, conversations, messages, workflowRuns, workflows, workflowVersions } from '@switchboard/db';
 import { routeEvent } from '../src/jobs/route-event';
-import { createTestContext, signup, type Session, type TestContext } from './helpers';
+import { call, createTestContext, signup, type Session, type TestContext } from './helpers';
 import { botReplies, createWebchat, customerSays, drain, expireTimers, flow, publishFlow, quietLogger, runsOf } from './flow-helpers';
 
 let ctx: TestContext;
@@ -175,6 +175,36 @@ describe('flow execution on a real Postgres and Graphile Worker', () => {
     }
   });
 
+  it('lets a webhook flow hear the answer to its question even while a person handles the chat', async () => {
+    const workflowId = await publishFlow(
+      ctx,
+      owner,
+      flow(
+        [
+          { id: 't', type: 'trigger.webhook' },
+          { id: 'ask', type: 'action.ask_question', config: { text: 'Can you confirm your delivery address?', saveTo: 'vars.address' } },
+          { id: 'ok', type: 'action.send_message', config: { text: 'Thanks, delivering to {{ vars.address }}.' } },
+        ],
+        [
+          { source: 't', target: 'ask' },
+          { source: 'ask', sourceHandle: 'reply', target: 'ok' },
+        ],
+      ),
+      'Address check',
+    );
+    const who = `human-${uid()}`;
+    const first = await customerSays(ctx, channel, who, 'hello there');
+    await ctx.database.db.update(conversations).set({ handledBy: 'human' }).where(eq(conversations.id, first.conversationId!));
+    const [conversation] = await ctx.database.db.select().from(conversations).where(eq(conversations.id, first.conversationId!));
+    const detail = await call(ctx.app, 'GET', `/api/workflows/${workflowId}`, { cookie: owner.cookie });
+    const started = await fetchWebhook(detail.body.webhookUrl, { contact: { id: conversation!.contactId } });
+    expect(started.status).toBe(202);
+    await drain(ctx);
+    await customerSays(ctx, channel, who, '12 Baker Street');
+    await drain(ctx);
+    expect((await botReplies(ctx, first.conversationId!)).slice(-2)).toEqual(['Can you confirm your delivery address?', 'Thanks, delivering to 12 Baker Street.']);
+  });
+
   it("never lets the bot's own messages trigger flows", async () => {
     const workflowId = await publishFlow(
       ctx,
@@ -228,6 +258,11 @@ describe('flow execution on a real Postgres and Graphile Worker', () => {
     expect(run!.error).toMatch(/loops without waiting/);
   });
 });
+
+/** The webhook URL carries the public base; the in-process app answers its path. */
+function fetchWebhook(url: string, body: unknown) {
+  return call(ctx.app, 'POST', new URL(url).pathname, { body });
+}
 
 async function until(check: () => Promise<boolean>, timeoutMs = 20_000) {
   const deadline = Date.now() + timeoutMs;

@@ -92,7 +92,7 @@ async function routeMessage(deps: AppDeps, cache: ActiveFlowCache, payload: Extr
  * Resumes the run waiting for this conversation's reply. Returns its id, null when the
  * wait was cancelled because a person took over, or undefined when nothing waits.
  */
-async function resumeWaitingRun(tx: Executor, conversationId: string, messageId: string, handledBy: 'bot' | 'human', flows: { workflowId: string; trigger: { config: unknown } }[]) {
+async function resumeWaitingRun(tx: Executor, conversationId: string, messageId: string, handledBy: 'bot' | 'human', flows: { workflowId: string; trigger: { type: string; config: unknown } }[]) {
   const [wait] = await tx
     .select({ id: runWaits.id, runId: runWaits.runId, workflowId: workflowRuns.workflowId })
     .from(runWaits)
@@ -105,7 +105,9 @@ async function resumeWaitingRun(tx: Executor, conversationId: string, messageId:
   await tx.update(runWaits).set({ resolvedAt: new Date() }).where(eq(runWaits.id, wait.id));
   await tx.execute(sql`select graphile_worker.remove_job(${`wait:${wait.runId}`})`);
   const flow = flows.find((f) => f.workflowId === wait.workflowId);
-  const onlyWhenBot = (flow?.trigger.config as { onlyWhenBot?: boolean } | undefined)?.onlyWhenBot !== false;
+  // Only customer-started flows step back when a person takes over; a webhook, schedule or
+  // tag flow that asked a question on purpose still hears the answer.
+  const onlyWhenBot = flow?.trigger.type === 'trigger.message_received' && (flow.trigger.config as { onlyWhenBot?: boolean }).onlyWhenBot !== false;
   if (handledBy === 'human' && onlyWhenBot) {
     await tx
       .update(workflowRuns)
