@@ -48,7 +48,9 @@ export function App() {
     }
   }, []);
 
-  useEffect(() => void refresh(), [refresh]);
+  useEffect(() => {
+    void refresh();
+  }, [refresh]);
   useEffect(() => onUnauthorized(() => setMe(null)), []);
 
   const session = useMemo<Session | null>(

@@ -4,7 +4,9 @@ import { useEffect, useState } from 'react';
 export function AdvancedJson({ value, onApply }: { value: Record<string, unknown>; onApply: (v: Record<string, unknown>) => void }) {
   const [text, setText] = useState(() => JSON.stringify(value, null, 2));
   const [error, setError] = useState<string>();
-  useEffect(() => setText(JSON.stringify(value, null, 2)), [value]);
+  useEffect(() => {
+    setText(JSON.stringify(value, null, 2));
+  }, [value]);
   const apply = () => {
     try {
       const parsed = JSON.parse(text) as unknown;

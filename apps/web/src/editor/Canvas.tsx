@@ -3,6 +3,7 @@ import { Background, Controls, MiniMap, ReactFlow, useReactFlow, type Edge, type
 import { getDefinition } from '../flow';
 import type { FlowState } from './useFlowState';
 import { nodeTypes } from './nodeTypes';
+import { FitOnLoad } from './FitOnLoad';
 
 export const DRAG_TYPE = 'application/x-switchboard-step';
 
@@ -54,15 +55,14 @@ export function Canvas({ state, litEdges, readOnly }: { state: FlowState; litEdg
         deleteKeyCode={readOnly ? null : ['Delete', 'Backspace']}
         nodesDraggable={!readOnly}
         nodesConnectable={!readOnly}
-        fitView
-        fitViewOptions={{ padding: 0.2, maxZoom: 1.1 }}
         minZoom={0.1}
         onlyRenderVisibleElements={state.nodes.length > 150}
         proOptions={{ hideAttribution: true }}
       >
+        <FitOnLoad />
         <Background gap={20} size={1.2} />
         <Controls showInteractive={false} />
-        {state.nodes.length > 8 && <MiniMap pannable zoomable nodeStrokeWidth={3} />}
+        {state.nodes.length > 12 && <MiniMap pannable zoomable nodeStrokeWidth={3} style={{ width: 150, height: 100 }} />}
       </ReactFlow>
     </div>
   );

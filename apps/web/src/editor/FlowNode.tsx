@@ -1,4 +1,4 @@
-import { memo, useEffect, useMemo } from 'react';
+import { memo, useEffect, useMemo, useRef } from 'react';
 import { Handle, Position, useUpdateNodeInternals, type NodeProps } from '@xyflow/react';
 import { getDefinition, outputsFor, type NodeDefinition } from '../flow';
 import type { StepNode } from './convert';
@@ -17,7 +17,12 @@ function StepNodeView({ id, type, data, selected, kind }: NodeProps<StepNode> & 
   const outputs = useMemo(() => (def ? outputsFor(def, data.config) : []), [def, data.config]);
   const updateInternals = useUpdateNodeInternals();
   const outputsKey = outputs.join('|');
-  useEffect(() => updateInternals(id), [id, outputsKey, updateInternals]);
+  const firstKey = useRef(outputsKey);
+  // Only when the outputs change after mount (a branch added): on mount React Flow measures
+  // by itself, and 500 extra calls would make opening a big flow quadratic.
+  useEffect(() => {
+    if (outputsKey !== firstKey.current) updateInternals(id);
+  }, [id, outputsKey, updateInternals]);
 
   if (!def) return <div className="fnode fnode-unknown">Unknown step: {type}</div>;
   const problems = overlay.errors.length ? overlay.errors : overlay.warnings;

@@ -16,7 +16,9 @@ export function Simulator({ workflowId, flush, onPath }: { workflowId: string; f
   const [busy, setBusy] = useState(false);
   const [name, setName] = useState('Alex Doe');
   const end = useRef<HTMLDivElement>(null);
-  useEffect(() => end.current?.scrollIntoView({ block: 'end' }), [lines]);
+  useEffect(() => {
+    end.current?.scrollIntoView({ block: 'end' });
+  }, [lines]);
 
   const send = async (text: string) => {
     if (!text.trim() || busy) return;
@@ -56,7 +58,7 @@ export function Simulator({ workflowId, flush, onPath }: { workflowId: string; f
   return (
     <div className="simulator" data-testid="simulator">
       <div className="sim-head">
-        <label className="small">Pretend to be <input value={name} onChange={(e) => setName(e.target.value)} aria-label="Customer name" /></label>
+        <label className="small">You are <input value={name} onChange={(e) => setName(e.target.value)} aria-label="Customer name" /></label>
         <button type="button" className="btn btn-small" onClick={reset} disabled={!lines.length}>Start over</button>
       </div>
       <div className="sim-thread">

@@ -13,6 +13,9 @@ export function fromDoc(doc: FlowDocument): { nodes: StepNode[]; edges: Edge[] }
     id: n.id,
     type: n.type,
     position: { x: n.position.x, y: n.position.y },
+    // Lets fitView and culling work before a node is measured (big flows render lazily).
+    initialWidth: 250,
+    initialHeight: 110,
     data: { config: (n.config ?? {}) as Record<string, unknown>, ...(n.label ? { label: n.label } : {}) },
   }));
   const byId = new Map(doc.nodes.map((n) => [n.id, n]));

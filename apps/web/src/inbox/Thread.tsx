@@ -33,7 +33,10 @@ export function Thread({ conversation, members, teams, onChanged }: { conversati
       }),
     [conversation.id], // eslint-disable-line react-hooks/exhaustive-deps
   );
-  useEffect(() => end.current?.scrollIntoView({ block: 'end' }), [messages.data?.length]);
+  // Braces matter: newer Chromium returns a Promise from scrollIntoView, which React would take as a cleanup.
+  useEffect(() => {
+    end.current?.scrollIntoView({ block: 'end' });
+  }, [messages.data?.length]);
 
   const send = async (text: string, isPrivate: boolean) => {
     const message = await api.post<Message>(`/api/conversations/${conversation.id}/messages`, { text, private: isPrivate });

@@ -4,6 +4,7 @@ import '@xyflow/react/dist/style.css';
 import type { FlowDocument } from '../flow';
 import { fromDoc } from '../editor/convert';
 import { nodeTypes } from '../editor/nodeTypes';
+import { FitOnLoad } from '../editor/FitOnLoad';
 
 /** A read-only, non-interactive picture of a flow, for template cards. */
 export const FlowPreview = memo(function FlowPreview({ doc }: { doc: FlowDocument }) {
@@ -15,8 +16,6 @@ export const FlowPreview = memo(function FlowPreview({ doc }: { doc: FlowDocumen
           nodes={nodes}
           edges={edges.map((e) => ({ ...e, type: 'smoothstep' }))}
           nodeTypes={nodeTypes}
-          fitView
-          fitViewOptions={{ padding: 0.1 }}
           minZoom={0.05}
           nodesDraggable={false}
           nodesConnectable={false}
@@ -27,7 +26,9 @@ export const FlowPreview = memo(function FlowPreview({ doc }: { doc: FlowDocumen
           zoomOnDoubleClick={false}
           preventScrolling={false}
           proOptions={{ hideAttribution: true }}
-        />
+        >
+          <FitOnLoad padding={0.08} />
+        </ReactFlow>
       </ReactFlowProvider>
     </div>
   );
