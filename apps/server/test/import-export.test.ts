@@ -119,11 +119,9 @@ describe('export and import', () => {
 });
 
 describe('references to another workspace', () => {
-  // KNOWN SERVER GAP: exportWorkflow only blanks credential headers. A team, agent or channel id
-  // from the exporting workspace travels as is, passes validation (it is just a string) and
-  // fails only at run time in the importing workspace. Issue 6 asks for such references to be
-  // remapped or listed in the checklist. Drop `.fails` once import/export does that.
-  it.fails('lists team, agent and channel ids the importing workspace does not have', async () => {
+  // Ids of the exporting workspace stay in the file (a re-import at home is exact); an importing
+  // workspace that lacks them gets them cleared and listed in the checklist.
+  it('lists team, agent and channel ids the importing workspace does not have', async () => {
     const team = await call(ctx.app, 'POST', '/api/teams', { cookie: owner.cookie, body: { name: 'Bakers' } });
     const channel = await call(ctx.app, 'POST', '/api/channels', { cookie: owner.cookie, body: { type: 'webchat', name: 'Site', config: {} } });
     const created = await call(ctx.app, 'POST', '/api/workflows', {
@@ -155,6 +153,12 @@ describe('references to another workspace', () => {
         expect.objectContaining({ kind: 'agent', nodeId: 'owner', field: 'userId' }),
       ]),
     );
+    const nodes = imported.body.workflow.definition.nodes as { id: string; config: Record<string, unknown> }[];
+    expect(nodes.find((n) => n.id === 'route')!.config.teamId).toBeUndefined();
+    expect(JSON.stringify(imported.body.workflow.definition)).not.toContain(team.body.id);
+    const home = await call(ctx.app, 'POST', '/api/workflows/import', { cookie: owner.cookie, body: { document: file } });
+    expect(home.body.requires).toEqual([]);
+    expect(home.body.workflow.definition.nodes.find((n: { id: string }) => n.id === 'route').config.teamId).toBe(team.body.id);
   });
 });
 

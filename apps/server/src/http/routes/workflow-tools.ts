@@ -5,6 +5,8 @@ import { FlowDocument } from '@switchboard/flow';
 import { simulateFlow } from '@switchboard/flow/runtime';
 import type { AppDeps } from '../../context';
 import { exportWorkflow, importDocument } from '../../flows/import-export';
+import { remapReferences } from '../../flows/references';
+import { audit } from '../../services/audit';
 import { createFlowServices } from '../../flows/flow-services';
 import { presentWorkspaceData } from '../../flows/run-context';
 import { findWorkflow, presentWorkflow } from '../../flows/workflow-store';
@@ -137,10 +139,12 @@ export function workflowToolRoutes(deps: AppDeps) {
       const body = c.req.valid('json');
       const imported = importDocument(body.document);
       if (!imported.ok) throw new ApiError(422, 'flow_invalid', imported.message, { errors: imported.errors, warnings: [] });
+      const remapped = await remapReferences(db, c.var.auth.workspaceId, imported.definition);
       const [row] = await db
         .insert(workflows)
-        .values({ workspaceId: c.var.auth.workspaceId, name: body.name ?? imported.name, description: imported.description ?? null, draft: imported.definition })
+        .values({ workspaceId: c.var.auth.workspaceId, name: body.name ?? imported.name, description: imported.description ?? null, draft: remapped.definition })
         .returning();
-      return c.json({ workflow: await presentWorkflow(db, config, row!), requires: imported.requires }, 201);
+      await audit(db, c.var.auth, 'workflow.imported', { type: 'workflow', id: row!.id }, { file: true });
+      return c.json({ workflow: await presentWorkflow(db, config, row!), requires: [...imported.requires, ...remapped.requires] }, 201);
     });
 }
