@@ -24,6 +24,8 @@ export default defineConfig({
           name: 'server',
           root: 'apps/server',
           include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
+          // The slow soak runs with `npm run test:faults` (vitest.faults.config.ts).
+          exclude: ['test/faults/**', '**/node_modules/**'],
           testTimeout: 30_000,
           hookTimeout: 60_000,
         },

@@ -6,6 +6,7 @@ import { createErrorHandler } from './http/error-handler';
 import { authenticate } from './http/middleware/auth/index';
 import { bodyLimit } from './http/middleware/body-limit/index';
 import { httpMetrics } from './http/middleware/http-metrics/index';
+import { rateLimits } from './http/middleware/rate-limit/limits';
 import { createRouter } from './http/router';
 import { apiKeyRoutes } from './http/routes/api-keys';
 import { authRoutes } from './http/routes/auth';
@@ -33,6 +34,8 @@ export interface CreateAppOptions {
   /** Serve the built web app and widget (off in API-only tests). */
   serveStatic?: boolean;
   registry?: client.Registry;
+  /** Per-process rate limits on login, signup, widget, webhooks and API keys (on unless false). */
+  rateLimit?: boolean;
 }
 
 /** Builds the whole HTTP application on the given dependencies. */
@@ -45,6 +48,7 @@ export function createApp(deps: AppDeps, options: CreateAppOptions = {}) {
   // The import route sets its own larger limit; everything else gets 1 MB.
   app.use('/api/*', async (c, next) => (c.req.path === '/api/workflows/import' ? next() : bodyLimit()(c, next)));
   app.use('/webhooks/*', bodyLimit());
+  if (options.rateLimit !== false) for (const [path, limiter] of rateLimits({ trustProxy: deps.config.trustProxy ?? false })) app.use(path, limiter);
 
   const auth = authenticate({ db: deps.db });
   const inboxPrefixes = ['/api/channels', '/api/conversations', '/api/messages', '/api/contacts', '/api/members', '/api/teams', '/api/tags', '/api/stream'];

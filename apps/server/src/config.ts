@@ -16,6 +16,7 @@ const Env = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(200).default(10),
   DATABASE_POOL_SIZE: z.coerce.number().int().min(2).max(200).default(20),
+  TRUST_PROXY: z.enum(['0', '1', 'true', 'false']).optional(),
 });
 
 export interface Config {
@@ -29,6 +30,8 @@ export interface Config {
   logLevel: string;
   workerConcurrency: number;
   poolSize: number;
+  /** Rate limits key on the left-most X-Forwarded-For (only behind a proxy that sets it). */
+  trustProxy?: boolean;
 }
 
 /** Reads configuration from the environment; every variable is optional. */
@@ -50,6 +53,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     logLevel: e.LOG_LEVEL,
     workerConcurrency: e.WORKER_CONCURRENCY,
     poolSize: e.DATABASE_POOL_SIZE,
+    trustProxy: e.TRUST_PROXY === '1' || e.TRUST_PROXY === 'true',
   };
 }
 

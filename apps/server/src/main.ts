@@ -2,6 +2,7 @@ import { serve, type ServerType } from '@hono/node-server';
 import { migrateDatabase, openDatabase, resolveDatabase } from '@switchboard/db';
 import client from 'prom-client';
 import { createApp } from './app';
+import { isDatabaseUnavailable, loggableError } from './http/error-handler';
 import { loadConfig } from './config';
 import { EventBus } from './events/bus';
 import { ActiveFlowCache } from './flows/active-flows';
@@ -16,7 +17,8 @@ async function main() {
   const database = await resolveDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, onLog: (line) => logger.trace({ postgres: line }) });
   if (database.embedded) logger.info({ dataDir: config.dataDir }, 'embedded PostgreSQL started');
   const { db, pool } = openDatabase(database.url, { max: config.poolSize, onError: (err) => logger.warn({ err: err.message }, 'idle database client error') });
-  await migrateDatabase(pool);
+  survivePostgresOutages(logger);
+  await untilReachable(() => migrateDatabase(pool), logger);
 
   const events = new EventBus(pool, logger);
   await events.start();
@@ -50,6 +52,39 @@ async function main() {
   };
   process.on('SIGINT', () => void shutdown('SIGINT'));
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
+}
+
+/**
+ * A database restart must not take the process down with it. Connection errors surface in places
+ * no caller awaits (a client's 'error' event between queries, a fire-and-forget notification, a
+ * Graphile poll); they are logged and the process carries on: requests answer 503, the pool
+ * reconnects, the event bus and Graphile's LISTEN re-listen. Anything else is a bug: log, exit.
+ */
+function survivePostgresOutages(logger: ReturnType<typeof createLogger>) {
+  const handle = (kind: string) => (err: unknown) => {
+    if (isDatabaseUnavailable(err)) {
+      logger.warn({ kind, err: err instanceof Error ? err.message : String(err) }, 'database unavailable; carrying on');
+      return;
+    }
+    logger.fatal({ kind, err: err instanceof Error ? loggableError(err) : String(err) }, 'crashed');
+    process.exit(1);
+  };
+  process.on('unhandledRejection', handle('unhandledRejection'));
+  process.on('uncaughtException', handle('uncaughtException'));
+}
+
+/** Boot waits for a database that is restarting (up to a minute) instead of exiting at once. */
+async function untilReachable<T>(attempt: () => Promise<T>, logger: ReturnType<typeof createLogger>, timeoutMs = 60_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (let delay = 500; ; delay = Math.min(delay * 2, 5_000)) {
+    try {
+      return await attempt();
+    } catch (err) {
+      if (!isDatabaseUnavailable(err) || Date.now() + delay > deadline) throw err;
+      logger.warn({ err: (err as Error).message, retryInMs: delay }, 'database not reachable yet');
+      await new Promise((resolve) => setTimeout(resolve, delay));
+    }
+  }
 }
 
 main().catch((err) => {

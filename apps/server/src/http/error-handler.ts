@@ -16,12 +16,51 @@ const codeForStatus: Partial<Record<number, ErrorCode>> = {
   503: 'unavailable',
 };
 
-/** True for errors that mean the database cannot be reached right now. */
-export function isDatabaseUnavailable(err: unknown): boolean {
-  const e = err as { code?: string; message?: string } | undefined;
-  if (!e) return false;
-  if (e.code && ['ECONNREFUSED', 'ECONNRESET', '57P01', '57P02', '57P03', '08000', '08003', '08006', '08001', '53300'].includes(e.code)) return true;
-  return /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error/i.test(e.message ?? '');
+const UNAVAILABLE_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'EHOSTUNREACH',
+  '57P01', // admin_shutdown
+  '57P02', // crash_shutdown
+  '57P03', // cannot_connect_now (starting up, shutting down)
+  '08000',
+  '08001',
+  '08003',
+  '08006',
+  '53300', // too_many_connections
+]);
+const UNAVAILABLE_MESSAGE = /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|Connection ended unexpectedly|the database system is (starting up|shutting down)/i;
+
+/**
+ * True for errors that mean the database cannot be reached right now. Drizzle wraps driver
+ * errors (DrizzleQueryError, with the pg error as `cause`) and Node wraps connect failures in
+ * AggregateError, so the whole chain is looked at.
+ */
+export function isDatabaseUnavailable(err: unknown, depth = 0): boolean {
+  const e = err as { code?: unknown; message?: unknown; cause?: unknown; errors?: unknown } | undefined;
+  if (!e || typeof e !== 'object' || depth > 5) return false;
+  if (typeof e.code === 'string' && UNAVAILABLE_CODES.has(e.code)) return true;
+  if (typeof e.message === 'string' && UNAVAILABLE_MESSAGE.test(e.message)) return true;
+  if (Array.isArray(e.errors) && e.errors.some((inner) => isDatabaseUnavailable(inner, depth + 1))) return true;
+  return isDatabaseUnavailable(e.cause, depth + 1);
+}
+
+/**
+ * What of an unexpected error goes to the log: never a failed query's parameters (they can hold
+ * message texts, emails, hashed tokens), only its kind, first line and the driver's code.
+ */
+export function loggableError(err: Error): Record<string, unknown> {
+  const cause = err.cause as { code?: unknown; message?: unknown } | undefined;
+  const isQuery = err.name === 'DrizzleQueryError' || err.message.startsWith('Failed query:');
+  return {
+    type: err.name,
+    message: isQuery ? 'Failed query' : err.message,
+    ...(typeof cause?.code === 'string' && { code: cause.code }),
+    ...(typeof cause?.message === 'string' && { cause: cause.message }),
+    stack: isQuery ? err.stack?.split('\n').filter((line) => /^\s+at /.test(line)).join('\n') : err.stack,
+  };
 }
 
 /** The single place errors become HTTP responses: `{ error: { code, message, details? } }`. */
@@ -37,11 +76,11 @@ export function createErrorHandler(logger: Logger) {
       return c.json({ error: { code: codeForStatus[status] ?? 'bad_request', message } }, status);
     }
     if (isDatabaseUnavailable(err)) {
-      logger.warn({ err: { message: err.message } }, 'database unavailable');
+      logger.warn({ path: c.req.path }, 'database unavailable: answered 503');
       c.header('Retry-After', '5');
       return c.json({ error: { code: 'unavailable', message: 'The database is unavailable; retry shortly' } }, 503);
     }
-    logger.error({ err, path: c.req.path, method: c.req.method }, 'unhandled error');
+    logger.error({ err: loggableError(err), path: c.req.path, method: c.req.method }, 'unhandled error');
     return c.json({ error: { code: 'internal', message: 'Something went wrong on our side; it has been logged' } }, 500);
   };
 }
