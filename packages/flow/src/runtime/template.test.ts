@@ -47,3 +47,13 @@ describe('template renderer', () => {
     for (let i = 0; i < 10; i++) expect(await small.render(`{{ ${i} }}`, data)).toBe(String(i));
   });
 });
+
+describe('dates in the workspace time zone', () => {
+  it("formats {{ 'now' | date }} in the workspace's zone, not the server's", async () => {
+    const renderer = createTemplateRenderer();
+    const at = (timezone: string) => renderer.render("{{ trigger.at | date: '%H:%M' }}", makeData({ workspace: { timezone }, trigger: { at: '2030-06-03T12:00:00Z' } }));
+    expect(await at('UTC')).toBe('12:00');
+    expect(await at('Asia/Tokyo')).toBe('21:00');
+    expect(await at('America/New_York')).toBe('08:00');
+  });
+});

@@ -43,32 +43,47 @@ export function templateScope(data: FlowData): Record<string, unknown> {
   };
 }
 
-/** Creates a renderer with its own bounded cache of parsed templates. */
+// Dates (`{{ 'now' | date: '%H:%M' }}`) follow the workspace's time zone, which liquidjs only
+// takes as an engine option: one locked-down engine per zone in use, each with its own cache.
+const MAX_ZONES = 64;
+
+/** Creates a renderer with its own bounded caches of parsed templates. */
 export function createTemplateRenderer(options: TemplateRendererOptions = {}): TemplateRenderer {
   const cacheSize = options.cacheSize ?? 500;
   const maxLength = options.maxTemplateLength ?? 20_000;
-  const engine = new Liquid({
-    templates: {},
-    relativeReference: false,
-    strictFilters: true,
-    strictVariables: false,
-    ownPropertyOnly: true,
-    parseLimit: maxLength,
-    renderLimit: options.renderLimitMs ?? 200,
-    memoryLimit: 1e6,
-    cache: false,
-  });
-  for (const tag of FORBIDDEN_TAGS) delete (engine.tags as Record<string, unknown>)[tag];
+  const zones = new Map<string, { engine: Liquid; cache: Map<string, Template[]> }>();
 
-  // Map keeps insertion order: re-inserting on hit makes the first key the least recently used.
-  const cache = new Map<string, Template[]>();
+  function zone(timezone: string) {
+    let found = zones.get(timezone);
+    if (!found) {
+      const engine = new Liquid({
+        templates: {},
+        relativeReference: false,
+        strictFilters: true,
+        strictVariables: false,
+        ownPropertyOnly: true,
+        parseLimit: maxLength,
+        renderLimit: options.renderLimitMs ?? 200,
+        memoryLimit: 1e6,
+        cache: false,
+        timezoneOffset: timezone,
+      });
+      for (const tag of FORBIDDEN_TAGS) delete (engine.tags as Record<string, unknown>)[tag];
+      found = { engine, cache: new Map() };
+      zones.set(timezone, found);
+      if (zones.size > MAX_ZONES) zones.delete(zones.keys().next().value as string);
+    }
+    return found;
+  }
 
-  function parse(template: string): Template[] {
+  function parse(template: string, timezone: string): { engine: Liquid; parsed: Template[] } {
+    const { engine, cache } = zone(timezone);
+    // Map keeps insertion order: re-inserting on hit makes the first key the least recently used.
     const hit = cache.get(template);
     if (hit) {
       cache.delete(template);
       cache.set(template, hit);
-      return hit;
+      return { engine, parsed: hit };
     }
     if (template.length > maxLength) throw new TemplateError(`This text is too long (over ${maxLength} characters).`);
     let parsed: Template[];
@@ -79,14 +94,14 @@ export function createTemplateRenderer(options: TemplateRendererOptions = {}): T
     }
     cache.set(template, parsed);
     if (cache.size > cacheSize) cache.delete(cache.keys().next().value as string);
-    return parsed;
+    return { engine, parsed };
   }
 
   return {
     async render(template, data) {
       // Plain text is the common case: skip Liquid entirely.
       if (!template.includes('{')) return template;
-      const parsed = parse(template);
+      const { engine, parsed } = parse(template, data.workspace?.timezone || 'UTC');
       try {
         return String(await engine.render(parsed, templateScope(data)));
       } catch (err) {
@@ -95,7 +110,7 @@ export function createTemplateRenderer(options: TemplateRendererOptions = {}): T
     },
     check(template) {
       try {
-        parse(template);
+        parse(template, 'UTC');
         return null;
       } catch (err) {
         return (err as Error).message;
