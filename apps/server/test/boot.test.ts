@@ -48,5 +48,5 @@ describe('npm start on a machine with no database', () => {
     const login = await json(`${server.url}/api/auth/login`, { email: 'owner@bakery.test', password: 'sourdough-123' });
     expect(login.status).toBe(200);
     expect(login.body.workspace.name).toBe('Bakery');
-   }, 150_000);
+  }, 150_000);
 });

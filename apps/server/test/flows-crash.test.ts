@@ -87,5 +87,5 @@ describe('a worker killed with -9 between two steps', () => {
     const delivered = await ctx.database.db.select({ status: messages.status }).from(messages).where(eq(messages.conversationId, inbound.conversationId!));
     expect(delivered.filter((m) => m.status === 'delivered' || m.status === 'sent')).toHaveLength(2);
     expect(recoveryMs).toBeLessThan(30_000);
-   }, 150_000);
+  }, 150_000);
 });
