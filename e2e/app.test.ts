@@ -124,6 +124,8 @@ describe('Switchboard in the browser', () => {
     if (oldNext) expect(saved.definition.edges).toContainEqual(expect.objectContaining({ source: state.tagNodeId, target: oldNext.target }));
     expect(saved.definition.nodes.find((n) => n.id === state.tagNodeId)!.config.tags).toEqual(['bread-lover']);
     await page.locator('.react-flow__pane').click({ position: { x: 660, y: 20 } });
+    await page.locator('.react-flow__controls-fitview').click();
+    await page.waitForTimeout(400);
     await shot('editor');
   });
 
@@ -135,7 +137,12 @@ describe('Switchboard in the browser', () => {
     await expect.poll(() => page.locator('.react-flow__node').count()).toBe(count - 1);
     await page.keyboard.press('Control+z');
     await expect.poll(() => page.locator('.react-flow__node').count()).toBe(count);
+    await page.keyboard.press('Control+Shift+z');
+    await expect.poll(() => page.locator('.react-flow__node').count()).toBe(count - 1);
+    await byTest('undo').click();
+    await expect.poll(() => page.locator('.react-flow__node').count()).toBe(count);
     await waitSaved();
+    expect((await workflow()).definition.nodes.some((n) => n.id === state.tagNodeId)).toBe(true);
   });
 
   test('publishes the flow', async () => {

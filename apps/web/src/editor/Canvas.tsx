@@ -5,6 +5,15 @@ import type { FlowState } from './useFlowState';
 import { nodeTypes } from './nodeTypes';
 import { FitOnLoad } from './FitOnLoad';
 
+/**
+ * React Flow prevents the default of pointer-down on the pane and nodes, so focus would stay
+ * in the inspector's last input and Delete / Ctrl+Z would edit that text instead of the canvas.
+ */
+function blurForm() {
+  const active = document.activeElement as HTMLElement | null;
+  if (active && active !== document.body && !active.closest('.react-flow')) active.blur();
+}
+
 export const DRAG_TYPE = 'application/x-switchboard-step';
 
 const defaultEdgeOptions = { type: 'smoothstep', markerEnd: { type: 'arrowclosed' as const } };
@@ -42,7 +51,7 @@ export function Canvas({ state, litEdges, readOnly }: { state: FlowState; litEdg
   };
 
   return (
-    <div className="canvas" onDragOver={onDragOver} onDrop={onDrop} data-testid="canvas">
+    <div className="canvas" onDragOver={onDragOver} onDrop={onDrop} onPointerDownCapture={blurForm} data-testid="canvas">
       <ReactFlow
         nodes={state.nodes}
         edges={edges}

@@ -9,13 +9,15 @@ import { AdvancedJson } from './AdvancedJson';
 export interface FocusRequest { field?: string; nonce: number }
 
 /** The form of the selected step, generated from its definition. */
-export function Inspector({ node, issues, warnings, lookups, variables, focus, onChange, onDelete }: {
+export function Inspector({ node, issues, warnings, lookups, variables, focus, onFocused, onChange, onDelete }: {
   node: StepNode;
   issues: FlowIssue[];
   warnings: FlowIssue[];
   lookups: Lookups;
   variables: string[];
   focus: FocusRequest | null;
+  /** The focus request is used once; otherwise re-selecting the step would steal focus again. */
+  onFocused: () => void;
   onChange: (patch: Partial<StepNode['data']>) => void;
   onDelete: () => void;
 }) {
@@ -32,11 +34,12 @@ export function Inspector({ node, issues, warnings, lookups, variables, focus, o
       if (el) {
         el.scrollIntoView({ block: 'center' });
         el.focus();
-        return;
+        break;
       }
       parts.pop();
     }
-  }, [focus]);
+    onFocused();
+  }, [focus]); // eslint-disable-line react-hooks/exhaustive-deps
 
   if (!def) return <p className="muted">This step type is unknown to this version of Switchboard.</p>;
   const general = [...issues.filter((i) => !i.field).map((i) => ({ ...i, level: 'error' })), ...warnings.map((i) => ({ ...i, level: 'warning' }))];

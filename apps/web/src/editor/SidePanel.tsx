@@ -25,6 +25,7 @@ export function SidePanel(p: {
   errors: FlowIssue[];
   lookups: Lookups;
   focus: FocusRequest | null;
+  onFocused: () => void;
   onPickIssue: (i: FlowIssue) => void;
   onPath: (path: { nodeId: string; output?: string; status: string }[]) => void;
   onReplay: (steps: RunStep[]) => void;
@@ -81,6 +82,7 @@ export function SidePanel(p: {
               lookups={p.lookups}
               variables={variables}
               focus={p.focus}
+              onFocused={p.onFocused}
               onChange={(patch) => state.updateNode(selected.id, patch)}
               onDelete={() => state.onNodesChange([{ type: 'remove', id: selected.id }])}
             />

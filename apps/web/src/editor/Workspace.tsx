@@ -103,7 +103,7 @@ export function Workspace({ workflow, lookups }: { workflow: WorkflowDetail; loo
   const layout = () => {
     state.setNodes(autoLayout(state.nodes, state.edges));
     state.bump();
-    requestAnimationFrame(() => void flow.fitView({ padding: 0.2, duration: 300 }));
+    setTimeout(() => void flow.fitView({ padding: 0.15, maxZoom: 1, duration: 300 }), 60);
   };
 
   const onPath = useCallback((path: { nodeId: string; output?: string; status: string }[]) => setLit(lightPath(path, state.edges)), [state.edges]);
@@ -155,6 +155,7 @@ export function Workspace({ workflow, lookups }: { workflow: WorkflowDetail; loo
           errors={selected ? errorsOf(selected.id) : []}
           lookups={lookups}
           focus={focus}
+          onFocused={() => setFocus(null)}
           onPickIssue={(i) => pick(i.nodeId, i.field)}
           onPath={onPath}
           onReplay={onReplay}
