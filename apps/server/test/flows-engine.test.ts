@@ -205,6 +205,35 @@ describe('flow execution on a real Postgres and Graphile Worker', () => {
     expect((await botReplies(ctx, first.conversationId!)).slice(-2)).toEqual(['Can you confirm your delivery address?', 'Thanks, delivering to 12 Baker Street.']);
   });
 
+  it('refuses HTTP steps aimed at private, loopback and metadata addresses, on the error branch', async () => {
+    const targets = ['http://127.0.0.1:9/', 'http://10.0.0.8/', 'http://169.254.169.254/latest/meta-data/', 'http://localhost:9/'];
+    for (const [i, url] of targets.entries()) {
+      const keyword = `probe${i}`;
+      await publishFlow(
+        ctx,
+        owner,
+        flow(
+          [
+            { id: 't', type: 'trigger.message_received', config: { keywords: [keyword] } },
+            { id: 'call', type: 'action.http_request', config: { method: 'GET', url, saveTo: 'probe', timeoutMs: 2_000 } },
+            { id: 'ok', type: 'action.send_message', config: { text: 'reached it' } },
+            { id: 'no', type: 'action.send_message', config: { text: 'refused: {{ vars.probe.error }}' } },
+          ],
+          [
+            { source: 't', target: 'call' },
+            { source: 'call', sourceHandle: 'success', target: 'ok' },
+            { source: 'call', sourceHandle: 'error', target: 'no' },
+          ],
+        ),
+        `Probe ${i}`,
+      );
+      const sent = await customerSays(ctx, channel, `probe-${uid()}`, keyword);
+      await drain(ctx);
+      const [reply] = await botReplies(ctx, sent.conversationId!);
+      expect(reply).toMatch(/^refused: .*(private|loopback|linkLocal|not allowed|blocked)/i);
+    }
+  });
+
   it("never lets the bot's own messages trigger flows", async () => {
     const workflowId = await publishFlow(
       ctx,
