@@ -1,4 +1,4 @@
-import { lazy, Suspense, useCallback, useEffect, useMemo, useState } from 'react';
+import { useCallback, useEffect, useMemo, useState } from 'react';
 import { api, onUnauthorized } from './api/client';
 import type { Me } from './api/types';
 import { AuthPage } from './auth/AuthPage';
@@ -17,8 +17,9 @@ import { KnowledgePage } from './knowledge/KnowledgePage';
 import { SettingsPage } from './settings/SettingsPage';
 import { TemplatesPage } from './templates/TemplatesPage';
 
-// The canvas (React Flow, dagre) is the heavy part: load it when a flow is opened.
-const FlowEditor = lazy(() => import('./editor/FlowEditor'));
+// Imported eagerly: React Flow is in the main bundle anyway (template previews), and a lazy
+// editor costs React 19's 300 ms Suspense reveal throttle on every opening of a flow.
+import FlowEditor from './editor/FlowEditor';
 
 function Screen({ path }: { path: string }) {
   let m: Record<string, string> | null;
@@ -90,9 +91,7 @@ export function App() {
       <div className={`app ${/^\/flows\/[^/]+/.test(path) ? 'compact' : ''}`}>
         <Nav />
         <main className="main">
-          <Suspense fallback={<Loading label="Opening the editor…" />}>
-            <Screen path={path} />
-          </Suspense>
+          <Screen path={path} />
         </main>
       </div>
       <Toasts />

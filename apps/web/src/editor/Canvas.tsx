@@ -71,7 +71,7 @@ export function Canvas({ state, litEdges, readOnly }: { state: FlowState; litEdg
         <FitOnLoad />
         <Background gap={20} size={1.2} />
         <Controls showInteractive={false} />
-        {state.nodes.length > 12 && <MiniMap pannable zoomable nodeStrokeWidth={3} style={{ width: 150, height: 100 }} />}
+        {state.nodes.length > 12 && state.nodes.length <= 150 && <MiniMap pannable zoomable nodeStrokeWidth={3} style={{ width: 150, height: 100 }} />}
       </ReactFlow>
     </div>
   );

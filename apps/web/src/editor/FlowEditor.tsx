@@ -7,6 +7,7 @@ import { Loading, Notice } from '../components/Notice';
 import type { Lookups } from './form/context';
 import { Workspace } from './Workspace';
 
+const noLookups: Lookups = { channels: [], members: [], teams: [], tags: [] };
 const listOr = <T,>(p: Promise<T[]>): Promise<T[]> => p.catch(() => []);
 
 async function loadLookups(): Promise<Lookups> {
@@ -24,10 +25,11 @@ export default function FlowEditor({ id }: { id: string }) {
   const workflow = useAsync(() => api.get<WorkflowDetail>(`/api/workflows/${id}`), [id]);
   const lookups = useAsync(loadLookups, []);
   if (workflow.error) return <div className="page"><Notice>{workflow.error}</Notice></div>;
-  if (!workflow.data || !lookups.data) return <Loading label="Opening the flow…" />;
+  // The canvas does not wait for the lists behind the inspector's selects.
+  if (!workflow.data) return <Loading label="Opening the flow…" />;
   return (
     <ReactFlowProvider>
-      <Workspace workflow={workflow.data} lookups={lookups.data} />
+      <Workspace workflow={workflow.data} lookups={lookups.data ?? noLookups} />
     </ReactFlowProvider>
   );
 }
