@@ -124,8 +124,9 @@ describe('Switchboard in the browser', () => {
     if (oldNext) expect(saved.definition.edges).toContainEqual(expect.objectContaining({ source: state.tagNodeId, target: oldNext.target }));
     expect(saved.definition.nodes.find((n) => n.id === state.tagNodeId)!.config.tags).toEqual(['bread-lover']);
     await page.locator('.react-flow__pane').click({ position: { x: 660, y: 20 } });
-    await page.locator('.react-flow__controls-fitview').click();
-    await page.waitForTimeout(400);
+    await byTest('auto-layout').click();
+    await page.waitForTimeout(500);
+    await waitSaved();
     await shot('editor');
   });
 
