@@ -4,15 +4,21 @@ import type { ContactEvent } from '../api/types';
 import { timeAgo } from '../lib/format';
 import { useAsync } from '../lib/useAsync';
 
-const kindLabels: Record<string, string> = { note: '📝 Note', transcript: '💬 Conversation', field_change: '✏️ Changed', tag_added: '🏷️ Tagged', tag_removed: '🏷️ Untagged' };
+const kindLabels: Record<string, string> = { note: '📝 Note', transcript: '💬 Conversation', field_changed: '✏️ Changed', tag_added: '🏷️ Tagged', tag_removed: '🏷️ Untagged' };
 
 function describe(e: ContactEvent): string {
   const d = e.data ?? {};
   if (typeof d.text === 'string') return d.text;
   if (typeof d.title === 'string') return d.title;
-  if (typeof d.field === 'string') return `${d.field}: ${String(d.from ?? '—')} → ${String(d.to ?? d.value ?? '—')}`;
+  if (typeof d.field === 'string') return `${d.field.replace(/^contact\./, '')}: ${shown(d.old)} → ${shown(d.new)}`;
   if (Array.isArray(d.tags)) return d.tags.join(', ');
+  if (typeof d.tag === 'string') return d.tag;
   return Object.entries(d).map(([k, v]) => `${k}: ${typeof v === 'object' ? '…' : String(v)}`).join(' · ');
+}
+
+function shown(value: unknown): string {
+  if (value === null || value === undefined || value === '') return '—';
+  return typeof value === 'object' ? JSON.stringify(value) : String(value);
 }
 
 /** The contact's CRM history: notes, logged conversations, field changes. */
