@@ -13,6 +13,7 @@ function describe(e: ContactEvent): string {
   if (typeof d.field === 'string') return `${d.field.replace(/^contact\./, '')}: ${shown(d.old)} → ${shown(d.new)}`;
   if (Array.isArray(d.tags)) return d.tags.join(', ');
   if (typeof d.tag === 'string') return d.tag;
+  if (Array.isArray(d.messages)) return `${d.messages.length} messages saved from the conversation`;
   return Object.entries(d).map(([k, v]) => `${k}: ${typeof v === 'object' ? '…' : String(v)}`).join(' · ');
 }
 
