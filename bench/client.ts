@@ -1,0 +1,52 @@
+import { createHmac } from 'node:crypto';
+import { Agent, request } from 'node:http';
+
+// Plenty of keep-alive sockets: an open-loop sender must never wait for a free connection.
+const agent = new Agent({ keepAlive: true, maxSockets: 1024, keepAliveMsecs: 10_000 });
+
+export interface Target {
+  host: string;
+  port: number;
+}
+
+/** One POST over the shared keep-alive agent; resolves with the status (0 on a network error). */
+export function post(target: Target, path: string, body: string, headers: Record<string, string> = {}): Promise<number> {
+  return new Promise((resolve) => {
+    const req = request(
+      { agent, host: target.host, port: target.port, path, method: 'POST', headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), ...headers } },
+      (res) => {
+        res.resume();
+        res.on('end', () => resolve(res.statusCode ?? 0));
+        res.on('error', () => resolve(0));
+      },
+    );
+    req.on('error', () => resolve(0));
+    req.end(body);
+  });
+}
+
+/** The api channel's inbound message, signed the way its docs say. */
+export function signedInbound(secret: string, message: { id: string; from: string; text: string; name?: string }) {
+  const body = JSON.stringify(message);
+  const signature = `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`;
+  return { body, headers: { 'x-switchboard-signature': signature } };
+}
+
+/** A small JSON API client with the session cookie from signup. */
+export class ApiClient {
+  private cookie = '';
+  constructor(readonly baseUrl: string) {}
+
+  async call<T>(method: string, path: string, body?: unknown): Promise<T> {
+    const res = await fetch(`${this.baseUrl}${path}`, {
+      method,
+      headers: { 'content-type': 'application/json', ...(this.cookie && { cookie: this.cookie }) },
+      ...(body !== undefined && { body: JSON.stringify(body) }),
+    });
+    const setCookie = res.headers.getSetCookie();
+    if (setCookie.length) this.cookie = setCookie.map((c) => c.split(';')[0]).join('; ');
+    const text = await res.text();
+    if (!res.ok) throw new Error(`${method} ${path} answered ${res.status}: ${text}`);
+    return (text ? JSON.parse(text) : {}) as T;
+  }
+}

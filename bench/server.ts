@@ -1,0 +1,103 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ensureDatabase, freePort, startEmbeddedPostgres, type RunningPostgres } from '@switchboard/db';
+import pg from 'pg';
+import { sleep } from './stats';
+
+export interface BenchServer {
+  baseUrl: string;
+  port: number;
+  pid: number;
+  postmasterPid: number | null;
+  databaseUrl: string;
+  /** pg_stat_database.xact_commit of the app database (every commit, reads included). */
+  commits(): Promise<number>;
+  /** What the app's Postgres backends are doing right now: `state/wait_event_type:wait_event` -> count. */
+  activity(): Promise<Record<string, number>>;
+  stop(): Promise<void>;
+}
+
+export interface ServerOptions {
+  root: string;
+  /** Writes a V8 CPU profile of the server into this directory on exit. */
+  cpuProfileDir?: string;
+  env?: Record<string, string>;
+}
+
+/**
+ * A real Postgres (embedded, in a temp dir, unless BENCH_DATABASE_URL) and the real server as a
+ * child process against it, exactly as `npm start` runs it.
+ */
+export async function startBenchServer(options: ServerOptions): Promise<BenchServer> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'switchboard-bench-'));
+  let postgres: RunningPostgres | undefined;
+  let postmasterPid: number | null = null;
+  let databaseUrl = process.env.BENCH_DATABASE_URL;
+  if (!databaseUrl) {
+    postgres = await startEmbeddedPostgres({ dataDir: join(dataDir, 'postgres'), port: 5432 });
+    databaseUrl = await ensureDatabase(postgres.url, 'switchboard');
+    postmasterPid = Number(readFileSync(join(dataDir, 'postgres', 'postmaster.pid'), 'utf8').split('\n')[0]) || null;
+  }
+  const port = await freePort(3900);
+  const args = ['--import', 'tsx', ...(options.cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${options.cpuProfileDir}`] : []), 'apps/server/src/main.ts'];
+  const child: ChildProcess = spawn(process.execPath, args, {
+    cwd: options.root,
+    env: {
+      ...process.env,
+      PORT: String(port),
+      DATABASE_URL: databaseUrl,
+      DATA_DIR: dataDir,
+      APP_SECRET: 'bench-secret-0123456789abcdef0123456789',
+      LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
+      ...options.env,
+    },
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  const baseUrl = `http://127.0.0.1:${port}`;
+  await waitReady(baseUrl, child);
+  const stats = new pg.Client({ connectionString: databaseUrl });
+  await stats.connect();
+
+  return {
+    baseUrl,
+    port,
+    pid: child.pid!,
+    postmasterPid,
+    databaseUrl,
+    commits: async () => {
+      const { rows } = await stats.query<{ n: string }>('select xact_commit::text as n from pg_stat_database where datname = current_database()');
+      return Number(rows[0]?.n ?? 0);
+    },
+    activity: async () => {
+      const { rows } = await stats.query<{ what: string; n: number }>(
+        `select coalesce(state, '?') || '/' || coalesce(wait_event_type || ':' || wait_event, 'cpu') as what, count(*)::int as n
+           from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid() group by 1`,
+      );
+      return Object.fromEntries(rows.map((r) => [r.what, r.n]));
+    },
+    stop: async () => {
+      await stats.end().catch(() => {});
+      if (child.exitCode === null) {
+        const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+        child.kill('SIGTERM');
+        await Promise.race([exited, sleep(30_000)]);
+        if (child.exitCode === null) child.kill('SIGKILL');
+      }
+      await postgres?.stop();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+async function waitReady(baseUrl: string, child: ChildProcess) {
+  const deadline = Date.now() + 120_000;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode} before it was ready`);
+    const ok = await fetch(`${baseUrl}/readyz`).then((r) => r.ok, () => false);
+    if (ok) return;
+    await sleep(250);
+  }
+  throw new Error('server was not ready within 120 s');
+}
