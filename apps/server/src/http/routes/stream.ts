@@ -1,6 +1,5 @@
-import { streamSSE } from 'hono/streaming';
 import type { AppDeps } from '../../context';
-import type { BusEvent } from '../../events/bus';
+import { busEventStream } from '../sse';
 import { createRouter } from '../router';
 
 /** Bus events the live inbox shows; the rest (cache invalidations...) stay internal. */
@@ -13,33 +12,10 @@ export function streamRoutes(deps: AppDeps, options: { pingMs?: number } = {}) {
   const router = createRouter();
   router.get('/', (c) => {
     const { workspaceId } = c.var.auth;
-    c.header('Cache-Control', 'no-cache, no-transform');
-    c.header('X-Accel-Buffering', 'no');
-    return streamSSE(c, async (stream) => {
-      const queue: BusEvent[] = [];
-      let wake: (() => void) | null = null;
-      const unsubscribe = deps.events.subscribe((event) => {
-        if (event.workspaceId !== workspaceId || !INBOX_EVENTS.has(event.type)) return;
-        queue.push(event);
-        wake?.();
-      });
-      const ping = setInterval(() => void stream.write(': ping\n\n').catch(() => undefined), pingMs);
-      const done = new Promise<void>((resolve) => stream.onAbort(resolve));
-      try {
-        await stream.write(': connected\n\n');
-        while (!stream.aborted && !stream.closed) {
-          const event = queue.shift();
-          if (event) {
-            await stream.writeSSE({ event: event.type, data: JSON.stringify(event.data ?? {}) });
-            continue;
-          }
-          await Promise.race([new Promise<void>((resolve) => (wake = resolve)), done]);
-          wake = null;
-        }
-      } finally {
-        clearInterval(ping);
-        unsubscribe();
-      }
+    return busEventStream(c, deps.events, {
+      pingMs,
+      select: (event) =>
+        event.workspaceId === workspaceId && INBOX_EVENTS.has(event.type) ? { event: event.type, data: JSON.stringify(event.data ?? {}) } : null,
     });
   });
   return router;

@@ -1,7 +1,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { cors } from 'hono/cors';
-import { streamSSE } from 'hono/streaming';
+import { busEventStream } from '../sse';
 import { and, eq, inArray } from 'drizzle-orm';
 import { contactIdentities, contacts, conversations, messages } from '@switchboard/db';
 import type { AppDeps, AppEnv } from '../../context';
@@ -126,39 +126,16 @@ export function widgetRoutes(deps: AppDeps) {
     if (!/^[0-9a-f-]{36}$/i.test(channelId)) throw notFound('Chat');
     const channel = await webchat(channelId);
     const contactId = await visitor(c, channelId, c.req.query('token'));
-    c.header('Cache-Control', 'no-cache, no-transform');
-    c.header('X-Accel-Buffering', 'no');
-    return streamSSE(c, async (stream) => {
-      const queue: MessageView[] = [];
-      let wake: (() => void) | null = null;
-      const unsubscribe = deps.events.subscribe((event) => {
+    return busEventStream(c, deps.events, {
+      select: (event) => {
         const data = event.data as { contactId?: string; channelId?: string; message?: MessageView } | undefined;
-        if (event.workspaceId !== channel.workspaceId || data?.contactId !== contactId || data.channelId !== channelId || !data.message) return;
+        if (event.workspaceId !== channel.workspaceId || data?.contactId !== contactId || data.channelId !== channelId || !data.message) return null;
         const m = data.message;
-        if (m.private) return;
+        if (m.private) return null;
         // Visitor messages when stored (other tabs), replies once delivered to the widget.
         const show = m.direction === 'in' ? event.type === 'message.created' : event.type === 'message.updated' && m.status === 'delivered';
-        if (!show) return;
-        queue.push(m);
-        wake?.();
-      });
-      const ping = setInterval(() => void stream.write(': ping\n\n').catch(() => undefined), 25_000);
-      const done = new Promise<void>((resolve) => stream.onAbort(resolve));
-      try {
-        await stream.write(': connected\n\n');
-        while (!stream.aborted && !stream.closed) {
-          const m = queue.shift();
-          if (m) {
-            await stream.writeSSE({ event: 'message', id: m.id, data: JSON.stringify(toWidgetMessage(m)) });
-            continue;
-          }
-          await Promise.race([new Promise<void>((resolve) => (wake = resolve)), done]);
-          wake = null;
-        }
-      } finally {
-        clearInterval(ping);
-        unsubscribe();
-      }
+        return show ? { event: 'message', id: m.id, data: JSON.stringify(toWidgetMessage(m)) } : null;
+      },
     });
   });
 
