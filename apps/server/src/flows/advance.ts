@@ -1,12 +1,12 @@
 import { and, eq, sql } from 'drizzle-orm';
-import { enqueueJob, runSteps, runWaits, workflowRuns, workflowVersions, workspaces, type Executor } from '@switchboard/db';
-import type { FlowDocument, MessageData, ResumeEvent, StepResult } from '@switchboard/flow';
+import { enqueueJob, runSteps, runWaits, workflowRuns, workflowVersions, type Executor, type WorkspaceSettings } from '@switchboard/db';
+import type { FlowData, FlowDocument, FlowServices, MessageData, ResumeEvent, StepResult } from '@switchboard/flow';
 import { executeNode, nextNodeId } from '@switchboard/flow/runtime';
 import type { AppDeps } from '../context';
 import { publishConversationUpdated, publishMessages } from '../inbox/publish';
 import { applyEffects, EffectError, type AppliedEffects } from './apply-effects';
 import { createFlowServices } from './flow-services';
-import { loadFlowData } from './run-context';
+import { loadFlowContext } from './run-context';
 import { runQueue } from './queues';
 
 /** DESIGN §4 guards: a flow cannot spin forever, in one activation or over its life. */
@@ -15,75 +15,135 @@ export const MAX_STEPS_PER_RUN = 1_000;
 
 type RunRow = typeof workflowRuns.$inferSelect;
 type StoredResume = { kind: 'reply'; messageId: string } | { kind: 'timeout' } | { kind: 'delay_done' };
+type FlowNode = FlowDocument['nodes'][number];
 
 export interface AdvanceOutcome {
   status: RunRow['status'] | 'missing';
   steps: number;
 }
 
+/** A step that ran but is committed with the next one: it had no effects, no wait and no outside I/O. */
+interface StepRecord {
+  node: FlowNode;
+  result: StepResult;
+  resume: ResumeEvent | undefined;
+}
+
+/** Nodes whose handlers call out (HTTP, AI, CRM push): their step commits at once so a re-run never repeats the call. */
+const CALLS_OUT = new Set(['action.http_request', 'action.ai_reply', 'action.crm']);
+
+/** What one activation reads once and reuses until a step's effects may have changed it. */
+interface Loaded {
+  messageKey: string | undefined;
+  data: Omit<FlowData, 'vars'>;
+  settings: WorkspaceSettings;
+}
+
 /**
- * Executes a run's steps until it waits, ends or fails. Each step commits in its own
- * transaction together with its effects and the jobs they need; a step that already
- * committed (unique run_id+seq, checked under a row lock) is never applied twice, so a
+ * Executes a run's steps until it waits, ends or fails. Each step that has effects commits in its
+ * own transaction together with them and the jobs they need; effect-free steps before it (a
+ * trigger, a condition) are written in that same transaction rather than one each. A step that
+ * already committed (unique run_id+seq, checked under a row lock) is never applied twice, so a
  * worker killed between steps resumes with exactly one copy of each reply.
  */
 export async function advanceRun(deps: AppDeps, runId: string): Promise<AdvanceOutcome> {
   const { db } = deps;
-  let definition: FlowDocument | undefined;
   let steps = 0;
+  let run = await readRun(db, runId);
+  let definition: FlowDocument | undefined;
+  let loaded: Loaded | undefined;
+  let pending: StepRecord[] = [];
   for (;;) {
-    const [run] = await db.select().from(workflowRuns).where(eq(workflowRuns.id, runId));
     if (!run) return { status: 'missing', steps };
     if (run.status !== 'running') return { status: run.status, steps };
-    if (steps >= MAX_STEPS_PER_ACTIVATION || run.stepCount >= MAX_STEPS_PER_RUN) {
-      const limit = steps >= MAX_STEPS_PER_ACTIVATION ? `${MAX_STEPS_PER_ACTIVATION} steps in one go` : `${MAX_STEPS_PER_RUN} steps in total`;
-      await failRun(db, run, `Stopped after ${limit} at node "${run.currentNodeId}": the flow loops without waiting for the customer. Add a question or a delay inside the loop.`);
-      return { status: 'failed', steps };
+    // The run as it stands after the steps not committed yet.
+    const at = pending.length ? positionAfter(run, pending, definition!) : { stepCount: run.stepCount, currentNodeId: run.currentNodeId, variables: run.variables, nodeState: run.nodeState, resume: run.resume as StoredResume | null };
+    const flushThen = async (fail: string): Promise<AdvanceOutcome> => {
+      if (pending.length && !(await commitSteps(deps, run!, definition!, pending, loaded))) return advanceRun(deps, runId);
+      await failRun(db, { ...run!, stepCount: at.stepCount }, fail);
+      return { status: 'failed', steps: steps + pending.length };
+    };
+    if (steps + pending.length >= MAX_STEPS_PER_ACTIVATION || at.stepCount >= MAX_STEPS_PER_RUN) {
+      const limit = steps + pending.length >= MAX_STEPS_PER_ACTIVATION ? `${MAX_STEPS_PER_ACTIVATION} steps in one go` : `${MAX_STEPS_PER_RUN} steps in total`;
+      return flushThen(`Stopped after ${limit} at node "${at.currentNodeId}": the flow loops without waiting for the customer. Add a question or a delay inside the loop.`);
     }
-    definition ??= await loadDefinition(db, run);
-    const node = definition.nodes.find((n) => n.id === run.currentNodeId);
-    if (!node) {
-      await failRun(db, run, `The flow has no node "${run.currentNodeId}" any more.`);
-      return { status: 'failed', steps };
-    }
+    definition ??= await loadDefinition(db, run.versionId);
+    const node = definition.nodes.find((n) => n.id === at.currentNodeId);
+    if (!node) return flushThen(`The flow has no node "${at.currentNodeId}" any more.`);
 
-    const stored = run.resume as StoredResume | null;
-    const [workspace] = await db.select({ settings: workspaces.settings }).from(workspaces).where(eq(workspaces.id, run.workspaceId));
-    const data = await loadFlowData(db, run, stored?.kind === 'reply' ? stored.messageId : undefined);
-    const resume = toResumeEvent(stored, data.message);
-    const services = createFlowServices({ db, config: deps.config, workspaceId: run.workspaceId, settings: workspace?.settings ?? {}, data: () => data });
+    const messageKey = at.resume?.kind === 'reply' ? at.resume.messageId : undefined;
+    if (!loaded || loaded.messageKey !== messageKey) {
+      const context = await loadFlowContext(db, run, messageKey);
+      loaded = { messageKey, data: context.data, settings: context.settings };
+    }
+    const data: FlowData = { ...loaded.data, vars: at.variables };
+    const resume = toResumeEvent(at.resume, data.message);
+    const services: FlowServices = createFlowServices({ db, config: deps.config, workspaceId: run.workspaceId, settings: loaded.settings, data: () => data });
     // Passing faults (a provider 5xx, a timeout) throw here and the job retries with backoff.
     const result = await executeNode(definition, node.id, {
       data,
       ...(resume ? { resume } : {}),
-      ...(run.nodeState ? { nodeState: run.nodeState } : {}),
+      ...(at.nodeState ? { nodeState: at.nodeState } : {}),
       services,
     });
+    const step: StepRecord = { node, result, resume };
+    if (deferrable(definition, step)) {
+      pending.push(step);
+      continue;
+    }
 
-    const committed = await commitStep(deps, run, definition, node, result, resume);
-    if (!committed) continue; // another worker took this step; re-read and carry on
-    steps += 1;
-    void publishMessages(deps, 'message.created', committed.messagesCreated);
-    for (const id of new Set(committed.conversationsChanged)) void publishConversationUpdated(deps, run.workspaceId, id);
+    const committed = await commitSteps(deps, run, definition, [...pending, step], loaded);
+    const batch = pending.length + 1;
+    pending = [];
+    if (!committed) {
+      // Another worker took these steps: re-read and carry on from where it left the run.
+      run = await readRun(db, runId);
+      loaded = undefined;
+      continue;
+    }
+    steps += batch;
+    run = committed.run;
+    // Effects may have changed the contact or the conversation the next step reads.
+    if (result.effects.length) loaded = undefined;
+    void publishMessages(deps, 'message.created', committed.applied.messagesCreated);
+    for (const id of new Set(committed.applied.conversationsChanged)) void publishConversationUpdated(deps, run.workspaceId, id);
   }
 }
 
-async function commitStep(
-  deps: AppDeps,
-  run: RunRow,
-  definition: FlowDocument,
-  node: FlowDocument['nodes'][number],
-  result: StepResult,
-  resume: ResumeEvent | undefined,
-): Promise<AppliedEffects | null> {
+function deferrable(definition: FlowDocument, { node, result }: StepRecord): boolean {
+  if (result.effects.length || result.wait || result.error || result.end || CALLS_OUT.has(node.type)) return false;
+  return nextNodeId(definition, node.id, result.output) !== null;
+}
+
+/** Where the run stands after `pending` (all effect-free steps that each lead to a next node). */
+function positionAfter(run: RunRow, pending: StepRecord[], definition: FlowDocument) {
+  let variables = run.variables;
+  for (const { result } of pending) variables = { ...variables, ...result.vars };
+  const last = pending[pending.length - 1]!;
+  return { stepCount: run.stepCount + pending.length, currentNodeId: nextNodeId(definition, last.node.id, last.result.output)!, variables, nodeState: null, resume: null };
+}
+
+async function readRun(db: Executor, runId: string): Promise<RunRow | undefined> {
+  const [run] = await db.select().from(workflowRuns).where(eq(workflowRuns.id, runId));
+  return run;
+}
+
+/**
+ * Commits `batch` (effect-free steps, then the step that may have effects, a wait or an end) in one
+ * transaction under the run's row lock. Null when another worker already moved the run.
+ */
+async function commitSteps(deps: AppDeps, run: RunRow, definition: FlowDocument, batch: StepRecord[], loaded: Loaded | undefined): Promise<{ run: RunRow; applied: AppliedEffects } | null> {
   return deps.db.transaction(async (tx) => {
-    const [locked] = await tx.select().from(workflowRuns).where(eq(workflowRuns.id, run.id)).for('update');
+    const [locked] = await tx.select({ status: workflowRuns.status, stepCount: workflowRuns.stepCount }).from(workflowRuns).where(eq(workflowRuns.id, run.id)).for('update');
     if (!locked || locked.status !== 'running' || locked.stepCount !== run.stepCount) return null;
-    const seq = run.stepCount + 1;
-    const target = { workspaceId: run.workspaceId, runId: run.id, contactId: run.contactId, conversationId: run.conversationId, channelId: await channelOf(tx, run) };
+    const last = batch[batch.length - 1]!;
+    const { node, result } = last;
+    const seq = run.stepCount + batch.length;
     let error = result.error ? `${result.error.field ? `${result.error.field}: ` : ''}${result.error.message}` : null;
     let applied: AppliedEffects = { vars: {}, conversationsChanged: [], messagesCreated: [] };
-    if (!error) {
+    if (!error && result.effects.length) {
+      const channelId = loaded?.data.conversation?.channelId ?? (await channelOf(tx, run));
+      const target = { workspaceId: run.workspaceId, runId: run.id, contactId: run.contactId, conversationId: run.conversationId, channelId };
       try {
         applied = await applyEffects(tx, target, result.effects);
       } catch (err) {
@@ -91,44 +151,56 @@ async function commitStep(
         error = err.message;
       }
     }
+    const finishedAt = new Date();
     const inserted = await tx
       .insert(runSteps)
-      .values({
-        workspaceId: run.workspaceId,
-        runId: run.id,
-        seq,
-        nodeId: node.id,
-        nodeType: node.type,
-        status: error ? 'failed' : result.wait ? 'waiting' : 'completed',
-        input: { resume: resume?.kind ?? null, message: resume?.kind === 'reply' ? resume.message.text : null },
-        output: { output: result.output ?? null, effects: result.effects, vars: result.vars ?? null, wait: result.wait ?? null, log: result.log ?? null },
-        error,
-        finishedAt: new Date(),
-      })
+      .values(
+        batch.map((step, i) => {
+          const isLast = i === batch.length - 1;
+          return {
+            workspaceId: run.workspaceId,
+            runId: run.id,
+            seq: run.stepCount + i + 1,
+            nodeId: step.node.id,
+            nodeType: step.node.type,
+            status: isLast && error ? ('failed' as const) : step.result.wait ? ('waiting' as const) : ('completed' as const),
+            input: { resume: step.resume?.kind ?? null, message: step.resume?.kind === 'reply' ? step.resume.message.text : null },
+            output: { output: step.result.output ?? null, effects: step.result.effects, vars: step.result.vars ?? null, wait: step.result.wait ?? null, log: step.result.log ?? null },
+            error: isLast ? error : null,
+            finishedAt,
+          };
+        }),
+      )
       .onConflictDoNothing()
       .returning({ id: runSteps.id });
-    if (!inserted.length) return null;
+    if (inserted.length !== batch.length) {
+      // Some of these steps are already recorded: undo the rest of this transaction and re-read.
+      throw new StepsTaken();
+    }
 
-    const variables = { ...run.variables, ...result.vars, ...applied.vars };
-    const base = { stepCount: seq, variables, resume: null, updatedAt: new Date() };
+    let variables = run.variables;
+    for (const step of batch) variables = { ...variables, ...step.result.vars };
+    variables = { ...variables, ...applied.vars };
+    const base = { stepCount: seq, variables, resume: null, updatedAt: finishedAt };
+    let update: Partial<RunRow>;
     if (error) {
-      await tx.update(workflowRuns).set({ ...base, status: 'failed', error: `${node.label ?? node.type} (${node.id}): ${error}`, finishedAt: new Date() }).where(eq(workflowRuns.id, run.id));
+      update = { ...base, status: 'failed', error: `${node.label ?? node.type} (${node.id}): ${error}`, finishedAt };
     } else if (result.wait) {
       await startWait(tx, run, node.id, result.wait);
-      await tx
-        .update(workflowRuns)
-        .set({ ...base, status: 'waiting', nodeState: result.wait.kind === 'reply' ? (result.wait.nodeState ?? null) : null })
-        .where(eq(workflowRuns.id, run.id));
+      update = { ...base, status: 'waiting', currentNodeId: node.id, nodeState: result.wait.kind === 'reply' ? (result.wait.nodeState ?? null) : null };
     } else {
       const next = result.end ? null : nextNodeId(definition, node.id, result.output);
-      await tx
-        .update(workflowRuns)
-        .set(next ? { ...base, currentNodeId: next, nodeState: null } : { ...base, status: 'completed', finishedAt: new Date(), nodeState: null })
-        .where(eq(workflowRuns.id, run.id));
+      update = next ? { ...base, currentNodeId: next, nodeState: null } : { ...base, currentNodeId: node.id, status: 'completed', finishedAt, nodeState: null };
     }
-    return applied;
+    const [updated] = await tx.update(workflowRuns).set(update).where(eq(workflowRuns.id, run.id)).returning();
+    return { run: updated!, applied };
+  }).catch((err: unknown) => {
+    if (err instanceof StepsTaken) return null;
+    throw err;
   });
 }
+
+class StepsTaken extends Error {}
 
 async function startWait(tx: Executor, run: RunRow, nodeId: string, wait: NonNullable<StepResult['wait']>) {
   const minutes = wait.kind === 'delay' ? wait.minutes : wait.timeoutMinutes;
@@ -147,9 +219,19 @@ async function failRun(db: Executor, run: RunRow, error: string) {
   await db.update(workflowRuns).set({ status: 'failed', error, finishedAt: new Date(), updatedAt: new Date() }).where(and(eq(workflowRuns.id, run.id), eq(workflowRuns.status, 'running')));
 }
 
-async function loadDefinition(db: Executor, run: RunRow): Promise<FlowDocument> {
-  const [version] = await db.select({ definition: workflowVersions.definition }).from(workflowVersions).where(eq(workflowVersions.id, run.versionId));
-  return (version?.definition ?? { schemaVersion: 1, nodes: [], edges: [] }) as unknown as FlowDocument;
+// Versions are immutable, so a definition once read is good for the life of the process.
+const definitions = new Map<string, FlowDocument>();
+const MAX_DEFINITIONS = 500;
+
+async function loadDefinition(db: Executor, versionId: string): Promise<FlowDocument> {
+  const cached = definitions.get(versionId);
+  if (cached) return cached;
+  const [version] = await db.select({ definition: workflowVersions.definition }).from(workflowVersions).where(eq(workflowVersions.id, versionId));
+  if (!version) return { schemaVersion: 1, nodes: [], edges: [] } as unknown as FlowDocument;
+  if (definitions.size >= MAX_DEFINITIONS) definitions.delete(definitions.keys().next().value!);
+  const definition = version.definition as unknown as FlowDocument;
+  definitions.set(versionId, definition);
+  return definition;
 }
 
 async function channelOf(tx: Executor, run: RunRow): Promise<string | null> {

@@ -15,13 +15,18 @@ const RECENT_MESSAGES = 10;
 
 /** Loads what a run's templates and conditions read: contact, conversation, message, workspace. */
 export async function loadFlowData(db: Executor, run: WorkflowRunRow, messageId?: string | null): Promise<FlowData> {
+  return (await loadFlowContext(db, run, messageId)).data;
+}
+
+/** loadFlowData plus the workspace's settings (for the flow services), from one workspace read. */
+export async function loadFlowContext(db: Executor, run: WorkflowRunRow, messageId?: string | null): Promise<{ data: FlowData; settings: (typeof workspaces.$inferSelect)['settings'] }> {
   const [workspace] = await db.select().from(workspaces).where(eq(workspaces.id, run.workspaceId));
   if (!workspace) throw notFound('Workspace');
   const contact = run.contactId ? await loadContact(db, run.workspaceId, run.contactId) : emptyContact();
   const conversation = run.conversationId ? await loadConversation(db, run.workspaceId, run.conversationId) : null;
   const triggerMessageId = messageId ?? (typeof run.trigger.messageId === 'string' ? run.trigger.messageId : null);
   const message = triggerMessageId ? await loadMessage(db, run.workspaceId, triggerMessageId) : null;
-  return {
+  const data: FlowData = {
     contact,
     conversation,
     message,
@@ -29,6 +34,7 @@ export async function loadFlowData(db: Executor, run: WorkflowRunRow, messageId?
     vars: run.variables,
     workspace: presentWorkspaceData(workspace),
   };
+  return { data, settings: workspace.settings };
 }
 
 export function presentWorkspaceData(row: typeof workspaces.$inferSelect): WorkspaceData {
