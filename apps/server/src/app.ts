@@ -9,6 +9,7 @@ import { httpMetrics } from './http/middleware/http-metrics/index';
 import { rateLimits } from './http/middleware/rate-limit/limits';
 import { createRouter } from './http/router';
 import { apiKeyRoutes } from './http/routes/api-keys';
+import { auditLogRoutes } from './http/routes/audit-log';
 import { authRoutes } from './http/routes/auth';
 import { channelWebhookRoutes } from './http/routes/channel-webhooks';
 import { channelRoutes } from './http/routes/channels';
@@ -52,7 +53,7 @@ export function createApp(deps: AppDeps, options: CreateAppOptions = {}) {
 
   const auth = authenticate({ db: deps.db });
   const inboxPrefixes = ['/api/channels', '/api/conversations', '/api/messages', '/api/contacts', '/api/members', '/api/teams', '/api/tags', '/api/stream'];
-  for (const prefix of ['/api/me', '/api/workspace', '/api/api-keys', '/api/workflows', '/api/runs', '/api/knowledge', '/api/templates', ...inboxPrefixes]) {
+  for (const prefix of ['/api/me', '/api/workspace', '/api/audit-log', '/api/api-keys', '/api/workflows', '/api/runs', '/api/knowledge', '/api/templates', ...inboxPrefixes]) {
     app.use(prefix, auth);
     app.use(`${prefix}/*`, auth);
   }
@@ -63,6 +64,7 @@ export function createApp(deps: AppDeps, options: CreateAppOptions = {}) {
     .route('/api/me', meRoutes(deps))
     .route('/api/workspace', workspaceRoutes(deps))
     .route('/api/api-keys', apiKeyRoutes(deps))
+    .route('/api/audit-log', auditLogRoutes(deps))
     .route('/api/workflows', workflowToolRoutes(deps))
     .route('/api/workflows', workflowRoutes(deps))
     .route('/api/runs', runRoutes(deps))

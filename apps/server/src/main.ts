@@ -28,14 +28,13 @@ async function main() {
   client.collectDefaultMetrics({ register: registry });
 
   let server: ServerType | undefined;
-  let worker: WorkerHandle | undefined;
-  if (config.role !== 'api') worker = await startWorker(deps);
+  let stopping = false;
+  const worker = config.role !== 'api' ? await superviseWorker(deps, logger, () => stopping) : undefined;
   const app = createApp(deps, { serveStatic: config.role !== 'worker', registry });
   server = serve({ fetch: app.fetch, port: config.port, hostname: '0.0.0.0' }, (info) => {
     logger.info({ port: info.port, role: config.role, url: config.publicUrl, bootMs: Date.now() - started }, 'Switchboard is running');
   });
 
-  let stopping = false;
   const shutdown = async (signal: string) => {
     if (stopping) return;
     stopping = true;
@@ -73,8 +72,46 @@ function survivePostgresOutages(logger: ReturnType<typeof createLogger>) {
   process.on('uncaughtException', handle('uncaughtException'));
 }
 
+/**
+ * Graphile Worker lets a worker slot die ("committing seppuku") when it cannot record a job's end,
+ * which is what a database outage does to every busy slot, and never replaces it: after an outage
+ * the process would be alive with no one taking jobs. This restarts the whole runner when a slot
+ * dies or the runner ends unasked; the job the dead slot held is unlocked by the reaper.
+ */
+async function superviseWorker(deps: Parameters<typeof startWorker>[0], logger: ReturnType<typeof createLogger>, stopping: () => boolean): Promise<{ stop(): Promise<void> }> {
+  let current: WorkerHandle | undefined;
+  let restarting = false;
+  const restart = (reason: string) => {
+    if (restarting || stopping()) return;
+    restarting = true;
+    logger.warn({ reason }, 'job runner lost a worker; restarting it');
+    const old = current;
+    current = undefined;
+    void (async () => {
+      // A graceful stop waits for running jobs; during an outage it may never finish cleanly.
+      const stopped = old?.stop().catch((err: unknown) => logger.warn({ err: (err as Error).message }, 'stopping the old runner failed'));
+      await Promise.race([stopped, new Promise((resolve) => setTimeout(resolve, 10_000))]);
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+      if (!stopping()) await start();
+      restarting = false;
+    })();
+  };
+  const start = async () => {
+    const handle = await untilReachable(() => startWorker(deps), logger, Number.POSITIVE_INFINITY);
+    current = handle;
+    handle.runner.events.on('worker:fatalError', ({ error }) => current === handle && restart(`worker fatal error: ${(error as Error)?.message}`));
+    handle.runner.promise.then(
+      () => current === handle && restart('runner ended'),
+      (err: unknown) => current === handle && restart(`runner failed: ${(err as Error)?.message}`),
+    );
+  };
+  await start();
+  return { stop: async () => current?.stop() };
+}
+
 /** Boot waits for a database that is restarting (up to a minute) instead of exiting at once. */
 async function untilReachable<T>(attempt: () => Promise<T>, logger: ReturnType<typeof createLogger>, timeoutMs = 60_000): Promise<T> {
+  // Used at boot and when the job runner restarts during an outage.
   const deadline = Date.now() + timeoutMs;
   for (let delay = 500; ; delay = Math.min(delay * 2, 5_000)) {
     try {

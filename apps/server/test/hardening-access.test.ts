@@ -166,6 +166,7 @@ describe('roles', () => {
         ['DELETE', `/api/members/${a.userId}`],
         ['PATCH', `/api/members/${a.userId}`, { role: 'agent' }],
         ['PATCH', '/api/workspace', { name: 'Taken over' }],
+        ['GET', '/api/audit-log'],
         ['POST', '/api/workflows', { name: 'x', definition: flow([{ id: 't', type: 'trigger.message_received' }], []) }],
       ];
       for (const [method, path, body] of attempts) {

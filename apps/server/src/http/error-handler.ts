@@ -2,6 +2,7 @@ import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { Logger } from '../logger';
+import { InboundParseError } from '../inbox/adapters';
 import { ApiError, type ErrorCode } from './errors';
 
 const codeForStatus: Partial<Record<number, ErrorCode>> = {
@@ -75,12 +76,17 @@ export function createErrorHandler(logger: Logger) {
       const message = /malformed json/i.test(err.message) ? 'The request body is not valid JSON' : err.message || 'Request failed';
       return c.json({ error: { code: codeForStatus[status] ?? 'bad_request', message } }, status);
     }
+    // An adapter that cannot even read a webhook body (e.g. while checking its signature) is
+    // looking at the caller's mistake, not ours.
+    if (err instanceof InboundParseError) {
+      return c.json({ error: { code: 'bad_request' as const, message: err.message } }, 400);
+    }
     if (isDatabaseUnavailable(err)) {
       logger.warn({ path: c.req.path }, 'database unavailable: answered 503');
       c.header('Retry-After', '5');
       return c.json({ error: { code: 'unavailable', message: 'The database is unavailable; retry shortly' } }, 503);
     }
-    logger.error({ err: loggableError(err), path: c.req.path, method: c.req.method }, 'unhandled error');
+    logger.error({ error: loggableError(err), path: c.req.path, method: c.req.method }, 'unhandled error');
     return c.json({ error: { code: 'internal', message: 'Something went wrong on our side; it has been logged' } }, 500);
   };
 }

@@ -3,6 +3,7 @@ import { and, desc, eq, isNull, sql, type SQL } from 'drizzle-orm';
 import { contactEvents, contacts, type Executor } from '@switchboard/db';
 import type { AppDeps, AuthContext } from '../../context';
 import { enqueueTagAdded } from '../../flows/tag-events';
+import { audit } from '../../services/audit';
 import { badRequest, notFound } from '../errors';
 import { cookieAuth, errors, IdParam, json, jsonBody } from '../openapi-helpers';
 import { createRouter } from '../router';
@@ -149,6 +150,7 @@ export function contactRoutes(deps: AppDeps) {
           })
           .returning();
         await tx.insert(contactEvents).values({ workspaceId: c.var.auth.workspaceId, contactId: created!.id, kind: 'created', data: {}, actor: actorOf(c.var.auth) });
+        await audit(tx, c.var.auth, 'contact.created', { type: 'contact', id: created!.id });
         return created!;
       });
       return c.json(present(row), 201);
@@ -180,6 +182,8 @@ export function contactRoutes(deps: AppDeps) {
         const events = changeEvents(before, after!);
         if (events.length) {
           await tx.insert(contactEvents).values(events.map((e) => ({ workspaceId, contactId: id, kind: e.kind, data: e.data, actor: actorOf(c.var.auth) })));
+          // The timeline holds the values; the audit log only who touched which fields.
+          await audit(tx, c.var.auth, 'contact.updated', { type: 'contact', id }, { fields: [...new Set(events.map((e) => String(e.data.field ?? e.kind)))] });
         }
         // A person tagging a contact starts the flows whose trigger is "tag added".
         const added = after!.tags.filter((t) => !before.tags.includes(t));
@@ -192,7 +196,10 @@ export function contactRoutes(deps: AppDeps) {
       const { id } = c.req.valid('param');
       const { workspaceId } = c.var.auth;
       await loadContact(db, workspaceId, id);
-      await db.update(contacts).set({ deletedAt: new Date(), updatedAt: new Date() }).where(and(eq(contacts.id, id), eq(contacts.workspaceId, workspaceId)));
+      await db.transaction(async (tx) => {
+        await tx.update(contacts).set({ deletedAt: new Date(), updatedAt: new Date() }).where(and(eq(contacts.id, id), eq(contacts.workspaceId, workspaceId)));
+        await audit(tx, c.var.auth, 'contact.deleted', { type: 'contact', id });
+      });
       return c.body(null, 204);
     })
     .openapi(eventsRoute, async (c) => {

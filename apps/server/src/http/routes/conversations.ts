@@ -3,6 +3,7 @@ import { and, eq, isNull, sql, type SQL } from 'drizzle-orm';
 import { conversations, conversationStatuses, memberships, messages, priorities, teams } from '@switchboard/db';
 import type { AppDeps } from '../../context';
 import { assignConversation } from '../../inbox/assignment';
+import { audit } from '../../services/audit';
 import { queueOutboundMessage } from '../../inbox/outbound';
 import { conversationSortKey, loadConversation, loadConversations, loadMessages } from '../../inbox/present';
 import { publishConversationUpdated, publishMessageCreated } from '../../inbox/publish';
@@ -160,6 +161,7 @@ export function conversationRoutes(deps: AppDeps) {
         if (Object.keys(set).length) {
           await tx.update(conversations).set({ ...set, updatedAt: new Date() }).where(eq(conversations.id, id));
         }
+        await audit(tx, c.var.auth, 'conversation.updated', { type: 'conversation', id }, body);
       });
       await publishConversationUpdated(deps, workspaceId, id);
       const view = await loadConversation(db, workspaceId, id);

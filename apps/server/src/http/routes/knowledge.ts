@@ -53,6 +53,7 @@ export function knowledgeRoutes(deps: AppDeps) {
         .where(and(eq(knowledgeEntries.id, id), eq(knowledgeEntries.workspaceId, c.var.auth.workspaceId)))
         .returning();
       if (!row) throw notFound('Knowledge entry');
+      await audit(db, c.var.auth, 'knowledge.updated', { type: 'knowledge_entry', id }, { fields: Object.keys(c.req.valid('json')) });
       return c.json(present(row), 200);
     })
     .openapi(routes.delete, async (c) => {

@@ -5,6 +5,7 @@ import type { AppDeps } from '../../context';
 import { DELIVER_MESSAGE_TASK, deliverJobKey, outboundQueue } from '../../inbox/outbound';
 import { loadMessages } from '../../inbox/present';
 import { publishMessageUpdated } from '../../inbox/publish';
+import { audit } from '../../services/audit';
 import { conflict, notFound } from '../errors';
 import { cookieAuth, errors, IdParam, json } from '../openapi-helpers';
 import { createRouter } from '../router';
@@ -33,6 +34,7 @@ export function messageRoutes(deps: AppDeps) {
         .returning({ conversationId: messages.conversationId });
       if (!row) return null;
       await enqueueJob(tx, DELIVER_MESSAGE_TASK, { messageId: id }, { queueName: outboundQueue(row.conversationId), jobKey: deliverJobKey(id) });
+      await audit(tx, c.var.auth, 'message.retried', { type: 'message', id });
       return row;
     });
     if (!requeued) {

@@ -119,6 +119,7 @@ export function workflowRoutes(deps: AppDeps) {
         .set({ draft: body.definition, ...(body.name ? { name: body.name } : {}), ...(body.description !== undefined ? { description: body.description } : {}), updatedAt: new Date() })
         .where(and(eq(workflows.id, id), eq(workflows.workspaceId, c.var.auth.workspaceId)))
         .returning();
+      await audit(db, c.var.auth, 'workflow.draft_saved', { type: 'workflow', id }, { fields: Object.keys(body) });
       return c.json(await presentWorkflow(db, config, row!), 200);
     })
     .openapi(routes.delete, async (c) => {
