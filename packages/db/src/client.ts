@@ -18,7 +18,8 @@ export interface DatabaseHandle {
 
 /** Opens a pool and a drizzle handle on it. */
 export function openDatabase(url: string, options: { max?: number; onError?: (err: Error) => void } = {}): DatabaseHandle {
-  const pool = new pg.Pool({ connectionString: url, max: options.max ?? 10, connectionTimeoutMillis: 5_000 });
+  // A request never waits on a stuck query for longer than 30 s; migrations lift the limit.
+  const pool = new pg.Pool({ connectionString: url, max: options.max ?? 10, connectionTimeoutMillis: 5_000, statement_timeout: 30_000 });
   // An idle client losing its connection (database restart) must not crash the process.
   pool.on('error', (err) => options.onError?.(err));
   const db = drizzle(pool, { schema, casing: 'snake_case' });

@@ -14,11 +14,13 @@ export async function migrateDatabase(pool: pg.Pool): Promise<void> {
   // Several processes may boot at once (api + workers): one migrates, the others wait.
   const client = await pool.connect();
   try {
+    await client.query('set statement_timeout = 0'); // a migration on a big table may take a while
     await client.query('select pg_advisory_lock(hashtext($1))', [LOCK_NAME]);
     await migrate(drizzle(client), { migrationsFolder, ...MIGRATIONS_TABLE });
     await runWorkerMigrations({ pgPool: pool, logger: silentLogger() });
   } finally {
     await client.query('select pg_advisory_unlock(hashtext($1))', [LOCK_NAME]).catch(() => {});
+    await client.query('reset statement_timeout').catch(() => {});
     client.release();
   }
 }
