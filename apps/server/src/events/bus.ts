@@ -10,6 +10,11 @@ export interface BusEvent {
 }
 
 const CHANNEL = 'switchboard_events';
+/**
+ * Emitted locally (workspaceId `*`) when the LISTEN connection is back after a loss: notifications
+ * sent meanwhile were missed, so caches that rely on them should drop everything.
+ */
+export const BUS_RECONNECTED = 'bus.reconnected';
 // NOTIFY payloads are capped at 8000 bytes by Postgres; larger events carry ids only.
 const MAX_PAYLOAD = 7_900;
 
@@ -21,6 +26,7 @@ export class EventBus {
   private readonly local = new EventEmitter();
   private client: pg.PoolClient | null = null;
   private closed = false;
+  private lost = false;
 
   constructor(
     private readonly pool: pg.Pool,
@@ -35,26 +41,55 @@ export class EventBus {
 
   private async connect(): Promise<void> {
     if (this.closed) return;
+    let client: pg.PoolClient;
     try {
-      const client = await this.pool.connect();
-      client.on('notification', (msg) => {
-        if (msg.channel !== CHANNEL || !msg.payload) return;
-        try {
-          this.local.emit('event', JSON.parse(msg.payload) as BusEvent);
-        } catch (err) {
-          this.logger.warn({ err }, 'dropped an unreadable bus event');
-        }
-      });
-      client.on('error', (err) => {
-        this.logger.warn({ err }, 'event bus connection lost; reconnecting');
-        this.release(true);
-        setTimeout(() => void this.connect(), 1_000).unref();
-      });
-      await client.query(`listen ${CHANNEL}`);
-      this.client = client;
+      client = await this.pool.connect();
     } catch (err) {
-      this.logger.warn({ err }, 'event bus could not listen; retrying');
+      this.lost = true;
+      this.logger.warn({ err: (err as Error).message }, 'event bus could not connect; retrying');
       setTimeout(() => void this.connect(), 1_000).unref();
+      return;
+    }
+    // One way out per connection, whether LISTEN fails or the connection drops later: two
+    // reconnects would mean two listeners and every event delivered twice.
+    let failed = false;
+    const fail = (err: Error) => {
+      if (failed) return;
+      failed = true;
+      this.lost = true;
+      this.logger.warn({ err: err.message }, 'event bus connection lost; reconnecting');
+      if (this.client === client) this.client = null;
+      try {
+        client.release(true);
+      } catch {
+        // already released
+      }
+      setTimeout(() => void this.connect(), 1_000).unref();
+    };
+    client.on('notification', (msg) => {
+      if (msg.channel !== CHANNEL || !msg.payload) return;
+      try {
+        this.local.emit('event', JSON.parse(msg.payload) as BusEvent);
+      } catch (err) {
+        this.logger.warn({ err }, 'dropped an unreadable bus event');
+      }
+    });
+    client.on('error', fail);
+    try {
+      await client.query(`listen ${CHANNEL}`);
+    } catch (err) {
+      fail(err as Error);
+      return;
+    }
+    if (this.closed) {
+      client.release();
+      return;
+    }
+    this.client = client;
+    if (this.lost) {
+      this.lost = false;
+      this.logger.info('event bus listening again');
+      this.local.emit('event', { workspaceId: '*', type: BUS_RECONNECTED } satisfies BusEvent);
     }
   }
 

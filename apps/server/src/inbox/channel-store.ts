@@ -3,6 +3,7 @@ import { channels } from '@switchboard/db';
 import type { AppDeps } from '../context';
 import { sealJson, unsealJson } from '../services/crypto';
 import { channelDefinitions, ChannelType } from './adapters';
+import { BUS_RECONNECTED } from '../events/bus';
 
 /** A channel with its secrets unsealed: only ever held in memory, never returned by the API. */
 export interface LoadedChannel {
@@ -63,6 +64,8 @@ export class ChannelCache {
 
   constructor(private readonly deps: Pick<AppDeps, 'db' | 'config' | 'events'>) {
     deps.events.subscribe((event) => {
+      // After a lost LISTEN connection, updates may have been missed: start afresh.
+      if (event.type === BUS_RECONNECTED) return this.entries.clear();
       if (event.type !== CHANNEL_UPDATED) return;
       const id = event.data?.channelId;
       if (typeof id === 'string') this.entries.delete(id);
