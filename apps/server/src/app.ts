@@ -1,8 +1,11 @@
 import { Scalar } from '@scalar/hono-api-reference';
 import { secureHeaders } from 'hono/secure-headers';
+import { timeout } from 'hono/timeout';
+import type { MiddlewareHandler } from 'hono';
 import client from 'prom-client';
 import type { AppDeps } from './context';
 import { createErrorHandler } from './http/error-handler';
+import { ApiError } from './http/errors';
 import { authenticate } from './http/middleware/auth/index';
 import { bodyLimit } from './http/middleware/body-limit/index';
 import { httpMetrics } from './http/middleware/http-metrics/index';
@@ -49,6 +52,16 @@ export function createApp(deps: AppDeps, options: CreateAppOptions = {}) {
   // The import route sets its own larger limit; everything else gets 1 MB.
   app.use('/api/*', async (c, next) => (c.req.path === '/api/workflows/import' ? next() : bodyLimit()(c, next)));
   app.use('/webhooks/*', bodyLimit());
+  // A database that hangs (rather than refusing connections) must not hang callers: past the
+  // deadline they get 503 + Retry-After. A webhook whose transaction still commits afterwards is
+  // dropped as a duplicate when the provider delivers it again. Event streams are exempt.
+  const deadline = (ms: number): MiddlewareHandler => {
+    const limit = timeout(ms, () => new ApiError(503, 'unavailable', 'The request took too long; retry shortly', undefined, { 'Retry-After': '5' }));
+    return (c, next) => (c.req.path.endsWith('/stream') ? next() : limit(c, next));
+  };
+  app.use('/webhooks/*', deadline(10_000));
+  app.use('/widget/*', deadline(10_000));
+  app.use('/api/*', deadline(30_000));
   if (options.rateLimit !== false) for (const [path, limiter] of rateLimits({ trustProxy: deps.config.trustProxy ?? false })) app.use(path, limiter);
 
   const auth = authenticate({ db: deps.db });

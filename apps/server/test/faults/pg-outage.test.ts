@@ -1,4 +1,5 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
@@ -108,6 +109,66 @@ describe('Postgres stopped under load', () => {
     expect(refused.length).toBeGreaterThan(0);
     expect(slowest).toBeLessThan(7_000);
     expect(missing).toEqual([]);
+    expect(dupes).toEqual([]);
+    expect(api!.child.exitCode).toBeNull();
+    expect(worker!.child.exitCode).toBeNull();
+  });
+
+  it('answers 503 within the deadline when Postgres hangs (SIGSTOP) instead of refusing, and catches up after', async () => {
+    const [api, worker] = procs;
+    // The postmaster and every backend: all processes of this test's own cluster.
+    const postmaster = Number(readFileSync(join(dir, 'data', 'postmaster.pid'), 'utf8').split('\n')[0]);
+    const cluster = () => [postmaster, ...execFileSync('pgrep', ['-P', String(postmaster)]).toString().trim().split('\n').map(Number)];
+    const signal = (sig: NodeJS.Signals) => cluster().forEach((pid) => process.kill(pid, sig));
+
+    const results: { text: string; status: number; ms: number }[] = [];
+    let stop = false;
+    let n = 0;
+    const load = Promise.all(
+      Array.from({ length: 5 }, async (_, c) => {
+        while (!stop) {
+          const text = `msg hang c${c} n${n++}`;
+          const res = await sendInbound(api!.url, ws, { id: `hang-${c}-${n}`, from: `hang-${c}`, text }, 30_000).catch(() => ({ status: -1, ms: 30_000 }));
+          results.push({ text, status: res.status, ms: res.ms });
+          await sleep(100);
+        }
+      }),
+    );
+    await sleep(1_000);
+    signal('SIGSTOP');
+    const frozenAt = Date.now();
+    const ready = await http(api!.url, 'GET', '/readyz', { timeoutMs: 10_000 });
+    await sleep(12_000);
+    signal('SIGCONT');
+    const thawedAt = Date.now();
+    await sleep(3_000);
+    stop = true;
+    await load;
+
+    const during = results.filter((r) => r.status !== 200);
+    // What providers do with a 503: deliver again (the same id); one that committed late is a duplicate.
+    for (const r of during) {
+      const [, c, k] = /hang c(\d+) n(\d+)/.exec(r.text)!;
+      expect((await sendInbound(api!.url, ws, { id: `hang-${c}-${Number(k) + 1}`, from: `hang-${c}`, text: r.text })).status).toBe(200);
+    }
+    const expected = results.map((r) => `echo: ${r.text}`);
+    await waitFor(async () => expected.every((t) => tally(callback.replies()).answeredTexts.has(t)), 60_000).catch(() => undefined);
+    const answered = tally(callback.replies()).answeredTexts;
+    const client = new pg.Client({ connectionString: postgres.url });
+    await client.connect();
+    const { rows: dupes } = await client.query(`select text from messages where direction = 'out' and text like 'echo: msg hang%' group by text having count(*) > 1`);
+    await client.end();
+    const slowest = Math.max(...results.map((r) => r.ms));
+    console.log(
+      `[pg-hang] ${results.length} sent, ${results.length - during.length} accepted, ${during.length} answered 503 (${during.filter((r) => r.status === 503).length}) while frozen for ${thawedAt - frozenAt} ms, ` +
+        `slowest answer ${slowest} ms, /readyz ${ready.status} in ${ready.ms} ms; after redelivery ${expected.filter((t) => answered.has(t)).length}/${expected.length} answered, ${dupes.length} duplicated`,
+    );
+    expect(ready.status).toBe(503);
+    expect(ready.ms).toBeLessThan(5_000);
+    expect(during.length).toBeGreaterThan(0);
+    expect(during.every((r) => r.status === 503)).toBe(true);
+    expect(slowest).toBeLessThan(12_000);
+    expect(expected.filter((t) => !answered.has(t))).toEqual([]);
     expect(dupes).toEqual([]);
     expect(api!.child.exitCode).toBeNull();
     expect(worker!.child.exitCode).toBeNull();

@@ -19,12 +19,18 @@ const readyRoute = createRoute({
   responses: { 200: json(Ready), 503: json(Ready, 'Not ready') },
 });
 
+const READY_TIMEOUT_MS = 3_000;
+
 export function healthRoutes(deps: AppDeps, registry: client.Registry) {
   return createRouter()
     .openapi(healthRoute, (c) => c.json({ status: 'ok', role: deps.config.role }, 200))
     .openapi(readyRoute, async (c) => {
       try {
-        const status = await migrationStatus(deps.pool);
+        // A hung database must turn the probe red, not hang it.
+        const status = await Promise.race([
+          migrationStatus(deps.pool),
+          new Promise<never>((_, reject) => setTimeout(() => reject(new Error('readiness check timed out')), READY_TIMEOUT_MS).unref()),
+        ]);
         const body = { status: status.current ? ('ok' as const) : ('unavailable' as const), database: true, migrations: { expected: status.expected, applied: status.applied } };
         return c.json(body, status.current ? 200 : 503);
       } catch {
