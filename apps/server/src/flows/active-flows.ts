@@ -1,7 +1,7 @@
 import { and, eq, isNull } from 'drizzle-orm';
 import { workflows, workflowVersions, type Database } from '@switchboard/db';
 import type { FlowDocument, FlowNodeEnvelope } from '@switchboard/flow';
-import type { EventBus } from '../events/bus';
+import { BUS_RECONNECTED, type EventBus } from '../events/bus';
 
 export interface ActiveFlow {
   workflowId: string;
@@ -29,6 +29,8 @@ export class ActiveFlowCache {
   ) {
     this.unsubscribe = events.subscribe((event) => {
       if (event.type === WORKFLOWS_CHANGED) this.entries.delete(event.workspaceId);
+      // Publishes made while the bus was disconnected were not heard: forget everything.
+      if (event.type === BUS_RECONNECTED) this.entries.clear();
     });
   }
 

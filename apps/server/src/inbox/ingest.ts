@@ -65,17 +65,28 @@ export async function ingestInbound(deps: IngestDeps, channel: IngestChannel, ev
 
   const earlier = await findByProviderId(deps.db, channel.id, event.providerMessageId);
   if (earlier) return { ...earlier, duplicate: true };
+  const clean = withoutNulBytes(event);
   let stored: { messageId: string; conversationId: string };
   try {
-    stored = await deps.db.transaction((tx) => storeMessage(tx, channel, event, options));
+    stored = await deps.db.transaction((tx) => storeMessage(tx, channel, clean, options));
   } catch (err) {
     if (!(err instanceof DuplicateMessage)) throw err;
     const first = await findByProviderId(deps.db, channel.id, event.providerMessageId);
     return { messageId: first?.messageId ?? null, conversationId: first?.conversationId ?? null, duplicate: true };
   }
   // After commit and off the webhook's critical path: the live inbox, not the provider, waits for these.
-  void publishMessageCreated(deps, stored.messageId).then(() => publishConversationUpdated(deps, channel.workspaceId, stored.conversationId));
+  void publishMessageCreated(deps, stored.messageId)
+    .then(() => publishConversationUpdated(deps, channel.workspaceId, stored.conversationId))
+    .catch((err: unknown) => deps.logger.warn({ err: (err as Error).message }, 'live inbox update not published'));
   return { ...stored, duplicate: false };
+}
+
+// Postgres text cannot hold U+0000 (error 22021): a message that has one would be refused on
+// every redelivery, so the byte is dropped rather than the message.
+const NUL = /\u0000/g;
+function withoutNulBytes<T extends InboundMessageEvent>(event: T): T {
+  const strip = (v: string | undefined) => (v === undefined ? v : v.replace(NUL, ''));
+  return { ...event, text: strip(event.text) ?? '', name: strip(event.name), subject: strip(event.subject), externalId: strip(event.externalId) ?? '' };
 }
 
 async function findByProviderId(db: Executor, channelId: string, providerMessageId: string) {

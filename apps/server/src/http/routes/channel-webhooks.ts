@@ -5,6 +5,7 @@ import { adapterFor, InboundParseError, type InboundEvent, type InboundRequest, 
 import { channelCache } from '../../inbox/channel-store';
 import { ingestInbound } from '../../inbox/ingest';
 import { ApiError, notFound } from '../errors';
+import { loggableError } from '../error-handler';
 import { bodyLimit } from '../middleware/body-limit/index';
 import { errors } from '../openapi-helpers';
 import { createRouter } from '../router';
@@ -95,7 +96,12 @@ export function channelWebhookRoutes(deps: AppDeps) {
     .openapi(postRoute, async (c) => {
       const { channel, adapter, config } = await loadChannel(c.req.valid('param').channelId);
       const req = await inboundRequest(c);
-      const verdict = adapter.verify(req, config, verifyContext);
+      let verdict: ReturnType<typeof adapter.verify>;
+      try {
+        verdict = adapter.verify(req, config, verifyContext);
+      } catch {
+        throw new ApiError(400, 'bad_request', 'The request could not be read to check its signature');
+      }
       if (!verdict.ok) throw new ApiError(verdict.status, verdict.status === 401 ? 'unauthorized' : 'forbidden', verdict.reason);
 
       let events: InboundEvent[];
@@ -110,7 +116,8 @@ export function channelWebhookRoutes(deps: AppDeps) {
         for (const event of events) await ingestInbound(deps, channel, event);
       } catch (err) {
         // Not stored: a 503 makes the provider deliver again, which is what we want.
-        deps.logger.error({ err, channelId: channel.id }, 'inbound webhook not stored');
+        // loggableError: the query error's parameters hold the customer's message and contact details.
+        deps.logger.error({ err: loggableError(err as Error), channelId: channel.id }, 'inbound webhook not stored');
         throw new ApiError(503, 'unavailable', 'Could not store the message; retry shortly', undefined, { 'Retry-After': '5' });
       }
       const ack = adapter.inboundAck?.();
