@@ -26,6 +26,7 @@ export {
 export { NEXT, type FieldHint, type FieldWidget, type NodeDefinition, type NodeKind } from './nodes/define';
 export { CHANNEL_TYPES, WINDOW_CHANNEL_TYPES } from './nodes/shared';
 export { edgeHandle, findTrigger, nextNodeId } from './graph';
+export { isTimeZone } from './nodes/schedule/definition';
 export { parseNodeConfig, type ParsedNode } from './parse-node';
 export { validateFlow, type ActiveKeywords, type Issue, type ValidateOptions, type ValidationResult } from './validate';
 export { documentVersion, migrateDocument } from './migrate';

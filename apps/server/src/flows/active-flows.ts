@@ -1,6 +1,6 @@
 import { and, eq, isNull } from 'drizzle-orm';
 import { workflows, workflowVersions, type Database } from '@switchboard/db';
-import type { FlowDocument, FlowNodeEnvelope } from '@switchboard/flow';
+import { findTrigger, type FlowDocument, type FlowNodeEnvelope } from '@switchboard/flow';
 import { BUS_RECONNECTED, type EventBus } from '../events/bus';
 
 export interface ActiveFlow {
@@ -60,7 +60,7 @@ export class ActiveFlowCache {
     const flows: ActiveFlow[] = [];
     for (const row of rows) {
       const definition = row.definition as unknown as FlowDocument;
-      const trigger = definition.nodes.find((n) => n.type.startsWith('trigger.'));
+      const trigger = findTrigger(definition);
       if (trigger) flows.push({ workflowId: row.workflowId, versionId: row.versionId, name: row.name, definition, trigger });
     }
     return flows;

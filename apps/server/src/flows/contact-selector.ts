@@ -2,6 +2,8 @@ import { and, desc, eq, isNull } from 'drizzle-orm';
 import { channels, contactIdentities, contacts, conversations, type Executor } from '@switchboard/db';
 import { z } from 'zod';
 import { ApiError } from '../http/errors';
+import { upsertContactIdentity } from '../inbox/contacts';
+import { openConversation } from '../inbox/ingest';
 
 /** DESIGN §5: whom a webhook-started flow talks to. */
 export const ContactSelector = z.union([
@@ -36,30 +38,11 @@ export async function resolveContactSelector(tx: Executor, workspaceId: string, 
 }
 
 async function byChannelIdentity(tx: Executor, workspaceId: string, selector: { channelId: string; externalId: string; name?: string | undefined }) {
-  const [channel] = await tx
-    .select({ id: channels.id })
-    .from(channels)
-    .where(and(eq(channels.id, selector.channelId), eq(channels.workspaceId, workspaceId), isNull(channels.deletedAt)));
+  const channel = await findChannel(tx, workspaceId, selector.channelId);
   if (!channel) throw new ApiError(404, 'not_found', 'contact.channelId: no such channel in this workspace');
-  const [identity] = await tx
-    .select({ contactId: contactIdentities.contactId })
-    .from(contactIdentities)
-    .where(and(eq(contactIdentities.channelId, channel.id), eq(contactIdentities.externalId, selector.externalId)));
-  let contactId = identity?.contactId;
-  if (!contactId) {
-    const [created] = await tx.insert(contacts).values({ workspaceId, name: selector.name ?? null }).returning({ id: contacts.id });
-    contactId = created!.id;
-    await tx.insert(contactIdentities).values({ workspaceId, contactId, channelId: channel.id, externalId: selector.externalId }).onConflictDoNothing();
-  }
-  const [open] = await tx
-    .select({ id: conversations.id })
-    .from(conversations)
-    .where(and(eq(conversations.contactId, contactId), eq(conversations.channelId, channel.id)))
-    .orderBy(desc(conversations.createdAt))
-    .limit(1);
-  if (open) return { contactId, conversationId: open.id };
-  const [created] = await tx.insert(conversations).values({ workspaceId, contactId, channelId: channel.id, status: 'open' }).returning({ id: conversations.id });
-  return { contactId, conversationId: created!.id };
+  const { contactId } = await upsertContactIdentity(tx, workspaceId, channel.id, { externalId: selector.externalId, name: selector.name });
+  const conversation = await openConversation(tx, channel, contactId);
+  return { contactId, conversationId: conversation.id };
 }
 
 async function latestOrOpenConversation(tx: Executor, workspaceId: string, contactId: string): Promise<string | null> {
@@ -70,13 +53,21 @@ async function latestOrOpenConversation(tx: Executor, workspaceId: string, conta
     .orderBy(desc(conversations.lastMessageAt), desc(conversations.createdAt))
     .limit(1);
   if (latest) return latest.id;
+  // Never talked: open a conversation on the channel they were last seen on, if any.
   const [identity] = await tx
     .select({ channelId: contactIdentities.channelId })
     .from(contactIdentities)
     .where(eq(contactIdentities.contactId, contactId))
     .orderBy(desc(contactIdentities.createdAt))
     .limit(1);
-  if (!identity) return null;
-  const [created] = await tx.insert(conversations).values({ workspaceId, contactId, channelId: identity.channelId, status: 'open' }).returning({ id: conversations.id });
-  return created!.id;
+  const channel = identity && (await findChannel(tx, workspaceId, identity.channelId));
+  return channel ? (await openConversation(tx, channel, contactId)).id : null;
+}
+
+async function findChannel(tx: Executor, workspaceId: string, channelId: string) {
+  const [channel] = await tx
+    .select({ id: channels.id, workspaceId: channels.workspaceId, type: channels.type })
+    .from(channels)
+    .where(and(eq(channels.id, channelId), eq(channels.workspaceId, workspaceId), isNull(channels.deletedAt)));
+  return channel;
 }

@@ -2,6 +2,7 @@ import { createRoute, z } from '@hono/zod-openapi';
 import { and, eq, sql } from 'drizzle-orm';
 import { deleteCookie, setCookie } from 'hono/cookie';
 import { memberships, sessions, users, workspaces, type Database } from '@switchboard/db';
+import { isTimeZone } from '@switchboard/flow';
 import type { AppDeps } from '../../context';
 import { randomToken, sha256 } from '../../services/crypto';
 import { hashPassword, verifyAgainstDummy, verifyPassword } from '../../services/passwords';
@@ -74,7 +75,7 @@ export function authRoutes(deps: AppDeps) {
   return router
     .openapi(signupRoute, async (c) => {
       const body = c.req.valid('json');
-      const timezone = body.timezone && isTimezone(body.timezone) ? body.timezone : 'UTC';
+      const timezone = body.timezone && isTimeZone(body.timezone) ? body.timezone : 'UTC';
       const passwordHash = await hashPassword(body.password);
       const created = await db.transaction(async (tx) => {
         const [user] = await tx.insert(users).values({ email: body.email, name: body.name, passwordHash }).onConflictDoNothing().returning();
@@ -110,15 +111,6 @@ async function pickMembership(db: Database, userId: string, workspaceId?: string
   const where = workspaceId ? and(eq(memberships.userId, userId), eq(memberships.workspaceId, workspaceId)) : eq(memberships.userId, userId);
   const [row] = await db.select().from(memberships).where(where).orderBy(sql`${memberships.createdAt} asc`).limit(1);
   return row;
-}
-
-export function isTimezone(tz: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: tz });
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 function defaultHours() {

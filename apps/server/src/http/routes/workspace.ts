@@ -1,6 +1,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { eq } from 'drizzle-orm';
 import { workspaces } from '@switchboard/db';
+import { isTimeZone } from '@switchboard/flow';
 import type { AppDeps } from '../../context';
 import { audit } from '../../services/audit';
 import { sealJson } from '../../services/crypto';
@@ -8,7 +9,6 @@ import { badRequest, notFound } from '../errors';
 import { requireRole } from '../middleware/auth/index';
 import { cookieAuth, errors, json, jsonBody } from '../openapi-helpers';
 import { createRouter } from '../router';
-import { isTimezone } from './auth';
 import { loadMe, Me, presentWorkspace, Workspace } from './me-schema';
 
 const Time = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'Use 24-hour HH:MM, like 09:00');
@@ -17,7 +17,7 @@ const Day = z.array(z.tuple([Time, Time])).max(6);
 const WorkspacePatch = z
   .object({
     name: z.string().trim().min(1).max(120).optional(),
-    timezone: z.string().max(64).refine(isTimezone, 'Unknown time zone; use an IANA name like Europe/London').optional(),
+    timezone: z.string().max(64).refine(isTimeZone, 'Unknown time zone; use an IANA name like Europe/London').optional(),
     businessHours: z
       .object({ mon: Day, tue: Day, wed: Day, thu: Day, fri: Day, sat: Day, sun: Day })
       .partial()
