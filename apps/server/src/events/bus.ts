@@ -18,6 +18,11 @@ export const BUS_RECONNECTED = 'bus.reconnected';
 // NOTIFY payloads are capped at 8000 bytes by Postgres; larger events carry ids only.
 const MAX_PAYLOAD = 7_900;
 
+function encode(event: BusEvent): string {
+  const payload = JSON.stringify(event);
+  return payload.length > MAX_PAYLOAD ? JSON.stringify({ workspaceId: event.workspaceId, type: event.type, data: { truncated: true } }) : payload;
+}
+
 /**
  * Cross-process pub/sub over Postgres LISTEN/NOTIFY, so any number of api and worker
  * processes see the same events without another moving part.
@@ -105,9 +110,13 @@ export class EventBus {
 
   /** Publishes to every process (including this one, through Postgres). */
   async publish(event: BusEvent, executor: { query: pg.Pool['query'] } = this.pool): Promise<void> {
-    let payload = JSON.stringify(event);
-    if (payload.length > MAX_PAYLOAD) payload = JSON.stringify({ workspaceId: event.workspaceId, type: event.type, data: { truncated: true } });
-    await executor.query('select pg_notify($1, $2)', [CHANNEL, payload]);
+    await executor.query('select pg_notify($1, $2)', [CHANNEL, encode(event)]);
+  }
+
+  /** Publishes several events, in order, with one statement (one transaction, one round trip). */
+  async publishMany(events: BusEvent[]): Promise<void> {
+    if (!events.length) return;
+    await this.pool.query('select pg_notify($1, p) from unnest($2::text[]) with ordinality as e(p, n) order by n', [CHANNEL, events.map(encode)]);
   }
 
   subscribe(listener: (event: BusEvent) => void): () => void {

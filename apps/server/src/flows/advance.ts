@@ -8,6 +8,7 @@ import { applyEffects, EffectError, type AppliedEffects } from './apply-effects'
 import { createFlowServices } from './flow-services';
 import { loadFlowContext } from './run-context';
 import { runQueue } from './queues';
+import { expressChannel, expressDeliver } from '../jobs/express-delivery';
 
 /** DESIGN §4 guards: a flow cannot spin forever, in one activation or over its life. */
 export const MAX_STEPS_PER_ACTIVATION = 100;
@@ -103,11 +104,25 @@ export async function advanceRun(deps: AppDeps, runId: string): Promise<AdvanceO
     }
     steps += batch;
     run = committed.run;
+    const conversation = loaded?.data.conversation;
     // Effects may have changed the contact or the conversation the next step reads.
     if (result.effects.length) loaded = undefined;
     void publishMessages(deps, 'message.created', committed.applied.messagesCreated);
     for (const id of new Set(committed.applied.conversationsChanged)) void publishConversationUpdated(deps, run.workspaceId, id);
+    if (committed.applied.outbound.length && conversation && run.contactId) {
+      await expressDeliver(deps, committed.applied.outbound, {
+        channelType: conversation.channelType,
+        contactId: run.contactId,
+        lastInboundAt: conversation.lastInboundAt ? new Date(conversation.lastInboundAt) : null,
+      });
+    }
   }
+}
+
+/** Replies are sent from this job right after commit when the channel allows it (see express-delivery.ts). */
+function expressable(run: RunRow, loaded: Loaded | undefined): boolean {
+  const conversation = loaded?.data.conversation;
+  return Boolean(run.contactId && conversation && conversation.id === run.conversationId && expressChannel(conversation.channelType));
 }
 
 function deferrable(definition: FlowDocument, { node, result }: StepRecord): boolean {
@@ -140,10 +155,10 @@ async function commitSteps(deps: AppDeps, run: RunRow, definition: FlowDocument,
     const { node, result } = last;
     const seq = run.stepCount + batch.length;
     let error = result.error ? `${result.error.field ? `${result.error.field}: ` : ''}${result.error.message}` : null;
-    let applied: AppliedEffects = { vars: {}, conversationsChanged: [], messagesCreated: [] };
+    let applied: AppliedEffects = { vars: {}, conversationsChanged: [], messagesCreated: [], outbound: [] };
     if (!error && result.effects.length) {
       const channelId = loaded?.data.conversation?.channelId ?? (await channelOf(tx, run));
-      const target = { workspaceId: run.workspaceId, runId: run.id, contactId: run.contactId, conversationId: run.conversationId, channelId };
+      const target = { workspaceId: run.workspaceId, runId: run.id, contactId: run.contactId, conversationId: run.conversationId, channelId, express: expressable(run, loaded) };
       try {
         applied = await applyEffects(tx, target, result.effects);
       } catch (err) {

@@ -2,7 +2,7 @@ import { and, eq, sql } from 'drizzle-orm';
 import { contactEvents, contacts, conversations, messages, type Executor } from '@switchboard/db';
 import type { Effect } from '@switchboard/flow';
 import { assignConversation } from '../inbox/assignment';
-import { queueOutboundMessage } from '../inbox/outbound';
+import { queueOutboundMessage, type OutboundRow } from '../inbox/outbound';
 import { enqueueTagAdded } from './tag-events';
 
 export interface EffectTarget {
@@ -11,6 +11,8 @@ export interface EffectTarget {
   contactId: string | null;
   conversationId: string | null;
   channelId: string | null;
+  /** Replies will be sent right after commit (jobs/express-delivery.ts): hold their jobs back. */
+  express?: boolean;
 }
 
 export interface AppliedEffects {
@@ -19,6 +21,8 @@ export interface AppliedEffects {
   /** Conversations whose inbox view changed: published after commit. */
   conversationsChanged: string[];
   messagesCreated: string[];
+  /** Replies to the customer stored by these effects, for express delivery after commit. */
+  outbound: OutboundRow[];
 }
 
 /** A user-facing problem with an effect (e.g. replying with no conversation): the step fails with it. */
@@ -31,7 +35,7 @@ export class EffectError extends Error {
  * commit together or not at all: a re-run after a crash finds the step and skips it.
  */
 export async function applyEffects(tx: Executor, target: EffectTarget, effects: Effect[]): Promise<AppliedEffects> {
-  const applied: AppliedEffects = { vars: {}, conversationsChanged: [], messagesCreated: [] };
+  const applied: AppliedEffects = { vars: {}, conversationsChanged: [], messagesCreated: [], outbound: [] };
   for (const effect of effects) {
     switch (effect.type) {
       case 'send_message': {
@@ -47,8 +51,9 @@ export async function applyEffects(tx: Executor, target: EffectTarget, effects: 
           ...(effect.quickReplies?.length ? { quickReplies: effect.quickReplies } : {}),
           ...(meta ? { meta } : {}),
           runId: target.runId,
-        });
+        }, { express: target.express ?? false });
         applied.messagesCreated.push(sent.id);
+        applied.outbound.push(sent);
         break;
       }
       case 'note': {
@@ -205,7 +210,7 @@ async function applyCrm(tx: Executor, target: EffectTarget, operation: string, p
   }
   if (operation === 'upsert_contact') {
     const fields = (payload.fields ?? payload) as Record<string, unknown>;
-    const ignored: AppliedEffects = { vars: {}, conversationsChanged: [], messagesCreated: [] };
+    const ignored: AppliedEffects = { vars: {}, conversationsChanged: [], messagesCreated: [], outbound: [] };
     for (const [key, value] of Object.entries(fields)) {
       const field = key.startsWith('contact.') ? key : ['name', 'email', 'phone'].includes(key) ? `contact.${key}` : `contact.attributes.${key}`;
       await setField(tx, target, field, value, ignored);

@@ -25,12 +25,20 @@ export const DELIVER_MESSAGE_TASK: (typeof TASKS)['deliverMessage'] = 'deliver_m
 export const outboundQueue = (conversationId: string) => `out:${conversationId}`;
 export const deliverJobKey = (messageId: string) => `deliver:${messageId}`;
 
+export type OutboundRow = typeof messages.$inferSelect;
+
+/**
+ * How long a delivery job waits when its message is sent right after commit instead. Longer than
+ * a provider call may take (10 s deadline), so the job never races a send still in flight.
+ */
+export const EXPRESS_GRACE_MS = 30_000;
+
 /**
  * Stores an outbound message and, in the same transaction, the job that delivers it: the message
  * exists if and only if its delivery is scheduled. Private notes are stored as sent and get no job.
  * The caller publishes `message.created` after its transaction commits (see publish.ts).
  */
-export async function queueOutboundMessage(tx: Executor, input: OutboundInput): Promise<{ id: string }> {
+export async function queueOutboundMessage(tx: Executor, input: OutboundInput, options: { express?: boolean } = {}): Promise<OutboundRow> {
   const isPrivate = input.private ?? false;
   const [row] = await tx
     .insert(messages)
@@ -49,10 +57,13 @@ export async function queueOutboundMessage(tx: Executor, input: OutboundInput): 
       status: isPrivate ? 'sent' : 'queued',
       runId: input.runId ?? null,
     })
-    .returning({ id: messages.id });
+    .returning();
   const id = row!.id;
   if (!isPrivate) {
-    await enqueueJob(tx, DELIVER_MESSAGE_TASK, { messageId: id }, { queueName: outboundQueue(input.conversationId), jobKey: deliverJobKey(id) });
+    // Held back when the caller delivers it right after commit (express-delivery.ts): the job is
+    // then only the safety net for a process that dies before sending.
+    const runAt = options.express ? new Date(Date.now() + EXPRESS_GRACE_MS) : undefined;
+    await enqueueJob(tx, DELIVER_MESSAGE_TASK, { messageId: id }, { queueName: outboundQueue(input.conversationId), jobKey: deliverJobKey(id), ...(runAt && { runAt }) });
   }
   await tx
     .update(conversations)
@@ -63,5 +74,5 @@ export async function queueOutboundMessage(tx: Executor, input: OutboundInput): 
       updatedAt: sql`now()`,
     })
     .where(and(eq(conversations.id, input.conversationId), eq(conversations.workspaceId, input.workspaceId)));
-  return { id };
+  return row!;
 }

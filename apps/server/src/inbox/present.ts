@@ -119,7 +119,7 @@ export async function loadConversations(db: Executor, where: SQL | undefined, li
       waitingSince: c.waitingSince?.toISOString() ?? null,
       createdAt: c.createdAt.toISOString(),
     };
-    return { view, sortKey: r.sortKey };
+    return { view, sortKey: r.sortKey, workspaceId: c.workspaceId };
   });
 }
 

@@ -79,27 +79,48 @@ export async function deliverMessage(deps: Pick<AppDeps, 'db' | 'config' | 'even
   const attempt = counted!.attempts;
 
   const outbound = await buildOutbound(deps, message, identity.externalId, row.lastInboundAt, channel.type);
-  try {
-    const result = await adapter.send(outbound, config.data);
-    const status = result.status === 'delivered' ? 'delivered' : 'sent';
-    await db
-      .update(messages)
-      .set({ status, providerMessageId: result.providerMessageId, error: null })
-      .where(and(eq(messages.id, messageId), eq(messages.status, 'queued')));
+  return sendAndRecord(deps, { adapter, config: config.data, outbound, attempt });
+}
+
+/** One counted attempt: sends, then records sent, failed, or the error of a retry to come. */
+export async function sendAndRecord(
+  deps: Pick<AppDeps, 'db' | 'events' | 'logger'>,
+  { adapter, config, outbound, attempt, removeJob = false }: { adapter: NonNullable<ReturnType<typeof adapterFor>>; config: unknown; outbound: OutboundMessage; attempt: number; removeJob?: boolean },
+): Promise<DeliveryOutcome> {
+  const { db } = deps;
+  const messageId = outbound.id;
+  // Outside a job, the settled message also takes its held-back job with it, in the same statement.
+  const settle = async (set: { status: 'sent' | 'delivered' | 'failed'; providerMessageId?: string; error: string | null }) => {
+    if (removeJob) {
+      await db.execute(sql`
+        with settled as (
+          update messages set status = ${set.status}, provider_message_id = coalesce(${set.providerMessageId ?? null}, provider_message_id), error = ${set.error}
+          where id = ${messageId} and status = 'queued' returning id
+        )
+        select graphile_worker.remove_job(${deliverJobKey(messageId)})`);
+    } else {
+      await db.update(messages).set(set).where(and(eq(messages.id, messageId), eq(messages.status, 'queued')));
+    }
     await publishMessageUpdated(deps, messageId);
+  };
+  try {
+    const result = await adapter.send(outbound, config);
+    const status = result.status === 'delivered' ? 'delivered' : 'sent';
+    await settle({ status, providerMessageId: result.providerMessageId, error: null });
     return { kind: 'sent', providerMessageId: result.providerMessageId, status };
   } catch (err) {
     if (!(err instanceof ProviderError)) throw err;
     if (!err.retryable || attempt >= MAX_DELIVERY_ATTEMPTS) {
       deps.logger.warn({ messageId, attempt, err: err.message }, 'delivery failed');
-      return fail(err.message);
+      await settle({ status: 'failed', error: err.message });
+      return { kind: 'failed', error: err.message };
     }
     await db.update(messages).set({ error: err.message }).where(eq(messages.id, messageId));
     return { kind: 'retry', delayMs: retryDelay(attempt, err.retryAfterMs), error: err.message };
   }
 }
 
-async function buildOutbound(
+export async function buildOutbound(
   deps: Pick<AppDeps, 'db' | 'config'>,
   message: typeof messages.$inferSelect,
   to: string,
