@@ -9,6 +9,9 @@ import { ActiveFlowCache } from './flows/active-flows';
 import { startWorker, type WorkerHandle } from './jobs/worker';
 import { createLogger } from './logger';
 
+/** Connections beyond one per job slot: Graphile's claims and completions, heartbeats, the schedule clock. */
+const JOB_POOL_SPARE = 5;
+
 /** config -> database (embedded or DATABASE_URL) -> migrate -> roles. */
 async function main() {
   const started = Date.now();
@@ -29,7 +32,10 @@ async function main() {
 
   let server: ServerType | undefined;
   let stopping = false;
-  const worker = config.role !== 'api' ? await superviseWorker(deps, logger, () => stopping) : undefined;
+  // Jobs get their own connections: a burst of webhooks queueing for the request pool must not
+  // stall the flows that answer them (each job's queries would wait behind every request's).
+  const jobsDatabase = config.role !== 'api' ? openDatabase(database.url, { max: config.workerConcurrency + JOB_POOL_SPARE, onError: (err) => logger.warn({ err: err.message }, 'idle database client error') }) : undefined;
+  const worker = jobsDatabase ? await superviseWorker({ ...deps, db: jobsDatabase.db, pool: jobsDatabase.pool }, logger, () => stopping) : undefined;
   const app = createApp(deps, { serveStatic: config.role !== 'worker', registry });
   server = serve({ fetch: app.fetch, port: config.port, hostname: '0.0.0.0' }, (info) => {
     logger.info({ port: info.port, role: config.role, url: config.publicUrl, bootMs: Date.now() - started }, 'Switchboard is running');
@@ -44,6 +50,7 @@ async function main() {
     await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
     await worker?.stop();
     await events.stop();
+    await jobsDatabase?.pool.end();
     await pool.end();
     await database.stop();
     logger.info('stopped');

@@ -19,21 +19,22 @@ export async function upsertContactIdentity(
   channelId: string,
   hint: ContactHint,
 ): Promise<{ contactId: string; created: boolean }> {
-  const existing = await lockIdentity(tx, channelId, hint.externalId);
-  if (existing) {
-    await tx
-      .update(contacts)
-      .set({
-        name: sql`coalesce(${contacts.name}, ${hint.name ?? null})`,
-        email: sql`coalesce(${contacts.email}, ${hint.email ?? null})`,
-        phone: sql`coalesce(${contacts.phone}, ${hint.phone ?? null})`,
-        // Someone deleted from the CRM who writes again comes back.
-        deletedAt: null,
-        updatedAt: sql`now()`,
-      })
-      .where(eq(contacts.id, existing));
-    return { contactId: existing, created: false };
-  }
+  // One statement for a known person: fills what we did not know and locks the contact row, which
+  // is what serialises two messages of theirs.
+  const [existing] = await tx
+    .update(contacts)
+    .set({
+      name: sql`coalesce(${contacts.name}, ${hint.name ?? null})`,
+      email: sql`coalesce(${contacts.email}, ${hint.email ?? null})`,
+      phone: sql`coalesce(${contacts.phone}, ${hint.phone ?? null})`,
+      // Someone deleted from the CRM who writes again comes back.
+      deletedAt: null,
+      updatedAt: sql`now()`,
+    })
+    .from(contactIdentities)
+    .where(and(eq(contactIdentities.channelId, channelId), eq(contactIdentities.externalId, hint.externalId), eq(contacts.id, contactIdentities.contactId)))
+    .returning({ id: contacts.id });
+  if (existing) return { contactId: existing.id, created: false };
 
   const sameness: SQL[] = [];
   if (hint.phone) sameness.push(eq(contacts.phone, hint.phone));

@@ -63,8 +63,8 @@ export async function ingestInbound(deps: IngestDeps, channel: IngestChannel, ev
     return { messageId: null, conversationId: null, duplicate: false };
   }
 
-  const earlier = await findByProviderId(deps.db, channel.id, event.providerMessageId);
-  if (earlier) return { ...earlier, duplicate: true };
+  // A redelivery is caught by the message's unique (channel, provider id) inside the transaction,
+  // which then rolls back: no read ahead of every new message for the rare duplicate.
   const clean = withoutNulBytes(event);
   let stored: { messageId: string; conversationId: string };
   try {

@@ -28,15 +28,10 @@ export const deliverJobKey = (messageId: string) => `deliver:${messageId}`;
 export type OutboundRow = typeof messages.$inferSelect;
 
 /**
- * How long a delivery job waits when its message is sent right after commit instead. Longer than
- * a provider call may take (10 s deadline), so the job never races a send still in flight.
- */
-export const EXPRESS_GRACE_MS = 30_000;
-
-/**
  * Stores an outbound message and, in the same transaction, the job that delivers it: the message
- * exists if and only if its delivery is scheduled. Private notes are stored as sent and get no job.
- * The caller publishes `message.created` after its transaction commits (see publish.ts).
+ * exists if and only if its delivery is scheduled. An express reply has no job: its sender delivers
+ * it after commit, and the sweep in jobs/express-delivery.ts if the sender died. Private notes are
+ * stored as sent and get no job. The caller publishes `message.created` after its transaction commits (see publish.ts).
  */
 export async function queueOutboundMessage(tx: Executor, input: OutboundInput, options: { express?: boolean } = {}): Promise<OutboundRow> {
   const isPrivate = input.private ?? false;
@@ -59,11 +54,10 @@ export async function queueOutboundMessage(tx: Executor, input: OutboundInput, o
     })
     .returning();
   const id = row!.id;
-  if (!isPrivate) {
-    // Held back when the caller delivers it right after commit (express-delivery.ts): the job is
-    // then only the safety net for a process that dies before sending.
-    const runAt = options.express ? new Date(Date.now() + EXPRESS_GRACE_MS) : undefined;
-    await enqueueJob(tx, DELIVER_MESSAGE_TASK, { messageId: id }, { queueName: outboundQueue(input.conversationId), jobKey: deliverJobKey(id), ...(runAt && { runAt }) });
+  // The caller sends an express reply itself right after commit (jobs/express-delivery.ts); if it
+  // dies first, the sweep there gives the reply its job.
+  if (!isPrivate && !options.express) {
+    await enqueueJob(tx, DELIVER_MESSAGE_TASK, { messageId: id }, { queueName: outboundQueue(input.conversationId), jobKey: deliverJobKey(id) });
   }
   await tx
     .update(conversations)

@@ -85,22 +85,12 @@ export async function deliverMessage(deps: Pick<AppDeps, 'db' | 'config' | 'even
 /** One counted attempt: sends, then records sent, failed, or the error of a retry to come. */
 export async function sendAndRecord(
   deps: Pick<AppDeps, 'db' | 'events' | 'logger'>,
-  { adapter, config, outbound, attempt, removeJob = false }: { adapter: NonNullable<ReturnType<typeof adapterFor>>; config: unknown; outbound: OutboundMessage; attempt: number; removeJob?: boolean },
+  { adapter, config, outbound, attempt }: { adapter: NonNullable<ReturnType<typeof adapterFor>>; config: unknown; outbound: OutboundMessage; attempt: number },
 ): Promise<DeliveryOutcome> {
   const { db } = deps;
   const messageId = outbound.id;
-  // Outside a job, the settled message also takes its held-back job with it, in the same statement.
   const settle = async (set: { status: 'sent' | 'delivered' | 'failed'; providerMessageId?: string; error: string | null }) => {
-    if (removeJob) {
-      await db.execute(sql`
-        with settled as (
-          update messages set status = ${set.status}, provider_message_id = coalesce(${set.providerMessageId ?? null}, provider_message_id), error = ${set.error}
-          where id = ${messageId} and status = 'queued' returning id
-        )
-        select graphile_worker.remove_job(${deliverJobKey(messageId)})`);
-    } else {
-      await db.update(messages).set(set).where(and(eq(messages.id, messageId), eq(messages.status, 'queued')));
-    }
+    await db.update(messages).set(set).where(and(eq(messages.id, messageId), eq(messages.status, 'queued')));
     await publishMessageUpdated(deps, messageId);
   };
   try {

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { enqueueJob } from '@switchboard/db';
+import type { Executor } from '@switchboard/db';
 import type { AppDeps } from '../context';
 import { adapterFor } from '../inbox/adapters';
 import { channelCache } from '../inbox/channel-store';
@@ -8,6 +8,13 @@ import { buildOutbound, sendAndRecord } from './deliver-message';
 
 /** Channels whose replies are sent right after the step commits; email (SMTP can take minutes) keeps its job. */
 export const expressChannel = (channelType: string | undefined) => channelType !== undefined && channelType !== 'email';
+
+/**
+ * An express reply still queued this long after it was stored lost its sender (a crash): the sweep
+ * gives it a delivery job. Longer than a provider call may take (10 s deadline), so the sweep never
+ * races a send in flight.
+ */
+export const STRANDED_AFTER_MS = 30_000;
 
 export interface ExpressContext {
   channelType: string;
@@ -19,35 +26,34 @@ type ExpressDeps = Pick<AppDeps, 'db' | 'config' | 'events' | 'logger'>;
 
 /**
  * Sends the replies a flow step just committed, from the job that ran the step, instead of through
- * a delivery job of their own: two statements around the provider call instead of a job's claim and
- * completion, three reads and two writes. The delivery job was stored with the message but held back
- * (EXPRESS_GRACE_MS), so a process that dies before sending still gets the reply out, just late.
+ * a delivery job each: two statements around the provider call instead of adding a job, claiming
+ * it, completing it, three reads and two writes. The job that ran the step holds the
+ * conversation's queue meanwhile, so one conversation's replies still leave one at a time.
  *
- * Order per conversation holds: a message is only sent here when no earlier reply of its
- * conversation is still queued (say, one a dead process left behind, or one waiting on a retry).
- * Otherwise it joins the conversation's delivery queue behind them.
+ * Order per conversation holds: a reply is only sent here when no earlier reply of its
+ * conversation is still queued (one a dead process left behind, one waiting on a retry).
+ * Otherwise this conversation's unsent replies get delivery jobs, in order, behind those.
  */
 export async function expressDeliver(deps: ExpressDeps, messages: OutboundRow[], context: ExpressContext): Promise<void> {
-  for (const [i, message] of messages.entries()) {
-    let outcome: 'settled' | 'declined' | 'unknown';
+  for (const message of messages) {
+    let outcome: 'settled' | 'declined';
     try {
       outcome = await expressOne(deps, message, context);
     } catch (err) {
-      // Perhaps sent, perhaps not: its held-back job settles it after the grace period (a resend
-      // carries the same message id). Releasing it now could send it twice within milliseconds.
-      deps.logger.warn({ err, messageId: message.id }, 'express delivery failed; the delivery job will settle it');
-      outcome = 'unknown';
+      // Perhaps sent, perhaps not (the database failed around the call): the sweep settles this
+      // reply and the ones after it, in order, once they are STRANDED_AFTER_MS old. Handing it to
+      // a job now could send it twice within milliseconds.
+      deps.logger.warn({ err, messageId: message.id }, 'express delivery failed; the sweep will hand it to a delivery job');
+      return;
     }
-    if (outcome === 'settled') continue;
-    // The rest go through the queue too, behind this one, so they cannot overtake it.
-    for (const later of messages.slice(outcome === 'declined' ? i : i + 1)) {
-      await handToQueue(deps, later).catch((err: unknown) => deps.logger.warn({ err, messageId: later.id }, 'could not release a delivery job'));
+    if (outcome === 'declined') {
+      await queueUnsentReplies(deps.db, message.conversationId).catch((err: unknown) => deps.logger.warn({ err, messageId: message.id }, 'could not queue delivery jobs'));
+      return;
     }
-    return;
   }
 }
 
-/** `settled` when sent, failed for good or rescheduled as a retry; `declined` when left to the job untouched. */
+/** `settled` when sent, failed for good or rescheduled as a retry; `declined` when left to a delivery job. */
 async function expressOne(deps: ExpressDeps, message: OutboundRow, context: ExpressContext): Promise<'settled' | 'declined'> {
   const channel = await channelCache(deps).get(message.channelId);
   const adapter = channel && !channel.deleted ? adapterFor(channel.type) : null;
@@ -83,22 +89,43 @@ async function expressOne(deps: ExpressDeps, message: OutboundRow, context: Expr
   }
 
   const outbound = await buildOutbound(deps, message, claimed.external_id, context.lastInboundAt, context.channelType);
-  const outcome = await sendAndRecord(deps, { adapter, config: config.data, outbound, attempt: claimed.attempts, removeJob: true });
-  if (outcome.kind === 'retry') await rescheduleJob(deps, message, new Date(Date.now() + outcome.delayMs));
+  const outcome = await sendAndRecord(deps, { adapter, config: config.data, outbound, attempt: claimed.attempts });
+  if (outcome.kind === 'retry') await queueUnsentReplies(deps.db, message.conversationId, new Date(Date.now() + outcome.delayMs));
   return 'settled';
 }
 
-/** Moves the held-back job to now, or just behind the conversation's latest pending delivery. */
-async function handToQueue(deps: ExpressDeps, message: OutboundRow): Promise<void> {
-  const queue = outboundQueue(message.conversationId);
-  const latest = await deps.db.execute<{ run_at: string | null }>(sql`
-    select max(run_at)::text as run_at from graphile_worker.jobs
-    where queue_name = ${queue} and key is distinct from ${deliverJobKey(message.id)} and run_at > now()`);
-  const after = latest.rows[0]?.run_at;
-  await rescheduleJob(deps, message, after ? new Date(new Date(after).getTime() + 1) : new Date());
+/**
+ * Gives every queued reply of a conversation that has no delivery job one, oldest first, behind the
+ * conversation's pending deliveries (and not before `notBefore`), so Graphile sends them in order.
+ */
+export async function queueUnsentReplies(db: Executor, conversationId: string, notBefore = new Date()): Promise<void> {
+  const queue = outboundQueue(conversationId);
+  await db.execute(sql`
+    with after as (
+      select greatest(${notBefore.toISOString()}::timestamptz, max(run_at) + interval '1 millisecond') as run_at
+      from graphile_worker.jobs where queue_name = ${queue}
+    )
+    select graphile_worker.add_job(${DELIVER_MESSAGE_TASK}, json_build_object('messageId', m.id), queue_name => ${queue},
+             run_at => (select run_at from after), job_key => ${deliverJobKey('')} || m.id, job_key_mode => 'unsafe_dedupe')
+    from (
+      select m.id from messages m
+      where m.conversation_id = ${conversationId} and m.status = 'queued' and m.direction = 'out' and not m.private
+        and not exists (select 1 from graphile_worker._private_jobs j where j.key = ${deliverJobKey('')} || m.id)
+      order by m.created_at, m.id
+    ) m`);
 }
 
-function rescheduleJob(deps: ExpressDeps, message: OutboundRow, runAt: Date) {
-  // Same job key: Graphile replaces the pending job's run_at rather than adding a second one.
-  return enqueueJob(deps.db, DELIVER_MESSAGE_TASK, { messageId: message.id }, { queueName: outboundQueue(message.conversationId), jobKey: deliverJobKey(message.id), runAt });
+/**
+ * The sweep: express replies whose sender died before sending (kill -9, lost database) get their
+ * delivery jobs, oldest first. Run by every worker process's reaper; job keys keep it to one job each.
+ */
+export async function queueStrandedReplies(db: Executor): Promise<number> {
+  const result = await db.execute<{ conversation_id: string }>(sql`
+    select distinct m.conversation_id from messages m
+    where m.status = 'queued' and m.direction = 'out' and not m.private
+      and m.created_at < now() - make_interval(secs => ${STRANDED_AFTER_MS / 1000})
+      and not exists (select 1 from graphile_worker._private_jobs j where j.key = ${deliverJobKey('')} || m.id)
+    limit 200`);
+  for (const { conversation_id } of result.rows) await queueUnsentReplies(db, conversation_id);
+  return result.rows.length;
 }

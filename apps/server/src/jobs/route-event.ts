@@ -1,5 +1,5 @@
-import { and, asc, eq, inArray, isNull, sql } from 'drizzle-orm';
-import { channels, conversations, messages, runWaits, workflowRuns, type Executor } from '@switchboard/db';
+import { and, eq, inArray, sql } from 'drizzle-orm';
+import { runWaits, workflowRuns, type Executor } from '@switchboard/db';
 import { z } from 'zod';
 import type { AppDeps } from '../context';
 import type { ActiveFlowCache } from '../flows/active-flows';
@@ -39,35 +39,68 @@ export type RouteEventPayload = z.infer<typeof RouteEventPayload>;
  */
 export async function routeEvent(deps: AppDeps, cache: ActiveFlowCache, raw: unknown): Promise<string[]> {
   const payload = RouteEventPayload.parse(raw);
-  const runIds = payload.kind === 'message' ? await routeMessage(deps, cache, payload) : await routeTags(deps, cache, payload);
-  const pending = payload.conversationId ? await runningRuns(deps.db, payload.conversationId) : runIds;
+  let runIds: string[];
+  let pending: string[];
+  if (payload.kind === 'message') {
+    ({ started: runIds, running: pending } = await routeMessage(deps, cache, payload));
+  } else {
+    runIds = await routeTags(deps, cache, payload);
+    pending = payload.conversationId ? await runningRuns(deps.db, payload.conversationId) : runIds;
+  }
   for (const runId of new Set([...runIds, ...pending])) await advanceRun(deps, runId);
   return runIds;
 }
 
-async function routeMessage(deps: AppDeps, cache: ActiveFlowCache, payload: Extract<RouteEventPayload, { kind: 'message' }>) {
+/** What routing a message needs to know, read (and the message claimed) in one statement. */
+type MessageRouting = {
+  /** Null when the message was routed before (a retried job) or is not an inbound message. */
+  text: string | null;
+  handled_by: 'bot' | 'human' | null;
+  channel_type: string | null;
+  wait_id: string | null;
+  wait_run_id: string | null;
+  wait_workflow_id: string | null;
+  /** The conversation's runs left running (a crash mid-activation): advanced after routing. */
+  running: string[];
+};
+
+async function routeMessage(deps: AppDeps, cache: ActiveFlowCache, payload: Extract<RouteEventPayload, { kind: 'message' }>): Promise<{ started: string[]; running: string[] }> {
   const flows = await cache.get(payload.workspaceId);
   return deps.db.transaction(async (tx) => {
-    const claimed = await tx
-      .update(messages)
-      .set({ routedAt: new Date() })
-      .where(and(eq(messages.id, payload.messageId), isNull(messages.routedAt), eq(messages.direction, 'in')))
-      .returning({ text: messages.text });
-    if (!claimed.length) return [];
-    const [conversation] = await tx
-      .select({ handledBy: conversations.handledBy, channelType: channels.type })
-      .from(conversations)
-      .innerJoin(channels, eq(channels.id, conversations.channelId))
-      .where(and(eq(conversations.id, payload.conversationId), eq(conversations.workspaceId, payload.workspaceId)));
-    if (!conversation) return [];
+    const result = await tx.execute<MessageRouting>(sql`
+      with claimed as (
+        update messages set routed_at = now()
+        where id = ${payload.messageId} and routed_at is null and direction = 'in'
+        returning text
+      ), conversation as (
+        select c.handled_by, ch.type as channel_type from conversations c join channels ch on ch.id = c.channel_id
+        where c.id = ${payload.conversationId} and c.workspace_id = ${payload.workspaceId}
+      ), wait as (
+        select w.id, w.run_id, r.workflow_id from run_waits w join workflow_runs r on r.id = w.run_id
+        where w.conversation_id = ${payload.conversationId} and w.kind = 'reply' and w.resolved_at is null and r.status = 'waiting'
+        order by w.created_at limit 1
+        for update of w
+      )
+      select (select text from claimed) as text, conversation.handled_by, conversation.channel_type,
+             wait.id as wait_id, wait.run_id as wait_run_id, wait.workflow_id as wait_workflow_id,
+             array(select id from workflow_runs where conversation_id = ${payload.conversationId} and status = 'running')::text[] as running
+      from (select 1) as one
+      left join conversation on true
+      left join wait on true`);
+    const routing = result.rows[0]!;
+    const running = routing.running;
+    if (routing.text === null || !routing.handled_by || !routing.channel_type) return { started: [], running };
+    const conversation = { handledBy: routing.handled_by, channelType: routing.channel_type };
 
-    const resumed = await resumeWaitingRun(tx, payload.conversationId, payload.messageId, conversation.handledBy, flows);
-    if (resumed !== undefined) return resumed ? [resumed] : [];
+    if (routing.wait_id && routing.wait_run_id) {
+      const resumed = await resumeWaitingRun(tx, { id: routing.wait_id, runId: routing.wait_run_id, workflowId: routing.wait_workflow_id }, payload.messageId, conversation.handledBy, flows);
+      return { started: resumed ? [resumed] : [], running };
+    }
 
     const matched = flowsForMessage(flows, {
       channelType: conversation.channelType,
       channelId: payload.channelId,
-      text: claimed[0]!.text,
+      text: routing.text,
       isFirstMessage: payload.isFirstMessage,
       conversationOpened: payload.conversationOpened,
       handledBy: conversation.handledBy,
@@ -84,24 +117,15 @@ async function routeMessage(deps: AppDeps, cache: ActiveFlowCache, payload: Extr
         }),
       );
     }
-    return ids;
+    return { started: ids, running };
   });
 }
 
 /**
- * Resumes the run waiting for this conversation's reply. Returns its id, null when the
- * wait was cancelled because a person took over, or undefined when nothing waits.
+ * Resumes the run waiting for this conversation's reply (its wait row locked by the caller).
+ * Returns its id, or null when the wait was cancelled because a person took over.
  */
-async function resumeWaitingRun(tx: Executor, conversationId: string, messageId: string, handledBy: 'bot' | 'human', flows: { workflowId: string; trigger: { type: string; config: unknown } }[]) {
-  const [wait] = await tx
-    .select({ id: runWaits.id, runId: runWaits.runId, workflowId: workflowRuns.workflowId })
-    .from(runWaits)
-    .innerJoin(workflowRuns, eq(workflowRuns.id, runWaits.runId))
-    .where(and(eq(runWaits.conversationId, conversationId), eq(runWaits.kind, 'reply'), isNull(runWaits.resolvedAt), eq(workflowRuns.status, 'waiting')))
-    .orderBy(asc(runWaits.createdAt))
-    .limit(1)
-    .for('update', { of: runWaits });
-  if (!wait) return undefined;
+async function resumeWaitingRun(tx: Executor, wait: { id: string; runId: string; workflowId: string | null }, messageId: string, handledBy: 'bot' | 'human', flows: { workflowId: string; trigger: { type: string; config: unknown } }[]) {
   await tx.update(runWaits).set({ resolvedAt: new Date() }).where(eq(runWaits.id, wait.id));
   await tx.execute(sql`select graphile_worker.remove_job(${`wait:${wait.runId}`})`);
   const flow = flows.find((f) => f.workflowId === wait.workflowId);

@@ -132,6 +132,8 @@ export const messages = pgTable(
     uniqueIndex('messages_conversation_client_id_key').on(t.conversationId, t.clientId),
     index('messages_conversation_idx').on(t.conversationId, t.createdAt),
     index('messages_workspace_idx').on(t.workspaceId, t.createdAt),
+    // Replies not sent yet: the sweep for replies a dead process left behind reads only these.
+    index('messages_queued_out_idx').on(t.createdAt).where(sql`${t.status} = 'queued' and ${t.direction} = 'out'`),
   ],
 );
 

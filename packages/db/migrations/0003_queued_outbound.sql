@@ -1,0 +1,1 @@
+CREATE INDEX "messages_queued_out_idx" ON "messages" USING btree ("created_at") WHERE "messages"."status" = 'queued' and "messages"."direction" = 'out';
