@@ -1,16 +1,25 @@
 import { createHmac } from 'node:crypto';
 import { Agent, request } from 'node:http';
 
-// Plenty of keep-alive sockets: an open-loop sender must never wait for a free connection.
-const agent = new Agent({ keepAlive: true, maxSockets: 1024, keepAliveMsecs: 10_000 });
+// Plenty of keep-alive sockets: an open-loop sender must never wait for a free connection. Idle
+// ones close after 4 s, before the server's 5 s keep-alive timeout could close one under a request.
+const agent = new Agent({ keepAlive: true, maxSockets: 1024, keepAliveMsecs: 10_000, timeout: 4_000 });
 
 export interface Target {
   host: string;
   port: number;
 }
 
-/** One POST over the shared keep-alive agent; resolves with the status (0 on a network error). */
-export function post(target: Target, path: string, body: string, headers: Record<string, string> = {}): Promise<number> {
+/**
+ * One POST over the shared keep-alive agent; resolves with the status (0 on a network error). A
+ * reused socket the server had just closed is retried once on a fresh one, as a provider would.
+ */
+export async function post(target: Target, path: string, body: string, headers: Record<string, string> = {}): Promise<number> {
+  const status = await postOnce(target, path, body, headers);
+  return status === 0 ? postOnce(target, path, body, headers) : status;
+}
+
+function postOnce(target: Target, path: string, body: string, headers: Record<string, string>): Promise<number> {
   return new Promise((resolve) => {
     const req = request(
       { agent, host: target.host, port: target.port, path, method: 'POST', headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), ...headers } },

@@ -41,6 +41,8 @@ export interface PhaseResult {
   /** Replies that arrived per second while sending (after warm-up for saturation). */
   repliesPerS: number;
   acceptedPerS: number;
+  /** Webhooks not answered 2xx, by status (0: no answer at all). */
+  refused: Record<string, number>;
   cpu: { serverPct: number; postgresPct: number };
   peakRssMb: { server: number; postgresPss: number };
   commitsPerMessage: number | null;
@@ -190,6 +192,7 @@ function summariseSent(standIn: StandIn, { name, rate, sent, windowStart, window
     pgActivity,
     repliesPerS: round(inWindow / windowS, 0),
     acceptedPerS: round(accepted.filter((s) => s.scheduledAt >= windowStart).length / windowS, 0),
+    refused: sent.filter((s) => !ok(s)).reduce<Record<string, number>>((counts, s) => ({ ...counts, [s.status]: (counts[s.status] ?? 0) + 1 }), {}),
     ...shared,
     commitsPerMessage,
   };

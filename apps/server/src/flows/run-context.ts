@@ -1,6 +1,6 @@
-import { and, desc, eq } from 'drizzle-orm';
-import { channels, contacts, conversations, messages, workspaces, type Executor } from '@switchboard/db';
-import type { ContactData, ConversationData, FlowData, MessageData, WorkspaceData } from '@switchboard/flow';
+import { sql } from 'drizzle-orm';
+import { contacts, workspaces, type Executor } from '@switchboard/db';
+import type { ContactData, ConversationData, FlowData, WorkspaceData } from '@switchboard/flow';
 import { notFound } from '../http/errors';
 
 type WorkflowRunRow = {
@@ -18,29 +18,66 @@ export async function loadFlowData(db: Executor, run: WorkflowRunRow, messageId?
   return (await loadFlowContext(db, run, messageId)).data;
 }
 
-/** loadFlowData plus the workspace's settings (for the flow services), from one workspace read. */
+type WorkspaceRow = Pick<typeof workspaces.$inferSelect, 'id' | 'name' | 'timezone' | 'businessHours' | 'holidays' | 'settings'>;
+type ContactRow = Pick<typeof contacts.$inferSelect, 'id' | 'name' | 'email' | 'phone' | 'attributes' | 'tags'>;
+type FlowContextRow = {
+  workspace: WorkspaceRow | null;
+  contact: ContactRow | null;
+  conversation: Omit<ConversationData, 'recentMessages'> | null;
+  recent: ConversationData['recentMessages'];
+  message: { id: string; text: string; attachments: { url: string; contentType?: string }[]; quickReply: string | null } | null;
+};
+
+// Timestamps as toISOString() writes them, so templates see the same text either way.
+const iso = (column: string) => sql.raw(`to_char(${column} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`);
+
+/**
+ * loadFlowData plus the workspace's settings (for the flow services). One statement: every flow
+ * step that reads the customer's data waits for one round trip, not six.
+ */
 export async function loadFlowContext(db: Executor, run: WorkflowRunRow, messageId?: string | null): Promise<{ data: FlowData; settings: (typeof workspaces.$inferSelect)['settings'] }> {
   const triggerMessageId = messageId ?? (typeof run.trigger.messageId === 'string' ? run.trigger.messageId : null);
-  // Independent reads, in parallel on a pool: a flow step waits for one round trip, not five.
-  const [[workspace], contact, conversation, message] = await Promise.all([
-    db.select().from(workspaces).where(eq(workspaces.id, run.workspaceId)),
-    run.contactId ? loadContact(db, run.workspaceId, run.contactId) : emptyContact(),
-    run.conversationId ? loadConversation(db, run.workspaceId, run.conversationId) : null,
-    triggerMessageId ? loadMessage(db, run.workspaceId, triggerMessageId) : null,
-  ]);
-  if (!workspace) throw notFound('Workspace');
+  const ws = run.workspaceId;
+  const result = await db.execute<FlowContextRow>(sql`
+    select
+      (select json_build_object('id', w.id, 'name', w.name, 'timezone', w.timezone, 'businessHours', w.business_hours,
+                                'holidays', w.holidays, 'settings', w.settings)
+         from workspaces w where w.id = ${ws}) as workspace,
+      (select json_build_object('id', c.id, 'name', c.name, 'email', c.email, 'phone', c.phone, 'attributes', c.attributes, 'tags', c.tags)
+         from contacts c where c.id = ${run.contactId} and c.workspace_id = ${ws}) as contact,
+      (select json_build_object('id', cv.id, 'channelId', cv.channel_id, 'channelType', ch.type, 'status', cv.status,
+                                'assigneeId', cv.assignee_id, 'teamId', cv.team_id, 'priority', cv.priority, 'handledBy', cv.handled_by,
+                                'lastInboundAt', ${iso('cv.last_inbound_at')})
+         from conversations cv join channels ch on ch.id = cv.channel_id
+         where cv.id = ${run.conversationId} and cv.workspace_id = ${ws}) as conversation,
+      (select coalesce(json_agg(json_build_object('direction', r.direction, 'text', r.text) order by r.created_at), '[]'::json)
+         from (select direction, text, created_at from messages
+               where conversation_id = ${run.conversationId} and workspace_id = ${ws} and not private
+               order by created_at desc limit ${RECENT_MESSAGES}) r) as recent,
+      (select json_build_object('id', m.id, 'text', m.text, 'attachments', m.attachments, 'quickReply', m.meta->>'quickReply')
+         from messages m where m.id = ${triggerMessageId} and m.workspace_id = ${ws}) as message`);
+  const row = result.rows[0]!;
+  if (!row.workspace) throw notFound('Workspace');
+  const message = row.message;
   const data: FlowData = {
-    contact,
-    conversation,
-    message,
+    contact: row.contact ? presentContactData(row.contact) : emptyContact(),
+    conversation: row.conversation ? { ...row.conversation, recentMessages: row.recent } : null,
+    message: message
+      ? {
+          id: message.id,
+          text: message.text,
+          attachments: message.attachments.map((a) => ({ url: a.url, ...(a.contentType ? { type: a.contentType } : {}) })),
+          ...(message.quickReply ? { quickReply: message.quickReply } : {}),
+        }
+      : null,
     trigger: run.trigger,
     vars: run.variables,
-    workspace: presentWorkspaceData(workspace),
+    workspace: presentWorkspaceData(row.workspace),
   };
-  return { data, settings: workspace.settings };
+  return { data, settings: row.workspace.settings };
 }
 
-export function presentWorkspaceData(row: typeof workspaces.$inferSelect): WorkspaceData {
+export function presentWorkspaceData(row: WorkspaceRow): WorkspaceData {
   const { ai: _ai, ...settings } = row.settings;
   return { id: row.id, name: row.name, timezone: row.timezone, businessHours: row.businessHours, holidays: row.holidays, settings };
 }
@@ -49,7 +86,7 @@ export function emptyContact(): ContactData {
   return { id: '', name: null, firstName: null, email: null, phone: null, attributes: {}, tags: [] };
 }
 
-export function presentContactData(row: typeof contacts.$inferSelect): ContactData {
+export function presentContactData(row: ContactRow): ContactData {
   return {
     id: row.id,
     name: row.name,
@@ -58,52 +95,5 @@ export function presentContactData(row: typeof contacts.$inferSelect): ContactDa
     phone: row.phone,
     attributes: row.attributes,
     tags: row.tags,
-  };
-}
-
-async function loadContact(db: Executor, workspaceId: string, contactId: string): Promise<ContactData> {
-  const [row] = await db.select().from(contacts).where(and(eq(contacts.id, contactId), eq(contacts.workspaceId, workspaceId)));
-  return row ? presentContactData(row) : emptyContact();
-}
-
-async function loadConversation(db: Executor, workspaceId: string, conversationId: string): Promise<ConversationData | null> {
-  const [[row], recent] = await Promise.all([
-    db
-      .select({ conversation: conversations, channelType: channels.type })
-      .from(conversations)
-      .innerJoin(channels, eq(channels.id, conversations.channelId))
-      .where(and(eq(conversations.id, conversationId), eq(conversations.workspaceId, workspaceId))),
-    db
-      .select({ direction: messages.direction, text: messages.text })
-      .from(messages)
-      .where(and(eq(messages.conversationId, conversationId), eq(messages.private, false), eq(messages.workspaceId, workspaceId)))
-      .orderBy(desc(messages.createdAt))
-      .limit(RECENT_MESSAGES),
-  ]);
-  if (!row) return null;
-  const c = row.conversation;
-  return {
-    id: c.id,
-    channelId: c.channelId,
-    channelType: row.channelType,
-    status: c.status,
-    assigneeId: c.assigneeId,
-    teamId: c.teamId,
-    priority: c.priority,
-    handledBy: c.handledBy,
-    lastInboundAt: c.lastInboundAt?.toISOString() ?? null,
-    recentMessages: recent.reverse(),
-  };
-}
-
-async function loadMessage(db: Executor, workspaceId: string, messageId: string): Promise<MessageData | null> {
-  const [row] = await db.select().from(messages).where(and(eq(messages.id, messageId), eq(messages.workspaceId, workspaceId)));
-  if (!row) return null;
-  const quickReply = typeof row.meta.quickReply === 'string' ? row.meta.quickReply : undefined;
-  return {
-    id: row.id,
-    text: row.text,
-    attachments: row.attachments.map((a) => ({ url: a.url, ...(a.contentType ? { type: a.contentType } : {}) })),
-    ...(quickReply ? { quickReply } : {}),
   };
 }

@@ -66,13 +66,18 @@ export async function ingestInbound(deps: IngestDeps, channel: IngestChannel, ev
   // A redelivery is caught by the message's unique (channel, provider id) inside the transaction,
   // which then rolls back: no read ahead of every new message for the rare duplicate.
   const clean = withoutNulBytes(event);
-  let stored: { messageId: string; conversationId: string };
-  try {
-    stored = await deps.db.transaction((tx) => storeMessage(tx, channel, clean, options));
-  } catch (err) {
-    if (!(err instanceof DuplicateMessage)) throw err;
+  const duplicate = async (): Promise<IngestResult> => {
     const first = await findByProviderId(deps.db, channel.id, event.providerMessageId);
     return { messageId: first?.messageId ?? null, conversationId: first?.conversationId ?? null, duplicate: true };
+  };
+  let stored: { messageId: string; conversationId: string };
+  try {
+    const quick = channel.type === 'email' ? null : await storeInOpenConversation(deps.db, channel, clean, options);
+    if (quick === 'duplicate') return duplicate();
+    stored = quick ?? (await deps.db.transaction((tx) => storeMessage(tx, channel, clean, options)));
+  } catch (err) {
+    if (!(err instanceof DuplicateMessage)) throw err;
+    return duplicate();
   }
   // After commit and off the webhook's critical path: the live inbox, not the provider, waits for these.
   void publishMessageCreated(deps, stored.messageId)
@@ -98,6 +103,67 @@ async function findByProviderId(db: Executor, channelId: string, providerMessage
   return row ?? null;
 }
 
+function inboundMeta(event: InboundMessageEvent): Record<string, unknown> {
+  return {
+    ...(event.subject !== undefined && { subject: event.subject }),
+    ...(event.quickReply !== undefined && { quickReply: event.quickReply }),
+    ...(event.threadRef !== undefined && { inReplyTo: event.threadRef }),
+    providerTimestamp: event.timestamp.toISOString(),
+  };
+}
+
+// The 24-hour window counts from when the customer wrote, never from the future.
+const sentAtOf = (event: InboundMessageEvent) => new Date(Math.min(event.timestamp.getTime(), Date.now()));
+
+/**
+ * The common case in one statement, its own transaction: a known customer writing into their open
+ * conversation. Contact touched, message stored, conversation stamped and route_event job added,
+ * all or nothing, as storeMessage does in seven round trips. Null when the case is not the common
+ * one (a new customer, no open conversation): storeMessage handles it.
+ */
+async function storeInOpenConversation(db: Executor, channel: IngestChannel, event: InboundMessageEvent, options: IngestOptions): Promise<{ messageId: string; conversationId: string } | 'duplicate' | null> {
+  const result = await db.execute<{ contact_id: string | null; conversation_id: string | null; status: string | null; message_id: string | null; jobs: number }>(sql`
+    with contact as (
+      update contacts c set
+        name = coalesce(c.name, ${event.name ?? null}), email = coalesce(c.email, ${event.email ?? null}),
+        phone = coalesce(c.phone, ${event.phone ?? null}), deleted_at = null, updated_at = now()
+      from contact_identities ci
+      where ci.channel_id = ${channel.id} and ci.external_id = ${event.externalId} and c.id = ci.contact_id
+      returning c.id
+    ), conversation as (
+      select cv.id, cv.status from conversations cv
+      where cv.contact_id = (select id from contact) and cv.channel_id = ${channel.id}
+      order by cv.created_at desc limit 1
+      for update
+    ), message as (
+      insert into messages (workspace_id, conversation_id, channel_id, direction, author, text, attachments, meta, provider_message_id, client_id, status)
+      select ${channel.workspaceId}, conversation.id, ${channel.id}, 'in', 'contact', ${event.text}, ${JSON.stringify(event.attachments ?? [])}::jsonb,
+             ${JSON.stringify(inboundMeta(event))}::jsonb, ${event.providerMessageId}, ${options.clientId ?? null}, 'received'
+      from conversation where conversation.status = 'open'
+      on conflict do nothing
+      returning id, conversation_id
+    ), stamped as (
+      update conversations set
+        last_message_at = greatest(last_message_at, now()),
+        last_inbound_at = greatest(last_inbound_at, ${sentAtOf(event).toISOString()}::timestamptz),
+        waiting_since = coalesce(waiting_since, now()), updated_at = now()
+      where id = (select conversation_id from message)
+    ), job as (
+      select graphile_worker.add_job(${ROUTE_EVENT_TASK}, json_build_object(
+               'workspaceId', ${channel.workspaceId}::text, 'conversationId', message.conversation_id, 'messageId', message.id,
+               'contactId', (select id from contact), 'channelId', ${channel.id}::text, 'kind', 'message',
+               'isFirstMessage', false, 'conversationOpened', false),
+             queue_name => ${conversationQueue('')} || message.conversation_id) as added
+      from message
+    )
+    select (select id from contact) as contact_id, (select id from conversation) as conversation_id, (select status from conversation) as status,
+           (select id from message) as message_id, (select count(*) from job)::int as jobs`);
+  const row = result.rows[0];
+  if (!row?.contact_id || !row.conversation_id || row.status !== 'open') return null;
+  if (!row.message_id) return 'duplicate';
+  return { messageId: row.message_id, conversationId: row.conversation_id };
+}
+
 async function storeMessage(tx: Executor, channel: IngestChannel, event: InboundMessageEvent, options: IngestOptions) {
   const { contactId } = await upsertContactIdentity(tx, channel.workspaceId, channel.id, event);
   const conversation = await openConversation(tx, channel, contactId, event);
@@ -112,12 +178,7 @@ async function storeMessage(tx: Executor, channel: IngestChannel, event: Inbound
       author: 'contact',
       text: event.text,
       attachments: event.attachments,
-      meta: {
-        ...(event.subject !== undefined && { subject: event.subject }),
-        ...(event.quickReply !== undefined && { quickReply: event.quickReply }),
-        ...(event.threadRef !== undefined && { inReplyTo: event.threadRef }),
-        providerTimestamp: event.timestamp.toISOString(),
-      },
+      meta: inboundMeta(event),
       providerMessageId: event.providerMessageId,
       clientId: options.clientId ?? null,
       status: 'received',
@@ -126,8 +187,7 @@ async function storeMessage(tx: Executor, channel: IngestChannel, event: Inbound
     .returning({ id: messages.id });
   if (!message) throw new DuplicateMessage();
 
-  // The 24-hour window counts from when the customer wrote, never from the future.
-  const sentAt = new Date(Math.min(event.timestamp.getTime(), Date.now()));
+  const sentAt = sentAtOf(event);
   await tx
     .update(conversations)
     .set({
