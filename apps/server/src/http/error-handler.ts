@@ -40,9 +40,11 @@ const UNAVAILABLE_MESSAGE = /Connection terminated|timeout exceeded when trying 
  * AggregateError, so the whole chain is looked at.
  */
 export function isDatabaseUnavailable(err: unknown, depth = 0): boolean {
-  const e = err as { code?: unknown; message?: unknown; cause?: unknown; errors?: unknown } | undefined;
+  const e = err as { code?: unknown; syscall?: unknown; message?: unknown; cause?: unknown; errors?: unknown } | undefined;
   if (!e || typeof e !== 'object' || depth > 5) return false;
   if (typeof e.code === 'string' && UNAVAILABLE_CODES.has(e.code)) return true;
+  // A stopped Postgres removes its unix socket: connecting then fails with ENOENT, not ECONNREFUSED.
+  if (e.code === 'ENOENT' && e.syscall === 'connect') return true;
   if (typeof e.message === 'string' && UNAVAILABLE_MESSAGE.test(e.message)) return true;
   if (Array.isArray(e.errors) && e.errors.some((inner) => isDatabaseUnavailable(inner, depth + 1))) return true;
   return isDatabaseUnavailable(e.cause, depth + 1);
