@@ -21,7 +21,7 @@ export interface AppliedEffects {
   /** Conversations whose inbox view changed: published after commit. */
   conversationsChanged: string[];
   messagesCreated: string[];
-  /** Replies to the customer stored by these effects, for express delivery after commit. */
+  /** Replies stored without a delivery job (target.express): the caller sends them after commit. */
   outbound: OutboundRow[];
 }
 
@@ -53,7 +53,8 @@ export async function applyEffects(tx: Executor, target: EffectTarget, effects: 
           runId: target.runId,
         }, { express: target.express ?? false });
         applied.messagesCreated.push(sent.id);
-        applied.outbound.push(sent);
+        // Only replies stored without a job are the caller's to send; the others have their job.
+        if (target.express) applied.outbound.push(sent);
         break;
       }
       case 'note': {

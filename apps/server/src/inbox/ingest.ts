@@ -157,7 +157,9 @@ async function storeInOpenConversation(db: Executor, channel: IngestChannel, eve
       from message
     )
     select (select id from contact) as contact_id, (select id from conversation) as conversation_id, (select status from conversation) as status,
-           (select id from message) as message_id, (select count(*) from job)::int as jobs`);
+           (select id from message) as message_id,
+           -- A plain SELECT in WITH runs only when read: this makes add_job happen.
+           (select count(*) from job)::int as jobs`);
   const row = result.rows[0];
   if (!row?.contact_id || !row.conversation_id || row.status !== 'open') return null;
   if (!row.message_id) return 'duplicate';
