@@ -1,6 +1,7 @@
 import { drizzle, type NodePgDatabase } from 'drizzle-orm/node-postgres';
 import pg from 'pg';
 import * as schema from './schema/index';
+import { StatementCache } from './statement-cache';
 
 export type Schema = typeof schema;
 export type Database = NodePgDatabase<Schema>;
@@ -22,6 +23,8 @@ export function openDatabase(url: string, options: { max?: number; onError?: (er
   const pool = new pg.Pool({ connectionString: url, max: options.max ?? 10, connectionTimeoutMillis: 5_000, statement_timeout: 30_000 });
   // An idle client losing its connection (database restart) must not crash the process.
   pool.on('error', (err) => options.onError?.(err));
+  const statements = new StatementCache();
+  pool.on('connect', (client) => statements.attach(client));
   const db = drizzle(pool, { schema, casing: 'snake_case' });
   return { pool, db, close: () => pool.end() };
 }

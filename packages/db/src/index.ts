@@ -4,3 +4,4 @@ export * from './migrate';
 export * from './embedded';
 export * from './resolve';
 export * from './jobs';
+export * from './statement-cache';
