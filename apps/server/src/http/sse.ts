@@ -1,6 +1,6 @@
 import type { Context } from 'hono';
 import { streamSSE, type SSEMessage } from 'hono/streaming';
-import type { BusEvent, EventBus } from '../events/bus';
+import type { BusEvent } from '../events/bus';
 
 export interface BusStreamOptions {
   /** The SSE message for a bus event this listener may see, or null to skip it. */
@@ -9,17 +9,20 @@ export interface BusStreamOptions {
   pingMs?: number;
 }
 
+/** Starts a subscription to events (the bus, or the live inbox feed); returns how to end it. */
+export type Subscribe = (listener: (event: BusEvent) => void) => () => void;
+
 /**
- * Server-sent events fed by the cross-process event bus: events are queued as they
+ * Server-sent events fed by a subscription to cross-process events: events are queued as they
  * arrive and written in order; the subscription and the ping timer end with the client.
  */
-export function busEventStream(c: Context, events: EventBus, options: BusStreamOptions) {
+export function busEventStream(c: Context, subscribe: Subscribe, options: BusStreamOptions) {
   c.header('Cache-Control', 'no-cache, no-transform');
   c.header('X-Accel-Buffering', 'no');
   return streamSSE(c, async (stream) => {
     const queue: SSEMessage[] = [];
     let wake: (() => void) | null = null;
-    const unsubscribe = events.subscribe((event) => {
+    const unsubscribe = subscribe((event) => {
       const message = options.select(event);
       if (!message) return;
       queue.push(message);

@@ -1,23 +1,15 @@
-import { eq, inArray } from 'drizzle-orm';
-import { conversations, messages, users } from '@switchboard/db';
 import type { AppDeps } from '../context';
 import type { BusEvent, EventBus } from '../events/bus';
-import { loadConversations, presentMessage, type MessageView } from './present';
+import { INBOX_CHANGED, type InboxChange } from './live-feed';
 
 export type InboxEventType = 'message.created' | 'message.updated' | 'conversation.updated';
 
 type PublishDeps = Pick<AppDeps, 'db' | 'events' | 'logger'>;
 
-// NOTIFY payloads are capped near 8 KB; the live inbox needs the gist, the thread reloads in full.
-const MAX_TEXT = 2_000;
-/** Ids per flush: one query per kind reads them all, one statement notifies them all. */
-const MAX_BATCH = 500;
+/** Ids per notification: 36-character uuids (two for a conversation) stay well inside NOTIFY's 8 KB. */
+const MAX_IDS = 120;
 /** How long a flush waits for more updates to join it. */
 const GATHER_MS = 25;
-
-function clip(message: MessageView): MessageView & { truncated?: true } {
-  return message.text.length > MAX_TEXT ? { ...message, text: message.text.slice(0, MAX_TEXT), truncated: true } : message;
-}
 
 interface Pending {
   created: Set<string>;
@@ -32,9 +24,9 @@ const emptyPending = (): Pending => ({ created: new Set(), updated: new Set(), c
 /**
  * Live inbox updates, coalesced. Every committed write used to read its rows back and notify on its
  * own: five queries a message, unbounded, and under load they starved the pool the flows need.
- * Now requests gather while one flush runs (at most one in flight per process), a conversation
- * touched ten times is read once, and one statement sends all the notifications of a flush, in
- * order: messages created, then conversations, then message updates.
+ * Now requests gather while one flush runs (at most one in flight per process), an id touched ten
+ * times is sent once, and one statement sends the ids of a flush; the processes where someone
+ * watches read the rows (live-feed.ts), in order: messages created, conversations, message updates.
  */
 class LiveBatcher {
   private pending = emptyPending();
@@ -68,40 +60,21 @@ class LiveBatcher {
   }
 
   private async flush(batch: Pending): Promise<void> {
+    const created = [...batch.created];
+    const pairs = [...batch.conversations];
+    const updated = [...batch.updated];
     const events: BusEvent[] = [];
-    events.push(...(await this.messageEvents('message.created', [...batch.created])));
-    const byId = [...batch.conversations.keys()];
-    for (let i = 0; i < byId.length; i += MAX_BATCH) {
-      const rows = await loadConversations(this.deps.db, inArray(conversations.id, byId.slice(i, i + MAX_BATCH)), MAX_BATCH);
-      for (const { view, workspaceId } of rows) {
-        // Scoped: a conversation is announced only to the workspace the caller named, and it owns.
-        if (batch.conversations.get(view.id) === workspaceId) events.push({ workspaceId, type: 'conversation.updated', data: { conversation: view } });
-      }
+    while (created.length || pairs.length || updated.length) {
+      let room = MAX_IDS;
+      const take = <T>(from: T[], weight: number) => {
+        const part = from.splice(0, Math.max(0, Math.floor(room / weight)));
+        room -= part.length * weight;
+        return part;
+      };
+      const change: InboxChange = { created: take(created, 1), conversations: take(pairs, 2), updated: take(updated, 1) };
+      events.push({ workspaceId: '*', type: INBOX_CHANGED, data: change as unknown as Record<string, unknown> });
     }
-    events.push(...(await this.messageEvents('message.updated', [...batch.updated])));
     await this.deps.events.publishMany(events);
-  }
-
-  private async messageEvents(type: 'message.created' | 'message.updated', ids: string[]): Promise<BusEvent[]> {
-    const events: BusEvent[] = [];
-    for (let i = 0; i < ids.length; i += MAX_BATCH) {
-      const rows = await this.deps.db
-        .select({ message: messages, authorName: users.name, contactId: conversations.contactId })
-        .from(messages)
-        .innerJoin(conversations, eq(conversations.id, messages.conversationId))
-        .leftJoin(users, eq(users.id, messages.authorUserId))
-        .where(inArray(messages.id, ids.slice(i, i + MAX_BATCH)))
-        .orderBy(messages.createdAt, messages.id);
-      for (const row of rows) {
-        const message = presentMessage(row.message, row.authorName);
-        events.push({
-          workspaceId: row.message.workspaceId,
-          type,
-          data: { conversationId: message.conversationId, channelId: row.message.channelId, contactId: row.contactId, message: clip(message) },
-        });
-      }
-    }
-    return events;
   }
 }
 

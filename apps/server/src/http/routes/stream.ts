@@ -1,4 +1,5 @@
 import type { AppDeps } from '../../context';
+import { liveFeed } from '../../inbox/live-feed';
 import { busEventStream } from '../sse';
 import { createRouter } from '../router';
 
@@ -12,7 +13,7 @@ export function streamRoutes(deps: AppDeps, options: { pingMs?: number } = {}) {
   const router = createRouter();
   router.get('/', (c) => {
     const { workspaceId } = c.var.auth;
-    return busEventStream(c, deps.events, {
+    return busEventStream(c, (listener) => liveFeed(deps).subscribe(workspaceId, listener), {
       pingMs,
       select: (event) =>
         event.workspaceId === workspaceId && INBOX_EVENTS.has(event.type) ? { event: event.type, data: JSON.stringify(event.data ?? {}) } : null,

@@ -2,6 +2,7 @@ import { createRoute, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { cors } from 'hono/cors';
 import { busEventStream } from '../sse';
+import { liveFeed } from '../../inbox/live-feed';
 import { and, eq, inArray } from 'drizzle-orm';
 import { contactIdentities, contacts, conversations, messages } from '@switchboard/db';
 import type { AppDeps, AppEnv } from '../../context';
@@ -126,7 +127,7 @@ export function widgetRoutes(deps: AppDeps) {
     if (!/^[0-9a-f-]{36}$/i.test(channelId)) throw notFound('Chat');
     const channel = await webchat(channelId);
     const contactId = await visitor(c, channelId, c.req.query('token'));
-    return busEventStream(c, deps.events, {
+    return busEventStream(c, (listener) => liveFeed(deps).subscribe(channel.workspaceId, listener), {
       select: (event) => {
         const data = event.data as { contactId?: string; channelId?: string; message?: MessageView } | undefined;
         if (event.workspaceId !== channel.workspaceId || data?.contactId !== contactId || data.channelId !== channelId || !data.message) return null;
