@@ -1,6 +1,7 @@
 import { and, desc, eq, sql } from 'drizzle-orm';
-import { conversations, enqueueJob, messages, type Executor } from '@switchboard/db';
+import { conversations, messages, type Executor } from '@switchboard/db';
 import type { AppDeps } from '../context';
+import { addJobCtes, type InlineJobs } from '../jobs/inline-jobs';
 import type { TASKS } from '../jobs/index';
 import type { InboundEvent, InboundMessageEvent } from './adapters';
 import { upsertContactIdentity } from './contacts';
@@ -43,7 +44,10 @@ export const ROUTE_EVENT_TASK: (typeof TASKS)['routeEvent'] = 'route_event';
 
 export const conversationQueue = (conversationId: string) => `conv:${conversationId}`;
 
-type IngestDeps = Pick<AppDeps, 'db' | 'events' | 'logger'>;
+type IngestDeps = Pick<AppDeps, 'db' | 'events' | 'logger' | 'inlineJobs'>;
+
+/** A stored message, and the route_event job this process locked to run itself (if it did). */
+type Stored = { messageId: string; conversationId: string; inlineJob: { id: string; payload: RouteEventPayload } | null };
 
 class DuplicateMessage extends Error {}
 
@@ -70,20 +74,29 @@ export async function ingestInbound(deps: IngestDeps, channel: IngestChannel, ev
     const first = await findByProviderId(deps.db, channel.id, event.providerMessageId);
     return { messageId: first?.messageId ?? null, conversationId: first?.conversationId ?? null, duplicate: true };
   };
-  let stored: { messageId: string; conversationId: string };
+  let stored: Stored;
+  // A free slot of this process's inline jobs, taken before the statement that may lock a job for it.
+  const inline = deps.inlineJobs?.reserve() ? deps.inlineJobs : undefined;
+  const workerId = inline?.workerId ?? null;
   try {
-    const quick = channel.type === 'email' ? null : await storeInOpenConversation(deps.db, channel, clean, options);
-    if (quick === 'duplicate') return duplicate();
-    stored = quick ?? (await deps.db.transaction((tx) => storeMessage(tx, channel, clean, options)));
+    const quick = channel.type === 'email' ? null : await storeInOpenConversation(deps.db, channel, clean, options, workerId);
+    if (quick === 'duplicate') {
+      inline?.release();
+      return duplicate();
+    }
+    stored = quick ?? (await deps.db.transaction((tx) => storeMessage(tx, channel, clean, options, workerId)));
   } catch (err) {
+    inline?.release();
     if (!(err instanceof DuplicateMessage)) throw err;
     return duplicate();
   }
+  if (stored.inlineJob) inline!.start(stored.inlineJob.id, ROUTE_EVENT_TASK, stored.inlineJob.payload);
+  else inline?.release();
   // After commit and off the webhook's critical path: the live inbox, not the provider, waits for these.
   void publishMessageCreated(deps, stored.messageId)
     .then(() => publishConversationUpdated(deps, channel.workspaceId, stored.conversationId))
     .catch((err: unknown) => deps.logger.warn({ err: (err as Error).message }, 'live inbox update not published'));
-  return { ...stored, duplicate: false };
+  return { messageId: stored.messageId, conversationId: stored.conversationId, duplicate: false };
 }
 
 // Postgres text cannot hold U+0000 (error 22021): a message that has one would be refused on
@@ -117,12 +130,13 @@ const sentAtOf = (event: InboundMessageEvent) => new Date(Math.min(event.timesta
 
 /**
  * The common case in one statement, its own transaction: a known customer writing into their open
- * conversation. Contact touched, message stored, conversation stamped and route_event job added,
- * all or nothing, as storeMessage does in seven round trips. Null when the case is not the common
- * one (a new customer, no open conversation): storeMessage handles it.
+ * conversation. Contact touched, message stored, conversation stamped and route_event job added
+ * (locked for this process when `workerId` is given and the conversation's queue is free), all or
+ * nothing, as storeMessage does in seven round trips. Null when the case is not the common one (a
+ * new customer, no open conversation): storeMessage handles it.
  */
-async function storeInOpenConversation(db: Executor, channel: IngestChannel, event: InboundMessageEvent, options: IngestOptions): Promise<{ messageId: string; conversationId: string } | 'duplicate' | null> {
-  const result = await db.execute<{ contact_id: string | null; conversation_id: string | null; status: string | null; message_id: string | null; jobs: number }>(sql`
+async function storeInOpenConversation(db: Executor, channel: IngestChannel, event: InboundMessageEvent, options: IngestOptions, workerId: string | null): Promise<Stored | 'duplicate' | null> {
+  const result = await db.execute<{ contact_id: string | null; conversation_id: string | null; status: string | null; message_id: string | null; locked_job_id: string | null; queued: number }>(sql`
     with contact as (
       update contacts c set
         name = coalesce(c.name, ${event.name ?? null}), email = coalesce(c.email, ${event.email ?? null}),
@@ -148,25 +162,37 @@ async function storeInOpenConversation(db: Executor, channel: IngestChannel, eve
         last_inbound_at = greatest(last_inbound_at, ${sentAtOf(event).toISOString()}::timestamptz),
         waiting_since = coalesce(waiting_since, now()), updated_at = now()
       where id = (select conversation_id from message)
-    ), job as (
-      select graphile_worker.add_job(${ROUTE_EVENT_TASK}, json_build_object(
-               'workspaceId', ${channel.workspaceId}::text, 'conversationId', message.conversation_id, 'messageId', message.id,
-               'contactId', (select id from contact), 'channelId', ${channel.id}::text, 'kind', 'message',
-               'isFirstMessage', false, 'conversationOpened', false),
-             queue_name => ${conversationQueue('')} || message.conversation_id) as added
-      from message
-    )
+    ), ${addJobCtes(
+      ROUTE_EVENT_TASK,
+      sql`(select json_build_object(
+             'workspaceId', ${channel.workspaceId}::text, 'conversationId', message.conversation_id, 'messageId', message.id,
+             'contactId', (select id from contact), 'channelId', ${channel.id}::text, 'kind', 'message',
+             'isFirstMessage', false, 'conversationOpened', false) as payload,
+           ${conversationQueue('')} || message.conversation_id as queue_name
+         from message) as source`,
+      workerId,
+    )}
     select (select id from contact) as contact_id, (select id from conversation) as conversation_id, (select status from conversation) as status,
-           (select id from message) as message_id,
+           (select id from message) as message_id, (select id::text from locked_job) as locked_job_id,
            -- A plain SELECT in WITH runs only when read: this makes add_job happen.
-           (select count(*) from job)::int as jobs`);
+           (select count(*) from queued_job)::int as queued`);
   const row = result.rows[0];
   if (!row?.contact_id || !row.conversation_id || row.status !== 'open') return null;
   if (!row.message_id) return 'duplicate';
-  return { messageId: row.message_id, conversationId: row.conversation_id };
+  const payload: RouteEventPayload = {
+    workspaceId: channel.workspaceId,
+    conversationId: row.conversation_id,
+    messageId: row.message_id,
+    contactId: row.contact_id,
+    channelId: channel.id,
+    kind: 'message',
+    isFirstMessage: false,
+    conversationOpened: false,
+  };
+  return { messageId: row.message_id, conversationId: row.conversation_id, inlineJob: row.locked_job_id ? { id: row.locked_job_id, payload } : null };
 }
 
-async function storeMessage(tx: Executor, channel: IngestChannel, event: InboundMessageEvent, options: IngestOptions) {
+async function storeMessage(tx: Executor, channel: IngestChannel, event: InboundMessageEvent, options: IngestOptions, workerId: string | null): Promise<Stored> {
   const { contactId } = await upsertContactIdentity(tx, channel.workspaceId, channel.id, event);
   const conversation = await openConversation(tx, channel, contactId, event);
 
@@ -210,8 +236,11 @@ async function storeMessage(tx: Executor, channel: IngestChannel, event: Inbound
     isFirstMessage: conversation.created,
     conversationOpened: conversation.created || conversation.reopened,
   };
-  await enqueueJob(tx, ROUTE_EVENT_TASK, payload, { queueName: conversationQueue(conversation.id) });
-  return { messageId: message.id, conversationId: conversation.id };
+  const job = await tx.execute<{ locked_job_id: string | null; queued: number }>(sql`
+    with ${addJobCtes(ROUTE_EVENT_TASK, sql`(select ${JSON.stringify(payload)}::json as payload, ${conversationQueue(conversation.id)}::text as queue_name) as source`, workerId)}
+    select (select id::text from locked_job) as locked_job_id, (select count(*) from queued_job)::int as queued`);
+  const lockedJobId = job.rows[0]?.locked_job_id ?? null;
+  return { messageId: message.id, conversationId: conversation.id, inlineJob: lockedJobId ? { id: lockedJobId, payload } : null };
 }
 
 /**

@@ -2,6 +2,7 @@ import { sql } from 'drizzle-orm';
 import type { Database } from '@switchboard/db';
 import type { Logger } from '../logger';
 import { queueStrandedReplies } from './express-delivery';
+import type { InlineJobs } from './inline-jobs';
 
 /** How long a worker id may stay silent before its locked jobs are handed to others. */
 export const HEARTBEAT_INTERVAL_MS = 2_000;
@@ -10,11 +11,11 @@ export const STALE_AFTER_MS = 10_000;
 const SWEEP_EVERY_BEATS = 5;
 
 /**
- * Keeps this process's Graphile worker ids alive in worker_heartbeats, unlocks jobs held by ids
+ * Keeps this process's Graphile worker ids (and its inline jobs' id) alive in worker_heartbeats, unlocks jobs held by ids
  * that went quiet, and queues the express replies a dead process did not send. Graphile alone would leave a job locked by a process killed
  * with -9 for 4 hours; here it is retried within about STALE_AFTER_MS.
  */
-export function startReaper(db: Database, logger: Logger, workerIds: () => string[]) {
+export function startReaper(db: Database, logger: Logger, workerIds: () => string[], inlineJobs?: InlineJobs) {
   let timer: NodeJS.Timeout | undefined;
   let stopped = false;
   let beats = 0;
@@ -38,6 +39,8 @@ export function startReaper(db: Database, logger: Logger, workerIds: () => strin
       logger.warn({ workers: dead }, 'unlocked jobs held by workers that stopped answering');
     }
     await db.execute(sql`delete from worker_heartbeats where last_seen < now() - interval '1 hour'`);
+    const orphans = (await inlineJobs?.releaseOrphans()) ?? 0;
+    if (orphans) logger.warn({ jobs: orphans }, 'released inline jobs whose end could not be recorded');
     if (++beats % SWEEP_EVERY_BEATS === 0) {
       const conversations = await queueStrandedReplies(db);
       if (conversations) logger.warn({ conversations }, 'queued delivery jobs for replies a stopped process did not send');

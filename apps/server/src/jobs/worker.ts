@@ -32,7 +32,8 @@ export async function startWorker(deps: AppDeps): Promise<WorkerHandle> {
     pollInterval: 1_000,
     logger: new GraphileLogger(logFactory),
   });
-  const reaper = startReaper(deps.db, deps.logger, () => [...workerIds]);
+  const inline = deps.inlineJobs;
+  const reaper = startReaper(deps.db, deps.logger, () => (inline ? [...workerIds, inline.workerId] : [...workerIds]), inline);
   await scheduleNextTick(deps.db);
   return {
     runner,

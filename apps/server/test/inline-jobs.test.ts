@@ -1,0 +1,119 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { InlineJobs } from '../src/jobs/inline-jobs';
+import { routeEvent } from '../src/jobs/route-event';
+import { botReplies, createWebchat, customerSays, drain, flow, publishFlow } from './flow-helpers';
+import { createTestContext, signup, type Session, type TestContext } from './helpers';
+import { jobsOf } from './inbox-fixtures';
+
+let ctx: TestContext;
+let owner: Session;
+let channel: Awaited<ReturnType<typeof createWebchat>>;
+let n = 0;
+const customer = () => `inline-${++n}-${Date.now()}`;
+
+const routing = (fail?: string) =>
+  new InlineJobs(ctx.deps.db, ctx.deps.logger, { route_event: (p) => (fail ? Promise.reject(new Error(fail)) : routeEvent(ctx.deps, ctx.deps.activeFlows, p)) }, 4);
+
+async function until<T>(read: () => Promise<T>, ok: (value: T) => boolean, ms = 5_000): Promise<T> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const value = await read();
+    if (ok(value) || Date.now() > deadline) return value;
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+const queueOf = async (conversationId: string) =>
+  (await ctx.database.pool.query(`select locked_by, locked_at from graphile_worker._private_job_queues where queue_name = $1`, [`conv:${conversationId}`])).rows[0];
+
+beforeAll(async () => {
+  ctx = await createTestContext();
+  owner = await signup(ctx.app, 'InlineOwner');
+  channel = await createWebchat(ctx, owner.workspaceId);
+  await publishFlow(
+    ctx,
+    owner,
+    flow(
+      [
+        { id: 't', type: 'trigger.message_received', config: { keywords: ['price'] } },
+        { id: 'reply', type: 'action.send_message', config: { text: 'A cake is $30.' } },
+      ],
+      [{ source: 't', target: 'reply' }],
+    ),
+  );
+  // Graphile needs to know the task before a job can be added locked (a worker registers it at start).
+  await drain(ctx);
+});
+afterAll(async () => {
+  ctx.deps.inlineJobs = undefined;
+  await ctx.close();
+});
+
+describe('route_event jobs run by the process that stored the message', () => {
+  it('answers a new and a known customer with no worker running, and leaves no job or locked queue behind', async () => {
+    ctx.deps.inlineJobs = routing();
+    const who = customer();
+    const first = await customerSays(ctx, channel, who, 'price?');
+    expect(await until(() => botReplies(ctx, first.conversationId!), (r) => r.length === 1)).toEqual(['A cake is $30.']);
+    const second = await customerSays(ctx, channel, who, 'and the price of two?');
+    expect(second.conversationId).toBe(first.conversationId);
+    expect(await until(() => botReplies(ctx, first.conversationId!), (r) => r.length === 2)).toHaveLength(2);
+    expect(await until(() => jobsOf(ctx, 'route_event'), (jobs) => jobs.length === 0)).toEqual([]);
+    expect(await queueOf(first.conversationId!)).toMatchObject({ locked_by: null, locked_at: null });
+  });
+
+  it('adds the job the usual way when the conversation queue is busy, so it runs after the job that holds it', async () => {
+    ctx.deps.inlineJobs = routing();
+    const who = customer();
+    const first = await customerSays(ctx, channel, who, 'hello');
+    await until(() => jobsOf(ctx, 'route_event'), (jobs) => jobs.length === 0);
+    await ctx.database.pool.query(`update graphile_worker._private_job_queues set locked_at = now(), locked_by = 'another-worker' where queue_name = $1`, [`conv:${first.conversationId}`]);
+    await customerSays(ctx, channel, who, 'price please');
+    const queued = await jobsOf(ctx, 'route_event');
+    expect(queued).toEqual([expect.objectContaining({ queue_name: `conv:${first.conversationId}` })]);
+    expect(await botReplies(ctx, first.conversationId!)).toEqual([]);
+    await ctx.database.pool.query(`update graphile_worker._private_job_queues set locked_at = null, locked_by = null where queue_name = $1`, [`conv:${first.conversationId}`]);
+    await drain(ctx);
+    expect(await botReplies(ctx, first.conversationId!)).toEqual(['A cake is $30.']);
+  });
+
+  it('hands a failed job back to Graphile with its error and a backoff, and frees the queue', async () => {
+    ctx.deps.inlineJobs = routing('the flow engine fell over');
+    const sent = await customerSays(ctx, channel, customer(), 'price?');
+    const [job] = await until(
+      async () => (await ctx.database.pool.query(`select last_error, locked_by, run_at > now() as later, attempts from graphile_worker._private_jobs where payload->>'messageId' = $1`, [sent.messageId])).rows,
+      (rows) => rows[0]?.last_error != null,
+    );
+    expect(job).toMatchObject({ last_error: 'the flow engine fell over', locked_by: null, later: true, attempts: 1 });
+    expect(await queueOf(sent.conversationId!)).toMatchObject({ locked_by: null });
+    // The retry, by a real worker once due, answers.
+    await ctx.database.pool.query(`update graphile_worker._private_jobs set run_at = now() where payload->>'messageId' = $1`, [sent.messageId]);
+    await drain(ctx);
+    expect(await botReplies(ctx, sent.conversationId!)).toEqual(['A cake is $30.']);
+  });
+
+  it('takes no more jobs than its slots: the rest go to Graphile', async () => {
+    const inline = routing();
+    ctx.deps.inlineJobs = inline;
+    while (inline.reserve());
+    const sent = await customerSays(ctx, channel, customer(), 'price?');
+    expect((await jobsOf(ctx, 'route_event')).map((j) => j.payload.messageId)).toEqual([sent.messageId]);
+    await drain(ctx);
+    expect(await botReplies(ctx, sent.conversationId!)).toEqual(['A cake is $30.']);
+  });
+
+  it('releases a job it locked but lost track of (its completion could not be written)', async () => {
+    const inline = routing();
+    ctx.deps.inlineJobs = undefined;
+    const sent = await customerSays(ctx, channel, customer(), 'no keyword here');
+    await ctx.database.pool.query(
+      `update graphile_worker._private_jobs set locked_by = $1, locked_at = now() - interval '11 seconds' where payload->>'messageId' = $2`,
+      [inline.workerId, sent.messageId],
+    );
+    expect(await inline.releaseOrphans()).toBe(1);
+    const [job] = (await ctx.database.pool.query(`select locked_by, last_error from graphile_worker._private_jobs where payload->>'messageId' = $1`, [sent.messageId])).rows;
+    expect(job).toMatchObject({ locked_by: null, last_error: 'The process that ran this job lost track of it' });
+    await ctx.database.pool.query(`update graphile_worker._private_jobs set run_at = now()`);
+    await drain(ctx);
+  });
+});
