@@ -47,10 +47,11 @@ interface Loaded {
  * already committed (unique run_id+seq, checked under a row lock) is never applied twice, so a
  * worker killed between steps resumes with exactly one copy of each reply.
  */
-export async function advanceRun(deps: AppDeps, runId: string): Promise<AdvanceOutcome> {
+export async function advanceRun(deps: AppDeps, runId: string, started?: RunRow): Promise<AdvanceOutcome> {
   const { db } = deps;
   let steps = 0;
-  let run = await readRun(db, runId);
+  // A run just created by routing is passed in as stored, not read back.
+  let run = started?.id === runId ? started : await readRun(db, runId);
   let definition: FlowDocument | undefined;
   let loaded: Loaded | undefined;
   let pending: StepRecord[] = [];
@@ -145,12 +146,13 @@ async function readRun(db: Executor, runId: string): Promise<RunRow | undefined>
 
 /**
  * Commits `batch` (effect-free steps, then the step that may have effects, a wait or an end) in one
- * transaction under the run's row lock. Null when another worker already moved the run.
+ * transaction. Null when another worker already moved the run (or it stopped running): two
+ * activations of one step meet at the unique (run_id, seq) of its step row, and the run update
+ * only matches the step count and status this activation started from. No lock is taken first, which
+ * saves a round trip per step; the loser's effects roll back with its transaction.
  */
 async function commitSteps(deps: AppDeps, run: RunRow, definition: FlowDocument, batch: StepRecord[], loaded: Loaded | undefined): Promise<{ run: RunRow; applied: AppliedEffects } | null> {
   return deps.db.transaction(async (tx) => {
-    const [locked] = await tx.select({ status: workflowRuns.status, stepCount: workflowRuns.stepCount }).from(workflowRuns).where(eq(workflowRuns.id, run.id)).for('update');
-    if (!locked || locked.status !== 'running' || locked.stepCount !== run.stepCount) return null;
     const last = batch[batch.length - 1]!;
     const { node, result } = last;
     const seq = run.stepCount + batch.length;
@@ -207,8 +209,15 @@ async function commitSteps(deps: AppDeps, run: RunRow, definition: FlowDocument,
       const next = result.end ? null : nextNodeId(definition, node.id, result.output);
       update = next ? { ...base, currentNodeId: next, nodeState: null } : { ...base, currentNodeId: node.id, status: 'completed', finishedAt, nodeState: null };
     }
-    const [updated] = await tx.update(workflowRuns).set(update).where(eq(workflowRuns.id, run.id)).returning();
-    return { run: updated!, applied };
+    // The guard that the run is still where this activation read it: a run cancelled (a person took
+    // over) or moved by another worker meanwhile matches nothing, and everything above rolls back.
+    const [updated] = await tx
+      .update(workflowRuns)
+      .set(update)
+      .where(and(eq(workflowRuns.id, run.id), eq(workflowRuns.status, 'running'), eq(workflowRuns.stepCount, run.stepCount)))
+      .returning();
+    if (!updated) throw new StepsTaken();
+    return { run: updated, applied };
   }).catch((err: unknown) => {
     if (err instanceof StepsTaken) return null;
     throw err;

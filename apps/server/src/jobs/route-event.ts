@@ -2,10 +2,10 @@ import { and, eq, inArray, sql } from 'drizzle-orm';
 import { runWaits, workflowRuns, type Executor } from '@switchboard/db';
 import { z } from 'zod';
 import type { AppDeps } from '../context';
-import type { ActiveFlowCache } from '../flows/active-flows';
+import type { ActiveFlow, ActiveFlowCache } from '../flows/active-flows';
 import { advanceRun } from '../flows/advance';
 import { flowsForMessage, flowsForTags } from '../flows/match-triggers';
-import { startRun } from '../flows/start-run';
+import { routeMessageToRuns, startRun, type RunRow } from '../flows/start-run';
 
 export const RouteEventPayload = z.discriminatedUnion('kind', [
   z.object({
@@ -41,13 +41,14 @@ export async function routeEvent(deps: AppDeps, cache: ActiveFlowCache, raw: unk
   const payload = RouteEventPayload.parse(raw);
   let runIds: string[];
   let pending: string[];
+  let rows: RunRow[] = [];
   if (payload.kind === 'message') {
-    ({ started: runIds, running: pending } = await routeMessage(deps, cache, payload));
+    ({ started: runIds, running: pending, rows } = await routeMessage(deps, cache, payload));
   } else {
     runIds = await routeTags(deps, cache, payload);
     pending = payload.conversationId ? await runningRuns(deps.db, payload.conversationId) : runIds;
   }
-  for (const runId of new Set([...runIds, ...pending])) await advanceRun(deps, runId);
+  for (const runId of new Set([...runIds, ...pending])) await advanceRun(deps, runId, rows.find((r) => r.id === runId));
   return runIds;
 }
 
@@ -64,62 +65,89 @@ type MessageRouting = {
   running: string[];
 };
 
-async function routeMessage(deps: AppDeps, cache: ActiveFlowCache, payload: Extract<RouteEventPayload, { kind: 'message' }>): Promise<{ started: string[]; running: string[] }> {
+type Routed = { started: string[]; running: string[]; rows: RunRow[] };
+
+/**
+ * Reads what routing needs without a lock; then the common case (no run waiting for a reply)
+ * claims the message and starts its runs in one statement, no transaction: two round trips where a
+ * locked read inside BEGIN/COMMIT took four. Nothing else routes this conversation meanwhile: its
+ * jobs share one Graphile queue. A waiting run is resumed the careful way, in a transaction.
+ */
+async function routeMessage(deps: AppDeps, cache: ActiveFlowCache, payload: Extract<RouteEventPayload, { kind: 'message' }>): Promise<Routed> {
   const flows = await cache.get(payload.workspaceId);
-  return deps.db.transaction(async (tx) => {
-    const result = await tx.execute<MessageRouting>(sql`
-      with claimed as (
+  const read = await deps.db.execute<MessageRouting>(routingStatement(payload, { claim: false }));
+  const routing = read.rows[0]!;
+  const running = routing.running;
+  if (routing.text === null || !routing.handled_by || !routing.channel_type) return { started: [], running, rows: [] };
+  if (routing.wait_id) return routeInTransaction(deps, payload, flows);
+  const rows = await routeMessageToRuns(deps.db, payload.messageId, matchFlows(flows, payload, routing).map((flow) => runInput(payload, flow)));
+  return { started: rows.map((r) => r.id), running, rows };
+}
+
+/** The routing read; with `claim`, it also marks the message routed and locks the waiting run's wait. */
+function routingStatement(payload: Extract<RouteEventPayload, { kind: 'message' }>, { claim }: { claim: boolean }) {
+  const text = claim
+    ? sql`claimed as (
         update messages set routed_at = now()
         where id = ${payload.messageId} and routed_at is null and direction = 'in'
         returning text
-      ), conversation as (
-        select c.handled_by, ch.type as channel_type from conversations c join channels ch on ch.id = c.channel_id
-        where c.id = ${payload.conversationId} and c.workspace_id = ${payload.workspaceId}
-      ), wait as (
-        select w.id, w.run_id, r.workflow_id from run_waits w join workflow_runs r on r.id = w.run_id
-        where w.conversation_id = ${payload.conversationId} and w.kind = 'reply' and w.resolved_at is null and r.status = 'waiting'
-        order by w.created_at limit 1
-        for update of w
-      )
-      select (select text from claimed) as text, conversation.handled_by, conversation.channel_type,
-             wait.id as wait_id, wait.run_id as wait_run_id, wait.workflow_id as wait_workflow_id,
-             array(select id from workflow_runs where conversation_id = ${payload.conversationId} and status = 'running')::text[] as running
-      from (select 1) as one
-      left join conversation on true
-      left join wait on true`);
-    const routing = result.rows[0]!;
+      )`
+    : sql`claimed as (select text from messages where id = ${payload.messageId} and routed_at is null and direction = 'in')`;
+  return sql`
+    with ${text}, conversation as (
+      select c.handled_by, ch.type as channel_type from conversations c join channels ch on ch.id = c.channel_id
+      where c.id = ${payload.conversationId} and c.workspace_id = ${payload.workspaceId}
+    ), wait as (
+      select w.id, w.run_id, r.workflow_id from run_waits w join workflow_runs r on r.id = w.run_id
+      where w.conversation_id = ${payload.conversationId} and w.kind = 'reply' and w.resolved_at is null and r.status = 'waiting'
+      order by w.created_at limit 1
+      ${claim ? sql`for update of w` : sql``}
+    )
+    select (select text from claimed) as text, conversation.handled_by, conversation.channel_type,
+           wait.id as wait_id, wait.run_id as wait_run_id, wait.workflow_id as wait_workflow_id,
+           array(select id from workflow_runs where conversation_id = ${payload.conversationId} and status = 'running')::text[] as running
+    from (select 1) as one
+    left join conversation on true
+    left join wait on true`;
+}
+
+/**
+ * A run waits for this conversation's reply: claim the message and resume it under the wait's
+ * lock, or (the wait went away since the read) start the matching flows, in one transaction.
+ */
+async function routeInTransaction(deps: AppDeps, payload: Extract<RouteEventPayload, { kind: 'message' }>, flows: ActiveFlow[]): Promise<Routed> {
+  return deps.db.transaction(async (tx) => {
+    const routing = (await tx.execute<MessageRouting>(routingStatement(payload, { claim: true }))).rows[0]!;
     const running = routing.running;
-    if (routing.text === null || !routing.handled_by || !routing.channel_type) return { started: [], running };
-    const conversation = { handledBy: routing.handled_by, channelType: routing.channel_type };
-
+    if (routing.text === null || !routing.handled_by || !routing.channel_type) return { started: [], running, rows: [] };
     if (routing.wait_id && routing.wait_run_id) {
-      const resumed = await resumeWaitingRun(tx, { id: routing.wait_id, runId: routing.wait_run_id, workflowId: routing.wait_workflow_id }, payload.messageId, conversation.handledBy, flows);
-      return { started: resumed ? [resumed] : [], running };
+      const resumed = await resumeWaitingRun(tx, { id: routing.wait_id, runId: routing.wait_run_id, workflowId: routing.wait_workflow_id }, payload.messageId, routing.handled_by, flows);
+      return { started: resumed ? [resumed] : [], running, rows: [] };
     }
-
-    const matched = flowsForMessage(flows, {
-      channelType: conversation.channelType,
-      channelId: payload.channelId,
-      text: routing.text,
-      isFirstMessage: payload.isFirstMessage,
-      conversationOpened: payload.conversationOpened,
-      handledBy: conversation.handledBy,
-    });
     const ids: string[] = [];
-    for (const flow of matched) {
-      ids.push(
-        await startRun(tx, {
-          workspaceId: payload.workspaceId,
-          flow,
-          contactId: payload.contactId,
-          conversationId: payload.conversationId,
-          trigger: { kind: 'message', messageId: payload.messageId, channelId: payload.channelId },
-        }),
-      );
-    }
-    return { started: ids, running };
+    for (const flow of matchFlows(flows, payload, routing)) ids.push(await startRun(tx, runInput(payload, flow)));
+    return { started: ids, running, rows: [] };
   });
 }
+
+function matchFlows(flows: ActiveFlow[], payload: Extract<RouteEventPayload, { kind: 'message' }>, routing: MessageRouting) {
+  return flowsForMessage(flows, {
+    channelType: routing.channel_type!,
+    channelId: payload.channelId,
+    text: routing.text!,
+    isFirstMessage: payload.isFirstMessage,
+    conversationOpened: payload.conversationOpened,
+    handledBy: routing.handled_by!,
+  });
+}
+
+const runInput = (payload: Extract<RouteEventPayload, { kind: 'message' }>, flow: ActiveFlow) => ({
+  workspaceId: payload.workspaceId,
+  flow,
+  contactId: payload.contactId,
+  conversationId: payload.conversationId,
+  trigger: { kind: 'message', messageId: payload.messageId, channelId: payload.channelId },
+});
 
 /**
  * Resumes the run waiting for this conversation's reply (its wait row locked by the caller).
