@@ -57,6 +57,7 @@ async function main() {
     const force = setTimeout(() => process.exit(1), 30_000);
     force.unref();
     await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
+    await inlineJobs?.idle();
     await worker?.stop();
     await events.stop();
     await jobsDatabase?.pool.end();

@@ -73,6 +73,11 @@ export class InlineJobs {
     }
   }
 
+  /** Resolves once no inline job runs (shutdown waits for them, as Graphile's runner does for its own). */
+  async idle(): Promise<void> {
+    while (this.running.size) await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+
   /** Releases jobs this process locked but no longer runs (their completion could not be written). */
   async releaseOrphans(): Promise<number> {
     const result = await this.db.execute<{ id: string }>(sql`
