@@ -7,8 +7,7 @@ import { loadConfig } from './config';
 import { EventBus } from './events/bus';
 import { ActiveFlowCache } from './flows/active-flows';
 import { InlineJobs } from './jobs/inline-jobs';
-import { TASKS } from './jobs/index';
-import { routeEvent } from './jobs/route-event';
+import { plainTasks } from './jobs/index';
 import { startWorker, type WorkerHandle } from './jobs/worker';
 import { createLogger } from './logger';
 
@@ -39,12 +38,9 @@ async function main() {
   // stall the flows that answer them (each job's queries would wait behind every request's).
   // Graphile's slots and as many inline jobs (see inline-jobs.ts) each hold a connection at a time.
   const jobsDatabase = config.role !== 'api' ? openDatabase(database.url, { max: 2 * config.workerConcurrency + JOB_POOL_SPARE, onError: (err) => logger.warn({ err: err.message }, 'idle database client error') }) : undefined;
-  let inlineJobs: InlineJobs | undefined;
-  if (jobsDatabase) {
-    const jobsDeps = { ...deps, db: jobsDatabase.db, pool: jobsDatabase.pool };
-    inlineJobs = new InlineJobs(jobsDatabase.db, logger, { [TASKS.routeEvent]: (payload) => routeEvent(jobsDeps, activeFlows, payload) }, config.workerConcurrency);
-  }
-  const worker = jobsDatabase ? await superviseWorker({ ...deps, db: jobsDatabase.db, pool: jobsDatabase.pool, inlineJobs }, logger, () => stopping) : undefined;
+  const jobsDeps = jobsDatabase ? { ...deps, db: jobsDatabase.db, pool: jobsDatabase.pool } : undefined;
+  const inlineJobs = jobsDeps ? new InlineJobs(jobsDeps.db, logger, plainTasks(jobsDeps), config.workerConcurrency) : undefined;
+  const worker = jobsDeps ? await superviseWorker({ ...jobsDeps, inlineJobs }, logger, () => stopping) : undefined;
   const app = createApp({ ...deps, inlineJobs }, { serveStatic: config.role !== 'worker', registry });
   server = serve({ fetch: app.fetch, port: config.port, hostname: '0.0.0.0' }, (info) => {
     logger.info({ port: info.port, role: config.role, url: config.publicUrl, bootMs: Date.now() - started }, 'Switchboard is running');

@@ -1,7 +1,7 @@
 import { and, desc, eq, sql } from 'drizzle-orm';
 import { conversations, messages, type Executor } from '@switchboard/db';
 import type { AppDeps } from '../context';
-import { addJobCtes, type InlineJobs } from '../jobs/inline-jobs';
+import { ADDED_JOB_COLUMNS, addJobCtes, type AddedJob } from '../jobs/inline-jobs';
 import type { TASKS } from '../jobs/index';
 import type { InboundEvent, InboundMessageEvent } from './adapters';
 import { upsertContactIdentity } from './contacts';
@@ -136,7 +136,7 @@ const sentAtOf = (event: InboundMessageEvent) => new Date(Math.min(event.timesta
  * new customer, no open conversation): storeMessage handles it.
  */
 async function storeInOpenConversation(db: Executor, channel: IngestChannel, event: InboundMessageEvent, options: IngestOptions, workerId: string | null): Promise<Stored | 'duplicate' | null> {
-  const result = await db.execute<{ contact_id: string | null; conversation_id: string | null; status: string | null; message_id: string | null; locked_job_id: string | null; queued: number }>(sql`
+  const result = await db.execute<{ contact_id: string | null; conversation_id: string | null; status: string | null; message_id: string | null } & AddedJob>(sql`
     with contact as (
       update contacts c set
         name = coalesce(c.name, ${event.name ?? null}), email = coalesce(c.email, ${event.email ?? null}),
@@ -173,23 +173,11 @@ async function storeInOpenConversation(db: Executor, channel: IngestChannel, eve
       workerId,
     )}
     select (select id from contact) as contact_id, (select id from conversation) as conversation_id, (select status from conversation) as status,
-           (select id from message) as message_id, (select id::text from locked_job) as locked_job_id,
-           -- A plain SELECT in WITH runs only when read: this makes add_job happen.
-           (select count(*) from queued_job)::int as queued`);
+           (select id from message) as message_id, ${ADDED_JOB_COLUMNS}`);
   const row = result.rows[0];
   if (!row?.contact_id || !row.conversation_id || row.status !== 'open') return null;
   if (!row.message_id) return 'duplicate';
-  const payload: RouteEventPayload = {
-    workspaceId: channel.workspaceId,
-    conversationId: row.conversation_id,
-    messageId: row.message_id,
-    contactId: row.contact_id,
-    channelId: channel.id,
-    kind: 'message',
-    isFirstMessage: false,
-    conversationOpened: false,
-  };
-  return { messageId: row.message_id, conversationId: row.conversation_id, inlineJob: row.locked_job_id ? { id: row.locked_job_id, payload } : null };
+  return { messageId: row.message_id, conversationId: row.conversation_id, inlineJob: inlineJobOf(row) };
 }
 
 async function storeMessage(tx: Executor, channel: IngestChannel, event: InboundMessageEvent, options: IngestOptions, workerId: string | null): Promise<Stored> {
@@ -236,12 +224,15 @@ async function storeMessage(tx: Executor, channel: IngestChannel, event: Inbound
     isFirstMessage: conversation.created,
     conversationOpened: conversation.created || conversation.reopened,
   };
-  const job = await tx.execute<{ locked_job_id: string | null; queued: number }>(sql`
+  const job = await tx.execute<AddedJob>(sql`
     with ${addJobCtes(ROUTE_EVENT_TASK, sql`(select ${JSON.stringify(payload)}::json as payload, ${conversationQueue(conversation.id)}::text as queue_name) as source`, workerId)}
-    select (select id::text from locked_job) as locked_job_id, (select count(*) from queued_job)::int as queued`);
-  const lockedJobId = job.rows[0]?.locked_job_id ?? null;
-  return { messageId: message.id, conversationId: conversation.id, inlineJob: lockedJobId ? { id: lockedJobId, payload } : null };
+    select ${ADDED_JOB_COLUMNS}`);
+  return { messageId: message.id, conversationId: conversation.id, inlineJob: inlineJobOf(job.rows[0]) };
 }
+
+/** The route_event job a store statement locked for this process, with the payload it stored. */
+const inlineJobOf = (row: AddedJob | undefined): Stored['inlineJob'] =>
+  row?.locked_job_id ? { id: row.locked_job_id, payload: row.job_payload as RouteEventPayload } : null;
 
 /**
  * The conversation a new inbound message belongs to: one per customer and channel, reopened when

@@ -4,7 +4,7 @@ import { INBOX_CHANGED, type InboxChange } from './live-feed';
 
 export type InboxEventType = 'message.created' | 'message.updated' | 'conversation.updated';
 
-type PublishDeps = Pick<AppDeps, 'db' | 'events' | 'logger'>;
+type PublishDeps = Pick<AppDeps, 'events' | 'logger'>;
 
 /** Ids per notification: 36-character uuids (two for a conversation) stay well inside NOTIFY's 8 KB. */
 const MAX_IDS = 120;

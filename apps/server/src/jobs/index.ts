@@ -15,16 +15,23 @@ export const TASKS = {
   deliverMessage: 'deliver_message',
 } as const;
 
+/** The tasks that need nothing of Graphile's helpers, as plain functions (inline jobs run these too). */
+export function plainTasks(deps: AppDeps): Record<string, (payload: unknown) => Promise<unknown>> {
+  return {
+    [TASKS.routeEvent]: (p) => routeEvent(deps, deps.activeFlows, p),
+    [TASKS.advanceRun]: (p) => advanceRunTask(deps, p),
+    [TASKS.resumeWait]: (p) => resumeWaitTask(deps, p),
+    [TASKS.scheduleTick]: (p) => scheduleTick(deps, p),
+  };
+}
+
 /** The worker's task list; each task parses its own payload first. */
 export function createTaskList(deps: AppDeps): TaskList {
-  const task = (fn: (payload: unknown) => Promise<unknown>): Task => async (payload) => {
-    await fn(payload);
-  };
-  return {
-    [TASKS.routeEvent]: task((p) => routeEvent(deps, deps.activeFlows, p)),
-    [TASKS.advanceRun]: task((p) => advanceRunTask(deps, p)),
-    [TASKS.resumeWait]: task((p) => resumeWaitTask(deps, p)),
-    [TASKS.scheduleTick]: task((p) => scheduleTick(deps, p)),
-    [TASKS.deliverMessage]: deliverMessageTask(deps),
-  };
+  const list: TaskList = { [TASKS.deliverMessage]: deliverMessageTask(deps) };
+  for (const [name, fn] of Object.entries(plainTasks(deps))) {
+    list[name] = (async (payload) => {
+      await fn(payload);
+    }) satisfies Task;
+  }
+  return list;
 }

@@ -92,7 +92,7 @@ export class InlineJobs {
 /**
  * The CTEs that add one job for `source` (a FROM item with columns `payload json` and
  * `queue_name text`): locked by `workerId` when its queue is free and a worker id is given, else
- * through add_job. Select `(select id from locked_job)` to learn whether it was locked.
+ * through add_job. The statement must select ADDED_JOB_COLUMNS.
  */
 export function addJobCtes(task: string, source: SQL, workerId: string | null): SQL {
   return sql`
@@ -113,6 +113,19 @@ export function addJobCtes(task: string, source: SQL, workerId: string | null): 
       from job_source where not exists (select 1 from locked_job)
     )`;
 }
+
+/**
+ * What a statement built on addJobCtes selects: the job's payload, and its id when it was locked
+ * for this process. Reading queued_job is what runs add_job (a plain SELECT in WITH runs only when read).
+ */
+export const ADDED_JOB_COLUMNS = sql`(select payload from job_source) as job_payload, (select id::text from locked_job) as locked_job_id, (select count(*) from queued_job)::int as queued`;
+
+/** The columns ADDED_JOB_COLUMNS reads. */
+export type AddedJob = {
+  job_payload: unknown;
+  locked_job_id: string | null;
+  queued: number;
+};
 
 // As Graphile's own completeJob / failJob (0.16.6) do for a job in a named queue.
 function completeJob(jobId: string, workerId: string): SQL {
