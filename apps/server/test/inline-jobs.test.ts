@@ -23,6 +23,23 @@ async function until<T>(read: () => Promise<T>, ok: (value: T) => boolean, ms = 
   }
 }
 
+/** Inline routing whose first job waits until `open()` is called (the conversation's queue stays busy meanwhile). */
+function gatedRouting(concurrency: number) {
+  let open!: () => void;
+  const gate = new Promise<void>((resolve) => (open = resolve));
+  let first = true;
+  const inline = new InlineJobs(ctx.deps.db, ctx.deps.logger, {
+    route_event: async (p) => {
+      if (first) {
+        first = false;
+        await gate;
+      }
+      return routeEvent(ctx.deps, ctx.deps.activeFlows, p);
+    },
+  }, concurrency);
+  return { inline, open: () => open() };
+}
+
 const queueOf = async (conversationId: string) =>
   (await ctx.database.pool.query(`select locked_by, locked_at from graphile_worker._private_job_queues where queue_name = $1`, [`conv:${conversationId}`])).rows[0];
 
@@ -37,6 +54,17 @@ beforeAll(async () => {
       [
         { id: 't', type: 'trigger.message_received', config: { keywords: ['price'] } },
         { id: 'reply', type: 'action.send_message', config: { text: 'A cake is $30.' } },
+      ],
+      [{ source: 't', target: 'reply' }],
+    ),
+  );
+  await publishFlow(
+    ctx,
+    owner,
+    flow(
+      [
+        { id: 't', type: 'trigger.message_received', config: { keywords: ['order'] } },
+        { id: 'reply', type: 'action.send_message', config: { text: 'Got {{ message.text }}' } },
       ],
       [{ source: 't', target: 'reply' }],
     ),
@@ -100,6 +128,39 @@ describe('route_event jobs run by the process that stored the message', () => {
     expect((await jobsOf(ctx, 'route_event')).map((j) => j.payload.messageId)).toEqual([sent.messageId]);
     await drain(ctx);
     expect(await botReplies(ctx, sent.conversationId!)).toEqual(['A cake is $30.']);
+  });
+
+  it('drains the queue it holds: the messages that arrived meanwhile run here, in order, with no worker', async () => {
+    const { inline, open } = gatedRouting(4);
+    ctx.deps.inlineJobs = inline;
+    const who = customer();
+    const first = await customerSays(ctx, channel, who, 'order 1');
+    await customerSays(ctx, channel, who, 'order 2');
+    await customerSays(ctx, channel, who, 'order 3');
+    // The queue is busy, so the later two were added the usual way, for anyone.
+    expect((await jobsOf(ctx, 'route_event')).length).toBe(3);
+    open();
+    const replies = await until(() => botReplies(ctx, first.conversationId!), (r) => r.length === 3);
+    expect(replies).toEqual(['Got order 1', 'Got order 2', 'Got order 3']);
+    expect(await until(() => jobsOf(ctx, 'route_event'), (jobs) => jobs.length === 0)).toEqual([]);
+    expect(await queueOf(first.conversationId!)).toMatchObject({ locked_by: null, locked_at: null });
+    await inline.idle();
+  });
+
+  it('keeps jobs past its busy slots waiting here, locked, and runs them when a slot frees', async () => {
+    const { inline, open } = gatedRouting(1);
+    ctx.deps.inlineJobs = inline;
+    const sent = [];
+    for (let i = 1; i <= 3; i++) sent.push(await customerSays(ctx, channel, customer(), `order ${i}`));
+    const locked = await ctx.database.pool.query(`select count(*)::int as n from graphile_worker._private_jobs where locked_by = $1`, [inline.workerId]);
+    expect(locked.rows[0].n).toBe(3);
+    // Waiting here is not lost track of: the reaper's check leaves them alone.
+    await ctx.database.pool.query(`update graphile_worker._private_jobs set locked_at = now() - interval '1 minute' where locked_by = $1`, [inline.workerId]);
+    expect(await inline.releaseOrphans()).toBe(0);
+    open();
+    await inline.idle();
+    for (const [i, s] of sent.entries()) expect(await botReplies(ctx, s.conversationId!)).toEqual([`Got order ${i + 1}`]);
+    expect(await jobsOf(ctx, 'route_event')).toEqual([]);
   });
 
   it('releases a job it locked but lost track of (its completion could not be written)', async () => {
