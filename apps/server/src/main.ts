@@ -39,7 +39,7 @@ async function main() {
   // Graphile's slots and as many inline jobs (see inline-jobs.ts) each hold a connection at a time.
   const jobsDatabase = config.role !== 'api' ? openDatabase(database.url, { max: 2 * config.workerConcurrency + JOB_POOL_SPARE, onError: (err) => logger.warn({ err: err.message }, 'idle database client error') }) : undefined;
   const jobsDeps = jobsDatabase ? { ...deps, db: jobsDatabase.db, pool: jobsDatabase.pool } : undefined;
-  const inlineJobs = jobsDeps ? new InlineJobs(jobsDeps.db, logger, plainTasks(jobsDeps), config.workerConcurrency) : undefined;
+  const inlineJobs = jobsDeps ? new InlineJobs(jobsDeps.db, logger, plainTasks(jobsDeps), { concurrency: config.workerConcurrency }) : undefined;
   const worker = jobsDeps ? await superviseWorker({ ...jobsDeps, inlineJobs }, logger, () => stopping) : undefined;
   const app = createApp({ ...deps, inlineJobs }, { serveStatic: config.role !== 'worker', registry });
   server = serve({ fetch: app.fetch, port: config.port, hostname: '0.0.0.0' }, (info) => {

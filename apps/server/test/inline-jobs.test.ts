@@ -12,7 +12,7 @@ let n = 0;
 const customer = () => `inline-${++n}-${Date.now()}`;
 
 const routing = (fail?: string) =>
-  new InlineJobs(ctx.deps.db, ctx.deps.logger, { route_event: (p) => (fail ? Promise.reject(new Error(fail)) : routeEvent(ctx.deps, ctx.deps.activeFlows, p)) }, 4);
+  new InlineJobs(ctx.deps.db, ctx.deps.logger, { route_event: (p) => (fail ? Promise.reject(new Error(fail)) : routeEvent(ctx.deps, ctx.deps.activeFlows, p)) }, { concurrency: 4, roomWaitMs: 200 });
 
 async function until<T>(read: () => Promise<T>, ok: (value: T) => boolean, ms = 5_000): Promise<T> {
   const deadline = Date.now() + ms;
@@ -36,7 +36,7 @@ function gatedRouting(concurrency: number) {
       }
       return routeEvent(ctx.deps, ctx.deps.activeFlows, p);
     },
-  }, concurrency);
+  }, { concurrency, roomWaitMs: 200 });
   return { inline, open: () => open() };
 }
 
@@ -90,7 +90,7 @@ describe('route_event jobs run by the process that stored the message', () => {
     expect(await queueOf(first.conversationId!)).toMatchObject({ locked_by: null, locked_at: null });
   });
 
-  it('adds the job the usual way when the conversation queue is busy, so it runs after the job that holds it', async () => {
+  it('puts the job behind a queue another worker holds, without a NOTIFY, so it runs after the job that holds it', async () => {
     ctx.deps.inlineJobs = routing();
     const who = customer();
     const first = await customerSays(ctx, channel, who, 'hello');
@@ -103,6 +103,25 @@ describe('route_event jobs run by the process that stored the message', () => {
     await ctx.database.pool.query(`update graphile_worker._private_job_queues set locked_at = null, locked_by = null where queue_name = $1`, [`conv:${first.conversationId}`]);
     await drain(ctx);
     expect(await botReplies(ctx, first.conversationId!)).toEqual(['A cake is $30.']);
+  });
+
+  it('takes a queue that was let go just as a job went in behind it, and runs that job', async () => {
+    const inline = routing();
+    ctx.deps.inlineJobs = inline;
+    const who = customer();
+    const first = await customerSays(ctx, channel, who, 'order 1');
+    await inline.idle();
+    const queue = `conv:${first.conversationId}`;
+    await ctx.database.pool.query(`update graphile_worker._private_job_queues set locked_at = now(), locked_by = 'another-worker' where queue_name = $1`, [queue]);
+    await customerSays(ctx, channel, who, 'order 2');
+    expect(await botReplies(ctx, first.conversationId!)).toEqual(['Got order 1']);
+    // The holder lets go without having seen the job (its completion began before the job committed).
+    const { rows } = await ctx.database.pool.query(`update graphile_worker._private_job_queues set locked_at = null, locked_by = null where queue_name = $1 returning id`, [queue]);
+    inline.queuedBehind(rows[0].id);
+    expect(await until(() => botReplies(ctx, first.conversationId!), (r) => r.length === 2)).toEqual(['Got order 1', 'Got order 2']);
+    await inline.idle();
+    expect(await jobsOf(ctx, 'route_event')).toEqual([]);
+    expect(await queueOf(first.conversationId!)).toMatchObject({ locked_by: null });
   });
 
   it('hands a failed job back to Graphile with its error and a backoff, and frees the queue', async () => {
@@ -120,13 +139,27 @@ describe('route_event jobs run by the process that stored the message', () => {
     expect(await botReplies(ctx, sent.conversationId!)).toEqual(['A cake is $30.']);
   });
 
-  it('takes no more jobs than its slots: the rest go to Graphile', async () => {
+  it('with no room, the message waits for it a while, then goes to Graphile', async () => {
     const inline = routing();
     ctx.deps.inlineJobs = inline;
     while (inline.reserve());
+    const started = performance.now();
     const sent = await customerSays(ctx, channel, customer(), 'price?');
+    expect(performance.now() - started).toBeGreaterThanOrEqual(190);
     expect((await jobsOf(ctx, 'route_event')).map((j) => j.payload.messageId)).toEqual([sent.messageId]);
     await drain(ctx);
+    expect(await botReplies(ctx, sent.conversationId!)).toEqual(['A cake is $30.']);
+  });
+
+  it('a message waiting for room takes it as soon as it frees', async () => {
+    const inline = routing();
+    ctx.deps.inlineJobs = inline;
+    while (inline.reserve());
+    const saying = customerSays(ctx, channel, customer(), 'price?');
+    setTimeout(() => inline.release(), 50);
+    const sent = await saying;
+    await inline.idle();
+    expect(await jobsOf(ctx, 'route_event')).toEqual([]);
     expect(await botReplies(ctx, sent.conversationId!)).toEqual(['A cake is $30.']);
   });
 

@@ -39,6 +39,8 @@ export async function loadFlowContext(db: Executor, run: WorkflowRunRow, message
   const triggerMessageId = messageId ?? (typeof run.trigger.messageId === 'string' ? run.trigger.messageId : null);
   const ws = run.workspaceId;
   const result = await db.execute<FlowContextRow>(sql`
+    -- The recent messages are scoped through their conversation, not messages.workspace_id: given
+    -- both, the planner may AND in the workspace index and read every message of the workspace.
     select
       (select json_build_object('id', w.id, 'name', w.name, 'timezone', w.timezone, 'businessHours', w.business_hours,
                                 'holidays', w.holidays, 'settings', w.settings)
@@ -52,7 +54,7 @@ export async function loadFlowContext(db: Executor, run: WorkflowRunRow, message
          where cv.id = ${run.conversationId} and cv.workspace_id = ${ws}) as conversation,
       (select coalesce(json_agg(json_build_object('direction', r.direction, 'text', r.text) order by r.created_at), '[]'::json)
          from (select direction, text, created_at from messages
-               where conversation_id = ${run.conversationId} and workspace_id = ${ws} and not private
+               where conversation_id = (select id from conversations where id = ${run.conversationId} and workspace_id = ${ws}) and not private
                order by created_at desc limit ${RECENT_MESSAGES}) r) as recent,
       (select json_build_object('id', m.id, 'text', m.text, 'attachments', m.attachments, 'quickReply', m.meta->>'quickReply')
          from messages m where m.id = ${triggerMessageId} and m.workspace_id = ${ws}) as message`);

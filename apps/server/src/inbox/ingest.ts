@@ -1,7 +1,7 @@
 import { and, desc, eq, sql } from 'drizzle-orm';
 import { conversations, messages, type Executor } from '@switchboard/db';
 import type { AppDeps } from '../context';
-import { ADDED_JOB_COLUMNS, addJobCtes, type AddedJob } from '../jobs/inline-jobs';
+import { ADDED_JOB_COLUMNS, addJobCtes, type AddedJob } from '../jobs/inline-job-statements';
 import type { TASKS } from '../jobs/index';
 import type { InboundEvent, InboundMessageEvent } from './adapters';
 import { upsertContactIdentity } from './contacts';
@@ -47,7 +47,7 @@ export const conversationQueue = (conversationId: string) => `conv:${conversatio
 type IngestDeps = Pick<AppDeps, 'db' | 'events' | 'logger' | 'inlineJobs'>;
 
 /** A stored message, and the route_event job this process locked to run itself (if it did). */
-type Stored = { messageId: string; conversationId: string; inlineJob: { id: string; payload: RouteEventPayload } | null };
+type Stored = { messageId: string; conversationId: string; job: AddedJob | undefined };
 
 class DuplicateMessage extends Error {}
 
@@ -75,8 +75,8 @@ export async function ingestInbound(deps: IngestDeps, channel: IngestChannel, ev
     return { messageId: first?.messageId ?? null, conversationId: first?.conversationId ?? null, duplicate: true };
   };
   let stored: Stored;
-  // A free slot of this process's inline jobs, taken before the statement that may lock a job for it.
-  const inline = deps.inlineJobs?.reserve() ? deps.inlineJobs : undefined;
+  // Room in this process's inline jobs, taken before the statement that may lock a job for it.
+  const inline = (await deps.inlineJobs?.reserveOrWait()) ? deps.inlineJobs : undefined;
   const workerId = inline?.workerId ?? null;
   try {
     const quick = channel.type === 'email' ? null : await storeInOpenConversation(deps.db, channel, clean, options, workerId);
@@ -90,8 +90,10 @@ export async function ingestInbound(deps: IngestDeps, channel: IngestChannel, ev
     if (!(err instanceof DuplicateMessage)) throw err;
     return duplicate();
   }
-  if (stored.inlineJob) inline!.start(stored.inlineJob.id, ROUTE_EVENT_TASK, stored.inlineJob.payload);
+  const job = stored.job;
+  if (job?.locked_job_id) inline!.start({ id: job.locked_job_id, task: ROUTE_EVENT_TASK, payload: job.job_payload, job_queue_id: job.locked_queue_id });
   else inline?.release();
+  if (job?.quiet_queue_id) inline?.queuedBehind(job.quiet_queue_id);
   // After commit and off the webhook's critical path: the live inbox, not the provider, waits for these.
   void publishMessageCreated(deps, stored.messageId)
     .then(() => publishConversationUpdated(deps, channel.workspaceId, stored.conversationId))
@@ -177,7 +179,7 @@ async function storeInOpenConversation(db: Executor, channel: IngestChannel, eve
   const row = result.rows[0];
   if (!row?.contact_id || !row.conversation_id || row.status !== 'open') return null;
   if (!row.message_id) return 'duplicate';
-  return { messageId: row.message_id, conversationId: row.conversation_id, inlineJob: inlineJobOf(row) };
+  return { messageId: row.message_id, conversationId: row.conversation_id, job: row };
 }
 
 async function storeMessage(tx: Executor, channel: IngestChannel, event: InboundMessageEvent, options: IngestOptions, workerId: string | null): Promise<Stored> {
@@ -227,12 +229,8 @@ async function storeMessage(tx: Executor, channel: IngestChannel, event: Inbound
   const job = await tx.execute<AddedJob>(sql`
     with ${addJobCtes(ROUTE_EVENT_TASK, sql`(select ${JSON.stringify(payload)}::json as payload, ${conversationQueue(conversation.id)}::text as queue_name) as source`, workerId)}
     select ${ADDED_JOB_COLUMNS}`);
-  return { messageId: message.id, conversationId: conversation.id, inlineJob: inlineJobOf(job.rows[0]) };
+  return { messageId: message.id, conversationId: conversation.id, job: job.rows[0] };
 }
-
-/** The route_event job a store statement locked for this process, with the payload it stored. */
-const inlineJobOf = (row: AddedJob | undefined): Stored['inlineJob'] =>
-  row?.locked_job_id ? { id: row.locked_job_id, payload: row.job_payload as RouteEventPayload } : null;
 
 /**
  * The conversation a new inbound message belongs to: one per customer and channel, reopened when

@@ -1,0 +1,137 @@
+import { sql, type SQL } from 'drizzle-orm';
+
+/** Graphile's default, and what add_job gives every other job here. */
+const MAX_ATTEMPTS = 25;
+
+/**
+ * The CTEs that add one job for `source` (a FROM item with columns `payload json` and
+ * `queue_name text`). With a worker id (this process runs inline jobs):
+ * - the queue is free: it is taken, and the job added locked, for `workerId` (locked_job);
+ * - the queue is busy: the job is inserted behind it without add_job's NOTIFY (quiet_job), since
+ *   no idle worker could take it before the queue's holder lets go, and the holder takes the next
+ *   job as it completes one (the caller tells InlineJobs.queuedBehind(), for the holder's race).
+ * Without one, or before Graphile has registered the task: add_job, as any producer.
+ * The statement must select ADDED_JOB_COLUMNS.
+ */
+export function addJobCtes(task: string, source: SQL, workerId: string | null): SQL {
+  return sql`
+    job_source as (select * from ${source}),
+    job_task as (select id from graphile_worker._private_tasks where identifier = ${task} and ${workerId}::text is not null),
+    job_queue as (
+      insert into graphile_worker._private_job_queues as q (queue_name, locked_at, locked_by)
+      select queue_name, now(), ${workerId}::text from job_source where exists (select 1 from job_task)
+      on conflict (queue_name) do update set locked_at = now(), locked_by = excluded.locked_by where q.locked_at is null
+      returning id
+    ), locked_job as (
+      insert into graphile_worker._private_jobs (job_queue_id, task_id, payload, run_at, attempts, max_attempts, locked_at, locked_by)
+      select job_queue.id, job_task.id, job_source.payload, now(), 1, ${MAX_ATTEMPTS}, now(), ${workerId}::text
+      from job_queue, job_task, job_source
+      returning id, job_queue_id
+    ), quiet_job as (
+      insert into graphile_worker._private_jobs (job_queue_id, task_id, payload, run_at, max_attempts)
+      select q.id, job_task.id, job_source.payload, now(), ${MAX_ATTEMPTS}
+      from job_source join graphile_worker._private_job_queues as q on q.queue_name = job_source.queue_name, job_task
+      where not exists (select 1 from job_queue)
+      returning job_queue_id
+    ), queued_job as (
+      select graphile_worker.add_job(${task}::text, job_source.payload, queue_name => job_source.queue_name) as job
+      from job_source where not exists (select 1 from locked_job) and not exists (select 1 from quiet_job)
+    )`;
+}
+
+/**
+ * What a statement built on addJobCtes selects: the job's payload; its id and queue when it was
+ * locked for this process; its queue when it went in quietly behind a busy one. Reading queued_job
+ * is what runs add_job (a plain SELECT in WITH runs only when read).
+ */
+export const ADDED_JOB_COLUMNS = sql`(select payload from job_source) as job_payload, (select id::text from locked_job) as locked_job_id,
+  (select job_queue_id from locked_job) as locked_queue_id, (select job_queue_id from quiet_job) as quiet_queue_id,
+  (select count(*) from queued_job)::int as queued`;
+
+/** The columns ADDED_JOB_COLUMNS reads. */
+export type AddedJob = {
+  job_payload: unknown;
+  locked_job_id: string | null;
+  locked_queue_id: number | null;
+  quiet_queue_id: number | null;
+  queued: number;
+};
+
+/** A job locked for a process: what these statements return of it. */
+export type HeldJob = {
+  id: string;
+  task: string;
+  payload: unknown;
+  job_queue_id: number | null;
+};
+
+/** The next job of queue `queue` (a SQL expression) due now, of one of `tasks`, row-locked for the statement. */
+const nextJobOf = (queue: SQL, tasks: string[], except: SQL = sql`0`) => sql`
+  select jobs.id from graphile_worker._private_jobs as jobs
+  where jobs.job_queue_id = ${queue} and jobs.id <> ${except} and jobs.is_available and jobs.run_at <= now()
+    and jobs.task_id in (select id from graphile_worker._private_tasks where identifier = any(${sql.param(tasks)}::text[]))
+  order by jobs.priority, jobs.run_at, jobs.id
+  limit 1
+  for update skip locked`;
+
+/** Locks the job `next` selected for `workerId` and selects it as a HeldJob. */
+const takeJob = (workerId: string) => sql`
+  taken as (
+    update graphile_worker._private_jobs as jobs set locked_by = ${workerId}::text, locked_at = now(), attempts = jobs.attempts + 1
+    from next where jobs.id = next.id
+    returning jobs.id, jobs.task_id, jobs.payload, jobs.job_queue_id
+  )`;
+
+const selectTaken = sql`
+  select taken.id::text as id, tasks.identifier as task, taken.payload, taken.job_queue_id
+  from taken join graphile_worker._private_tasks as tasks on tasks.id = taken.task_id`;
+
+/**
+ * Graphile's completeJob (0.16.6) for a job in a named queue, except that when its queue holds
+ * another job due now, of a task this process runs, that job is locked for `workerId` and returned,
+ * and the queue stays locked (so the conversation's order holds). Sibling CTEs share one snapshot:
+ * `next` still sees the deleted job, hence the `except`; and it cannot see a job committed after
+ * this statement began (see InlineJobs.queuedBehind).
+ */
+export function completeAndTakeNext(jobId: string, workerId: string, tasks: string[]): SQL {
+  return sql`
+    with done as (
+      delete from graphile_worker._private_jobs where id = ${jobId}::bigint returning job_queue_id
+    ), next as (${nextJobOf(sql`(select job_queue_id from done)`, tasks, sql`${jobId}::bigint`)}),
+    ${takeJob(workerId)}, queue as (
+      update graphile_worker._private_job_queues as q
+      set locked_by = case when exists (select 1 from taken) then q.locked_by end,
+          locked_at = case when exists (select 1 from taken) then now() end
+      from done where q.id = done.job_queue_id and q.locked_by = ${workerId}
+    )
+    ${selectTaken}`;
+}
+
+/**
+ * Takes queue `queueId` for `workerId` if it is free and holds a job due now (of one of `tasks`),
+ * with that job locked, as get_job would; else changes nothing.
+ */
+export function claimQueue(queueId: number, workerId: string, tasks: string[]): SQL {
+  return sql`
+    with queue as (
+      select id from graphile_worker._private_job_queues where id = ${queueId}::int and locked_at is null for update skip locked
+    ), next as (${nextJobOf(sql`(select id from queue)`, tasks)}),
+    ${takeJob(workerId)}, locked_queue as (
+      update graphile_worker._private_job_queues as q set locked_by = ${workerId}::text, locked_at = now()
+      from taken where q.id = taken.job_queue_id
+    )
+    ${selectTaken}`;
+}
+
+export function failJob(jobId: string, workerId: string, error: string): SQL {
+  return sql`
+    with j as (
+      update graphile_worker._private_jobs set
+        last_error = ${error}, locked_by = null, locked_at = null,
+        run_at = greatest(now(), run_at) + (exp(least(attempts, 10)) * interval '1 second')
+      where id = ${jobId}::bigint and locked_by = ${workerId}
+      returning job_queue_id
+    )
+    update graphile_worker._private_job_queues as q set locked_by = null, locked_at = null
+    from j where q.id = j.job_queue_id and q.locked_by = ${workerId}`;
+}
