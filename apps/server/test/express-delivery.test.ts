@@ -60,6 +60,8 @@ describe('express delivery', () => {
     expect(await messageRow(ctx, next.id)).toMatchObject({ status: 'queued', attempts: 0 });
     const jobs = (await jobsOf(ctx, 'deliver_message')).filter((j) => j.queue_name === `out:${conversation.id}`);
     expect(jobs.map((j) => j.key)).toEqual([`deliver:${stranded.id}`, `deliver:${next.id}`]);
+    // get_job orders by run_at, not by id: equal run_at could send the second first.
+    expect(jobs[0].run_at.getTime()).toBeLessThan(jobs[1].run_at.getTime());
   });
 
   it('sweeps replies left queued over 30 s by a dead sender into delivery jobs, once', async () => {

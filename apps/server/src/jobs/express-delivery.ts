@@ -95,8 +95,10 @@ async function expressOne(deps: ExpressDeps, message: OutboundRow, context: Expr
 }
 
 /**
- * Gives every queued reply of a conversation that has no delivery job one, oldest first, behind the
- * conversation's pending deliveries (and not before `notBefore`), so Graphile sends them in order.
+ * Gives every queued reply of a conversation that has no delivery job one, behind the
+ * conversation's pending deliveries (and not before `notBefore`), each 1 ms after the one before:
+ * get_job orders by priority and run_at only, so jobs with equal run_at could go in any order
+ * (a crash test once saw a resent reply arrive after the next one).
  */
 export async function queueUnsentReplies(db: Executor, conversationId: string, notBefore = new Date()): Promise<void> {
   const queue = outboundQueue(conversationId);
@@ -106,12 +108,12 @@ export async function queueUnsentReplies(db: Executor, conversationId: string, n
       from graphile_worker.jobs where queue_name = ${queue}
     )
     select graphile_worker.add_job(${DELIVER_MESSAGE_TASK}, json_build_object('messageId', m.id), queue_name => ${queue},
-             run_at => (select run_at from after), job_key => ${deliverJobKey('')} || m.id, job_key_mode => 'unsafe_dedupe')
+             run_at => (select run_at from after) + (m.n - 1) * interval '1 millisecond',
+             job_key => ${deliverJobKey('')} || m.id, job_key_mode => 'unsafe_dedupe')
     from (
-      select m.id from messages m
+      select m.id, row_number() over (order by m.created_at, m.id) as n from messages m
       where m.conversation_id = ${conversationId} and m.status = 'queued' and m.direction = 'out' and not m.private
         and not exists (select 1 from graphile_worker._private_jobs j where j.key = ${deliverJobKey('')} || m.id)
-      order by m.created_at, m.id
     ) m`);
 }
 
