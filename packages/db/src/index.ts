@@ -5,3 +5,4 @@ export * from './embedded';
 export * from './resolve';
 export * from './jobs';
 export * from './statement-cache';
+export * from './raw-rows';

@@ -7,6 +7,7 @@ import { publishConversationUpdated, publishMessages } from '../inbox/publish';
 import { applyEffects, EffectError, type AppliedEffects } from './apply-effects';
 import { createFlowServices } from './flow-services';
 import { loadFlowContext } from './run-context';
+import { commitReplyStep, type ReplyInput, type RunAdvance, type StepRow } from './commit-reply-step';
 import { runQueue } from './queues';
 import { expressChannel, expressDeliver } from '../jobs/express-delivery';
 
@@ -152,6 +153,8 @@ async function readRun(db: Executor, runId: string): Promise<RunRow | undefined>
  * saves a round trip per step; the loser's effects roll back with its transaction.
  */
 async function commitSteps(deps: AppDeps, run: RunRow, definition: FlowDocument, batch: StepRecord[], loaded: Loaded | undefined): Promise<{ run: RunRow; applied: AppliedEffects } | null> {
+  const replies = expressRepliesOf(run, batch, loaded);
+  if (replies) return commitRepliesOnly(deps, run, definition, batch, { replies, channelId: loaded!.data.conversation!.channelId });
   return deps.db.transaction(async (tx) => {
     const last = batch[batch.length - 1]!;
     const { node, result } = last;
@@ -171,23 +174,7 @@ async function commitSteps(deps: AppDeps, run: RunRow, definition: FlowDocument,
     const finishedAt = new Date();
     const inserted = await tx
       .insert(runSteps)
-      .values(
-        batch.map((step, i) => {
-          const isLast = i === batch.length - 1;
-          return {
-            workspaceId: run.workspaceId,
-            runId: run.id,
-            seq: run.stepCount + i + 1,
-            nodeId: step.node.id,
-            nodeType: step.node.type,
-            status: isLast && error ? ('failed' as const) : step.result.wait ? ('waiting' as const) : ('completed' as const),
-            input: { resume: step.resume?.kind ?? null, message: step.resume?.kind === 'reply' ? step.resume.message.text : null },
-            output: { output: step.result.output ?? null, effects: step.result.effects, vars: step.result.vars ?? null, wait: step.result.wait ?? null, log: step.result.log ?? null },
-            error: isLast ? error : null,
-            finishedAt,
-          };
-        }),
-      )
+      .values(stepRowsOf(run, batch, error).map((row, i) => ({ ...row, workspaceId: run.workspaceId, runId: run.id, error: i === batch.length - 1 ? error : null, finishedAt })))
       .onConflictDoNothing()
       .returning({ id: runSteps.id });
     if (inserted.length !== batch.length) {
@@ -195,9 +182,7 @@ async function commitSteps(deps: AppDeps, run: RunRow, definition: FlowDocument,
       throw new StepsTaken();
     }
 
-    let variables = run.variables;
-    for (const step of batch) variables = { ...variables, ...step.result.vars };
-    variables = { ...variables, ...applied.vars };
+    const variables = { ...variablesAfter(run, batch), ...applied.vars };
     const base = { stepCount: seq, variables, resume: null, updatedAt: finishedAt };
     let update: Partial<RunRow>;
     if (error) {
@@ -206,8 +191,7 @@ async function commitSteps(deps: AppDeps, run: RunRow, definition: FlowDocument,
       await startWait(tx, run, node.id, result.wait);
       update = { ...base, status: 'waiting', currentNodeId: node.id, nodeState: result.wait.kind === 'reply' ? (result.wait.nodeState ?? null) : null };
     } else {
-      const next = result.end ? null : nextNodeId(definition, node.id, result.output);
-      update = next ? { ...base, currentNodeId: next, nodeState: null } : { ...base, currentNodeId: node.id, status: 'completed', finishedAt, nodeState: null };
+      update = { ...base, ...moveOn(definition, last, finishedAt), nodeState: null };
     }
     // The guard that the run is still where this activation read it: a run cancelled (a person took
     // over) or moved by another worker meanwhile matches nothing, and everything above rolls back.
@@ -225,6 +209,64 @@ async function commitSteps(deps: AppDeps, run: RunRow, definition: FlowDocument,
 }
 
 class StepsTaken extends Error {}
+
+function stepRowsOf(run: RunRow, batch: StepRecord[], error: string | null): StepRow[] {
+  return batch.map((step, i) => ({
+    seq: run.stepCount + i + 1,
+    nodeId: step.node.id,
+    nodeType: step.node.type,
+    status: i === batch.length - 1 && error ? 'failed' : step.result.wait ? 'waiting' : 'completed',
+    input: { resume: step.resume?.kind ?? null, message: step.resume?.kind === 'reply' ? step.resume.message.text : null },
+    output: { output: step.result.output ?? null, effects: step.result.effects, vars: step.result.vars ?? null, wait: step.result.wait ?? null, log: step.result.log ?? null },
+  }));
+}
+
+function variablesAfter(run: RunRow, batch: StepRecord[]): Record<string, unknown> {
+  let variables = run.variables;
+  for (const step of batch) variables = { ...variables, ...step.result.vars };
+  return variables;
+}
+
+/** After a step with no wait and no error: on to the next node, or the run is complete. */
+function moveOn(definition: FlowDocument, { node, result }: StepRecord, at: Date): Pick<RunAdvance, 'status' | 'currentNodeId' | 'finishedAt'> {
+  const next = result.end ? null : nextNodeId(definition, node.id, result.output);
+  return next ? { status: 'running', currentNodeId: next } : { status: 'completed', currentNodeId: node.id, finishedAt: at };
+}
+
+/**
+ * The replies of a step that only answers the customer on an express channel (no wait, no error,
+ * no other effect): commitReplyStep stores it in one statement. Null for every other step.
+ */
+function expressRepliesOf(run: RunRow, batch: StepRecord[], loaded: Loaded | undefined): ReplyInput[] | null {
+  const { result } = batch[batch.length - 1]!;
+  if (result.error || result.wait || !result.effects.length || !expressable(run, loaded)) return null;
+  const replies: ReplyInput[] = [];
+  for (const effect of result.effects) {
+    if (effect.type !== 'send_message') return null;
+    replies.push({
+      text: effect.text,
+      attachments: effect.mediaUrl ? [{ url: effect.mediaUrl }] : [],
+      quickReplies: effect.quickReplies?.length ? effect.quickReplies : null,
+      meta: effect.whatsappTemplate ? { whatsappTemplate: effect.whatsappTemplate } : {},
+    });
+  }
+  return replies;
+}
+
+async function commitRepliesOnly(
+  deps: AppDeps,
+  run: RunRow,
+  definition: FlowDocument,
+  batch: StepRecord[],
+  { replies, channelId }: { replies: ReplyInput[]; channelId: string },
+): Promise<{ run: RunRow; applied: AppliedEffects } | null> {
+  const at = new Date();
+  const advance: RunAdvance = { ...moveOn(definition, batch[batch.length - 1]!, at), variables: variablesAfter(run, batch), stepCount: run.stepCount + batch.length, updatedAt: at };
+  const target = { workspaceId: run.workspaceId, conversationId: run.conversationId!, channelId };
+  const committed = await commitReplyStep(deps.db, run, advance, stepRowsOf(run, batch, null), target, replies);
+  if (!committed) return null;
+  return { run: committed.run, applied: { vars: {}, conversationsChanged: [], messagesCreated: committed.replies.map((r) => r.id), outbound: committed.replies } };
+}
 
 async function startWait(tx: Executor, run: RunRow, nodeId: string, wait: NonNullable<StepResult['wait']>) {
   const minutes = wait.kind === 'delay' ? wait.minutes : wait.timeoutMinutes;
