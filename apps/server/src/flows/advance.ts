@@ -3,8 +3,9 @@ import { enqueueJob, runSteps, runWaits, workflowRuns, workflowVersions, type Ex
 import type { FlowData, FlowDocument, FlowServices, MessageData, ResumeEvent, StepResult } from '@switchboard/flow';
 import { executeNode, nextNodeId } from '@switchboard/flow/runtime';
 import type { AppDeps } from '../context';
+import { outboundContent } from '../inbox/outbound';
 import { publishConversationUpdated, publishMessages } from '../inbox/publish';
-import { applyEffects, EffectError, type AppliedEffects } from './apply-effects';
+import { applyEffects, EffectError, replyOf, type AppliedEffects } from './apply-effects';
 import { createFlowServices } from './flow-services';
 import { loadFlowContext } from './run-context';
 import { commitReplyStep, type ReplyInput, type RunAdvance, type StepRow } from './commit-reply-step';
@@ -243,12 +244,7 @@ function expressRepliesOf(run: RunRow, batch: StepRecord[], loaded: Loaded | und
   const replies: ReplyInput[] = [];
   for (const effect of result.effects) {
     if (effect.type !== 'send_message') return null;
-    replies.push({
-      text: effect.text,
-      attachments: effect.mediaUrl ? [{ url: effect.mediaUrl }] : [],
-      quickReplies: effect.quickReplies?.length ? effect.quickReplies : null,
-      meta: effect.whatsappTemplate ? { whatsappTemplate: effect.whatsappTemplate } : {},
-    });
+    replies.push(outboundContent(replyOf(effect)));
   }
   return replies;
 }

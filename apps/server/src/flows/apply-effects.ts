@@ -2,7 +2,7 @@ import { and, eq, sql } from 'drizzle-orm';
 import { contactEvents, contacts, conversations, messages, type Executor } from '@switchboard/db';
 import type { Effect } from '@switchboard/flow';
 import { assignConversation } from '../inbox/assignment';
-import { queueOutboundMessage, type OutboundRow } from '../inbox/outbound';
+import { queueOutboundMessage, type OutboundInput, type OutboundRow } from '../inbox/outbound';
 import { enqueueTagAdded } from './tag-events';
 
 export interface EffectTarget {
@@ -25,6 +25,16 @@ export interface AppliedEffects {
   outbound: OutboundRow[];
 }
 
+/** The message a send_message effect asks for. */
+export function replyOf(effect: Extract<Effect, { type: 'send_message' }>): Pick<OutboundInput, 'text' | 'mediaUrl' | 'quickReplies' | 'meta'> {
+  return {
+    text: effect.text,
+    ...(effect.mediaUrl ? { mediaUrl: effect.mediaUrl } : {}),
+    ...(effect.quickReplies?.length ? { quickReplies: effect.quickReplies } : {}),
+    ...(effect.whatsappTemplate ? { meta: { whatsappTemplate: effect.whatsappTemplate } } : {}),
+  };
+}
+
 /** A user-facing problem with an effect (e.g. replying with no conversation): the step fails with it. */
 export class EffectError extends Error {
   override name = 'EffectError';
@@ -40,16 +50,12 @@ export async function applyEffects(tx: Executor, target: EffectTarget, effects: 
     switch (effect.type) {
       case 'send_message': {
         const { conversationId, channelId } = requireConversation(target, 'send a message');
-        const meta = effect.whatsappTemplate ? { whatsappTemplate: effect.whatsappTemplate } : undefined;
         const sent = await queueOutboundMessage(tx, {
           workspaceId: target.workspaceId,
           conversationId,
           channelId,
           author: 'bot',
-          text: effect.text,
-          ...(effect.mediaUrl ? { mediaUrl: effect.mediaUrl } : {}),
-          ...(effect.quickReplies?.length ? { quickReplies: effect.quickReplies } : {}),
-          ...(meta ? { meta } : {}),
+          ...replyOf(effect),
           runId: target.runId,
         }, { express: target.express ?? false });
         applied.messagesCreated.push(sent.id);

@@ -27,6 +27,16 @@ export const deliverJobKey = (messageId: string) => `deliver:${messageId}`;
 
 export type OutboundRow = typeof messages.$inferSelect;
 
+/** What a message's content columns hold for `input` (flows/commit-reply-step.ts stores replies this way too). */
+export function outboundContent(input: Pick<OutboundInput, 'text' | 'mediaUrl' | 'quickReplies' | 'meta'>) {
+  return {
+    text: input.text,
+    attachments: input.mediaUrl ? [{ url: input.mediaUrl }] : [],
+    quickReplies: input.quickReplies?.length ? input.quickReplies : null,
+    meta: input.meta ?? {},
+  };
+}
+
 /**
  * Stores an outbound message and, in the same transaction, the job that delivers it: the message
  * exists if and only if its delivery is scheduled. An express reply has no job: its sender delivers
@@ -44,10 +54,7 @@ export async function queueOutboundMessage(tx: Executor, input: OutboundInput, o
       direction: 'out',
       author: input.author,
       authorUserId: input.authorUserId ?? null,
-      text: input.text,
-      attachments: input.mediaUrl ? [{ url: input.mediaUrl }] : [],
-      quickReplies: input.quickReplies?.length ? input.quickReplies : null,
-      meta: input.meta ?? {},
+      ...outboundContent(input),
       private: isPrivate,
       status: isPrivate ? 'sent' : 'queued',
       runId: input.runId ?? null,
