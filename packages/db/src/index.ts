@@ -6,3 +6,4 @@ export * from './resolve';
 export * from './jobs';
 export * from './statement-cache';
 export * from './raw-rows';
+export * from './lazy-commit';

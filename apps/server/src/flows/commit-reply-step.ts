@@ -36,6 +36,17 @@ export interface ReplyTarget {
   workspaceId: string;
   conversationId: string;
   channelId: string;
+  /** The customer: the express claim reads their address on the channel. */
+  contactId: string;
+}
+
+/**
+ * The first reply, already claimed for express delivery by the statement that stored it (its
+ * attempt counted, as expressDeliver's own claim would), and the customer's address it read.
+ */
+export interface ExpressClaim {
+  messageId: string;
+  to: string | null;
 }
 
 /**
@@ -45,6 +56,11 @@ export interface ReplyTarget {
  * same guard decides: the run must still be running at the step count this activation read; when
  * it is not, nothing is written (every insert depends on the guarded update) and this returns null.
  * The replies are stored exactly as queueOutboundMessage stores an express reply.
+ *
+ * The same statement makes express delivery's claim on the first reply (jobs/express-delivery.ts):
+ * its attempt is counted, unless an earlier reply of the conversation is still queued, and the
+ * customer's address is read. That saves the claim's round trip before the provider call; it is
+ * also why this commit stays synchronous.
  */
 export async function commitReplyStep(
   db: Executor,
@@ -53,7 +69,7 @@ export async function commitReplyStep(
   steps: StepRow[],
   target: ReplyTarget,
   replies: ReplyInput[],
-): Promise<{ run: RunRow; replies: OutboundRow[] } | null> {
+): Promise<{ run: RunRow; replies: OutboundRow[]; claim: ExpressClaim | null } | null> {
   const result = await db.execute<Record<string, unknown>>(sql`
     with run as (
       update workflow_runs set status = ${advance.status}, current_node_id = ${advance.currentNodeId}, node_state = null,
@@ -69,13 +85,26 @@ export async function commitReplyStep(
     ), touched as (
       update conversations set last_message_at = greatest(last_message_at, now()), updated_at = now()
       where id = ${target.conversationId} and workspace_id = ${target.workspaceId} and exists (select 1 from run)
+    ), queued_before as (
+      select exists (
+        select 1 from messages earlier
+        where earlier.conversation_id = ${target.conversationId} and earlier.direction = 'out' and earlier.status = 'queued' and not earlier.private
+      ) as queued
+    ), address as (
+      select external_id from contact_identities
+      where contact_id = ${target.contactId} and channel_id = ${target.channelId}
+      order by created_at desc limit 1
     )
-    insert into messages (workspace_id, conversation_id, channel_id, direction, author, text, attachments, quick_replies, meta, private, status, run_id)
-    select ${target.workspaceId}, ${target.conversationId}, ${target.channelId}, 'out', 'bot', r.text, r.attachments, r."quickReplies", r.meta, false, 'queued', run.id
+    insert into messages (workspace_id, conversation_id, channel_id, direction, author, text, attachments, quick_replies, meta, private, status, run_id, attempts)
+    select ${target.workspaceId}, ${target.conversationId}, ${target.channelId}, 'out', 'bot', r.text, r.attachments, r."quickReplies", r.meta, false, 'queued', run.id,
+           case when r.ord = 0 and not (select queued from queued_before) then 1 else 0 end
     from run, jsonb_to_recordset(${JSON.stringify(replies.map((reply, ord) => ({ ...reply, ord })))}::jsonb)
       as r(text text, attachments jsonb, "quickReplies" jsonb, meta jsonb, ord int)
     order by r.ord
-    returning *`);
+    returning *, (select external_id from address) as express_to`);
   if (!result.rows.length) return null;
-  return { run: { ...run, ...advance, nodeState: null, resume: null, finishedAt: advance.finishedAt ?? run.finishedAt }, replies: result.rows.map((raw) => rowOf(messages, raw)) };
+  const rows = result.rows.map((raw) => rowOf(messages, raw));
+  const first = rows[0]!;
+  const claim = first.attempts > 0 ? { messageId: first.id, to: (result.rows[0]!.express_to as string | null) ?? null } : null;
+  return { run: { ...run, ...advance, nodeState: null, resume: null, finishedAt: advance.finishedAt ?? run.finishedAt }, replies: rows, claim };
 }

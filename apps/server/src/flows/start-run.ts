@@ -1,6 +1,7 @@
-import { getTableColumns, sql } from 'drizzle-orm';
-import { workflowRuns, type Executor } from '@switchboard/db';
+import { sql } from 'drizzle-orm';
+import { commitsLazily, rowOf, workflowRuns, type Executor } from '@switchboard/db';
 import type { ActiveFlow } from './active-flows';
+import { flowContextColumns, flowContextOf, type FlowContext, type FlowContextRow } from './run-context';
 
 export type RunRow = typeof workflowRuns.$inferSelect;
 
@@ -30,42 +31,41 @@ export async function startRun(tx: Executor, input: StartRunInput): Promise<stri
   return run!.id;
 }
 
+/** Runs a message started, as stored, and the flow context their first step reads (null when none started). */
+export interface RoutedRuns {
+  runs: RunRow[];
+  context: FlowContext | null;
+}
+
 /**
  * Marks an inbound message routed and starts its runs, in one statement (so, atomically, without a
  * transaction around it): the runs exist only if this call is the one that routed the message.
  * Returns the runs as stored (none when the message was routed before), so the first activation
- * does not read them back.
+ * does not read them back, and the flow context their first step reads (every input shares the
+ * message's workspace, contact and conversation), read by the same statement. It commits lazily
+ * (see commitsLazily): a lost routing is routed again.
  */
-export async function routeMessageToRuns(db: Executor, messageId: string, inputs: StartRunInput[]): Promise<RunRow[]> {
+export async function routeMessageToRuns(db: Executor, messageId: string, inputs: StartRunInput[]): Promise<RoutedRuns> {
   if (!inputs.length) {
-    await db.execute(sql`update messages set routed_at = now() where id = ${messageId} and routed_at is null and direction = 'in'`);
-    return [];
+    await db.execute(sql`update messages set routed_at = now() where id = ${messageId} and routed_at is null and direction = 'in' and ${commitsLazily}`);
+    return { runs: [], context: null };
   }
   const values = inputs.map(
     (input) =>
       sql`(${input.workspaceId}::uuid, ${input.flow.workflowId}::uuid, ${input.flow.versionId}::uuid, ${input.contactId}::uuid,
            ${input.conversationId}::uuid, ${JSON.stringify(input.trigger)}::jsonb, ${input.flow.trigger.id}::text)`,
   );
-  const result = await db.execute<Record<string, unknown>>(sql`
+  const result = await db.execute<Record<string, unknown> & FlowContextRow>(sql`
     with claimed as (
       update messages set routed_at = now() where id = ${messageId} and routed_at is null and direction = 'in' returning id
+    ), runs as (
+      insert into workflow_runs (workspace_id, workflow_id, version_id, contact_id, conversation_id, trigger, status, current_node_id)
+      select v.workspace_id, v.workflow_id, v.version_id, v.contact_id, v.conversation_id, v.trigger, 'running', v.current_node_id
+      from (values ${sql.join(values, sql`, `)}) as v(workspace_id, workflow_id, version_id, contact_id, conversation_id, trigger, current_node_id)
+      where exists (select 1 from claimed) and ${commitsLazily}
+      returning *
     )
-    insert into workflow_runs (workspace_id, workflow_id, version_id, contact_id, conversation_id, trigger, status, current_node_id)
-    select v.workspace_id, v.workflow_id, v.version_id, v.contact_id, v.conversation_id, v.trigger, 'running', v.current_node_id
-    from (values ${sql.join(values, sql`, `)}) as v(workspace_id, workflow_id, version_id, contact_id, conversation_id, trigger, current_node_id)
-    where exists (select 1 from claimed)
-    returning *`);
-  return result.rows.map(runFromRow);
-}
-
-const RUN_COLUMNS = Object.entries(getTableColumns(workflowRuns));
-
-/** A raw `returning *` row as drizzle would have read it (dates as Date, JSON parsed). */
-function runFromRow(row: Record<string, unknown>): RunRow {
-  const run: Record<string, unknown> = {};
-  for (const [key, column] of RUN_COLUMNS) {
-    const value = row[column.name];
-    run[key] = value === null || value === undefined ? null : column.mapFromDriverValue(value);
-  }
-  return run as RunRow;
+    select runs.*, ${flowContextColumns(inputs[0]!, messageId)} from runs`);
+  const runs = result.rows.map((raw) => rowOf(workflowRuns, raw));
+  return { runs, context: runs.length ? flowContextOf(result.rows[0]!, runs[0]!) : null };
 }

@@ -1,4 +1,5 @@
 import { sql, type SQL } from 'drizzle-orm';
+import { commitsLazily } from '@switchboard/db';
 
 /** Graphile's default, and what add_job gives every other job here. */
 const MAX_ATTEMPTS = 25;
@@ -91,12 +92,13 @@ const selectTaken = sql`
  * another job due now, of a task this process runs, that job is locked for `workerId` and returned,
  * and the queue stays locked (so the conversation's order holds). Sibling CTEs share one snapshot:
  * `next` still sees the deleted job, hence the `except`; and it cannot see a job committed after
- * this statement began (see InlineJobs.queuedBehind).
+ * this statement began (see InlineJobs.queuedBehind). It commits lazily (see commitsLazily): a lost
+ * completion runs the job again, and every job here is safe to run twice.
  */
 export function completeAndTakeNext(jobId: string, workerId: string, tasks: string[]): SQL {
   return sql`
     with done as (
-      delete from graphile_worker._private_jobs where id = ${jobId}::bigint returning job_queue_id
+      delete from graphile_worker._private_jobs where id = ${jobId}::bigint and ${commitsLazily} returning job_queue_id
     ), next as (${nextJobOf(sql`(select job_queue_id from done)`, tasks, sql`${jobId}::bigint`)}),
     ${takeJob(workerId)}, queue as (
       update graphile_worker._private_job_queues as q
