@@ -7,8 +7,8 @@ import { outboundContent } from '../inbox/outbound';
 import { publishConversationUpdated, publishMessages } from '../inbox/publish';
 import { applyEffects, EffectError, replyOf, type AppliedEffects } from './apply-effects';
 import { createFlowServices } from './flow-services';
-import { loadFlowContext } from './run-context';
-import { commitReplyStep, type ReplyInput, type RunAdvance, type StepRow } from './commit-reply-step';
+import { loadFlowContext, type FlowContext } from './run-context';
+import { commitReplyStep, type ExpressClaim, type ReplyInput, type RunAdvance, type StepRow } from './commit-reply-step';
 import { runQueue } from './queues';
 import { expressChannel, expressDeliver } from '../jobs/express-delivery';
 
@@ -49,13 +49,14 @@ interface Loaded {
  * already committed (unique run_id+seq, checked under a row lock) is never applied twice, so a
  * worker killed between steps resumes with exactly one copy of each reply.
  */
-export async function advanceRun(deps: AppDeps, runId: string, started?: RunRow): Promise<AdvanceOutcome> {
+export async function advanceRun(deps: AppDeps, runId: string, started?: { run: RunRow; context: FlowContext | null }): Promise<AdvanceOutcome> {
   const { db } = deps;
   let steps = 0;
-  // A run just created by routing is passed in as stored, not read back.
-  let run = started?.id === runId ? started : await readRun(db, runId);
+  // A run just created by routing is passed in as stored, not read back, with the context routing read.
+  const fresh = started?.run.id === runId ? started : undefined;
+  let run = fresh ? fresh.run : await readRun(db, runId);
   let definition: FlowDocument | undefined;
-  let loaded: Loaded | undefined;
+  let loaded: Loaded | undefined = fresh?.context ? { messageKey: undefined, data: fresh.context.data, settings: fresh.context.settings } : undefined;
   let pending: StepRecord[] = [];
   for (;;) {
     if (!run) return { status: 'missing', steps };
@@ -117,6 +118,7 @@ export async function advanceRun(deps: AppDeps, runId: string, started?: RunRow)
         channelType: conversation.channelType,
         contactId: run.contactId,
         lastInboundAt: conversation.lastInboundAt ? new Date(conversation.lastInboundAt) : null,
+        claimed: committed.claim,
       });
     }
   }
@@ -153,7 +155,10 @@ async function readRun(db: Executor, runId: string): Promise<RunRow | undefined>
  * only matches the step count and status this activation started from. No lock is taken first, which
  * saves a round trip per step; the loser's effects roll back with its transaction.
  */
-async function commitSteps(deps: AppDeps, run: RunRow, definition: FlowDocument, batch: StepRecord[], loaded: Loaded | undefined): Promise<{ run: RunRow; applied: AppliedEffects } | null> {
+/** A committed step: the run as it now stands, what its effects did, and a reply its commit already claimed for express delivery. */
+type Committed = { run: RunRow; applied: AppliedEffects; claim: ExpressClaim | null };
+
+async function commitSteps(deps: AppDeps, run: RunRow, definition: FlowDocument, batch: StepRecord[], loaded: Loaded | undefined): Promise<Committed | null> {
   const replies = expressRepliesOf(run, batch, loaded);
   if (replies) return commitRepliesOnly(deps, run, definition, batch, { replies, channelId: loaded!.data.conversation!.channelId });
   return deps.db.transaction(async (tx) => {
@@ -202,7 +207,7 @@ async function commitSteps(deps: AppDeps, run: RunRow, definition: FlowDocument,
       .where(and(eq(workflowRuns.id, run.id), eq(workflowRuns.status, 'running'), eq(workflowRuns.stepCount, run.stepCount)))
       .returning();
     if (!updated) throw new StepsTaken();
-    return { run: updated, applied };
+    return { run: updated, applied, claim: null };
   }).catch((err: unknown) => {
     if (err instanceof StepsTaken) return null;
     throw err;
@@ -255,13 +260,14 @@ async function commitRepliesOnly(
   definition: FlowDocument,
   batch: StepRecord[],
   { replies, channelId }: { replies: ReplyInput[]; channelId: string },
-): Promise<{ run: RunRow; applied: AppliedEffects } | null> {
+): Promise<Committed | null> {
   const at = new Date();
   const advance: RunAdvance = { ...moveOn(definition, batch[batch.length - 1]!, at), variables: variablesAfter(run, batch), stepCount: run.stepCount + batch.length, updatedAt: at };
-  const target = { workspaceId: run.workspaceId, conversationId: run.conversationId!, channelId };
+  const target = { workspaceId: run.workspaceId, conversationId: run.conversationId!, channelId, contactId: run.contactId! };
   const committed = await commitReplyStep(deps.db, run, advance, stepRowsOf(run, batch, null), target, replies);
   if (!committed) return null;
-  return { run: committed.run, applied: { vars: {}, conversationsChanged: [], messagesCreated: committed.replies.map((r) => r.id), outbound: committed.replies } };
+  const applied = { vars: {}, conversationsChanged: [], messagesCreated: committed.replies.map((r) => r.id), outbound: committed.replies };
+  return { run: committed.run, applied, claim: committed.claim };
 }
 
 async function startWait(tx: Executor, run: RunRow, nodeId: string, wait: NonNullable<StepResult['wait']>) {

@@ -4,6 +4,7 @@ import type { AppDeps } from '../context';
 import { adapterFor } from '../inbox/adapters';
 import { channelCache } from '../inbox/channel-store';
 import { DELIVER_MESSAGE_TASK, deliverJobKey, outboundQueue, type OutboundRow } from '../inbox/outbound';
+import type { ExpressClaim } from '../flows/commit-reply-step';
 import { buildOutbound, sendAndRecord } from './deliver-message';
 
 /** Channels whose replies are sent right after the step commits; email (SMTP can take minutes) keeps its job. */
@@ -20,14 +21,17 @@ export interface ExpressContext {
   channelType: string;
   contactId: string;
   lastInboundAt: Date | null;
+  /** A reply the step's own commit already claimed (commitReplyStep): sent without claiming again. */
+  claimed?: ExpressClaim | null;
 }
 
 type ExpressDeps = Pick<AppDeps, 'db' | 'config' | 'events' | 'logger'>;
 
 /**
  * Sends the replies a flow step just committed, from the job that ran the step, instead of through
- * a delivery job each: two statements around the provider call instead of adding a job, claiming
- * it, completing it, three reads and two writes. The job that ran the step holds the
+ * a delivery job each: a claim and an outcome around the provider call instead of adding a job,
+ * claiming it, completing it, three reads and two writes (and a reply-only step's commit makes the
+ * claim itself, see commitReplyStep). The job that ran the step holds the
  * conversation's queue meanwhile, so one conversation's replies still leave one at a time.
  *
  * Order per conversation holds: a reply is only sent here when no earlier reply of its
@@ -55,15 +59,35 @@ export async function expressDeliver(deps: ExpressDeps, messages: OutboundRow[],
 
 /** `settled` when sent, failed for good or rescheduled as a retry; `declined` when left to a delivery job. */
 async function expressOne(deps: ExpressDeps, message: OutboundRow, context: ExpressContext): Promise<'settled' | 'declined'> {
+  const preclaimed = context.claimed?.messageId === message.id ? context.claimed : undefined;
   const channel = await channelCache(deps).get(message.channelId);
   const adapter = channel && !channel.deleted ? adapterFor(channel.type) : null;
   const config = adapter?.configSchema.safeParse(channel!.config);
   // Anything unusual (a deleted channel, settings now incomplete) is the delivery job's to explain.
-  if (!adapter || !config?.success) return 'declined';
+  if (!adapter || !config?.success) {
+    if (preclaimed) await giveAttemptBack(deps.db, message.id);
+    return 'declined';
+  }
+  const claimed = preclaimed ? { attempts: message.attempts, external_id: preclaimed.to } : await claim(deps.db, message, context);
+  if (!claimed) return 'declined';
+  if (!claimed.external_id) {
+    // Counted but not sent: give the attempt back and let the job record why it cannot be sent.
+    await giveAttemptBack(deps.db, message.id);
+    return 'declined';
+  }
 
-  // The claim counts the attempt before the call, reads the customer's address, and refuses when
-  // an earlier reply of the conversation is still queued.
-  const claim = await deps.db.execute<{ attempts: number; external_id: string | null }>(sql`
+  const outbound = await buildOutbound(deps, message, claimed.external_id, context.lastInboundAt, context.channelType);
+  const outcome = await sendAndRecord(deps, { adapter, config: config.data, outbound, attempt: claimed.attempts });
+  if (outcome.kind === 'retry') await queueUnsentReplies(deps.db, message.conversationId, new Date(Date.now() + outcome.delayMs));
+  return 'settled';
+}
+
+/**
+ * Counts the attempt before the call and reads the customer's address; refuses (null) when an
+ * earlier reply of the conversation is still queued.
+ */
+async function claim(db: Executor, message: OutboundRow, context: ExpressContext): Promise<{ attempts: number; external_id: string | null } | undefined> {
+  const claim = await db.execute<{ attempts: number; external_id: string | null }>(sql`
     with claimed as (
       update messages set attempts = attempts + 1
       where id = ${message.id} and status = 'queued'
@@ -80,18 +104,11 @@ async function expressOne(deps: ExpressDeps, message: OutboundRow, context: Expr
       order by created_at desc limit 1
     ) as external_id
     from claimed`);
-  const claimed = claim.rows[0];
-  if (!claimed) return 'declined';
-  if (!claimed.external_id) {
-    // Counted but not sent: give the attempt back and let the job record why it cannot be sent.
-    await deps.db.execute(sql`update messages set attempts = attempts - 1 where id = ${message.id}`);
-    return 'declined';
-  }
+  return claim.rows[0];
+}
 
-  const outbound = await buildOutbound(deps, message, claimed.external_id, context.lastInboundAt, context.channelType);
-  const outcome = await sendAndRecord(deps, { adapter, config: config.data, outbound, attempt: claimed.attempts });
-  if (outcome.kind === 'retry') await queueUnsentReplies(deps.db, message.conversationId, new Date(Date.now() + outcome.delayMs));
-  return 'settled';
+async function giveAttemptBack(db: Executor, messageId: string): Promise<void> {
+  await db.execute(sql`update messages set attempts = attempts - 1 where id = ${messageId}`);
 }
 
 /**
