@@ -20,7 +20,7 @@ export async function loadFlowData(db: Executor, run: WorkflowRunRow, messageId?
 
 type WorkspaceRow = Pick<typeof workspaces.$inferSelect, 'id' | 'name' | 'timezone' | 'businessHours' | 'holidays' | 'settings'>;
 type ContactRow = Pick<typeof contacts.$inferSelect, 'id' | 'name' | 'email' | 'phone' | 'attributes' | 'tags'>;
-type FlowContextRow = {
+export type FlowContextRow = {
   workspace: WorkspaceRow | null;
   contact: ContactRow | null;
   conversation: Omit<ConversationData, 'recentMessages'> | null;
@@ -31,34 +31,51 @@ type FlowContextRow = {
 // Timestamps as toISOString() writes them, so templates see the same text either way.
 const iso = (column: string) => sql.raw(`to_char(${column} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`);
 
+/** What a flow step reads of its run's world: the data its templates and conditions see, and the workspace's settings (for the flow services). */
+export type FlowContext = { data: FlowData; settings: (typeof workspaces.$inferSelect)['settings'] };
+
+/** The run fields the flow context is read for. */
+export type FlowContextScope = Pick<WorkflowRunRow, 'workspaceId' | 'contactId' | 'conversationId'>;
+
 /**
  * loadFlowData plus the workspace's settings (for the flow services). One statement: every flow
  * step that reads the customer's data waits for one round trip, not six.
  */
-export async function loadFlowContext(db: Executor, run: WorkflowRunRow, messageId?: string | null): Promise<{ data: FlowData; settings: (typeof workspaces.$inferSelect)['settings'] }> {
+export async function loadFlowContext(db: Executor, run: WorkflowRunRow, messageId?: string | null): Promise<FlowContext> {
   const triggerMessageId = messageId ?? (typeof run.trigger.messageId === 'string' ? run.trigger.messageId : null);
-  const ws = run.workspaceId;
-  const result = await db.execute<FlowContextRow>(sql`
-    -- The recent messages are scoped through their conversation, not messages.workspace_id: given
-    -- both, the planner may AND in the workspace index and read every message of the workspace.
-    select
+  const result = await db.execute<FlowContextRow>(sql`select ${flowContextColumns(run, triggerMessageId)}`);
+  return flowContextOf(result.rows[0]!, run);
+}
+
+/**
+ * The flow context as select-list columns, for a statement to read along with its own work (routing
+ * reads it while starting the runs). Read with flowContextOf.
+ */
+export function flowContextColumns(scope: FlowContextScope, messageId: string | null) {
+  const ws = scope.workspaceId;
+  // The recent messages are scoped through their conversation, not messages.workspace_id: given
+  // both, the planner may AND in the workspace index and read every message of the workspace.
+  return sql`
       (select json_build_object('id', w.id, 'name', w.name, 'timezone', w.timezone, 'businessHours', w.business_hours,
                                 'holidays', w.holidays, 'settings', w.settings)
          from workspaces w where w.id = ${ws}) as workspace,
       (select json_build_object('id', c.id, 'name', c.name, 'email', c.email, 'phone', c.phone, 'attributes', c.attributes, 'tags', c.tags)
-         from contacts c where c.id = ${run.contactId} and c.workspace_id = ${ws}) as contact,
+         from contacts c where c.id = ${scope.contactId} and c.workspace_id = ${ws}) as contact,
       (select json_build_object('id', cv.id, 'channelId', cv.channel_id, 'channelType', ch.type, 'status', cv.status,
                                 'assigneeId', cv.assignee_id, 'teamId', cv.team_id, 'priority', cv.priority, 'handledBy', cv.handled_by,
                                 'lastInboundAt', ${iso('cv.last_inbound_at')})
          from conversations cv join channels ch on ch.id = cv.channel_id
-         where cv.id = ${run.conversationId} and cv.workspace_id = ${ws}) as conversation,
+         where cv.id = ${scope.conversationId} and cv.workspace_id = ${ws}) as conversation,
       (select coalesce(json_agg(json_build_object('direction', r.direction, 'text', r.text) order by r.created_at), '[]'::json)
          from (select direction, text, created_at from messages
-               where conversation_id = (select id from conversations where id = ${run.conversationId} and workspace_id = ${ws}) and not private
+               where conversation_id = (select id from conversations where id = ${scope.conversationId} and workspace_id = ${ws}) and not private
                order by created_at desc limit ${RECENT_MESSAGES}) r) as recent,
       (select json_build_object('id', m.id, 'text', m.text, 'attachments', m.attachments, 'quickReply', m.meta->>'quickReply')
-         from messages m where m.id = ${triggerMessageId} and m.workspace_id = ${ws}) as message`);
-  const row = result.rows[0]!;
+         from messages m where m.id = ${messageId} and m.workspace_id = ${ws}) as message`;
+}
+
+/** The flow context from a row holding flowContextColumns (for `run`'s trigger and variables). */
+export function flowContextOf(row: FlowContextRow, run: Pick<WorkflowRunRow, 'trigger' | 'variables'>): FlowContext {
   if (!row.workspace) throw notFound('Workspace');
   const message = row.message;
   const data: FlowData = {

@@ -5,6 +5,7 @@ import type { AppDeps } from '../context';
 import type { ActiveFlow, ActiveFlowCache } from '../flows/active-flows';
 import { advanceRun } from '../flows/advance';
 import { flowsForMessage, flowsForTags } from '../flows/match-triggers';
+import type { FlowContext } from '../flows/run-context';
 import { routeMessageToRuns, startRun, type RunRow } from '../flows/start-run';
 
 export const RouteEventPayload = z.discriminatedUnion('kind', [
@@ -42,13 +43,19 @@ export async function routeEvent(deps: AppDeps, cache: ActiveFlowCache, raw: unk
   let runIds: string[];
   let pending: string[];
   let rows: RunRow[] = [];
+  let context: FlowContext | null = null;
   if (payload.kind === 'message') {
-    ({ started: runIds, running: pending, rows } = await routeMessage(deps, cache, payload));
+    ({ started: runIds, running: pending, rows, context } = await routeMessage(deps, cache, payload));
   } else {
     runIds = await routeTags(deps, cache, payload);
     pending = payload.conversationId ? await runningRuns(deps.db, payload.conversationId) : runIds;
   }
-  for (const runId of new Set([...runIds, ...pending])) await advanceRun(deps, runId, rows.find((r) => r.id === runId));
+  for (const runId of new Set([...runIds, ...pending])) {
+    const started = rows.find((r) => r.id === runId);
+    await advanceRun(deps, runId, started && { run: started, context });
+    // Read before any run moved: only the first run may use it (the next ones see its effects).
+    context = null;
+  }
   return runIds;
 }
 
@@ -65,7 +72,8 @@ type MessageRouting = {
   running: string[];
 };
 
-type Routed = { started: string[]; running: string[]; rows: RunRow[] };
+/** The runs routing started (`rows` and `context` when started in one statement, see routeMessageToRuns) and those left running. */
+type Routed = { started: string[]; running: string[]; rows: RunRow[]; context: FlowContext | null };
 
 /**
  * Reads what routing needs without a lock; then the common case (no run waiting for a reply)
@@ -78,10 +86,10 @@ async function routeMessage(deps: AppDeps, cache: ActiveFlowCache, payload: Extr
   const read = await deps.db.execute<MessageRouting>(routingStatement(payload, { claim: false }));
   const routing = read.rows[0]!;
   const running = routing.running;
-  if (routing.text === null || !routing.handled_by || !routing.channel_type) return { started: [], running, rows: [] };
+  if (routing.text === null || !routing.handled_by || !routing.channel_type) return { started: [], running, rows: [], context: null };
   if (routing.wait_id) return routeInTransaction(deps, payload, flows);
-  const rows = await routeMessageToRuns(deps.db, payload.messageId, matchFlows(flows, payload, routing).map((flow) => runInput(payload, flow)));
-  return { started: rows.map((r) => r.id), running, rows };
+  const { runs, context } = await routeMessageToRuns(deps.db, payload.messageId, matchFlows(flows, payload, routing).map((flow) => runInput(payload, flow)));
+  return { started: runs.map((r) => r.id), running, rows: runs, context };
 }
 
 /** The routing read; with `claim`, it also marks the message routed and locks the waiting run's wait. */
@@ -119,14 +127,14 @@ async function routeInTransaction(deps: AppDeps, payload: Extract<RouteEventPayl
   return deps.db.transaction(async (tx) => {
     const routing = (await tx.execute<MessageRouting>(routingStatement(payload, { claim: true }))).rows[0]!;
     const running = routing.running;
-    if (routing.text === null || !routing.handled_by || !routing.channel_type) return { started: [], running, rows: [] };
+    if (routing.text === null || !routing.handled_by || !routing.channel_type) return { started: [], running, rows: [], context: null };
     if (routing.wait_id && routing.wait_run_id) {
       const resumed = await resumeWaitingRun(tx, { id: routing.wait_id, runId: routing.wait_run_id, workflowId: routing.wait_workflow_id }, payload.messageId, routing.handled_by, flows);
-      return { started: resumed ? [resumed] : [], running, rows: [] };
+      return { started: resumed ? [resumed] : [], running, rows: [], context: null };
     }
     const ids: string[] = [];
     for (const flow of matchFlows(flows, payload, routing)) ids.push(await startRun(tx, runInput(payload, flow)));
-    return { started: ids, running, rows: [] };
+    return { started: ids, running, rows: [], context: null };
   });
 }
 
