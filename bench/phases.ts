@@ -34,6 +34,8 @@ export interface PhaseResult {
   lost: number;
   duplicated: number;
   latency: LatencySummary;
+  /** Latency per second of the phase (by due time): where in the run the tail came from. */
+  timeline: { second: number; p50: number | null; p99: number | null; max: number | null; ackP99: number | null }[];
   /** Inbound POST to its 2xx (the message is stored and its job queued). */
   ack: LatencySummary;
   /** Sampled pg_stat_activity of the app database while sending: state/wait -> mean backends. */
@@ -132,7 +134,7 @@ export async function runPhase(ctx: PhaseContext, phase: string): Promise<PhaseR
   const pgActivity = Object.fromEntries([...activity].sort((a, b) => b[1] - a[1]).slice(0, 8).map(([k, n]) => [k, round(n / Math.max(activitySamples, 1), 1)]));
   const cpuEnd = ctx.monitor.cpu();
   await awaitReplies(ctx.standIn, [...sent, ...(extra?.sent ?? [])].filter(ok).map((s) => s.ref), 15_000, PHASE_DRAIN_MS);
-  ctx.monitor.stop();
+  await ctx.monitor.stop();
   ctx.standIn.onReply = undefined;
   await sleep(ctx.statsWaitMs);
   const commits = (await ctx.server.commits()) - commitsBefore;
@@ -163,6 +165,8 @@ export async function finish(standIn: StandIn, raws: PhaseRaw[]): Promise<PhaseR
 function summariseSent(standIn: StandIn, { name, rate, sent, windowStart, windowEnd, shared, commitsPerMessage, pgActivity }: PhaseRaw): PhaseResult {
   const accepted = sent.filter(ok);
   const latencies: number[] = [];
+  const bySecond: number[][] = [];
+  const acksBySecond: number[][] = [];
   let lost = 0;
   let duplicated = 0;
   let replies = 0;
@@ -176,6 +180,9 @@ function summariseSent(standIn: StandIn, { name, rate, sent, windowStart, window
     replies += 1;
     if (arrivals.length > 1) duplicated += arrivals.length - 1;
     latencies.push(arrivals[0]!.at - s.scheduledAt);
+    const second = Math.max(0, Math.floor((s.scheduledAt - windowStart) / 1000));
+    (bySecond[second] ??= []).push(arrivals[0]!.at - s.scheduledAt);
+    if (s.ackAt !== undefined) (acksBySecond[second] ??= []).push(s.ackAt - s.scheduledAt);
     if (arrivals[0]!.at >= windowStart && arrivals[0]!.at <= windowEnd) inWindow += 1;
   }
   const windowS = (windowEnd - windowStart) / 1000;
@@ -188,6 +195,10 @@ function summariseSent(standIn: StandIn, { name, rate, sent, windowStart, window
     lost,
     duplicated,
     latency: summarise(latencies),
+    timeline: Array.from(bySecond, (samples, second) => {
+      const { p50, p99, max } = summarise(samples ?? []);
+      return { second, p50, p99, max, ackP99: summarise(acksBySecond[second] ?? []).p99 };
+    }),
     ack: summarise(accepted.filter((s) => s.ackAt !== undefined).map((s) => s.ackAt! - s.scheduledAt)),
     pgActivity,
     repliesPerS: round(inWindow / windowS, 0),

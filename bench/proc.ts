@@ -1,4 +1,5 @@
-import { execSync } from 'node:child_process';
+import { execSync, fork, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { readdirSync, readFileSync } from 'node:fs';
 
 const CLK_TCK = Number(execSync('getconf CLK_TCK').toString().trim()) || 100;
@@ -67,9 +68,22 @@ export function samplePostgres(postmaster: number | null): ProcSample {
   return { cpuS, memMb: pss / 1024 };
 }
 
-/** Samples both every second; reports CPU (% of one core) over a window and peak memory. */
+/** CPU seconds of the server and of Postgres's processes (no memory: that walk is the slow part). */
+function cpuOf(serverPid: number, postmaster: number | null): { server: number; postgres: number } {
+  let postgres = 0;
+  if (postmaster) for (const pid of processTree(postmaster)) postgres += stat(pid)?.cpuS ?? 0;
+  return { server: stat(serverPid)?.cpuS ?? 0, postgres };
+}
+
+/**
+ * Samples both every second in a child process, and reports CPU (% of one core) over a window and
+ * peak memory. Reading every backend's smaps_rollup takes tens of milliseconds with 80 backends:
+ * on the load generator's thread, that stalled its sends and the stand-in's arrivals once a second.
+ * The sampler starts once, before the phases: starting it (tsx compiling) costs a core for a second.
+ */
 export class Monitor {
-  private timer: NodeJS.Timeout | undefined;
+  private sampler: ChildProcess | undefined;
+  private recording = false;
   peakServerMb = 0;
   peakPostgresMb = 0;
 
@@ -78,22 +92,55 @@ export class Monitor {
     private readonly postmasterPid: number | null,
   ) {}
 
+  /** Starts the sampler; resolves on its first sample. */
+  async open() {
+    const sampler = fork(fileURLToPath(import.meta.url), [SAMPLER_ARG, String(this.serverPid), String(this.postmasterPid ?? '')], { execArgv: ['--import', 'tsx'] });
+    this.sampler = sampler;
+    sampler.on('message', (peak: { server: number; postgres: number }) => {
+      if (!this.recording) return;
+      this.peakServerMb = Math.max(this.peakServerMb, peak.server);
+      this.peakPostgresMb = Math.max(this.peakPostgresMb, peak.postgres);
+    });
+    await new Promise((resolve) => sampler.once('message', resolve));
+  }
+
   start() {
     this.peakServerMb = 0;
     this.peakPostgresMb = 0;
-    const tick = () => {
-      this.peakServerMb = Math.max(this.peakServerMb, sampleServer(this.serverPid).memMb);
-      this.peakPostgresMb = Math.max(this.peakPostgresMb, samplePostgres(this.postmasterPid).memMb);
-    };
-    tick();
-    this.timer = setInterval(tick, 1_000);
+    this.recording = true;
+    this.sampler?.send('sample');
   }
 
-  stop() {
-    clearInterval(this.timer);
+  /** Stops recording peaks once a last sample is in. */
+  async stop() {
+    const sampler = this.sampler;
+    if (sampler) {
+      const last = new Promise((resolve) => sampler.once('message', resolve));
+      sampler.send('sample');
+      await last;
+    }
+    this.recording = false;
+  }
+
+  close() {
+    this.sampler?.disconnect();
+    this.sampler = undefined;
   }
 
   cpu(): { server: number; postgres: number } {
-    return { server: sampleServer(this.serverPid).cpuS, postgres: samplePostgres(this.postmasterPid).cpuS };
+    return cpuOf(this.serverPid, this.postmasterPid);
   }
+}
+
+const SAMPLER_ARG = '--bench-sampler';
+
+// The monitor's sampler process: a sample a second, and one whenever asked, until disconnected.
+if (process.argv[2] === SAMPLER_ARG && process.send) {
+  const serverPid = Number(process.argv[3]);
+  const postmasterPid = Number(process.argv[4]) || null;
+  const tick = () => process.send!({ server: sampleServer(serverPid).memMb, postgres: samplePostgres(postmasterPid).memMb });
+  tick();
+  const timer = setInterval(tick, 1_000);
+  process.on('message', tick);
+  process.on('disconnect', () => clearInterval(timer));
 }

@@ -36,10 +36,12 @@ async function main() {
   const server = await startBenchServer({ root, ...(process.env.BENCH_PROFILE === '1' && { cpuProfileDir: resultsDir }) });
   const raws: PhaseRaw[] = [];
   let results: PhaseResult[] = [];
+  let monitor: Monitor | undefined;
   try {
     const setup = await setUp(server.baseUrl, callbackUrl);
     standIn.secret = setup.secret;
-    const monitor = new Monitor(server.pid, server.postmasterPid);
+    monitor = new Monitor(server.pid, server.postmasterPid);
+    await monitor.open();
     const ctx: PhaseContext = { server, standIn, setup, monitor, durationS, statsWaitMs: Number(process.env.BENCH_STATS_WAIT_MS ?? 11_000) };
     for (const phase of PHASES.filter((p) => p !== 'validate' && selected.includes(p))) {
       process.stdout.write(`phase ${phase}... `);
@@ -49,6 +51,7 @@ async function main() {
     }
     results = await finish(standIn, raws);
   } finally {
+    monitor?.close();
     await server.stop();
     await standIn.close();
   }
