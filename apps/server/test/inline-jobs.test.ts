@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { advanceRunTask } from '../src/jobs/advance-run';
 import { InlineJobs } from '../src/jobs/inline-jobs';
 import { routeEvent } from '../src/jobs/route-event';
 import { botReplies, createWebchat, customerSays, drain, flow, publishFlow } from './flow-helpers';
-import { createTestContext, signup, type Session, type TestContext } from './helpers';
+import { call, createTestContext, signup, type Session, type TestContext } from './helpers';
 import { jobsOf } from './inbox-fixtures';
 
 let ctx: TestContext;
@@ -209,5 +210,33 @@ describe('route_event jobs run by the process that stored the message', () => {
     expect(job).toMatchObject({ locked_by: null, last_error: 'The process that ran this job lost track of it' });
     await ctx.database.pool.query(`update graphile_worker._private_jobs set run_at = now()`);
     await drain(ctx);
+  });
+});
+
+describe('a run a flow webhook starts', () => {
+  it('is advanced by the process that answered the webhook, with no worker running', async () => {
+    const workflowId = await publishFlow(
+      ctx,
+      owner,
+      flow(
+        [
+          { id: 't', type: 'trigger.webhook' },
+          { id: 'reply', type: 'action.send_message', config: { text: 'Your order shipped.' } },
+        ],
+        [{ source: 't', target: 'reply' }],
+      ),
+      'Shipping update',
+    );
+    const who = customer();
+    const said = await customerSays(ctx, channel, who, 'hello');
+    await drain(ctx);
+    const inline = new InlineJobs(ctx.deps.db, ctx.deps.logger, { advance_run: (p) => advanceRunTask(ctx.deps, p) }, { concurrency: 2, roomWaitMs: 200 });
+    ctx.deps.inlineJobs = inline;
+    const detail = await call(ctx.app, 'GET', `/api/workflows/${workflowId}`, { cookie: owner.cookie });
+    const started = await call(ctx.app, 'POST', new URL(detail.body.webhookUrl).pathname, { body: { contact: { channelId: channel.id, externalId: who } } });
+    expect(started.status).toBe(202);
+    expect(await until(() => botReplies(ctx, said.conversationId!), (r) => r.length === 1)).toEqual(['Your order shipped.']);
+    await inline.idle();
+    expect(await jobsOf(ctx, 'advance_run')).toEqual([]);
   });
 });

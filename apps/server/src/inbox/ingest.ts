@@ -90,10 +90,7 @@ export async function ingestInbound(deps: IngestDeps, channel: IngestChannel, ev
     if (!(err instanceof DuplicateMessage)) throw err;
     return duplicate();
   }
-  const job = stored.job;
-  if (job?.locked_job_id) inline!.start({ id: job.locked_job_id, task: ROUTE_EVENT_TASK, payload: job.job_payload, job_queue_id: job.locked_queue_id });
-  else inline?.release();
-  if (job?.quiet_queue_id) inline?.queuedBehind(job.quiet_queue_id);
+  inline?.added(ROUTE_EVENT_TASK, stored.job);
   // After commit and off the webhook's critical path: the live inbox, not the provider, waits for these.
   void publishMessageCreated(deps, stored.messageId)
     .then(() => publishConversationUpdated(deps, channel.workspaceId, stored.conversationId))

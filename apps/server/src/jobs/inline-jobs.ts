@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import type { Database } from '@switchboard/db';
 import type { Logger } from '../logger';
-import { claimQueue, completeAndTakeNext, failJob, type HeldJob } from './inline-job-statements';
+import { claimQueue, completeAndTakeNext, failJob, type AddedJob, type HeldJob } from './inline-job-statements';
 
 /** A job locked by this process that it no longer runs (its settle failed) is released after this. */
 const ORPHANED_AFTER_S = 10;
@@ -125,6 +125,17 @@ export class InlineJobs {
   start(job: HeldJob): void {
     this.promised = Math.max(0, this.promised - 1);
     this.hold(job);
+  }
+
+  /**
+   * After the commit of a statement built on addJobCtes for `task`, with the room reserve() gave:
+   * runs the job it locked for this process, or gives the room back, and tells a job put behind a
+   * busy queue to its holder. `job` is undefined when the statement added none (it rolled back).
+   */
+  added(task: string, job: AddedJob | undefined): void {
+    if (job?.locked_job_id) this.start({ id: job.locked_job_id, task, payload: job.job_payload, job_queue_id: job.locked_queue_id });
+    else this.release();
+    if (job?.quiet_queue_id) this.queuedBehind(job.quiet_queue_id);
   }
 
   /**

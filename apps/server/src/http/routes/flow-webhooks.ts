@@ -1,11 +1,13 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { and, eq, isNull } from 'drizzle-orm';
-import { enqueueJob, workflows, workflowVersions } from '@switchboard/db';
+import { and, eq, isNull, sql } from 'drizzle-orm';
+import { workflows, workflowVersions } from '@switchboard/db';
 import type { FlowDocument } from '@switchboard/flow';
 import type { AppDeps } from '../../context';
 import { ContactSelector, resolveContactSelector } from '../../flows/contact-selector';
 import { runQueue } from '../../flows/queues';
 import { startRun } from '../../flows/start-run';
+import type { TASKS } from '../../jobs/index';
+import { ADDED_JOB_COLUMNS, addJobCtes, type AddedJob } from '../../jobs/inline-job-statements';
 import { notFound } from '../errors';
 import { errors, json } from '../openapi-helpers';
 import { createRouter } from '../router';
@@ -23,6 +25,8 @@ const route = createRoute({
   responses: { 202: json(z.object({ runId: z.string() }), 'Run started'), ...errors(400, 404, 413) },
 });
 
+const ADVANCE_RUN_TASK: (typeof TASKS)['advanceRun'] = 'advance_run';
+
 export function flowWebhookRoutes(deps: AppDeps) {
   const { db } = deps;
   return createRouter().openapi(route, async (c) => {
@@ -36,6 +40,10 @@ export function flowWebhookRoutes(deps: AppDeps) {
     const definition = flow?.definition as unknown as FlowDocument | undefined;
     const trigger = definition?.nodes.find((n) => n.type === 'trigger.webhook');
     if (!flow || !definition || !trigger) throw notFound('Active webhook flow');
+    // The run's first activation is an advance_run job this process runs itself when it has room
+    // (see InlineJobs), instead of a NOTIFY and a worker's fetch.
+    const inline = (await deps.inlineJobs?.reserveOrWait()) ? deps.inlineJobs : undefined;
+    let job: AddedJob | undefined;
     const runId = await db.transaction(async (tx) => {
       const target = body.contact ? await resolveContactSelector(tx, flow.workspaceId, body.contact) : { contactId: null, conversationId: null };
       const id = await startRun(tx, {
@@ -44,9 +52,14 @@ export function flowWebhookRoutes(deps: AppDeps) {
         ...target,
         trigger: { kind: 'webhook', body },
       });
-      await enqueueJob(tx, 'advance_run', { runId: id }, { queueName: runQueue({ id, conversationId: target.conversationId }) });
+      const source = sql`(select ${JSON.stringify({ runId: id })}::json as payload, ${runQueue({ id, conversationId: target.conversationId })}::text as queue_name) as source`;
+      [job] = (await tx.execute<AddedJob>(sql`with ${addJobCtes(ADVANCE_RUN_TASK, source, inline?.workerId ?? null)} select ${ADDED_JOB_COLUMNS}`)).rows;
       return id;
+    }).catch((err: unknown) => {
+      inline?.release();
+      throw err;
     });
+    inline?.added(ADVANCE_RUN_TASK, job);
     return c.json({ runId }, 202);
   });
 }
