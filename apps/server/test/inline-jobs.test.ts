@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { advanceRunTask } from '../src/jobs/advance-run';
 import { InlineJobs } from '../src/jobs/inline-jobs';
@@ -89,6 +90,9 @@ describe('route_event jobs run by the process that stored the message', () => {
     expect(await until(() => botReplies(ctx, first.conversationId!), (r) => r.length === 2)).toHaveLength(2);
     expect(await until(() => jobsOf(ctx, 'route_event'), (jobs) => jobs.length === 0)).toEqual([]);
     expect(await queueOf(first.conversationId!)).toMatchObject({ locked_by: null, locked_at: null });
+    // Each reply's outcome was written by the statement that completed its job: sent once, not left queued.
+    const replies = await ctx.database.pool.query(`select status, attempts, provider_message_id from messages where conversation_id = $1 and direction = 'out'`, [first.conversationId]);
+    expect(replies.rows).toEqual([1, 2].map(() => ({ status: 'delivered', attempts: 1, provider_message_id: expect.any(String) })));
   });
 
   it('puts the job behind a queue another worker holds, without a NOTIFY, so it runs after the job that holds it', async () => {
@@ -138,6 +142,27 @@ describe('route_event jobs run by the process that stored the message', () => {
     await ctx.database.pool.query(`update graphile_worker._private_jobs set run_at = now() where payload->>'messageId' = $1`, [sent.messageId]);
     await drain(ctx);
     expect(await botReplies(ctx, sent.conversationId!)).toEqual(['A cake is $30.']);
+  });
+
+  it("makes a task's last write with the statement that completes its job, and still makes it when the task then fails", async () => {
+    const marked = (messageId: string) => sql`update messages set meta = meta || '{"final": true}'::jsonb where id = ${messageId}`;
+    const finalOf = async (messageId: string) => (await ctx.database.pool.query(`select meta->'final' as final from messages where id = $1`, [messageId])).rows[0]?.final;
+    for (const fail of [false, true]) {
+      let after = 0;
+      const inline = new InlineJobs(ctx.deps.db, ctx.deps.logger, {
+        route_event: async (p, defer) => {
+          defer({ statement: marked((p as { messageId: string }).messageId), after: async () => void after++ });
+          if (fail) throw new Error('failed after its last write');
+        },
+      }, { concurrency: 1 });
+      ctx.deps.inlineJobs = inline;
+      const sent = await customerSays(ctx, channel, customer(), 'hello');
+      await inline.idle();
+      expect(await finalOf(sent.messageId!)).toBe(true);
+      expect(after).toBe(1);
+      const left = await ctx.database.pool.query(`delete from graphile_worker._private_jobs where payload->>'messageId' = $1 returning last_error`, [sent.messageId]);
+      expect(left.rows.map((j) => j.last_error)).toEqual(fail ? ['failed after its last write'] : []);
+    }
   });
 
   it('with no room, the message waits for it a while, then goes to Graphile', async () => {

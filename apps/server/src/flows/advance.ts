@@ -11,6 +11,7 @@ import { loadFlowContext, type FlowContext } from './run-context';
 import { commitReplyStep, type ExpressClaim, type ReplyInput, type RunAdvance, type StepRow } from './commit-reply-step';
 import { runQueue } from './queues';
 import { expressChannel, expressDeliver } from '../jobs/express-delivery';
+import type { DeferFinalWrite } from '../jobs/inline-job-statements';
 
 /** DESIGN §4 guards: a flow cannot spin forever, in one activation or over its life. */
 export const MAX_STEPS_PER_ACTIVATION = 100;
@@ -49,7 +50,12 @@ interface Loaded {
  * already committed (unique run_id+seq, checked under a row lock) is never applied twice, so a
  * worker killed between steps resumes with exactly one copy of each reply.
  */
-export async function advanceRun(deps: AppDeps, runId: string, started?: { run: RunRow; context: FlowContext | null }): Promise<AdvanceOutcome> {
+export async function advanceRun(
+  deps: AppDeps,
+  runId: string,
+  started?: { run: RunRow; context: FlowContext | null },
+  deferFinalWrite?: DeferFinalWrite,
+): Promise<AdvanceOutcome> {
   const { db } = deps;
   let steps = 0;
   // A run just created by routing is passed in as stored, not read back, with the context routing read.
@@ -119,6 +125,8 @@ export async function advanceRun(deps: AppDeps, runId: string, started?: { run: 
         contactId: run.contactId,
         lastInboundAt: conversation.lastInboundAt ? new Date(conversation.lastInboundAt) : null,
         claimed: committed.claim,
+        // A run that stopped running with this step does nothing more here: the reply's outcome may be its last write.
+        ...(run.status !== 'running' && deferFinalWrite && { deferFinalWrite }),
       });
     }
   }

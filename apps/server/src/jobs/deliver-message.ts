@@ -7,6 +7,7 @@ import { adapterFor, ProviderError, type OutboundMessage } from '../inbox/adapte
 import { toLoaded } from '../inbox/channel-store';
 import { DELIVER_MESSAGE_TASK, deliverJobKey, outboundQueue } from '../inbox/outbound';
 import { publishMessageUpdated } from '../inbox/publish';
+import type { DeferFinalWrite } from './inline-job-statements';
 
 export const DeliverMessagePayload = z.object({ messageId: z.string().uuid() });
 export type DeliverMessagePayload = z.infer<typeof DeliverMessagePayload>;
@@ -82,10 +83,15 @@ export async function deliverMessage(deps: Pick<AppDeps, 'db' | 'config' | 'even
   return sendAndRecord(deps, { adapter, config: config.data, outbound, attempt });
 }
 
-/** One counted attempt: sends, then records sent, failed, or the error of a retry to come. */
+/**
+ * One counted attempt: sends, then records sent, failed, or the error of a retry to come. With
+ * `deferFinalWrite` (nothing else of the job follows), a sent reply's outcome is handed to the
+ * statement that completes the job instead of a statement of its own.
+ */
 export async function sendAndRecord(
   deps: Pick<AppDeps, 'db' | 'events' | 'logger'>,
   { adapter, config, outbound, attempt }: { adapter: NonNullable<ReturnType<typeof adapterFor>>; config: unknown; outbound: OutboundMessage; attempt: number },
+  deferFinalWrite?: DeferFinalWrite,
 ): Promise<DeliveryOutcome> {
   const { db } = deps;
   const messageId = outbound.id;
@@ -96,7 +102,12 @@ export async function sendAndRecord(
   try {
     const result = await adapter.send(outbound, config);
     const status = result.status === 'delivered' ? 'delivered' : 'sent';
-    await settle({ status, providerMessageId: result.providerMessageId, error: null });
+    if (deferFinalWrite) {
+      deferFinalWrite({
+        statement: sql`update messages set status = ${status}, provider_message_id = ${result.providerMessageId}, error = null where id = ${messageId} and status = 'queued'`,
+        after: () => publishMessageUpdated(deps, messageId),
+      });
+    } else await settle({ status, providerMessageId: result.providerMessageId, error: null });
     return { kind: 'sent', providerMessageId: result.providerMessageId, status };
   } catch (err) {
     if (!(err instanceof ProviderError)) throw err;

@@ -5,6 +5,7 @@ import { adapterFor } from '../inbox/adapters';
 import { channelCache } from '../inbox/channel-store';
 import { DELIVER_MESSAGE_TASK, deliverJobKey, outboundQueue, type OutboundRow } from '../inbox/outbound';
 import type { ExpressClaim } from '../flows/commit-reply-step';
+import type { DeferFinalWrite } from './inline-job-statements';
 import { buildOutbound, sendAndRecord } from './deliver-message';
 
 /** Channels whose replies are sent right after the step commits; email (SMTP can take minutes) keeps its job. */
@@ -23,6 +24,8 @@ export interface ExpressContext {
   lastInboundAt: Date | null;
   /** A reply the step's own commit already claimed (commitReplyStep): sent without claiming again. */
   claimed?: ExpressClaim | null;
+  /** Nothing follows these replies in the job: the last one's outcome may go with the job's completion. */
+  deferFinalWrite?: DeferFinalWrite;
 }
 
 type ExpressDeps = Pick<AppDeps, 'db' | 'config' | 'events' | 'logger'>;
@@ -39,10 +42,10 @@ type ExpressDeps = Pick<AppDeps, 'db' | 'config' | 'events' | 'logger'>;
  * Otherwise this conversation's unsent replies get delivery jobs, in order, behind those.
  */
 export async function expressDeliver(deps: ExpressDeps, messages: OutboundRow[], context: ExpressContext): Promise<void> {
-  for (const message of messages) {
+  for (const [i, message] of messages.entries()) {
     let outcome: 'settled' | 'declined';
     try {
-      outcome = await expressOne(deps, message, context);
+      outcome = await expressOne(deps, message, context, i === messages.length - 1 ? context.deferFinalWrite : undefined);
     } catch (err) {
       // Perhaps sent, perhaps not (the database failed around the call): the sweep settles this
       // reply and the ones after it, in order, once they are STRANDED_AFTER_MS old. Handing it to
@@ -58,7 +61,7 @@ export async function expressDeliver(deps: ExpressDeps, messages: OutboundRow[],
 }
 
 /** `settled` when sent, failed for good or rescheduled as a retry; `declined` when left to a delivery job. */
-async function expressOne(deps: ExpressDeps, message: OutboundRow, context: ExpressContext): Promise<'settled' | 'declined'> {
+async function expressOne(deps: ExpressDeps, message: OutboundRow, context: ExpressContext, deferFinalWrite: DeferFinalWrite | undefined): Promise<'settled' | 'declined'> {
   const preclaimed = context.claimed?.messageId === message.id ? context.claimed : undefined;
   const channel = await channelCache(deps).get(message.channelId);
   const adapter = channel && !channel.deleted ? adapterFor(channel.type) : null;
@@ -77,7 +80,7 @@ async function expressOne(deps: ExpressDeps, message: OutboundRow, context: Expr
   }
 
   const outbound = await buildOutbound(deps, message, claimed.external_id, context.lastInboundAt, context.channelType);
-  const outcome = await sendAndRecord(deps, { adapter, config: config.data, outbound, attempt: claimed.attempts });
+  const outcome = await sendAndRecord(deps, { adapter, config: config.data, outbound, attempt: claimed.attempts }, deferFinalWrite);
   if (outcome.kind === 'retry') await queueUnsentReplies(deps.db, message.conversationId, new Date(Date.now() + outcome.delayMs));
   return 'settled';
 }

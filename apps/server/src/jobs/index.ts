@@ -2,6 +2,7 @@ import type { Task, TaskList } from 'graphile-worker';
 import type { AppDeps } from '../context';
 import { advanceRunTask } from './advance-run';
 import { deliverMessageTask } from './deliver-message';
+import type { DeferFinalWrite } from './inline-job-statements';
 import { resumeWaitTask } from './resume-wait';
 import { routeEvent } from './route-event';
 import { scheduleTick } from './schedule-tick';
@@ -16,10 +17,10 @@ export const TASKS = {
 } as const;
 
 /** The tasks that need nothing of Graphile's helpers, as plain functions (inline jobs run these too). */
-export function plainTasks(deps: AppDeps): Record<string, (payload: unknown) => Promise<unknown>> {
+export function plainTasks(deps: AppDeps): Record<string, (payload: unknown, deferFinalWrite?: DeferFinalWrite) => Promise<unknown>> {
   return {
-    [TASKS.routeEvent]: (p) => routeEvent(deps, deps.activeFlows, p),
-    [TASKS.advanceRun]: (p) => advanceRunTask(deps, p),
+    [TASKS.routeEvent]: (p, defer) => routeEvent(deps, deps.activeFlows, p, defer),
+    [TASKS.advanceRun]: (p, defer) => advanceRunTask(deps, p, defer),
     [TASKS.resumeWait]: (p) => resumeWaitTask(deps, p),
     [TASKS.scheduleTick]: (p) => scheduleTick(deps, p),
   };

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import type { Database } from '@switchboard/db';
 import type { Logger } from '../logger';
-import { claimQueue, completeAndTakeNext, failJob, type AddedJob, type HeldJob } from './inline-job-statements';
+import { claimQueue, completeAndTakeNext, failJob, type AddedJob, type DeferFinalWrite, type FinalWrite, type HeldJob } from './inline-job-statements';
 
 /** A job locked by this process that it no longer runs (its settle failed) is released after this. */
 const ORPHANED_AFTER_S = 10;
@@ -24,7 +24,8 @@ export interface InlineJobsOptions {
   roomWaitMs?: number;
 }
 
-type TaskFn = (payload: unknown) => Promise<unknown>;
+/** A task; it may hand its last write to the statement that completes its job (see FinalWrite). */
+type TaskFn = (payload: unknown, deferFinalWrite: DeferFinalWrite) => Promise<unknown>;
 
 /** A named queue this process holds: one of its jobs waits or runs here. */
 interface HeldQueue {
@@ -179,9 +180,10 @@ export class InlineJobs {
   private async run(job: HeldJob): Promise<HeldJob | null> {
     const fn = this.tasks[job.task];
     let error: string | null = fn ? null : `No task ${job.task}`;
+    let final: FinalWrite | undefined;
     if (fn) {
       try {
-        await fn(job.payload);
+        await fn(job.payload, (write) => void (final = write));
       } catch (err) {
         error = (err as Error)?.message ?? String(err);
         this.logger.warn({ jobId: job.id, task: job.task, err: error }, 'inline job failed; Graphile retries it');
@@ -191,8 +193,12 @@ export class InlineJobs {
     if (queue) Object.assign(queue, { settling: true, missed: false });
     let next: HeldJob | null = null;
     try {
-      if (error !== null) await this.db.execute(failJob(job.id, this.workerId, error));
-      else next = (await this.db.execute<HeldJob>(completeAndTakeNext(job.id, this.workerId, this.taskNames))).rows[0] ?? null;
+      if (error !== null) {
+        // It failed after its last write was handed over: that write (a reply that went out) still happens.
+        if (final) await this.db.execute(final.statement);
+        await this.db.execute(failJob(job.id, this.workerId, error));
+      } else next = (await this.db.execute<HeldJob>(completeAndTakeNext(job.id, this.workerId, this.taskNames, final))).rows[0] ?? null;
+      if (final) void final.after().catch((err: unknown) => this.logger.warn({ jobId: job.id, err: (err as Error).message }, 'after a job\'s last write'));
     } catch (err) {
       // Still locked by this (live) process: releaseOrphans() hands it back to Graphile.
       this.logger.warn({ jobId: job.id, err: (err as Error).message }, 'could not record an inline job; it will be released');

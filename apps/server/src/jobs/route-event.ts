@@ -7,6 +7,7 @@ import { advanceRun } from '../flows/advance';
 import { flowsForMessage, flowsForTags } from '../flows/match-triggers';
 import type { FlowContext } from '../flows/run-context';
 import { routeMessageToRuns, startRun, type RunRow } from '../flows/start-run';
+import type { DeferFinalWrite } from './inline-job-statements';
 
 export const RouteEventPayload = z.discriminatedUnion('kind', [
   z.object({
@@ -38,7 +39,7 @@ export type RouteEventPayload = z.infer<typeof RouteEventPayload>;
  * events strictly ordered by its queue. A retried job finds the message routed and only
  * advances the conversation's runs that are still running.
  */
-export async function routeEvent(deps: AppDeps, cache: ActiveFlowCache, raw: unknown): Promise<string[]> {
+export async function routeEvent(deps: AppDeps, cache: ActiveFlowCache, raw: unknown, deferFinalWrite?: DeferFinalWrite): Promise<string[]> {
   const payload = RouteEventPayload.parse(raw);
   let runIds: string[];
   let pending: string[];
@@ -50,9 +51,11 @@ export async function routeEvent(deps: AppDeps, cache: ActiveFlowCache, raw: unk
     runIds = await routeTags(deps, cache, payload);
     pending = payload.conversationId ? await runningRuns(deps.db, payload.conversationId) : runIds;
   }
-  for (const runId of new Set([...runIds, ...pending])) {
+  const toAdvance = [...new Set([...runIds, ...pending])];
+  for (const [i, runId] of toAdvance.entries()) {
     const started = rows.find((r) => r.id === runId);
-    await advanceRun(deps, runId, started && { run: started, context });
+    // Only the last run's last write can wait for the job's completion: nothing of this job follows it.
+    await advanceRun(deps, runId, started && { run: started, context }, i === toAdvance.length - 1 ? deferFinalWrite : undefined);
     // Read before any run moved: only the first run may use it (the next ones see its effects).
     context = null;
   }
