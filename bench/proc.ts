@@ -138,7 +138,10 @@ const SAMPLER_ARG = '--bench-sampler';
 if (process.argv[2] === SAMPLER_ARG && process.send) {
   const serverPid = Number(process.argv[3]);
   const postmasterPid = Number(process.argv[4]) || null;
-  const tick = () => process.send!({ server: sampleServer(serverPid).memMb, postgres: samplePostgres(postmasterPid).memMb });
+  // With a callback, a send racing the parent's disconnect is dropped instead of crashing the sampler.
+  const tick = () => {
+    if (process.connected) process.send!({ server: sampleServer(serverPid).memMb, postgres: samplePostgres(postmasterPid).memMb }, undefined, {}, () => {});
+  };
   tick();
   const timer = setInterval(tick, 1_000);
   process.on('message', tick);
