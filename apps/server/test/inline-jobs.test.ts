@@ -238,6 +238,26 @@ describe('route_event jobs run by the process that stored the message', () => {
   });
 });
 
+describe('routing a message with the hints it was stored with', () => {
+  it('takes the careful path when a person took the conversation over after the message was stored', async () => {
+    ctx.deps.inlineJobs = undefined;
+    const who = customer();
+    const first = await customerSays(ctx, channel, who, 'price?');
+    await drain(ctx);
+    expect(await botReplies(ctx, first.conversationId!)).toEqual(['A cake is $30.']);
+    // Stored while the bot handled the conversation: its hints say so.
+    const second = await customerSays(ctx, channel, who, 'price of two?');
+    const [job] = (await jobsOf(ctx, 'route_event')).filter((j) => j.payload.messageId === second.messageId);
+    expect(job!.payload.hints).toEqual({ text: 'price of two?', handledBy: 'bot', channelType: 'webchat' });
+    await ctx.database.pool.query(`update conversations set handled_by = 'human' where id = $1`, [first.conversationId]);
+    await drain(ctx);
+    // Routed all the same, and no bot answer to a conversation a person handles now.
+    const routed = await ctx.database.pool.query(`select routed_at from messages where id = $1`, [second.messageId]);
+    expect(routed.rows[0].routed_at).toBeInstanceOf(Date);
+    expect(await botReplies(ctx, first.conversationId!)).toEqual(['A cake is $30.']);
+  });
+});
+
 describe('a run a flow webhook starts', () => {
   it('is advanced by the process that answered the webhook, with no worker running', async () => {
     const workflowId = await publishFlow(

@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { commitsLazily, rowOf, workflowRuns, type Executor } from '@switchboard/db';
 import type { ActiveFlow } from './active-flows';
+import { waitingForReply } from './reply-waits';
 import { flowContextColumns, flowContextOf, type FlowContext, type FlowContextRow } from './run-context';
 
 export type RunRow = typeof workflowRuns.$inferSelect;
@@ -33,22 +34,42 @@ export async function startRun(tx: Executor, input: StartRunInput): Promise<stri
 
 /** Runs a message started, as stored, and the flow context their first step reads (null when none started). */
 export interface RoutedRuns {
+  /** False when the message was routed before, or the guard did not hold: nothing was written. */
+  claimed: boolean;
   runs: RunRow[];
   context: FlowContext | null;
 }
 
+/** What routing assumed of the conversation without reading it (see the route_event payload's hints). */
+export interface RoutingGuard {
+  workspaceId: string;
+  conversationId: string;
+  handledBy: 'bot' | 'human';
+}
+
+/**
+ * The guard's conditions: the conversation is handled as assumed, no run waits for its reply and
+ * none was left running (each of those needs the careful path).
+ */
+const holds = (guard: RoutingGuard) => sql`
+  exists (select 1 from conversations c where c.id = ${guard.conversationId} and c.workspace_id = ${guard.workspaceId} and c.handled_by = ${guard.handledBy})
+  and not exists (${waitingForReply(guard.conversationId)})
+  and not exists (select 1 from workflow_runs r where r.conversation_id = ${guard.conversationId} and r.status = 'running')`;
+
 /**
  * Marks an inbound message routed and starts its runs, in one statement (so, atomically, without a
- * transaction around it): the runs exist only if this call is the one that routed the message.
- * Returns the runs as stored (none when the message was routed before), so the first activation
+ * transaction around it): the runs exist only if this call is the one that routed the message,
+ * and, with a `guard`, only if the guard holds. Returns the runs as stored, so the first activation
  * does not read them back, and the flow context their first step reads (every input shares the
  * message's workspace, contact and conversation), read by the same statement. It commits lazily
  * (see commitsLazily): a lost routing is routed again.
  */
-export async function routeMessageToRuns(db: Executor, messageId: string, inputs: StartRunInput[]): Promise<RoutedRuns> {
+export async function routeMessageToRuns(db: Executor, messageId: string, inputs: StartRunInput[], guard?: RoutingGuard): Promise<RoutedRuns> {
+  const claim = sql`update messages set routed_at = now()
+    where id = ${messageId} and routed_at is null and direction = 'in' ${guard ? sql`and ${holds(guard)}` : sql``}`;
   if (!inputs.length) {
-    await db.execute(sql`update messages set routed_at = now() where id = ${messageId} and routed_at is null and direction = 'in' and ${commitsLazily}`);
-    return { runs: [], context: null };
+    const result = await db.execute(sql`${claim} and ${commitsLazily}`);
+    return { claimed: (result.rowCount ?? 0) > 0, runs: [], context: null };
   }
   const values = inputs.map(
     (input) =>
@@ -56,9 +77,7 @@ export async function routeMessageToRuns(db: Executor, messageId: string, inputs
            ${input.conversationId}::uuid, ${JSON.stringify(input.trigger)}::jsonb, ${input.flow.trigger.id}::text)`,
   );
   const result = await db.execute<Record<string, unknown> & FlowContextRow>(sql`
-    with claimed as (
-      update messages set routed_at = now() where id = ${messageId} and routed_at is null and direction = 'in' returning id
-    ), runs as (
+    with claimed as (${claim} returning id), runs as (
       insert into workflow_runs (workspace_id, workflow_id, version_id, contact_id, conversation_id, trigger, status, current_node_id)
       select v.workspace_id, v.workflow_id, v.version_id, v.contact_id, v.conversation_id, v.trigger, 'running', v.current_node_id
       from (values ${sql.join(values, sql`, `)}) as v(workspace_id, workflow_id, version_id, contact_id, conversation_id, trigger, current_node_id)
@@ -67,5 +86,5 @@ export async function routeMessageToRuns(db: Executor, messageId: string, inputs
     )
     select runs.*, ${flowContextColumns(inputs[0]!, messageId)} from runs`);
   const runs = result.rows.map((raw) => rowOf(workflowRuns, raw));
-  return { runs, context: runs.length ? flowContextOf(result.rows[0]!, runs[0]!) : null };
+  return { claimed: runs.length > 0, runs, context: runs.length ? flowContextOf(result.rows[0]!, runs[0]!) : null };
 }

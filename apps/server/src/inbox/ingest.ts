@@ -1,6 +1,7 @@
 import { and, desc, eq, sql } from 'drizzle-orm';
 import { conversations, messages, type Executor } from '@switchboard/db';
 import type { AppDeps } from '../context';
+import { waitingForReply } from '../flows/reply-waits';
 import { ADDED_JOB_COLUMNS, addJobCtes, type AddedJob } from '../jobs/inline-job-statements';
 import type { TASKS } from '../jobs/index';
 import type { InboundEvent, InboundMessageEvent } from './adapters';
@@ -37,7 +38,16 @@ export interface RouteEventPayload {
   kind: 'message';
   isFirstMessage: boolean;
   conversationOpened: boolean;
+  /**
+   * What routing needs to know, as the message was stored (a known customer writing a short text):
+   * routing then claims the message and starts its runs in one statement, guarded by these still
+   * being true (see routeMessageToRuns), instead of reading them first.
+   */
+  hints?: { text: string; handledBy: 'bot' | 'human'; channelType: string } | null;
 }
+
+/** Routing hints carry the text only up to this many characters (job payloads stay small). */
+export const HINTED_TEXT_MAX = 1_000;
 
 /** Implemented by the flow engine; a type-only import keeps its runtime out of the inbox. */
 export const ROUTE_EVENT_TASK: (typeof TASKS)['routeEvent'] = 'route_event';
@@ -144,7 +154,7 @@ async function storeInOpenConversation(db: Executor, channel: IngestChannel, eve
       where ci.channel_id = ${channel.id} and ci.external_id = ${event.externalId} and c.id = ci.contact_id
       returning c.id
     ), conversation as (
-      select cv.id, cv.status from conversations cv
+      select cv.id, cv.status, cv.handled_by from conversations cv
       where cv.contact_id = (select id from contact) and cv.channel_id = ${channel.id}
       order by cv.created_at desc limit 1
       for update
@@ -166,7 +176,13 @@ async function storeInOpenConversation(db: Executor, channel: IngestChannel, eve
       sql`(select json_build_object(
              'workspaceId', ${channel.workspaceId}::text, 'conversationId', message.conversation_id, 'messageId', message.id,
              'contactId', (select id from contact), 'channelId', ${channel.id}::text, 'kind', 'message',
-             'isFirstMessage', false, 'conversationOpened', false) as payload,
+             'isFirstMessage', false, 'conversationOpened', false${
+               event.text.length <= HINTED_TEXT_MAX
+                 ? // A message that resumes a waiting run is routed the careful way: no hints.
+                   sql`, 'hints', case when not exists (${waitingForReply(sql`message.conversation_id`)})
+                     then json_build_object('text', ${event.text}::text, 'handledBy', (select handled_by from conversation), 'channelType', ${channel.type}::text) end`
+                 : sql``
+             }) as payload,
            ${conversationQueue('')} || message.conversation_id as queue_name
          from message) as source`,
       workerId,

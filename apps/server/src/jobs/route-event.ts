@@ -19,6 +19,7 @@ export const RouteEventPayload = z.discriminatedUnion('kind', [
     channelId: z.string().uuid(),
     isFirstMessage: z.boolean().default(false),
     conversationOpened: z.boolean().default(false),
+    hints: z.object({ text: z.string(), handledBy: z.enum(['bot', 'human']), channelType: z.string() }).nullish(),
   }),
   z.object({
     kind: z.literal('tag_added'),
@@ -86,6 +87,15 @@ type Routed = { started: string[]; running: string[]; rows: RunRow[]; context: F
  */
 async function routeMessage(deps: AppDeps, cache: ActiveFlowCache, payload: Extract<RouteEventPayload, { kind: 'message' }>): Promise<Routed> {
   const flows = await cache.get(payload.workspaceId);
+  const { hints } = payload;
+  if (hints) {
+    // As the message was stored: if that still holds (no wait, no run left running, the same
+    // handler), one statement claims it and starts its runs; otherwise the read below decides.
+    const routing = { text: hints.text, handled_by: hints.handledBy, channel_type: hints.channelType };
+    const guard = { workspaceId: payload.workspaceId, conversationId: payload.conversationId, handledBy: hints.handledBy };
+    const routed = await routeMessageToRuns(deps.db, payload.messageId, matchFlows(flows, payload, routing).map((flow) => runInput(payload, flow)), guard);
+    if (routed.claimed) return { started: routed.runs.map((r) => r.id), running: [], rows: routed.runs, context: routed.context };
+  }
   const read = await deps.db.execute<MessageRouting>(routingStatement(payload, { claim: false }));
   const routing = read.rows[0]!;
   const running = routing.running;
@@ -141,7 +151,7 @@ async function routeInTransaction(deps: AppDeps, payload: Extract<RouteEventPayl
   });
 }
 
-function matchFlows(flows: ActiveFlow[], payload: Extract<RouteEventPayload, { kind: 'message' }>, routing: MessageRouting) {
+function matchFlows(flows: ActiveFlow[], payload: Extract<RouteEventPayload, { kind: 'message' }>, routing: Pick<MessageRouting, 'text' | 'handled_by' | 'channel_type'>) {
   return flowsForMessage(flows, {
     channelType: routing.channel_type!,
     channelId: payload.channelId,
