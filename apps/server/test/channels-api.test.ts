@@ -72,6 +72,20 @@ describe('generic API channel', () => {
     expect(await jobsOf(ctx, 'route_event')).toHaveLength(before.length);
   });
 
+  it('stores the first messages of a new customer arriving at once under one contact and one conversation', async () => {
+    const sends = Array.from({ length: 4 }, (_, i) => signed({ id: `burst-${i}`, from: 'cust-burst', text: `hello ${i}` }));
+    const answers = await Promise.all(sends.map(({ raw, headers }) => postWebhook(ctx, channel.id, raw, headers)));
+    expect(answers.map((r) => r.status)).toEqual([200, 200, 200, 200]);
+    const stored = await Promise.all(sends.map((_, i) => inboundByProviderId(ctx, channel.id, `burst-${i}`)));
+    expect(stored.map((rows) => rows.length)).toEqual([1, 1, 1, 1]);
+    expect(new Set(stored.map(([m]) => m.conversation_id)).size).toBe(1);
+    expect(await count(ctx, `select 1 from contact_identities where external_id = 'cust-burst'`)).toBe(1);
+    expect(await count(ctx, `select 1 from contacts c join contact_identities ci on ci.contact_id = c.id where ci.external_id = 'cust-burst'`)).toBe(1);
+    // Exactly one of them opened the conversation.
+    const jobs = (await jobsOf(ctx, 'route_event')).filter((j) => stored.some(([m]) => m.id === j.payload.messageId));
+    expect(jobs.map((j) => j.payload.isFirstMessage).sort()).toEqual([false, false, false, true]);
+  });
+
   it('refuses a forged or missing signature and stores nothing', async () => {
     const { raw } = signed({ id: 'forged-1', from: 'mallory', text: 'hi' });
     const forged = await postWebhook(ctx, channel.id, raw, { 'content-type': 'application/json', 'x-switchboard-signature': sha256Header('wrong-secret-wrong-secret', raw) });

@@ -1,9 +1,8 @@
 import { and, desc, eq, sql } from 'drizzle-orm';
 import { conversations, messages, type Executor } from '@switchboard/db';
 import type { AppDeps } from '../context';
-import { waitingForReply } from '../flows/reply-waits';
 import { ADDED_JOB_COLUMNS, addJobCtes, type AddedJob } from '../jobs/inline-job-statements';
-import type { TASKS } from '../jobs/index';
+import { conversationQueue, inboundMeta, ROUTE_EVENT_TASK, sentAtOf, storeInOpenConversation, storeNewCustomer } from './store-inbound';
 import type { InboundEvent, InboundMessageEvent } from './adapters';
 import { upsertContactIdentity } from './contacts';
 import { publishConversationUpdated, publishMessageCreated } from './publish';
@@ -46,18 +45,12 @@ export interface RouteEventPayload {
   hints?: { text: string; handledBy: 'bot' | 'human'; channelType: string } | null;
 }
 
-/** Routing hints carry the text only up to this many characters (job payloads stay small). */
-export const HINTED_TEXT_MAX = 1_000;
-
-/** Implemented by the flow engine; a type-only import keeps its runtime out of the inbox. */
-export const ROUTE_EVENT_TASK: (typeof TASKS)['routeEvent'] = 'route_event';
-
-export const conversationQueue = (conversationId: string) => `conv:${conversationId}`;
+export { conversationQueue, ROUTE_EVENT_TASK } from './store-inbound';
 
 type IngestDeps = Pick<AppDeps, 'db' | 'events' | 'logger' | 'inlineJobs'>;
 
 /** A stored message, and the route_event job this process locked to run itself (if it did). */
-type Stored = { messageId: string; conversationId: string; job: AddedJob | undefined };
+export type Stored = { messageId: string; conversationId: string; job: AddedJob | undefined };
 
 class DuplicateMessage extends Error {}
 
@@ -89,11 +82,13 @@ export async function ingestInbound(deps: IngestDeps, channel: IngestChannel, ev
   const inline = (await deps.inlineJobs?.reserveOrWait()) ? deps.inlineJobs : undefined;
   const workerId = inline?.workerId ?? null;
   try {
-    const quick = channel.type === 'email' ? null : await storeInOpenConversation(deps.db, channel, clean, options, workerId);
+    // Email threads by In-Reply-To, so it always takes the transaction.
+    let quick = channel.type === 'email' ? null : await storeInOpenConversation(deps.db, channel, clean, options, workerId);
     if (quick === 'duplicate') {
       inline?.release();
       return duplicate();
     }
+    if (quick === 'new') quick = await storeNewCustomer(deps.db, channel, clean, options, workerId);
     stored = quick ?? (await deps.db.transaction((tx) => storeMessage(tx, channel, clean, options, workerId)));
   } catch (err) {
     inline?.release();
@@ -123,76 +118,6 @@ async function findByProviderId(db: Executor, channelId: string, providerMessage
     .where(and(eq(messages.channelId, channelId), eq(messages.providerMessageId, providerMessageId)))
     .limit(1);
   return row ?? null;
-}
-
-function inboundMeta(event: InboundMessageEvent): Record<string, unknown> {
-  return {
-    ...(event.subject !== undefined && { subject: event.subject }),
-    ...(event.quickReply !== undefined && { quickReply: event.quickReply }),
-    ...(event.threadRef !== undefined && { inReplyTo: event.threadRef }),
-    providerTimestamp: event.timestamp.toISOString(),
-  };
-}
-
-// The 24-hour window counts from when the customer wrote, never from the future.
-const sentAtOf = (event: InboundMessageEvent) => new Date(Math.min(event.timestamp.getTime(), Date.now()));
-
-/**
- * The common case in one statement, its own transaction: a known customer writing into their open
- * conversation. Contact touched, message stored, conversation stamped and route_event job added
- * (locked for this process when `workerId` is given and the conversation's queue is free), all or
- * nothing, as storeMessage does in seven round trips. Null when the case is not the common one (a
- * new customer, no open conversation): storeMessage handles it.
- */
-async function storeInOpenConversation(db: Executor, channel: IngestChannel, event: InboundMessageEvent, options: IngestOptions, workerId: string | null): Promise<Stored | 'duplicate' | null> {
-  const result = await db.execute<{ contact_id: string | null; conversation_id: string | null; status: string | null; message_id: string | null } & AddedJob>(sql`
-    with contact as (
-      update contacts c set
-        name = coalesce(c.name, ${event.name ?? null}), email = coalesce(c.email, ${event.email ?? null}),
-        phone = coalesce(c.phone, ${event.phone ?? null}), deleted_at = null, updated_at = now()
-      from contact_identities ci
-      where ci.channel_id = ${channel.id} and ci.external_id = ${event.externalId} and c.id = ci.contact_id
-      returning c.id
-    ), conversation as (
-      select cv.id, cv.status, cv.handled_by from conversations cv
-      where cv.contact_id = (select id from contact) and cv.channel_id = ${channel.id}
-      order by cv.created_at desc limit 1
-      for update
-    ), message as (
-      insert into messages (workspace_id, conversation_id, channel_id, direction, author, text, attachments, meta, provider_message_id, client_id, status)
-      select ${channel.workspaceId}, conversation.id, ${channel.id}, 'in', 'contact', ${event.text}, ${JSON.stringify(event.attachments ?? [])}::jsonb,
-             ${JSON.stringify(inboundMeta(event))}::jsonb, ${event.providerMessageId}, ${options.clientId ?? null}, 'received'
-      from conversation where conversation.status = 'open'
-      on conflict do nothing
-      returning id, conversation_id
-    ), stamped as (
-      update conversations set
-        last_message_at = greatest(last_message_at, now()),
-        last_inbound_at = greatest(last_inbound_at, ${sentAtOf(event).toISOString()}::timestamptz),
-        waiting_since = coalesce(waiting_since, now()), updated_at = now()
-      where id = (select conversation_id from message)
-    ), ${addJobCtes(
-      ROUTE_EVENT_TASK,
-      sql`(select json_build_object(
-             'workspaceId', ${channel.workspaceId}::text, 'conversationId', message.conversation_id, 'messageId', message.id,
-             'contactId', (select id from contact), 'channelId', ${channel.id}::text, 'kind', 'message',
-             'isFirstMessage', false, 'conversationOpened', false${
-               event.text.length <= HINTED_TEXT_MAX
-                 ? // A message that resumes a waiting run is routed the careful way: no hints.
-                   sql`, 'hints', case when not exists (${waitingForReply(sql`message.conversation_id`)})
-                     then json_build_object('text', ${event.text}::text, 'handledBy', (select handled_by from conversation), 'channelType', ${channel.type}::text) end`
-                 : sql``
-             }) as payload,
-           ${conversationQueue('')} || message.conversation_id as queue_name
-         from message) as source`,
-      workerId,
-    )}
-    select (select id from contact) as contact_id, (select id from conversation) as conversation_id, (select status from conversation) as status,
-           (select id from message) as message_id, ${ADDED_JOB_COLUMNS}`);
-  const row = result.rows[0];
-  if (!row?.contact_id || !row.conversation_id || row.status !== 'open') return null;
-  if (!row.message_id) return 'duplicate';
-  return { messageId: row.message_id, conversationId: row.conversation_id, job: row };
 }
 
 async function storeMessage(tx: Executor, channel: IngestChannel, event: InboundMessageEvent, options: IngestOptions, workerId: string | null): Promise<Stored> {
