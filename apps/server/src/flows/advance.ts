@@ -156,6 +156,9 @@ async function readRun(db: Executor, runId: string): Promise<RunRow | undefined>
   return run;
 }
 
+/** A committed step: the run as it now stands, what its effects did, and a reply its commit already claimed for express delivery. */
+type Committed = { run: RunRow; applied: AppliedEffects; claim: ExpressClaim | null };
+
 /**
  * Commits `batch` (effect-free steps, then the step that may have effects, a wait or an end) in one
  * transaction. Null when another worker already moved the run (or it stopped running): two
@@ -163,9 +166,6 @@ async function readRun(db: Executor, runId: string): Promise<RunRow | undefined>
  * only matches the step count and status this activation started from. No lock is taken first, which
  * saves a round trip per step; the loser's effects roll back with its transaction.
  */
-/** A committed step: the run as it now stands, what its effects did, and a reply its commit already claimed for express delivery. */
-type Committed = { run: RunRow; applied: AppliedEffects; claim: ExpressClaim | null };
-
 async function commitSteps(deps: AppDeps, run: RunRow, definition: FlowDocument, batch: StepRecord[], loaded: Loaded | undefined): Promise<Committed | null> {
   const replies = expressRepliesOf(run, batch, loaded);
   if (replies) return commitRepliesOnly(deps, run, definition, batch, { replies, channelId: loaded!.data.conversation!.channelId });
