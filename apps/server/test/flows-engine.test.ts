@@ -101,6 +101,15 @@ describe('flow execution on a real Postgres and Graphile Worker', () => {
     await drain(ctx);
     const [run] = await runsOf(ctx, workflowId);
     expect(run!.status).toBe('waiting');
+    // The question's step started its wait, kept the node's state, and set the wait's timer for when it expires.
+    const timers = await ctx.database.pool.query(
+      `select j.run_at, w.expires_at, r.node_state from graphile_worker._private_jobs j join run_waits w on w.run_id = $1 and w.resolved_at is null join workflow_runs r on r.id = w.run_id where j.key = $2`,
+      [run!.id, `wait:${run!.id}`],
+    );
+    expect(timers.rows).toHaveLength(1);
+    expect(timers.rows[0].run_at).toEqual(timers.rows[0].expires_at);
+    expect(timers.rows[0].node_state).toEqual(run!.nodeState);
+    expect(run!.nodeState).not.toBeNull();
     await drain(ctx); // nothing due yet: still waiting
     expect((await runsOf(ctx, workflowId))[0]!.status).toBe('waiting');
     await expireTimers(ctx, run!.id);
