@@ -70,8 +70,8 @@ export class InlineJobs {
   private readonly queues = new Map<number, HeldQueue>();
   /** The sum of the held queues' `behind`. */
   private behind = 0;
-  /** Callers of reserveOrWait() waiting for room. */
-  private roomWaiters: (() => void)[] = [];
+  /** Callers of reserveOrWait() waiting for room, oldest first; admit() hands one the room reserved for it. */
+  private readonly roomWaiters: { admit: () => void }[] = [];
   private readonly taskNames: string[];
   private readonly concurrency: number;
   private readonly backlog: number;
@@ -107,19 +107,21 @@ export class InlineJobs {
    * (every overflowing job is an add_job NOTIFY, and get_job contends on the busy queues).
    */
   async reserveOrWait(): Promise<boolean> {
-    const deadline = performance.now() + this.roomWaitMs;
-    while (!this.reserve()) {
-      const left = deadline - performance.now();
-      if (left <= 0) return false;
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, left);
-        this.roomWaiters.push(() => {
+    // Nobody jumps the line: with callers waiting, freed room goes to the oldest of them.
+    if (!this.roomWaiters.length && this.reserve()) return true;
+    return new Promise<boolean>((resolve) => {
+      const waiter = {
+        admit: () => {
           clearTimeout(timer);
-          resolve();
-        });
-      });
-    }
-    return true;
+          resolve(true);
+        },
+      };
+      const timer = setTimeout(() => {
+        this.roomWaiters.splice(this.roomWaiters.indexOf(waiter), 1);
+        resolve(false);
+      }, this.roomWaitMs);
+      this.roomWaiters.push(waiter);
+    });
   }
 
   /** Runs (now or once a slot frees) a job the caller's committed statement locked for this process; never throws. */
@@ -230,12 +232,9 @@ export class InlineJobs {
     }
   }
 
-  /** Every waiter tries again (they are few, and a try is a comparison). */
+  /** Hands freed room to the waiters, oldest first, one reservation each. */
   private roomFreed(): void {
-    if (!this.roomWaiters.length) return;
-    const waiters = this.roomWaiters;
-    this.roomWaiters = [];
-    for (const wake of waiters) wake();
+    while (this.roomWaiters.length && this.reserve()) this.roomWaiters.shift()!.admit();
   }
 
   /** Resolves once no inline job runs or waits (shutdown waits for them, as Graphile's runner does for its own). */
