@@ -189,26 +189,6 @@ describe('route_event jobs run by the process that stored the message', () => {
     expect(await botReplies(ctx, sent.conversationId!)).toEqual(['A cake is $30.']);
   });
 
-  it('hands freed room to the callers waiting for it, oldest first, and lets nobody jump the line', async () => {
-    const inline = new InlineJobs(ctx.deps.db, ctx.deps.logger, {}, { concurrency: 1, backlog: 0, roomWaitMs: 2_000 });
-    expect(inline.reserve()).toBe(true);
-    const admitted: number[] = [];
-    const waiting = [1, 2, 3].map((n) => inline.reserveOrWait().then((ok) => ok && admitted.push(n)));
-    inline.release();
-    await new Promise((r) => setTimeout(r, 10));
-    expect(admitted).toEqual([1]);
-    // A caller arriving just as room frees up queues behind those already waiting.
-    inline.release();
-    const late = inline.reserveOrWait().then((ok) => ok && admitted.push(4));
-    inline.release();
-    inline.release();
-    await Promise.all([...waiting, late]);
-    expect(admitted).toEqual([1, 2, 3, 4]);
-    // Room freed while nobody waits is anyone's.
-    inline.release();
-    expect(await inline.reserveOrWait()).toBe(true);
-  });
-
   it('drains the queue it holds: the messages that arrived meanwhile run here, in order, with no worker', async () => {
     const { inline, open } = gatedRouting(4);
     ctx.deps.inlineJobs = inline;

@@ -70,8 +70,8 @@ export class InlineJobs {
   private readonly queues = new Map<number, HeldQueue>();
   /** The sum of the held queues' `behind`. */
   private behind = 0;
-  /** Callers of reserveOrWait() waiting for room, oldest first; admit() hands one the room reserved for it. */
-  private readonly roomWaiters: { admit: () => void }[] = [];
+  /** Callers of reserveOrWait() waiting for room. */
+  private roomWaiters: (() => void)[] = [];
   private readonly taskNames: string[];
   private readonly concurrency: number;
   private readonly backlog: number;
@@ -107,21 +107,19 @@ export class InlineJobs {
    * (every overflowing job is an add_job NOTIFY, and get_job contends on the busy queues).
    */
   async reserveOrWait(): Promise<boolean> {
-    // Nobody jumps the line: with callers waiting, freed room goes to the oldest of them.
-    if (!this.roomWaiters.length && this.reserve()) return true;
-    return new Promise<boolean>((resolve) => {
-      const waiter = {
-        admit: () => {
+    const deadline = performance.now() + this.roomWaitMs;
+    while (!this.reserve()) {
+      const left = deadline - performance.now();
+      if (left <= 0) return false;
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, left);
+        this.roomWaiters.push(() => {
           clearTimeout(timer);
-          resolve(true);
-        },
-      };
-      const timer = setTimeout(() => {
-        this.roomWaiters.splice(this.roomWaiters.indexOf(waiter), 1);
-        resolve(false);
-      }, this.roomWaitMs);
-      this.roomWaiters.push(waiter);
-    });
+          resolve();
+        });
+      });
+    }
+    return true;
   }
 
   /** Runs (now or once a slot frees) a job the caller's committed statement locked for this process; never throws. */
@@ -232,9 +230,12 @@ export class InlineJobs {
     }
   }
 
-  /** Hands freed room to the waiters, oldest first, one reservation each. */
+  /** Every waiter tries again (they are few, and a try is a comparison). */
   private roomFreed(): void {
-    while (this.roomWaiters.length && this.reserve()) this.roomWaiters.shift()!.admit();
+    if (!this.roomWaiters.length) return;
+    const waiters = this.roomWaiters;
+    this.roomWaiters = [];
+    for (const wake of waiters) wake();
   }
 
   /** Resolves once no inline job runs or waits (shutdown waits for them, as Graphile's runner does for its own). */
