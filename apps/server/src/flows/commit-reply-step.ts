@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { messages, rowOf, type Executor, type workflowRuns } from '@switchboard/db';
-import type { OutboundRow } from '../inbox/outbound';
+import { customerAddress, type OutboundRow } from '../inbox/outbound';
 
 type RunRow = typeof workflowRuns.$inferSelect;
 
@@ -90,11 +90,7 @@ export async function commitReplyStep(
         select 1 from messages earlier
         where earlier.conversation_id = ${target.conversationId} and earlier.direction = 'out' and earlier.status = 'queued' and not earlier.private
       ) as queued
-    ), address as (
-      select external_id from contact_identities
-      where contact_id = ${target.contactId} and channel_id = ${target.channelId}
-      order by created_at desc limit 1
-    )
+    ), address as (${customerAddress(target.contactId, target.channelId)})
     insert into messages (workspace_id, conversation_id, channel_id, direction, author, text, attachments, quick_replies, meta, private, status, run_id, attempts)
     select ${target.workspaceId}, ${target.conversationId}, ${target.channelId}, 'out', 'bot', r.text, r.attachments, r."quickReplies", r.meta, false, 'queued', run.id,
            case when r.ord = 0 and not (select queued from queued_before) then 1 else 0 end

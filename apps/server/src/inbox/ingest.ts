@@ -2,7 +2,8 @@ import { and, desc, eq, sql } from 'drizzle-orm';
 import { conversations, messages, type Executor } from '@switchboard/db';
 import type { AppDeps } from '../context';
 import { ADDED_JOB_COLUMNS, addJobCtes, type AddedJob } from '../jobs/inline-job-statements';
-import { conversationQueue, inboundMeta, ROUTE_EVENT_TASK, sentAtOf, storeInOpenConversation, storeNewCustomer } from './store-inbound';
+import { conversationQueue } from '../flows/queues';
+import { inboundMeta, ROUTE_EVENT_TASK, sentAtOf, storeInOpenConversation, storeNewCustomer } from './store-inbound';
 import type { InboundEvent, InboundMessageEvent } from './adapters';
 import { upsertContactIdentity } from './contacts';
 import { publishConversationUpdated, publishMessageCreated } from './publish';
@@ -44,8 +45,6 @@ export interface RouteEventPayload {
    */
   hints?: { text: string; handledBy: 'bot' | 'human'; channelType: string } | null;
 }
-
-export { conversationQueue, ROUTE_EVENT_TASK } from './store-inbound';
 
 type IngestDeps = Pick<AppDeps, 'db' | 'events' | 'logger' | 'inlineJobs'>;
 

@@ -27,6 +27,12 @@ export const deliverJobKey = (messageId: string) => `deliver:${messageId}`;
 
 export type OutboundRow = typeof messages.$inferSelect;
 
+/** A subquery: the customer's address on the channel (their newest identity there), where replies go. */
+export const customerAddress = (contactId: string, channelId: string) => sql`
+  select external_id from contact_identities
+  where contact_id = ${contactId} and channel_id = ${channelId}
+  order by created_at desc limit 1`;
+
 /** What a message's content columns hold for `input` (flows/commit-reply-step.ts stores replies this way too). */
 export function outboundContent(input: Pick<OutboundInput, 'text' | 'mediaUrl' | 'quickReplies' | 'meta'>) {
   return {

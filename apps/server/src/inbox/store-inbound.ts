@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { sql, type SQL } from 'drizzle-orm';
 import type { Executor } from '@switchboard/db';
+import { conversationQueue } from '../flows/queues';
 import { waitingForReply } from '../flows/reply-waits';
 import type { TASKS } from '../jobs/index';
 import { ADDED_JOB_COLUMNS, addJobCtes, type AddedJob } from '../jobs/inline-job-statements';
@@ -10,10 +11,8 @@ import type { IngestChannel, IngestOptions, Stored } from './ingest';
 /** Implemented by the flow engine; a type-only import keeps its runtime out of the inbox. */
 export const ROUTE_EVENT_TASK: (typeof TASKS)['routeEvent'] = 'route_event';
 
-export const conversationQueue = (conversationId: string) => `conv:${conversationId}`;
-
 /** Routing hints carry the text only up to this many characters (job payloads stay small). */
-export const HINTED_TEXT_MAX = 1_000;
+const HINTED_TEXT_MAX = 1_000;
 
 export function inboundMeta(event: InboundMessageEvent): Record<string, unknown> {
   return {

@@ -3,7 +3,7 @@ import type { Executor } from '@switchboard/db';
 import type { AppDeps } from '../context';
 import { adapterFor } from '../inbox/adapters';
 import { channelCache } from '../inbox/channel-store';
-import { DELIVER_MESSAGE_TASK, deliverJobKey, outboundQueue, type OutboundRow } from '../inbox/outbound';
+import { customerAddress, DELIVER_MESSAGE_TASK, deliverJobKey, outboundQueue, type OutboundRow } from '../inbox/outbound';
 import type { ExpressClaim } from '../flows/commit-reply-step';
 import type { DeferFinalWrite } from './inline-job-statements';
 import { buildOutbound, sendAndRecord } from './deliver-message';
@@ -101,11 +101,7 @@ async function claim(db: Executor, message: OutboundRow, context: ExpressContext
         )
       returning attempts
     )
-    select claimed.attempts, (
-      select external_id from contact_identities
-      where contact_id = ${context.contactId} and channel_id = ${message.channelId}
-      order by created_at desc limit 1
-    ) as external_id
+    select claimed.attempts, (${customerAddress(context.contactId, message.channelId)}) as external_id
     from claimed`);
   return claim.rows[0];
 }
