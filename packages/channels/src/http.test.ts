@@ -47,4 +47,24 @@ describe('callProvider', () => {
     await expect(callProvider({ provider: 'P', url: `${server.baseUrl}/x` })).rejects.toMatchObject({ retryable: false, status: 404, message: 'P answered 404: no such thing' });
     await server.close();
   });
+
+  it('sends a form body with the form content type and reads answer headers in any case', async () => {
+    const server = await startStandIn((req) =>
+      req.headers['content-type']?.startsWith('application/x-www-form-urlencoded') && req.form().get('Body') === 'hi'
+        ? { status: 429, headers: { 'Retry-After': '7' }, body: '' }
+        : { status: 400, body: `unexpected ${req.headers['content-type']}` },
+    );
+    const error = await callProvider({ provider: 'P', url: server.baseUrl, body: new URLSearchParams({ Body: 'hi' }) }).catch((e: unknown) => e);
+    expect(error).toMatchObject({ retryable: true, status: 429, retryAfterMs: 7000, message: 'P answered 429: Too Many Requests' });
+    await server.close();
+  });
+
+  it('keeps the caller\'s content type and answers JSON bodies parsed', async () => {
+    const server = await startStandIn((req) => ({ headers: { 'X-Echo': String(req.headers['content-type']) }, json: { got: req.json() } }));
+    const response = await callProvider({ provider: 'P', url: server.baseUrl, headers: { 'Content-Type': 'application/json' }, body: '{"a":1}' });
+    expect(response).toMatchObject({ status: 200, body: { got: { a: 1 } } });
+    expect(response.headers.get('x-echo')).toBe('application/json');
+    expect(response.headers.get('X-Missing')).toBeNull();
+    await server.close();
+  });
 });
