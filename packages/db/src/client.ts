@@ -1,6 +1,7 @@
 import { drizzle, type NodePgDatabase } from 'drizzle-orm/node-postgres';
 import pg from 'pg';
 import * as schema from './schema/index';
+import { DEFAULT_PIPELINE_LANES, PipelinedPool } from './pipelined-pool';
 import { StatementCache } from './statement-cache';
 
 export type Schema = typeof schema;
@@ -18,12 +19,14 @@ export interface DatabaseHandle {
 }
 
 /** Opens a pool and a drizzle handle on it. */
-export function openDatabase(url: string, options: { max?: number; onError?: (err: Error) => void } = {}): DatabaseHandle {
-  // A request never waits on a stuck query for longer than 30 s; migrations lift the limit.
-  const pool = new pg.Pool({ connectionString: url, max: options.max ?? 10, connectionTimeoutMillis: 5_000, statement_timeout: 30_000 });
-  // An idle client losing its connection (database restart) must not crash the process.
-  pool.on('error', (err) => options.onError?.(err));
+export function openDatabase(url: string, options: { max?: number; pipelineLanes?: number; onError?: (err: Error) => void } = {}): DatabaseHandle {
   const statements = new StatementCache();
+  const onError = (err: Error) => options.onError?.(err);
+  // A request never waits on a stuck query for longer than 30 s; migrations lift the limit.
+  const config = { connectionString: url, max: options.max ?? 10, connectionTimeoutMillis: 5_000, statement_timeout: 30_000 };
+  const pool = new PipelinedPool(config, statements, options.pipelineLanes ?? Number(process.env.DATABASE_PIPELINE_LANES ?? DEFAULT_PIPELINE_LANES), onError);
+  // An idle client losing its connection (database restart) must not crash the process.
+  pool.on('error', onError);
   pool.on('connect', (client) => statements.attach(client));
   const db = drizzle(pool, { schema, casing: 'snake_case' });
   return { pool, db, close: () => pool.end() };

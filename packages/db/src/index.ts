@@ -5,5 +5,6 @@ export * from './embedded';
 export * from './resolve';
 export * from './jobs';
 export * from './statement-cache';
+export * from './pipelined-pool';
 export * from './raw-rows';
 export * from './lazy-commit';
