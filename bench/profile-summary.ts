@@ -2,11 +2,19 @@
  * Top frames by self time of a V8 .cpuprofile (from BENCH_PROFILE=1), and self time per package.
  * Usage: npx tsx bench/profile-summary.ts bench/results/<file>.cpuprofile [top=25]
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { SourceMap } from 'node:module';
+import { fileURLToPath } from 'node:url';
 
+interface CallFrame {
+  functionName: string;
+  url: string;
+  lineNumber: number;
+  columnNumber: number;
+}
 interface ProfileNode {
   id: number;
-  callFrame: { functionName: string; url: string; lineNumber: number };
+  callFrame: CallFrame;
 }
 interface Profile {
   nodes: ProfileNode[];
@@ -27,6 +35,26 @@ function packageOf(url: string, name: string): string {
   return ours ? `${ours[1]}/${ours[2]}` : url;
 }
 
+/**
+ * The server runs bundled (apps/server/dist/main.js): a frame of ours is mapped back to its .ts
+ * file through the bundle's source map, which must still be the one the profile was taken with.
+ */
+function toSource(): (frame: CallFrame) => CallFrame {
+  const maps = new Map<string, SourceMap | null>();
+  return (frame) => {
+    if (!frame.url.startsWith('file://') || frame.url.includes('/node_modules/')) return frame;
+    let map = maps.get(frame.url);
+    if (map === undefined) {
+      const file = `${fileURLToPath(frame.url)}.map`;
+      map = existsSync(file) ? new SourceMap(JSON.parse(readFileSync(file, 'utf8'))) : null;
+      maps.set(frame.url, map);
+    }
+    const entry = map?.findEntry(frame.lineNumber, frame.columnNumber);
+    if (!entry || !('originalSource' in entry)) return frame;
+    return { ...frame, url: new URL(entry.originalSource, frame.url).href, lineNumber: entry.originalLine, columnNumber: entry.originalColumn };
+  };
+}
+
 export function summariseProfile(file: string, top = 25) {
   const profile = JSON.parse(readFileSync(file, 'utf8')) as Profile;
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
@@ -39,8 +67,9 @@ export function summariseProfile(file: string, top = 25) {
   });
   const frames = new Map<string, number>();
   const packages = new Map<string, number>();
+  const source = toSource();
   for (const [id, us] of self) {
-    const { functionName, url, lineNumber } = byId.get(id)!.callFrame;
+    const { functionName, url, lineNumber } = source(byId.get(id)!.callFrame);
     const short = url.replace(/^.*node_modules\//, '').replace(/^file:\/\/.*?\/(apps|packages)\//, '$1/');
     const key = `${functionName || '(anonymous)'} ${short ? `${short}:${lineNumber + 1}` : ''}`.trim();
     frames.set(key, (frames.get(key) ?? 0) + us);

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ensureDatabase, freePort, startEmbeddedPostgres, type RunningPostgres } from '@switchboard/db';
 import pg from 'pg';
+import { buildServer } from '../apps/server/scripts/build';
 import { sleep } from './stats';
 
 export interface BenchServer {
@@ -28,9 +29,11 @@ export interface ServerOptions {
 
 /**
  * A real Postgres (embedded, in a temp dir, unless BENCH_DATABASE_URL) and the real server as a
- * child process against it, exactly as `npm start` runs it.
+ * child process against it, exactly as `npm start` runs it: compiled, built first from the sources
+ * as they are now.
  */
 export async function startBenchServer(options: ServerOptions): Promise<BenchServer> {
+  await buildServer();
   const dataDir = mkdtempSync(join(tmpdir(), 'switchboard-bench-'));
   let postgres: RunningPostgres | undefined;
   let postmasterPid: number | null = null;
@@ -41,7 +44,7 @@ export async function startBenchServer(options: ServerOptions): Promise<BenchSer
     postmasterPid = Number(readFileSync(join(dataDir, 'postgres', 'postmaster.pid'), 'utf8').split('\n')[0]) || null;
   }
   const port = await freePort(3900);
-  const args = ['--import', 'tsx', ...(options.cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${options.cpuProfileDir}`] : []), 'apps/server/src/main.ts'];
+  const args = ['--enable-source-maps', ...(options.cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${options.cpuProfileDir}`] : []), 'apps/server/dist/main.js'];
   const child: ChildProcess = spawn(process.execPath, args, {
     cwd: options.root,
     env: {

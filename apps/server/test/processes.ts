@@ -19,11 +19,14 @@ export interface ServerProcess {
   kill(signal?: NodeJS.Signals): Promise<void>;
 }
 
-/** Starts the real server program (`apps/server/src/main.ts`) as a child process. */
-export async function startServerProcess(env: Record<string, string>): Promise<ServerProcess> {
+/**
+ * Starts the real server program as a child process: the sources (`apps/server/src/main.ts`) under
+ * tsx unless `nodeArgs` says otherwise (a compiled bundle).
+ */
+export async function startServerProcess(env: Record<string, string>, nodeArgs = ['--import', 'tsx', mainScript]): Promise<ServerProcess> {
   const port = await freePort(0);
   let output = '';
-  const child = spawn(process.execPath, ['--import', 'tsx', mainScript], {
+  const child = spawn(process.execPath, nodeArgs, {
     cwd: repoRoot,
     env: {
       ...process.env,
