@@ -3,7 +3,8 @@
  * (child process) on a real Postgres, with a local stand-in for the customer's endpoint.
  *
  * Env: BENCH_PHASES (comma list; default all), BENCH_DURATION (s per phase, 20), BENCH_LABEL
- * (results file suffix), BENCH_PROFILE=1 (server --cpu-prof into bench/results), BENCH_DATABASE_URL,
+ * (results file suffix), BENCH_PROFILE=1 (server --cpu-prof into bench/results), BENCH_NODE_ARGS (extra node
+ * flags for the server, e.g. --trace-gc), BENCH_DATABASE_URL,
  * BENCH_STATS_WAIT_MS (wait for Postgres to flush commit counters, 11000), plus server env
  * (WORKER_CONCURRENCY, DATABASE_POOL_SIZE) passed through.
  */

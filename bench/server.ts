@@ -44,7 +44,9 @@ export async function startBenchServer(options: ServerOptions): Promise<BenchSer
     postmasterPid = Number(readFileSync(join(dataDir, 'postgres', 'postmaster.pid'), 'utf8').split('\n')[0]) || null;
   }
   const port = await freePort(3900);
-  const args = ['--enable-source-maps', ...(options.cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${options.cpuProfileDir}`] : []), 'apps/server/dist/main.js'];
+  // BENCH_NODE_ARGS: extra V8/node flags for the server only (--trace-gc, heap sizes), not the load generator.
+  const extra = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const args = ['--enable-source-maps', ...extra, ...(options.cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${options.cpuProfileDir}`] : []), 'apps/server/dist/main.js'];
   const child: ChildProcess = spawn(process.execPath, args, {
     cwd: options.root,
     env: {

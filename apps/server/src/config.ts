@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { DEFAULT_PIPELINE_LANES } from '@switchboard/db';
 import { z } from 'zod';
 
 export const roles = ['all', 'api', 'worker'] as const;
@@ -16,6 +17,7 @@ const Env = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(200).default(10),
   DATABASE_POOL_SIZE: z.coerce.number().int().min(2).max(200).default(20),
+  DATABASE_PIPELINE_LANES: z.coerce.number().int().min(0).max(32).default(DEFAULT_PIPELINE_LANES),
   TRUST_PROXY: z.enum(['0', '1', 'true', 'false']).optional(),
 });
 
@@ -30,6 +32,8 @@ export interface Config {
   logLevel: string;
   workerConcurrency: number;
   poolSize: number;
+  /** Pipelined connections per pool for one-shot statements (see PipelinedPool); 0 turns pipelining off. */
+  pipelineLanes: number;
   /** Rate limits key on the left-most X-Forwarded-For (only behind a proxy that sets it). */
   trustProxy?: boolean;
 }
@@ -53,6 +57,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     logLevel: e.LOG_LEVEL,
     workerConcurrency: e.WORKER_CONCURRENCY,
     poolSize: e.DATABASE_POOL_SIZE,
+    pipelineLanes: e.DATABASE_PIPELINE_LANES,
     trustProxy: e.TRUST_PROXY === '1' || e.TRUST_PROXY === 'true',
   };
 }

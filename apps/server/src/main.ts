@@ -21,7 +21,7 @@ async function main() {
   const logger = createLogger(config.logLevel);
   const database = await resolveDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, onLog: (line) => logger.trace({ postgres: line }) });
   if (database.embedded) logger.info({ dataDir: config.dataDir }, 'embedded PostgreSQL started');
-  const { db, pool } = openDatabase(database.url, { max: config.poolSize, onError: (err) => logger.warn({ err: err.message }, 'idle database client error') });
+  const { db, pool } = openDatabase(database.url, { max: config.poolSize, pipelineLanes: config.pipelineLanes, onError: (err) => logger.warn({ err: err.message }, 'idle database client error') });
   survivePostgresOutages(logger);
   await untilReachable(() => migrateDatabase(pool), logger);
 
@@ -37,7 +37,7 @@ async function main() {
   // Jobs get their own connections: a burst of webhooks queueing for the request pool must not
   // stall the flows that answer them (each job's queries would wait behind every request's).
   // Graphile's slots and as many inline jobs (see inline-jobs.ts) each hold a connection at a time.
-  const jobsDatabase = config.role !== 'api' ? openDatabase(database.url, { max: 2 * config.workerConcurrency + JOB_POOL_SPARE, onError: (err) => logger.warn({ err: err.message }, 'idle database client error') }) : undefined;
+  const jobsDatabase = config.role !== 'api' ? openDatabase(database.url, { max: 2 * config.workerConcurrency + JOB_POOL_SPARE, pipelineLanes: config.pipelineLanes, onError: (err) => logger.warn({ err: err.message }, 'idle database client error') }) : undefined;
   const jobsDeps = jobsDatabase ? { ...deps, db: jobsDatabase.db, pool: jobsDatabase.pool } : undefined;
   const inlineJobs = jobsDeps ? new InlineJobs(jobsDeps.db, logger, plainTasks(jobsDeps), { concurrency: config.workerConcurrency }) : undefined;
   const worker = jobsDeps ? await superviseWorker({ ...jobsDeps, inlineJobs }, logger, () => stopping) : undefined;

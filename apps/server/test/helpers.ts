@@ -24,6 +24,7 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
     logLevel: 'silent',
     workerConcurrency: 4,
     poolSize: 10,
+    pipelineLanes: 3,
     ...overrides,
   };
 }

@@ -24,7 +24,7 @@ export function openDatabase(url: string, options: { max?: number; pipelineLanes
   const onError = (err: Error) => options.onError?.(err);
   // A request never waits on a stuck query for longer than 30 s; migrations lift the limit.
   const config = { connectionString: url, max: options.max ?? 10, connectionTimeoutMillis: 5_000, statement_timeout: 30_000 };
-  const pool = new PipelinedPool(config, statements, options.pipelineLanes ?? Number(process.env.DATABASE_PIPELINE_LANES ?? DEFAULT_PIPELINE_LANES), onError);
+  const pool = new PipelinedPool(config, statements, options.pipelineLanes ?? DEFAULT_PIPELINE_LANES, onError);
   // An idle client losing its connection (database restart) must not crash the process.
   pool.on('error', onError);
   pool.on('connect', (client) => statements.attach(client));

@@ -37,6 +37,21 @@ describe('PipelinedPool', () => {
     ]);
   });
 
+  it('answers a statement only once its commit is on disk (one flush for the turn)', async () => {
+    const observer = new pg.Client({ connectionString: database.url });
+    await observer.connect();
+    try {
+      const inserts = Array.from({ length: 10 }, (_, i) =>
+        handle.pool.query<{ lsn: string }>('insert into pipelined (id, note) values ($1, $2) returning pg_current_wal_insert_lsn()::text as lsn', [100 + i, 'durable']),
+      );
+      const written = (await Promise.all(inserts)).map((r) => r.rows[0]!.lsn);
+      const { rows } = await observer.query<{ behind: number }>('select count(*)::int as behind from unnest($1::pg_lsn[]) as w(lsn) where w.lsn > pg_current_wal_flush_lsn()', [written]);
+      expect(rows[0]!.behind).toBe(0);
+    } finally {
+      await observer.end();
+    }
+  });
+
   it("answers drizzle's queries (array rows, its own type parsers) as the ordinary pool does", async () => {
     const plain = new pg.Pool({ connectionString: database.url, max: 1 });
     try {
