@@ -14,8 +14,7 @@ const LAZY_SESSION = 'set synchronous_commit = off';
  */
 const FLUSH_WAL = "select set_config('synchronous_commit', 'on', true), pg_logical_emit_message(true, 'switchboard.flush', '')";
 
-type Settle = { resolve(value: pg.QueryResult): void; reject(reason: unknown): void };
-type Waiting = Settle & { config: pg.QueryConfig; values: unknown[] | undefined };
+type Waiting = { config: pg.QueryConfig; values: unknown[] | undefined; resolve(value: pg.QueryResult): void; reject(reason: unknown): void };
 
 /**
  * One connection in pipeline mode: every statement is written as it comes (Parse/Bind/Execute/
@@ -67,7 +66,8 @@ class Lane {
     // Only statements that succeeded wait on it; it must not be an unhandled rejection when none did.
     durable.catch(() => undefined);
     setImmediate(() => {
-      this.turn = undefined;
+      // The connection may have been lost and replaced meanwhile: its turn is not this one's to end.
+      if (this.turn === durable) this.turn = undefined;
       flushed(client.query(FLUSH_WAL));
       stream.uncork();
     });
