@@ -123,9 +123,9 @@ class Lane {
  * so the statements of many messages leave in one socket write, a backend reads them in one
  * wake-up, and their commits share one WAL flush. On the benchmark machine (2 vCPUs, nested VM) a
  * socket write to Postgres cost about 0.25 ms of the server's thread, a fifth of its time at 200
- * messages/s. Measured (npm run bench, alternating runs): at 200 msg/s p99 0.17–0.33 s against
- * 2.2–2.9 s without, server CPU 61–68% against 76–81%; saturated, 238–274 replies/s against
- * 299–359, Postgres then using more CPU per message. DATABASE_PIPELINE_LANES=0 turns it off.
+ * messages/s. Measured with npm run bench in alternating runs (README, Performance): at 200 msg/s
+ * it cut p99 in 7 of 8 pairs and the server's CPU by about 15%; saturated, the result flips
+ * between runs; far beyond saturation Postgres runs out first. DATABASE_PIPELINE_LANES=0 turns it off.
  *
  * Transactions (`pool.connect()`), Graphile Worker's clients, statements without parameters
  * (possibly several in one text, which only the simple protocol takes) and callback or cursor
