@@ -124,7 +124,7 @@ class Lane {
  * wake-up, and their commits share one WAL flush. On the benchmark machine (2 vCPUs, nested VM) a
  * socket write to Postgres cost about 0.25 ms of the server's thread, a fifth of its time at 200
  * messages/s. Measured with npm run bench in alternating runs (README, Performance): at 200 msg/s
- * it cut p99 in 7 of 8 pairs and the server's CPU by about 15%; saturated, the result flips
+ * it cut p99 in 6 of 7 pairs and the server's CPU by about 15%; saturated, the result flips
  * between runs; far beyond saturation Postgres runs out first. DATABASE_PIPELINE_LANES=0 turns it off.
  *
  * Transactions (`pool.connect()`), Graphile Worker's clients, statements without parameters
