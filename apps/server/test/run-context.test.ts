@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sha256Header } from '../../../packages/channels/src/signatures';
 import { sql } from 'drizzle-orm';
+import { PgDialect } from 'drizzle-orm/pg-core';
 import { flowContextColumns, loadFlowData } from '../src/flows/run-context';
 import { createTestContext, signup, type TestContext } from './helpers';
 import { createChannel, inboundByProviderId, postWebhook } from './inbox-fixtures';
@@ -43,7 +44,7 @@ describe('the flow context', () => {
 
   it('finds each row by its primary key even in a generic plan made before the tables have statistics', async () => {
     const scope = await workspaceWithMessage('Planned', 'plan me');
-    const { sql: text, params } = ctx.database.db.dialect.sqlToQuery(sql`select ${flowContextColumns(scope, scope.messageId)}`);
+    const { sql: text, params } = new PgDialect().sqlToQuery(sql`select ${flowContextColumns(scope, scope.messageId)}`);
     const client = await ctx.database.pool.connect();
     try {
       await client.query('set plan_cache_mode = force_generic_plan');
