@@ -6,6 +6,7 @@ import type { ActiveFlow, ActiveFlowCache } from '../flows/active-flows';
 import { advanceRun } from '../flows/advance';
 import { flowsForMessage, flowsForTags } from '../flows/match-triggers';
 import type { FlowContext } from '../flows/run-context';
+import { runIsWaiting } from '../flows/reply-waits';
 import { routeMessageToRuns, startRun, type RunRow } from '../flows/start-run';
 import type { DeferFinalWrite } from './inline-job-statements';
 
@@ -119,8 +120,8 @@ function routingStatement(payload: Extract<RouteEventPayload, { kind: 'message' 
       select c.handled_by, ch.type as channel_type from conversations c join channels ch on ch.id = c.channel_id
       where c.id = ${payload.conversationId} and c.workspace_id = ${payload.workspaceId}
     ), wait as (
-      select w.id, w.run_id, r.workflow_id from run_waits w join workflow_runs r on r.id = w.run_id
-      where w.conversation_id = ${payload.conversationId} and w.kind = 'reply' and w.resolved_at is null and r.status = 'waiting'
+      select w.id, w.run_id, (select r.workflow_id from workflow_runs r where r.id = w.run_id) as workflow_id from run_waits w
+      where w.conversation_id = ${payload.conversationId} and w.kind = 'reply' and w.resolved_at is null and ${runIsWaiting('w')}
       order by w.created_at limit 1
       ${claim ? sql`for update of w` : sql``}
     )
