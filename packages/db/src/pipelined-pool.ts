@@ -123,9 +123,9 @@ class Lane {
  * so the statements of many messages leave in one socket write, a backend reads them in one
  * wake-up, and their commits share one WAL flush. On the benchmark machine (2 vCPUs, nested VM) a
  * socket write to Postgres cost about 0.25 ms of the server's thread, a fifth of its time at 200
- * messages/s. Measured with npm run bench (README, Performance): at 200 msg/s p99 54 ms against
- * 597 ms without; saturated 479–481 against 290–373 replies/s in alternating runs; only the ask
- * flow, whose steps commit in transactions, did not gain. DATABASE_PIPELINE_LANES=0 turns it off.
+ * messages/s. Measured with npm run bench (README, Performance), two pairs of full runs: at 200
+ * msg/s p99 54 and 115 ms against 597 and 244 ms without; saturated 349 and 473 against 328 and
+ * 329 replies/s; at 50 msg/s no consistent difference. DATABASE_PIPELINE_LANES=0 turns it off.
  *
  * Transactions (`pool.connect()`), Graphile Worker's clients, statements without parameters
  * (possibly several in one text, which only the simple protocol takes) and callback or cursor
