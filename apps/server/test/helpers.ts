@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import pino from 'pino';
+import { DEFAULT_PIPELINE_LANES } from '@switchboard/db';
 import { createTestDatabase, type TestDatabase } from '@switchboard/db/testing';
 import { createApp } from '../src/app';
 import type { Config } from '../src/config';
@@ -24,7 +25,7 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
     logLevel: 'silent',
     workerConcurrency: 4,
     poolSize: 10,
-    pipelineLanes: 3,
+    pipelineLanes: DEFAULT_PIPELINE_LANES,
     ...overrides,
   };
 }

@@ -112,8 +112,9 @@ class Lane {
 
   async end(): Promise<void> {
     const client = this.client;
-    this.drop(client as pg.Client);
-    if (client) await client.end().catch(() => undefined);
+    if (!client) return;
+    this.drop(client);
+    await client.end().catch(() => undefined);
   }
 }
 
