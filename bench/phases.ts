@@ -26,6 +26,8 @@ export interface PhaseContext {
 
 export interface PhaseResult {
   name: string;
+  /** Wall-clock start of the phase, to set its timeline against server or Postgres logs. */
+  startedAt: string;
   /** Offered rate (msg/s) for open-loop phases; null when closed-loop. */
   rate: number | null;
   sent: number;
@@ -56,6 +58,7 @@ const uniq = () => `${Date.now().toString(36)}${(sequence++).toString(36)}`;
 /** What a phase sent and measured; replies are counted at the end of the whole run (see finish). */
 export interface PhaseRaw {
   name: string;
+  startedAt: string;
   rate: number | null;
   sent: Sent[];
   windowStart: number;
@@ -88,6 +91,7 @@ export async function runPhase(ctx: PhaseContext, phase: string): Promise<PhaseR
   }, 250);
   let cpuStart = ctx.monitor.cpu();
   let windowStart = performance.now();
+  const startedAt = new Date().toISOString();
   let windowStartTimer: NodeJS.Timeout | undefined;
   let sent: Sent[];
   let extra: { name: string; sent: Sent[] } | undefined;
@@ -147,8 +151,8 @@ export async function runPhase(ctx: PhaseContext, phase: string): Promise<PhaseR
   const allAccepted = sent.filter(ok).length + (extra?.sent.filter(ok).length ?? 0);
   const commitsPerMessage = allAccepted ? round(commits / allAccepted, 1) : null;
   const name = phase === 'ask' ? 'ask: question' : phase;
-  const raws: PhaseRaw[] = [{ name, rate, sent, windowStart, windowEnd, shared, commitsPerMessage, pgActivity }];
-  if (extra) raws.push({ name: extra.name, rate, sent: extra.sent, windowStart, windowEnd, shared, commitsPerMessage, pgActivity });
+  const raws: PhaseRaw[] = [{ name, startedAt, rate, sent, windowStart, windowEnd, shared, commitsPerMessage, pgActivity }];
+  if (extra) raws.push({ name: extra.name, startedAt, rate, sent: extra.sent, windowStart, windowEnd, shared, commitsPerMessage, pgActivity });
   return raws;
 }
 
@@ -162,7 +166,7 @@ export async function finish(standIn: StandIn, raws: PhaseRaw[]): Promise<PhaseR
   return raws.map((r) => summariseSent(standIn, r));
 }
 
-function summariseSent(standIn: StandIn, { name, rate, sent, windowStart, windowEnd, shared, commitsPerMessage, pgActivity }: PhaseRaw): PhaseResult {
+function summariseSent(standIn: StandIn, { name, startedAt, rate, sent, windowStart, windowEnd, shared, commitsPerMessage, pgActivity }: PhaseRaw): PhaseResult {
   const accepted = sent.filter(ok);
   const latencies: number[] = [];
   const bySecond: number[][] = [];
@@ -188,6 +192,7 @@ function summariseSent(standIn: StandIn, { name, rate, sent, windowStart, window
   const windowS = (windowEnd - windowStart) / 1000;
   return {
     name,
+    startedAt,
     rate,
     sent: sent.length,
     accepted: accepted.length,

@@ -4,7 +4,8 @@
  *
  * Env: BENCH_PHASES (comma list; default all), BENCH_DURATION (s per phase, 20), BENCH_LABEL
  * (results file suffix), BENCH_PROFILE=1 (server --cpu-prof into bench/results), BENCH_NODE_ARGS (extra node
- * flags for the server, e.g. --trace-gc), BENCH_DATABASE_URL,
+ * flags for the server, e.g. --trace-gc), BENCH_DATABASE_URL, BENCH_PG_LOG (a file: the embedded Postgres logs
+ * what can stall a phase there, see server.ts),
  * BENCH_STATS_WAIT_MS (wait for Postgres to flush commit counters, 11000), plus server env
  * (WORKER_CONCURRENCY, DATABASE_POOL_SIZE) passed through.
  */

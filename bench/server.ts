@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ensureDatabase, freePort, startEmbeddedPostgres, type RunningPostgres } from '@switchboard/db';
@@ -39,7 +39,8 @@ export async function startBenchServer(options: ServerOptions): Promise<BenchSer
   let postmasterPid: number | null = null;
   let databaseUrl = process.env.BENCH_DATABASE_URL;
   if (!databaseUrl) {
-    postgres = await startEmbeddedPostgres({ dataDir: join(dataDir, 'postgres'), port: 5432 });
+    const logFile = process.env.BENCH_PG_LOG;
+    postgres = await startEmbeddedPostgres({ dataDir: join(dataDir, 'postgres'), port: 5432, onLog: logFile ? (line) => appendFileSync(logFile, `${line}\n`) : undefined });
     databaseUrl = await ensureDatabase(postgres.url, 'switchboard');
     postmasterPid = Number(readFileSync(join(dataDir, 'postgres', 'postmaster.pid'), 'utf8').split('\n')[0]) || null;
   }
@@ -64,6 +65,7 @@ export async function startBenchServer(options: ServerOptions): Promise<BenchSer
   await waitReady(baseUrl, child);
   const stats = new pg.Client({ connectionString: databaseUrl });
   await stats.connect();
+  if (process.env.BENCH_PG_LOG) await logWhatStalls(stats);
 
   return {
     baseUrl,
@@ -94,6 +96,19 @@ export async function startBenchServer(options: ServerOptions): Promise<BenchSer
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * BENCH_PG_LOG=<file>: the embedded Postgres logs there what can stall the reply path (checkpoints,
+ * autovacuum, lock waits, statements over BENCH_PG_LOG_MIN_MS, default 20), with timestamps to set
+ * against a phase's timeline (its startedAt).
+ */
+async function logWhatStalls(stats: pg.Client) {
+  const minMs = Number(process.env.BENCH_PG_LOG_MIN_MS ?? 20);
+  for (const setting of ['log_checkpoints = on', 'log_autovacuum_min_duration = 0', 'log_lock_waits = on', `log_min_duration_statement = ${minMs}`, "log_line_prefix = '%m [%p] '"]) {
+    await stats.query(`alter system set ${setting}`);
+  }
+  await stats.query('select pg_reload_conf()');
 }
 
 async function waitReady(baseUrl: string, child: ChildProcess) {
