@@ -1,4 +1,5 @@
-import { and, eq, sql } from 'drizzle-orm';
+import { randomUUID } from 'node:crypto';
+import { and, eq, sql, type SQL } from 'drizzle-orm';
 import { enqueueJob, runSteps, runWaits, workflowRuns, workflowVersions, type Executor, type WorkspaceSettings } from '@switchboard/db';
 import type { FlowData, FlowDocument, FlowServices, MessageData, ResumeEvent, StepResult } from '@switchboard/flow';
 import { executeNode, nextNodeId } from '@switchboard/flow/runtime';
@@ -7,7 +8,8 @@ import { outboundContent } from '../inbox/outbound';
 import { publishConversationUpdated, publishMessages } from '../inbox/publish';
 import { applyEffects, EffectError, replyOf, type AppliedEffects } from './apply-effects';
 import { createFlowServices } from './flow-services';
-import { loadFlowContext, type FlowContext } from './run-context';
+import { flowContextOf, loadFlowContext, type FlowContext, type FlowContextRow } from './run-context';
+import type { StartRunInput } from './start-run';
 import { commitReplyStep, type ExpressClaim, type ReplyInput, type RunAdvance, type StepRow } from './commit-reply-step';
 import { runQueue } from './queues';
 import { expressChannel, expressDeliver } from '../jobs/express-delivery';
@@ -53,7 +55,7 @@ interface Loaded {
 export async function advanceRun(
   deps: AppDeps,
   runId: string,
-  started?: { run: RunRow; context: FlowContext | null },
+  started?: { run: RunRow; context: FlowContext | null; firstStep?: FirstReply },
   deferFinalWrite?: DeferFinalWrite,
 ): Promise<AdvanceOutcome> {
   const { db } = deps;
@@ -64,6 +66,14 @@ export async function advanceRun(
   let definition: FlowDocument | undefined;
   let loaded: Loaded | undefined = fresh?.context ? { messageKey: undefined, data: fresh.context.data, settings: fresh.context.settings } : undefined;
   let pending: StepRecord[] = [];
+  if (fresh?.firstStep) {
+    // Routing started the run with its first steps already committed (startWithFirstReply): send the reply, then go on.
+    const { committed, loaded: firstLoaded } = fresh.firstStep;
+    steps = committed.run.stepCount;
+    run = committed.run;
+    await afterCommit(deps, run, committed, firstLoaded, deferFinalWrite);
+    loaded = undefined;
+  }
   for (;;) {
     if (!run) return { status: 'missing', steps };
     if (run.status !== 'running') return { status: run.status, steps };
@@ -87,17 +97,9 @@ export async function advanceRun(
       const context = await loadFlowContext(db, run, messageKey);
       loaded = { messageKey, data: context.data, settings: context.settings };
     }
-    const data: FlowData = { ...loaded.data, vars: at.variables };
-    const resume = toResumeEvent(at.resume, data.message);
-    const services: FlowServices = createFlowServices({ db, config: deps.config, workspaceId: run.workspaceId, settings: loaded.settings, data: () => data });
     // Passing faults (a provider 5xx, a timeout) throw here and the job retries with backoff.
-    const result = await executeNode(definition, node.id, {
-      data,
-      ...(resume ? { resume } : {}),
-      ...(at.nodeState ? { nodeState: at.nodeState } : {}),
-      services,
-    });
-    const step: StepRecord = { node, result, resume };
+    const step = await executeStep(deps, run, definition, node, at, loaded);
+    const { result } = step;
     if (deferrable(definition, step)) {
       pending.push(step);
       continue;
@@ -114,22 +116,101 @@ export async function advanceRun(
     }
     steps += batch;
     run = committed.run;
-    const conversation = loaded?.data.conversation;
+    await afterCommit(deps, run, committed, loaded, deferFinalWrite);
     // Effects may have changed the contact or the conversation the next step reads.
     if (result.effects.length) loaded = undefined;
-    void publishMessages(deps, 'message.created', committed.applied.messagesCreated);
-    for (const id of new Set(committed.applied.conversationsChanged)) void publishConversationUpdated(deps, run.workspaceId, id);
-    if (committed.applied.outbound.length && conversation && run.contactId) {
-      await expressDeliver(deps, committed.applied.outbound, {
-        channelType: conversation.channelType,
-        contactId: run.contactId,
-        lastInboundAt: conversation.lastInboundAt ? new Date(conversation.lastInboundAt) : null,
-        claimed: committed.claim,
-        // A run that stopped running with this step does nothing more here: the reply's outcome may be its last write.
-        ...(run.status !== 'running' && deferFinalWrite && { deferFinalWrite }),
-      });
-    }
   }
+}
+
+/** Runs `node` for `run` standing at `at`, with the data `loaded` read. */
+async function executeStep(deps: AppDeps, run: RunRow, definition: FlowDocument, node: FlowNode, at: Position, loaded: Loaded): Promise<StepRecord> {
+  const data: FlowData = { ...loaded.data, vars: at.variables };
+  const resume = toResumeEvent(at.resume, data.message);
+  const services: FlowServices = createFlowServices({ db: deps.db, config: deps.config, workspaceId: run.workspaceId, settings: loaded.settings, data: () => data });
+  const result = await executeNode(definition, node.id, {
+    data,
+    ...(resume ? { resume } : {}),
+    ...(at.nodeState ? { nodeState: at.nodeState } : {}),
+    services,
+  });
+  return { node, result, resume };
+}
+
+/** After a step's commit: tells the live inbox, and sends its replies right away where the channel allows. */
+async function afterCommit(deps: AppDeps, run: RunRow, committed: Committed, loaded: Loaded | undefined, deferFinalWrite: DeferFinalWrite | undefined) {
+  const conversation = loaded?.data.conversation;
+  void publishMessages(deps, 'message.created', committed.applied.messagesCreated);
+  for (const id of new Set(committed.applied.conversationsChanged)) void publishConversationUpdated(deps, run.workspaceId, id);
+  if (committed.applied.outbound.length && conversation && run.contactId) {
+    await expressDeliver(deps, committed.applied.outbound, {
+      channelType: conversation.channelType,
+      contactId: run.contactId,
+      lastInboundAt: conversation.lastInboundAt ? new Date(conversation.lastInboundAt) : null,
+      claimed: committed.claim,
+      // A run that stopped running with this step does nothing more here: the reply's outcome may be its last write.
+      ...(run.status !== 'running' && deferFinalWrite && { deferFinalWrite }),
+    });
+  }
+}
+
+/** A run routing started with its first steps committed in the same statement (see startWithFirstReply). */
+export interface FirstReply {
+  committed: Committed;
+  /** The context those steps ran with (advanceRun sends the reply with it). */
+  loaded: Loaded;
+}
+
+/**
+ * Starts `input`'s run and commits its first reply in one statement, when the flow, run on the
+ * context read with the message, gets from its trigger to a step that only answers the customer
+ * (commitRepliesOnly's case) through effect-free steps: the statement claims the message for
+ * routing (`claim`, with its guard) and inserts the run as it stands after that step, its step rows
+ * and the reply, so routing's own statement and the run's first read are not needed. Null when the
+ * flow's first commit is anything else (a wait, another effect, an HTTP or AI node, which is never
+ * run ahead); nothing is written then and the caller routes as usual. 'unclaimed' when the claim
+ * failed (routed before, or the guard no longer holds): nothing was written.
+ */
+export async function startWithFirstReply(deps: AppDeps, input: StartRunInput, contextRow: FlowContextRow, claim: SQL): Promise<FirstReply | 'unclaimed' | null> {
+  const now = new Date();
+  const run: RunRow = {
+    id: randomUUID(),
+    workspaceId: input.workspaceId,
+    workflowId: input.flow.workflowId,
+    versionId: input.flow.versionId,
+    conversationId: input.conversationId,
+    contactId: input.contactId,
+    trigger: input.trigger,
+    status: 'running',
+    currentNodeId: input.flow.trigger.id,
+    nodeState: null,
+    variables: {},
+    stepCount: 0,
+    resume: null,
+    error: null,
+    createdAt: now,
+    updatedAt: now,
+    finishedAt: null,
+  };
+  const context = flowContextOf(contextRow, run);
+  const loaded: Loaded = { messageKey: undefined, data: context.data, settings: context.settings };
+  const definition = await loadDefinition(deps.db, run.versionId);
+  const pending: StepRecord[] = [];
+  while (pending.length < MAX_STEPS_PER_ACTIVATION) {
+    const at: Position = pending.length ? positionAfter(run, pending, definition) : { stepCount: 0, currentNodeId: run.currentNodeId, variables: {}, nodeState: null, resume: null };
+    const node = definition.nodes.find((n) => n.id === at.currentNodeId);
+    if (!node || CALLS_OUT.has(node.type)) return null;
+    const step = await executeStep(deps, run, definition, node, at, loaded);
+    if (deferrable(definition, step)) {
+      pending.push(step);
+      continue;
+    }
+    const batch = [...pending, step];
+    const replies = expressRepliesOf(run, batch, loaded);
+    if (!replies) return null;
+    const committed = await commitRepliesOnly(deps, run, definition, batch, { replies, channelId: loaded.data.conversation!.channelId, startedBy: claim });
+    return committed ? { committed, loaded } : 'unclaimed';
+  }
+  return null;
 }
 
 /** Replies are sent from this job right after commit when the channel allows it (see express-delivery.ts). */
@@ -143,8 +224,11 @@ function deferrable(definition: FlowDocument, { node, result }: StepRecord): boo
   return nextNodeId(definition, node.id, result.output) !== null;
 }
 
+/** Where a run stands before a step: its node, count, variables, and what it resumes on. */
+type Position = Pick<RunRow, 'stepCount' | 'variables' | 'nodeState'> & { currentNodeId: string | null; resume: StoredResume | null };
+
 /** Where the run stands after `pending` (all effect-free steps that each lead to a next node). */
-function positionAfter(run: RunRow, pending: StepRecord[], definition: FlowDocument) {
+function positionAfter(run: RunRow, pending: StepRecord[], definition: FlowDocument): Position {
   let variables = run.variables;
   for (const { result } of pending) variables = { ...variables, ...result.vars };
   const last = pending[pending.length - 1]!;
@@ -267,12 +351,12 @@ async function commitRepliesOnly(
   run: RunRow,
   definition: FlowDocument,
   batch: StepRecord[],
-  { replies, channelId }: { replies: ReplyInput[]; channelId: string },
+  { replies, channelId, startedBy }: { replies: ReplyInput[]; channelId: string; startedBy?: SQL },
 ): Promise<Committed | null> {
   const at = new Date();
   const advance: RunAdvance = { ...moveOn(definition, batch[batch.length - 1]!, at), variables: variablesAfter(run, batch), stepCount: run.stepCount + batch.length, updatedAt: at };
   const target = { workspaceId: run.workspaceId, conversationId: run.conversationId!, channelId, contactId: run.contactId! };
-  const committed = await commitReplyStep(deps.db, run, advance, stepRowsOf(run, batch, null), target, replies);
+  const committed = await commitReplyStep(deps.db, run, advance, stepRowsOf(run, batch, null), target, replies, { startedBy });
   if (!committed) return null;
   const applied = { vars: {}, conversationsChanged: [], messagesCreated: committed.replies.map((r) => r.id), outbound: committed.replies };
   return { run: committed.run, applied, claim: committed.claim };

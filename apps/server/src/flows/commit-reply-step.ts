@@ -1,4 +1,4 @@
-import { sql } from 'drizzle-orm';
+import { sql, type SQL } from 'drizzle-orm';
 import { messages, rowOf, type Executor, type workflowRuns } from '@switchboard/db';
 import { customerAddress, type OutboundRow } from '../inbox/outbound';
 
@@ -69,16 +69,10 @@ export async function commitReplyStep(
   steps: StepRow[],
   target: ReplyTarget,
   replies: ReplyInput[],
+  { startedBy }: { startedBy?: SQL } = {},
 ): Promise<{ run: RunRow; replies: OutboundRow[]; claim: ExpressClaim | null } | null> {
   const result = await db.execute<Record<string, unknown>>(sql`
-    with run as (
-      update workflow_runs set status = ${advance.status}, current_node_id = ${advance.currentNodeId}, node_state = null,
-        variables = ${JSON.stringify(advance.variables)}::jsonb, step_count = ${advance.stepCount}, resume = null,
-        updated_at = ${advance.updatedAt.toISOString()}::timestamptz,
-        finished_at = coalesce(${advance.finishedAt?.toISOString() ?? null}::timestamptz, finished_at)
-      where id = ${run.id} and status = 'running' and step_count = ${run.stepCount}
-      returning id
-    ), steps as (
+    with ${startedBy ? insertedRun(run, advance, startedBy) : advancedRun(run, advance)}, steps as (
       insert into run_steps (workspace_id, run_id, seq, node_id, node_type, status, input, output, finished_at)
       select ${run.workspaceId}, run.id, s.seq, s."nodeId", s."nodeType", s.status, s.input, s.output, ${advance.updatedAt.toISOString()}::timestamptz
       from run, jsonb_to_recordset(${JSON.stringify(steps)}::jsonb) as s(seq int, "nodeId" text, "nodeType" text, status text, input jsonb, output jsonb)
@@ -104,3 +98,29 @@ export async function commitReplyStep(
   const claim = first.attempts > 0 ? { messageId: first.id, to: (result.rows[0]!.express_to as string | null) ?? null } : null;
   return { run: { ...run, ...advance, nodeState: null, resume: null, finishedAt: advance.finishedAt ?? run.finishedAt }, replies: rows, claim };
 }
+
+/** The `run` CTE: the stored run moves on, if it is still where this activation read it. */
+const advancedRun = (run: RunRow, advance: RunAdvance) => sql`
+    run as (
+      update workflow_runs set status = ${advance.status}, current_node_id = ${advance.currentNodeId}, node_state = null,
+        variables = ${JSON.stringify(advance.variables)}::jsonb, step_count = ${advance.stepCount}, resume = null,
+        updated_at = ${advance.updatedAt.toISOString()}::timestamptz,
+        finished_at = coalesce(${advance.finishedAt?.toISOString() ?? null}::timestamptz, finished_at)
+      where id = ${run.id} and status = 'running' and step_count = ${run.stepCount}
+      returning id
+    )`;
+
+/**
+ * The `run` CTE of a run that does not exist yet (see startWithFirstReply): it is inserted as it
+ * stands after the step, only if the `startedBy` UPDATE (routing claiming its message) changes a row.
+ */
+const insertedRun = (run: RunRow, advance: RunAdvance, startedBy: SQL) => sql`
+    started_by as (${startedBy} returning 1), run as (
+      insert into workflow_runs (id, workspace_id, workflow_id, version_id, contact_id, conversation_id, trigger, status, current_node_id,
+                                 variables, step_count, created_at, updated_at, finished_at)
+      select ${run.id}::uuid, ${run.workspaceId}::uuid, ${run.workflowId}::uuid, ${run.versionId}::uuid, ${run.contactId}::uuid, ${run.conversationId}::uuid,
+             ${JSON.stringify(run.trigger)}::jsonb, ${advance.status}, ${advance.currentNodeId}, ${JSON.stringify(advance.variables)}::jsonb, ${advance.stepCount},
+             ${run.createdAt.toISOString()}::timestamptz, ${advance.updatedAt.toISOString()}::timestamptz, ${advance.finishedAt?.toISOString() ?? null}::timestamptz
+      where exists (select 1 from started_by)
+      returning id
+    )`;

@@ -11,7 +11,8 @@ type WorkflowRunRow = {
   variables: Record<string, unknown>;
 };
 
-const RECENT_MESSAGES = 10;
+/** How many of a conversation's latest messages the flow context carries. */
+export const RECENT_MESSAGES = 10;
 
 /** Loads what a run's templates and conditions read: contact, conversation, message, workspace. */
 export async function loadFlowData(db: Executor, run: WorkflowRunRow, messageId?: string | null): Promise<FlowData> {
@@ -29,7 +30,7 @@ export type FlowContextRow = {
 };
 
 // Timestamps as toISOString() writes them, so templates see the same text either way.
-const iso = (column: string) => sql.raw(`to_char(${column} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`);
+export const iso = (column: string) => sql.raw(`to_char(${column} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`);
 
 /** What a flow step reads of its run's world: the data its templates and conditions see, and the workspace's settings (for the flow services). */
 export type FlowContext = { data: FlowData; settings: (typeof workspaces.$inferSelect)['settings'] };
@@ -58,9 +59,7 @@ export function flowContextColumns(scope: FlowContextScope, messageId: string | 
   // before autovacuum's ANALYZE) may read the workspace index instead: it read every message of the
   // workspace to find the trigger message, 5 ms per routing at 5,600 messages.
   return sql`
-      (select json_build_object('id', w.id, 'name', w.name, 'timezone', w.timezone, 'businessHours', w.business_hours,
-                                'holidays', w.holidays, 'settings', w.settings)
-         from workspaces w where w.id = ${ws}) as workspace,
+      ${workspaceColumn(ws)} as workspace,
       (select case when c.workspace_id = ${ws} then
                 json_build_object('id', c.id, 'name', c.name, 'email', c.email, 'phone', c.phone, 'attributes', c.attributes, 'tags', c.tags) end
          from contacts c where c.id = ${scope.contactId}) as contact,
@@ -79,6 +78,12 @@ export function flowContextColumns(scope: FlowContextScope, messageId: string | 
                 json_build_object('id', m.id, 'text', m.text, 'attachments', m.attachments, 'quickReply', m.meta->>'quickReply') end
          from messages m where m.id = ${messageId}) as message`;
 }
+
+/** The workspace's part of the flow context, as one JSON column. */
+export const workspaceColumn = (workspaceId: string) => sql`
+      (select json_build_object('id', w.id, 'name', w.name, 'timezone', w.timezone, 'businessHours', w.business_hours,
+                                'holidays', w.holidays, 'settings', w.settings)
+         from workspaces w where w.id = ${workspaceId})`;
 
 /** The flow context from a row holding flowContextColumns (for `run`'s trigger and variables). */
 export function flowContextOf(row: FlowContextRow, run: Pick<WorkflowRunRow, 'trigger' | 'variables'>): FlowContext {

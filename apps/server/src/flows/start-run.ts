@@ -56,6 +56,10 @@ const holds = (guard: RoutingGuard) => sql`
   and not exists (${waitingForReply(guard.conversationId)})
   and not exists (select 1 from workflow_runs r where r.conversation_id = ${guard.conversationId} and r.status = 'running')`;
 
+/** Marks an inbound message routed, if no one did and the guard (if any) holds: an UPDATE to put in a CTE. */
+export const claimMessage = (messageId: string, guard?: RoutingGuard) => sql`update messages set routed_at = now()
+    where id = ${messageId} and routed_at is null and direction = 'in' ${guard ? sql`and ${holds(guard)}` : sql``}`;
+
 /**
  * Marks an inbound message routed and starts its runs, in one statement (so, atomically, without a
  * transaction around it): the runs exist only if this call is the one that routed the message,
@@ -65,8 +69,7 @@ const holds = (guard: RoutingGuard) => sql`
  * (see commitsLazily): a lost routing is routed again.
  */
 export async function routeMessageToRuns(db: Executor, messageId: string, inputs: StartRunInput[], guard?: RoutingGuard): Promise<RoutedRuns> {
-  const claim = sql`update messages set routed_at = now()
-    where id = ${messageId} and routed_at is null and direction = 'in' ${guard ? sql`and ${holds(guard)}` : sql``}`;
+  const claim = claimMessage(messageId, guard);
   if (!inputs.length) {
     const result = await db.execute(sql`${claim} and ${commitsLazily}`);
     return { claimed: (result.rowCount ?? 0) > 0, runs: [], context: null };

@@ -3,6 +3,7 @@ import { conversations, messages, type Executor } from '@switchboard/db';
 import type { AppDeps } from '../context';
 import { ADDED_JOB_COLUMNS, addJobCtes, type AddedJob } from '../jobs/inline-job-statements';
 import { conversationQueue } from '../flows/queues';
+import type { FlowContextRow } from '../flows/run-context';
 import { inboundMeta, ROUTE_EVENT_TASK, sentAtOf, storeInOpenConversation, storeNewCustomer } from './store-inbound';
 import type { InboundEvent, InboundMessageEvent } from './adapters';
 import { upsertContactIdentity } from './contacts';
@@ -49,7 +50,13 @@ export interface RouteEventPayload {
 type IngestDeps = Pick<AppDeps, 'db' | 'events' | 'logger' | 'inlineJobs'>;
 
 /** A stored message, and the route_event job this process locked to run itself (if it did). */
-export type Stored = { messageId: string; conversationId: string; job: AddedJob | undefined };
+export type Stored = {
+  messageId: string;
+  conversationId: string;
+  job: AddedJob | undefined;
+  /** The flow context as the message was stored, when the statement read it (see inboundContextColumns). */
+  context?: FlowContextRow | null;
+};
 
 class DuplicateMessage extends Error {}
 
@@ -82,7 +89,8 @@ export async function ingestInbound(deps: IngestDeps, channel: IngestChannel, ev
   const workerId = inline?.workerId ?? null;
   try {
     // Email threads by In-Reply-To, so it always takes the transaction.
-    let quick = channel.type === 'email' ? null : await storeInOpenConversation(deps.db, channel, clean, options, workerId);
+    // The flow context is read with the message only for a job this process will run (it travels in memory).
+    let quick = channel.type === 'email' ? null : await storeInOpenConversation(deps.db, channel, clean, options, workerId, { withContext: inline !== undefined });
     if (quick === 'duplicate') {
       inline?.release();
       return duplicate();
@@ -94,7 +102,7 @@ export async function ingestInbound(deps: IngestDeps, channel: IngestChannel, ev
     if (!(err instanceof DuplicateMessage)) throw err;
     return duplicate();
   }
-  inline?.added(ROUTE_EVENT_TASK, stored.job);
+  inline?.added(ROUTE_EVENT_TASK, stored.job, stored.context ?? undefined);
   // After commit and off the webhook's critical path: the live inbox, not the provider, waits for these.
   void publishMessageCreated(deps, stored.messageId)
     .then(() => publishConversationUpdated(deps, channel.workspaceId, stored.conversationId))

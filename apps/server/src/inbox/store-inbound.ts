@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { sql, type SQL } from 'drizzle-orm';
 import type { Executor } from '@switchboard/db';
+import { inboundContextColumns, inboundContextOf, type InboundContextRow } from '../flows/inbound-context';
 import { conversationQueue } from '../flows/queues';
 import { waitingForReply } from '../flows/reply-waits';
 import type { TASKS } from '../jobs/index';
@@ -68,34 +69,44 @@ function routeJobCtes(channel: IngestChannel, event: InboundMessageEvent, worker
  * channel (see storeNewCustomer), null for a known one without an open conversation: storeMessage
  * handles that.
  */
-export async function storeInOpenConversation(db: Executor, channel: IngestChannel, event: InboundMessageEvent, options: IngestOptions, workerId: string | null): Promise<Stored | 'duplicate' | 'new' | null> {
-  const result = await db.execute<{ contact_id: string | null; conversation_id: string | null; status: string | null; message_id: string | null } & AddedJob>(sql`
+export async function storeInOpenConversation(
+  db: Executor,
+  channel: IngestChannel,
+  event: InboundMessageEvent,
+  options: IngestOptions,
+  workerId: string | null,
+  { withContext = false }: { withContext?: boolean } = {},
+): Promise<Stored | 'duplicate' | 'new' | null> {
+  type Row = { contact_id: string | null; conversation_id: string | null; status: string | null; message_id: string | null } & AddedJob & Partial<InboundContextRow>;
+  const sentAt = sentAtOf(event);
+  const result = await db.execute<Row>(sql`
     with contact as (
       update contacts c set
         name = coalesce(c.name, ${event.name ?? null}), email = coalesce(c.email, ${event.email ?? null}),
         phone = coalesce(c.phone, ${event.phone ?? null}), deleted_at = null, updated_at = now()
       from contact_identities ci
       where ci.channel_id = ${channel.id} and ci.external_id = ${event.externalId} and c.id = ci.contact_id
-      returning c.id
+      returning c.id, c.name, c.email, c.phone, c.attributes, c.tags
     ), conversation as (
-      select cv.id, cv.status, cv.handled_by from conversations cv
+      select cv.id, cv.status, cv.handled_by, cv.channel_id, cv.assignee_id, cv.team_id, cv.priority, cv.last_inbound_at from conversations cv
       where cv.contact_id = (select id from contact) and cv.channel_id = ${channel.id}
       order by cv.created_at desc limit 1
       for update
     ), ${messageCte(channel, event, options, sql`from conversation where conversation.status = 'open'`)}, stamped as (
       update conversations set
         last_message_at = greatest(last_message_at, now()),
-        last_inbound_at = greatest(last_inbound_at, ${sentAtOf(event).toISOString()}::timestamptz),
+        last_inbound_at = greatest(last_inbound_at, ${sentAt.toISOString()}::timestamptz),
         waiting_since = coalesce(waiting_since, now()), updated_at = now()
       where id = (select conversation_id from message)
     ), ${routeJobCtes(channel, event, workerId, { contactId: sql`(select id from contact)`, handledBy: sql`(select handled_by from conversation)`, first: false })}
     select (select id from contact) as contact_id, (select id from conversation) as conversation_id, (select status from conversation) as status,
-           (select id from message) as message_id, ${ADDED_JOB_COLUMNS}`);
+           (select id from message) as message_id, ${ADDED_JOB_COLUMNS}${withContext ? sql`, ${inboundContextColumns(channel.workspaceId)}` : sql``}`);
   const row = result.rows[0];
   if (!row?.contact_id) return 'new';
   if (!row.conversation_id || row.status !== 'open') return null;
   if (!row.message_id) return 'duplicate';
-  return { messageId: row.message_id, conversationId: row.conversation_id, job: row };
+  const context = withContext ? inboundContextOf(row as Row & InboundContextRow, channel.type, row.message_id, event, sentAt) : null;
+  return { messageId: row.message_id, conversationId: row.conversation_id, job: row, context };
 }
 
 /**

@@ -1,5 +1,6 @@
 import type { Task, TaskList } from 'graphile-worker';
 import type { AppDeps } from '../context';
+import type { FlowContextRow } from '../flows/run-context';
 import { advanceRunTask } from './advance-run';
 import { deliverMessageTask } from './deliver-message';
 import type { DeferFinalWrite } from './inline-job-statements';
@@ -17,9 +18,10 @@ export const TASKS = {
 } as const;
 
 /** The tasks that need nothing of Graphile's helpers, as plain functions (inline jobs run these too). */
-export function plainTasks(deps: AppDeps): Record<string, (payload: unknown, deferFinalWrite?: DeferFinalWrite) => Promise<unknown>> {
+export function plainTasks(deps: AppDeps): Record<string, (payload: unknown, deferFinalWrite?: DeferFinalWrite, local?: unknown) => Promise<unknown>> {
   return {
-    [TASKS.routeEvent]: (p, defer) => routeEvent(deps, deps.activeFlows, p, defer),
+    // An inline route_event job may come with the flow context its message was stored with.
+    [TASKS.routeEvent]: (p, defer, local) => routeEvent(deps, deps.activeFlows, p, defer, local as FlowContextRow | undefined),
     [TASKS.advanceRun]: (p, defer) => advanceRunTask(deps, p, defer),
     [TASKS.resumeWait]: (p) => resumeWaitTask(deps, p),
     [TASKS.scheduleTick]: (p) => scheduleTick(deps, p),

@@ -24,8 +24,11 @@ export interface InlineJobsOptions {
   roomWaitMs?: number;
 }
 
-/** A task; it may hand its last write to the statement that completes its job (see FinalWrite). */
-type TaskFn = (payload: unknown, deferFinalWrite: DeferFinalWrite) => Promise<unknown>;
+/**
+ * A task; it may hand its last write to the statement that completes its job (see FinalWrite).
+ * `local` is what the statement that added the job handed over in memory (see added()).
+ */
+type TaskFn = (payload: unknown, deferFinalWrite: DeferFinalWrite, local?: unknown) => Promise<unknown>;
 
 /** A named queue this process holds: one of its jobs waits or runs here. */
 interface HeldQueue {
@@ -67,6 +70,8 @@ export class InlineJobs {
   /** Every job locked for this process that it still means to run: waiting or running. */
   private readonly held = new Set<string>();
   private readonly waiting: HeldJob[] = [];
+  /** What the adding statement read for a held job's task, by job id (see added()). */
+  private readonly locals = new Map<string, unknown>();
   private readonly queues = new Map<number, HeldQueue>();
   /** The sum of the held queues' `behind`. */
   private behind = 0;
@@ -132,10 +137,14 @@ export class InlineJobs {
    * After the commit of a statement built on addJobCtes for `task`, with the room reserve() gave:
    * runs the job it locked for this process, or gives the room back, and tells a job put behind a
    * busy queue to its holder. `job` is undefined when the statement added none (it rolled back).
+   * `local` goes to the task when this process runs the job it locked (it saves the task a read);
+   * a job put behind a queue, run later or by Graphile, does without it.
    */
-  added(task: string, job: AddedJob | undefined): void {
-    if (job?.locked_job_id) this.start({ id: job.locked_job_id, task, payload: job.job_payload, job_queue_id: job.locked_queue_id });
-    else this.release();
+  added(task: string, job: AddedJob | undefined, local?: unknown): void {
+    if (job?.locked_job_id) {
+      if (local !== undefined) this.locals.set(job.locked_job_id, local);
+      this.start({ id: job.locked_job_id, task, payload: job.job_payload, job_queue_id: job.locked_queue_id });
+    } else this.release();
     if (job?.quiet_queue_id) this.queuedBehind(job.quiet_queue_id);
   }
 
@@ -181,9 +190,11 @@ export class InlineJobs {
     const fn = this.tasks[job.task];
     let error: string | null = fn ? null : `No task ${job.task}`;
     let final: FinalWrite | undefined;
+    const local = this.locals.get(job.id);
+    this.locals.delete(job.id);
     if (fn) {
       try {
-        await fn(job.payload, (write) => void (final = write));
+        await fn(job.payload, (write) => void (final = write), local);
       } catch (err) {
         error = (err as Error)?.message ?? String(err);
         this.logger.warn({ jobId: job.id, task: job.task, err: error }, 'inline job failed; Graphile retries it');

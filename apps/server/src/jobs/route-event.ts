@@ -3,11 +3,11 @@ import { runWaits, workflowRuns, type Executor } from '@switchboard/db';
 import { z } from 'zod';
 import type { AppDeps } from '../context';
 import type { ActiveFlow, ActiveFlowCache } from '../flows/active-flows';
-import { advanceRun } from '../flows/advance';
+import { advanceRun, startWithFirstReply, type FirstReply } from '../flows/advance';
 import { flowsForMessage, flowsForTags } from '../flows/match-triggers';
-import type { FlowContext } from '../flows/run-context';
+import type { FlowContext, FlowContextRow } from '../flows/run-context';
 import { runIsWaiting } from '../flows/reply-waits';
-import { routeMessageToRuns, startRun, type RunRow } from '../flows/start-run';
+import { claimMessage, routeMessageToRuns, startRun, type RunRow } from '../flows/start-run';
 import type { DeferFinalWrite } from './inline-job-statements';
 
 export const RouteEventPayload = z.discriminatedUnion('kind', [
@@ -41,14 +41,15 @@ export type RouteEventPayload = z.infer<typeof RouteEventPayload>;
  * events strictly ordered by its queue. A retried job finds the message routed and only
  * advances the conversation's runs that are still running.
  */
-export async function routeEvent(deps: AppDeps, cache: ActiveFlowCache, raw: unknown, deferFinalWrite?: DeferFinalWrite): Promise<string[]> {
+export async function routeEvent(deps: AppDeps, cache: ActiveFlowCache, raw: unknown, deferFinalWrite?: DeferFinalWrite, stored?: FlowContextRow): Promise<string[]> {
   const payload = RouteEventPayload.parse(raw);
   let runIds: string[];
   let pending: string[];
   let rows: RunRow[] = [];
   let context: FlowContext | null = null;
+  let firstStep: FirstReply | undefined;
   if (payload.kind === 'message') {
-    ({ started: runIds, running: pending, rows, context } = await routeMessage(deps, cache, payload));
+    ({ started: runIds, running: pending, rows, context, firstStep } = await routeMessage(deps, cache, payload, stored));
   } else {
     runIds = await routeTags(deps, cache, payload);
     pending = payload.conversationId ? await runningRuns(deps.db, payload.conversationId) : runIds;
@@ -57,7 +58,7 @@ export async function routeEvent(deps: AppDeps, cache: ActiveFlowCache, raw: unk
   for (const [i, runId] of toAdvance.entries()) {
     const started = rows.find((r) => r.id === runId);
     // Only the last run's last write can wait for the job's completion: nothing of this job follows it.
-    await advanceRun(deps, runId, started && { run: started, context }, i === toAdvance.length - 1 ? deferFinalWrite : undefined);
+    await advanceRun(deps, runId, started && { run: started, context, ...(firstStep?.committed.run.id === runId && { firstStep }) }, i === toAdvance.length - 1 ? deferFinalWrite : undefined);
     // Read before any run moved: only the first run may use it (the next ones see its effects).
     context = null;
   }
@@ -77,8 +78,12 @@ type MessageRouting = {
   running: string[];
 };
 
-/** The runs routing started (`rows` and `context` when started in one statement, see routeMessageToRuns) and those left running. */
-type Routed = { started: string[]; running: string[]; rows: RunRow[]; context: FlowContext | null };
+/**
+ * The runs routing started (`rows` and `context` when started in one statement, see
+ * routeMessageToRuns; `firstStep` when that statement also committed the run's first reply, see
+ * startWithFirstReply) and those left running.
+ */
+type Routed = { started: string[]; running: string[]; rows: RunRow[]; context: FlowContext | null; firstStep?: FirstReply };
 
 /**
  * Reads what routing needs without a lock; then the common case (no run waiting for a reply)
@@ -86,7 +91,7 @@ type Routed = { started: string[]; running: string[]; rows: RunRow[]; context: F
  * locked read inside BEGIN/COMMIT took four. Nothing else routes this conversation meanwhile: its
  * jobs share one Graphile queue. A waiting run is resumed the careful way, in a transaction.
  */
-async function routeMessage(deps: AppDeps, cache: ActiveFlowCache, payload: Extract<RouteEventPayload, { kind: 'message' }>): Promise<Routed> {
+async function routeMessage(deps: AppDeps, cache: ActiveFlowCache, payload: Extract<RouteEventPayload, { kind: 'message' }>, stored?: FlowContextRow): Promise<Routed> {
   const flows = await cache.get(payload.workspaceId);
   const { hints } = payload;
   if (hints) {
@@ -94,8 +99,17 @@ async function routeMessage(deps: AppDeps, cache: ActiveFlowCache, payload: Extr
     // handler), one statement claims it and starts its runs; otherwise the read below decides.
     const routing = { text: hints.text, handled_by: hints.handledBy, channel_type: hints.channelType };
     const guard = { workspaceId: payload.workspaceId, conversationId: payload.conversationId, handledBy: hints.handledBy };
-    const routed = await routeMessageToRuns(deps.db, payload.messageId, matchFlows(flows, payload, routing).map((flow) => runInput(payload, flow)), guard);
-    if (routed.claimed) return { started: routed.runs.map((r) => r.id), running: [], rows: routed.runs, context: routed.context };
+    const inputs = matchFlows(flows, payload, routing).map((flow) => runInput(payload, flow));
+    // One flow, and the context read with the message: its first reply may commit with the routing.
+    const first = stored && inputs.length === 1 ? await startWithFirstReply(deps, inputs[0]!, stored, claimMessage(payload.messageId, guard)) : null;
+    if (first && first !== 'unclaimed') {
+      const run = first.committed.run;
+      return { started: [run.id], running: [], rows: [run], context: null, firstStep: first };
+    }
+    if (!first) {
+      const routed = await routeMessageToRuns(deps.db, payload.messageId, inputs, guard);
+      if (routed.claimed) return { started: routed.runs.map((r) => r.id), running: [], rows: routed.runs, context: routed.context };
+    }
   }
   const read = await deps.db.execute<MessageRouting>(routingStatement(payload, { claim: false }));
   const routing = read.rows[0]!;

@@ -1,0 +1,217 @@
+import { randomUUID } from 'node:crypto';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { and, asc, eq } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { contacts, conversations, messages, runSteps, workflowRuns, workspaces } from '@switchboard/db';
+import type { InboundMessageEvent } from '@switchboard/channels';
+import { startWithFirstReply } from '../src/flows/advance';
+import { flowContextOf, loadFlowContext, type FlowContextRow } from '../src/flows/run-context';
+import { claimMessage, type StartRunInput } from '../src/flows/start-run';
+import { storeInOpenConversation } from '../src/inbox/store-inbound';
+import { plainTasks } from '../src/jobs/index';
+import { InlineJobs } from '../src/jobs/inline-jobs';
+import { createWebchat, customerSays, drain, flow, publishFlow, runsOf } from './flow-helpers';
+import { createTestContext, signup, type Session, type TestContext } from './helpers';
+
+let ctx: TestContext;
+let owner: Session;
+let channel: Awaited<ReturnType<typeof createWebchat>>;
+let pricesFlow: string;
+let hits = 0;
+let hook: Server;
+
+beforeAll(async () => {
+  ctx = await createTestContext();
+  owner = await signup(ctx.app, 'FirstReply');
+  channel = await createWebchat(ctx, owner.workspaceId);
+  hook = createServer((_req, res) => {
+    hits++;
+    res.end('{}');
+  });
+  await new Promise<void>((resolve) => hook.listen(0, '127.0.0.1', resolve));
+  await ctx.database.db.update(workspaces).set({ settings: { httpAllowHosts: ['127.0.0.1'] } }).where(eq(workspaces.id, owner.workspaceId));
+  pricesFlow = await publishFlow(
+    ctx,
+    owner,
+    flow(
+      [
+        { id: 't', type: 'trigger.message_received', config: { keywords: ['price'] } },
+        { id: 'match', type: 'condition.text_match', config: { cases: [{ id: 'cake', operator: 'contains_any', values: ['cake'] }] } },
+        { id: 'cake', type: 'action.send_message', config: { text: 'Hi {{ contact.firstName }}, a cake is $30. ({{ message.text }})' } },
+        { id: 'other', type: 'action.send_message', config: { text: 'Our price list is online.' } },
+      ],
+      [
+        { source: 't', target: 'match' },
+        { source: 'match', target: 'cake', sourceHandle: 'cake' },
+        { source: 'match', target: 'other', sourceHandle: 'else' },
+      ],
+    ),
+    'Prices',
+  );
+  await publishFlow(
+    ctx,
+    owner,
+    flow(
+      [
+        { id: 't', type: 'trigger.message_received', config: { keywords: ['book'] } },
+        { id: 'ask', type: 'action.ask_question', config: { text: 'Which day?', saveTo: 'vars.day', timeoutMinutes: 30 } },
+      ],
+      [{ source: 't', target: 'ask' }],
+    ),
+    'Booking',
+  );
+  const port = (hook.address() as AddressInfo).port;
+  await publishFlow(
+    ctx,
+    owner,
+    flow(
+      [
+        { id: 't', type: 'trigger.message_received', config: { keywords: ['track'] } },
+        { id: 'call', type: 'action.http_request', config: { method: 'GET', url: `http://127.0.0.1:${port}/track` } },
+        { id: 'say', type: 'action.send_message', config: { text: 'On its way.' } },
+      ],
+      [
+        { source: 't', target: 'call' },
+        { source: 'call', target: 'say', sourceHandle: 'success' },
+      ],
+    ),
+    'Tracking',
+  );
+});
+afterAll(async () => {
+  hook.close();
+  await ctx.close();
+});
+
+const event = (externalId: string, text: string, extra: Partial<InboundMessageEvent> = {}): InboundMessageEvent => ({
+  kind: 'message',
+  providerMessageId: randomUUID(),
+  externalId,
+  name: `Ann ${externalId}`,
+  text,
+  attachments: [],
+  timestamp: new Date(),
+  ...extra,
+});
+
+/** A customer with an open conversation (their first message went the ordinary way). */
+async function knownCustomer(externalId: string) {
+  const first = await customerSays(ctx, channel, externalId, 'hello');
+  await drain(ctx);
+  const [conversation] = await ctx.database.db.select().from(conversations).where(eq(conversations.id, first.conversationId!));
+  return conversation!;
+}
+
+/** Stores a message the way a webhook does for a known customer, reading the flow context with it. */
+async function storeWithContext(e: InboundMessageEvent) {
+  const stored = await storeInOpenConversation(ctx.deps.db, channel, e, {}, null, { withContext: true });
+  if (!stored || typeof stored === 'string') throw new Error(`not stored in an open conversation: ${stored}`);
+  return stored as typeof stored & { context: FlowContextRow };
+}
+
+async function startInput(workflowId: string, conversation: typeof conversations.$inferSelect, messageId: string): Promise<StartRunInput> {
+  const flows = await ctx.deps.activeFlows.get(owner.workspaceId);
+  return {
+    workspaceId: owner.workspaceId,
+    flow: flows.find((f) => f.workflowId === workflowId)!,
+    contactId: conversation.contactId,
+    conversationId: conversation.id,
+    trigger: { kind: 'message', messageId, channelId: channel.id },
+  };
+}
+
+const flowIdOf = async (name: string) => (await ctx.deps.activeFlows.get(owner.workspaceId)).find((f) => f.name === name)!.workflowId;
+
+describe('the flow context read with the message', () => {
+  it('is the context a read after the store returns, message, last 10 messages and new last_inbound_at included', async () => {
+    const conversation = await knownCustomer('ctx-1');
+    await ctx.database.db.update(contacts).set({ attributes: { plan: 'gold' }, tags: ['vip'] }).where(eq(contacts.id, conversation.contactId));
+    for (let i = 0; i < 12; i++) await customerSays(ctx, channel, 'ctx-1', `filler ${i}`);
+    // Sent a minute ago (the stored last_inbound_at, later, stays), then now (it moves to this one).
+    for (const sentAt of [new Date(Date.now() - 60_000), new Date()]) {
+      const e = event('ctx-1', 'price of a cake', { timestamp: sentAt, attachments: [{ url: 'https://example.com/cake.png', contentType: 'image/png' }], quickReply: 'PRICES' });
+      const stored = await storeWithContext(e);
+      const run = { workspaceId: owner.workspaceId, contactId: conversation.contactId, conversationId: conversation.id, trigger: {}, variables: {} };
+      expect(flowContextOf(stored.context, run)).toEqual(await loadFlowContext(ctx.deps.db, run, stored.messageId));
+      expect(stored.context.recent).toHaveLength(10);
+    }
+  });
+});
+
+describe('a run started with its first reply in the routing statement', () => {
+  it('writes what the ordinary path writes, in one statement fewer', async () => {
+    const inline = new InlineJobs(ctx.deps.db, ctx.deps.logger, plainTasks(ctx.deps), { concurrency: 2 });
+    const fast = await knownCustomer('fast');
+    const slow = await knownCustomer('slow');
+    const texts: string[] = [];
+    const pool = ctx.database.pool;
+    const query = pool.query.bind(pool) as (...args: unknown[]) => unknown;
+    (pool as { query: unknown }).query = (config: unknown, ...rest: unknown[]) => {
+      texts.push(typeof config === 'string' ? config : ((config as { text?: string }).text ?? ''));
+      return query(config, ...rest);
+    };
+    try {
+      ctx.deps.inlineJobs = inline;
+      await customerSays(ctx, channel, 'fast', 'price of a cake');
+      await inline.idle();
+    } finally {
+      ctx.deps.inlineJobs = undefined;
+      (pool as { query: unknown }).query = query;
+    }
+    // The ordinary path: a worker routes the message, then the run's step commits on its own.
+    await customerSays(ctx, channel, 'slow', 'price of a cake');
+    await drain(ctx);
+
+    expect(texts.filter((t) => t.includes('started_by as ('))).toHaveLength(1);
+    expect(texts.filter((t) => t.includes('insert into workflow_runs'))).toHaveLength(1);
+    expect(texts.filter((t) => t.includes('update workflow_runs set status'))).toHaveLength(0);
+
+    const runs = (await runsOf(ctx, pricesFlow)).filter((r) => r.conversationId === fast.id || r.conversationId === slow.id);
+    const byConversation = (id: string) => runs.find((r) => r.conversationId === id)!;
+    const shape = async (conversationId: string) => {
+      const run = byConversation(conversationId);
+      const steps = await ctx.database.db.select().from(runSteps).where(eq(runSteps.runId, run.id)).orderBy(asc(runSteps.seq));
+      const replies = await ctx.database.db.select().from(messages).where(and(eq(messages.runId, run.id)));
+      const [routed] = await ctx.database.db
+        .select({ routedAt: messages.routedAt })
+        .from(messages)
+        .where(and(eq(messages.conversationId, conversationId), eq(messages.text, 'price of a cake')));
+      return {
+        run: { status: run.status, stepCount: run.stepCount, currentNodeId: run.currentNodeId, variables: run.variables, finished: run.finishedAt !== null, error: run.error },
+        steps: steps.map((s) => ({ seq: s.seq, nodeId: s.nodeId, nodeType: s.nodeType, status: s.status, input: s.input, output: s.output })),
+        replies: replies.map((r) => ({ text: r.text.replace(/fast|slow/, 'X'), status: r.status, attempts: r.attempts, author: r.author })),
+        routed: routed?.routedAt instanceof Date,
+      };
+    };
+    const fastShape = await shape(fast.id);
+    expect(fastShape).toEqual(await shape(slow.id));
+    expect(fastShape.replies).toEqual([{ text: 'Hi Customer, a cake is $30. (price of a cake)', status: 'delivered', attempts: 1, author: 'bot' }]);
+    expect(fastShape.run).toMatchObject({ status: 'completed', stepCount: 3, currentNodeId: 'cake' });
+  });
+
+  it('writes nothing when the guard no longer holds (a person took over since the message was stored)', async () => {
+    const conversation = await knownCustomer('taken');
+    const stored = await storeWithContext(event('taken', 'price of a cake'));
+    await ctx.database.db.update(conversations).set({ handledBy: 'human' }).where(eq(conversations.id, conversation.id));
+    const input = await startInput(pricesFlow, conversation, stored.messageId);
+    const guard = { workspaceId: owner.workspaceId, conversationId: conversation.id, handledBy: 'bot' as const };
+    expect(await startWithFirstReply(ctx.deps, input, stored.context, claimMessage(stored.messageId, guard))).toBe('unclaimed');
+    expect(await ctx.database.db.select().from(workflowRuns).where(eq(workflowRuns.conversationId, conversation.id))).toHaveLength(0);
+    const [message] = await ctx.database.db.select().from(messages).where(eq(messages.id, stored.messageId));
+    expect(message!.routedAt).toBeNull();
+  });
+
+  it('leaves a flow whose first commit is a question or an HTTP call to ordinary routing, without calling out', async () => {
+    for (const [name, text] of [['Booking', 'book a table'], ['Tracking', 'track my order']] as const) {
+      const conversation = await knownCustomer(`other-${name}`);
+      const stored = await storeWithContext(event(`other-${name}`, text));
+      const input = await startInput(await flowIdOf(name), conversation, stored.messageId);
+      const guard = { workspaceId: owner.workspaceId, conversationId: conversation.id, handledBy: 'bot' as const };
+      expect(await startWithFirstReply(ctx.deps, input, stored.context, claimMessage(stored.messageId, guard))).toBeNull();
+      const [message] = await ctx.database.db.select().from(messages).where(eq(messages.id, stored.messageId));
+      expect(message!.routedAt).toBeNull();
+    }
+    expect(hits).toBe(0);
+  });
+});
