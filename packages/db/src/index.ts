@@ -4,6 +4,7 @@ export * from './migrate';
 export * from './embedded';
 export * from './resolve';
 export * from './jobs';
+export * from './timers';
 export * from './statement-cache';
 export * from './pipelined-pool';
 export * from './raw-rows';

@@ -4,6 +4,7 @@ import { drizzle } from 'drizzle-orm/node-postgres';
 import { migrate } from 'drizzle-orm/node-postgres/migrator';
 import { Logger, runMigrations as runWorkerMigrations } from 'graphile-worker';
 import type pg from 'pg';
+import { TIMER_FUNCTIONS } from './timers';
 
 export const migrationsFolder = fileURLToPath(new URL('../migrations', import.meta.url));
 
@@ -19,6 +20,7 @@ export async function migrateDatabase(pool: pg.Pool): Promise<void> {
     await migrate(drizzle(client), { migrationsFolder, ...MIGRATIONS_TABLE });
     await runWorkerMigrations({ pgPool: pool, logger: silentLogger() });
     await client.query(QUEUE_ORDER_INDEX);
+    await client.query(TIMER_FUNCTIONS);
   } finally {
     await client.query('select pg_advisory_unlock(hashtext($1))', [LOCK_NAME]).catch(() => {});
     await client.query('reset statement_timeout').catch(() => {});

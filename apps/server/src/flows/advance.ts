@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { and, eq, sql, type SQL } from 'drizzle-orm';
-import { enqueueJob, runSteps, runWaits, workflowRuns, workflowVersions, type Executor, type WorkspaceSettings } from '@switchboard/db';
+import { addTimer, runSteps, runWaits, workflowRuns, workflowVersions, type Executor, type WorkspaceSettings } from '@switchboard/db';
 import type { FlowData, FlowDocument, FlowServices, MessageData, ResumeEvent, StepResult } from '@switchboard/flow';
 import { executeNode, nextNodeId } from '@switchboard/flow/runtime';
 import type { AppDeps } from '../context';
@@ -11,7 +11,7 @@ import { createFlowServices } from './flow-services';
 import { flowContextOf, loadFlowContext, type FlowContext, type FlowContextRow } from './run-context';
 import type { StartRunInput } from './start-run';
 import { commitReplyStep, type ExpressClaim, type ReplyInput, type RunAdvance, type StepRow } from './commit-reply-step';
-import { runQueue } from './queues';
+import { runQueue, waitTimerKey } from './queues';
 import { expressChannel, expressDeliver } from '../jobs/express-delivery';
 import type { DeferFinalWrite } from '../jobs/inline-job-statements';
 
@@ -371,7 +371,7 @@ async function startWait(tx: Executor, run: RunRow, nodeId: string, wait: NonNul
     .returning({ id: runWaits.id });
   if (expiresAt) {
     // job_key: one pending timer per run; run_at makes it durable across restarts for up to 30 days.
-    await enqueueJob(tx, 'resume_wait', { runId: run.id, waitId: row!.id }, { runAt: expiresAt, jobKey: `wait:${run.id}`, queueName: runQueue(run) });
+    await addTimer(tx, 'resume_wait', { runId: run.id, waitId: row!.id }, { runAt: expiresAt, jobKey: waitTimerKey(run.id), queueName: runQueue(run) });
   }
 }
 

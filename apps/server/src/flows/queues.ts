@@ -10,3 +10,8 @@ export function conversationQueue(conversationId: string): string {
 export function runQueue(run: { id: string; conversationId: string | null }): string {
   return run.conversationId ? conversationQueue(run.conversationId) : `run:${run.id}`;
 }
+
+/** The job key of a run's pending timer (a question's timeout, a delay): one per run. */
+export function waitTimerKey(runId: string): string {
+  return `wait:${runId}`;
+}

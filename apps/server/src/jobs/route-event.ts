@@ -1,11 +1,12 @@
 import { and, eq, inArray, sql } from 'drizzle-orm';
-import { runWaits, workflowRuns, type Executor } from '@switchboard/db';
+import { removeTimer, runWaits, workflowRuns, type Executor } from '@switchboard/db';
 import { z } from 'zod';
 import type { AppDeps } from '../context';
 import type { ActiveFlow, ActiveFlowCache } from '../flows/active-flows';
 import { advanceRun, startWithFirstReply, type FirstReply } from '../flows/advance';
 import { flowsForMessage, flowsForTags } from '../flows/match-triggers';
 import type { FlowContext, FlowContextRow } from '../flows/run-context';
+import { waitTimerKey } from '../flows/queues';
 import { runIsWaiting } from '../flows/reply-waits';
 import { claimMessage, routeMessageToRuns, startRun, type RunRow } from '../flows/start-run';
 import type { DeferFinalWrite } from './inline-job-statements';
@@ -191,7 +192,7 @@ const runInput = (payload: Extract<RouteEventPayload, { kind: 'message' }>, flow
  */
 async function resumeWaitingRun(tx: Executor, wait: { id: string; runId: string; workflowId: string | null }, messageId: string, handledBy: 'bot' | 'human', flows: { workflowId: string; trigger: { type: string; config: unknown } }[]) {
   await tx.update(runWaits).set({ resolvedAt: new Date() }).where(eq(runWaits.id, wait.id));
-  await tx.execute(sql`select graphile_worker.remove_job(${`wait:${wait.runId}`})`);
+  await removeTimer(tx, waitTimerKey(wait.runId));
   const flow = flows.find((f) => f.workflowId === wait.workflowId);
   // Only customer-started flows step back when a person takes over; a webhook, schedule or
   // tag flow that asked a question on purpose still hears the answer.
