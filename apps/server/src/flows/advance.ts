@@ -55,16 +55,17 @@ interface Loaded {
 export async function advanceRun(
   deps: AppDeps,
   runId: string,
-  started?: { run: RunRow; context: FlowContext | null; firstStep?: FirstReply },
+  started?: { run: RunRow; context: FlowContext | null; contextMessageId?: string; firstStep?: FirstReply },
   deferFinalWrite?: DeferFinalWrite,
 ): Promise<AdvanceOutcome> {
   const { db } = deps;
   let steps = 0;
-  // A run just created by routing is passed in as stored, not read back, with the context routing read.
+  // A run just created (or resumed) by routing is passed in as stored, not read back, with the context routing read.
   const fresh = started?.run.id === runId ? started : undefined;
   let run = fresh ? fresh.run : await readRun(db, runId);
   let definition: FlowDocument | undefined;
-  let loaded: Loaded | undefined = fresh?.context ? { messageKey: undefined, data: fresh.context.data, settings: fresh.context.settings } : undefined;
+  // A resumed run's context was read for the reply it resumes on (contextMessageId).
+  let loaded: Loaded | undefined = fresh?.context ? { messageKey: fresh.contextMessageId, data: fresh.context.data, settings: fresh.context.settings } : undefined;
   let pending: StepRecord[] = [];
   if (fresh?.firstStep) {
     // Routing started the run with its first steps already committed (startWithFirstReply): send the reply, then go on.

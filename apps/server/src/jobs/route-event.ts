@@ -8,6 +8,7 @@ import { flowsForMessage, flowsForTags } from '../flows/match-triggers';
 import type { FlowContext, FlowContextRow } from '../flows/run-context';
 import { waitTimerKey } from '../flows/queues';
 import { runIsWaiting } from '../flows/reply-waits';
+import { resumeWithReply } from '../flows/resume-with-reply';
 import { claimMessage, routeMessageToRuns, startRun, type RunRow } from '../flows/start-run';
 import type { DeferFinalWrite } from './inline-job-statements';
 
@@ -49,8 +50,9 @@ export async function routeEvent(deps: AppDeps, cache: ActiveFlowCache, raw: unk
   let rows: RunRow[] = [];
   let context: FlowContext | null = null;
   let firstStep: FirstReply | undefined;
+  let contextMessageId: string | undefined;
   if (payload.kind === 'message') {
-    ({ started: runIds, running: pending, rows, context, firstStep } = await routeMessage(deps, cache, payload, stored));
+    ({ started: runIds, running: pending, rows, context, contextMessageId, firstStep } = await routeMessage(deps, cache, payload, stored));
   } else {
     runIds = await routeTags(deps, cache, payload);
     pending = payload.conversationId ? await runningRuns(deps.db, payload.conversationId) : runIds;
@@ -59,7 +61,7 @@ export async function routeEvent(deps: AppDeps, cache: ActiveFlowCache, raw: unk
   for (const [i, runId] of toAdvance.entries()) {
     const started = rows.find((r) => r.id === runId);
     // Only the last run's last write can wait for the job's completion: nothing of this job follows it.
-    await advanceRun(deps, runId, started && { run: started, context, ...(firstStep?.committed.run.id === runId && { firstStep }) }, i === toAdvance.length - 1 ? deferFinalWrite : undefined);
+    await advanceRun(deps, runId, started && { run: started, context, contextMessageId, ...(firstStep?.committed.run.id === runId && { firstStep }) }, i === toAdvance.length - 1 ? deferFinalWrite : undefined);
     // Read before any run moved: only the first run may use it (the next ones see its effects).
     context = null;
   }
@@ -84,7 +86,7 @@ type MessageRouting = {
  * routeMessageToRuns; `firstStep` when that statement also committed the run's first reply, see
  * startWithFirstReply) and those left running.
  */
-type Routed = { started: string[]; running: string[]; rows: RunRow[]; context: FlowContext | null; firstStep?: FirstReply };
+type Routed = { started: string[]; running: string[]; rows: RunRow[]; context: FlowContext | null; contextMessageId?: string; firstStep?: FirstReply };
 
 /**
  * Reads what routing needs without a lock; then the common case (no run waiting for a reply)
@@ -116,7 +118,7 @@ async function routeMessage(deps: AppDeps, cache: ActiveFlowCache, payload: Extr
   const routing = read.rows[0]!;
   const running = routing.running;
   if (routing.text === null || !routing.handled_by || !routing.channel_type) return { started: [], running, rows: [], context: null };
-  if (routing.wait_id) return routeInTransaction(deps, payload, flows);
+  if (routing.wait_id) return (await resumeInOneStatement(deps, payload, routing, running, flows)) ?? routeInTransaction(deps, payload, flows);
   const { runs, context } = await routeMessageToRuns(deps.db, payload.messageId, matchFlows(flows, payload, routing).map((flow) => runInput(payload, flow)));
   return { started: runs.map((r) => r.id), running, rows: runs, context };
 }
@@ -146,6 +148,31 @@ function routingStatement(payload: Extract<RouteEventPayload, { kind: 'message' 
     from (select 1) as one
     left join conversation on true
     left join wait on true`;
+}
+
+/**
+ * A run waits for this conversation's reply: resume it in one statement (resumeWithReply), guarded
+ * by what the read saw. Null when that does not apply (a person took over a flow that steps back
+ * for them, which cancels the run) or its guard failed: nothing was written, and routeInTransaction
+ * decides under the wait's lock.
+ */
+async function resumeInOneStatement(deps: AppDeps, payload: Extract<RouteEventPayload, { kind: 'message' }>, routing: MessageRouting, running: string[], flows: ActiveFlow[]): Promise<Routed | null> {
+  if (!routing.wait_id || !routing.wait_run_id || !routing.handled_by) return null;
+  if (routing.handled_by === 'human' && stepsBackForPerson(flows, routing.wait_workflow_id)) return null;
+  const { workspaceId, conversationId, contactId, messageId } = payload;
+  const resumed = await resumeWithReply(deps.db, { workspaceId, conversationId, contactId, messageId, waitId: routing.wait_id, runId: routing.wait_run_id, handledBy: routing.handled_by });
+  if (!resumed.claimed) return null;
+  const rows = resumed.run ? [resumed.run] : [];
+  return { started: rows.map((r) => r.id), running, rows, context: resumed.context, contextMessageId: messageId };
+}
+
+/**
+ * Only customer-started flows step back when a person takes over; a webhook, schedule or tag flow
+ * that asked a question on purpose still hears the answer.
+ */
+function stepsBackForPerson(flows: { workflowId: string; trigger: { type: string; config: unknown } }[], workflowId: string | null): boolean {
+  const flow = flows.find((f) => f.workflowId === workflowId);
+  return flow?.trigger.type === 'trigger.message_received' && (flow.trigger.config as { onlyWhenBot?: boolean }).onlyWhenBot !== false;
 }
 
 /**
@@ -193,11 +220,7 @@ const runInput = (payload: Extract<RouteEventPayload, { kind: 'message' }>, flow
 async function resumeWaitingRun(tx: Executor, wait: { id: string; runId: string; workflowId: string | null }, messageId: string, handledBy: 'bot' | 'human', flows: { workflowId: string; trigger: { type: string; config: unknown } }[]) {
   await tx.update(runWaits).set({ resolvedAt: new Date() }).where(eq(runWaits.id, wait.id));
   await removeTimer(tx, waitTimerKey(wait.runId));
-  const flow = flows.find((f) => f.workflowId === wait.workflowId);
-  // Only customer-started flows step back when a person takes over; a webhook, schedule or
-  // tag flow that asked a question on purpose still hears the answer.
-  const onlyWhenBot = flow?.trigger.type === 'trigger.message_received' && (flow.trigger.config as { onlyWhenBot?: boolean }).onlyWhenBot !== false;
-  if (handledBy === 'human' && onlyWhenBot) {
+  if (handledBy === 'human' && stepsBackForPerson(flows, wait.workflowId)) {
     await tx
       .update(workflowRuns)
       .set({ status: 'cancelled', error: 'A person took over the conversation', finishedAt: new Date(), updatedAt: new Date() })
