@@ -3,7 +3,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { and, asc, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { contacts, conversations, messages, runSteps, workflowRuns, workspaces } from '@switchboard/db';
+import { contacts, conversations, messages, runSteps, runWaits, workflowRuns, workspaces } from '@switchboard/db';
 import type { InboundMessageEvent } from '@switchboard/channels';
 import { startWithFirstReply } from '../src/flows/advance';
 import { flowContextOf, loadFlowContext, type FlowContextRow } from '../src/flows/run-context';
@@ -202,16 +202,35 @@ describe('a run started with its first reply in the routing statement', () => {
     expect(message!.routedAt).toBeNull();
   });
 
-  it('leaves a flow whose first commit is a question or an HTTP call to ordinary routing, without calling out', async () => {
-    for (const [name, text] of [['Booking', 'book a table'], ['Tracking', 'track my order']] as const) {
-      const conversation = await knownCustomer(`other-${name}`);
-      const stored = await storeWithContext(event(`other-${name}`, text));
-      const input = await startInput(await flowIdOf(name), conversation, stored.messageId);
-      const guard = { workspaceId: owner.workspaceId, conversationId: conversation.id, handledBy: 'bot' as const };
-      expect(await startWithFirstReply(ctx.deps, input, stored.context, claimMessage(stored.messageId, guard))).toBeNull();
-      const [message] = await ctx.database.db.select().from(messages).where(eq(messages.id, stored.messageId));
-      expect(message!.routedAt).toBeNull();
-    }
+  it('commits a question as the first step: the run waits at it, with its wait and its timer', async () => {
+    const conversation = await knownCustomer('asks');
+    const stored = await storeWithContext(event('asks', 'book a table'));
+    const input = await startInput(await flowIdOf('Booking'), conversation, stored.messageId);
+    const guard = { workspaceId: owner.workspaceId, conversationId: conversation.id, handledBy: 'bot' as const };
+    const first = await startWithFirstReply(ctx.deps, input, stored.context, claimMessage(stored.messageId, guard));
+    if (!first || first === 'unclaimed') throw new Error(`not committed: ${first}`);
+    const [run] = await ctx.database.db.select().from(workflowRuns).where(eq(workflowRuns.id, first.committed.run.id));
+    expect(run).toMatchObject({ status: 'waiting', currentNodeId: 'ask', stepCount: 2 });
+    expect(run!.nodeState).not.toBeNull();
+    expect(first.committed.run).toEqual(run);
+    const [wait] = await ctx.database.db.select().from(runWaits).where(eq(runWaits.runId, run!.id));
+    expect(wait).toMatchObject({ kind: 'reply', nodeId: 'ask', conversationId: conversation.id, resolvedAt: null });
+    expect(wait!.expiresAt!.getTime()).toBeGreaterThan(Date.now() + 29 * 60_000);
+    const timers = await ctx.database.pool.query('select run_at, payload, queue_name from graphile_worker._private_jobs j join graphile_worker._private_job_queues q on q.id = j.job_queue_id where key = $1', [`wait:${run!.id}`]);
+    expect(timers.rows).toEqual([{ run_at: wait!.expiresAt, payload: { runId: run!.id, waitId: wait!.id }, queue_name: `conv:${conversation.id}` }]);
+    expect(first.committed.applied.outbound.map((r) => r.text)).toEqual(['Which day?']);
+    const [message] = await ctx.database.db.select().from(messages).where(eq(messages.id, stored.messageId));
+    expect(message!.routedAt).toBeInstanceOf(Date);
+  });
+
+  it('leaves a flow whose first commit is an HTTP call to ordinary routing, without calling out', async () => {
+    const conversation = await knownCustomer('other-Tracking');
+    const stored = await storeWithContext(event('other-Tracking', 'track my order'));
+    const input = await startInput(await flowIdOf('Tracking'), conversation, stored.messageId);
+    const guard = { workspaceId: owner.workspaceId, conversationId: conversation.id, handledBy: 'bot' as const };
+    expect(await startWithFirstReply(ctx.deps, input, stored.context, claimMessage(stored.messageId, guard))).toBeNull();
+    const [message] = await ctx.database.db.select().from(messages).where(eq(messages.id, stored.messageId));
+    expect(message!.routedAt).toBeNull();
     expect(hits).toBe(0);
   });
 });

@@ -163,13 +163,14 @@ export interface FirstReply {
 
 /**
  * Starts `input`'s run and commits its first reply in one statement, when the flow, run on the
- * context read with the message, gets from its trigger to a step that only answers the customer
- * (commitRepliesOnly's case) through effect-free steps: the statement claims the message for
- * routing (`claim`, with its guard) and inserts the run as it stands after that step, its step rows
- * and the reply, so routing's own statement and the run's first read are not needed. Null when the
- * flow's first commit is anything else (a wait, another effect, an HTTP or AI node, which is never
- * run ahead); nothing is written then and the caller routes as usual. 'unclaimed' when the claim
- * failed (routed before, or the guard no longer holds): nothing was written.
+ * context read with the message, gets from its trigger to a step that only answers the customer,
+ * perhaps waiting for the answer (commitRepliesOnly's case), through effect-free steps: the
+ * statement claims the message for routing (`claim`, with its guard) and inserts the run as it
+ * stands after that step, its step rows, the reply and the wait, so routing's own statement and the
+ * run's first read are not needed. Null when the flow's first commit is anything else (a delay,
+ * another effect, an HTTP or AI node, which is never run ahead); nothing is written then and the
+ * caller routes as usual. 'unclaimed' when the claim failed (routed before, or the guard no longer
+ * holds): nothing was written.
  */
 export async function startWithFirstReply(deps: AppDeps, input: StartRunInput, contextRow: FlowContextRow, claim: SQL): Promise<FirstReply | 'unclaimed' | null> {
   const now = new Date();
@@ -333,12 +334,13 @@ function moveOn(definition: FlowDocument, { node, result }: StepRecord, at: Date
 }
 
 /**
- * The replies of a step that only answers the customer on an express channel (no wait, no error,
- * no other effect): commitReplyStep stores it in one statement. Null for every other step.
+ * The replies of a step that only answers the customer on an express channel, and perhaps waits
+ * (a question; no error, no other effect): commitReplyStep stores it in one statement. Null for
+ * every other step.
  */
 function expressRepliesOf(run: RunRow, batch: StepRecord[], loaded: Loaded | undefined): ReplyInput[] | null {
   const { result } = batch[batch.length - 1]!;
-  if (result.error || result.wait || !result.effects.length || !expressable(run, loaded)) return null;
+  if (result.error || !result.effects.length || !expressable(run, loaded)) return null;
   const replies: ReplyInput[] = [];
   for (const effect of result.effects) {
     if (effect.type !== 'send_message') return null;
@@ -355,17 +357,27 @@ async function commitRepliesOnly(
   { replies, channelId, startedBy }: { replies: ReplyInput[]; channelId: string; startedBy?: SQL },
 ): Promise<Committed | null> {
   const at = new Date();
-  const advance: RunAdvance = { ...moveOn(definition, batch[batch.length - 1]!, at), variables: variablesAfter(run, batch), stepCount: run.stepCount + batch.length, updatedAt: at };
+  const { node, result } = batch[batch.length - 1]!;
+  const where: Pick<RunAdvance, 'status' | 'currentNodeId' | 'finishedAt' | 'nodeState'> = result.wait
+    ? { status: 'waiting', currentNodeId: node.id, nodeState: result.wait.kind === 'reply' ? (result.wait.nodeState ?? null) : null }
+    : moveOn(definition, batch[batch.length - 1]!, at);
+  const advance: RunAdvance = { ...where, variables: variablesAfter(run, batch), stepCount: run.stepCount + batch.length, updatedAt: at };
   const target = { workspaceId: run.workspaceId, conversationId: run.conversationId!, channelId, contactId: run.contactId! };
-  const committed = await commitReplyStep(deps.db, run, advance, stepRowsOf(run, batch, null), target, replies, { startedBy });
+  const wait = result.wait && { kind: result.wait.kind, nodeId: node.id, expiresAt: waitExpiry(result.wait), queueName: runQueue(run), jobKey: waitTimerKey(run.id) };
+  const committed = await commitReplyStep(deps.db, run, advance, stepRowsOf(run, batch, null), target, replies, { startedBy, wait });
   if (!committed) return null;
   const applied = { vars: {}, conversationsChanged: [], messagesCreated: committed.replies.map((r) => r.id), outbound: committed.replies };
   return { run: committed.run, applied, claim: committed.claim };
 }
 
-async function startWait(tx: Executor, run: RunRow, nodeId: string, wait: NonNullable<StepResult['wait']>) {
+/** When a wait's timer fires: a delay's end, a question's timeout; null for a question without one. */
+function waitExpiry(wait: NonNullable<StepResult['wait']>): Date | null {
   const minutes = wait.kind === 'delay' ? wait.minutes : wait.timeoutMinutes;
-  const expiresAt = minutes !== undefined ? new Date(Date.now() + minutes * 60_000) : null;
+  return minutes !== undefined ? new Date(Date.now() + minutes * 60_000) : null;
+}
+
+async function startWait(tx: Executor, run: RunRow, nodeId: string, wait: NonNullable<StepResult['wait']>) {
+  const expiresAt = waitExpiry(wait);
   const [row] = await tx
     .insert(runWaits)
     .values({ workspaceId: run.workspaceId, runId: run.id, kind: wait.kind, conversationId: run.conversationId, nodeId, expiresAt })

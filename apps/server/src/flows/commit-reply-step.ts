@@ -14,10 +14,12 @@ export interface StepRow {
   output: Record<string, unknown>;
 }
 
-/** Where the run goes after the step: on to a next node, or completed. */
+/** Where the run goes after the step: on to a next node, completed, or waiting at the step's node. */
 export interface RunAdvance {
-  status: 'running' | 'completed';
+  status: 'running' | 'completed' | 'waiting';
   currentNodeId: string;
+  /** What a waiting node keeps until it is resumed (e.g. a question's attempts). */
+  nodeState?: Record<string, unknown> | null;
   variables: Record<string, unknown>;
   stepCount: number;
   updatedAt: Date;
@@ -55,7 +57,8 @@ export interface ExpressClaim {
  * trips (BEGIN, the step rows, the reply, the conversation's last_message_at, the run, COMMIT). The
  * same guard decides: the run must still be running at the step count this activation read; when
  * it is not, nothing is written (every insert depends on the guarded update) and this returns null.
- * The replies are stored exactly as queueOutboundMessage stores an express reply.
+ * The replies are stored exactly as queueOutboundMessage stores an express reply. A step that also
+ * waits (a question) starts its wait here too, as startWait does in the transaction (`wait`).
  *
  * The same statement makes express delivery's claim on the first reply (jobs/express-delivery.ts):
  * its attempt is counted, unless an earlier reply of the conversation is still queued, and the
@@ -69,10 +72,10 @@ export async function commitReplyStep(
   steps: StepRow[],
   target: ReplyTarget,
   replies: ReplyInput[],
-  { startedBy }: { startedBy?: SQL } = {},
+  { startedBy, wait }: { startedBy?: SQL; wait?: StepWait } = {},
 ): Promise<{ run: RunRow; replies: OutboundRow[]; claim: ExpressClaim | null } | null> {
   const result = await db.execute<Record<string, unknown>>(sql`
-    with ${startedBy ? insertedRun(run, advance, startedBy) : advancedRun(run, advance)}, steps as (
+    with ${startedBy ? insertedRun(run, advance, startedBy) : advancedRun(run, advance)}, ${wait ? waitCtes(target, wait) : sql``} steps as (
       insert into run_steps (workspace_id, run_id, seq, node_id, node_type, status, input, output, finished_at)
       select ${run.workspaceId}, run.id, s.seq, s."nodeId", s."nodeType", s.status, s.input, s.output, ${advance.updatedAt.toISOString()}::timestamptz
       from run, jsonb_to_recordset(${JSON.stringify(steps)}::jsonb) as s(seq int, "nodeId" text, "nodeType" text, status text, input jsonb, output jsonb)
@@ -91,18 +94,44 @@ export async function commitReplyStep(
     from run, jsonb_to_recordset(${JSON.stringify(replies.map((reply, ord) => ({ ...reply, ord })))}::jsonb)
       as r(text text, attachments jsonb, "quickReplies" jsonb, meta jsonb, ord int)
     order by r.ord
-    returning *, (select external_id from address) as express_to`);
+    returning *, (select external_id from address) as express_to${wait ? sql`, (select count(*) from timer) as timers` : sql``}`);
   if (!result.rows.length) return null;
   const rows = result.rows.map((raw) => rowOf(messages, raw));
   const first = rows[0]!;
   const claim = first.attempts > 0 ? { messageId: first.id, to: (result.rows[0]!.express_to as string | null) ?? null } : null;
-  return { run: { ...run, ...advance, nodeState: null, resume: null, finishedAt: advance.finishedAt ?? run.finishedAt }, replies: rows, claim };
+  return { run: { ...run, ...advance, nodeState: advance.nodeState ?? null, resume: null, finishedAt: advance.finishedAt ?? run.finishedAt }, replies: rows, claim };
 }
+
+/** The wait a step starts with its replies (a question): its row, and its timer when it expires. */
+export interface StepWait {
+  kind: 'reply' | 'delay';
+  nodeId: string;
+  expiresAt: Date | null;
+  /** The timer job's queue and key (see startWait in advance.ts, which this mirrors). */
+  queueName: string;
+  jobKey: string;
+}
+
+/**
+ * The `wait` and `timer` CTEs: the run's wait, and its resume_wait timer added without a NOTIFY
+ * (switchboard_add_timer). A CTE that is only a SELECT runs when read: the statement's RETURNING
+ * reads `timer`.
+ */
+const waitCtes = (target: ReplyTarget, wait: StepWait) => sql`
+    wait as (
+      insert into run_waits (workspace_id, run_id, kind, conversation_id, node_id, expires_at)
+      select ${target.workspaceId}, run.id, ${wait.kind}, ${target.conversationId}, ${wait.nodeId}, ${wait.expiresAt?.toISOString() ?? null}::timestamptz from run
+      returning id, run_id, expires_at
+    ), timer as (
+      select public.switchboard_add_timer('resume_wait', json_build_object('runId', wait.run_id, 'waitId', wait.id), ${wait.queueName}::text, wait.expires_at, ${wait.jobKey}::text)
+      from wait where wait.expires_at is not null
+    ),`;
 
 /** The `run` CTE: the stored run moves on, if it is still where this activation read it. */
 const advancedRun = (run: RunRow, advance: RunAdvance) => sql`
     run as (
-      update workflow_runs set status = ${advance.status}, current_node_id = ${advance.currentNodeId}, node_state = null,
+      update workflow_runs set status = ${advance.status}, current_node_id = ${advance.currentNodeId},
+        node_state = ${advance.nodeState ? JSON.stringify(advance.nodeState) : null}::jsonb,
         variables = ${JSON.stringify(advance.variables)}::jsonb, step_count = ${advance.stepCount}, resume = null,
         updated_at = ${advance.updatedAt.toISOString()}::timestamptz,
         finished_at = coalesce(${advance.finishedAt?.toISOString() ?? null}::timestamptz, finished_at)
@@ -117,9 +146,10 @@ const advancedRun = (run: RunRow, advance: RunAdvance) => sql`
 const insertedRun = (run: RunRow, advance: RunAdvance, startedBy: SQL) => sql`
     started_by as (${startedBy} returning 1), run as (
       insert into workflow_runs (id, workspace_id, workflow_id, version_id, contact_id, conversation_id, trigger, status, current_node_id,
-                                 variables, step_count, created_at, updated_at, finished_at)
+                                 node_state, variables, step_count, created_at, updated_at, finished_at)
       select ${run.id}::uuid, ${run.workspaceId}::uuid, ${run.workflowId}::uuid, ${run.versionId}::uuid, ${run.contactId}::uuid, ${run.conversationId}::uuid,
-             ${JSON.stringify(run.trigger)}::jsonb, ${advance.status}, ${advance.currentNodeId}, ${JSON.stringify(advance.variables)}::jsonb, ${advance.stepCount},
+             ${JSON.stringify(run.trigger)}::jsonb, ${advance.status}, ${advance.currentNodeId},
+             ${advance.nodeState ? JSON.stringify(advance.nodeState) : null}::jsonb, ${JSON.stringify(advance.variables)}::jsonb, ${advance.stepCount},
              ${run.createdAt.toISOString()}::timestamptz, ${advance.updatedAt.toISOString()}::timestamptz, ${advance.finishedAt?.toISOString() ?? null}::timestamptz
       where exists (select 1 from started_by)
       returning id
