@@ -92,7 +92,8 @@ type Routed = { started: string[]; running: string[]; rows: RunRow[]; context: F
  * Reads what routing needs without a lock; then the common case (no run waiting for a reply)
  * claims the message and starts its runs in one statement, no transaction: two round trips where a
  * locked read inside BEGIN/COMMIT took four. Nothing else routes this conversation meanwhile: its
- * jobs share one Graphile queue. A waiting run is resumed the careful way, in a transaction.
+ * jobs share one Graphile queue. A waiting run is resumed in one statement guarded by the read
+ * (resumeInOneStatement), or else the careful way, in a transaction.
  */
 async function routeMessage(deps: AppDeps, cache: ActiveFlowCache, payload: Extract<RouteEventPayload, { kind: 'message' }>, stored?: FlowContextRow): Promise<Routed> {
   const flows = await cache.get(payload.workspaceId);
