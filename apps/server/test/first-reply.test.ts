@@ -8,7 +8,7 @@ import type { InboundMessageEvent } from '@switchboard/channels';
 import { startWithFirstReply } from '../src/flows/advance';
 import { flowContextOf, loadFlowContext, type FlowContextRow } from '../src/flows/run-context';
 import { claimMessage, type StartRunInput } from '../src/flows/start-run';
-import { storeInOpenConversation } from '../src/inbox/store-inbound';
+import { storeInOpenConversation, storeNewCustomer } from '../src/inbox/store-inbound';
 import { plainTasks } from '../src/jobs/index';
 import { InlineJobs } from '../src/jobs/inline-jobs';
 import { createWebchat, customerSays, drain, flow, publishFlow, runsOf } from './flow-helpers';
@@ -121,6 +121,30 @@ async function startInput(workflowId: string, conversation: typeof conversations
   };
 }
 
+/**
+ * The texts of the pool's one-shot statements while `act` runs, with this process running the jobs
+ * it adds (inline, as the server does), until they are done.
+ */
+async function statementsWhile(act: () => Promise<unknown>): Promise<string[]> {
+  const inline = new InlineJobs(ctx.deps.db, ctx.deps.logger, plainTasks(ctx.deps), { concurrency: 2 });
+  const texts: string[] = [];
+  const pool = ctx.database.pool;
+  const query = pool.query.bind(pool) as (...args: unknown[]) => unknown;
+  (pool as { query: unknown }).query = (config: unknown, ...rest: unknown[]) => {
+    texts.push(typeof config === 'string' ? config : ((config as { text?: string }).text ?? ''));
+    return query(config, ...rest);
+  };
+  ctx.deps.inlineJobs = inline;
+  try {
+    await act();
+    await inline.idle();
+  } finally {
+    ctx.deps.inlineJobs = undefined;
+    (pool as { query: unknown }).query = query;
+  }
+  return texts;
+}
+
 const flowIdOf = async (name: string) => (await ctx.deps.activeFlows.get(owner.workspaceId)).find((f) => f.name === name)!.workflowId;
 
 describe('the flow context read with the message', () => {
@@ -139,26 +163,30 @@ describe('the flow context read with the message', () => {
   });
 });
 
+describe("a new customer's first message", () => {
+  it('comes with the context a read after the store returns, and its first reply commits with the routing', async () => {
+    const e = event('newcomer', 'price of a cake');
+    const stored = await storeNewCustomer(ctx.deps.db, channel, e, {}, null, { withContext: true });
+    if (!stored?.context) throw new Error('not stored as a new customer with its context');
+    const [conversation] = await ctx.database.db.select().from(conversations).where(eq(conversations.id, stored.conversationId));
+    const run = { workspaceId: owner.workspaceId, contactId: conversation!.contactId, conversationId: conversation!.id, trigger: {}, variables: {} };
+    expect(flowContextOf(stored.context, run)).toEqual(await loadFlowContext(ctx.deps.db, run, stored.messageId));
+
+    let conversationId: string | null = null;
+    const texts = await statementsWhile(async () => {
+      conversationId = (await customerSays(ctx, channel, 'newcomer-2', 'price of a cake')).conversationId;
+    });
+    expect(texts.filter((t) => t.includes('started_by as ('))).toHaveLength(1);
+    const [first] = (await runsOf(ctx, pricesFlow)).filter((r) => r.conversationId === conversationId);
+    expect(first).toMatchObject({ status: 'completed', stepCount: 3 });
+  });
+});
+
 describe('a run started with its first reply in the routing statement', () => {
   it('writes what the ordinary path writes, in one statement fewer', async () => {
-    const inline = new InlineJobs(ctx.deps.db, ctx.deps.logger, plainTasks(ctx.deps), { concurrency: 2 });
     const fast = await knownCustomer('fast');
     const slow = await knownCustomer('slow');
-    const texts: string[] = [];
-    const pool = ctx.database.pool;
-    const query = pool.query.bind(pool) as (...args: unknown[]) => unknown;
-    (pool as { query: unknown }).query = (config: unknown, ...rest: unknown[]) => {
-      texts.push(typeof config === 'string' ? config : ((config as { text?: string }).text ?? ''));
-      return query(config, ...rest);
-    };
-    try {
-      ctx.deps.inlineJobs = inline;
-      await customerSays(ctx, channel, 'fast', 'price of a cake');
-      await inline.idle();
-    } finally {
-      ctx.deps.inlineJobs = undefined;
-      (pool as { query: unknown }).query = query;
-    }
+    const texts = await statementsWhile(() => customerSays(ctx, channel, 'fast', 'price of a cake'));
     // The ordinary path: a worker routes the message, then the run's step commits on its own.
     await customerSays(ctx, channel, 'slow', 'price of a cake');
     await drain(ctx);

@@ -11,8 +11,8 @@ export type InboundContextRow = {
 };
 
 /**
- * The flow context a message's runs start from, read by the statement that stores the message in an
- * open conversation (storeInOpenConversation), so routing can start the run and commit its first
+ * The flow context a message's runs start from, read by the statement that stores the message
+ * (storeInOpenConversation, storeNewCustomer), so routing can start the run and commit its first
  * reply in one statement instead of reading the context first (see jobs/first-reply.ts). Select-list
  * columns over that statement's `contact` and `conversation` CTEs, which must return the columns
  * used here. The statement cannot see its own writes: inboundContextOf adds the message itself and

@@ -90,12 +90,13 @@ export async function ingestInbound(deps: IngestDeps, channel: IngestChannel, ev
   try {
     // Email threads by In-Reply-To, so it always takes the transaction.
     // The flow context is read with the message only for a job this process will run (it travels in memory).
-    let quick = channel.type === 'email' ? null : await storeInOpenConversation(deps.db, channel, clean, options, workerId, { withContext: inline !== undefined });
+    const withContext = inline !== undefined;
+    let quick = channel.type === 'email' ? null : await storeInOpenConversation(deps.db, channel, clean, options, workerId, { withContext });
     if (quick === 'duplicate') {
       inline?.release();
       return duplicate();
     }
-    if (quick === 'new') quick = await storeNewCustomer(deps.db, channel, clean, options, workerId);
+    if (quick === 'new') quick = await storeNewCustomer(deps.db, channel, clean, options, workerId, { withContext });
     stored = quick ?? (await deps.db.transaction((tx) => storeMessage(tx, channel, clean, options, workerId)));
   } catch (err) {
     inline?.release();

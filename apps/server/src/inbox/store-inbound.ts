@@ -117,10 +117,19 @@ export async function storeInOpenConversation(
  * exists now) or a redelivery writes nothing: null, and storeMessage sorts it out. Only for a
  * customer who gave no phone or email (those may belong to a contact met on another channel).
  */
-export async function storeNewCustomer(db: Executor, channel: IngestChannel, event: InboundMessageEvent, options: IngestOptions, workerId: string | null): Promise<Stored | null> {
+export async function storeNewCustomer(
+  db: Executor,
+  channel: IngestChannel,
+  event: InboundMessageEvent,
+  options: IngestOptions,
+  workerId: string | null,
+  { withContext = false }: { withContext?: boolean } = {},
+): Promise<Stored | null> {
   if (event.phone || event.email) return null;
   const contactId = randomUUID();
-  const result = await db.execute<{ message_id: string | null; conversation_id: string | null } & AddedJob>(sql`
+  const sentAt = sentAtOf(event);
+  type Row = { message_id: string | null; conversation_id: string | null } & AddedJob & Partial<InboundContextRow>;
+  const result = await db.execute<Row>(sql`
     with identity as (
       insert into contact_identities (workspace_id, contact_id, channel_id, external_id)
       select ${channel.workspaceId}, ${contactId}, ${channel.id}, ${event.externalId}
@@ -128,14 +137,16 @@ export async function storeNewCustomer(db: Executor, channel: IngestChannel, eve
       on conflict (channel_id, external_id) do nothing
       returning contact_id
     ), contact as (
-      insert into contacts (id, workspace_id, name) select contact_id, ${channel.workspaceId}, ${event.name ?? null} from identity returning id
+      insert into contacts (id, workspace_id, name) select contact_id, ${channel.workspaceId}, ${event.name ?? null} from identity
+      returning id, name, email, phone, attributes, tags
     ), conversation as (
       insert into conversations (workspace_id, contact_id, channel_id, status, last_message_at, last_inbound_at, waiting_since)
-      select ${channel.workspaceId}, contact.id, ${channel.id}, 'open', now(), ${sentAtOf(event).toISOString()}::timestamptz, now() from contact
-      returning id, handled_by
+      select ${channel.workspaceId}, contact.id, ${channel.id}, 'open', now(), ${sentAt.toISOString()}::timestamptz, now() from contact
+      returning id, handled_by, status, channel_id, assignee_id, team_id, priority, last_inbound_at
     ), ${messageCte(channel, event, options, sql`from conversation`)}, ${routeJobCtes(channel, event, workerId, { contactId: sql`${contactId}::text`, handledBy: sql`(select handled_by from conversation)`, first: true })}
-    select (select id from message) as message_id, (select conversation_id from message) as conversation_id, ${ADDED_JOB_COLUMNS}`);
+    select (select id from message) as message_id, (select conversation_id from message) as conversation_id, ${ADDED_JOB_COLUMNS}${withContext ? sql`, ${inboundContextColumns(channel.workspaceId)}` : sql``}`);
   const row = result.rows[0];
   if (!row?.message_id || !row.conversation_id) return null;
-  return { messageId: row.message_id, conversationId: row.conversation_id, job: row };
+  const context = withContext ? inboundContextOf(row as Row & InboundContextRow, channel.type, row.message_id, event, sentAt) : null;
+  return { messageId: row.message_id, conversationId: row.conversation_id, job: row, context };
 }
