@@ -1,3 +1,6 @@
+import { once } from 'node:events';
+import type { AddressInfo } from 'node:net';
+import { serve } from '@hono/node-server';
 import { expect } from 'vitest';
 import { deliverMessage } from '../src/jobs/deliver-message';
 import { call, type Session, type TestContext } from './helpers';
@@ -9,6 +12,7 @@ export async function createChannel(ctx: TestContext, session: Session, type: st
   return res.body as { id: string; webhookUrl: string; secret?: string; widgetSnippet?: string };
 }
 
+/** A provider's webhook, through a real node HTTP server, as providers reach the app. */
 export async function postWebhook(
   ctx: TestContext,
   channelId: string,
@@ -16,8 +20,16 @@ export async function postWebhook(
   headers: Record<string, string>,
   query = '',
 ): Promise<{ status: number; text: string }> {
-  const res = await ctx.app.request(`/webhooks/channels/${channelId}${query}`, { method: 'POST', headers, body });
-  return { status: res.status, text: await res.text() };
+  const path = `/webhooks/channels/${channelId}${query}`;
+  const server = serve({ fetch: ctx.app.fetch, port: 0, hostname: '127.0.0.1' });
+  await once(server, 'listening');
+  try {
+    const { port } = server.address() as AddressInfo;
+    const res = await fetch(`http://127.0.0.1:${port}${path}`, { method: 'POST', headers, body });
+    return { status: res.status, text: await res.text() };
+  } finally {
+    server.close();
+  }
 }
 
 export async function count(ctx: TestContext, sql: string, params: unknown[] = []): Promise<number> {
