@@ -11,7 +11,7 @@ import { claimMessage, type StartRunInput } from '../src/flows/start-run';
 import { storeInOpenConversation, storeNewCustomer } from '../src/inbox/store-inbound';
 import { plainTasks } from '../src/jobs/index';
 import { InlineJobs } from '../src/jobs/inline-jobs';
-import { createWebchat, customerSays, drain, flow, publishFlow, runsOf } from './flow-helpers';
+import { createWebchat, customerSays, drain, flow, publishFlow, runsOf, statementsWhile } from './flow-helpers';
 import { createTestContext, signup, type Session, type TestContext } from './helpers';
 
 let ctx: TestContext;
@@ -121,28 +121,18 @@ async function startInput(workflowId: string, conversation: typeof conversations
   };
 }
 
-/**
- * The texts of the pool's one-shot statements while `act` runs, with this process running the jobs
- * it adds (inline, as the server does), until they are done.
- */
-async function statementsWhile(act: () => Promise<unknown>): Promise<string[]> {
+/** The pool's one-shot statements while `act` runs, with this process running the jobs it adds (inline, as the server does) to the end. */
+async function inlineStatementsWhile(act: () => Promise<unknown>): Promise<string[]> {
   const inline = new InlineJobs(ctx.deps.db, ctx.deps.logger, plainTasks(ctx.deps), { concurrency: 2 });
-  const texts: string[] = [];
-  const pool = ctx.database.pool;
-  const query = pool.query.bind(pool) as (...args: unknown[]) => unknown;
-  (pool as { query: unknown }).query = (config: unknown, ...rest: unknown[]) => {
-    texts.push(typeof config === 'string' ? config : ((config as { text?: string }).text ?? ''));
-    return query(config, ...rest);
-  };
   ctx.deps.inlineJobs = inline;
   try {
-    await act();
-    await inline.idle();
+    return await statementsWhile(ctx.database.pool, async () => {
+      await act();
+      await inline.idle();
+    });
   } finally {
     ctx.deps.inlineJobs = undefined;
-    (pool as { query: unknown }).query = query;
   }
-  return texts;
 }
 
 const flowIdOf = async (name: string) => (await ctx.deps.activeFlows.get(owner.workspaceId)).find((f) => f.name === name)!.workflowId;
@@ -173,7 +163,7 @@ describe("a new customer's first message", () => {
     expect(flowContextOf(stored.context, run)).toEqual(await loadFlowContext(ctx.deps.db, run, stored.messageId));
 
     let conversationId: string | null = null;
-    const texts = await statementsWhile(async () => {
+    const texts = await inlineStatementsWhile(async () => {
       conversationId = (await customerSays(ctx, channel, 'newcomer-2', 'price of a cake')).conversationId;
     });
     expect(texts.filter((t) => t.includes('started_by as ('))).toHaveLength(1);
@@ -186,7 +176,7 @@ describe('a run started with its first reply in the routing statement', () => {
   it('writes what the ordinary path writes, in one statement fewer', async () => {
     const fast = await knownCustomer('fast');
     const slow = await knownCustomer('slow');
-    const texts = await statementsWhile(() => customerSays(ctx, channel, 'fast', 'price of a cake'));
+    const texts = await inlineStatementsWhile(() => customerSays(ctx, channel, 'fast', 'price of a cake'));
     // The ordinary path: a worker routes the message, then the run's step commits on its own.
     await customerSays(ctx, channel, 'slow', 'price of a cake');
     await drain(ctx);

@@ -73,6 +73,22 @@ export async function expireTimers(ctx: TestContext, runId: string) {
   await ctx.database.pool.query(`update run_waits set expires_at = now() where run_id = $1 and resolved_at is null`, [runId]);
 }
 
+/** The texts of the statements sent through the pool's own query (one-shot, not transactions) while `act` runs. */
+export async function statementsWhile(pool: { query: unknown }, act: () => Promise<unknown>): Promise<string[]> {
+  const texts: string[] = [];
+  const query = (pool.query as (...args: unknown[]) => unknown).bind(pool);
+  pool.query = (config: unknown, ...rest: unknown[]) => {
+    texts.push(typeof config === 'string' ? config : ((config as { text?: string }).text ?? ''));
+    return query(config, ...rest);
+  };
+  try {
+    await act();
+  } finally {
+    pool.query = query;
+  }
+  return texts;
+}
+
 export function quietLogger() {
   return new Logger(() => (level, message, meta) => {
     if (process.env.TEST_LOG_LEVEL && level === 'error') console.error(message, meta);

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { messages, runWaits } from '@switchboard/db';
 import { waitTimerKey } from '../src/flows/queues';
 import { resumeWithReply } from '../src/flows/resume-with-reply';
-import { botReplies, createWebchat, customerSays, drain, flow, publishFlow, runsOf } from './flow-helpers';
+import { botReplies, createWebchat, customerSays, drain, flow, publishFlow, runsOf, statementsWhile } from './flow-helpers';
 import { createTestContext, signup, type Session, type TestContext } from './helpers';
 
 let ctx: TestContext;
@@ -50,19 +50,10 @@ async function asked(externalId: string) {
 describe('an answer resumes the waiting run in one statement', () => {
   it('resolves the wait, removes its timer, routes the message and runs on to the next reply', async () => {
     const { conversationId, run } = await asked('answers');
-    const texts: string[] = [];
-    const pool = ctx.database.pool;
-    const query = pool.query.bind(pool) as (...args: unknown[]) => unknown;
-    (pool as { query: unknown }).query = (config: unknown, ...rest: unknown[]) => {
-      texts.push(typeof config === 'string' ? config : ((config as { text?: string }).text ?? ''));
-      return query(config, ...rest);
-    };
-    try {
+    const texts = await statementsWhile(ctx.database.pool, async () => {
       await customerSays(ctx, channel, 'answers', 'tuesday');
       await drain(ctx);
-    } finally {
-      (pool as { query: unknown }).query = query;
-    }
+    });
     expect(await botReplies(ctx, conversationId)).toEqual(['Which day?', 'Booked for tuesday, Customer.']);
     const [done] = (await runsOf(ctx, booking)).filter((r) => r.id === run.id);
     expect(done).toMatchObject({ status: 'completed', currentNodeId: 'ok', variables: { day: 'tuesday' }, resume: null });
