@@ -5,7 +5,8 @@
  * Env: BENCH_PHASES (comma list; default all), BENCH_DURATION (s per phase, 20), BENCH_LABEL
  * (results file suffix), BENCH_PROFILE=1 (server --cpu-prof into bench/results), BENCH_NODE_ARGS (extra node
  * flags for the server, e.g. --trace-gc), BENCH_DATABASE_URL, BENCH_PG_LOG (a file: the embedded Postgres logs
- * what can stall a phase there, see server.ts),
+ * what can stall a phase there, see server.ts), BENCH_PG_STATEMENTS (a file: each phase's costliest statements,
+ * see pg-statements.ts),
  * BENCH_STATS_WAIT_MS (wait for Postgres to flush commit counters, 11000), plus server env
  * (WORKER_CONCURRENCY, DATABASE_POOL_SIZE) passed through.
  */
@@ -15,6 +16,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { finish, runPhase, PHASES, type PhaseContext, type PhaseRaw, type PhaseResult } from './phases';
 import { Monitor } from './proc';
+import { StatementStats } from './pg-statements';
 import { startBenchServer } from './server';
 import { setUp } from './setup';
 import { StandIn } from './stand-in';
@@ -39,7 +41,10 @@ async function main() {
   const raws: PhaseRaw[] = [];
   let results: PhaseResult[] = [];
   let monitor: Monitor | undefined;
+  const statementsFile = process.env.BENCH_PG_STATEMENTS;
+  const statements = statementsFile ? new StatementStats(server.databaseUrl, statementsFile) : undefined;
   try {
+    await statements?.open();
     const setup = await setUp(server.baseUrl, callbackUrl);
     standIn.secret = setup.secret;
     monitor = new Monitor(server.pid, server.postmasterPid);
@@ -47,13 +52,16 @@ async function main() {
     const ctx: PhaseContext = { server, standIn, setup, monitor, durationS, statsWaitMs: Number(process.env.BENCH_STATS_WAIT_MS ?? 11_000) };
     for (const phase of PHASES.filter((p) => p !== 'validate' && selected.includes(p))) {
       process.stdout.write(`phase ${phase}... `);
+      await statements?.reset();
       const raw = await runPhase(ctx, phase);
+      await statements?.write(phase);
       raws.push(...raw);
       console.log(raw.map((r) => `${r.name}: ${r.sent.length} sent, ${ctx.standIn.total} replies so far`).join('; '));
     }
     results = await finish(standIn, raws);
   } finally {
     monitor?.close();
+    await statements?.close();
     await server.stop();
     await standIn.close();
   }

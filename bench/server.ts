@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { ensureDatabase, freePort, startEmbeddedPostgres, type RunningPostgres } from '@switchboard/db';
 import pg from 'pg';
 import { buildServer } from '../apps/server/scripts/build';
+import { STATEMENT_STATS_SETTINGS } from './pg-statements';
 import { sleep } from './stats';
 
 export interface BenchServer {
@@ -40,7 +41,12 @@ export async function startBenchServer(options: ServerOptions): Promise<BenchSer
   let databaseUrl = process.env.BENCH_DATABASE_URL;
   if (!databaseUrl) {
     const logFile = process.env.BENCH_PG_LOG;
-    postgres = await startEmbeddedPostgres({ dataDir: join(dataDir, 'postgres'), port: 5432, onLog: logFile ? (line) => appendFileSync(logFile, `${line}\n`) : undefined });
+    postgres = await startEmbeddedPostgres({
+      dataDir: join(dataDir, 'postgres'),
+      port: 5432,
+      onLog: logFile ? (line) => appendFileSync(logFile, `${line}\n`) : undefined,
+      settings: process.env.BENCH_PG_STATEMENTS ? STATEMENT_STATS_SETTINGS : undefined,
+    });
     databaseUrl = await ensureDatabase(postgres.url, 'switchboard');
     postmasterPid = Number(readFileSync(join(dataDir, 'postgres', 'postmaster.pid'), 'utf8').split('\n')[0]) || null;
   }
