@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm';
 import { index, integer, jsonb, pgTable, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { createdAt, id, tstz, updatedAt } from './columns';
 import { contacts, conversations } from './inbox';
@@ -67,7 +68,9 @@ export const workflowRuns = pgTable(
   (t) => [
     index('workflow_runs_workspace_idx').on(t.workspaceId, t.createdAt),
     index('workflow_runs_workflow_idx').on(t.workflowId, t.createdAt),
-    index('workflow_runs_conversation_idx').on(t.conversationId, t.status),
+    // Every conversation-scoped lookup asks for its running run; a run that finishes leaves this
+    // index, and one written already finished (a reply-only flow) never enters it.
+    index('workflow_runs_running_idx').on(t.conversationId).where(sql`${t.status} = 'running'`),
   ],
 );
 
@@ -87,7 +90,9 @@ export const runSteps = pgTable(
     startedAt: tstz('started_at').notNull().defaultNow(),
     finishedAt: tstz('finished_at'),
   },
-  (t) => [uniqueIndex('run_steps_run_seq_key').on(t.runId, t.seq), index('run_steps_workspace_idx').on(t.workspaceId)],
+  // Steps are read by run, and a message writes several: no index on workspace_id (a workspace's
+  // deletion, which is rare, scans for them).
+  (t) => [uniqueIndex('run_steps_run_seq_key').on(t.runId, t.seq)],
 );
 
 export const runWaits = pgTable(

@@ -87,7 +87,8 @@ export const conversations = pgTable(
     updatedAt: updatedAt(),
   },
   (t) => [
-    index('conversations_workspace_idx').on(t.workspaceId, t.lastMessageAt),
+    // No index holds last_message_at, which every message moves: its updates then stay HOT (no new
+    // index entries). The inbox sorts by coalesce(last_message_at, created_at), which it could not serve.
     index('conversations_workspace_assignee_idx').on(t.workspaceId, t.assigneeId, t.status),
     index('conversations_contact_channel_idx').on(t.contactId, t.channelId),
   ],
@@ -129,7 +130,8 @@ export const messages = pgTable(
   },
   (t) => [
     uniqueIndex('messages_channel_provider_id_key').on(t.channelId, t.providerMessageId),
-    uniqueIndex('messages_conversation_client_id_key').on(t.conversationId, t.clientId),
+    // Only widget messages carry a client id.
+    uniqueIndex('messages_conversation_client_id_key').on(t.conversationId, t.clientId).where(sql`${t.clientId} is not null`),
     index('messages_conversation_idx').on(t.conversationId, t.createdAt),
     index('messages_workspace_idx').on(t.workspaceId, t.createdAt),
     // Replies not sent yet: the sweep for replies a dead process left behind reads only these.
