@@ -1,4 +1,5 @@
 import { sql } from 'drizzle-orm';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { advanceRunTask } from '../src/jobs/advance-run';
 import { InlineJobs } from '../src/jobs/inline-jobs';
@@ -175,6 +176,37 @@ describe('route_event jobs run by the process that stored the message', () => {
     expect((await jobsOf(ctx, 'route_event')).map((j) => j.payload.messageId)).toEqual([sent.messageId]);
     await drain(ctx);
     expect(await botReplies(ctx, sent.conversationId!)).toEqual(['A cake is $30.']);
+  });
+
+  it('with no room, a message behind a queue this process holds goes in without a NOTIFY, and the holder runs it', async () => {
+    const { inline, open } = gatedRouting(1);
+    ctx.deps.inlineJobs = inline;
+    const listener = new pg.Client({ connectionString: ctx.database.url });
+    await listener.connect();
+    let notified = 0;
+    listener.on('notification', () => notified++);
+    await listener.query('listen "jobs:insert"');
+    try {
+      const who = customer();
+      const first = await customerSays(ctx, channel, who, 'order 1');
+      let reserved = 0;
+      while (inline.reserve()) reserved++;
+      await customerSays(ctx, channel, who, 'order 2');
+      await new Promise((resolve) => setTimeout(resolve, 150));
+      expect(notified).toBe(0);
+      // A free queue with no room here: add_job, whose NOTIFY lets any worker take it.
+      const elsewhere = await customerSays(ctx, channel, customer(), 'order 3');
+      expect(await until(async () => notified, (n) => n > 0, 2_000)).toBeGreaterThan(0);
+
+      for (; reserved > 0; reserved--) inline.release();
+      open();
+      expect(await until(() => botReplies(ctx, first.conversationId!), (r) => r.length === 2)).toEqual(['Got order 1', 'Got order 2']);
+      await inline.idle();
+      await drain(ctx);
+      expect(await botReplies(ctx, elsewhere.conversationId!)).toEqual(['Got order 3']);
+    } finally {
+      await listener.end();
+    }
   });
 
   it('a message waiting for room takes it as soon as it frees', async () => {

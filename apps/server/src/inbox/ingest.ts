@@ -1,7 +1,7 @@
 import { and, desc, eq, sql } from 'drizzle-orm';
 import { conversations, messages, type Executor } from '@switchboard/db';
 import type { AppDeps } from '../context';
-import { ADDED_JOB_COLUMNS, addJobCtes, type AddedJob } from '../jobs/inline-job-statements';
+import { ADDED_JOB_COLUMNS, addJobCtes, type AddedJob, type JobTaker } from '../jobs/inline-job-statements';
 import { conversationQueue } from '../flows/queues';
 import type { FlowContextRow } from '../flows/run-context';
 import { inboundMeta, ROUTE_EVENT_TASK, sentAtOf, storeInOpenConversation, storeNewCustomer } from './store-inbound';
@@ -85,25 +85,26 @@ export async function ingestInbound(deps: IngestDeps, channel: IngestChannel, ev
   };
   let stored: Stored;
   // Room in this process's inline jobs, taken before the statement that may lock a job for it.
-  const inline = (await deps.inlineJobs?.reserveOrWait()) ? deps.inlineJobs : undefined;
-  const workerId = inline?.workerId ?? null;
+  const inline = deps.inlineJobs;
+  const taker = inline ? await inline.taker() : null;
+  const dropped = () => taker && inline?.dropped(taker);
   try {
     // Email threads by In-Reply-To, so it always takes the transaction.
     // The flow context is read with the message only for a job this process will run (it travels in memory).
-    const withContext = inline !== undefined;
-    let quick = channel.type === 'email' ? null : await storeInOpenConversation(deps.db, channel, clean, options, workerId, { withContext });
+    const withContext = taker?.lock === true;
+    let quick = channel.type === 'email' ? null : await storeInOpenConversation(deps.db, channel, clean, options, taker, { withContext });
     if (quick === 'duplicate') {
-      inline?.release();
+      dropped();
       return duplicate();
     }
-    if (quick === 'new') quick = await storeNewCustomer(deps.db, channel, clean, options, workerId, { withContext });
-    stored = quick ?? (await deps.db.transaction((tx) => storeMessage(tx, channel, clean, options, workerId)));
+    if (quick === 'new') quick = await storeNewCustomer(deps.db, channel, clean, options, taker, { withContext });
+    stored = quick ?? (await deps.db.transaction((tx) => storeMessage(tx, channel, clean, options, taker)));
   } catch (err) {
-    inline?.release();
+    dropped();
     if (!(err instanceof DuplicateMessage)) throw err;
     return duplicate();
   }
-  inline?.added(ROUTE_EVENT_TASK, stored.job, stored.context ?? undefined);
+  if (taker) inline?.added(ROUTE_EVENT_TASK, stored.job, taker, stored.context ?? undefined);
   // After commit and off the webhook's critical path: the live inbox, not the provider, waits for these.
   void publishMessageCreated(deps, stored.messageId)
     .then(() => publishConversationUpdated(deps, channel.workspaceId, stored.conversationId))
@@ -128,7 +129,7 @@ async function findByProviderId(db: Executor, channelId: string, providerMessage
   return row ?? null;
 }
 
-async function storeMessage(tx: Executor, channel: IngestChannel, event: InboundMessageEvent, options: IngestOptions, workerId: string | null): Promise<Stored> {
+async function storeMessage(tx: Executor, channel: IngestChannel, event: InboundMessageEvent, options: IngestOptions, taker: JobTaker | null): Promise<Stored> {
   const { contactId } = await upsertContactIdentity(tx, channel.workspaceId, channel.id, event);
   const conversation = await openConversation(tx, channel, contactId, event);
 
@@ -173,7 +174,7 @@ async function storeMessage(tx: Executor, channel: IngestChannel, event: Inbound
     conversationOpened: conversation.created || conversation.reopened,
   };
   const job = await tx.execute<AddedJob>(sql`
-    with ${addJobCtes(ROUTE_EVENT_TASK, sql`(select ${JSON.stringify(payload)}::json as payload, ${conversationQueue(conversation.id)}::text as queue_name) as source`, workerId)}
+    with ${addJobCtes(ROUTE_EVENT_TASK, sql`(select ${JSON.stringify(payload)}::json as payload, ${conversationQueue(conversation.id)}::text as queue_name) as source`, taker)}
     select ${ADDED_JOB_COLUMNS}`);
   return { messageId: message.id, conversationId: conversation.id, job: job.rows[0] };
 }

@@ -5,7 +5,7 @@ import { inboundContextColumns, inboundContextOf, type InboundContextRow } from 
 import { conversationQueue } from '../flows/queues';
 import { waitingForReply } from '../flows/reply-waits';
 import type { TASKS } from '../jobs/index';
-import { ADDED_JOB_COLUMNS, addJobCtes, type AddedJob } from '../jobs/inline-job-statements';
+import { ADDED_JOB_COLUMNS, addJobCtes, type AddedJob, type JobTaker } from '../jobs/inline-job-statements';
 import type { InboundMessageEvent } from './adapters';
 import type { IngestChannel, IngestOptions, Stored } from './ingest';
 
@@ -42,7 +42,7 @@ const messageCte = (channel: IngestChannel, event: InboundMessageEvent, options:
  * The route_event job of the `message` CTE's message (addJobCtes), with routing hints for a short
  * text; `handledBy` and `contactId` are SQL expressions over the statement's CTEs.
  */
-function routeJobCtes(channel: IngestChannel, event: InboundMessageEvent, workerId: string | null, the: { contactId: SQL; handledBy: SQL; first: boolean }) {
+function routeJobCtes(channel: IngestChannel, event: InboundMessageEvent, taker: JobTaker | null, the: { contactId: SQL; handledBy: SQL; first: boolean }) {
   const hints =
     event.text.length <= HINTED_TEXT_MAX
       ? // A message that resumes a waiting run is routed the careful way: no hints.
@@ -57,14 +57,14 @@ function routeJobCtes(channel: IngestChannel, event: InboundMessageEvent, worker
            'isFirstMessage', ${the.first}::boolean, 'conversationOpened', ${the.first}::boolean${hints}) as payload,
          ${conversationQueue('')} || message.conversation_id as queue_name
        from message) as source`,
-    workerId,
+    taker,
   );
 }
 
 /**
  * The common case in one statement, its own transaction: a known customer writing into their open
  * conversation. Contact touched, message stored, conversation stamped and route_event job added
- * (locked for this process when `workerId` is given and the conversation's queue is free), all or
+ * (locked for this process when its `taker` has room and the conversation's queue is free), all or
  * nothing, as storeMessage does in seven round trips. `new` for a customer never seen on the
  * channel (see storeNewCustomer), null for a known one without an open conversation: storeMessage
  * handles that.
@@ -74,7 +74,7 @@ export async function storeInOpenConversation(
   channel: IngestChannel,
   event: InboundMessageEvent,
   options: IngestOptions,
-  workerId: string | null,
+  taker: JobTaker | null,
   { withContext = false }: { withContext?: boolean } = {},
 ): Promise<Stored | 'duplicate' | 'new' | null> {
   type Row = { contact_id: string | null; conversation_id: string | null; status: string | null; message_id: string | null } & AddedJob & Partial<InboundContextRow>;
@@ -98,7 +98,7 @@ export async function storeInOpenConversation(
         last_inbound_at = greatest(last_inbound_at, ${sentAt.toISOString()}::timestamptz),
         waiting_since = coalesce(waiting_since, now()), updated_at = now()
       where id = (select conversation_id from message)
-    ), ${routeJobCtes(channel, event, workerId, { contactId: sql`(select id from contact)`, handledBy: sql`(select handled_by from conversation)`, first: false })}
+    ), ${routeJobCtes(channel, event, taker, { contactId: sql`(select id from contact)`, handledBy: sql`(select handled_by from conversation)`, first: false })}
     select (select id from contact) as contact_id, (select id from conversation) as conversation_id, (select status from conversation) as status,
            (select id from message) as message_id, ${ADDED_JOB_COLUMNS}${withContext ? sql`, ${inboundContextColumns(channel.workspaceId)}` : sql``}`);
   const row = result.rows[0];
@@ -122,7 +122,7 @@ export async function storeNewCustomer(
   channel: IngestChannel,
   event: InboundMessageEvent,
   options: IngestOptions,
-  workerId: string | null,
+  taker: JobTaker | null,
   { withContext = false }: { withContext?: boolean } = {},
 ): Promise<Stored | null> {
   if (event.phone || event.email) return null;
@@ -143,7 +143,7 @@ export async function storeNewCustomer(
       insert into conversations (workspace_id, contact_id, channel_id, status, last_message_at, last_inbound_at, waiting_since)
       select ${channel.workspaceId}, contact.id, ${channel.id}, 'open', now(), ${sentAt.toISOString()}::timestamptz, now() from contact
       returning id, handled_by, status, channel_id, assignee_id, team_id, priority, last_inbound_at
-    ), ${messageCte(channel, event, options, sql`from conversation`)}, ${routeJobCtes(channel, event, workerId, { contactId: sql`${contactId}::text`, handledBy: sql`(select handled_by from conversation)`, first: true })}
+    ), ${messageCte(channel, event, options, sql`from conversation`)}, ${routeJobCtes(channel, event, taker, { contactId: sql`${contactId}::text`, handledBy: sql`(select handled_by from conversation)`, first: true })}
     select (select id from message) as message_id, (select conversation_id from message) as conversation_id, ${ADDED_JOB_COLUMNS}${withContext ? sql`, ${inboundContextColumns(channel.workspaceId)}` : sql``}`);
   const row = result.rows[0];
   if (!row?.message_id || !row.conversation_id) return null;

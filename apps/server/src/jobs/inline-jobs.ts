@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import type { Database } from '@switchboard/db';
 import type { Logger } from '../logger';
-import { claimQueue, completeAndTakeNext, failJob, type AddedJob, type DeferFinalWrite, type FinalWrite, type HeldJob } from './inline-job-statements';
+import { claimQueue, completeAndTakeNext, failJob, type AddedJob, type DeferFinalWrite, type FinalWrite, type HeldJob, type JobTaker } from './inline-job-statements';
 
 /** A job locked by this process that it no longer runs (its settle failed) is released after this. */
 const ORPHANED_AFTER_S = 10;
@@ -127,6 +127,20 @@ export class InlineJobs {
     return true;
   }
 
+  /**
+   * What the caller adds its job with (addJobCtes): with room (reserveOrWait), a job this process
+   * locks and runs; without, still one it keeps off Graphile's NOTIFY when it goes behind a busy
+   * queue. Give it back to added() or, if the statement failed, dropped().
+   */
+  async taker(): Promise<JobTaker> {
+    return { workerId: this.workerId, lock: await this.reserveOrWait() };
+  }
+
+  /** The statement that was to add a job with `taker` failed. */
+  dropped(taker: JobTaker): void {
+    if (taker.lock) this.release();
+  }
+
   /** Runs (now or once a slot frees) a job the caller's committed statement locked for this process; never throws. */
   start(job: HeldJob): void {
     this.promised = Math.max(0, this.promised - 1);
@@ -134,17 +148,17 @@ export class InlineJobs {
   }
 
   /**
-   * After the commit of a statement built on addJobCtes for `task`, with the room reserve() gave:
-   * runs the job it locked for this process, or gives the room back, and tells a job put behind a
-   * busy queue to its holder. `job` is undefined when the statement added none (it rolled back).
+   * After the commit of a statement built on addJobCtes for `task` with `taker`: runs the job it
+   * locked for this process, or gives the room back, and tells a job put behind a busy queue to its
+   * holder. `job` is undefined when the statement added none (it rolled back).
    * `local` goes to the task when this process runs the job it locked (it saves the task a read);
    * a job put behind a queue, run later or by Graphile, does without it.
    */
-  added(task: string, job: AddedJob | undefined, local?: unknown): void {
+  added(task: string, job: AddedJob | undefined, taker: JobTaker, local?: unknown): void {
     if (job?.locked_job_id) {
       if (local !== undefined) this.locals.set(job.locked_job_id, local);
       this.start({ id: job.locked_job_id, task, payload: job.job_payload, job_queue_id: job.locked_queue_id });
-    } else this.release();
+    } else this.dropped(taker);
     if (job?.quiet_queue_id) this.queuedBehind(job.quiet_queue_id);
   }
 

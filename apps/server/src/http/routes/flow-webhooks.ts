@@ -42,7 +42,8 @@ export function flowWebhookRoutes(deps: AppDeps) {
     if (!flow || !definition || !trigger) throw notFound('Active webhook flow');
     // The run's first activation is an advance_run job this process runs itself when it has room
     // (see InlineJobs), instead of a NOTIFY and a worker's fetch.
-    const inline = (await deps.inlineJobs?.reserveOrWait()) ? deps.inlineJobs : undefined;
+    const inline = deps.inlineJobs;
+    const taker = inline ? await inline.taker() : null;
     let job: AddedJob | undefined;
     const runId = await db.transaction(async (tx) => {
       const target = body.contact ? await resolveContactSelector(tx, flow.workspaceId, body.contact) : { contactId: null, conversationId: null };
@@ -53,13 +54,13 @@ export function flowWebhookRoutes(deps: AppDeps) {
         trigger: { kind: 'webhook', body },
       });
       const source = sql`(select ${JSON.stringify({ runId: id })}::json as payload, ${runQueue({ id, conversationId: target.conversationId })}::text as queue_name) as source`;
-      [job] = (await tx.execute<AddedJob>(sql`with ${addJobCtes(ADVANCE_RUN_TASK, source, inline?.workerId ?? null)} select ${ADDED_JOB_COLUMNS}`)).rows;
+      [job] = (await tx.execute<AddedJob>(sql`with ${addJobCtes(ADVANCE_RUN_TASK, source, taker)} select ${ADDED_JOB_COLUMNS}`)).rows;
       return id;
     }).catch((err: unknown) => {
-      inline?.release();
+      if (taker) inline?.dropped(taker);
       throw err;
     });
-    inline?.added(ADVANCE_RUN_TASK, job);
+    if (taker) inline?.added(ADVANCE_RUN_TASK, job, taker);
     return c.json({ runId }, 202);
   });
 }
