@@ -6,8 +6,7 @@ import { isDatabaseUnavailable, loggableError } from './http/error-handler';
 import { loadConfig } from './config';
 import { EventBus } from './events/bus';
 import { ActiveFlowCache } from './flows/active-flows';
-import { InlineJobs } from './jobs/inline-jobs';
-import { plainTasks } from './jobs/index';
+import { createInlineJobs } from './jobs/index';
 import { startWorker, type WorkerHandle } from './jobs/worker';
 import { createLogger } from './logger';
 
@@ -39,7 +38,7 @@ async function main() {
   // Graphile's slots and as many inline jobs (see inline-jobs.ts) each hold a connection at a time.
   const jobsDatabase = config.role !== 'api' ? openDatabase(database.url, { max: 2 * config.workerConcurrency + JOB_POOL_SPARE, pipelineLanes: config.pipelineLanes, onError: (err) => logger.warn({ err: err.message }, 'idle database client error') }) : undefined;
   const jobsDeps = jobsDatabase ? { ...deps, db: jobsDatabase.db, pool: jobsDatabase.pool } : undefined;
-  const inlineJobs = jobsDeps ? new InlineJobs(jobsDeps.db, logger, plainTasks(jobsDeps), { concurrency: config.workerConcurrency }) : undefined;
+  const inlineJobs = jobsDeps ? createInlineJobs(jobsDeps, { concurrency: config.workerConcurrency }) : undefined;
   const worker = jobsDeps ? await superviseWorker({ ...jobsDeps, inlineJobs }, logger, () => stopping) : undefined;
   const app = createApp({ ...deps, inlineJobs }, { serveStatic: config.role !== 'worker', registry });
   server = serve({ fetch: app.fetch, port: config.port, hostname: '0.0.0.0' }, (info) => {

@@ -1,16 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { and, asc, eq } from 'drizzle-orm';
+import { and, asc, eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { contacts, conversations, messages, runSteps, runWaits, workflowRuns, workspaces } from '@switchboard/db';
 import type { InboundMessageEvent } from '@switchboard/channels';
 import { startWithFirstReply } from '../src/flows/advance';
+import { routeContextOfJob } from '../src/flows/inbound-context';
 import { flowContextOf, loadFlowContext, type FlowContextRow } from '../src/flows/run-context';
 import { claimMessage, type StartRunInput } from '../src/flows/start-run';
 import { storeInOpenConversation, storeNewCustomer } from '../src/inbox/store-inbound';
-import { plainTasks } from '../src/jobs/index';
-import { InlineJobs } from '../src/jobs/inline-jobs';
+import { createInlineJobs, plainTasks } from '../src/jobs/index';
 import { createWebchat, customerSays, drain, flow, publishFlow, runsOf, statementsWhile } from './flow-helpers';
 import { createTestContext, signup, type Session, type TestContext } from './helpers';
 
@@ -122,8 +122,8 @@ async function startInput(workflowId: string, conversation: typeof conversations
 }
 
 /** The pool's one-shot statements while `act` runs, with this process running the jobs it adds (inline, as the server does) to the end. */
-async function inlineStatementsWhile(act: () => Promise<unknown>): Promise<string[]> {
-  const inline = new InlineJobs(ctx.deps.db, ctx.deps.logger, plainTasks(ctx.deps), { concurrency: 2 });
+async function inlineStatementsWhile(act: () => Promise<unknown>, tasks = plainTasks(ctx.deps)): Promise<string[]> {
+  const inline = createInlineJobs(ctx.deps, { concurrency: 2 }, tasks);
   ctx.deps.inlineJobs = inline;
   try {
     return await statementsWhile(ctx.database.pool, async () => {
@@ -169,6 +169,41 @@ describe("a new customer's first message", () => {
     expect(texts.filter((t) => t.includes('started_by as ('))).toHaveLength(1);
     const [first] = (await runsOf(ctx, pricesFlow)).filter((r) => r.conversationId === conversationId);
     expect(first).toMatchObject({ status: 'completed', stepCount: 3 });
+  });
+});
+
+describe('a message that waited behind the one before it in its conversation', () => {
+  it('is taken with the context a read gives', async () => {
+    const conversation = await knownCustomer('taken-ctx');
+    const sent = await customerSays(ctx, channel, 'taken-ctx', 'price of a cake');
+    const payload = { kind: 'message', workspaceId: owner.workspaceId, conversationId: conversation.id, contactId: conversation.contactId, messageId: sent.messageId, hints: { text: 'x' } };
+    const local = async (p: object) => (await ctx.database.db.execute<{ local: FlowContextRow | null }>(sql`select ${routeContextOfJob(sql`${JSON.stringify(p)}::json`)} as local`)).rows[0]!.local;
+    const run = { workspaceId: owner.workspaceId, contactId: conversation.contactId, conversationId: conversation.id, trigger: {}, variables: {} };
+    expect(flowContextOf((await local(payload))!, run)).toEqual(await loadFlowContext(ctx.deps.db, run, sent.messageId));
+    // Routed the careful way (no hints): nothing read.
+    expect(await local({ ...payload, hints: null })).toBeNull();
+  });
+
+  it('commits its first reply with the routing, as one stored with its context does', async () => {
+    const conversation = await knownCustomer('behind');
+    let open!: () => void;
+    const gate = new Promise<void>((resolve) => (open = resolve));
+    const tasks = plainTasks(ctx.deps);
+    const route = tasks.route_event!;
+    let held = true;
+    // The first message's job holds the conversation's queue until the second is stored behind it.
+    const gated = { ...tasks, route_event: async (...args: Parameters<typeof route>) => (held ? ((held = false), await gate, route(...args)) : route(...args)) };
+    const texts = await inlineStatementsWhile(async () => {
+      await customerSays(ctx, channel, 'behind', 'price of a cake');
+      await customerSays(ctx, channel, 'behind', 'price list please');
+      open();
+    }, gated);
+    expect(texts.filter((t) => t.includes('started_by as ('))).toHaveLength(2);
+    expect(texts.filter((t) => t.includes('claimed as ('))).toHaveLength(0);
+    const runs = (await runsOf(ctx, pricesFlow)).filter((r) => r.conversationId === conversation.id);
+    expect(runs.map((r) => [r.status, r.stepCount])).toEqual([['completed', 3], ['completed', 3]]);
+    const replies = await ctx.database.db.select({ text: messages.text }).from(messages).where(and(eq(messages.conversationId, conversation.id), eq(messages.author, 'bot'))).orderBy(asc(messages.createdAt));
+    expect(replies.map((r) => r.text)).toEqual(['Hi Customer, a cake is $30. (price of a cake)', 'Our price list is online.']);
   });
 });
 

@@ -1,6 +1,6 @@
-import { sql } from 'drizzle-orm';
+import { sql, type SQL } from 'drizzle-orm';
 import type { InboundMessageEvent } from '@switchboard/channels';
-import { iso, RECENT_MESSAGES, workspaceColumn, type FlowContextRow } from './run-context';
+import { flowContextColumns, iso, RECENT_MESSAGES, workspaceColumn, type FlowContextRow } from './run-context';
 
 /** What the statement that stores a message reads of the flow context (see inboundContextColumns). */
 export type InboundContextRow = {
@@ -54,4 +54,17 @@ export function inboundContextOf(row: InboundContextRow, channelType: string, me
     recent: [...(row.ctx_recent ?? []), { direction: 'in', text: event.text }],
     message: { id: messageId, text: event.text, attachments: event.attachments ?? [], quickReply: event.quickReply ?? null },
   };
+}
+
+/**
+ * The flow context of a message whose route_event job (`payload`, a json SQL expression) is taken
+ * from its conversation's queue: a message that waited behind the one before it, read as routing
+ * would read it, after everything before it committed, so its first reply may commit with the
+ * routing too (see createInlineJobs). Null for a message routed the careful way (no hints).
+ */
+export function routeContextOfJob(payload: SQL): SQL {
+  const uuid = (field: string) => sql`(${payload}->>${sql.raw(`'${field}'`)})::uuid`;
+  const scope = { workspaceId: uuid('workspaceId'), contactId: uuid('contactId'), conversationId: uuid('conversationId') };
+  return sql`case when ${payload}->>'kind' = 'message' and ${payload}->>'hints' is not null
+    then (select row_to_json(c) from (select ${flowContextColumns(scope, uuid('messageId'))}) c) end`;
 }

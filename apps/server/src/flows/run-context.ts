@@ -1,4 +1,4 @@
-import { sql } from 'drizzle-orm';
+import { sql, type SQL } from 'drizzle-orm';
 import { contacts, workspaces, type Executor } from '@switchboard/db';
 import type { ContactData, ConversationData, FlowData, WorkspaceData } from '@switchboard/flow';
 import { notFound } from '../http/errors';
@@ -35,8 +35,8 @@ export const iso = (column: string) => sql.raw(`to_char(${column} at time zone '
 /** What a flow step reads of its run's world: the data its templates and conditions see, and the workspace's settings (for the flow services). */
 export type FlowContext = { data: FlowData; settings: (typeof workspaces.$inferSelect)['settings'] };
 
-/** The run fields the flow context is read for. */
-export type FlowContextScope = Pick<WorkflowRunRow, 'workspaceId' | 'contactId' | 'conversationId'>;
+/** The run fields the flow context is read for: values, or SQL expressions of the statement reading it. */
+export type FlowContextScope = { [K in 'workspaceId' | 'contactId' | 'conversationId']: WorkflowRunRow[K] | SQL };
 
 /**
  * loadFlowData plus the workspace's settings (for the flow services). One statement: every flow
@@ -52,7 +52,7 @@ export async function loadFlowContext(db: Executor, run: WorkflowRunRow, message
  * The flow context as select-list columns, for a statement to read along with its own work (routing
  * reads it while starting the runs). Read with flowContextOf.
  */
-export function flowContextColumns(scope: FlowContextScope, messageId: string | null) {
+export function flowContextColumns(scope: FlowContextScope, messageId: string | null | SQL) {
   const ws = scope.workspaceId;
   // Each row is found by its primary key alone and its workspace is checked on the row. Given both
   // in the WHERE, a generic plan made while a table was small (a new install, the first minute
@@ -80,7 +80,7 @@ export function flowContextColumns(scope: FlowContextScope, messageId: string | 
 }
 
 /** The workspace's part of the flow context, as one JSON column. */
-export const workspaceColumn = (workspaceId: string) => sql`
+export const workspaceColumn = (workspaceId: string | SQL) => sql`
       (select json_build_object('id', w.id, 'name', w.name, 'timezone', w.timezone, 'businessHours', w.business_hours,
                                 'holidays', w.holidays, 'settings', w.settings)
          from workspaces w where w.id = ${workspaceId})`;

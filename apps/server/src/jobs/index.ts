@@ -1,9 +1,12 @@
+import { sql, type SQL } from 'drizzle-orm';
 import type { Task, TaskList } from 'graphile-worker';
 import type { AppDeps } from '../context';
+import { routeContextOfJob } from '../flows/inbound-context';
 import type { FlowContextRow } from '../flows/run-context';
 import { advanceRunTask } from './advance-run';
 import { deliverMessageTask } from './deliver-message';
 import type { DeferFinalWrite } from './inline-job-statements';
+import { InlineJobs, type InlineJobsOptions } from './inline-jobs';
 import { resumeWaitTask } from './resume-wait';
 import { routeEvent } from './route-event';
 import { scheduleTick } from './schedule-tick';
@@ -26,6 +29,16 @@ export function plainTasks(deps: AppDeps): Record<string, (payload: unknown, def
     [TASKS.resumeWait]: (p) => resumeWaitTask(deps, p),
     [TASKS.scheduleTick]: (p) => scheduleTick(deps, p),
   };
+}
+
+/**
+ * This process's inline jobs (see inline-jobs.ts) on `deps`' pool: the plain tasks, and a message's
+ * route_event job, taken behind the one before it in its conversation, comes with its flow context
+ * (as one run locked with its message does, see ingest.ts).
+ */
+export function createInlineJobs(deps: AppDeps, options: Omit<InlineJobsOptions, 'localOf'>, tasks = plainTasks(deps)): InlineJobs {
+  const localOf = (task: SQL, payload: SQL) => sql`case when ${task} = ${TASKS.routeEvent} then ${routeContextOfJob(payload)} end`;
+  return new InlineJobs(deps.db, deps.logger, tasks, { ...options, localOf });
 }
 
 /** The worker's task list; each task parses its own payload first. */

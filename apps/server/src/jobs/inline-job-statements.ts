@@ -91,7 +91,15 @@ export type HeldJob = {
   task: string;
   payload: unknown;
   job_queue_id: number | null;
+  /** What the statement that took it read for its task (see LocalOf), when it read anything. */
+  local?: unknown;
 };
+
+/**
+ * A column to read for a job as it is taken, from its task's name and payload (SQL expressions,
+ * text and json): handed to the task in memory, it saves the task a read. Null where it does not apply.
+ */
+export type LocalOf = (task: SQL, payload: SQL) => SQL;
 
 /** The next job of queue `queue` (a SQL expression) due now, of one of `tasks`, row-locked for the statement. */
 const nextJobOf = (queue: SQL, tasks: string[], except: SQL = sql`0`) => sql`
@@ -110,8 +118,8 @@ const takeJob = (workerId: string) => sql`
     returning jobs.id, jobs.task_id, jobs.payload, jobs.job_queue_id
   )`;
 
-const selectTaken = sql`
-  select taken.id::text as id, tasks.identifier as task, taken.payload, taken.job_queue_id
+const selectTaken = (localOf?: LocalOf) => sql`
+  select taken.id::text as id, tasks.identifier as task, taken.payload, taken.job_queue_id${localOf ? sql`, ${localOf(sql`tasks.identifier`, sql`taken.payload`)} as local` : sql``}
   from taken join graphile_worker._private_tasks as tasks on tasks.id = taken.task_id`;
 
 /**
@@ -122,9 +130,10 @@ const selectTaken = sql`
  * this statement began (see InlineJobs.queuedBehind). It commits lazily (see commitsLazily): a lost
  * completion runs the job again, and every job here is safe to run twice. With the job's `final`
  * write (a reply's outcome after the provider call), it also makes that write and commits
- * synchronously: the outcome must not be lost once the reply is out.
+ * synchronously: the outcome must not be lost once the reply is out. The next job comes with
+ * `localOf`'s column, read after everything its predecessor committed.
  */
-export function completeAndTakeNext(jobId: string, workerId: string, tasks: string[], final?: FinalWrite): SQL {
+export function completeAndTakeNext(jobId: string, workerId: string, tasks: string[], final?: FinalWrite, localOf?: LocalOf): SQL {
   return sql`
     with ${final ? sql`final_write as (${final.statement}), ` : sql``}done as (
       delete from graphile_worker._private_jobs where id = ${jobId}::bigint ${final ? sql`` : sql`and ${commitsLazily}`} returning job_queue_id
@@ -135,14 +144,14 @@ export function completeAndTakeNext(jobId: string, workerId: string, tasks: stri
           locked_at = case when exists (select 1 from taken) then now() end
       from done where q.id = done.job_queue_id and q.locked_by = ${workerId}
     )
-    ${selectTaken}`;
+    ${selectTaken(localOf)}`;
 }
 
 /**
  * Takes queue `queueId` for `workerId` if it is free and holds a job due now (of one of `tasks`),
- * with that job locked, as get_job would; else changes nothing.
+ * with that job locked, as get_job would (and `localOf`'s column); else changes nothing.
  */
-export function claimQueue(queueId: number, workerId: string, tasks: string[]): SQL {
+export function claimQueue(queueId: number, workerId: string, tasks: string[], localOf?: LocalOf): SQL {
   return sql`
     with queue as (
       select id from graphile_worker._private_job_queues where id = ${queueId}::int and locked_at is null for update skip locked
@@ -151,7 +160,7 @@ export function claimQueue(queueId: number, workerId: string, tasks: string[]): 
       update graphile_worker._private_job_queues as q set locked_by = ${workerId}::text, locked_at = now()
       from taken where q.id = taken.job_queue_id
     )
-    ${selectTaken}`;
+    ${selectTaken(localOf)}`;
 }
 
 export function failJob(jobId: string, workerId: string, error: string): SQL {

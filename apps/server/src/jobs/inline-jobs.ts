@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import type { Database } from '@switchboard/db';
 import type { Logger } from '../logger';
-import { claimQueue, completeAndTakeNext, failJob, type AddedJob, type DeferFinalWrite, type FinalWrite, type HeldJob, type JobTaker } from './inline-job-statements';
+import { claimQueue, completeAndTakeNext, failJob, type AddedJob, type DeferFinalWrite, type FinalWrite, type HeldJob, type JobTaker, type LocalOf } from './inline-job-statements';
 
 /** A job locked by this process that it no longer runs (its settle failed) is released after this. */
 const ORPHANED_AFTER_S = 10;
@@ -22,11 +22,13 @@ export interface InlineJobsOptions {
   backlog?: number;
   /** How long reserveOrWait() waits for room before the caller queues its job for Graphile. */
   roomWaitMs?: number;
+  /** Read for a job this process takes from a queue it holds or claims, for its task (see LocalOf). */
+  localOf?: LocalOf;
 }
 
 /**
  * A task; it may hand its last write to the statement that completes its job (see FinalWrite).
- * `local` is what the statement that added the job handed over in memory (see added()).
+ * `local` is what the statement that added or took the job handed over in memory (see added(), LocalOf).
  */
 type TaskFn = (payload: unknown, deferFinalWrite: DeferFinalWrite, local?: unknown) => Promise<unknown>;
 
@@ -81,6 +83,7 @@ export class InlineJobs {
   private readonly concurrency: number;
   private readonly backlog: number;
   private readonly roomWaitMs: number;
+  private readonly localOf: LocalOf | undefined;
 
   constructor(
     private readonly db: Database,
@@ -92,6 +95,7 @@ export class InlineJobs {
     this.concurrency = options.concurrency;
     this.backlog = options.backlog ?? options.concurrency * BACKLOG_PER_SLOT;
     this.roomWaitMs = options.roomWaitMs ?? ROOM_WAIT_MS;
+    this.localOf = options.localOf;
   }
 
   /** Room for one job created in the caller's statement; release() it if that statement did not lock one. */
@@ -151,8 +155,8 @@ export class InlineJobs {
    * After the commit of a statement built on addJobCtes for `task` with `taker`: runs the job it
    * locked for this process, or gives the room back, and tells a job put behind a busy queue to its
    * holder. `job` is undefined when the statement added none (it rolled back).
-   * `local` goes to the task when this process runs the job it locked (it saves the task a read);
-   * a job put behind a queue, run later or by Graphile, does without it.
+   * `local` goes to the task when this process runs the job it locked (it saves the task a read); a
+   * job put behind a queue gets what `localOf` reads when its holder takes it, if that is this process.
    */
   added(task: string, job: AddedJob | undefined, taker: JobTaker, local?: unknown): void {
     if (job?.locked_job_id) {
@@ -181,6 +185,7 @@ export class InlineJobs {
 
   private hold(job: HeldJob): void {
     this.held.add(job.id);
+    if (job.local != null) this.locals.set(job.id, job.local);
     if (job.job_queue_id !== null && !this.queues.has(job.job_queue_id)) this.queues.set(job.job_queue_id, { settling: false, missed: false, behind: 0 });
     this.waiting.push(job);
     this.pump();
@@ -222,7 +227,7 @@ export class InlineJobs {
         // It failed after its last write was handed over: that write (a reply that went out) still happens.
         if (final) await this.db.execute(final.statement);
         await this.db.execute(failJob(job.id, this.workerId, error));
-      } else next = (await this.db.execute<HeldJob>(completeAndTakeNext(job.id, this.workerId, this.taskNames, final))).rows[0] ?? null;
+      } else next = (await this.db.execute<HeldJob>(completeAndTakeNext(job.id, this.workerId, this.taskNames, final, this.localOf))).rows[0] ?? null;
       if (final) void final.after().catch((err: unknown) => this.logger.warn({ jobId: job.id, err: (err as Error).message }, 'after a job\'s last write'));
     } catch (err) {
       // Still locked by this (live) process: releaseOrphans() hands it back to Graphile.
@@ -247,7 +252,7 @@ export class InlineJobs {
   /** Takes the queue, if free, with its next job due, and runs it. */
   private async claim(queueId: number): Promise<void> {
     try {
-      const next = (await this.db.execute<HeldJob>(claimQueue(queueId, this.workerId, this.taskNames))).rows[0];
+      const next = (await this.db.execute<HeldJob>(claimQueue(queueId, this.workerId, this.taskNames, this.localOf))).rows[0];
       if (next) this.hold(next);
     } catch (err) {
       // The job stays available: Graphile's poll finds it.
