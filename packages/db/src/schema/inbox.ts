@@ -133,7 +133,8 @@ export const messages = pgTable(
     // Only widget messages carry a client id.
     uniqueIndex('messages_conversation_client_id_key').on(t.conversationId, t.clientId).where(sql`${t.clientId} is not null`),
     index('messages_conversation_idx').on(t.conversationId, t.createdAt),
-    index('messages_workspace_idx').on(t.workspaceId, t.createdAt),
+    // No workspace index: messages are read by id or by conversation. Every message would pay an
+    // entry in it, and a reply two (its status update after the send cannot be HOT).
     // Replies not sent yet: the sweep for replies a dead process left behind reads only these.
     index('messages_queued_out_idx').on(t.createdAt).where(sql`${t.status} = 'queued' and ${t.direction} = 'out'`),
   ],
