@@ -1,49 +1,30 @@
 import { randomUUID } from 'node:crypto';
-import { and, eq, sql, type SQL } from 'drizzle-orm';
-import { addTimer, runSteps, runWaits, workflowRuns, workflowVersions, type Executor, type WorkspaceSettings } from '@switchboard/db';
-import type { FlowData, FlowDocument, FlowServices, MessageData, ResumeEvent, StepResult } from '@switchboard/flow';
+import { eq, type SQL } from 'drizzle-orm';
+import { workflowRuns, workflowVersions, type Executor } from '@switchboard/db';
+import type { FlowData, FlowDocument, FlowServices, MessageData, ResumeEvent } from '@switchboard/flow';
 import { executeNode, nextNodeId } from '@switchboard/flow/runtime';
 import type { AppDeps } from '../context';
-import { outboundContent } from '../inbox/outbound';
 import { publishConversationUpdated, publishMessages } from '../inbox/publish';
-import { applyEffects, EffectError, replyOf, type AppliedEffects } from './apply-effects';
+import { commitRepliesOnly, commitSteps, expressRepliesOf, failRun, variablesAfter, type Committed, type FlowNode, type Loaded, type RunRow, type StepRecord } from './commit-steps';
 import { createFlowServices } from './flow-services';
 import { flowContextOf, loadFlowContext, type FlowContext, type FlowContextRow } from './run-context';
 import type { StartRunInput } from './start-run';
-import { commitReplyStep, type ExpressClaim, type ReplyInput, type RunAdvance, type StepRow } from './commit-reply-step';
-import { runQueue, waitTimerKey } from './queues';
-import { expressChannel, expressDeliver } from '../jobs/express-delivery';
+import { expressDeliver } from '../jobs/express-delivery';
 import type { DeferFinalWrite } from '../jobs/inline-job-statements';
 
 /** DESIGN §4 guards: a flow cannot spin forever, in one activation or over its life. */
 export const MAX_STEPS_PER_ACTIVATION = 100;
 export const MAX_STEPS_PER_RUN = 1_000;
 
-type RunRow = typeof workflowRuns.$inferSelect;
 type StoredResume = { kind: 'reply'; messageId: string } | { kind: 'timeout' } | { kind: 'delay_done' };
-type FlowNode = FlowDocument['nodes'][number];
 
 export interface AdvanceOutcome {
   status: RunRow['status'] | 'missing';
   steps: number;
 }
 
-/** A step that ran but is committed with the next one: it had no effects, no wait and no outside I/O. */
-interface StepRecord {
-  node: FlowNode;
-  result: StepResult;
-  resume: ResumeEvent | undefined;
-}
-
 /** Nodes whose handlers call out (HTTP, AI, CRM push): their step commits at once so a re-run never repeats the call. */
 const CALLS_OUT = new Set(['action.http_request', 'action.ai_reply', 'action.crm']);
-
-/** What one activation reads once and reuses until a step's effects may have changed it. */
-interface Loaded {
-  messageKey: string | undefined;
-  data: Omit<FlowData, 'vars'>;
-  settings: WorkspaceSettings;
-}
 
 /**
  * Executes a run's steps until it waits, ends or fails. Each step that has effects commits in its
@@ -215,12 +196,6 @@ export async function startWithFirstReply(deps: AppDeps, input: StartRunInput, c
   return null;
 }
 
-/** Replies are sent from this job right after commit when the channel allows it (see express-delivery.ts). */
-function expressable(run: RunRow, loaded: Loaded | undefined): boolean {
-  const conversation = loaded?.data.conversation;
-  return Boolean(run.contactId && conversation && conversation.id === run.conversationId && expressChannel(conversation.channelType));
-}
-
 function deferrable(definition: FlowDocument, { node, result }: StepRecord): boolean {
   if (result.effects.length || result.wait || result.error || result.end || CALLS_OUT.has(node.type)) return false;
   return nextNodeId(definition, node.id, result.output) !== null;
@@ -231,165 +206,13 @@ type Position = Pick<RunRow, 'stepCount' | 'variables' | 'nodeState'> & { curren
 
 /** Where the run stands after `pending` (all effect-free steps that each lead to a next node). */
 function positionAfter(run: RunRow, pending: StepRecord[], definition: FlowDocument): Position {
-  let variables = run.variables;
-  for (const { result } of pending) variables = { ...variables, ...result.vars };
   const last = pending[pending.length - 1]!;
-  return { stepCount: run.stepCount + pending.length, currentNodeId: nextNodeId(definition, last.node.id, last.result.output)!, variables, nodeState: null, resume: null };
+  return { stepCount: run.stepCount + pending.length, currentNodeId: nextNodeId(definition, last.node.id, last.result.output)!, variables: variablesAfter(run, pending), nodeState: null, resume: null };
 }
 
 async function readRun(db: Executor, runId: string): Promise<RunRow | undefined> {
   const [run] = await db.select().from(workflowRuns).where(eq(workflowRuns.id, runId));
   return run;
-}
-
-/** A committed step: the run as it now stands, what its effects did, and a reply its commit already claimed for express delivery. */
-type Committed = { run: RunRow; applied: AppliedEffects; claim: ExpressClaim | null };
-
-/**
- * Commits `batch` (effect-free steps, then the step that may have effects, a wait or an end) in one
- * transaction. Null when another worker already moved the run (or it stopped running): two
- * activations of one step meet at the unique (run_id, seq) of its step row, and the run update
- * only matches the step count and status this activation started from. No lock is taken first, which
- * saves a round trip per step; the loser's effects roll back with its transaction.
- */
-async function commitSteps(deps: AppDeps, run: RunRow, definition: FlowDocument, batch: StepRecord[], loaded: Loaded | undefined): Promise<Committed | null> {
-  const replies = expressRepliesOf(run, batch, loaded);
-  if (replies) return commitRepliesOnly(deps, run, definition, batch, { replies, channelId: loaded!.data.conversation!.channelId });
-  return deps.db.transaction(async (tx) => {
-    const last = batch[batch.length - 1]!;
-    const { node, result } = last;
-    const seq = run.stepCount + batch.length;
-    let error = result.error ? `${result.error.field ? `${result.error.field}: ` : ''}${result.error.message}` : null;
-    let applied: AppliedEffects = { vars: {}, conversationsChanged: [], messagesCreated: [], outbound: [] };
-    if (!error && result.effects.length) {
-      const channelId = loaded?.data.conversation?.channelId ?? (await channelOf(tx, run));
-      const target = { workspaceId: run.workspaceId, runId: run.id, contactId: run.contactId, conversationId: run.conversationId, channelId, express: expressable(run, loaded) };
-      try {
-        applied = await applyEffects(tx, target, result.effects);
-      } catch (err) {
-        if (!(err instanceof EffectError)) throw err;
-        error = err.message;
-      }
-    }
-    const finishedAt = new Date();
-    const inserted = await tx
-      .insert(runSteps)
-      .values(stepRowsOf(run, batch, error).map((row, i) => ({ ...row, workspaceId: run.workspaceId, runId: run.id, error: i === batch.length - 1 ? error : null, finishedAt })))
-      .onConflictDoNothing()
-      .returning({ id: runSteps.id });
-    if (inserted.length !== batch.length) {
-      // Some of these steps are already recorded: undo the rest of this transaction and re-read.
-      throw new StepsTaken();
-    }
-
-    const variables = { ...variablesAfter(run, batch), ...applied.vars };
-    const base = { stepCount: seq, variables, resume: null, updatedAt: finishedAt };
-    let update: Partial<RunRow>;
-    if (error) {
-      update = { ...base, status: 'failed', error: `${node.label ?? node.type} (${node.id}): ${error}`, finishedAt };
-    } else if (result.wait) {
-      await startWait(tx, run, node.id, result.wait);
-      update = { ...base, status: 'waiting', currentNodeId: node.id, nodeState: result.wait.kind === 'reply' ? (result.wait.nodeState ?? null) : null };
-    } else {
-      update = { ...base, ...moveOn(definition, last, finishedAt), nodeState: null };
-    }
-    // The guard that the run is still where this activation read it: a run cancelled (a person took
-    // over) or moved by another worker meanwhile matches nothing, and everything above rolls back.
-    const [updated] = await tx
-      .update(workflowRuns)
-      .set(update)
-      .where(and(eq(workflowRuns.id, run.id), eq(workflowRuns.status, 'running'), eq(workflowRuns.stepCount, run.stepCount)))
-      .returning();
-    if (!updated) throw new StepsTaken();
-    return { run: updated, applied, claim: null };
-  }).catch((err: unknown) => {
-    if (err instanceof StepsTaken) return null;
-    throw err;
-  });
-}
-
-class StepsTaken extends Error {}
-
-function stepRowsOf(run: RunRow, batch: StepRecord[], error: string | null): StepRow[] {
-  return batch.map((step, i) => ({
-    seq: run.stepCount + i + 1,
-    nodeId: step.node.id,
-    nodeType: step.node.type,
-    status: i === batch.length - 1 && error ? 'failed' : step.result.wait ? 'waiting' : 'completed',
-    input: { resume: step.resume?.kind ?? null, message: step.resume?.kind === 'reply' ? step.resume.message.text : null },
-    output: { output: step.result.output ?? null, effects: step.result.effects, vars: step.result.vars ?? null, wait: step.result.wait ?? null, log: step.result.log ?? null },
-  }));
-}
-
-function variablesAfter(run: RunRow, batch: StepRecord[]): Record<string, unknown> {
-  let variables = run.variables;
-  for (const step of batch) variables = { ...variables, ...step.result.vars };
-  return variables;
-}
-
-/** After a step with no wait and no error: on to the next node, or the run is complete. */
-function moveOn(definition: FlowDocument, { node, result }: StepRecord, at: Date): Pick<RunAdvance, 'status' | 'currentNodeId' | 'finishedAt'> {
-  const next = result.end ? null : nextNodeId(definition, node.id, result.output);
-  return next ? { status: 'running', currentNodeId: next } : { status: 'completed', currentNodeId: node.id, finishedAt: at };
-}
-
-/**
- * The replies of a step that only answers the customer on an express channel, and perhaps waits
- * (a question; no error, no other effect): commitReplyStep stores it in one statement. Null for
- * every other step.
- */
-function expressRepliesOf(run: RunRow, batch: StepRecord[], loaded: Loaded | undefined): ReplyInput[] | null {
-  const { result } = batch[batch.length - 1]!;
-  if (result.error || !result.effects.length || !expressable(run, loaded)) return null;
-  const replies: ReplyInput[] = [];
-  for (const effect of result.effects) {
-    if (effect.type !== 'send_message') return null;
-    replies.push(outboundContent(replyOf(effect)));
-  }
-  return replies;
-}
-
-async function commitRepliesOnly(
-  deps: AppDeps,
-  run: RunRow,
-  definition: FlowDocument,
-  batch: StepRecord[],
-  { replies, channelId, startedBy }: { replies: ReplyInput[]; channelId: string; startedBy?: SQL },
-): Promise<Committed | null> {
-  const at = new Date();
-  const { node, result } = batch[batch.length - 1]!;
-  const where: Pick<RunAdvance, 'status' | 'currentNodeId' | 'finishedAt' | 'nodeState'> = result.wait
-    ? { status: 'waiting', currentNodeId: node.id, nodeState: result.wait.kind === 'reply' ? (result.wait.nodeState ?? null) : null }
-    : moveOn(definition, batch[batch.length - 1]!, at);
-  const advance: RunAdvance = { ...where, variables: variablesAfter(run, batch), stepCount: run.stepCount + batch.length, updatedAt: at };
-  const target = { workspaceId: run.workspaceId, conversationId: run.conversationId!, channelId, contactId: run.contactId! };
-  const wait = result.wait && { kind: result.wait.kind, nodeId: node.id, expiresAt: waitExpiry(result.wait), queueName: runQueue(run), jobKey: waitTimerKey(run.id) };
-  const committed = await commitReplyStep(deps.db, run, advance, stepRowsOf(run, batch, null), target, replies, { startedBy, wait });
-  if (!committed) return null;
-  const applied = { vars: {}, conversationsChanged: [], messagesCreated: committed.replies.map((r) => r.id), outbound: committed.replies };
-  return { run: committed.run, applied, claim: committed.claim };
-}
-
-/** When a wait's timer fires: a delay's end, a question's timeout; null for a question without one. */
-function waitExpiry(wait: NonNullable<StepResult['wait']>): Date | null {
-  const minutes = wait.kind === 'delay' ? wait.minutes : wait.timeoutMinutes;
-  return minutes !== undefined ? new Date(Date.now() + minutes * 60_000) : null;
-}
-
-async function startWait(tx: Executor, run: RunRow, nodeId: string, wait: NonNullable<StepResult['wait']>) {
-  const expiresAt = waitExpiry(wait);
-  const [row] = await tx
-    .insert(runWaits)
-    .values({ workspaceId: run.workspaceId, runId: run.id, kind: wait.kind, conversationId: run.conversationId, nodeId, expiresAt })
-    .returning({ id: runWaits.id });
-  if (expiresAt) {
-    // job_key: one pending timer per run; run_at makes it durable across restarts for up to 30 days.
-    await addTimer(tx, 'resume_wait', { runId: run.id, waitId: row!.id }, { runAt: expiresAt, jobKey: waitTimerKey(run.id), queueName: runQueue(run) });
-  }
-}
-
-async function failRun(db: Executor, run: RunRow, error: string) {
-  await db.update(workflowRuns).set({ status: 'failed', error, finishedAt: new Date(), updatedAt: new Date() }).where(and(eq(workflowRuns.id, run.id), eq(workflowRuns.status, 'running')));
 }
 
 // Versions are immutable, so a definition once read is good for the life of the process.
@@ -405,12 +228,6 @@ async function loadDefinition(db: Executor, versionId: string): Promise<FlowDocu
   const definition = version.definition as unknown as FlowDocument;
   definitions.set(versionId, definition);
   return definition;
-}
-
-async function channelOf(tx: Executor, run: RunRow): Promise<string | null> {
-  if (!run.conversationId) return null;
-  const rows = await tx.execute<{ channel_id: string }>(sql`select channel_id from conversations where id = ${run.conversationId}`);
-  return rows.rows[0]?.channel_id ?? null;
 }
 
 function toResumeEvent(stored: StoredResume | null, message: MessageData | null): ResumeEvent | undefined {

@@ -1,0 +1,191 @@
+import { and, eq, sql, type SQL } from 'drizzle-orm';
+import { addTimer, runSteps, runWaits, workflowRuns, type Executor, type WorkspaceSettings } from '@switchboard/db';
+import type { FlowData, FlowDocument, ResumeEvent, StepResult } from '@switchboard/flow';
+import { nextNodeId } from '@switchboard/flow/runtime';
+import type { AppDeps } from '../context';
+import { outboundContent } from '../inbox/outbound';
+import { expressChannel } from '../jobs/express-delivery';
+import { applyEffects, EffectError, replyOf, type AppliedEffects } from './apply-effects';
+import { commitReplyStep, type ExpressClaim, type ReplyInput, type RunAdvance, type StepRow } from './commit-reply-step';
+import { runQueue, waitTimerKey } from './queues';
+
+/**
+ * How an activation's steps are written (see advanceRun, which runs them): a batch of effect-free
+ * steps and the step that ends it, committed together, in one statement when that step only
+ * answers the customer (commitReplyStep), else in a transaction with its effects and its wait.
+ */
+
+export type RunRow = typeof workflowRuns.$inferSelect;
+export type FlowNode = FlowDocument['nodes'][number];
+
+/** A step that ran but is committed with the next one: it had no effects, no wait and no outside I/O. */
+export interface StepRecord {
+  node: FlowNode;
+  result: StepResult;
+  resume: ResumeEvent | undefined;
+}
+
+/** What one activation reads once and reuses until a step's effects may have changed it. */
+export interface Loaded {
+  messageKey: string | undefined;
+  data: Omit<FlowData, 'vars'>;
+  settings: WorkspaceSettings;
+}
+
+/** A committed step: the run as it now stands, what its effects did, and a reply its commit already claimed for express delivery. */
+export type Committed = { run: RunRow; applied: AppliedEffects; claim: ExpressClaim | null };
+
+/**
+ * Commits `batch` (effect-free steps, then the step that may have effects, a wait or an end) in one
+ * transaction. Null when another worker already moved the run (or it stopped running): two
+ * activations of one step meet at the unique (run_id, seq) of its step row, and the run update
+ * only matches the step count and status this activation started from. No lock is taken first, which
+ * saves a round trip per step; the loser's effects roll back with its transaction.
+ */
+export async function commitSteps(deps: AppDeps, run: RunRow, definition: FlowDocument, batch: StepRecord[], loaded: Loaded | undefined): Promise<Committed | null> {
+  const replies = expressRepliesOf(run, batch, loaded);
+  if (replies) return commitRepliesOnly(deps, run, definition, batch, { replies, channelId: loaded!.data.conversation!.channelId });
+  return deps.db.transaction(async (tx) => {
+    const last = batch[batch.length - 1]!;
+    const { node, result } = last;
+    const seq = run.stepCount + batch.length;
+    let error = result.error ? `${result.error.field ? `${result.error.field}: ` : ''}${result.error.message}` : null;
+    let applied: AppliedEffects = { vars: {}, conversationsChanged: [], messagesCreated: [], outbound: [] };
+    if (!error && result.effects.length) {
+      const channelId = loaded?.data.conversation?.channelId ?? (await channelOf(tx, run));
+      const target = { workspaceId: run.workspaceId, runId: run.id, contactId: run.contactId, conversationId: run.conversationId, channelId, express: expressable(run, loaded) };
+      try {
+        applied = await applyEffects(tx, target, result.effects);
+      } catch (err) {
+        if (!(err instanceof EffectError)) throw err;
+        error = err.message;
+      }
+    }
+    const finishedAt = new Date();
+    const inserted = await tx
+      .insert(runSteps)
+      .values(stepRowsOf(run, batch, error).map((row, i) => ({ ...row, workspaceId: run.workspaceId, runId: run.id, error: i === batch.length - 1 ? error : null, finishedAt })))
+      .onConflictDoNothing()
+      .returning({ id: runSteps.id });
+    if (inserted.length !== batch.length) {
+      // Some of these steps are already recorded: undo the rest of this transaction and re-read.
+      throw new StepsTaken();
+    }
+
+    const variables = { ...variablesAfter(run, batch), ...applied.vars };
+    const base = { stepCount: seq, variables, resume: null, updatedAt: finishedAt };
+    let update: Partial<RunRow>;
+    if (error) {
+      update = { ...base, status: 'failed', error: `${node.label ?? node.type} (${node.id}): ${error}`, finishedAt };
+    } else {
+      if (result.wait) await startWait(tx, run, node.id, result.wait);
+      update = { ...base, ...moveOn(definition, last, finishedAt) };
+    }
+    // The guard that the run is still where this activation read it: a run cancelled (a person took
+    // over) or moved by another worker meanwhile matches nothing, and everything above rolls back.
+    const [updated] = await tx
+      .update(workflowRuns)
+      .set(update)
+      .where(and(eq(workflowRuns.id, run.id), eq(workflowRuns.status, 'running'), eq(workflowRuns.stepCount, run.stepCount)))
+      .returning();
+    if (!updated) throw new StepsTaken();
+    return { run: updated, applied, claim: null };
+  }).catch((err: unknown) => {
+    if (err instanceof StepsTaken) return null;
+    throw err;
+  });
+}
+
+class StepsTaken extends Error {}
+
+function stepRowsOf(run: RunRow, batch: StepRecord[], error: string | null): StepRow[] {
+  return batch.map((step, i) => ({
+    seq: run.stepCount + i + 1,
+    nodeId: step.node.id,
+    nodeType: step.node.type,
+    status: i === batch.length - 1 && error ? 'failed' : step.result.wait ? 'waiting' : 'completed',
+    input: { resume: step.resume?.kind ?? null, message: step.resume?.kind === 'reply' ? step.resume.message.text : null },
+    output: { output: step.result.output ?? null, effects: step.result.effects, vars: step.result.vars ?? null, wait: step.result.wait ?? null, log: step.result.log ?? null },
+  }));
+}
+
+export function variablesAfter(run: RunRow, batch: StepRecord[]): Record<string, unknown> {
+  let variables = run.variables;
+  for (const step of batch) variables = { ...variables, ...step.result.vars };
+  return variables;
+}
+
+/** After a step without error: waiting at its node (keeping a question's state), on to the next node, or complete. */
+function moveOn(definition: FlowDocument, { node, result }: StepRecord, at: Date): Pick<RunAdvance, 'status' | 'currentNodeId' | 'finishedAt' | 'nodeState'> {
+  if (result.wait) return { status: 'waiting', currentNodeId: node.id, nodeState: result.wait.kind === 'reply' ? (result.wait.nodeState ?? null) : null };
+  const next = result.end ? null : nextNodeId(definition, node.id, result.output);
+  return next ? { status: 'running', currentNodeId: next, nodeState: null } : { status: 'completed', currentNodeId: node.id, finishedAt: at, nodeState: null };
+}
+
+/**
+ * The replies of a step that only answers the customer on an express channel, and perhaps waits
+ * (a question; no error, no other effect): commitReplyStep stores it in one statement. Null for
+ * every other step.
+ */
+export function expressRepliesOf(run: RunRow, batch: StepRecord[], loaded: Loaded | undefined): ReplyInput[] | null {
+  const { result } = batch[batch.length - 1]!;
+  if (result.error || !result.effects.length || !expressable(run, loaded)) return null;
+  const replies: ReplyInput[] = [];
+  for (const effect of result.effects) {
+    if (effect.type !== 'send_message') return null;
+    replies.push(outboundContent(replyOf(effect)));
+  }
+  return replies;
+}
+
+export async function commitRepliesOnly(
+  deps: AppDeps,
+  run: RunRow,
+  definition: FlowDocument,
+  batch: StepRecord[],
+  { replies, channelId, startedBy }: { replies: ReplyInput[]; channelId: string; startedBy?: SQL },
+): Promise<Committed | null> {
+  const at = new Date();
+  const { node, result } = batch[batch.length - 1]!;
+  const advance: RunAdvance = { ...moveOn(definition, batch[batch.length - 1]!, at), variables: variablesAfter(run, batch), stepCount: run.stepCount + batch.length, updatedAt: at };
+  const target = { workspaceId: run.workspaceId, conversationId: run.conversationId!, channelId, contactId: run.contactId! };
+  const wait = result.wait && { kind: result.wait.kind, nodeId: node.id, expiresAt: waitExpiry(result.wait), queueName: runQueue(run), jobKey: waitTimerKey(run.id) };
+  const committed = await commitReplyStep(deps.db, run, advance, stepRowsOf(run, batch, null), target, replies, { startedBy, wait });
+  if (!committed) return null;
+  const applied = { vars: {}, conversationsChanged: [], messagesCreated: committed.replies.map((r) => r.id), outbound: committed.replies };
+  return { run: committed.run, applied, claim: committed.claim };
+}
+
+/** When a wait's timer fires: a delay's end, a question's timeout; null for a question without one. */
+function waitExpiry(wait: NonNullable<StepResult['wait']>): Date | null {
+  const minutes = wait.kind === 'delay' ? wait.minutes : wait.timeoutMinutes;
+  return minutes !== undefined ? new Date(Date.now() + minutes * 60_000) : null;
+}
+
+async function startWait(tx: Executor, run: RunRow, nodeId: string, wait: NonNullable<StepResult['wait']>) {
+  const expiresAt = waitExpiry(wait);
+  const [row] = await tx
+    .insert(runWaits)
+    .values({ workspaceId: run.workspaceId, runId: run.id, kind: wait.kind, conversationId: run.conversationId, nodeId, expiresAt })
+    .returning({ id: runWaits.id });
+  if (expiresAt) {
+    // job_key: one pending timer per run; run_at makes it durable across restarts for up to 30 days.
+    await addTimer(tx, 'resume_wait', { runId: run.id, waitId: row!.id }, { runAt: expiresAt, jobKey: waitTimerKey(run.id), queueName: runQueue(run) });
+  }
+}
+
+/** Replies are sent from this job right after commit when the channel allows it (see express-delivery.ts). */
+function expressable(run: RunRow, loaded: Loaded | undefined): boolean {
+  const conversation = loaded?.data.conversation;
+  return Boolean(run.contactId && conversation && conversation.id === run.conversationId && expressChannel(conversation.channelType));
+}
+
+export async function failRun(db: Executor, run: RunRow, error: string) {
+  await db.update(workflowRuns).set({ status: 'failed', error, finishedAt: new Date(), updatedAt: new Date() }).where(and(eq(workflowRuns.id, run.id), eq(workflowRuns.status, 'running')));
+}
+
+async function channelOf(tx: Executor, run: RunRow): Promise<string | null> {
+  if (!run.conversationId) return null;
+  const rows = await tx.execute<{ channel_id: string }>(sql`select channel_id from conversations where id = ${run.conversationId}`);
+  return rows.rows[0]?.channel_id ?? null;
+}
