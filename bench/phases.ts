@@ -7,9 +7,9 @@ import type { BenchSetup } from './setup';
 import type { StandIn } from './stand-in';
 import { round, sleep, summarise, type LatencySummary } from './stats';
 
-export const PHASES = ['validate', 'open50', 'open200', 'open500', 'open1000', 'saturation', 'ask', 'proactive'];
+export const PHASES = ['validate', 'ceiling', 'open50', 'open200', 'open500', 'open1000', 'saturation', 'ask', 'proactive'];
 const CUSTOMERS = 200;
-const SATURATION_CONNECTIONS = 64;
+export const SATURATION_CONNECTIONS = 64;
 /** Saturation is measured after the first seconds, once queues and pools are warm. */
 const WARMUP_S = 5;
 /** How long a phase waits for its replies before the next one starts (the end of the run waits for all). */

@@ -14,7 +14,8 @@ import { cpus } from 'node:os';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { finish, runPhase, PHASES, type PhaseContext, type PhaseRaw, type PhaseResult } from './phases';
+import { measureCeiling, type Ceiling } from './ceiling';
+import { finish, runPhase, PHASES, SATURATION_CONNECTIONS, type PhaseContext, type PhaseRaw, type PhaseResult } from './phases';
 import { Monitor } from './proc';
 import { StatementStats } from './pg-statements';
 import { startBenchServer } from './server';
@@ -40,6 +41,7 @@ async function main() {
   const server = await startBenchServer({ root, ...(process.env.BENCH_PROFILE === '1' && { cpuProfileDir: resultsDir }) });
   const raws: PhaseRaw[] = [];
   let results: PhaseResult[] = [];
+  let ceiling: Ceiling | undefined;
   let monitor: Monitor | undefined;
   const statementsFile = process.env.BENCH_PG_STATEMENTS;
   const statements = statementsFile ? new StatementStats(server.databaseUrl, statementsFile) : undefined;
@@ -50,7 +52,12 @@ async function main() {
     monitor = new Monitor(server.pid, server.postmasterPid);
     await monitor.open();
     const ctx: PhaseContext = { server, standIn, setup, monitor, durationS, statsWaitMs: Number(process.env.BENCH_STATS_WAIT_MS ?? 11_000) };
-    for (const phase of PHASES.filter((p) => p !== 'validate' && selected.includes(p))) {
+    if (selected.includes('ceiling')) {
+      process.stdout.write('harness ceiling (no database)... ');
+      ceiling = await measureCeiling(standIn, callbackUrl, SATURATION_CONNECTIONS, durationS);
+      console.log(`${ceiling.repliesPerS} replies/s`);
+    }
+    for (const phase of PHASES.filter((p) => p !== 'validate' && p !== 'ceiling' && selected.includes(p))) {
       process.stdout.write(`phase ${phase}... `);
       await statements?.reset();
       const raw = await runPhase(ctx, phase);
@@ -75,11 +82,11 @@ async function main() {
     workerConcurrency: process.env.WORKER_CONCURRENCY ?? 'default',
     poolSize: process.env.DATABASE_POOL_SIZE ?? 'default',
   };
-  printTable(results, validation);
+  printTable(results, validation, ceiling);
   console.log(`machine: ${machine.cores} cores, ${machine.cpuModel}, Node ${machine.node}`);
   const date = new Date().toISOString().slice(0, 10);
   const file = join(resultsDir, `${date}${label ? `-${label}` : ''}.json`);
-  writeFileSync(file, `${JSON.stringify({ date: new Date().toISOString(), machine, durationS, phases: results, validation }, null, 2)}\n`);
+  writeFileSync(file, `${JSON.stringify({ date: new Date().toISOString(), machine, durationS, ceiling, phases: results, validation }, null, 2)}\n`);
   console.log(`written ${file}`);
 }
 
