@@ -5,7 +5,8 @@ import pg from 'pg';
  * BENCH_PG_STATEMENTS=<file>: the embedded Postgres loads pg_stat_statements with planning
  * tracked, and after each phase the statements that took the most of Postgres's time (planning
  * and execution apart, per call, and how often each was planned) are appended to the file.
- * `plans` below `calls` means a prepared statement ran on its cached plan.
+ * `plans` below `calls` means a prepared statement ran on its cached plan. Full pages are the page
+ * images Postgres logs at a page's first change after a checkpoint (full_page_writes).
  */
 export const STATEMENT_STATS_SETTINGS = {
   shared_preload_libraries: 'pg_stat_statements',
@@ -53,6 +54,7 @@ export class StatementStats {
               round((total_exec_time / greatest(calls, 1))::numeric, 3)::float as exec_ms,
               round((total_plan_time + total_exec_time)::numeric, 0)::float as total_ms,
               shared_blks_hit::text as hit, shared_blks_read::text as read, wal_records::text as wal,
+              wal_fpi::text as fpi, round(wal_bytes / greatest(calls, 1))::int as wal_bytes_per_call,
               regexp_replace(query, '\\s+', ' ', 'g') as query
          from pg_stat_statements s join pg_database d on d.oid = s.dbid
         where d.datname = current_database() and query not like '%pg_stat_statements%'
@@ -60,7 +62,7 @@ export class StatementStats {
       [top],
     );
     const sum = rows.reduce((acc, r) => acc + r.total_ms, 0);
-    const lines = rows.map((r) => `${String(r.total_ms).padStart(7)} ms ${String(r.calls).padStart(7)} calls ${String(r.plans).padStart(7)} plans  plan ${r.plan_ms} ms  exec ${r.exec_ms} ms  rows ${r.rows}  wal ${r.wal}  | ${r.query.slice(0, 400)}`);
+    const lines = rows.map((r) => `${String(r.total_ms).padStart(7)} ms ${String(r.calls).padStart(7)} calls ${String(r.plans).padStart(7)} plans  plan ${r.plan_ms} ms  exec ${r.exec_ms} ms  rows ${r.rows}  wal ${r.wal} (${r.fpi} full pages, ${r.wal_bytes_per_call} B/call)  | ${r.query.slice(0, 400)}`);
     const tables = [...(await this.tableWrites())]
       .map(([table, now]) => {
         const was = this.tablesBefore.get(table) ?? { ins: 0, upd: 0, hot: 0, del: 0, indexes: now.indexes };
@@ -78,4 +80,4 @@ export class StatementStats {
 }
 
 type TableWrites = { ins: number; upd: number; hot: number; del: number; indexes: number };
-type Row = { calls: number; plans: number; rows: string; plan_ms: number; exec_ms: number; total_ms: number; hit: string; read: string; wal: string; query: string };
+type Row = { calls: number; plans: number; rows: string; plan_ms: number; exec_ms: number; total_ms: number; hit: string; read: string; wal: string; fpi: string; wal_bytes_per_call: number; query: string };
