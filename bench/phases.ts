@@ -14,6 +14,8 @@ export const SATURATION_CONNECTIONS = 64;
 const WARMUP_S = 5;
 /** How long a phase waits for its replies before the next one starts (the end of the run waits for all). */
 const PHASE_DRAIN_MS = 60_000;
+const STARTUP_MS = 2_000;
+const STARTUP_BUCKET_MS = 100;
 
 export interface PhaseContext {
   server: BenchServer;
@@ -38,6 +40,8 @@ export interface PhaseResult {
   latency: LatencySummary;
   /** Latency per second of the phase (by due time): where in the run the tail came from. */
   timeline: { second: number; p50: number | null; p99: number | null; max: number | null; ackP99: number | null }[];
+  /** The same for the phase's first STARTUP_MS, by STARTUP_BUCKET_MS: what makes a first second slow. */
+  startup: { ms: number; n: number; p50: number | null; p99: number | null; ackP99: number | null }[];
   /** Inbound POST to its 2xx (the message is stored and its job queued). */
   ack: LatencySummary;
   /** Sampled pg_stat_activity of the app database while sending: state/wait -> mean backends. */
@@ -171,6 +175,8 @@ function summariseSent(standIn: StandIn, { name, startedAt, rate, sent, windowSt
   const latencies: number[] = [];
   const bySecond: number[][] = [];
   const acksBySecond: number[][] = [];
+  const byBucket: number[][] = [];
+  const acksByBucket: number[][] = [];
   let lost = 0;
   let duplicated = 0;
   let replies = 0;
@@ -187,6 +193,12 @@ function summariseSent(standIn: StandIn, { name, startedAt, rate, sent, windowSt
     const second = Math.max(0, Math.floor((s.scheduledAt - windowStart) / 1000));
     (bySecond[second] ??= []).push(arrivals[0]!.at - s.scheduledAt);
     if (s.ackAt !== undefined) (acksBySecond[second] ??= []).push(s.ackAt - s.scheduledAt);
+    const sinceStart = s.scheduledAt - windowStart;
+    if (sinceStart < STARTUP_MS) {
+      const bucket = Math.max(0, Math.floor(sinceStart / STARTUP_BUCKET_MS));
+      (byBucket[bucket] ??= []).push(arrivals[0]!.at - s.scheduledAt);
+      if (s.ackAt !== undefined) (acksByBucket[bucket] ??= []).push(s.ackAt - s.scheduledAt);
+    }
     if (arrivals[0]!.at >= windowStart && arrivals[0]!.at <= windowEnd) inWindow += 1;
   }
   const windowS = (windowEnd - windowStart) / 1000;
@@ -203,6 +215,10 @@ function summariseSent(standIn: StandIn, { name, startedAt, rate, sent, windowSt
     timeline: Array.from(bySecond, (samples, second) => {
       const { p50, p99, max } = summarise(samples ?? []);
       return { second, p50, p99, max, ackP99: summarise(acksBySecond[second] ?? []).p99 };
+    }),
+    startup: Array.from(byBucket, (samples, bucket) => {
+      const { n, p50, p99 } = summarise(samples ?? []);
+      return { ms: bucket * STARTUP_BUCKET_MS, n, p50, p99, ackP99: summarise(acksByBucket[bucket] ?? []).p99 };
     }),
     ack: summarise(accepted.filter((s) => s.ackAt !== undefined).map((s) => s.ackAt! - s.scheduledAt)),
     pgActivity,
