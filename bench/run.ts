@@ -19,6 +19,7 @@ import { finish, runPhase, PHASES, SATURATION_CONNECTIONS, type PhaseContext, ty
 import { Monitor } from './proc';
 import { StatementStats } from './pg-statements';
 import { startBenchServer } from './server';
+import { measureStatementOverhead, type StatementOverhead } from './statement-overhead';
 import { setUp } from './setup';
 import { StandIn } from './stand-in';
 import { printTable } from './table';
@@ -42,6 +43,7 @@ async function main() {
   const raws: PhaseRaw[] = [];
   let results: PhaseResult[] = [];
   let ceiling: Ceiling | undefined;
+  let statementOverhead: StatementOverhead[] = [];
   let monitor: Monitor | undefined;
   const statementsFile = process.env.BENCH_PG_STATEMENTS;
   const statements = statementsFile ? new StatementStats(server.databaseUrl, statementsFile) : undefined;
@@ -57,7 +59,13 @@ async function main() {
       ceiling = await measureCeiling(standIn, callbackUrl, SATURATION_CONNECTIONS, durationS);
       console.log(`${ceiling.repliesPerS} replies/s`);
     }
-    for (const phase of PHASES.filter((p) => p !== 'validate' && p !== 'ceiling' && selected.includes(p))) {
+    if (selected.includes('statements') && server.postmasterPid) {
+      process.stdout.write('statement overhead... ');
+      statementOverhead = await measureStatementOverhead(server.databaseUrl);
+      console.log('done');
+    }
+    const measuredApart = ['validate', 'ceiling', 'statements'];
+    for (const phase of PHASES.filter((p) => !measuredApart.includes(p) && selected.includes(p))) {
       process.stdout.write(`phase ${phase}... `);
       await statements?.reset();
       const raw = await runPhase(ctx, phase);
@@ -82,11 +90,11 @@ async function main() {
     workerConcurrency: process.env.WORKER_CONCURRENCY ?? 'default',
     poolSize: process.env.DATABASE_POOL_SIZE ?? 'default',
   };
-  printTable(results, validation, ceiling);
+  printTable(results, validation, ceiling, statementOverhead);
   console.log(`machine: ${machine.cores} cores, ${machine.cpuModel}, Node ${machine.node}`);
   const date = new Date().toISOString().slice(0, 10);
   const file = join(resultsDir, `${date}${label ? `-${label}` : ''}.json`);
-  writeFileSync(file, `${JSON.stringify({ date: new Date().toISOString(), machine, durationS, ceiling, phases: results, validation }, null, 2)}\n`);
+  writeFileSync(file, `${JSON.stringify({ date: new Date().toISOString(), machine, durationS, ceiling, statementOverhead, phases: results, validation }, null, 2)}\n`);
   console.log(`written ${file}`);
 }
 

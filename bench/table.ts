@@ -1,5 +1,6 @@
 import type { Ceiling } from './ceiling';
 import type { PhaseResult } from './phases';
+import type { StatementOverhead } from './statement-overhead';
 import type { ValidationTiming } from './validate';
 
 const cell = (v: unknown) => (v === null || v === undefined ? '–' : String(v));
@@ -29,13 +30,14 @@ export function formatTable(results: PhaseResult[]): string {
   return [header, header.map(() => '---'), ...rows].map((row) => `| ${row.map(cell).join(' | ')} |`).join('\n');
 }
 
-export function printTable(results: PhaseResult[], validation: ValidationTiming[], ceiling: Ceiling | undefined) {
+export function printTable(results: PhaseResult[], validation: ValidationTiming[], ceiling: Ceiling | undefined, overhead: StatementOverhead[]) {
   console.log(`\n${formatTable(results)}\n`);
   if (ceiling) {
     console.log(
       `harness ceiling (same closed loop, a server with no database): ${ceiling.repliesPerS} replies/s; load generator + stand-in ${ceiling.harnessCpuPct}% of a core, echo server ${ceiling.echoCpuPct}%`,
     );
   }
+  for (const o of overhead) console.log(`inbound-message rows, ${o.batch} per statement: ${o.backendUsPerRow} µs of Postgres CPU per row, ${o.rowsPerS} rows/s`);
   for (const r of results) if (r.pgActivity) console.log(`postgres backends while sending (${r.name}): ${JSON.stringify(r.pgActivity)}`);
   for (const v of validation) console.log(`validation: ${v.nodes} nodes, ${v.edges} edges: median ${v.medianMs} ms, max ${v.maxMs} ms, first ${v.firstMs} ms`);
 }
