@@ -7,7 +7,7 @@ import type { BenchSetup } from './setup';
 import type { StandIn } from './stand-in';
 import { round, sleep, summarise, type LatencySummary } from './stats';
 
-export const PHASES = ['validate', 'ceiling', 'statements', 'open50', 'open200', 'open500', 'open1000', 'saturation', 'ask', 'proactive'];
+export const PHASES = ['validate', 'ceiling', 'open50', 'open200', 'open500', 'open1000', 'saturation', 'ask', 'proactive', 'statements'];
 const CUSTOMERS = 200;
 export const SATURATION_CONNECTIONS = 64;
 /** Saturation is measured after the first seconds, once queues and pools are warm. */
