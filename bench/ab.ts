@@ -1,0 +1,72 @@
+/**
+ * `npm run bench:ab`: one lever against the same code without it. Same-code runs on a shared
+ * 2-core VM vary by up to 2×, so one run each proves nothing: this alternates whole benchmark runs,
+ * A (as is) then B (with the lever's environment), BENCH_AB_PAIRS times (2), and prints each phase's
+ * replies/s, p99 and CPU side by side, with each run's harness ceiling (how fast the machine was).
+ *
+ * BENCH_AB: the lever, as `NAME=value` pairs separated by `;` (e.g.
+ * `BENCH_NODE_ARGS=--max-semi-space-size=64`), passed to the server with the rest of the
+ * environment. BENCH_PHASES and BENCH_DURATION apply to every run (the ceiling phase is added).
+ * Each run's results go to bench/results/<date>-ab-<A|B><pair>-tmp.json (not committed).
+ */
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Ceiling } from './ceiling';
+import type { PhaseResult } from './phases';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const lever = parseLever(process.env.BENCH_AB ?? '');
+const pairs = Number(process.env.BENCH_AB_PAIRS ?? 2);
+const phases = ['ceiling', ...(process.env.BENCH_PHASES ?? 'open200,saturation').split(',').filter((p) => p && p !== 'ceiling')].join(',');
+
+function parseLever(text: string): Record<string, string> {
+  const entries = text.split(';').map((s) => s.trim()).filter(Boolean);
+  if (!entries.length) throw new Error('BENCH_AB is empty: give the lever as NAME=value pairs separated by ";"');
+  return Object.fromEntries(
+    entries.map((entry) => {
+      const at = entry.indexOf('=');
+      if (at <= 0) throw new Error(`BENCH_AB: "${entry}" is not NAME=value`);
+      return [entry.slice(0, at), entry.slice(at + 1)];
+    }),
+  );
+}
+
+type RunResult = { label: string; ceiling?: Ceiling; phases: PhaseResult[] };
+
+function runOnce(label: string, extraEnv: Record<string, string>): RunResult {
+  process.stdout.write(`run ${label}... `);
+  const run = spawnSync(process.execPath, ['--import', 'tsx', join(root, 'bench', 'run.ts')], {
+    cwd: root,
+    env: { ...process.env, ...extraEnv, BENCH_PHASES: phases, BENCH_LABEL: `ab-${label}-tmp` },
+    encoding: 'utf8',
+  });
+  if (run.status !== 0) throw new Error(`run ${label} failed (${run.status}):\n${run.stderr.slice(-2_000)}`);
+  const file = /written (.*\.json)/.exec(run.stdout)?.[1];
+  if (!file) throw new Error(`run ${label} wrote no results:\n${run.stdout.slice(-2_000)}`);
+  const result = JSON.parse(readFileSync(file, 'utf8')) as Omit<RunResult, 'label'>;
+  console.log(`ceiling ${result.ceiling?.repliesPerS ?? '–'} replies/s`);
+  return { label, ...result };
+}
+
+const runs: RunResult[] = [];
+for (let pair = 1; pair <= pairs; pair++) {
+  runs.push(runOnce(`A${pair}`, {}));
+  runs.push(runOnce(`B${pair}`, lever));
+}
+
+console.log(`\nB: ${Object.entries(lever).map(([k, v]) => `${k}=${v}`).join(' ')}\n`);
+console.log('| phase | run | ceiling/s | replies/s | p50 ms | p99 ms | ack p99 ms | server CPU % | PG CPU % | server RSS MB | commits/msg |');
+console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
+const names = [...new Set(runs.flatMap((r) => r.phases.map((p) => p.name)))];
+for (const name of names) {
+  for (const side of ['A', 'B']) {
+    for (const run of runs.filter((r) => r.label.startsWith(side))) {
+      const p = run.phases.find((x) => x.name === name);
+      if (!p) continue;
+      const cells = [name, run.label, run.ceiling?.repliesPerS, p.repliesPerS, p.latency.p50, p.latency.p99, p.ack.p99, p.cpu.serverPct, p.cpu.postgresPct, p.peakRssMb.server, p.commitsPerMessage];
+      console.log(`| ${cells.map((c) => (c === null || c === undefined ? '–' : String(c))).join(' | ')} |`);
+    }
+  }
+}
