@@ -47,7 +47,11 @@ async function writeRows(databaseUrl: string, batch: number): Promise<StatementO
   );
   const cpu = () => clients.reduce((sum, { pid }) => sum + sampleServer(pid).cpuS, 0);
   // One workspace, channel and conversation for every row, as a busy conversation's messages.
-  const ids = (await clients[0]!.client.query<{ a: string; b: string; c: string }>('select gen_random_uuid() a, gen_random_uuid() b, gen_random_uuid() c')).rows[0]!;
+  const ids = (
+    await clients[0]!.client.query<{ workspace: string; channel: string; conversation: string }>(
+      'select gen_random_uuid() as workspace, gen_random_uuid() as channel, gen_random_uuid() as conversation',
+    )
+  ).rows[0]!;
   const statement = {
     name: `bench-rows-${batch}`,
     text: `insert into bench_statement_rows (workspace_id, conversation_id, channel_id, direction, author, text, provider_message_id, status)
@@ -62,7 +66,7 @@ async function writeRows(databaseUrl: string, batch: number): Promise<StatementO
         while (written < ROWS) {
           const providerIds = Array.from({ length: Math.min(batch, ROWS - written) }, (_, i) => `bench-${batch}-${written + i}`);
           written += providerIds.length;
-          await client.query({ ...statement, values: [ids.a, ids.c, ids.b, providerIds] });
+          await client.query({ ...statement, values: [ids.workspace, ids.conversation, ids.channel, providerIds] });
         }
       }),
     );
