@@ -37,7 +37,7 @@ export function printTable(results: PhaseResult[], validation: ValidationTiming[
       `harness ceiling (same closed loop, a server with no database): ${ceiling.repliesPerS} replies/s; load generator + stand-in ${ceiling.harnessCpuPct}% of a core, echo server ${ceiling.echoCpuPct}%`,
     );
   }
-  for (const o of overhead) console.log(`inbound-message rows, ${o.batch} per statement: ${o.backendUsPerRow} µs of Postgres CPU per row, ${o.rowsPerS} rows/s`);
+  for (const o of overhead) console.log(`${o.workload}, ${o.batch} per statement: ${o.backendUsPerMessage} µs of Postgres CPU per message, ${o.messagesPerS} messages/s`);
   for (const r of results) if (r.pgActivity) console.log(`postgres backends while sending (${r.name}): ${JSON.stringify(r.pgActivity)}`);
   for (const v of validation) console.log(`validation: ${v.nodes} nodes, ${v.edges} edges: median ${v.medianMs} ms, max ${v.maxMs} ms, first ${v.firstMs} ms`);
 }
