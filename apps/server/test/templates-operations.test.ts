@@ -6,14 +6,11 @@
  */
 import { createServer, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { asc, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { contacts, conversations, messages } from '@switchboard/db';
 import { scheduleTick } from '../src/jobs/schedule-tick';
-import { call, createTestContext, signup, type Session, type TestContext } from './helpers';
+import { templateSteps, nodeOf } from './template-helpers';
+import { call, createTestContext, type Session, type TestContext } from './helpers';
 import { botReplies, createWebchat, customerSays, drain, flow, publishFlow, runsOf } from './flow-helpers';
-
-type Doc = { nodes: { id: string; type: string; config: Record<string, any> }[]; edges: unknown[] };
 
 let ctx: TestContext;
 beforeAll(async () => {
@@ -21,30 +18,7 @@ beforeAll(async () => {
 });
 afterAll(() => ctx.close());
 
-/** A fresh workspace per scenario, so flows of different templates never meet. */
-async function shop(name: string) {
-  const owner = await signup(ctx.app, name);
-  const channel = await createWebchat(ctx, owner.workspaceId);
-  return { owner, channel };
-}
-
-/** Imports a template, fills what its checklist asks (PUT), publishes; returns the checklist too. */
-async function install(owner: Session, slug: string, fill?: (doc: Doc) => void) {
-  const imported = await call(ctx.app, 'POST', `/api/templates/${slug}/import`, { cookie: owner.cookie });
-  expect(imported.status, JSON.stringify(imported.body)).toBe(201);
-  const id = imported.body.workflow.id as string;
-  if (fill) {
-    const definition = structuredClone(imported.body.workflow.definition) as Doc;
-    fill(definition);
-    const saved = await call(ctx.app, 'PUT', `/api/workflows/${id}`, { cookie: owner.cookie, body: { definition } });
-    expect(saved.body.validation.errors).toEqual([]);
-  }
-  const published = await call(ctx.app, 'POST', `/api/workflows/${id}/publish`, { cookie: owner.cookie });
-  expect(published.status, JSON.stringify(published.body)).toBe(200);
-  return { id, requires: imported.body.requires as { kind: string; nodeId?: string; field?: string }[], workflow: published.body.workflow };
-}
-
-const node = (doc: Doc, id: string) => doc.nodes.find((n) => n.id === id)!;
+const { shop, install, conversation, contactIn, botMessages } = templateSteps(() => ctx);
 
 /** A team of agents, each with a limit of open conversations. */
 async function team(owner: Session, name: string, agents: number, maxConversations: number) {
@@ -62,18 +36,6 @@ async function team(owner: Session, name: string, agents: number, maxConversatio
   return { id: created.body.id as string, agentIds: ids };
 }
 
-async function conversation(id: string) {
-  const [row] = await ctx.database.db.select().from(conversations).where(eq(conversations.id, id));
-  return row!;
-}
-async function contactIn(conversationId: string) {
-  const [row] = await ctx.database.db.select().from(contacts).where(eq(contacts.id, (await conversation(conversationId)).contactId));
-  return row!;
-}
-async function botMessages(conversationId: string) {
-  const rows = await ctx.database.db.select().from(messages).where(eq(messages.conversationId, conversationId)).orderBy(asc(messages.createdAt));
-  return rows.filter((r) => r.author === 'bot');
-}
 const notes = async (conversationId: string) => (await botMessages(conversationId)).filter((m) => m.private).map((m) => m.text);
 
 /** A conversation step by step: the customer says each line, the worker runs, the bot answers. */
@@ -110,7 +72,7 @@ describe('templates that collect details', () => {
     const { owner, channel } = await shop('Cakes');
     const bakers = await team(owner, 'Bakers', 2, 5);
     const { requires } = await install(owner, 'custom-cake-order', (doc) => {
-      node(doc, 'assign_baker').config.teamId = bakers.id;
+      nodeOf(doc, 'assign_baker').config.teamId = bakers.id;
     });
     expect(requires).toContainEqual(expect.objectContaining({ kind: 'team', nodeId: 'assign_baker', field: 'teamId' }));
 
@@ -158,7 +120,7 @@ describe('templates that talk to other systems', () => {
     const { owner, channel } = await shop('Orders');
     await call(ctx.app, 'PATCH', '/api/workspace', { cookie: owner.cookie, body: { settings: { httpAllowHosts: ['127.0.0.1'] } } });
     const { requires } = await install(owner, 'order-status', (doc) => {
-      node(doc, 'lookup_order').config.url = `${shopApi.url}/orders/{{ vars.order_number | remove: '#' | strip | url_encode }}`;
+      nodeOf(doc, 'lookup_order').config.url = `${shopApi.url}/orders/{{ vars.order_number | remove: '#' | strip | url_encode }}`;
     });
     expect(requires).toContainEqual(expect.objectContaining({ kind: 'url', nodeId: 'lookup_order', field: 'url' }));
 
@@ -233,7 +195,7 @@ describe('templates on a schedule or for the team', () => {
     const { owner, channel } = await shop('Routing');
     const support = await team(owner, 'Support', 2, 1);
     await install(owner, 'team-round-robin', (doc) => {
-      node(doc, 'assign_team').config.teamId = support.id;
+      nodeOf(doc, 'assign_team').config.teamId = support.id;
     });
     const first = await chat(channel, 'c1', ['hi, a question about my order']);
     const second = await chat(channel, 'c2', ['hello, do you do weddings?']);

@@ -5,14 +5,15 @@
  * (Templates that talk to other systems or to the team are in templates-operations.test.ts.)
  */
 import { readdirSync, readFileSync } from 'node:fs';
-import { asc, eq } from 'drizzle-orm';
+import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { contacts, conversations, messages, workflowRuns } from '@switchboard/db';
+import { workflowRuns } from '@switchboard/db';
 import { FlowTemplate, validateFlow } from '@switchboard/flow';
 import { startOpenAiStandIn, type StandIn } from '../../../packages/flow/src/testing/openai-stand-in';
 import { templatesDir } from '../src/flows/template-library';
-import { call, createTestContext, signup, type TestContext } from './helpers';
-import { botReplies, createWebchat, customerSays, drain, expireTimers, runsOf } from './flow-helpers';
+import { templateSteps } from './template-helpers';
+import { call, createTestContext, type TestContext } from './helpers';
+import { botReplies, customerSays, drain, expireTimers, runsOf } from './flow-helpers';
 
 type Doc = { nodes: { id: string; type: string; position: { x: number; y: number }; config: Record<string, any> }[]; edges: { id: string; source: string; target: string; sourceHandle?: string | null }[] };
 type Template = Doc & { slug: string; name: string; description: string; category: string; requires: { kind: string; nodeId?: string; field?: string; label: string }[] };
@@ -26,44 +27,8 @@ beforeAll(async () => {
 });
 afterAll(() => ctx.close());
 
-/** A fresh workspace per scenario, so catch-all flows of different templates never meet. */
-async function shop(name: string) {
-  const owner = await signup(ctx.app, name);
-  const channel = await createWebchat(ctx, owner.workspaceId);
-  return { owner, channel };
-}
+const { shop, install, conversation, contactIn, botMessages } = templateSteps(() => ctx);
 
-/** Imports a template through the API, applies `fill` to the draft (PUT), publishes it. */
-async function install(owner: { cookie: string }, slug: string, fill?: (doc: Doc) => void) {
-  const imported = await call(ctx.app, 'POST', `/api/templates/${slug}/import`, { cookie: owner.cookie });
-  expect(imported.status, JSON.stringify(imported.body)).toBe(201);
-  const id = imported.body.workflow.id as string;
-  if (fill) {
-    const definition = structuredClone(imported.body.workflow.definition) as Doc;
-    fill(definition);
-    const saved = await call(ctx.app, 'PUT', `/api/workflows/${id}`, { cookie: owner.cookie, body: { definition } });
-    expect(saved.status).toBe(200);
-    expect(saved.body.validation.errors).toEqual([]);
-  }
-  const published = await call(ctx.app, 'POST', `/api/workflows/${id}/publish`, { cookie: owner.cookie });
-  expect(published.status, JSON.stringify(published.body)).toBe(200);
-  return { id, requires: imported.body.requires as Template['requires'], workflow: published.body.workflow };
-}
-
-const node = (doc: Doc, id: string) => doc.nodes.find((n) => n.id === id)!;
-
-async function conversation(id: string) {
-  const [row] = await ctx.database.db.select().from(conversations).where(eq(conversations.id, id));
-  return row!;
-}
-async function contactIn(conversationId: string) {
-  const [row] = await ctx.database.db.select().from(contacts).where(eq(contacts.id, (await conversation(conversationId)).contactId));
-  return row!;
-}
-async function botMessages(conversationId: string) {
-  const rows = await ctx.database.db.select().from(messages).where(eq(messages.conversationId, conversationId)).orderBy(asc(messages.createdAt));
-  return rows.filter((r) => r.author === 'bot');
-}
 
 describe('the template library', () => {
   it('has at least 13 templates, one file each, named by their slug', () => {
