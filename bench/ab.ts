@@ -2,7 +2,8 @@
  * `npm run bench:ab`: one lever against the same code without it. Same-code runs on a shared
  * 2-core VM vary by up to 2×, so one run each proves nothing: this alternates whole benchmark runs,
  * A (as is) then B (with the lever's environment), BENCH_AB_PAIRS times (2), and prints each phase's
- * replies/s, p99 and CPU side by side, with each run's harness ceiling (how fast the machine was).
+ * replies/s, p99 and CPU side by side, with each run's harness ceiling (how fast the machine was),
+ * and each side's median.
  *
  * BENCH_AB: the lever, as `NAME=value` pairs separated by `;` (e.g.
  * `BENCH_NODE_ARGS=--max-semi-space-size=64`), passed to the server with the rest of the
@@ -60,13 +61,23 @@ console.log(`\nB: ${Object.entries(lever).map(([k, v]) => `${k}=${v}`).join(' ')
 console.log('| phase | run | ceiling/s | replies/s | p50 ms | p99 ms | ack p99 ms | server CPU % | PG CPU % | server RSS MB | commits/msg |');
 console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
 const names = [...new Set(runs.flatMap((r) => r.phases.map((p) => p.name)))];
+const row = (cells: unknown[]) => console.log(`| ${cells.map((c) => (c === null || c === undefined ? '–' : String(c))).join(' | ')} |`);
+const median = (values: (number | null | undefined)[]) => {
+  const sorted = values.filter((v): v is number => typeof v === 'number').sort((a, b) => a - b);
+  if (!sorted.length) return null;
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1]! + sorted[mid]!) / 2;
+};
 for (const name of names) {
   for (const side of ['A', 'B']) {
-    for (const run of runs.filter((r) => r.label.startsWith(side))) {
+    const found = runs.filter((r) => r.label.startsWith(side)).flatMap((run) => {
       const p = run.phases.find((x) => x.name === name);
-      if (!p) continue;
-      const cells = [name, run.label, run.ceiling?.repliesPerS, p.repliesPerS, p.latency.p50, p.latency.p99, p.ack.p99, p.cpu.serverPct, p.cpu.postgresPct, p.peakRssMb.server, p.commitsPerMessage];
-      console.log(`| ${cells.map((c) => (c === null || c === undefined ? '–' : String(c))).join(' | ')} |`);
+      return p ? [{ run, p }] : [];
+    });
+    for (const { run, p } of found) {
+      row([name, run.label, run.ceiling?.repliesPerS, p.repliesPerS, p.latency.p50, p.latency.p99, p.ack.p99, p.cpu.serverPct, p.cpu.postgresPct, p.peakRssMb.server, p.commitsPerMessage]);
     }
+    const of = (pick: (x: (typeof found)[number]) => number | null | undefined) => median(found.map(pick));
+    row([name, `${side} median`, of((x) => x.run.ceiling?.repliesPerS), of((x) => x.p.repliesPerS), of((x) => x.p.latency.p50), of((x) => x.p.latency.p99), of((x) => x.p.ack.p99), of((x) => x.p.cpu.serverPct), of((x) => x.p.cpu.postgresPct), of((x) => x.p.peakRssMb.server), of((x) => x.p.commitsPerMessage)]);
   }
 }
