@@ -16,6 +16,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Ceiling } from './ceiling';
 import type { PhaseResult } from './phases';
+import { markdownRow } from './table';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const lever = parseLever(process.env.BENCH_AB ?? '');
@@ -58,10 +59,11 @@ for (let pair = 1; pair <= pairs; pair++) {
 }
 
 console.log(`\nB: ${Object.entries(lever).map(([k, v]) => `${k}=${v}`).join(' ')}\n`);
-console.log('| phase | run | ceiling/s | replies/s | p50 ms | p99 ms | ack p99 ms | server CPU % | PG CPU % | server RSS MB | commits/msg |');
-console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
+const row = (cells: unknown[]) => console.log(markdownRow(cells));
+const header = ['phase', 'run', 'ceiling/s', 'replies/s', 'p50 ms', 'p99 ms', 'ack p99 ms', 'server CPU %', 'PG CPU %', 'server RSS MB', 'commits/msg'];
+row(header);
+row(header.map(() => '---'));
 const names = [...new Set(runs.flatMap((r) => r.phases.map((p) => p.name)))];
-const row = (cells: unknown[]) => console.log(`| ${cells.map((c) => (c === null || c === undefined ? '–' : String(c))).join(' | ')} |`);
 const median = (values: (number | null | undefined)[]) => {
   const sorted = values.filter((v): v is number => typeof v === 'number').sort((a, b) => a - b);
   if (!sorted.length) return null;

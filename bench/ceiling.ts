@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
 import { post, signedInbound } from './client';
 import { closedLoop } from './load';
-import { sampleServer } from './proc';
+import { cpuSecondsOf } from './proc';
 import type { StandIn } from './stand-in';
 import { round, sleep } from './stats';
 
@@ -38,14 +38,14 @@ export async function measureCeiling(standIn: StandIn, callbackUrl: string, conn
     };
     const loop = closedLoop(connections, WARMUP_S + durationS, shot);
     await sleep(WARMUP_S * 1000);
-    const start = { at: performance.now(), replies: standIn.total, harness: process.cpuUsage(), echo: sampleServer(echo.pid!).cpuS };
+    const start = { at: performance.now(), replies: standIn.total, harness: process.cpuUsage(), echo: cpuSecondsOf(echo.pid!) };
     await sleep(durationS * 1000);
     const seconds = (performance.now() - start.at) / 1000;
     const harness = process.cpuUsage(start.harness);
     const result = {
       repliesPerS: round((standIn.total - start.replies) / seconds, 0),
       harnessCpuPct: round(((harness.user + harness.system) / 1e6 / seconds) * 100, 0),
-      echoCpuPct: round(((sampleServer(echo.pid!).cpuS - start.echo) / seconds) * 100, 0),
+      echoCpuPct: round(((cpuSecondsOf(echo.pid!) - start.echo) / seconds) * 100, 0),
     };
     await loop;
     return result;

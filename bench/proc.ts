@@ -21,6 +21,9 @@ function stat(pid: number): { cpuS: number; ppid: number } | null {
   return { ppid: Number(fields[1]), cpuS: (Number(fields[11]) + Number(fields[12])) / CLK_TCK };
 }
 
+/** CPU seconds (user + system) a process has used so far; 0 once it is gone. */
+export const cpuSecondsOf = (pid: number): number => stat(pid)?.cpuS ?? 0;
+
 function kb(pid: number, file: string, key: string): number {
   const match = new RegExp(`^${key}:\\s+(\\d+) kB`, 'm').exec(read(`/proc/${pid}/${file}`) ?? '');
   return match ? Number(match[1]) : 0;
@@ -54,7 +57,7 @@ export interface ProcSample {
 }
 
 export function sampleServer(pid: number): ProcSample {
-  return { cpuS: stat(pid)?.cpuS ?? 0, memMb: kb(pid, 'status', 'VmRSS') / 1024 };
+  return { cpuS: cpuSecondsOf(pid), memMb: kb(pid, 'status', 'VmRSS') / 1024 };
 }
 
 export function samplePostgres(postmaster: number | null): ProcSample {
@@ -62,7 +65,7 @@ export function samplePostgres(postmaster: number | null): ProcSample {
   let cpuS = 0;
   let pss = 0;
   for (const pid of processTree(postmaster)) {
-    cpuS += stat(pid)?.cpuS ?? 0;
+    cpuS += cpuSecondsOf(pid);
     pss += kb(pid, 'smaps_rollup', 'Pss');
   }
   return { cpuS, memMb: pss / 1024 };
@@ -71,8 +74,8 @@ export function samplePostgres(postmaster: number | null): ProcSample {
 /** CPU seconds of the server and of Postgres's processes (no memory: that walk is the slow part). */
 function cpuOf(serverPid: number, postmaster: number | null): { server: number; postgres: number } {
   let postgres = 0;
-  if (postmaster) for (const pid of processTree(postmaster)) postgres += stat(pid)?.cpuS ?? 0;
-  return { server: stat(serverPid)?.cpuS ?? 0, postgres };
+  if (postmaster) for (const pid of processTree(postmaster)) postgres += cpuSecondsOf(pid);
+  return { server: cpuSecondsOf(serverPid), postgres };
 }
 
 /**

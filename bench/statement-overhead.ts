@@ -1,5 +1,5 @@
 import pg from 'pg';
-import { sampleServer } from './proc';
+import { cpuSecondsOf } from './proc';
 import { round } from './stats';
 
 const MESSAGES = 8_000;
@@ -119,7 +119,7 @@ async function run(databaseUrl: string, workload: Workload, batch: number): Prom
       return { client, pid: rows[0]!.pid };
     }),
   );
-  const cpu = () => clients.reduce((sum, { pid }) => sum + sampleServer(pid).cpuS, 0);
+  const cpu = () => clients.reduce((sum, { pid }) => sum + cpuSecondsOf(pid), 0);
   const statement = { name: `bench-${workload.name.replace(/\W/g, '-')}`, text: workload.text };
   try {
     const cpuBefore = cpu();

@@ -5,6 +5,9 @@ import type { ValidationTiming } from './validate';
 
 const cell = (v: unknown) => (v === null || v === undefined ? '–' : String(v));
 
+/** One Markdown table row; a missing value shows as a dash. */
+export const markdownRow = (cells: unknown[]) => `| ${cells.map(cell).join(' | ')} |`;
+
 /** The results as a Markdown table (the README's Performance section pastes it as is). */
 export function formatTable(results: PhaseResult[]): string {
   const header = ['phase', 'offered/s', 'accepted', 'replies', 'lost', 'dup', 'p50 ms', 'p90 ms', 'p99 ms', 'max ms', 'ack p99 ms', 'replies/s', 'server CPU %', 'PG CPU %', 'server RSS MB', 'PG PSS MB', 'commits/msg'];
@@ -27,7 +30,7 @@ export function formatTable(results: PhaseResult[]): string {
     r.peakRssMb.postgresPss,
     r.commitsPerMessage,
   ]);
-  return [header, header.map(() => '---'), ...rows].map((row) => `| ${row.map(cell).join(' | ')} |`).join('\n');
+  return [header, header.map(() => '---'), ...rows].map(markdownRow).join('\n');
 }
 
 export function printTable(results: PhaseResult[], validation: ValidationTiming[], ceiling: Ceiling | undefined, overhead: StatementOverhead[]) {
