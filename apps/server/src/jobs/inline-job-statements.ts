@@ -12,8 +12,9 @@ const MAX_ATTEMPTS = 25;
 export type JobTaker = { workerId: string; lock: boolean };
 
 /**
- * The CTEs that add one job for `source` (a FROM item with columns `payload json` and
- * `queue_name text`). With a taker (this process runs inline jobs):
+ * The CTEs that add a job for each row of `source` (a FROM item with columns `key` (any type,
+ * unique), `payload json`, `queue_name text` (unique) and `lock boolean`, the row's JobTaker.lock)
+ * for `workerId`'s process (null: no process here runs inline jobs). Per row:
  * - the queue is free and the taker has room (`lock`): the queue is taken, and the job added
  *   locked, for the taker (locked_job);
  * - the queue is busy: the job is inserted behind it without add_job's NOTIFY (quiet_job), since
@@ -24,45 +25,69 @@ export type JobTaker = { workerId: string; lock: boolean };
  *   Postgres's time).
  * Otherwise (a free queue and no room, no taker, or before Graphile has registered the task):
  * add_job, as any producer.
- * The statement must select ADDED_JOB_COLUMNS.
+ * The statement must read queued_job (a plain SELECT in WITH runs only when read): through
+ * ADDED_JOB_COLUMNS for a one-row source (addJobCtes), through ADDED_JOBS for more.
  */
-export function addJobCtes(task: string, source: SQL, taker: JobTaker | null): SQL {
-  const workerId = taker?.workerId ?? null;
-  const lock = taker?.lock ?? false;
+export function addJobsCtes(task: string, source: SQL, workerId: string | null): SQL {
   return sql`
     job_source as (select * from ${source}),
     job_task as (select id from graphile_worker._private_tasks where identifier = ${task} and ${workerId}::text is not null),
     job_queue as (
       insert into graphile_worker._private_job_queues as q (queue_name, locked_at, locked_by)
-      select queue_name, now(), ${workerId}::text from job_source where exists (select 1 from job_task) and ${lock}::boolean
+      select queue_name, now(), ${workerId}::text from job_source where job_source.lock and exists (select 1 from job_task)
       on conflict (queue_name) do update set locked_at = now(), locked_by = excluded.locked_by where q.locked_at is null
-      returning id
+      returning id, queue_name
     ), locked_job as (
       insert into graphile_worker._private_jobs (job_queue_id, task_id, payload, run_at, attempts, max_attempts, locked_at, locked_by)
       select job_queue.id, job_task.id, job_source.payload, now(), 1, ${MAX_ATTEMPTS}, now(), ${workerId}::text
-      from job_queue, job_task, job_source
+      from job_queue join job_source on job_source.queue_name = job_queue.queue_name, job_task
       returning id, job_queue_id
-    ), quiet_job as (
-      insert into graphile_worker._private_jobs (job_queue_id, task_id, payload, run_at, max_attempts)
-      select q.id, job_task.id, job_source.payload, now(), ${MAX_ATTEMPTS}
-      from job_source join graphile_worker._private_job_queues as q on q.queue_name = job_source.queue_name, job_task
+    ), quiet_source as (
+      select job_source.key, q.id as queue_id, job_source.payload
+      from job_source join graphile_worker._private_job_queues as q on q.queue_name = job_source.queue_name
       -- Taking the queue failed (it is held), or, without room, it is held.
-      where not exists (select 1 from job_queue) and (${lock}::boolean or q.locked_at is not null)
-      returning job_queue_id
+      where exists (select 1 from job_task) and not exists (select 1 from job_queue where job_queue.queue_name = job_source.queue_name)
+        and (job_source.lock or q.locked_at is not null)
+    ), quiet_job as (
+      -- A data-modifying WITH runs whether read or not: quiet_source says which rows it inserted.
+      insert into graphile_worker._private_jobs (job_queue_id, task_id, payload, run_at, max_attempts)
+      select quiet_source.queue_id, job_task.id, quiet_source.payload, now(), ${MAX_ATTEMPTS} from quiet_source, job_task
     ), queued_job as (
-      select graphile_worker.add_job(${task}::text, job_source.payload, queue_name => job_source.queue_name) as job
-      from job_source where not exists (select 1 from locked_job) and not exists (select 1 from quiet_job)
+      select job_source.key, graphile_worker.add_job(${task}::text, job_source.payload, queue_name => job_source.queue_name) as job
+      from job_source
+      where not exists (select 1 from job_queue where job_queue.queue_name = job_source.queue_name)
+        and not exists (select 1 from quiet_source where quiet_source.key = job_source.key)
     )`;
 }
 
+/** addJobsCtes for one job (`source` has the columns `payload` and `queue_name`), added for `taker`. */
+export function addJobCtes(task: string, source: SQL, taker: JobTaker | null): SQL {
+  const lock = taker?.lock ?? false;
+  return addJobsCtes(task, sql`(select 0 as key, payload, queue_name, ${lock}::boolean as lock from ${source}) as one_job`, taker?.workerId ?? null);
+}
+
 /**
- * What a statement built on addJobCtes selects: the job's payload; its id and queue when it was
- * locked for this process; its queue when it went in quietly behind a busy one. Reading queued_job
- * is what runs add_job (a plain SELECT in WITH runs only when read).
+ * What a statement built on addJobCtes selects (one job): its payload; its id and queue when it
+ * was locked for this process; its queue when it went in quietly behind a busy one.
  */
 export const ADDED_JOB_COLUMNS = sql`(select payload from job_source) as job_payload, (select id::text from locked_job) as locked_job_id,
-  (select job_queue_id from locked_job) as locked_queue_id, (select job_queue_id from quiet_job) as quiet_queue_id,
+  (select job_queue_id from locked_job) as locked_queue_id, (select queue_id from quiet_source) as quiet_queue_id,
   (select count(*) from queued_job)::int as queued`;
+
+/**
+ * ADDED_JOB_COLUMNS for a statement built on addJobsCtes, per row of a FROM item whose `key` (an
+ * SQL expression) is a job_source key: joins to put after it, and the columns they give.
+ */
+export const ADDED_JOBS = {
+  joins: (key: SQL) => sql`
+    left join job_source on job_source.key = ${key}
+    left join job_queue on job_queue.queue_name = job_source.queue_name
+    left join locked_job on locked_job.job_queue_id = job_queue.id
+    left join quiet_source on quiet_source.key = ${key}
+    left join (select key, count(*)::int as queued from queued_job group by key) as queued_jobs on queued_jobs.key = ${key}`,
+  columns: sql`job_source.payload as job_payload, locked_job.id::text as locked_job_id, locked_job.job_queue_id as locked_queue_id,
+    quiet_source.queue_id as quiet_queue_id, coalesce(queued_jobs.queued, 0) as queued`,
+};
 
 /** The columns ADDED_JOB_COLUMNS reads. */
 export type AddedJob = {
