@@ -9,3 +9,4 @@ export * from './statement-cache';
 export * from './pipelined-pool';
 export * from './raw-rows';
 export * from './lazy-commit';
+export * from './statement-batcher';

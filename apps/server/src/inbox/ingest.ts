@@ -117,7 +117,7 @@ export async function ingestInbound(deps: IngestDeps, channel: IngestChannel, ev
 /** A known customer's message, stored with others that arrive with it unless batching is off (INGEST_BATCH_MAX=0). */
 async function storeKnownCustomers(deps: IngestDeps, message: OpenConversationMessage): Promise<OpenConversationOutcome> {
   const max = deps.config.ingestBatchMax;
-  if (max > 0) return openConversationBatcher(deps.db, max).store(message);
+  if (max > 0) return openConversationBatcher(deps.db, max).add(message);
   const [outcome] = await storeInOpenConversations(deps.db, [message]);
   return outcome!;
 }

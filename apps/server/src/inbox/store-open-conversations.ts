@@ -38,7 +38,7 @@ type Row = { n: string; contact_id: string | null; conversation_id: string | nul
  * Most of what a statement costs Postgres is the statement, not its rows (`npm run bench`'s
  * `statements` phase: a store-shaped statement cost 255–265 µs of Postgres CPU per message alone,
  * 60–75 µs sixteen at a time), so the webhooks that arrive together are stored together (see
- * InboundStoreBatcher). At most one message per customer (channel, external id): each contact,
+ * openConversationBatcher). At most one message per customer (channel, external id): each contact,
  * conversation and queue is written once. The outcomes come in the messages' order.
  */
 export async function storeInOpenConversations(db: Executor, messages: OpenConversationMessage[]): Promise<OpenConversationOutcome[]> {
