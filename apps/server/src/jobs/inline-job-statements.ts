@@ -126,10 +126,13 @@ export type HeldJob = {
  */
 export type LocalOf = (task: SQL, payload: SQL) => SQL;
 
-/** The next job of queue `queue` (a SQL expression) due now, of one of `tasks`, row-locked for the statement. */
-const nextJobOf = (queue: SQL, tasks: string[], except: SQL = sql`0`) => sql`
+/**
+ * The next job of queue `queue` (a SQL expression) due now, of one of `tasks`, other than the jobs
+ * `except` (a bigint[] expression), row-locked for the statement.
+ */
+const nextJobOf = (queue: SQL, tasks: string[], except: SQL = sql`'{}'::bigint[]`) => sql`
   select jobs.id from graphile_worker._private_jobs as jobs
-  where jobs.job_queue_id = ${queue} and jobs.id <> ${except} and jobs.is_available and jobs.run_at <= now()
+  where jobs.job_queue_id = ${queue} and jobs.id <> all(${except}) and jobs.is_available and jobs.run_at <= now()
     and jobs.task_id in (select id from graphile_worker._private_tasks where identifier = any(${sql.param(tasks)}::text[]))
   order by jobs.priority, jobs.run_at, jobs.id
   limit 1
@@ -147,26 +150,35 @@ const selectTaken = (localOf?: LocalOf) => sql`
   select taken.id::text as id, tasks.identifier as task, taken.payload, taken.job_queue_id${localOf ? sql`, ${localOf(sql`tasks.identifier`, sql`taken.payload`)} as local` : sql``}
   from taken join graphile_worker._private_tasks as tasks on tasks.id = taken.task_id`;
 
+/** A job this process ran to the end, to complete, with its last write if it handed one over. */
+export type Completion = { jobId: string; final?: FinalWrite };
+
 /**
- * Graphile's completeJob (0.16.6) for a job in a named queue, except that when its queue holds
+ * Graphile's completeJob (0.16.6) for jobs in named queues, except that when a job's queue holds
  * another job due now, of a task this process runs, that job is locked for `workerId` and returned,
- * and the queue stays locked (so the conversation's order holds). Sibling CTEs share one snapshot:
- * `next` still sees the deleted job, hence the `except`; and it cannot see a job committed after
- * this statement began (see InlineJobs.queuedBehind). It commits lazily (see commitsLazily): a lost
- * completion runs the job again, and every job here is safe to run twice. With the job's `final`
- * write (a reply's outcome after the provider call), it also makes that write and commits
- * synchronously: the outcome must not be lost once the reply is out. The next job comes with
- * `localOf`'s column, read after everything its predecessor committed.
+ * and the queue stays locked (so the conversation's order holds). The jobs' queues are distinct
+ * (this process runs one job of a queue at a time). Sibling CTEs share one snapshot: `next` still
+ * sees the deleted jobs, hence the `except`; and it cannot see a job committed after this statement
+ * began (see InlineJobs.queuedBehind). It commits lazily (see commitsLazily): a lost completion runs
+ * the job again, and every job here is safe to run twice. With a job's `final` write (a reply's
+ * outcome after the provider call), it also makes that write and commits synchronously: the outcome
+ * must not be lost once the reply is out. The next jobs come with `localOf`'s column, read after
+ * everything their predecessors committed.
  */
-export function completeAndTakeNext(jobId: string, workerId: string, tasks: string[], final?: FinalWrite, localOf?: LocalOf): SQL {
+export function completeAndTakeNext(jobs: Completion[], workerId: string, tasks: string[], localOf?: LocalOf): SQL {
+  const ids = sql`${sql.param(jobs.map((job) => job.jobId))}::bigint[]`;
+  const finals = jobs.flatMap((job) => (job.final ? [job.final.statement] : []));
+  const finalWrites = finals.map((statement, i) => sql`${sql.raw(`final_write_${i}`)} as (${statement}), `);
   return sql`
-    with ${final ? sql`final_write as (${final.statement}), ` : sql``}done as (
-      delete from graphile_worker._private_jobs where id = ${jobId}::bigint ${final ? sql`` : sql`and ${commitsLazily}`} returning job_queue_id
-    ), next as (${nextJobOf(sql`(select job_queue_id from done)`, tasks, sql`${jobId}::bigint`)}),
+    with ${sql.join(finalWrites)}done as (
+      delete from graphile_worker._private_jobs where id = any(${ids}) ${finals.length ? sql`` : sql`and ${commitsLazily}`} returning job_queue_id
+    ), next as (
+      select next_job.id from done cross join lateral (${nextJobOf(sql`done.job_queue_id`, tasks, ids)}) as next_job
+    ),
     ${takeJob(workerId)}, queue as (
       update graphile_worker._private_job_queues as q
-      set locked_by = case when exists (select 1 from taken) then q.locked_by end,
-          locked_at = case when exists (select 1 from taken) then now() end
+      set locked_by = case when exists (select 1 from taken where taken.job_queue_id = q.id) then q.locked_by end,
+          locked_at = case when exists (select 1 from taken where taken.job_queue_id = q.id) then now() end
       from done where q.id = done.job_queue_id and q.locked_by = ${workerId}
     )
     ${selectTaken(localOf)}`;
