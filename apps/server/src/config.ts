@@ -3,7 +3,6 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { DEFAULT_PIPELINE_LANES } from '@switchboard/db';
 import { z } from 'zod';
-import { DEFAULT_INGEST_BATCH_MAX } from './inbox/store-batcher';
 
 export const roles = ['all', 'api', 'worker'] as const;
 export type ServerRole = (typeof roles)[number];
@@ -19,7 +18,6 @@ const Env = z.object({
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(200).default(10),
   DATABASE_POOL_SIZE: z.coerce.number().int().min(2).max(200).default(20),
   DATABASE_PIPELINE_LANES: z.coerce.number().int().min(0).max(32).default(DEFAULT_PIPELINE_LANES),
-  INGEST_BATCH_MAX: z.coerce.number().int().min(0).max(1000).default(DEFAULT_INGEST_BATCH_MAX),
   TRUST_PROXY: z.enum(['0', '1', 'true', 'false']).optional(),
 });
 
@@ -36,8 +34,6 @@ export interface Config {
   poolSize: number;
   /** Pipelined connections per pool for one-shot statements (see PipelinedPool); 0 turns pipelining off. */
   pipelineLanes: number;
-  /** Known customers' messages stored per statement at most (see OpenConversationBatcher); 0 stores each on its own. */
-  ingestBatchMax: number;
   /** Rate limits key on the left-most X-Forwarded-For (only behind a proxy that sets it). */
   trustProxy?: boolean;
 }
@@ -62,7 +58,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     workerConcurrency: e.WORKER_CONCURRENCY,
     poolSize: e.DATABASE_POOL_SIZE,
     pipelineLanes: e.DATABASE_PIPELINE_LANES,
-    ingestBatchMax: e.INGEST_BATCH_MAX,
     trustProxy: e.TRUST_PROXY === '1' || e.TRUST_PROXY === 'true',
   };
 }

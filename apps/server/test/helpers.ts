@@ -4,7 +4,6 @@ import { DEFAULT_PIPELINE_LANES } from '@switchboard/db';
 import { createTestDatabase, type TestDatabase } from '@switchboard/db/testing';
 import { createApp } from '../src/app';
 import type { Config } from '../src/config';
-import { DEFAULT_INGEST_BATCH_MAX } from '../src/inbox/store-batcher';
 import type { AppDeps } from '../src/context';
 import { EventBus } from '../src/events/bus';
 import { ActiveFlowCache } from '../src/flows/active-flows';
@@ -27,7 +26,6 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
     workerConcurrency: 4,
     poolSize: 10,
     pipelineLanes: DEFAULT_PIPELINE_LANES,
-    ingestBatchMax: DEFAULT_INGEST_BATCH_MAX,
     ...overrides,
   };
 }

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { storeInOpenConversation } from '../src/inbox/store-open-conversations';
+import { storeInOpenConversation } from '../src/inbox/store-inbound';
 import { createWebchat, customerSays, drain } from './flow-helpers';
 import { createTestContext, signup, type TestContext } from './helpers';
 

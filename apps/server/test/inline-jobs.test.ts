@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { advanceRunTask } from '../src/jobs/advance-run';
 import { InlineJobs } from '../src/jobs/inline-jobs';
 import { routeEvent } from '../src/jobs/route-event';
-import { botReplies, createWebchat, customerSays, drain, flow, publishFlow, statementsWhile } from './flow-helpers';
+import { botReplies, createWebchat, customerSays, drain, flow, publishFlow } from './flow-helpers';
 import { call, createTestContext, signup, type Session, type TestContext } from './helpers';
 import { jobsOf } from './inbox-fixtures';
 
@@ -236,31 +236,6 @@ describe('route_event jobs run by the process that stored the message', () => {
     expect(await until(() => jobsOf(ctx, 'route_event'), (jobs) => jobs.length === 0)).toEqual([]);
     expect(await queueOf(first.conversationId!)).toMatchObject({ locked_by: null, locked_at: null });
     await inline.idle();
-  });
-
-  it('completes the jobs that end together with one statement, each taking the next job of its own queue', async () => {
-    let open!: () => void;
-    const gate = new Promise<void>((resolve) => (open = resolve));
-    const ran: string[] = [];
-    const inline = new InlineJobs(ctx.deps.db, ctx.deps.logger, {
-      route_event: async (p) => {
-        await gate;
-        ran.push((p as { messageId: string }).messageId);
-      },
-    }, { concurrency: 4 });
-    ctx.deps.inlineJobs = inline;
-    const [ann, bob] = [customer(), customer()];
-    const firsts = [await customerSays(ctx, channel, ann, 'one'), await customerSays(ctx, channel, bob, 'one')];
-    // Behind the held queues, for their holder to take as it completes the first jobs.
-    const seconds = [await customerSays(ctx, channel, ann, 'two'), await customerSays(ctx, channel, bob, 'two')];
-    const texts = await statementsWhile(ctx.database.pool, async () => {
-      open();
-      await inline.idle();
-    });
-    expect(texts.filter((t) => t.includes('delete from graphile_worker._private_jobs where id = any'))).toHaveLength(2);
-    expect(ran).toEqual([...firsts, ...seconds].map((m) => m.messageId));
-    expect(await jobsOf(ctx, 'route_event')).toEqual([]);
-    for (const { conversationId } of firsts) expect(await queueOf(conversationId!)).toMatchObject({ locked_by: null, locked_at: null });
   });
 
   it('keeps jobs past its busy slots waiting here, locked, and runs them when a slot frees', async () => {

@@ -9,4 +9,3 @@ export * from './statement-cache';
 export * from './pipelined-pool';
 export * from './raw-rows';
 export * from './lazy-commit';
-export * from './statement-batcher';

@@ -10,28 +10,24 @@ export type InboundContextRow = {
   ctx_recent: FlowContextRow['recent'];
 };
 
-/** FROM items (with their WHERE) holding the message's contact and conversation (one row each). */
-export type InboundContextRows = { contact: SQL; conversation: SQL };
-
 /**
  * The flow context a message's runs start from, read by the statement that stores the message
  * (storeInOpenConversation, storeNewCustomer), so routing can start the run and commit its first
  * reply in one statement instead of reading the context first (see jobs/first-reply.ts). Select-list
  * columns over that statement's `contact` and `conversation` CTEs, which must return the columns
- * used here (`rows` says where a statement storing several messages finds each one's). The
- * statement cannot see its own writes: inboundContextOf adds the message itself and the
- * conversation's new last_inbound_at, as a later read would see them.
+ * used here. The statement cannot see its own writes: inboundContextOf adds the message itself and
+ * the conversation's new last_inbound_at, as a later read would see them.
  */
-export function inboundContextColumns(workspaceId: string | SQL, rows: InboundContextRows = { contact: sql`contact`, conversation: sql`conversation` }) {
+export function inboundContextColumns(workspaceId: string) {
   return sql`
     ${workspaceColumn(workspaceId)} as ctx_workspace,
-    (select json_build_object('id', id, 'name', name, 'email', email, 'phone', phone, 'attributes', attributes, 'tags', tags) from ${rows.contact}) as ctx_contact,
+    (select json_build_object('id', id, 'name', name, 'email', email, 'phone', phone, 'attributes', attributes, 'tags', tags) from contact) as ctx_contact,
     (select json_build_object('id', id, 'channelId', channel_id, 'status', status, 'assigneeId', assignee_id, 'teamId', team_id,
                               'priority', priority, 'handledBy', handled_by, 'lastInboundAt', ${iso('last_inbound_at')})
-       from ${rows.conversation}) as ctx_conversation,
+       from conversation) as ctx_conversation,
     (select coalesce(json_agg(json_build_object('direction', r.direction, 'text', r.text) order by r.created_at), '[]'::json)
        from (select direction, text, created_at from messages
-             where conversation_id = (select id from ${rows.conversation}) and not private
+             where conversation_id = (select id from conversation) and not private
              order by created_at desc limit ${RECENT_MESSAGES - 1}) r) as ctx_recent`;
 }
 

@@ -4,9 +4,7 @@ import type { AppDeps } from '../context';
 import { ADDED_JOB_COLUMNS, addJobCtes, type AddedJob, type JobTaker } from '../jobs/inline-job-statements';
 import { conversationQueue } from '../flows/queues';
 import type { FlowContextRow } from '../flows/run-context';
-import { inboundMeta, ROUTE_EVENT_TASK, sentAtOf, storeNewCustomer } from './store-inbound';
-import { openConversationBatcher } from './store-batcher';
-import { storeInOpenConversations, type OpenConversationMessage, type OpenConversationOutcome } from './store-open-conversations';
+import { inboundMeta, ROUTE_EVENT_TASK, sentAtOf, storeInOpenConversation, storeNewCustomer } from './store-inbound';
 import type { InboundEvent, InboundMessageEvent } from './adapters';
 import { upsertContactIdentity } from './contacts';
 import { publishConversationUpdated, publishMessageCreated } from './publish';
@@ -49,7 +47,7 @@ export interface RouteEventPayload {
   hints?: { text: string; handledBy: 'bot' | 'human'; channelType: string } | null;
 }
 
-type IngestDeps = Pick<AppDeps, 'config' | 'db' | 'events' | 'logger' | 'inlineJobs'>;
+type IngestDeps = Pick<AppDeps, 'db' | 'events' | 'logger' | 'inlineJobs'>;
 
 /** A stored message, and the route_event job this process locked to run itself (if it did). */
 export type Stored = {
@@ -94,7 +92,7 @@ export async function ingestInbound(deps: IngestDeps, channel: IngestChannel, ev
     // Email threads by In-Reply-To, so it always takes the transaction.
     // The flow context is read with the message only for a job this process will run (it travels in memory).
     const withContext = taker?.lock === true;
-    let quick = channel.type === 'email' ? null : await storeKnownCustomers(deps, { channel, event: clean, options, taker, withContext });
+    let quick = channel.type === 'email' ? null : await storeInOpenConversation(deps.db, channel, clean, options, taker, { withContext });
     if (quick === 'duplicate') {
       dropped();
       return duplicate();
@@ -112,14 +110,6 @@ export async function ingestInbound(deps: IngestDeps, channel: IngestChannel, ev
     .then(() => publishConversationUpdated(deps, channel.workspaceId, stored.conversationId))
     .catch((err: unknown) => deps.logger.warn({ err: (err as Error).message }, 'live inbox update not published'));
   return { messageId: stored.messageId, conversationId: stored.conversationId, duplicate: false };
-}
-
-/** A known customer's message, stored with others that arrive with it unless batching is off (INGEST_BATCH_MAX=0). */
-async function storeKnownCustomers(deps: IngestDeps, message: OpenConversationMessage): Promise<OpenConversationOutcome> {
-  const max = deps.config.ingestBatchMax;
-  if (max > 0) return openConversationBatcher(deps.db, max).add(message);
-  const [outcome] = await storeInOpenConversations(deps.db, [message]);
-  return outcome!;
 }
 
 // Postgres text cannot hold U+0000 (error 22021): a message that has one would be refused on

@@ -13,7 +13,7 @@ import type { IngestChannel, IngestOptions, Stored } from './ingest';
 export const ROUTE_EVENT_TASK: (typeof TASKS)['routeEvent'] = 'route_event';
 
 /** Routing hints carry the text only up to this many characters (job payloads stay small). */
-export const HINTED_TEXT_MAX = 1_000;
+const HINTED_TEXT_MAX = 1_000;
 
 export function inboundMeta(event: InboundMessageEvent): Record<string, unknown> {
   return {
@@ -27,23 +27,22 @@ export function inboundMeta(event: InboundMessageEvent): Record<string, unknown>
 // The 24-hour window counts from when the customer wrote, never from the future.
 export const sentAtOf = (event: InboundMessageEvent) => new Date(Math.min(event.timestamp.getTime(), Date.now()));
 
-/** The `message` CTE: the inbound message, stored in the `conversation` CTE's conversation (none on a redelivery). */
-const messageCte = (channel: IngestChannel, event: InboundMessageEvent, options: IngestOptions) => sql`
+/** The `message` CTE: the inbound message, stored in the conversation `from` selects (none on a redelivery). */
+const messageCte = (channel: IngestChannel, event: InboundMessageEvent, options: IngestOptions, from: SQL) => sql`
   message as (
     insert into messages (workspace_id, conversation_id, channel_id, direction, author, text, attachments, meta, provider_message_id, client_id, status)
     select ${channel.workspaceId}, conversation.id, ${channel.id}, 'in', 'contact', ${event.text}, ${JSON.stringify(event.attachments ?? [])}::jsonb,
            ${JSON.stringify(inboundMeta(event))}::jsonb, ${event.providerMessageId}, ${options.clientId ?? null}, 'received'
-    from conversation
+    ${from}
     on conflict do nothing
     returning id, conversation_id
   )`;
 
 /**
- * The route_event job of a new customer's first message (the `message` CTE's; addJobCtes), with
- * routing hints for a short text (as storeInOpenConversations gives each of its messages);
- * `handledBy` and `contactId` are SQL expressions over the statement's CTEs.
+ * The route_event job of the `message` CTE's message (addJobCtes), with routing hints for a short
+ * text; `handledBy` and `contactId` are SQL expressions over the statement's CTEs.
  */
-function firstRouteJobCtes(channel: IngestChannel, event: InboundMessageEvent, taker: JobTaker | null, the: { contactId: SQL; handledBy: SQL }) {
+function routeJobCtes(channel: IngestChannel, event: InboundMessageEvent, taker: JobTaker | null, the: { contactId: SQL; handledBy: SQL; first: boolean }) {
   const hints =
     event.text.length <= HINTED_TEXT_MAX
       ? // A message that resumes a waiting run is routed the careful way: no hints.
@@ -55,11 +54,59 @@ function firstRouteJobCtes(channel: IngestChannel, event: InboundMessageEvent, t
     sql`(select json_build_object(
            'workspaceId', ${channel.workspaceId}::text, 'conversationId', message.conversation_id, 'messageId', message.id,
            'contactId', ${the.contactId}, 'channelId', ${channel.id}::text, 'kind', 'message',
-           'isFirstMessage', true, 'conversationOpened', true${hints}) as payload,
+           'isFirstMessage', ${the.first}::boolean, 'conversationOpened', ${the.first}::boolean${hints}) as payload,
          ${conversationQueue('')} || message.conversation_id as queue_name
        from message) as source`,
     taker,
   );
+}
+
+/**
+ * The common case in one statement, its own transaction: a known customer writing into their open
+ * conversation. Contact touched, message stored, conversation stamped and route_event job added
+ * (locked for this process when its `taker` has room and the conversation's queue is free), all or
+ * nothing, as storeMessage does in seven round trips. `new` for a customer never seen on the
+ * channel (see storeNewCustomer), null for a known one without an open conversation: storeMessage
+ * handles that.
+ */
+export async function storeInOpenConversation(
+  db: Executor,
+  channel: IngestChannel,
+  event: InboundMessageEvent,
+  options: IngestOptions,
+  taker: JobTaker | null,
+  { withContext = false }: { withContext?: boolean } = {},
+): Promise<Stored | 'duplicate' | 'new' | null> {
+  type Row = { contact_id: string | null; conversation_id: string | null; status: string | null; message_id: string | null } & AddedJob & Partial<InboundContextRow>;
+  const sentAt = sentAtOf(event);
+  const result = await db.execute<Row>(sql`
+    with contact as (
+      update contacts c set
+        name = coalesce(c.name, ${event.name ?? null}), email = coalesce(c.email, ${event.email ?? null}),
+        phone = coalesce(c.phone, ${event.phone ?? null}), deleted_at = null, updated_at = now()
+      from contact_identities ci
+      where ci.channel_id = ${channel.id} and ci.external_id = ${event.externalId} and c.id = ci.contact_id
+      returning c.id, c.name, c.email, c.phone, c.attributes, c.tags
+    ), conversation as (
+      select cv.id, cv.status, cv.handled_by, cv.channel_id, cv.assignee_id, cv.team_id, cv.priority, cv.last_inbound_at from conversations cv
+      where cv.contact_id = (select id from contact) and cv.channel_id = ${channel.id}
+      order by cv.created_at desc limit 1
+      for update
+    ), ${messageCte(channel, event, options, sql`from conversation where conversation.status = 'open'`)}, stamped as (
+      update conversations set
+        last_message_at = greatest(last_message_at, now()),
+        last_inbound_at = greatest(last_inbound_at, ${sentAt.toISOString()}::timestamptz),
+        waiting_since = coalesce(waiting_since, now()), updated_at = now()
+      where id = (select conversation_id from message)
+    ), ${routeJobCtes(channel, event, taker, { contactId: sql`(select id from contact)`, handledBy: sql`(select handled_by from conversation)`, first: false })}
+    select (select id from contact) as contact_id, (select id from conversation) as conversation_id, (select status from conversation) as status,
+           (select id from message) as message_id, ${ADDED_JOB_COLUMNS}${withContext ? sql`, ${inboundContextColumns(channel.workspaceId)}` : sql``}`);
+  const row = result.rows[0];
+  if (!row?.contact_id) return 'new';
+  if (!row.conversation_id || row.status !== 'open') return null;
+  if (!row.message_id) return 'duplicate';
+  const context = withContext ? inboundContextOf(row as Row & InboundContextRow, channel.type, row.message_id, event, sentAt) : null;
+  return { messageId: row.message_id, conversationId: row.conversation_id, job: row, context };
 }
 
 /**
@@ -96,7 +143,7 @@ export async function storeNewCustomer(
       insert into conversations (workspace_id, contact_id, channel_id, status, last_message_at, last_inbound_at, waiting_since)
       select ${channel.workspaceId}, contact.id, ${channel.id}, 'open', now(), ${sentAt.toISOString()}::timestamptz, now() from contact
       returning id, handled_by, status, channel_id, assignee_id, team_id, priority, last_inbound_at
-    ), ${messageCte(channel, event, options)}, ${firstRouteJobCtes(channel, event, taker, { contactId: sql`${contactId}::text`, handledBy: sql`(select handled_by from conversation)` })}
+    ), ${messageCte(channel, event, options, sql`from conversation`)}, ${routeJobCtes(channel, event, taker, { contactId: sql`${contactId}::text`, handledBy: sql`(select handled_by from conversation)`, first: true })}
     select (select id from message) as message_id, (select conversation_id from message) as conversation_id, ${ADDED_JOB_COLUMNS}${withContext ? sql`, ${inboundContextColumns(channel.workspaceId)}` : sql``}`);
   const row = result.rows[0];
   if (!row?.message_id || !row.conversation_id) return null;

@@ -12,9 +12,8 @@ const MAX_ATTEMPTS = 25;
 export type JobTaker = { workerId: string; lock: boolean };
 
 /**
- * The CTEs that add a job for each row of `source` (a FROM item with columns `key` (any type,
- * unique), `payload json`, `queue_name text` (unique) and `lock boolean`, the row's JobTaker.lock)
- * for `workerId`'s process (null: no process here runs inline jobs). Per row:
+ * The CTEs that add one job for `source` (a FROM item with columns `payload json` and
+ * `queue_name text`). With a taker (this process runs inline jobs):
  * - the queue is free and the taker has room (`lock`): the queue is taken, and the job added
  *   locked, for the taker (locked_job);
  * - the queue is busy: the job is inserted behind it without add_job's NOTIFY (quiet_job), since
@@ -25,69 +24,45 @@ export type JobTaker = { workerId: string; lock: boolean };
  *   Postgres's time).
  * Otherwise (a free queue and no room, no taker, or before Graphile has registered the task):
  * add_job, as any producer.
- * The statement must read queued_job (a plain SELECT in WITH runs only when read): through
- * ADDED_JOB_COLUMNS for a one-row source (addJobCtes), through ADDED_JOBS for more.
+ * The statement must select ADDED_JOB_COLUMNS.
  */
-export function addJobsCtes(task: string, source: SQL, workerId: string | null): SQL {
+export function addJobCtes(task: string, source: SQL, taker: JobTaker | null): SQL {
+  const workerId = taker?.workerId ?? null;
+  const lock = taker?.lock ?? false;
   return sql`
     job_source as (select * from ${source}),
     job_task as (select id from graphile_worker._private_tasks where identifier = ${task} and ${workerId}::text is not null),
     job_queue as (
       insert into graphile_worker._private_job_queues as q (queue_name, locked_at, locked_by)
-      select queue_name, now(), ${workerId}::text from job_source where job_source.lock and exists (select 1 from job_task)
+      select queue_name, now(), ${workerId}::text from job_source where exists (select 1 from job_task) and ${lock}::boolean
       on conflict (queue_name) do update set locked_at = now(), locked_by = excluded.locked_by where q.locked_at is null
-      returning id, queue_name
+      returning id
     ), locked_job as (
       insert into graphile_worker._private_jobs (job_queue_id, task_id, payload, run_at, attempts, max_attempts, locked_at, locked_by)
       select job_queue.id, job_task.id, job_source.payload, now(), 1, ${MAX_ATTEMPTS}, now(), ${workerId}::text
-      from job_queue join job_source on job_source.queue_name = job_queue.queue_name, job_task
+      from job_queue, job_task, job_source
       returning id, job_queue_id
-    ), quiet_source as (
-      select job_source.key, q.id as queue_id, job_source.payload
-      from job_source join graphile_worker._private_job_queues as q on q.queue_name = job_source.queue_name
-      -- Taking the queue failed (it is held), or, without room, it is held.
-      where exists (select 1 from job_task) and not exists (select 1 from job_queue where job_queue.queue_name = job_source.queue_name)
-        and (job_source.lock or q.locked_at is not null)
     ), quiet_job as (
-      -- A data-modifying WITH runs whether read or not: quiet_source says which rows it inserted.
       insert into graphile_worker._private_jobs (job_queue_id, task_id, payload, run_at, max_attempts)
-      select quiet_source.queue_id, job_task.id, quiet_source.payload, now(), ${MAX_ATTEMPTS} from quiet_source, job_task
+      select q.id, job_task.id, job_source.payload, now(), ${MAX_ATTEMPTS}
+      from job_source join graphile_worker._private_job_queues as q on q.queue_name = job_source.queue_name, job_task
+      -- Taking the queue failed (it is held), or, without room, it is held.
+      where not exists (select 1 from job_queue) and (${lock}::boolean or q.locked_at is not null)
+      returning job_queue_id
     ), queued_job as (
-      select job_source.key, graphile_worker.add_job(${task}::text, job_source.payload, queue_name => job_source.queue_name) as job
-      from job_source
-      where not exists (select 1 from job_queue where job_queue.queue_name = job_source.queue_name)
-        and not exists (select 1 from quiet_source where quiet_source.key = job_source.key)
+      select graphile_worker.add_job(${task}::text, job_source.payload, queue_name => job_source.queue_name) as job
+      from job_source where not exists (select 1 from locked_job) and not exists (select 1 from quiet_job)
     )`;
 }
 
-/** addJobsCtes for one job (`source` has the columns `payload` and `queue_name`), added for `taker`. */
-export function addJobCtes(task: string, source: SQL, taker: JobTaker | null): SQL {
-  const lock = taker?.lock ?? false;
-  return addJobsCtes(task, sql`(select 0 as key, payload, queue_name, ${lock}::boolean as lock from ${source}) as one_job`, taker?.workerId ?? null);
-}
-
 /**
- * What a statement built on addJobCtes selects (one job): its payload; its id and queue when it
- * was locked for this process; its queue when it went in quietly behind a busy one.
+ * What a statement built on addJobCtes selects: the job's payload; its id and queue when it was
+ * locked for this process; its queue when it went in quietly behind a busy one. Reading queued_job
+ * is what runs add_job (a plain SELECT in WITH runs only when read).
  */
 export const ADDED_JOB_COLUMNS = sql`(select payload from job_source) as job_payload, (select id::text from locked_job) as locked_job_id,
-  (select job_queue_id from locked_job) as locked_queue_id, (select queue_id from quiet_source) as quiet_queue_id,
+  (select job_queue_id from locked_job) as locked_queue_id, (select job_queue_id from quiet_job) as quiet_queue_id,
   (select count(*) from queued_job)::int as queued`;
-
-/**
- * ADDED_JOB_COLUMNS for a statement built on addJobsCtes, per row of a FROM item whose `key` (an
- * SQL expression) is a job_source key: joins to put after it, and the columns they give.
- */
-export const ADDED_JOBS = {
-  joins: (key: SQL) => sql`
-    left join job_source on job_source.key = ${key}
-    left join job_queue on job_queue.queue_name = job_source.queue_name
-    left join locked_job on locked_job.job_queue_id = job_queue.id
-    left join quiet_source on quiet_source.key = ${key}
-    left join (select key, count(*)::int as queued from queued_job group by key) as queued_jobs on queued_jobs.key = ${key}`,
-  columns: sql`job_source.payload as job_payload, locked_job.id::text as locked_job_id, locked_job.job_queue_id as locked_queue_id,
-    quiet_source.queue_id as quiet_queue_id, coalesce(queued_jobs.queued, 0) as queued`,
-};
 
 /** The columns ADDED_JOB_COLUMNS reads. */
 export type AddedJob = {
@@ -126,13 +101,10 @@ export type HeldJob = {
  */
 export type LocalOf = (task: SQL, payload: SQL) => SQL;
 
-/**
- * The next job of queue `queue` (a SQL expression) due now, of one of `tasks`, other than the jobs
- * `except` (a bigint[] expression), row-locked for the statement.
- */
-const nextJobOf = (queue: SQL, tasks: string[], except: SQL = sql`'{}'::bigint[]`) => sql`
+/** The next job of queue `queue` (a SQL expression) due now, of one of `tasks`, row-locked for the statement. */
+const nextJobOf = (queue: SQL, tasks: string[], except: SQL = sql`0`) => sql`
   select jobs.id from graphile_worker._private_jobs as jobs
-  where jobs.job_queue_id = ${queue} and jobs.id <> all(${except}) and jobs.is_available and jobs.run_at <= now()
+  where jobs.job_queue_id = ${queue} and jobs.id <> ${except} and jobs.is_available and jobs.run_at <= now()
     and jobs.task_id in (select id from graphile_worker._private_tasks where identifier = any(${sql.param(tasks)}::text[]))
   order by jobs.priority, jobs.run_at, jobs.id
   limit 1
@@ -150,35 +122,26 @@ const selectTaken = (localOf?: LocalOf) => sql`
   select taken.id::text as id, tasks.identifier as task, taken.payload, taken.job_queue_id${localOf ? sql`, ${localOf(sql`tasks.identifier`, sql`taken.payload`)} as local` : sql``}
   from taken join graphile_worker._private_tasks as tasks on tasks.id = taken.task_id`;
 
-/** A job this process ran to the end, to complete, with its last write if it handed one over. */
-export type Completion = { jobId: string; final?: FinalWrite };
-
 /**
- * Graphile's completeJob (0.16.6) for jobs in named queues, except that when a job's queue holds
+ * Graphile's completeJob (0.16.6) for a job in a named queue, except that when its queue holds
  * another job due now, of a task this process runs, that job is locked for `workerId` and returned,
- * and the queue stays locked (so the conversation's order holds). The jobs' queues are distinct
- * (this process runs one job of a queue at a time). Sibling CTEs share one snapshot: `next` still
- * sees the deleted jobs, hence the `except`; and it cannot see a job committed after this statement
- * began (see InlineJobs.queuedBehind). It commits lazily (see commitsLazily): a lost completion runs
- * the job again, and every job here is safe to run twice. With a job's `final` write (a reply's
- * outcome after the provider call), it also makes that write and commits synchronously: the outcome
- * must not be lost once the reply is out. The next jobs come with `localOf`'s column, read after
- * everything their predecessors committed.
+ * and the queue stays locked (so the conversation's order holds). Sibling CTEs share one snapshot:
+ * `next` still sees the deleted job, hence the `except`; and it cannot see a job committed after
+ * this statement began (see InlineJobs.queuedBehind). It commits lazily (see commitsLazily): a lost
+ * completion runs the job again, and every job here is safe to run twice. With the job's `final`
+ * write (a reply's outcome after the provider call), it also makes that write and commits
+ * synchronously: the outcome must not be lost once the reply is out. The next job comes with
+ * `localOf`'s column, read after everything its predecessor committed.
  */
-export function completeAndTakeNext(jobs: Completion[], workerId: string, tasks: string[], localOf?: LocalOf): SQL {
-  const ids = sql`${sql.param(jobs.map((job) => job.jobId))}::bigint[]`;
-  const finals = jobs.flatMap((job) => (job.final ? [job.final.statement] : []));
-  const finalWrites = finals.map((statement, i) => sql`${sql.raw(`final_write_${i}`)} as (${statement}), `);
+export function completeAndTakeNext(jobId: string, workerId: string, tasks: string[], final?: FinalWrite, localOf?: LocalOf): SQL {
   return sql`
-    with ${sql.join(finalWrites)}done as (
-      delete from graphile_worker._private_jobs where id = any(${ids}) ${finals.length ? sql`` : sql`and ${commitsLazily}`} returning job_queue_id
-    ), next as (
-      select next_job.id from done cross join lateral (${nextJobOf(sql`done.job_queue_id`, tasks, ids)}) as next_job
-    ),
+    with ${final ? sql`final_write as (${final.statement}), ` : sql``}done as (
+      delete from graphile_worker._private_jobs where id = ${jobId}::bigint ${final ? sql`` : sql`and ${commitsLazily}`} returning job_queue_id
+    ), next as (${nextJobOf(sql`(select job_queue_id from done)`, tasks, sql`${jobId}::bigint`)}),
     ${takeJob(workerId)}, queue as (
       update graphile_worker._private_job_queues as q
-      set locked_by = case when exists (select 1 from taken where taken.job_queue_id = q.id) then q.locked_by end,
-          locked_at = case when exists (select 1 from taken where taken.job_queue_id = q.id) then now() end
+      set locked_by = case when exists (select 1 from taken) then q.locked_by end,
+          locked_at = case when exists (select 1 from taken) then now() end
       from done where q.id = done.job_queue_id and q.locked_by = ${workerId}
     )
     ${selectTaken(localOf)}`;

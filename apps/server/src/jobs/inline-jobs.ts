@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
-import { StatementBatcher, type Database } from '@switchboard/db';
+import type { Database } from '@switchboard/db';
 import type { Logger } from '../logger';
 import { claimQueue, completeAndTakeNext, failJob, type AddedJob, type DeferFinalWrite, type FinalWrite, type HeldJob, type JobTaker, type LocalOf } from './inline-job-statements';
 
@@ -16,9 +16,6 @@ const BACKLOG_PER_SLOT = 20;
  * but fewer of them got replies: 283–342 against 379–484 replies/s.
  */
 const ROOM_WAIT_MS = 3_000;
-/** Completions per statement at most, and statements on their way at once (see StatementBatcher). */
-const COMPLETIONS_PER_STATEMENT = 64;
-const COMPLETIONS_IN_FLIGHT = 4;
 
 export interface InlineJobsOptions {
   /** Jobs run at once. */
@@ -89,12 +86,6 @@ export class InlineJobs {
   private readonly backlog: number;
   private readonly roomWaitMs: number;
   private readonly localOf: LocalOf | undefined;
-  /** The jobs that end in one turn are completed by one statement. */
-  private readonly completions = new StatementBatcher<{ job: HeldJob; final?: FinalWrite }, HeldJob | null>({
-    run: (ended) => this.complete(ended),
-    maxBatch: COMPLETIONS_PER_STATEMENT,
-    maxInFlight: COMPLETIONS_IN_FLIGHT,
-  });
 
   constructor(
     private readonly db: Database,
@@ -238,7 +229,7 @@ export class InlineJobs {
         // It failed after its last write was handed over: that write (a reply that went out) still happens.
         if (final) await this.db.execute(final.statement);
         await this.db.execute(failJob(job.id, this.workerId, error));
-      } else next = await this.completions.add({ job, final });
+      } else next = (await this.db.execute<HeldJob>(completeAndTakeNext(job.id, this.workerId, this.taskNames, final, this.localOf))).rows[0] ?? null;
       if (final) void final.after().catch((err: unknown) => this.logger.warn({ jobId: job.id, err: (err as Error).message }, 'after a job\'s last write'));
     } catch (err) {
       // Still locked by this (live) process: releaseOrphans() hands it back to Graphile.
@@ -258,13 +249,6 @@ export class InlineJobs {
     this.queues.delete(job.job_queue_id!);
     if (queue.missed && error === null) void this.claim(job.job_queue_id!);
     return null;
-  }
-
-  /** Completes jobs that ended; for each, the next job of its queue when the statement took one. */
-  private async complete(ended: { job: HeldJob; final?: FinalWrite }[]): Promise<(HeldJob | null)[]> {
-    const statement = completeAndTakeNext(ended.map(({ job, final }) => ({ jobId: job.id, final })), this.workerId, this.taskNames, this.localOf);
-    const taken = new Map((await this.db.execute<HeldJob>(statement)).rows.map((next) => [next.job_queue_id, next]));
-    return ended.map(({ job }) => (job.job_queue_id === null ? null : (taken.get(job.job_queue_id) ?? null)));
   }
 
   /** Takes the queue, if free, with its next job due, and runs it. */
