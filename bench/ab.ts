@@ -68,7 +68,8 @@ const median = (values: (number | null | undefined)[]) => {
   const sorted = values.filter((v): v is number => typeof v === 'number').sort((a, b) => a - b);
   if (!sorted.length) return null;
   const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1]! + sorted[mid]!) / 2;
+  // Rounded as the runs' own figures are (one decimal): an even count's mean is no more precise.
+  return sorted.length % 2 ? sorted[mid] : Math.round(((sorted[mid - 1]! + sorted[mid]!) / 2) * 10) / 10;
 };
 for (const name of names) {
   for (const side of ['A', 'B']) {
