@@ -72,6 +72,8 @@ export async function startBenchServer(options: ServerOptions): Promise<BenchSer
   const stats = new pg.Client({ connectionString: databaseUrl });
   await stats.connect();
   if (process.env.BENCH_PG_LOG) await logWhatStalls(stats);
+  // BENCH_SETUP_SQL=<file>: SQL run once the server has migrated, before any phase (a schema lever to try).
+  if (process.env.BENCH_SETUP_SQL) await stats.query(readFileSync(process.env.BENCH_SETUP_SQL, 'utf8'));
 
   return {
     baseUrl,
