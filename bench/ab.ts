@@ -7,8 +7,10 @@
  *
  * BENCH_AB: the lever, as `NAME=value` pairs separated by `;` (e.g.
  * `BENCH_NODE_ARGS=--max-semi-space-size=64`), passed to the server with the rest of the
- * environment. BENCH_PHASES and BENCH_DURATION apply to every run (the ceiling phase is added).
- * Each run's results go to bench/results/<date>-ab-<A|B><pair>-tmp.json (not committed).
+ * environment. BENCH_AB_BASE=<git ref>: a code lever instead (or as well): A runs that commit's code,
+ * checked out in a temp worktree (see worktree.ts), B this checkout's. BENCH_PHASES and
+ * BENCH_DURATION apply to every run (the ceiling phase is added). Each run's results go to
+ * bench/results/<date>-ab-<A|B><pair>-tmp.json (not committed) of the checkout that ran it.
  */
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -17,15 +19,17 @@ import { fileURLToPath } from 'node:url';
 import type { Ceiling } from './ceiling';
 import type { PhaseResult } from './phases';
 import { markdownRow } from './table';
+import { checkOut } from './worktree';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const lever = parseLever(process.env.BENCH_AB ?? '');
+const baseRef = process.env.BENCH_AB_BASE;
+const lever = parseLever(process.env.BENCH_AB ?? '', baseRef !== undefined);
 const pairs = Number(process.env.BENCH_AB_PAIRS ?? 2);
 const phases = ['ceiling', ...(process.env.BENCH_PHASES ?? 'open200,saturation').split(',').filter((p) => p && p !== 'ceiling')].join(',');
 
-function parseLever(text: string): Record<string, string> {
+function parseLever(text: string, codeLever: boolean): Record<string, string> {
   const entries = text.split(';').map((s) => s.trim()).filter(Boolean);
-  if (!entries.length) throw new Error('BENCH_AB is empty: give the lever as NAME=value pairs separated by ";"');
+  if (!entries.length && !codeLever) throw new Error('BENCH_AB is empty: give the lever as NAME=value pairs separated by ";", or a commit to compare with as BENCH_AB_BASE');
   return Object.fromEntries(
     entries.map((entry) => {
       const at = entry.indexOf('=');
@@ -37,10 +41,10 @@ function parseLever(text: string): Record<string, string> {
 
 type RunResult = { label: string; ceiling?: Ceiling; phases: PhaseResult[] };
 
-function runOnce(label: string, extraEnv: Record<string, string>): RunResult {
+function runOnce(label: string, dir: string, extraEnv: Record<string, string>): RunResult {
   process.stdout.write(`run ${label}... `);
-  const run = spawnSync(process.execPath, ['--import', 'tsx', join(root, 'bench', 'run.ts')], {
-    cwd: root,
+  const run = spawnSync(process.execPath, ['--import', 'tsx', join(dir, 'bench', 'run.ts')], {
+    cwd: dir,
     env: { ...process.env, ...extraEnv, BENCH_PHASES: phases, BENCH_LABEL: `ab-${label}-tmp` },
     encoding: 'utf8',
   });
@@ -52,13 +56,19 @@ function runOnce(label: string, extraEnv: Record<string, string>): RunResult {
   return { label, ...result };
 }
 
+const base = baseRef === undefined ? undefined : checkOut(root, baseRef);
 const runs: RunResult[] = [];
-for (let pair = 1; pair <= pairs; pair++) {
-  runs.push(runOnce(`A${pair}`, {}));
-  runs.push(runOnce(`B${pair}`, lever));
+try {
+  for (let pair = 1; pair <= pairs; pair++) {
+    runs.push(runOnce(`A${pair}`, base?.dir ?? root, {}));
+    runs.push(runOnce(`B${pair}`, root, lever));
+  }
+} finally {
+  base?.remove();
 }
 
-console.log(`\nB: ${Object.entries(lever).map(([k, v]) => `${k}=${v}`).join(' ')}\n`);
+const environment = Object.entries(lever).map(([k, v]) => `${k}=${v}`).join(' ');
+console.log(`\nA: ${base ? `${baseRef} (${base.commit.slice(0, 7)})` : 'this checkout'}; B: this checkout${environment ? ` with ${environment}` : ''}\n`);
 const row = (cells: unknown[]) => console.log(markdownRow(cells));
 const header = ['phase', 'run', 'ceiling/s', 'replies/s', 'p50 ms', 'p99 ms', 'ack p99 ms', 'server CPU %', 'PG CPU %', 'server RSS MB', 'commits/msg'];
 row(header);
