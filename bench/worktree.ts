@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 
 /** Where npm installed packages in this repository (the root's and the workspaces' own). */
 const NODE_MODULES = ['node_modules', 'apps/web/node_modules', 'apps/widget/node_modules', 'apps/server/node_modules', 'packages/db/node_modules', 'packages/flow/node_modules', 'packages/channels/node_modules'];
@@ -20,5 +20,9 @@ export function checkOut(root: string, ref: string): { dir: string; commit: stri
   for (const modules of NODE_MODULES) {
     if (existsSync(join(root, modules))) execFileSync('cp', ['-al', join(root, modules), join(dir, modules)]);
   }
-  return { dir, commit, remove: () => void git('worktree', 'remove', '--force', dir) };
+  const remove = () => {
+    git('worktree', 'remove', '--force', dir);
+    rmSync(dirname(dir), { recursive: true, force: true });
+  };
+  return { dir, commit, remove };
 }
