@@ -105,6 +105,15 @@ describe('generic API channel', () => {
     expect((await postWebhook(ctx, channel.id, big, { 'content-type': 'application/json', 'x-switchboard-signature': sha256Header(channel.secret!, big) })).status).toBe(413);
   });
 
+  it('reads a chunked body as it comes: a signed one stored, one past 1 MB refused with 413', async () => {
+    const { raw, headers } = signed({ id: 'chunked-1', from: 'cust-chunked', text: 'sent in pieces' });
+    const pieces = [raw.slice(0, 10), raw.slice(10, 30), raw.slice(30)];
+    expect((await postWebhook(ctx, channel.id, pieces, headers)).status).toBe(200);
+    expect(await inboundByProviderId(ctx, channel.id, 'chunked-1')).toMatchObject([{ text: 'sent in pieces' }]);
+    const big = Array.from({ length: 17 }, () => 'x'.repeat(64 * 1024));
+    expect((await postWebhook(ctx, channel.id, big, { 'content-type': 'application/json', 'x-switchboard-signature': sha256Header(channel.secret!, big.join('')) })).status).toBe(413);
+  });
+
   it('delivers a reply as a signed POST to the callback URL, and applies status callbacks', async () => {
     const [inbound] = await inboundByProviderId(ctx, channel.id, 'ext-1');
     receiver.reset();

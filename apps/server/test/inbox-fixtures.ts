@@ -12,11 +12,14 @@ export async function createChannel(ctx: TestContext, session: Session, type: st
   return res.body as { id: string; webhookUrl: string; secret?: string; widgetSnippet?: string };
 }
 
-/** A provider's webhook, through a real node HTTP server, as providers reach the app. */
+/**
+ * A provider's webhook, through a real node HTTP server, as providers reach the app. A body given
+ * as chunks goes out chunked, without a Content-Length.
+ */
 export async function postWebhook(
   ctx: TestContext,
   channelId: string,
-  body: string | Buffer,
+  body: string | Buffer | string[],
   headers: Record<string, string>,
   query = '',
 ): Promise<{ status: number; text: string }> {
@@ -25,7 +28,8 @@ export async function postWebhook(
   await once(server, 'listening');
   try {
     const { port } = server.address() as AddressInfo;
-    const res = await fetch(`http://127.0.0.1:${port}${path}`, { method: 'POST', headers, body });
+    const sent = Array.isArray(body) ? { body: ReadableStream.from(body.map((chunk) => new TextEncoder().encode(chunk))), duplex: 'half' } : { body };
+    const res = await fetch(`http://127.0.0.1:${port}${path}`, { method: 'POST', headers, ...sent } as RequestInit);
     return { status: res.status, text: await res.text() };
   } finally {
     server.close();

@@ -7,6 +7,7 @@ import { ingestInbound } from '../../inbox/ingest';
 import { ApiError, notFound } from '../errors';
 import { loggableError } from '../error-handler';
 import { bodyLimit } from '../middleware/body-limit/index';
+import { headersOf, readRawBody } from '../node-request';
 import { errors } from '../openapi-helpers';
 import { createRouter } from '../router';
 
@@ -68,12 +69,8 @@ export function channelWebhookRoutes(deps: AppDeps) {
 
   const inboundRequest = async (c: Context<AppEnv>): Promise<InboundRequest> => {
     const url = new URL(c.req.url);
-    const rawBody = c.req.method === 'GET' ? Buffer.alloc(0) : Buffer.from(await c.req.arrayBuffer());
-    if (rawBody.length > MAX_BODY) throw new ApiError(413, 'payload_too_large', 'The request body is larger than 1024 KB');
-    const headers: Record<string, string> = {};
-    c.req.raw.headers.forEach((value, name) => {
-      headers[name.toLowerCase()] = value;
-    });
+    const rawBody = c.req.method === 'GET' ? Buffer.alloc(0) : await readRawBody(c, MAX_BODY);
+    const headers = headersOf(c);
     return {
       method: c.req.method,
       // The URL the provider called, as PUBLIC_URL names it: a proxy in front changes host and scheme.
