@@ -1,8 +1,10 @@
+import type { SQL } from 'drizzle-orm';
 import { drizzle, type NodePgDatabase } from 'drizzle-orm/node-postgres';
 import pg from 'pg';
 import * as schema from './schema/index';
 import { DEFAULT_PIPELINE_LANES, PipelinedPool } from './pipelined-pool';
 import { StatementCache } from './statement-cache';
+import { StatementShapes, type BuiltQuery } from './statement-shapes';
 
 export type Schema = typeof schema;
 export type Database = NodePgDatabase<Schema>;
@@ -29,5 +31,17 @@ export function openDatabase(url: string, options: { max?: number; pipelineLanes
   pool.on('error', onError);
   pool.on('connect', (client) => statements.attach(client));
   const db = drizzle(pool, { schema, casing: 'snake_case' });
+  buildTextsOncePerShape(db);
   return { pool, db, close: () => pool.end() };
+}
+
+/**
+ * Every statement of `db` and of its transactions (they share its dialect) gets its text from the
+ * shape cache (see StatementShapes). Under vitest each call is also built by drizzle and compared.
+ */
+function buildTextsOncePerShape(db: Database): void {
+  const dialect = (db as unknown as { dialect: { sqlToQuery(query: SQL, invokeSource?: string): BuiltQuery } }).dialect;
+  const build = dialect.sqlToQuery.bind(dialect);
+  const shapes = new StatementShapes((query) => build(query), process.env.VITEST !== undefined);
+  dialect.sqlToQuery = (query, invokeSource) => (invokeSource === undefined ? shapes.toQuery(query) : build(query, invokeSource));
 }
