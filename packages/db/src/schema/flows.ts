@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { index, integer, jsonb, pgTable, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { index, integer, jsonb, pgTable, primaryKey, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { createdAt, id, tstz, updatedAt } from './columns';
 import { contacts, conversations } from './inbox';
 import { users, workspaces } from './tenancy';
@@ -77,7 +77,8 @@ export const workflowRuns = pgTable(
 export const runSteps = pgTable(
   'run_steps',
   {
-    id: id(),
+    // Shown with the step, never looked up: not indexed (see the primary key below).
+    id: uuid('id').notNull().defaultRandom(),
     workspaceId: uuid('workspace_id').notNull().references(() => workspaces.id, { onDelete: 'cascade' }),
     runId: uuid('run_id').notNull().references(() => workflowRuns.id, { onDelete: 'cascade' }),
     seq: integer('seq').notNull(),
@@ -90,9 +91,10 @@ export const runSteps = pgTable(
     startedAt: tstz('started_at').notNull().defaultNow(),
     finishedAt: tstz('finished_at'),
   },
-  // Steps are read by run, and a message writes several: no index on workspace_id (a workspace's
-  // deletion, which is rare, scans for them).
-  (t) => [uniqueIndex('run_steps_run_seq_key').on(t.runId, t.seq)],
+  // Steps are read by run, and a message writes three or more: their only index is the primary
+  // key (run, seq). The uuid key it replaced cost each step an entry at a random place in a second
+  // B-tree. No index on workspace_id either (a workspace's deletion, which is rare, scans for them).
+  (t) => [primaryKey({ name: 'run_steps_pkey', columns: [t.runId, t.seq] })],
 );
 
 export const runWaits = pgTable(
