@@ -12,7 +12,11 @@ const LAZY_SESSION = 'set synchronous_commit = off';
  * wrote WAL of its own: a transactional logical message is the smallest such write any role may
  * make, at any wal_level (logical decoding consumers, if any, see it under this prefix).
  */
-const FLUSH_WAL = "select set_config('synchronous_commit', 'on', true), pg_logical_emit_message(true, 'switchboard.flush', '')";
+const FLUSH_WAL: pg.QueryConfig = {
+  // Named, so each connection parses and plans it once, not at every turn (0.06 ms of Postgres CPU each).
+  name: 'sb_flush_wal',
+  text: "select set_config('synchronous_commit', 'on', true), pg_logical_emit_message(true, 'switchboard.flush', '')",
+};
 
 type Waiting = { config: pg.QueryConfig; values: unknown[] | undefined; resolve(value: pg.QueryResult): void; reject(reason: unknown): void };
 
