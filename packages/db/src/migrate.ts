@@ -8,7 +8,8 @@ import { TIMER_FUNCTIONS } from './timers';
 
 export const migrationsFolder = fileURLToPath(new URL('../migrations', import.meta.url));
 
-const MIGRATIONS_TABLE = { migrationsSchema: 'drizzle', migrationsTable: '__drizzle_migrations' } as const;
+/** Where drizzle records the migrations it applied. */
+export const MIGRATIONS_TABLE = { migrationsSchema: 'drizzle', migrationsTable: '__drizzle_migrations' } as const;
 
 /** Applies our forward-only SQL migrations, then Graphile Worker's own schema. */
 export async function migrateDatabase(pool: pg.Pool): Promise<void> {

@@ -6,7 +6,7 @@ import { drizzle } from 'drizzle-orm/node-postgres';
 import { migrate } from 'drizzle-orm/node-postgres/migrator';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { migrateDatabase, migrationsFolder } from './migrate';
+import { migrateDatabase, MIGRATIONS_TABLE, migrationsFolder } from './migrate';
 import { testServerUrl } from './testing/index';
 
 interface Journal {
@@ -53,7 +53,7 @@ describe('upgrading a database with data', () => {
     const runId = randomUUID();
     const stepIds = [randomUUID(), randomUUID()];
     try {
-      await migrate(drizzle(client), { migrationsFolder: older, migrationsSchema: 'drizzle', migrationsTable: '__drizzle_migrations' });
+      await migrate(drizzle(client), { migrationsFolder: older, ...MIGRATIONS_TABLE });
       // Steps of a run as the older release wrote them; their parents do not matter to this migration.
       await client.query('set session_replication_role = replica');
       await client.query(

@@ -1,6 +1,6 @@
 import { IncomingMessage } from 'node:http';
 import type { Context } from 'hono';
-import { ApiError } from './errors';
+import { ApiError, badRequest, payloadTooLarge } from './errors';
 
 /**
  * Reading a request on Node without the WHATWG Request that @hono/node-server builds on first use
@@ -42,11 +42,10 @@ export function headersOf(c: Context): Record<string, string> {
  * Content-Length, whose length Node's parser enforces); otherwise through the Request.
  */
 export async function readRawBody(c: Context, maxSize: number): Promise<Buffer> {
-  const tooLarge = () => new ApiError(413, 'payload_too_large', `The request body is larger than ${Math.round(maxSize / 1024)} KB`);
   const incoming = nodeIncoming(c);
   if (!incoming || incoming.readableDidRead || incoming.listenerCount('data') > 0) {
     const body = Buffer.from(await c.req.arrayBuffer());
-    if (body.length > maxSize) throw tooLarge();
+    if (body.length > maxSize) throw payloadTooLarge(maxSize);
     return body;
   }
   const chunks: Buffer[] = [];
@@ -54,12 +53,12 @@ export async function readRawBody(c: Context, maxSize: number): Promise<Buffer> 
   try {
     for await (const chunk of incoming as AsyncIterable<Buffer>) {
       size += chunk.length;
-      if (size > maxSize) throw tooLarge();
+      if (size > maxSize) throw payloadTooLarge(maxSize);
       chunks.push(chunk);
     }
   } catch (err) {
     if (err instanceof ApiError) throw err;
-    throw new ApiError(400, 'bad_request', 'The request body could not be read to the end');
+    throw badRequest('The request body could not be read to the end');
   }
   return chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size);
 }

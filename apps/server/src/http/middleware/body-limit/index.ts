@@ -1,6 +1,6 @@
 import { bodyLimit as honoBodyLimit } from 'hono/body-limit';
 import type { MiddlewareHandler } from 'hono';
-import { ApiError } from '../../errors';
+import { payloadTooLarge } from '../../errors';
 import { headerOf } from '../../node-request';
 
 export interface BodyLimitOptions {
@@ -19,7 +19,7 @@ const DEFAULT_MAX = 1024 * 1024;
 export function bodyLimit(options: BodyLimitOptions = {}): MiddlewareHandler {
   const maxSize = options.maxSize ?? DEFAULT_MAX;
   const tooLarge = () => {
-    throw new ApiError(413, 'payload_too_large', `The request body is larger than ${Math.round(maxSize / 1024)} KB`);
+    throw payloadTooLarge(maxSize);
   };
   const counting = honoBodyLimit({ maxSize, onError: tooLarge });
   return (c, next) => {
