@@ -12,6 +12,15 @@ import { createLogger } from './logger';
 
 /** Connections beyond one per job slot: Graphile's claims and completions, heartbeats, the schedule clock. */
 const JOB_POOL_SPARE = 5;
+/**
+ * Inline jobs run per WORKER_CONCURRENCY slot. Their one-shot statements travel on the pipelined
+ * lanes, so a slot mostly waits on Postgres or the provider without holding a pool connection; with
+ * 10 slots Postgres sat at 80% at saturation, with 20 at 92–98% and 547–737 replies/s against
+ * 417–599 (`npm run bench:ab`, 2 pairs each, see docs/performance.md).
+ */
+const INLINE_SLOTS_PER_WORKER_SLOT = 2;
+/** Inline jobs locked and waiting for a slot, per WORKER_CONCURRENCY slot (see InlineJobsOptions.backlog). */
+const INLINE_BACKLOG_PER_WORKER_SLOT = 20;
 
 /** config -> database (embedded or DATABASE_URL) -> migrate -> roles. */
 async function main() {
@@ -35,10 +44,13 @@ async function main() {
   let stopping = false;
   // Jobs get their own connections: a burst of webhooks queueing for the request pool must not
   // stall the flows that answer them (each job's queries would wait behind every request's).
-  // Graphile's slots and as many inline jobs (see inline-jobs.ts) each hold a connection at a time.
-  const jobsDatabase = config.role !== 'api' ? openDatabase(database.url, { max: 2 * config.workerConcurrency + JOB_POOL_SPARE, pipelineLanes: config.pipelineLanes, onError: (err) => logger.warn({ err: err.message }, 'idle database client error') }) : undefined;
+  // Graphile's slots and the inline jobs' (see inline-jobs.ts) each hold a connection at a time at
+  // most (with pipelining off, all of them).
+  const jobsDatabase = config.role !== 'api' ? openDatabase(database.url, { max: (1 + INLINE_SLOTS_PER_WORKER_SLOT) * config.workerConcurrency + JOB_POOL_SPARE, pipelineLanes: config.pipelineLanes, onError: (err) => logger.warn({ err: err.message }, 'idle database client error') }) : undefined;
   const jobsDeps = jobsDatabase ? { ...deps, db: jobsDatabase.db, pool: jobsDatabase.pool } : undefined;
-  const inlineJobs = jobsDeps ? createInlineJobs(jobsDeps, { concurrency: config.workerConcurrency }) : undefined;
+  const inlineJobs = jobsDeps
+    ? createInlineJobs(jobsDeps, { concurrency: INLINE_SLOTS_PER_WORKER_SLOT * config.workerConcurrency, backlog: INLINE_BACKLOG_PER_WORKER_SLOT * config.workerConcurrency })
+    : undefined;
   const worker = jobsDeps ? await superviseWorker({ ...jobsDeps, inlineJobs }, logger, () => stopping) : undefined;
   const app = createApp({ ...deps, inlineJobs }, { serveStatic: config.role !== 'worker', registry });
   server = serve({ fetch: app.fetch, port: config.port, hostname: '0.0.0.0' }, (info) => {
