@@ -3,6 +3,7 @@ import { drizzle, type NodePgDatabase } from 'drizzle-orm/node-postgres';
 import pg from 'pg';
 import * as schema from './schema/index';
 import { DEFAULT_PIPELINE_LANES, PipelinedPool } from './pipelined-pool';
+import { reuseRowDescriptions } from './row-descriptions';
 import { StatementCache } from './statement-cache';
 import { StatementShapes, type BuiltQuery } from './statement-shapes';
 
@@ -13,6 +14,7 @@ export type Executor = Database | Parameters<Parameters<Database['transaction']>
 
 // Postgres returns int8 as strings; counts here always fit in a JS number.
 pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number.parseInt(value, 10));
+reuseRowDescriptions();
 
 export interface DatabaseHandle {
   pool: pg.Pool;

@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto';
 import type pg from 'pg';
 
+/** The names this cache gives (and the pipelined lanes' own prepared statement's). */
+export const PREPARED_NAME_PREFIX = 'sb_';
 /** A statement text becomes a prepared statement once it has run this many times in the process. */
 export const PREPARE_THRESHOLD = 5;
 /** At most this many prepared statements per connection: each holds a plan in its Postgres backend. */
@@ -32,7 +34,7 @@ export class StatementCache {
     }
     this.counts.delete(text);
     // The hash keeps one name per text on every connection; pg refuses a name reused for another text.
-    const named = `sb_${createHash('sha1').update(text).digest('base64url')}`;
+    const named = `${PREPARED_NAME_PREFIX}${createHash('sha1').update(text).digest('base64url')}`;
     this.names.set(text, named);
     return named;
   }
