@@ -1,7 +1,8 @@
 import { sql } from 'drizzle-orm';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { advanceRunTask } from '../src/jobs/advance-run';
+import { advanceRunTask, type StartedRun } from '../src/jobs/advance-run';
+import type { DeferFinalWrite } from '../src/jobs/inline-job-statements';
 import { InlineJobs } from '../src/jobs/inline-jobs';
 import { routeEvent } from '../src/jobs/route-event';
 import { botReplies, createWebchat, customerSays, drain, flow, publishFlow } from './flow-helpers';
@@ -291,14 +292,14 @@ describe('routing a message with the hints it was stored with', () => {
 });
 
 describe('a run a flow webhook starts', () => {
-  it('is advanced by the process that answered the webhook, with no worker running', async () => {
+  it('is advanced by the process that answered the webhook, with no worker running, from the run and context the webhook stored', async () => {
     const workflowId = await publishFlow(
       ctx,
       owner,
       flow(
         [
           { id: 't', type: 'trigger.webhook' },
-          { id: 'reply', type: 'action.send_message', config: { text: 'Your order shipped.' } },
+          { id: 'reply', type: 'action.send_message', config: { text: 'Your order {{ trigger.body.ref }} shipped, {{ contact.name }}.' } },
         ],
         [{ source: 't', target: 'reply' }],
       ),
@@ -307,13 +308,23 @@ describe('a run a flow webhook starts', () => {
     const who = customer();
     const said = await customerSays(ctx, channel, who, 'hello');
     await drain(ctx);
-    const inline = new InlineJobs(ctx.deps.db, ctx.deps.logger, { advance_run: (p) => advanceRunTask(ctx.deps, p) }, { concurrency: 2, roomWaitMs: 200 });
+    const handed: (StartedRun | undefined)[] = [];
+    const advance = (p: unknown, defer: DeferFinalWrite, local?: unknown) => {
+      handed.push(local as StartedRun | undefined);
+      return advanceRunTask(ctx.deps, p, defer, local as StartedRun | undefined);
+    };
+    const inline = new InlineJobs(ctx.deps.db, ctx.deps.logger, { advance_run: advance }, { concurrency: 2, roomWaitMs: 200 });
     ctx.deps.inlineJobs = inline;
     const detail = await call(ctx.app, 'GET', `/api/workflows/${workflowId}`, { cookie: owner.cookie });
-    const started = await call(ctx.app, 'POST', new URL(detail.body.webhookUrl).pathname, { body: { contact: { channelId: channel.id, externalId: who } } });
+    const started = await call(ctx.app, 'POST', new URL(detail.body.webhookUrl).pathname, { body: { ref: 'A-17', contact: { channelId: channel.id, externalId: who } } });
     expect(started.status).toBe(202);
-    expect(await until(() => botReplies(ctx, said.conversationId!), (r) => r.length === 1)).toEqual(['Your order shipped.']);
+    expect(await until(() => botReplies(ctx, said.conversationId!), (r) => r.length === 1)).toEqual([`Your order A-17 shipped, Customer ${who}.`]);
     await inline.idle();
     expect(await jobsOf(ctx, 'advance_run')).toEqual([]);
+    // The run as stored and its customer's context came with the job: its first step read neither.
+    expect(handed).toHaveLength(1);
+    expect(handed[0]?.run).toMatchObject({ id: started.body.runId, status: 'running', currentNodeId: 't', conversationId: said.conversationId });
+    expect(handed[0]?.context.data.contact).toMatchObject({ name: `Customer ${who}` });
+    expect(handed[0]?.context.data.conversation).toMatchObject({ id: said.conversationId });
   });
 });

@@ -14,8 +14,8 @@ export interface StartRunInput {
   trigger: Record<string, unknown>;
 }
 
-/** Creates a run pinned to the flow's published version, positioned on its trigger node. */
-export async function startRun(tx: Executor, input: StartRunInput): Promise<string> {
+/** Creates a run pinned to the flow's published version, positioned on its trigger node; returns it as stored. */
+export async function startRun(tx: Executor, input: StartRunInput): Promise<RunRow> {
   const [run] = await tx
     .insert(workflowRuns)
     .values({
@@ -28,8 +28,8 @@ export async function startRun(tx: Executor, input: StartRunInput): Promise<stri
       status: 'running',
       currentNodeId: input.flow.trigger.id,
     })
-    .returning({ id: workflowRuns.id });
-  return run!.id;
+    .returning();
+  return run!;
 }
 
 /** Runs a message started, as stored, and the flow context their first step reads (null when none started). */

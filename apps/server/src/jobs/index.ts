@@ -3,7 +3,7 @@ import type { Task, TaskList } from 'graphile-worker';
 import type { AppDeps } from '../context';
 import { routeContextOfJob } from '../flows/inbound-context';
 import type { FlowContextRow } from '../flows/run-context';
-import { advanceRunTask } from './advance-run';
+import { advanceRunTask, type StartedRun } from './advance-run';
 import { deliverMessageTask } from './deliver-message';
 import type { DeferFinalWrite } from './inline-job-statements';
 import { InlineJobs, type InlineJobsOptions } from './inline-jobs';
@@ -25,7 +25,8 @@ export function plainTasks(deps: AppDeps): Record<string, (payload: unknown, def
   return {
     // An inline route_event job may come with the flow context its message was stored with.
     [TASKS.routeEvent]: (p, defer, local) => routeEvent(deps, deps.activeFlows, p, defer, local as FlowContextRow | undefined),
-    [TASKS.advanceRun]: (p, defer) => advanceRunTask(deps, p, defer),
+    // An inline advance_run job of a run a flow webhook started comes with the run and its flow context.
+    [TASKS.advanceRun]: (p, defer, local) => advanceRunTask(deps, p, defer, local as StartedRun | undefined),
     [TASKS.resumeWait]: (p) => resumeWaitTask(deps, p),
     [TASKS.scheduleTick]: (p) => scheduleTick(deps, p),
   };

@@ -190,7 +190,7 @@ async function routeInTransaction(deps: AppDeps, payload: Extract<RouteEventPayl
       return { started: resumed ? [resumed] : [], running, rows: [], context: null };
     }
     const ids: string[] = [];
-    for (const flow of matchFlows(flows, payload, routing)) ids.push(await startRun(tx, runInput(payload, flow)));
+    for (const flow of matchFlows(flows, payload, routing)) ids.push((await startRun(tx, runInput(payload, flow))).id);
     return { started: ids, running, rows: [], context: null };
   });
 }
@@ -243,15 +243,14 @@ async function routeTags(deps: AppDeps, cache: ActiveFlowCache, payload: Extract
     for (const flow of flows) {
       // No self-triggering: a run that added the tag does not restart its own flow.
       if (payload.sourceRunId && (await runWorkflow(tx, payload.sourceRunId)) === flow.workflowId) continue;
-      ids.push(
-        await startRun(tx, {
-          workspaceId: payload.workspaceId,
-          flow,
-          contactId: payload.contactId,
-          conversationId: payload.conversationId,
-          trigger: { kind: 'tag_added', tags: payload.tags },
-        }),
-      );
+      const run = await startRun(tx, {
+        workspaceId: payload.workspaceId,
+        flow,
+        contactId: payload.contactId,
+        conversationId: payload.conversationId,
+        trigger: { kind: 'tag_added', tags: payload.tags },
+      });
+      ids.push(run.id);
     }
     return ids;
   });

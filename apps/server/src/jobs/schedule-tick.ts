@@ -58,7 +58,7 @@ async function fireIfDue(tx: Executor, workspaceId: string, workspaceTimezone: s
 
   const audience = config.audienceTag ? await contactsWithTag(tx, workspaceId, config.audienceTag) : [{ contactId: null, conversationId: null }];
   for (const target of audience) {
-    const runId = await startRun(tx, { workspaceId, flow, ...target, trigger: { kind: 'schedule', firedAt: due.toISOString() } });
+    const { id: runId } = await startRun(tx, { workspaceId, flow, ...target, trigger: { kind: 'schedule', firedAt: due.toISOString() } });
     await enqueueJob(tx, 'advance_run', { runId }, { queueName: runQueue({ id: runId, conversationId: target.conversationId }) });
   }
   return audience.length;

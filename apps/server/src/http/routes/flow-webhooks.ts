@@ -5,7 +5,9 @@ import type { FlowDocument } from '@switchboard/flow';
 import type { AppDeps } from '../../context';
 import { ContactSelector, resolveContactSelector } from '../../flows/contact-selector';
 import { runQueue } from '../../flows/queues';
+import { flowContextColumns, flowContextOf, type FlowContextRow } from '../../flows/run-context';
 import { startRun } from '../../flows/start-run';
+import type { StartedRun } from '../../jobs/advance-run';
 import type { TASKS } from '../../jobs/index';
 import { ADDED_JOB_COLUMNS, addJobCtes, type AddedJob } from '../../jobs/inline-job-statements';
 import { notFound } from '../errors';
@@ -44,23 +46,26 @@ export function flowWebhookRoutes(deps: AppDeps) {
     // (see InlineJobs), instead of a NOTIFY and a worker's fetch.
     const inline = deps.inlineJobs;
     const taker = inline ? await inline.taker() : null;
-    let job: AddedJob | undefined;
-    const runId = await db.transaction(async (tx) => {
+    let job: (AddedJob & Partial<FlowContextRow>) | undefined;
+    const run = await db.transaction(async (tx) => {
       const target = body.contact ? await resolveContactSelector(tx, flow.workspaceId, body.contact) : { contactId: null, conversationId: null };
-      const id = await startRun(tx, {
+      const started = await startRun(tx, {
         workspaceId: flow.workspaceId,
         flow: { workflowId: flow.id, versionId: flow.versionId, name: flow.name, definition, trigger },
         ...target,
         trigger: { kind: 'webhook', body },
       });
-      const source = sql`(select ${JSON.stringify({ runId: id })}::json as payload, ${runQueue({ id, conversationId: target.conversationId })}::text as queue_name) as source`;
-      [job] = (await tx.execute<AddedJob>(sql`with ${addJobCtes(ADVANCE_RUN_TASK, source, taker)} select ${ADDED_JOB_COLUMNS}`)).rows;
-      return id;
+      const source = sql`(select ${JSON.stringify({ runId: started.id })}::json as payload, ${runQueue(started)}::text as queue_name) as source`;
+      // A job this process will run reads the run's flow context here, so its first step reads nothing.
+      const context = taker?.lock ? sql`, ${flowContextColumns(started, null)}` : sql``;
+      [job] = (await tx.execute<AddedJob & Partial<FlowContextRow>>(sql`with ${addJobCtes(ADVANCE_RUN_TASK, source, taker)} select ${ADDED_JOB_COLUMNS}${context}`)).rows;
+      return started;
     }).catch((err: unknown) => {
       if (taker) inline?.dropped(taker);
       throw err;
     });
-    if (taker) inline?.added(ADVANCE_RUN_TASK, job, taker);
-    return c.json({ runId }, 202);
+    const local: StartedRun | undefined = job?.workspace ? { run, context: flowContextOf(job as FlowContextRow, run) } : undefined;
+    if (taker) inline?.added(ADVANCE_RUN_TASK, job, taker, local);
+    return c.json({ runId: run.id }, 202);
   });
 }
