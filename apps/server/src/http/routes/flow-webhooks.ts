@@ -1,15 +1,11 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { and, eq, isNull, sql } from 'drizzle-orm';
+import { and, eq, isNull } from 'drizzle-orm';
 import { workflows, workflowVersions } from '@switchboard/db';
 import type { FlowDocument } from '@switchboard/flow';
 import type { AppDeps } from '../../context';
-import { ContactSelector, resolveContactSelector } from '../../flows/contact-selector';
-import { runQueue } from '../../flows/queues';
-import { flowContextColumns, flowContextOf, type FlowContextRow } from '../../flows/run-context';
-import { startRun } from '../../flows/start-run';
+import { ContactSelector } from '../../flows/contact-selector';
+import { ADVANCE_RUN_TASK, startWebhookRun } from '../../flows/start-webhook-run';
 import type { StartedRun } from '../../jobs/advance-run';
-import type { TASKS } from '../../jobs/index';
-import { ADDED_JOB_COLUMNS, addJobCtes, type AddedJob } from '../../jobs/inline-job-statements';
 import { notFound } from '../errors';
 import { errors, json } from '../openapi-helpers';
 import { createRouter } from '../router';
@@ -26,8 +22,6 @@ const route = createRoute({
   },
   responses: { 202: json(z.object({ runId: z.string() }), 'Run started'), ...errors(400, 404, 413) },
 });
-
-const ADVANCE_RUN_TASK: (typeof TASKS)['advanceRun'] = 'advance_run';
 
 export function flowWebhookRoutes(deps: AppDeps) {
   const { db } = deps;
@@ -46,26 +40,12 @@ export function flowWebhookRoutes(deps: AppDeps) {
     // (see InlineJobs), instead of a NOTIFY and a worker's fetch.
     const inline = deps.inlineJobs;
     const taker = inline ? await inline.taker() : null;
-    let job: (AddedJob & Partial<FlowContextRow>) | undefined;
-    const run = await db.transaction(async (tx) => {
-      const target = body.contact ? await resolveContactSelector(tx, flow.workspaceId, body.contact) : { contactId: null, conversationId: null };
-      const started = await startRun(tx, {
-        workspaceId: flow.workspaceId,
-        flow: { workflowId: flow.id, versionId: flow.versionId, name: flow.name, definition, trigger },
-        ...target,
-        trigger: { kind: 'webhook', body },
-      });
-      const source = sql`(select ${JSON.stringify({ runId: started.id })}::json as payload, ${runQueue(started)}::text as queue_name) as source`;
-      // A job this process will run reads the run's flow context here, so its first step reads nothing.
-      const context = taker?.lock ? sql`, ${flowContextColumns(started, null)}` : sql``;
-      [job] = (await tx.execute<AddedJob & Partial<FlowContextRow>>(sql`with ${addJobCtes(ADVANCE_RUN_TASK, source, taker)} select ${ADDED_JOB_COLUMNS}${context}`)).rows;
-      return started;
-    }).catch((err: unknown) => {
+    const flowOfRun = { workflowId: flow.id, versionId: flow.versionId, name: flow.name, definition, trigger };
+    const { run, job, context } = await startWebhookRun(db, { workspaceId: flow.workspaceId, flow: flowOfRun, contact: body.contact, body }, taker).catch((err: unknown) => {
       if (taker) inline?.dropped(taker);
       throw err;
     });
-    const local: StartedRun | undefined = job?.workspace ? { run, context: flowContextOf(job as FlowContextRow, run) } : undefined;
-    if (taker) inline?.added(ADVANCE_RUN_TASK, job, taker, local);
+    if (taker) inline?.added(ADVANCE_RUN_TASK, job, taker, context ? ({ run, context } satisfies StartedRun) : undefined);
     return c.json({ runId: run.id }, 202);
   });
 }

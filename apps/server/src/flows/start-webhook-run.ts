@@ -1,0 +1,97 @@
+import { sql, type SQL } from 'drizzle-orm';
+import { rowOf, workflowRuns, type Database } from '@switchboard/db';
+import type { TASKS } from '../jobs/index';
+import { ADDED_JOB_COLUMNS, addJobCtes, type AddedJob, type JobTaker } from '../jobs/inline-job-statements';
+import type { ActiveFlow } from './active-flows';
+import { resolveContactSelector, type ContactSelector } from './contact-selector';
+import { conversationQueue, runQueue } from './queues';
+import { flowContextColumns, flowContextOf, type FlowContext, type FlowContextRow, type FlowContextScope } from './run-context';
+import { startRun, type RunRow } from './start-run';
+
+/** Implemented by the flow engine's jobs; a type-only import keeps their runtime out of the HTTP routes. */
+export const ADVANCE_RUN_TASK: (typeof TASKS)['advanceRun'] = 'advance_run';
+
+export interface WebhookRunInput {
+  workspaceId: string;
+  flow: ActiveFlow;
+  contact: ContactSelector | undefined;
+  /** The webhook's JSON body: the run's trigger data. */
+  body: Record<string, unknown>;
+}
+
+/** A run a flow webhook started, with its advance_run job and, for a job locked for this process, the flow context its first step reads. */
+export interface StartedWebhookRun {
+  run: RunRow;
+  job: AddedJob | undefined;
+  context: FlowContext | null;
+}
+
+type StartRow = Record<string, unknown> & AddedJob & Partial<FlowContextRow>;
+
+/**
+ * Starts a flow webhook's run and adds its advance_run job (addJobCtes, with `taker`). A customer
+ * named by their channel identity, known there and with a conversation open on it, takes one
+ * statement (knownCustomerStart); everyone else a transaction that finds or creates the contact and
+ * the conversation first.
+ */
+export async function startWebhookRun(db: Database, input: WebhookRunInput, taker: JobTaker | null): Promise<StartedWebhookRun> {
+  return (await knownCustomerStart(db, input, taker)) ?? (await startInTransaction(db, input, taker));
+}
+
+/**
+ * The common proactive message (a shipping update to a customer who wrote before) in one statement
+ * instead of a transaction of seven round trips (BEGIN, the channel, the contact, the conversation,
+ * the run, the job, COMMIT): the contact is touched as upsertContactIdentity does, the newest
+ * conversation on the channel is locked, and the run and its job are added only when that
+ * conversation is open. Null when nothing was started (no such customer, or no open conversation).
+ * A selector with a name keeps the transaction: the name may fill the contact's, which this
+ * statement's flow context would not see.
+ */
+async function knownCustomerStart(db: Database, input: WebhookRunInput, taker: JobTaker | null): Promise<StartedWebhookRun | null> {
+  const selector = input.contact;
+  if (!selector || !('channelId' in selector) || selector.name !== undefined) return null;
+  const { workspaceId, flow } = input;
+  const scope: FlowContextScope = { workspaceId, contactId: sql`(select id from contact)`, conversationId: sql`(select id from conversation)` };
+  const result = await db.execute<StartRow>(sql`
+    with contact as (
+      update contacts c set deleted_at = null, updated_at = now()
+      from contact_identities ci join channels ch on ch.id = ci.channel_id
+      where ci.channel_id = ${selector.channelId} and ci.external_id = ${selector.externalId} and c.id = ci.contact_id
+        and ch.workspace_id = ${workspaceId} and ch.deleted_at is null
+      returning c.id
+    ), conversation as (
+      select cv.id, cv.status from conversations cv
+      where cv.contact_id = (select id from contact) and cv.channel_id = ${selector.channelId}
+      order by cv.created_at desc limit 1
+      for update
+    ), run as (
+      insert into workflow_runs (workspace_id, workflow_id, version_id, contact_id, conversation_id, trigger, status, current_node_id)
+      select ${workspaceId}, ${flow.workflowId}, ${flow.versionId}, (select id from contact), conversation.id,
+             ${JSON.stringify({ kind: 'webhook', body: input.body })}::jsonb, 'running', ${flow.trigger.id}
+      from conversation where conversation.status = 'open'
+      returning *
+    ), ${addJobCtes(ADVANCE_RUN_TASK, sql`(select json_build_object('runId', run.id) as payload, ${conversationQueue('')} || run.conversation_id as queue_name from run) as source`, taker)}
+    select run.*, ${ADDED_JOB_COLUMNS}${contextColumns(scope, taker)} from run`);
+  const row = result.rows[0];
+  return row ? startedOf(row) : null;
+}
+
+async function startInTransaction(db: Database, input: WebhookRunInput, taker: JobTaker | null): Promise<StartedWebhookRun> {
+  return db.transaction(async (tx) => {
+    const target = input.contact ? await resolveContactSelector(tx, input.workspaceId, input.contact) : { contactId: null, conversationId: null };
+    const run = await startRun(tx, { workspaceId: input.workspaceId, flow: input.flow, ...target, trigger: { kind: 'webhook', body: input.body } });
+    const source = sql`(select ${JSON.stringify({ runId: run.id })}::json as payload, ${runQueue(run)}::text as queue_name) as source`;
+    const [row] = (await tx.execute<StartRow>(sql`with ${addJobCtes(ADVANCE_RUN_TASK, source, taker)} select ${ADDED_JOB_COLUMNS}${contextColumns(run, taker)}`)).rows;
+    return { run, job: row, context: contextOf(row, run) };
+  });
+}
+
+/** A job this process will run reads its run's flow context in the statement that adds it, so the run's first step reads nothing. */
+const contextColumns = (scope: FlowContextScope, taker: JobTaker | null): SQL => (taker?.lock ? sql`, ${flowContextColumns(scope, null)}` : sql``);
+
+function startedOf(row: StartRow): StartedWebhookRun {
+  const run = rowOf(workflowRuns, row);
+  return { run, job: row, context: contextOf(row, run) };
+}
+
+const contextOf = (row: StartRow | undefined, run: RunRow): FlowContext | null => (row?.workspace ? flowContextOf(row as FlowContextRow, run) : null);

@@ -1,0 +1,113 @@
+import { and, eq } from 'drizzle-orm';
+import { contactIdentities, contacts, conversations, workflowRuns } from '@switchboard/db';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { botReplies, createWebchat, customerSays, drain, flow, publishFlow } from './flow-helpers';
+import { call, createTestContext, signup, type Session, type TestContext } from './helpers';
+
+let ctx: TestContext;
+let owner: Session;
+let channel: Awaited<ReturnType<typeof createWebchat>>;
+let webhookPath: string;
+let n = 0;
+const customer = () => `hook-${++n}-${Date.now()}`;
+
+/** Transactions the app opened (the route's database is the test's): the one-statement start opens none. */
+let transactions = 0;
+
+const fire = (body: Record<string, unknown>) => call(ctx.app, 'POST', webhookPath, { body });
+const runOf = async (runId: string) => (await ctx.database.db.select().from(workflowRuns).where(eq(workflowRuns.id, runId)))[0];
+const contactOf = async (externalId: string) =>
+  (await ctx.database.db.select().from(contactIdentities).where(and(eq(contactIdentities.channelId, channel.id), eq(contactIdentities.externalId, externalId))))[0]!.contactId;
+const conversationOf = async (id: string) => (await ctx.database.db.select().from(conversations).where(eq(conversations.id, id)))[0];
+
+beforeAll(async () => {
+  ctx = await createTestContext();
+  owner = await signup(ctx.app, 'HookOwner');
+  channel = await createWebchat(ctx, owner.workspaceId);
+  const workflowId = await publishFlow(
+    ctx,
+    owner,
+    flow(
+      [
+        { id: 't', type: 'trigger.webhook' },
+        { id: 'say', type: 'action.send_message', config: { text: 'Order {{ trigger.body.ref }} is ready, {{ contact.name }}.' } },
+      ],
+      [{ source: 't', target: 'say' }],
+    ),
+    'Order ready',
+  );
+  const detail = await call(ctx.app, 'GET', `/api/workflows/${workflowId}`, { cookie: owner.cookie });
+  webhookPath = new URL(detail.body.webhookUrl).pathname;
+  const transaction = ctx.deps.db.transaction.bind(ctx.deps.db);
+  ctx.deps.db.transaction = ((...args: Parameters<typeof transaction>) => {
+    transactions++;
+    return transaction(...args);
+  }) as typeof transaction;
+});
+afterEach(() => void (transactions = 0));
+afterAll(() => ctx.close());
+
+describe('a flow webhook for a customer named by their channel identity', () => {
+  it('starts the run in the open conversation in one statement, without a transaction', async () => {
+    const who = customer();
+    const said = await customerSays(ctx, channel, who, 'hi');
+    await drain(ctx);
+    transactions = 0;
+    const started = await fire({ ref: 'A1', contact: { channelId: channel.id, externalId: who } });
+    expect(started.status).toBe(202);
+    expect(transactions).toBe(0);
+    expect(await runOf(started.body.runId)).toMatchObject({ conversationId: said.conversationId, contactId: await contactOf(who), status: 'running', currentNodeId: 't', trigger: { kind: 'webhook', body: { ref: 'A1' } } });
+    await drain(ctx);
+    expect(await botReplies(ctx, said.conversationId!)).toEqual([`Order A1 is ready, Customer ${who}.`]);
+  });
+
+  it('reopens a resolved conversation (the transaction) and starts the run there', async () => {
+    const who = customer();
+    const said = await customerSays(ctx, channel, who, 'hi');
+    await drain(ctx);
+    await ctx.database.db.update(conversations).set({ status: 'resolved', resolvedAt: new Date() }).where(eq(conversations.id, said.conversationId!));
+    const started = await fire({ ref: 'B2', contact: { channelId: channel.id, externalId: who } });
+    expect(started.status).toBe(202);
+    expect(transactions).toBe(1);
+    expect(await runOf(started.body.runId)).toMatchObject({ conversationId: said.conversationId, status: 'running' });
+    expect(await conversationOf(said.conversationId!)).toMatchObject({ status: 'open', resolvedAt: null });
+    await drain(ctx);
+    expect(await botReplies(ctx, said.conversationId!)).toEqual([`Order B2 is ready, Customer ${who}.`]);
+  });
+
+  it('creates a customer never seen, with the name given, and their conversation', async () => {
+    const who = customer();
+    const started = await fire({ ref: 'C3', contact: { channelId: channel.id, externalId: who, name: 'Ada' } });
+    expect(started.status).toBe(202);
+    expect(transactions).toBe(1);
+    const run = await runOf(started.body.runId);
+    expect(run).toMatchObject({ contactId: await contactOf(who), status: 'running' });
+    await drain(ctx);
+    expect(await botReplies(ctx, run!.conversationId!)).toEqual(['Order C3 is ready, Ada.']);
+  });
+
+  it("fills a known customer's missing name (the transaction) before the reply reads it", async () => {
+    const who = customer();
+    const said = await customerSays(ctx, channel, who, 'hi');
+    await drain(ctx);
+    await ctx.database.db.update(contacts).set({ name: null }).where(eq(contacts.id, await contactOf(who)));
+    const started = await fire({ ref: 'D4', contact: { channelId: channel.id, externalId: who, name: 'Grace' } });
+    expect(started.status).toBe(202);
+    expect(transactions).toBe(1);
+    await drain(ctx);
+    expect(await botReplies(ctx, said.conversationId!)).toEqual(['Order D4 is ready, Grace.']);
+  });
+
+  it("answers 404 for another workspace's channel and starts nothing", async () => {
+    const other = await signup(ctx.app, 'HookOther');
+    const theirs = await createWebchat(ctx, other.workspaceId);
+    const who = customer();
+    await customerSays(ctx, theirs, who, 'hi');
+    await drain(ctx);
+    const before = (await ctx.database.db.select({ id: workflowRuns.id }).from(workflowRuns)).length;
+    const refused = await fire({ ref: 'E5', contact: { channelId: theirs.id, externalId: who } });
+    expect(refused.status).toBe(404);
+    expect(refused.body.error.message).toContain('contact.channelId');
+    expect((await ctx.database.db.select({ id: workflowRuns.id }).from(workflowRuns)).length).toBe(before);
+  });
+});
