@@ -7,7 +7,7 @@ import type { DeferFinalWrite } from './inline-job-statements';
 
 export const AdvanceRunPayload = z.object({ runId: z.string().uuid() });
 
-/** A run as the statement that started it stored it, with the flow context that statement read (see flow-webhooks.ts). */
+/** A run as the statement that started it stored it, with the flow context that statement read (see flows/start-webhook-run.ts). */
 export type StartedRun = { run: RunRow; context: FlowContext };
 
 /**
