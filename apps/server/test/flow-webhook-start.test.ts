@@ -111,3 +111,48 @@ describe('a flow webhook for a customer named by their channel identity', () => 
     expect((await ctx.database.db.select({ id: workflowRuns.id }).from(workflowRuns)).length).toBe(before);
   });
 });
+
+describe('a flow webhook for a customer named by id, phone or email', () => {
+  it('starts the run in their latest conversation in one statement, without a transaction', async () => {
+    const who = customer();
+    const said = await customerSays(ctx, channel, who, 'hi');
+    await drain(ctx);
+    const contactId = await contactOf(who);
+    const phone = `+44${n}${Date.now() % 1_000_000}`;
+    await ctx.database.db.update(contacts).set({ email: `${who}@example.com`, phone }).where(eq(contacts.id, contactId));
+    transactions = 0;
+    const byEmail = await fire({ ref: 'F6', contact: { email: `${who.toUpperCase()}@Example.com` } });
+    const byPhone = await fire({ ref: 'G7', contact: { phone } });
+    const byId = await fire({ ref: 'H8', contact: { id: contactId } });
+    expect([byEmail.status, byPhone.status, byId.status]).toEqual([202, 202, 202]);
+    expect(transactions).toBe(0);
+    for (const started of [byEmail, byPhone, byId]) expect(await runOf(started.body.runId)).toMatchObject({ contactId, conversationId: said.conversationId, status: 'running' });
+    await drain(ctx);
+    expect((await botReplies(ctx, said.conversationId!)).sort()).toEqual(['F6', 'G7', 'H8'].map((ref) => `Order ${ref} is ready, Customer ${who}.`));
+  });
+
+  it('opens a conversation (the transaction) for a contact who never talked, on the channel they were seen on', async () => {
+    const [contact] = await ctx.database.db.insert(contacts).values({ workspaceId: owner.workspaceId, name: 'Lin', phone: `+1555${Date.now() % 1_000_000}` }).returning();
+    await ctx.database.db.insert(contactIdentities).values({ workspaceId: owner.workspaceId, contactId: contact!.id, channelId: channel.id, externalId: customer() });
+    const started = await fire({ ref: 'I9', contact: { phone: contact!.phone! } });
+    expect(started.status).toBe(202);
+    expect(transactions).toBe(1);
+    const run = await runOf(started.body.runId);
+    expect(run).toMatchObject({ contactId: contact!.id, status: 'running' });
+    expect(await conversationOf(run!.conversationId!)).toMatchObject({ contactId: contact!.id, channelId: channel.id, status: 'open' });
+    await drain(ctx);
+    expect(await botReplies(ctx, run!.conversationId!)).toEqual(['Order I9 is ready, Lin.']);
+  });
+
+  it("answers 404 for another workspace's contact id and starts nothing", async () => {
+    const other = await signup(ctx.app, 'HookOther2');
+    const theirs = await createWebchat(ctx, other.workspaceId);
+    const who = `other-${customer()}`;
+    const said = await customerSays(ctx, theirs, who, 'hi');
+    await drain(ctx);
+    const [identity] = await ctx.database.db.select().from(contactIdentities).where(and(eq(contactIdentities.channelId, theirs.id), eq(contactIdentities.externalId, who)));
+    const refused = await fire({ ref: 'J10', contact: { id: identity!.contactId } });
+    expect(refused.status).toBe(404);
+    expect(await ctx.database.db.select({ id: workflowRuns.id }).from(workflowRuns).where(eq(workflowRuns.conversationId, said.conversationId!))).toEqual([]);
+  });
+});

@@ -41,39 +41,73 @@ export async function startWebhookRun(db: Database, input: WebhookRunInput, take
 /**
  * The common proactive message (a shipping update to a customer who wrote before) in one statement
  * instead of a transaction of seven round trips (BEGIN, the channel, the contact, the conversation,
- * the run, the job, COMMIT): the contact is touched as upsertContactIdentity does, the newest
- * conversation on the channel is locked, and the run and its job are added only when that
- * conversation is open. Null when nothing was started (no such customer, or no open conversation).
- * A selector with a name keeps the transaction: the name may fill the contact's, which this
- * statement's flow context would not see.
+ * the run, the job, COMMIT): the contact and the conversation are found as resolveContactSelector
+ * finds them (see locateCustomer), and the run and its job are added only when both are there. Null
+ * when nothing was started (no such contact, or no conversation to use): the transaction then
+ * creates or reopens what is missing, or answers 404.
  */
 async function knownCustomerStart(db: Database, input: WebhookRunInput, taker: JobTaker | null): Promise<StartedWebhookRun | null> {
-  const selector = input.contact;
-  if (!selector || !('channelId' in selector) || selector.name !== undefined) return null;
+  const located = input.contact && locateCustomer(input.workspaceId, input.contact);
+  if (!located) return null;
   const { workspaceId, flow } = input;
   const scope: FlowContextScope = { workspaceId, contactId: sql`(select id from contact)`, conversationId: sql`(select id from conversation)` };
   const result = await db.execute<StartRow>(sql`
-    with contact as (
-      update contacts c set deleted_at = null, updated_at = now()
-      from contact_identities ci join channels ch on ch.id = ci.channel_id
-      where ci.channel_id = ${selector.channelId} and ci.external_id = ${selector.externalId} and c.id = ci.contact_id
-        and ch.workspace_id = ${workspaceId} and ch.deleted_at is null
-      returning c.id
-    ), conversation as (
-      select cv.id, cv.status from conversations cv
-      where cv.contact_id = (select id from contact) and cv.channel_id = ${selector.channelId}
-      order by cv.created_at desc limit 1
-      for update
-    ), run as (
+    with ${located.ctes}, run as (
       insert into workflow_runs (workspace_id, workflow_id, version_id, contact_id, conversation_id, trigger, status, current_node_id)
       select ${workspaceId}, ${flow.workflowId}, ${flow.versionId}, (select id from contact), conversation.id,
              ${JSON.stringify({ kind: 'webhook', body: input.body })}::jsonb, 'running', ${flow.trigger.id}
-      from conversation where conversation.status = 'open'
+      from conversation where ${located.usable}
       returning *
     ), ${addJobCtes(ADVANCE_RUN_TASK, sql`(select json_build_object('runId', run.id) as payload, ${conversationQueue('')} || run.conversation_id as queue_name from run) as source`, taker)}
     select run.*, ${ADDED_JOB_COLUMNS}${contextColumns(scope, taker)} from run`);
   const row = result.rows[0];
   return row ? startedOf(row) : null;
+}
+
+/**
+ * The `contact` and `conversation` CTEs (each selecting `id`) for a selector, as resolveContactSelector
+ * reads them, and when that conversation can take the run as it is. Undefined where the statement
+ * cannot follow it: a selector with a name may fill the contact's, which the statement's own flow
+ * context would not see.
+ * - A channel identity: the contact is touched as upsertContactIdentity does, and the newest
+ *   conversation on the channel is locked, as openConversation does; it must be open (the
+ *   transaction reopens a resolved one).
+ * - An id, phone or email: the contact most recently updated, and its conversation with the latest
+ *   message, whatever its status (the transaction opens one only when there is none).
+ */
+export function locateCustomer(workspaceId: string, selector: ContactSelector): { ctes: SQL; usable: SQL } | undefined {
+  if ('channelId' in selector) {
+    if (selector.name !== undefined) return undefined;
+    return {
+      ctes: sql`contact as (
+        update contacts c set deleted_at = null, updated_at = now()
+        from contact_identities ci join channels ch on ch.id = ci.channel_id
+        where ci.channel_id = ${selector.channelId} and ci.external_id = ${selector.externalId} and c.id = ci.contact_id
+          and ch.workspace_id = ${workspaceId} and ch.deleted_at is null
+        returning c.id
+      ), conversation as (
+        select cv.id, cv.status from conversations cv
+        where cv.contact_id = (select id from contact) and cv.channel_id = ${selector.channelId}
+        order by cv.created_at desc limit 1
+        for update
+      )`,
+      usable: sql`conversation.status = 'open'`,
+    };
+  }
+  // Their generic plans find the contact by key (or by workspace and phone or email) and the
+  // conversation by contact: apps/server/test/generic-plans.test.ts.
+  const match = 'id' in selector ? sql`c.id = ${selector.id}` : 'phone' in selector ? sql`c.phone = ${selector.phone}` : sql`c.email = ${selector.email}`;
+  return {
+    ctes: sql`contact as (
+      select c.id from contacts c where c.workspace_id = ${workspaceId} and c.deleted_at is null and ${match}
+      order by c.updated_at desc limit 1
+    ), conversation as (
+      select cv.id from conversations cv
+      where cv.contact_id = (select id from contact) and cv.workspace_id = ${workspaceId}
+      order by cv.last_message_at desc, cv.created_at desc limit 1
+    )`,
+    usable: sql`true`,
+  };
 }
 
 async function startInTransaction(db: Database, input: WebhookRunInput, taker: JobTaker | null): Promise<StartedWebhookRun> {
