@@ -29,10 +29,9 @@ export interface StartedWebhookRun {
 type StartRow = Record<string, unknown> & AddedJob & Partial<FlowContextRow>;
 
 /**
- * Starts a flow webhook's run and adds its advance_run job (addJobCtes, with `taker`). A customer
- * named by their channel identity, known there and with a conversation open on it, takes one
- * statement (knownCustomerStart); everyone else a transaction that finds or creates the contact and
- * the conversation first.
+ * Starts a flow webhook's run and adds its advance_run job (addJobCtes, with `taker`). A known
+ * customer with a conversation to use takes one statement (knownCustomerStart); everyone else a
+ * transaction that finds or creates the contact and the conversation first.
  */
 export async function startWebhookRun(db: Database, input: WebhookRunInput, taker: JobTaker | null): Promise<StartedWebhookRun> {
   return (await knownCustomerStart(db, input, taker)) ?? (await startInTransaction(db, input, taker));
