@@ -1,12 +1,20 @@
+import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { cpuSecondsOf } from './proc';
+import { messageFloor } from './message-floor';
+import { CONNECTIONS, messageRow, storeShaped, type Row, type Workload } from './statement-workloads';
 import { round } from './stats';
 
 const MESSAGES = 8_000;
-const CONNECTIONS = 4;
 const BATCHES = [1, 4, 16];
-/** Customers of the store-shaped workload; each connection writes for its own quarter of them. */
+/** Customers of the store-shaped workloads, as many as the server benchmark's; each connection writes for its own quarter of them. */
 const CUSTOMERS = 200;
+/**
+ * Other customers, never written to: with only 200 rows the planner scanned the contacts,
+ * conversations and job queues whole for every message; with these it reads each by its index,
+ * as in a real shop's tables.
+ */
+const OTHER_CUSTOMERS = 20_000;
 
 export interface StatementOverhead {
   workload: string;
@@ -17,96 +25,61 @@ export interface StatementOverhead {
   messagesPerS: number;
 }
 
-/**
- * A statement shape, run with `batch` messages at a time. The SQL takes arrays, so one message and
- * sixteen are the same statement and only the rows differ. It returns a row per message written.
- */
-interface Workload {
-  name: string;
-  text: string;
-  /** The parameters for messages `first` .. `first + count - 1`, written from connection `lane`; `run` tags their provider ids. */
-  values(first: number, count: number, lane: number, run: string): unknown[];
-}
-
-const TEXT = 'what is the price of a cake';
+/** The scratch tables, each a copy of a hot-path table (columns, defaults, indexes; no foreign keys or triggers). */
+const SCRATCH_TABLES = {
+  bench_messages: 'messages',
+  bench_contacts: 'contacts',
+  bench_conversations: 'conversations',
+  bench_runs: 'workflow_runs',
+  bench_run_steps: 'run_steps',
+  bench_jobs: 'graphile_worker._private_jobs',
+  bench_job_queues: 'graphile_worker._private_job_queues',
+};
 
 /**
  * What a statement costs Postgres apart from its rows, in scratch copies of the hot path's tables
  * (their columns, defaults and indexes, no foreign keys), from 4 connections committing lazily
- * with prepared statements, as the hot path runs:
+ * with prepared statements planned once, as the hot path runs:
  * - `message row`: the inbound message's row alone;
  * - `store-shaped`: what the store statement writes for a known customer (contact stamped,
- *   conversation stamped, message inserted) as one statement of CTEs.
+ *   conversation stamped, message inserted) as one statement of CTEs;
+ * - `message floor`: every row DESIGN §4 has a replied message write, in 3 statements (see
+ *   message-floor.ts): what Postgres must do per message whatever the server does.
  * Backend CPU is read from /proc, so Postgres must run on this machine.
  */
 export async function measureStatementOverhead(databaseUrl: string): Promise<StatementOverhead[]> {
   const admin = new pg.Client({ connectionString: databaseUrl });
   await admin.connect();
-  const tables = ['messages', 'contacts', 'conversations'];
+  const tables = Object.keys(SCRATCH_TABLES);
   try {
-    for (const table of tables) {
-      await admin.query(`drop table if exists bench_${table}`);
-      await admin.query(`create table bench_${table} (like ${table} including all)`);
+    for (const [scratch, source] of Object.entries(SCRATCH_TABLES)) {
+      await admin.query(`drop table if exists ${scratch}`);
+      await admin.query(`create table ${scratch} (like ${source} including all)`);
     }
     const { rows } = await admin.query<{ workspace: string; channel: string }>('select gen_random_uuid() as workspace, gen_random_uuid() as channel');
     const { workspace, channel } = rows[0]!;
-    // One open conversation per customer, ids 0..CUSTOMERS-1 in contact order.
-    const customers = (
-      await admin.query<{ id: string }>(
-        `with c as (insert into bench_contacts (workspace_id) select $1 from generate_series(1, $3::int) returning id)
-         insert into bench_conversations (workspace_id, contact_id, channel_id) select $1, c.id, $2 from c returning contact_id as id`,
-        [workspace, channel, CUSTOMERS],
-      )
-    ).rows.map((r) => r.id);
-    const workloads = [messageRow(workspace, channel), storeShaped(workspace, channel, customers)];
+    // One open conversation per customer, with its job queue, ids 0..count-1 in contact order.
+    const addCustomers = async (workspaceId: string, count: number) =>
+      (
+        await admin.query<{ id: string }>(
+          `with c as (insert into bench_contacts (workspace_id) select $1 from generate_series(1, $3::int) returning id),
+           cv as (insert into bench_conversations (workspace_id, contact_id, channel_id) select $1, c.id, $2 from c returning id, contact_id),
+           q as (insert into bench_job_queues (queue_name) select 'conversation:' || cv.id from cv)
+           select contact_id as id from cv`,
+          [workspaceId, channel, count],
+        )
+      ).rows.map((r) => r.id);
+    await addCustomers(randomUUID(), OTHER_CUSTOMERS);
+    const customers = await addCustomers(workspace, CUSTOMERS);
+    for (const table of tables) await admin.query(`analyze ${table}`);
+    const workloads = [messageRow(workspace, channel), storeShaped(workspace, channel, customers), messageFloor(workspace, channel, customers)];
     const results: StatementOverhead[] = [];
     for (const workload of workloads) for (const batch of BATCHES) results.push(await run(databaseUrl, workload, batch));
     return results;
   } finally {
-    for (const table of tables) await admin.query(`drop table if exists bench_${table}`).catch(() => undefined);
+    for (const table of tables) await admin.query(`drop table if exists ${table}`).catch(() => undefined);
     await admin.end();
   }
-}
-
-const providerIds = (tag: string, first: number, count: number) => Array.from({ length: count }, (_, i) => `${tag}-${first + i}`);
-
-function messageRow(workspace: string, channel: string): Workload {
-  const conversation = '00000000-0000-4000-8000-000000000001';
-  return {
-    name: 'message row',
-    text: `insert into bench_messages (workspace_id, conversation_id, channel_id, direction, author, text, provider_message_id, status)
-           select $1, $2, $3, 'in', 'contact', $4, p, 'received' from unnest($5::text[]) as p returning id`,
-    values: (first, count, _lane, run) => [workspace, conversation, channel, TEXT, providerIds(`row-${run}`, first, count)],
-  };
-}
-
-function storeShaped(workspace: string, channel: string, customers: string[]): Workload {
-  const perLane = CUSTOMERS / CONNECTIONS;
-  return {
-    name: 'store-shaped',
-    text: `with input as (select * from unnest($1::uuid[], $2::text[]) as t(contact_id, provider_id)),
-           contact as (update bench_contacts c set deleted_at = null, updated_at = now() from input where c.id = input.contact_id returning c.id),
-           conversation as (
-             update bench_conversations cv set last_message_at = greatest(cv.last_message_at, now()), last_inbound_at = now(),
-               waiting_since = coalesce(cv.waiting_since, now()), updated_at = now()
-             from input where cv.contact_id = input.contact_id and cv.channel_id = $3 and cv.status = 'open'
-             returning cv.id, cv.contact_id
-           ), message as (
-             insert into bench_messages (workspace_id, conversation_id, channel_id, direction, author, text, provider_message_id, status)
-             select $4, conversation.id, $3, 'in', 'contact', $5, input.provider_id, 'received'
-             from input join conversation on conversation.contact_id = input.contact_id
-             returning id
-           )
-           select id from message`,
-    // A batch never names a customer twice, and connections never share one: no row waits on another.
-    values: (first, count, lane, run) => [
-      Array.from({ length: count }, (_, i) => customers[lane * perLane + ((first + i) % perLane)]),
-      providerIds(`store-${run}`, first, count),
-      channel,
-      workspace,
-      TEXT,
-    ],
-  };
 }
 
 async function run(databaseUrl: string, workload: Workload, batch: number): Promise<StatementOverhead> {
@@ -115,12 +88,15 @@ async function run(databaseUrl: string, workload: Workload, batch: number): Prom
       const client = new pg.Client({ connectionString: databaseUrl });
       await client.connect();
       await client.query('set synchronous_commit = off');
+      // Planned once, as the hot path's statements are: with tables this size Postgres would
+      // otherwise plan some of them again at every call, a cost that is not the rows'.
+      await client.query('set plan_cache_mode = force_generic_plan');
       const { rows } = await client.query<{ pid: number }>('select pg_backend_pid() as pid');
       return { client, pid: rows[0]!.pid };
     }),
   );
   const cpu = () => clients.reduce((sum, { pid }) => sum + cpuSecondsOf(pid), 0);
-  const statement = { name: `bench-${workload.name.replace(/\W/g, '-')}`, text: workload.text };
+  const statements = workload.statements.map((statement, i) => ({ ...statement, name: `bench-${workload.name.replace(/\W/g, '-')}-${i}` }));
   try {
     const cpuBefore = cpu();
     const started = performance.now();
@@ -131,9 +107,13 @@ async function run(databaseUrl: string, workload: Workload, batch: number): Prom
           const first = next;
           const count = Math.min(batch, MESSAGES - first);
           next += count;
-          const { rowCount } = await client.query({ ...statement, values: workload.values(first, count, lane, String(batch)) });
-          // Every message must be written, or the figure per message would be for less work.
-          if (rowCount !== count) throw new Error(`${workload.name}: ${rowCount} of ${count} messages written`);
+          const earlier: Row[][] = [];
+          for (const { name, text, values } of statements) {
+            const { rows } = await client.query({ name, text, values: values({ first, count, lane, run: String(batch) }, earlier) });
+            // Every message must be written, or the figure per message would be for less work.
+            if (rows.length !== count) throw new Error(`${workload.name} (${name}): ${rows.length} of ${count} messages written`);
+            earlier.push(rows);
+          }
         }
       }),
     );
