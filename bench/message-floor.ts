@@ -10,6 +10,26 @@ const STEPS = `(values
 const REPLY = 'A cake is 20 dollars. Anything else?';
 
 /**
+ * The schema's foreign keys on the rows the floor writes (messages, runs, run steps), the
+ * workspace, channel, flow and version ones to `bench_parents`. Not valid: the rows already there
+ * are not checked, each new one is.
+ */
+export const FLOOR_FOREIGN_KEYS = `
+  alter table bench_messages
+    add foreign key (workspace_id) references bench_parents (id) on delete cascade not valid,
+    add foreign key (conversation_id) references bench_conversations (id) on delete cascade not valid,
+    add foreign key (channel_id) references bench_parents (id) on delete cascade not valid;
+  alter table bench_runs
+    add foreign key (workspace_id) references bench_parents (id) on delete cascade not valid,
+    add foreign key (workflow_id) references bench_parents (id) on delete cascade not valid,
+    add foreign key (version_id) references bench_parents (id) on delete cascade not valid,
+    add foreign key (conversation_id) references bench_conversations (id) on delete set null not valid,
+    add foreign key (contact_id) references bench_contacts (id) on delete set null not valid;
+  alter table bench_run_steps
+    add foreign key (workspace_id) references bench_parents (id) on delete cascade not valid,
+    add foreign key (run_id) references bench_runs (id) on delete cascade not valid;`;
+
+/**
  * The least Postgres must do for one replied message under DESIGN §4's rules, in the scratch copies
  * of the hot path's tables: the rows our hot path writes, in its 3 statements, and nothing else (no
  * flow context read, no routing guard, no foreign keys, no Graphile triggers or NOTIFY):
