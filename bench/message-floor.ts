@@ -32,7 +32,8 @@ export const FLOOR_FOREIGN_KEYS = `
 /**
  * The least Postgres must do for one replied message under DESIGN §4's rules, in the scratch copies
  * of the hot path's tables: the rows our hot path writes, in its 3 statements, and nothing else (no
- * flow context read, no routing guard, no foreign keys, no Graphile triggers or NOTIFY):
+ * flow context read, no routing guard, no Graphile NOTIFY, and no foreign keys until
+ * FLOOR_FOREIGN_KEYS adds the schema's):
  * 1. store: the contact and conversation stamped, the message inserted, the conversation's job
  *    queue taken and its job added, locked (a message that got a 2xx is never lost);
  * 2. route and reply: the message marked routed, the run inserted finished with its 3 step rows
