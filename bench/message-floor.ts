@@ -88,7 +88,7 @@ export function messageFloor(workspace: string, channel: string, customers: stri
           ids(stored!, 'conversation_id'),
           ids(stored!, 'contact_id'),
           workspace,
-          workspace, // the flow's and version's ids: no foreign keys here, any uuid will do
+          workspace, // the flow's and version's ids: any id bench_parents holds (FLOOR_FOREIGN_KEYS)
           channel,
           TEXT,
           channel,
