@@ -2,3 +2,4 @@ export * from './tenancy';
 export * from './inbox';
 export * from './flows';
 export * from './operations';
+export * from './accounts';
