@@ -19,6 +19,8 @@ const Env = z.object({
   DATABASE_POOL_SIZE: z.coerce.number().int().min(2).max(200).default(20),
   DATABASE_PIPELINE_LANES: z.coerce.number().int().min(0).max(32).default(DEFAULT_PIPELINE_LANES),
   TRUST_PROXY: z.enum(['0', '1', 'true', 'false']).optional(),
+  /** `open`: anyone may sign up; unset: sign-up closes once the first workspace exists. */
+  SIGNUP: z.enum(['open']).optional(),
 });
 
 export interface Config {
@@ -36,6 +38,8 @@ export interface Config {
   pipelineLanes: number;
   /** Rate limits key on the left-most X-Forwarded-For (only behind a proxy that sets it). */
   trustProxy?: boolean;
+  /** `open` keeps public sign-up open; otherwise it closes once the first workspace exists. */
+  signup?: 'open';
 }
 
 /** Reads configuration from the environment; every variable is optional. */
@@ -59,6 +63,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     poolSize: e.DATABASE_POOL_SIZE,
     pipelineLanes: e.DATABASE_PIPELINE_LANES,
     trustProxy: e.TRUST_PROXY === '1' || e.TRUST_PROXY === 'true',
+    ...(e.SIGNUP && { signup: e.SIGNUP }),
   };
 }
 

@@ -26,6 +26,8 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
     workerConcurrency: 4,
     poolSize: 10,
     pipelineLanes: DEFAULT_PIPELINE_LANES,
+    // Tests sign up many tenants on one database; accounts.test.ts covers the closed default.
+    signup: 'open',
     ...overrides,
   };
 }
