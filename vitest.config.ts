@@ -9,6 +9,7 @@ export default defineConfig({
     projects: [
       { test: { name: 'flow', root: 'packages/flow', include: ['src/**/*.test.ts'] } },
       { test: { name: 'channels', root: 'packages/channels', include: ['src/**/*.test.ts'] } },
+      { test: { name: 'egress', root: 'packages/egress', include: ['src/**/*.test.ts'] } },
       { test: { name: 'widget', root: 'apps/widget', include: ['src/**/*.test.ts'] } },
       {
         test: {
