@@ -30,12 +30,12 @@ describe('validateFlow', () => {
   it('reports config errors per node with the field path, in plain words', () => {
     const r = validateFlow(
       flow(
-        [node('t', 'trigger.manual'), node('s', 'action.send_message', { text: '' }), node('m', 'condition.text_match', { cases: [{ id: 'a', operator: 'regex', values: ['(a+)+'] }] })],
+        [node('t', 'trigger.manual'), node('s', 'action.send_message', { text: '' }), node('m', 'condition.text_match', { cases: [{ id: 'a', operator: 'regex', values: ['a(?=b)'] }] })],
         [edge('t', 's'), edge('s', 'm')],
       ),
     );
     expect(r.errors).toContainEqual({ nodeId: 's', field: 'text', code: 'invalid_config', message: 'Write the message to send.' });
-    expect(r.errors).toContainEqual(expect.objectContaining({ nodeId: 'm', field: 'cases.0.values.0', code: 'invalid_config' }));
+    expect(r.errors).toContainEqual(expect.objectContaining({ nodeId: 'm', field: 'cases.0.values.0', code: 'invalid_config', message: expect.stringMatching(/^Branch "a", pattern 1: Lookahead/) }));
     const missing = validateFlow(flow([node('t', 'trigger.manual'), node('d', 'action.delay', {})], [edge('t', 'd')]));
     expect(missing.errors).toEqual([{ nodeId: 'd', field: 'minutes', code: 'invalid_config', message: 'Fill in "minutes".' }]);
     const enumBad = validateFlow(flow([node('t', 'trigger.manual'), node('x', 'action.set_status', { status: 'closed' })], [edge('t', 'x')]));

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { regexProblem } from '../../text/safe-regex';
+import { compileSafeRegex, regexProblem } from '../../text/safe-regex';
 import { defineNode } from '../define';
 import { ReadableField } from '../shared';
 
@@ -17,10 +17,16 @@ export const TextMatchCase = z
     if (c.operator !== 'regex') return;
     c.values.forEach((v, i) => {
       const problem = regexProblem(v);
-      if (problem) ctx.addIssue({ code: 'custom', path: ['values', i], message: problem });
+      if (problem) ctx.addIssue({ code: 'custom', path: ['values', i], message: `Branch "${c.id}", pattern ${i + 1}: ${problem}` });
     });
   });
 export type TextMatchCase = z.infer<typeof TextMatchCase>;
+
+/**
+ * Compiled instructions all of one step's patterns may add up to: each message tests them all, so
+ * this bounds the step's matching work (see text/safe-regex.ts) to a few times one large pattern.
+ */
+export const MAX_STEP_PROGRAM_SIZE = 2_000;
 
 export const TextMatchConfig = z
   .object({
@@ -33,6 +39,15 @@ export const TextMatchConfig = z
       if (seen.has(k.id)) ctx.addIssue({ code: 'custom', path: ['cases', i, 'id'], message: `Two branches are named "${k.id}"; give each a different name.` });
       seen.add(k.id);
     });
+    let size = 0;
+    const tooLarge = c.cases.findIndex((k) => {
+      if (k.operator === 'regex') for (const v of k.values) size += compileSafeRegex(v)?.size ?? 0;
+      return size > MAX_STEP_PROGRAM_SIZE;
+    });
+    if (tooLarge >= 0) {
+      const message = `Branch "${c.cases[tooLarge]!.id}": this step's patterns together are too large to check quickly; split them across steps or simplify them.`;
+      ctx.addIssue({ code: 'custom', path: ['cases', tooLarge, 'values'], message });
+    }
   });
 export type TextMatchConfig = z.infer<typeof TextMatchConfig>;
 

@@ -39,19 +39,37 @@ describe('condition.text_match', () => {
     expect(result.output).toBe('gold');
   });
 
-  it('refuses dangerous or broken patterns in the config and names the field', () => {
-    const nested = TextMatchConfig.safeParse({ cases: [{ id: 'x', operator: 'regex', values: ['(a+)+$'] }] });
-    expect(nested.success).toBe(false);
-    expect(nested.error?.issues[0]?.path).toEqual(['cases', 0, 'values', 0]);
+  it('refuses patterns RE2 cannot run, naming the branch and the field', () => {
+    const lookahead = TextMatchConfig.safeParse({ cases: [{ id: 'ok', operator: 'regex', values: ['a'] }, { id: 'urgent', operator: 'regex', values: ['x', 'foo(?=bar)'] }] });
+    expect(lookahead.success).toBe(false);
+    expect(lookahead.error?.issues[0]?.path).toEqual(['cases', 1, 'values', 1]);
+    expect(lookahead.error?.issues[0]?.message).toMatch(/^Branch "urgent", pattern 2: Lookahead/);
     expect(TextMatchConfig.safeParse({ cases: [{ id: 'x', operator: 'regex', values: ['(unclosed'] }] }).success).toBe(false);
-    expect(TextMatchConfig.safeParse({ cases: [{ id: 'x', operator: 'regex', values: ['(\\w|\\d)*x'] }] }).success).toBe(false);
+    expect(TextMatchConfig.safeParse({ cases: [{ id: 'x', operator: 'regex', values: ['(a)\\1'] }] }).success).toBe(false);
+    // Linear in RE2, so no longer refused.
+    expect(TextMatchConfig.safeParse({ cases: [{ id: 'x', operator: 'regex', values: ['(a+)+$', '(\\w|\\d)*x'] }] }).success).toBe(true);
     expect(TextMatchConfig.safeParse({ cases: [{ id: 'else', operator: 'exact', values: ['a'] }] }).success).toBe(false);
+  });
+
+  it("bounds one step's patterns together", () => {
+    const big = (n: number) => `\\p{L}{0,${n}}`;
+    const tooMuch = TextMatchConfig.safeParse({ cases: [0, 1, 2, 3, 4].map((i) => ({ id: `c${i}`, operator: 'regex', values: [big(240 - i)] })) });
+    expect(tooMuch.success).toBe(false);
+    expect(tooMuch.error?.issues[0]).toMatchObject({ path: ['cases', 4, 'values'], message: expect.stringMatching(/^Branch "c4": this step's patterns together are too large/) });
+  });
+
+  it('matches regex cases ignoring accents and case', async () => {
+    const c: TextMatchConfig = { cases: [{ id: 'school', operator: 'regex', values: ['^ecole\\b'] }] };
+    expect(await run('École fermée', c)).toBe('school');
+    expect(await run('ECOLE', c)).toBe('school');
+    expect(await run('une ecole', c)).toBe('else');
   });
 
   it('handles long input quickly', async () => {
     const long = 'a'.repeat(100_000);
     const started = Date.now();
     expect(await run(long, { cases: [{ id: 'r', operator: 'regex', values: ['^a*b'] }] })).toBe('else');
+    expect(await run(long, { cases: [{ id: 'r', operator: 'regex', values: ['.{0,40}.{0,40}.{0,40}.{0,40}!'] }] })).toBe('else');
     expect(Date.now() - started).toBeLessThan(1000);
   });
 

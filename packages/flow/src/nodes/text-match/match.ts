@@ -1,5 +1,5 @@
 import { containsWholeWords, normalizeText } from '../../text/normalize';
-import { compileSafeRegex, safeRegexTest } from '../../text/safe-regex';
+import { MAX_INPUT_LENGTH, compileSafeRegex, safeRegexTest } from '../../text/safe-regex';
 import type { TextMatchCase } from './definition';
 
 /** Normalised, and without surrounding punctuation, so "Yes!" is exactly "yes". */
@@ -16,10 +16,16 @@ export function caseMatches(c: TextMatchCase, text: string): boolean {
       return c.values.some((v) => core(text) === core(v));
     case 'starts_with':
       return c.values.some((v) => core(text).startsWith(core(v)));
-    case 'regex':
+    case 'regex': {
+      // Accent-insensitive: also the text without accents, unless that is the same text (case is
+      // already ignored by the pattern), which spares a second pass.
+      const head = text.slice(0, MAX_INPUT_LENGTH);
+      const plain = normalizeText(head);
+      const second = plain !== head.toLowerCase() ? plain : null;
       return c.values.some((v) => {
         const re = compileSafeRegex(v);
-        return re !== null && (safeRegexTest(re, text) || safeRegexTest(re, normalizeText(text)));
+        return re !== null && (safeRegexTest(re, head) || (second !== null && safeRegexTest(re, second)));
       });
+    }
   }
 }
