@@ -4,6 +4,7 @@ import { z } from 'zod';
 import type { AppDeps } from '../context';
 import type { ActiveFlow, ActiveFlowCache } from '../flows/active-flows';
 import { advanceRun, startWithFirstReply, type FirstReply } from '../flows/advance';
+import { causeAfter, recentCausedRuns, refusal, storeRefusedRun } from '../flows/flow-guards';
 import { flowsForMessage, flowsForTags } from '../flows/match-triggers';
 import type { FlowContext, FlowContextRow } from '../flows/run-context';
 import { waitTimerKey } from '../flows/queues';
@@ -235,30 +236,40 @@ async function resumeWaitingRun(tx: Executor, wait: { id: string; runId: string;
   return wait.runId;
 }
 
+/**
+ * Starts the flows the added tags trigger. A tag a run added carries that run's causal chain (see
+ * flow-guards.ts): a run too deep in a chain of flows, or past the contact's runs per minute, is
+ * stored as failed with the reason instead of starting.
+ */
 async function routeTags(deps: AppDeps, cache: ActiveFlowCache, payload: Extract<RouteEventPayload, { kind: 'tag_added' }>) {
-  const flows = flowsForTags(await cache.get(payload.workspaceId), payload.tags);
+  const active = await cache.get(payload.workspaceId);
+  const flows = flowsForTags(active, payload.tags);
   if (!flows.length) return [];
   return deps.db.transaction(async (tx) => {
+    const source = payload.sourceRunId ? await causeAfter(tx, payload.sourceRunId) : null;
+    let recent = await recentCausedRuns(tx, payload.contactId);
+    const names = new Map(active.map((f) => [f.workflowId, f.name]));
     const ids: string[] = [];
     for (const flow of flows) {
       // No self-triggering: a run that added the tag does not restart its own flow.
-      if (payload.sourceRunId && (await runWorkflow(tx, payload.sourceRunId)) === flow.workflowId) continue;
-      const run = await startRun(tx, {
+      if (source?.sourceWorkflowId === flow.workflowId) continue;
+      const input = {
         workspaceId: payload.workspaceId,
         flow,
         contactId: payload.contactId,
         conversationId: payload.conversationId,
-        trigger: { kind: 'tag_added', tags: payload.tags },
-      });
-      ids.push(run.id);
+        trigger: { kind: 'tag_added', tags: payload.tags, ...(source && { cause: source.cause }) },
+      };
+      const refused = refusal(source?.cause, recent, flow, names);
+      if (refused) {
+        await storeRefusedRun(tx, input, refused);
+        continue;
+      }
+      ids.push((await startRun(tx, input)).id);
+      recent++;
     }
     return ids;
   });
-}
-
-async function runWorkflow(tx: Executor, runId: string) {
-  const [row] = await tx.select({ workflowId: workflowRuns.workflowId }).from(workflowRuns).where(eq(workflowRuns.id, runId));
-  return row?.workflowId;
 }
 
 async function runningRuns(db: Executor, conversationId: string): Promise<string[]> {

@@ -71,6 +71,8 @@ export const workflowRuns = pgTable(
     // Every conversation-scoped lookup asks for its running run; a run that finishes leaves this
     // index, and one written already finished (a reply-only flow) never enters it.
     index('workflow_runs_running_idx').on(t.conversationId).where(sql`${t.status} = 'running'`),
+    // Flow-caused runs of a contact, counted before a tag starts another (apps/server/src/flows/flow-guards.ts).
+    index('workflow_runs_contact_caused_idx').on(t.contactId, t.createdAt).where(sql`(${t.trigger} ->> 'kind') <> 'message'`),
   ],
 );
 
