@@ -16,6 +16,7 @@ import { auditLogRoutes } from './http/routes/audit-log';
 import { authRoutes } from './http/routes/auth';
 import { channelWebhookRoutes } from './http/routes/channel-webhooks';
 import { channelRoutes } from './http/routes/channels';
+import { contactDataRoutes } from './http/routes/contact-data';
 import { contactRoutes } from './http/routes/contacts';
 import { conversationRoutes } from './http/routes/conversations';
 import { memberRoutes } from './http/routes/members';
@@ -88,6 +89,7 @@ export function createApp(deps: AppDeps, options: CreateAppOptions = {}) {
     .route('/api/conversations', conversationRoutes(deps))
     .route('/api/messages', messageRoutes(deps))
     .route('/api/contacts', contactRoutes(deps))
+    .route('/api/contacts', contactDataRoutes(deps))
     .route('/api/members', memberRoutes(deps))
     .route('/api/teams', teamRoutes(deps))
     .route('/api/tags', tagRoutes(deps))

@@ -95,6 +95,6 @@ describe('destructive routes are soft and audited', () => {
     const inbound = await customerSays(ctx, channel, 'conv-audit', 'help');
     await call(ctx.app, 'PATCH', `/api/conversations/${inbound.conversationId}`, { cookie: owner.cookie, body: { status: 'resolved' } });
     const audit = await auditOf(inbound.conversationId!);
-    expect(audit).toEqual([expect.objectContaining({ action: 'conversation.updated', actor_user_id: owner.userId, data: { status: 'resolved' } })]);
+    expect(audit).toEqual([expect.objectContaining({ action: 'conversation.updated', actor_user_id: owner.userId, data: { fields: ['status'] } })]);
   });
 });

@@ -32,7 +32,7 @@ export async function upsertContactIdentity(
       updatedAt: sql`now()`,
     })
     .from(contactIdentities)
-    .where(and(eq(contactIdentities.channelId, channelId), eq(contactIdentities.externalId, hint.externalId), eq(contacts.id, contactIdentities.contactId)))
+    .where(and(eq(contactIdentities.channelId, channelId), eq(contactIdentities.externalId, hint.externalId), eq(contacts.id, contactIdentities.contactId), isNull(contacts.erasedAt)))
     .returning({ id: contacts.id });
   if (existing) return { contactId: existing.id, created: false };
 

@@ -86,6 +86,7 @@ export async function storeInOpenConversation(
         phone = coalesce(c.phone, ${event.phone ?? null}), deleted_at = null, updated_at = now()
       from contact_identities ci
       where ci.channel_id = ${channel.id} and ci.external_id = ${event.externalId} and c.id = ci.contact_id
+        and c.erased_at is null
       returning c.id, c.name, c.email, c.phone, c.attributes, c.tags
     ), conversation as (
       select cv.id, cv.status, cv.handled_by, cv.channel_id, cv.assignee_id, cv.team_id, cv.priority, cv.last_inbound_at from conversations cv

@@ -8,6 +8,7 @@ import { deliverMessageTask } from './deliver-message';
 import type { DeferFinalWrite } from './inline-job-statements';
 import { InlineJobs, type InlineJobsOptions } from './inline-jobs';
 import { resumeWaitTask } from './resume-wait';
+import { RETENTION_SWEEP_TASK, retentionSweepTask } from './retention';
 import { routeEvent } from './route-event';
 import { scheduleTick } from './schedule-tick';
 
@@ -18,6 +19,7 @@ export const TASKS = {
   resumeWait: 'resume_wait',
   scheduleTick: 'schedule_tick',
   deliverMessage: 'deliver_message',
+  retentionSweep: RETENTION_SWEEP_TASK,
 } as const;
 
 /** The tasks that need nothing of Graphile's helpers, as plain functions (inline jobs run these too). */
@@ -29,6 +31,7 @@ export function plainTasks(deps: AppDeps): Record<string, (payload: unknown, def
     [TASKS.advanceRun]: (p, defer, local) => advanceRunTask(deps, p, defer, local as StartedRun | undefined),
     [TASKS.resumeWait]: (p) => resumeWaitTask(deps, p),
     [TASKS.scheduleTick]: (p) => scheduleTick(deps, p),
+    [TASKS.retentionSweep]: (p) => retentionSweepTask(deps.db, p),
   };
 }
 

@@ -3,6 +3,7 @@ import { run, type Runner, type WorkerEvents, Logger as GraphileLogger, type Log
 import type { AppDeps } from '../context';
 import { createTaskList } from './index';
 import { startReaper } from './reaper';
+import { scheduleRetentionSweep } from './retention';
 import { scheduleNextTick } from './schedule-tick';
 
 export interface WorkerHandle {
@@ -35,6 +36,7 @@ export async function startWorker(deps: AppDeps): Promise<WorkerHandle> {
   const inline = deps.inlineJobs;
   const reaper = startReaper(deps.db, deps.logger, () => (inline ? [...workerIds, inline.workerId] : [...workerIds]), inline);
   await scheduleNextTick(deps.db);
+  await scheduleRetentionSweep(deps.db);
   return {
     runner,
     stop: async () => {

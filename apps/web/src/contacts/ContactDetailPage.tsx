@@ -6,6 +6,7 @@ import { useAsync } from '../lib/useAsync';
 import { Loading, Notice } from '../components/Notice';
 import { PageHeader } from '../components/PageHeader';
 import { ContactCard } from './ContactCard';
+import { ContactDataActions } from './ContactDataActions';
 import { Timeline } from './Timeline';
 
 export function ContactDetailPage({ id }: { id: string }) {
@@ -13,7 +14,7 @@ export function ContactDetailPage({ id }: { id: string }) {
   return (
     <div className="page">
       <Link to="/contacts" className="btn-link">← Contacts</Link>
-      <PageHeader title={contact.data ? contactName(contact.data) : 'Contact'} />
+      <PageHeader title={contact.data ? contactName(contact.data) : 'Contact'} actions={contact.data && <ContactDataActions contact={contact.data} />} />
       <Notice>{contact.error}</Notice>
       {!contact.data && !contact.error && <Loading />}
       {contact.data && (

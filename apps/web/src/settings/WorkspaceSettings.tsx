@@ -33,7 +33,7 @@ export function WorkspaceSettings() {
           timezone: ws.timezone,
           businessHours: ws.businessHours,
           holidays: ws.holidays,
-          settings: { expectedReplyMinutes: ws.settings.expectedReplyMinutes },
+          settings: { expectedReplyMinutes: ws.settings.expectedReplyMinutes, retentionDays: ws.settings.retentionDays ?? null },
         }),
       );
       setError(undefined);
@@ -77,6 +77,18 @@ export function WorkspaceSettings() {
           onChange={(e) => setWs({ ...ws, settings: { ...ws.settings, expectedReplyMinutes: e.target.value ? Number(e.target.value) : undefined } })}
         />
       </label>
+      <label className="field">
+        <span>Keep messages for this many days (empty: keep forever)</span>
+        <input
+          type="number"
+          min={1}
+          max={3650}
+          value={ws.settings?.retentionDays ?? ''}
+          onChange={(e) => setWs({ ...ws, settings: { ...ws.settings, retentionDays: e.target.value ? Number(e.target.value) : undefined } })}
+          data-testid="retention-days"
+        />
+      </label>
+      <p className="muted small">Older messages, with their attachments, are deleted every night (03:00 UTC). This cannot be undone.</p>
       <div className="form-foot">
         <button className="btn btn-primary" onClick={() => void save()} disabled={busy} data-testid="save-workspace">{busy ? 'Saving…' : 'Save'}</button>
       </div>

@@ -66,7 +66,7 @@ export function apiKeyRoutes(deps: AppDeps) {
           .insert(apiKeys)
           .values({ workspaceId: c.var.auth.workspaceId, name, role, prefix: key.slice(0, 10), keyHash: sha256(key), createdBy: c.var.auth.userId })
           .returning();
-        await audit(tx, c.var.auth, 'api_key.created', { type: 'api_key', id: created!.id }, { name });
+        await audit(tx, c.var.auth, 'api_key.created', { type: 'api_key', id: created!.id }, { fields: ['name', 'role'] });
         return created!;
       });
       return c.json({ ...present(row), key }, 201);

@@ -146,7 +146,7 @@ export function channelRoutes(deps: AppDeps) {
           .insert(channels)
           .values({ workspaceId: c.var.auth.workspaceId, type: body.type, name: body.name, config: split.config, secrets: split.secrets, inboundToken: randomToken(18) })
           .returning();
-        await audit(tx, c.var.auth, 'channel.created', { type: 'channel', id: created!.id }, { type: body.type, name: body.name });
+        await audit(tx, c.var.auth, 'channel.created', { type: 'channel', id: created!.id }, { fields: ['type', 'name', ...Object.keys(body.config ?? {})] });
         return created!;
       });
       return c.json(
@@ -187,7 +187,7 @@ export function channelRoutes(deps: AppDeps) {
           .set({ name: body.name ?? current.name, config: next.config, secrets: next.secrets, updatedAt: new Date() })
           .where(eq(channels.id, id))
           .returning();
-        await audit(tx, c.var.auth, 'channel.updated', { type: 'channel', id }, { name: body.name, fields: Object.keys(body.config ?? {}) });
+        await audit(tx, c.var.auth, 'channel.updated', { type: 'channel', id }, { fields: [...(body.name !== undefined ? ['name'] : []), ...Object.keys(body.config ?? {})] });
         return updated!;
       });
       await publishChannelUpdated(deps, row.workspaceId, id);

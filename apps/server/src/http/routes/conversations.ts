@@ -161,7 +161,7 @@ export function conversationRoutes(deps: AppDeps) {
         if (Object.keys(set).length) {
           await tx.update(conversations).set({ ...set, updatedAt: new Date() }).where(eq(conversations.id, id));
         }
-        await audit(tx, c.var.auth, 'conversation.updated', { type: 'conversation', id }, body);
+        await audit(tx, c.var.auth, 'conversation.updated', { type: 'conversation', id }, { fields: Object.keys(body) });
       });
       await publishConversationUpdated(deps, workspaceId, id);
       const view = await loadConversation(db, workspaceId, id);

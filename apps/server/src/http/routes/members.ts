@@ -105,7 +105,7 @@ export function memberRoutes(deps: AppDeps) {
           .onConflictDoNothing()
           .returning({ id: memberships.id });
         if (!added.length) throw conflict('This person is already a member');
-        await audit(tx, auth, 'member.added', { type: 'user', id }, { role: body.role });
+        await audit(tx, auth, 'member.added', { type: 'user', id }, { fields: ['role'] });
         return id;
       });
       return c.json(await one(auth.workspaceId, userId), 201);
@@ -132,7 +132,7 @@ export function memberRoutes(deps: AppDeps) {
             ...(body.available !== undefined && { available: body.available }),
           })
           .where(and(eq(memberships.workspaceId, auth.workspaceId), eq(memberships.userId, userId)));
-        await audit(tx, auth, 'member.updated', { type: 'user', id: userId }, body);
+        await audit(tx, auth, 'member.updated', { type: 'user', id: userId }, { fields: Object.keys(body) });
       });
       return c.json(await one(auth.workspaceId, userId), 200);
     })

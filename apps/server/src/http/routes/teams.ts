@@ -58,7 +58,7 @@ export function teamRoutes(deps: AppDeps) {
       const id = await db.transaction(async (tx) => {
         const [team] = await tx.insert(teams).values({ workspaceId: auth.workspaceId, name: body.name }).returning({ id: teams.id });
         await setMembers(tx, auth.workspaceId, team!.id, body.memberIds);
-        await audit(tx, auth, 'team.created', { type: 'team', id: team!.id }, { name: body.name });
+        await audit(tx, auth, 'team.created', { type: 'team', id: team!.id }, { fields: Object.keys(body) });
         return team!.id;
       });
       return c.json(await one(auth.workspaceId, id), 201);
@@ -71,7 +71,7 @@ export function teamRoutes(deps: AppDeps) {
       await db.transaction(async (tx) => {
         if (body.name) await tx.update(teams).set({ name: body.name }).where(eq(teams.id, id));
         if (body.memberIds) await setMembers(tx, auth.workspaceId, id, body.memberIds);
-        await audit(tx, auth, 'team.updated', { type: 'team', id }, body);
+        await audit(tx, auth, 'team.updated', { type: 'team', id }, { fields: Object.keys(body) });
       });
       return c.json(await one(auth.workspaceId, id), 200);
     })

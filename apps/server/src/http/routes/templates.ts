@@ -58,7 +58,7 @@ export function templateRoutes(deps: AppDeps) {
         .insert(workflows)
         .values({ workspaceId: c.var.auth.workspaceId, name: imported.name, description: imported.description ?? null, draft: imported.definition })
         .returning();
-      await audit(db, c.var.auth, 'workflow.imported', { type: 'workflow', id: row!.id }, { template: slug });
+      await audit(db, c.var.auth, 'workflow.imported', { type: 'workflow', id: row!.id });
       return c.json({ workflow: await presentWorkflow(db, config, row!), requires: imported.requires }, 201);
     });
 }

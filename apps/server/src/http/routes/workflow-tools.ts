@@ -144,7 +144,7 @@ export function workflowToolRoutes(deps: AppDeps) {
         .insert(workflows)
         .values({ workspaceId: c.var.auth.workspaceId, name: body.name ?? imported.name, description: imported.description ?? null, draft: remapped.definition })
         .returning();
-      await audit(db, c.var.auth, 'workflow.imported', { type: 'workflow', id: row!.id }, { file: true });
+      await audit(db, c.var.auth, 'workflow.imported', { type: 'workflow', id: row!.id });
       return c.json({ workflow: await presentWorkflow(db, config, row!), requires: [...imported.requires, ...remapped.requires] }, 201);
     });
 }

@@ -103,7 +103,7 @@ export function workflowRoutes(deps: AppDeps) {
         .insert(workflows)
         .values({ workspaceId: c.var.auth.workspaceId, name: body.name, description: body.description ?? null, draft: body.definition ?? { ...EMPTY_FLOW } })
         .returning();
-      await audit(db, c.var.auth, 'workflow.created', { type: 'workflow', id: row!.id }, { name: body.name });
+      await audit(db, c.var.auth, 'workflow.created', { type: 'workflow', id: row!.id }, { fields: Object.keys(body) });
       return c.json(await presentWorkflow(db, config, row!), 201);
     })
     .openapi(routes.get, async (c) => {
@@ -153,7 +153,7 @@ export function workflowRoutes(deps: AppDeps) {
           .set({ status: 'active', activeVersionId: version!.id, ...(needsToken ? { webhookToken: randomToken(24) } : {}), updatedAt: new Date() })
           .where(eq(workflows.id, id))
           .returning();
-        await audit(tx, c.var.auth, 'workflow.published', { type: 'workflow', id }, { version: version!.number });
+        await audit(tx, c.var.auth, 'workflow.published', { type: 'workflow', id });
         return { updated: updated!, version: version!, warnings: validation.warnings };
       });
       await changed(workspaceId);

@@ -28,6 +28,8 @@ const WorkspacePatch = z
       .object({
         httpAllowHosts: z.array(z.string().trim().min(1).max(253)).max(50).optional(),
         expectedReplyMinutes: z.number().int().min(1).max(10_080).optional(),
+        /** Messages older than this many days are deleted by the daily retention sweep; null keeps them forever. */
+        retentionDays: z.number().int().min(1).max(3650).nullable().optional(),
         ai: z.object({ baseUrl: z.string().url().optional(), model: z.string().max(100).optional(), apiKey: z.string().max(500).optional() }).optional(),
       })
       .strict()
@@ -91,6 +93,8 @@ export function workspaceRoutes(deps: AppDeps) {
         const settings = { ...current.settings };
         if (patch.settings?.httpAllowHosts) settings.httpAllowHosts = patch.settings.httpAllowHosts;
         if (patch.settings?.expectedReplyMinutes) settings.expectedReplyMinutes = patch.settings.expectedReplyMinutes;
+        if (patch.settings?.retentionDays === null) delete settings.retentionDays;
+        else if (patch.settings?.retentionDays) settings.retentionDays = patch.settings.retentionDays;
         if (patch.settings?.ai) {
           const { apiKey, ...rest } = patch.settings.ai;
           settings.ai = { ...settings.ai, ...rest, ...(apiKey ? { apiKeyEncrypted: sealJson(config.appSecret, apiKey) } : {}) };
@@ -107,7 +111,7 @@ export function workspaceRoutes(deps: AppDeps) {
           })
           .where(eq(workspaces.id, workspaceId))
           .returning();
-        await audit(tx, c.var.auth, 'workspace.updated', { type: 'workspace', id: workspaceId }, { fields: Object.keys(patch) });
+        await audit(tx, c.var.auth, 'workspace.updated', { type: 'workspace', id: workspaceId }, { fields: [...Object.keys(patch).filter((k) => k !== 'settings'), ...Object.keys(patch.settings ?? {}).map((k) => `settings.${k}`)] });
         return row;
       });
       if (!updated) throw badRequest('Nothing to update');
