@@ -16,6 +16,7 @@ import { auditLogRoutes } from './http/routes/audit-log';
 import { authRoutes } from './http/routes/auth';
 import { channelWebhookRoutes } from './http/routes/channel-webhooks';
 import { channelRoutes } from './http/routes/channels';
+import { credentialRoutes } from './http/routes/credentials';
 import { contactDataRoutes } from './http/routes/contact-data';
 import { contactRoutes } from './http/routes/contacts';
 import { conversationRoutes } from './http/routes/conversations';
@@ -67,7 +68,7 @@ export function createApp(deps: AppDeps, options: CreateAppOptions = {}) {
 
   const auth = authenticate({ db: deps.db });
   const inboxPrefixes = ['/api/channels', '/api/conversations', '/api/messages', '/api/contacts', '/api/members', '/api/teams', '/api/tags', '/api/stream'];
-  for (const prefix of ['/api/me', '/api/workspace', '/api/audit-log', '/api/api-keys', '/api/workflows', '/api/runs', '/api/knowledge', '/api/templates', ...inboxPrefixes]) {
+  for (const prefix of ['/api/me', '/api/workspace', '/api/audit-log', '/api/api-keys', '/api/credentials', '/api/workflows', '/api/runs', '/api/knowledge', '/api/templates', ...inboxPrefixes]) {
     app.use(prefix, auth);
     app.use(`${prefix}/*`, auth);
   }
@@ -78,6 +79,7 @@ export function createApp(deps: AppDeps, options: CreateAppOptions = {}) {
     .route('/api/me', meRoutes(deps))
     .route('/api/workspace', workspaceRoutes(deps))
     .route('/api/api-keys', apiKeyRoutes(deps))
+    .route('/api/credentials', credentialRoutes(deps))
     .route('/api/audit-log', auditLogRoutes(deps))
     .route('/api/workflows', workflowToolRoutes(deps))
     .route('/api/workflows', workflowRoutes(deps))

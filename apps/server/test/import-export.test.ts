@@ -76,23 +76,33 @@ describe('export and import', () => {
     }
   });
 
-  it('never exports secrets: credential headers are blanked and listed for the importer', async () => {
+  it('never exports secrets: credential headers become credential placeholders listed for the importer', async () => {
     const withKey = structuredClone(richFlow);
     (withKey.nodes[3]!.config as { headers: Record<string, string> }).headers = { 'Content-Type': 'application/json', Authorization: 'Bearer sk-live-123', 'X-Api-Key': 'abc' };
     const created = await call(ctx.app, 'POST', '/api/workflows', { cookie: owner.cookie, body: { name: 'Secret desk', definition: withKey } });
     const exported = await call(ctx.app, 'GET', `/api/workflows/${created.body.id}/export`, { cookie: owner.cookie });
     expect(JSON.stringify(exported.body)).not.toMatch(/sk-live-123|"abc"/);
-    expect(exported.body.nodes[3].config.headers).toEqual({ 'Content-Type': 'application/json', Authorization: '', 'X-Api-Key': '' });
+    // One credential per distinct value, named after the host; the auth scheme word stays.
+    const headers = exported.body.nodes[3].config.headers;
+    expect(headers['Content-Type']).toBe('application/json');
+    expect([headers.Authorization.replace('Bearer ', ''), headers['X-Api-Key']].sort()).toEqual(['{{ secrets.shop }}', '{{ secrets.shop_2 }}']);
+    expect(headers.Authorization).toMatch(/^Bearer \{\{/);
     expect(exported.body.requires).toHaveLength(2);
     expect(exported.body.requires).toEqual(
       expect.arrayContaining([
-        expect.objectContaining({ kind: 'setting', nodeId: 'lookup', field: 'headers.Authorization' }),
-        expect.objectContaining({ kind: 'setting', nodeId: 'lookup', field: 'headers.X-Api-Key' }),
+        expect.objectContaining({ kind: 'credential', nodeId: 'lookup', field: 'headers.Authorization' }),
+        expect.objectContaining({ kind: 'credential', nodeId: 'lookup', field: 'headers.X-Api-Key' }),
       ]),
     );
     const imported = await importFile(exported.body);
     expect(imported.status).toBe(201);
-    expect(imported.body.requires).toEqual(exported.body.requires);
+    expect(imported.body.requires).toHaveLength(2);
+    expect(imported.body.requires).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ kind: 'credential', nodeId: 'lookup', label: expect.stringContaining('"shop"') }),
+        expect.objectContaining({ kind: 'credential', nodeId: 'lookup', label: expect.stringContaining('"shop_2"') }),
+      ]),
+    );
   });
 
   it('migrates an older file forward and lists settings left to fill', async () => {

@@ -35,7 +35,7 @@ export const FlowDocument = z.object({
 });
 export type FlowDocument = z.infer<typeof FlowDocument>;
 
-export const RequirementKind = z.enum(['channel', 'url', 'agent', 'team', 'setting', 'knowledge', 'ai']);
+export const RequirementKind = z.enum(['channel', 'url', 'agent', 'team', 'setting', 'knowledge', 'ai', 'credential']);
 export type RequirementKind = z.infer<typeof RequirementKind>;
 
 /** Something an importer must fill in before the flow can run (a channel, a URL, ...). */

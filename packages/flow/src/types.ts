@@ -100,8 +100,26 @@ export interface FlowServices {
   http(req: HttpRequest): Promise<HttpResponse>;
   ai(req: { messages: AiMessage[] }): Promise<string>;
   knowledge(): Promise<KnowledgeEntry[]>;
-  /** Renders a LiquidJS template over `data`; throws `TemplateError` on a broken template. */
-  render(template: string): Promise<string>;
+  /**
+   * Renders a LiquidJS template over `data`; throws `TemplateError` on a broken template.
+   * `scope` adds names beside the data (outbound fields add `secrets`).
+   */
+  render(template: string, scope?: Record<string, unknown>): Promise<string>;
+  /** The workspace's named credentials, for outbound calls only; absent where there are none. */
+  credentials?: CredentialVault;
+}
+
+/**
+ * A workspace's credentials as outbound steps (HTTP, AI) see them. The server provides it; the
+ * values never reach customer-facing text, run history or the simulator's output.
+ */
+export interface CredentialVault {
+  /** The `secrets` object of an outbound field's template scope; reading `secrets.x` marks x as used. */
+  scope(): Promise<Record<string, unknown>>;
+  /** Throws `CredentialHostError` when a credential used since the last call may not go to `url`'s host; then forgets the marks. */
+  release(url: string): void;
+  /** `value` with every secret value this vault handed out or saw sent replaced by "[secret]". */
+  redact<T>(value: T): T;
 }
 
 export interface HandlerContext {

@@ -3,7 +3,8 @@ import { knowledgeEntries, type Database, type WorkspaceSettings } from '@switch
 import type { FlowData, FlowServices, KnowledgeEntry } from '@switchboard/flow';
 import { createAiClient, createSafeHttp, createTemplateRenderer, type SafeHttp } from '@switchboard/flow/runtime';
 import type { Config } from '../config';
-import { unsealJson } from '../services/crypto';
+import { AI_CREDENTIAL, aiHost, findCredential, unsealFor } from '../services/credentials';
+import { createCredentialVault } from './credential-vault';
 
 // One renderer per process: its cache of parsed templates is what makes rendering cheap.
 export const renderer = createTemplateRenderer();
@@ -34,15 +35,26 @@ export interface FlowServiceOptions {
 export function createFlowServices(options: FlowServiceOptions): FlowServices {
   const { db, workspaceId, settings } = options;
   let knowledge: Promise<KnowledgeEntry[]> | undefined;
+  const credentials = createCredentialVault(db, options.config.appSecret, workspaceId);
   return {
     now: options.now ?? (() => new Date()),
-    render: (template) => renderer.render(template, options.data()),
-    http: (req) => httpFor(settings.httpAllowHosts ?? [])(req),
-    ai: (req) => {
+    render: (template, scope) => renderer.render(template, options.data(), scope),
+    credentials,
+    http: (req) => {
+      // The step checked already; checked here again so no caller can send a credential elsewhere.
+      credentials.release(req.url);
+      credentials.noteSent(req);
+      return httpFor(settings.httpAllowHosts ?? [])(req);
+    },
+    ai: async (req) => {
       const ai = settings.ai;
-      if (!ai?.apiKeyEncrypted && !ai?.baseUrl) throw new Error('No AI provider is configured: add one in Settings');
-      const apiKey = ai.apiKeyEncrypted ? unsealJson<string>(options.config.appSecret, ai.apiKeyEncrypted) : 'none';
-      return createAiClient({ ...(ai.baseUrl ? { baseUrl: ai.baseUrl } : {}), apiKey, model: ai.model ?? DEFAULT_AI_MODEL })(req);
+      const host = aiHost(ai?.baseUrl);
+      const credential = await findCredential(db, workspaceId, AI_CREDENTIAL);
+      if (!credential && !ai?.baseUrl) throw new Error('No AI provider is configured: add one in Settings');
+      const apiKey = credential ? unsealFor(credential, options.config.appSecret, host) : 'none';
+      // Saving a new base URL deletes a key bound elsewhere; this refuses one that slipped past.
+      if (apiKey === null) throw new Error(`The AI key may only be sent to ${credential!.allowedHosts.join(', ')}: enter it again in Settings for ${host}`);
+      return createAiClient({ ...(ai?.baseUrl ? { baseUrl: ai.baseUrl } : {}), apiKey, model: ai?.model ?? DEFAULT_AI_MODEL })(req);
     },
     knowledge: () =>
       (knowledge ??= db

@@ -1,4 +1,7 @@
 import { CURRENT_SCHEMA_VERSION, documentVersion, FlowTemplate, migrateDocument, validateFlow, type FlowDocument, type Requirement } from '@switchboard/flow';
+import type { Executor } from '@switchboard/db';
+import { listCredentials } from '../services/credentials';
+import { credentialRefs, missingCredentials, replaceLiteralSecrets, suggestName } from './literal-secrets';
 import type { WorkflowRow } from './workflow-store';
 
 type ImportIssue = { nodeId?: string; field?: string; message: string; code: string };
@@ -8,7 +11,6 @@ export type ImportResult =
 
 // Problems that make a file unusable, as opposed to settings the owner fills in after import.
 const STRUCTURAL = new Set(['unknown_node_type', 'dangling_edge', 'duplicate_node_id', 'duplicate_edge_id', 'no_trigger', 'multiple_triggers', 'invalid_document', 'edge_into_trigger', 'unknown_output']);
-const SENSITIVE_HEADER = /^(authorization|proxy-authorization|x-api-key|api-key|x-auth-token|cookie)$/i;
 
 /**
  * Turns a flow file into a draft: migrates older schema versions forward, checks the
@@ -44,22 +46,28 @@ export function importDocument(raw: unknown): ImportResult {
   return { ok: true, name, ...(description ? { description } : {}), definition, requires: checklist };
 }
 
-/** The flow as a file: the draft plus its name and what an importer must fill in; no secrets. */
+/**
+ * The flow as a file: the draft plus its name and what an importer must fill in. No secrets:
+ * headers and URL parameters with typed-in secrets become `{{ secrets.<name> }}` placeholders,
+ * and every credential the flow reads is on the checklist.
+ */
 export function exportWorkflow(row: WorkflowRow): FlowTemplate {
   const draft = row.draft as unknown as FlowDocument;
   const requires: Requirement[] = [];
-  const nodes = (draft.nodes ?? []).map((node) => {
-    const headers = (node.config as { headers?: Record<string, string> }).headers;
-    if (node.type !== 'action.http_request' || !headers) return node;
-    const clean: Record<string, string> = {};
-    for (const [key, value] of Object.entries(headers)) {
-      if (SENSITIVE_HEADER.test(key)) {
-        clean[key] = '';
-        requires.push({ kind: 'setting', nodeId: node.id, field: `headers.${key}`, label: `Fill in the ${key} header` });
-      } else clean[key] = value;
-    }
-    return { ...node, config: { ...node.config, headers: clean } };
+  const refs = credentialRefs(draft);
+  const taken = new Set(refs.keys());
+  const names = new Map<string, string>();
+  const { doc, found } = replaceLiteralSecrets(draft, (hit) => {
+    const name = names.get(hit.value) ?? suggestName(hit.host, taken);
+    names.set(hit.value, name);
+    return `{{ secrets.${name} }}`;
   });
+  const nodes = doc.nodes ?? [];
+  for (const [name, at] of credentialRefs(doc)) {
+    const hit = found.find((f) => names.get(f.value) === name);
+    const where = hit ?? at;
+    requires.push({ kind: 'credential', nodeId: where.nodeId, field: where.field, label: `Add the credential "${name}" in Settings → Credentials${hit?.host ? ` (sent to ${hit.host})` : ''}` });
+  }
   const slug = row.name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '') || 'flow';
   return {
     schemaVersion: draft.schemaVersion ?? 1,
@@ -70,4 +78,10 @@ export function exportWorkflow(row: WorkflowRow): FlowTemplate {
     nodes,
     edges: draft.edges ?? [],
   } as FlowTemplate;
+}
+
+/** `requires` with the file's credential entries replaced by the credentials this workspace lacks. */
+export async function withCredentialChecklist(db: Executor, workspaceId: string, definition: FlowDocument, requires: Requirement[]): Promise<Requirement[]> {
+  const have = (await listCredentials(db, workspaceId)).map((c) => c.name);
+  return [...requires.filter((r) => r.kind !== 'credential'), ...missingCredentials(definition, have)];
 }

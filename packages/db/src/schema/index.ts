@@ -2,4 +2,5 @@ export * from './tenancy';
 export * from './inbox';
 export * from './flows';
 export * from './operations';
+export * from './credentials';
 export * from './accounts';

@@ -19,21 +19,28 @@ type RenderedValues<T> = { [K in keyof T]: T[K] extends string ? string : string
 
 /**
  * Renders every template field; a broken template is the owner's mistake, reported on its field.
- * Other failures (a passing fault in a service) propagate so the job retries.
+ * Other failures (a passing fault in a service) propagate so the job retries. `scope` adds names
+ * beside the flow data (see outboundScope).
  */
 export async function renderAll<T extends Record<string, string | undefined>>(
   ctx: HandlerContext,
   fields: T,
+  scope?: Record<string, unknown>,
 ): Promise<{ values: RenderedValues<T> } | { failed: StepResult }> {
   const values: Record<string, string | undefined> = {};
   for (const [key, template] of Object.entries(fields)) {
     if (template === undefined) continue;
     try {
-      values[key] = await ctx.services.render(template);
+      values[key] = scope ? await ctx.services.render(template, scope) : await ctx.services.render(template);
     } catch (err) {
       if (err instanceof TemplateError) return { failed: misconfigured(key, err.message) };
       throw err;
     }
   }
   return { values: values as RenderedValues<T> };
+}
+
+/** The extra template scope of an outbound call's fields: the workspace's credentials as `secrets`. */
+export async function outboundScope(ctx: HandlerContext): Promise<Record<string, unknown>> {
+  return { secrets: (await ctx.services.credentials?.scope()) ?? {} };
 }

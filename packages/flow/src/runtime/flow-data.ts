@@ -74,7 +74,7 @@ export function makeServices(getData: () => FlowData, s: Partial<FlowServices> =
       throw new Error('No AI provider is configured.');
     },
     knowledge: async () => [],
-    render: (template) => sharedRenderer.render(template, getData()),
+    render: (template, scope) => sharedRenderer.render(template, getData(), scope),
     ...s,
   };
 }

@@ -22,7 +22,11 @@ export interface TemplateRendererOptions {
 }
 
 export interface TemplateRenderer {
-  render(template: string, data: FlowData): Promise<string>;
+  /**
+   * Renders over `data`. `extra` adds names beside it: outbound-call fields pass `secrets`, which
+   * no other field has, so a credential cannot reach a message, a note or an attribute.
+   */
+  render(template: string, data: FlowData, extra?: Record<string, unknown>): Promise<string>;
   /** Parses only; returns a plain-words problem or null. */
   check(template: string): string | null;
 }
@@ -98,12 +102,12 @@ export function createTemplateRenderer(options: TemplateRendererOptions = {}): T
   }
 
   return {
-    async render(template, data) {
+    async render(template, data, extra) {
       // Plain text is the common case: skip Liquid entirely.
       if (!template.includes('{')) return template;
       const { engine, parsed } = parse(template, data.workspace?.timezone || 'UTC');
       try {
-        return String(await engine.render(parsed, templateScope(data)));
+        return String(await engine.render(parsed, extra ? { ...extra, ...templateScope(data) } : templateScope(data)));
       } catch (err) {
         throw new TemplateError(plainMessage(err));
       }

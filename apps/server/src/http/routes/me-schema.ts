@@ -1,6 +1,7 @@
 import { z } from '@hono/zod-openapi';
 import { and, eq } from 'drizzle-orm';
 import { memberships, users, workspaces, type Database } from '@switchboard/db';
+import { hasAiKey } from '../../services/ai-settings';
 import { notFound } from '../errors';
 
 export const Workspace = z
@@ -26,8 +27,8 @@ export type Me = z.infer<typeof Me>;
 
 type WorkspaceRow = typeof workspaces.$inferSelect;
 
-/** The public view of a workspace: settings minus sealed secrets. */
-export function presentWorkspace(row: WorkspaceRow): z.infer<typeof Workspace> {
+/** The public view of a workspace: settings minus secrets; `aiKeySet` says whether the AI credential exists. */
+export function presentWorkspace(row: WorkspaceRow, aiKeySet: boolean): z.infer<typeof Workspace> {
   const { ai, ...settings } = row.settings;
   return {
     id: row.id,
@@ -35,14 +36,15 @@ export function presentWorkspace(row: WorkspaceRow): z.infer<typeof Workspace> {
     timezone: row.timezone,
     businessHours: row.businessHours as Record<string, [string, string][]>,
     holidays: row.holidays,
-    settings: { ...settings, ai: ai ? { baseUrl: ai.baseUrl, model: ai.model, apiKeySet: Boolean(ai.apiKeyEncrypted) } : undefined },
+    settings: { ...settings, ai: ai || aiKeySet ? { baseUrl: ai?.baseUrl, model: ai?.model, apiKeySet: aiKeySet } : undefined },
   };
 }
 
 export async function loadMe(db: Database, userId: string | null, workspaceId: string): Promise<Me> {
   const [workspace] = await db.select().from(workspaces).where(eq(workspaces.id, workspaceId)).limit(1);
   if (!workspace) throw notFound('Workspace');
-  if (!userId) return { user: null, role: 'admin', workspace: presentWorkspace(workspace), workspaces: [] };
+  const presented = presentWorkspace(workspace, await hasAiKey(db, workspaceId));
+  if (!userId) return { user: null, role: 'admin', workspace: presented, workspaces: [] };
   const [user] = await db.select({ id: users.id, email: users.email, name: users.name }).from(users).where(eq(users.id, userId)).limit(1);
   const all = await db
     .select({ id: workspaces.id, name: workspaces.name, role: memberships.role })
@@ -54,5 +56,5 @@ export async function loadMe(db: Database, userId: string | null, workspaceId: s
     .from(memberships)
     .where(and(eq(memberships.userId, userId), eq(memberships.workspaceId, workspaceId)));
   if (!user || !membership) throw notFound('Membership');
-  return { user, role: membership.role, workspace: presentWorkspace(workspace), workspaces: all };
+  return { user, role: membership.role, workspace: presented, workspaces: all };
 }

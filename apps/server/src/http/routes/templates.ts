@@ -1,7 +1,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { workflows } from '@switchboard/db';
 import type { AppDeps } from '../../context';
-import { importDocument } from '../../flows/import-export';
+import { importDocument, withCredentialChecklist } from '../../flows/import-export';
 import { loadTemplates } from '../../flows/template-library';
 import { presentWorkflow } from '../../flows/workflow-store';
 import { audit } from '../../services/audit';
@@ -59,6 +59,7 @@ export function templateRoutes(deps: AppDeps) {
         .values({ workspaceId: c.var.auth.workspaceId, name: imported.name, description: imported.description ?? null, draft: imported.definition })
         .returning();
       await audit(db, c.var.auth, 'workflow.imported', { type: 'workflow', id: row!.id });
-      return c.json({ workflow: await presentWorkflow(db, config, row!), requires: imported.requires }, 201);
+      const requires = await withCredentialChecklist(db, c.var.auth.workspaceId, imported.definition, imported.requires);
+      return c.json({ workflow: await presentWorkflow(db, config, row!), requires }, 201);
     });
 }

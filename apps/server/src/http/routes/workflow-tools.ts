@@ -4,7 +4,7 @@ import { runSteps, workflowRuns, workflows, workspaces } from '@switchboard/db';
 import { FlowDocument } from '@switchboard/flow';
 import { simulateFlow } from '@switchboard/flow/runtime';
 import type { AppDeps } from '../../context';
-import { exportWorkflow, importDocument } from '../../flows/import-export';
+import { exportWorkflow, importDocument, withCredentialChecklist } from '../../flows/import-export';
 import { remapReferences } from '../../flows/references';
 import { audit } from '../../services/audit';
 import { createFlowServices } from '../../flows/flow-services';
@@ -110,7 +110,7 @@ export function workflowToolRoutes(deps: AppDeps) {
         ...(body.channelType ? { channelType: body.channelType } : {}),
         ...(body.trigger ? { trigger: body.trigger } : {}),
         // Real HTTP (private addresses still refused), AI and knowledge; never a real channel.
-        services: { http: services.http, ai: services.ai, knowledge: services.knowledge },
+        services: { http: services.http, ai: services.ai, knowledge: services.knowledge, ...(services.credentials ? { credentials: services.credentials } : {}) },
       });
       return c.json(result, 200);
     })
@@ -145,6 +145,7 @@ export function workflowToolRoutes(deps: AppDeps) {
         .values({ workspaceId: c.var.auth.workspaceId, name: body.name ?? imported.name, description: imported.description ?? null, draft: remapped.definition })
         .returning();
       await audit(db, c.var.auth, 'workflow.imported', { type: 'workflow', id: row!.id });
-      return c.json({ workflow: await presentWorkflow(db, config, row!), requires: [...imported.requires, ...remapped.requires] }, 201);
+      const requires = await withCredentialChecklist(db, c.var.auth.workspaceId, remapped.definition, [...imported.requires, ...remapped.requires]);
+      return c.json({ workflow: await presentWorkflow(db, config, row!), requires }, 201);
     });
 }

@@ -3,6 +3,7 @@ import { and, desc, eq, max } from 'drizzle-orm';
 import { workflows, workflowVersions } from '@switchboard/db';
 import type { AppDeps } from '../../context';
 import { WORKFLOWS_CHANGED } from '../../flows/active-flows';
+import { definitionFor } from '../../flows/literal-secrets';
 import { EMPTY_FLOW, findWorkflow, listWorkflows, presentWorkflow, triggerOf, validateDraft } from '../../flows/workflow-store';
 import { audit } from '../../services/audit';
 import { randomToken } from '../../services/crypto';
@@ -108,7 +109,8 @@ export function workflowRoutes(deps: AppDeps) {
     })
     .openapi(routes.get, async (c) => {
       const row = await findWorkflow(db, c.var.auth.workspaceId, c.req.valid('param').id);
-      return c.json(await presentWorkflow(db, config, row), 200);
+      const shown = await presentWorkflow(db, config, row);
+      return c.json({ ...shown, definition: definitionFor(c.var.auth.role, shown.definition) }, 200);
     })
     .openapi(routes.put, async (c) => {
       const { id } = c.req.valid('param');
@@ -184,6 +186,6 @@ export function workflowRoutes(deps: AppDeps) {
         .from(workflowVersions)
         .where(and(eq(workflowVersions.id, versionId), eq(workflowVersions.workflowId, id), eq(workflowVersions.workspaceId, c.var.auth.workspaceId)));
       if (!row) throw notFound('Version');
-      return c.json({ id: row.id, number: row.number, definition: row.definition, createdAt: row.createdAt.toISOString() }, 200);
+      return c.json({ id: row.id, number: row.number, definition: definitionFor(c.var.auth.role, row.definition), createdAt: row.createdAt.toISOString() }, 200);
     });
 }

@@ -4,7 +4,7 @@ import { workspaces } from '@switchboard/db';
 import { isTimeZone } from '@switchboard/flow';
 import type { AppDeps } from '../../context';
 import { audit } from '../../services/audit';
-import { sealJson } from '../../services/crypto';
+import { applyAiSettings, hasAiKey } from '../../services/ai-settings';
 import { badRequest, notFound } from '../errors';
 import { requireRole } from '../middleware/auth/index';
 import { cookieAuth, errors, json, jsonBody } from '../openapi-helpers';
@@ -82,7 +82,7 @@ export function workspaceRoutes(deps: AppDeps) {
     .openapi(getRoute, async (c) => {
       const [row] = await db.select().from(workspaces).where(eq(workspaces.id, c.var.auth.workspaceId));
       if (!row) throw notFound('Workspace');
-      return c.json(presentWorkspace(row), 200);
+      return c.json(presentWorkspace(row, await hasAiKey(db, row.id)), 200);
     })
     .openapi(patchRoute, async (c) => {
       const patch = c.req.valid('json');
@@ -96,8 +96,7 @@ export function workspaceRoutes(deps: AppDeps) {
         if (patch.settings?.retentionDays === null) delete settings.retentionDays;
         else if (patch.settings?.retentionDays) settings.retentionDays = patch.settings.retentionDays;
         if (patch.settings?.ai) {
-          const { apiKey, ...rest } = patch.settings.ai;
-          settings.ai = { ...settings.ai, ...rest, ...(apiKey ? { apiKeyEncrypted: sealJson(config.appSecret, apiKey) } : {}) };
+          settings.ai = (await applyAiSettings(tx, config.appSecret, c.var.auth, settings.ai, patch.settings.ai)).ai;
         }
         const [row] = await tx
           .update(workspaces)
@@ -115,6 +114,6 @@ export function workspaceRoutes(deps: AppDeps) {
         return row;
       });
       if (!updated) throw badRequest('Nothing to update');
-      return c.json(presentWorkspace(updated), 200);
+      return c.json(presentWorkspace(updated, await hasAiKey(db, updated.id)), 200);
     });
 }

@@ -1,6 +1,7 @@
-import type { HttpResponse, NodeHandler } from '../../types';
+import { CredentialHostError, maskUrlParams } from '../../secrets';
+import type { HttpResponse, NodeHandler, StepResult } from '../../types';
 import { isHttpUrl } from '../send-message/window';
-import { branch, misconfigured, renderAll } from '../result';
+import { branch, misconfigured, outboundScope, renderAll } from '../result';
 import type { HttpRequestConfig } from './definition';
 
 function parseBody(res: HttpResponse): unknown {
@@ -17,10 +18,17 @@ function parseBody(res: HttpResponse): unknown {
  * Calls the rendered URL through the `http` service (which refuses private addresses) and saves
  * `{ok, status, headers, body}` into the variable. A 4xx/5xx answer or a failed call (refused,
  * timeout, network) goes down `error` with `error` set, so the owner can branch on it.
+ * URL, headers and body may read `{{ secrets.<name> }}`; a credential bound for a host it was not
+ * saved for stops the run before any call, and no secret value is kept in what the step returns.
  */
 export const httpRequest: NodeHandler<HttpRequestConfig> = async (config, ctx) => {
+  const result = await callOut(config, ctx);
+  return ctx.services.credentials ? ctx.services.credentials.redact(result) : result;
+};
+
+const callOut: NodeHandler<HttpRequestConfig> = async (config, ctx): Promise<StepResult> => {
   const headerTemplates = Object.fromEntries(Object.entries(config.headers ?? {}).map(([k, v]) => [`headers.${k}`, v]));
-  const r = await renderAll(ctx, { url: config.url, body: config.body, ...headerTemplates });
+  const r = await renderAll(ctx, { url: config.url, body: config.body, ...headerTemplates }, await outboundScope(ctx));
   if ('failed' in r) return r.failed;
   const url = r.values.url.trim();
   if (!isHttpUrl(url)) return misconfigured('url', 'The address must start with https:// or http://.');
@@ -30,6 +38,12 @@ export const httpRequest: NodeHandler<HttpRequestConfig> = async (config, ctx) =
   const save = (value: Record<string, unknown>) => (key ? { [key]: value } : undefined);
   const sendsBody = config.method !== 'GET' && config.body !== undefined;
 
+  try {
+    ctx.services.credentials?.release(url);
+  } catch (err) {
+    if (err instanceof CredentialHostError) return misconfigured('url', err.message);
+    throw err;
+  }
   let res: HttpResponse;
   try {
     res = await ctx.services.http({ method: config.method, url, headers, body: sendsBody ? r.values.body : undefined, timeoutMs: config.timeoutMs });
@@ -40,5 +54,5 @@ export const httpRequest: NodeHandler<HttpRequestConfig> = async (config, ctx) =
   const ok = res.status >= 200 && res.status < 300;
   const result: Record<string, unknown> = { ok, status: res.status, headers: res.headers, body: parseBody(res) };
   if (!ok) result.error = `The server answered ${res.status}.`;
-  return branch(ok ? 'success' : 'error', [], { vars: save(result), log: `${config.method} ${url} -> ${res.status}` });
+  return branch(ok ? 'success' : 'error', [], { vars: save(result), log: `${config.method} ${maskUrlParams(url)} -> ${res.status}` });
 };

@@ -1,0 +1,115 @@
+/**
+ * Secrets typed straight into a flow (an `Authorization: Bearer abc…` header, `?api_key=abc` in a
+ * URL) rather than kept as workspace credentials. Exports swap them for `{{ secrets.<name> }}`
+ * placeholders the importer fills in, and agents see them masked: the flow document itself is
+ * the one place they can still be read, by the workspace's admins.
+ */
+import type { Role } from '@switchboard/db';
+import { isSensitiveHeader, maskUrlParams, SECRET_MASK, secretRefs, type FlowDocument, type Requirement } from '@switchboard/flow';
+
+type FlowNode = FlowDocument['nodes'][number];
+type HttpConfig = { url?: unknown; headers?: Record<string, unknown> };
+
+/** A literal secret found in a node (its value is only for telling repeats apart). */
+export type LiteralSecret = { nodeId: string; field: string; host: string | null; value: string };
+
+const SCHEME = /^(bearer|basic|token|bot)\s+/i;
+const PLACEHOLDER = /\{\{[^}]*\}\}|\{%[^%]*%\}/g;
+
+/** True when the value holds more than placeholders (and an auth scheme word): something typed in. */
+export function isLiteral(value: string): boolean {
+  return value.replace(SCHEME, '').replace(PLACEHOLDER, '').trim() !== '';
+}
+
+function hostOf(url: unknown): string | null {
+  if (typeof url !== 'string') return null;
+  try {
+    return new URL(url).hostname;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * `doc` with each literal secret in HTTP steps' headers and URL query parameters replaced by
+ * `replace(found)` (an auth scheme word such as "Bearer " is kept), and the list of what was found.
+ */
+export function replaceLiteralSecrets(doc: FlowDocument, replace: (found: LiteralSecret) => string): { doc: FlowDocument; found: LiteralSecret[] } {
+  const found: LiteralSecret[] = [];
+  const nodes = (doc.nodes ?? []).map((node): FlowNode => {
+    if (node.type !== 'action.http_request' || !node.config || typeof node.config !== 'object') return node;
+    const config = node.config as HttpConfig;
+    const host = hostOf(config.url);
+    let changed = false;
+    let headers = config.headers;
+    if (headers && typeof headers === 'object') {
+      headers = Object.fromEntries(
+        Object.entries(headers).map(([key, value]) => {
+          if (typeof value !== 'string' || !isSensitiveHeader(key) || !isLiteral(value)) return [key, value];
+          const hit = { nodeId: node.id, field: `headers.${key}`, host, value: value.replace(SCHEME, '') };
+          found.push(hit);
+          changed = true;
+          return [key, `${SCHEME.exec(value)?.[0] ?? ''}${replace(hit)}`];
+        }),
+      );
+    }
+    let url = config.url;
+    if (typeof url === 'string') {
+      url = maskUrlParams(url, (param, value) => {
+        if (!isLiteral(safeDecode(value))) return null;
+        const hit = { nodeId: node.id, field: `url.${param}`, host, value };
+        found.push(hit);
+        changed = true;
+        return replace(hit);
+      });
+    }
+    return changed ? ({ ...node, config: { ...config, url, ...(headers ? { headers } : {}) } } as FlowNode) : node;
+  });
+  return { doc: { ...doc, nodes }, found };
+}
+
+function safeDecode(s: string): string {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    return s;
+  }
+}
+
+/** A credential name suggested for a secret sent to `host`: `shop` for shop.example.com, `shopify` for api.shopify.com. */
+export function suggestName(host: string | null, taken: Set<string>): string {
+  const labels = (host ?? '').toLowerCase().split('.').filter((l) => l && !['www', 'api', 'app'].includes(l));
+  const base = (labels.length > 1 ? labels.slice(0, -1) : labels)[0]?.replace(/[^a-z0-9_]/g, '_').replace(/^[^a-z]+/, '') || 'api';
+  let name = base.slice(0, 40);
+  for (let n = 2; taken.has(name); n++) name = `${base.slice(0, 40)}_${n}`;
+  taken.add(name);
+  return name;
+}
+
+/** Every credential name a flow's nodes read, with the first node and field that reads it. */
+export function credentialRefs(doc: FlowDocument): Map<string, { nodeId: string; field: string }> {
+  const refs = new Map<string, { nodeId: string; field: string }>();
+  const walk = (value: unknown, nodeId: string, path: string) => {
+    if (typeof value === 'string') {
+      for (const name of secretRefs(value)) if (!refs.has(name)) refs.set(name, { nodeId, field: path });
+    } else if (value && typeof value === 'object') {
+      for (const [k, v] of Object.entries(value)) walk(v, nodeId, path ? `${path}.${k}` : k);
+    }
+  };
+  for (const node of doc.nodes ?? []) walk(node.config, node.id, '');
+  return refs;
+}
+
+/** The checklist entries for credentials a flow reads that the workspace does not have. */
+export function missingCredentials(doc: FlowDocument, existing: Iterable<string>): Requirement[] {
+  const have = new Set(existing);
+  return [...credentialRefs(doc)]
+    .filter(([name]) => !have.has(name))
+    .map(([name, at]) => ({ kind: 'credential' as const, nodeId: at.nodeId, field: at.field, label: `Add the credential "${name}" in Settings → Credentials` }));
+}
+
+/** A flow definition as `role` may read it: agents see typed-in secrets as "[secret]". */
+export function definitionFor(role: Role, definition: unknown): unknown {
+  if (role !== 'agent' || !definition || typeof definition !== 'object' || !Array.isArray((definition as FlowDocument).nodes)) return definition;
+  return replaceLiteralSecrets(definition as FlowDocument, () => SECRET_MASK).doc;
+}
