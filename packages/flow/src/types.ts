@@ -68,6 +68,8 @@ export interface HttpRequest {
   headers?: Record<string, string>;
   body?: string;
   timeoutMs?: number;
+  /** Aborts the call (a test run whose request went away); the connection is closed at once. */
+  signal?: AbortSignal;
 }
 
 export interface HttpResponse {
@@ -98,7 +100,7 @@ export type ResumeEvent =
 export interface FlowServices {
   now(): Date;
   http(req: HttpRequest): Promise<HttpResponse>;
-  ai(req: { messages: AiMessage[] }): Promise<string>;
+  ai(req: { messages: AiMessage[]; signal?: AbortSignal }): Promise<string>;
   knowledge(): Promise<KnowledgeEntry[]>;
   /**
    * Renders a LiquidJS template over `data`; throws `TemplateError` on a broken template.

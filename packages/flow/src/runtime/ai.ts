@@ -15,18 +15,18 @@ export interface AiClientOptions {
   maxTokens?: number;
 }
 
-export type AiClient = (req: { messages: AiMessage[] }) => Promise<string>;
+export type AiClient = (req: { messages: AiMessage[]; signal?: AbortSignal }) => Promise<string>;
 
 /** Creates the `ai` service answering with the first choice's text. */
 export function createAiClient(options: AiClientOptions): AiClient {
   const client = new OpenAI({ baseURL: options.baseUrl, apiKey: options.apiKey, timeout: options.timeoutMs ?? 30_000, maxRetries: 0 });
-  return async ({ messages }) => {
+  return async ({ messages, signal }) => {
     const completion = await client.chat.completions.create({
       model: options.model,
       messages,
       temperature: options.temperature ?? 0.2,
       ...(options.maxTokens ? { max_tokens: options.maxTokens } : {}),
-    });
+    }, signal ? { signal } : undefined);
     return completion.choices[0]?.message?.content ?? '';
   };
 }

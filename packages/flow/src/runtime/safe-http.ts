@@ -22,6 +22,11 @@ export class HttpTimeoutError extends Error {
 export class ResponseTooLargeError extends Error {
   override name = 'ResponseTooLargeError';
 }
+export class HttpAbortedError extends Error {
+  override name = 'HttpAbortedError';
+}
+
+const abortReason = (signal: AbortSignal): string => (signal.reason instanceof Error ? signal.reason.message : String(signal.reason ?? 'aborted'));
 
 export interface SafeHttpOptions {
   /** Host names or IP literals reachable even when they resolve to private addresses. */
@@ -80,7 +85,9 @@ export function createSafeHttp(options: SafeHttpOptions = {}): SafeHttp {
       if (range) throw refusal(host, host, range);
     }
     const timeoutMs = req.timeoutMs ?? defaultTimeout;
-    const signal = AbortSignal.timeout(timeoutMs);
+    const timeout = AbortSignal.timeout(timeoutMs);
+    // The caller's signal (a test run's request closing) closes the connection too.
+    const signal = req.signal ? AbortSignal.any([timeout, req.signal]) : timeout;
     try {
       const res = await request(url, { method: req.method as 'GET', headers: req.headers, body: req.body, dispatcher: agent, signal });
       const chunks: Buffer[] = [];
@@ -97,7 +104,8 @@ export function createSafeHttp(options: SafeHttpOptions = {}): SafeHttp {
       for (const [k, v] of Object.entries(res.headers)) if (v !== undefined) headers[k] = Array.isArray(v) ? v.join(', ') : v;
       return { status: res.statusCode, headers, body: Buffer.concat(chunks).toString('utf8') };
     } catch (err) {
-      if (signal.aborted) throw new HttpTimeoutError(`No complete answer from ${url.host} within ${timeoutMs} ms.`);
+      if (req.signal?.aborted) throw new HttpAbortedError(`The call to ${url.host} was stopped: ${abortReason(req.signal)}.`);
+      if (timeout.aborted) throw new HttpTimeoutError(`No complete answer from ${url.host} within ${timeoutMs} ms.`);
       const cause = (err as { cause?: unknown }).cause;
       if (cause instanceof BlockedAddressError) throw cause;
       throw err;

@@ -127,6 +127,30 @@ describe('simulateFlow', () => {
     expect(r.notes).toHaveLength(1);
   });
 
+  it('hands its signal to every HTTP call and stops before the next step once it fires', async () => {
+    const doc: FlowDocument = {
+      schemaVersion: 1,
+      nodes: [
+        node('start', 'trigger.message_received'),
+        node('first', 'action.http_request', { method: 'GET', url: 'https://shop.example.com/a' }),
+        node('second', 'action.http_request', { method: 'GET', url: 'https://shop.example.com/b' }),
+      ],
+      edges: [edge('start', 'first'), edge('first', 'second', 'success'), edge('first', 'second', 'error')],
+    };
+    const caller = new AbortController();
+    const calls: { url: string; signal?: AbortSignal }[] = [];
+    const http = async (req: { url: string; signal?: AbortSignal }) => {
+      calls.push(req);
+      caller.abort(new Error('the caller went away'));
+      throw new Error('aborted');
+    };
+    const result = await simulateFlow(doc, { messages: ['hi'], services: { http: http as never }, signal: caller.signal });
+    expect(calls.map((c) => c.url)).toEqual(['https://shop.example.com/a']);
+    expect(calls[0]!.signal).toBe(caller.signal);
+    expect(result.status).toBe('failed');
+    expect(result.error).toEqual({ nodeId: 'second', message: 'The test run was stopped before this step: the caller went away.' });
+  });
+
   it('refuses documents that are not flows', async () => {
     expect((await simulateFlow({ nodes: 'x' }, { messages: ['hi'] })).error?.message).toMatch(/not a valid flow/);
     expect((await simulateFlow({ schemaVersion: 1, nodes: [], edges: [] }, { messages: ['hi'] })).error?.message).toMatch(/Add a trigger/);

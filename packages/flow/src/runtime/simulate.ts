@@ -28,6 +28,11 @@ export interface SimulateOptions {
   channelType?: string;
   /** `trigger` data for webhook/schedule flows, e.g. `{ body: {...} }`. */
   trigger?: Record<string, unknown>;
+  /**
+   * Stops the run (its request went away, or its deadline passed): checked before every step and
+   * handed to every HTTP and AI call, so nothing more goes out once it fires.
+   */
+  signal?: AbortSignal;
 }
 
 export interface SimulatedReply {
@@ -55,6 +60,15 @@ export interface SimulationResult {
   error?: { nodeId?: string; field?: string; message: string };
 }
 
+/** The caller's HTTP and AI services, each call carrying `signal`. */
+function withSignal(services: SimulateOptions['services'], signal: AbortSignal | undefined): Partial<FlowServices> {
+  if (!signal || !services) return {};
+  const { http, ai } = services;
+  return { ...(http && { http: (req) => http({ ...req, signal }) }), ...(ai && { ai: (req) => ai({ ...req, signal }) }) };
+}
+
+const stopReason = (signal: AbortSignal): string => (signal.reason instanceof Error ? signal.reason.message : String(signal.reason ?? 'aborted'));
+
 type Outcome = { kind: 'done' } | { kind: 'waiting'; nodeId: string; nodeState?: Record<string, unknown> } | { kind: 'failed' };
 
 /** Runs a draft flow against simulated customer messages. Never throws for a broken flow. */
@@ -63,7 +77,7 @@ export async function simulateFlow(input: unknown, options: SimulateOptions): Pr
   const data = makeData({ contact: options.contact, workspace: options.workspace, conversation, message: null, trigger: options.trigger });
   let clockOffsetMs = 0;
   const realNow = options.services?.now ?? (() => new Date());
-  const services = makeServices(() => data, { ...options.services, now: () => new Date(realNow().getTime() + clockOffsetMs) });
+  const services = makeServices(() => data, { ...options.services, ...withSignal(options.services, options.signal), now: () => new Date(realNow().getTime() + clockOffsetMs) });
   const result: SimulationResult = { status: 'completed', replies: [], path: [], vars: data.vars, contact: data.contact, conversation: data.conversation as ConversationData, notes: [] };
   const fail = (error: SimulationResult['error']): Outcome => {
     result.error = error;
@@ -87,6 +101,7 @@ export async function simulateFlow(input: unknown, options: SimulateOptions): Pr
       if (steps >= MAX_STEPS_PER_ACTIVATION || runSteps >= MAX_STEPS_PER_RUN) {
         return fail({ nodeId, message: `The flow took more than ${steps >= MAX_STEPS_PER_ACTIVATION ? MAX_STEPS_PER_ACTIVATION : MAX_STEPS_PER_RUN} steps without waiting for the customer. Check for a loop.` });
       }
+      if (options.signal?.aborted) return fail({ nodeId, message: `The test run was stopped before this step: ${stopReason(options.signal)}.` });
       runSteps++;
       let step;
       try {

@@ -12,6 +12,7 @@ import { presentWorkspaceData } from '../../flows/run-context';
 import { findWorkflow, presentWorkflow } from '../../flows/workflow-store';
 import { ApiError, notFound } from '../errors';
 import { bodyLimit } from '../middleware/body-limit/index';
+import { withTestRunSlot } from '../test-run-slots';
 import { requireRole } from '../middleware/auth/index';
 import { cookieAuth, errors, IdParam, json, jsonBody } from '../openapi-helpers';
 import { createRouter } from '../router';
@@ -58,7 +59,7 @@ const routes = {
     security,
     summary: 'Run the draft against a pretend conversation; touches no real channel',
     request: { params: IdParam, ...jsonBody(TestRunBody) },
-    responses: { 200: json(TestRunResult), ...errors(400, 401, 404, 422) },
+    responses: { 200: json(TestRunResult), ...errors(400, 401, 404, 422, 429) },
   }),
   stats: createRoute({
     method: 'get',
@@ -103,7 +104,8 @@ export function workflowToolRoutes(deps: AppDeps) {
       const [workspace] = await db.select().from(workspaces).where(eq(workspaces.id, c.var.auth.workspaceId));
       if (!workspace) throw notFound('Workspace');
       const services = createFlowServices({ db, config, workspaceId: workspace.id, settings: workspace.settings, data: notUsedBySimulator });
-      const result = await simulateFlow(parsed.data, {
+      // Stopped when the caller goes away or the deadline passes; a few at once per workspace.
+      const result = await withTestRunSlot(workspace.id, c.req.raw.signal, (signal) => simulateFlow(parsed.data, {
         messages: body.messages,
         ...(body.contact ? { contact: body.contact } : {}),
         workspace: presentWorkspaceData(workspace),
@@ -111,7 +113,8 @@ export function workflowToolRoutes(deps: AppDeps) {
         ...(body.trigger ? { trigger: body.trigger } : {}),
         // Real HTTP (private addresses still refused), AI and knowledge; never a real channel.
         services: { http: services.http, ai: services.ai, knowledge: services.knowledge, ...(services.credentials ? { credentials: services.credentials } : {}) },
-      });
+        signal,
+      }));
       return c.json(result, 200);
     })
     .openapi(routes.stats, async (c) => {
