@@ -1,5 +1,9 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { migrationsFolder } from '@switchboard/db';
 import { sha256Header } from '../../../packages/channels/src/signatures';
+import { eraseContact } from '../src/inbox/erasure';
 import { retentionSweepTask, sweepRetention } from '../src/jobs/retention';
 import { drain, flow, publishFlow } from './flow-helpers';
 import { addMember, call, createTestContext, signup, type Session, type TestContext } from './helpers';
@@ -180,6 +184,23 @@ describe('contact erasure', () => {
     expect(exported.body.conversations[0].messages.map((m: { text: string }) => m.text)).toEqual(['hello again']);
   });
 
+  it('a message that arrives while the erasure commits waits for it and then starts a new contact', async () => {
+    const first = await inbound(channel, 'erase-race', 'before the erasure');
+    let arrived: Promise<Awaited<ReturnType<typeof inbound>>> | undefined;
+    await ctx.deps.db.transaction(async (tx) => {
+      expect(await eraseContact(tx, owner.workspaceId, first.contact_id)).not.toBeNull();
+      // The message's statement blocks on the erased contact's row lock until this commits.
+      arrived = inbound(channel, 'erase-race', 'during the erasure');
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(await count(ctx, `select 1 from messages where text = 'during the erasure'`)).toBe(0);
+    });
+    const during = await arrived!;
+    expect(during.contact_id).not.toBe(first.contact_id);
+    const [old] = (await ctx.database.pool.query('select name, deleted_at is not null as deleted from contacts where id = $1', [first.contact_id])).rows;
+    expect(old).toEqual({ name: null, deleted: true });
+    expect(await count(ctx, `select 1 from messages where text = 'before the erasure'`)).toBe(0);
+  });
+
   it('the database refuses personal fields on an erased contact, whatever path writes them', async () => {
     const { contact_id: contactId } = await inbound(channel, 'erase-2', 'hi');
     expect((await call(ctx.app, 'POST', `/api/contacts/${contactId}/erase`, { cookie: owner.cookie, body: { confirm: contactId } })).status).toBe(200);
@@ -259,5 +280,24 @@ describe('audit log', () => {
     for (const value of ['value-email@example.com', 'VALUE-TOKEN', 'value-secret-token', 'Value Bot', 'Value Workspace Name']) expect(text, value).not.toContain(value);
     // Every entry holds field names and nothing else.
     for (const e of entries) expect(Object.keys(e.data)).toEqual(['fields']);
+  });
+
+  it('the upgrade strips values from entries written before the rule, keeping their names', async () => {
+    const insert = (data: unknown) =>
+      ctx.database.pool.query(`insert into audit_log (workspace_id, action, target_type, data) values ($1, 'old.entry', 'test', $2) returning id`, [other.workspaceId, JSON.stringify(data)]);
+    const ids = [
+      (await insert({ name: 'Old Channel Name', fields: ['botToken'] })).rows[0].id,
+      (await insert({ status: 'resolved', assigneeId: 'u-1' })).rows[0].id,
+      (await insert({ fields: ['email'] })).rows[0].id,
+      (await insert({})).rows[0].id,
+    ];
+    const statements = readFileSync(join(migrationsFolder, '0012_data_protection.sql'), 'utf8').split('--> statement-breakpoint');
+    await ctx.database.pool.query(statements.find((st) => st.includes('update audit_log'))!);
+    const { rows } = await ctx.database.pool.query('select id, data from audit_log where id = any($1::uuid[])', [ids]);
+    const data = (id: string) => rows.find((r) => r.id === id)!.data;
+    expect(data(ids[0])).toEqual({ fields: ['botToken', 'name'] });
+    expect(data(ids[1])).toEqual({ fields: ['assigneeId', 'status'] });
+    expect(data(ids[2])).toEqual({ fields: ['email'] });
+    expect(data(ids[3])).toEqual({});
   });
 });
