@@ -11,6 +11,7 @@ import { plainIssue, type Issue } from './issues';
 import { keywordClashes, type ActiveKeywords } from './lint/keywords';
 import { cyclicComponents } from './lint/loops';
 import { usesWindowChannels, windowWarnings } from './lint/window';
+import { secretWarnings } from './lint/secrets';
 import { NEXT, type NodeDefinition } from './nodes/define';
 import { parseNodeConfig } from './parse-node';
 
@@ -185,5 +186,6 @@ export function validateFlow(input: unknown, options: ValidateOptions = {}): Val
   if (usesWindowChannels(triggerConfig, options.channelTypes)) {
     warnings.push(...windowWarnings({ trigger, nodes, configs, outgoing }));
   }
+  warnings.push(...secretWarnings(nodes, configs));
   return { errors, warnings };
 }

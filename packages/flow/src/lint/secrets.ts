@@ -1,0 +1,39 @@
+/**
+ * `{{ secrets.<name> }}` is filled in only where a step calls out (an HTTP request's address,
+ * headers and body), so a credential can never reach a customer's message, a note or a contact
+ * attribute. Anywhere else it renders empty; the owner is told so here.
+ */
+import type { FlowNodeEnvelope } from '../document';
+import type { Issue } from '../issues';
+import { secretRefs } from '../secrets';
+
+/** The config fields, per node type, rendered with the workspace's credentials. */
+const OUTBOUND_FIELDS: Record<string, (field: string) => boolean> = {
+  'action.http_request': (field) => field === 'url' || field === 'body' || field.startsWith('headers.'),
+};
+
+function strings(value: unknown, path: string, out: [string, string][]): [string, string][] {
+  if (typeof value === 'string') out.push([path, value]);
+  else if (Array.isArray(value)) value.forEach((v, i) => strings(v, path ? `${path}.${i}` : String(i), out));
+  else if (value && typeof value === 'object') for (const [k, v] of Object.entries(value)) strings(v, path ? `${path}.${k}` : k, out);
+  return out;
+}
+
+/** Warnings for credentials read in fields that never see them. */
+export function secretWarnings(nodes: Map<string, FlowNodeEnvelope>, configs: Map<string, Record<string, unknown>>): Issue[] {
+  const issues: Issue[] = [];
+  for (const [id, config] of configs) {
+    const outbound = OUTBOUND_FIELDS[nodes.get(id)?.type ?? ''];
+    for (const [field, text] of strings(config, '', [])) {
+      const names = secretRefs(text);
+      if (!names.length || outbound?.(field)) continue;
+      issues.push({
+        nodeId: id,
+        field,
+        code: 'secret_not_available',
+        message: `{{ secrets.${names[0]} }} stays empty here: credentials are filled in only in an HTTP request's address, headers and body, never in text people read.`,
+      });
+    }
+  }
+  return issues;
+}
