@@ -24,12 +24,15 @@ describe('website widget', () => {
     const started = await widget('POST', '/sessions', undefined, { name: 'Visitor' });
     expect(started.status).toBe(200);
     expect(started.res.headers.get('access-control-allow-origin')).toBe('*');
-    const { visitorToken, contactId } = started.body;
-    const { rows } = await ctx.database.pool.query('select external_id from contact_identities where contact_id = $1', [contactId]);
+    const { visitorToken } = started.body;
+    expect(started.body).toEqual({ visitorToken: expect.any(String), verified: false });
+    const { rows } = await ctx.database.pool.query('select external_id, contact_id from contact_identities where channel_id = $1', [channelId]);
+    expect(rows).toHaveLength(1);
     expect(rows[0].external_id).not.toBe(visitorToken);
     expect(rows[0].external_id).toMatch(/^[0-9a-f]{64}$/);
     const resumed = await widget('POST', '/sessions', undefined, { visitorToken });
-    expect(resumed.body).toEqual({ visitorToken, contactId });
+    expect(resumed.body).toEqual({ visitorToken, verified: false });
+    expect((await ctx.database.pool.query('select contact_id from contact_identities where channel_id = $1', [channelId])).rows).toEqual([{ contact_id: rows[0].contact_id }]);
   });
 
   it('answers CORS preflights for any origin', async () => {

@@ -7,6 +7,9 @@ import { uuid } from './uuid';
 export interface Identity {
   name?: string;
   email?: string;
+  phone?: string;
+  userId?: string;
+  userHash?: string;
 }
 
 const SEND_ATTEMPTS = 5;

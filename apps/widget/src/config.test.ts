@@ -24,3 +24,9 @@ test('defaults, an invalid colour, and a tag without a channel', () => {
   expect(config).toMatchObject({ title: 'Chat with us', greeting: undefined, color: '#2563eb' });
   expect(readConfig(attrs({}), 'https://h/widget.js', isColor)).toBeUndefined();
 });
+
+test('a logged-in user from data-user-id and data-user-hash, only when both are there', () => {
+  const both = readConfig(attrs({ 'data-channel': 'ch_1', 'data-user-id': ' u-42 ', 'data-user-hash': 'ab12' }), 'https://h/widget.js', isColor);
+  expect(both?.user).toEqual({ userId: 'u-42', userHash: 'ab12' });
+  expect(readConfig(attrs({ 'data-channel': 'ch_1', 'data-user-id': 'u-42' }), 'https://h/widget.js', isColor)?.user).toBeUndefined();
+});

@@ -6,6 +6,8 @@ export interface WidgetConfig {
   title: string;
   greeting?: string;
   color: string;
+  /** `data-user-id` + `data-user-hash`: a logged-in user, signed by the site's server. */
+  user?: { userId: string; userHash: string };
 }
 
 const DEFAULT_COLOR = '#2563eb';
@@ -28,6 +30,8 @@ export function readConfig(
     return undefined;
   }
   const color = attr('data-color')?.trim();
+  const userId = attr('data-user-id')?.trim();
+  const userHash = attr('data-user-hash')?.trim();
   return {
     channelId,
     apiOrigin,
@@ -36,5 +40,6 @@ export function readConfig(
     // An arbitrary string would still only reach one CSS custom property, but an
     // invalid colour would leave the launcher invisible: fall back instead.
     color: color && isColor(color) ? color : DEFAULT_COLOR,
+    ...(userId && userHash && { user: { userId, userHash } }),
   };
 }

@@ -26,12 +26,19 @@ export interface WidgetMessage {
 export interface SessionRequest {
   visitorToken?: string;
   name?: string;
+  /** Typed details: the server keeps them as unverified and never matches on them. */
   email?: string;
+  phone?: string;
+  /** A logged-in user on the site, signed by the site's server: hex HMAC-SHA256(identity secret, userId). */
+  userId?: string;
+  userHash?: string;
 }
 
+/** Carries no contact, conversation or workspace id: the token is the visitor's only handle. */
 export interface SessionResponse {
   visitorToken: string;
-  contactId: string;
+  /** True when userId + userHash were verified. */
+  verified: boolean;
 }
 
 export interface MessagesResponse {

@@ -121,9 +121,10 @@ describe('widget in Chromium', () => {
       visitor.token,
     );
 
-    await page.evaluate(() => window.Switchboard!.identify({ name: 'Ana', email: 'ana@example.com' }));
+    await page.evaluate(() => window.Switchboard!.identify({ name: 'Ana', email: 'ana@example.com', userId: 'u-42', userHash: 'ab12' }));
     await expect.poll(() => visitor.email).toBe('ana@example.com');
     expect(visitor.name).toBe('Ana');
+    expect(visitor.userId).toBe('u-42');
     expect(standIn.visitors.size).toBe(visitorsBefore);
   }, T);
 

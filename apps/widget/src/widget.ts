@@ -10,7 +10,10 @@ import { stored } from './storage';
 import { mountView, type WidgetControls } from './ui/view';
 
 export interface SwitchboardGlobal extends WidgetControls {
-  /** Attaches the visitor's name and email to their contact record. */
+  /**
+   * `{ userId, userHash }` (computed by the site's server) joins the user's contact on every device;
+   * `name`, `email` and `phone` are attached as the visitor typed them (email and phone unverified).
+   */
   identify(identity: Identity): void;
 }
 
@@ -40,7 +43,7 @@ function boot(script: HTMLScriptElement): void {
     return;
   }
   const key = `switchboard:${config.channelId}`;
-  const chat = new Chat(createApi(config.apiOrigin, config.channelId), stored(key));
+  const chat = new Chat(createApi(config.apiOrigin, config.channelId), stored(key), config.user);
 
   const mount = () => {
     const host = document.createElement('switchboard-widget');

@@ -46,7 +46,7 @@ export const channelDefinitions = {
   webchat: {
     type: 'webchat',
     label: 'Website chat',
-    secretFields: [],
+    secretFields: ['identitySecret'],
     requiresTemplateOutsideWindow: false,
     outsideWindow: 'free',
   },

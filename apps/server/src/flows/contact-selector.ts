@@ -1,15 +1,20 @@
-import { and, desc, eq, isNull } from 'drizzle-orm';
+import { and, desc, eq, isNull, type SQL } from 'drizzle-orm';
 import { channels, contactIdentities, contacts, conversations, type Executor } from '@switchboard/db';
 import { z } from 'zod';
 import { ApiError } from '../http/errors';
+import { matchablePhone, phoneHint } from '../inbox/contact-keys';
 import { upsertContactIdentity } from '../inbox/contacts';
 import { openConversation } from '../inbox/ingest';
 
-/** DESIGN §5: whom a webhook-started flow talks to. */
+/**
+ * DESIGN §5: whom a webhook-started flow talks to. Email matches lower-cased; phone in E.164, where a
+ * number without its country code needs `country` (ISO 3166 alpha-2). Only verified contact fields
+ * match: a visitor's typed details (`attributes.typed_email`) never do.
+ */
 export const ContactSelector = z.union([
   z.object({ id: z.string().uuid() }).strict(),
   z.object({ channelId: z.string().uuid(), externalId: z.string().trim().min(1).max(200), name: z.string().max(200).optional() }).strict(),
-  z.object({ phone: z.string().trim().min(3).max(40) }).strict(),
+  z.object({ phone: z.string().trim().min(3).max(40), country: z.string().regex(/^[A-Za-z]{2}$/, 'an ISO 3166 country code such as GB').optional() }).strict(),
   z.object({ email: z.string().trim().toLowerCase().email().max(254) }).strict(),
 ]);
 export type ContactSelector = z.infer<typeof ContactSelector>;
@@ -19,21 +24,35 @@ export interface SelectedContact {
   conversationId: string | null;
 }
 
+/** The E.164 form of a phone selector; a 400 naming `contact.phone` when it cannot be read. */
+export function selectorPhone(selector: { phone: string; country?: string | undefined }): string {
+  const phone = matchablePhone(selector.phone, selector.country);
+  if (!phone) throw new ApiError(400, 'validation_failed', `contact.phone: ${phoneHint(selector.country)}`, [{ field: 'contact.phone', message: phoneHint(selector.country) }]);
+  return phone;
+}
+
+/** Two contacts share the key: picking one could message the wrong person. */
+export const ambiguousContact = (key: string) =>
+  new ApiError(409, 'ambiguous_contact', `More than one contact has this ${key}: select the contact by {"id": ...} or merge the duplicates first`, [{ field: `contact.${key}`, message: 'matches more than one contact' }]);
+
 /**
  * Finds (or, for a channel identity, creates) the contact and the conversation to talk
  * in. A proactive message to someone with no conversation opens one on their channel.
  */
 export async function resolveContactSelector(tx: Executor, workspaceId: string, selector: ContactSelector): Promise<SelectedContact> {
   if ('channelId' in selector) return byChannelIdentity(tx, workspaceId, selector);
-  const where =
-    'id' in selector ? eq(contacts.id, selector.id) : 'phone' in selector ? eq(contacts.phone, selector.phone) : eq(contacts.email, selector.email);
-  const [contact] = await tx
+  let where: SQL;
+  if ('id' in selector) where = eq(contacts.id, selector.id);
+  else if ('phone' in selector) where = eq(contacts.phone, selectorPhone(selector));
+  else where = eq(contacts.email, selector.email);
+  const matches = await tx
     .select({ id: contacts.id })
     .from(contacts)
     .where(and(eq(contacts.workspaceId, workspaceId), isNull(contacts.deletedAt), where))
-    .orderBy(desc(contacts.updatedAt))
-    .limit(1);
+    .limit(2);
+  const contact = matches[0];
   if (!contact) throw new ApiError(404, 'not_found', `No contact matches ${JSON.stringify(selector)} in this workspace`);
+  if (matches.length > 1) throw ambiguousContact('phone' in selector ? 'phone' : 'email');
   return { contactId: contact.id, conversationId: await latestOrOpenConversation(tx, workspaceId, contact.id) };
 }
 

@@ -3,7 +3,7 @@ import { rowOf, workflowRuns, type Database } from '@switchboard/db';
 import type { TASKS } from '../jobs/index';
 import { ADDED_JOB_COLUMNS, addJobCtes, type AddedJob, type JobTaker } from '../jobs/inline-job-statements';
 import type { ActiveFlow } from './active-flows';
-import { resolveContactSelector, type ContactSelector } from './contact-selector';
+import { resolveContactSelector, selectorPhone, type ContactSelector } from './contact-selector';
 import { conversationQueue, runQueue } from './queues';
 import { flowContextColumns, flowContextOf, type FlowContext, type FlowContextRow, type FlowContextScope } from './run-context';
 import { startRun, type RunRow } from './start-run';
@@ -71,7 +71,7 @@ async function knownCustomerStart(db: Database, input: WebhookRunInput, taker: J
  * - A channel identity: the contact is touched as upsertContactIdentity does, and the newest
  *   conversation on the channel is locked, as openConversation does; it must be open (the
  *   transaction reopens a resolved one).
- * - An id, phone or email: the contact most recently updated, and its conversation with the latest
+ * - An id, or a phone or email exactly one contact has, and that contact's conversation with the latest
  *   message, whatever its status (the transaction opens one only when there is none).
  */
 export function locateCustomer(workspaceId: string, selector: ContactSelector): { ctes: SQL; usable: SQL } | undefined {
@@ -95,11 +95,15 @@ export function locateCustomer(workspaceId: string, selector: ContactSelector): 
   }
   // Their generic plans find the contact by key (or by workspace and phone or email) and the
   // conversation by contact: apps/server/test/generic-plans.test.ts.
-  const match = 'id' in selector ? sql`c.id = ${selector.id}` : 'phone' in selector ? sql`c.phone = ${selector.phone}` : sql`c.email = ${selector.email}`;
+  // A phone or email matches only when exactly one contact has it: otherwise the transaction
+  // answers 409 ambiguous_contact (or 404), as resolveContactSelector does.
+  const match = 'id' in selector ? sql`c.id = ${selector.id}` : 'phone' in selector ? sql`c.phone = ${selectorPhone(selector)}` : sql`c.email = ${selector.email}`;
+  const one = 'id' in selector ? sql`order by c.updated_at desc limit 1` : sql`having count(*) = 1`;
+  const id = 'id' in selector ? sql`c.id` : sql`(array_agg(c.id))[1] as id`;
   return {
     ctes: sql`contact as (
-      select c.id from contacts c where c.workspace_id = ${workspaceId} and c.deleted_at is null and ${match}
-      order by c.updated_at desc limit 1
+      select ${id} from contacts c where c.workspace_id = ${workspaceId} and c.deleted_at is null and ${match}
+      ${one}
     ), conversation as (
       select cv.id from conversations cv
       where cv.contact_id = (select id from contact) and cv.workspace_id = ${workspaceId}

@@ -8,6 +8,7 @@ export type ErrorCode =
   | 'forbidden'
   | 'not_found'
   | 'conflict'
+  | 'ambiguous_contact'
   | 'payload_too_large'
   | 'unsupported_media_type'
   | 'flow_invalid'

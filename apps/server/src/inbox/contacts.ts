@@ -1,6 +1,12 @@
 import { and, eq, isNull, or, sql, type SQL } from 'drizzle-orm';
 import { contactIdentities, contacts, type Executor } from '@switchboard/db';
+import { matchablePhone, normalizeEmail } from './contact-keys';
 
+/**
+ * What a channel knows of a person. `email` and `phone` must be verified: given by a provider that
+ * checked them (the carrier's number, a signed API call), never typed by a visitor. A visitor's typed
+ * details belong in `contact.attributes.typed_email` / `typed_phone`, which nothing matches on.
+ */
 export interface ContactHint {
   externalId: string;
   name?: string | undefined;
@@ -10,15 +16,18 @@ export interface ContactHint {
 
 /**
  * Finds or creates the contact behind `externalId` on a channel, locking its identity row so that
- * concurrent messages from one person are handled one after another. A new identity joins an existing
- * contact with the same phone or email, so one customer keeps one record across channels.
+ * concurrent messages from one person are handled one after another. A new identity joins the one
+ * existing contact with the same verified phone or email, so one customer keeps one record across
+ * channels; when several contacts match, it joins none of them.
  */
 export async function upsertContactIdentity(
   tx: Executor,
   workspaceId: string,
   channelId: string,
-  hint: ContactHint,
+  raw: ContactHint,
 ): Promise<{ contactId: string; created: boolean }> {
+  // A provider's odd format is kept as it came rather than dropped.
+  const hint = { ...raw, email: raw.email && normalizeEmail(raw.email), phone: raw.phone && (matchablePhone(raw.phone) ?? raw.phone.trim()) };
   // One statement for a known person: fills what we did not know and locks the contact row, which
   // is what serialises two messages of theirs.
   const [existing] = await tx
@@ -38,17 +47,16 @@ export async function upsertContactIdentity(
 
   const sameness: SQL[] = [];
   if (hint.phone) sameness.push(eq(contacts.phone, hint.phone));
-  if (hint.email) sameness.push(sql`lower(${contacts.email}) = lower(${hint.email})`);
+  if (hint.email) sameness.push(eq(contacts.email, hint.email));
   let contactId: string | undefined;
   let created = false;
   if (sameness.length) {
-    const [match] = await tx
+    const matches = await tx
       .select({ id: contacts.id })
       .from(contacts)
       .where(and(eq(contacts.workspaceId, workspaceId), isNull(contacts.deletedAt), or(...sameness)))
-      .orderBy(contacts.createdAt)
-      .limit(1);
-    contactId = match?.id;
+      .limit(2);
+    contactId = matches.length === 1 ? matches[0]!.id : undefined;
   }
   if (!contactId) {
     const [row] = await tx

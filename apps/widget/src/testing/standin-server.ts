@@ -11,9 +11,9 @@ import type { WidgetMessage } from '../contract';
 
 interface Visitor {
   token: string;
-  contactId: string;
   name?: string;
   email?: string;
+  userId?: string;
   messages: WidgetMessage[];
   streams: Set<ServerResponse>;
 }
@@ -110,12 +110,15 @@ export async function startStandIn(widgetJs: string, channelId = 'ch_test'): Pro
       const token = typeof body.visitorToken === 'string' ? body.visitorToken : '';
       let visitor = visitors.get(token);
       if (!visitor) {
-        visitor = { token: randomBytes(24).toString('base64url'), contactId: randomUUID(), messages: [], streams: new Set() };
+        visitor = { token: randomBytes(24).toString('base64url'), messages: [], streams: new Set() };
         visitors.set(visitor.token, visitor);
       }
       if (typeof body.name === 'string') visitor.name = body.name;
       if (typeof body.email === 'string') visitor.email = body.email;
-      return send(res, 200, { visitorToken: visitor.token, contactId: visitor.contactId });
+      // The stand-in trusts any hash; the server's own tests check it.
+      const verified = typeof body.userId === 'string' && typeof body.userHash === 'string';
+      if (verified) visitor.userId = body.userId as string;
+      return send(res, 200, { visitorToken: visitor.token, verified });
     }
 
     if (key === 'GET stream') {

@@ -31,6 +31,7 @@ const CreatedChannel = z
     name: z.string(),
     webhookUrl: z.string(),
     secret: z.string().optional().openapi({ description: 'API channel: the HMAC secret, shown once' }),
+    identitySecret: z.string().optional().openapi({ description: 'Website chat: the identity verification secret, shown once' }),
     widgetSnippet: z.string().optional(),
   })
   .openapi('CreatedChannel');
@@ -64,6 +65,15 @@ const patchRoute = createRoute({
   security: cookieAuth,
   request: { params: IdParam, ...jsonBody(PatchChannel) },
   responses: { 200: json(Channel), ...errors(400, 401, 403, 404) },
+});
+const identitySecretRoute = createRoute({
+  method: 'post',
+  path: '/{id}/identity-secret',
+  tags,
+  summary: 'Website chat: generate a new identity verification secret (admin); shown once, the old one stops working',
+  security: cookieAuth,
+  request: { params: IdParam },
+  responses: { 200: json(z.object({ identitySecret: z.string() })), ...errors(400, 401, 403, 404) },
 });
 const deleteRoute = createRoute({ method: 'delete', path: '/{id}', tags, summary: 'Disconnect a channel (admin)', security: cookieAuth, request: { params: IdParam }, responses: { 204: { description: 'Deleted' }, ...errors(401, 403, 404) } });
 
@@ -138,6 +148,8 @@ export function channelRoutes(deps: AppDeps) {
       const input: Record<string, unknown> = { ...body.config };
       let secret: string | undefined;
       if (body.type === 'api') input.secret = secret = randomToken(24);
+      let identitySecret: string | undefined;
+      if (body.type === 'webchat') input.identitySecret = identitySecret = randomToken(32);
       if (body.type === 'email' && input.provider === 'sendgrid' && input.inboundSecret === undefined) input.inboundSecret = randomToken(24);
       const valid = validateConfig(body.type, input);
       const split = splitConfig(key, body.type, valid);
@@ -156,6 +168,7 @@ export function channelRoutes(deps: AppDeps) {
           name: row.name,
           webhookUrl: webhookUrl(row, unsealSecrets(key, row.secrets)),
           ...(secret !== undefined && { secret }),
+          ...(identitySecret !== undefined && { identitySecret }),
           ...(body.type === 'webchat' && { widgetSnippet: widgetSnippet(row.id) }),
         },
         201,
@@ -169,8 +182,8 @@ export function channelRoutes(deps: AppDeps) {
       const secrets = unsealSecrets(key, current.secrets);
       let next = { config: current.config, secrets: current.secrets };
       if (body.config) {
-        // The API channel's secret is ours, not the owner's to set.
-        const patch = Object.fromEntries(Object.entries(body.config).filter(([k]) => !(current.type === 'api' && k === 'secret')));
+        // The API channel's secret and the widget's identity secret are ours, not the owner's to set.
+        const patch = Object.fromEntries(Object.entries(body.config).filter(([k]) => !(current.type === 'api' && k === 'secret') && !(current.type === 'webchat' && k === 'identitySecret')));
         const merged: Record<string, unknown> = { ...current.config, ...secrets };
         for (const [name, value] of Object.entries(patch)) {
           // An empty secret in a form means "unchanged"; null clears an optional field.
@@ -192,6 +205,19 @@ export function channelRoutes(deps: AppDeps) {
       });
       await publishChannelUpdated(deps, row.workspaceId, id);
       return c.json(present(row, true), 200);
+    })
+    .openapi(identitySecretRoute, async (c) => {
+      const { id } = c.req.valid('param');
+      const current = await load(c.var.auth.workspaceId, id);
+      if (current.type !== 'webchat') throw new ApiError(400, 'bad_request', 'Only website chat channels have an identity secret');
+      const identitySecret = randomToken(32);
+      const split = splitConfig(key, current.type, { ...current.config, ...unsealSecrets(key, current.secrets), identitySecret });
+      await db.transaction(async (tx) => {
+        await tx.update(channels).set({ config: split.config, secrets: split.secrets, updatedAt: new Date() }).where(eq(channels.id, id));
+        await audit(tx, c.var.auth, 'channel.identity_secret_regenerated', { type: 'channel', id }, { fields: ['identitySecret'] });
+      });
+      await publishChannelUpdated(deps, current.workspaceId, id);
+      return c.json({ identitySecret }, 200);
     })
     .openapi(deleteRoute, async (c) => {
       const { id } = c.req.valid('param');

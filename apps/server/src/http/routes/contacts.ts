@@ -3,8 +3,9 @@ import { and, desc, eq, isNull, sql, type SQL } from 'drizzle-orm';
 import { contactEvents, contacts, type Executor } from '@switchboard/db';
 import type { AppDeps, AuthContext } from '../../context';
 import { enqueueTagAdded } from '../../flows/tag-events';
+import { normalizePhone, phoneHint } from '../../inbox/contact-keys';
 import { audit } from '../../services/audit';
-import { badRequest, notFound } from '../errors';
+import { ApiError, badRequest, notFound } from '../errors';
 import { cookieAuth, errors, IdParam, json, jsonBody } from '../openapi-helpers';
 import { createRouter } from '../router';
 import { decodeCursor, encodeCursor } from './inbox-schemas';
@@ -28,8 +29,9 @@ const Tag = z.string().trim().min(1).max(50);
 const ContactInput = z
   .object({
     name: z.string().trim().max(200).nullable().optional(),
-    email: z.string().trim().email().max(320).nullable().optional(),
-    phone: z.string().trim().max(40).nullable().optional(),
+    email: z.string().trim().toLowerCase().email().max(320).nullable().optional(),
+    phone: z.string().trim().max(40).nullable().optional().openapi({ description: 'Stored in E.164; a number without its country code needs `phoneCountry`' }),
+    phoneCountry: z.string().regex(/^[A-Za-z]{2}$/, 'an ISO 3166 country code such as GB').optional(),
     attributes: z.record(z.string().max(100), z.unknown()).optional(),
     tags: z.array(Tag).max(100).optional(),
   })
@@ -85,6 +87,14 @@ export const actorOf = (auth: Pick<AuthContext, 'userId' | 'apiKeyId'>) => (auth
 
 const uniqueTags = (list: string[]) => [...new Set(list.map((t) => t.trim()).filter(Boolean))];
 
+/** The phone as selectors match it (E.164); a 400 naming `phone` when it cannot be read. */
+function phoneOf(body: { phone?: string | null | undefined; phoneCountry?: string | undefined }): string | null | undefined {
+  if (!body.phone) return body.phone === '' ? null : body.phone;
+  const phone = normalizePhone(body.phone, body.phoneCountry);
+  if (!phone) throw new ApiError(400, 'validation_failed', `phone: ${phoneHint(body.phoneCountry)}`, [{ field: 'phone', message: phoneHint(body.phoneCountry) }]);
+  return phone;
+}
+
 /** Timeline entries for what a change did: one per field, attribute and tag. */
 export function changeEvents(before: Row, after: Row): { kind: string; data: Record<string, unknown> }[] {
   const out: { kind: string; data: Record<string, unknown> }[] = [];
@@ -137,6 +147,7 @@ export function contactRoutes(deps: AppDeps) {
     })
     .openapi(createContactRoute, async (c) => {
       const body = c.req.valid('json');
+      const phone = phoneOf(body);
       const row = await db.transaction(async (tx) => {
         const [created] = await tx
           .insert(contacts)
@@ -144,7 +155,7 @@ export function contactRoutes(deps: AppDeps) {
             workspaceId: c.var.auth.workspaceId,
             name: body.name ?? null,
             email: body.email ?? null,
-            phone: body.phone ?? null,
+            phone: phone ?? null,
             attributes: body.attributes ?? {},
             tags: uniqueTags(body.tags ?? []),
           })
@@ -159,6 +170,7 @@ export function contactRoutes(deps: AppDeps) {
     .openapi(patchRoute, async (c) => {
       const { id } = c.req.valid('param');
       const body = c.req.valid('json');
+      const phone = phoneOf(body);
       const { workspaceId } = c.var.auth;
       const row = await db.transaction(async (tx) => {
         const before = await loadContact(tx, workspaceId, id, true);
@@ -172,7 +184,7 @@ export function contactRoutes(deps: AppDeps) {
           .set({
             ...(body.name !== undefined && { name: body.name }),
             ...(body.email !== undefined && { email: body.email }),
-            ...(body.phone !== undefined && { phone: body.phone }),
+            ...(phone !== undefined && { phone }),
             attributes,
             ...(body.tags !== undefined && { tags: uniqueTags(body.tags) }),
             updatedAt: new Date(),

@@ -2,15 +2,16 @@ import { createRoute, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { cors } from 'hono/cors';
 import { busEventStream } from '../sse';
+import { StreamSlots } from '../stream-slots';
 import { liveFeed } from '../../inbox/live-feed';
 import { and, eq, inArray } from 'drizzle-orm';
-import { contactIdentities, contacts, conversations, messages } from '@switchboard/db';
+import { contactIdentities, conversations, messages } from '@switchboard/db';
 import type { AppDeps, AppEnv } from '../../context';
 import { channelCache } from '../../inbox/channel-store';
-import { upsertContactIdentity } from '../../inbox/contacts';
 import { ingestInbound } from '../../inbox/ingest';
 import { loadMessages, type MessageView } from '../../inbox/present';
-import { randomToken, sha256 } from '../../services/crypto';
+import { openWidgetSession } from '../../inbox/widget-sessions';
+import { sha256 } from '../../services/crypto';
 import { ApiError, notFound, unauthorized } from '../errors';
 import { bodyLimit } from '../middleware/body-limit/index';
 import { errors, json, jsonBody } from '../openapi-helpers';
@@ -29,6 +30,8 @@ const WidgetMessage = z
     clientId: z.string().optional(),
   })
   .openapi('WidgetMessage');
+/** Open event streams per visitor token. */
+export const MAX_WIDGET_STREAMS_PER_VISITOR = 3;
 const ChannelParam = z.object({ channelId: z.string().uuid().openapi({ param: { name: 'channelId', in: 'path' } }) });
 const bearer = [{ visitorToken: [] }];
 
@@ -40,9 +43,18 @@ const sessionRoute = createRoute({
   summary: 'Start or resume a visitor session',
   request: {
     params: ChannelParam,
-    ...jsonBody(z.object({ visitorToken: z.string().max(200).optional(), name: z.string().trim().max(200).optional(), email: z.string().trim().email().max(320).optional().or(z.literal('')) })),
+    ...jsonBody(
+      z.object({
+        visitorToken: z.string().max(200).optional(),
+        name: z.string().trim().max(200).optional(),
+        email: z.string().trim().email().max(320).optional().or(z.literal('')).openapi({ description: 'Typed by the visitor: kept as attributes.typed_email, never matched' }),
+        phone: z.string().trim().max(40).optional().openapi({ description: 'Typed by the visitor: kept as attributes.typed_phone, never matched' }),
+        userId: z.string().trim().min(1).max(200).optional().openapi({ description: "A logged-in user's id on the owner's site; needs userHash" }),
+        userHash: z.string().trim().max(128).optional().openapi({ description: "hex HMAC-SHA256(channel identity secret, userId), computed on the owner's server" }),
+      }),
+    ),
   },
-  responses: { 200: json(z.object({ visitorToken: z.string(), contactId: z.string().uuid() })), ...errors(400, 404) },
+  responses: { 200: json(z.object({ visitorToken: z.string(), verified: z.boolean() })), ...errors(400, 401, 404) },
 });
 const listRoute = createRoute({
   method: 'get',
@@ -80,7 +92,8 @@ export function toWidgetMessage(m: MessageView): z.infer<typeof WidgetMessage> {
 
 /**
  * The website widget's API. Visitors hold a random bearer token; only its SHA-256 is stored, as the
- * external id of their contact identity on the channel, so a leaked table grants nothing.
+ * external id of their contact identity on the channel, so a leaked table grants nothing. A visitor
+ * joins an existing contact only through a verified user id (see openWidgetSession).
  */
 export function widgetRoutes(deps: AppDeps) {
   const { db } = deps;
@@ -122,12 +135,19 @@ export function widgetRoutes(deps: AppDeps) {
     c.res.headers.set('Cross-Origin-Resource-Policy', 'cross-origin');
   });
 
+  // A visitor's open tabs; past that, a token is being used to pin sockets (see stream-slots.ts).
+  const visitorStreams = new StreamSlots(MAX_WIDGET_STREAMS_PER_VISITOR);
   router.get('/:channelId/stream', async (c) => {
     const channelId = c.req.param('channelId');
     if (!/^[0-9a-f-]{36}$/i.test(channelId)) throw notFound('Chat');
     const channel = await webchat(channelId);
     const contactId = await visitor(c, channelId, c.req.query('token'));
+    const release = visitorStreams.take(`${channelId}:${sha256(c.req.query('token') ?? c.req.header('authorization') ?? '')}`);
+    if (!release) {
+      throw new ApiError(429, 'rate_limited', `At most ${MAX_WIDGET_STREAMS_PER_VISITOR} chat windows may stay connected per visitor; close one first.`, undefined, { 'Retry-After': '10' });
+    }
     return busEventStream(c, (listener) => liveFeed(deps).subscribe(channel.workspaceId, listener), {
+      onClose: release,
       select: (event) => {
         const data = event.data as { contactId?: string; channelId?: string; message?: MessageView } | undefined;
         if (event.workspaceId !== channel.workspaceId || data?.contactId !== contactId || data.channelId !== channelId || !data.message) return null;
@@ -145,27 +165,8 @@ export function widgetRoutes(deps: AppDeps) {
       const { channelId } = c.req.valid('param');
       const body = c.req.valid('json');
       const channel = await webchat(channelId);
-      const email = body.email || undefined;
-      if (body.visitorToken) {
-        const [identity] = await db
-          .select({ contactId: contactIdentities.contactId })
-          .from(contactIdentities)
-          .where(and(eq(contactIdentities.channelId, channelId), eq(contactIdentities.externalId, sha256(body.visitorToken))));
-        if (identity) {
-          if (body.name || email) {
-            await db
-              .update(contacts)
-              .set({ ...(body.name && { name: body.name }), ...(email && { email }), updatedAt: new Date() })
-              .where(eq(contacts.id, identity.contactId));
-          }
-          return c.json({ visitorToken: body.visitorToken, contactId: identity.contactId }, 200);
-        }
-      }
-      const visitorToken = randomToken(24);
-      const { contactId } = await db.transaction((tx) =>
-        upsertContactIdentity(tx, channel.workspaceId, channelId, { externalId: sha256(visitorToken), name: body.name || undefined, email }),
-      );
-      return c.json({ visitorToken, contactId }, 200);
+      // Ids of the contact, conversation or workspace never reach the page: the token is the visitor's only handle.
+      return c.json(await openWidgetSession(db, channel, { ...body, name: body.name || undefined, email: body.email || undefined, phone: body.phone || undefined }), 200);
     })
     .openapi(listRoute, async (c) => {
       const { channelId } = c.req.valid('param');

@@ -3,8 +3,8 @@ import { inboundRequest, verifyContext } from '../../testing/inbound';
 import { webchatAdapter } from './index';
 
 describe('webchat', () => {
-  it('leaves authentication to the widget routes', () => {
-    expect(webchatAdapter.verify(inboundRequest({ url: 'https://sb.example/widget/ch_1/messages' }), {}, verifyContext())).toEqual({ ok: true });
+  it('refuses the channel webhook: visitors speak only through the widget routes', () => {
+    expect(webchatAdapter.verify(inboundRequest({ url: 'https://sb.example/webhooks/channels/ch_1' }), {}, verifyContext())).toMatchObject({ ok: false, status: 403 });
   });
 
   it('parses a widget message', () => {

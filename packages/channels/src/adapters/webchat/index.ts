@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { channelDefinitions } from '../../definitions';
 import { parseWith, readJson } from '../../inbound-body';
-import { verified } from '../../signatures';
+import { refused } from '../../signatures';
 import type { ChannelAdapter } from '../../types';
 import { WebchatConfig } from './config';
 
@@ -15,12 +15,13 @@ const WidgetMessage = z.object({
 
 /**
  * Website chat. The server's widget routes authenticate sessions and push replies over SSE, so
- * there is no provider: verify always passes and send only acknowledges.
+ * there is no provider: send only acknowledges. The channel webhook refuses every request: posting
+ * there would let anyone speak as any visitor, bypassing the widget's token and identity checks.
  */
 export const webchatAdapter: ChannelAdapter<WebchatConfig> = {
   ...channelDefinitions.webchat,
   configSchema: WebchatConfig,
-  verify: () => verified,
+  verify: () => refused('Website chat messages arrive only through the widget routes (/widget/:channelId/messages)'),
   parseInbound(req) {
     const body = parseWith(WidgetMessage, readJson(req), 'widget message');
     return [
