@@ -7,6 +7,8 @@ export interface BusStreamOptions {
   select: (event: BusEvent) => SSEMessage | null;
   /** Comment line interval that keeps proxies from closing an idle stream. */
   pingMs?: number;
+  /** Called once when the stream ends, however it ends (frees the holder's stream slot). */
+  onClose?: () => void;
 }
 
 /** Starts a subscription to events (the bus, or the live inbox feed); returns how to end it. */
@@ -44,6 +46,7 @@ export function busEventStream(c: Context, subscribe: Subscribe, options: BusStr
     } finally {
       clearInterval(ping);
       unsubscribe();
+      options.onClose?.();
     }
   });
 }

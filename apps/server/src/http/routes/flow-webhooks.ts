@@ -6,7 +6,8 @@ import type { AppDeps } from '../../context';
 import { ContactSelector } from '../../flows/contact-selector';
 import { ADVANCE_RUN_TASK, startWebhookRun } from '../../flows/start-webhook-run';
 import type { StartedRun } from '../../jobs/advance-run';
-import { notFound } from '../errors';
+import { ApiError, notFound } from '../errors';
+import { createPerMinuteLimit } from '../per-minute-limit';
 import { errors, json } from '../openapi-helpers';
 import { createRouter } from '../router';
 
@@ -20,11 +21,18 @@ const route = createRoute({
     params: z.object({ token: z.string().min(10).max(100).openapi({ param: { name: 'token', in: 'path' } }) }),
     body: { required: false, content: { 'application/json': { schema: z.object({ contact: ContactSelector.optional() }).passthrough() } } },
   },
-  responses: { 202: json(z.object({ runId: z.string() }), 'Run started'), ...errors(400, 404, 413) },
+  responses: { 202: json(z.object({ runId: z.string() }), 'Run started'), ...errors(400, 404, 413, 429) },
 });
+
+/**
+ * Runs one webhook token may start per minute: a caller (or a flow calling its own webhook from an
+ * HTTP step) cannot turn one token into an unbounded stream of runs. Counted per API process.
+ */
+export const MAX_WEBHOOK_RUNS_PER_MINUTE = 60;
 
 export function flowWebhookRoutes(deps: AppDeps) {
   const { db } = deps;
+  const perToken = createPerMinuteLimit(MAX_WEBHOOK_RUNS_PER_MINUTE);
   return createRouter().openapi(route, async (c) => {
     const { token } = c.req.valid('param');
     const body = c.req.valid('json') ?? {};
@@ -36,6 +44,10 @@ export function flowWebhookRoutes(deps: AppDeps) {
     const definition = flow?.definition as unknown as FlowDocument | undefined;
     const trigger = definition?.nodes.find((n) => n.type === 'trigger.webhook');
     if (!flow || !definition || !trigger) throw notFound('Active webhook flow');
+    const retryAfter = perToken.hit(flow.id);
+    if (retryAfter !== null) {
+      throw new ApiError(429, 'rate_limited', `This webhook already started ${MAX_WEBHOOK_RUNS_PER_MINUTE} runs in the last minute, the most allowed; retry after ${retryAfter} s.`, undefined, { 'Retry-After': String(retryAfter) });
+    }
     // The run's first activation is an advance_run job this process runs itself when it has room
     // (see InlineJobs), instead of a NOTIFY and a worker's fetch.
     const inline = deps.inlineJobs;
