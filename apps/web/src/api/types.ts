@@ -25,6 +25,8 @@ export interface Me {
   workspaces: { id: string; name: string; role: Role }[];
 }
 
+/** A workspace credential: its value is write-only and never comes back. */
+export interface Credential { name: string; hosts: string[]; createdAt: string; updatedAt: string }
 export interface ApiKey { id: string; name: string; prefix: string; role: Role; createdAt: string; lastUsedAt: string | null; key?: string }
 export interface Member { userId: string; name: string; email: string; role: Role; maxConversations: number | null; available: boolean; openConversations: number }
 export interface Team { id: string; name: string; memberIds: string[] }

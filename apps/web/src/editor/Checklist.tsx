@@ -1,7 +1,15 @@
+import { api } from '../api/client';
+import type { Credential } from '../api/types';
 import type { FlowIssue, Requirement } from '../flow';
+import { useAsync } from '../lib/useAsync';
 import type { StepNode } from './convert';
 
-function filled(nodes: StepNode[], req: Requirement, errors: FlowIssue[]): boolean {
+// `Add the credential "shop" in Settings → Credentials`: the name is the one in quotes.
+const credentialName = (req: Requirement) => /"([a-z][a-z0-9_]*)"/.exec(req.label)?.[1];
+
+function filled(nodes: StepNode[], req: Requirement, errors: FlowIssue[], credentials: string[] | undefined): boolean {
+  // A credential is filled in Settings, not in the step (which already reads it).
+  if (req.kind === 'credential') return !!credentials?.includes(credentialName(req) ?? '');
   if (!req.nodeId) return false;
   const node = nodes.find((n) => n.id === req.nodeId);
   if (!node) return true;
@@ -23,7 +31,12 @@ export function Checklist({ requires, nodes, errors, done, onPick, onToggle, onC
   onToggle: (index: number) => void;
   onClose: () => void;
 }) {
-  const states = requires.map((r, i) => done.has(i) || filled(nodes, r, errors));
+  const needsCredentials = requires.some((r) => r.kind === 'credential');
+  const credentials = useAsync(
+    () => (needsCredentials ? api.get<{ credentials: Credential[] }>('/api/credentials').then((r) => r.credentials.map((c) => c.name)) : Promise.resolve([])),
+    [needsCredentials],
+  );
+  const states = requires.map((r, i) => done.has(i) || filled(nodes, r, errors, credentials.data));
   const left = states.filter((s) => !s).length;
   return (
     <div className="checklist" data-testid="checklist">
@@ -35,7 +48,11 @@ export function Checklist({ requires, nodes, errors, done, onPick, onToggle, onC
         {requires.map((r, i) => (
           <li key={i} className={states[i] ? 'done' : ''}>
             <input type="checkbox" checked={states[i]} onChange={() => onToggle(i)} aria-label="Done" />
-            <button type="button" className="btn-link" onClick={() => onPick(r)}>{r.label}</button>
+            {r.kind === 'credential' ? (
+              <a className="btn-link" href="/settings#credentials" target="_blank" rel="noreferrer" onFocus={() => void credentials.reload()}>{r.label}</a>
+            ) : (
+              <button type="button" className="btn-link" onClick={() => onPick(r)}>{r.label}</button>
+            )}
           </li>
         ))}
       </ul>

@@ -1,17 +1,20 @@
 import { useState } from 'react';
 import { PageHeader } from '../components/PageHeader';
 import { ApiKeys } from './ApiKeys';
+import { Credentials } from './Credentials';
 import { TeamSettings } from './TeamSettings';
 import { WorkspaceSettings } from './WorkspaceSettings';
 
-type Section = 'business' | 'team' | 'api';
+type Section = 'business' | 'team' | 'api' | 'credentials';
 
 export function SettingsPage() {
-  const [section, setSection] = useState<Section>('business');
+  // The flow checklist links to #credentials.
+  const [section, setSection] = useState<Section>(() => (location.hash === '#credentials' ? 'credentials' : 'business'));
   const sections: { id: Section; label: string }[] = [
     { id: 'business', label: 'Business & hours' },
     { id: 'team', label: 'Team' },
     { id: 'api', label: 'API keys' },
+    { id: 'credentials', label: 'Credentials' },
   ];
   return (
     <div className="page narrow-page">
@@ -26,6 +29,7 @@ export function SettingsPage() {
       {section === 'business' && <WorkspaceSettings />}
       {section === 'team' && <TeamSettings />}
       {section === 'api' && <ApiKeys />}
+      {section === 'credentials' && <Credentials />}
     </div>
   );
 }
