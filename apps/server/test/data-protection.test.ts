@@ -255,6 +255,17 @@ describe('retention', () => {
     expect(new Date(next.run_at).getTime()).toBeGreaterThan(Date.now());
     // Run again: nothing left to delete.
     expect((await sweepRetention(ctx.deps.db)).deleted).toBe(0);
+
+    // The queued job, once due, runs on the real worker and queues the one after it.
+    const later = await inbound(channel, 'ret-1', 'aged since the last sweep');
+    await backdate(later.id, 31);
+    await ctx.database.pool.query(`update graphile_worker._private_jobs set run_at = now() where key = 'retention_sweep'`);
+    await drain(ctx);
+    expect(await count(ctx, 'select 1 from messages where id = $1', [later.id])).toBe(0);
+    expect(await count(ctx, 'select 1 from messages where id = $1', [newMine.id])).toBe(1);
+    const queued = await jobsOf(ctx, 'retention_sweep');
+    expect(queued).toHaveLength(1);
+    expect(new Date(queued[0].run_at).getTime()).toBeGreaterThan(Date.now());
   });
 });
 
