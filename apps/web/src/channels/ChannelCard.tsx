@@ -1,6 +1,7 @@
 import type { Channel } from '../api/types';
 import { CopyButton } from '../components/CopyButton';
 import { CHANNEL_ICONS, CHANNEL_LABELS } from './channelTypes';
+import { IdentitySecret } from './IdentitySecret';
 
 export function widgetSnippet(channelId: string): string {
   return `<script src="${location.origin}/widget.js" data-channel="${channelId}" async></script>`;
@@ -16,7 +17,7 @@ const pasteWhere: Partial<Record<Channel['type'], string>> = {
   api: 'Your system POSTs customer messages here, signed with the secret.',
 };
 
-export function ChannelCard({ channel: c, secret, snippet, onRemove }: { channel: Channel; secret?: string; snippet?: string; onRemove: () => void }) {
+export function ChannelCard({ channel: c, secret, identitySecret, snippet, onRemove }: { channel: Channel; secret?: string; identitySecret?: string; snippet?: string; onRemove: () => void }) {
   const script = c.type === 'webchat' ? snippet ?? c.widgetSnippet ?? widgetSnippet(c.id) : undefined;
   return (
     <article className="card channel-card" data-testid={`channel-${c.type}`} data-channel-id={c.id}>
@@ -42,6 +43,7 @@ export function ChannelCard({ channel: c, secret, snippet, onRemove }: { channel
           <CopyButton text={c.webhookUrl} label="Copy address" />
         </div>
       )}
+      {c.type === 'webchat' && <IdentitySecret channelId={c.id} initial={identitySecret} />}
       {secret && (
         <div className="notice notice-warning">
           <strong>Signing secret (shown once):</strong> <code>{secret}</code> <CopyButton text={secret} />

@@ -1,17 +1,18 @@
 import { useState } from 'react';
 import { api, errorText } from '../api/client';
-import type { Channel, CreatedChannel } from '../api/types';
+import type { Channel } from '../api/types';
 import { useAsync } from '../lib/useAsync';
 import { EmptyState } from '../components/EmptyState';
 import { Notice } from '../components/Notice';
 import { PageHeader } from '../components/PageHeader';
 import { AddChannel } from './AddChannel';
 import { ChannelCard } from './ChannelCard';
+import type { CreatedWebchat } from './IdentitySecret';
 
 export function ChannelsPage() {
   const channels = useAsync(() => api.get<{ channels: Channel[] }>('/api/channels').then((r) => r.channels), []);
   const [adding, setAdding] = useState(false);
-  const [created, setCreated] = useState<CreatedChannel>();
+  const [created, setCreated] = useState<CreatedWebchat>();
   const [error, setError] = useState<string>();
 
   const remove = async (c: Channel) => {
@@ -39,7 +40,7 @@ export function ChannelsPage() {
       )}
       <div className="channel-list">
         {channels.data?.map((c) => (
-          <ChannelCard key={c.id} channel={c} secret={created?.id === c.id ? created.secret : undefined} snippet={created?.id === c.id ? created.widgetSnippet : undefined} onRemove={() => void remove(c)} />
+          <ChannelCard key={c.id} channel={c} secret={created?.id === c.id ? created.secret : undefined} identitySecret={created?.id === c.id ? created.identitySecret : undefined} snippet={created?.id === c.id ? created.widgetSnippet : undefined} onRemove={() => void remove(c)} />
         ))}
       </div>
       {adding && (

@@ -16,7 +16,9 @@ export function ContactCard({ contact, onChange }: { contact: Contact; onChange:
       toast(errorText(err), 'error');
     }
   };
-  const attrs = Object.entries(contact.attributes ?? {});
+  // What a visitor typed into the chat is shown apart, marked unverified: it may be anyone's.
+  const { typed_email: typedEmail, typed_phone: typedPhone, ...rest } = contact.attributes ?? {};
+  const attrs = Object.entries(rest);
   return (
     <div className="contact-card" data-testid="contact-card">
       <div className="contact-id">
@@ -25,6 +27,13 @@ export function ContactCard({ contact, onChange }: { contact: Contact; onChange:
           <strong>{contactName(contact)}</strong>
           {contact.email && <div className="small muted">{contact.email}</div>}
           {contact.phone && <div className="small muted">{contact.phone}</div>}
+          {[typedEmail, typedPhone].map((typed) =>
+            typeof typed === 'string' && typed ? (
+              <div key={typed} className="small muted" data-testid="typed-detail" title="Typed by the visitor; not verified">
+                {typed} <span className="badge">unverified</span>
+              </div>
+            ) : null,
+          )}
         </div>
       </div>
       <h4>Tags</h4>
