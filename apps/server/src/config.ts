@@ -2,6 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { DEFAULT_PIPELINE_LANES } from '@switchboard/db';
+import { createPolicy } from '@switchboard/egress';
 import { z } from 'zod';
 
 export const roles = ['all', 'api', 'worker'] as const;
@@ -19,6 +20,17 @@ const Env = z.object({
   DATABASE_POOL_SIZE: z.coerce.number().int().min(2).max(200).default(20),
   DATABASE_PIPELINE_LANES: z.coerce.number().int().min(0).max(32).default(DEFAULT_PIPELINE_LANES),
   TRUST_PROXY: z.enum(['0', '1', 'true', 'false']).optional(),
+  /** Comma-separated hosts, IPs or CIDRs tenants' outbound calls may reach although private (LAN services, local stand-ins). */
+  EGRESS_ALLOW: z
+    .string()
+    .optional()
+    .superRefine((value, ctx) => {
+      try {
+        createPolicy(splitList(value));
+      } catch (err) {
+        ctx.addIssue({ code: 'custom', message: (err as Error).message.replace(/^EGRESS_ALLOW: /, '') });
+      }
+    }),
   /** `open`: anyone may sign up; unset: sign-up closes once the first workspace exists. */
   SIGNUP: z.enum(['open']).optional(),
 });
@@ -38,6 +50,11 @@ export interface Config {
   pipelineLanes: number;
   /** Rate limits key on the left-most X-Forwarded-For (only behind a proxy that sets it). */
   trustProxy?: boolean;
+  /**
+   * Private hosts, IPs or CIDRs that outbound calls made for tenants may reach (EGRESS_ALLOW);
+   * everything private is refused otherwise. Empty by default.
+   */
+  egressAllow?: string[];
   /** `open` keeps public sign-up open; otherwise it closes once the first workspace exists. */
   signup?: 'open';
 }
@@ -63,8 +80,14 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     poolSize: e.DATABASE_POOL_SIZE,
     pipelineLanes: e.DATABASE_PIPELINE_LANES,
     trustProxy: e.TRUST_PROXY === '1' || e.TRUST_PROXY === 'true',
+    egressAllow: splitList(e.EGRESS_ALLOW),
     ...(e.SIGNUP && { signup: e.SIGNUP }),
   };
+}
+
+/** `a, b,,c` -> ['a', 'b', 'c']. */
+function splitList(value: string | undefined): string[] {
+  return (value ?? '').split(',').map((entry) => entry.trim()).filter((entry) => entry !== '');
 }
 
 function deriveKey(secret: string): Buffer {

@@ -4,6 +4,7 @@ import client from 'prom-client';
 import { createApp } from './app';
 import { isDatabaseUnavailable, loggableError } from './http/error-handler';
 import { loadConfig } from './config';
+import { egressFor } from './egress';
 import { EventBus } from './events/bus';
 import { ActiveFlowCache } from './flows/active-flows';
 import { createInlineJobs } from './jobs/index';
@@ -27,6 +28,9 @@ async function main() {
   const started = Date.now();
   const config = loadConfig();
   const logger = createLogger(config.logLevel);
+  // Built once here: its connections are kept alive for every tenant's calls (see egress/).
+  egressFor(config);
+  if (config.egressAllow?.length) logger.info({ egressAllow: config.egressAllow }, 'outbound calls for tenants may reach these private hosts');
   const database = await resolveDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, onLog: (line) => logger.trace({ postgres: line }) });
   if (database.embedded) logger.info({ dataDir: config.dataDir }, 'embedded PostgreSQL started');
   const { db, pool } = openDatabase(database.url, { max: config.poolSize, pipelineLanes: config.pipelineLanes, onError: (err) => logger.warn({ err: err.message }, 'idle database client error') });

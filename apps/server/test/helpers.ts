@@ -28,6 +28,8 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
     pipelineLanes: DEFAULT_PIPELINE_LANES,
     // Tests sign up many tenants on one database; accounts.test.ts covers the closed default.
     signup: 'open',
+    // Provider stand-ins listen on loopback, opened as an operator opens a LAN service.
+    egressAllow: ['127.0.0.1', 'localhost', '::1'],
     ...overrides,
   };
 }

@@ -1,7 +1,9 @@
 import { STATUS_CODES } from 'node:http';
+import { createEgressGuard, findRefusal, type EgressGuard } from '@switchboard/egress';
 import { request } from 'undici';
-import { ProviderError } from './errors';
+import { networkReason, ProviderError, shortReason } from './errors';
 import { parseRetryAfter } from './retry-after';
+import type { SendOptions } from './types';
 
 export const DEFAULT_TIMEOUT_MS = 10_000;
 
@@ -13,13 +15,12 @@ export interface ProviderErrorDetail {
   retryAfterMs?: number;
 }
 
-export interface ProviderCall {
+export interface ProviderCall extends SendOptions {
   provider: string;
   url: string;
   method?: 'GET' | 'POST';
   headers?: Record<string, string>;
   body?: string | URLSearchParams;
-  timeoutMs?: number;
   /** Answer the body as a Buffer (media downloads) instead of JSON or text. */
   binary?: boolean;
   describeError?(body: unknown, status: number): ProviderErrorDetail;
@@ -45,7 +46,12 @@ export interface ProviderResponse {
  * undici's `request` rather than `fetch`: on the reply path this call is made once per message,
  * and fetch's WHATWG layer (Request/Response/Headers objects, a transferable AbortSignal per
  * call) cost about half of the call's CPU in the benchmark's profile. Connections are kept alive
- * by undici's global agent either way.
+ * by the egress guard's one agent.
+ *
+ * Every connection goes through `call.egress` (the server's guard, EGRESS_ALLOW applied); without
+ * one, a guard that reaches public addresses only. Redirects are not followed: a 3xx is an error.
+ * What a failure says is a status and the provider's short message, or a fixed sentence for a
+ * network fault: never a raw body, a socket banner or an internal address.
  */
 export async function callProvider(call: ProviderCall): Promise<ProviderResponse> {
   const timeoutMs = call.timeoutMs ?? DEFAULT_TIMEOUT_MS;
@@ -66,14 +72,17 @@ export async function callProvider(call: ProviderCall): Promise<ProviderResponse
       headers: contentType && !hasHeader(call.headers, 'content-type') ? { ...call.headers, 'content-type': contentType } : call.headers,
       body,
       signal: deadline.signal,
+      dispatcher: (call.egress ?? publicOnly()).dispatcher,
     });
     status = response.statusCode;
     headers = headerReader(response.headers);
     bytes = Buffer.from(await response.body.arrayBuffer());
   } catch (err) {
-    const cause = err instanceof Error ? err.message : String(err);
+    // A refused address stays refused: asking again cannot help, so the message fails now.
+    const refusal = findRefusal(err);
+    if (refusal) throw new ProviderError(`${call.provider} not called: ${refusal.message}`, { retryable: false, providerCode: 'egress_refused', cause: err });
     throw new ProviderError(
-      timedOut ? `${call.provider} did not answer within ${timeoutMs} ms` : `${call.provider} unreachable: ${cause}`,
+      timedOut ? `${call.provider} did not answer within ${timeoutMs} ms` : `${call.provider} unreachable: ${networkReason(err)}`,
       { retryable: true, providerCode: timedOut ? 'timeout' : 'network', cause: err },
     );
   } finally {
@@ -87,13 +96,22 @@ export async function callProvider(call: ProviderCall): Promise<ProviderResponse
 
   const detail = call.describeError?.(body, status) ?? {};
   const retryAfterMs = detail.retryAfterMs ?? parseRetryAfter(headers.get('retry-after'));
-  const message = detail.message ?? (text.slice(0, 300) || STATUS_CODES[status] || 'no reason given');
+  // The adapter's reading of the provider's error, else the status's own name: a body the
+  // adapter could not read may be anything (an HTML page, another service's answer) and stays out.
+  const message = shortReason(detail.message) || STATUS_CODES[status] || 'no reason given';
   throw new ProviderError(`${call.provider} answered ${status}: ${message}`, {
     retryable: detail.retryable ?? (status === 408 || status === 429 || status >= 500),
     status,
     ...(retryAfterMs !== undefined && { retryAfterMs }),
     ...(detail.code !== undefined && { providerCode: detail.code }),
   });
+}
+
+let fallbackGuard: EgressGuard | undefined;
+/** For callers that pass no guard: public addresses only, whatever the operator opened. */
+export function publicOnly(): EgressGuard {
+  fallbackGuard ??= createEgressGuard();
+  return fallbackGuard;
 }
 
 /** The body as undici sends it, with the content type fetch would have given it by default. */

@@ -1,3 +1,4 @@
+import type { EgressGuard } from '@switchboard/egress';
 import type { z } from 'zod';
 import type { ChannelType, OutsideWindow } from './definitions';
 import type { VerifyResult } from './signatures';
@@ -96,6 +97,11 @@ export interface SendResult {
 export interface SendOptions {
   /** Per request; default 10 s. */
   timeoutMs?: number;
+  /**
+   * The server's egress guard (EGRESS_ALLOW applied); every call of this send goes through it.
+   * Without one, only public addresses can be reached.
+   */
+  egress?: EgressGuard;
 }
 
 export interface VerifyContext {

@@ -1,26 +1,15 @@
 import { eq } from 'drizzle-orm';
 import { knowledgeEntries, type Database, type WorkspaceSettings } from '@switchboard/db';
 import type { FlowData, FlowServices, KnowledgeEntry } from '@switchboard/flow';
-import { createAiClient, createSafeHttp, createTemplateRenderer, type SafeHttp } from '@switchboard/flow/runtime';
+import { createAiClient, createSafeHttp, createTemplateRenderer } from '@switchboard/flow/runtime';
 import type { Config } from '../config';
+import { egressFor } from '../egress';
 import { AI_CREDENTIAL, aiHost, findCredential, unsealFor } from '../services/credentials';
 import { createCredentialVault } from './credential-vault';
 
 // One renderer per process: its cache of parsed templates is what makes rendering cheap.
 export const renderer = createTemplateRenderer();
-// One HTTP client per allow-list, so keep-alive connections are reused across runs.
-const httpClients = new Map<string, SafeHttp>();
 const DEFAULT_AI_MODEL = 'gpt-4o-mini';
-
-function httpFor(allowHosts: string[]): SafeHttp {
-  const key = [...allowHosts].sort().join(',');
-  let client = httpClients.get(key);
-  if (!client) {
-    client = createSafeHttp({ allowHosts });
-    httpClients.set(key, client);
-  }
-  return client;
-}
 
 export interface FlowServiceOptions {
   db: Database;
@@ -35,6 +24,10 @@ export interface FlowServiceOptions {
 export function createFlowServices(options: FlowServiceOptions): FlowServices {
   const { db, workspaceId, settings } = options;
   let knowledge: Promise<KnowledgeEntry[]> | undefined;
+  // The process's guard (kept-alive connections shared by all runs); the workspace's own list
+  // of hosts can only narrow what the operator allows.
+  const egress = egressFor(options.config);
+  const http = createSafeHttp({ egress, onlyHosts: settings.httpAllowHosts ?? [] });
   const credentials = createCredentialVault(db, options.config.appSecret, workspaceId);
   return {
     now: options.now ?? (() => new Date()),
@@ -44,7 +37,7 @@ export function createFlowServices(options: FlowServiceOptions): FlowServices {
       // The step checked already; checked here again so no caller can send a credential elsewhere.
       credentials.release(req.url);
       credentials.noteSent(req);
-      return httpFor(settings.httpAllowHosts ?? [])(req);
+      return http(req);
     },
     ai: async (req) => {
       const ai = settings.ai;
@@ -54,7 +47,7 @@ export function createFlowServices(options: FlowServiceOptions): FlowServices {
       const apiKey = credential ? unsealFor(credential, options.config.appSecret, host) : 'none';
       // Saving a new base URL deletes a key bound elsewhere; this refuses one that slipped past.
       if (apiKey === null) throw new Error(`The AI key may only be sent to ${credential!.allowedHosts.join(', ')}: enter it again in Settings for ${host}`);
-      return createAiClient({ ...(ai?.baseUrl ? { baseUrl: ai.baseUrl } : {}), apiKey, model: ai?.model ?? DEFAULT_AI_MODEL })(req);
+      return createAiClient({ ...(ai?.baseUrl ? { baseUrl: ai.baseUrl } : {}), apiKey, model: ai?.model ?? DEFAULT_AI_MODEL, egress })(req);
     },
     knowledge: () =>
       (knowledge ??= db

@@ -3,6 +3,7 @@ import type { Task } from 'graphile-worker';
 import { z } from 'zod';
 import { channels, contactIdentities, conversations, enqueueJob, messages } from '@switchboard/db';
 import type { AppDeps } from '../context';
+import { egressFor } from '../egress';
 import { adapterFor, ProviderError, type OutboundMessage } from '../inbox/adapters';
 import { toLoaded } from '../inbox/channel-store';
 import { DELIVER_MESSAGE_TASK, deliverJobKey, outboundQueue } from '../inbox/outbound';
@@ -89,7 +90,7 @@ export async function deliverMessage(deps: Pick<AppDeps, 'db' | 'config' | 'even
  * statement that completes the job instead of a statement of its own.
  */
 export async function sendAndRecord(
-  deps: Pick<AppDeps, 'db' | 'events' | 'logger'>,
+  deps: Pick<AppDeps, 'db' | 'config' | 'events' | 'logger'>,
   { adapter, config, outbound, attempt }: { adapter: NonNullable<ReturnType<typeof adapterFor>>; config: unknown; outbound: OutboundMessage; attempt: number },
   deferFinalWrite?: DeferFinalWrite,
 ): Promise<DeliveryOutcome> {
@@ -100,7 +101,8 @@ export async function sendAndRecord(
     await publishMessageUpdated(deps, messageId);
   };
   try {
-    const result = await adapter.send(outbound, config);
+    // Every provider call goes through the process's egress guard (EGRESS_ALLOW applied).
+    const result = await adapter.send(outbound, config, { egress: egressFor(deps.config) });
     const status = result.status === 'delivered' ? 'delivered' : 'sent';
     if (deferFinalWrite) {
       deferFinalWrite({

@@ -4,3 +4,4 @@ export { startGraphStandIn } from './graph-stand-in';
 export { startSmtpStandIn, type ReceivedMail } from './smtp-stand-in';
 export { inboundRequest, verifyContext, formBody, multipartBody } from './inbound';
 export { sign } from './sign';
+export { loopback } from './egress';

@@ -4,6 +4,7 @@ import { inboundRequest, verifyContext } from '../../testing/inbound';
 import { startStandIn, type StandIn } from '../../testing/stand-in';
 import type { OutboundMessage } from '../../types';
 import { apiAdapter } from './index';
+import { loopback } from '../../testing/egress';
 
 const secret = 'api-channel-secret-0123456789';
 const url = 'https://sb.example/webhooks/channels/ch_api';
@@ -57,20 +58,20 @@ describe('api send', () => {
   const msg: OutboundMessage = { id: 'msg_1', to: 'user-7', text: 'Hi Sam', windowOpen: true, quickReplies: ['A', 'B'] };
 
   it('posts the signed JSON to the callback URL', async () => {
-    expect(await apiAdapter.send(msg, config())).toEqual({ providerMessageId: 'msg_1', status: 'sent' });
+    expect(await apiAdapter.send(msg, config(), loopback)).toEqual({ providerMessageId: 'msg_1', status: 'sent' });
     const [req] = receiver.requests;
     expect(req?.path).toBe('/switchboard/outbound');
     expect(req?.headers['content-type']).toBe('application/json');
     expect(req?.json()).toEqual({ id: 'msg_1', to: 'user-7', text: 'Hi Sam', quickReplies: ['A', 'B'] });
-    expect(await apiAdapter.send({ ...msg, to: 'numbered' }, config())).toEqual({ providerMessageId: 'their-42', status: 'sent' });
+    expect(await apiAdapter.send({ ...msg, to: 'numbered' }, config(), loopback)).toEqual({ providerMessageId: 'their-42', status: 'sent' });
   });
 
   it('maps errors: 4xx with the receiver’s message, 500, 429', async () => {
-    await expect(apiAdapter.send({ ...msg, to: 'unknown' }, config())).rejects.toMatchObject({ retryable: false, status: 422, message: expect.stringContaining('no user unknown') });
-    await expect(apiAdapter.send(msg, { ...config(), secret: 'another-secret-0123456789' })).rejects.toMatchObject({ retryable: false, status: 401 });
+    await expect(apiAdapter.send({ ...msg, to: 'unknown' }, config(), loopback)).rejects.toMatchObject({ retryable: false, status: 422, message: expect.stringContaining('no user unknown') });
+    await expect(apiAdapter.send(msg, { ...config(), secret: 'another-secret-0123456789' }, loopback)).rejects.toMatchObject({ retryable: false, status: 401 });
     receiver.failNext({ status: 500 });
-    await expect(apiAdapter.send(msg, config())).rejects.toMatchObject({ retryable: true, status: 500 });
+    await expect(apiAdapter.send(msg, config(), loopback)).rejects.toMatchObject({ retryable: true, status: 500 });
     receiver.failNext({ status: 429, headers: { 'retry-after': '3' } });
-    await expect(apiAdapter.send(msg, config())).rejects.toMatchObject({ retryable: true, retryAfterMs: 3000 });
+    await expect(apiAdapter.send(msg, config(), loopback)).rejects.toMatchObject({ retryable: true, retryAfterMs: 3000 });
   });
 });

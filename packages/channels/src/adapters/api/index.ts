@@ -74,7 +74,7 @@ export const apiAdapter: ChannelAdapter<ApiConfig> = {
       url: config.callbackUrl,
       headers: { 'content-type': 'application/json', [SIGNATURE_HEADER]: sha256Header(config.secret, body) },
       body,
-      timeoutMs: opts?.timeoutMs,
+      ...opts,
       describeError: (error) => {
         const message = field(error, 'error', 'message') ?? field(error, 'error') ?? field(error, 'message');
         return typeof message === 'string' ? { message } : {};

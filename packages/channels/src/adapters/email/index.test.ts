@@ -1,3 +1,4 @@
+import { createServer, type AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { hmac } from '../../signatures';
 import { formBody, inboundRequest, multipartBody, verifyContext } from '../../testing/inbound';
@@ -6,6 +7,7 @@ import { startStandIn, type StandIn } from '../../testing/stand-in';
 import type { OutboundMessage } from '../../types';
 import { EmailConfig } from './config';
 import { emailAdapter } from './index';
+import { loopback } from '../../testing/egress';
 
 const signingKey = 'key-mailgun-signing-0123';
 const mailgunBase = { provider: 'mailgun' as const, domain: 'mg.bakery.example', apiKey: 'mg-api-key', signingKey, fromAddress: 'Sunny Bakery <hello@bakery.example>' };
@@ -224,7 +226,7 @@ describe('email send', () => {
   const msg: OutboundMessage = { id: 'msg_99', to: 'ada@example.com', text: 'Saturday it is!', windowOpen: true, inReplyTo: '<CAF=reply-1@mail.example.com>', subject: 'Re: Your cake order' };
 
   it('sends through Mailgun: Basic api:key, form fields, threading headers', async () => {
-    const result = await emailAdapter.send(msg, { ...mailgunBase, baseUrl: api.baseUrl });
+    const result = await emailAdapter.send(msg, { ...mailgunBase, baseUrl: api.baseUrl }, loopback);
     expect(result).toEqual({ providerMessageId: 'msg_99@bakery.example', status: 'queued' });
     expect(Object.fromEntries(api.requests[0]!.form())).toEqual({
       from: 'Sunny Bakery <hello@bakery.example>',
@@ -238,7 +240,7 @@ describe('email send', () => {
   });
 
   it('sends through SendGrid: Bearer, v3 JSON, our Message-ID as provider id', async () => {
-    const result = await emailAdapter.send({ ...msg, quickReplies: ['Yes', 'No'] }, { ...sendgridBase, baseUrl: api.baseUrl });
+    const result = await emailAdapter.send({ ...msg, quickReplies: ['Yes', 'No'] }, { ...sendgridBase, baseUrl: api.baseUrl }, loopback);
     expect(result).toEqual({ providerMessageId: 'msg_99@bakery.example', status: 'queued' });
     expect(api.requests[0]?.path).toBe('/v3/mail/send');
     expect(api.requests[0]?.json()).toEqual({
@@ -251,20 +253,20 @@ describe('email send', () => {
   });
 
   it('maps provider errors: 4xx message, 401, 500 and 429', async () => {
-    await expect(emailAdapter.send({ ...msg, to: 'nobody' }, { ...mailgunBase, baseUrl: api.baseUrl })).rejects.toMatchObject({
+    await expect(emailAdapter.send({ ...msg, to: 'nobody' }, { ...mailgunBase, baseUrl: api.baseUrl }, loopback)).rejects.toMatchObject({
       retryable: false,
       status: 400,
       message: expect.stringContaining('to parameter is not a valid address'),
     });
-    await expect(emailAdapter.send({ ...msg, to: 'nobody' }, { ...sendgridBase, baseUrl: api.baseUrl })).rejects.toMatchObject({
+    await expect(emailAdapter.send({ ...msg, to: 'nobody' }, { ...sendgridBase, baseUrl: api.baseUrl }, loopback)).rejects.toMatchObject({
       retryable: false,
       message: expect.stringContaining('Does not contain a valid address. (personalizations.0.to.0.email)'),
     });
-    await expect(emailAdapter.send(msg, { ...sendgridBase, apiKey: 'SG.revoked', baseUrl: api.baseUrl })).rejects.toMatchObject({ retryable: false, status: 401 });
+    await expect(emailAdapter.send(msg, { ...sendgridBase, apiKey: 'SG.revoked', baseUrl: api.baseUrl }, loopback)).rejects.toMatchObject({ retryable: false, status: 401 });
     api.failNext({ status: 500, json: { message: 'Internal error' } });
-    await expect(emailAdapter.send(msg, { ...mailgunBase, baseUrl: api.baseUrl })).rejects.toMatchObject({ retryable: true, status: 500 });
+    await expect(emailAdapter.send(msg, { ...mailgunBase, baseUrl: api.baseUrl }, loopback)).rejects.toMatchObject({ retryable: true, status: 500 });
     api.failNext({ status: 429, headers: { 'retry-after': '60' }, json: { errors: [{ message: 'too many requests' }] } });
-    await expect(emailAdapter.send(msg, { ...sendgridBase, baseUrl: api.baseUrl })).rejects.toMatchObject({ retryable: true, retryAfterMs: 60_000 });
+    await expect(emailAdapter.send(msg, { ...sendgridBase, baseUrl: api.baseUrl }, loopback)).rejects.toMatchObject({ retryable: true, retryAfterMs: 60_000 });
   });
 
   describe('over SMTP (a local SMTP stand-in on node:net)', () => {
@@ -280,7 +282,7 @@ describe('email send', () => {
     });
 
     it('authenticates and delivers one mail with threading headers', async () => {
-      const result = await emailAdapter.send(msg, config());
+      const result = await emailAdapter.send(msg, config(), loopback);
       expect(result).toEqual({ providerMessageId: 'msg_99@bakery.example', status: 'sent' });
       const mail = smtp.mails.at(-1)!;
       expect(mail).toMatchObject({ from: 'hello@bakery.example', to: ['ada@example.com'], user: 'bakery' });
@@ -291,14 +293,33 @@ describe('email send', () => {
     });
 
     it('maps SMTP replies: 451 retryable, 550 and bad credentials final, refused connection retryable', async () => {
-      await expect(emailAdapter.send({ ...msg, to: 'busy@example.com' }, config())).rejects.toMatchObject({ retryable: true, status: 451 });
-      await expect(emailAdapter.send({ ...msg, to: 'nobody@example.com' }, config())).rejects.toMatchObject({
+      await expect(emailAdapter.send({ ...msg, to: 'busy@example.com' }, config(), loopback)).rejects.toMatchObject({ retryable: true, status: 451 });
+      await expect(emailAdapter.send({ ...msg, to: 'nobody@example.com' }, config(), loopback)).rejects.toMatchObject({
         retryable: false,
         status: 550,
         message: expect.stringContaining('User unknown'),
       });
-      await expect(emailAdapter.send(msg, { ...config(), smtp: { ...config().smtp, pass: 'wrong' } })).rejects.toMatchObject({ retryable: false, providerCode: 'EAUTH' });
-      await expect(emailAdapter.send(msg, { ...config(), smtp: { ...config().smtp, port: 1 } }, { timeoutMs: 2000 })).rejects.toMatchObject({ retryable: true });
+      await expect(emailAdapter.send(msg, { ...config(), smtp: { ...config().smtp, pass: 'wrong' } }, loopback)).rejects.toMatchObject({ retryable: false, providerCode: 'EAUTH' });
+      await expect(emailAdapter.send(msg, { ...config(), smtp: { ...config().smtp, port: 1 } }, { ...loopback, timeoutMs: 2000 })).rejects.toMatchObject({ retryable: true });
+    });
+
+    it('connects only through the egress guard: a private SMTP host is refused unless opened', async () => {
+      const before = smtp.mails.length;
+      for (const host of [smtp.host, 'localhost', '2130706433', '169.254.169.254', 'metadata.google.internal']) {
+        const error = await emailAdapter.send(msg, { ...config(), smtp: { ...config().smtp, host } }).catch((e: unknown) => e);
+        expect(error).toMatchObject({ retryable: false, providerCode: 'egress_refused', message: expect.stringMatching(/^SMTP not called: Refused: \S+ is a (private|cloud metadata) address$/) });
+      }
+      expect(smtp.mails.length).toBe(before);
+    });
+
+    it('never repeats what a server that is not SMTP sent', async () => {
+      const banner = createServer((socket) => socket.end('SSH-2.0-OpenSSH_9.6p1 build-host-7\r\n')).unref();
+      await new Promise<void>((resolve) => banner.listen(0, '127.0.0.1', resolve));
+      const port = (banner.address() as AddressInfo).port;
+      const error = (await emailAdapter.send(msg, { ...config(), smtp: { ...config().smtp, port } }, { ...loopback, timeoutMs: 2000 }).catch((e: Error) => e)) as Error;
+      expect(error.message).toMatch(/^SMTP 127\.0\.0\.1:\d+ refused: /);
+      expect(error.message).not.toMatch(/SSH|OpenSSH|build-host/);
+      banner.close();
     });
   });
 });

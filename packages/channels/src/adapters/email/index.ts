@@ -17,5 +17,5 @@ export const emailAdapter: ChannelAdapter<EmailConfig> = {
     return verifySecretQuery(req, config.inboundSecret);
   },
   parseInbound: (req, config) => parseEmailInbound(req, config),
-  send: (msg, config, opts) => sendEmail(msg, config, opts?.timeoutMs),
+  send: (msg, config, opts) => sendEmail(msg, config, opts),
 };

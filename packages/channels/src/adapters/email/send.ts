@@ -1,8 +1,11 @@
 import nodemailer from 'nodemailer';
-import { ProviderError } from '../../errors';
-import { basicAuth, callProvider, field, joinUrl, type ProviderErrorDetail } from '../../http';
+import type { Socket } from 'node:net';
+import { findRefusal } from '@switchboard/egress';
+import type SMTPTransport from 'nodemailer/lib/smtp-transport';
+import { networkReason, ProviderError, shortReason } from '../../errors';
+import { basicAuth, callProvider, field, joinUrl, publicOnly, type ProviderErrorDetail } from '../../http';
 import { withChoicesAsText } from '../../render-choices';
-import type { OutboundMessage, SendResult } from '../../types';
+import type { OutboundMessage, SendOptions, SendResult } from '../../types';
 import type { EmailConfig, SmtpSettings } from './config';
 import { domainOf, normalizeMessageId, parseMailbox } from './headers';
 
@@ -36,15 +39,15 @@ export function composeMail(msg: OutboundMessage, config: EmailConfig): Mail {
   };
 }
 
-export async function sendEmail(msg: OutboundMessage, config: EmailConfig, timeoutMs: number | undefined): Promise<SendResult> {
+export async function sendEmail(msg: OutboundMessage, config: EmailConfig, opts: SendOptions | undefined): Promise<SendResult> {
   const mail = composeMail(msg, config);
   switch (config.provider) {
     case 'mailgun':
-      return sendMailgun(mail, config, timeoutMs);
+      return sendMailgun(mail, config, opts);
     case 'sendgrid':
-      return sendSendgrid(mail, config, timeoutMs);
+      return sendSendgrid(mail, config, opts);
     case 'smtp':
-      return sendSmtp(mail, required(config.smtp, 'smtp'), timeoutMs);
+      return sendSmtp(mail, required(config.smtp, 'smtp'), opts);
   }
 }
 
@@ -53,7 +56,7 @@ function required<T>(value: T | undefined, name: string): T {
   return value;
 }
 
-async function sendMailgun(mail: Mail, config: EmailConfig, timeoutMs: number | undefined): Promise<SendResult> {
+async function sendMailgun(mail: Mail, config: EmailConfig, opts: SendOptions | undefined): Promise<SendResult> {
   const form = new URLSearchParams({ from: mail.from, to: mail.to, subject: mail.subject, text: mail.text });
   form.set('h:Message-Id', `<${mail.messageId}>`);
   if (mail.inReplyTo) {
@@ -66,7 +69,7 @@ async function sendMailgun(mail: Mail, config: EmailConfig, timeoutMs: number | 
     url: joinUrl(config.baseUrl || MAILGUN_BASE, `/v3/${encodeURIComponent(domain)}/messages`),
     headers: { authorization: basicAuth('api', required(config.apiKey, 'apiKey')), 'content-type': 'application/x-www-form-urlencoded' },
     body: form,
-    timeoutMs,
+    ...opts,
     describeError: (body): ProviderErrorDetail => {
       const message = field(body, 'message');
       return typeof message === 'string' ? { message } : {};
@@ -76,7 +79,7 @@ async function sendMailgun(mail: Mail, config: EmailConfig, timeoutMs: number | 
   return { providerMessageId: id ?? mail.messageId, status: 'queued' };
 }
 
-async function sendSendgrid(mail: Mail, config: EmailConfig, timeoutMs: number | undefined): Promise<SendResult> {
+async function sendSendgrid(mail: Mail, config: EmailConfig, opts: SendOptions | undefined): Promise<SendResult> {
   const from = parseMailbox(mail.from)!;
   const headers: Record<string, string> = { 'Message-ID': `<${mail.messageId}>` };
   if (mail.inReplyTo) {
@@ -94,7 +97,7 @@ async function sendSendgrid(mail: Mail, config: EmailConfig, timeoutMs: number |
       content: [{ type: 'text/plain', value: mail.text }],
       headers,
     }),
-    timeoutMs,
+    ...opts,
     describeError: (body): ProviderErrorDetail => {
       const errors = field(body, 'errors');
       if (!Array.isArray(errors)) return {};
@@ -115,11 +118,35 @@ interface SmtpError extends Error {
   response?: string;
 }
 
+/**
+ * An SMTP server's reply line ("550 5.1.1 No such user") is its short message; anything else is
+ * said in fixed words, since nodemailer's own messages quote whatever the other end sent (a
+ * greeting that is not SMTP, an SSH or Redis banner).
+ */
+function smtpReason(error: SmtpError): string {
+  if (error.responseCode !== undefined && error.responseCode >= 200 && error.responseCode < 600 && error.response) return shortReason(error.response);
+  switch (error.code) {
+    case 'EAUTH':
+      return 'the login was refused';
+    case 'ETIMEDOUT':
+      return 'no answer in time';
+    case 'EPROTOCOL':
+      return 'the server did not speak SMTP';
+    case 'ETLS':
+      return 'TLS failed';
+    case 'EENVELOPE':
+      return 'the sender or recipient was refused';
+    default:
+      return networkReason(error);
+  }
+}
+
 // Connection-level faults are passing; EAUTH/EENVELOPE without a 4xx reply are configuration.
 const retryableSmtpCodes = new Set(['ECONNECTION', 'ETIMEDOUT', 'ESOCKET', 'EDNS', 'ECONNREFUSED', 'ECONNRESET', 'EPROTOCOL']);
 
-async function sendSmtp(mail: Mail, smtp: SmtpSettings, timeoutMs: number | undefined): Promise<SendResult> {
-  const timeout = timeoutMs ?? 10_000;
+async function sendSmtp(mail: Mail, smtp: SmtpSettings, opts: SendOptions | undefined): Promise<SendResult> {
+  const timeout = opts?.timeoutMs ?? 10_000;
+  const egress = opts?.egress ?? publicOnly();
   const transport = nodemailer.createTransport({
     host: smtp.host,
     port: smtp.port,
@@ -128,7 +155,15 @@ async function sendSmtp(mail: Mail, smtp: SmtpSettings, timeoutMs: number | unde
     connectionTimeout: timeout,
     greetingTimeout: timeout,
     socketTimeout: timeout,
-  });
+    // nodemailer resolves and connects on its own; handing it a socket the guard opened makes the
+    // SMTP host obey the same rule as every HTTP call (TLS is layered on this socket for `secure`).
+    getSocket: (_options: unknown, callback: (err: Error | null, socket?: { connection: Socket }) => void) => {
+      egress.connect(smtp.host, smtp.port, timeout).then(
+        (connection) => callback(null, { connection }),
+        (err: Error) => callback(err),
+      );
+    },
+  } as SMTPTransport.Options);
   try {
     const info = await transport.sendMail({
       from: mail.from,
@@ -141,9 +176,11 @@ async function sendSmtp(mail: Mail, smtp: SmtpSettings, timeoutMs: number | unde
     return { providerMessageId: normalizeMessageId(info.messageId) ?? mail.messageId, status: 'sent' };
   } catch (err) {
     const error = err as SmtpError;
+    const refusal = findRefusal(err);
+    if (refusal) throw new ProviderError(`SMTP not called: ${refusal.message}`, { retryable: false, providerCode: 'egress_refused', cause: err });
     const reply = error.responseCode;
     const retryable = reply !== undefined ? reply >= 400 && reply < 500 : retryableSmtpCodes.has(error.code ?? '');
-    throw new ProviderError(`SMTP ${smtp.host}:${smtp.port} refused: ${error.response ?? error.message}`, {
+    throw new ProviderError(`SMTP ${smtp.host}:${smtp.port} refused: ${smtpReason(error)}`, {
       retryable,
       ...(reply !== undefined && { status: reply }),
       ...(error.code !== undefined && { providerCode: error.code }),

@@ -5,6 +5,7 @@ import { inboundRequest, verifyContext } from '../../testing/inbound';
 import type { StandIn } from '../../testing/stand-in';
 import type { OutboundMessage } from '../../types';
 import { instagramAdapter } from './index';
+import { loopback } from '../../testing/egress';
 
 const base = { pageId: '1122', pageAccessToken: 'EAAG-ig-token', appSecret: 'ig-app-secret', verifyToken: 'verify-ig' };
 const url = 'https://sb.example/webhooks/channels/ch_ig';
@@ -71,7 +72,7 @@ describe('instagram send', () => {
   const msg: OutboundMessage = { id: 'msg_ig', to: '6789', text: 'A birthday cake starts at $30 🎂', windowOpen: true };
 
   it('posts to me/messages with the page token', async () => {
-    expect(await instagramAdapter.send(msg, config())).toEqual({ providerMessageId: 'm_1', status: 'sent' });
+    expect(await instagramAdapter.send(msg, config(), loopback)).toEqual({ providerMessageId: 'm_1', status: 'sent' });
     expect(graph.requests[0]?.path).toBe('/v21.0/me/messages');
     expect(graph.requests[0]?.json()).toEqual({ recipient: { id: '6789' }, messaging_type: 'RESPONSE', message: { text: msg.text } });
   });
@@ -79,7 +80,7 @@ describe('instagram send', () => {
   it('splits text over 1,000 UTF-8 bytes into several DMs at word breaks, never truncating', async () => {
     const word = 'gâteau🎂 '; // 12 bytes, multi-byte characters on purpose
     const text = word.repeat(200).trim();
-    const result = await instagramAdapter.send({ ...msg, text, quickReplies: ['Order'] }, config());
+    const result = await instagramAdapter.send({ ...msg, text, quickReplies: ['Order'] }, config(), loopback);
     const sent = graph.requests.map((r) => r.json().message);
     expect(sent.length).toBe(3);
     for (const part of sent) expect(Buffer.byteLength(part.text)).toBeLessThanOrEqual(1000);
@@ -90,11 +91,11 @@ describe('instagram send', () => {
   });
 
   it('maps errors: 4xx message, 500 retryable, 429 Retry-After', async () => {
-    await expect(instagramAdapter.send({ ...msg, to: 'nobody' }, config())).rejects.toMatchObject({ retryable: false, message: expect.stringContaining('No matching user found') });
+    await expect(instagramAdapter.send({ ...msg, to: 'nobody' }, config(), loopback)).rejects.toMatchObject({ retryable: false, message: expect.stringContaining('No matching user found') });
     graph.failNext({ status: 503, body: 'Service Unavailable' });
-    await expect(instagramAdapter.send(msg, config())).rejects.toMatchObject({ retryable: true, status: 503 });
+    await expect(instagramAdapter.send(msg, config(), loopback)).rejects.toMatchObject({ retryable: true, status: 503 });
     graph.failNext({ status: 429, headers: { 'retry-after': 'Wed, 21 Oct 2099 07:28:00 GMT' }, json: { error: { message: 'Calls to this api have exceeded the rate limit.', code: 613 } } });
-    const error = await instagramAdapter.send(msg, config()).catch((e: unknown) => e);
+    const error = await instagramAdapter.send(msg, config(), loopback).catch((e: unknown) => e);
     expect(error).toMatchObject({ retryable: true, status: 429 });
     expect((error as { retryAfterMs: number }).retryAfterMs).toBeGreaterThan(0);
   });

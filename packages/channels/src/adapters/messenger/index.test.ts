@@ -5,6 +5,7 @@ import { inboundRequest, verifyContext } from '../../testing/inbound';
 import type { StandIn } from '../../testing/stand-in';
 import type { OutboundMessage } from '../../types';
 import { messengerAdapter } from './index';
+import { loopback } from '../../testing/egress';
 
 const appSecret = 'app-secret-42';
 const base = { pageId: '1122', pageAccessToken: 'EAAG-page-token', appSecret, verifyToken: 'verify-me' };
@@ -119,7 +120,7 @@ describe('messenger send', () => {
   const msg: OutboundMessage = { id: 'msg_1', to: '9001', text: 'A 6-inch cake is $30.', windowOpen: true };
 
   it('posts RESPONSE text with the page token and quick replies', async () => {
-    const result = await messengerAdapter.send({ ...msg, quickReplies: ['Order now', 'A much longer option title here'] }, config());
+    const result = await messengerAdapter.send({ ...msg, quickReplies: ['Order now', 'A much longer option title here'] }, config(), loopback);
     expect(result).toEqual({ providerMessageId: 'm_1', status: 'sent' });
     expect(graph.requests[0]?.path).toBe('/v21.0/me/messages');
     expect(graph.requests[0]?.json()).toEqual({
@@ -136,7 +137,7 @@ describe('messenger send', () => {
   });
 
   it('sends the image as its own attachment message, then the text', async () => {
-    const result = await messengerAdapter.send({ ...msg, mediaUrl: 'https://cdn.example/cake.png' }, config());
+    const result = await messengerAdapter.send({ ...msg, mediaUrl: 'https://cdn.example/cake.png' }, config(), loopback);
     expect(graph.requests.map((r) => r.json().message)).toEqual([
       { attachment: { type: 'image', payload: { url: 'https://cdn.example/cake.png', is_reusable: true } } },
       { text: 'A 6-inch cake is $30.' },
@@ -145,30 +146,30 @@ describe('messenger send', () => {
   });
 
   it('tags HUMAN_AGENT outside the window and refuses the bot there', async () => {
-    await messengerAdapter.send({ ...msg, windowOpen: false, humanAgent: true }, config());
+    await messengerAdapter.send({ ...msg, windowOpen: false, humanAgent: true }, config(), loopback);
     expect(graph.requests[0]?.json()).toMatchObject({ messaging_type: 'MESSAGE_TAG', tag: 'HUMAN_AGENT' });
-    await expect(messengerAdapter.send({ ...msg, windowOpen: false }, config())).rejects.toMatchObject({ retryable: false, providerCode: 'window_closed' });
+    await expect(messengerAdapter.send({ ...msg, windowOpen: false }, config(), loopback)).rejects.toMatchObject({ retryable: false, providerCode: 'window_closed' });
     expect(graph.requests).toHaveLength(1);
   });
 
   it('maps Graph errors: 4xx with its message, bad token, 500 and 429', async () => {
-    await expect(messengerAdapter.send({ ...msg, to: 'nobody' }, config())).rejects.toMatchObject({
+    await expect(messengerAdapter.send({ ...msg, to: 'nobody' }, config(), loopback)).rejects.toMatchObject({
       retryable: false,
       status: 400,
       providerCode: '100',
       message: expect.stringContaining('No matching user found'),
     });
-    await expect(messengerAdapter.send(msg, { ...config(), pageAccessToken: 'expired' })).rejects.toMatchObject({
+    await expect(messengerAdapter.send(msg, { ...config(), pageAccessToken: 'expired' }, loopback)).rejects.toMatchObject({
       retryable: false,
       providerCode: '190',
       message: expect.stringContaining('reconnect the channel'),
     });
     graph.failNext({ status: 500, json: { error: { message: 'An unexpected error has occurred.', code: 2, is_transient: true } } });
-    await expect(messengerAdapter.send(msg, config())).rejects.toMatchObject({ retryable: true, status: 500 });
+    await expect(messengerAdapter.send(msg, config(), loopback)).rejects.toMatchObject({ retryable: true, status: 500 });
     graph.failNext({ status: 429, headers: { 'retry-after': '30' }, json: { error: { message: 'Too many calls', code: 613 } } });
-    await expect(messengerAdapter.send(msg, config())).rejects.toMatchObject({ retryable: true, retryAfterMs: 30_000 });
+    await expect(messengerAdapter.send(msg, config(), loopback)).rejects.toMatchObject({ retryable: true, retryAfterMs: 30_000 });
     // Graph signals page throttling with HTTP 400 and code 32: still a passing fault.
     graph.failNext({ status: 400, json: { error: { message: 'Page request limit reached', code: 32 } } });
-    await expect(messengerAdapter.send(msg, config())).rejects.toMatchObject({ retryable: true, status: 400, providerCode: '32' });
+    await expect(messengerAdapter.send(msg, config(), loopback)).rejects.toMatchObject({ retryable: true, status: 400, providerCode: '32' });
   });
 });

@@ -1,4 +1,5 @@
 import { callProvider, field, joinUrl, type ProviderErrorDetail } from '../../http';
+import type { SendOptions } from '../../types';
 
 export const GRAPH_BASE = 'https://graph.facebook.com';
 export const GRAPH_VERSION = 'v21.0';
@@ -38,14 +39,14 @@ export async function graphPost(
   path: string,
   token: string,
   body: unknown,
-  timeoutMs: number | undefined,
+  opts: SendOptions | undefined,
 ): Promise<unknown> {
   const response = await callProvider({
     provider,
     url: joinUrl(base || GRAPH_BASE, path),
     headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
     body: JSON.stringify(body),
-    timeoutMs,
+    ...opts,
     describeError: describeGraphError,
   });
   return response.body;

@@ -3,7 +3,7 @@ import { InboundParseError, ProviderError } from '../../errors';
 import { field } from '../../http';
 import { parseWith, readJson, sortByTimestamp } from '../../inbound-body';
 import { splitText, utf16Units, utf8Bytes } from '../../split-text';
-import type { ChannelAdapter, InboundAttachment, InboundEvent, OutboundMessage, SendResult } from '../../types';
+import type { ChannelAdapter, InboundAttachment, InboundEvent, OutboundMessage, SendOptions, SendResult } from '../../types';
 import type { MetaPageConfig } from './config';
 import { graphPost, GRAPH_VERSION } from './graph';
 import { hubHandshake, verifyHubSignature } from './webhook';
@@ -74,7 +74,7 @@ export function metaMessagingAdapter(flavour: Flavour): MetaAdapterCore {
       }
       return sortByTimestamp(events);
     },
-    send: (msg, config, opts) => sendMessages(flavour, msg, config, opts?.timeoutMs),
+    send: (msg, config, opts) => sendMessages(flavour, msg, config, opts),
   };
 }
 
@@ -150,7 +150,7 @@ async function sendMessages(
   flavour: Flavour,
   msg: OutboundMessage,
   config: MetaPageConfig,
-  timeoutMs: number | undefined,
+  opts: SendOptions | undefined,
 ): Promise<SendResult> {
   let routing: Record<string, string>;
   if (msg.windowOpen) routing = { messaging_type: 'RESPONSE' };
@@ -187,7 +187,7 @@ async function sendMessages(
       `/${version}/me/messages`,
       config.pageAccessToken,
       { recipient: { id: msg.to }, ...routing, message },
-      timeoutMs,
+      opts,
     );
     messageId = field(response, 'message_id');
   }

@@ -3,6 +3,7 @@ import { inboundRequest, verifyContext } from '../../testing/inbound';
 import { startStandIn, type StandIn } from '../../testing/stand-in';
 import type { OutboundMessage } from '../../types';
 import { telegramAdapter } from './index';
+import { loopback } from '../../testing/egress';
 
 const base = { botToken: '123456:ABC-def_GHI', secretToken: 'tg-secret_token-1' };
 const url = 'https://sb.example/webhooks/channels/ch_tg';
@@ -94,7 +95,7 @@ describe('telegram send', () => {
   const msg: OutboundMessage = { id: 'msg_1', to: '5550001', text: 'Yes, we have gluten-free cupcakes.', windowOpen: true };
 
   it('calls sendMessage with the token in the path and a reply keyboard', async () => {
-    const result = await telegramAdapter.send({ ...msg, quickReplies: ['Order', 'Prices'] }, config());
+    const result = await telegramAdapter.send({ ...msg, quickReplies: ['Order', 'Prices'] }, config(), loopback);
     expect(result).toEqual({ providerMessageId: `5550001:${counter}`, status: 'sent' });
     expect(telegram.requests[0]?.path).toBe(`/bot${base.botToken}/sendMessage`);
     expect(telegram.requests[0]?.json()).toEqual({
@@ -105,29 +106,29 @@ describe('telegram send', () => {
   });
 
   it('calls sendPhoto with the text as caption', async () => {
-    await telegramAdapter.send({ ...msg, mediaUrl: 'https://cdn.example/cupcake.jpg' }, config());
+    await telegramAdapter.send({ ...msg, mediaUrl: 'https://cdn.example/cupcake.jpg' }, config(), loopback);
     expect(telegram.requests.map((r) => [r.path.split('/').pop(), r.json()])).toEqual([
       ['sendPhoto', { chat_id: '5550001', photo: 'https://cdn.example/cupcake.jpg', caption: msg.text }],
     ]);
   });
 
   it('splits text over 4,096 characters', async () => {
-    await telegramAdapter.send({ ...msg, text: 'cake '.repeat(1000).trim() }, config());
+    await telegramAdapter.send({ ...msg, text: 'cake '.repeat(1000).trim() }, config(), loopback);
     expect(telegram.requests).toHaveLength(2);
     expect(telegram.requests.every((r) => r.json().text.length <= 4096)).toBe(true);
   });
 
   it('maps errors: 403 blocked is final, 429 retry_after, 500 retryable', async () => {
-    await expect(telegramAdapter.send({ ...msg, to: 'blocked' }, config())).rejects.toMatchObject({
+    await expect(telegramAdapter.send({ ...msg, to: 'blocked' }, config(), loopback)).rejects.toMatchObject({
       retryable: false,
       status: 403,
       message: expect.stringContaining('bot was blocked by the user'),
     });
     telegram.failNext(fail(429, 'Too Many Requests: retry after 5', { retry_after: 5 }));
-    await expect(telegramAdapter.send(msg, config())).rejects.toMatchObject({ retryable: true, status: 429, retryAfterMs: 5000, providerCode: '429' });
+    await expect(telegramAdapter.send(msg, config(), loopback)).rejects.toMatchObject({ retryable: true, status: 429, retryAfterMs: 5000, providerCode: '429' });
     telegram.failNext({ status: 502, body: '<html>Bad Gateway</html>' });
-    await expect(telegramAdapter.send(msg, config())).rejects.toMatchObject({ retryable: true, status: 502 });
-    const wrong = await telegramAdapter.send(msg, { ...config(), botToken: '1:wrong' }).catch((e: Error) => e);
+    await expect(telegramAdapter.send(msg, config(), loopback)).rejects.toMatchObject({ retryable: true, status: 502 });
+    const wrong = await telegramAdapter.send(msg, { ...config(), botToken: '1:wrong' }, loopback).catch((e: Error) => e);
     expect(wrong).toMatchObject({ retryable: false, status: 401 });
     expect((wrong as Error).message).not.toContain('1:wrong');
   });
@@ -135,23 +136,23 @@ describe('telegram send', () => {
 
 describe('telegram setup and media', () => {
   it('registers the webhook with the secret token and the updates we read', async () => {
-    await telegramAdapter.connect?.(config(), 'https://sb.example/webhooks/channels/ch_tg');
+    await telegramAdapter.connect?.(config(), 'https://sb.example/webhooks/channels/ch_tg', loopback);
     expect(telegram.requests[0]?.path).toBe(`/bot${base.botToken}/setWebhook`);
     expect(telegram.requests[0]?.json()).toEqual({
       url: 'https://sb.example/webhooks/channels/ch_tg',
       secret_token: base.secretToken,
       allowed_updates: ['message', 'edited_message', 'callback_query'],
     });
-    await expect(telegramAdapter.connect?.(config(), 'http://insecure.example/hook')).rejects.toMatchObject({
+    await expect(telegramAdapter.connect?.(config(), 'http://insecure.example/hook', loopback)).rejects.toMatchObject({
       retryable: false,
       message: expect.stringContaining('An HTTPS URL must be provided'),
     });
   });
 
   it('downloads a tg-file: attachment through getFile', async () => {
-    const media = await telegramAdapter.fetchMedia?.('tg-file:large', config());
+    const media = await telegramAdapter.fetchMedia?.('tg-file:large', config(), loopback);
     expect(media).toEqual({ data: Buffer.from([0xff, 0xd8, 0xff]), contentType: 'image/jpeg' });
-    expect(await telegramAdapter.fetchMedia?.('https://example.com/x.jpg', config())).toBeNull();
-    await expect(telegramAdapter.fetchMedia?.('tg-file:gone', config())).rejects.toMatchObject({ retryable: false, message: expect.stringContaining('invalid file_id') });
+    expect(await telegramAdapter.fetchMedia?.('https://example.com/x.jpg', config(), loopback)).toBeNull();
+    await expect(telegramAdapter.fetchMedia?.('tg-file:gone', config(), loopback)).rejects.toMatchObject({ retryable: false, message: expect.stringContaining('invalid file_id') });
   });
 });

@@ -3,7 +3,7 @@ import { ProviderError } from '../../errors';
 import { callProvider, field, joinUrl, type ProviderErrorDetail } from '../../http';
 import { missing, refused, safeEqual, verified } from '../../signatures';
 import { splitText, utf16Units } from '../../split-text';
-import type { ChannelAdapter, OutboundMessage, SendResult } from '../../types';
+import type { ChannelAdapter, OutboundMessage, SendOptions, SendResult } from '../../types';
 import { TelegramConfig } from './config';
 import { parseTelegramUpdate } from './parse';
 
@@ -26,13 +26,13 @@ function describeTelegramError(body: unknown): ProviderErrorDetail {
 }
 
 /** One Bot API call; answers `result`. The token is in the path: never put this URL in a message. */
-async function botApi(config: TelegramConfig, method: string, body: unknown, timeoutMs: number | undefined): Promise<unknown> {
+async function botApi(config: TelegramConfig, method: string, body: unknown, opts: SendOptions | undefined): Promise<unknown> {
   const response = await callProvider({
     provider: 'Telegram',
     url: joinUrl(config.baseUrl || DEFAULT_BASE, `/bot${config.botToken}/${method}`),
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify(body),
-    timeoutMs,
+    ...opts,
     describeError: describeTelegramError,
   });
   if (field(response.body, 'ok') !== true) {
@@ -56,7 +56,7 @@ export const telegramAdapter: ChannelAdapter<TelegramConfig> = {
 
   async send(msg, config, opts): Promise<SendResult> {
     let result: unknown;
-    for (const [method, body] of telegramCalls(msg)) result = await botApi(config, method, body, opts?.timeoutMs);
+    for (const [method, body] of telegramCalls(msg)) result = await botApi(config, method, body, opts);
     const messageId = field(result, 'message_id');
     if (typeof messageId !== 'number') throw new ProviderError('Telegram answered without result.message_id', { retryable: false });
     // message_id is unique only within a chat; the chat makes it unique per bot.
@@ -65,19 +65,19 @@ export const telegramAdapter: ChannelAdapter<TelegramConfig> = {
   },
 
   async connect(config, webhookUrl, opts) {
-    await botApi(config, 'setWebhook', { url: webhookUrl, secret_token: config.secretToken, allowed_updates: ALLOWED_UPDATES }, opts?.timeoutMs);
+    await botApi(config, 'setWebhook', { url: webhookUrl, secret_token: config.secretToken, allowed_updates: ALLOWED_UPDATES }, opts);
   },
 
   async fetchMedia(url, config, opts) {
     if (!url.startsWith(FILE_REF)) return null;
-    const file = await botApi(config, 'getFile', { file_id: url.slice(FILE_REF.length) }, opts?.timeoutMs);
+    const file = await botApi(config, 'getFile', { file_id: url.slice(FILE_REF.length) }, opts);
     const path = field(file, 'file_path');
     if (typeof path !== 'string') throw new ProviderError('Telegram getFile answered without file_path', { retryable: false });
     const response = await callProvider({
       provider: 'Telegram',
       method: 'GET',
       url: joinUrl(config.baseUrl || DEFAULT_BASE, `/file/bot${config.botToken}/${path}`),
-      timeoutMs: opts?.timeoutMs,
+      ...opts,
       binary: true,
       describeError: describeTelegramError,
     });

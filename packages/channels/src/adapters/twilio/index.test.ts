@@ -6,6 +6,7 @@ import { startStandIn, type StandIn } from '../../testing/stand-in';
 import type { OutboundMessage } from '../../types';
 import { twilioAdapter } from './index';
 import { twilioSignature, twilioUrlVariants } from './signature';
+import { loopback } from '../../testing/egress';
 
 const sid = 'AC0123456789abcdef0123456789abcdef';
 const token = 'twilio-auth-token-123';
@@ -167,6 +168,7 @@ describe('twilio send', () => {
     const result = await twilioAdapter.send(
       { ...msg, mediaUrl: 'https://cdn.example/cake.jpg', quickReplies: ['Yes', 'No'], statusCallbackUrl: 'https://sb.example/webhooks/channels/ch_1' },
       config(),
+      loopback,
     );
     expect(result).toEqual({ providerMessageId: expect.stringMatching(/^SM\d{32}$/), status: 'queued' });
     const [req] = twilio.requests;
@@ -181,7 +183,7 @@ describe('twilio send', () => {
   });
 
   it('uses MessagingServiceSid when from is a messaging service', async () => {
-    await twilioAdapter.send(msg, { ...config(), from: 'MG0123456789abcdef0123456789abcdef' });
+    await twilioAdapter.send(msg, { ...config(), from: 'MG0123456789abcdef0123456789abcdef' }, loopback);
     expect(twilio.requests[0]!.form().get('MessagingServiceSid')).toBe('MG0123456789abcdef0123456789abcdef');
     expect(twilio.requests[0]!.form().has('From')).toBe(false);
   });
@@ -191,6 +193,7 @@ describe('twilio send', () => {
     await twilioAdapter.send(
       { ...msg, windowOpen: false, whatsappTemplate: { name: 'HX0123', language: 'en', variables: ['Ada', 'Friday'] } },
       wa,
+      loopback,
     );
     const form = twilio.requests[0]!.form();
     expect(form.get('To')).toBe('whatsapp:+15557654321');
@@ -198,7 +201,7 @@ describe('twilio send', () => {
     expect(JSON.parse(form.get('ContentVariables')!)).toEqual({ 1: 'Ada', 2: 'Friday' });
     expect(form.has('Body')).toBe(false);
 
-    const error = await twilioAdapter.send({ ...msg, windowOpen: false }, wa).catch((e: unknown) => e);
+    const error = await twilioAdapter.send({ ...msg, windowOpen: false }, wa, loopback).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ProviderError);
     expect(error).toMatchObject({ retryable: false, message: expect.stringMatching(/24 hours/) });
     expect(twilio.requests).toHaveLength(1);
@@ -207,26 +210,26 @@ describe('twilio send', () => {
   });
 
   it('maps a 4xx to a non-retryable error with Twilio’s message', async () => {
-    const error = await twilioAdapter.send({ ...msg, to: 'not-a-number' }, config()).catch((e: unknown) => e);
+    const error = await twilioAdapter.send({ ...msg, to: 'not-a-number' }, config(), loopback).catch((e: unknown) => e);
     expect(error).toMatchObject({ retryable: false, status: 400, providerCode: '21211' });
     expect((error as Error).message).toContain("The 'To' number not-a-number is not a valid phone number.");
-    const auth = await twilioAdapter.send(msg, { ...config(), authToken: 'wrong' }).catch((e: unknown) => e);
+    const auth = await twilioAdapter.send(msg, { ...config(), authToken: 'wrong' }, loopback).catch((e: unknown) => e);
     expect(auth).toMatchObject({ retryable: false, status: 401, providerCode: '20003' });
   });
 
   it('maps 500 to retryable and 429 to retryable with Retry-After', async () => {
     twilio.failNext({ status: 500, json: { code: 20500, message: 'Internal Server Error' } });
-    await expect(twilioAdapter.send(msg, config())).rejects.toMatchObject({ retryable: true, status: 500 });
+    await expect(twilioAdapter.send(msg, config(), loopback)).rejects.toMatchObject({ retryable: true, status: 500 });
     twilio.failNext({ status: 429, headers: { 'retry-after': '7' }, json: { code: 20429, message: 'Too Many Requests' } });
-    await expect(twilioAdapter.send(msg, config())).rejects.toMatchObject({ retryable: true, status: 429, retryAfterMs: 7000, providerCode: '20429' });
+    await expect(twilioAdapter.send(msg, config(), loopback)).rejects.toMatchObject({ retryable: true, status: 429, retryAfterMs: 7000, providerCode: '20429' });
   });
 });
 
 describe('twilio media', () => {
   it('downloads Twilio media with Basic auth, and leaves other URLs alone', async () => {
     const config = { ...sms, baseUrl: twilio.baseUrl };
-    const media = await twilioAdapter.fetchMedia?.(`${twilio.baseUrl}/2010-04-01/Accounts/${sid}/Messages/MM1/Media/ME1`, config);
+    const media = await twilioAdapter.fetchMedia?.(`${twilio.baseUrl}/2010-04-01/Accounts/${sid}/Messages/MM1/Media/ME1`, config, loopback);
     expect(media).toEqual({ data: Buffer.from([0x89, 0x50, 0x4e, 0x47]), contentType: 'image/png' });
-    expect(await twilioAdapter.fetchMedia?.('https://cdn.example/x.png', config)).toBeNull();
+    expect(await twilioAdapter.fetchMedia?.('https://cdn.example/x.png', config, loopback)).toBeNull();
   });
 });

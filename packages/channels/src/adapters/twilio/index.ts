@@ -102,7 +102,7 @@ export const twilioAdapter: ChannelAdapter<TwilioConfig> = {
       method: 'GET',
       url,
       headers: { authorization: basicAuth(config.accountSid, config.authToken) },
-      timeoutMs: opts?.timeoutMs,
+      ...opts,
       binary: true,
     });
     const contentType = response.headers.get('content-type');
@@ -142,7 +142,7 @@ export const twilioAdapter: ChannelAdapter<TwilioConfig> = {
       url: joinUrl(base, `/2010-04-01/Accounts/${encodeURIComponent(config.accountSid)}/Messages.json`),
       headers: { authorization: basicAuth(config.accountSid, config.authToken), 'content-type': 'application/x-www-form-urlencoded' },
       body: form,
-      timeoutMs: opts?.timeoutMs,
+      ...opts,
       describeError: (body) => {
         const code = field(body, 'code');
         const message = field(body, 'message');

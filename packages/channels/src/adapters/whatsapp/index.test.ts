@@ -5,6 +5,7 @@ import { inboundRequest, verifyContext } from '../../testing/inbound';
 import type { StandIn } from '../../testing/stand-in';
 import type { OutboundMessage } from '../../types';
 import { whatsappAdapter } from './index';
+import { loopback } from '../../testing/egress';
 
 const base = { phoneNumberId: '106540352242922', accessToken: 'EAAwa-token', appSecret: 'wa-app-secret', verifyToken: 'wa-verify' };
 const url = 'https://sb.example/webhooks/channels/ch_wa';
@@ -125,17 +126,17 @@ describe('whatsapp send', () => {
   const head = { messaging_product: 'whatsapp', recipient_type: 'individual', to: '447700900123' };
 
   it('sends text with the Bearer token to /{version}/{phone-number-id}/messages', async () => {
-    expect(await whatsappAdapter.send(msg, config())).toEqual({ providerMessageId: 'wamid.1', status: 'queued' });
+    expect(await whatsappAdapter.send(msg, config(), loopback)).toEqual({ providerMessageId: 'wamid.1', status: 'queued' });
     expect(graph.requests[0]?.path).toBe(`/v21.0/${base.phoneNumberId}/messages`);
     expect(graph.requests[0]?.json()).toEqual({ ...head, type: 'text', text: { body: msg.text, preview_url: false } });
-    await whatsappAdapter.send(msg, { ...config(), apiVersion: 'v20.0' }).catch(() => undefined);
+    await whatsappAdapter.send(msg, { ...config(), apiVersion: 'v20.0' }, loopback).catch(() => undefined);
     expect(graph.requests[1]?.path).toBe(`/v20.0/${base.phoneNumberId}/messages`);
   });
 
   it('sends an image with caption, and quick replies as buttons', async () => {
-    await whatsappAdapter.send({ ...msg, mediaUrl: 'https://cdn.example/menu.jpg' }, config());
+    await whatsappAdapter.send({ ...msg, mediaUrl: 'https://cdn.example/menu.jpg' }, config(), loopback);
     expect(graph.requests[0]?.json()).toEqual({ ...head, type: 'image', image: { link: 'https://cdn.example/menu.jpg', caption: msg.text } });
-    await whatsappAdapter.send({ ...msg, quickReplies: ['Today', 'Tomorrow'] }, config());
+    await whatsappAdapter.send({ ...msg, quickReplies: ['Today', 'Tomorrow'] }, config(), loopback);
     expect(graph.requests[1]?.json().interactive).toEqual({
       type: 'button',
       body: { text: msg.text },
@@ -144,13 +145,13 @@ describe('whatsapp send', () => {
   });
 
   it('sends the template outside the window, and refuses free text there', async () => {
-    await whatsappAdapter.send({ ...msg, windowOpen: false, whatsappTemplate: { name: 'order_ready', language: 'en_US', variables: ['Maria'] } }, config());
+    await whatsappAdapter.send({ ...msg, windowOpen: false, whatsappTemplate: { name: 'order_ready', language: 'en_US', variables: ['Maria'] } }, config(), loopback);
     expect(graph.requests[0]?.json()).toEqual({
       ...head,
       type: 'template',
       template: { name: 'order_ready', language: { code: 'en_US' }, components: [{ type: 'body', parameters: [{ type: 'text', text: 'Maria' }] }] },
     });
-    await expect(whatsappAdapter.send({ ...msg, windowOpen: false }, config())).rejects.toMatchObject({
+    await expect(whatsappAdapter.send({ ...msg, windowOpen: false }, config(), loopback)).rejects.toMatchObject({
       retryable: false,
       providerCode: 'template_required',
       message: expect.stringContaining('24 hours'),
@@ -159,32 +160,32 @@ describe('whatsapp send', () => {
   });
 
   it('maps errors: 4xx with details, 131047, 130429 throttling, 500 and 429', async () => {
-    await expect(whatsappAdapter.send({ ...msg, to: 'abc' }, config())).rejects.toMatchObject({
+    await expect(whatsappAdapter.send({ ...msg, to: 'abc' }, config(), loopback)).rejects.toMatchObject({
       retryable: false,
       status: 400,
       providerCode: '131009',
       message: expect.stringContaining('Recipient phone number not valid'),
     });
     graph.failNext({ status: 400, json: { error: { message: 'Re-engagement message', code: 131047 } } });
-    await expect(whatsappAdapter.send(msg, config())).rejects.toMatchObject({ retryable: false, message: expect.stringContaining('approved template') });
+    await expect(whatsappAdapter.send(msg, config(), loopback)).rejects.toMatchObject({ retryable: false, message: expect.stringContaining('approved template') });
     graph.failNext({ status: 400, json: { error: { message: '(#130429) Rate limit hit', code: 130429 } } });
-    await expect(whatsappAdapter.send(msg, config())).rejects.toMatchObject({ retryable: true });
+    await expect(whatsappAdapter.send(msg, config(), loopback)).rejects.toMatchObject({ retryable: true });
     graph.failNext({ status: 500, json: { error: { message: 'Service temporarily unavailable', code: 2 } } });
-    await expect(whatsappAdapter.send(msg, config())).rejects.toMatchObject({ retryable: true, status: 500 });
+    await expect(whatsappAdapter.send(msg, config(), loopback)).rejects.toMatchObject({ retryable: true, status: 500 });
     graph.failNext({ status: 429, headers: { 'retry-after': '2' }, json: { error: { message: 'Too many', code: 80007 } } });
-    await expect(whatsappAdapter.send(msg, config())).rejects.toMatchObject({ retryable: true, retryAfterMs: 2000 });
+    await expect(whatsappAdapter.send(msg, config(), loopback)).rejects.toMatchObject({ retryable: true, retryAfterMs: 2000 });
   });
 });
 
 describe('whatsapp media', () => {
   it('downloads wa-media: through the media endpoint with the token', async () => {
-    const media = await whatsappAdapter.fetchMedia?.('wa-media:MEDIA_1', config());
+    const media = await whatsappAdapter.fetchMedia?.('wa-media:MEDIA_1', config(), loopback);
     expect(media).toEqual({ data: Buffer.from([0xff, 0xd8, 0xff, 0xe0]), contentType: 'image/jpeg' });
     expect(graph.requests.map((r) => [r.method, r.path, r.headers.authorization])).toEqual([
       ['GET', '/v21.0/MEDIA_1', `Bearer ${base.accessToken}`],
       ['GET', '/lookaside/MEDIA_1', `Bearer ${base.accessToken}`],
     ]);
-    expect(await whatsappAdapter.fetchMedia?.('https://cdn.example/a.jpg', config())).toBeNull();
-    await expect(whatsappAdapter.fetchMedia?.('wa-media:nope', config())).rejects.toMatchObject({ retryable: false, status: 404 });
+    expect(await whatsappAdapter.fetchMedia?.('https://cdn.example/a.jpg', config(), loopback)).toBeNull();
+    await expect(whatsappAdapter.fetchMedia?.('wa-media:nope', config(), loopback)).rejects.toMatchObject({ retryable: false, status: 404 });
   });
 });

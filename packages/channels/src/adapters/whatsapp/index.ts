@@ -12,6 +12,6 @@ export const whatsappAdapter: ChannelAdapter<WhatsAppConfig> = {
   verify: (req, config) => verifyHubSignature(req, config.appSecret),
   handshake: (req, config) => hubHandshake(req, config.verifyToken),
   parseInbound: (req, config) => parseWhatsAppInbound(req, config.phoneNumberId),
-  send: (msg, config, opts) => sendWhatsApp(msg, config, opts?.timeoutMs),
-  fetchMedia: (url, config, opts) => fetchWhatsAppMedia(url, config, opts?.timeoutMs),
+  send: (msg, config, opts) => sendWhatsApp(msg, config, opts),
+  fetchMedia: (url, config, opts) => fetchWhatsAppMedia(url, config, opts),
 };

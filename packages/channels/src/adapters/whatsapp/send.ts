@@ -1,7 +1,7 @@
 import { ProviderError } from '../../errors';
 import { callProvider, field, joinUrl } from '../../http';
 import type { MediaContent } from '../../types';
-import type { OutboundMessage, SendResult } from '../../types';
+import type { OutboundMessage, SendOptions, SendResult } from '../../types';
 import { describeGraphError, GRAPH_BASE, graphPost, GRAPH_VERSION } from '../meta/graph';
 import type { WhatsAppConfig } from './config';
 
@@ -71,11 +71,11 @@ export function whatsappBodies(msg: OutboundMessage): Record<string, unknown>[] 
   return [{ ...head, type: 'text', text: { body: msg.text, preview_url: /https?:\/\//.test(msg.text) } }];
 }
 
-export async function sendWhatsApp(msg: OutboundMessage, config: WhatsAppConfig, timeoutMs: number | undefined): Promise<SendResult> {
+export async function sendWhatsApp(msg: OutboundMessage, config: WhatsAppConfig, opts: SendOptions | undefined): Promise<SendResult> {
   const path = `/${config.apiVersion ?? GRAPH_VERSION}/${encodeURIComponent(config.phoneNumberId)}/messages`;
   let id: unknown;
   for (const body of whatsappBodies(msg)) {
-    const response = await graphPost('WhatsApp', config.baseUrl, path, config.accessToken, body, timeoutMs);
+    const response = await graphPost('WhatsApp', config.baseUrl, path, config.accessToken, body, opts);
     id = field(response, 'messages', 0, 'id');
   }
   if (typeof id !== 'string') throw new ProviderError('WhatsApp answered without messages[0].id', { retryable: false });
@@ -86,7 +86,7 @@ export async function sendWhatsApp(msg: OutboundMessage, config: WhatsAppConfig,
 const MEDIA_REF = 'wa-media:';
 
 /** `wa-media:<id>`: GET /{version}/{id} for a short-lived URL, then GET that URL, both with the token. */
-export async function fetchWhatsAppMedia(url: string, config: WhatsAppConfig, timeoutMs: number | undefined): Promise<MediaContent | null> {
+export async function fetchWhatsAppMedia(url: string, config: WhatsAppConfig, opts: SendOptions | undefined): Promise<MediaContent | null> {
   if (!url.startsWith(MEDIA_REF)) return null;
   const auth = { authorization: `Bearer ${config.accessToken}` };
   const meta = await callProvider({
@@ -94,12 +94,12 @@ export async function fetchWhatsAppMedia(url: string, config: WhatsAppConfig, ti
     method: 'GET',
     url: joinUrl(config.baseUrl || GRAPH_BASE, `/${config.apiVersion ?? GRAPH_VERSION}/${encodeURIComponent(url.slice(MEDIA_REF.length))}`),
     headers: auth,
-    timeoutMs,
+    ...opts,
     describeError: describeGraphError,
   });
   const location = field(meta.body, 'url');
   if (typeof location !== 'string') throw new ProviderError('WhatsApp media lookup answered without url', { retryable: false });
-  const file = await callProvider({ provider: 'WhatsApp', method: 'GET', url: location, headers: auth, timeoutMs, binary: true, describeError: describeGraphError });
+  const file = await callProvider({ provider: 'WhatsApp', method: 'GET', url: location, headers: auth, ...opts, binary: true, describeError: describeGraphError });
   const contentType = field(meta.body, 'mime_type') ?? file.headers.get('content-type');
   return { data: file.body as Buffer, ...(typeof contentType === 'string' && { contentType }) };
 }

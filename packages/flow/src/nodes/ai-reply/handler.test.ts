@@ -1,3 +1,4 @@
+import { createEgressGuard } from '@switchboard/egress';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAiClient } from '../../runtime/ai';
 import { makeContext } from '../../testing/context';
@@ -14,11 +15,13 @@ function model(messages: AiMessage[]): string | { status: number } {
   return 'HANDOFF';
 }
 
+// The stand-in listens on 127.0.0.1, opened here as an operator would with EGRESS_ALLOW.
+const localEgress = createEgressGuard({ allow: ['127.0.0.1'] });
 let standIn: StandIn;
 let ai: ReturnType<typeof createAiClient>;
 beforeAll(async () => {
   standIn = await startOpenAiStandIn(model);
-  ai = createAiClient({ baseUrl: standIn.baseUrl, apiKey: 'k', model: 'm' });
+  ai = createAiClient({ baseUrl: standIn.baseUrl, apiKey: 'k', model: 'm', egress: localEgress });
 });
 afterAll(() => standIn.close());
 

@@ -1,5 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { createEgressGuard } from '@switchboard/egress';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSafeHttp } from '../../runtime/safe-http';
 import { makeContext } from '../../testing/context';
@@ -28,8 +29,8 @@ beforeAll(async () => {
 });
 afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
 
-const allowLocal = createSafeHttp({ allowHosts: ['127.0.0.1'], timeoutMs: 2000 });
-const strict = createSafeHttp({ timeoutMs: 2000 });
+const allowLocal = createSafeHttp({ egress: createEgressGuard({ allow: ['127.0.0.1'] }), timeoutMs: 2000 });
+const strict = createSafeHttp({ egress: createEgressGuard(), timeoutMs: 2000 });
 
 describe('action.http_request', () => {
   it('renders url, headers and body, and saves the parsed JSON answer', async () => {
@@ -52,7 +53,7 @@ describe('action.http_request', () => {
   it('goes down error when the address is refused', async () => {
     const result = await httpRequest({ method: 'GET', url: `${base}/orders/A-1`, saveTo: 'r' }, makeContext({ services: { http: strict } }));
     expect(result.output).toBe('error');
-    expect((result.vars?.r as { error: string }).error).toMatch(/private networks/);
+    expect((result.vars?.r as { error: string }).error).toMatch(/^Refused: 127\.0\.0\.1 is a private address$/);
   });
 
   it('reports a bad address as a configuration problem', async () => {
