@@ -189,6 +189,32 @@ describe('{{ secrets.<name> }} in flows', () => {
   });
 });
 
+describe('run history read back', () => {
+  it('masks a value saved in history before it became a credential', async () => {
+    const channel = await createWebchat(ctx, owner.workspaceId);
+    const typedIn = 'legacy-token-5555';
+    const definition = flow(
+      [
+        { id: 't', type: 'trigger.message_received', config: { keywords: ['legacy'] } },
+        { id: 'call', type: 'action.http_request', config: { method: 'GET', url: `http://127.0.0.1:${shop.port}/orders/${typedIn}`, saveTo: 'order' } },
+      ],
+      [{ source: 't', target: 'call' }],
+    );
+    const id = await publishFlow(ctx, owner, definition, 'Legacy lookup');
+    await customerSays(ctx, channel, 'cust-legacy', 'legacy order');
+    await drain(ctx);
+    const [run] = await runsOf(ctx, id);
+    expect((await api('GET', `/api/runs/${run!.id}`)).body.steps.at(-1).output.log).toContain(typedIn);
+
+    await api('POST', '/api/credentials', { body: { name: 'legacy', value: typedIn, hosts: ['127.0.0.1'] } });
+    const shown = await api('GET', `/api/runs/${run!.id}`);
+    expect(shown.body.steps.at(-1).output.log).toBe(`GET http://127.0.0.1:${shop.port}/orders/[secret] -> 200`);
+    expect(shown.body.run.variables.order.body.url).toBe('/orders/[secret]');
+    const listed = await api('GET', `/api/runs?workflowId=${id}`);
+    expect(JSON.stringify([shown.body, listed.body])).not.toContain(typedIn);
+  });
+});
+
 describe('the AI key is the credential "ai"', () => {
   it('clears the key when an admin points the AI at another address, which never receives it', async () => {
     const provider = await standIn(completion);

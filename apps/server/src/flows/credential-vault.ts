@@ -67,3 +67,12 @@ export function createCredentialVault(db: Database, appSecret: Buffer, workspace
     redact: (value) => redactValues(value, seen),
   };
 }
+
+/**
+ * Masks every current credential value of the workspace in what is read back (run history): a
+ * safety net behind the masking at write time, for values saved before a credential existed.
+ */
+export async function credentialMask(db: Database, appSecret: Buffer, workspaceId: string): Promise<<T>(value: T) => T> {
+  const values = (await listCredentials(db, workspaceId)).map((row) => unsealJson<string>(appSecret, row.sealedValue));
+  return (value) => redactValues(value, values);
+}

@@ -2,6 +2,7 @@ import { createRoute, z } from '@hono/zod-openapi';
 import { and, asc, desc, eq, type SQL } from 'drizzle-orm';
 import { runSteps, workflowRuns, workflowVersions } from '@switchboard/db';
 import type { AppDeps } from '../../context';
+import { credentialMask } from '../../flows/credential-vault';
 import { notFound } from '../errors';
 import { cookieAuth, errors, IdParam, json } from '../openapi-helpers';
 import { createRouter } from '../router';
@@ -65,7 +66,7 @@ const present = (row: RunRow, versionNumber: number) => ({
 });
 
 export function runRoutes(deps: AppDeps) {
-  const { db } = deps;
+  const { db, config } = deps;
   return createRouter()
     .openapi(routes.list, async (c) => {
       const { workflowId, status, limit } = c.req.valid('query');
@@ -79,7 +80,8 @@ export function runRoutes(deps: AppDeps) {
         .where(and(...filters))
         .orderBy(desc(workflowRuns.createdAt))
         .limit(limit);
-      return c.json({ runs: rows.map((r) => present(r.run, r.number)) }, 200);
+      const mask = await credentialMask(db, config.appSecret, c.var.auth.workspaceId);
+      return c.json({ runs: rows.map((r) => mask(present(r.run, r.number))) }, 200);
     })
     .openapi(routes.get, async (c) => {
       const { id } = c.req.valid('param');
@@ -90,10 +92,11 @@ export function runRoutes(deps: AppDeps) {
         .where(and(eq(workflowRuns.id, id), eq(workflowRuns.workspaceId, c.var.auth.workspaceId)));
       if (!row) throw notFound('Run');
       const steps = await db.select().from(runSteps).where(and(eq(runSteps.runId, id), eq(runSteps.workspaceId, c.var.auth.workspaceId))).orderBy(asc(runSteps.seq));
+      const mask = await credentialMask(db, config.appSecret, c.var.auth.workspaceId);
       return c.json(
         {
-          run: present(row.run, row.number),
-          steps: steps.map((s) => ({ ...s, startedAt: s.startedAt.toISOString(), finishedAt: s.finishedAt?.toISOString() ?? null })),
+          run: mask(present(row.run, row.number)),
+          steps: steps.map((s) => mask({ ...s, startedAt: s.startedAt.toISOString(), finishedAt: s.finishedAt?.toISOString() ?? null })),
         },
         200,
       );
