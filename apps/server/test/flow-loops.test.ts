@@ -1,9 +1,10 @@
 import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import { serve, type ServerType } from '@hono/node-server';
+import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sha256Header } from '../../../packages/channels/src/signatures';
-import { MAX_CAUSAL_DEPTH, MAX_RUNS_PER_CONTACT_PER_MINUTE } from '../src/flows/flow-guards';
+import { MAX_CAUSAL_DEPTH, MAX_RUNS_PER_CONTACT_PER_MINUTE, recentCausedRunsCount } from '../src/flows/flow-guards';
 import { startWorker, type WorkerHandle } from '../src/jobs/worker';
 import { flow, publishFlow } from './flow-helpers';
 import { call, createTestContext, signup, type Session, type TestContext } from './helpers';
@@ -122,5 +123,16 @@ describe('runs per contact per minute', () => {
     // The tag itself stays: only the run was refused.
     const after = await call(ctx.app, 'GET', `/api/contacts/${contactId}`, { cookie: owner.cookie });
     expect(after.body.tags).toEqual(['count']);
+  });
+});
+
+describe('the per-contact count', () => {
+  it('can read the partial index that message-started runs never enter', async () => {
+    const plan = await ctx.deps.db.transaction(async (tx) => {
+      // Tiny tables make a sequential scan cheapest; turned off, the planner shows whether the index fits.
+      await tx.execute(sql`set local enable_seqscan = off`);
+      return (await tx.execute<Record<string, string>>(sql`explain ${recentCausedRunsCount('00000000-0000-0000-0000-000000000000')}`)).rows;
+    });
+    expect(plan.map((r) => r['QUERY PLAN']).join('\n')).toContain('workflow_runs_contact_caused_idx');
   });
 });

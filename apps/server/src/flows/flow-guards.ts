@@ -45,14 +45,17 @@ export async function causeAfter(tx: Executor, sourceRunId: string): Promise<{ c
  * workflow_runs_contact_caused_idx holds exactly these rows: message-started runs never enter it).
  */
 export async function recentCausedRuns(tx: Executor, contactId: string): Promise<number> {
-  const { rows } = await tx.execute<{ n: number }>(sql`
-    select count(*)::int as n from (
-      select 1 from workflow_runs
-      where contact_id = ${contactId} and created_at > now() - interval '1 minute' and (trigger ->> 'kind') <> 'message'
-      limit ${MAX_RUNS_PER_CONTACT_PER_MINUTE}
-    ) recent`);
+  const { rows } = await tx.execute<{ n: number }>(recentCausedRunsCount(contactId));
   return rows[0]?.n ?? 0;
 }
+
+/** The statement recentCausedRuns sends (exported so a test can check its plan). */
+export const recentCausedRunsCount = (contactId: string) => sql`
+  select count(*)::int as n from (
+    select 1 from workflow_runs
+    where contact_id = ${contactId} and created_at > now() - interval '1 minute' and (trigger ->> 'kind') <> 'message'
+    limit ${MAX_RUNS_PER_CONTACT_PER_MINUTE}
+  ) recent`;
 
 /** Why a run is refused, in words the owner can act on; null when it may start. */
 export function refusal(cause: Cause | undefined, recentRuns: number, flow: ActiveFlow, names: ReadonlyMap<string, string>): string | null {
