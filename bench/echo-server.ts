@@ -9,11 +9,14 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { adapters } from '@switchboard/channels';
+import { createEgressGuard } from '@switchboard/egress';
 
 const [callbackUrl = '', secret = ''] = process.argv.slice(2);
 const apiAdapter = adapters.api;
 const config = apiAdapter.configSchema.parse({ callbackUrl, secret });
 const noNonces = { now: () => new Date(), seenNonce: () => false };
+// The receiver is the benchmark's stand-in on loopback, opened as the server's EGRESS_ALLOW opens it.
+const sendOptions = { egress: createEgressGuard({ allow: ['127.0.0.1', 'localhost'] }) };
 let sequence = 0;
 
 const server = createServer((req, res) => {
@@ -31,7 +34,7 @@ const server = createServer((req, res) => {
     if (event?.kind !== 'message') return;
     // The stand-in matches a reply to its message by the `#ref` the text carries.
     const reply = { id: `echo-${sequence++}`, to: event.externalId, text: `Our prices: ${event.text}`, windowOpen: true };
-    apiAdapter.send(reply, config).catch((err: unknown) => console.error(`echo reply not sent: ${(err as Error).message}`));
+    apiAdapter.send(reply, config, sendOptions).catch((err: unknown) => console.error(`echo reply not sent: ${(err as Error).message}`));
   });
 });
 server.keepAliveTimeout = 5_000;

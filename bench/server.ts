@@ -63,6 +63,8 @@ export async function startBenchServer(options: ServerOptions): Promise<BenchSer
       DATA_DIR: dataDir,
       APP_SECRET: 'bench-secret-0123456789abcdef0123456789',
       LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
+      // The provider stand-ins listen on loopback, which tenants' calls may not reach otherwise.
+      EGRESS_ALLOW: '127.0.0.1,localhost',
       ...options.env,
     },
     stdio: ['ignore', 'inherit', 'inherit'],

@@ -62,7 +62,7 @@ export async function startApp(): Promise<RunningApp> {
   const logs: string[] = [];
   const child = spawn(process.execPath, ['--import', 'tsx', 'apps/server/src/main.ts'], {
     cwd: repoRoot,
-    env: { ...process.env, DATABASE_URL: db.url, PORT: String(port), PUBLIC_URL: url, DATA_DIR: dataDir, LOG_LEVEL: 'warn', NODE_ENV: 'test' },
+    env: { ...process.env, DATABASE_URL: db.url, PORT: String(port), PUBLIC_URL: url, DATA_DIR: dataDir, LOG_LEVEL: 'warn', NODE_ENV: 'test', EGRESS_ALLOW: '127.0.0.1,localhost,::1' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   child.stdout!.on('data', (d: Buffer) => logs.push(d.toString()));

@@ -35,6 +35,8 @@ export async function startServerProcess(env: Record<string, string>, nodeArgs =
       DATA_DIR: mkdtempSync(join(tmpdir(), 'switchboard-proc-')),
       APP_SECRET: TEST_APP_SECRET,
       LOG_LEVEL: 'warn',
+      // Provider stand-ins listen on loopback, opened as an operator opens a LAN service.
+      EGRESS_ALLOW: '127.0.0.1,localhost,::1',
       ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
