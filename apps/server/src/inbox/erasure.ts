@@ -56,8 +56,8 @@ export async function eraseContact(tx: Executor, workspaceId: string, contactId:
 
 /** Cancels the contact's live runs and strips every run of it of what the person said. */
 async function scrubRuns(tx: Executor, workspaceId: string, contactId: string, threadIds: SQLWrapper): Promise<number> {
-  // No index holds a run's contact (every message's run would pay for it): erasure, which is rare,
-  // reads the workspace's runs instead.
+  // Only flow-caused runs are indexed by contact (migration 0010); indexing every message's run too
+  // would cost the hot path, so erasure, which is rare, reads the workspace's runs.
   const ofContact = and(eq(workflowRuns.workspaceId, workspaceId), or(eq(workflowRuns.contactId, contactId), inArray(workflowRuns.conversationId, threadIds)));
   const runIds = tx.select({ id: workflowRuns.id }).from(workflowRuns).where(ofContact);
   const live = await tx
