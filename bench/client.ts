@@ -49,7 +49,8 @@ export class ApiClient {
   async call<T>(method: string, path: string, body?: unknown): Promise<T> {
     const res = await fetch(`${this.baseUrl}${path}`, {
       method,
-      headers: { 'content-type': 'application/json', ...(this.cookie && { cookie: this.cookie }) },
+      // Origin as a browser on this server would send it: signed-in writes need it (CSRF check).
+      headers: { 'content-type': 'application/json', ...(this.cookie && { cookie: this.cookie, origin: new URL(this.baseUrl).origin }) },
       ...(body !== undefined && { body: JSON.stringify(body) }),
     });
     const setCookie = res.headers.getSetCookie();

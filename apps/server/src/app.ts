@@ -1,4 +1,3 @@
-import { Scalar } from '@scalar/hono-api-reference';
 import { secureHeaders } from 'hono/secure-headers';
 import { timeout } from 'hono/timeout';
 import type { MiddlewareHandler } from 'hono';
@@ -6,7 +5,9 @@ import client from 'prom-client';
 import type { AppDeps } from './context';
 import { createErrorHandler } from './http/error-handler';
 import { ApiError } from './http/errors';
-import { authenticate } from './http/middleware/auth/index';
+import { authenticate, SESSION_COOKIE } from './http/middleware/auth/index';
+import { csrfProtection } from './http/middleware/csrf/index';
+import { jsonGuard } from './http/middleware/json-guard/index';
 import { bodyLimit } from './http/middleware/body-limit/index';
 import { httpMetrics } from './http/middleware/http-metrics/index';
 import { rateLimits } from './http/middleware/rate-limit/limits';
@@ -31,7 +32,8 @@ import { healthRoutes } from './http/routes/health';
 import { knowledgeRoutes } from './http/routes/knowledge';
 import { runRoutes } from './http/routes/runs';
 import { templateRoutes } from './http/routes/templates';
-import { workflowToolRoutes } from './http/routes/workflow-tools';
+import { IMPORT_LIMIT_BYTES, workflowToolRoutes } from './http/routes/workflow-tools';
+import { docsHeaders, mountDocs } from './http/routes/docs';
 import { workflowRoutes } from './http/routes/workflows';
 import { meRoutes, workspaceRoutes } from './http/routes/workspace';
 import { mountStatic } from './http/static';
@@ -50,7 +52,8 @@ export function createApp(deps: AppDeps, options: CreateAppOptions = {}) {
   const app = createRouter();
   app.onError(createErrorHandler(deps.logger));
   app.use('*', httpMetrics({ registry }));
-  app.use('*', secureHeaders({ crossOriginResourcePolicy: false, crossOriginOpenerPolicy: false }));
+  const headers = secureHeaders({ crossOriginResourcePolicy: false, crossOriginOpenerPolicy: false, contentSecurityPolicy: CSP });
+  app.use('*', (c, next) => (c.req.path === '/api/docs' ? docsHeaders(c, next) : headers(c, next)));
   // The import route sets its own larger limit; everything else gets 1 MB.
   app.use('/api/*', async (c, next) => (c.req.path === '/api/workflows/import' ? next() : bodyLimit()(c, next)));
   app.use('/webhooks/*', bodyLimit());
@@ -64,6 +67,14 @@ export function createApp(deps: AppDeps, options: CreateAppOptions = {}) {
   app.use('/webhooks/*', deadline(10_000));
   app.use('/widget/*', deadline(10_000));
   app.use('/api/*', deadline(30_000));
+  // A page on another site (or another port of this host) cannot act with a signed-in cookie.
+  app.use('/api/*', csrfProtection({ origins: [deps.config.publicUrl], cookieName: SESSION_COOKIE }));
+  // JSON nested past 32 levels, NUL and lone surrogates stop here, before validators and the
+  // database. Channel webhooks keep a provider's text (ingest drops what cannot be stored).
+  app.use('/api/*', jsonGuard({ maxSize: IMPORT_LIMIT_BYTES }));
+  app.use('/widget/*', jsonGuard());
+  app.use('/webhooks/flows/*', jsonGuard());
+  app.use('/webhooks/channels/*', jsonGuard({ strictText: false }));
   if (options.rateLimit !== false) for (const [path, limiter] of rateLimits({ trustProxy: deps.config.trustProxy ?? false })) app.use(path, limiter);
 
   const auth = authenticate({ db: deps.db });
@@ -106,7 +117,7 @@ export function createApp(deps: AppDeps, options: CreateAppOptions = {}) {
     info: { title: 'Switchboard API', version: '1.0.0', description: 'Customer messaging inbox and flow automation.' },
     servers: [{ url: deps.config.publicUrl }],
   });
-  app.get('/api/docs', Scalar({ url: '/api/openapi.json', pageTitle: 'Switchboard API' }));
+  mountDocs(app);
 
   if (options.serveStatic) mountStatic(app);
   app.notFound((c) => c.json({ error: { code: 'not_found', message: `No route for ${c.req.method} ${c.req.path}` } }, 404));
@@ -114,3 +125,20 @@ export function createApp(deps: AppDeps, options: CreateAppOptions = {}) {
 }
 
 export type AppType = ReturnType<typeof createApp>;
+
+/**
+ * Every page and response: scripts and connections only to this server. Styles may be inline
+ * (React and the flow editor set them); images from here or data: URLs.
+ */
+const CSP = {
+  defaultSrc: ["'self'"],
+  scriptSrc: ["'self'"],
+  styleSrc: ["'self'", "'unsafe-inline'"],
+  imgSrc: ["'self'", 'data:'],
+  fontSrc: ["'self'", 'data:'],
+  connectSrc: ["'self'"],
+  objectSrc: ["'none'"],
+  baseUri: ["'self'"],
+  frameAncestors: ["'self'"],
+  formAction: ["'self'"],
+};

@@ -106,7 +106,7 @@ describe('hostile input', () => {
         pathParam,
         fc.option(fc.string({ minLength: 4_000, maxLength: 8_000 }), { nil: undefined }),
         async (op, body, type, param, hugeHeader) => {
-          const headers: Record<string, string> = { cookie: owner.cookie };
+          const headers: Record<string, string> = { cookie: owner.cookie, 'sec-fetch-site': 'same-origin' };
           if (type) headers['content-type'] = type;
           if (hugeHeader) headers['x-filler'] = uri(hugeHeader).slice(0, 8_000);
           const res = await app.request(fill(op.path, param), { method: op.method, headers, body: ['GET', 'HEAD'].includes(op.method) ? undefined : body });
@@ -165,8 +165,6 @@ describe('hostile input', () => {
           pollution.map((p) => JSON.stringify({ id: 'p1', from: 'p', text: 'x', ...p })),
         ),
         async (raw) => {
-          // Known bug, tested on its own below: a NUL byte (\u0000) gets 503 instead of 400.
-          if (raw.includes('\\u0000') || raw.includes('\u0000')) return;
           const res = await app.request(`/webhooks/channels/${api.id}`, {
             method: 'POST',
             headers: { 'content-type': 'application/json', 'x-switchboard-signature': sha256Header(api.secret!, raw) },

@@ -91,7 +91,11 @@ export async function call(
 ): Promise<{ status: number; body: any; res: Response }> {
   const headers: Record<string, string> = { ...options.headers };
   if (options.body !== undefined) headers['content-type'] ??= 'application/json';
-  if (options.cookie) headers.cookie = options.cookie;
+  if (options.cookie) {
+    headers.cookie = options.cookie;
+    // What a browser adds to a same-origin request; cross-site tests set their own Origin.
+    headers['sec-fetch-site'] ??= 'same-origin';
+  }
   if (options.token) headers.authorization = `Bearer ${options.token}`;
   const res = await app.request(path, {
     method,

@@ -34,6 +34,49 @@ const labels = { agent: 'Choose the person to assign to', team: 'Choose the team
 export async function remapReferences(db: Executor, workspaceId: string, doc: FlowDocument): Promise<{ definition: FlowDocument; requires: Requirement[] }> {
   const refs = referencesOf(doc);
   if (!refs.length) return { definition: doc, requires: [] };
+  const known = await knownIds(db, workspaceId, refs);
+  const missing = refs.filter((r) => !known.has(r.id));
+  if (!missing.length) return { definition: doc, requires: [] };
+  const nodes = doc.nodes.map((node) => {
+    const mine = missing.filter((r) => r.nodeId === node.id);
+    if (!mine.length) return node;
+    const config = { ...(node.config as Record<string, unknown>) };
+    for (const ref of mine) {
+      if (ref.list) config.channels = (config.channels as string[]).filter((c) => c !== ref.id);
+      else delete config[ref.field];
+    }
+    return { ...node, config };
+  });
+  const requires = missing.map((r) => ({ kind: r.kind, nodeId: r.nodeId, field: r.field, label: `${labels[r.kind]}: the file named one from another workspace` }));
+  return { definition: { ...doc, nodes }, requires: dedupe(requires) };
+}
+
+/**
+ * The agents, teams and channels a flow names that are not this workspace's: publishing refuses
+ * them (a draft saved through the API may hold any id), so a run never assigns a conversation to
+ * another tenant's person or team.
+ */
+export async function foreignReferences(db: Executor, workspaceId: string, doc: FlowDocument): Promise<{ nodeId: string; field: string; message: string }[]> {
+  const what = { agent: 'a member', team: 'a team', channel: 'a channel' } as const;
+  const issue = (nodeId: string, field: string, kind: Reference['kind'], id: string) => ({
+    nodeId,
+    field,
+    message: `Node ${nodeId}: ${field} ${JSON.stringify(id.slice(0, 60))} is not ${what[kind]} of this workspace`,
+  });
+  // Ids that are not even uuids can name nobody here.
+  const malformed = doc.nodes.flatMap((node) =>
+    (['userId', 'teamId'] as const).flatMap((field) => {
+      const value = (node.config as Record<string, unknown>)[field];
+      return typeof value === 'string' && value !== '' && !UUID.test(value) ? [issue(node.id, field, field === 'userId' ? 'agent' : 'team', value)] : [];
+    }),
+  );
+  const refs = referencesOf(doc);
+  const known = refs.length ? await knownIds(db, workspaceId, refs) : new Set<string>();
+  return [...malformed, ...refs.filter((r) => !known.has(r.id)).map((r) => issue(r.nodeId, r.field, r.kind, r.id))];
+}
+
+/** Which of the referenced ids exist in the workspace (deleted channels do not). */
+async function knownIds(db: Executor, workspaceId: string, refs: Reference[]): Promise<Set<string>> {
   const ids = (kind: Reference['kind']) => [...new Set(refs.filter((r) => r.kind === kind).map((r) => r.id))];
   const known = new Set<string>();
   const agentIds = ids('agent');
@@ -52,20 +95,7 @@ export async function remapReferences(db: Executor, workspaceId: string, doc: Fl
       .where(and(eq(channels.workspaceId, workspaceId), isNull(channels.deletedAt), inArray(channels.id, channelIds))))
       known.add(r.id);
   }
-  const missing = refs.filter((r) => !known.has(r.id));
-  if (!missing.length) return { definition: doc, requires: [] };
-  const nodes = doc.nodes.map((node) => {
-    const mine = missing.filter((r) => r.nodeId === node.id);
-    if (!mine.length) return node;
-    const config = { ...(node.config as Record<string, unknown>) };
-    for (const ref of mine) {
-      if (ref.list) config.channels = (config.channels as string[]).filter((c) => c !== ref.id);
-      else delete config[ref.field];
-    }
-    return { ...node, config };
-  });
-  const requires = missing.map((r) => ({ kind: r.kind, nodeId: r.nodeId, field: r.field, label: `${labels[r.kind]}: the file named one from another workspace` }));
-  return { definition: { ...doc, nodes }, requires: dedupe(requires) };
+  return known;
 }
 
 function dedupe(items: Requirement[]): Requirement[] {

@@ -4,6 +4,7 @@ import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { Logger } from '../logger';
 import { InboundParseError } from '../inbox/adapters';
 import { ApiError, type ErrorCode } from './errors';
+import { redactPath } from './redact-path';
 
 const codeForStatus: Partial<Record<number, ErrorCode>> = {
   400: 'bad_request',
@@ -66,6 +67,28 @@ export function loggableError(err: Error): Record<string, unknown> {
   };
 }
 
+/** The Postgres error code anywhere in the chain (Drizzle keeps the driver's error as `cause`). */
+function sqlState(err: unknown, depth = 0): string | undefined {
+  const e = err as { code?: unknown; cause?: unknown } | undefined;
+  if (!e || typeof e !== 'object' || depth > 5) return undefined;
+  if (typeof e.code === 'string' && /^[0-9A-Z]{5}$/.test(e.code)) return e.code;
+  return sqlState(e.cause, depth + 1);
+}
+
+/**
+ * Data exceptions (class 22: a value out of range, malformed, or holding NUL) are the caller's
+ * input: 400. Constraint violations (class 23): 409 for a duplicate, 400 otherwise. Never the
+ * query or its parameters in the answer.
+ */
+export function databaseRefusal(err: unknown): { status: 400 | 409; code: ErrorCode; message: string } | null {
+  const state = sqlState(err);
+  if (!state) return null;
+  if (state.startsWith('22')) return { status: 400, code: 'bad_request', message: 'A value in the request is out of range or malformed' };
+  if (state === '23505' || state === '23P01') return { status: 409, code: 'conflict', message: 'This conflicts with something that already exists' };
+  if (state.startsWith('23')) return { status: 400, code: 'bad_request', message: 'A value in the request refers to something that does not exist or is missing' };
+  return null;
+}
+
 /** The single place errors become HTTP responses: `{ error: { code, message, details? } }`. */
 export function createErrorHandler(logger: Logger) {
   return (err: Error, c: Context) => {
@@ -83,12 +106,18 @@ export function createErrorHandler(logger: Logger) {
     if (err instanceof InboundParseError) {
       return c.json({ error: { code: 'bad_request' as const, message: err.message } }, 400);
     }
+    const refused = databaseRefusal(err);
+    if (refused) {
+      // A safety net: routes validate first, so reaching this is a validation gap worth seeing.
+      logger.warn({ error: loggableError(err), path: redactPath(c.req.path), method: c.req.method }, 'database refused a value: answered 4xx');
+      return c.json({ error: { code: refused.code, message: refused.message } }, refused.status);
+    }
     if (isDatabaseUnavailable(err)) {
-      logger.warn({ path: c.req.path }, 'database unavailable: answered 503');
+      logger.warn({ path: redactPath(c.req.path) }, 'database unavailable: answered 503');
       c.header('Retry-After', '5');
       return c.json({ error: { code: 'unavailable', message: 'The database is unavailable; retry shortly' } }, 503);
     }
-    logger.error({ error: loggableError(err), path: c.req.path, method: c.req.method }, 'unhandled error');
+    logger.error({ error: loggableError(err), path: redactPath(c.req.path), method: c.req.method }, 'unhandled error');
     return c.json({ error: { code: 'internal', message: 'Something went wrong on our side; it has been logged' } }, 500);
   };
 }

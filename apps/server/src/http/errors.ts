@@ -12,6 +12,8 @@ export type ErrorCode =
   | 'payload_too_large'
   | 'unsupported_media_type'
   | 'flow_invalid'
+  | 'invalid_json'
+  | 'invalid_text'
   | 'rate_limited'
   | 'unavailable'
   | 'internal';

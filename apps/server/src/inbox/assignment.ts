@@ -1,5 +1,5 @@
 import { and, eq, sql } from 'drizzle-orm';
-import { conversations, memberships, type Executor } from '@switchboard/db';
+import { conversations, memberships, teams, type Executor } from '@switchboard/db';
 
 export interface AssignInput {
   workspaceId: string;
@@ -29,6 +29,11 @@ export async function assignConversation(tx: Executor, input: AssignInput): Prom
     .where(and(eq(conversations.id, input.conversationId), eq(conversations.workspaceId, input.workspaceId)))
     .for('update');
   if (!conversation) throw new Error(`conversation ${input.conversationId} not found in workspace`);
+  // A flow published before its team was deleted, or a caller's id: never another tenant's team.
+  if (input.teamId && input.teamId !== conversation.teamId) {
+    const [team] = await tx.select({ id: teams.id }).from(teams).where(and(eq(teams.id, input.teamId), eq(teams.workspaceId, input.workspaceId)));
+    if (!team) throw new Error(`team ${input.teamId} is not a team of the workspace`);
+  }
 
   if (input.to === 'unassign') {
     await setAssignee(tx, input.conversationId, null, input.teamId === undefined ? conversation.teamId : input.teamId);

@@ -78,9 +78,9 @@ export async function ingestInbound(deps: IngestDeps, channel: IngestChannel, ev
 
   // A redelivery is caught by the message's unique (channel, provider id) inside the transaction,
   // which then rolls back: no read ahead of every new message for the rare duplicate.
-  const clean = withoutNulBytes(event);
+  const clean = withoutNulBytes(withWebAttachmentsOnly(event, deps.logger, channel.id));
   const duplicate = async (): Promise<IngestResult> => {
-    const first = await findByProviderId(deps.db, channel.id, event.providerMessageId);
+    const first = await findByProviderId(deps.db, channel.id, clean.providerMessageId);
     return { messageId: first?.messageId ?? null, conversationId: first?.conversationId ?? null, duplicate: true };
   };
   let stored: Stored;
@@ -112,12 +112,51 @@ export async function ingestInbound(deps: IngestDeps, channel: IngestChannel, ev
   return { messageId: stored.messageId, conversationId: stored.conversationId, duplicate: false };
 }
 
-// Postgres text cannot hold U+0000 (error 22021): a message that has one would be refused on
-// every redelivery, so the byte is dropped rather than the message.
+// Postgres text cannot hold U+0000 (error 22021) and jsonb refuses a lone surrogate: a message
+// holding one would be refused on every redelivery, so the NUL is dropped and the surrogate
+// becomes U+FFFD rather than the message being lost.
 const NUL = /\u0000/g;
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 function withoutNulBytes<T extends InboundMessageEvent>(event: T): T {
-  const strip = (v: string | undefined) => (v === undefined ? v : v.replace(NUL, ''));
-  return { ...event, text: strip(event.text) ?? '', name: strip(event.name), subject: strip(event.subject), externalId: strip(event.externalId) ?? '' };
+  const strip = (v: string | undefined) => (v === undefined ? v : v.replace(NUL, '').replace(LONE_SURROGATE, '\uFFFD'));
+  return {
+    ...event,
+    text: strip(event.text) ?? '',
+    name: strip(event.name),
+    subject: strip(event.subject),
+    externalId: strip(event.externalId) ?? '',
+    providerMessageId: strip(event.providerMessageId) ?? '',
+    ...(event.quickReply !== undefined && { quickReply: strip(event.quickReply) }),
+    ...(event.threadRef !== undefined && { threadRef: strip(event.threadRef) }),
+  };
+}
+
+/**
+ * Attachment links are shown to agents and handed to flows: only http(s) ones are kept. A
+ * `javascript:` or `data:` link from a customer is dropped from the message (which is still
+ * stored, so the provider does not redeliver it) and the drop is logged.
+ */
+function withWebAttachmentsOnly<T extends InboundMessageEvent>(event: T, logger: IngestDeps['logger'], channelId: string): T {
+  const attachments = event.attachments ?? [];
+  if (!attachments.length) return event;
+  const kept: InboundMessageEvent['attachments'] = [];
+  for (const a of attachments) {
+    const url = webUrl(a?.url);
+    if (url) kept.push({ ...a, url, ...(typeof a.contentType === 'string' && { contentType: a.contentType.replace(NUL, '').replace(LONE_SURROGATE, '\uFFFD') }) });
+  }
+  if (kept.length < attachments.length) logger.warn({ channelId, dropped: attachments.length - kept.length }, 'dropped inbound attachments whose links are not http(s)');
+  return { ...event, attachments: kept };
+}
+
+/** The link in its canonical form (control characters encoded) when it is http(s), else null. */
+function webUrl(value: unknown): string | null {
+  if (typeof value !== 'string' || value.length > 4_096) return null;
+  try {
+    const url = new URL(value);
+    return url.protocol === 'https:' || url.protocol === 'http:' ? url.href : null;
+  } catch {
+    return null;
+  }
 }
 
 async function findByProviderId(db: Executor, channelId: string, providerMessageId: string) {

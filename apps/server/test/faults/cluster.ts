@@ -16,7 +16,11 @@ export interface HttpResult {
 export async function http(base: string, method: string, path: string, options: { body?: unknown; cookie?: string; raw?: string; headers?: Record<string, string>; timeoutMs?: number } = {}): Promise<HttpResult> {
   const headers: Record<string, string> = { ...options.headers };
   if (options.body !== undefined) headers['content-type'] = 'application/json';
-  if (options.cookie) headers.cookie = options.cookie;
+  if (options.cookie) {
+    headers.cookie = options.cookie;
+    // A browser's same-origin request: signed-in writes need it (CSRF check).
+    headers.origin ??= base;
+  }
   const started = Date.now();
   const res = await fetch(`${base}${path}`, {
     method,

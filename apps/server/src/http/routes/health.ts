@@ -1,3 +1,4 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
 import { createRoute, z } from '@hono/zod-openapi';
 import { migrationStatus } from '@switchboard/db';
 import type client from 'prom-client';
@@ -39,7 +40,22 @@ export function healthRoutes(deps: AppDeps, registry: client.Registry) {
       }
     })
     .get('/metrics', async (c) => {
+      // Metrics name routes, volumes and timings: for the operator's scraper only.
+      const token = deps.config.metricsToken;
+      if (!token) return c.json({ error: { code: 'not_found', message: 'Metrics are off: set METRICS_TOKEN to scrape them' } }, 404);
+      if (!bearerMatches(c.req.header('authorization'), token)) {
+        c.header('WWW-Authenticate', 'Bearer');
+        return c.json({ error: { code: 'unauthorized', message: 'Send Authorization: Bearer <METRICS_TOKEN>' } }, 401);
+      }
       c.header('Content-Type', registry.contentType);
       return c.body(await registry.metrics());
     });
+}
+
+/** Constant-time comparison of a Bearer header with the expected token. */
+function bearerMatches(header: string | undefined, token: string): boolean {
+  const given = /^Bearer\s+(\S+)$/i.exec(header ?? '')?.[1] ?? '';
+  const a = createHash('sha256').update(given).digest();
+  const b = createHash('sha256').update(token).digest();
+  return timingSafeEqual(a, b);
 }

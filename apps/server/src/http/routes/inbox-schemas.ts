@@ -43,11 +43,25 @@ export function encodeCursor(sortKey: string, id: string): string {
 export function decodeCursor(cursor: string): [string, string] | null {
   try {
     const value = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown;
-    if (Array.isArray(value) && value.length === 2 && typeof value[0] === 'string' && typeof value[1] === 'string' && /^[0-9a-f-]{36}$/i.test(value[1])) {
+    // A cursor is the client's to send back, so it may be forged: only a timestamp Postgres can
+    // read and a real uuid get into the query (anything else is a 400, never a cast error).
+    if (Array.isArray(value) && value.length === 2 && isTimestamp(value[0]) && typeof value[1] === 'string' && UUID.test(value[1])) {
       return [value[0], value[1]];
     }
   } catch {
     // fall through
   }
   return null;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const ISO_TIMESTAMP = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2}):(\d{2})(\.\d{1,6})?(Z|[+-]\d{2}(:?\d{2})?)?$/;
+
+/** A timestamp as Postgres prints one (`2026-01-02 03:04:05.678+00`) or ISO 8601, with a real calendar date. */
+function isTimestamp(value: unknown): value is string {
+  const m = typeof value === 'string' ? ISO_TIMESTAMP.exec(value) : null;
+  if (!m) return false;
+  const [year, month, day, hour, minute, second] = m.slice(1, 7).map(Number) as [number, number, number, number, number, number];
+  if (year < 1970 || year > 9000 || month < 1 || month > 12 || hour > 23 || minute > 59 || second > 59) return false;
+  return new Date(Date.UTC(year, month - 1, day)).getUTCDate() === day;
 }

@@ -93,7 +93,10 @@ const routes = {
 export function workflowToolRoutes(deps: AppDeps) {
   const { db, config } = deps;
   const router = createRouter();
-  router.use('/import', requireRole('admin'), bodyLimit({ maxSize: IMPORT_LIMIT_BYTES }));
+  // Test runs make real HTTP and AI calls with the workspace's keys, imports create flows: every
+  // non-GET flow tool is for admins and owners, as the flows themselves are (workflows.ts).
+  router.use('*', async (c, next) => (c.req.method === 'GET' ? next() : requireRole('admin')(c, next)));
+  router.use('/import', bodyLimit({ maxSize: IMPORT_LIMIT_BYTES }));
   return router
     .openapi(routes.testRun, async (c) => {
       const { id } = c.req.valid('param');
@@ -134,7 +137,7 @@ export function workflowToolRoutes(deps: AppDeps) {
     })
     .openapi(routes.export, async (c) => {
       const row = await findWorkflow(db, c.var.auth.workspaceId, c.req.valid('param').id);
-      const file = exportWorkflow(row);
+      const file = exportWorkflow({ ...row, draft: exportable(row.draft) });
       c.header('Content-Disposition', `attachment; filename="${(file.slug ?? 'flow').replace(/[^a-z0-9-]/g, '')}.json"`);
       return c.json(file, 200);
     })
@@ -151,4 +154,19 @@ export function workflowToolRoutes(deps: AppDeps) {
       const requires = await withCredentialChecklist(db, c.var.auth.workspaceId, remapped.definition, [...imported.requires, ...remapped.requires]);
       return c.json({ workflow: await presentWorkflow(db, config, row!), requires }, 201);
     });
+}
+
+/**
+ * A draft is saved as the editor sends it, so a node may lack `config` (or hold something else
+ * there); the exporter reads every node's config, so those are given an empty one.
+ */
+function exportable(draft: unknown): typeof workflows.$inferSelect.draft {
+  const doc = draft && typeof draft === 'object' && !Array.isArray(draft) ? (draft as Record<string, unknown>) : {};
+  const nodes = Array.isArray(doc.nodes) ? doc.nodes.filter((n): n is Record<string, unknown> => !!n && typeof n === 'object' && !Array.isArray(n)) : [];
+  const isObject = (v: unknown) => !!v && typeof v === 'object' && !Array.isArray(v);
+  return {
+    ...doc,
+    nodes: nodes.map((n) => (isObject(n.config) ? n : { ...n, config: {} })),
+    edges: Array.isArray(doc.edges) ? doc.edges : [],
+  } as typeof workflows.$inferSelect.draft;
 }

@@ -2,7 +2,9 @@ import { createRoute, z } from '@hono/zod-openapi';
 import { and, desc, eq, max } from 'drizzle-orm';
 import { workflows, workflowVersions } from '@switchboard/db';
 import type { AppDeps } from '../../context';
+import { FlowDocument } from '@switchboard/flow';
 import { WORKFLOWS_CHANGED } from '../../flows/active-flows';
+import { foreignReferences } from '../../flows/references';
 import { definitionFor } from '../../flows/literal-secrets';
 import { EMPTY_FLOW, findWorkflow, listWorkflows, presentWorkflow, triggerOf, validateDraft } from '../../flows/workflow-store';
 import { audit } from '../../services/audit';
@@ -140,6 +142,11 @@ export function workflowRoutes(deps: AppDeps) {
       const result = await db.transaction(async (tx) => {
         const row = await findWorkflow(tx, workspaceId, id, { lock: true });
         const validation = await validateDraft(tx, workspaceId, row);
+        const parsed = FlowDocument.safeParse(row.draft);
+        if (!validation.errors.length && parsed.success) {
+          // Agent, team and channel ids must be this workspace's (a draft saved through the API may hold any).
+          for (const ref of await foreignReferences(tx, workspaceId, parsed.data)) validation.errors.push({ ...ref, code: 'foreign_reference' });
+        }
         if (validation.errors.length) {
           const first = validation.errors[0]!;
           throw new ApiError(422, 'flow_invalid', `The flow has ${validation.errors.length} problem(s) to fix before publishing, e.g. ${first.message}`, validation);

@@ -14,7 +14,8 @@ const DEFAULT_MAX = 1024 * 1024;
  * Refuses bodies over the limit with a 413 in the API's error shape, before reading them whole.
  * A body with a Content-Length is judged by it without touching the body (Node's parser never
  * reads past it), so on Node no WHATWG Request is built for it (see node-request.ts); a chunked
- * one is counted as it is read, by hono's middleware.
+ * one is counted as it is read, by hono's middleware. A body an earlier middleware has read is
+ * judged by its cached bytes.
  */
 export function bodyLimit(options: BodyLimitOptions = {}): MiddlewareHandler {
   const maxSize = options.maxSize ?? DEFAULT_MAX;
@@ -22,8 +23,11 @@ export function bodyLimit(options: BodyLimitOptions = {}): MiddlewareHandler {
     throw payloadTooLarge(maxSize);
   };
   const counting = honoBodyLimit({ maxSize, onError: tooLarge });
-  return (c, next) => {
+  return async (c, next) => {
     if (c.req.method === 'GET' || c.req.method === 'HEAD') return next();
+    // Already read whole by an earlier middleware (the JSON guard): judge the bytes it holds.
+    const cached = (c.req.bodyCache as { arrayBuffer?: Promise<ArrayBuffer> }).arrayBuffer;
+    if (cached) return (await cached).byteLength > maxSize ? tooLarge() : next();
     const length = headerOf(c, 'content-length');
     if (length === undefined || headerOf(c, 'transfer-encoding') !== undefined) return counting(c, next);
     return Number.parseInt(length, 10) > maxSize ? tooLarge() : next();
