@@ -49,7 +49,7 @@ const sessionRoute = createRoute({
         name: z.string().trim().max(200).optional(),
         email: z.string().trim().email().max(320).optional().or(z.literal('')).openapi({ description: 'Typed by the visitor: kept as attributes.typed_email, never matched' }),
         phone: z.string().trim().max(40).optional().openapi({ description: 'Typed by the visitor: kept as attributes.typed_phone, never matched' }),
-        userId: z.string().trim().min(1).max(200).optional().openapi({ description: "A logged-in user's id on the owner's site; needs userHash" }),
+        userId: z.string().trim().min(1).max(200).regex(/^[^\u0000-\u001f]+$/, 'no control characters').optional().openapi({ description: "A logged-in user's id on the owner's site; needs userHash" }),
         userHash: z.string().trim().max(128).optional().openapi({ description: "hex HMAC-SHA256(channel identity secret, userId), computed on the owner's server" }),
       }),
     ),
