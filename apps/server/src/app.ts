@@ -17,10 +17,11 @@ import { auditLogRoutes } from './http/routes/audit-log';
 import { authRoutes } from './http/routes/auth';
 import { channelWebhookRoutes } from './http/routes/channel-webhooks';
 import { channelRoutes } from './http/routes/channels';
-import { credentialRoutes } from './http/routes/credentials';
 import { contactDataRoutes } from './http/routes/contact-data';
+import { credentialRoutes } from './http/routes/credentials';
 import { contactRoutes } from './http/routes/contacts';
 import { conversationRoutes } from './http/routes/conversations';
+import { invitationRoutes } from './http/routes/invitations';
 import { memberRoutes } from './http/routes/members';
 import { messageRoutes } from './http/routes/messages';
 import { streamRoutes } from './http/routes/stream';
@@ -42,7 +43,7 @@ export interface CreateAppOptions {
   /** Serve the built web app and widget (off in API-only tests). */
   serveStatic?: boolean;
   registry?: client.Registry;
-  /** Per-process rate limits on login, signup, widget, webhooks and API keys (on unless false). */
+  /** Rate limits (see rate-limit/limits.ts): accounts through Postgres, widget/webhooks/API per process (on unless false). */
   rateLimit?: boolean;
 }
 
@@ -75,7 +76,7 @@ export function createApp(deps: AppDeps, options: CreateAppOptions = {}) {
   app.use('/widget/*', jsonGuard());
   app.use('/webhooks/flows/*', jsonGuard());
   app.use('/webhooks/channels/*', jsonGuard({ strictText: false }));
-  if (options.rateLimit !== false) for (const [path, limiter] of rateLimits({ trustProxy: deps.config.trustProxy ?? false })) app.use(path, limiter);
+  if (options.rateLimit !== false) for (const [path, limiter] of rateLimits({ trustProxy: deps.config.trustProxy ?? false, pool: deps.pool })) app.use(path, limiter);
 
   const auth = authenticate({ db: deps.db });
   const inboxPrefixes = ['/api/channels', '/api/conversations', '/api/messages', '/api/contacts', '/api/members', '/api/teams', '/api/tags', '/api/stream'];
@@ -87,6 +88,7 @@ export function createApp(deps: AppDeps, options: CreateAppOptions = {}) {
   const routes = app
     .route('/', healthRoutes(deps, registry))
     .route('/api/auth', authRoutes(deps))
+    .route('/api/invitations', invitationRoutes(deps))
     .route('/api/me', meRoutes(deps))
     .route('/api/workspace', workspaceRoutes(deps))
     .route('/api/api-keys', apiKeyRoutes(deps))

@@ -4,7 +4,7 @@ import { sha256Header } from '../../../packages/channels/src/signatures';
 import { startGraphStandIn } from '../../../packages/channels/src/testing/graph-stand-in';
 import { formBody } from '../../../packages/channels/src/testing/inbound';
 import { startStandIn, type StandIn } from '../../../packages/channels/src/testing/stand-in';
-import { call, createTestContext, signup, type Session, type TestContext } from './helpers';
+import { addMember, call, createTestContext, signup, type Session, type TestContext } from './helpers';
 import { count, createChannel, inboundByProviderId, messageRow, postWebhook, replyAndDeliver } from './inbox-fixtures';
 
 let ctx: TestContext;
@@ -204,10 +204,7 @@ describe('channel settings', () => {
     const bad = await call(ctx.app, 'POST', '/api/channels', { cookie: owner.cookie, body: { type: 'whatsapp', name: 'WA', config: { phoneNumberId: 'x' } } });
     expect(bad.status).toBe(400);
     expect(bad.body.error.details.map((d: { field: string }) => d.field)).toContain('config.accessToken');
-    const agent = await call(ctx.app, 'POST', '/api/members', { cookie: owner.cookie, body: { email: 'agent-ch@example.com', name: 'Agent', password: 'agent-password', role: 'agent' } });
-    expect(agent.status).toBe(201);
-    const login = await ctx.app.request('/api/auth/login', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: 'agent-ch@example.com', password: 'agent-password' }) });
-    const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0]!;
+    const { cookie } = await addMember(ctx.app, owner, { name: 'Agent', email: 'agent-ch@example.com', password: 'agent-password' });
     expect((await call(ctx.app, 'POST', '/api/channels', { cookie, body: { type: 'webchat', name: 'Chat', config: {} } })).status).toBe(403);
     expect((await call(ctx.app, 'GET', '/api/channels', { cookie })).status).toBe(200);
   });

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { call, cookieFrom, createTestContext, signup, type Session, type TestContext } from './helpers';
+import { addMember, call, cookieFrom, createTestContext, signup, type Session, type TestContext } from './helpers';
 import { createWebchat, customerSays, flow } from './flow-helpers';
 
 let ctx: TestContext;
@@ -84,7 +84,7 @@ describe('destructive routes are soft and audited', () => {
     expect(all.body.entries.map((e: { action: string }) => e.action)).toEqual(expect.arrayContaining(['api_key.created', 'workflow.deleted', 'channel.deleted', 'contact.deleted']));
 
     const email = `agent-${Date.now()}@example.com`;
-    await call(ctx.app, 'POST', '/api/members', { cookie: owner.cookie, body: { email, name: 'Agent', password: 'correct horse battery', role: 'agent' } });
+    await addMember(ctx.app, owner, { name: 'Agent', email });
     const agent = cookieFrom((await call(ctx.app, 'POST', '/api/auth/login', { body: { email, password: 'correct horse battery' } })).res);
     expect((await call(ctx.app, 'GET', '/api/audit-log', { cookie: agent })).status).toBe(403);
     expect((await call(ctx.app, 'GET', '/api/audit-log')).status).toBe(401);

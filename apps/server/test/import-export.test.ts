@@ -6,7 +6,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { templatesDir } from '../src/flows/template-library';
-import { call, createTestContext, signup, type Session, type TestContext } from './helpers';
+import { addMember, call, createTestContext, signup, type Session, type TestContext } from './helpers';
 
 let ctx: TestContext;
 let owner: Session;
@@ -278,10 +278,7 @@ describe('odd content is kept as data and stays inert', () => {
 describe('who may import', () => {
   it('refuses anonymous callers and agents', async () => {
     expect((await call(ctx.app, 'POST', '/api/workflows/import', { body: { document: richFlow } })).status).toBe(401);
-    const agent = await call(ctx.app, 'POST', '/api/members', { cookie: owner.cookie, body: { email: 'agent-porter@example.com', name: 'Agent', password: 'correct horse battery', role: 'agent' } });
-    expect(agent.status).toBe(201);
-    const login = await call(ctx.app, 'POST', '/api/auth/login', { body: { email: 'agent-porter@example.com', password: 'correct horse battery' } });
-    const cookie = (login.res.headers.get('set-cookie') ?? '').split(';')[0]!;
+    const { cookie } = await addMember(ctx.app, owner, { name: 'Agent', email: 'agent-porter@example.com' });
     const res = await call(ctx.app, 'POST', '/api/workflows/import', { cookie, body: { document: richFlow } });
     expect(res.status).toBe(403);
   });

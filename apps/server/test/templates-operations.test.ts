@@ -9,7 +9,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { scheduleTick } from '../src/jobs/schedule-tick';
 import { templateSteps, nodeOf } from './template-helpers';
-import { call, createTestContext, type Session, type TestContext } from './helpers';
+import { addMember, call, createTestContext, type Session, type TestContext } from './helpers';
 import { botReplies, createWebchat, customerSays, drain, flow, publishFlow, runsOf } from './flow-helpers';
 
 let ctx: TestContext;
@@ -24,12 +24,8 @@ const { shop, install, conversation, contactIn, botMessages } = templateSteps(()
 async function team(owner: Session, name: string, agents: number, maxConversations: number) {
   const ids: string[] = [];
   for (let i = 1; i <= agents; i++) {
-    const member = await call(ctx.app, 'POST', '/api/members', {
-      cookie: owner.cookie,
-      body: { email: `${name.toLowerCase()}-${i}-${owner.workspaceId.slice(0, 8)}@example.com`, name: `${name} ${i}`, password: 'correct horse battery', role: 'agent', maxConversations },
-    });
-    expect(member.status, JSON.stringify(member.body)).toBe(201);
-    ids.push(member.body.userId);
+    const member = await addMember(ctx.app, owner, { email: `${name.toLowerCase()}-${i}-${owner.workspaceId.slice(0, 8)}@example.com`, name: `${name} ${i}`, maxConversations });
+    ids.push(member.userId);
   }
   const created = await call(ctx.app, 'POST', '/api/teams', { cookie: owner.cookie, body: { name, memberIds: ids } });
   expect(created.status).toBe(201);

@@ -14,6 +14,8 @@ export type ErrorCode =
   | 'flow_invalid'
   | 'invalid_json'
   | 'invalid_text'
+  | 'signup_closed'
+  | 'gone'
   | 'rate_limited'
   | 'unavailable'
   | 'internal';

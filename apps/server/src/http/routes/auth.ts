@@ -1,10 +1,12 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { and, eq, sql } from 'drizzle-orm';
-import { deleteCookie, setCookie } from 'hono/cookie';
+import { deleteCookie } from 'hono/cookie';
 import { memberships, sessions, users, workspaces, type Database } from '@switchboard/db';
 import { isTimeZone } from '@switchboard/flow';
+import { resetPassword } from '../../accounts/password-reset';
+import { startSession } from '../../accounts/sessions';
+import { lockFirstSignup, signupOpen } from '../../accounts/signup-policy';
 import type { AppDeps } from '../../context';
-import { randomToken, sha256 } from '../../services/crypto';
 import { hashPassword, verifyAgainstDummy, verifyPassword } from '../../services/passwords';
 import { ApiError, conflict } from '../errors';
 import { authenticate, SESSION_COOKIE } from '../middleware/auth/index';
@@ -12,7 +14,7 @@ import { cookieAuth, errors, json, jsonBody } from '../openapi-helpers';
 import { createRouter } from '../router';
 import { Me, loadMe } from './me-schema';
 
-const SESSION_DAYS = 30;
+const SIGNUP_CLOSED = 'Sign-up is closed: ask a workspace admin for an invitation (the operator can set SIGNUP=open)';
 
 const Signup = z
   .object({
@@ -38,7 +40,24 @@ const signupRoute = createRoute({
   tags: ['Auth'],
   summary: 'Create an account, its workspace and an owner session',
   request: jsonBody(Signup),
-  responses: { 201: json(Me, 'Signed up and signed in'), ...errors(400, 409, 429) },
+  responses: { 201: json(Me, 'Signed up and signed in'), ...errors(400, 403, 409, 429) },
+});
+
+const signupStatusRoute = createRoute({
+  method: 'get',
+  path: '/signup-status',
+  tags: ['Auth'],
+  summary: 'Whether public sign-up is open (closed once a workspace exists, unless SIGNUP=open)',
+  responses: { 200: json(z.object({ open: z.boolean() }).openapi('SignupStatus')) },
+});
+
+const resetRoute = createRoute({
+  method: 'post',
+  path: '/reset',
+  tags: ['Auth'],
+  summary: 'Set a new password with a one-time reset link; signs the account out everywhere',
+  request: jsonBody(z.object({ token: z.string().min(1).max(200), password: z.string().min(8, 'Use at least 8 characters').max(200) }).openapi('PasswordReset')),
+  responses: { 204: { description: 'Password changed; sign in with it' }, ...errors(400, 404, 429) },
 });
 
 const loginRoute = createRoute({
@@ -61,14 +80,7 @@ const logoutRoute = createRoute({
 
 export function authRoutes(deps: AppDeps) {
   const { db, config } = deps;
-  const secure = config.publicUrl.startsWith('https://');
-
-  const startSession = async (c: Parameters<typeof setCookie>[0], userId: string, workspaceId: string) => {
-    const token = randomToken();
-    const expiresAt = new Date(Date.now() + SESSION_DAYS * 86_400_000);
-    await db.insert(sessions).values({ tokenHash: sha256(token), userId, workspaceId, expiresAt });
-    setCookie(c, SESSION_COOKIE, token, { httpOnly: true, sameSite: 'Lax', secure, path: '/', expires: expiresAt });
-  };
+  const closed = () => new ApiError(403, 'signup_closed', SIGNUP_CLOSED, { setting: 'SIGNUP=open' });
 
   const router = createRouter();
   router.use('/logout', authenticate({ db }));
@@ -76,8 +88,14 @@ export function authRoutes(deps: AppDeps) {
     .openapi(signupRoute, async (c) => {
       const body = c.req.valid('json');
       const timezone = body.timezone && isTimeZone(body.timezone) ? body.timezone : 'UTC';
+      // Asked before anything else, so a closed sign-up reveals nothing about existing accounts.
+      if (!(await signupOpen(db, config))) throw closed();
       const passwordHash = await hashPassword(body.password);
       const created = await db.transaction(async (tx) => {
+        if (config.signup !== 'open') {
+          await lockFirstSignup(tx);
+          if (!(await signupOpen(tx, config))) throw closed();
+        }
         const [user] = await tx.insert(users).values({ email: body.email, name: body.name, passwordHash }).onConflictDoNothing().returning();
         if (!user) return null;
         const [workspace] = await tx.insert(workspaces).values({ name: body.workspaceName, timezone, businessHours: defaultHours() }).returning();
@@ -85,8 +103,14 @@ export function authRoutes(deps: AppDeps) {
         return { userId: user.id, workspaceId: workspace!.id };
       });
       if (!created) throw conflict('An account with this email already exists; sign in instead');
-      await startSession(c, created.userId, created.workspaceId);
+      await startSession(c, db, config.publicUrl, created.userId, created.workspaceId);
       return c.json(await loadMe(db, created.userId, created.workspaceId), 201);
+    })
+    .openapi(signupStatusRoute, async (c) => c.json({ open: await signupOpen(db, config) }, 200))
+    .openapi(resetRoute, async (c) => {
+      const body = c.req.valid('json');
+      await resetPassword(db, body.token, body.password);
+      return c.body(null, 204);
     })
     .openapi(loginRoute, async (c) => {
       const body = c.req.valid('json');
@@ -96,7 +120,7 @@ export function authRoutes(deps: AppDeps) {
       if (!user || !ok) throw new ApiError(401, 'unauthorized', 'Email or password is incorrect');
       const membership = await pickMembership(db, user.id, body.workspaceId);
       if (!membership) throw new ApiError(401, 'unauthorized', 'This account has no access to that workspace');
-      await startSession(c, user.id, membership.workspaceId);
+      await startSession(c, db, config.publicUrl, user.id, membership.workspaceId);
       return c.json(await loadMe(db, user.id, membership.workspaceId), 200);
     })
     .openapi(logoutRoute, async (c) => {

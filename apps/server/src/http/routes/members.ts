@@ -1,13 +1,14 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { and, eq, sql } from 'drizzle-orm';
 import { conversations, memberships, roles, users } from '@switchboard/db';
+import { createMemberResetLink } from '../../accounts/password-reset';
 import type { AppDeps } from '../../context';
 import { audit } from '../../services/audit';
-import { hashPassword } from '../../services/passwords';
-import { badRequest, conflict, forbidden, notFound } from '../errors';
+import { ApiError, badRequest, conflict, forbidden, notFound } from '../errors';
 import { requireRole } from '../middleware/auth/index';
-import { cookieAuth, errors, json, jsonBody } from '../openapi-helpers';
+import { cookieAuth, ErrorBody, errors, json, jsonBody } from '../openapi-helpers';
 import { createRouter } from '../router';
+import { memberInvitationRoutes } from './member-invitations';
 
 const Member = z
   .object({
@@ -24,24 +25,25 @@ const UserParam = z.object({ userId: z.string().uuid().openapi({ param: { name: 
 
 const tags = ['Team'];
 const listRoute = createRoute({ method: 'get', path: '/', tags, summary: 'Workspace members with their load', security: cookieAuth, responses: { 200: json(z.object({ members: z.array(Member) })), ...errors(401) } });
+// Adding a member with an admin-chosen password (or enrolling an existing account) is gone:
+// people join through invitations, setting their own password.
 const createMemberRoute = createRoute({
   method: 'post',
   path: '/',
   tags,
-  summary: 'Add a member (admin); an existing account joins with its own password',
+  deprecated: true,
+  summary: 'Gone: invite people with POST /api/members/invitations',
   security: cookieAuth,
-  request: jsonBody(
-    z
-      .object({
-        email: z.string().trim().toLowerCase().email().max(320),
-        name: z.string().trim().min(1).max(120),
-        password: z.string().min(8).max(200),
-        role: z.enum(roles).default('agent'),
-        maxConversations: z.number().int().min(0).max(1000).optional(),
-      })
-      .openapi('CreateMember'),
-  ),
-  responses: { 201: json(Member), ...errors(400, 401, 403, 409) },
+  responses: { 410: { description: 'Use POST /api/members/invitations', content: { 'application/json': { schema: ErrorBody } } }, ...errors(401, 403) },
+});
+const resetLinkRoute = createRoute({
+  method: 'post',
+  path: '/{userId}/reset-link',
+  tags,
+  summary: 'A one-time password reset link for a member (admin; owners only for owners; accounts of this workspace alone)',
+  security: cookieAuth,
+  request: { params: UserParam },
+  responses: { 201: json(z.object({ url: z.string(), expiresAt: z.string() }).openapi('ResetLink')), ...errors(401, 403, 404, 409, 429) },
 });
 const patchRoute = createRoute({
   method: 'patch',
@@ -89,26 +91,15 @@ export function memberRoutes(deps: AppDeps) {
 
   const router = createRouter();
   router.on(['POST', 'DELETE'], '*', requireRole('admin'));
+  router.route('/invitations', memberInvitationRoutes(deps));
   return router
     .openapi(listRoute, async (c) => c.json({ members: await list(c.var.auth.workspaceId) }, 200))
-    .openapi(createMemberRoute, async (c) => {
-      const body = c.req.valid('json');
-      const auth = c.var.auth;
-      if (body.role === 'owner' && auth.role !== 'owner') throw forbidden('Only an owner can add an owner');
-      const passwordHash = await hashPassword(body.password);
-      const userId = await db.transaction(async (tx) => {
-        const [existing] = await tx.select({ id: users.id }).from(users).where(eq(users.email, body.email));
-        const id = existing?.id ?? (await tx.insert(users).values({ email: body.email, name: body.name, passwordHash }).returning({ id: users.id }))[0]!.id;
-        const added = await tx
-          .insert(memberships)
-          .values({ workspaceId: auth.workspaceId, userId: id, role: body.role, ...(body.maxConversations !== undefined && { maxConversations: body.maxConversations }) })
-          .onConflictDoNothing()
-          .returning({ id: memberships.id });
-        if (!added.length) throw conflict('This person is already a member');
-        await audit(tx, auth, 'member.added', { type: 'user', id }, { fields: ['role'] });
-        return id;
-      });
-      return c.json(await one(auth.workspaceId, userId), 201);
+    .openapi(createMemberRoute, () => {
+      throw new ApiError(410, 'gone', 'Members are no longer added with a password: invite them with POST /api/members/invitations');
+    })
+    .openapi(resetLinkRoute, async (c) => {
+      const link = await createMemberResetLink(db, deps.config.publicUrl, c.var.auth, c.req.valid('param').userId);
+      return c.json({ url: link.url, expiresAt: link.expiresAt.toISOString() }, 201);
     })
     .openapi(patchRoute, async (c) => {
       const { userId } = c.req.valid('param');
