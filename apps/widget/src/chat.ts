@@ -58,6 +58,21 @@ export class Chat {
     if (this.ready) this.restart(0);
   }
 
+  /**
+   * Forgets the visitor on this browser, for the site's logout: a shared computer must not show the
+   * next person the last one's thread. The next chat starts as a new, anonymous visitor.
+   */
+  reset(): void {
+    this.stream?.close();
+    this.stream = undefined;
+    this.ready = undefined;
+    clearTimeout(this.restartTimer);
+    this.token.set(null);
+    this.identity = {};
+    this.thread.clear();
+    this.onUpdate();
+  }
+
   send(text: string): void {
     const clientId = uuid();
     this.thread.addPending(text, clientId);

@@ -19,6 +19,10 @@ export class Thread {
     return this.items;
   }
 
+  clear(): void {
+    this.items = [];
+  }
+
   /** Merges server messages in; returns those not seen before (for the unread badge). */
   merge(messages: readonly WidgetMessage[]): WidgetMessage[] {
     const fresh: WidgetMessage[] = [];

@@ -15,6 +15,8 @@ export interface SwitchboardGlobal extends WidgetControls {
    * `name`, `email` and `phone` are attached as the visitor typed them (email and phone unverified).
    */
   identify(identity: Identity): void;
+  /** Forgets the visitor on this browser (call it when the user logs out of the site). */
+  reset(): void;
 }
 
 declare global {
@@ -54,7 +56,7 @@ function boot(script: HTMLScriptElement): void {
       seen: stored(`${key}:seen`),
       open: stored(`${key}:open`, () => sessionStorage),
     });
-    window.Switchboard = { ...controls, identify: (identity) => chat.identify(identity) };
+    window.Switchboard = { ...controls, identify: (identity) => chat.identify(identity), reset: () => chat.reset() };
   };
   if (document.body) mount();
   else document.addEventListener('DOMContentLoaded', mount);
