@@ -2,6 +2,8 @@ import { useCallback, useEffect, useMemo, useState } from 'react';
 import { api, onUnauthorized } from './api/client';
 import type { Me } from './api/types';
 import { AuthPage } from './auth/AuthPage';
+import { InvitePage } from './auth/InvitePage';
+import { ResetPage } from './auth/ResetPage';
 import { SessionContext, type Session } from './auth/session';
 import { Loading } from './components/Notice';
 import { Toasts } from './components/toast';
@@ -72,6 +74,12 @@ export function App() {
   );
 
   if (me === undefined) return <Loading label="Opening Switchboard…" />;
+  // One-time links work whether or not someone is signed in.
+  let link: Record<string, string> | null;
+  if ((link = match('/invite/:token', path))) {
+    return <InvitePage token={link.token!} me={me} onJoined={(next) => { setMe(next); navigate('/inbox', { replace: true }); }} onSignedOut={() => setMe(null)} />;
+  }
+  if ((link = match('/reset/:token', path))) return <ResetPage token={link.token!} />;
   if (!session) {
     const mode = path === '/signup' ? 'signup' : 'login';
     return (

@@ -1,4 +1,4 @@
-import { useState, type FormEvent } from 'react';
+import { useEffect, useState, type FormEvent } from 'react';
 import { api, errorText } from '../api/client';
 import type { Me } from '../api/types';
 import { Link } from '../lib/router';
@@ -8,6 +8,11 @@ export function AuthPage({ mode, onSignedIn }: { mode: 'login' | 'signup'; onSig
   const [form, setForm] = useState({ name: '', email: '', password: '', workspaceName: '' });
   const [error, setError] = useState<string>();
   const [busy, setBusy] = useState(false);
+  // Sign-up closes once the first workspace exists (unless the operator sets SIGNUP=open).
+  const [signupOpen, setSignupOpen] = useState(true);
+  useEffect(() => {
+    api.get<{ open: boolean }>('/api/auth/signup-status').then((r) => setSignupOpen(r.open), () => undefined);
+  }, []);
   const set = (key: keyof typeof form) => (e: { target: { value: string } }) => setForm({ ...form, [key]: e.target.value });
 
   const submit = async (e: FormEvent) => {
@@ -38,6 +43,9 @@ export function AuthPage({ mode, onSignedIn }: { mode: 'login' | 'signup'; onSig
             : 'Log in to answer your customers and manage your automations.'}
         </p>
         <Notice>{error}</Notice>
+        {mode === 'signup' && !signupOpen && (
+          <Notice kind="info">Sign-up is closed on this server. Ask a workspace admin to invite you: the link they send lets you set your password.</Notice>
+        )}
         {mode === 'signup' && (
           <>
             <label className="field">
@@ -74,7 +82,11 @@ export function AuthPage({ mode, onSignedIn }: { mode: 'login' | 'signup'; onSig
           {mode === 'signup' ? (
             <>Already have an account? <Link to="/login">Log in</Link></>
           ) : (
-            <>New to Switchboard? <Link to="/signup">Create a workspace</Link></>
+            signupOpen ? (
+              <>New to Switchboard? <Link to="/signup">Create a workspace</Link></>
+            ) : (
+              <>No account? Ask a workspace admin for an invitation. Forgot your password? An admin can make you a reset link.</>
+            )
           )}
         </p>
       </form>

@@ -4,9 +4,13 @@ import type { Member, Role, Team } from '../api/types';
 import { useAsync } from '../lib/useAsync';
 import { Notice } from '../components/Notice';
 import { toast } from '../components/toast';
-import { AddMember } from './AddMember';
+import { useSession } from '../auth/session';
+import { Invitations } from './Invitations';
+import { ResetLinkButton } from './ResetLinkButton';
 
 export function TeamSettings() {
+  const { me } = useSession();
+  const isAdmin = me.role === 'owner' || me.role === 'admin';
   const members = useAsync(() => api.get<{ members: Member[] }>('/api/members').then((r) => r.members), []);
   const teams = useAsync(() => api.get<{ teams: Team[] }>('/api/teams').then((r) => r.teams), []);
   const [teamName, setTeamName] = useState('');
@@ -46,7 +50,7 @@ export function TeamSettings() {
       <p className="muted small">Capacity is how many open conversations a person takes at once; automatic assignment skips people who are full or away.</p>
       <Notice>{error ?? members.error}</Notice>
       <table className="table" data-testid="members">
-        <thead><tr><th>Name</th><th>Role</th><th>Capacity</th><th>Available</th><th>Open now</th></tr></thead>
+        <thead><tr><th>Name</th><th>Role</th><th>Capacity</th><th>Available</th><th>Open now</th>{isAdmin && <th />}</tr></thead>
         <tbody>
           {members.data?.map((m) => (
             <tr key={m.userId}>
@@ -59,11 +63,18 @@ export function TeamSettings() {
               <td><input type="number" min={0} className="narrow" defaultValue={m.maxConversations ?? ''} onBlur={(e) => void patch(m, { maxConversations: e.target.value ? Number(e.target.value) : null })} aria-label="Capacity" /></td>
               <td><label className="check"><input type="checkbox" checked={m.available} onChange={(e) => void patch(m, { available: e.target.checked })} /> {m.available ? 'Available' : 'Away'}</label></td>
               <td>{m.openConversations}</td>
+              {isAdmin && <td className="row-actions">{m.userId !== me.user?.id && (m.role !== 'owner' || me.role === 'owner') && <ResetLinkButton userId={m.userId} name={m.name} />}</td>}
             </tr>
           ))}
         </tbody>
       </table>
-      <AddMember onAdded={() => void members.reload()} />
+      {isAdmin && (
+        <>
+          <h3>Invite people</h3>
+          <p className="muted small">Each person gets a one-time link and sets their own password.</p>
+          <Invitations canInviteOwners={me.role === 'owner'} />
+        </>
+      )}
       <h3>Teams</h3>
       <p className="muted small">Groups of people a flow can hand conversations to (e.g. “Orders”, “Support”).</p>
       <Notice>{teams.error}</Notice>
