@@ -189,6 +189,33 @@ describe('{{ secrets.<name> }} in flows', () => {
   });
 });
 
+describe('CRM pushes', () => {
+  it('posts the contact to a webhook with a credential header; the timeline keeps no secret', async () => {
+    const HOOK = 'hook-token-31337';
+    await api('POST', '/api/credentials', { body: { name: 'hook', value: HOOK, hosts: ['127.0.0.1'] } });
+    const channel = await createWebchat(ctx, owner.workspaceId);
+    const definition = flow(
+      [
+        { id: 't', type: 'trigger.message_received', config: { keywords: ['crm'] } },
+        { id: 'push', type: 'action.crm', config: { operation: 'push_webhook', url: `http://127.0.0.1:${shop.port}/crm`, headers: { Authorization: 'Bearer {{ secrets.hook }}' }, note: 'Asked about {{ message.text }}' } },
+      ],
+      [{ source: 't', target: 'push' }],
+    );
+    await publishFlow(ctx, owner, definition, 'CRM push');
+    const before = shop.seen.length;
+    const stored = await customerSays(ctx, channel, 'cust-crm', 'crm please');
+    await drain(ctx);
+    const got = shop.seen.slice(before);
+    expect(got.map((s) => [s.url, s.headers.authorization])).toEqual([['/crm', `Bearer ${HOOK}`]]);
+    expect(JSON.parse(got[0]!.body)).toMatchObject({ contact: { name: 'Customer cust-crm' }, note: 'Asked about crm please' });
+    const conversation = await api('GET', `/api/conversations/${stored.conversationId}`);
+    const events = await api('GET', `/api/contacts/${conversation.body.contactId ?? conversation.body.contact?.id}/events`);
+    expect(events.status).toBe(200);
+    expect(JSON.stringify(events.body)).toContain('crm_push_webhook');
+    expect(JSON.stringify(events.body)).not.toContain(HOOK);
+  });
+});
+
 describe('run history read back', () => {
   it('masks a value saved in history before it became a credential', async () => {
     const channel = await createWebchat(ctx, owner.workspaceId);

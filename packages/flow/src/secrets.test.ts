@@ -71,6 +71,15 @@ describe('secrets in steps', () => {
     expect(sent).toEqual([]);
   });
 
+  it('stops when a step reads a credential the workspace does not have', async () => {
+    const sent: HttpRequest[] = [];
+    const http = async (req: HttpRequest) => (sent.push(req), { status: 200, headers: {}, body: '' });
+    const ctx = makeContext({ services: { http, credentials: vault({ shop: { value: 'tok-123456', hosts: ['shop.example.com'] } }) } });
+    const result = await httpRequest({ method: 'GET', url: 'https://shop.example.com/', headers: { authorization: 'Bearer {{ secrets.shopify }}' } }, ctx);
+    expect(result.error).toEqual({ field: 'headers.authorization', message: 'Add the credential "shopify" in Settings → Credentials: this step reads {{ secrets.shopify }}.' });
+    expect(sent).toEqual([]);
+  });
+
   it('leaves secrets empty in text the customer reads, and lint says so', async () => {
     const ctx = makeContext({ services: { credentials: vault({ shop: { value: 'tok-123456', hosts: ['shop.example.com'] } }) } });
     const result = await sendMessage({ text: 'Your key: {{ secrets.shop }}.' }, ctx);

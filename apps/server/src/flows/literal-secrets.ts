@@ -14,6 +14,8 @@ type HttpConfig = { url?: unknown; headers?: Record<string, unknown> };
 export type LiteralSecret = { nodeId: string; field: string; host: string | null; value: string };
 
 const SCHEME = /^(bearer|basic|token|bot)\s+/i;
+/** Steps whose config has a `url` and `headers` sent to another system. */
+const CALLS_WITH_HEADERS = new Set(['action.http_request', 'action.crm']);
 const PLACEHOLDER = /\{\{[^}]*\}\}|\{%[^%]*%\}/g;
 
 /** True when the value holds more than placeholders (and an auth scheme word): something typed in. */
@@ -31,13 +33,13 @@ function hostOf(url: unknown): string | null {
 }
 
 /**
- * `doc` with each literal secret in HTTP steps' headers and URL query parameters replaced by
+ * `doc` with each literal secret in outbound steps' headers and URL query parameters replaced by
  * `replace(found)` (an auth scheme word such as "Bearer " is kept), and the list of what was found.
  */
 export function replaceLiteralSecrets(doc: FlowDocument, replace: (found: LiteralSecret) => string): { doc: FlowDocument; found: LiteralSecret[] } {
   const found: LiteralSecret[] = [];
   const nodes = (doc.nodes ?? []).map((node): FlowNode => {
-    if (node.type !== 'action.http_request' || !node.config || typeof node.config !== 'object') return node;
+    if (!CALLS_WITH_HEADERS.has(node.type) || !node.config || typeof node.config !== 'object') return node;
     const config = node.config as HttpConfig;
     const host = hostOf(config.url);
     let changed = false;

@@ -1,6 +1,6 @@
 /**
  * `{{ secrets.<name> }}` is filled in only where a step calls out (an HTTP request's address,
- * headers and body), so a credential can never reach a customer's message, a note or a contact
+ * headers and body; a CRM webhook's address and headers), so a credential can never reach a customer's message, a note or a contact
  * attribute. Anywhere else it renders empty; the owner is told so here.
  */
 import type { FlowNodeEnvelope } from '../document';
@@ -10,6 +10,8 @@ import { secretRefs } from '../secrets';
 /** The config fields, per node type, rendered with the workspace's credentials. */
 const OUTBOUND_FIELDS: Record<string, (field: string) => boolean> = {
   'action.http_request': (field) => field === 'url' || field === 'body' || field.startsWith('headers.'),
+  // A push's note is kept on the contact's timeline too: only the address and headers.
+  'action.crm': (field) => field === 'url' || field.startsWith('headers.'),
 };
 
 function strings(value: unknown, path: string, out: [string, string][]): [string, string][] {
@@ -31,7 +33,7 @@ export function secretWarnings(nodes: Map<string, FlowNodeEnvelope>, configs: Ma
         nodeId: id,
         field,
         code: 'secret_not_available',
-        message: `{{ secrets.${names[0]} }} stays empty here: credentials are filled in only in an HTTP request's address, headers and body, never in text people read.`,
+        message: `{{ secrets.${names[0]} }} stays empty here: credentials are filled in only where a step calls out (an HTTP request's address, headers and body; a CRM webhook's address and headers), never in text people read.`,
       });
     }
   }

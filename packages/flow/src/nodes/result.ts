@@ -1,5 +1,6 @@
 /** Small builders for handler results, and template rendering that turns a broken placeholder into a field error. */
 import { TemplateError } from '../runtime/template';
+import { secretRefs } from '../secrets';
 import type { Effect, HandlerContext, StepError, StepResult } from '../types';
 
 export function next(effects: Effect[] = [], extra: Partial<StepResult> = {}): StepResult {
@@ -43,4 +44,24 @@ export async function renderAll<T extends Record<string, string | undefined>>(
 /** The extra template scope of an outbound call's fields: the workspace's credentials as `secrets`. */
 export async function outboundScope(ctx: HandlerContext): Promise<Record<string, unknown>> {
   return { secrets: (await ctx.services.credentials?.scope()) ?? {} };
+}
+
+/**
+ * renderAll for the fields of an outbound call, with `secrets` in scope. A field reading a
+ * credential the workspace does not have is the owner's to fix: sending `Bearer ` with nothing
+ * after it would only fail further away.
+ */
+export async function renderOutbound<T extends Record<string, string | undefined>>(
+  ctx: HandlerContext,
+  fields: T,
+): Promise<{ values: RenderedValues<T> } | { failed: StepResult }> {
+  const scope = await outboundScope(ctx);
+  if (ctx.services.credentials) {
+    const secrets = scope.secrets as Record<string, unknown>;
+    for (const [key, template] of Object.entries(fields)) {
+      const missing = template === undefined ? undefined : secretRefs(template).find((name) => !(name in secrets));
+      if (missing) return { failed: misconfigured(key, `Add the credential "${missing}" in Settings → Credentials: this step reads {{ secrets.${missing} }}.`) };
+    }
+  }
+  return renderAll(ctx, fields, scope);
 }

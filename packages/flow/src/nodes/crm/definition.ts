@@ -19,6 +19,7 @@ const PushHubspot = z.object({
 const PushWebhook = z.object({
   operation: z.literal('push_webhook'),
   url: z.string().min(1, 'Give the address to send the contact to.').describe('Address (https://…)'),
+  headers: z.record(z.string(), z.string()).optional().describe('Headers, e.g. Authorization: Bearer {{ secrets.crm }}'),
   note: z.string().optional().describe('Note sent with the contact'),
 });
 
@@ -31,7 +32,7 @@ export const crmDefinition = defineNode({
   label: 'CRM',
   icon: '📇',
   description:
-    'Updates the contact record, logs the conversation to the contact timeline, or pushes the contact and a note to HubSpot (token in Settings) or to a signed webhook.',
+    'Updates the contact record, logs the conversation to the contact timeline, or pushes the contact and a note to HubSpot (the credential "hubspot" in Settings → Credentials) or as JSON to a webhook of yours.',
   config: CrmConfig,
   outputs: [NEXT],
   defaults: { operation: 'log_transcript' },
@@ -44,5 +45,6 @@ export const crmDefinition = defineNode({
     title: { widget: 'template' },
     note: { widget: 'multiline' },
     url: { widget: 'template' },
+    headers: { widget: 'keyvalue' },
   },
 });

@@ -1,11 +1,12 @@
 import type { Effect, NodeHandler } from '../../types';
-import { isHttpUrl } from '../send-message/window';
-import { misconfigured, next, renderAll } from '../result';
+import { next, renderAll } from '../result';
 import type { CrmConfig } from './definition';
+import { pushHubspot, pushWebhook } from './push';
 
 /**
- * `upsert_contact` becomes field updates on the contact (non-empty values only); the other
- * operations become a `crm` effect the server carries out (timeline entry, HubSpot, signed webhook).
+ * `upsert_contact` becomes field updates on the contact (non-empty values only); `log_transcript`
+ * a timeline entry the server writes. The pushes call HubSpot or the webhook here (see push.ts)
+ * and leave a timeline entry of what was sent, with no secret in it.
  */
 export const crm: NodeHandler<CrmConfig> = async (config, ctx) => {
   switch (config.operation) {
@@ -23,16 +24,11 @@ export const crm: NodeHandler<CrmConfig> = async (config, ctx) => {
       if ('failed' in r) return r.failed;
       return next([{ type: 'crm', operation: 'log_transcript', payload: { title: r.values.title } }]);
     }
-    case 'push_hubspot': {
-      const r = await renderAll(ctx, { note: config.note });
-      if ('failed' in r) return r.failed;
-      return next([{ type: 'crm', operation: 'push_hubspot', payload: r.values.note ? { note: r.values.note } : {} }]);
-    }
-    case 'push_webhook': {
-      const r = await renderAll(ctx, { url: config.url, note: config.note });
-      if ('failed' in r) return r.failed;
-      if (!isHttpUrl(r.values.url)) return misconfigured('url', 'The address must start with https:// or http://.');
-      return next([{ type: 'crm', operation: 'push_webhook', payload: { url: r.values.url, ...(r.values.note ? { note: r.values.note } : {}) } }]);
-    }
+    case 'push_hubspot':
+      return redacted(ctx, await pushHubspot(ctx, config));
+    case 'push_webhook':
+      return redacted(ctx, await pushWebhook(ctx, config));
   }
 };
+
+const redacted = (ctx: Parameters<typeof crm>[1], result: Awaited<ReturnType<typeof crm>>) => (ctx.services.credentials ? ctx.services.credentials.redact(result) : result);

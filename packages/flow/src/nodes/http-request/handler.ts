@@ -1,7 +1,7 @@
 import { CredentialHostError, maskUrlParams } from '../../secrets';
 import type { HttpResponse, NodeHandler, StepResult } from '../../types';
 import { isHttpUrl } from '../send-message/window';
-import { branch, misconfigured, outboundScope, renderAll } from '../result';
+import { branch, misconfigured, renderOutbound } from '../result';
 import type { HttpRequestConfig } from './definition';
 
 function parseBody(res: HttpResponse): unknown {
@@ -28,7 +28,7 @@ export const httpRequest: NodeHandler<HttpRequestConfig> = async (config, ctx) =
 
 const callOut: NodeHandler<HttpRequestConfig> = async (config, ctx): Promise<StepResult> => {
   const headerTemplates = Object.fromEntries(Object.entries(config.headers ?? {}).map(([k, v]) => [`headers.${k}`, v]));
-  const r = await renderAll(ctx, { url: config.url, body: config.body, ...headerTemplates }, await outboundScope(ctx));
+  const r = await renderOutbound(ctx, { url: config.url, body: config.body, ...headerTemplates });
   if ('failed' in r) return r.failed;
   const url = r.values.url.trim();
   if (!isHttpUrl(url)) return misconfigured('url', 'The address must start with https:// or http://.');
