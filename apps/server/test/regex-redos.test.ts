@@ -98,7 +98,8 @@ describe('an owner regex that backtracks catastrophically elsewhere', () => {
     const health = healthWhile(done);
     const cases = [
       { from: 'long-calm', text: 'a'.repeat(5_000), reply: 'Calm message.' },
-      { from: 'long-shout', text: `${'b'.repeat(4_000)} help!`, reply: 'You shouted.' },
+      // Patterns read a message's first 2,000 characters (MAX_INPUT_LENGTH).
+      { from: 'long-shout', text: `${'b'.repeat(1_900)} help! ${'c'.repeat(3_093)}`, reply: 'You shouted.' },
     ];
     const timings: number[] = [];
     for (const c of cases) {
@@ -112,7 +113,8 @@ describe('an owner regex that backtracks catastrophically elsewhere', () => {
     console.log(`[regex] replies in ${timings.map((t) => t.toFixed(0)).join(', ')} ms; ${calls} /healthz calls meanwhile, slowest ${slowest.toFixed(0)} ms`);
     for (const t of timings) expect(t).toBeLessThan(1_000);
     expect(calls).toBeGreaterThan(3);
-    expect(slowest).toBeLessThan(250);
+    // A backtracking engine froze it for seconds; what is left is the shared machine's noise.
+    expect(slowest).toBeLessThan(500);
   });
 });
 

@@ -26,7 +26,7 @@ export type TextMatchCase = z.infer<typeof TextMatchCase>;
  * Compiled instructions all of one step's patterns may add up to: each message tests them all, so
  * this bounds the step's matching work (see text/safe-regex.ts) to a few times one large pattern.
  */
-export const MAX_STEP_PROGRAM_SIZE = 2_000;
+export const MAX_STEP_PROGRAM_SIZE = 1_000;
 
 export const TextMatchConfig = z
   .object({
