@@ -65,6 +65,8 @@ export async function startBenchServer(options: ServerOptions): Promise<BenchSer
       LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
       // The provider stand-ins listen on loopback, which tenants' calls may not reach otherwise.
       EGRESS_ALLOW: '127.0.0.1,localhost',
+      // Each run signs up a workspace of its own, also on a reused BENCH_DATABASE_URL.
+      SIGNUP: 'open',
       ...options.env,
     },
     stdio: ['ignore', 'inherit', 'inherit'],
