@@ -1,4 +1,6 @@
+import { createEgressGuard } from '@switchboard/egress';
 import { describe, expect, it } from 'vitest';
+import { createSafeHttp } from '../../runtime/safe-http';
 import { CredentialHostError, hostAllowed, redactValues } from '../../secrets';
 import { makeContext } from '../../testing/context';
 import type { CredentialVault, HttpRequest } from '../../types';
@@ -46,6 +48,14 @@ describe('action.crm', () => {
     const elsewhere = await crm({ operation: 'push_webhook', url: 'https://collect.example.net/in', headers: { Authorization: 'Bearer {{ secrets.crm }}' } }, ctx);
     expect(elsewhere.error).toEqual({ field: 'url', message: "The credential 'crm' may only be sent to crm.example.com" });
     expect(sent).toHaveLength(1);
+  });
+
+  it('reports a webhook at a private address as the owner\'s setting to fix, without a call', async () => {
+    const http = createSafeHttp({ egress: createEgressGuard() });
+    for (const url of ['http://127.0.0.1:9/in', 'http://169.254.169.254/latest/meta-data/', 'http://[::ffff:10.0.0.1]/in']) {
+      const result = await crm({ operation: 'push_webhook', url }, makeContext({ services: { http } }));
+      expect(result.error).toEqual({ field: 'url', message: expect.stringMatching(/^Refused: \S+ is a (private|cloud metadata) address$/) });
+    }
   });
 
   it('upserts the contact in HubSpot with the hubspot credential and attaches the note', async () => {

@@ -4,6 +4,7 @@
  * credential bound for another host stops the run before any call; a 4xx answer is the owner's
  * to fix (token, address); a 5xx or a network fault throws so the job retries.
  */
+import { BlockedAddressError } from '../../runtime/safe-http';
 import { CredentialHostError, maskUrlParams } from '../../secrets';
 import type { HandlerContext, HttpResponse, StepResult } from '../../types';
 import { misconfigured, next, outboundScope, renderAll, renderOutbound } from '../result';
@@ -23,7 +24,14 @@ async function send(ctx: HandlerContext, field: string, call: Call): Promise<Htt
     if (err instanceof CredentialHostError) return misconfigured(field, err.message);
     throw err;
   }
-  const res = await ctx.services.http({ method: call.method, url: call.url, headers: { 'content-type': 'application/json', ...call.headers }, body: JSON.stringify(call.body) });
+  let res: HttpResponse;
+  try {
+    res = await ctx.services.http({ method: call.method, url: call.url, headers: { 'content-type': 'application/json', ...call.headers }, body: JSON.stringify(call.body) });
+  } catch (err) {
+    // A refused address stays refused: the owner's setting to fix, not a fault to retry.
+    if (err instanceof BlockedAddressError) return misconfigured(field, err.message);
+    throw err;
+  }
   if (res.status >= 500) throw new Error(`${new URL(call.url).host} answered ${res.status}; trying again later.`);
   if (res.status >= 400) return misconfigured(field, `${new URL(call.url).host} refused the push (${res.status}): check the address and the credential.`);
   return res;
