@@ -114,14 +114,17 @@ export function memberRoutes(deps: AppDeps) {
         if ((body.role === 'owner' || target.role === 'owner') && auth.role !== 'owner') throw forbidden('Only an owner can grant or remove the owner role');
         if (target.role === 'owner' && (await ownerCount(auth.workspaceId)) <= 1) throw badRequest('A workspace needs at least one owner');
       }
+      const set = {
+        ...(body.role !== undefined && { role: body.role }),
+        ...(body.maxConversations !== undefined && { maxConversations: body.maxConversations }),
+        ...(body.available !== undefined && { available: body.available }),
+      };
+      // An empty patch changes nothing (an UPDATE with no columns is an error, not a no-op).
+      if (!Object.keys(set).length) return c.json(target, 200);
       await db.transaction(async (tx) => {
         await tx
           .update(memberships)
-          .set({
-            ...(body.role !== undefined && { role: body.role }),
-            ...(body.maxConversations !== undefined && { maxConversations: body.maxConversations }),
-            ...(body.available !== undefined && { available: body.available }),
-          })
+          .set(set)
           .where(and(eq(memberships.workspaceId, auth.workspaceId), eq(memberships.userId, userId)));
         await audit(tx, auth, 'member.updated', { type: 'user', id: userId }, { fields: Object.keys(body) });
       });
