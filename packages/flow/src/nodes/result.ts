@@ -55,6 +55,8 @@ export async function renderOutbound<T extends Record<string, string | undefined
   ctx: HandlerContext,
   fields: T,
 ): Promise<{ values: RenderedValues<T> } | { failed: StepResult }> {
+  // Most calls read no credential: skip reading the workspace's credentials for them.
+  if (!Object.values(fields).some((t) => t?.includes('secrets'))) return renderAll(ctx, fields, { secrets: {} });
   const scope = await outboundScope(ctx);
   if (ctx.services.credentials) {
     const secrets = scope.secrets as Record<string, unknown>;
