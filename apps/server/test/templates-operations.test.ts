@@ -58,7 +58,8 @@ describe('templates that collect details', () => {
       "Thank you, Sam! We've got your details and will be in touch within one working day.",
     ]);
     const contact = await contactIn(id);
-    expect(contact).toMatchObject({ name: 'Sam Baker', email: 'sam@example.com', phone: '+442079460958' });
+    // What the customer typed is kept as unverified details, never as the contact's email or phone.
+    expect(contact).toMatchObject({ name: 'Sam Baker', email: null, phone: null, attributes: { typed_email: 'sam@example.com', typed_phone: '+442079460958' } });
     expect(contact.tags).toEqual(['lead']);
     expect(contact.attributes.lead_source).toBe('webchat chat');
     expect(await notes(id)).toEqual(['New lead 🎉 Sam Baker · sam@example.com · +442079460958']);

@@ -18,3 +18,15 @@ export function readField(data: object, path: string): unknown {
   }
   return readPath(data, path);
 }
+
+/**
+ * Where a flow's write to a contact field lands. Whatever a flow saves came from the conversation
+ * (an answer, a webhook body), so an email or phone it saves is what someone typed: it is kept as
+ * `contact.attributes.typed_email` / `typed_phone`, never in `contact.email` / `contact.phone`,
+ * which hold only verified values that selectors match and CRM pushes send.
+ */
+export function unverifiedField(field: string): string {
+  if (field === 'contact.email') return 'contact.attributes.typed_email';
+  if (field === 'contact.phone') return 'contact.attributes.typed_phone';
+  return field;
+}

@@ -32,6 +32,6 @@ export { validateFlow, type ActiveKeywords, type Issue, type ValidateOptions, ty
 export { documentVersion, migrateDocument } from './migrate';
 export { containsWholeWords, normalizeText } from './text/normalize';
 export { regexProblem } from './text/safe-regex';
-export { readField } from './fields';
+export { readField, unverifiedField } from './fields';
 export { CREDENTIAL_NAME, CredentialHostError, hostAllowed, isSensitiveHeader, isSensitiveParam, maskUrlParams, redactValues, SECRET_MASK, secretRefs } from './secrets';
 export type * from './types';

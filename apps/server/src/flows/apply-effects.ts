@@ -1,6 +1,6 @@
 import { and, eq, sql } from 'drizzle-orm';
 import { contactEvents, contacts, conversations, messages, type Executor } from '@switchboard/db';
-import type { Effect } from '@switchboard/flow';
+import { unverifiedField, type Effect } from '@switchboard/flow';
 import { assignConversation } from '../inbox/assignment';
 import { queueOutboundMessage, type OutboundInput, type OutboundRow } from '../inbox/outbound';
 import { enqueueTagAdded } from './tag-events';
@@ -168,9 +168,10 @@ async function changeTags(tx: Executor, target: EffectTarget, add: string[], rem
   if (removed.length) await logEvent(tx, target, 'tag_removed', { tags: removed });
 }
 
-const CONTACT_COLUMNS = { 'contact.name': 'name', 'contact.email': 'email', 'contact.phone': 'phone' } as const;
+const CONTACT_COLUMNS = { 'contact.name': 'name' } as const;
 
-async function setField(tx: Executor, target: EffectTarget, field: string, value: unknown, applied: AppliedEffects) {
+async function setField(tx: Executor, target: EffectTarget, requested: string, value: unknown, applied: AppliedEffects) {
+  const field = unverifiedField(requested);
   if (field.startsWith('vars.')) {
     applied.vars[field.slice('vars.'.length)] = value;
     return;

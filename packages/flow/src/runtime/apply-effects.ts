@@ -3,24 +3,25 @@
  * (a saved answer in a template, a tag in a condition). The server persists the same effects;
  * this only keeps `ctx.data` in step, and is the whole of it for a simulated run.
  */
+import { unverifiedField } from '../fields';
 import type { Effect, FlowData } from '../types';
 
 function asText(value: unknown): string | null {
   return value === null || value === undefined || value === '' ? null : String(value);
 }
 
-/** Sets `contact.name|email|phone`, `contact.attributes.x` or `vars.x`; null clears it. */
+/** Sets `contact.name`, `contact.attributes.x` or `vars.x` (email and phone as typed ones); null clears it. */
 export function setField(data: FlowData, field: string, value: unknown): void {
-  const [root, key, sub] = field.split('.');
+  const [root, key, sub] = unverifiedField(field).split('.');
   if (root === 'vars' && key) {
     if (value === null) delete data.vars[key];
     else data.vars[key] = value;
   } else if (root === 'contact' && key === 'attributes' && sub) {
     if (value === null) delete data.contact.attributes[sub];
     else data.contact.attributes[sub] = value;
-  } else if (root === 'contact' && (key === 'name' || key === 'email' || key === 'phone')) {
-    data.contact[key] = asText(value);
-    if (key === 'name') data.contact.firstName = data.contact.name?.trim().split(/\s+/)[0] ?? null;
+  } else if (root === 'contact' && key === 'name') {
+    data.contact.name = asText(value);
+    data.contact.firstName = data.contact.name?.trim().split(/\s+/)[0] ?? null;
   }
 }
 
