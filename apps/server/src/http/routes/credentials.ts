@@ -38,6 +38,8 @@ const Credential = z
   .openapi('Credential', { description: 'A named secret: its value is write-only and never returned' });
 const NameParam = z.object({ name: Name.openapi({ param: { name: 'name', in: 'path' } }) });
 
+const UpdateCredential = z.object({ value: Value.optional(), hosts: Hosts.optional() }).strict().openapi('UpdateCredential');
+
 function updateRoute(method: 'put' | 'patch') {
   return createRoute({
     method,
@@ -45,7 +47,7 @@ function updateRoute(method: 'put' | 'patch') {
     tags,
     security,
     summary: 'Replace a credential\'s value and/or hosts; adding a host needs the value again',
-    request: { params: NameParam, ...jsonBody(z.object({ value: Value.optional(), hosts: Hosts.optional() }).strict().openapi('UpdateCredential')) },
+    request: { params: NameParam, ...jsonBody(UpdateCredential) },
     responses: { 200: json(Credential), ...errors(400, 401, 403, 404) },
   });
 }
