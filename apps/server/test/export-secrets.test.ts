@@ -19,6 +19,7 @@ const leaky = flow(
       config: {
         method: 'GET',
         url: `https://shop.example.com/admin/orders.json?status=any&api_key=${URL_KEY}&email={{ contact.email }}`,
+        body: `{"client_secret": "${URL_KEY}", "email": "{{ contact.email }}", "api_key": "{{ secrets.crm }}"}`,
         headers: { 'X-Shopify-Access-Token': TOKEN, Authorization: `Bearer ${TOKEN}`, 'X-Crm-Token': '{{ secrets.crm }}', Accept: 'application/json' },
         saveTo: 'orders',
       },
@@ -51,6 +52,8 @@ describe('exports never hold a secret', () => {
       Accept: 'application/json',
     });
     expect(config.url).toBe('https://shop.example.com/admin/orders.json?status=any&api_key={{ secrets.shop_2 }}&email={{ contact.email }}');
+    // The same key typed into the body is the same credential.
+    expect(config.body).toBe('{"client_secret": "{{ secrets.shop_2 }}", "email": "{{ contact.email }}", "api_key": "{{ secrets.crm }}"}');
     expect(exported.body.requires.filter((r: { kind: string }) => r.kind === 'credential').map((r: { label: string }) => r.label).sort()).toEqual([
       'Add the credential "crm" in Settings → Credentials',
       'Add the credential "shop" in Settings → Credentials (sent to shop.example.com)',
@@ -89,6 +92,7 @@ describe('exports never hold a secret', () => {
     const config = asAgent.body.definition.nodes.find((n: { id: string }) => n.id === 'lookup').config;
     expect(config.headers).toMatchObject({ 'X-Shopify-Access-Token': '[secret]', Authorization: 'Bearer [secret]', 'X-Crm-Token': '{{ secrets.crm }}' });
     expect(config.url).toContain('api_key=[secret]&email={{ contact.email }}');
+    expect(config.body).toBe('{"client_secret": "[secret]", "email": "{{ contact.email }}", "api_key": "{{ secrets.crm }}"}');
 
     const asOwner = await call(ctx.app, 'GET', `/api/workflows/${created.body.id}`, { cookie: owner.cookie });
     expect(asOwner.body.definition.nodes[1].config.headers['X-Shopify-Access-Token']).toBe(TOKEN);

@@ -8,7 +8,7 @@ import type { Role } from '@switchboard/db';
 import { isSensitiveHeader, maskUrlParams, SECRET_MASK, secretRefs, type FlowDocument, type Requirement } from '@switchboard/flow';
 
 type FlowNode = FlowDocument['nodes'][number];
-type HttpConfig = { url?: unknown; headers?: Record<string, unknown> };
+type HttpConfig = { url?: unknown; headers?: Record<string, unknown>; body?: unknown };
 
 /** A literal secret found in a node (its value is only for telling repeats apart). */
 export type LiteralSecret = { nodeId: string; field: string; host: string | null; value: string };
@@ -17,6 +17,8 @@ const SCHEME = /^(bearer|basic|token|bot)\s+/i;
 /** Steps whose config has a `url` and `headers` sent to another system. */
 const CALLS_WITH_HEADERS = new Set(['action.http_request', 'action.crm']);
 const PLACEHOLDER = /\{\{[^}]*\}\}|\{%[^%]*%\}/g;
+// A `"name": "value"` pair of a JSON body (no escapes inside: those are left alone).
+const JSON_PAIR = /"([^"\\]{1,100})"(\s*:\s*)"([^"\\]*)"/g;
 
 /** True when the value holds more than placeholders (and an auth scheme word): something typed in. */
 export function isLiteral(value: string): boolean {
@@ -33,7 +35,8 @@ function hostOf(url: unknown): string | null {
 }
 
 /**
- * `doc` with each literal secret in outbound steps' headers and URL query parameters replaced by
+ * `doc` with each literal secret in outbound steps' headers, URL query parameters and JSON body
+ * fields (by their names: authorization, *token*, *key*, *secret*, ...) replaced by
  * `replace(found)` (an auth scheme word such as "Bearer " is kept), and the list of what was found.
  */
 export function replaceLiteralSecrets(doc: FlowDocument, replace: (found: LiteralSecret) => string): { doc: FlowDocument; found: LiteralSecret[] } {
@@ -65,7 +68,17 @@ export function replaceLiteralSecrets(doc: FlowDocument, replace: (found: Litera
         return replace(hit);
       });
     }
-    return changed ? ({ ...node, config: { ...config, url, ...(headers ? { headers } : {}) } } as FlowNode) : node;
+    let body = config.body;
+    if (typeof body === 'string' && body.includes('"')) {
+      body = body.replace(JSON_PAIR, (pair, name: string, colon: string, value: string) => {
+        if (!isSensitiveHeader(name) || !isLiteral(value)) return pair;
+        const hit = { nodeId: node.id, field: `body.${name}`, host, value: value.replace(SCHEME, '') };
+        found.push(hit);
+        changed = true;
+        return `"${name}"${colon}"${SCHEME.exec(value)?.[0] ?? ''}${replace(hit)}"`;
+      });
+    }
+    return changed ? ({ ...node, config: { ...config, url, ...(headers ? { headers } : {}), ...(body !== undefined ? { body } : {}) } } as FlowNode) : node;
   });
   return { doc: { ...doc, nodes }, found };
 }
