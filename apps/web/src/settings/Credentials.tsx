@@ -44,7 +44,8 @@ export function Credentials() {
     <section className="panel settings-section">
       <p className="muted">
         Tokens and keys your flows send to other systems. Write <code>{'{{ secrets.name }}'}</code> in an HTTP request's address, headers or body; the value is sent only to the
-        hosts you list and never shown again, in the editor, in run history or in exports. The AI key is the credential <code>ai</code>.
+        hosts you list and never shown again, in the editor, in run history or in exports. The AI key is the credential <code>ai</code> (host
+        api.openai.com, or your AI address's host; pointing the AI at another address deletes it). HubSpot pushes use <code>hubspot</code> (host api.hubapi.com).
       </p>
       <Notice>{error ?? list.error}</Notice>
       <div className="inline-form" data-testid="credential-form">
