@@ -78,7 +78,7 @@ export async function ingestInbound(deps: IngestDeps, channel: IngestChannel, ev
 
   // A redelivery is caught by the message's unique (channel, provider id) inside the transaction,
   // which then rolls back: no read ahead of every new message for the rare duplicate.
-  const clean = withoutNulBytes(withWebAttachmentsOnly(event, deps.logger, channel.id));
+  const clean = storable(withWebAttachmentsOnly(event, deps.logger, channel.id));
   const duplicate = async (): Promise<IngestResult> => {
     const first = await findByProviderId(deps.db, channel.id, clean.providerMessageId);
     return { messageId: first?.messageId ?? null, conversationId: first?.conversationId ?? null, duplicate: true };
@@ -114,10 +114,11 @@ export async function ingestInbound(deps: IngestDeps, channel: IngestChannel, ev
 
 // Postgres text cannot hold U+0000 (error 22021) and jsonb refuses a lone surrogate: a message
 // holding one would be refused on every redelivery, so the NUL is dropped and the surrogate
-// becomes U+FFFD rather than the message being lost.
+// becomes U+FFFD rather than the message being lost. A timestamp Postgres cannot hold (year 0,
+// before the epoch, not a date) is replaced by the time it arrived.
 const NUL = /\u0000/g;
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
-function withoutNulBytes<T extends InboundMessageEvent>(event: T): T {
+function storable<T extends InboundMessageEvent>(event: T): T {
   const strip = (v: string | undefined) => (v === undefined ? v : v.replace(NUL, '').replace(LONE_SURROGATE, '\uFFFD'));
   return {
     ...event,
@@ -126,6 +127,7 @@ function withoutNulBytes<T extends InboundMessageEvent>(event: T): T {
     subject: strip(event.subject),
     externalId: strip(event.externalId) ?? '',
     providerMessageId: strip(event.providerMessageId) ?? '',
+    timestamp: event.timestamp instanceof Date && event.timestamp.getTime() >= 0 ? event.timestamp : new Date(),
     ...(event.quickReply !== undefined && { quickReply: strip(event.quickReply) }),
     ...(event.threadRef !== undefined && { threadRef: strip(event.threadRef) }),
   };
