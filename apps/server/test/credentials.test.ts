@@ -1,6 +1,8 @@
+import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sealJson } from '../src/services/crypto';
 import { call, createTestContext, signup, type Session, type TestContext } from './helpers';
 import { createWebchat, customerSays, drain, flow, publishFlow, runsOf } from './flow-helpers';
 
@@ -239,6 +241,28 @@ describe('run history read back', () => {
     expect(shown.body.run.variables.order.body.url).toBe('/orders/[secret]');
     const listed = await api('GET', `/api/runs?workflowId=${id}`);
     expect(JSON.stringify([shown.body, listed.body])).not.toContain(typedIn);
+  });
+});
+
+describe('a credential sealed under another APP_SECRET', () => {
+  it('stops the step with what to do, and history stays readable', async () => {
+    const admin = await signup(ctx.app, 'Rotated Owner');
+    const foreign = sealJson(randomBytes(32), 'sealed-elsewhere-1');
+    await ctx.database.pool.query(`insert into workspace_credentials (workspace_id, name, sealed_value, allowed_hosts) values ($1, 'old', $2, '{127.0.0.1}')`, [admin.workspaceId, foreign]);
+    const definition = flow(
+      [
+        { id: 't', type: 'trigger.message_received' },
+        { id: 'call', type: 'action.http_request', config: { method: 'GET', url: `http://127.0.0.1:${shop.port}/x`, headers: { Authorization: 'Bearer {{ secrets.old }}' } } },
+      ],
+      [{ source: 't', target: 'call' }],
+    );
+    const created = await call(ctx.app, 'POST', '/api/workflows', { cookie: admin.cookie, body: { name: 'Rotated', definition } });
+    const run = await call(ctx.app, 'POST', `/api/workflows/${created.body.id}/test-runs`, { cookie: admin.cookie, body: { messages: ['hi'] } });
+    expect(run.status).toBe(200);
+    expect(run.body.error).toMatchObject({ nodeId: 'call', field: 'headers.Authorization' });
+    expect(run.body.error.message).toContain("The credential 'old' cannot be read with this server's APP_SECRET: enter its value again in Settings → Credentials.");
+    expect((await call(ctx.app, 'GET', '/api/runs', { cookie: admin.cookie })).status).toBe(200);
+    expect((await call(ctx.app, 'GET', '/api/credentials', { cookie: admin.cookie })).body.credentials).toEqual([expect.objectContaining({ name: 'old' })]);
   });
 });
 

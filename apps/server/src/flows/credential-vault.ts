@@ -28,7 +28,7 @@ export function createCredentialVault(db: Database, appSecret: Buffer, workspace
       Object.defineProperty(secrets, row.name, {
         enumerable: true,
         get() {
-          const value = unsealJson<string>(appSecret, row.sealedValue);
+          const value = unsealOrExplain(appSecret, row);
           used.set(row.name, row);
           seen.add(value);
           return value;
@@ -68,11 +68,26 @@ export function createCredentialVault(db: Database, appSecret: Buffer, workspace
   };
 }
 
+function unsealOrExplain(appSecret: Buffer, row: CredentialRow): string {
+  try {
+    return unsealJson<string>(appSecret, row.sealedValue);
+  } catch {
+    throw new Error(`The credential '${row.name}' cannot be read with this server's APP_SECRET: enter its value again in Settings → Credentials.`);
+  }
+}
+
 /**
  * Masks every current credential value of the workspace in what is read back (run history): a
  * safety net behind the masking at write time, for values saved before a credential existed.
  */
 export async function credentialMask(db: Database, appSecret: Buffer, workspaceId: string): Promise<<T>(value: T) => T> {
-  const values = (await listCredentials(db, workspaceId)).map((row) => unsealJson<string>(appSecret, row.sealedValue));
+  const values: string[] = [];
+  for (const row of await listCredentials(db, workspaceId)) {
+    try {
+      values.push(unsealJson<string>(appSecret, row.sealedValue));
+    } catch {
+      // Sealed under another app secret: it cannot be sent either, and history stays readable.
+    }
+  }
   return (value) => redactValues(value, values);
 }
