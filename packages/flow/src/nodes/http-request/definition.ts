@@ -25,6 +25,11 @@ export const httpRequestDefinition = defineNode({
   config: HttpRequestConfig,
   outputs: ['success', 'error'],
   defaults: { method: 'GET', url: 'https://', saveTo: 'response' },
-  fields: { url: { widget: 'template' }, headers: { widget: 'keyvalue' }, body: { widget: 'template' }, method: { widget: 'select' } },
+  fields: {
+    url: { widget: 'template' },
+    headers: { widget: 'keyvalue', help: 'Put tokens in Settings → Credentials and write {{ secrets.name }}: they are sent only to the hosts saved with them and never shown or exported.' },
+    body: { widget: 'template' },
+    method: { widget: 'select' },
+  },
   outputLabels: { success: 'Succeeded', error: 'Failed' },
 });
