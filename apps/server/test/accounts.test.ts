@@ -90,6 +90,20 @@ describe('invitations', () => {
     const previews = await Promise.all([a, b].map((r) => call(ctx.app, 'GET', `/api/invitations/${tokenOf(r.body.url)}`, { headers: fromIp() })));
     expect(Object.keys(previews[0]!.body).sort()).toEqual(Object.keys(previews[1]!.body).sort());
     expect(JSON.stringify(previews[0]!.body)).not.toContain(known.email);
+
+    // Nothing outside the workspace is looked at, so the time taken is the same too (medians of
+    // interleaved runs; a loose bound, the machine is shared).
+    const times: Record<'known' | 'unknown', number[]> = { known: [], unknown: [] };
+    for (let i = 0; i < 7; i++) {
+      for (const [kind, email] of [['known', known.email], ['unknown', `unknown-${i}@example.com`]] as const) {
+        const started = performance.now();
+        expect((await invite(owner, email)).status).toBe(201);
+        times[kind].push(performance.now() - started);
+      }
+    }
+    const median = (xs: number[]) => [...xs].sort((x, y) => x - y)[Math.floor(xs.length / 2)]!;
+    const [k, u] = [median(times.known), median(times.unknown)];
+    expect(Math.max(k, u) / Math.min(k, u)).toBeLessThan(3);
   });
 
   it('only admins invite, only owners invite owners; revoking and re-inviting kill the old link', async () => {
@@ -236,6 +250,22 @@ describe('sign-up policy', () => {
       expect(known.body).toEqual(second.body);
       // People still join by invitation.
       await addMember(fresh.app, first, { name: 'Invited' });
+    } finally {
+      await fresh.close();
+    }
+  });
+
+  it('two people racing on a fresh install cannot both create a workspace', async () => {
+    const fresh = await createTestContext({ signup: undefined, trustProxy: true });
+    try {
+      const statuses = await Promise.all(
+        Array.from({ length: 12 }, (_, i) =>
+          call(fresh.app, 'POST', '/api/auth/signup', { body: { email: `racer-${i}@example.com`, password: PASSWORD, name: `Racer ${i}`, workspaceName: `Shop ${i}` }, headers: fromIp() }).then((r) => r.status),
+        ),
+      );
+      expect(statuses.filter((s) => s === 201)).toHaveLength(1);
+      expect(statuses.filter((s) => s === 403)).toHaveLength(11);
+      expect((await fresh.database.pool.query('select count(*)::int as n from workspaces')).rows[0].n).toBe(1);
     } finally {
       await fresh.close();
     }
