@@ -45,6 +45,10 @@ describe('the compiled server (plain node on the bundle)', () => {
   it('finds what it reads from disk: migrations, the web app, the widget and the templates', async () => {
     // Ready means migrated at boot and the migrations folder's journal read by /readyz.
     server = await startServerProcess({ DATABASE_URL: database.url }, ['--enable-source-maps', join(outdir, 'main.js')]);
+    // Scalar's script for /api/docs comes from node_modules, found from the bundle too.
+    const scalar = await fetch(`${server.url}/api/docs/scalar.js`);
+    expect(scalar.status).toBe(200);
+    expect((await scalar.text()).length).toBeGreaterThan(1_000_000);
     const page = await fetch(`${server.url}/`, { headers: { accept: 'text/html' } });
     expect(page.status).toBe(200);
     expect(await page.text()).toContain('<div id="root">');

@@ -1,7 +1,7 @@
 import { and, eq, sql } from 'drizzle-orm';
 import { contactEvents, contacts, conversations, messages, type Executor } from '@switchboard/db';
 import { unverifiedField, type Effect } from '@switchboard/flow';
-import { assignConversation } from '../inbox/assignment';
+import { assignConversation, NotInWorkspaceError } from '../inbox/assignment';
 import { queueOutboundMessage, type OutboundInput, type OutboundRow } from '../inbox/outbound';
 import { enqueueTagAdded } from './tag-events';
 
@@ -38,6 +38,15 @@ export function replyOf(effect: Extract<Effect, { type: 'send_message' }>): Pick
 /** A user-facing problem with an effect (e.g. replying with no conversation): the step fails with it. */
 export class EffectError extends Error {
   override name = 'EffectError';
+}
+
+/** An agent or team that is not the workspace's fails the step with that reason (no retry helps). */
+async function asStepError<T>(work: Promise<T>): Promise<T> {
+  try {
+    return await work;
+  } catch (err) {
+    throw err instanceof NotInWorkspaceError ? new EffectError(err.message) : err;
+  }
 }
 
 /**
@@ -81,14 +90,14 @@ export async function applyEffects(tx: Executor, target: EffectTarget, effects: 
       }
       case 'assign': {
         const { conversationId } = requireConversation(target, 'assign the conversation');
-        await assignConversation(tx, {
+        await asStepError(assignConversation(tx, {
           workspaceId: target.workspaceId,
           conversationId,
           to: effect.to,
           ...(effect.userId ? { userId: effect.userId } : {}),
           ...(effect.teamId ? { teamId: effect.teamId } : {}),
           ...(effect.strategy ? { strategy: effect.strategy } : {}),
-        });
+        }));
         applied.conversationsChanged.push(conversationId);
         break;
       }
@@ -99,7 +108,7 @@ export async function applyEffects(tx: Executor, target: EffectTarget, effects: 
           .set({ handledBy: 'human', status: 'open', waitingSince: sql`coalesce(${conversations.waitingSince}, now())`, updatedAt: new Date() })
           .where(and(eq(conversations.id, conversationId), eq(conversations.workspaceId, target.workspaceId)));
         if (effect.teamId) {
-          await assignConversation(tx, { workspaceId: target.workspaceId, conversationId, to: 'team', teamId: effect.teamId, strategy: 'round_robin' });
+          await asStepError(assignConversation(tx, { workspaceId: target.workspaceId, conversationId, to: 'team', teamId: effect.teamId, strategy: 'round_robin' }));
         }
         applied.conversationsChanged.push(conversationId);
         break;

@@ -3,6 +3,7 @@ import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { Logger } from '../logger';
 import { InboundParseError } from '../inbox/adapters';
+import { NotInWorkspaceError } from '../inbox/assignment';
 import { ApiError, type ErrorCode } from './errors';
 import { redactPath } from './redact-path';
 
@@ -103,6 +104,10 @@ export function createErrorHandler(logger: Logger) {
     }
     // An adapter that cannot even read a webhook body (e.g. while checking its signature) is
     // looking at the caller's mistake, not ours.
+    // An id of another workspace (routes check first; this is the net under them).
+    if (err instanceof NotInWorkspaceError) {
+      return c.json({ error: { code: 'bad_request' as const, message: err.message, details: [{ field: err.field, message: err.message }] } }, 400);
+    }
     if (err instanceof InboundParseError) {
       return c.json({ error: { code: 'bad_request' as const, message: err.message } }, 400);
     }

@@ -11,6 +11,14 @@ export interface AssignInput {
   strategy?: 'round_robin' | 'least_busy';
 }
 
+/** An agent or team id that is not the workspace's: never assigned, whoever asked. */
+export class NotInWorkspaceError extends Error {
+  override name = 'NotInWorkspaceError';
+  constructor(readonly field: 'userId' | 'teamId', id: string) {
+    super(`${field === 'userId' ? 'The agent' : 'The team'} ${id} is not part of this workspace`);
+  }
+}
+
 /** Conversations that count against an agent's capacity. */
 export const OPEN_STATUSES = ['open', 'pending'] as const;
 
@@ -32,7 +40,7 @@ export async function assignConversation(tx: Executor, input: AssignInput): Prom
   // A flow published before its team was deleted, or a caller's id: never another tenant's team.
   if (input.teamId && input.teamId !== conversation.teamId) {
     const [team] = await tx.select({ id: teams.id }).from(teams).where(and(eq(teams.id, input.teamId), eq(teams.workspaceId, input.workspaceId)));
-    if (!team) throw new Error(`team ${input.teamId} is not a team of the workspace`);
+    if (!team) throw new NotInWorkspaceError('teamId', input.teamId);
   }
 
   if (input.to === 'unassign') {
@@ -47,7 +55,7 @@ export async function assignConversation(tx: Executor, input: AssignInput): Prom
       .from(memberships)
       .where(and(eq(memberships.workspaceId, input.workspaceId), eq(memberships.userId, input.userId)))
       .for('update');
-    if (!member) throw new Error(`user ${input.userId} is not a member of the workspace`);
+    if (!member) throw new NotInWorkspaceError('userId', input.userId);
     await setAssignee(tx, input.conversationId, member.userId, teamId ?? conversation.teamId);
     await touchMember(tx, input.workspaceId, member.userId);
     return member.userId;
