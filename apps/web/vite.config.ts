@@ -8,7 +8,8 @@ export default defineConfig({
   server: {
     port: 5173,
     proxy: {
-      '/api': { target: server, changeOrigin: true },
+      // The Host stays localhost:5173, as the browser's Origin is: the server's CSRF check compares them.
+      '/api': { target: server },
       '/webhooks': { target: server, changeOrigin: true },
       '/widget': { target: server, changeOrigin: true },
       '/widget.js': { target: server, changeOrigin: true },
