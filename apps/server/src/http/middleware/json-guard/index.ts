@@ -51,7 +51,9 @@ export function jsonGuard(options: JsonGuardOptions = {}): MiddlewareHandler {
 function cacheBody(c: Context, bytes: Buffer) {
   const cache = c.req.bodyCache as Record<string, Promise<unknown>>;
   cache.arrayBuffer = Promise.resolve(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.length));
-  cache.text = Promise.resolve(bytes.toString('utf8'));
+  // Decoded only if someone asks (validators do; webhook handlers read the bytes).
+  let text: Promise<string> | undefined;
+  Object.defineProperty(cache, 'text', { enumerable: true, configurable: true, get: () => (text ??= Promise.resolve(bytes.toString('utf8'))) });
 }
 
 const QUOTE = 0x22;
