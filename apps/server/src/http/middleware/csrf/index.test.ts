@@ -46,6 +46,8 @@ describe('csrfProtection', () => {
 
   it('exempts API-key requests and cookie-less scripts', async () => {
     expect((await send('POST', { ...cookie, authorization: 'Bearer sb_x', origin: 'https://evil.example' })).status).toBe(200);
+    // A browser resends HTTP Basic credentials to a site by itself: no exemption for those.
+    expect((await send('POST', { ...cookie, authorization: 'Basic dTpw', origin: 'https://evil.example' })).status).toBe(403);
     expect((await send('POST', { 'content-type': 'application/json' })).status).toBe(200);
   });
 });

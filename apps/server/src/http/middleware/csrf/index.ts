@@ -19,8 +19,9 @@ const SAFE = new Set(['GET', 'HEAD', 'OPTIONS']);
  *
  * Browsers send Origin on every non-GET request, so a request passes when its Origin (or, when
  * there is none, its Referer) is one of `origins` or has the request's own Host (same-origin
- * behind a proxy or in development). Requests with an Authorization header are exempt: a page
- * on another site cannot add one without a CORS preflight, which this server never grants.
+ * behind a proxy or in development). Requests with a Bearer Authorization header are exempt: a
+ * page on another site cannot add one without a CORS preflight, which this server never grants
+ * (a browser does add Basic credentials by itself, so those are not exempt).
  * A request with neither Origin nor Referer passes only when it carries no session cookie
  * (a script logging in) or the browser says it is same-origin (Sec-Fetch-Site).
  */
@@ -33,7 +34,7 @@ export function csrfProtection(options: CsrfOptions): MiddlewareHandler {
     return new URL(origin).host === host.toLowerCase();
   };
   return async (c, next) => {
-    if (SAFE.has(c.req.method) || headerOf(c, 'authorization') !== undefined) return next();
+    if (SAFE.has(c.req.method) || /^Bearer\s/i.test(headerOf(c, 'authorization') ?? '')) return next();
     const origin = headerOf(c, 'origin');
     if (origin !== undefined) {
       // `Origin: null` comes from sandboxed frames, data: URLs and privacy redirects: never ours.
