@@ -1,3 +1,5 @@
+import { Writable } from 'node:stream';
+import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sha256Header } from '../../../packages/channels/src/signatures';
 import { createApp } from '../src/app';
@@ -76,6 +78,24 @@ describe('out-of-range numbers and timestamps (Postgres class 22)', () => {
       expect(res.status, `${path}: ${JSON.stringify(res.body)}`).toBeGreaterThanOrEqual(400);
       expect(res.status, path).toBeLessThan(500);
     }
+  });
+
+  it('a value only Postgres refuses (class 22) is a 400 through the error handler, logged at warn without the query', async () => {
+    let logged = '';
+    const sink = new Writable({
+      write(chunk, _enc, done) {
+        logged += String(chunk);
+        done();
+      },
+    });
+    const watched = createApp({ ...ctx.deps, logger: pino({ level: 'warn' }, sink) }, { rateLimit: false });
+    // Year 0 is a valid ISO date to the validator; Postgres has no year 0 (22008).
+    const res = await call(watched, 'GET', '/api/audit-log?before=0000-01-01T00:00:00Z', { cookie: owner.cookie });
+    expect(res.status).toBe(400);
+    expect(res.body).toEqual({ error: { code: 'bad_request', message: 'A value in the request is out of range or malformed' } });
+    const line = JSON.parse(logged.trim().split('\n').at(-1)!);
+    expect(line).toMatchObject({ level: 40, msg: 'database refused a value: answered 4xx', error: { code: '22008', message: 'Failed query' } });
+    expect(logged).not.toContain('select');
   });
 
   it('a provider message dated in year 0 or far in the future is stored (dated now), not answered 5xx', async () => {

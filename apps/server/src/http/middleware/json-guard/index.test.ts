@@ -55,6 +55,15 @@ describe('jsonGuard', () => {
     expect((await post('/provider', '['.repeat(40))).status).toBe(400);
   });
 
+  it('refuses %00 in a query parameter or the path with strictText, naming it', async () => {
+    const res = await app.request('/strict?q=ok&tag=a%00b', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+    expect(res.status).toBe(400);
+    expect(await res.json()).toMatchObject({ error: { code: 'invalid_text', details: [{ field: 'query.tag' }] } });
+    const path = await app.request('/strict%00', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+    expect(path.status === 400 || path.status === 404).toBe(true);
+    expect((await app.request('/provider?q=%00', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' })).status).toBe(200);
+  });
+
   it('ignores non-JSON bodies (a form may hold brackets)', async () => {
     const res = await app.request('/provider', { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: `text=${'['.repeat(100)}` });
     expect(res.status).toBe(200);

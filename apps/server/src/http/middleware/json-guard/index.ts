@@ -21,14 +21,15 @@ const DEFAULT_MAX_SIZE = 5 * 1024 * 1024;
 /**
  * Looks at JSON bodies before any handler, validator or the database does: nesting deeper than
  * `maxDepth` is refused by a linear scan of the bytes (no parse, no recursion), and with
- * `strictText` a NUL or lone surrogate anywhere is refused naming its field path. Both answer
- * 400. The bytes read are left in Hono's body cache, so validators, `c.req.text()` and
+ * `strictText` a NUL or lone surrogate anywhere (or a NUL in the URL) is refused naming its
+ * field path. All answer 400. The bytes read are left in Hono's body cache, so validators, `c.req.text()` and
  * readRawBody (webhook signatures) all see exactly what was sent.
  */
 export function jsonGuard(options: JsonGuardOptions = {}): MiddlewareHandler {
   const maxDepth = options.maxDepth ?? 32;
   const maxSize = options.maxSize ?? DEFAULT_MAX_SIZE;
   return async (c, next) => {
+    if (options.strictText !== false) refuseNulInUrl(c.req.url);
     if (c.req.method === 'GET' || c.req.method === 'HEAD') return next();
     const mediaType = headerOf(c, 'content-type')?.split(';')[0]?.trim() ?? '';
     if (!JSON_TYPE.test(mediaType)) return next();
@@ -46,6 +47,21 @@ export function jsonGuard(options: JsonGuardOptions = {}): MiddlewareHandler {
     }
     await next();
   };
+}
+
+/** A `%00` in the path or a query parameter: 400 naming it, rather than Postgres refusing it later. */
+function refuseNulInUrl(href: string) {
+  if (!href.includes('%00')) return;
+  const url = new URL(href);
+  const message = 'holds a NUL character, which cannot be stored';
+  let field = 'path';
+  for (const [key, value] of url.searchParams) {
+    if (key.includes('\u0000') || value.includes('\u0000')) {
+      field = `query.${key.replace(/\u0000/g, '\\u0000')}`;
+      break;
+    }
+  }
+  throw new ApiError(400, 'invalid_text', `${field}: ${message}`, [{ field, message }]);
 }
 
 function cacheBody(c: Context, bytes: Buffer) {
