@@ -20,7 +20,6 @@ const Env = z.object({
   DATABASE_POOL_SIZE: z.coerce.number().int().min(2).max(200).default(20),
   DATABASE_PIPELINE_LANES: z.coerce.number().int().min(0).max(32).default(DEFAULT_PIPELINE_LANES),
   TRUST_PROXY: z.enum(['0', '1', 'true', 'false']).optional(),
-  METRICS_TOKEN: z.string().min(16).optional(),
   /** Comma-separated hosts, IPs or CIDRs tenants' outbound calls may reach although private (LAN services, local stand-ins). */
   EGRESS_ALLOW: z
     .string()
@@ -32,6 +31,7 @@ const Env = z.object({
         ctx.addIssue({ code: 'custom', message: (err as Error).message.replace(/^EGRESS_ALLOW: /, '') });
       }
     }),
+  METRICS_TOKEN: z.string().min(16).optional(),
   /** `open`: anyone may sign up; unset: sign-up closes once the first workspace exists. */
   SIGNUP: z.enum(['open']).optional(),
 });
@@ -51,13 +51,13 @@ export interface Config {
   pipelineLanes: number;
   /** Rate limits key on the left-most X-Forwarded-For (only behind a proxy that sets it). */
   trustProxy?: boolean;
-  /** `/metrics` answers only `Authorization: Bearer <METRICS_TOKEN>`; without a token it is off (404). */
-  metricsToken?: string;
   /**
    * Private hosts, IPs or CIDRs that outbound calls made for tenants may reach (EGRESS_ALLOW);
    * everything private is refused otherwise. Empty by default.
    */
   egressAllow?: string[];
+  /** `/metrics` answers only `Authorization: Bearer <METRICS_TOKEN>`; without a token it is off (404). */
+  metricsToken?: string;
   /** `open` keeps public sign-up open; otherwise it closes once the first workspace exists. */
   signup?: 'open';
 }
@@ -83,8 +83,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     poolSize: e.DATABASE_POOL_SIZE,
     pipelineLanes: e.DATABASE_PIPELINE_LANES,
     trustProxy: e.TRUST_PROXY === '1' || e.TRUST_PROXY === 'true',
-    metricsToken: e.METRICS_TOKEN,
     egressAllow: splitList(e.EGRESS_ALLOW),
+    metricsToken: e.METRICS_TOKEN,
     ...(e.SIGNUP && { signup: e.SIGNUP }),
   };
 }
