@@ -4,7 +4,7 @@ import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { gzip } from 'node:zlib';
 import { Scalar } from '@scalar/hono-api-reference';
-import type { Context, Hono, MiddlewareHandler } from 'hono';
+import type { Hono, MiddlewareHandler } from 'hono';
 import { NONCE, secureHeaders } from 'hono/secure-headers';
 import type { AppEnv } from '../../context';
 
@@ -53,7 +53,8 @@ export function mountDocs(app: Hono<AppEnv>) {
   const page = Scalar({ url: '/api/openapi.json', pageTitle: 'Switchboard API', cdn: DOCS_SCRIPT_PATH, withDefaultFonts: false }) as unknown as MiddlewareHandler;
   app.get('/api/docs', async (c, next) => {
     const html = await ((await page(c, next)) as Response).text();
-    const nonce = (c as Context).get('secureHeadersNonce' as never) as string | undefined;
+    // Set by docsHeaders' NONCE before the handler runs; each page gets a fresh one.
+    const nonce = c.get('secureHeadersNonce');
     return c.html(nonce ? html.replaceAll('<script', `<script nonce="${nonce}"`) : html);
   });
   app.get(DOCS_SCRIPT_PATH, async (c) => {
