@@ -5,6 +5,7 @@ import { isTimeZone } from '@switchboard/flow';
 import type { AppDeps } from '../../context';
 import { audit } from '../../services/audit';
 import { applyAiSettings, hasAiKey } from '../../services/ai-settings';
+import { applySetupPatch, SetupPatch } from '../../services/setup-guide';
 import { badRequest, notFound } from '../errors';
 import { requireRole } from '../middleware/auth/index';
 import { cookieAuth, errors, json, jsonBody } from '../openapi-helpers';
@@ -31,6 +32,8 @@ const WorkspacePatch = z
         /** Messages older than this many days are deleted by the daily retention sweep; null keeps them forever. */
         retentionDays: z.number().int().min(1).max(3650).nullable().optional(),
         ai: z.object({ baseUrl: z.string().url().optional(), model: z.string().max(100).optional(), apiKey: z.string().max(500).optional() }).optional(),
+        /** The setup guide: closing it, and the first look at a conversation in the inbox. */
+        setup: SetupPatch.optional(),
       })
       .strict()
       .optional(),
@@ -95,6 +98,7 @@ export function workspaceRoutes(deps: AppDeps) {
         if (patch.settings?.expectedReplyMinutes) settings.expectedReplyMinutes = patch.settings.expectedReplyMinutes;
         if (patch.settings?.retentionDays === null) delete settings.retentionDays;
         else if (patch.settings?.retentionDays) settings.retentionDays = patch.settings.retentionDays;
+        if (patch.settings?.setup) settings.setup = applySetupPatch(settings.setup, patch.settings.setup);
         if (patch.settings?.ai) {
           settings.ai = (await applyAiSettings(tx, config.appSecret, c.var.auth, settings.ai, patch.settings.ai)).ai;
         }
