@@ -35,8 +35,10 @@ import { runRoutes } from './http/routes/runs';
 import { templateRoutes } from './http/routes/templates';
 import { IMPORT_LIMIT_BYTES, workflowToolRoutes } from './http/routes/workflow-tools';
 import { docsHeaders, mountDocs } from './http/routes/docs';
+import { previewHeaders, previewRoutes } from './http/routes/preview';
 import { workflowRoutes } from './http/routes/workflows';
 import { meRoutes, workspaceRoutes } from './http/routes/workspace';
+import { aiTestRoutes } from './http/routes/ai-test';
 import { mountStatic } from './http/static';
 
 export interface CreateAppOptions {
@@ -54,7 +56,7 @@ export function createApp(deps: AppDeps, options: CreateAppOptions = {}) {
   app.onError(createErrorHandler(deps.logger));
   app.use('*', httpMetrics({ registry }));
   const headers = secureHeaders({ crossOriginResourcePolicy: false, crossOriginOpenerPolicy: false, contentSecurityPolicy: CSP });
-  app.use('*', (c, next) => (c.req.path === '/api/docs' ? docsHeaders(c, next) : headers(c, next)));
+  app.use('*', (c, next) => (c.req.path === '/api/docs' ? docsHeaders(c, next) : c.req.path.startsWith('/preview/') ? previewHeaders(c, next) : headers(c, next)));
   // The import route sets its own larger limit; everything else gets 1 MB.
   app.use('/api/*', async (c, next) => (c.req.path === '/api/workflows/import' ? next() : bodyLimit()(c, next)));
   app.use('/webhooks/*', bodyLimit());
@@ -91,6 +93,7 @@ export function createApp(deps: AppDeps, options: CreateAppOptions = {}) {
     .route('/api/invitations', invitationRoutes(deps))
     .route('/api/me', meRoutes(deps))
     .route('/api/workspace', workspaceRoutes(deps))
+    .route('/api/workspace/ai', aiTestRoutes(deps))
     .route('/api/api-keys', apiKeyRoutes(deps))
     .route('/api/credentials', credentialRoutes(deps))
     .route('/api/audit-log', auditLogRoutes(deps))
@@ -110,7 +113,8 @@ export function createApp(deps: AppDeps, options: CreateAppOptions = {}) {
     .route('/api/tags', tagRoutes(deps))
     .route('/api/stream', streamRoutes(deps))
     .route('/webhooks/channels', channelWebhookRoutes(deps))
-    .route('/widget', widgetRoutes(deps));
+    .route('/widget', widgetRoutes(deps))
+    .route('/preview', previewRoutes(deps));
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'cookieAuth', { type: 'apiKey', in: 'cookie', name: 'sb_session' });
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', { type: 'http', scheme: 'bearer', description: 'An API key: sb_...' });

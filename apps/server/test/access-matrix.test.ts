@@ -28,6 +28,7 @@ const RULES: Record<string, Rule> = {
   'GET /api/me': 'member',
   'GET /api/workspace': 'member',
   'PATCH /api/workspace': 'admin',
+  'POST /api/workspace/ai/test': 'admin',
   'POST /api/api-keys': 'admin',
   'GET /api/api-keys': 'admin',
   'DELETE /api/api-keys/{id}': 'admin',
@@ -97,6 +98,7 @@ const RULES: Record<string, Rule> = {
   'GET /webhooks/channels/{channelId}': 'public',
   'POST /webhooks/channels/{channelId}': 'public',
   'POST /widget/{channelId}/sessions': 'public',
+  'GET /widget/{channelId}/config': 'public',
   'GET /widget/{channelId}/messages': 'visitor',
   'POST /widget/{channelId}/messages': 'visitor',
 };
@@ -109,6 +111,7 @@ const NOT_IN_OPENAPI: Record<string, string> = {
   'GET /metrics': 'Prometheus, behind METRICS_TOKEN (metrics-token.test.ts)',
   'GET /api/stream': 'the inbox event stream (below, and stream tests)',
   'GET /widget/{channelId}/stream': "a visitor's event stream (below, and widget tests)",
+  'GET /preview/{channelId}': 'the hosted preview page, HTML (widget-settings.test.ts)',
 };
 
 let ctx: TestContext;

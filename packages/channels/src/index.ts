@@ -20,6 +20,7 @@ export type { MetaPageConfig } from './adapters/meta/config';
 export type { TelegramConfig } from './adapters/telegram/config';
 export type { TwilioConfig } from './adapters/twilio/config';
 export type { WebchatConfig } from './adapters/webchat/config';
+export { WIDGET_DEFAULTS, WidgetSettings } from './adapters/webchat/config';
 export type { WhatsAppConfig } from './adapters/whatsapp/config';
 
 /** One adapter per channel type; a missing one is a compile error. */

@@ -4,3 +4,4 @@ export * from './flows';
 export * from './operations';
 export * from './credentials';
 export * from './accounts';
+export * from './widget-presence';

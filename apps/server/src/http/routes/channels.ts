@@ -1,9 +1,11 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { and, desc, eq, isNull } from 'drizzle-orm';
-import { channels } from '@switchboard/db';
+import { channels, workspaces } from '@switchboard/db';
 import type { AppDeps } from '../../context';
 import { adapterFor, ChannelType } from '../../inbox/adapters';
 import { publishChannelUpdated, secretFieldsOf, splitConfig, unsealSecrets } from '../../inbox/channel-store';
+import { widgetLook } from '../../inbox/widget-look';
+import { lastSeenByChannel } from '../../inbox/widget-presence';
 import { audit } from '../../services/audit';
 import { randomToken } from '../../services/crypto';
 import { ApiError, notFound } from '../errors';
@@ -20,6 +22,20 @@ const Channel = z
     webhookUrl: z.string(),
     secretsSet: z.array(z.string()).openapi({ description: 'Secret settings that are set (their values are never returned)' }),
     widgetSnippet: z.string().optional(),
+    widget: z
+      .object({
+        title: z.string(),
+        greeting: z.string(),
+        color: z.string(),
+        position: z.enum(['right', 'left']),
+        replyTime: z.string().optional(),
+        avatarUrl: z.string().optional(),
+        defaultReplyTime: z.string().optional().openapi({ description: 'From the expected reply time in Settings, used when the chat sets none' }),
+      })
+      .optional()
+      .openapi({ description: 'Website chat: the bubble as visitors see it' }),
+    previewUrl: z.string().optional().openapi({ description: 'Website chat: a page on this server with the bubble, to try it' }),
+    lastSeen: z.object({ host: z.string(), at: z.string() }).nullable().optional().openapi({ description: 'Website chat: the site that last loaded the bubble, and when (null: not seen yet)' }),
     createdAt: z.string(),
   })
   .openapi('Channel');
@@ -33,6 +49,7 @@ const CreatedChannel = z
     secret: z.string().optional().openapi({ description: 'API channel: the HMAC secret, shown once' }),
     identitySecret: z.string().optional().openapi({ description: 'Website chat: the identity verification secret, shown once' }),
     widgetSnippet: z.string().optional(),
+    previewUrl: z.string().optional(),
   })
   .openapi('CreatedChannel');
 
@@ -105,8 +122,18 @@ export function channelRoutes(deps: AppDeps) {
   };
   const widgetSnippet = (id: string) => `<script src="${config.publicUrl}/widget.js" data-channel="${id}" async></script>`;
 
-  const present = (row: Row, showSecretUrl: boolean) => {
+  /** What only a website chat has: its look, its preview page and where it was last seen. */
+  type WebchatExtras = { lastSeen: Map<string, { host: string; at: string }>; replyMinutes?: number | undefined };
+  const webchatExtras = async (workspaceId: string, rows: Row[]): Promise<WebchatExtras> => {
+    const ids = rows.filter((r) => r.type === 'webchat').map((r) => r.id);
+    if (!ids.length) return { lastSeen: new Map() };
+    const [workspace] = await db.select({ settings: workspaces.settings }).from(workspaces).where(eq(workspaces.id, workspaceId));
+    return { lastSeen: await lastSeenByChannel(db, workspaceId, ids), replyMinutes: workspace?.settings.expectedReplyMinutes };
+  };
+
+  const present = (row: Row, showSecretUrl: boolean, extras: WebchatExtras = { lastSeen: new Map() }) => {
     const secrets = unsealSecrets(key, row.secrets);
+    const defaultReplyTime = widgetLook({}, extras.replyMinutes).replyTime;
     return {
       id: row.id,
       type: row.type as ChannelType,
@@ -114,7 +141,12 @@ export function channelRoutes(deps: AppDeps) {
       config: row.config,
       webhookUrl: webhookUrl(row, showSecretUrl ? secrets : {}),
       secretsSet: Object.keys(secrets).sort(),
-      ...(row.type === 'webchat' && { widgetSnippet: widgetSnippet(row.id) }),
+      ...(row.type === 'webchat' && {
+        widgetSnippet: widgetSnippet(row.id),
+        widget: { ...widgetLook(row.config, extras.replyMinutes), ...(defaultReplyTime && { defaultReplyTime }) },
+        previewUrl: `${config.publicUrl}/preview/${row.id}`,
+        lastSeen: extras.lastSeen.get(row.id) ?? null,
+      }),
       createdAt: row.createdAt.toISOString(),
     };
   };
@@ -140,9 +172,13 @@ export function channelRoutes(deps: AppDeps) {
         .from(channels)
         .where(and(eq(channels.workspaceId, c.var.auth.workspaceId), isNull(channels.deletedAt)))
         .orderBy(desc(channels.createdAt));
-      return c.json({ channels: rows.map((r) => present(r, isAdmin(c.var.auth.role))) }, 200);
+      const extras = await webchatExtras(c.var.auth.workspaceId, rows);
+      return c.json({ channels: rows.map((r) => present(r, isAdmin(c.var.auth.role), extras)) }, 200);
     })
-    .openapi(getRoute, async (c) => c.json(present(await load(c.var.auth.workspaceId, c.req.valid('param').id), isAdmin(c.var.auth.role)), 200))
+    .openapi(getRoute, async (c) => {
+      const row = await load(c.var.auth.workspaceId, c.req.valid('param').id);
+      return c.json(present(row, isAdmin(c.var.auth.role), await webchatExtras(row.workspaceId, [row])), 200);
+    })
     .openapi(createChannelRoute, async (c) => {
       const body = c.req.valid('json');
       const input: Record<string, unknown> = { ...body.config };
@@ -169,7 +205,7 @@ export function channelRoutes(deps: AppDeps) {
           webhookUrl: webhookUrl(row, unsealSecrets(key, row.secrets)),
           ...(secret !== undefined && { secret }),
           ...(identitySecret !== undefined && { identitySecret }),
-          ...(body.type === 'webchat' && { widgetSnippet: widgetSnippet(row.id) }),
+          ...(body.type === 'webchat' && { widgetSnippet: widgetSnippet(row.id), previewUrl: `${config.publicUrl}/preview/${row.id}` }),
         },
         201,
       );
@@ -204,7 +240,7 @@ export function channelRoutes(deps: AppDeps) {
         return updated!;
       });
       await publishChannelUpdated(deps, row.workspaceId, id);
-      return c.json(present(row, true), 200);
+      return c.json(present(row, true, await webchatExtras(row.workspaceId, [row])), 200);
     })
     .openapi(identitySecretRoute, async (c) => {
       const { id } = c.req.valid('param');

@@ -5,11 +5,13 @@ import { busEventStream } from '../sse';
 import { StreamSlots } from '../stream-slots';
 import { liveFeed } from '../../inbox/live-feed';
 import { and, eq, inArray } from 'drizzle-orm';
-import { contactIdentities, conversations, messages } from '@switchboard/db';
+import { contactIdentities, conversations, messages, workspaces } from '@switchboard/db';
 import type { AppDeps, AppEnv } from '../../context';
 import { channelCache } from '../../inbox/channel-store';
 import { ingestInbound } from '../../inbox/ingest';
 import { loadMessages, type MessageView } from '../../inbox/present';
+import { widgetLook } from '../../inbox/widget-look';
+import { presenceRecorder } from '../../inbox/widget-presence';
 import { openWidgetSession } from '../../inbox/widget-sessions';
 import { sha256 } from '../../services/crypto';
 import { ApiError, notFound, unauthorized } from '../errors';
@@ -56,6 +58,24 @@ const sessionRoute = createRoute({
   },
   responses: { 200: json(z.object({ visitorToken: z.string(), verified: z.boolean() })), ...errors(400, 401, 404) },
 });
+const WidgetLook = z
+  .object({
+    title: z.string(),
+    greeting: z.string().openapi({ description: 'First bubble, shown when the chat opens; never stored as a message' }),
+    color: z.string().openapi({ description: '#rrggbb' }),
+    position: z.enum(['right', 'left']),
+    replyTime: z.string().optional().openapi({ description: 'e.g. "We usually reply within 2 hours"' }),
+    avatarUrl: z.string().optional().openapi({ description: 'http(s) picture shown in the chat header' }),
+  })
+  .openapi('WidgetLook');
+const configRoute = createRoute({
+  method: 'get',
+  path: '/{channelId}/config',
+  tags,
+  summary: "The chat bubble's look, as set in the app",
+  request: { params: ChannelParam },
+  responses: { 200: json(WidgetLook), ...errors(404) },
+});
 const listRoute = createRoute({
   method: 'get',
   path: '/{channelId}/messages',
@@ -98,6 +118,10 @@ export function toWidgetMessage(m: MessageView): z.infer<typeof WidgetMessage> {
 export function widgetRoutes(deps: AppDeps) {
   const { db } = deps;
   const cache = channelCache(deps);
+  const recordPresence = presenceRecorder(db, deps.config.publicUrl);
+  // A visitor's chat must not fail because of the installed-on hint (written once a minute at most).
+  const notePresence = (c: Context<AppEnv>, channel: Parameters<typeof recordPresence>[0]) =>
+    recordPresence(channel, c.req.header('origin')).catch((err: unknown) => deps.logger.warn({ err, channelId: channel.id }, 'widget presence not recorded'));
 
   const webchat = async (channelId: string) => {
     const channel = await cache.get(channelId);
@@ -161,10 +185,19 @@ export function widgetRoutes(deps: AppDeps) {
   });
 
   return router
+    .openapi(configRoute, async (c) => {
+      const channel = await webchat(c.req.valid('param').channelId);
+      await notePresence(c, channel);
+      const [workspace] = await db.select({ settings: workspaces.settings }).from(workspaces).where(eq(workspaces.id, channel.workspaceId));
+      // Changes in the app reach visitors within a minute; every page view of a busy site is one cached GET.
+      c.header('Cache-Control', 'public, max-age=60');
+      return c.json(widgetLook(channel.config, workspace?.settings.expectedReplyMinutes), 200);
+    })
     .openapi(sessionRoute, async (c) => {
       const { channelId } = c.req.valid('param');
       const body = c.req.valid('json');
       const channel = await webchat(channelId);
+      await notePresence(c, channel);
       // Ids of the contact, conversation or workspace never reach the page: the token is the visitor's only handle.
       return c.json(await openWidgetSession(db, channel, { ...body, name: body.name || undefined, email: body.email || undefined, phone: body.phone || undefined }), 200);
     })
