@@ -41,7 +41,7 @@ describe('accounts in the browser', () => {
     await owner.fill('input[name="email"]', 'rosa@sunrise.test');
     await owner.fill('input[name="password"]', 'correct horse battery');
     await owner.click('button[type="submit"]');
-    await owner.waitForURL('**/templates');
+    await owner.waitForURL('**/start');
 
     const stranger = await newPage();
     await stranger.goto(`${app.url}/signup`);

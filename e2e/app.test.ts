@@ -60,6 +60,8 @@ describe('Switchboard in the browser', () => {
     await page.fill('input[name="email"]', 'rosa@sunrise.test');
     await page.fill('input[name="password"]', 'correct horse battery');
     await page.click('button[type="submit"]');
+    await page.waitForURL('**/start'); // the setup guide comes first; its link opens the gallery
+    await page.getByRole('link', { name: 'See all templates' }).click();
     await page.waitForURL('**/templates');
     await expect.poll(() => page.locator('[data-testid^="template-"]').count(), { timeout: 15_000 }).toBeGreaterThan(0);
     await page.waitForTimeout(500); // let the previews fit their view

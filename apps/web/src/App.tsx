@@ -4,6 +4,7 @@ import type { Me } from './api/types';
 import { AuthPage } from './auth/AuthPage';
 import { InvitePage } from './auth/InvitePage';
 import { ResetPage } from './auth/ResetPage';
+import { rememberSignedIn, RootChoice } from './auth/RootChoice';
 import { SessionContext, type Session } from './auth/session';
 import { Loading } from './components/Notice';
 import { Toasts } from './components/toast';
@@ -18,6 +19,9 @@ import { ContactDetailPage } from './contacts/ContactDetailPage';
 import { KnowledgePage } from './knowledge/KnowledgePage';
 import { SettingsPage } from './settings/SettingsPage';
 import { TemplatesPage } from './templates/TemplatesPage';
+import { GetStartedPage } from './setup/GetStartedPage';
+import { homePath } from './setup/guide';
+import { InboxVisitRecorder } from './setup/InboxVisit';
 
 // Imported eagerly: React Flow is in the main bundle anyway (template previews), and a lazy
 // editor costs React 19's 300 ms Suspense reveal throttle on every opening of a flow.
@@ -27,6 +31,7 @@ function Screen({ path }: { path: string }) {
   let m: Record<string, string> | null;
   if ((m = match('/flows/:id', path))) return <FlowEditor key={m.id} id={m.id!} />;
   if (path === '/flows') return <FlowsPage />;
+  if (path === '/start') return <GetStartedPage />;
   if (path === '/templates') return <TemplatesPage />;
   if ((m = match('/inbox/:id', path))) return <InboxPage selectedId={m.id} />;
   if (path === '/inbox') return <InboxPage />;
@@ -80,19 +85,22 @@ export function App() {
     return <InvitePage token={link.token!} me={me} onJoined={(next) => { setMe(next); navigate('/inbox', { replace: true }); }} onSignedOut={() => setMe(null)} />;
   }
   if ((link = match('/reset/:token', path))) return <ResetPage token={link.token!} />;
+  const entry = path === '/' || path === '/login' || path === '/signup';
   if (!session) {
+    if (path === '/') return <RootChoice />;
     const mode = path === '/signup' ? 'signup' : 'login';
     return (
       <AuthPage
         mode={mode}
         onSignedIn={(next) => {
+          rememberSignedIn();
           setMe(next);
-          navigate(mode === 'signup' ? '/templates' : path === '/login' || path === '/signup' ? '/inbox' : path, { replace: true });
+          navigate(mode === 'signup' ? '/start' : entry ? homePath(next) : path, { replace: true });
         }}
       />
     );
   }
-  if (path === '/' || path === '/login' || path === '/signup') queueMicrotask(() => navigate('/inbox', { replace: true }));
+  if (entry) queueMicrotask(() => navigate(homePath(session.me), { replace: true }));
 
   return (
     <SessionContext.Provider value={session}>
@@ -103,6 +111,7 @@ export function App() {
         </main>
       </div>
       <Toasts />
+      <InboxVisitRecorder path={path} />
     </SessionContext.Provider>
   );
 }

@@ -4,6 +4,15 @@ import type { Me } from '../api/types';
 import { Link } from '../lib/router';
 import { Notice } from '../components/Notice';
 
+/** The browser's own time zone, so hours and schedules are right from the start (changeable in Settings). */
+function browserTimeZone(): string | undefined {
+  try {
+    return Intl.DateTimeFormat().resolvedOptions().timeZone || undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 export function AuthPage({ mode, onSignedIn }: { mode: 'login' | 'signup'; onSignedIn: (me: Me) => void }) {
   const [form, setForm] = useState({ name: '', email: '', password: '', workspaceName: '' });
   const [error, setError] = useState<string>();
@@ -13,6 +22,7 @@ export function AuthPage({ mode, onSignedIn }: { mode: 'login' | 'signup'; onSig
   useEffect(() => {
     api.get<{ open: boolean }>('/api/auth/signup-status').then((r) => setSignupOpen(r.open), () => undefined);
   }, []);
+  const [timezone] = useState(browserTimeZone);
   const set = (key: keyof typeof form) => (e: { target: { value: string } }) => setForm({ ...form, [key]: e.target.value });
 
   const submit = async (e: FormEvent) => {
@@ -22,7 +32,7 @@ export function AuthPage({ mode, onSignedIn }: { mode: 'login' | 'signup'; onSig
     try {
       const me =
         mode === 'signup'
-          ? await api.post<Me>('/api/auth/signup', form)
+          ? await api.post<Me>('/api/auth/signup', { ...form, timezone })
           : await api.post<Me>('/api/auth/login', { email: form.email, password: form.password });
       onSignedIn(me);
     } catch (err) {
@@ -56,6 +66,7 @@ export function AuthPage({ mode, onSignedIn }: { mode: 'login' | 'signup'; onSig
               <span>Business name</span>
               <input name="workspaceName" value={form.workspaceName} onChange={set('workspaceName')} required placeholder="Sunrise Bakery" />
             </label>
+            {timezone && <p className="small muted">Time zone: {timezone}, taken from this computer. You can change it later in Settings.</p>}
           </>
         )}
         <label className="field">

@@ -1,7 +1,9 @@
 import { Link, usePath } from '../lib/router';
 import { useSession } from '../auth/session';
+import { guideOpen } from '../setup/guide';
 
 const items = [
+  { to: '/start', icon: '🚀', label: 'Get started' },
   { to: '/inbox', icon: '📥', label: 'Inbox' },
   { to: '/flows', icon: '🔀', label: 'Flows' },
   { to: '/templates', icon: '✨', label: 'Templates' },
@@ -19,9 +21,9 @@ export function Nav() {
       <div className="brand">🔀 Switchboard</div>
       <div className="nav-workspace" title={me.workspace.name}>{me.workspace.name}</div>
       <ul>
-        {items.map((item) => (
+        {items.filter((item) => item.to !== '/start' || guideOpen(me)).map((item) => (
           <li key={item.to}>
-            <Link to={item.to} title={item.label} className={path.startsWith(item.to) ? 'active' : ''} data-testid={`nav-${item.label.toLowerCase()}`}>
+            <Link to={item.to} title={item.label} className={path.startsWith(item.to) ? 'active' : ''} data-testid={`nav-${item.label.toLowerCase().replace(/ /g, '-')}`}>
               <span aria-hidden>{item.icon}</span> <span className="nav-label">{item.label}</span>
             </Link>
           </li>

@@ -7,6 +7,12 @@ import { Loading, Notice } from '../components/Notice';
 import { PageHeader } from '../components/PageHeader';
 import { openImported } from '../flows/FlowsPage';
 import { FlowPreview } from './FlowPreview';
+import { RECOMMENDED_TEMPLATE } from '../setup/guide';
+
+/** The flow a new owner should start with leads the gallery; the rest keep the server's order. */
+function recommendedFirst(list: Template[] | undefined): Template[] | undefined {
+  return list && [...list].sort((a, b) => Number(b.slug === RECOMMENDED_TEMPLATE) - Number(a.slug === RECOMMENDED_TEMPLATE));
+}
 
 export function TemplatesPage() {
   const templates = useAsync(() => api.get<{ templates: Template[] }>('/api/templates').then((r) => r.templates), []);
@@ -26,7 +32,7 @@ export function TemplatesPage() {
   };
 
   const categories = [...new Set(templates.data?.map((t) => t.category).filter(Boolean))];
-  const shown = templates.data?.filter((t) => category === 'all' || t.category === category);
+  const shown = recommendedFirst(templates.data?.filter((t) => category === 'all' || t.category === category));
 
   return (
     <div className="page">
@@ -46,6 +52,7 @@ export function TemplatesPage() {
           <article className="card template-card" key={t.slug} data-testid={`template-${t.slug}`}>
             <FlowPreview doc={t.definition} />
             <div className="card-body">
+              {t.slug === RECOMMENDED_TEMPLATE && <span className="badge badge-recommended">Recommended first</span>}
               {t.category && <span className="badge">{t.category}</span>}
               <h3>{t.name}</h3>
               <p className="muted">{t.description}</p>
