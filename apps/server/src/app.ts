@@ -38,6 +38,7 @@ import { docsHeaders, mountDocs } from './http/routes/docs';
 import { previewHeaders, previewRoutes } from './http/routes/preview';
 import { workflowRoutes } from './http/routes/workflows';
 import { meRoutes, workspaceRoutes } from './http/routes/workspace';
+import { aiTestRoutes } from './http/routes/ai-test';
 import { mountStatic } from './http/static';
 
 export interface CreateAppOptions {
@@ -92,6 +93,7 @@ export function createApp(deps: AppDeps, options: CreateAppOptions = {}) {
     .route('/api/invitations', invitationRoutes(deps))
     .route('/api/me', meRoutes(deps))
     .route('/api/workspace', workspaceRoutes(deps))
+    .route('/api/workspace/ai', aiTestRoutes(deps))
     .route('/api/api-keys', apiKeyRoutes(deps))
     .route('/api/credentials', credentialRoutes(deps))
     .route('/api/audit-log', auditLogRoutes(deps))

@@ -28,6 +28,7 @@ const RULES: Record<string, Rule> = {
   'GET /api/me': 'member',
   'GET /api/workspace': 'member',
   'PATCH /api/workspace': 'admin',
+  'POST /api/workspace/ai/test': 'admin',
   'POST /api/api-keys': 'admin',
   'GET /api/api-keys': 'admin',
   'DELETE /api/api-keys/{id}': 'admin',

@@ -27,6 +27,7 @@ export { NEXT, type FieldHint, type FieldWidget, type NodeDefinition, type NodeK
 export { CHANNEL_TYPES, WINDOW_CHANNEL_TYPES } from './nodes/shared';
 export { edgeHandle, findTrigger, nextNodeId } from './graph';
 export { isTimeZone } from './nodes/schedule/definition';
+export { AI_NOT_CONNECTED, AiNotConnectedError } from './nodes/ai-reply/not-connected';
 export { parseNodeConfig, type ParsedNode } from './parse-node';
 export { validateFlow, type ActiveKeywords, type Issue, type ValidateOptions, type ValidationResult } from './validate';
 export { documentVersion, migrateDocument } from './migrate';

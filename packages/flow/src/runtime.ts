@@ -9,7 +9,7 @@ export { applyEffects, setField } from './runtime/apply-effects';
 export { simulateFlow, MAX_STEPS_PER_ACTIVATION, MAX_STEPS_PER_RUN, type SimulateOptions, type SimulatedReply, type SimulatedStep, type SimulationResult } from './runtime/simulate';
 export { createTemplateRenderer, templateScope, TemplateError, type TemplateRenderer, type TemplateRendererOptions } from './runtime/template';
 export { createSafeHttp, BlockedAddressError, HttpTimeoutError, ResponseTooLargeError, type SafeHttp, type SafeHttpOptions } from './runtime/safe-http';
-export { createAiClient, type AiClient, type AiClientOptions } from './runtime/ai';
+export { AiProviderError, createAiClient, type AiClient, type AiClientOptions } from './runtime/ai';
 export { defaultWorkspace, makeContact, makeConversation, makeData, makeMessage, makeServices, type DataOverrides } from './runtime/flow-data';
 export { matchMessageTrigger, type InboundEvent } from './nodes/message-received/match';
 export { matchTagTrigger } from './nodes/tag-added/match';

@@ -1,6 +1,6 @@
 import { eq } from 'drizzle-orm';
 import { knowledgeEntries, type Database, type WorkspaceSettings } from '@switchboard/db';
-import type { FlowData, FlowServices, KnowledgeEntry } from '@switchboard/flow';
+import { AiNotConnectedError, type FlowData, type FlowServices, type KnowledgeEntry } from '@switchboard/flow';
 import { createAiClient, createSafeHttp, createTemplateRenderer } from '@switchboard/flow/runtime';
 import type { Config } from '../config';
 import { egressFor } from '../egress';
@@ -9,7 +9,7 @@ import { createCredentialVault } from './credential-vault';
 
 // One renderer per process: its cache of parsed templates is what makes rendering cheap.
 export const renderer = createTemplateRenderer();
-const DEFAULT_AI_MODEL = 'gpt-4o-mini';
+export const DEFAULT_AI_MODEL = 'gpt-4o-mini';
 
 export interface FlowServiceOptions {
   db: Database;
@@ -43,10 +43,11 @@ export function createFlowServices(options: FlowServiceOptions): FlowServices {
       const ai = settings.ai;
       const host = aiHost(ai?.baseUrl);
       const credential = await findCredential(db, workspaceId, AI_CREDENTIAL);
-      if (!credential && !ai?.baseUrl) throw new Error('No AI provider is configured: add one in Settings');
+      // Said on the run as it is, so the owner reads what to do rather than "AI unavailable".
+      if (!credential && !ai?.baseUrl) throw new AiNotConnectedError();
       const apiKey = credential ? unsealFor(credential, options.config.appSecret, host) : 'none';
       // Saving a new base URL deletes a key bound elsewhere; this refuses one that slipped past.
-      if (apiKey === null) throw new Error(`The AI key may only be sent to ${credential!.allowedHosts.join(', ')}: enter it again in Settings for ${host}`);
+      if (apiKey === null) throw new AiNotConnectedError(`AI is not connected: the saved key may only be sent to ${credential!.allowedHosts.join(', ')}; enter it again in Settings → AI for ${host}`);
       return createAiClient({ ...(ai?.baseUrl ? { baseUrl: ai.baseUrl } : {}), apiKey, model: ai?.model ?? DEFAULT_AI_MODEL, egress })(req);
     },
     knowledge: () =>

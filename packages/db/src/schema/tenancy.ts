@@ -7,7 +7,13 @@ export type BusinessHours = Partial<Record<'mon' | 'tue' | 'wed' | 'thu' | 'fri'
 export interface WorkspaceSettings {
   /** Hosts HTTP-request steps may reach even when they resolve to private addresses. */
   httpAllowHosts?: string[];
-  ai?: { baseUrl?: string; model?: string; apiKeyEncrypted?: string };
+  ai?: {
+    baseUrl?: string;
+    model?: string;
+    apiKeyEncrypted?: string;
+    /** The last passing "Test connection": when, and the settings it tested (keyAt: when the key was saved). */
+    tested?: { okAt: string; baseUrl: string | null; model: string | null; keyAt: string | null };
+  };
   expectedReplyMinutes?: number;
   [key: string]: unknown;
 }

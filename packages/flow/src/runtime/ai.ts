@@ -25,6 +25,14 @@ export type AiClient = (req: { messages: AiMessage[]; signal?: AbortSignal }) =>
 
 const MAX_REASON = 200;
 
+/** The provider answered with an error status; the message holds the status and its short reason. */
+export class AiProviderError extends Error {
+  constructor(message: string, readonly status: number) {
+    super(message);
+    this.name = 'AiProviderError';
+  }
+}
+
 /** Creates the `ai` service answering with the first choice's text. */
 export function createAiClient(options: AiClientOptions): AiClient {
   const timeoutMs = options.timeoutMs ?? 30_000;
@@ -51,10 +59,10 @@ function shortError(err: unknown, timeoutMs: number): Error {
   if (err instanceof OpenAI.APIConnectionTimeoutError) return new Error(`The AI provider did not answer within ${timeoutMs} ms`);
   if (err instanceof OpenAI.APIConnectionError) return new Error('The AI provider could not be reached');
   if (err instanceof OpenAI.APIError && err.status !== undefined) {
-    if (err.status >= 300 && err.status < 400) return new Error(`The AI provider answered ${err.status}: redirects are not followed`);
+    if (err.status >= 300 && err.status < 400) return new AiProviderError(`The AI provider answered ${err.status}: redirects are not followed`, err.status);
     const said = (err.error as { message?: unknown } | undefined)?.message;
     const reason = typeof said === 'string' ? said.replace(/\s+/g, ' ').trim().slice(0, MAX_REASON) : '';
-    return new Error(`The AI provider answered ${err.status}${reason ? `: ${reason}` : ''}`);
+    return new AiProviderError(`The AI provider answered ${err.status}${reason ? `: ${reason}` : ''}`, err.status);
   }
   return err instanceof Error ? err : new Error(String(err));
 }

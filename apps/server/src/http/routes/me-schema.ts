@@ -1,7 +1,7 @@
 import { z } from '@hono/zod-openapi';
 import { and, eq } from 'drizzle-orm';
 import { memberships, users, workspaces, type Database } from '@switchboard/db';
-import { hasAiKey } from '../../services/ai-settings';
+import { loadAiKey, testedOkAt, type AiKey } from '../../services/ai-status';
 import { notFound } from '../errors';
 
 export const Workspace = z
@@ -27,8 +27,11 @@ export type Me = z.infer<typeof Me>;
 
 type WorkspaceRow = typeof workspaces.$inferSelect;
 
-/** The public view of a workspace: settings minus secrets; `aiKeySet` says whether the AI credential exists. */
-export function presentWorkspace(row: WorkspaceRow, aiKeySet: boolean): z.infer<typeof Workspace> {
+/**
+ * The public view of a workspace: settings minus secrets. `settings.ai` says whether an AI key is
+ * saved (`apiKeySet`, never the key) and, while the AI is connected, when its last test passed.
+ */
+export function presentWorkspace(row: WorkspaceRow, aiKey: AiKey): z.infer<typeof Workspace> {
   const { ai, ...settings } = row.settings;
   return {
     id: row.id,
@@ -36,14 +39,14 @@ export function presentWorkspace(row: WorkspaceRow, aiKeySet: boolean): z.infer<
     timezone: row.timezone,
     businessHours: row.businessHours as Record<string, [string, string][]>,
     holidays: row.holidays,
-    settings: { ...settings, ai: ai || aiKeySet ? { baseUrl: ai?.baseUrl, model: ai?.model, apiKeySet: aiKeySet } : undefined },
+    settings: { ...settings, ai: ai || aiKey ? { baseUrl: ai?.baseUrl, model: ai?.model, apiKeySet: Boolean(aiKey), testedOkAt: testedOkAt(ai, aiKey) } : undefined },
   };
 }
 
 export async function loadMe(db: Database, userId: string | null, workspaceId: string): Promise<Me> {
   const [workspace] = await db.select().from(workspaces).where(eq(workspaces.id, workspaceId)).limit(1);
   if (!workspace) throw notFound('Workspace');
-  const presented = presentWorkspace(workspace, await hasAiKey(db, workspaceId));
+  const presented = presentWorkspace(workspace, await loadAiKey(db, workspaceId));
   if (!userId) return { user: null, role: 'admin', workspace: presented, workspaces: [] };
   const [user] = await db.select({ id: users.id, email: users.email, name: users.name }).from(users).where(eq(users.id, userId)).limit(1);
   const all = await db

@@ -4,7 +4,8 @@ import { workspaces } from '@switchboard/db';
 import { isTimeZone } from '@switchboard/flow';
 import type { AppDeps } from '../../context';
 import { audit } from '../../services/audit';
-import { applyAiSettings, hasAiKey } from '../../services/ai-settings';
+import { applyAiSettings } from '../../services/ai-settings';
+import { loadAiKey } from '../../services/ai-status';
 import { applySetupPatch, SetupPatch } from '../../services/setup-guide';
 import { badRequest, notFound } from '../errors';
 import { requireRole } from '../middleware/auth/index';
@@ -85,7 +86,7 @@ export function workspaceRoutes(deps: AppDeps) {
     .openapi(getRoute, async (c) => {
       const [row] = await db.select().from(workspaces).where(eq(workspaces.id, c.var.auth.workspaceId));
       if (!row) throw notFound('Workspace');
-      return c.json(presentWorkspace(row, await hasAiKey(db, row.id)), 200);
+      return c.json(presentWorkspace(row, await loadAiKey(db, row.id)), 200);
     })
     .openapi(patchRoute, async (c) => {
       const patch = c.req.valid('json');
@@ -118,6 +119,6 @@ export function workspaceRoutes(deps: AppDeps) {
         return row;
       });
       if (!updated) throw badRequest('Nothing to update');
-      return c.json(presentWorkspace(updated, await hasAiKey(db, updated.id)), 200);
+      return c.json(presentWorkspace(updated, await loadAiKey(db, updated.id)), 200);
     });
 }

@@ -5,6 +5,7 @@ import { makeContext } from '../../testing/context';
 import { startOpenAiStandIn, type StandIn } from '../../testing/openai-stand-in';
 import type { AiMessage } from '../../types';
 import { aiReply } from './handler';
+import { AiNotConnectedError } from './not-connected';
 
 // The stand-in model answers from the knowledge in its system prompt, or says HANDOFF.
 function model(messages: AiMessage[]): string | { status: number } {
@@ -59,6 +60,14 @@ describe('action.ai_reply', () => {
     expect(result.output).toBe('handoff');
     expect(result.effects).toEqual([]);
     expect(result.log).toMatch(/AI unavailable/);
+  });
+
+  it('says on the run that the AI is not connected, and hands off', async () => {
+    const notConnected = async () => {
+      throw new AiNotConnectedError();
+    };
+    const result = await aiReply({}, makeContext({ message: { text: 'Do you deliver?' }, services: { ai: notConnected, knowledge } }));
+    expect(result).toMatchObject({ output: 'handoff', effects: [{ type: 'handoff' }], log: 'AI is not connected: Settings → AI' });
   });
 
   it('leaves the knowledge out when asked', async () => {

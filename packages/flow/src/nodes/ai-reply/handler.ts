@@ -2,6 +2,7 @@ import type { Effect, NodeHandler } from '../../types';
 import { rankEntries } from '../faq-match/search';
 import { branch } from '../result';
 import type { AiReplyConfig } from './definition';
+import { AiNotConnectedError } from './not-connected';
 import { MAX_KNOWLEDGE_ENTRIES, buildPrompt, isUnsure } from './prompt';
 
 /**
@@ -19,6 +20,7 @@ export const aiReply: NodeHandler<AiReplyConfig> = async (config, ctx) => {
   try {
     answer = await ctx.services.ai({ messages });
   } catch (err) {
+    if (err instanceof AiNotConnectedError) return branch('handoff', handoff, { log: err.message });
     return branch('handoff', handoff, { log: `AI unavailable: ${err instanceof Error ? err.message : String(err)}` });
   }
   if (isUnsure(answer)) return branch('handoff', handoff, { log: 'the assistant was unsure' });
