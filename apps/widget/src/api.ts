@@ -36,6 +36,8 @@ export function createApi(origin: string, channelId: string) {
   }
 
   return {
+    /** The owner's look for the bubble; unchecked JSON (readConfig validates each field). */
+    look: () => call<Record<string, unknown>>('/config'),
     session: (body: SessionRequest) => call<SessionResponse>('/sessions', null, body),
     messages: (token: string) => call<MessagesResponse>('/messages', token),
     send: (token: string, body: SendMessageRequest) =>

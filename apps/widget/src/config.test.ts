@@ -16,7 +16,28 @@ test('the API origin is the script origin, and the tag attributes fill the rest'
     title: 'Bakery',
     greeting: 'Hi!',
     color: '#0a7d4f',
+    position: 'right',
   });
+});
+
+test("the owner's look from the server fills what the tag leaves out; the tag's attributes win", () => {
+  const look = { title: 'Sunrise Bakery', greeting: 'Hello!', color: '#b45309', position: 'left', replyTime: 'We reply within the hour', avatarUrl: 'https://cdn.example/rosa.png' };
+  expect(readConfig(attrs({ 'data-channel': 'ch_1' }), 'https://h/widget.js', isColor, look)).toEqual({ channelId: 'ch_1', apiOrigin: 'https://h', ...look });
+  const tagged = readConfig(attrs({ 'data-channel': 'ch_1', 'data-title': 'Shop', 'data-color': '#000000' }), 'https://h/widget.js', isColor, look);
+  expect(tagged).toMatchObject({ title: 'Shop', color: '#000000', greeting: 'Hello!', position: 'left' });
+});
+
+test('hostile or malformed look values fall back instead of reaching the page', () => {
+  const config = readConfig(attrs({ 'data-channel': 'ch_1' }), 'https://h/widget.js', isColor, {
+    title: 42,
+    greeting: { text: 'x' },
+    color: 'red;background:url(x)',
+    position: 'top',
+    avatarUrl: 'javascript:alert(1)',
+    replyTime: '   ',
+  });
+  expect(config).toEqual({ channelId: 'ch_1', apiOrigin: 'https://h', title: 'Chat with us', greeting: undefined, color: '#2563eb', position: 'right' });
+  expect(readConfig(attrs({ 'data-channel': 'ch_1' }), 'https://h/widget.js', isColor, { avatarUrl: 'data:image/png;base64,AA' })?.avatarUrl).toBeUndefined();
 });
 
 test('defaults, an invalid colour, and a tag without a channel', () => {

@@ -94,6 +94,9 @@ describe('widget in Chromium', () => {
     await ui.launcher.click();
     await expect.poll(() => ui.panel.isVisible()).toBe(true);
     await expect.poll(() => ui.outgoing.first().textContent()).toBe('Hi! Ask us anything.');
+    // The tag's title wins; the reply time comes from the owner's look on the server.
+    expect(await page.locator('header .tt').textContent()).toBe('Sunrise Bakery');
+    expect(await page.locator('header .rt').textContent()).toBe('We usually reply within 5 minutes');
     await expect.poll(() => ui.input.evaluate((el) => el === (el.getRootNode() as ShadowRoot).activeElement)).toBe(true);
 
     const { visitor } = await sendAndCatch(page, 'Do you deliver?');

@@ -33,21 +33,27 @@ const HOST_STYLE = 'all:initial!important;display:block!important';
 const script = (document.currentScript ??
   document.querySelector('script[data-channel][src*="widget"]')) as HTMLScriptElement | null;
 
+/** Past this the bubble appears with the tag's settings: a slow server must not hide it. */
+const LOOK_WAIT_MS = 4000;
+
 function boot(script: HTMLScriptElement): void {
   if (window.Switchboard) return; // the tag pasted twice
-  const config = readConfig(
-    (name) => script.getAttribute(name),
-    script.src,
-    (value) => CSS.supports('color', value),
-  );
-  if (!config) {
+  const attr = (name: string) => script.getAttribute(name);
+  const isColor = (value: string) => CSS.supports('color', value);
+  const base = readConfig(attr, script.src, isColor);
+  if (!base) {
     console.warn('Switchboard widget: the script tag needs data-channel="CHANNEL_ID"');
     return;
   }
-  const key = `switchboard:${config.channelId}`;
-  const chat = new Chat(createApi(config.apiOrigin, config.channelId), stored(key), config.user);
+  const api = createApi(base.apiOrigin, base.channelId);
+  const key = `switchboard:${base.channelId}`;
+  let mounted = false;
 
-  const mount = () => {
+  const mount = (look: Record<string, unknown>) => {
+    if (mounted || window.Switchboard) return;
+    mounted = true;
+    const config = readConfig(attr, script.src, isColor, look) ?? base;
+    const chat = new Chat(api, stored(key), config.user);
     const host = document.createElement('switchboard-widget');
     host.setAttribute('style', HOST_STYLE);
     const root = host.attachShadow({ mode: 'open' });
@@ -58,8 +64,13 @@ function boot(script: HTMLScriptElement): void {
     });
     window.Switchboard = { ...controls, identify: (identity) => chat.identify(identity), reset: () => chat.reset() };
   };
-  if (document.body) mount();
-  else document.addEventListener('DOMContentLoaded', mount);
+  const whenReady = (look: Record<string, unknown>) => {
+    if (document.body) mount(look);
+    else document.addEventListener('DOMContentLoaded', () => mount(look));
+  };
+  // The owner's colour, title and greeting from the app; the tag's attributes still win.
+  api.look().then(whenReady, () => whenReady({}));
+  setTimeout(() => whenReady({}), LOOK_WAIT_MS);
 }
 
 if (script) boot(script);

@@ -97,9 +97,14 @@ export async function startStandIn(widgetJs: string, channelId = 'ch_test'): Pro
     if (req.method === 'OPTIONS') return send(res, 204);
     if (url.pathname === '/widget.js') return send(res, 200, widgetJs, 'text/javascript');
     if (url.pathname === '/pixel.png') return send(res, 200, PIXEL, 'image/png');
-    const route = /^\/widget\/([^/]+)\/(sessions|messages|stream)$/.exec(url.pathname);
+    const route = /^\/widget\/([^/]+)\/(sessions|messages|stream|config)$/.exec(url.pathname);
     if (!route || decodeURIComponent(route[1]!) !== channelId) return send(res, 404, { error: { code: 'not_found', message: 'Unknown channel' } });
     const key = `${req.method} ${route[2]}`;
+
+    // The owner's look as the server serves it; the test page's tag attributes override most of it.
+    if (key === 'GET config') {
+      return send(res, 200, { title: 'Server title', greeting: 'Server greeting', color: '#123456', position: 'right', replyTime: 'We usually reply within 5 minutes' });
+    }
 
     if (key === 'POST sessions') {
       if (failingSessions > 0) {

@@ -14,6 +14,10 @@ svg{width:28px;height:28px;fill:currentColor}
 .panel{position:fixed;right:20px;bottom:88px;width:370px;height:min(600px,calc(100vh - 108px));background:#fff;border-radius:14px;box-shadow:0 8px 32px rgba(0,0,0,.25);display:flex;flex-direction:column;overflow:hidden}
 header{background:var(--c);color:#fff;padding:14px 16px;display:flex;align-items:center;justify-content:space-between;font-weight:600;font-size:16px}
 header button{font-size:26px;line-height:1;padding:0 4px}
+.hd{display:flex;align-items:center;gap:10px;min-width:0}
+.av{width:34px;height:34px;border-radius:50%;object-fit:cover;background:#fff;flex:none}
+.rt{display:block;font-weight:400;font-size:12px;opacity:.9}
+.left .launcher,.left .panel{right:auto;left:20px}
 header :focus-visible{outline-color:#fff}
 .list{flex:1;overflow-y:auto;padding:12px;display:flex;flex-direction:column;gap:8px;background:#f7f7f8}
 .m{max-width:80%;display:flex;flex-direction:column;align-items:flex-start}
@@ -34,5 +38,5 @@ input{flex:1;min-width:0;border:1px solid #d4d4d8;border-radius:20px;padding:8px
 input:focus{outline:0;border-color:var(--c)}
 form button{flex:none;width:36px;height:36px;border-radius:50%;background:var(--c);color:#fff}
 form svg{width:18px;height:18px}
-@media(max-width:480px){.panel{top:0;left:0;right:0;bottom:0;width:auto;height:auto;border-radius:0}.open .launcher{display:none}input{font-size:16px}}
+@media(max-width:480px){.sb .panel{top:0;left:0;right:0;bottom:0;width:auto;height:auto;border-radius:0}.open .launcher{display:none}input{font-size:16px}}
 `;

@@ -1,7 +1,7 @@
 import type { Chat } from '../chat';
 import type { WidgetConfig } from '../config';
 import type { Stored } from '../storage';
-import { h, icon } from './dom';
+import { h, icon, safeImageUrl } from './dom';
 import { renderMessage } from './message';
 import { styles } from './styles';
 
@@ -46,15 +46,22 @@ export function mountView(
     autocomplete: 'off',
   });
   const form = h('form', {}, input, h('button', { type: 'submit', 'aria-label': 'Send' }, icon(SEND_ICON)));
+  const avatar = safeImageUrl(config.avatarUrl);
+  const heading = h(
+    'div',
+    { class: 'hd' },
+    ...(avatar ? [h('img', { class: 'av', src: avatar, alt: '' })] : []),
+    h('div', {}, h('span', { class: 'tt' }, config.title), ...(config.replyTime ? [h('small', { class: 'rt' }, config.replyTime)] : [])),
+  );
   const panel = h(
     'div',
     { class: 'panel', role: 'dialog', 'aria-label': config.title, hidden: '' },
-    h('header', {}, h('span', {}, config.title), closeButton),
+    h('header', {}, heading, closeButton),
     list,
     replies,
     form,
   );
-  const shell = h('div', { class: 'sb' }, panel, launcher);
+  const shell = h('div', { class: `sb ${config.position}` }, panel, launcher);
   shell.style.setProperty('--c', config.color);
   root.append(h('style', {}, styles), shell);
 
@@ -91,6 +98,8 @@ export function mountView(
   const greeting =
     config.greeting &&
     renderMessage({ id: '', direction: 'out', author: 'bot', text: config.greeting, createdAt: '' }, () => {});
+  // Marked so a page (or a test) can tell the local greeting from the business's real replies.
+  if (greeting) greeting.classList.add('greeting');
 
   const render = () => {
     const stuckToBottom = list.scrollHeight - list.scrollTop - list.clientHeight < 40;
