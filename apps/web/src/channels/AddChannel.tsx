@@ -4,6 +4,7 @@ import type { ChannelType, CreatedChannel } from '../api/types';
 import { Modal } from '../components/Modal';
 import { Notice } from '../components/Notice';
 import { CHANNEL_FIELDS, CHANNEL_ICONS, CHANNEL_LABELS } from './channelTypes';
+import { createWebsiteChat } from './webchat';
 
 const blurbs: Record<ChannelType, string> = {
   webchat: 'A chat bubble on your website',
@@ -37,12 +38,26 @@ export function AddChannel({ onClose, onCreated }: { onClose: () => void; onCrea
     }
   };
 
+  // Website chat needs nothing filled in: one click connects it.
+  const pick = async (t: ChannelType) => {
+    if (t !== 'webchat') return (setType(t), setConfig(t === 'email' ? { provider: 'mailgun' } : {}));
+    setBusy(true);
+    try {
+      onCreated(await createWebsiteChat());
+    } catch (err) {
+      setError(errorText(err));
+    } finally {
+      setBusy(false);
+    }
+  };
+
   if (!type) {
     return (
       <Modal title="Connect a channel" onClose={onClose} wide>
+        <Notice>{error}</Notice>
         <div className="type-grid">
           {(Object.keys(CHANNEL_LABELS) as ChannelType[]).map((t) => (
-            <button key={t} className="type-card" onClick={() => (setType(t), setConfig(t === 'email' ? { provider: 'mailgun' } : {}))} data-testid={`channel-type-${t}`}>
+            <button key={t} className="type-card" disabled={busy} onClick={() => void pick(t)} data-testid={`channel-type-${t}`}>
               <span className="channel-icon">{CHANNEL_ICONS[t]}</span>
               <strong>{CHANNEL_LABELS[t]}</strong>
               <small className="muted">{blurbs[t]}</small>
@@ -60,7 +75,6 @@ export function AddChannel({ onClose, onCreated }: { onClose: () => void; onCrea
           <span>Name (for you)</span>
           <input value={name} onChange={(e) => setName(e.target.value)} placeholder={CHANNEL_LABELS[type]} data-testid="channel-name" />
         </label>
-        {type === 'webchat' && <p className="muted small">Nothing else to fill in. Next you get one line of code to paste into your website.</p>}
         {CHANNEL_FIELDS[type].map((f) => (
           <label className="field" key={f.key}>
             <span>{f.label}{f.optional && <span className="optional"> (optional)</span>}</span>
