@@ -2,6 +2,7 @@ import { api } from '../api/client';
 import type { Credential } from '../api/types';
 import type { FlowIssue, Requirement } from '../flow';
 import { useAsync } from '../lib/useAsync';
+import { useAiConnected } from '../settings/aiStatus';
 import type { StepNode } from './convert';
 
 // `Add the credential "shop" in Settings → Credentials`: the name is the one in quotes.
@@ -36,7 +37,9 @@ export function Checklist({ requires, nodes, errors, done, onPick, onToggle, onC
     () => (needsCredentials ? api.get<{ credentials: Credential[] }>('/api/credentials').then((r) => r.credentials.map((c) => c.name)) : Promise.resolve([])),
     [needsCredentials],
   );
-  const states = requires.map((r, i) => done.has(i) || filled(nodes, r, errors, credentials.data));
+  // The AI line follows the real connection (Settings → AI): it cannot be ticked by hand.
+  const aiConnected = useAiConnected();
+  const states = requires.map((r, i) => (r.kind === 'ai' ? aiConnected : done.has(i) || filled(nodes, r, errors, credentials.data)));
   const left = states.filter((s) => !s).length;
   return (
     <div className="checklist" data-testid="checklist">
@@ -47,8 +50,13 @@ export function Checklist({ requires, nodes, errors, done, onPick, onToggle, onC
       <ul>
         {requires.map((r, i) => (
           <li key={i} className={states[i] ? 'done' : ''}>
-            <input type="checkbox" checked={states[i]} onChange={() => onToggle(i)} aria-label="Done" />
-            {r.kind === 'credential' ? (
+            <input type="checkbox" checked={states[i]} onChange={() => onToggle(i)} aria-label="Done" disabled={r.kind === 'ai'} />
+            {r.kind === 'ai' ? (
+              <>
+                <a className="btn-link" href="/settings#ai" target="_blank" rel="noreferrer">{r.label}</a>
+                {!aiConnected && <span className="badge status-paused">AI not connected</span>}
+              </>
+            ) : r.kind === 'credential' ? (
               <a className="btn-link" href="/settings#credentials" target="_blank" rel="noreferrer" onFocus={() => void credentials.reload()}>{r.label}</a>
             ) : (
               <button type="button" className="btn-link" onClick={() => onPick(r)}>{r.label}</button>

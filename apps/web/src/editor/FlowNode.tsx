@@ -1,6 +1,7 @@
 import { memo, useEffect, useMemo, useRef } from 'react';
 import { Handle, Position, useUpdateNodeInternals, type NodeProps } from '@xyflow/react';
 import { getDefinition, outputsFor, type NodeDefinition } from '../flow';
+import { AiNodeStatus } from './AiNodeStatus';
 import type { StepNode } from './convert';
 import { NEXT } from './convert';
 import { useNodeOverlay } from './overlay';
@@ -46,6 +47,7 @@ function StepNodeView({ id, type, data, selected, kind }: NodeProps<StepNode> & 
       </div>
       <div className="fnode-kind">{kind === 'trigger' ? 'Starts the flow' : kind === 'condition' ? 'Checks' : 'Does'}</div>
       <div className="fnode-summary">{summarize(type, data.config)}</div>
+      {type === 'action.ai_reply' && <AiNodeStatus />}
       {problems.length > 0 && (
         <div className={overlay.errors.length ? 'fnode-issue error' : 'fnode-issue warning'} title={problems.join('\n')} data-testid="node-issue">
           {overlay.errors.length ? '⛔' : '⚠️'} {problems[0]}

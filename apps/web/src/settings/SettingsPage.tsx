@@ -1,18 +1,20 @@
 import { useState } from 'react';
 import { PageHeader } from '../components/PageHeader';
+import { AiSettings } from './AiSettings';
 import { ApiKeys } from './ApiKeys';
 import { Credentials } from './Credentials';
 import { TeamSettings } from './TeamSettings';
 import { WorkspaceSettings } from './WorkspaceSettings';
 
-type Section = 'business' | 'team' | 'api' | 'credentials';
+type Section = 'business' | 'team' | 'ai' | 'api' | 'credentials';
 
 export function SettingsPage() {
-  // The flow checklist links to #credentials.
-  const [section, setSection] = useState<Section>(() => (location.hash === '#credentials' ? 'credentials' : 'business'));
+  // The flow checklist links to #credentials and #ai.
+  const [section, setSection] = useState<Section>(() => (location.hash === '#credentials' ? 'credentials' : location.hash === '#ai' ? 'ai' : 'business'));
   const sections: { id: Section; label: string }[] = [
     { id: 'business', label: 'Business & hours' },
     { id: 'team', label: 'Team' },
+    { id: 'ai', label: 'AI' },
     { id: 'api', label: 'API keys' },
     { id: 'credentials', label: 'Credentials' },
   ];
@@ -28,6 +30,7 @@ export function SettingsPage() {
       </div>
       {section === 'business' && <WorkspaceSettings />}
       {section === 'team' && <TeamSettings />}
+      {section === 'ai' && <AiSettings />}
       {section === 'api' && <ApiKeys />}
       {section === 'credentials' && <Credentials />}
     </div>
