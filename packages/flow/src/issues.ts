@@ -31,10 +31,17 @@ function describeExpected(expected: string): string {
   }
 }
 
+/**
+ * The name a person sees for a config path: the inspector labels a field with its schema's
+ * description, so a message says "Fill in "Minutes to wait"" rather than the key "minutes".
+ */
+export type FieldLabel = (path: readonly PropertyKey[]) => string | undefined;
+
 /** One zod issue as `{field, message}` in plain words. */
-export function plainIssue(issue: z.core.$ZodIssue): { field?: string; message: string } {
+export function plainIssue(issue: z.core.$ZodIssue, fieldLabel?: FieldLabel): { field?: string; message: string } {
   const field = issue.path.length ? issue.path.map(String).join('.') : undefined;
-  const name = issue.path.length ? `"${String(issue.path.at(-1))}"` : 'This';
+  const label = issue.path.length ? fieldLabel?.(issue.path) : undefined;
+  const name = label ? `"${label}"` : issue.path.length ? `"${String(issue.path.at(-1))}"` : 'This';
   let message = issue.message;
   if (isDefaultMessage(message)) {
     switch (issue.code) {

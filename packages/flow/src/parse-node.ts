@@ -1,7 +1,7 @@
 /** Parsing one node's config with its definition's schema. Browser-safe. */
 import { getDefinition } from './definitions';
 import type { FlowNodeEnvelope } from './document';
-import { plainIssue } from './issues';
+import { plainIssue, type FieldLabel } from './issues';
 import type { NodeDefinition } from './nodes/define';
 
 export type ParsedNode =
@@ -15,5 +15,23 @@ export function parseNodeConfig(node: Pick<FlowNodeEnvelope, 'type' | 'config'>)
   }
   const parsed = definition.config.safeParse(node.config ?? {});
   if (parsed.success) return { ok: true, definition, config: parsed.data };
-  return { ok: false, definition, problems: parsed.error.issues.map((i) => ({ ...plainIssue(i), code: 'invalid_config' })) };
+  const label = fieldLabel(definition);
+  return { ok: false, definition, problems: parsed.error.issues.map((i) => ({ ...plainIssue(i, label), code: 'invalid_config' })) };
+}
+
+type Described = { description?: string; shape?: Record<string, Described>; _zod?: { def?: { innerType?: Described } } };
+
+/** A top-level field's label as the inspector shows it: its description, without the "(…)" detail. */
+function fieldLabel(definition: NodeDefinition): FieldLabel {
+  const shape = (definition.config as unknown as Described).shape;
+  return (path) => {
+    let schema = path.length === 1 && typeof path[0] === 'string' ? shape?.[path[0]] : undefined;
+    let description: string | undefined;
+    // Optional/default wrappers may carry the description or leave it on the inner schema.
+    for (let depth = 0; schema && !description && depth < 4; depth++) {
+      description = schema.description;
+      schema = schema._zod?.def?.innerType;
+    }
+    return description?.replace(/\s*\([^()]*\)$/, '').trim() || undefined;
+  };
 }

@@ -24,7 +24,7 @@ describe('validateFlow', () => {
   it('accepts a sound flow, warning only about unconnected branch outputs', () => {
     const r = validateFlow(good);
     expect(r.errors).toEqual([]);
-    expect(r.warnings).toEqual([{ nodeId: 'faq', code: 'unconnected_output', message: expect.stringContaining('"match" output is not connected') }]);
+    expect(r.warnings).toEqual([{ nodeId: 'faq', code: 'unconnected_output', message: 'Connect the "Answered" output of FAQ answer to a next step; otherwise the flow stops there when it is taken.' }]);
   });
 
   it('reports config errors per node with the field path, in plain words', () => {
@@ -34,10 +34,10 @@ describe('validateFlow', () => {
         [edge('t', 's'), edge('s', 'm')],
       ),
     );
-    expect(r.errors).toContainEqual({ nodeId: 's', field: 'text', code: 'invalid_config', message: 'Write the message to send.' });
+    expect(r.errors).toContainEqual({ nodeId: 's', field: 'text', code: 'invalid_config', message: 'This step needs a message.' });
     expect(r.errors).toContainEqual(expect.objectContaining({ nodeId: 'm', field: 'cases.0.values.0', code: 'invalid_config', message: expect.stringMatching(/^Branch "a", pattern 1: Lookahead/) }));
     const missing = validateFlow(flow([node('t', 'trigger.manual'), node('d', 'action.delay', {})], [edge('t', 'd')]));
-    expect(missing.errors).toEqual([{ nodeId: 'd', field: 'minutes', code: 'invalid_config', message: 'Fill in "minutes".' }]);
+    expect(missing.errors).toEqual([{ nodeId: 'd', field: 'minutes', code: 'invalid_config', message: 'Fill in "Minutes to wait".' }]);
     const enumBad = validateFlow(flow([node('t', 'trigger.manual'), node('x', 'action.set_status', { status: 'closed' })], [edge('t', 'x')]));
     expect(enumBad.errors[0]?.message).toBe('Choose one of: open, pending, snoozed, resolved.');
   });

@@ -67,6 +67,14 @@ function templateErrors(nodeId: string, definition: NodeDefinition, config: Reco
   return issues;
 }
 
+/** Names the output and the step as the canvas draws them ("Closed now" of "Business hours"). */
+function unconnectedMessage(node: { type: string; label?: string | undefined } | undefined, out: string): string {
+  const definition = node ? getDefinition(node.type) : undefined;
+  const output = definition?.outputLabels?.[out] ?? out.replace(/_/g, ' ');
+  const step = node?.label || definition?.label || 'this step';
+  return `Connect the "${output}" output of ${step} to a next step; otherwise the flow stops there when it is taken.`;
+}
+
 /** Checks a flow document; never throws, whatever it is given. */
 export function validateFlow(input: unknown, options: ValidateOptions = {}): ValidationResult {
   const errors: Issue[] = [];
@@ -167,7 +175,7 @@ export function validateFlow(input: unknown, options: ValidateOptions = {}): Val
     const used = new Set((outgoing.get(id) ?? []).map(edgeHandle));
     for (const out of outs) {
       if (out === NEXT || used.has(out)) continue;
-      warnings.push({ nodeId: id, code: 'unconnected_output', message: `The "${out}" output is not connected: when it is taken, the flow stops there. Connect it if something should happen.` });
+      warnings.push({ nodeId: id, code: 'unconnected_output', message: unconnectedMessage(nodes.get(id), out) });
     }
   }
 

@@ -38,9 +38,8 @@ export async function activeKeywords(db: Executor, workspaceId: string, exceptWo
 /** Validation of a stored draft: the document's shape first, then the flow's own rules. */
 export async function validateDraft(db: Executor, workspaceId: string, row: WorkflowRow): Promise<{ errors: Issue[]; warnings: Issue[] }> {
   const parsed = FlowDocument.safeParse(row.draft);
-  if (!parsed.success) {
-    return { errors: parsed.error.issues.map((i) => ({ field: i.path.join('.'), message: i.message, code: 'schema' })), warnings: [] };
-  }
+  // A draft is stored even when it is not a readable document; validateFlow says why in words.
+  if (!parsed.success) return validateFlow(row.draft);
   return validateFlow(parsed.data, {
     activeKeywords: await activeKeywords(db, workspaceId, row.id),
     workflowId: row.id,

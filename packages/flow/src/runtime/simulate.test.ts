@@ -113,7 +113,7 @@ describe('simulateFlow', () => {
     expect(r.status).toBe('failed');
     expect(r.error).toMatchObject({ nodeId: 's', field: 'text', message: expect.stringMatching(/Unknown filter "nope"/) });
     const bad = await simulateFlow({ ...doc, nodes: [doc.nodes[0], node('s', 'action.send_message', {})] }, { messages: [] });
-    expect(bad.error).toMatchObject({ nodeId: 's', field: 'text', message: 'Fill in "text".' });
+    expect(bad.error).toMatchObject({ nodeId: 's', field: 'text', message: 'Fill in "Message".' });
   });
 
   it('only starts on matching keywords', async () => {

@@ -6,6 +6,7 @@ import { FlowDocument } from '@switchboard/flow';
 import { WORKFLOWS_CHANGED } from '../../flows/active-flows';
 import { foreignReferences } from '../../flows/references';
 import { definitionFor } from '../../flows/literal-secrets';
+import { nameSteps, publishRefusal } from '../../flows/publish-problems';
 import { EMPTY_FLOW, findWorkflow, listWorkflows, presentWorkflow, triggerOf, validateDraft } from '../../flows/workflow-store';
 import { audit } from '../../services/audit';
 import { randomToken } from '../../services/crypto';
@@ -14,7 +15,11 @@ import { requireRole } from '../middleware/auth/index';
 import { cookieAuth, errors, IdParam, json, jsonBody } from '../openapi-helpers';
 import { createRouter } from '../router';
 
-const Issue = z.object({ nodeId: z.string().optional(), field: z.string().optional(), message: z.string(), code: z.string() }).openapi('FlowIssue');
+const Issue = z
+  .object({ nodeId: z.string().optional(), step: z.string().optional().openapi({ description: 'The step as the canvas names it' }), field: z.string().optional(), message: z.string(), code: z.string() })
+  .openapi('FlowIssue');
+/** null clears the description: the editor sends what it has, a new flow has none. */
+const Description = z.string().max(2000).nullable().optional();
 /** Drafts are stored even when invalid: the editor autosaves work in progress. */
 export const DraftDefinition = z
   .object({ schemaVersion: z.number().int(), nodes: z.array(z.record(z.string(), z.unknown())).max(5_000), edges: z.array(z.record(z.string(), z.unknown())).max(20_000) })
@@ -45,7 +50,7 @@ const routes = {
     tags,
     security,
     summary: 'Create a flow (draft)',
-    request: jsonBody(z.object({ name: z.string().trim().min(1).max(200), description: z.string().max(2000).optional(), definition: DraftDefinition.optional() })),
+    request: jsonBody(z.object({ name: z.string().trim().min(1).max(200), description: Description, definition: DraftDefinition.optional() })),
     responses: { 201: json(WorkflowDetail), ...errors(400, 401, 403) },
   }),
   get: createRoute({ method: 'get', path: '/{id}', tags, security, summary: 'A flow with its draft and validation', request: { params: IdParam }, responses: { 200: json(WorkflowDetail), ...errors(401, 404) } }),
@@ -54,8 +59,9 @@ const routes = {
     path: '/{id}',
     tags,
     security,
-    summary: 'Save the draft (kept even with errors; validation returned)',
-    request: { params: IdParam, ...jsonBody(z.object({ name: z.string().trim().min(1).max(200).optional(), description: z.string().max(2000).optional(), definition: DraftDefinition })) },
+    summary: 'Save the draft (kept even with errors; validation returned). A blank name keeps the current one.',
+    // An autosave must never be refused for a detail: a name being retyped is blank for a moment.
+    request: { params: IdParam, ...jsonBody(z.object({ name: z.string().trim().max(200).optional(), description: Description, definition: DraftDefinition })) },
     responses: { 200: json(WorkflowDetail), ...errors(400, 401, 403, 404) },
   }),
   delete: createRoute({ method: 'delete', path: '/{id}', tags, security, summary: 'Delete a flow (soft: stops it, keeps its history)', request: { params: IdParam }, responses: { 204: { description: 'Deleted' }, ...errors(401, 403, 404) } }),
@@ -120,7 +126,7 @@ export function workflowRoutes(deps: AppDeps) {
       await findWorkflow(db, c.var.auth.workspaceId, id);
       const [row] = await db
         .update(workflows)
-        .set({ draft: body.definition, ...(body.name ? { name: body.name } : {}), ...(body.description !== undefined ? { description: body.description } : {}), updatedAt: new Date() })
+        .set({ draft: body.definition, ...(body.name ? { name: body.name } : {}), ...(body.description !== undefined ? { description: body.description || null } : {}), updatedAt: new Date() })
         .where(and(eq(workflows.id, id), eq(workflows.workspaceId, c.var.auth.workspaceId)))
         .returning();
       await audit(db, c.var.auth, 'workflow.draft_saved', { type: 'workflow', id }, { fields: Object.keys(body) });
@@ -148,8 +154,8 @@ export function workflowRoutes(deps: AppDeps) {
           for (const ref of await foreignReferences(tx, workspaceId, parsed.data)) validation.errors.push({ ...ref, code: 'foreign_reference' });
         }
         if (validation.errors.length) {
-          const first = validation.errors[0]!;
-          throw new ApiError(422, 'flow_invalid', `The flow has ${validation.errors.length} problem(s) to fix before publishing, e.g. ${first.message}`, validation);
+          const named = { errors: nameSteps(row.draft, validation.errors), warnings: nameSteps(row.draft, validation.warnings) };
+          throw new ApiError(422, 'flow_invalid', publishRefusal(named.errors), named);
         }
         const [last] = await tx.select({ n: max(workflowVersions.number) }).from(workflowVersions).where(eq(workflowVersions.workflowId, id));
         const [version] = await tx

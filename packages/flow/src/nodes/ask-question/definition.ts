@@ -4,7 +4,7 @@ import { WritableField } from '../shared';
 
 export const AskQuestionConfig = z
   .object({
-    text: z.string().min(1, 'Write the question to ask.').describe('Question'),
+    text: z.string().min(1, 'This step needs a question.').describe('Question'),
     saveTo: WritableField.describe('Where to save the answer'),
     validate: z.enum(['text', 'number', 'email', 'phone', 'date', 'choice']).optional().describe('Kind of answer expected'),
     choices: z.array(z.string().min(1)).optional().describe('Choices shown as buttons'),

@@ -9,7 +9,7 @@ export const WhatsappTemplate = z.object({
 export type WhatsappTemplate = z.infer<typeof WhatsappTemplate>;
 
 export const SendMessageConfig = z.object({
-  text: z.string().min(1, 'Write the message to send.').max(4096, 'Keep the message under 4096 characters.').describe('Message'),
+  text: z.string().min(1, 'This step needs a message.').max(4096, 'Keep the message under 4096 characters.').describe('Message'),
   mediaUrl: z.string().optional().describe('Image or file link to attach'),
   quickReplies: z.array(z.string().min(1).max(20, 'Keep buttons under 20 characters.')).max(10, 'Use at most 10 buttons.').optional().describe('Buttons the customer can tap'),
   whatsappTemplate: WhatsappTemplate.optional().describe('WhatsApp template used when the customer last wrote more than 24 hours ago'),

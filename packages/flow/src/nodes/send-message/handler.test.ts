@@ -40,6 +40,6 @@ describe('action.send_message', () => {
   });
 
   it('requires text in the config', () => {
-    expect(SendMessageConfig.safeParse({ text: '' }).error?.issues[0]?.message).toBe('Write the message to send.');
+    expect(SendMessageConfig.safeParse({ text: '' }).error?.issues[0]?.message).toBe('This step needs a message.');
   });
 });
