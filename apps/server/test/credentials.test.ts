@@ -141,7 +141,7 @@ describe('{{ secrets.<name> }} in flows', () => {
     flow(
       [
         { id: 't', type: 'trigger.message_received', config: { keywords: ['order'] } },
-        { id: 'call', type: 'action.http_request', config: { method: 'GET', url: target, headers: { Authorization: 'Bearer {{ secrets.shop }}' }, saveTo: 'order', ...extra } },
+        { id: 'call', type: 'action.http_request', config: { method: 'GET', url: target, headers: { Authorization: 'Bearer {{ secrets.shop }}' }, saveTo: 'order', callForReal: true, ...extra } },
         { id: 'say', type: 'action.send_message', config: { text: 'Sent {{ vars.order.body.auth }}; key {{ secrets.shop }}.' } },
       ],
       [

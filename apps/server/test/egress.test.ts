@@ -70,12 +70,12 @@ afterAll(async () => {
 
 type App = { request: (path: string, init?: RequestInit) => Response | Promise<Response> };
 
-/** A draft that calls whatever URL the test message carries, and its test-run answer. */
+/** A draft that calls whatever URL the test message carries (a GET sent for real), and its test-run answer. */
 async function httpStepRun(app: App, owner: Session, url: string) {
   const definition = flow(
     [
       { id: 't', type: 'trigger.message_received' },
-      { id: 'call', type: 'action.http_request', config: { method: 'GET', url: '{{ message.text }}', saveTo: 'r', timeoutMs: 3000 } },
+      { id: 'call', type: 'action.http_request', config: { method: 'GET', url: '{{ message.text }}', saveTo: 'r', timeoutMs: 3000, callForReal: true } },
     ],
     [{ source: 't', target: 'call' }],
   );

@@ -44,8 +44,8 @@ async function draftCallingOut(name: string): Promise<string> {
   const definition = flow(
     [
       { id: 't', type: 'trigger.message_received' },
-      { id: 'first', type: 'action.http_request', config: { method: 'GET', url: `${hangUrl}/first`, timeoutMs: 30_000, saveTo: 'vars.first' } },
-      { id: 'second', type: 'action.http_request', config: { method: 'GET', url: `${hangUrl}/second`, timeoutMs: 30_000, saveTo: 'vars.second' } },
+      { id: 'first', type: 'action.http_request', config: { method: 'GET', url: `${hangUrl}/first`, timeoutMs: 30_000, saveTo: 'vars.first', callForReal: true } },
+      { id: 'second', type: 'action.http_request', config: { method: 'GET', url: `${hangUrl}/second`, timeoutMs: 30_000, saveTo: 'vars.second', callForReal: true } },
     ],
     [
       { source: 't', target: 'first' },

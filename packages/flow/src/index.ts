@@ -25,6 +25,7 @@ export {
 } from './definitions';
 export { NEXT, type FieldHint, type FieldWidget, type NodeDefinition, type NodeKind } from './nodes/define';
 export { CHANNEL_TYPES, WINDOW_CHANNEL_TYPES } from './nodes/shared';
+export { DEFAULT_TEST_RESPONSE, SAMPLE_RESPONSE_NOTE, TestResponse } from './nodes/test-response';
 export { edgeHandle, findTrigger, nextNodeId } from './graph';
 export { isTimeZone } from './nodes/schedule/definition';
 export { AI_NOT_CONNECTED, AiNotConnectedError } from './nodes/ai-reply/not-connected';

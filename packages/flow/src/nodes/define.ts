@@ -19,7 +19,9 @@ export type FieldWidget =
   | 'cron'
   | 'timezone'
   | 'keyvalue'
-  | 'switch';
+  | 'switch'
+  /** A step's stand-in answer for test runs: a status and a body. */
+  | 'sample-response';
 
 export interface FieldHint {
   widget: FieldWidget;

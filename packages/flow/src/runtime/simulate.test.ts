@@ -132,8 +132,8 @@ describe('simulateFlow', () => {
       schemaVersion: 1,
       nodes: [
         node('start', 'trigger.message_received'),
-        node('first', 'action.http_request', { method: 'GET', url: 'https://shop.example.com/a' }),
-        node('second', 'action.http_request', { method: 'GET', url: 'https://shop.example.com/b' }),
+        node('first', 'action.http_request', { method: 'GET', url: 'https://shop.example.com/a', callForReal: true }),
+        node('second', 'action.http_request', { method: 'GET', url: 'https://shop.example.com/b', callForReal: true }),
       ],
       edges: [edge('start', 'first'), edge('first', 'second', 'success'), edge('first', 'second', 'error')],
     };

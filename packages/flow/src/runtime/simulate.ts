@@ -1,11 +1,14 @@
 /**
  * A test run: the draft runs in memory against a pretend conversation, nothing leaves the
- * process unless the caller passes real services. Replies are collected, field and tag changes
+ * process unless the caller passes real services. Even then, steps that call other systems (HTTP
+ * request, CRM push) answer with their sample response and send nothing, except a GET on a step
+ * whose "Call for real" switch is on (sample-http.ts); AI steps do call the model, which is what
+ * the owner is testing. Replies are collected, field and tag changes
  * land on an in-memory contact, ask_question waits are answered by the next typed message and
  * delays count as elapsed (the simulated clock moves on). Powers `POST /api/workflows/:id/test-runs`.
  */
 import { FlowDocument } from '../document';
-import { findTrigger, nextNodeId } from '../graph';
+import { findTrigger, indexFlow, nextNodeId } from '../graph';
 import { matchMessageTrigger } from '../nodes/message-received/match';
 import { parseNodeConfig } from '../parse-node';
 import type { MessageReceivedConfig } from '../nodes/message-received/definition';
@@ -13,6 +16,8 @@ import { makeData, makeServices } from './flow-data';
 import type { ContactData, ConversationData, FlowServices, ResumeEvent, WorkspaceData } from '../types';
 import { applyEffects } from './apply-effects';
 import { executeNode } from './interpreter';
+import { sampleHttp } from './sample-http';
+import { SAMPLE_RESPONSE_NOTE } from '../nodes/test-response';
 
 export const MAX_STEPS_PER_ACTIVATION = 100;
 export const MAX_STEPS_PER_RUN = 1000;
@@ -22,7 +27,10 @@ export interface SimulateOptions {
   messages: string[];
   contact?: Partial<ContactData>;
   workspace?: Partial<WorkspaceData>;
-  /** Real services to use (http, ai, knowledge, now); by default HTTP and AI are unavailable. */
+  /**
+   * Real services to use (http, ai, knowledge, now); by default HTTP and AI are unavailable. HTTP
+   * is reached only by a GET step with "Call for real" on; other calls get the step's sample.
+   */
   services?: Partial<Omit<FlowServices, 'render'>>;
   /** Pretend channel, e.g. "whatsapp" to see the 24-hour rule (default "webchat"). */
   channelType?: string;
@@ -46,6 +54,12 @@ export interface SimulatedStep {
   output?: string;
   status: 'ok' | 'waiting' | 'error';
   log?: string;
+  /** Set when the step answered with its sample response: "Sample response used (no request sent)". */
+  note?: string;
+  /** With `note`: how many replies the run had sent before this step, to show the note in order. */
+  afterReplies?: number;
+  /** With `note`: the step's name on the canvas (its label, or its type's). */
+  name?: string;
 }
 
 export interface SimulationResult {
@@ -92,6 +106,13 @@ export async function simulateFlow(input: unknown, options: SimulateOptions): Pr
   const triggerConfig = parseNodeConfig(trigger);
   if (!triggerConfig.ok) return { ...result, status: 'failed', error: { nodeId: trigger.id, ...triggerConfig.problems[0], message: triggerConfig.problems[0]?.message ?? 'The trigger is not set up correctly.' } };
 
+  /** The step's config as its definition reads it (sample response, "Call for real"), and its name. */
+  const stepOf = (nodeId: string): { config: unknown; name: string } => {
+    const node = indexFlow(doc).nodes.get(nodeId);
+    const parsed = node && parseNodeConfig(node);
+    return { config: parsed?.ok ? parsed.config : undefined, name: node?.label || parsed?.definition?.label || nodeId };
+  };
+
   let runSteps = 0;
   async function advance(startId: string, startResume?: ResumeEvent, startState?: Record<string, unknown>): Promise<Outcome> {
     let nodeId = startId;
@@ -103,17 +124,22 @@ export async function simulateFlow(input: unknown, options: SimulateOptions): Pr
       }
       if (options.signal?.aborted) return fail({ nodeId, message: `The test run was stopped before this step: ${stopReason(options.signal)}.` });
       runSteps++;
+      const current = stepOf(nodeId);
+      const wire = sampleHttp(current.config, services.http);
+      const repliesBefore = result.replies.length;
+      // Each path entry of a step that was answered by its sample says so.
+      const noted = (entry: SimulatedStep): SimulatedStep => (wire.sampled.length ? { ...entry, note: SAMPLE_RESPONSE_NOTE, afterReplies: repliesBefore, name: current.name } : entry);
       let step;
       try {
-        step = await executeNode(doc, nodeId, { data, resume, nodeState, services });
+        step = await executeNode(doc, nodeId, { data, resume, nodeState, services: { ...services, http: wire.http } });
       } catch (err) {
-        result.path.push({ nodeId, status: 'error' });
+        result.path.push(noted({ nodeId, status: 'error' }));
         return fail({ nodeId, message: err instanceof Error ? err.message : String(err) });
       }
       resume = undefined;
       nodeState = undefined;
       if (step.error) {
-        result.path.push({ nodeId, status: 'error', log: step.error.message });
+        result.path.push(noted({ nodeId, status: 'error', log: step.error.message }));
         return fail({ nodeId, ...step.error });
       }
       applyEffects(data, step.effects);
@@ -130,10 +156,10 @@ export async function simulateFlow(input: unknown, options: SimulateOptions): Pr
         continue;
       }
       if (step.wait?.kind === 'reply') {
-        result.path.push({ nodeId, status: 'waiting', ...(step.log ? { log: step.log } : {}) });
+        result.path.push(noted({ nodeId, status: 'waiting', ...(step.log ? { log: step.log } : {}) }));
         return { kind: 'waiting', nodeId, nodeState: step.wait.nodeState };
       }
-      result.path.push({ nodeId, status: 'ok', ...(step.output !== undefined ? { output: step.output } : {}), ...(step.log ? { log: step.log } : {}) });
+      result.path.push(noted({ nodeId, status: 'ok', ...(step.output !== undefined ? { output: step.output } : {}), ...(step.log ? { log: step.log } : {}) }));
       if (step.end) return { kind: 'done' };
       const next = nextNodeId(doc, nodeId, step.output);
       if (!next) return { kind: 'done' };

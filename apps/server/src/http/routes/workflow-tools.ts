@@ -42,7 +42,17 @@ const TestRunResult = z
   .object({
     status: z.enum(['completed', 'waiting', 'failed']),
     replies: z.array(z.object({ text: z.string(), quickReplies: z.array(z.string()).optional(), mediaUrl: z.string().optional() })),
-    path: z.array(z.object({ nodeId: z.string(), output: z.string().optional(), status: z.enum(['ok', 'waiting', 'error']), log: z.string().optional() })),
+    path: z.array(
+      z.object({
+        nodeId: z.string(),
+        output: z.string().optional(),
+        status: z.enum(['ok', 'waiting', 'error']),
+        log: z.string().optional(),
+        note: z.string().optional().openapi({ description: 'Set when the step answered with its sample response: "Sample response used (no request sent)"' }),
+        afterReplies: z.number().int().optional().openapi({ description: 'With note: how many replies came before this step' }),
+        name: z.string().optional().openapi({ description: "With note: the step's name" }),
+      }),
+    ),
     vars: z.record(z.string(), z.unknown()),
     contact: z.unknown(),
     conversation: z.unknown(),
@@ -57,7 +67,7 @@ const routes = {
     path: '/{id}/test-runs',
     tags,
     security,
-    summary: 'Run the draft against a pretend conversation; touches no real channel',
+    summary: 'Run the draft against a pretend conversation; no real channel, HTTP and CRM steps answer with their samples',
     request: { params: IdParam, ...jsonBody(TestRunBody) },
     responses: { 200: json(TestRunResult), ...errors(400, 401, 404, 422, 429) },
   }),
@@ -93,8 +103,9 @@ const routes = {
 export function workflowToolRoutes(deps: AppDeps) {
   const { db, config } = deps;
   const router = createRouter();
-  // Test runs make real HTTP and AI calls with the workspace's keys, imports create flows: every
-  // non-GET flow tool is for admins and owners, as the flows themselves are (workflows.ts).
+  // Test runs make real AI calls (and GETs marked "call for real") with the workspace's keys,
+  // imports create flows: every non-GET flow tool is for admins and owners, as the flows
+  // themselves are (workflows.ts).
   router.use('*', async (c, next) => (c.req.method === 'GET' ? next() : requireRole('admin')(c, next)));
   router.use('/import', bodyLimit({ maxSize: IMPORT_LIMIT_BYTES }));
   return router
@@ -114,7 +125,8 @@ export function workflowToolRoutes(deps: AppDeps) {
         workspace: presentWorkspaceData(workspace),
         ...(body.channelType ? { channelType: body.channelType } : {}),
         ...(body.trigger ? { trigger: body.trigger } : {}),
-        // Real HTTP (private addresses still refused), AI and knowledge; never a real channel.
+        // Real AI and knowledge; HTTP only for a GET step marked "call for real" (private addresses
+        // still refused), every other call answered by the step's sample; never a real channel.
         services: { http: services.http, ai: services.ai, knowledge: services.knowledge, ...(services.credentials ? { credentials: services.credentials } : {}) },
         signal,
       }));

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { defineNode, NEXT } from '../define';
+import { TestResponse, testResponseHints } from '../test-response';
 
 const UpsertContact = z.object({
   operation: z.literal('upsert_contact'),
@@ -15,12 +16,14 @@ const LogTranscript = z.object({
 const PushHubspot = z.object({
   operation: z.literal('push_hubspot'),
   note: z.string().optional().describe('Note to attach to the HubSpot contact'),
+  testResponse: TestResponse.optional(),
 });
 const PushWebhook = z.object({
   operation: z.literal('push_webhook'),
   url: z.string().min(1, 'Give the address to send the contact to.').describe('Address (https://…)'),
   headers: z.record(z.string(), z.string()).optional().describe('Headers, e.g. Authorization: Bearer {{ secrets.crm }}'),
   note: z.string().optional().describe('Note sent with the contact'),
+  testResponse: TestResponse.optional(),
 });
 
 export const CrmConfig = z.discriminatedUnion('operation', [UpsertContact, LogTranscript, PushHubspot, PushWebhook]);
@@ -32,7 +35,7 @@ export const crmDefinition = defineNode({
   label: 'CRM',
   icon: '📇',
   description:
-    'Updates the contact record, logs the conversation to the contact timeline, or pushes the contact and a note to HubSpot (the credential "hubspot" in Settings → Credentials) or as JSON to a webhook of yours.',
+    'Updates the contact record, logs the conversation to the contact timeline, or pushes the contact and a note to HubSpot (the credential "hubspot" in Settings → Credentials) or as JSON to a webhook of yours. A test in the simulator pushes nothing: the push answers with its sample response (200 and {} unless you change it).',
   config: CrmConfig,
   outputs: [NEXT],
   defaults: { operation: 'log_transcript' },
@@ -46,5 +49,6 @@ export const crmDefinition = defineNode({
     note: { widget: 'multiline' },
     url: { widget: 'template' },
     headers: { widget: 'keyvalue' },
+    testResponse: testResponseHints.testResponse,
   },
 });

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { defineNode } from '../define';
+import { TestResponse, testResponseHints } from '../test-response';
 
 export const HttpRequestConfig = z.object({
   method: z.enum(['GET', 'POST', 'PUT', 'PATCH', 'DELETE']).describe('Method'),
@@ -12,6 +13,8 @@ export const HttpRequestConfig = z.object({
     .regex(/^(?:vars\.)?[A-Za-z0-9_]+$/, 'Name the variable with letters, digits and "_", e.g. order.')
     .optional()
     .describe('Variable that receives the response'),
+  testResponse: TestResponse.optional(),
+  callForReal: z.boolean().optional().describe('Call for real when testing (GET only)'),
 });
 export type HttpRequestConfig = z.infer<typeof HttpRequestConfig>;
 
@@ -21,7 +24,7 @@ export const httpRequestDefinition = defineNode({
   label: 'HTTP request',
   icon: '🌐',
   description:
-    'Calls another system. The response is saved in a variable: {{ vars.NAME.status }} and {{ vars.NAME.body }} (parsed when JSON). Goes down "error" on a 4xx/5xx answer or when the call fails ({{ vars.NAME.error }}).',
+    'Calls another system. The response is saved in a variable: {{ vars.NAME.status }} and {{ vars.NAME.body }} (parsed when JSON). Goes down "error" on a 4xx/5xx answer or when the call fails ({{ vars.NAME.error }}). A test in the simulator sends nothing: the step answers with its sample response (200 and {} unless you change it); "Call for real" sends GET requests only.',
   config: HttpRequestConfig,
   outputs: ['success', 'error'],
   defaults: { method: 'GET', url: 'https://', saveTo: 'response' },
@@ -30,6 +33,7 @@ export const httpRequestDefinition = defineNode({
     headers: { widget: 'keyvalue', help: 'Put tokens in Settings → Credentials and write {{ secrets.name }}: they are sent only to the hosts saved with them and never shown or exported.' },
     body: { widget: 'template' },
     method: { widget: 'select' },
+    ...testResponseHints,
   },
   outputLabels: { success: 'Succeeded', error: 'Failed' },
 });
