@@ -65,13 +65,14 @@ describe('templates that collect details', () => {
     expect(await notes(id)).toEqual(['New lead 🎉 Sam Baker · sam@example.com · +442079460958']);
   });
 
-  it('custom-cake-order: date, size and design saved, tagged, noted and queued for a baker', async () => {
+  it('custom-cake-order: date, size and design saved, tagged, noted and queued for a team of bakers when the owner picks one', async () => {
     const { owner, channel } = await shop('Cakes');
     const bakers = await team(owner, 'Bakers', 2, 5);
     const { requires } = await install(owner, 'custom-cake-order', (doc) => {
-      nodeOf(doc, 'assign_baker').config.teamId = bakers.id;
+      nodeOf(doc, 'assign_baker').config = { to: 'team', teamId: bakers.id };
     });
-    expect(requires).toContainEqual(expect.objectContaining({ kind: 'team', nodeId: 'assign_baker', field: 'teamId' }));
+    // A team is an option, never a requirement (a one-person bakery has none).
+    expect(requires.map((r) => r.kind)).not.toContain('team');
 
     const id = await chat(channel, 'jo', ["Hi, I'd like to order a birthday cake", 'sometime soon', '24/12/2026', 'medium (10-14)', "Lemon sponge, pale yellow, 'Happy 40th Jo' on top"]);
     const replies = await botMessages(id);
@@ -192,7 +193,7 @@ describe('templates on a schedule or for the team', () => {
     const { owner, channel } = await shop('Routing');
     const support = await team(owner, 'Support', 2, 1);
     await install(owner, 'team-round-robin', (doc) => {
-      nodeOf(doc, 'assign_team').config.teamId = support.id;
+      nodeOf(doc, 'assign_team').config = { to: 'team', teamId: support.id, strategy: 'round_robin' };
     });
     const first = await chat(channel, 'c1', ['hi, a question about my order']);
     const second = await chat(channel, 'c2', ['hello, do you do weddings?']);

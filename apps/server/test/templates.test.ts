@@ -8,7 +8,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { workflowRuns } from '@switchboard/db';
-import { FlowTemplate, validateFlow } from '@switchboard/flow';
+import { FlowTemplate, validateFlow, withSamples, type Requirement } from '@switchboard/flow';
 import { startOpenAiStandIn, type StandIn } from '../../../packages/flow/src/testing/openai-stand-in';
 import { templatesDir } from '../src/flows/template-library';
 import { templateSteps } from './template-helpers';
@@ -76,10 +76,12 @@ describe('the template library', () => {
     expect(listed.body.templates.map((t: { slug: string }) => t.slug).sort()).toEqual(templates.map((t) => t.template.slug).sort());
     for (const { template } of templates) {
       const entry = listed.body.templates.find((t: { slug: string }) => t.slug === template.slug);
-      expect(entry).toMatchObject({ name: template.name, description: template.description, category: template.category, requires: template.requires });
+      // Each placeholder and setting to check carries its sample: the value the file ships with.
+      const requires = withSamples(template.nodes, template.requires as Requirement[]);
+      expect(entry).toMatchObject({ name: template.name, description: template.description, category: template.category, requires });
       const imported = await call(ctx.app, 'POST', `/api/templates/${template.slug}/import`, { cookie: owner.cookie });
       expect(imported.status, JSON.stringify(imported.body)).toBe(201);
-      expect(imported.body.requires).toEqual(template.requires);
+      expect(imported.body.requires).toEqual(requires);
       expect(imported.body.workflow).toMatchObject({ name: template.name, status: 'draft' });
       expect(imported.body.workflow.definition.nodes).toEqual(template.nodes);
     }
@@ -108,17 +110,20 @@ describe('conversation templates, driven by real inbound messages', () => {
     expect((await conversation(cal.conversationId!)).handledBy).toBe('human');
   });
 
-  it('away-message: tells customers who write while closed when to expect a reply, once a day', async () => {
+  it('away-message: tells customers who write while closed when to expect a reply, with the hours from Settings, once a day', async () => {
     const { owner, channel } = await shop('Away');
-    const closed = { mon: [], tue: [], wed: [], thu: [], fri: [], sat: [], sun: [] };
-    expect((await call(ctx.app, 'PATCH', '/api/workspace', { cookie: owner.cookie, body: { businessHours: closed, settings: { expectedReplyMinutes: 30 } } })).status).toBe(200);
+    // The owner's own hours, and today (yesterday and tomorrow too, whatever the clock) a holiday: closed now.
+    const early: [string, string][] = [['07:30', '14:00']];
+    const days = [-1, 0, 1].map((d) => new Date(Date.now() + d * 86_400_000).toISOString().slice(0, 10));
+    const patch = { timezone: 'UTC', businessHours: { tue: early, wed: early, thu: early, sat: [['08:00', '12:00']] }, holidays: days, settings: { expectedReplyMinutes: 90 } };
+    expect((await call(ctx.app, 'PATCH', '/api/workspace', { cookie: owner.cookie, body: patch })).status).toBe(200);
     await install(owner, 'away-message');
     const night = await customerSays(ctx, channel, 'night-owl', 'are you there?');
     await drain(ctx);
     await customerSays(ctx, channel, 'night-owl', 'hello??');
     await drain(ctx);
     expect(await botReplies(ctx, night.conversationId!)).toEqual([
-      "Hi Customer! Thanks for your message. We're closed right now, but it's safe with us and we'll reply as soon as we open — usually within 30 minutes of opening. Our hours are Monday to Friday, 9am–5pm.",
+      "Hi Customer! Thanks for your message. We're closed right now, but it's safe with us and we'll reply as soon as we open — usually within 2 hours of opening. Our hours are Tuesday to Thursday, 7:30am–2pm; Saturday, 8am–12pm.",
     ]);
     const contact = await contactIn(night.conversationId!);
     expect(contact.tags).toContain('after-hours');
@@ -141,7 +146,8 @@ describe('conversation templates, driven by real inbound messages', () => {
       other: await customerSays(ctx, channel, 'o', 'Can I bring my dog in?'),
     };
     await drain(ctx);
-    expect((await botReplies(ctx, asks.hours.conversationId!))[0]).toMatch(/^We're open Monday to Friday/);
+    // The workspace's hours (sign-up's Monday to Friday, 9 to 5), not a sample written into the flow.
+    expect((await botReplies(ctx, asks.hours.conversationId!))[0]).toBe("We're open Monday to Friday, 9am–5pm. Closed on bank holidays.");
     expect((await botReplies(ctx, asks.delivery.conversationId!))[0]).toMatch(/^Yes, we deliver!/);
     expect((await botReplies(ctx, asks.prices.conversationId!))[0]).toMatch(/^Cupcakes start at £3/);
     expect(await botReplies(ctx, asks.other.conversationId!)).toEqual(["Good question! I'll pass this to someone on our team who can help — they'll reply here shortly."]);

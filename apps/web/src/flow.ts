@@ -10,6 +10,9 @@ export type NodeKind = 'trigger' | 'condition' | 'action';
 export interface FlowIssue { nodeId?: string; field?: string; message: string; code: string }
 export interface Validation { errors: FlowIssue[]; warnings: FlowIssue[] }
 
+/** Template sample details: the value at a field path, and whether it is still the sample. */
+export const { configValue, isSample } = flow;
+
 export const definitions: NodeDefinition[] = Object.values(flow.nodeDefinitions) as unknown as NodeDefinition[];
 
 export function getDefinition(type: string): NodeDefinition | undefined {

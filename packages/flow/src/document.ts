@@ -35,15 +35,21 @@ export const FlowDocument = z.object({
 });
 export type FlowDocument = z.infer<typeof FlowDocument>;
 
-export const RequirementKind = z.enum(['channel', 'url', 'agent', 'team', 'setting', 'knowledge', 'ai', 'credential']);
+export const RequirementKind = z.enum(['channel', 'url', 'agent', 'team', 'setting', 'knowledge', 'ai', 'credential', 'placeholder']);
 export type RequirementKind = z.infer<typeof RequirementKind>;
 
-/** Something an importer must fill in before the flow can run (a channel, a URL, ...). */
+/**
+ * Something an importer must fill in before the flow can run (a channel, a URL, ...). A
+ * `placeholder` is a field that works as shipped but holds sample details (prices, delivery
+ * terms): it counts as done only once its value differs from `sample`, the value the template
+ * ships with (filled in from the template's own node when the file leaves it out).
+ */
 export const Requirement = z.object({
   kind: RequirementKind,
   nodeId: z.string().optional(),
   field: z.string().optional(),
   label: z.string(),
+  sample: z.unknown().optional(),
 });
 export type Requirement = z.infer<typeof Requirement>;
 

@@ -34,6 +34,8 @@ export { validateFlow, type ActiveKeywords, type Issue, type ValidateOptions, ty
 export { documentVersion, migrateDocument } from './migrate';
 export { containsWholeWords, normalizeText } from './text/normalize';
 export { regexProblem } from './text/safe-regex';
+export { hoursText, replyTimeText } from './text/hours-text';
+export { configValue, isSample, placeholdersLeft, withSamples } from './placeholders';
 export { readField, unverifiedField } from './fields';
 export { CREDENTIAL_NAME, CredentialHostError, hostAllowed, isSensitiveHeader, isSensitiveParam, maskUrlParams, redactValues, SECRET_MASK, secretRefs } from './secrets';
 export type * from './types';

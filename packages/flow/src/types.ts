@@ -144,7 +144,7 @@ export type FieldPath = string;
 
 export type Effect =
   | { type: 'send_message'; text: string; mediaUrl?: string; quickReplies?: string[]; whatsappTemplate?: WhatsappTemplateRef }
-  | { type: 'assign'; to: 'agent' | 'team' | 'unassign'; userId?: string; teamId?: string; strategy?: 'round_robin' | 'least_busy' }
+  | { type: 'assign'; to: 'anyone' | 'agent' | 'team' | 'unassign'; userId?: string; teamId?: string; strategy?: 'round_robin' | 'least_busy' }
   | { type: 'handoff'; teamId?: string }
   | { type: 'add_tags'; tags: string[] }
   | { type: 'remove_tags'; tags: string[] }

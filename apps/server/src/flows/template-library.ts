@@ -1,5 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { withSamples, type Requirement } from '@switchboard/flow';
 
 export const templatesDir = fileURLToPath(new URL('../../../../templates', import.meta.url));
 
@@ -8,7 +9,7 @@ export interface TemplateFile {
   name: string;
   description: string;
   category: string;
-  requires: unknown[];
+  requires: Requirement[];
   document: Record<string, unknown>;
 }
 
@@ -24,13 +25,16 @@ export function loadTemplates(dir = templatesDir): TemplateFile[] {
     files = [];
   }
   const templates = files.map((file) => {
-    const document = JSON.parse(readFileSync(`${dir}/${file}`, 'utf8')) as Record<string, unknown>;
+    const raw = JSON.parse(readFileSync(`${dir}/${file}`, 'utf8')) as Record<string, unknown>;
+    // Placeholders carry their sample (the value the file ships with), so "done" means "changed".
+    const requires = withSamples(Array.isArray(raw.nodes) ? raw.nodes : [], Array.isArray(raw.requires) ? raw.requires : []);
+    const document: Record<string, unknown> = { ...raw, requires };
     return {
-      slug: String(document.slug ?? file.replace(/\.json$/, '')),
-      name: String(document.name ?? file),
-      description: String(document.description ?? ''),
-      category: String(document.category ?? 'General'),
-      requires: Array.isArray(document.requires) ? document.requires : [],
+      slug: String(raw.slug ?? file.replace(/\.json$/, '')),
+      name: String(raw.name ?? file),
+      description: String(raw.description ?? ''),
+      category: String(raw.category ?? 'General'),
+      requires,
       document,
     };
   });

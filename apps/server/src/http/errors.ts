@@ -12,6 +12,7 @@ export type ErrorCode =
   | 'payload_too_large'
   | 'unsupported_media_type'
   | 'flow_invalid'
+  | 'sample_details_left'
   | 'invalid_json'
   | 'invalid_text'
   | 'signup_closed'

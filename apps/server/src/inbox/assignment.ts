@@ -4,7 +4,8 @@ import { conversations, memberships, teams, type Executor } from '@switchboard/d
 export interface AssignInput {
   workspaceId: string;
   conversationId: string;
-  to: 'agent' | 'team' | 'unassign';
+  /** `anyone`: an available member of the whole workspace, whatever their teams. */
+  to: 'anyone' | 'agent' | 'team' | 'unassign';
   /** A named agent: assigned directly, whatever their load (a person chose them). */
   userId?: string | null;
   teamId?: string | null;
@@ -23,8 +24,9 @@ export class NotInWorkspaceError extends Error {
 export const OPEN_STATUSES = ['open', 'pending'] as const;
 
 /**
- * Assigns a conversation. `to: 'agent'` with a userId assigns that member; without one, and
- * `to: 'team'`, picks among available members (of the team, when given) whose open conversations
+ * Assigns a conversation. `to: 'agent'` with a userId assigns that member; without one,
+ * `to: 'anyone'` and `to: 'team'` pick among available members (of the team, when given; `anyone`
+ * never narrows to a team, so a business without teams is served) whose open conversations
  * are under their capacity: round robin by who was assigned longest ago, or least busy. Candidate
  * memberships are locked in a fixed order, so concurrent assignments never exceed a capacity and
  * never deadlock. Returns the assignee's user id, or null: nobody free (the conversation waits,
@@ -48,7 +50,7 @@ export async function assignConversation(tx: Executor, input: AssignInput): Prom
     return null;
   }
 
-  const teamId = input.teamId === undefined || input.teamId === null ? (input.to === 'team' ? conversation.teamId : null) : input.teamId;
+  const teamId = input.to === 'anyone' ? null : input.teamId === undefined || input.teamId === null ? (input.to === 'team' ? conversation.teamId : null) : input.teamId;
   if (input.to === 'agent' && input.userId) {
     const [member] = await tx
       .select({ userId: memberships.userId })

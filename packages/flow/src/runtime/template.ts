@@ -7,6 +7,7 @@
  */
 import { Liquid, type Template } from 'liquidjs';
 import type { FlowData } from '../types';
+import { hoursText, replyTimeText } from '../text/hours-text';
 
 export class TemplateError extends Error {
   override name = 'TemplateError';
@@ -43,7 +44,24 @@ export function templateScope(data: FlowData): Record<string, unknown> {
     message: data.message,
     trigger: data.trigger,
     vars: data.vars,
-    workspace: data.workspace,
+    workspace: workspaceScope(data.workspace),
+  };
+}
+
+/**
+ * The workspace plus its settings in words (`hours_text`, `reply_time_text`), computed only when
+ * a template reads them: most renders never do.
+ */
+function workspaceScope(ws: FlowData['workspace']) {
+  if (!ws) return ws;
+  return {
+    ...ws,
+    get hours_text() {
+      return hoursText(ws.businessHours);
+    },
+    get reply_time_text() {
+      return replyTimeText(ws.settings?.expectedReplyMinutes);
+    },
   };
 }
 

@@ -7,6 +7,7 @@ import { WORKFLOWS_CHANGED } from '../../flows/active-flows';
 import { foreignReferences } from '../../flows/references';
 import { definitionFor } from '../../flows/literal-secrets';
 import { nameSteps, publishRefusal } from '../../flows/publish-problems';
+import { sampleDetailsError, sampleDetailsLeft } from '../../flows/sample-details';
 import { EMPTY_FLOW, findWorkflow, listWorkflows, presentWorkflow, triggerOf, validateDraft } from '../../flows/workflow-store';
 import { audit } from '../../services/audit';
 import { randomToken } from '../../services/crypto';
@@ -70,8 +71,11 @@ const routes = {
     path: '/{id}/publish',
     tags,
     security,
-    summary: 'Publish the draft as a new immutable version (422 while it has errors)',
-    request: { params: IdParam },
+    summary: "Publish the draft as a new immutable version (422 while it has errors, or while it holds a template's sample details unless allowSamples)",
+    request: {
+      params: IdParam,
+      body: { required: false, content: { 'application/json': { schema: z.object({ allowSamples: z.boolean().optional().openapi({ description: "Publish even though template sample details (prices, delivery terms) are left: the owner's \"Publish anyway\"" }) }).strict() } } },
+    },
     responses: { 200: json(z.object({ workflow: WorkflowDetail, version: z.object({ id: z.string(), number: z.number() }), warnings: z.array(Issue) })), ...errors(401, 403, 404, 422) },
   }),
   pause: createRoute({ method: 'post', path: '/{id}/pause', tags, security, summary: 'Stop starting new runs', request: { params: IdParam }, responses: { 200: json(WorkflowDetail), ...errors(401, 403, 404) } }),
@@ -157,6 +161,8 @@ export function workflowRoutes(deps: AppDeps) {
           const named = { errors: nameSteps(row.draft, validation.errors), warnings: nameSteps(row.draft, validation.warnings) };
           throw new ApiError(422, 'flow_invalid', publishRefusal(named.errors), named);
         }
+        const samples = c.req.valid('json')?.allowSamples ? [] : sampleDetailsLeft(row.draft);
+        if (samples.length) throw sampleDetailsError(samples);
         const [last] = await tx.select({ n: max(workflowVersions.number) }).from(workflowVersions).where(eq(workflowVersions.workflowId, id));
         const [version] = await tx
           .insert(workflowVersions)

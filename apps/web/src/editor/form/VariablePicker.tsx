@@ -7,6 +7,8 @@ const labels: Record<string, string> = {
   'contact.phone': 'Phone',
   'message.text': 'Their last message',
   'workspace.name': 'Your business name',
+  'workspace.hours_text': 'Your opening hours (from Settings)',
+  'workspace.reply_time_text': 'Your usual reply time (from Settings)',
   'conversation.id': 'Conversation number',
 };
 

@@ -3,10 +3,12 @@ import { defineNode, NEXT } from '../define';
 
 export const AssignConfig = z
   .object({
-    to: z.enum(['agent', 'team', 'unassign']).describe('Assign to'),
+    // `anyone`: whoever in the workspace is available and least busy, no team needed (a
+    // one-person business is assigned to its owner).
+    to: z.enum(['anyone', 'agent', 'team', 'unassign']).describe('Assign to'),
     userId: z.string().optional().describe('Agent'),
     teamId: z.string().optional().describe('Team'),
-    strategy: z.enum(['round_robin', 'least_busy']).optional().describe('How to pick an agent in the team'),
+    strategy: z.enum(['round_robin', 'least_busy']).optional().describe('How to pick the person (anyone: least busy; a team: round robin)'),
   })
   .superRefine((c, ctx) => {
     if (c.to === 'agent' && !c.userId) ctx.addIssue({ code: 'custom', path: ['userId'], message: 'Pick the agent to assign.' });
@@ -19,9 +21,9 @@ export const assignDefinition = defineNode({
   kind: 'action',
   label: 'Assign',
   icon: '👤',
-  description: 'Assigns the conversation to an agent, or to a team (round robin or least busy, within each agent\'s capacity), or unassigns it.',
+  description: 'Assigns the conversation to anyone available (the least busy person in your workspace: you, if you work alone), to a named agent, or to a team (round robin or least busy, within each agent\'s capacity), or unassigns it.',
   config: AssignConfig,
   outputs: [NEXT],
-  defaults: { to: 'team', strategy: 'round_robin' },
+  defaults: { to: 'anyone' },
   fields: { userId: { widget: 'agent' }, teamId: { widget: 'team' } },
 });

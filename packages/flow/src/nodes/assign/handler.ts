@@ -2,7 +2,7 @@ import type { Effect, NodeHandler } from '../../types';
 import { next } from '../result';
 import type { AssignConfig } from './definition';
 
-/** Asks the server to assign; picking the agent within a team (round robin, least busy) is the server's job. */
+/** Asks the server to assign; picking the person (in a team, or anyone available) is the server's job. */
 export const assign: NodeHandler<AssignConfig> = async (config) => {
   const effect: Extract<Effect, { type: 'assign' }> = { type: 'assign', to: config.to };
   if (config.to === 'agent') effect.userId = config.userId;
@@ -10,5 +10,6 @@ export const assign: NodeHandler<AssignConfig> = async (config) => {
     effect.teamId = config.teamId;
     effect.strategy = config.strategy ?? 'round_robin';
   }
+  if (config.to === 'anyone') effect.strategy = config.strategy ?? 'least_busy';
   return next([effect]);
 };
