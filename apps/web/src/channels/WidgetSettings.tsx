@@ -1,4 +1,4 @@
-import { useState, type FormEvent } from 'react';
+import { useState, type FormEvent, type ReactNode } from 'react';
 import { api, ApiError, errorText } from '../api/client';
 import { Notice } from '../components/Notice';
 import { toast } from '../components/toast';
@@ -60,38 +60,35 @@ export function WidgetSettings({ channel, onSaved }: { channel: WebchatChannel; 
   };
 
   const look: WidgetLook = { ...draft, title: draft.title || ' ', greeting: draft.greeting || ' ', avatarUrl: draft.avatarUrl.trim() || undefined, replyTime: draft.replyTime.trim() || undefined, defaultReplyTime: channel.widget?.defaultReplyTime };
-  const fieldClass = (key: string) => `field${errors[key] ? ' has-error' : ''}`;
-  const hint = (key: string) => errors[key] && <small className="field-error">{errors[key]}</small>;
+  const ids = (key: string) => ({ id: `ws-${key}-${channel.id}`, help: `ws-${key}-help-${channel.id}` });
+  /** Label and control only in the accessible name; help and errors are its description. */
+  const field = (key: string, label: string, control: (a: { id: string; 'aria-describedby': string; 'aria-invalid': boolean }) => ReactNode, help?: string, optional?: boolean) => (
+    <div className={`field${errors[key] ? ' has-error' : ''}`}>
+      <label htmlFor={ids(key).id}>{label}{optional && <span className="optional"> (optional)</span>}</label>
+      {control({ id: ids(key).id, 'aria-describedby': ids(key).help, 'aria-invalid': !!errors[key] })}
+      <small id={ids(key).help} className={errors[key] ? 'field-error' : 'help'}>{errors[key] ?? help}</small>
+    </div>
+  );
   return (
     <section className="ws" aria-label="Chat bubble settings">
       <form className="ws-form" onSubmit={save} noValidate>
         <Notice>{error}</Notice>
-        <label className={fieldClass('color')}>
-          <span>Colour</span>
+        {field('color', 'Colour', (a) => (
           <span className="ws-color">
-            <input type="color" value={draft.color} onChange={(e) => set('color', e.target.value)} aria-label="Colour" />
+            <input type="color" value={draft.color} onChange={(e) => set('color', e.target.value)} {...a} />
             <code>{draft.color}</code>
           </span>
-          {hint('color')}
-        </label>
-        <label className={fieldClass('title')}>
-          <span>Title</span>
-          <input value={draft.title} maxLength={60} onChange={(e) => set('title', e.target.value)} placeholder="Sunrise Bakery" />
-          {hint('title')}
-        </label>
-        <label className={fieldClass('greeting')}>
-          <span>Greeting</span>
-          <textarea rows={2} value={draft.greeting} maxLength={500} onChange={(e) => set('greeting', e.target.value)} placeholder="Hi! How can we help you today?" />
-          <small className="help">Shown when a visitor opens the chat.</small>
-          {hint('greeting')}
-        </label>
-        <label className={fieldClass('replyTime')}>
-          <span>Reply time <span className="optional">(optional)</span></span>
-          <input value={draft.replyTime} maxLength={100} onChange={(e) => set('replyTime', e.target.value)} placeholder={channel.widget?.defaultReplyTime ?? 'We usually reply within a few hours'} />
-          <small className="help">{channel.widget?.defaultReplyTime ? 'Leave empty to use the expected reply time from Settings.' : 'Shown under the title. Set an expected reply time in Settings to fill it in for you.'}</small>
-          {hint('replyTime')}
-        </label>
-        <fieldset className={`${fieldClass('position')} ws-side`}>
+        ))}
+        {field('title', 'Title', (a) => <input value={draft.title} maxLength={60} onChange={(e) => set('title', e.target.value)} placeholder="Sunrise Bakery" {...a} />, 'Usually your business name.')}
+        {field('greeting', 'Greeting', (a) => <textarea rows={2} value={draft.greeting} maxLength={500} onChange={(e) => set('greeting', e.target.value)} placeholder="Hi! How can we help you today?" {...a} />, 'Shown when a visitor opens the chat.')}
+        {field(
+          'replyTime',
+          'Reply time',
+          (a) => <input value={draft.replyTime} maxLength={100} onChange={(e) => set('replyTime', e.target.value)} placeholder={channel.widget?.defaultReplyTime ?? 'We usually reply within a few hours'} {...a} />,
+          channel.widget?.defaultReplyTime ? 'Leave empty to use the expected reply time from Settings.' : 'Shown in the chat header. Set an expected reply time in Settings to fill it in for you.',
+          true,
+        )}
+        <fieldset className="field ws-side">
           <legend>Position on the page</legend>
           {(['right', 'left'] as const).map((side) => (
             <label key={side}>
@@ -99,12 +96,7 @@ export function WidgetSettings({ channel, onSaved }: { channel: WebchatChannel; 
             </label>
           ))}
         </fieldset>
-        <label className={fieldClass('avatarUrl')}>
-          <span>Picture address <span className="optional">(optional)</span></span>
-          <input type="url" value={draft.avatarUrl} onChange={(e) => set('avatarUrl', e.target.value)} placeholder="https://your-site.com/logo.png" />
-          <small className="help">A logo or photo shown beside the title; its web address starts with https://.</small>
-          {hint('avatarUrl')}
-        </label>
+        {field('avatarUrl', 'Picture address', (a) => <input type="url" value={draft.avatarUrl} onChange={(e) => set('avatarUrl', e.target.value)} placeholder="https://your-site.com/logo.png" {...a} />, 'A logo or photo shown in the chat header; its address starts with https://.', true)}
         <button className="btn btn-primary" disabled={busy}>{busy ? 'Saving…' : 'Save chat settings'}</button>
       </form>
       <WidgetPreview look={look} />
