@@ -10,6 +10,9 @@ export type NodeKind = 'trigger' | 'condition' | 'action';
 export interface FlowIssue { nodeId?: string; field?: string; message: string; code: string }
 export interface Validation { errors: FlowIssue[]; warnings: FlowIssue[] }
 
+/** What an HTTP or CRM step answers in a test run when it has no sample of its own. */
+export const DEFAULT_TEST_RESPONSE: { status: number; body: string } = flow.DEFAULT_TEST_RESPONSE;
+
 /** Template sample details: the value at a field path, and whether it is still the sample. */
 export const { configValue, isSample } = flow;
 

@@ -49,7 +49,8 @@ export interface WorkflowDetail {
 export interface Version { id: string; number: number; createdAt: string; definition?: FlowDocument }
 export interface TestRunResult {
   replies: { text: string; quickReplies?: string[]; mediaUrl?: string }[];
-  path: { nodeId: string; output?: string; status: string }[];
+  /** `note` (with `afterReplies`, `name`) marks a step that answered with its sample response. */
+  path: { nodeId: string; output?: string; status: string; log?: string; note?: string; afterReplies?: number; name?: string }[];
   vars: Record<string, unknown>;
   contact: Record<string, unknown>;
   error?: string | { message: string; nodeId?: string };

@@ -2,7 +2,29 @@ import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { api, errorText } from '../api/client';
 import type { TestRunResult } from '../api/types';
 
-interface Line { from: 'customer' | 'bot' | 'error'; text: string; quickReplies?: string[]; mediaUrl?: string }
+interface Line { from: 'customer' | 'bot' | 'error' | 'note'; text: string; quickReplies?: string[]; mediaUrl?: string }
+
+/**
+ * This turn's bot replies with, in their place, a line for each step that answered with its
+ * sample response instead of calling out (the owner must see that nothing was sent).
+ */
+function turnLines(res: TestRunResult, replyCount: number, pathCount: number): Line[] {
+  const notes = res.path.slice(pathCount).filter((p) => p.note);
+  const out: Line[] = [];
+  const flushNotes = (upTo: number) => {
+    while (notes.length && (notes[0]!.afterReplies ?? 0) <= upTo) {
+      const p = notes.shift()!;
+      out.push({ from: 'note', text: `${p.name ? `${p.name}: ` : ''}${p.note}` });
+    }
+  };
+  res.replies.forEach((r, i) => {
+    if (i < replyCount) return;
+    flushNotes(i);
+    out.push({ from: 'bot', ...r });
+  });
+  flushNotes(Infinity);
+  return out;
+}
 
 /**
  * Plays a pretend customer against the draft: every send re-runs the whole conversation so
@@ -12,6 +34,7 @@ export function Simulator({ workflowId, flush, onPath }: { workflowId: string; f
   const [lines, setLines] = useState<Line[]>([]);
   const [sent, setSent] = useState<string[]>([]);
   const [replyCount, setReplyCount] = useState(0);
+  const [pathCount, setPathCount] = useState(0);
   const [draft, setDraft] = useState('');
   const [busy, setBusy] = useState(false);
   const [name, setName] = useState('Alex Doe');
@@ -31,9 +54,10 @@ export function Simulator({ workflowId, flush, onPath }: { workflowId: string; f
       const res = await api.post<TestRunResult>(`/api/workflows/${workflowId}/test-runs`, { messages, contact: { name } });
       const fresh = res.replies.slice(replyCount);
       const failure = typeof res.error === 'string' ? res.error : res.error?.message;
-      setLines((l) => [...l, ...fresh.map((r) => ({ from: 'bot' as const, ...r })), ...(failure ? [{ from: 'error' as const, text: failure }] : [])]);
+      setLines((l) => [...l, ...turnLines(res, replyCount, pathCount), ...(failure ? [{ from: 'error' as const, text: failure }] : [])]);
       if (!fresh.length && !failure) setLines((l) => [...l, { from: 'error', text: 'The flow did not answer this message.' }]);
       setReplyCount(res.replies.length);
+      setPathCount(res.path.length);
       setSent(messages);
       onPath(res.path);
     } catch (err) {
@@ -47,6 +71,7 @@ export function Simulator({ workflowId, flush, onPath }: { workflowId: string; f
     setLines([]);
     setSent([]);
     setReplyCount(0);
+    setPathCount(0);
     onPath([]);
   };
   const submit = (e: FormEvent) => {
@@ -64,7 +89,7 @@ export function Simulator({ workflowId, flush, onPath }: { workflowId: string; f
       <div className="sim-thread">
         {!lines.length && <p className="muted small center">Write a message as if you were a customer. The draft answers here; nobody else sees it.</p>}
         {lines.map((l, i) => (
-          <div key={i} className={`sim-msg sim-${l.from}`} data-testid={`sim-${l.from}`}>
+          <div key={i} className={`sim-msg sim-${l.from}`} data-testid={`sim-${l.from}`} role={l.from === 'note' ? 'note' : undefined}>
             {l.text}
             {l.mediaUrl && <div className="small muted">📎 {l.mediaUrl}</div>}
           </div>

@@ -5,6 +5,7 @@ import { issuesAt, useFormContext } from './context';
 import { FieldInput } from './FieldInput';
 import { ObjectFields } from './SchemaForm';
 import { ObjectList } from './ObjectList';
+import { SampleResponseField } from './SampleResponseField';
 
 /** One labelled field: label, input, help text and the validation messages for it. */
 export function FieldRow({ name, path, schema, value, onChange }: { name: string; path: string; schema: Schema; value: unknown; onChange: (v: unknown) => void }) {
@@ -16,6 +17,7 @@ export function FieldRow({ name, path, schema, value, onChange }: { name: string
   const mine = issuesAt(issues, path);
   let body: ReactNode;
 
+  if (hint?.widget === 'sample-response') return <SampleResponseField path={path} label={label} help={hint.help} value={value} onChange={onChange} />;
   if (info.kind === 'object' && !hint) {
     const enabled = value !== undefined;
     return (
