@@ -39,7 +39,7 @@ function StepNodeView({ id, type, data, selected, kind }: NodeProps<StepNode> & 
 
   return (
     <div className={classes} data-testid={`node-${id}`} data-node-type={type}>
-      {kind !== 'trigger' && <Handle type="target" position={Position.Top} className="handle-in" />}
+      {kind !== 'trigger' && <Handle type="target" position={Position.Top} className="handle-in" aria-label={`Input of ${data.label || def.label}`} />}
       <div className="fnode-head">
         <span className="fnode-icon" aria-hidden>{def.icon}</span>
         <span className="fnode-title">{data.label || def.label}</span>
@@ -55,14 +55,14 @@ function StepNodeView({ id, type, data, selected, kind }: NodeProps<StepNode> & 
         </div>
       )}
       {single ? (
-        <Handle type="source" id={NEXT} position={Position.Bottom} className="handle-out" />
+        <Handle type="source" id={NEXT} position={Position.Bottom} className="handle-out" aria-label={`Output of ${data.label || def.label}`} />
       ) : (
         outputs.length > 0 && (
           <div className="fnode-outputs">
             {outputs.map((o) => (
               <div className="fnode-out" key={o} data-testid={`out-${id}-${o}`}>
                 <span>{outputLabel(def, o)}</span>
-                <Handle type="source" id={o} position={Position.Bottom} className="handle-out" />
+                <Handle type="source" id={o} position={Position.Bottom} className="handle-out" aria-label={`“${outputLabel(def, o)}” output of ${data.label || def.label}`} />
               </div>
             ))}
           </div>

@@ -50,7 +50,8 @@ export function Simulator({ workflowId, flush, onPath }: { workflowId: string; f
     setDraft('');
     setLines((l) => [...l, { from: 'customer', text: text.trim() }]);
     try {
-      await flush();
+      // The test runs the saved draft: refuse rather than answer with an older version.
+      if (!(await flush())) throw new Error('Your latest change is not saved yet, so this test did not run (it would answer with an older version). Use “Retry” at the top, then send again.');
       const res = await api.post<TestRunResult>(`/api/workflows/${workflowId}/test-runs`, { messages, contact: { name } });
       const fresh = res.replies.slice(replyCount);
       const failure = typeof res.error === 'string' ? res.error : res.error?.message;
@@ -86,7 +87,7 @@ export function Simulator({ workflowId, flush, onPath }: { workflowId: string; f
         <label className="small">You are <input value={name} onChange={(e) => setName(e.target.value)} aria-label="Customer name" /></label>
         <button type="button" className="btn btn-small" onClick={reset} disabled={!lines.length}>Start over</button>
       </div>
-      <div className="sim-thread">
+      <div className="sim-thread" role="log" aria-label="Test conversation">
         {!lines.length && <p className="muted small center">Write a message as if you were a customer. The draft answers here; nobody else sees it.</p>}
         {lines.map((l, i) => (
           <div key={i} className={`sim-msg sim-${l.from}`} data-testid={`sim-${l.from}`} role={l.from === 'note' ? 'note' : undefined}>
@@ -105,7 +106,7 @@ export function Simulator({ workflowId, flush, onPath }: { workflowId: string; f
         <div ref={end} />
       </div>
       <form className="sim-input" onSubmit={submit}>
-        <input value={draft} onChange={(e) => setDraft(e.target.value)} placeholder="Type a customer message…" data-testid="sim-input" />
+        <input value={draft} onChange={(e) => setDraft(e.target.value)} placeholder="Type a customer message…" aria-label="Customer message" data-testid="sim-input" />
         <button className="btn btn-primary" disabled={busy || !draft.trim()} data-testid="sim-send">Send</button>
       </form>
     </div>

@@ -28,9 +28,15 @@ export function Toolbar(p: {
       <Link to="/flows" className="btn-link">← Flows</Link>
       <input className="flow-name" value={p.name} onChange={(e) => p.onRename(e.target.value)} aria-label="Flow name" data-testid="flow-name" />
       <span className={`badge status-${p.status}`} data-testid="flow-status">{statusLabels[p.status]}</span>
-      <span className={`save-state save-${p.saveState}`} data-testid="save-state" title={p.saveError}>
+      <span className={`save-state save-${p.saveState}`} data-testid="save-state" title={p.saveError} role="status">
         {saveLabels[p.saveState]}
-        {p.saveState === 'error' && <button type="button" className="btn-link" onClick={p.onRetrySave}>Retry</button>}
+        {p.saveState === 'error' && (
+          <>
+            {/* The reason in full is the title; the toolbar keeps room for the flow's name. */}
+            {p.saveError && <span className="save-error" style={{ display: 'inline-block', maxWidth: 240, overflow: 'hidden', textOverflow: 'ellipsis', verticalAlign: 'bottom' }}> · {p.saveError}</span>}{' '}
+            <button type="button" className="btn-link" onClick={p.onRetrySave} aria-label="Retry saving">Retry</button>
+          </>
+        )}
       </span>
       <span className="spacer" />
       <button type="button" className="btn btn-small" onClick={p.onUndo} disabled={!p.canUndo} title="Undo (Ctrl+Z)" data-testid="undo">↶ Undo</button>

@@ -11,6 +11,9 @@ import { autoLayout } from './layout';
 import { lightPath, noLight, type Lit } from './lit';
 import { setOverlay } from './overlay';
 import { Palette } from './Palette';
+import { PublishProblems, type PublishIssue } from './PublishProblems';
+import { SampleDetailsDialog, type SampleDetail } from './SampleDetailsDialog';
+import { StartGuide } from './StartGuide';
 import { SidePanel, type Tab } from './SidePanel';
 import { Toolbar } from './Toolbar';
 import { useFlowState } from './useFlowState';
@@ -40,6 +43,8 @@ export function Workspace({ workflow, lookups }: { workflow: WorkflowDetail; loo
   const [requires] = useState(() => workflow.requires?.length ? workflow.requires : storedRequires(workflow.id) ?? []);
   const [checklistOpen, setChecklistOpen] = useState(requires.length > 0);
   const [done, setDone] = useState<Set<number>>(new Set());
+  const [problems, setProblems] = useState<PublishIssue[] | null>(null);
+  const [samples, setSamples] = useState<SampleDetail[] | null>(null);
   useEditorKeys(state);
 
   useEffect(() => {
@@ -73,18 +78,27 @@ export function Workspace({ workflow, lookups }: { workflow: WorkflowDetail; loo
     setTab('step');
   }, [selected, state, flow]);
 
-  const publish = async () => {
+  const publish = async (allowSamples = false) => {
     setPublishing(true);
     try {
-      if (!(await state.flush())) throw new Error(state.saveError ?? 'The draft could not be saved.');
-      const res = await api.post<{ workflow: WorkflowDetail; version: { number: number } }>(`/api/workflows/${workflow.id}/publish`);
+      // Publishing takes the saved draft: an unsaved change would silently be left out.
+      if (!(await state.flush())) throw new Error('Your latest changes could not be saved, so nothing was published. Use “Retry” at the top, then publish again.');
+      const res = await api.post<{ workflow: WorkflowDetail; version: { number: number } }>(`/api/workflows/${workflow.id}/publish`, allowSamples ? { allowSamples } : undefined);
       setStatus('active');
       setActiveNumber(res.version.number);
       setVersionsKey((k) => k + 1);
       toast(`Published! Version ${res.version.number} is now live.`);
     } catch (err) {
-      if (err instanceof ApiError && err.code === 'flow_invalid') setTab('problems');
-      toast(err instanceof ApiError && err.code === 'flow_invalid' ? 'Fix the problems listed on the right, then publish again.' : errorText(err), 'error');
+      const listed = err instanceof ApiError && err.code === 'flow_invalid' ? (err.details as { errors?: PublishIssue[] } | undefined)?.errors : undefined;
+      const sampleDetails = err instanceof ApiError && err.code === 'sample_details_left' ? (err.details as { placeholders?: SampleDetail[] } | undefined)?.placeholders : undefined;
+      if (listed?.length) {
+        setProblems(listed);
+        setTab('problems');
+      } else if (sampleDetails?.length) {
+        setSamples(sampleDetails);
+      } else {
+        toast(errorText(err), 'error');
+      }
     } finally {
       setPublishing(false);
     }
@@ -144,6 +158,7 @@ export function Workspace({ workflow, lookups }: { workflow: WorkflowDetail; loo
               onClose={() => setChecklistOpen(false)}
             />
           )}
+          <StartGuide nodes={state.nodes} edges={state.edges} />
           <Canvas state={state} litEdges={lit.edges} />
         </div>
         <SidePanel
@@ -164,6 +179,8 @@ export function Workspace({ workflow, lookups }: { workflow: WorkflowDetail; loo
           description={workflow.description}
         />
       </div>
+      {samples && <SampleDetailsDialog items={samples} onClose={() => setSamples(null)} onPick={(i) => (setSamples(null), pick(i.nodeId, i.field))} onPublishAnyway={() => (setSamples(null), void publish(true))} />}
+      {problems && <PublishProblems issues={problems} nodes={state.nodes} onClose={() => setProblems(null)} onPick={(i) => (setProblems(null), pick(i.nodeId, i.field))} />}
     </div>
   );
 }

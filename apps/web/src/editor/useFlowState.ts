@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useEdgesState, useNodesState, type Connection, type Edge, type EdgeChange, type NodeChange, type XYPosition } from '@xyflow/react';
-import { api, errorText } from '../api/client';
+import { api, ApiError, errorText } from '../api/client';
 import type { WorkflowDetail } from '../api/types';
 import { getDefinition, validate, type FlowDocument, type Validation } from '../flow';
 import { fromDoc, newId, toDoc, type StepNode } from './convert';
@@ -11,12 +11,22 @@ export type SaveState = 'saved' | 'dirty' | 'saving' | 'error';
 
 const structural = new Set(['add', 'remove', 'replace']);
 
+/** React Flow draws a node as a group; its accessible name is the step's name on the canvas. */
+function named(node: StepNode): StepNode {
+  const ariaLabel = node.data.label || getDefinition(node.type ?? '')?.label || 'Unknown step';
+  return node.ariaLabel === ariaLabel ? node : { ...node, ariaLabel };
+}
+const withNames = (doc: FlowDocument) => {
+  const { nodes, edges } = fromDoc(doc);
+  return { nodes: nodes.map(named), edges };
+};
+
 /**
  * The editor's document: React Flow nodes/edges plus everything that follows a change —
  * validation drawn on the nodes, undo history and the debounced autosave of the draft.
  */
 export function useFlowState(workflow: WorkflowDetail) {
-  const initial = useMemo(() => fromDoc(workflow.definition), [workflow.definition]);
+  const initial = useMemo(() => withNames(workflow.definition), [workflow.definition]);
   const [nodes, setNodes, baseNodesChange] = useNodesState<StepNode>(initial.nodes);
   const [edges, setEdges, baseEdgesChange] = useEdgesState<Edge>(initial.edges);
   const [rev, setRev] = useState(0);
@@ -41,29 +51,54 @@ export function useFlowState(workflow: WorkflowDetail) {
     if (changes.some((c) => structural.has(c.type))) bump();
   }, [baseEdgesChange, bump]);
 
-  const save = useCallback(async () => {
-    const mine = rev;
+  const revRef = useRef(rev);
+  revRef.current = rev;
+  const inflight = useRef<Promise<boolean> | null>(null);
+  const retryTimer = useRef<ReturnType<typeof setTimeout>>(undefined);
+
+  /** One PUT of the current document; the server keeps any draft, invalid or not. */
+  const saveNow = useCallback(async (): Promise<boolean> => {
+    const mine = revRef.current;
     if (mine === savedRev.current) return true;
+    clearTimeout(retryTimer.current);
     setSaveState('saving');
     try {
-      const res = await api.put<WorkflowDetail>(`/api/workflows/${workflow.id}`, { ...meta.current, definition: currentDoc() });
+      const { name, description } = meta.current;
+      // A name being retyped is blank for a moment; the server keeps the old one then.
+      await api.put<WorkflowDetail>(`/api/workflows/${workflow.id}`, { ...(name.trim() ? { name } : {}), description: description || null, definition: currentDoc() });
       savedRev.current = Math.max(savedRev.current, mine);
-      setSaveState(savedRev.current === mine ? 'saved' : 'dirty');
       setSaveError(undefined);
-      void res;
+      setSaveState(savedRev.current === revRef.current ? 'saved' : 'dirty');
       return true;
     } catch (err) {
       setSaveState('error');
       setSaveError(errorText(err));
+      // A lost connection or a busy server passes: try again by itself, as well as on "Retry".
+      if (err instanceof ApiError && (err.status === 0 || err.status === 429 || err.status >= 500)) {
+        retryTimer.current = setTimeout(() => void saveRef.current(), 5_000);
+      }
       return false;
     }
-  }, [rev, workflow.id, currentDoc]);
+  }, [workflow.id, currentDoc]);
+
+  /** Saves queue behind each other, so an older save never lands after a newer one. */
+  const save = useCallback((): Promise<boolean> => {
+    const run = (inflight.current ?? Promise.resolve(true)).then(saveNow);
+    inflight.current = run;
+    void run.finally(() => {
+      if (inflight.current === run) inflight.current = null;
+    });
+    return run;
+  }, [saveNow]);
 
   const saveRef = useRef(save);
   saveRef.current = save;
-  /** Saves now if anything is unsaved (before publishing, testing or leaving). */
+  /** Saves now if anything is unsaved (before publishing, testing or leaving); false if it failed. */
   const flush = useCallback(() => saveRef.current(), []);
-  useEffect(() => () => void saveRef.current(), []);
+  useEffect(() => () => {
+    clearTimeout(retryTimer.current);
+    void saveRef.current();
+  }, []);
 
   // Everything that follows an edit: validation quickly, history after a pause, save after a longer one.
   useEffect(() => {
@@ -85,14 +120,14 @@ export function useFlowState(workflow: WorkflowDetail) {
   }, [validation]);
 
   const applyDoc = useCallback((doc: FlowDocument) => {
-    const next = fromDoc(doc);
+    const next = withNames(doc);
     setNodes(next.nodes);
     setEdges(next.edges);
     bump();
   }, [setNodes, setEdges, bump]);
 
   const updateNode = useCallback((id: string, patch: Partial<StepNode['data']>) => {
-    setNodes((ns) => ns.map((n) => (n.id === id ? { ...n, data: { ...n.data, ...patch } } : n)));
+    setNodes((ns) => ns.map((n) => (n.id === id ? named({ ...n, data: { ...n.data, ...patch } }) : n)));
     bump();
   }, [setNodes, bump]);
 
@@ -111,7 +146,7 @@ export function useFlowState(workflow: WorkflowDetail) {
     const def = getDefinition(type);
     if (!def) return undefined;
     const id = newId(type, new Set(latest.current.nodes.map((n) => n.id)));
-    const node: StepNode = { id, type, position, selected: true, data: { config: structuredClone(def.defaults ?? {}) as Record<string, unknown> } };
+    const node: StepNode = named({ id, type, position, selected: true, data: { config: structuredClone(def.defaults ?? {}) as Record<string, unknown> } });
     setNodes((ns) => [...ns.map((n) => (n.selected ? { ...n, selected: false } : n)), node]);
     if (from) connect({ source: from.nodeId, sourceHandle: from.handle, target: id, targetHandle: null });
     bump();

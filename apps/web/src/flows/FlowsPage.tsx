@@ -6,6 +6,7 @@ import { timeAgo } from '../lib/format';
 import { Link, navigate } from '../lib/router';
 import { useAsync } from '../lib/useAsync';
 import { EmptyState } from '../components/EmptyState';
+import { Modal } from '../components/Modal';
 import { Notice } from '../components/Notice';
 import { PageHeader } from '../components/PageHeader';
 import { toast } from '../components/toast';
@@ -19,22 +20,21 @@ export function openImported(workflow: { id: string }, requires: Requirement[] |
   navigate(`/flows/${workflow.id}`);
 }
 
-const blank = {
-  schemaVersion: 1,
-  nodes: [{ id: 'start', type: 'trigger.message_received', position: { x: 0, y: 0 }, config: { channels: ['any'], onlyWhenBot: true } }],
-  edges: [],
-};
+/** A new flow starts empty: the editor guides the owner to pick its trigger first. */
+const blank = { schemaVersion: 1, nodes: [], edges: [] };
 
 export function FlowsPage() {
   const flows = useAsync(() => api.get<{ workflows: WorkflowSummary[] }>('/api/workflows').then((r) => r.workflows), []);
   const file = useRef<HTMLInputElement>(null);
   const [error, setError] = useState<string>();
+  const [naming, setNaming] = useState(false);
 
-  const create = async () => {
+  const create = async (name: string) => {
     try {
-      const wf = await api.post<WorkflowDetail>('/api/workflows', { name: 'New flow', definition: blank });
+      const wf = await api.post<WorkflowDetail>('/api/workflows', { name: name.trim() || 'New flow', definition: blank });
       navigate(`/flows/${wf.id}`);
     } catch (err) {
+      setNaming(false);
       setError(errorText(err));
     }
   };
@@ -73,11 +73,31 @@ export function FlowsPage() {
             <input ref={file} type="file" accept="application/json,.json" hidden onChange={(e) => void importFile(e.target.files?.[0])} data-testid="import-file" />
             <button className="btn" onClick={() => file.current?.click()}>⬆ Import a file</button>
             <Link className="btn" to="/templates">✨ From a template</Link>
-            <button className="btn btn-primary" onClick={() => void create()} data-testid="new-flow">+ New flow</button>
+            <button className="btn btn-primary" onClick={() => setNaming(true)} data-testid="new-flow">+ New flow</button>
           </>
         }
       />
       <Notice>{error ?? flows.error}</Notice>
+      {naming && (
+        <Modal title="Name your flow" onClose={() => setNaming(false)}>
+          <form
+            onSubmit={(e) => {
+              e.preventDefault();
+              void create(String(new FormData(e.currentTarget).get('name') ?? ''));
+            }}
+          >
+            <label className="field">
+              <span>Flow name</span>
+              <input name="name" required maxLength={200} autoFocus placeholder="e.g. Opening hours, Cake orders" />
+            </label>
+            <p className="muted small">You can change it later at the top of the editor.</p>
+            <div className="form-foot">
+              <button type="button" className="btn" onClick={() => setNaming(false)}>Cancel</button>
+              <button type="submit" className="btn btn-primary">Create flow</button>
+            </div>
+          </form>
+        </Modal>
+      )}
       {flows.data && flows.data.length === 0 && (
         <EmptyState icon="🔀" title="No flows yet" action={<Link className="btn btn-primary" to="/templates">Browse templates</Link>}>
           Start from a ready-made template (opening hours, FAQ, lead capture…) or create a blank flow.

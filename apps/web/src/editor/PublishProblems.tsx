@@ -1,0 +1,45 @@
+import { Modal } from '../components/Modal';
+import { getDefinition, type FlowIssue } from '../flow';
+import type { StepNode } from './convert';
+
+/** A problem as the publish route lists it: `step` is the step's name on the canvas. */
+export type PublishIssue = FlowIssue & { step?: string };
+
+/**
+ * Why publishing was refused, one line per problem in words; clicking a line closes the
+ * dialog and selects the step with the field to fix.
+ */
+export function PublishProblems({ issues, nodes, onPick, onClose }: {
+  issues: PublishIssue[];
+  nodes: StepNode[];
+  onPick: (issue: PublishIssue) => void;
+  onClose: () => void;
+}) {
+  const stepName = (i: PublishIssue) => {
+    const node = i.nodeId ? nodes.find((n) => n.id === i.nodeId) : undefined;
+    return node ? node.data.label || getDefinition(node.type ?? '')?.label || i.step : i.step ?? 'Whole flow';
+  };
+  return (
+    <Modal title="Not published yet" onClose={onClose}>
+      <p>
+        {issues.length === 1 ? 'One thing to fix' : `${issues.length} things to fix`} before this flow can go live. Click one to open the step.
+      </p>
+      <ul className="issues" aria-label="Problems to fix before publishing">
+        {issues.map((i, n) => (
+          <li key={n}>
+            <button type="button" className="issue issue-error" onClick={() => onPick(i)}>
+              <span aria-hidden>⛔</span>
+              <span>
+                <strong>{stepName(i)}</strong>
+                <span>{i.message}</span>
+              </span>
+            </button>
+          </li>
+        ))}
+      </ul>
+      <div className="form-foot">
+        <button type="button" className="btn" onClick={onClose}>Close</button>
+      </div>
+    </Modal>
+  );
+}
