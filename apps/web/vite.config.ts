@@ -13,6 +13,8 @@ export default defineConfig({
       '/webhooks': { target: server, changeOrigin: true },
       '/widget': { target: server, changeOrigin: true },
       '/widget.js': { target: server, changeOrigin: true },
+      // The hosted preview page of a website chat is the server's, not a screen of this app.
+      '/preview': { target: server, changeOrigin: true },
     },
   },
   build: { outDir: 'dist', assetsDir: 'assets', chunkSizeWarningLimit: 1500 },
