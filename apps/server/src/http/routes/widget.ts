@@ -188,7 +188,9 @@ export function widgetRoutes(deps: AppDeps) {
     .openapi(configRoute, async (c) => {
       const channel = await webchat(c.req.valid('param').channelId);
       await notePresence(c, channel);
-      const [workspace] = await db.select({ settings: workspaces.settings }).from(workspaces).where(eq(workspaces.id, channel.workspaceId));
+      // The workspace's expected reply time only matters when the chat has no reply-time text of its own.
+      const ownReplyTime = typeof channel.config.replyTime === 'string' && channel.config.replyTime.trim() !== '';
+      const [workspace] = ownReplyTime ? [] : await db.select({ settings: workspaces.settings }).from(workspaces).where(eq(workspaces.id, channel.workspaceId));
       // Changes in the app reach visitors within a minute; every page view of a busy site is one cached GET.
       c.header('Cache-Control', 'public, max-age=60');
       return c.json(widgetLook(channel.config, workspace?.settings.expectedReplyMinutes), 200);
