@@ -33,7 +33,7 @@ export function Toolbar(p: {
         {p.saveState === 'error' && (
           <>
             {/* The reason in full is the title; the toolbar keeps room for the flow's name. */}
-            {p.saveError && <span className="save-error" style={{ display: 'inline-block', maxWidth: 240, overflow: 'hidden', textOverflow: 'ellipsis', verticalAlign: 'bottom' }}> · {p.saveError}</span>}{' '}
+            {p.saveError && <span className="save-error" style={{ display: 'inline-block', maxWidth: 240, overflow: 'hidden', textOverflow: 'ellipsis', verticalAlign: 'bottom' }}>&nbsp;· {p.saveError}</span>}{' '}
             <button type="button" className="btn-link" onClick={p.onRetrySave} aria-label="Retry saving">Retry</button>
           </>
         )}
