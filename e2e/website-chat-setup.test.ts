@@ -105,9 +105,18 @@ describe('website chat setup', () => {
     await shot(page, 'website-chat-install-help');
   });
 
-  test('the hosted preview page shows the bubble with the saved look; it opens with the greeting', async () => {
+  test('the hosted preview page shows the bubble with the saved look; it opens with the greeting and the picture', async () => {
+    // A picture on another site, as a bakery's logo would be.
+    const pictures = await startHostPage('<svg xmlns="http://www.w3.org/2000/svg"/>');
+    const avatarUrl = `${pictures.url}rosa.png`;
+    await card.getByLabel('Picture address').fill(avatarUrl);
+    await card.getByRole('button', { name: 'Save chat settings' }).click();
+    await expect.poll(() => card.getByRole('figure', { name: 'Chat bubble preview' }).textContent()).toContain('Your picture appears');
+
     const [preview] = await Promise.all([context.waitForEvent('page'), card.getByRole('link', { name: /Try it on a preview page/ }).click()]);
     preview.on('pageerror', (e) => pageErrors.push(`preview: ${e.message}`));
+    // The preview page's policy lets the picture load (a refused one is never requested).
+    const pictureRequested = preview.waitForRequest(avatarUrl, { timeout: 10_000 });
     await preview.waitForLoadState();
     expect(preview.url()).toBe(`${app.url}/preview/${state.channelId}`);
     const launcher = preview.getByRole('button', { name: /^Open chat/ });
@@ -119,8 +128,12 @@ describe('website chat setup', () => {
     await chat.waitFor();
     await expect.poll(() => chat.locator('.greeting').textContent()).toBe('Hello from Sunrise Bakery! Ask us about cakes and opening hours.');
     expect(await chat.textContent()).toContain('We reply within the hour');
+    await pictureRequested;
+    // The stand-in answers with no picture: the widget drops the broken image instead of showing its icon.
+    await expect.poll(() => chat.locator('img.av').count()).toBe(0);
     await shot(preview, 'website-chat-preview-page');
     await preview.close();
+    await pictures.close();
 
     // The preview page is not the owner's website.
     await page.reload();

@@ -97,6 +97,8 @@ describe('widget in Chromium', () => {
     // The tag's title wins; the reply time comes from the owner's look on the server.
     expect(await page.locator('header .tt').textContent()).toBe('Sunrise Bakery');
     expect(await page.locator('header .rt').textContent()).toBe('We usually reply within 5 minutes');
+    // The owner's picture loads (a broken one would be removed).
+    await expect.poll(() => page.locator('header img.av').evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth > 0)).toBe(true);
     await expect.poll(() => ui.input.evaluate((el) => el === (el.getRootNode() as ShadowRoot).activeElement)).toBe(true);
 
     const { visitor } = await sendAndCatch(page, 'Do you deliver?');

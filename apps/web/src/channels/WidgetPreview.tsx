@@ -1,20 +1,18 @@
-import { useState } from 'react';
 import type { WidgetLook } from './webchat';
 
 /**
  * A small, faithful copy of the website bubble (apps/widget) with the settings being edited, so the
- * owner sees a change before saving. The real widget runs on the preview page.
+ * owner sees a change before saving. The real widget runs on the preview page. The app's own
+ * security policy loads no pictures from other sites, so the avatar is stood in for by an initial.
  */
 export function WidgetPreview({ look }: { look: WidgetLook }) {
-  const [brokenAvatar, setBrokenAvatar] = useState<string>();
-  const avatar = look.avatarUrl && brokenAvatar !== look.avatarUrl ? look.avatarUrl : undefined;
   const replyTime = look.replyTime || look.defaultReplyTime;
   return (
     <figure className="wp" aria-label="Chat bubble preview" style={{ ['--c' as string]: look.color }}>
       <div className={`wp-stage wp-${look.position}`}>
         <div className="wp-panel">
           <div className="wp-head">
-            {avatar && <img className="wp-av" src={avatar} alt="" onError={() => setBrokenAvatar(look.avatarUrl)} />}
+            {look.avatarUrl && <span className="wp-av" aria-hidden>{look.title.trim().charAt(0).toUpperCase() || '•'}</span>}
             <div>
               <div className="wp-title" data-testid="preview-title">{look.title}</div>
               {replyTime && <small className="wp-rt">{replyTime}</small>}
@@ -30,9 +28,7 @@ export function WidgetPreview({ look }: { look: WidgetLook }) {
           <svg viewBox="0 0 24 24"><path d="M20 2H4a2 2 0 0 0-2 2v18l4-4h14a2 2 0 0 0 2-2V4a2 2 0 0 0-2-2z" /></svg>
         </div>
       </div>
-      {look.avatarUrl && brokenAvatar === look.avatarUrl && (
-        <figcaption className="muted small">The picture could not be shown here; check it on the preview page.</figcaption>
-      )}
+      {look.avatarUrl && <figcaption className="muted small">Your picture appears in the circle on your website and on the preview page.</figcaption>}
     </figure>
   );
 }

@@ -103,7 +103,7 @@ export async function startStandIn(widgetJs: string, channelId = 'ch_test'): Pro
 
     // The owner's look as the server serves it; the test page's tag attributes override most of it.
     if (key === 'GET config') {
-      return send(res, 200, { title: 'Server title', greeting: 'Server greeting', color: '#123456', position: 'right', replyTime: 'We usually reply within 5 minutes' });
+      return send(res, 200, { title: 'Server title', greeting: 'Server greeting', color: '#123456', position: 'right', replyTime: 'We usually reply within 5 minutes', avatarUrl: `http://${req.headers.host}/pixel.png` });
     }
 
     if (key === 'POST sessions') {

@@ -46,11 +46,14 @@ export function mountView(
     autocomplete: 'off',
   });
   const form = h('form', {}, input, h('button', { type: 'submit', 'aria-label': 'Send' }, icon(SEND_ICON)));
-  const avatar = safeImageUrl(config.avatarUrl);
+  const avatarUrl = safeImageUrl(config.avatarUrl);
+  const avatar = avatarUrl && h('img', { class: 'av', src: avatarUrl, alt: '' });
+  // A moved or mistyped picture must not leave a broken-image icon in the header.
+  if (avatar) avatar.onerror = () => avatar.remove();
   const heading = h(
     'div',
     { class: 'hd' },
-    ...(avatar ? [h('img', { class: 'av', src: avatar, alt: '' })] : []),
+    ...(avatar ? [avatar] : []),
     h('div', {}, h('span', { class: 'tt' }, config.title), ...(config.replyTime ? [h('small', { class: 'rt' }, config.replyTime)] : [])),
   );
   const panel = h(
