@@ -63,7 +63,7 @@ export function plainIssue(issue: z.core.$ZodIssue, fieldLabel?: FieldLabel): { 
         message = issue.origin === 'string' || issue.origin === 'array' ? `${name} is too long (at most ${String(issue.maximum)}).` : `${name} must be ${String(issue.maximum)} or less.`;
         break;
       case 'invalid_union':
-        message = `${name} is not one of the accepted forms.`;
+        message = `Pick one of the choices for ${name}.`;
         break;
       default:
         message = `${name} is not valid.`;

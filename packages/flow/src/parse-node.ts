@@ -21,7 +21,7 @@ export function parseNodeConfig(node: Pick<FlowNodeEnvelope, 'type' | 'config'>)
 
 type Described = { description?: string; shape?: Record<string, Described>; _zod?: { def?: { innerType?: Described } } };
 
-/** A top-level field's label as the inspector shows it: its description, without the "(…)" detail. */
+/** A top-level field's label as the inspector shows it: its description, without a "(…)" detail. */
 function fieldLabel(definition: NodeDefinition): FieldLabel {
   const shape = (definition.config as unknown as Described).shape;
   return (path) => {
@@ -32,6 +32,7 @@ function fieldLabel(definition: NodeDefinition): FieldLabel {
       description = schema.description;
       schema = schema._zod?.def?.innerType;
     }
-    return description?.replace(/\s*\([^()]*\)$/, '').trim() || undefined;
+    // "Channels (types like ...)" is labelled "Channels": the detail is the field's help.
+    return description?.split(' (')[0]!.trim() || undefined;
   };
 }

@@ -42,6 +42,13 @@ describe('validateFlow', () => {
     expect(enumBad.errors[0]?.message).toBe('Choose one of: open, pending, snoozed, resolved.');
   });
 
+  it('names a missing field by its label in the inspector, never by zod words', () => {
+    const missing = (type: string) => validateFlow(flow([node('t', 'trigger.manual'), node('x', type, {})], [edge('t', 'x')])).errors.map((e) => e.message);
+    expect(missing('condition.channel_is')).toEqual(['Fill in "Channels".']);
+    expect(missing('action.crm')).toEqual(['Pick one of the choices for "operation".']);
+    expect(missing('action.ask_question')).toEqual(['Fill in "Question".', 'Fill in "Where to save the answer".']);
+  });
+
   it('needs exactly one trigger', () => {
     expect(codes(validateFlow(flow([node('s', 'action.send_message', { text: 'x' })], [])).errors)).toContain('no_trigger');
     const two = validateFlow(flow([node('a', 'trigger.manual'), node('b', 'trigger.webhook')], []));
