@@ -114,7 +114,7 @@ describe('contact erasure', () => {
     await drain(ctx);
     const [run] = (await ctx.database.pool.query('select id, status from workflow_runs where workflow_id = $1', [workflowId])).rows;
     expect(run.status).toBe('waiting');
-    expect(await count(ctx, `select 1 from graphile_worker._private_jobs where key = $1`, [`wait:${run.id}`])).toBe(1);
+    expect(await count(ctx, `select 1 from graphile_worker.jobs where key = $1`, [`wait:${run.id}`])).toBe(1);
     expect((await call(ctx.app, 'PATCH', `/api/contacts/${contactId}`, { cookie: owner.cookie, body: { name: 'Ada Erase', phone: '+15550007731', attributes: { passport: 'P7731' }, tags: ['vip'] } })).status).toBe(200);
     expect((await call(ctx.app, 'POST', `/api/contacts/${contactId}/notes`, { cookie: owner.cookie, body: { text: 'AARDVARK-7731 note' } })).status).toBe(201);
     expect((await call(ctx.app, 'POST', `/api/conversations/${first.conversation_id}/messages`, { cookie: owner.cookie, body: { text: 'AARDVARK-7731 internal', private: true } })).status).toBe(201);
@@ -157,7 +157,7 @@ describe('contact erasure', () => {
     const [after] = (await ctx.database.pool.query('select status, variables from workflow_runs where id = $1', [run.id])).rows;
     expect(after).toEqual({ status: 'cancelled', variables: {} });
     expect(await count(ctx, 'select 1 from run_waits where run_id = $1', [run.id])).toBe(0);
-    expect(await count(ctx, `select 1 from graphile_worker._private_jobs where key = $1`, [`wait:${run.id}`])).toBe(0);
+    expect(await count(ctx, `select 1 from graphile_worker.jobs where key = $1`, [`wait:${run.id}`])).toBe(0);
 
     // Gone from the API; a second erasure finds nothing; audited with field names only.
     expect((await call(ctx.app, 'GET', `/api/contacts/${contactId}`, { cookie: owner.cookie })).status).toBe(404);
@@ -259,7 +259,7 @@ describe('retention', () => {
     // The queued job, once due, runs on the real worker and queues the one after it.
     const later = await inbound(channel, 'ret-1', 'aged since the last sweep');
     await backdate(later.id, 31);
-    await ctx.database.pool.query(`update graphile_worker._private_jobs set run_at = now() where key = 'retention_sweep'`);
+    await ctx.database.pool.query(`select graphile_worker.reschedule_jobs(array_agg(id), run_at := now()) from graphile_worker.jobs where key = 'retention_sweep'`);
     await drain(ctx);
     expect(await count(ctx, 'select 1 from messages where id = $1', [later.id])).toBe(0);
     expect(await count(ctx, 'select 1 from messages where id = $1', [newMine.id])).toBe(1);
