@@ -15,9 +15,8 @@ import { createLogger } from './logger';
 const JOB_POOL_SPARE = 5;
 /**
  * Inline jobs run per WORKER_CONCURRENCY slot. Their one-shot statements travel on the pipelined
- * lanes, so a slot mostly waits on Postgres or the provider without holding a pool connection; with
- * 10 slots Postgres sat at 80% at saturation, with 20 at 92–98% and 547–737 replies/s against
- * 417–599 (`npm run bench:ab`, 2 pairs each, see docs/performance.md).
+ * lanes, so a slot mostly waits on Postgres or the provider without holding a pool connection: one
+ * slot each left Postgres idle at saturation (docs/decisions/003-inline-jobs.md).
  */
 const INLINE_SLOTS_PER_WORKER_SLOT = 2;
 /** Inline jobs locked and waiting for a slot, per WORKER_CONCURRENCY slot (see InlineJobsOptions.backlog). */
