@@ -4,6 +4,7 @@ import { channels, workspaces } from '@switchboard/db';
 import type { AppDeps } from '../../context';
 import { adapterFor, ChannelType } from '../../inbox/adapters';
 import { publishChannelUpdated, secretFieldsOf, splitConfig, unsealSecrets } from '../../inbox/channel-store';
+import { ENTER_AGAIN, secretsToDrop } from '../../inbox/channel-destination';
 import { widgetLook } from '../../inbox/widget-look';
 import { lastSeenByChannel } from '../../inbox/widget-presence';
 import { audit } from '../../services/audit';
@@ -39,6 +40,10 @@ const Channel = z
     createdAt: z.string(),
   })
   .openapi('Channel');
+
+const PatchedChannel = Channel.extend({
+  secretsCleared: z.array(z.string()).optional().openapi({ description: 'Stored secrets removed because the channel now sends to another server; enter them again' }),
+}).openapi('PatchedChannel');
 
 const CreatedChannel = z
   .object({
@@ -78,10 +83,12 @@ const patchRoute = createRoute({
   method: 'patch',
   path: '/{id}',
   tags,
-  summary: 'Rename or change settings (admin); omitted secrets are kept',
+  summary: 'Rename or change settings (admin); omitted secrets are kept unless the channel moves to another server',
+  description:
+    'Pointing the channel at another server (the origin of `baseUrl`, an email channel\'s `provider`, or the SMTP host or port) drops the stored tokens unless the same request enters them again: a token the channel needs is answered 400 naming the field, an optional one is dropped and named in `secretsCleared`.',
   security: cookieAuth,
   request: { params: IdParam, ...jsonBody(PatchChannel) },
-  responses: { 200: json(Channel), ...errors(400, 401, 403, 404) },
+  responses: { 200: json(PatchedChannel), ...errors(400, 401, 403, 404) },
 });
 const identitySecretRoute = createRoute({
   method: 'post',
@@ -96,13 +103,16 @@ const deleteRoute = createRoute({ method: 'delete', path: '/{id}', tags, summary
 
 type Row = typeof channels.$inferSelect;
 
-/** Validates a full config with the adapter's schema; field errors come back as 400 details. */
-function validateConfig(type: string, config: Record<string, unknown>): Record<string, unknown> {
+/**
+ * Validates a full config with the adapter's schema; field errors come back as 400 details. A
+ * secret in `cleared` (dropped because the channel moved) that the schema needs says so.
+ */
+function validateConfig(type: string, config: Record<string, unknown>, cleared: readonly string[] = []): Record<string, unknown> {
   const adapter = adapterFor(type);
   if (!adapter) throw new ApiError(400, 'bad_request', `Channels of type ${type} are not available in this build yet`);
   const result = adapter.configSchema.safeParse(config);
   if (!result.success) {
-    const details = result.error.issues.map((i) => ({ field: ['config', ...i.path].join('.'), message: i.message }));
+    const details = result.error.issues.map((i) => ({ field: ['config', ...i.path].join('.'), message: cleared.includes(String(i.path[0])) ? ENTER_AGAIN : i.message }));
     throw new ApiError(400, 'validation_failed', `${details[0]?.field}: ${details[0]?.message}`, details);
   }
   return result.data as Record<string, unknown>;
@@ -217,17 +227,22 @@ export function channelRoutes(deps: AppDeps) {
       const secretFields = new Set(secretFieldsOf(current.type));
       const secrets = unsealSecrets(key, current.secrets);
       let next = { config: current.config, secrets: current.secrets };
+      let secretsCleared: string[] = [];
       if (body.config) {
         // The API channel's secret and the widget's identity secret are ours, not the owner's to set.
         const patch = Object.fromEntries(Object.entries(body.config).filter(([k]) => !(current.type === 'api' && k === 'secret') && !(current.type === 'webchat' && k === 'identitySecret')));
-        const merged: Record<string, unknown> = { ...current.config, ...secrets };
+        const before: Record<string, unknown> = { ...current.config, ...secrets };
+        const merged: Record<string, unknown> = { ...before };
         for (const [name, value] of Object.entries(patch)) {
           // An empty secret in a form means "unchanged"; null clears an optional field.
           if (secretFields.has(name) && (value === '' || value === undefined)) continue;
           if (value === null) delete merged[name];
           else merged[name] = value;
         }
-        const split = splitConfig(key, current.type, validateConfig(current.type, merged));
+        // Another server gets none of the stored tokens: they are entered again or dropped.
+        secretsCleared = secretsToDrop(current.type, before, merged, patch);
+        for (const name of secretsCleared) delete merged[name];
+        const split = splitConfig(key, current.type, validateConfig(current.type, merged, secretsCleared));
         next = { config: split.config, secrets: split.secrets };
       }
       const row = await db.transaction(async (tx) => {
@@ -236,11 +251,11 @@ export function channelRoutes(deps: AppDeps) {
           .set({ name: body.name ?? current.name, config: next.config, secrets: next.secrets, updatedAt: new Date() })
           .where(eq(channels.id, id))
           .returning();
-        await audit(tx, c.var.auth, 'channel.updated', { type: 'channel', id }, { fields: [...(body.name !== undefined ? ['name'] : []), ...Object.keys(body.config ?? {})] });
+        await audit(tx, c.var.auth, 'channel.updated', { type: 'channel', id }, { fields: [...(body.name !== undefined ? ['name'] : []), ...Object.keys(body.config ?? {}), ...secretsCleared] });
         return updated!;
       });
       await publishChannelUpdated(deps, row.workspaceId, id);
-      return c.json(present(row, true, await webchatExtras(row.workspaceId, [row])), 200);
+      return c.json({ ...present(row, true, await webchatExtras(row.workspaceId, [row])), ...(secretsCleared.length && { secretsCleared }) }, 200);
     })
     .openapi(identitySecretRoute, async (c) => {
       const { id } = c.req.valid('param');
