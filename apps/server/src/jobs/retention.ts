@@ -1,6 +1,7 @@
 import { and, asc, eq, gt, sql } from 'drizzle-orm';
 import { conversations, enqueueJob, workspaces, type Executor } from '@switchboard/db';
 import { z } from 'zod';
+import { clearRunsOlderThan } from './retention-runs';
 
 export const RETENTION_SWEEP_TASK = 'retention_sweep';
 export const RetentionSweepPayload = z.object({}).passthrough();
@@ -15,13 +16,16 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 export interface RetentionOutcome {
   workspaces: number;
   deleted: number;
+  /** Flow runs whose stored data (trigger, variables, step input and output) was cleared. */
+  runsCleared: number;
 }
 
 /**
  * Deletes, for every workspace with a `retentionDays` setting, the messages (with their text,
  * attachments metadata and quick replies, which live in the message row) created more than that
- * many days before `now`. Workspaces without the setting keep everything. Each statement names
- * its workspace, so one workspace's setting never touches another's messages.
+ * many days before `now`, and clears the flow runs of that age (retention-runs.ts). Workspaces
+ * without the setting keep everything. Each statement names its workspace, so one workspace's
+ * setting never touches another's messages.
  *
  * Messages have no index by workspace or by age alone (every message would pay for one on the hot
  * path), so the sweep walks a workspace's conversations by id and, for each page, deletes through
@@ -33,11 +37,15 @@ export async function sweepRetention(db: Executor, now = new Date()): Promise<Re
     .from(workspaces)
     .where(sql`jsonb_typeof(${workspaces.settings}->'retentionDays') = 'number'`);
   let deleted = 0;
+  let runsCleared = 0;
   for (const workspace of due) {
     if (!Number.isInteger(workspace.days) || workspace.days < 1) continue;
-    deleted += await deleteOlderThan(db, workspace.id, new Date(now.getTime() - workspace.days * DAY_MS));
+    const cutoff = new Date(now.getTime() - workspace.days * DAY_MS);
+    deleted += await deleteOlderThan(db, workspace.id, cutoff);
+    // Flows copy what customers said into their runs: that goes at the same age.
+    runsCleared += await clearRunsOlderThan(db, workspace.id, cutoff);
   }
-  return { workspaces: due.length, deleted };
+  return { workspaces: due.length, deleted, runsCleared };
 }
 
 /** Deletes one workspace's messages created before `cutoff`; returns how many. */

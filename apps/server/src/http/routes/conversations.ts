@@ -37,7 +37,8 @@ const PostMessage = z
   .object({
     text: z.string().trim().min(1).max(10_000),
     private: z.boolean().default(false),
-    mediaUrl: z.string().url().optional(),
+    // A web address only: the agent's link reaches the customer's app and the inbox as a link or image.
+    mediaUrl: z.url({ protocol: /^https?$/, hostname: /./, error: 'Use a web address that starts with https:// or http://' }).max(2_000).optional(),
     quickReplies: z.array(z.string().min(1).max(100)).max(13).optional(),
   })
   .openapi('PostMessage');
