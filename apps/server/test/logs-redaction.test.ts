@@ -72,3 +72,32 @@ describe('flow webhook tokens in logs and metrics', () => {
     expect(metrics.body).not.toContain(token);
   });
 });
+
+describe('invitation and reset tokens in logs', () => {
+  it('redactPath puts :token in place of an invitation or reset token, keeping the rest of the path', () => {
+    expect(redactPath('/api/invitations/abc123')).toBe('/api/invitations/:token');
+    expect(redactPath('/api/invitations/abc123/accept')).toBe('/api/invitations/:token/accept');
+    expect(redactPath('/invite/abc123')).toBe('/invite/:token');
+    expect(redactPath('/reset/abc123')).toBe('/reset/:token');
+    expect(redactPath('/api/members/invitations')).toBe('/api/members/invitations');
+  });
+
+  it('no log line holds an invitation token when its requests fail on a database that went away', async () => {
+    const owner = await signup(ctx.app, 'Inviter');
+    const invited = await call(ctx.app, 'POST', '/api/members/invitations', { cookie: owner.cookie, body: { email: `invitee-${Date.now()}@example.com`, role: 'agent' } });
+    expect(invited.status).toBe(201);
+    const invitation = new URL(invited.body.url as string).pathname.split('/').pop()!;
+    expect(invitation.length).toBeGreaterThan(20);
+    const down = openDatabase('postgres://nobody:nothing@127.0.0.1:1/none', { max: 1 });
+    try {
+      const broken = createApp({ ...ctx.deps, db: down.db, pool: down.pool, logger }, { rateLimit: false, registry: new client.Registry() });
+      expect((await call(broken, 'GET', `/api/invitations/${invitation}`)).status).toBe(503);
+      const accept = await call(broken, 'POST', `/api/invitations/${invitation}/accept`, { body: { name: 'Invitee', password: 'correct horse battery' } });
+      expect(accept.status).toBe(503);
+    } finally {
+      await down.close().catch(() => {});
+    }
+    expect(logged).toContain('/api/invitations/:token/accept');
+    expect(logged).not.toContain(invitation);
+  });
+});
