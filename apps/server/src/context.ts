@@ -27,6 +27,12 @@ export interface AuthContext {
   userId: string | null;
   apiKeyId: string | null;
   sessionTokenHash: string | null;
+  /**
+   * The person whose authority the call carries: the signed-in user, or whoever made the API key.
+   * What the call creates (keys, invitations, reset links) is recorded as theirs, so it lapses with
+   * their role.
+   */
+  principalId: string;
 }
 
 export interface AppEnv {

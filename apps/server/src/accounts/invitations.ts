@@ -5,6 +5,7 @@ import { ApiError, conflict, forbidden, notFound } from '../http/errors';
 import { audit } from '../services/audit';
 import { randomToken, sha256 } from '../services/crypto';
 import { hashPassword } from '../services/passwords';
+import { invitableRoles, voidResetLinksFor } from './standing';
 
 const INVITATION_DAYS = 7;
 const INVALID = 'This invitation link is invalid, used or expired; ask for a new one';
@@ -40,7 +41,7 @@ export async function createInvitation(db: Database, auth: AuthContext, input: {
         email: input.email,
         role: input.role,
         tokenHash: sha256(token),
-        invitedBy: auth.userId,
+        invitedBy: auth.principalId,
         expiresAt: new Date(Date.now() + INVITATION_DAYS * 86_400_000),
       })
       .returning();
@@ -73,32 +74,40 @@ export async function revokeInvitation(db: Database, auth: AuthContext, id: stri
 /** A usable invitation and its workspace's name, or a 404 that is the same for every reason. */
 export async function findInvitation(db: Database, token: string): Promise<{ invitation: Invitation; workspaceName: string }> {
   const [row] = await db
-    .select({ invitation: invitations, workspaceName: workspaces.name })
+    .select({ invitation: invitations, workspaceName: workspaces.name, inviterRole: memberships.role })
     .from(invitations)
     .innerJoin(workspaces, eq(workspaces.id, invitations.workspaceId))
+    .leftJoin(memberships, and(eq(memberships.workspaceId, invitations.workspaceId), eq(memberships.userId, invitations.invitedBy)))
     .where(and(eq(invitations.tokenHash, sha256(token)), isNull(invitations.acceptedAt), gt(invitations.expiresAt, new Date())))
     .limit(1);
-  if (!row) throw new ApiError(404, 'not_found', INVALID);
-  return row;
+  if (!row || !invitableRoles(row.inviterRole).includes(row.invitation.role)) throw new ApiError(404, 'not_found', INVALID);
+  return { invitation: row.invitation, workspaceName: row.workspaceName };
 }
 
 type Tx = Parameters<Parameters<Database['transaction']>[0]>[0];
 
-/** Locks the invitation for this transaction: two accepts of one link cannot both succeed. */
+/**
+ * Locks the invitation for this transaction: two accepts of one link cannot both succeed. It
+ * works only while whoever made it could still make it (an admin or owner of the workspace,
+ * with a role at least the one it grants); demotion and removal also revoke such invitations.
+ */
 async function claim(tx: Tx, token: string): Promise<Invitation> {
   const [row] = await tx
-    .select()
+    .select({ invitation: invitations, inviterRole: memberships.role })
     .from(invitations)
+    .leftJoin(memberships, and(eq(memberships.workspaceId, invitations.workspaceId), eq(memberships.userId, invitations.invitedBy)))
     .where(and(eq(invitations.tokenHash, sha256(token)), isNull(invitations.acceptedAt), gt(invitations.expiresAt, new Date())))
-    .for('update')
+    .for('update', { of: invitations })
     .limit(1);
-  if (!row) throw new ApiError(404, 'not_found', INVALID);
-  return row;
+  if (!row || !invitableRoles(row.inviterRole).includes(row.invitation.role)) throw new ApiError(404, 'not_found', INVALID);
+  return row.invitation;
 }
 
 async function join(tx: Tx, invitation: Invitation, userId: string): Promise<void> {
   await tx.insert(memberships).values({ workspaceId: invitation.workspaceId, userId, role: invitation.role }).onConflictDoNothing();
   await tx.update(invitations).set({ acceptedAt: sql`now()` }).where(eq(invitations.id, invitation.id));
+  // A reset link made while the account belonged elsewhere only must not open this workspace.
+  await voidResetLinksFor(tx, userId);
   const actor = { workspaceId: invitation.workspaceId, userId, apiKeyId: null };
   await audit(tx, actor, 'invitation.accepted', { type: 'invitation', id: invitation.id }, { fields: ['role'] });
 }

@@ -23,6 +23,7 @@ export const invitations = pgTable(
   (t) => [
     uniqueIndex('invitations_token_hash_key').on(t.tokenHash),
     uniqueIndex('invitations_pending_email_key').on(t.workspaceId, t.email).where(sql`${t.acceptedAt} is null`),
+    index('invitations_invited_by_idx').on(t.invitedBy).where(sql`${t.acceptedAt} is null`),
   ],
 );
 
@@ -35,9 +36,11 @@ export const passwordResetTokens = pgTable(
     workspaceId: uuid('workspace_id').references(() => workspaces.id, { onDelete: 'cascade' }),
     expiresAt: tstz('expires_at').notNull(),
     usedAt: tstz('used_at'),
+    /** The admin who made it; null for the operator's CLI. */
+    createdBy: uuid('created_by').references(() => users.id, { onDelete: 'set null' }),
     createdAt: createdAt(),
   },
-  (t) => [index('password_reset_tokens_user_idx').on(t.userId)],
+  (t) => [index('password_reset_tokens_user_idx').on(t.userId), index('password_reset_tokens_created_by_idx').on(t.createdBy).where(sql`${t.usedAt} is null`)],
 );
 
 /** Owned by rate-limiter-flexible (RateLimiterPostgres); declared here only so the schema is complete. */

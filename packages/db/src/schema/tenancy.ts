@@ -85,7 +85,7 @@ export const apiKeys = pgTable(
     lastUsedAt: tstz('last_used_at'),
     createdAt: createdAt(),
   },
-  (t) => [uniqueIndex('api_keys_key_hash_key').on(t.keyHash), index('api_keys_workspace_idx').on(t.workspaceId)],
+  (t) => [uniqueIndex('api_keys_key_hash_key').on(t.keyHash), index('api_keys_workspace_idx').on(t.workspaceId), index('api_keys_created_by_idx').on(t.createdBy)],
 );
 
 export const teams = pgTable(

@@ -64,7 +64,7 @@ export function apiKeyRoutes(deps: AppDeps) {
       const row = await db.transaction(async (tx) => {
         const [created] = await tx
           .insert(apiKeys)
-          .values({ workspaceId: c.var.auth.workspaceId, name, role, prefix: key.slice(0, 10), keyHash: sha256(key), createdBy: c.var.auth.userId })
+          .values({ workspaceId: c.var.auth.workspaceId, name, role, prefix: key.slice(0, 10), keyHash: sha256(key), createdBy: c.var.auth.principalId })
           .returning();
         await audit(tx, c.var.auth, 'api_key.created', { type: 'api_key', id: created!.id }, { fields: ['name', 'role'] });
         return created!;

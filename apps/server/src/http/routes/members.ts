@@ -2,6 +2,7 @@ import { createRoute, z } from '@hono/zod-openapi';
 import { and, eq, sql } from 'drizzle-orm';
 import { conversations, memberships, roles, users } from '@switchboard/db';
 import { createMemberResetLink } from '../../accounts/password-reset';
+import { onRoleChange } from '../../accounts/standing';
 import type { AppDeps } from '../../context';
 import { audit } from '../../services/audit';
 import { ApiError, badRequest, conflict, forbidden, notFound } from '../errors';
@@ -126,6 +127,7 @@ export function memberRoutes(deps: AppDeps) {
           .update(memberships)
           .set(set)
           .where(and(eq(memberships.workspaceId, auth.workspaceId), eq(memberships.userId, userId)));
+        if (body.role !== undefined && body.role !== target.role) await onRoleChange(tx, auth.workspaceId, userId, body.role);
         await audit(tx, auth, 'member.updated', { type: 'user', id: userId }, { fields: Object.keys(body) });
       });
       return c.json(await one(auth.workspaceId, userId), 200);
@@ -147,6 +149,8 @@ export function memberRoutes(deps: AppDeps) {
         await tx.execute(sql`delete from team_members where workspace_id = ${auth.workspaceId} and user_id = ${userId}`);
         await tx.delete(memberships).where(and(eq(memberships.workspaceId, auth.workspaceId), eq(memberships.userId, userId)));
         await tx.execute(sql`delete from sessions where workspace_id = ${auth.workspaceId} and user_id = ${userId}`);
+        // Their keys, invitations and reset links go with them.
+        await onRoleChange(tx, auth.workspaceId, userId, null);
         await audit(tx, auth, 'member.removed', { type: 'user', id: userId });
       });
       return c.body(null, 204);

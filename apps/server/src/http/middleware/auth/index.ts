@@ -2,6 +2,7 @@ import { and, eq, gt, sql } from 'drizzle-orm';
 import type { MiddlewareHandler } from 'hono';
 import { getCookie } from 'hono/cookie';
 import { apiKeys, memberships, sessions, type Database, type Role } from '@switchboard/db';
+import { roleRank } from '../../../accounts/standing';
 import type { AppEnv, AuthContext } from '../../../context';
 import { sha256 } from '../../../services/crypto';
 import { forbidden, unauthorized } from '../../errors';
@@ -12,8 +13,6 @@ export const API_KEY_PREFIX = 'sb_';
 export interface AuthOptions {
   db: Database;
 }
-
-const roleRank: Record<Role, number> = { agent: 1, admin: 2, owner: 3 };
 
 /**
  * Resolves the caller's workspace once per request, from the session cookie or an
@@ -48,16 +47,27 @@ async function fromSession(db: Database, token: string | undefined): Promise<Aut
     .innerJoin(memberships, and(eq(memberships.userId, sessions.userId), eq(memberships.workspaceId, sessions.workspaceId)))
     .where(and(eq(sessions.tokenHash, tokenHash), gt(sessions.expiresAt, new Date())))
     .limit(1);
-  return row ? { ...row, apiKeyId: null, sessionTokenHash: tokenHash } : null;
+  return row ? { ...row, apiKeyId: null, sessionTokenHash: tokenHash, principalId: row.userId } : null;
 }
 
+/** The token of an `Authorization: Bearer <token>` header (any case, any spacing), or null. */
+export function bearerToken(header: string | undefined): string | null {
+  return /^Bearer\s+(\S+)\s*$/i.exec(header ?? '')?.[1] ?? null;
+}
+
+/**
+ * A key acts with its creator's authority, never more: its role is the lower of the role it was
+ * made with and its creator's role in the workspace now, and it stops working when the creator
+ * is no longer a member (or unknown). One query: the membership comes with the key.
+ */
 async function fromApiKey(db: Database, header: string): Promise<AuthContext | null> {
-  const match = /^Bearer\s+(\S+)$/i.exec(header);
-  if (!match?.[1]?.startsWith(API_KEY_PREFIX)) return null;
+  const token = bearerToken(header);
+  if (!token?.startsWith(API_KEY_PREFIX)) return null;
   const [row] = await db
-    .select({ id: apiKeys.id, workspaceId: apiKeys.workspaceId, role: apiKeys.role })
+    .select({ id: apiKeys.id, workspaceId: apiKeys.workspaceId, role: apiKeys.role, creatorId: memberships.userId, creatorRole: memberships.role })
     .from(apiKeys)
-    .where(eq(apiKeys.keyHash, sha256(match[1])))
+    .innerJoin(memberships, and(eq(memberships.userId, apiKeys.createdBy), eq(memberships.workspaceId, apiKeys.workspaceId)))
+    .where(eq(apiKeys.keyHash, sha256(token)))
     .limit(1);
   if (!row) return null;
   // Touch last_used_at at most once a minute: a write per request would cost more than the lookup.
@@ -65,5 +75,6 @@ async function fromApiKey(db: Database, header: string): Promise<AuthContext | n
     .update(apiKeys)
     .set({ lastUsedAt: new Date() })
     .where(and(eq(apiKeys.id, row.id), sql`(${apiKeys.lastUsedAt} is null or ${apiKeys.lastUsedAt} < now() - interval '1 minute')`));
-  return { workspaceId: row.workspaceId, role: row.role, userId: null, apiKeyId: row.id, sessionTokenHash: null };
+  const role = roleRank[row.creatorRole] < roleRank[row.role] ? row.creatorRole : row.role;
+  return { workspaceId: row.workspaceId, role, userId: null, apiKeyId: row.id, sessionTokenHash: null, principalId: row.creatorId };
 }
