@@ -11,7 +11,7 @@ import { plainIssue, type Issue } from './issues';
 import { keywordClashes, type ActiveKeywords } from './lint/keywords';
 import { cyclicComponents } from './lint/loops';
 import { usesWindowChannels, windowWarnings } from './lint/window';
-import { secretWarnings } from './lint/secrets';
+import { secretUseErrors, secretWarnings } from './lint/secrets';
 import { NEXT, type NodeDefinition } from './nodes/define';
 import { parseNodeConfig } from './parse-node';
 
@@ -195,5 +195,6 @@ export function validateFlow(input: unknown, options: ValidateOptions = {}): Val
     warnings.push(...windowWarnings({ trigger, nodes, configs, outgoing }));
   }
   warnings.push(...secretWarnings(nodes, configs));
+  errors.push(...secretUseErrors(configs));
   return { errors, warnings };
 }

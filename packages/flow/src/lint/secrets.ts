@@ -5,7 +5,7 @@
  */
 import type { FlowNodeEnvelope } from '../document';
 import type { Issue } from '../issues';
-import { secretRefs } from '../secrets';
+import { secretRefs, secretUseProblem } from '../secrets';
 
 /** The config fields, per node type, rendered with the workspace's credentials. */
 const OUTBOUND_FIELDS: Record<string, (field: string) => boolean> = {
@@ -35,6 +35,22 @@ export function secretWarnings(nodes: Map<string, FlowNodeEnvelope>, configs: Ma
         code: 'secret_not_available',
         message: `{{ secrets.${names[0]} }} stays empty here: credentials are filled in only where a step calls out (an HTTP request's address, headers and body; a CRM webhook's address and headers), never in text people read.`,
       });
+    }
+  }
+  return issues;
+}
+
+/**
+ * Errors for credentials used other than as a bare `{{ secrets.name }}` (a filter, a tag, a filter
+ * argument), in any field: a changed copy of a credential would not be masked where people read
+ * it, so such a flow cannot be published and the step fails if it runs.
+ */
+export function secretUseErrors(configs: Map<string, Record<string, unknown>>): Issue[] {
+  const issues: Issue[] = [];
+  for (const [id, config] of configs) {
+    for (const [field, text] of strings(config, '', [])) {
+      const problem = secretUseProblem(text);
+      if (problem) issues.push({ nodeId: id, field, code: 'secret_filtered', message: problem });
     }
   }
   return issues;

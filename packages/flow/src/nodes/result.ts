@@ -1,6 +1,6 @@
 /** Small builders for handler results, and template rendering that turns a broken placeholder into a field error. */
 import { TemplateError } from '../runtime/template';
-import { secretRefs } from '../secrets';
+import { markSecretOutputs, secretRefs, secretUseProblem } from '../secrets';
 import type { Effect, HandlerContext, StepError, StepResult } from '../types';
 
 export function next(effects: Effect[] = [], extra: Partial<StepResult> = {}): StepResult {
@@ -65,5 +65,37 @@ export async function renderOutbound<T extends Record<string, string | undefined
       if (missing) return { failed: misconfigured(key, `Add the credential "${missing}" in Settings → Credentials: this step reads {{ secrets.${missing} }}.`) };
     }
   }
-  return renderAll(ctx, fields, scope);
+  for (const [key, template] of Object.entries(fields)) {
+    const problem = template === undefined ? null : secretUseProblem(template);
+    if (problem) return { failed: misconfigured(key, problem) };
+  }
+  // Each bare `{{ secrets.name }}` becomes an unguessable mark, the template is rendered with no
+  // credential in scope (no filter, tag or computed lookup can reach one), and the values are put
+  // in place of the marks afterwards.
+  const secrets = scope.secrets as Record<string, unknown>;
+  const nonce = Array.from(globalThis.crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, '0')).join('');
+  const names: string[] = [];
+  const marked: Record<string, string | undefined> = {};
+  for (const [key, template] of Object.entries(fields)) {
+    marked[key] = template === undefined ? undefined : markSecretOutputs(template, (name) => `\u0000${nonce}:${names.push(name) - 1}\u0000`);
+  }
+  const r = await renderAll(ctx, marked, { secrets: {} });
+  if ('failed' in r) return r;
+  const values: Record<string, string | undefined> = {};
+  for (const [key, text] of Object.entries(r.values)) {
+    try {
+      values[key] = text?.split(`\u0000${nonce}:`).map((part, i) => {
+        if (i === 0) return part;
+        const end = part.indexOf('\u0000');
+        const name = end < 0 ? undefined : names[Number(part.slice(0, end))];
+        // A mark a filter changed is not put back: it stays as text that reads no credential.
+        if (name === undefined) return `\u0000${nonce}:${part}`;
+        return `${String(secrets[name] ?? '')}${part.slice(end + 1)}`;
+      }).join('');
+    } catch (err) {
+      // A credential that cannot be unsealed: the owner enters it again (the message says so).
+      return { failed: misconfigured(key, err instanceof Error ? err.message : String(err)) };
+    }
+  }
+  return { values: values as RenderedValues<T> };
 }

@@ -1,4 +1,4 @@
-import { CredentialHostError, maskUrlParams } from '../../secrets';
+import { CredentialHostError } from '../../secrets';
 import type { HttpResponse, NodeHandler, StepResult } from '../../types';
 import { isHttpUrl } from '../send-message/window';
 import { branch, misconfigured, renderOutbound } from '../result';
@@ -54,5 +54,6 @@ const callOut: NodeHandler<HttpRequestConfig> = async (config, ctx): Promise<Ste
   const ok = res.status >= 200 && res.status < 300;
   const result: Record<string, unknown> = { ok, status: res.status, headers: res.headers, body: parseBody(res) };
   if (!ok) result.error = `The server answered ${res.status}.`;
-  return branch(ok ? 'success' : 'error', [], { vars: save(result), log: `${config.method} ${maskUrlParams(url)} -> ${res.status}` });
+  // The log names the host only: a rendered path, query or header may hold a credential.
+  return branch(ok ? 'success' : 'error', [], { vars: save(result), log: `${config.method} ${new URL(url).host} -> ${res.status}` });
 };
