@@ -40,7 +40,7 @@ const RULES: Record<string, Rule> = {
   'GET /api/audit-log': 'admin',
   'POST /api/workflows/{id}/test-runs': 'admin',
   'GET /api/workflows/{id}/stats': 'member',
-  'GET /api/workflows/{id}/export': 'member',
+  'GET /api/workflows/{id}/export': 'admin',
   'POST /api/workflows/import': 'admin',
   'GET /api/workflows': 'member',
   'POST /api/workflows': 'admin',

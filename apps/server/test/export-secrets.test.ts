@@ -83,16 +83,14 @@ describe('exports never hold a secret', () => {
     ]);
   });
 
-  it('shows agents typed-in secrets as "[secret]"; admins still see what they wrote', async () => {
+  it('shows agents the outbound step without its address path, headers or body; admins still see what they wrote', async () => {
     const created = await call(ctx.app, 'POST', '/api/workflows', { cookie: owner.cookie, body: { name: 'Orders 3', definition: leaky } });
     const agentKey = (await call(ctx.app, 'POST', '/api/api-keys', { cookie: owner.cookie, body: { name: 'Agent', role: 'agent' } })).body.key;
     const asAgent = await call(ctx.app, 'GET', `/api/workflows/${created.body.id}`, { token: agentKey });
     expect(asAgent.status).toBe(200);
     expect(JSON.stringify(asAgent.body)).not.toMatch(new RegExp(`${TOKEN}|${URL_KEY}`));
     const config = asAgent.body.definition.nodes.find((n: { id: string }) => n.id === 'lookup').config;
-    expect(config.headers).toMatchObject({ 'X-Shopify-Access-Token': '[secret]', Authorization: 'Bearer [secret]', 'X-Crm-Token': '{{ secrets.crm }}' });
-    expect(config.url).toContain('api_key=[secret]&email={{ contact.email }}');
-    expect(config.body).toBe('{"client_secret": "[secret]", "email": "{{ contact.email }}", "api_key": "{{ secrets.crm }}"}');
+    expect(config).toEqual({ method: 'GET', url: 'https://shop.example.com', saveTo: 'orders' });
 
     const asOwner = await call(ctx.app, 'GET', `/api/workflows/${created.body.id}`, { cookie: owner.cookie });
     expect(asOwner.body.definition.nodes[1].config.headers['X-Shopify-Access-Token']).toBe(TOKEN);

@@ -5,7 +5,7 @@
  * the one place they can still be read, by the workspace's admins.
  */
 import type { Role } from '@switchboard/db';
-import { isSensitiveHeader, maskUrlParams, SECRET_MASK, secretRefs, type FlowDocument, type Requirement } from '@switchboard/flow';
+import { isSensitiveHeader, isSensitiveParam, maskUrlParams, SECRET_MASK, secretRefs, type FlowDocument, type Requirement } from '@switchboard/flow';
 
 type FlowNode = FlowDocument['nodes'][number];
 type HttpConfig = { url?: unknown; headers?: Record<string, unknown>; body?: unknown };
@@ -68,8 +68,30 @@ export function replaceLiteralSecrets(doc: FlowDocument, replace: (found: Litera
         return replace(hit);
       });
     }
+    if (typeof url === 'string') {
+      url = maskPathTokens(url, (segment, prefix) => {
+        const hit = { nodeId: node.id, field: 'url.path', host, value: segment };
+        found.push(hit);
+        changed = true;
+        return `${prefix}${replace(hit)}`;
+      });
+    }
     let body = config.body;
-    if (typeof body === 'string' && body.includes('"')) {
+    if (typeof body === 'string' && FORM_BODY.test(body)) {
+      body = body
+        .split('&')
+        .map((pair) => {
+          const eq = pair.indexOf('=');
+          const name = safeDecode(pair.slice(0, eq));
+          const value = pair.slice(eq + 1);
+          if (eq < 0 || !isSensitiveParam(name) || !isLiteral(safeDecode(value))) return pair;
+          const hit = { nodeId: node.id, field: `body.${name}`, host, value };
+          found.push(hit);
+          changed = true;
+          return `${pair.slice(0, eq)}=${replace(hit)}`;
+        })
+        .join('&');
+    } else if (typeof body === 'string' && body.includes('"')) {
       body = body.replace(JSON_PAIR, (pair, name: string, colon: string, value: string) => {
         if (!isSensitiveHeader(name) || !isLiteral(value)) return pair;
         const hit = { nodeId: node.id, field: `body.${name}`, host, value: value.replace(SCHEME, '') };
@@ -81,6 +103,40 @@ export function replaceLiteralSecrets(doc: FlowDocument, replace: (found: Litera
     return changed ? ({ ...node, config: { ...config, url, ...(headers ? { headers } : {}), ...(body !== undefined ? { body } : {}) } } as FlowNode) : node;
   });
   return { doc: { ...doc, nodes }, found };
+}
+
+// A form-encoded body (`api_key=abc&q=1`), as opposed to JSON or plain text.
+const FORM_BODY = /^[\w.%\-[\]]+=[^\s]*$/;
+// A bot token in a path (`/bot123456:AAE…`, Telegram's form): the id and the key after it.
+const BOT_TOKEN = /^(bot)(\d+:.+)$/i;
+
+/** A path segment that reads like a token: 16+ characters mixing letters and digits. */
+function looksLikeToken(segment: string): boolean {
+  return segment.length >= 16 && /[a-z]/i.test(segment) && /\d/.test(segment);
+}
+
+/**
+ * The URL with path segments that look like tokens (`/bot123:AAE…`, a Slack or Discord hook's
+ * key) replaced by `replace(segment, prefix)`; segments holding placeholders are left alone.
+ */
+function maskPathTokens(url: string, replace: (segment: string, prefix: string) => string): string {
+  const start = url.indexOf('//');
+  const pathStart = start < 0 ? -1 : url.indexOf('/', start + 2);
+  if (pathStart < 0) return url;
+  const endAt = url.slice(pathStart).search(/[?#]/);
+  const pathEnd = endAt < 0 ? url.length : pathStart + endAt;
+  const path = url
+    .slice(pathStart, pathEnd)
+    .split('/')
+    .map((segment) => {
+      if (!segment || segment.includes('{')) return segment;
+      const decoded = safeDecode(segment);
+      const bot = BOT_TOKEN.exec(decoded);
+      if (bot) return replace(bot[2] as string, bot[1] as string);
+      return looksLikeToken(decoded) ? replace(decoded, '') : segment;
+    })
+    .join('/');
+  return `${url.slice(0, pathStart)}${path}${url.slice(pathEnd)}`;
 }
 
 function safeDecode(s: string): string {
@@ -123,8 +179,28 @@ export function missingCredentials(doc: FlowDocument, existing: Iterable<string>
     .map(([name, at]) => ({ kind: 'credential' as const, nodeId: at.nodeId, field: at.field, label: `Add the credential "${name}" in Settings → Credentials` }));
 }
 
-/** A flow definition as `role` may read it: agents see typed-in secrets as "[secret]". */
+/**
+ * A flow definition as `role` may read it. Agents see the steps that call out (HTTP request,
+ * CRM push) with the address's scheme and host only and no headers or body: a credential typed
+ * into a path, a header or a body of any shape is never theirs to read.
+ */
 export function definitionFor(role: Role, definition: unknown): unknown {
   if (role !== 'agent' || !definition || typeof definition !== 'object' || !Array.isArray((definition as FlowDocument).nodes)) return definition;
-  return replaceLiteralSecrets(definition as FlowDocument, () => SECRET_MASK).doc;
+  const doc = definition as FlowDocument;
+  const nodes = doc.nodes.map((node): FlowNode => {
+    if (!node || !CALLS_WITH_HEADERS.has(node.type) || !node.config || typeof node.config !== 'object') return node;
+    const { url, headers: _headers, body: _body, ...rest } = node.config as HttpConfig & Record<string, unknown>;
+    return { ...node, config: { ...rest, ...(url !== undefined ? { url: originOf(url) } : {}) } } as FlowNode;
+  });
+  return { ...doc, nodes };
+}
+
+function originOf(url: unknown): string {
+  if (typeof url !== 'string') return SECRET_MASK;
+  try {
+    const parsed = new URL(url);
+    return /^https?:$/.test(parsed.protocol) ? parsed.origin : SECRET_MASK;
+  } catch {
+    return SECRET_MASK;
+  }
 }

@@ -1,5 +1,5 @@
 import { and, desc, eq, isNull, ne } from 'drizzle-orm';
-import { workflows, workflowVersions, type Database, type Executor } from '@switchboard/db';
+import { workflows, workflowVersions, type Database, type Executor, type Role } from '@switchboard/db';
 import { FlowDocument, validateFlow, type FlowNodeEnvelope } from '@switchboard/flow';
 import type { Config } from '../config';
 import { notFound } from '../http/errors';
@@ -47,7 +47,11 @@ export async function validateDraft(db: Executor, workspaceId: string, row: Work
   });
 }
 
-export async function presentWorkflow(db: Database, config: Config, row: WorkflowRow) {
+/**
+ * A workflow as the API shows it. The webhook address holds the token that starts the flow, so
+ * only admins and owners (`role` omitted: the admin-only routes) see it; agents get null.
+ */
+export async function presentWorkflow(db: Database, config: Config, row: WorkflowRow, role?: Role) {
   const [version] = row.activeVersionId
     ? await db.select({ id: workflowVersions.id, number: workflowVersions.number }).from(workflowVersions).where(eq(workflowVersions.id, row.activeVersionId))
     : [];
@@ -56,7 +60,7 @@ export async function presentWorkflow(db: Database, config: Config, row: Workflo
     ...presentWorkflowSummary(row, version?.number ?? null),
     definition: row.draft,
     activeVersion: version ?? null,
-    ...(row.webhookToken && trigger?.type === 'trigger.webhook' ? { webhookUrl: `${config.publicUrl}/webhooks/flows/${row.webhookToken}` } : {}),
+    ...(row.webhookToken && trigger?.type === 'trigger.webhook' ? { webhookUrl: role === 'agent' ? null : `${config.publicUrl}/webhooks/flows/${row.webhookToken}` } : {}),
     validation: await validateDraft(db, row.workspaceId, row),
   };
 }

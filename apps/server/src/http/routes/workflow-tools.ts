@@ -67,7 +67,7 @@ const routes = {
     path: '/{id}/test-runs',
     tags,
     security,
-    summary: 'Run the draft against a pretend conversation; no real channel, HTTP and CRM steps answer with their samples',
+    summary: 'Run the draft against a pretend conversation; no real channel, HTTP and CRM steps answer with their samples; stopped after 25 s',
     request: { params: IdParam, ...jsonBody(TestRunBody) },
     responses: { 200: json(TestRunResult), ...errors(400, 401, 404, 422, 429) },
   }),
@@ -85,9 +85,9 @@ const routes = {
     path: '/{id}/export',
     tags,
     security,
-    summary: 'Download the flow as a file (no secrets)',
+    summary: 'Download the flow as a file (no secrets; admins and owners)',
     request: { params: IdParam },
-    responses: { 200: json(z.record(z.string(), z.unknown()), 'The flow file'), ...errors(401, 404) },
+    responses: { 200: json(z.record(z.string(), z.unknown()), 'The flow file'), ...errors(401, 403, 404) },
   }),
   import: createRoute({
     method: 'post',
@@ -107,6 +107,8 @@ export function workflowToolRoutes(deps: AppDeps) {
   // imports create flows: every non-GET flow tool is for admins and owners, as the flows
   // themselves are (workflows.ts).
   router.use('*', async (c, next) => (c.req.method === 'GET' ? next() : requireRole('admin')(c, next)));
+  // An export holds the whole flow (addresses, headers, bodies): admins and owners only.
+  router.use('/:id/export', requireRole('admin'));
   router.use('/import', bodyLimit({ maxSize: IMPORT_LIMIT_BYTES }));
   return router
     .openapi(routes.testRun, async (c) => {

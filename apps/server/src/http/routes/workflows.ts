@@ -32,7 +32,7 @@ const Summary = z
 export const WorkflowDetail = Summary.extend({
   definition: z.unknown(),
   activeVersion: z.object({ id: z.string(), number: z.number() }).nullable(),
-  webhookUrl: z.string().optional(),
+  webhookUrl: z.string().nullable().optional(),
   validation: z.object({ errors: z.array(Issue), warnings: z.array(Issue) }),
 }).openapi('Workflow');
 
@@ -121,7 +121,7 @@ export function workflowRoutes(deps: AppDeps) {
     })
     .openapi(routes.get, async (c) => {
       const row = await findWorkflow(db, c.var.auth.workspaceId, c.req.valid('param').id);
-      const shown = await presentWorkflow(db, config, row);
+      const shown = await presentWorkflow(db, config, row, c.var.auth.role);
       return c.json({ ...shown, definition: definitionFor(c.var.auth.role, shown.definition) }, 200);
     })
     .openapi(routes.put, async (c) => {
