@@ -73,7 +73,7 @@ describe('npm run flows', () => {
     const result = await cli(['import', folder]);
     expect(result.code).toBe(1);
     expect(result.out).toMatch(/✓ a-cake\.json: created draft "Custom cake order intake" \([0-9a-f-]{36}\)/);
-    expect(result.out).toContain('- step "assign_baker", field "teamId": Pick the team that reviews custom orders.');
+    expect(result.out).toContain('- step "ask_size", field "choices": Check the sizes you offer.');
     expect(result.out).toMatch(/✓ b-hello\.json: created draft "Hello desk"/);
     expect(result.out).toContain('2 of 5 file(s) imported');
     expect(result.err).toMatch(/✗ c-broken\.json: not a valid JSON file/);
