@@ -1,4 +1,5 @@
 import type { FlowStatus } from '../api/types';
+import { useSession } from '../auth/session';
 import { Link } from '../lib/router';
 import type { SaveState } from './useFlowState';
 
@@ -23,6 +24,8 @@ export function Toolbar(p: {
   publishing: boolean;
   errorCount: number;
 }) {
+  // Agents answer conversations; exporting, publishing and pausing flows are for admins and owners.
+  const canManage = useSession().me.role !== 'agent';
   return (
     <div className="toolbar">
       <Link to="/flows" className="btn-link">← Flows</Link>
@@ -42,9 +45,9 @@ export function Toolbar(p: {
       <button type="button" className="btn btn-small" onClick={p.onUndo} disabled={!p.canUndo} title="Undo (Ctrl+Z)" data-testid="undo">↶ Undo</button>
       <button type="button" className="btn btn-small" onClick={p.onRedo} disabled={!p.canRedo} title="Redo (Ctrl+Shift+Z)" data-testid="redo">↷ Redo</button>
       <button type="button" className="btn btn-small" onClick={p.onLayout} title="Tidy up the canvas" data-testid="auto-layout">⇅ Tidy up</button>
-      <button type="button" className="btn btn-small" onClick={p.onExport} title="Download this flow as a file" data-testid="export">⬇ Export</button>
-      {p.status === 'active' && <button type="button" className="btn" onClick={p.onPause} data-testid="pause">⏸ Pause</button>}
-      <button
+      {canManage && <button type="button" className="btn btn-small" onClick={p.onExport} title="Download this flow as a file" data-testid="export">⬇ Export</button>}
+      {canManage && p.status === 'active' && <button type="button" className="btn" onClick={p.onPause} data-testid="pause">⏸ Pause</button>}
+      {canManage && <button
         type="button"
         className="btn btn-primary"
         onClick={p.onPublish}
@@ -53,7 +56,7 @@ export function Toolbar(p: {
         data-testid="publish"
       >
         {p.publishing ? 'Publishing…' : p.status === 'active' ? 'Publish changes' : 'Publish'}
-      </button>
+      </button>}
     </div>
   );
 }
