@@ -15,6 +15,7 @@ import { presenceRecorder } from '../../inbox/widget-presence';
 import { openWidgetSession } from '../../inbox/widget-sessions';
 import { sha256 } from '../../services/crypto';
 import { ApiError, notFound, unauthorized } from '../errors';
+import { bearerToken } from '../middleware/auth/index';
 import { bodyLimit } from '../middleware/body-limit/index';
 import { errors, json, jsonBody } from '../openapi-helpers';
 import { createRouter } from '../router';
@@ -165,8 +166,9 @@ export function widgetRoutes(deps: AppDeps) {
     const channelId = c.req.param('channelId');
     if (!/^[0-9a-f-]{36}$/i.test(channelId)) throw notFound('Chat');
     const channel = await webchat(channelId);
-    const contactId = await visitor(c, channelId, c.req.query('token'));
-    const release = visitorStreams.take(`${channelId}:${sha256(c.req.query('token') ?? c.req.header('authorization') ?? '')}`);
+    const token = c.req.query('token') ?? bearerToken(c.req.header('authorization')) ?? '';
+    const contactId = await visitor(c, channelId, token);
+    const release = visitorStreams.take(`${channelId}:${sha256(token)}`);
     if (!release) {
       throw new ApiError(429, 'rate_limited', `At most ${MAX_WIDGET_STREAMS_PER_VISITOR} chat windows may stay connected per visitor; close one first.`, undefined, { 'Retry-After': '10' });
     }

@@ -3,6 +3,7 @@ import pino from 'pino';
 import { describe, expect, it } from 'vitest';
 import { createErrorHandler } from '../../error-handler';
 import { ApiError } from '../../errors';
+import { addressKey } from './client-ip';
 import { clientIp, rateLimit } from './index';
 
 function appWith(options: Partial<Parameters<typeof rateLimit>[0]>, clock: { t: number }) {
@@ -69,10 +70,23 @@ describe('rateLimit', () => {
     expect((await hit(app, 'first')).status).toBe(200);
   });
 
-  it('reads X-Forwarded-For only when trusting a proxy', async () => {
+  it('reads X-Forwarded-For only when trusting a proxy, and then only the entry the proxy added', async () => {
     const app = new Hono();
     app.get('/ip', (c) => c.json({ plain: clientIp(c), proxied: clientIp(c, true) }));
-    const res = await app.request('/ip', { headers: { 'x-forwarded-for': '203.0.113.9, 10.0.0.1' } });
-    expect(await res.json()).toEqual({ plain: 'unknown', proxied: '203.0.113.9' });
+    // The client sent "203.0.113.9"; the proxy appended the address it saw.
+    const res = await app.request('/ip', { headers: { 'x-forwarded-for': '203.0.113.9, 198.51.100.7' } });
+    expect(await res.json()).toEqual({ plain: 'unknown', proxied: '198.51.100.7' });
+  });
+
+  it('keys IPv6 callers by their /64, IPv4-mapped ones by the IPv4 address', () => {
+    expect(addressKey('2001:db8:1:2::a')).toBe('2001:db8:1:2::/64');
+    expect(addressKey('2001:0db8:0001:0002:ffff:0:0:b')).toBe('2001:db8:1:2::/64');
+    expect(addressKey('[2001:db8:1:2:3:4:5:6]')).toBe('2001:db8:1:2::/64');
+    expect(addressKey('2001:db8::1')).toBe('2001:db8:0:0::/64');
+    expect(addressKey('::1')).toBe('0:0:0:0::/64');
+    expect(addressKey('fe80::1%eth0')).toBe('fe80:0:0:0::/64');
+    expect(addressKey('::ffff:192.0.2.1')).toBe('192.0.2.1');
+    expect(addressKey('192.0.2.1')).toBe('192.0.2.1');
+    expect(addressKey('not an address')).toBe('not an address');
   });
 });

@@ -1,6 +1,8 @@
 import type { Context, MiddlewareHandler } from 'hono';
-import { getConnInfo } from '@hono/node-server/conninfo';
 import { ApiError } from '../../errors';
+import { clientIp } from './client-ip';
+
+export { clientIp } from './client-ip';
 
 export interface RateLimitOptions {
   /** Bucket name in messages and metrics: `login`, `signup`, `widget`, ... */
@@ -88,22 +90,5 @@ function evict(buckets: Map<string, Bucket>, count: number) {
   for (const key of buckets.keys()) {
     buckets.delete(key);
     if (++n >= count) break;
-  }
-}
-
-/**
- * The caller's address: the socket's peer, or, when `trustProxy` is set, the left-most
- * X-Forwarded-For entry (only safe behind a proxy that overwrites the header).
- */
-export function clientIp(c: Context, trustProxy = false): string {
-  if (trustProxy) {
-    const forwarded = c.req.header('x-forwarded-for')?.split(',')[0]?.trim();
-    if (forwarded) return forwarded;
-  }
-  try {
-    return getConnInfo(c).remote.address ?? 'unknown';
-  } catch {
-    // app.request() in tests has no socket.
-    return 'unknown';
   }
 }

@@ -1,6 +1,8 @@
 import type { Context, MiddlewareHandler } from 'hono';
+import { getCookie } from 'hono/cookie';
 import type pg from 'pg';
 import { sha256 } from '../../../services/crypto';
+import { bearerToken, SESSION_COOKIE } from '../auth/index';
 import { inFlightCap } from './in-flight';
 import { clientIp, rateLimit } from './index';
 import { sharedLimit } from './shared';
@@ -42,13 +44,19 @@ export function rateLimits(options: { trustProxy: boolean; pool: pg.Pool }): [st
     }
   };
   const visitorToken = (c: Context) => {
-    const token = /^Bearer\s+(\S+)$/i.exec(c.req.header('authorization') ?? '')?.[1];
+    const token = bearerToken(c.req.header('authorization'));
     return token ? sha256(token) : ip(c);
   };
+  // Keyed on the credential as the auth middleware reads it (the parsed token, the decoded
+  // cookie), so `bearer`, extra spaces or a re-encoded cookie do not open a fresh bucket. A
+  // header that is no credential at all draws from its address's bucket.
   const apiCaller = (c: Context) => {
-    const bearer = c.req.header('authorization');
-    if (bearer) return `key:${sha256(bearer)}`;
-    const session = /(?:^|;\s*)sb_session=([^;]+)/.exec(c.req.header('cookie') ?? '')?.[1];
+    const header = c.req.header('authorization');
+    if (header) {
+      const token = bearerToken(header);
+      return token ? `key:${sha256(token)}` : `unparsed:${ip(c)}`;
+    }
+    const session = getCookie(c, SESSION_COOKIE);
     return session ? `session:${sha256(session)}` : null;
   };
 
