@@ -20,6 +20,7 @@ import { channelRoutes } from './http/routes/channels';
 import { contactDataRoutes } from './http/routes/contact-data';
 import { credentialRoutes } from './http/routes/credentials';
 import { contactRoutes } from './http/routes/contacts';
+import { crmPushRoutes } from './http/routes/crm-pushes';
 import { conversationRoutes } from './http/routes/conversations';
 import { invitationRoutes } from './http/routes/invitations';
 import { memberRoutes } from './http/routes/members';
@@ -108,6 +109,7 @@ export function createApp(deps: AppDeps, options: CreateAppOptions = {}) {
     .route('/api/messages', messageRoutes(deps))
     .route('/api/contacts', contactRoutes(deps))
     .route('/api/contacts', contactDataRoutes(deps))
+    .route('/api/contacts', crmPushRoutes(deps))
     .route('/api/members', memberRoutes(deps))
     .route('/api/teams', teamRoutes(deps))
     .route('/api/tags', tagRoutes(deps))

@@ -31,6 +31,8 @@ const Env = z.object({
         ctx.addIssue({ code: 'custom', message: (err as Error).message.replace(/^EGRESS_ALLOW: /, '') });
       }
     }),
+  /** HubSpot's API base (a regional or test endpoint); https://api.hubapi.com when unset. */
+  HUBSPOT_API_URL: z.string().url().optional(),
   METRICS_TOKEN: z.string().min(16).optional(),
   /** `open`: anyone may sign up; unset: sign-up closes once the first workspace exists. */
   SIGNUP: z.enum(['open']).optional(),
@@ -56,6 +58,8 @@ export interface Config {
    * everything private is refused otherwise. Empty by default.
    */
   egressAllow?: string[];
+  /** Where HubSpot pushes go (HUBSPOT_API_URL); the credential `hubspot` must list its host. */
+  hubspotApiUrl?: string;
   /** `/metrics` answers only `Authorization: Bearer <METRICS_TOKEN>`; without a token it is off (404). */
   metricsToken?: string;
   /** `open` keeps public sign-up open; otherwise it closes once the first workspace exists. */
@@ -84,6 +88,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     pipelineLanes: e.DATABASE_PIPELINE_LANES,
     trustProxy: e.TRUST_PROXY === '1' || e.TRUST_PROXY === 'true',
     egressAllow: splitList(e.EGRESS_ALLOW),
+    ...(e.HUBSPOT_API_URL && { hubspotApiUrl: e.HUBSPOT_API_URL }),
     metricsToken: e.METRICS_TOKEN,
     ...(e.SIGNUP && { signup: e.SIGNUP }),
   };

@@ -2,6 +2,8 @@ import { and, eq, sql } from 'drizzle-orm';
 import { contactEvents, contacts, conversations, messages, type Executor } from '@switchboard/db';
 import { unverifiedField, type Effect } from '@switchboard/flow';
 import { assignConversation, NotInWorkspaceError } from '../inbox/assignment';
+import { pushTranscriptOnResolve } from '../crm/on-resolve';
+import { recordCrmPush } from '../crm/record-push';
 import { queueOutboundMessage, type OutboundInput, type OutboundRow } from '../inbox/outbound';
 import { enqueueTagAdded } from './tag-events';
 
@@ -122,10 +124,12 @@ export async function applyEffects(tx: Executor, target: EffectTarget, effects: 
         break;
       case 'set_status': {
         const { conversationId } = requireConversation(target, 'change the conversation status');
+        const resolvedAt = effect.status === 'resolved' ? new Date() : null;
+        if (resolvedAt) await pushTranscriptOnResolve(tx, { workspaceId: target.workspaceId, conversationId, resolvedAt, actor: 'bot' });
         await tx
           .update(conversations)
           .set({
-            ...(effect.status ? { status: effect.status, resolvedAt: effect.status === 'resolved' ? new Date() : null } : {}),
+            ...(effect.status ? { status: effect.status, resolvedAt } : {}),
             ...(effect.priority ? { priority: effect.priority } : {}),
             updatedAt: new Date(),
           })
@@ -221,6 +225,7 @@ async function applyCrm(tx: Executor, target: EffectTarget, operation: string, p
       .orderBy(messages.createdAt);
     await logEvent(tx, target, 'transcript', {
       conversationId: target.conversationId,
+      title: typeof payload.title === 'string' && payload.title ? payload.title : 'Conversation transcript',
       messages: rows.map((r) => ({ author: r.author, text: r.text, at: r.createdAt.toISOString() })),
     });
     return;
@@ -234,7 +239,17 @@ async function applyCrm(tx: Executor, target: EffectTarget, operation: string, p
     }
     return;
   }
-  // push_hubspot / push_webhook already happened in the handler (through the safe HTTP
-  // service); what remains is the record of it on the timeline.
-  await logEvent(tx, target, `crm_${operation}`, payload);
+  if (operation === 'push_hubspot' || operation === 'push_webhook') {
+    // Recorded with its job in the step's transaction; the job sends it and writes the outcome.
+    if (!target.contactId) throw new EffectError('This run has no contact to push to the CRM.');
+    await recordCrmPush(tx, {
+      workspaceId: target.workspaceId,
+      contactId: target.contactId,
+      conversationId: target.conversationId,
+      target: operation === 'push_hubspot' ? 'hubspot' : 'webhook',
+      request: payload,
+    });
+    return;
+  }
+  throw new EffectError(`Unknown CRM operation "${operation}".`);
 }

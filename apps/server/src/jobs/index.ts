@@ -4,6 +4,8 @@ import type { AppDeps } from '../context';
 import { routeContextOfJob } from '../flows/inbound-context';
 import type { FlowContextRow } from '../flows/run-context';
 import { advanceRunTask, type StartedRun } from './advance-run';
+import { CRM_PUSH_TASK } from '../crm/record-push';
+import { crmPushTask } from './crm-push';
 import { deliverMessageTask } from './deliver-message';
 import type { DeferFinalWrite } from './inline-job-statements';
 import { InlineJobs, type InlineJobsOptions } from './inline-jobs';
@@ -20,6 +22,7 @@ export const TASKS = {
   scheduleTick: 'schedule_tick',
   deliverMessage: 'deliver_message',
   retentionSweep: RETENTION_SWEEP_TASK,
+  crmPush: CRM_PUSH_TASK,
 } as const;
 
 /** The tasks that need nothing of Graphile's helpers, as plain functions (inline jobs run these too). */
@@ -32,6 +35,7 @@ export function plainTasks(deps: AppDeps): Record<string, (payload: unknown, def
     [TASKS.resumeWait]: (p) => resumeWaitTask(deps, p),
     [TASKS.scheduleTick]: (p) => scheduleTick(deps, p),
     [TASKS.retentionSweep]: (p) => retentionSweepTask(deps.db, p),
+    [TASKS.crmPush]: (p) => crmPushTask(deps, p),
   };
 }
 

@@ -5,3 +5,4 @@ export * from './operations';
 export * from './credentials';
 export * from './accounts';
 export * from './widget-presence';
+export * from './crm-pushes';

@@ -128,7 +128,8 @@ export async function simulateFlow(input: unknown, options: SimulateOptions): Pr
       const wire = sampleHttp(current.config, services.http);
       const repliesBefore = result.replies.length;
       // Each path entry of a step that was answered by its sample says so.
-      const noted = (entry: SimulatedStep): SimulatedStep => (wire.sampled.length ? { ...entry, note: SAMPLE_RESPONSE_NOTE, afterReplies: repliesBefore, name: current.name } : entry);
+      // A CRM push the step asked for is recorded only by a real run: a test run sends nothing either.
+      const noted = (entry: SimulatedStep, pushAsked = false): SimulatedStep => (wire.sampled.length || pushAsked ? { ...entry, note: SAMPLE_RESPONSE_NOTE, afterReplies: repliesBefore, name: current.name } : entry);
       let step;
       try {
         step = await executeNode(doc, nodeId, { data, resume, nodeState, services: { ...services, http: wire.http } });
@@ -159,7 +160,8 @@ export async function simulateFlow(input: unknown, options: SimulateOptions): Pr
         result.path.push(noted({ nodeId, status: 'waiting', ...(step.log ? { log: step.log } : {}) }));
         return { kind: 'waiting', nodeId, nodeState: step.wait.nodeState };
       }
-      result.path.push(noted({ nodeId, status: 'ok', ...(step.output !== undefined ? { output: step.output } : {}), ...(step.log ? { log: step.log } : {}) }));
+      const pushAsked = step.effects.some((e) => e.type === 'crm' && e.operation.startsWith('push_'));
+      result.path.push(noted({ nodeId, status: 'ok', ...(step.output !== undefined ? { output: step.output } : {}), ...(step.log ? { log: step.log } : {}) }, pushAsked));
       if (step.end) return { kind: 'done' };
       const next = nextNodeId(doc, nodeId, step.output);
       if (!next) return { kind: 'done' };

@@ -11,6 +11,7 @@ import { badRequest, notFound } from '../errors';
 import { cookieAuth, errors, IdParam, json, jsonBody } from '../openapi-helpers';
 import { createRouter } from '../router';
 import { ConversationSchema, decodeCursor, encodeCursor, MessageSchema } from './inbox-schemas';
+import { pushTranscriptOnResolve } from '../../crm/on-resolve';
 
 const ListQuery = z.object({
   status: z.enum(conversationStatuses).optional(),
@@ -155,6 +156,7 @@ export function conversationRoutes(deps: AppDeps) {
           set.status = body.status;
           set.resolvedAt = body.status === 'resolved' ? new Date() : null;
           if (body.status === 'resolved') set.waitingSince = null;
+          if (set.resolvedAt) await pushTranscriptOnResolve(tx, { workspaceId, conversationId: id, resolvedAt: set.resolvedAt, actor: 'agent' });
         }
         // A person taking the conversation stops the bot, unless the caller says otherwise.
         if (body.handledBy) set.handledBy = body.handledBy;

@@ -5,6 +5,7 @@ import { isTimeZone } from '@switchboard/flow';
 import type { AppDeps } from '../../context';
 import { audit } from '../../services/audit';
 import { applyAiSettings } from '../../services/ai-settings';
+import { mergeCrmSettings } from '../../crm/settings';
 import { loadAiKey } from '../../services/ai-status';
 import { applySetupPatch, SetupPatch } from '../../services/setup-guide';
 import { badRequest, notFound } from '../errors';
@@ -35,6 +36,11 @@ const WorkspacePatch = z
         ai: z.object({ baseUrl: z.string().url().optional(), model: z.string().max(100).optional(), apiKey: z.string().max(500).optional() }).optional(),
         /** The setup guide: closing it, and the first look at a conversation in the inbox. */
         setup: SetupPatch.optional(),
+        /** Push each conversation's whole transcript to the CRM (HubSpot, and/or the signed webhook) when it is resolved. */
+        crm: z
+          .object({ logTranscriptOnResolve: z.boolean().optional(), webhookUrl: z.string().url().max(2000).refine((u) => /^https?:\/\//i.test(u), 'Use an address that starts with https:// or http://').nullable().optional() })
+          .strict()
+          .optional(),
       })
       .strict()
       .optional(),
@@ -100,6 +106,7 @@ export function workspaceRoutes(deps: AppDeps) {
         if (patch.settings?.retentionDays === null) delete settings.retentionDays;
         else if (patch.settings?.retentionDays) settings.retentionDays = patch.settings.retentionDays;
         if (patch.settings?.setup) settings.setup = applySetupPatch(settings.setup, patch.settings.setup);
+        if (patch.settings?.crm) settings.crm = mergeCrmSettings(settings.crm, patch.settings.crm);
         if (patch.settings?.ai) {
           settings.ai = (await applyAiSettings(tx, config.appSecret, c.var.auth, settings.ai, patch.settings.ai)).ai;
         }

@@ -1,25 +1,27 @@
-import { createEgressGuard } from '@switchboard/egress';
 import { describe, expect, it } from 'vitest';
-import { createSafeHttp } from '../../runtime/safe-http';
-import { CredentialHostError, hostAllowed, redactValues } from '../../secrets';
+import { redactValues } from '../../secrets';
 import { makeContext } from '../../testing/context';
 import type { CredentialVault, HttpRequest } from '../../types';
 import { CrmConfig } from './definition';
 import { crm } from './handler';
+import { secretMark } from './push';
 
-/** One credential, as the server's vault holds it. */
-function vault(value: string, hosts: string[], name = 'crm'): CredentialVault {
-  let used = false;
-  return {
-    scope: async () => Object.defineProperty({}, name, { enumerable: true, get: () => ((used = true), value) }),
-    release(url) {
-      const marked = used;
-      used = false;
-      if (marked && !hostAllowed(hosts, new URL(url).hostname)) throw new CredentialHostError(name, hosts);
-    },
-    redact: (v) => redactValues(v, [value]),
+// What reaches HubSpot or the webhook (the call, its signature, retries and the timeline) is
+// proven through the server against stand-ins: apps/server/test/crm-push.test.ts. Here: what the
+// step asks the server to send, and that the step itself sends nothing and holds no credential.
+
+/** A vault whose one credential must never be read by the step. */
+function untouchable(value: string): CredentialVault & { reads: number } {
+  const vault = {
+    reads: 0,
+    scope: async () => Object.defineProperty({}, 'crm', { enumerable: true, get: () => (vault.reads++, value) }),
+    release() {},
+    redact: (v: unknown) => redactValues(v, [value]),
   };
+  return vault as CredentialVault & { reads: number };
 }
+
+const noCalls = (sent: HttpRequest[]) => async (req: HttpRequest) => (sent.push(req), { status: 200, headers: {}, body: '{}' });
 
 describe('action.crm', () => {
   it('upserts contact fields from rendered values, skipping empty ones', async () => {
@@ -31,49 +33,38 @@ describe('action.crm', () => {
     ]);
   });
 
-  it('logs the transcript', async () => {
+  it('logs the transcript under its rendered title', async () => {
     const ctx = makeContext({ contact: { name: 'Jo' } });
-    expect((await crm({ operation: 'log_transcript' }, ctx)).effects).toEqual([{ type: 'crm', operation: 'log_transcript', payload: { title: 'Conversation transcript' } }]);
+    expect((await crm({ operation: 'log_transcript', title: 'Chat with {{ contact.name }}' }, ctx)).effects).toEqual([{ type: 'crm', operation: 'log_transcript', payload: { title: 'Chat with Jo' } }]);
   });
 
-  it('posts the contact to a webhook, with headers reading a credential for its host', async () => {
+  it('asks for a webhook push without calling out or reading the credential its header names', async () => {
     const sent: HttpRequest[] = [];
-    const http = async (req: HttpRequest) => (sent.push(req), { status: 202, headers: {}, body: '' });
-    const ctx = makeContext({ contact: { name: 'Jo', email: 'jo@example.com' }, services: { http, credentials: vault('crm-token-1', ['crm.example.com']) } });
-    const result = await crm({ operation: 'push_webhook', url: 'https://crm.example.com/in', headers: { Authorization: 'Bearer {{ secrets.crm }}' }, note: 'Lead: {{ contact.name }}' }, ctx);
-    expect(sent).toEqual([expect.objectContaining({ method: 'POST', url: 'https://crm.example.com/in', headers: { 'content-type': 'application/json', Authorization: 'Bearer crm-token-1' } })]);
-    expect(JSON.parse(sent[0]!.body!)).toMatchObject({ contact: { name: 'Jo', email: 'jo@example.com' }, note: 'Lead: Jo' });
-    expect(result.effects).toEqual([{ type: 'crm', operation: 'push_webhook', payload: { url: 'https://crm.example.com/in', status: 202, note: 'Lead: Jo' } }]);
-
-    const elsewhere = await crm({ operation: 'push_webhook', url: 'https://collect.example.net/in', headers: { Authorization: 'Bearer {{ secrets.crm }}' } }, ctx);
-    expect(elsewhere.error).toEqual({ field: 'url', message: "The credential 'crm' may only be sent to crm.example.com" });
-    expect(sent).toHaveLength(1);
+    const vault = untouchable('crm-token-1');
+    const ctx = makeContext({ contact: { name: 'Jo' }, services: { http: noCalls(sent), credentials: vault } });
+    const result = await crm({ operation: 'push_webhook', url: 'https://crm.example.com/in', headers: { Authorization: 'Bearer {{ secrets.crm }}', 'X-Lead': '{{ contact.name }}' }, note: 'Lead: {{ contact.name }}' }, ctx);
+    expect(sent).toEqual([]);
+    expect(vault.reads).toBe(0);
+    const [effect] = result.effects as unknown as [{ type: 'crm'; payload: { url: string; headers: Record<string, string>; mark: string; note: string } }];
+    expect(effect.payload).toEqual({ url: 'https://crm.example.com/in', headers: { Authorization: `Bearer ${secretMark(effect.payload.mark, 'crm')}`, 'X-Lead': 'Jo' }, mark: expect.stringMatching(/^[0-9a-f]{24}$/), note: 'Lead: Jo' });
+    expect(JSON.stringify(result)).not.toContain('crm-token-1');
   });
 
-  it('reports a webhook at a private address as the owner\'s setting to fix, without a call', async () => {
-    const http = createSafeHttp({ egress: createEgressGuard() });
-    for (const url of ['http://127.0.0.1:9/in', 'http://169.254.169.254/latest/meta-data/', 'http://[::ffff:10.0.0.1]/in']) {
-      const result = await crm({ operation: 'push_webhook', url }, makeContext({ services: { http } }));
-      expect(result.error).toEqual({ field: 'url', message: expect.stringMatching(/^Refused: \S+ is a (private|cloud metadata) address$/) });
-    }
-  });
-
-  it('upserts the contact in HubSpot with the hubspot credential and attaches the note', async () => {
-    const sent: HttpRequest[] = [];
-    const http = async (req: HttpRequest) => (sent.push(req), { status: 200, headers: {}, body: JSON.stringify({ results: [{ id: '901' }] }) });
-    const ctx = makeContext({ contact: { name: 'Jo Baker', email: 'jo@example.com' }, services: { http, credentials: vault('pat-na1-xyz', ['api.hubapi.com'], 'hubspot') } });
-    const result = await crm({ operation: 'push_hubspot', note: 'Lead: {{ contact.name }}' }, ctx);
-    expect(sent.map((r) => [r.url, r.headers?.authorization])).toEqual([
-      ['https://api.hubapi.com/crm/v3/objects/contacts/batch/upsert', 'Bearer pat-na1-xyz'],
-      ['https://api.hubapi.com/crm/v3/objects/notes', 'Bearer pat-na1-xyz'],
-    ]);
-    expect(JSON.parse(sent[0]!.body!)).toEqual({ inputs: [{ idProperty: 'email', id: 'jo@example.com', properties: { email: 'jo@example.com', firstname: 'Jo', lastname: 'Baker' } }] });
-    expect(result.effects).toEqual([{ type: 'crm', operation: 'push_hubspot', payload: { hubspotId: '901', note: 'Lead: Jo Baker' } }]);
-    expect((await crm({ operation: 'push_hubspot' }, makeContext({ contact: { email: 'a@b.co' }, services: { http } }))).error?.message).toMatch(/credential "hubspot"/);
-  });
-
-  it('reports a bad webhook address and unknown operations', async () => {
-    expect((await crm({ operation: 'push_webhook', url: 'ftp://x' }, makeContext())).error?.field).toBe('url');
+  it('refuses a filtered credential, a credential in the address and a bad address', async () => {
+    const ctx = makeContext();
+    expect((await crm({ operation: 'push_webhook', url: 'https://crm.example.com/in', headers: { Authorization: '{{ secrets.crm | upcase }}' } }, ctx)).error?.field).toBe('headers.Authorization');
+    expect((await crm({ operation: 'push_webhook', url: 'https://crm.example.com/in?key={{ secrets.crm }}' }, ctx)).error?.field).toBe('url');
+    expect((await crm({ operation: 'push_webhook', url: 'ftp://x' }, ctx)).error?.field).toBe('url');
     expect(CrmConfig.safeParse({ operation: 'delete_everything' }).success).toBe(false);
+  });
+
+  it('asks for a HubSpot push only for a contact with an email or phone, sending nothing itself', async () => {
+    const sent: HttpRequest[] = [];
+    const withEmail = makeContext({ contact: { name: 'Jo Baker', email: 'jo@example.com' }, services: { http: noCalls(sent) } });
+    expect((await crm({ operation: 'push_hubspot', note: 'Lead: {{ contact.name }}' }, withEmail)).effects).toEqual([{ type: 'crm', operation: 'push_hubspot', payload: { note: 'Lead: Jo Baker' } }]);
+    const anonymous = await crm({ operation: 'push_hubspot' }, makeContext({ contact: { email: null, phone: null }, services: { http: noCalls(sent) } }));
+    expect(anonymous.effects).toEqual([]);
+    expect(anonymous.log).toMatch(/no verified email address or phone number/);
+    expect(sent).toEqual([]);
   });
 });
