@@ -113,6 +113,14 @@ beforeAll(async () => {
   ), 'HubSpot push');
   await publishFlow(ctx, owner, flow(
     [
+      { id: 't', type: 'trigger.message_received', config: { keywords: ['keepthis'] } },
+      { id: 'log', type: 'action.crm', config: { operation: 'log_transcript', title: 'Chat with {{ contact.name }}' } },
+      { id: 'say', type: 'action.send_message', config: { text: 'Saved.' } },
+    ],
+    [{ source: 't', target: 'log' }, { source: 'log', target: 'say' }],
+  ), 'Keep transcript');
+  await publishFlow(ctx, owner, flow(
+    [
       { id: 't', type: 'trigger.message_received', config: { keywords: ['crmhook'] } },
       { id: 'push', type: 'action.crm', config: { operation: 'push_webhook', url: `http://127.0.0.1:${hook.port}/in`, headers: { Authorization: 'Bearer {{ secrets.hook }}' }, note: 'Asked: {{ message.text }}' } },
     ],
@@ -268,5 +276,22 @@ describe('transcripts pushed on resolve', () => {
     expect(verified(resolvedHooks[0]!)).toBe(true);
     expect((await pushEvents(contactId)).map((e) => e.status)).toEqual(['done', 'done']);
     await api('PATCH', '/api/workspace', { settings: { crm: { logTranscriptOnResolve: false } } });
+  });
+});
+
+describe('log_transcript', () => {
+  it('keeps the conversation under its title, completed with what was said after the step when resolved', async () => {
+    const { contactId, conversationId } = await customer('lt-1', {});
+    await customerSays(ctx, channel, 'lt-1', 'keepthis please');
+    await drain(ctx);
+    const read = async () => ((await api('GET', `/api/contacts/${contactId}/events`)).body.events as { kind: string; data: { title: string; messages: { text: string }[] } }[]).filter((e) => e.kind === 'transcript');
+    const [logged] = await read();
+    expect(logged!.data.title).toBe('Chat with Customer lt-1');
+    expect(logged!.data.messages.map((m) => m.text)).toEqual(['hello there', 'keepthis please']);
+    await customerSays(ctx, channel, 'lt-1', 'one more thing');
+    expect((await api('PATCH', `/api/conversations/${conversationId}`, { status: 'resolved' })).status).toBe(200);
+    const [completed] = await read();
+    expect(completed!.data.messages.map((m) => m.text)).toEqual(['hello there', 'keepthis please', 'Saved.', 'one more thing']);
+    expect(completed!.data.title).toBe('Chat with Customer lt-1');
   });
 });

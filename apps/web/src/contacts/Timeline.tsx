@@ -3,8 +3,9 @@ import { api, errorText } from '../api/client';
 import type { ContactEvent } from '../api/types';
 import { timeAgo } from '../lib/format';
 import { useAsync } from '../lib/useAsync';
+import { CrmPushEntry, TranscriptEntry } from './TimelineEntries';
 
-const kindLabels: Record<string, string> = { note: '📝 Note', transcript: '💬 Conversation', field_changed: '✏️ Changed', tag_added: '🏷️ Tagged', tag_removed: '🏷️ Untagged' };
+const kindLabels: Record<string, string> = { note: '📝 Note', transcript: '💬 Conversation', field_changed: '✏️ Changed', tag_added: '🏷️ Tagged', tag_removed: '🏷️ Untagged', crm_push: '📤 CRM push' };
 
 function describe(e: ContactEvent): string {
   const d = e.data ?? {};
@@ -50,7 +51,7 @@ export function Timeline({ contactId }: { contactId: string }) {
         {events.data?.map((e) => (
           <li key={e.id}>
             <div className="small"><strong>{kindLabels[e.kind] ?? e.kind.replace(/_/g, ' ')}</strong> <span className="muted">{timeAgo(e.createdAt)}{e.actor ? ` · ${e.actor}` : ''}</span></div>
-            <div className="timeline-text">{describe(e)}</div>
+            {e.kind === 'transcript' ? <TranscriptEntry event={e} /> : e.kind === 'crm_push' ? <CrmPushEntry contactId={contactId} event={e} onChange={() => void events.reload()} /> : <div className="timeline-text">{describe(e)}</div>}
           </li>
         ))}
       </ul>
