@@ -69,6 +69,12 @@ function hubspot() {
       Object.assign(c.properties, body.properties);
       return { status: 200, body: { id: c.id, properties: c.properties } };
     }
+    if (req.method === 'POST' && req.url === '/crm/v3/objects/notes/search') {
+      const filter = body.filterGroups[0].filters[0];
+      expect(filter).toMatchObject({ propertyName: 'hs_note_body', operator: 'CONTAINS_TOKEN' });
+      const found = notes.filter((n) => n.body.split(/[^A-Za-z0-9]+/).includes(filter.value));
+      return { status: 200, body: { total: found.length, results: found.map((n, i) => ({ id: `n${i}` })) } };
+    }
     if (req.method === 'POST' && req.url === '/crm/v3/objects/notes') {
       notes.push({ body: body.properties.hs_note_body, associations: body.associations });
       return { status: 201, body: { id: `n${notes.length}` } };
@@ -266,14 +272,19 @@ describe('transcripts pushed on resolve', () => {
     await drain(ctx);
     const pushes = await ctx.database.db.select().from(crmPushes).where(eq(crmPushes.conversationId, conversationId));
     expect(pushes.map((p) => [p.target, p.status]).sort()).toEqual([['hubspot', 'done'], ['webhook', 'done']]);
-    // The job run again (a crash before it was marked complete): nothing is sent twice.
+    // The job run again after it completed: nothing is sent.
     for (const p of pushes) expect(await runCrmPush(ctx.deps, p.id)).toEqual({ kind: 'skipped' });
+    // A crash after the calls but before the outcome was saved: the job runs again. HubSpot's note
+    // is found by its key and not made twice; the webhook sees the same Idempotency-Key.
+    await ctx.database.db.update(crmPushes).set({ status: 'queued' }).where(eq(crmPushes.conversationId, conversationId));
+    for (const p of pushes) expect(await runCrmPush(ctx.deps, p.id)).toMatchObject({ kind: 'done' });
     await drain(ctx);
     expect(hub.notes.slice(notesBefore)).toHaveLength(1);
     expect(hub.notes.at(-1)!.body).toMatch(/hello there[\s\S]*thanks, all sorted/);
     const resolvedHooks = hook.seen.slice(hooksBefore).filter((s) => s.url === '/resolved');
-    expect(resolvedHooks).toHaveLength(1);
-    expect(verified(resolvedHooks[0]!)).toBe(true);
+    expect(resolvedHooks.every(verified)).toBe(true);
+    expect(new Set(resolvedHooks.map((h) => h.headers['idempotency-key'])).size).toBe(1);
+    expect(resolvedHooks[0]!.headers['idempotency-key']).toBe(pushes.find((p) => p.target === 'webhook')!.id);
     expect((await pushEvents(contactId)).map((e) => e.status)).toEqual(['done', 'done']);
     await api('PATCH', '/api/workspace', { settings: { crm: { logTranscriptOnResolve: false } } });
   });

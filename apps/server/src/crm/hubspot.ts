@@ -28,8 +28,19 @@ const idOf = (body: unknown): string | undefined => {
   return typeof id === 'string' || typeof id === 'number' ? String(id) : undefined;
 };
 
+/** A word in the note that names its push, so a push sent again can find the note it made. */
+export const noteKeyOf = (pushId: string) => `sbpush${pushId.replace(/-/g, '')}`;
+
+export interface NoteOptions {
+  text: string;
+  /** The push's key, written into the note. */
+  key: string;
+  /** A push tried before may have made its note already (a crash before its outcome was saved). */
+  lookFirst: boolean;
+}
+
 /** Upserts the contact and attaches the note; returns HubSpot's contact id. */
-export async function pushToHubspot(http: Http, base: string, token: string, contact: HubspotContact, note: string, now: Date): Promise<string> {
+export async function pushToHubspot(http: Http, base: string, token: string, contact: HubspotContact, note: NoteOptions, now: Date): Promise<string> {
   const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
   const post = (path: string, body: unknown, method = 'POST') => callJson(http, { method, url: `${base}${path}`, headers, body: JSON.stringify(body) });
   let id: string | undefined;
@@ -50,9 +61,13 @@ export async function pushToHubspot(http: Http, base: string, token: string, con
     throw new PushError('The contact has no verified email address or phone number to find it by in HubSpot.', false);
   }
   if (!id) throw new PushError('HubSpot did not say which contact it saved.', true);
-  if (note) {
+  if (note.lookFirst) {
+    const made = (await post('/crm/v3/objects/notes/search', { filterGroups: [{ filters: [{ propertyName: 'hs_note_body', operator: 'CONTAINS_TOKEN', value: note.key }] }], limit: 1 })) as { total?: number; results?: unknown[] };
+    if (made.results?.length) return id;
+  }
+  if (note.text) {
     await post('/crm/v3/objects/notes', {
-      properties: { hs_timestamp: now.toISOString(), hs_note_body: note },
+      properties: { hs_timestamp: now.toISOString(), hs_note_body: `${note.text}\n\n(${note.key})` },
       associations: [{ to: { id }, types: [{ associationCategory: 'HUBSPOT_DEFINED', associationTypeId: NOTE_TO_CONTACT }] }],
     });
   }

@@ -9,7 +9,7 @@ import { z } from 'zod';
 import { contactEvents, contacts, crmPushes, workspaces, type Database } from '@switchboard/db';
 import { createSafeHttp } from '@switchboard/flow/runtime';
 import type { AppDeps } from '../context';
-import { pushToHubspot } from '../crm/hubspot';
+import { noteKeyOf, pushToHubspot } from '../crm/hubspot';
 import { PushError } from '../crm/provider-call';
 import { enqueueCrmPush } from '../crm/record-push';
 import { resolveMarks } from '../crm/secret-marks';
@@ -54,7 +54,8 @@ async function send(deps: Pick<AppDeps, 'db' | 'config'>, push: Push): Promise<s
     if (token === null) throw new PushError(`The credential "hubspot" may only be sent to ${credential.allowedHosts.join(', ')}.`, false);
     const note = [request.title, request.note, transcriptText(transcript)].filter((p) => p && p.trim()).join('\n\n');
     const http = createSafeHttp({ egress });
-    return pushToHubspot(http, base, token, { name: contact.name, email: contact.email, phone: contact.phone }, note, new Date());
+    const noteOptions = { text: note, key: noteKeyOf(push.id), lookFirst: push.attempts > 1 };
+    return pushToHubspot(http, base, token, { name: contact.name, email: contact.email, phone: contact.phone }, noteOptions, new Date());
   }
   const url = request.url ?? '';
   const signing = await findCredential(db, push.workspaceId, WEBHOOK_SIGNING_CREDENTIAL);
