@@ -102,7 +102,7 @@ function verified(req: Seen): boolean {
 
 beforeAll(async () => {
   hubServer = await standIn(hub.stand);
-  hook = await standIn((req) => (verified(req) ? { status: 200, body: { ok: true } } : { status: 401, body: { error: 'bad signature' } }));
+  hook = await standIn((req) => (verified(req) ? { status: 200, body: { ok: true } } : { status: 401, body: { error: `bad signature (got ${String(req.headers.authorization)})` } }));
   ctx = await createTestContext({ hubspotApiUrl: `http://127.0.0.1:${hubServer.port}` });
   owner = await signup(ctx.app, 'Crm Owner');
   channel = await createWebchat(ctx, owner.workspaceId);
@@ -217,8 +217,11 @@ describe('HubSpot pushes', () => {
     expect(failed).not.toHaveProperty('recordId');
     expect(JSON.stringify(await pushEvents(contactId))).not.toContain('pat-na1-revoked');
 
-    const agent = await call(ctx.app, 'POST', `/api/contacts/${contactId}/crm-pushes/${failed!.pushId}/retry`, { cookie: owner.cookie });
-    expect(agent.status).toBe(200);
+    const agentKey = (await api('POST', '/api/api-keys', { name: 'Agent', role: 'agent' })).body.key as string;
+    const byAgent = await call(ctx.app, 'POST', `/api/contacts/${contactId}/crm-pushes/${failed!.pushId}/retry`, { token: agentKey });
+    expect(byAgent.status).toBe(403);
+    expect((await api('POST', `/api/contacts/${contactId}/crm-pushes/00000000-0000-4000-8000-000000000000/retry`)).status).toBe(404);
+    expect((await api('POST', `/api/contacts/${contactId}/crm-pushes/${failed!.pushId}/retry`)).status).toBe(200);
     // A push that is not failed is not sent again.
     expect((await api('POST', `/api/contacts/${contactId}/crm-pushes/${failed!.pushId}/retry`)).status).toBe(409);
     expect((await api('PUT', '/api/credentials/hubspot', { value: TOKEN })).status).toBe(200);
@@ -254,7 +257,9 @@ describe('the CRM webhook', () => {
     await customerSays(ctx, channel, 'wh-2', 'crmhook again');
     await drain(ctx);
     expect(hook.seen.at(-1) && verified(hook.seen.at(-1)!)).toBe(false);
-    expect((await pushEvents(contactId))[0]).toMatchObject({ status: 'failed', error: expect.stringContaining('401: bad signature') });
+    // The receiver's answer is kept, with the credential it echoed masked.
+    expect((await pushEvents(contactId))[0]).toMatchObject({ status: 'failed', error: expect.stringContaining('401: bad signature (got Bearer [secret])') });
+    expect(JSON.stringify(await pushEvents(contactId))).not.toContain('hook-bearer-1');
     expect((await api('PUT', '/api/credentials/crm_webhook_signing', { value: SIGNING })).status).toBe(200);
   });
 });

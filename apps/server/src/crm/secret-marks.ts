@@ -10,7 +10,8 @@ import { PushError } from './provider-call';
 
 const NAME = '[a-z][a-z0-9_]{0,47}';
 
-export async function resolveMarks(db: Executor, appSecret: Buffer, workspaceId: string, headers: Record<string, string>, mark: string, host: string): Promise<Record<string, string>> {
+/** `used` collects the values put in, so what a receiver echoes back can be masked. */
+export async function resolveMarks(db: Executor, appSecret: Buffer, workspaceId: string, headers: Record<string, string>, mark: string, host: string, used: string[] = []): Promise<Record<string, string>> {
   if (!mark) return headers;
   // The nonce is hex, so it is safe inside the pattern; the name pattern is linear.
   const pattern = new RegExp(`\\[\\[${mark.replace(/[^0-9a-f]/g, '')}:(${NAME})\\]\\]`, 'g');
@@ -24,6 +25,7 @@ export async function resolveMarks(db: Executor, appSecret: Buffer, workspaceId:
       const secret = unsealFor(row, appSecret, host);
       if (secret === null) throw new PushError(`The credential "${name}" may only be sent to ${row.allowedHosts.join(', ')}.`, false);
       values.set(name, secret);
+      used.push(secret);
     }
     out[key] = value.replace(pattern, (_m, name: string) => values.get(name) ?? '');
   }

@@ -7,6 +7,7 @@
 import { and, eq, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { contactEvents, contacts, crmPushes, workspaces, type Database } from '@switchboard/db';
+import { redactValues } from '@switchboard/flow';
 import { createSafeHttp } from '@switchboard/flow/runtime';
 import type { AppDeps } from '../context';
 import { noteKeyOf, pushToHubspot } from '../crm/hubspot';
@@ -39,7 +40,7 @@ async function settle(db: Database, push: Push, set: { status: 'queued' | 'done'
     .where(and(eq(contactEvents.contactId, push.contactId), eq(contactEvents.kind, 'crm_push'), sql`${contactEvents.data}->>'pushId' = ${push.id}`));
 }
 
-async function send(deps: Pick<AppDeps, 'db' | 'config'>, push: Push): Promise<string | null> {
+async function send(deps: Pick<AppDeps, 'db' | 'config'>, push: Push, used: string[]): Promise<string | null> {
   const { db, config } = deps;
   const [contact] = await db.select().from(contacts).where(and(eq(contacts.id, push.contactId), eq(contacts.workspaceId, push.workspaceId)));
   if (!contact || contact.erasedAt) throw new PushError('The contact was erased.', false);
@@ -52,6 +53,7 @@ async function send(deps: Pick<AppDeps, 'db' | 'config'>, push: Push): Promise<s
     if (!credential) throw new PushError('Add the credential "hubspot" (a HubSpot private app token, for api.hubapi.com) in Settings → Credentials.', false);
     const token = unsealFor(credential, config.appSecret, hostOf(base));
     if (token === null) throw new PushError(`The credential "hubspot" may only be sent to ${credential.allowedHosts.join(', ')}.`, false);
+    used.push(token);
     const note = [request.title, request.note, transcriptText(transcript)].filter((p) => p && p.trim()).join('\n\n');
     const http = createSafeHttp({ egress });
     const noteOptions = { text: note, key: noteKeyOf(push.id), lookFirst: push.attempts > 1 };
@@ -60,14 +62,16 @@ async function send(deps: Pick<AppDeps, 'db' | 'config'>, push: Push): Promise<s
   const url = request.url ?? '';
   const signing = await findCredential(db, push.workspaceId, WEBHOOK_SIGNING_CREDENTIAL);
   if (!signing) throw new PushError(`Add the credential "${WEBHOOK_SIGNING_CREDENTIAL}" (the secret your webhook checks the signature with) in Settings → Credentials.`, false);
-  const headers = await resolveMarks(db, config.appSecret, push.workspaceId, request.headers ?? {}, request.mark ?? '', hostOf(url));
+  const headers = await resolveMarks(db, config.appSecret, push.workspaceId, request.headers ?? {}, request.mark ?? '', hostOf(url), used);
+  const secret = unsealJson<string>(config.appSecret, signing.sealedValue);
+  used.push(secret);
   const [ws] = await db.select({ settings: workspaces.settings }).from(workspaces).where(eq(workspaces.id, push.workspaceId));
   const http = createSafeHttp({ egress, onlyHosts: ws?.settings.httpAllowHosts ?? [] });
   await pushToWebhook(http, {
     url,
     headers,
     pushId: push.id,
-    secret: unsealJson<string>(config.appSecret, signing.sealedValue),
+    secret,
     payload: {
       contact: { id: contact.id, name: contact.name, email: contact.email, phone: contact.phone },
       transcript,
@@ -89,12 +93,15 @@ export async function runCrmPush(deps: Pick<AppDeps, 'db' | 'config' | 'logger'>
     .where(and(eq(crmPushes.id, pushId), eq(crmPushes.status, 'queued')))
     .returning();
   if (!push) return { kind: 'skipped' };
+  // What the answer might echo back is masked before it is kept on the push and the timeline.
+  const used: string[] = [];
   try {
-    const recordId = await send(deps, push);
+    const recordId = await send(deps, push, used);
     await settle(db, push, { status: 'done', recordId, error: null });
     return { kind: 'done', recordId };
   } catch (err) {
     if (!(err instanceof PushError)) throw err;
+    err.message = redactValues(err.message, used);
     if (err.retryable && push.attempts < MAX_PUSH_ATTEMPTS) {
       const delayMs = retryDelay(push.attempts, err.retryAfterMs);
       await db.update(crmPushes).set({ error: err.message }).where(eq(crmPushes.id, push.id));

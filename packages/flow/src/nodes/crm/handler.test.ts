@@ -50,11 +50,13 @@ describe('action.crm', () => {
     expect(JSON.stringify(result)).not.toContain('crm-token-1');
   });
 
-  it('refuses a filtered credential, a credential in the address and a bad address', async () => {
+  it('refuses a filtered credential, a typed-in secret, a credential in the address and a bad address', async () => {
     const ctx = makeContext();
     expect((await crm({ operation: 'push_webhook', url: 'https://crm.example.com/in', headers: { Authorization: '{{ secrets.crm | upcase }}' } }, ctx)).error?.field).toBe('headers.Authorization');
     expect((await crm({ operation: 'push_webhook', url: 'https://crm.example.com/in?key={{ secrets.crm }}' }, ctx)).error?.field).toBe('url');
     expect((await crm({ operation: 'push_webhook', url: 'ftp://x' }, ctx)).error?.field).toBe('url');
+    // A typed-in secret would be kept in run history with the request: it must be a credential.
+    expect((await crm({ operation: 'push_webhook', url: 'https://crm.example.com/in', headers: { Authorization: 'Bearer typed-in-123' } }, ctx)).error).toEqual({ field: 'headers.Authorization', message: expect.stringMatching(/as a credential/) });
     expect(CrmConfig.safeParse({ operation: 'delete_everything' }).success).toBe(false);
   });
 

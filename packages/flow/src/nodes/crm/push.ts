@@ -5,7 +5,7 @@
  * credential is not rendered here: each bare `{{ secrets.name }}` becomes a mark with this push's
  * nonce, which the job replaces with the credential's value if the address is one of its hosts.
  */
-import { secretUseProblem, markSecretOutputs } from '../../secrets';
+import { isSensitiveHeader, markSecretOutputs, secretUseProblem } from '../../secrets';
 import type { HandlerContext, StepResult } from '../../types';
 import { misconfigured, next, renderAll } from '../result';
 import { isHttpUrl } from '../send-message/window';
@@ -34,6 +34,10 @@ export async function pushWebhook(ctx: HandlerContext, config: { url: string; no
   const url = (values.url ?? '').trim();
   if (!isHttpUrl(url)) return misconfigured('url', 'The address must start with https:// or http://.');
   const headers = Object.fromEntries(Object.keys(config.headers ?? {}).map((k) => [k, values[`headers.${k}`] ?? '']));
+  // The request is kept (run history, the push's record) until sent: a credential-like header may
+  // only read credentials, so no typed-in secret is kept with it.
+  const typedIn = Object.entries(headers).find(([k, v]) => isSensitiveHeader(k) && v.split(/\[\[[0-9a-f]+:[a-z0-9_]+\]\]/).join('').replace(/^(bearer|basic|token|bot)\s+/i, '').trim() !== '');
+  if (typedIn) return misconfigured(`headers.${typedIn[0]}`, `Save this value as a credential in Settings → Credentials and use {{ secrets.name }} here.`);
   const note = values.note;
   return next([{ type: 'crm', operation: 'push_webhook', payload: { url, headers, mark, ...(note ? { note } : {}) } }]);
 }
