@@ -311,3 +311,22 @@ describe('log_transcript', () => {
     expect(completed!.data.title).toBe('Chat with Customer lt-1');
   });
 });
+
+describe('erasure', () => {
+  it('removes the contact\'s pushes; a queued one is never sent', async () => {
+    const { contactId } = await customer('er-1', { email: 'forget-me@example.com' });
+    // HubSpot is down for an hour: the push waits, queued.
+    hubServer.forced.push({ status: 503, body: { message: 'down for maintenance' }, headers: { 'retry-after': '3600' } });
+    await customerSays(ctx, channel, 'er-1', 'hubspot please');
+    await drain(ctx);
+    const [queued] = await ctx.database.db.select().from(crmPushes).where(eq(crmPushes.contactId, contactId));
+    expect(queued!.status).toBe('queued');
+    const erased = await api('POST', `/api/contacts/${contactId}/erase`, { confirm: contactId });
+    expect(erased.status).toBe(200);
+    expect(await ctx.database.db.select().from(crmPushes).where(eq(crmPushes.contactId, contactId))).toEqual([]);
+    const before = hubServer.seen.length;
+    expect(await runCrmPush(ctx.deps, queued!.id)).toEqual({ kind: 'skipped' });
+    await drain(ctx);
+    expect(hubServer.seen.slice(before).map((s) => s.body).join('')).not.toContain('forget-me@example.com');
+  });
+});

@@ -1,5 +1,5 @@
 import { and, eq, inArray, isNull, or, sql, type SQLWrapper } from 'drizzle-orm';
-import { contactEvents, contactIdentities, contacts, conversations, messages, removeTimer, runSteps, runWaits, workflowRuns, type Executor } from '@switchboard/db';
+import { contactEvents, contactIdentities, contacts, conversations, crmPushes, messages, removeTimer, runSteps, runWaits, workflowRuns, type Executor } from '@switchboard/db';
 import { waitTimerKey } from '../flows/queues';
 
 export interface ErasureResult {
@@ -47,6 +47,8 @@ export async function eraseContact(tx: Executor, workspaceId: string, contactId:
   await tx.delete(conversations).where(and(eq(conversations.contactId, contactId), eq(conversations.workspaceId, workspaceId)));
   const identities = await tx.delete(contactIdentities).where(and(eq(contactIdentities.contactId, contactId), eq(contactIdentities.workspaceId, workspaceId))).returning({ id: contactIdentities.id });
   const events = await tx.delete(contactEvents).where(and(eq(contactEvents.contactId, contactId), eq(contactEvents.workspaceId, workspaceId))).returning({ id: contactEvents.id });
+  // CRM pushes hold notes and provider answers about the person; a queued one is never sent.
+  await tx.delete(crmPushes).where(and(eq(crmPushes.contactId, contactId), eq(crmPushes.workspaceId, workspaceId)));
   await tx
     .update(contacts)
     .set({ name: null, email: null, phone: null, attributes: {}, tags: [], erasedAt: sql`now()`, deletedAt: sql`coalesce(${contacts.deletedAt}, now())`, updatedAt: sql`now()` })
