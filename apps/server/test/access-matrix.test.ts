@@ -81,6 +81,7 @@ const RULES: Record<string, Rule> = {
   'POST /api/contacts/{id}/notes': 'member',
   'GET /api/contacts/{id}/export': 'admin',
   'POST /api/contacts/{id}/erase': 'admin',
+  'POST /api/contacts/{id}/crm-pushes/{pushId}/retry': 'admin',
   'GET /api/members/invitations': 'admin',
   'POST /api/members/invitations': 'admin',
   'DELETE /api/members/invitations/{id}': 'admin',
