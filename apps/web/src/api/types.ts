@@ -15,7 +15,7 @@ export interface Workspace {
   timezone: string;
   businessHours: BusinessHours;
   holidays: string[];
-  settings: { httpAllowHosts?: string[]; expectedReplyMinutes?: number; retentionDays?: number; ai?: { baseUrl?: string; model?: string; apiKeySet?: boolean; testedOkAt?: string } };
+  settings: { httpAllowHosts?: string[]; expectedReplyMinutes?: number; retentionDays?: number; crm?: { logTranscriptOnResolve?: boolean; webhookUrl?: string }; ai?: { baseUrl?: string; model?: string; apiKeySet?: boolean; testedOkAt?: string } };
 }
 
 export interface Me {

@@ -33,7 +33,11 @@ export function WorkspaceSettings() {
           timezone: ws.timezone,
           businessHours: ws.businessHours,
           holidays: ws.holidays,
-          settings: { expectedReplyMinutes: ws.settings.expectedReplyMinutes, retentionDays: ws.settings.retentionDays ?? null },
+          settings: {
+            expectedReplyMinutes: ws.settings.expectedReplyMinutes,
+            retentionDays: ws.settings.retentionDays ?? null,
+            crm: { logTranscriptOnResolve: Boolean(ws.settings.crm?.logTranscriptOnResolve), webhookUrl: ws.settings.crm?.webhookUrl || null },
+          },
         }),
       );
       setError(undefined);
@@ -89,6 +93,27 @@ export function WorkspaceSettings() {
         />
       </label>
       <p className="muted small">Older messages, with their attachments, are deleted every night (03:00 UTC). This cannot be undone.</p>
+      <h3>CRM</h3>
+      <label className="check">
+        <input
+          type="checkbox"
+          checked={Boolean(ws.settings.crm?.logTranscriptOnResolve)}
+          onChange={(e) => setWs({ ...ws, settings: { ...ws.settings, crm: { ...ws.settings.crm, logTranscriptOnResolve: e.target.checked } } })}
+        />
+        <span>Send each conversation's transcript to your CRM when it is resolved</span>
+      </label>
+      <p className="muted small">
+        It goes to HubSpot when you have saved a credential named “hubspot” (Settings → Credentials), and to the webhook below when you set one. The result shows on the contact's timeline.
+      </p>
+      <label className="field">
+        <span>CRM webhook address (optional)</span>
+        <input
+          type="url"
+          placeholder="https://crm.example.com/hooks/switchboard"
+          value={ws.settings.crm?.webhookUrl ?? ''}
+          onChange={(e) => setWs({ ...ws, settings: { ...ws.settings, crm: { ...ws.settings.crm, webhookUrl: e.target.value } } })}
+        />
+      </label>
       <div className="form-foot">
         <button className="btn btn-primary" onClick={() => void save()} disabled={busy} data-testid="save-workspace">{busy ? 'Saving…' : 'Save'}</button>
       </div>
