@@ -80,6 +80,16 @@ describe('autosave of a draft', () => {
 });
 
 describe('publishing a flow made from scratch', () => {
+  it('publishes for a client that sends Content-Type: application/json with no body, as curl does', async () => {
+    const wf = await newFlow('Curl flow');
+    expect((await autosave(wf.id, { definition: flow([trigger, sendStep('Hi!')], [{ source: 'start', target: 'say' }]) })).status).toBe(200);
+    const res = await ctx.app.request(`/api/workflows/${wf.id}/publish`, { method: 'POST', headers: { cookie: owner.cookie, 'content-type': 'application/json', 'sec-fetch-site': 'same-origin' } });
+    expect(res.status, await res.clone().text()).toBe(200);
+    expect(((await res.json()) as { workflow: { status: string } }).workflow.status).toBe('active');
+    // Paused again so that the flows of the tests after this one answer alone.
+    expect((await call(ctx.app, 'POST', `/api/workflows/${wf.id}/pause`, { cookie: owner.cookie })).status).toBe(200);
+  });
+
   it('refuses with each problem in words naming its step, then publishes once fixed and answers a customer', async () => {
     const wf = await newFlow('Hello flow');
     const hours = { id: 'hours', type: 'condition.business_hours', config: {} };

@@ -14,6 +14,7 @@ import { randomToken } from '../../services/crypto';
 import { ApiError, notFound } from '../errors';
 import { requireRole } from '../middleware/auth/index';
 import { cookieAuth, errors, IdParam, json, jsonBody } from '../openapi-helpers';
+import { optionalJsonBody } from '../middleware/optional-json/index';
 import { createRouter } from '../router';
 
 const Issue = z
@@ -108,6 +109,7 @@ export function workflowRoutes(deps: AppDeps) {
   const router = createRouter();
   // Agents answer conversations; building and publishing flows is for admins and owners.
   router.use('*', async (c, next) => (c.req.method === 'GET' ? next() : requireRole('admin')(c, next)));
+  router.use('/:id/publish', optionalJsonBody());
   return router
     .openapi(routes.list, async (c) => c.json({ workflows: await listWorkflows(db, c.var.auth.workspaceId) }, 200))
     .openapi(routes.create, async (c) => {
