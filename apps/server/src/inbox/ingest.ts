@@ -3,18 +3,13 @@ import { conversations, messages, type Executor } from '@switchboard/db';
 import type { AppDeps } from '../context';
 import { ADDED_JOB_COLUMNS, addJobCtes, type AddedJob, type JobTaker } from '../jobs/inline-job-statements';
 import { conversationQueue } from '../flows/queues';
-import type { FlowContextRow } from '../flows/run-context';
-import { inboundMeta, ROUTE_EVENT_TASK, sentAtOf, storeInOpenConversation, storeNewCustomer } from './store-inbound';
+import { inboundMeta, ROUTE_EVENT_TASK, sentAtOf, storeInOpenConversation, storeNewCustomer, type IngestChannel, type IngestOptions, type Stored } from './store-inbound';
+
+export type { IngestChannel, IngestOptions, Stored } from './store-inbound';
 import type { InboundEvent, InboundMessageEvent } from './adapters';
 import { upsertContactIdentity } from './contacts';
 import { publishConversationUpdated, publishMessageCreated } from './publish';
 import { applyStatus, applyWatermark } from './status';
-
-export interface IngestChannel {
-  id: string;
-  workspaceId: string;
-  type: string;
-}
 
 export interface IngestResult {
   /** The stored message (or, for a duplicate, the one stored the first time); null for status events. */
@@ -22,11 +17,6 @@ export interface IngestResult {
   conversationId: string | null;
   /** The provider sent this message before: nothing was stored and no job was added. */
   duplicate: boolean;
-}
-
-export interface IngestOptions {
-  /** Widget messages carry the browser's id so a resend returns the first copy. */
-  clientId?: string;
 }
 
 /** Payload of the `route_event` job added for every new inbound message. */
@@ -50,14 +40,6 @@ export interface RouteEventPayload {
 type IngestDeps = Pick<AppDeps, 'db' | 'events' | 'logger' | 'inlineJobs'>;
 
 /** A stored message, and the route_event job this process locked to run itself (if it did). */
-export type Stored = {
-  messageId: string;
-  conversationId: string;
-  job: AddedJob | undefined;
-  /** The flow context as the message was stored, when the statement read it (see inboundContextColumns). */
-  context?: FlowContextRow | null;
-};
-
 class DuplicateMessage extends Error {}
 
 /**

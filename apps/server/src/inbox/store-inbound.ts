@@ -7,7 +7,27 @@ import { waitingForReply } from '../flows/reply-waits';
 import type { TASKS } from '../jobs/index';
 import { ADDED_JOB_COLUMNS, addJobCtes, type AddedJob, type JobTaker } from '../jobs/inline-job-statements';
 import type { InboundMessageEvent } from './adapters';
-import type { IngestChannel, IngestOptions, Stored } from './ingest';
+import type { FlowContextRow } from '../flows/run-context';
+
+/** The channel an inbound event arrived on. */
+export interface IngestChannel {
+  id: string;
+  workspaceId: string;
+  type: string;
+}
+
+export interface IngestOptions {
+  /** Widget messages carry the browser's id so a resend returns the first copy. */
+  clientId?: string;
+}
+
+export type Stored = {
+  messageId: string;
+  conversationId: string;
+  job: AddedJob | undefined;
+  /** The flow context as the message was stored, when the statement read it (see inboundContextColumns). */
+  context?: FlowContextRow | null;
+};
 
 /** Implemented by the flow engine; a type-only import keeps its runtime out of the inbox. */
 export const ROUTE_EVENT_TASK: (typeof TASKS)['routeEvent'] = 'route_event';
