@@ -5,8 +5,7 @@
  * service on the same machine): an admin cannot redirect the stored key to a server of their
  * own, whoever moves the AI elsewhere enters the key for it again.
  */
-import { and, eq, sql } from 'drizzle-orm';
-import { workspaceCredentials, type Executor, type WorkspaceSettings } from '@switchboard/db';
+import type { Executor, WorkspaceSettings } from '@switchboard/db';
 import { hostAllowed } from '@switchboard/flow';
 import { AI_CREDENTIAL, aiHost, DEFAULT_AI_HOST, deleteCredential, findCredential, saveCredential } from './credentials';
 
@@ -45,13 +44,4 @@ function originOf(baseUrl: string | undefined): string {
   } catch {
     return baseUrl;
   }
-}
-
-/** Whether the workspace has an AI key stored (never the key). */
-export async function hasAiKey(db: Executor, workspaceId: string): Promise<boolean> {
-  const [row] = await db
-    .select({ one: sql<number>`1` })
-    .from(workspaceCredentials)
-    .where(and(eq(workspaceCredentials.workspaceId, workspaceId), eq(workspaceCredentials.name, AI_CREDENTIAL)));
-  return Boolean(row);
 }
