@@ -1,8 +1,8 @@
-import { secureHeaders } from 'hono/secure-headers';
 import { timeout } from 'hono/timeout';
 import type { MiddlewareHandler } from 'hono';
 import client from 'prom-client';
 import type { AppDeps } from './context';
+import { securityHeaders } from './http/content-security';
 import { createErrorHandler } from './http/error-handler';
 import { ApiError } from './http/errors';
 import { authenticate, SESSION_COOKIE } from './http/middleware/auth/index';
@@ -56,7 +56,7 @@ export function createApp(deps: AppDeps, options: CreateAppOptions = {}) {
   const app = createRouter();
   app.onError(createErrorHandler(deps.logger));
   app.use('*', httpMetrics({ registry }));
-  const headers = secureHeaders({ crossOriginResourcePolicy: false, crossOriginOpenerPolicy: false, contentSecurityPolicy: CSP });
+  const headers = securityHeaders();
   app.use('*', (c, next) => (c.req.path === '/api/docs' ? docsHeaders(c, next) : c.req.path.startsWith('/preview/') ? previewHeaders(c, next) : headers(c, next)));
   // The import route sets its own larger limit; everything else gets 1 MB.
   app.use('/api/*', async (c, next) => (c.req.path === '/api/workflows/import' ? next() : bodyLimit()(c, next)));
@@ -133,20 +133,3 @@ export function createApp(deps: AppDeps, options: CreateAppOptions = {}) {
 }
 
 export type AppType = ReturnType<typeof createApp>;
-
-/**
- * Every page and response: scripts and connections only to this server. Styles may be inline
- * (React and the flow editor set them); images from here or data: URLs.
- */
-const CSP = {
-  defaultSrc: ["'self'"],
-  scriptSrc: ["'self'"],
-  styleSrc: ["'self'", "'unsafe-inline'"],
-  imgSrc: ["'self'", 'data:'],
-  fontSrc: ["'self'", 'data:'],
-  connectSrc: ["'self'"],
-  objectSrc: ["'none'"],
-  baseUri: ["'self'"],
-  frameAncestors: ["'self'"],
-  formAction: ["'self'"],
-};

@@ -5,7 +5,8 @@ import { promisify } from 'node:util';
 import { gzip } from 'node:zlib';
 import { Scalar } from '@scalar/hono-api-reference';
 import type { Hono, MiddlewareHandler } from 'hono';
-import { NONCE, secureHeaders } from 'hono/secure-headers';
+import { NONCE } from 'hono/secure-headers';
+import { securityHeaders } from '../content-security';
 import type { AppEnv } from '../../context';
 
 export const DOCS_SCRIPT_PATH = '/api/docs/scalar.js';
@@ -14,23 +15,7 @@ export const DOCS_SCRIPT_PATH = '/api/docs/scalar.js';
  * The API reference page's own policy: Scalar's script from this server (never a CDN), its one
  * inline start-up script by nonce, inline styles (its components set them), no remote fonts.
  */
-export const docsHeaders = secureHeaders({
-  crossOriginResourcePolicy: false,
-  crossOriginOpenerPolicy: false,
-  contentSecurityPolicy: {
-    defaultSrc: ["'self'"],
-    scriptSrc: ["'self'", NONCE],
-    styleSrc: ["'self'", "'unsafe-inline'"],
-    imgSrc: ["'self'", 'data:'],
-    fontSrc: ["'self'", 'data:'],
-    connectSrc: ["'self'"],
-    workerSrc: ["'self'", 'blob:'],
-    objectSrc: ["'none'"],
-    baseUri: ["'self'"],
-    frameAncestors: ["'self'"],
-    formAction: ["'self'"],
-  },
-});
+export const docsHeaders = securityHeaders({ scriptSrc: ["'self'", NONCE], workerSrc: ["'self'", 'blob:'] });
 
 /** The standalone bundle of @scalar/api-reference in node_modules (the compiled server finds it the same way). */
 function scalarBundlePath(): string {

@@ -1,5 +1,5 @@
 import { eq } from 'drizzle-orm';
-import { secureHeaders } from 'hono/secure-headers';
+import { APP_POLICY, securityHeaders } from '../content-security';
 import { workspaces } from '@switchboard/db';
 import type { AppDeps } from '../../context';
 import { channelCache } from '../../inbox/channel-store';
@@ -11,22 +11,7 @@ import { createRouter } from '../router';
  * (an http(s) URL the owner chose) must show here as it would on their site. Scripts still load
  * only from this server: the page has no inline script.
  */
-export const previewHeaders = secureHeaders({
-  crossOriginResourcePolicy: false,
-  crossOriginOpenerPolicy: false,
-  contentSecurityPolicy: {
-    defaultSrc: ["'self'"],
-    scriptSrc: ["'self'"],
-    styleSrc: ["'self'", "'unsafe-inline'"],
-    imgSrc: ["'self'", 'data:', 'https:', 'http:'],
-    fontSrc: ["'self'", 'data:'],
-    connectSrc: ["'self'"],
-    objectSrc: ["'none'"],
-    baseUri: ["'self'"],
-    frameAncestors: ["'self'"],
-    formAction: ["'self'"],
-  },
-});
+export const previewHeaders = securityHeaders({ imgSrc: [...APP_POLICY.imgSrc, 'https:', 'http:'] });
 
 const escapeHtml = (text: string) =>
   text.replace(/[&<>"']/g, (ch) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[ch]!);
