@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { workflowRuns, type Executor } from '@switchboard/db';
 import type { ActiveFlow } from './active-flows';
+import { runValues, type StartRunInput } from './start-run';
 
 /**
  * Guards against flows that start each other without end (flow A adds the tag that starts flow B,
@@ -70,26 +71,10 @@ export function refusal(cause: Cause | undefined, recentRuns: number, flow: Acti
 }
 
 /** Records a run that was not started, as failed with its reason, so the runs list says why. */
-export async function storeRefusedRun(
-  tx: Executor,
-  input: { workspaceId: string; flow: ActiveFlow; contactId: string | null; conversationId: string | null; trigger: Record<string, unknown> },
-  reason: string,
-): Promise<string> {
-  const now = new Date();
+export async function storeRefusedRun(tx: Executor, input: StartRunInput, reason: string): Promise<string> {
   const [run] = await tx
     .insert(workflowRuns)
-    .values({
-      workspaceId: input.workspaceId,
-      workflowId: input.flow.workflowId,
-      versionId: input.flow.versionId,
-      contactId: input.contactId,
-      conversationId: input.conversationId,
-      trigger: input.trigger,
-      status: 'failed',
-      currentNodeId: input.flow.trigger.id,
-      error: reason,
-      finishedAt: now,
-    })
+    .values({ ...runValues(input), status: 'failed', error: reason, finishedAt: new Date() })
     .returning({ id: workflowRuns.id });
   return run!.id;
 }

@@ -14,20 +14,24 @@ export interface StartRunInput {
   trigger: Record<string, unknown>;
 }
 
-/** Creates a run pinned to the flow's published version, positioned on its trigger node; returns it as stored. */
+/** A run's row pinned to the flow's published version, positioned on its trigger node. */
+export function runValues(input: StartRunInput) {
+  return {
+    workspaceId: input.workspaceId,
+    workflowId: input.flow.workflowId,
+    versionId: input.flow.versionId,
+    contactId: input.contactId,
+    conversationId: input.conversationId,
+    trigger: input.trigger,
+    currentNodeId: input.flow.trigger.id,
+  };
+}
+
+/** Creates a run, ready to advance from its trigger node; returns it as stored. */
 export async function startRun(tx: Executor, input: StartRunInput): Promise<RunRow> {
   const [run] = await tx
     .insert(workflowRuns)
-    .values({
-      workspaceId: input.workspaceId,
-      workflowId: input.flow.workflowId,
-      versionId: input.flow.versionId,
-      contactId: input.contactId,
-      conversationId: input.conversationId,
-      trigger: input.trigger,
-      status: 'running',
-      currentNodeId: input.flow.trigger.id,
-    })
+    .values({ ...runValues(input), status: 'running' })
     .returning();
   return run!;
 }
