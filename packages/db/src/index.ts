@@ -5,7 +5,6 @@ export * from './embedded';
 export * from './resolve';
 export * from './jobs';
 export * from './timers';
-export * from './statement-cache';
-export * from './pipelined-pool';
+export { DEFAULT_PIPELINE_LANES, DriverChangedError } from './driver/index';
 export * from './raw-rows';
 export * from './lazy-commit';

@@ -1,10 +1,9 @@
 import pg from 'pg';
-import type { StatementCache } from './statement-cache';
+import { checkPipelinedRoundTrip, DriverChangedError, streamOf } from './self-check';
 
 /** Connections that carry the pool's one-shot statements, pipelined. */
 export const DEFAULT_PIPELINE_LANES = 3;
 
-type CorkableStream = NodeJS.WritableStream & { cork(): void; uncork(): void };
 /** Statements on a lane commit without waiting for the WAL flush; the turn's FLUSH_WAL waits for all. */
 const LAZY_SESSION = 'set synchronous_commit = off';
 /**
@@ -13,7 +12,7 @@ const LAZY_SESSION = 'set synchronous_commit = off';
  * make, at any wal_level (logical decoding consumers, if any, see it under this prefix).
  */
 const FLUSH_WAL: pg.QueryConfig = {
-  // Named, so each connection parses and plans it once, not at every turn (0.06 ms of Postgres CPU each).
+  // Named, so each connection parses and plans it once, not at every turn.
   name: 'sb_flush_wal',
   text: "select set_config('synchronous_commit', 'on', true), pg_logical_emit_message(true, 'switchboard.flush', '')",
 };
@@ -38,7 +37,6 @@ class Lane {
 
   constructor(
     private readonly config: pg.ClientConfig,
-    private readonly statements: StatementCache,
     private readonly onError: (err: Error) => void,
   ) {}
 
@@ -63,7 +61,7 @@ class Lane {
    * statements one by one and could not share one flush among them on its own.
    */
   private startTurn(client: pg.Client): Promise<void> {
-    const stream = (client as unknown as { connection: { stream: CorkableStream } }).connection.stream;
+    const stream = streamOf(client);
     stream.cork();
     let flushed!: (done: Promise<unknown>) => void;
     const durable = new Promise<unknown>((resolve) => (flushed = resolve)).then(() => undefined);
@@ -85,26 +83,31 @@ class Lane {
   }
 
   private open(): void {
-    const client = new pg.Client({ ...this.config, pipeline: true } as pg.ClientConfig);
+    const client = new pg.Client({ ...this.config, pipeline: true });
     this.client = client;
-    this.statements.attach(client as unknown as pg.PoolClient);
     // A lost connection fails what it carried (pg rejects those) and the next statement opens a new one.
     client.on('error', (err) => {
       this.drop(client);
       this.onError(err);
     });
     client.on('end', () => this.drop(client));
-    client.connect().then(() => client.query(LAZY_SESSION)).then(
-      () => {
-        if (this.client !== client) return;
-        this.ready = true;
-        for (const w of this.waiting.splice(0)) this.send(client, w.config, w.values).then(w.resolve, w.reject);
-      },
-      (err: unknown) => {
-        this.drop(client);
-        for (const w of this.waiting.splice(0)) w.reject(err);
-      },
-    );
+    client
+      .connect()
+      .then(() => checkPipelinedRoundTrip(client))
+      .then(() => client.query(LAZY_SESSION))
+      .then(
+        () => {
+          if (this.client !== client) return;
+          this.ready = true;
+          for (const w of this.waiting.splice(0)) this.send(client, w.config, w.values).then(w.resolve, w.reject);
+        },
+        (err: unknown) => {
+          this.drop(client);
+          client.end().catch(() => undefined);
+          if (err instanceof DriverChangedError) this.onError(err);
+          for (const w of this.waiting.splice(0)) w.reject(err);
+        },
+      );
   }
 
   private drop(client: pg.Client): void {
@@ -126,11 +129,9 @@ class Lane {
  * A pg.Pool whose one-shot statements (`pool.query` with parameters: drizzle's queries outside
  * a transaction, which is every statement of the reply path) share a few pipelined connections,
  * so the statements of many messages leave in one socket write, a backend reads them in one
- * wake-up, and their commits share one WAL flush. On the benchmark machine (2 vCPUs, nested VM) a
- * socket write to Postgres cost about 0.25 ms of the server's thread, a fifth of its time at 200
- * messages/s. Measured with npm run bench (README, Performance), two pairs of full runs: at 200
- * msg/s p99 54 and 115 ms against 597 and 244 ms without; saturated 349 and 473 against 328 and
- * 329 replies/s; at 50 msg/s no consistent difference. DATABASE_PIPELINE_LANES=0 turns it off.
+ * wake-up, and their commits share one WAL flush. Where the server and Postgres share a few cores,
+ * a socket write per statement and a WAL flush per commit are a large part of a message's cost
+ * (docs/decisions/002-pipelined-connections.md). DATABASE_PIPELINE_LANES=0 turns it off.
  *
  * Transactions (`pool.connect()`), Graphile Worker's clients, statements without parameters
  * (possibly several in one text, which only the simple protocol takes) and callback or cursor
@@ -142,9 +143,9 @@ export class PipelinedPool extends pg.Pool {
   private readonly lanes: Lane[];
   private turnLane: Lane | undefined;
 
-  constructor(config: pg.PoolConfig, statements: StatementCache, lanes: number, onError: (err: Error) => void) {
+  constructor(config: pg.PoolConfig, lanes: number, onError: (err: Error) => void) {
     super(config);
-    this.lanes = Array.from({ length: lanes }, () => new Lane(config, statements, onError));
+    this.lanes = Array.from({ length: lanes }, () => new Lane(config, onError));
   }
 
   override query(...args: unknown[]): never {

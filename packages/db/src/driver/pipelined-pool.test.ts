@@ -1,8 +1,8 @@
 import { sql } from 'drizzle-orm';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openDatabase, type DatabaseHandle } from './client';
-import { createTestDatabase, type TestDatabase } from './testing/index';
+import { openDatabase, type DatabaseHandle } from '../client';
+import { createTestDatabase, type TestDatabase } from '../testing/index';
 
 /** A promise's outcome, listened to from now on. */
 const settled = (promise: Promise<unknown>) => promise.then((value) => ({ failed: false, value }), (error: unknown) => ({ failed: true, error }));
