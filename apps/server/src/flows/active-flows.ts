@@ -1,4 +1,4 @@
-import { and, eq, isNull } from 'drizzle-orm';
+import { and, asc, eq, isNull } from 'drizzle-orm';
 import { workflows, workflowVersions, type Database } from '@switchboard/db';
 import { findTrigger, type FlowDocument, type FlowNodeEnvelope } from '@switchboard/flow';
 import { BUS_RECONNECTED, type EventBus } from '../events/bus';
@@ -56,7 +56,9 @@ export class ActiveFlowCache {
       .select({ workflowId: workflows.id, name: workflows.name, versionId: workflowVersions.id, definition: workflowVersions.definition })
       .from(workflows)
       .innerJoin(workflowVersions, eq(workflowVersions.id, workflows.activeVersionId))
-      .where(and(eq(workflows.workspaceId, workspaceId), eq(workflows.status, 'active'), isNull(workflows.deletedAt)));
+      .where(and(eq(workflows.workspaceId, workspaceId), eq(workflows.status, 'active'), isNull(workflows.deletedAt)))
+      // The owner's order: chooseFlow takes the first match.
+      .orderBy(asc(workflows.position), asc(workflows.createdAt));
     const flows: ActiveFlow[] = [];
     for (const row of rows) {
       const definition = row.definition as unknown as FlowDocument;

@@ -1,5 +1,5 @@
-import { matchMessageTrigger } from '@switchboard/flow/runtime';
 import type { ActiveFlow } from './active-flows';
+import { chooseFlow } from './choose-flow';
 
 export interface MessageEvent {
   channelType: string;
@@ -11,26 +11,12 @@ export interface MessageEvent {
 }
 
 /**
- * Which published flows an inbound message starts. Keyword flows win: when any flow's
- * keywords match, only those run, so a "prices" keyword flow and a catch-all welcome flow
- * never both answer the same message. Conversation-opened flows run alongside.
+ * The flows an inbound message starts when no run waits for an answer: see chooseFlow for the rule
+ * (at most one message-received flow, the first in the owner's order; conversation-opened flows
+ * alongside).
  */
 export function flowsForMessage(flows: ActiveFlow[], event: MessageEvent): ActiveFlow[] {
-  const keyword: ActiveFlow[] = [];
-  const catchAll: ActiveFlow[] = [];
-  const opened: ActiveFlow[] = [];
-  for (const flow of flows) {
-    const config = flow.trigger.config as Record<string, unknown>;
-    if (flow.trigger.type === 'trigger.message_received') {
-      if (!matchMessageTrigger(config, event)) continue;
-      if (Array.isArray(config.keywords) && config.keywords.length > 0) keyword.push(flow);
-      else catchAll.push(flow);
-    } else if (flow.trigger.type === 'trigger.conversation_opened' && event.conversationOpened) {
-      const channels = config.channels as string[] | undefined;
-      if (!channels?.length || channels.includes('any') || channels.includes(event.channelType) || channels.includes(event.channelId)) opened.push(flow);
-    }
-  }
-  return [...opened, ...(keyword.length ? keyword : catchAll)];
+  return chooseFlow(flows, event, null).start;
 }
 
 /** Flows started when a contact gets one of `tags`. */

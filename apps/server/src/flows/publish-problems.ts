@@ -4,6 +4,8 @@
  * the editor's publish dialog read the same.
  */
 import { getDefinition } from '@switchboard/flow';
+import type { AppDeps } from '../context';
+import { orderConflicts } from './order-conflicts';
 import type { Issue } from './workflow-store';
 
 export type NamedIssue = Issue & { step?: string };
@@ -34,4 +36,16 @@ export function publishRefusal(issues: readonly NamedIssue[]): string {
   const more = issues.length > LISTED_IN_MESSAGE ? ` (and ${issues.length - LISTED_IN_MESSAGE} more)` : '';
   const head = issues.length === 1 ? 'Fix this before publishing:' : `Fix these ${issues.length} problems before publishing:`;
   return `${head} ${listed.join(' ')}${more}`;
+}
+
+/**
+ * After a publish: the live message flows that answer some message this one answers too, each as a
+ * warning on its trigger naming which goes first ("'Opening hours' and 'Welcome menu' both answer
+ * a first message saying 'hours' — 'Welcome menu' goes first; change the order?").
+ */
+export async function publishedOrderConflicts(deps: Pick<AppDeps, 'activeFlows'>, workspaceId: string, workflowId: string): Promise<NamedIssue[]> {
+  const live = (await deps.activeFlows.get(workspaceId)).map((f, position) => ({ ...f, position }));
+  const published = live.find((f) => f.workflowId === workflowId);
+  if (!published) return [];
+  return orderConflicts(published, live).map((conflict) => ({ code: conflict.code, message: conflict.message, nodeId: published.trigger.id, step: 'Flow order' }));
 }

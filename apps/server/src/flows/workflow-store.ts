@@ -1,4 +1,4 @@
-import { and, desc, eq, isNull, ne } from 'drizzle-orm';
+import { and, asc, eq, isNull, ne } from 'drizzle-orm';
 import { workflows, workflowVersions, type Database, type Executor, type Role } from '@switchboard/db';
 import { FlowDocument, validateFlow, type FlowNodeEnvelope } from '@switchboard/flow';
 import type { Config } from '../config';
@@ -75,6 +75,7 @@ export function presentWorkflowSummary(row: WorkflowRow, activeVersion: number |
     activeVersion,
     createdAt: row.createdAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),
+    position: row.position,
   };
 }
 
@@ -84,7 +85,8 @@ export async function listWorkflows(db: Database, workspaceId: string) {
     .from(workflows)
     .leftJoin(workflowVersions, eq(workflowVersions.id, workflows.activeVersionId))
     .where(and(eq(workflows.workspaceId, workspaceId), isNull(workflows.deletedAt)))
-    .orderBy(desc(workflows.updatedAt));
+    // The owner's order: the first matching message flow answers (choose-flow.ts).
+    .orderBy(asc(workflows.position), asc(workflows.createdAt));
   return rows.map((r) => presentWorkflowSummary(r.workflow, r.version ?? null));
 }
 

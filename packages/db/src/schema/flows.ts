@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { index, integer, jsonb, pgTable, primaryKey, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { bigint, index, integer, jsonb, pgTable, primaryKey, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { createdAt, id, tstz, updatedAt } from './columns';
 import { contacts, conversations } from './inbox';
 import { users, workspaces } from './tenancy';
@@ -21,6 +21,8 @@ export const workflows = pgTable(
     webhookToken: text('webhook_token'),
     /** Last minute a schedule trigger was evaluated up to, so a tick is never run twice. */
     scheduledThrough: tstz('scheduled_through'),
+    /** The owner's order in the flow list: the first matching message flow answers (flows/choose-flow.ts). */
+    position: bigint('position', { mode: 'number' }).notNull().default(sql`nextval('workflows_position_seq')`),
     deletedAt: tstz('deleted_at'),
     createdAt: createdAt(),
     updatedAt: updatedAt(),

@@ -82,6 +82,8 @@ export const conversations = pgTable(
     /** Email thread root (Message-Id) so replies thread by In-Reply-To. */
     threadRef: text('thread_ref'),
     waitingSince: tstz('waiting_since'),
+    /** No flow answered and no person has replied: the customer was told to expect a person. */
+    waitingForPersonSince: tstz('waiting_for_person_since'),
     lastMessageAt: tstz('last_message_at'),
     lastInboundAt: tstz('last_inbound_at'),
     resolvedAt: tstz('resolved_at'),
@@ -93,6 +95,10 @@ export const conversations = pgTable(
     // index entries). The inbox sorts by coalesce(last_message_at, created_at), which it could not serve.
     index('conversations_workspace_assignee_idx').on(t.workspaceId, t.assigneeId, t.status),
     index('conversations_contact_channel_idx').on(t.contactId, t.channelId),
+    index('conversations_waiting_for_person_idx').on(t.workspaceId).where(sql`${t.waitingForPersonSince} is not null`),
+    index('conversations_queue_idx')
+      .on(t.workspaceId, t.waitingSince)
+      .where(sql`${t.assigneeId} is null and ${t.handledBy} = 'human' and ${t.status} in ('open', 'pending')`),
   ],
 );
 

@@ -4,14 +4,15 @@ import { workflows, workflowVersions } from '@switchboard/db';
 import type { AppDeps } from '../../context';
 import { FlowDocument } from '@switchboard/flow';
 import { WORKFLOWS_CHANGED } from '../../flows/active-flows';
+import { FlowOrderError, setFlowOrder } from '../../flows/flow-order';
 import { foreignReferences } from '../../flows/references';
 import { definitionFor } from '../../flows/literal-secrets';
-import { nameSteps, publishRefusal } from '../../flows/publish-problems';
+import { nameSteps, publishedOrderConflicts, publishRefusal } from '../../flows/publish-problems';
 import { sampleDetailsError, sampleDetailsLeft } from '../../flows/sample-details';
 import { EMPTY_FLOW, findWorkflow, listWorkflows, presentWorkflow, triggerOf, validateDraft } from '../../flows/workflow-store';
 import { audit } from '../../services/audit';
 import { randomToken } from '../../services/crypto';
-import { ApiError, notFound } from '../errors';
+import { ApiError, badRequest, notFound } from '../errors';
 import { requireRole } from '../middleware/auth/index';
 import { cookieAuth, errors, IdParam, json, jsonBody } from '../openapi-helpers';
 import { optionalJsonBody } from '../middleware/optional-json/index';
@@ -28,7 +29,17 @@ export const DraftDefinition = z
   .passthrough()
   .openapi('FlowDefinition');
 const Summary = z
-  .object({ id: z.string(), name: z.string(), description: z.string().nullable(), status: z.string(), triggerType: z.string().nullable(), activeVersion: z.number().nullable(), createdAt: z.string(), updatedAt: z.string() })
+  .object({
+    id: z.string(),
+    name: z.string(),
+    description: z.string().nullable(),
+    status: z.string(),
+    triggerType: z.string().nullable(),
+    activeVersion: z.number().nullable(),
+    position: z.number().openapi({ description: "Place in the owner's order; lower answers first" }),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+  })
   .openapi('WorkflowSummary');
 export const WorkflowDetail = Summary.extend({
   definition: z.unknown(),
@@ -54,6 +65,15 @@ const routes = {
     summary: 'Create a flow (draft)',
     request: jsonBody(z.object({ name: z.string().trim().min(1).max(200), description: Description, definition: DraftDefinition.optional() })),
     responses: { 201: json(WorkflowDetail), ...errors(400, 401, 403) },
+  }),
+  order: createRoute({
+    method: 'put',
+    path: '/order',
+    tags,
+    security,
+    summary: "Set the flows' order: for each message, the first matching message flow in this order answers (flows not listed follow, in their current order)",
+    request: jsonBody(z.object({ ids: z.array(z.string().uuid()).max(1000) }).strict().openapi('FlowOrder')),
+    responses: { 200: json(z.object({ workflows: z.array(Summary) })), ...errors(400, 401, 403) },
   }),
   get: createRoute({ method: 'get', path: '/{id}', tags, security, summary: 'A flow with its draft and validation', request: { params: IdParam }, responses: { 200: json(WorkflowDetail), ...errors(401, 404) } }),
   put: createRoute({
@@ -112,6 +132,19 @@ export function workflowRoutes(deps: AppDeps) {
   router.use('/:id/publish', optionalJsonBody());
   return router
     .openapi(routes.list, async (c) => c.json({ workflows: await listWorkflows(db, c.var.auth.workspaceId) }, 200))
+    // Before `/{id}`: "order" is not a flow id.
+    .openapi(routes.order, async (c) => {
+      const { workspaceId } = c.var.auth;
+      try {
+        await setFlowOrder(db, workspaceId, c.req.valid('json').ids);
+      } catch (error) {
+        if (error instanceof FlowOrderError) throw badRequest(error.message);
+        throw error;
+      }
+      await audit(db, c.var.auth, 'workflow.reordered', { type: 'workspace', id: workspaceId });
+      await changed(workspaceId);
+      return c.json({ workflows: await listWorkflows(db, workspaceId) }, 200);
+    })
     .openapi(routes.create, async (c) => {
       const body = c.req.valid('json');
       const [row] = await db
@@ -180,7 +213,8 @@ export function workflowRoutes(deps: AppDeps) {
         return { updated: updated!, version: version!, warnings: validation.warnings };
       });
       await changed(workspaceId);
-      return c.json({ workflow: await presentWorkflow(db, config, result.updated), version: result.version, warnings: result.warnings }, 200);
+      const warnings = [...result.warnings, ...(await publishedOrderConflicts(deps, workspaceId, id))];
+      return c.json({ workflow: await presentWorkflow(db, config, result.updated), version: result.version, warnings }, 200);
     })
     .openapi(routes.pause, async (c) => {
       const { id } = c.req.valid('param');
