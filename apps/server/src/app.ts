@@ -42,6 +42,7 @@ import { meRoutes, workspaceRoutes } from './http/routes/workspace';
 import { aiTestRoutes } from './http/routes/ai-test';
 import { mountStatic } from './http/static';
 
+import { waitingRoutes } from './http/routes/waiting';
 export interface CreateAppOptions {
   /** Serve the built web app and widget (off in API-only tests). */
   serveStatic?: boolean;
@@ -111,6 +112,7 @@ export function createApp(deps: AppDeps, options: CreateAppOptions = {}) {
     .route('/api/contacts', contactDataRoutes(deps))
     .route('/api/contacts', crmPushRoutes(deps))
     .route('/api/members', memberRoutes(deps))
+    .route('/api/inbox', waitingRoutes(deps))
     .route('/api/teams', teamRoutes(deps))
     .route('/api/tags', tagRoutes(deps))
     .route('/api/stream', streamRoutes(deps))

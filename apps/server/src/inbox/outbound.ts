@@ -77,7 +77,7 @@ export async function queueOutboundMessage(tx: Executor, input: OutboundInput, o
     .set({
       lastMessageAt: sql`greatest(${conversations.lastMessageAt}, now())`,
       // A person answering ends the customer's wait; bot replies and notes do not.
-      ...(input.author === 'agent' && !isPrivate && { waitingSince: null }),
+      ...(input.author === 'agent' && !isPrivate && { waitingSince: null, waitingForPersonSince: null }),
       updatedAt: sql`now()`,
     })
     .where(and(eq(conversations.id, input.conversationId), eq(conversations.workspaceId, input.workspaceId)));

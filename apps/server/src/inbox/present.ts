@@ -63,6 +63,8 @@ export interface ConversationView {
   waitingSince: string | null;
   createdAt: string;
 }
+  /** No flow answered (or it was handed off) and no person has replied yet. */
+  waitingForPersonSince: string | null;
 
 /** The sort key of the inbox list; conversations opened by a flow may have no message yet. */
 export const conversationSortKey = sql`coalesce(${conversations.lastMessageAt}, ${conversations.createdAt})`;
@@ -119,6 +121,7 @@ export async function loadConversations(db: Executor, where: SQL | undefined, li
       waitingSince: c.waitingSince?.toISOString() ?? null,
       createdAt: c.createdAt.toISOString(),
     };
+      waitingForPersonSince: c.waitingForPersonSince?.toISOString() ?? null,
     return { view, sortKey: r.sortKey, workspaceId: c.workspaceId };
   });
 }

@@ -5,6 +5,7 @@ import type { AppDeps } from '../../context';
 import { assignConversation } from '../../inbox/assignment';
 import { audit } from '../../services/audit';
 import { queueOutboundMessage } from '../../inbox/outbound';
+import { drainQueueFor } from '../../inbox/queue-drain';
 import { conversationSortKey, loadConversation, loadConversations, loadMessages } from '../../inbox/present';
 import { publishConversationUpdated, publishMessageCreated } from '../../inbox/publish';
 import { badRequest, notFound } from '../errors';
@@ -36,8 +37,9 @@ const Patch = z
 
 const PostMessage = z
   .object({
-    text: z.string().trim().min(1).max(10_000),
+    text: z.string().trim().max(10_000).default(''),
     private: z.boolean().default(false),
+    attachments: z.array(z.string().uuid()).max(10).optional().openapi({ description: 'Ids from POST /api/conversations/{id}/attachments' }),
     // A web address only: the agent's link reaches the customer's app and the inbox as a link or image.
     mediaUrl: z.url({ protocol: /^https?$/, hostname: /./, error: 'Use a web address that starts with https:// or http://' }).max(2_000).optional(),
     quickReplies: z.array(z.string().min(1).max(100)).max(13).optional(),
@@ -88,7 +90,7 @@ export function conversationRoutes(deps: AppDeps) {
 
   const mustExist = async (workspaceId: string, id: string) => {
     const [row] = await db
-      .select({ id: conversations.id, channelId: conversations.channelId, handledBy: conversations.handledBy })
+      .select({ id: conversations.id, channelId: conversations.channelId, handledBy: conversations.handledBy, assigneeId: conversations.assigneeId })
       .from(conversations)
       .where(and(eq(conversations.id, id), eq(conversations.workspaceId, workspaceId)));
     if (!row) throw notFound('Conversation');
@@ -131,7 +133,7 @@ export function conversationRoutes(deps: AppDeps) {
       const { id } = c.req.valid('param');
       const body = c.req.valid('json');
       const { workspaceId } = c.var.auth;
-      await mustExist(workspaceId, id);
+      const before = await mustExist(workspaceId, id);
       await db.transaction(async (tx) => {
         if (body.teamId) {
           const [team] = await tx.select({ id: teams.id }).from(teams).where(and(eq(teams.id, body.teamId), eq(teams.workspaceId, workspaceId)));
@@ -155,7 +157,7 @@ export function conversationRoutes(deps: AppDeps) {
         if (body.status) {
           set.status = body.status;
           set.resolvedAt = body.status === 'resolved' ? new Date() : null;
-          if (body.status === 'resolved') set.waitingSince = null;
+          if (body.status === 'resolved') Object.assign(set, { waitingSince: null, waitingForPersonSince: null });
           if (set.resolvedAt) await pushTranscriptOnResolve(tx, { workspaceId, conversationId: id, resolvedAt: set.resolvedAt, actor: 'agent' });
         }
         // A person taking the conversation stops the bot, unless the caller says otherwise.
@@ -167,6 +169,8 @@ export function conversationRoutes(deps: AppDeps) {
         await audit(tx, c.var.auth, 'conversation.updated', { type: 'conversation', id }, { fields: Object.keys(body) });
       });
       await publishConversationUpdated(deps, workspaceId, id);
+      // Resolved, closed or given to someone else: the agent it left has room for the next in the queue.
+      if (before.assigneeId && (body.status || body.assigneeId !== undefined)) await drainQueueFor(deps, workspaceId, before.assigneeId);
       const view = await loadConversation(db, workspaceId, id);
       return c.json(view!, 200);
     })

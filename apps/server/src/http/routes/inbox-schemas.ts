@@ -31,6 +31,7 @@ export const ConversationSchema = z
     lastMessage: z.object({ text: z.string(), direction: z.string(), author: z.string(), createdAt: z.string() }).nullable(),
     lastMessageAt: z.string().nullable(),
     waitingSince: z.string().nullable(),
+    waitingForPersonSince: z.string().nullable().openapi({ description: 'Since when no flow answered and no person has replied (null: not waiting for a person)' }),
     createdAt: z.string(),
   })
   .openapi('Conversation');

@@ -4,6 +4,7 @@ import { conversations, memberships, roles, users } from '@switchboard/db';
 import { createMemberResetLink } from '../../accounts/password-reset';
 import { onRoleChange } from '../../accounts/standing';
 import type { AppDeps } from '../../context';
+import { drainQueueFor } from '../../inbox/queue-drain';
 import { audit } from '../../services/audit';
 import { ApiError, badRequest, conflict, forbidden, notFound } from '../errors';
 import { requireRole } from '../middleware/auth/index';
@@ -130,6 +131,8 @@ export function memberRoutes(deps: AppDeps) {
         if (body.role !== undefined && body.role !== target.role) await onRoleChange(tx, auth.workspaceId, userId, body.role);
         await audit(tx, auth, 'member.updated', { type: 'user', id: userId }, { fields: Object.keys(body) });
       });
+      // Back, or with more room: the queue they may take drains to them at once.
+      if (body.available === true || body.maxConversations !== undefined) await drainQueueFor(deps, auth.workspaceId, userId);
       return c.json(await one(auth.workspaceId, userId), 200);
     })
     .openapi(deleteRoute, async (c) => {
