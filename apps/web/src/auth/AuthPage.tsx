@@ -3,6 +3,7 @@ import { api, errorText } from '../api/client';
 import type { Me } from '../api/types';
 import { Link } from '../lib/router';
 import { Notice } from '../components/Notice';
+import { Icon } from '../components/Icon';
 
 /** The browser's own time zone, so hours and schedules are right from the start (changeable in Settings). */
 function browserTimeZone(): string | undefined {
@@ -45,7 +46,7 @@ export function AuthPage({ mode, onSignedIn }: { mode: 'login' | 'signup'; onSig
   return (
     <div className="auth">
       <form className="auth-card" onSubmit={submit} data-testid={`${mode}-form`}>
-        <div className="brand brand-large">🔀 Switchboard</div>
+        <div className="brand brand-large"><Icon name="workflow" size={22} /> Switchboard</div>
         <h1>{mode === 'signup' ? 'Create your workspace' : 'Welcome back'}</h1>
         <p className="muted">
           {mode === 'signup'

@@ -2,6 +2,7 @@ import { useEffect, useState, type FormEvent } from 'react';
 import { api, errorText } from '../api/client';
 import type { Me, Role } from '../api/types';
 import { Notice, Loading } from '../components/Notice';
+import { Icon } from '../components/Icon';
 
 interface Preview { workspaceName: string; role: Role; expiresAt: string }
 
@@ -51,7 +52,7 @@ export function InvitePage({ token, me, onJoined, onSignedOut }: { token: string
   return (
     <div className="auth">
       <form className="auth-card" onSubmit={submit} data-testid="invite-accept">
-        <div className="brand brand-large">🔀 Switchboard</div>
+        <div className="brand brand-large"><Icon name="workflow" size={22} /> Switchboard</div>
         <h1>{preview ? `Join ${preview.workspaceName}` : 'Invitation'}</h1>
         {preview && <p className="muted">You are invited as {role}.</p>}
         <Notice>{error}</Notice>

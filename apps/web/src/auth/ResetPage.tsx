@@ -2,6 +2,7 @@ import { useState, type FormEvent } from 'react';
 import { api, errorText } from '../api/client';
 import { Link } from '../lib/router';
 import { Notice } from '../components/Notice';
+import { Icon } from '../components/Icon';
 
 /** `/reset/:token`: sets a new password with a one-time link from an admin or the operator. */
 export function ResetPage({ token }: { token: string }) {
@@ -27,7 +28,7 @@ export function ResetPage({ token }: { token: string }) {
   return (
     <div className="auth">
       <form className="auth-card" onSubmit={submit} data-testid="reset-form">
-        <div className="brand brand-large">🔀 Switchboard</div>
+        <div className="brand brand-large"><Icon name="workflow" size={22} /> Switchboard</div>
         <h1>Choose a new password</h1>
         <Notice>{error}</Notice>
         {done ? (

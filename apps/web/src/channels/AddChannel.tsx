@@ -3,7 +3,8 @@ import { api, errorText } from '../api/client';
 import type { ChannelType, CreatedChannel } from '../api/types';
 import { Modal } from '../components/Modal';
 import { Notice } from '../components/Notice';
-import { CHANNEL_FIELDS, CHANNEL_ICONS, CHANNEL_LABELS } from './channelTypes';
+import { CHANNEL_FIELDS, CHANNEL_LABELS } from './channelTypes';
+import { ChannelIcon } from '../components/ChannelIcon';
 import { createWebsiteChat } from './webchat';
 
 const blurbs: Record<ChannelType, string> = {
@@ -58,7 +59,7 @@ export function AddChannel({ onClose, onCreated }: { onClose: () => void; onCrea
         <div className="type-grid">
           {(Object.keys(CHANNEL_LABELS) as ChannelType[]).map((t) => (
             <button key={t} className="type-card" disabled={busy} onClick={() => void pick(t)} data-testid={`channel-type-${t}`}>
-              <span className="channel-icon">{CHANNEL_ICONS[t]}</span>
+              <span className="channel-icon"><ChannelIcon type={t} size={26} /></span>
               <strong>{CHANNEL_LABELS[t]}</strong>
               <small className="muted">{blurbs[t]}</small>
             </button>

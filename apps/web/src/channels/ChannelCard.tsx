@@ -1,5 +1,6 @@
 import { CopyButton } from '../components/CopyButton';
-import { CHANNEL_ICONS, CHANNEL_LABELS } from './channelTypes';
+import { CHANNEL_LABELS } from './channelTypes';
+import { ChannelIcon } from '../components/ChannelIcon';
 import type { WebchatChannel } from './webchat';
 import { WebchatSetup } from './WebchatSetup';
 import './channels.css';
@@ -23,7 +24,7 @@ export function ChannelCard({ channel: c, secret, identitySecret, snippet, onRem
   return (
     <article className="card channel-card" data-testid={`channel-${c.type}`} data-channel-id={c.id} aria-label={c.name}>
       <header className="channel-head">
-        <span className="channel-icon" aria-hidden>{CHANNEL_ICONS[c.type]}</span>
+        <span className="channel-icon"><ChannelIcon type={c.type} size={26} /></span>
         <div>
           <h3>{c.name}</h3>
           {/* The type only when the name does not already say it. */}

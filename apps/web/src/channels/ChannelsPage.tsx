@@ -48,7 +48,7 @@ export function ChannelsPage() {
       />
       <Notice>{error ?? channels.error}</Notice>
       {channels.data && !channels.data.length && (
-        <EmptyState icon="📡" title="No channels connected" action={<button className="btn btn-primary" onClick={() => void addWebsiteChat()}>Add website chat</button>}>
+        <EmptyState icon="radio-tower" title="No channels connected" action={<button className="btn btn-primary" onClick={() => void addWebsiteChat()}>Add website chat</button>}>
           Start with the chat bubble for your website: it takes one line pasted into your site.
         </EmptyState>
       )}

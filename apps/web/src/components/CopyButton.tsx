@@ -1,4 +1,5 @@
 import { useState } from 'react';
+import { Icon } from './Icon';
 
 export function CopyButton({ text, label = 'Copy', testId }: { text: string; label?: string; testId?: string }) {
   const [copied, setCopied] = useState(false);
@@ -19,7 +20,7 @@ export function CopyButton({ text, label = 'Copy', testId }: { text: string; lab
   };
   return (
     <button type="button" className="btn btn-small" onClick={copy} data-testid={testId}>
-      {copied ? 'Copied ✓' : label}
+      {copied ? <><Icon name="check" size={14} /> Copied</> : label}
     </button>
   );
 }

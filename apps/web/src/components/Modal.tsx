@@ -1,4 +1,5 @@
 import { useEffect, type ReactNode } from 'react';
+import { Icon } from './Icon';
 
 export function Modal({ title, onClose, children, wide }: { title: string; onClose: () => void; children: ReactNode; wide?: boolean }) {
   useEffect(() => {
@@ -11,7 +12,7 @@ export function Modal({ title, onClose, children, wide }: { title: string; onClo
       <div className={`modal ${wide ? 'modal-wide' : ''}`} role="dialog" aria-label={title}>
         <header className="modal-head">
           <h2>{title}</h2>
-          <button className="btn-icon" onClick={onClose} aria-label="Close">✕</button>
+          <button className="btn-icon" onClick={onClose} aria-label="Close"><Icon name="x" /></button>
         </header>
         <div className="modal-body">{children}</div>
       </div>

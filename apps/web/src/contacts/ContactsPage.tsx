@@ -23,7 +23,7 @@ export function ContactsPage() {
       </div>
       <Notice>{contacts.error}</Notice>
       {contacts.data && !contacts.data.length && (
-        <EmptyState icon="👥" title={q || tag ? 'No contact matches' : 'No contacts yet'}>
+        <EmptyState icon="users" title={q || tag ? 'No contact matches' : 'No contacts yet'}>
           {q || tag ? 'Try another search.' : 'Contacts are created automatically when customers write to you. You can also add one by hand.'}
         </EmptyState>
       )}

@@ -4,6 +4,7 @@ import { configValue, isSample, type FlowIssue, type Requirement } from '../flow
 import { useAsync } from '../lib/useAsync';
 import { useAiConnected } from '../settings/aiStatus';
 import type { StepNode } from './convert';
+import { Icon } from '../components/Icon';
 
 // `Add the credential "shop" in Settings → Credentials`: the name is the one in quotes.
 const credentialName = (req: Requirement) => /"([a-z][a-z0-9_]*)"/.exec(req.label)?.[1];
@@ -49,7 +50,7 @@ export function Checklist({ requires, nodes, errors, done, onPick, onToggle, onC
     <div className="checklist" data-testid="checklist" role="region" aria-label="Checklist">
       <div className="checklist-head">
         <strong>{left ? `Before this flow can go live: ${left} thing${left > 1 ? 's' : ''} to fill in` : 'All set! Try it in the simulator, then publish.'}</strong>
-        <button type="button" className="btn-icon" onClick={onClose} aria-label="Hide checklist">✕</button>
+        <button type="button" className="btn-icon" onClick={onClose} aria-label="Hide checklist"><Icon name="x" /></button>
       </div>
       <ul>
         {requires.map((r, i) => (

@@ -5,6 +5,9 @@ import { SchemaForm } from './form/SchemaForm';
 import type { Schema } from './form/zodInfo';
 import type { StepNode } from './convert';
 import { AdvancedJson } from './AdvancedJson';
+import { Icon } from '../components/Icon';
+import { MoreMenu } from '../components/MoreMenu';
+import { hiddenFields } from './channelFields';
 
 export interface FocusRequest { field?: string; nonce: number }
 
@@ -46,11 +49,18 @@ export function Inspector({ node, issues, warnings, lookups, variables, focus, o
   return (
     <div className="inspector" ref={root} data-testid="inspector">
       <header className="inspector-head">
-        <span className="fnode-icon" aria-hidden>{def.icon}</span>
-        <div>
+        <Icon name={def.icon} size={24} className="fnode-icon" />
+        <div className="inspector-title">
           <h3>{def.label}</h3>
           <p className="muted small">{def.description}</p>
         </div>
+        <MoreMenu
+          label="More for this step"
+          actions={[
+            { label: advanced ? 'Hide the settings as JSON' : 'Edit the settings as JSON', onSelect: () => setAdvanced(!advanced) },
+            { label: 'Delete step', onSelect: onDelete, danger: true },
+          ]}
+        />
       </header>
       {general.map((i, n) => (
         <div key={n} className={`notice notice-${i.level}`}>{i.message}</div>
@@ -60,16 +70,13 @@ export function Inspector({ node, issues, warnings, lookups, variables, focus, o
         <input id="f-__label" data-field="__label" value={node.data.label ?? ''} placeholder={def.label} onChange={(e) => onChange({ label: e.target.value || undefined })} />
       </div>
       <FormContext.Provider value={{ hints: def.fields ?? {}, issues, lookups, variables }}>
-        <SchemaForm key={node.id} schema={def.config as unknown as Schema} value={node.data.config} onChange={(config) => onChange({ config })} />
+        <SchemaForm key={node.id} schema={def.config as unknown as Schema} value={node.data.config} onChange={(config) => onChange({ config })} hidden={hiddenFields(def, node.data.config, lookups.channels)} />
       </FormContext.Provider>
-      <div className="inspector-foot">
-        <button type="button" className="btn-link" onClick={() => setAdvanced(!advanced)} data-testid="advanced-json">
-          {advanced ? 'Hide JSON' : 'Advanced: edit JSON'}
-        </button>
-        <span className="spacer" />
-        <button type="button" className="btn btn-danger btn-small" onClick={onDelete}>Delete step</button>
-      </div>
       {advanced && <AdvancedJson value={node.data.config} onApply={(config) => onChange({ config })} />}
+      <div className="inspector-foot">
+        <span className="spacer" />
+        <button type="button" className="btn btn-danger btn-small" onClick={onDelete}><Icon name="trash-2" size={14} /> Delete step</button>
+      </div>
     </div>
   );
 }

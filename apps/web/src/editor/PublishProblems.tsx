@@ -1,6 +1,7 @@
 import { Modal } from '../components/Modal';
 import { getDefinition, type FlowIssue } from '../flow';
 import type { StepNode } from './convert';
+import { Icon } from '../components/Icon';
 
 /** A problem as the publish route lists it: `step` is the step's name on the canvas. */
 export type PublishIssue = FlowIssue & { step?: string };
@@ -28,7 +29,7 @@ export function PublishProblems({ issues, nodes, onPick, onClose }: {
         {issues.map((i, n) => (
           <li key={n}>
             <button type="button" className="issue issue-error" onClick={() => onPick(i)}>
-              <span aria-hidden>⛔</span>
+              <Icon name="circle-alert" className="issue-icon-error" />
               <span>
                 <strong>{stepName(i)}</strong>
                 <span>{i.message}</span>

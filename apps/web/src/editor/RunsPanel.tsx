@@ -6,6 +6,7 @@ import { dateTime, timeAgo } from '../lib/format';
 import { useAsync } from '../lib/useAsync';
 import { Notice } from '../components/Notice';
 import { ValueView } from './ValueView';
+import { Icon } from '../components/Icon';
 
 /** Past runs of this flow; opening one lights its path and lists each step's input and output. */
 export function RunsPanel({ workflowId, onReplay, showCounts, onToggleCounts }: { workflowId: string; onReplay: (steps: RunStep[]) => void; showCounts: boolean; onToggleCounts: (on: boolean) => void }) {
@@ -27,14 +28,14 @@ export function RunsPanel({ workflowId, onReplay, showCounts, onToggleCounts }: 
   if (open) {
     return (
       <div className="runs" data-testid="run-detail">
-        <button type="button" className="btn-link" onClick={() => (setOpen(null), onReplay([]))}>← All runs</button>
+        <button type="button" className="btn-link" onClick={() => (setOpen(null), onReplay([]))}><Icon name="arrow-left" size={14} /> All runs</button>
         <h4>Run of {dateTime(open.run.createdAt)} <span className={`badge status-${open.run.status}`}>{open.run.status}</span></h4>
         {open.run.error && <Notice>{open.run.error}</Notice>}
         <ol className="steps">
           {open.steps.map((s) => (
             <li key={s.seq} className={`step status-${s.status}`}>
               <div className="step-head">
-                <span>{getDefinition(s.nodeType)?.icon}</span>
+                <Icon name={getDefinition(s.nodeType)?.icon} />
                 <strong>{getDefinition(s.nodeType)?.label ?? s.nodeType}</strong>
                 <span className={`badge status-${s.status}`}>{s.status}</span>
               </div>

@@ -1,4 +1,5 @@
 import { Modal } from '../components/Modal';
+import { Icon } from '../components/Icon';
 
 /** A template detail still holding its sample, as the publish route lists it. */
 export interface SampleDetail { nodeId: string; field: string; label: string }
@@ -24,7 +25,7 @@ export function SampleDetailsDialog({ items, onPick, onPublishAnyway, onClose }:
         {items.map((item) => (
           <li key={`${item.nodeId}:${item.field}`}>
             <button type="button" className="issue issue-warning" onClick={() => onPick(item)}>
-              <span aria-hidden>✏️</span>
+              <Icon name="pencil" />
               <span>{item.label}</span>
             </button>
           </li>

@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { api, errorText } from '../api/client';
 import type { TestRunResult } from '../api/types';
+import { Icon } from '../components/Icon';
 
 interface Line { from: 'customer' | 'bot' | 'error' | 'note'; text: string; quickReplies?: string[]; mediaUrl?: string }
 
@@ -92,7 +93,7 @@ export function Simulator({ workflowId, flush, onPath }: { workflowId: string; f
         {lines.map((l, i) => (
           <div key={i} className={`sim-msg sim-${l.from}`} data-testid={`sim-${l.from}`} role={l.from === 'note' ? 'note' : undefined}>
             {l.text}
-            {l.mediaUrl && <div className="small muted">📎 {l.mediaUrl}</div>}
+            {l.mediaUrl && <div className="small muted"><Icon name="paperclip" size={13} /> {l.mediaUrl}</div>}
           </div>
         ))}
         {last?.from === 'bot' && last.quickReplies?.length ? (

@@ -2,6 +2,7 @@ import type { FlowStatus } from '../api/types';
 import { useSession } from '../auth/session';
 import { Link } from '../lib/router';
 import type { SaveState } from './useFlowState';
+import { Icon } from '../components/Icon';
 
 const saveLabels: Record<SaveState, string> = { saved: 'All changes saved', dirty: 'Saving soon…', saving: 'Saving…', error: 'Not saved' };
 const statusLabels: Record<FlowStatus, string> = { draft: 'Draft', active: 'Live', paused: 'Paused' };
@@ -28,7 +29,7 @@ export function Toolbar(p: {
   const canManage = useSession().me.role !== 'agent';
   return (
     <div className="toolbar">
-      <Link to="/flows" className="btn-link">← Flows</Link>
+      <Link to="/flows" className="btn-link toolbar-back"><Icon name="arrow-left" size={14} /> Flows</Link>
       <input className="flow-name" value={p.name} onChange={(e) => p.onRename(e.target.value)} aria-label="Flow name" data-testid="flow-name" />
       <span className={`badge status-${p.status}`} data-testid="flow-status">{statusLabels[p.status]}</span>
       <span className={`save-state save-${p.saveState}`} data-testid="save-state" title={p.saveError} role="status">
@@ -42,11 +43,11 @@ export function Toolbar(p: {
         )}
       </span>
       <span className="spacer" />
-      <button type="button" className="btn btn-small" onClick={p.onUndo} disabled={!p.canUndo} title="Undo (Ctrl+Z)" data-testid="undo">↶ Undo</button>
-      <button type="button" className="btn btn-small" onClick={p.onRedo} disabled={!p.canRedo} title="Redo (Ctrl+Shift+Z)" data-testid="redo">↷ Redo</button>
-      <button type="button" className="btn btn-small" onClick={p.onLayout} title="Tidy up the canvas" data-testid="auto-layout">⇅ Tidy up</button>
-      {canManage && <button type="button" className="btn btn-small" onClick={p.onExport} title="Download this flow as a file" data-testid="export">⬇ Export</button>}
-      {canManage && p.status === 'active' && <button type="button" className="btn" onClick={p.onPause} data-testid="pause">⏸ Pause</button>}
+      <button type="button" className="btn btn-small" onClick={p.onUndo} disabled={!p.canUndo} title="Undo (Ctrl+Z)" data-testid="undo" aria-label="Undo"><Icon name="undo-2" size={14} /><span className="btn-text">Undo</span></button>
+      <button type="button" className="btn btn-small" onClick={p.onRedo} disabled={!p.canRedo} title="Redo (Ctrl+Shift+Z)" data-testid="redo" aria-label="Redo"><Icon name="redo-2" size={14} /><span className="btn-text">Redo</span></button>
+      <button type="button" className="btn btn-small" onClick={p.onLayout} title="Tidy up the canvas" data-testid="auto-layout" aria-label="Tidy up"><Icon name="layout-grid" size={14} /><span className="btn-text">Tidy up</span></button>
+      {canManage && <button type="button" className="btn btn-small" onClick={p.onExport} title="Download this flow as a file" data-testid="export" aria-label="Export"><Icon name="download" size={14} /><span className="btn-text">Export</span></button>}
+      {canManage && p.status === 'active' && <button type="button" className="btn" onClick={p.onPause} data-testid="pause"><Icon name="pause" size={14} /> Pause</button>}
       {canManage && <button
         type="button"
         className="btn btn-primary"

@@ -11,6 +11,8 @@ import { Notice } from '../components/Notice';
 import { PageHeader } from '../components/PageHeader';
 import { toast } from '../components/toast';
 import { downloadExport } from '../editor/exportFlow';
+import { useFlowOrder } from './useFlowOrder';
+import { Icon } from '../components/Icon';
 
 const statusLabels = { draft: 'Draft', active: 'Live', paused: 'Paused' };
 
@@ -28,6 +30,7 @@ export function FlowsPage() {
   const file = useRef<HTMLInputElement>(null);
   const [error, setError] = useState<string>();
   const [naming, setNaming] = useState(false);
+  const order = useFlowOrder(flows.data);
 
   const create = async (name: string) => {
     try {
@@ -72,7 +75,7 @@ export function FlowsPage() {
           <>
             <input ref={file} type="file" accept="application/json,.json" hidden onChange={(e) => void importFile(e.target.files?.[0])} data-testid="import-file" />
             <button className="btn" onClick={() => file.current?.click()}>⬆ Import a file</button>
-            <Link className="btn" to="/templates">✨ From a template</Link>
+            <Link className="btn" to="/templates"><Icon name="sparkles" size={14} /> From a template</Link>
             <button className="btn btn-primary" onClick={() => setNaming(true)} data-testid="new-flow">+ New flow</button>
           </>
         }
@@ -99,23 +102,37 @@ export function FlowsPage() {
         </Modal>
       )}
       {flows.data && flows.data.length === 0 && (
-        <EmptyState icon="🔀" title="No flows yet" action={<Link className="btn btn-primary" to="/templates">Browse templates</Link>}>
+        <EmptyState icon="workflow" title="No flows yet" action={<Link className="btn btn-primary" to="/templates">Browse templates</Link>}>
           Start from a ready-made template (opening hours, FAQ, lead capture…) or create a blank flow.
         </EmptyState>
       )}
-      {flows.data && flows.data.length > 0 && (
-        <table className="table" data-testid="flows-table">
+      {order.flows && order.flows.length > 0 && (
+        <>
+        <p className="muted small" id="flow-order-help">
+          When a message arrives, the first live flow in this list that matches it answers; the others stay quiet. Drag a flow, or use its arrows, to change the order.
+        </p>
+        <table className="table" data-testid="flows-table" aria-describedby="flow-order-help">
           <thead>
-            <tr><th>Name</th><th>Starts when</th><th>Status</th><th>Updated</th><th /></tr>
+            <tr><th>Order</th><th>Name</th><th>Starts when</th><th>Status</th><th>Updated</th><th /></tr>
           </thead>
           <tbody>
-            {flows.data.map((wf) => (
-              <tr key={wf.id}>
+            {order.flows.map((wf, index, all) => (
+              <tr key={wf.id} {...order.rowDrag(wf, index)} data-testid="flow-row">
+                <td className="flow-order">
+                  <span className="drag-handle" title="Drag to change the order" aria-hidden><Icon name="menu" size={14} /></span>
+                  <span className="flow-order-number">{index + 1}</span>
+                  <button type="button" className="btn btn-small btn-icon" aria-label={`Move “${wf.name}” up`} disabled={index === 0} onClick={() => order.moveTo(wf.id, index - 1)}>
+                    <Icon name="arrow-up" size={14} />
+                  </button>
+                  <button type="button" className="btn btn-small btn-icon" aria-label={`Move “${wf.name}” down`} disabled={index === all.length - 1} onClick={() => order.moveTo(wf.id, index + 1)}>
+                    <Icon name="arrow-down" size={14} />
+                  </button>
+                </td>
                 <td>
                   <Link to={`/flows/${wf.id}`} className="strong">{wf.name}</Link>
                   {wf.description && <div className="muted small">{wf.description}</div>}
                 </td>
-                <td>{wf.triggerType ? `${getDefinition(wf.triggerType)?.icon ?? ''} ${getDefinition(wf.triggerType)?.label ?? wf.triggerType}` : '—'}</td>
+                <td>{wf.triggerType ? <span className="with-icon"><Icon name={getDefinition(wf.triggerType)?.icon} /> {getDefinition(wf.triggerType)?.label ?? wf.triggerType}</span> : '—'}</td>
                 <td>
                   <span className={`badge status-${wf.status}`}>{statusLabels[wf.status]}</span>
                   {wf.activeVersion ? <span className="muted small"> v{wf.activeVersion}</span> : null}
@@ -129,6 +146,7 @@ export function FlowsPage() {
             ))}
           </tbody>
         </table>
+        </>
       )}
     </div>
   );

@@ -1,5 +1,5 @@
 import type { Conversation } from '../api/types';
-import { CHANNEL_ICONS } from '../channels/channelTypes';
+import { ChannelIcon } from '../components/ChannelIcon';
 import { contactName, timeAgo } from '../lib/format';
 import { Loading } from '../components/Notice';
 
@@ -16,8 +16,8 @@ export function ConversationList({ conversations, selectedId, onOpen }: { conver
               <span className="muted small">{timeAgo(c.lastMessageAt)}</span>
             </div>
             <div className="conv-preview">
-              <span title={c.channel.name}>{CHANNEL_ICONS[c.channel.type] ?? '💬'}</span>
-              {c.lastMessage ? `${c.lastMessage.author === 'bot' ? '🤖 ' : c.lastMessage.author === 'agent' ? 'You: ' : ''}${c.lastMessage.text}` : 'No messages'}
+              <span title={c.channel.name}><ChannelIcon type={c.channel.type} size={14} labelled /></span>
+              {c.lastMessage ? `${c.lastMessage.author === 'bot' ? 'Bot: ' : c.lastMessage.author === 'agent' ? 'You: ' : ''}${c.lastMessage.text}` : 'No messages'}
             </div>
             <div className="conv-tags">
               {c.handledBy === 'bot' ? <span className="badge">Bot</span> : <span className="badge badge-human">{c.assignee ? c.assignee.name : 'Waiting for a person'}</span>}

@@ -6,6 +6,7 @@ import { subscribeStream } from '../lib/stream';
 import { navigate } from '../lib/router';
 import { Notice } from '../components/Notice';
 import { EmptyState } from '../components/EmptyState';
+import { Icon } from '../components/Icon';
 import { ConversationList } from './ConversationList';
 import { Thread } from './Thread';
 import { ContactPanel } from './ContactPanel';
@@ -24,6 +25,9 @@ export function InboxPage({ selectedId }: { selectedId?: string }) {
   const teams = useAsync(() => api.get<{ teams: Team[] }>('/api/teams').then((r) => r.teams).catch(() => []), []);
   const reloadTimer = useRef<ReturnType<typeof setTimeout>>(undefined);
   const [liveSelected, setLiveSelected] = useState<Conversation>();
+  // Narrow screens show one pane at a time: the list, a thread, or its contact.
+  const [contactOpen, setContactOpen] = useState(false);
+  useEffect(() => setContactOpen(false), [selectedId]);
 
   // Live: any change refetches the list (it is filtered server-side), a little debounced.
   useEffect(
@@ -39,15 +43,29 @@ export function InboxPage({ selectedId }: { selectedId?: string }) {
   const selected = liveSelected?.id === selectedId ? liveSelected : list.data?.find((c) => c.id === selectedId);
   const detail = useAsync(() => (selectedId && !selected ? api.get<Conversation>(`/api/conversations/${selectedId}`) : Promise.resolve(undefined)), [selectedId, !!selected]);
   const conversation = selected ?? detail.data;
+  const pane = !selectedId ? 'list' : contactOpen && conversation ? 'contact' : 'thread';
 
   return (
-    <div className="inbox" data-testid="inbox">
-      <section className="inbox-list">
+    <div className={`inbox inbox-pane-${pane}`} data-testid="inbox">
+      <section className="inbox-list" aria-label="Conversations">
         <InboxFilters view={view} setView={setView} status={status} setStatus={setStatus} channelId={channelId} setChannelId={setChannelId} channels={channels.data ?? []} />
         <Notice>{list.error}</Notice>
         <ConversationList conversations={list.data} selectedId={selectedId} onOpen={(id) => navigate(`/inbox/${id}`)} />
       </section>
-      <section className="inbox-thread">
+      <section className="inbox-thread" aria-label="Conversation">
+        {selectedId && (
+          <div className="inbox-bar">
+            <button type="button" className="btn btn-small inbox-back" onClick={() => navigate('/inbox')}>
+              <Icon name="arrow-left" size={14} /> Conversations
+            </button>
+            <span className="spacer" />
+            {conversation && (
+              <button type="button" className="btn btn-small" onClick={() => setContactOpen(true)}>
+                <Icon name="user" size={14} /> Contact details
+              </button>
+            )}
+          </div>
+        )}
         {conversation ? (
           <Thread
             key={conversation.id}
@@ -60,14 +78,23 @@ export function InboxPage({ selectedId }: { selectedId?: string }) {
             }}
           />
         ) : (
-          <EmptyState icon="📥" title={list.data?.length ? 'Pick a conversation' : 'Your inbox is empty'}>
+          <EmptyState icon="inbox" title={list.data?.length ? 'Pick a conversation' : 'Your inbox is empty'}>
             {list.data?.length
               ? 'Choose a conversation on the left to read and answer it.'
               : 'Conversations from every channel land here. Connect your website chat or WhatsApp in Channels to get started.'}
           </EmptyState>
         )}
       </section>
-      {conversation && <ContactPanel key={conversation.contact.id} contactId={conversation.contact.id} />}
+      {conversation && (
+        <section className="inbox-contact" aria-label="Contact">
+          <div className="inbox-bar">
+            <button type="button" className="btn btn-small" onClick={() => setContactOpen(false)}>
+              <Icon name="arrow-left" size={14} /> Back to the conversation
+            </button>
+          </div>
+          <ContactPanel key={conversation.contact.id} contactId={conversation.contact.id} />
+        </section>
+      )}
     </div>
   );
 }

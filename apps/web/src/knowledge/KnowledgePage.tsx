@@ -41,7 +41,7 @@ export function KnowledgePage() {
       {editing === 'new' && <KnowledgeForm onSave={(e) => save(e)} onCancel={() => setEditing(null)} />}
       {entries.data && entries.data.length > 3 && <input type="search" className="search" placeholder="Search questions" value={q} onChange={(e) => setQ(e.target.value)} />}
       {entries.data && !entries.data.length && editing !== 'new' && (
-        <EmptyState icon="📚" title="No questions yet" action={<button className="btn btn-primary" onClick={() => setEditing('new')}>Add your first question</button>}>
+        <EmptyState icon="library" title="No questions yet" action={<button className="btn btn-primary" onClick={() => setEditing('new')}>Add your first question</button>}>
           Add the questions customers ask most (opening hours, delivery, prices) with your answer.
         </EmptyState>
       )}

@@ -4,7 +4,7 @@ import type { Workspace } from '../api/types';
 import { useSession } from '../auth/session';
 import { Notice } from '../components/Notice';
 import { toast } from '../components/toast';
-import { ListInput } from '../editor/form/ListInput';
+import { HolidaysInput } from './HolidaysInput';
 import { BusinessHours } from './BusinessHours';
 
 const zones: string[] = (() => {
@@ -70,8 +70,8 @@ export function WorkspaceSettings() {
       <p className="muted small">The “Business hours” step uses these to answer differently when you are closed.</p>
       <BusinessHours value={ws.businessHours ?? {}} onChange={(businessHours) => setWs({ ...ws, businessHours })} />
       <h3>Holidays</h3>
-      <p className="muted small">Days you are closed, as YYYY-MM-DD (e.g. 2026-12-25).</p>
-      <ListInput path="holidays" value={ws.holidays ?? []} onChange={(holidays) => setWs({ ...ws, holidays })} placeholder="2026-12-25" />
+      <p className="muted small">Days you are closed all day. The “Business hours” step treats them as closed.</p>
+      <HolidaysInput value={ws.holidays ?? []} onChange={(holidays) => setWs({ ...ws, holidays })} />
       <label className="field">
         <span>Usual reply time, in minutes (told to customers when a person takes over)</span>
         <input

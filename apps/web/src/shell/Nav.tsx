@@ -1,16 +1,17 @@
 import { Link, usePath } from '../lib/router';
 import { useSession } from '../auth/session';
 import { guideOpen } from '../setup/guide';
+import { Icon } from '../components/Icon';
 
 const items = [
-  { to: '/start', icon: '🚀', label: 'Get started' },
-  { to: '/inbox', icon: '📥', label: 'Inbox' },
-  { to: '/flows', icon: '🔀', label: 'Flows' },
-  { to: '/templates', icon: '✨', label: 'Templates' },
-  { to: '/contacts', icon: '👥', label: 'Contacts' },
-  { to: '/knowledge', icon: '📚', label: 'Knowledge' },
-  { to: '/channels', icon: '📡', label: 'Channels' },
-  { to: '/settings', icon: '⚙️', label: 'Settings' },
+  { to: '/start', icon: 'rocket', label: 'Get started' },
+  { to: '/inbox', icon: 'inbox', label: 'Inbox' },
+  { to: '/flows', icon: 'workflow', label: 'Flows' },
+  { to: '/templates', icon: 'sparkles', label: 'Templates' },
+  { to: '/contacts', icon: 'users', label: 'Contacts' },
+  { to: '/knowledge', icon: 'library', label: 'Knowledge' },
+  { to: '/channels', icon: 'radio-tower', label: 'Channels' },
+  { to: '/settings', icon: 'settings', label: 'Settings' },
 ];
 
 export function Nav() {
@@ -18,20 +19,20 @@ export function Nav() {
   const { me, logout } = useSession();
   return (
     <nav className="nav" aria-label="Main">
-      <div className="brand">🔀 Switchboard</div>
+      <div className="brand"><Icon name="workflow" size={18} /> <span className="brand-name">Switchboard</span></div>
       <div className="nav-workspace" title={me.workspace.name}>{me.workspace.name}</div>
       <ul>
         {items.filter((item) => item.to !== '/start' || guideOpen(me)).map((item) => (
           <li key={item.to}>
             <Link to={item.to} title={item.label} className={path.startsWith(item.to) ? 'active' : ''} data-testid={`nav-${item.label.toLowerCase().replace(/ /g, '-')}`}>
-              <span aria-hidden>{item.icon}</span> <span className="nav-label">{item.label}</span>
+              <Icon name={item.icon} size={18} /> <span className="nav-label">{item.label}</span>
             </Link>
           </li>
         ))}
       </ul>
       <div className="nav-foot">
         <div className="nav-user">{me.user?.name}</div>
-        <button className="btn-link" onClick={() => void logout()}>Log out</button>
+        <button className="btn-link nav-logout" onClick={() => void logout()} aria-label="Log out"><Icon name="log-out" size={16} className="nav-logout-icon" /><span className="nav-label">Log out</span></button>
       </div>
     </nav>
   );

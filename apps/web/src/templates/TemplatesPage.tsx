@@ -46,7 +46,7 @@ export function TemplatesPage() {
         </div>
       )}
       {templates.loading && !templates.data && <Loading />}
-      {shown && shown.length === 0 && <EmptyState icon="✨" title="No templates available">Templates ship with Switchboard; ask your administrator to update.</EmptyState>}
+      {shown && shown.length === 0 && <EmptyState icon="sparkles" title="No templates available">Templates ship with Switchboard; ask your administrator to update.</EmptyState>}
       <div className="cards" data-testid="templates">
         {shown?.map((t) => (
           <article className="card template-card" key={t.slug} data-testid={`template-${t.slug}`}>

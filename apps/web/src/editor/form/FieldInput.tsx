@@ -49,7 +49,7 @@ export function FieldInput({ path, info, hint, optional, value, label, onChange 
   if (widget === 'agent') return select(lookups.members.map((m) => ({ value: m.userId, label: m.name || m.email })), lookups.members.length ? '— Choose an agent —' : 'No team members yet');
   if (widget === 'team') return select(lookups.teams.map((t) => ({ value: t.id, label: t.name })), lookups.teams.length ? '— Any team —' : 'No teams yet (Settings → Team)');
   if (widget === 'timezone') return select(timezones.map((t) => ({ value: t, label: t })), 'Workspace time zone');
-  if (widget === 'channels') return <ChannelsInput path={path} value={(value as string[]) ?? []} onChange={onChange} />;
+  if (widget === 'channels') return <ChannelsInput path={path} label={label} value={(value as string[]) ?? []} onChange={onChange} />;
   if (widget === 'tags' || (info.kind === 'list' && /tags?$/i.test(path)))
     return <ListInput path={path} value={(value as string[]) ?? []} onChange={onChange} suggestions={lookups.tags} placeholder="Type a tag and press Enter" />;
   if (widget === 'keyvalue' || info.kind === 'record') return <KeyValueInput path={path} value={(value as Record<string, string>) ?? {}} onChange={(v) => onChange(Object.keys(v).length || !optional ? v : undefined)} />;

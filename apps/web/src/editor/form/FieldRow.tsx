@@ -13,7 +13,10 @@ export function FieldRow({ name, path, schema, value, onChange }: { name: string
   const { schema: inner, optional, description } = unwrap(schema);
   const info = fieldInfo(inner);
   const hint = hints[name];
-  const label = description ?? humanize(name);
+  // "Text to check (defaults to the message text)": the label is the words before the bracket,
+  // the rest is help. The channel picker says its choices in words, so it needs no such detail.
+  const [label, detail] = splitLabel(description ?? humanize(name));
+  const help = hint?.help ?? (hint?.widget === 'channels' ? undefined : detail);
   const mine = issuesAt(issues, path);
   let body: ReactNode;
 
@@ -48,11 +51,11 @@ export function FieldRow({ name, path, schema, value, onChange }: { name: string
   }
   body = <FieldInput path={path} info={info} schema={inner} hint={hint} optional={optional} value={value} onChange={onChange} label={label} />;
 
-  if (info.kind === 'boolean' && (!hint || hint.widget === 'switch')) {
+  if (hint?.widget === 'channels' || (info.kind === 'boolean' && (!hint || hint.widget === 'switch'))) {
     return (
       <div className={`field ${mine.length ? 'has-error' : ''}`}>
         {body}
-        {hint?.help && <small className="help">{hint.help}</small>}
+        {help && <small className="help">{help}</small>}
         <Messages issues={mine} />
       </div>
     );
@@ -64,10 +67,17 @@ export function FieldRow({ name, path, schema, value, onChange }: { name: string
         {optional && <span className="optional"> (optional)</span>}
       </label>
       {body}
-      {hint?.help && <small className="help">{hint.help}</small>}
+      {help && <small className="help">{help}</small>}
       <Messages issues={mine} />
     </div>
   );
+}
+
+function splitLabel(text: string): [string, string | undefined] {
+  const at = text.indexOf(' (');
+  if (at <= 0) return [text, undefined];
+  const detail = text.slice(at + 2).replace(/\)\s*$/, '').replace(/\);?\s*/, '; ').trim();
+  return [text.slice(0, at).trim(), detail.charAt(0).toUpperCase() + detail.slice(1)];
 }
 
 function Messages({ issues }: { issues: { message: string }[] }) {

@@ -1,11 +1,16 @@
 import type { Schema } from './zodInfo';
 import { blankValue, fieldInfo } from './zodInfo';
 import { ObjectFields } from './SchemaForm';
+import { caseLabel } from '../outputLabels';
+import { Icon } from '../../components/Icon';
 
 /** A list of small forms (the branches of a text match), with add, remove and reorder. */
 export function ObjectList({ path, item, value, onChange }: { path: string; item: Schema; value: Record<string, unknown>[]; onChange: (v: Record<string, unknown>[]) => void }) {
   const info = fieldInfo(item);
   if (info.kind !== 'object') return null;
+  // Text-match branches are named by what they match, like their outputs on the canvas.
+  const branches = 'values' in info.shape && 'operator' in info.shape;
+  const name = (i: number) => `${branches ? 'branch' : 'item'} ${i + 1}`;
   const update = (i: number, next: Record<string, unknown>) => onChange(value.map((v, j) => (j === i ? next : v)));
   const move = (i: number, by: number) => {
     const next = [...value];
@@ -23,16 +28,17 @@ export function ObjectList({ path, item, value, onChange }: { path: string; item
       {value.map((entry, i) => (
         <div className="object-list-item" key={i}>
           <div className="object-list-head">
-            <strong>#{i + 1}</strong>
+            <strong>{branches ? `Branch ${i + 1}` : `#${i + 1}`}</strong>
+            {branches && <span className="muted small object-list-says">{caseLabel(entry) ?? 'No words yet'}</span>}
             <span className="spacer" />
-            <button type="button" className="btn-icon" disabled={i === 0} onClick={() => move(i, -1)} aria-label="Move up">↑</button>
-            <button type="button" className="btn-icon" disabled={i === value.length - 1} onClick={() => move(i, 1)} aria-label="Move down">↓</button>
-            <button type="button" className="btn-icon" onClick={() => onChange(value.filter((_, j) => j !== i))} aria-label="Remove">×</button>
+            <button type="button" className="btn-icon" disabled={i === 0} onClick={() => move(i, -1)} aria-label={`Move ${name(i)} up`}><Icon name="arrow-up" /></button>
+            <button type="button" className="btn-icon" disabled={i === value.length - 1} onClick={() => move(i, 1)} aria-label={`Move ${name(i)} down`}><Icon name="arrow-down" /></button>
+            <button type="button" className="btn-icon" onClick={() => onChange(value.filter((_, j) => j !== i))} aria-label={`Remove ${name(i)}`}><Icon name="x" /></button>
           </div>
           <ObjectFields shape={info.shape} value={entry} onChange={(next) => update(i, next)} path={`${path}.${i}`} />
         </div>
       ))}
-      <button type="button" className="btn btn-small" onClick={add}>+ Add</button>
+      <button type="button" className="btn btn-small" onClick={add}><Icon name="plus" size={14} /> {branches ? 'Add a branch' : 'Add'}</button>
     </div>
   );
 }

@@ -5,11 +5,11 @@ import { FieldRow } from './FieldRow';
 type Obj = Record<string, unknown>;
 
 /** Draws one row per key of an object schema; used for a node config and nested objects. */
-export function ObjectFields({ shape, value, onChange, path, skip }: { shape: Record<string, Schema>; value: Obj; onChange: (next: Obj) => void; path: string; skip?: string }) {
+export function ObjectFields({ shape, value, onChange, path, skip, hidden }: { shape: Record<string, Schema>; value: Obj; onChange: (next: Obj) => void; path: string; skip?: string; hidden?: Set<string> }) {
   return (
     <>
       {Object.entries(shape).map(([key, schema]) =>
-        key === skip ? null : (
+        key === skip || hidden?.has(key) ? null : (
           <FieldRow
             key={key}
             name={key}
@@ -30,11 +30,11 @@ export function ObjectFields({ shape, value, onChange, path, skip }: { shape: Re
 }
 
 /** The inspector form of a node: generated from its config schema, never raw JSON. */
-export function SchemaForm({ schema, value, onChange }: { schema: Schema; value: Obj; onChange: (next: Obj) => void }) {
+export function SchemaForm({ schema, value, onChange, hidden }: { schema: Schema; value: Obj; onChange: (next: Obj) => void; hidden?: Set<string> }) {
   const info = fieldInfo(unwrap(schema).schema);
   if (info.kind === 'object') {
     if (Object.keys(info.shape).length === 0) return <p className="muted small">This step has nothing to set up.</p>;
-    return <ObjectFields shape={info.shape} value={value} onChange={onChange} path="" />;
+    return <ObjectFields shape={info.shape} value={value} onChange={onChange} path="" hidden={hidden} />;
   }
   if (info.kind === 'variant') {
     const current = info.options.find((o) => o.value === value[info.discriminator]) ?? info.options[0];
@@ -52,9 +52,9 @@ export function SchemaForm({ schema, value, onChange }: { schema: Schema; value:
             ))}
           </select>
         </label>
-        {current && <ObjectFields shape={current.shape} value={value} onChange={onChange} path="" skip={info.discriminator} />}
+        {current && <ObjectFields shape={current.shape} value={value} onChange={onChange} path="" skip={info.discriminator} hidden={hidden} />}
       </>
     );
   }
-  return <p className="muted small">This step's settings can only be edited as JSON (Advanced).</p>;
+  return <p className="muted small">This step's settings can only be edited as JSON (the ⋯ menu above).</p>;
 }

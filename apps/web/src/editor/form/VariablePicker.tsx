@@ -1,16 +1,6 @@
 import { useEffect, useRef, useState } from 'react';
+import { variableName } from '../variableNames';
 
-const labels: Record<string, string> = {
-  'contact.first_name': 'First name',
-  'contact.name': 'Full name',
-  'contact.email': 'Email',
-  'contact.phone': 'Phone',
-  'message.text': 'Their last message',
-  'workspace.name': 'Your business name',
-  'workspace.hours_text': 'Your opening hours (from Settings)',
-  'workspace.reply_time_text': 'Your usual reply time (from Settings)',
-  'conversation.id': 'Conversation number',
-};
 
 /** A small menu of placeholders; picking one inserts `{{ contact.first_name }}` at the cursor. */
 export function VariablePicker({ variables, onPick }: { variables: string[]; onPick: (variable: string) => void }) {
@@ -32,7 +22,7 @@ export function VariablePicker({ variables, onPick }: { variables: string[]; onP
           {variables.map((v) => (
             <li key={v}>
               <button type="button" role="menuitem" onMouseDown={(e) => e.preventDefault()} onClick={() => (onPick(v), setOpen(false))}>
-                <span>{labels[v] ?? v.replace(/^(vars|contact\.attributes)\./, '')}</span>
+                <span>{variableName(v)}</span>
                 <code>{v}</code>
               </button>
             </li>

@@ -9,7 +9,7 @@ export const addTagDefinition = defineNode({
   type: 'action.add_tag',
   kind: 'action',
   label: 'Add tag',
-  icon: '🏷️',
+  icon: 'tag',
   description: 'Adds tags to the contact.',
   config: AddTagConfig,
   outputs: [NEXT],

@@ -12,7 +12,7 @@ export const aiReplyDefinition = defineNode({
   type: 'action.ai_reply',
   kind: 'action',
   label: 'AI reply',
-  icon: '🤖',
+  icon: 'bot',
   description:
     'Answers with an AI model, grounded on your knowledge base and the conversation. When it is not sure, it does not guess: the flow goes down "handoff" (and passes the conversation to your team if you choose).',
   config: AiReplyConfig,

@@ -23,7 +23,7 @@ export const askQuestionDefinition = defineNode({
   type: 'action.ask_question',
   kind: 'action',
   label: 'Ask a question',
-  icon: '❓',
+  icon: 'circle-help',
   description:
     'Asks a question and waits for the answer. Checks the answer (number, email, phone, date, a choice), asks again when it is not valid, and saves it. Goes down "timeout" when no valid answer arrives in time or after too many invalid answers.',
   config: AskQuestionConfig,

@@ -20,7 +20,7 @@ export const assignDefinition = defineNode({
   type: 'action.assign',
   kind: 'action',
   label: 'Assign',
-  icon: '👤',
+  icon: 'user-check',
   description: 'Assigns the conversation to anyone available (the least busy person in your workspace: you, if you work alone), to a named agent, or to a team (round robin or least busy, within each agent\'s capacity), or unassigns it.',
   config: AssignConfig,
   outputs: [NEXT],

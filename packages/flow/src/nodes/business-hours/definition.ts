@@ -8,7 +8,7 @@ export const businessHoursDefinition = defineNode({
   type: 'condition.business_hours',
   kind: 'condition',
   label: 'Business hours',
-  icon: '🕘',
+  icon: 'clock',
   description: 'Checks whether you are open right now, using the opening hours, time zone and holidays in Settings.',
   config: BusinessHoursConfig,
   outputs: ['open', 'closed'],

@@ -9,7 +9,7 @@ export const channelIsDefinition = defineNode({
   type: 'condition.channel_is',
   kind: 'condition',
   label: 'Channel is',
-  icon: '📡',
+  icon: 'radio-tower',
   description: 'Checks which channel the conversation is on, e.g. to answer WhatsApp differently from website chat.',
   config: ChannelIsConfig,
   outputs: ['true', 'false'],

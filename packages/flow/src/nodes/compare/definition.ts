@@ -22,7 +22,7 @@ export const compareDefinition = defineNode({
   type: 'condition.compare',
   kind: 'condition',
   label: 'Compare a field',
-  icon: '⚖️',
+  icon: 'scale',
   description: 'Checks a contact, conversation or variable field against a value: equal, not equal, contains, greater, less, exists, one of.',
   config: CompareConfig,
   outputs: ['true', 'false'],

@@ -9,7 +9,7 @@ export const conversationOpenedDefinition = defineNode({
   type: 'trigger.conversation_opened',
   kind: 'trigger',
   label: 'Conversation opened',
-  icon: '🆕',
+  icon: 'message-square-plus',
   description: 'Starts when a new conversation begins, before any other flow answers.',
   config: ConversationOpenedConfig,
   outputs: [NEXT],

@@ -33,7 +33,7 @@ export const crmDefinition = defineNode({
   type: 'action.crm',
   kind: 'action',
   label: 'CRM',
-  icon: '📇',
+  icon: 'contact',
   description:
     'Updates the contact record, logs the conversation to the contact timeline, or pushes the contact (by its verified email or phone) with a note and the conversation\'s transcript to HubSpot (the credential "hubspot" in Settings → Credentials) or as signed JSON to a webhook of yours (signed with the credential "crm_webhook_signing"). Pushes are sent in the background and retried; the outcome shows on the contact\'s timeline. A test in the simulator pushes nothing.',
   config: CrmConfig,

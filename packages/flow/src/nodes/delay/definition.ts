@@ -15,7 +15,7 @@ export const delayDefinition = defineNode({
   type: 'action.delay',
   kind: 'action',
   label: 'Wait',
-  icon: '⏳',
+  icon: 'hourglass',
   description: 'Pauses the flow for a while (1 minute to 30 days) before the next step.',
   config: DelayConfig,
   outputs: [NEXT],

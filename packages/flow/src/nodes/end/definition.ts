@@ -8,7 +8,7 @@ export const endDefinition = defineNode({
   type: 'action.end',
   kind: 'action',
   label: 'End',
-  icon: '🏁',
+  icon: 'flag',
   description: 'Ends the flow here.',
   config: EndConfig,
   outputs: [],

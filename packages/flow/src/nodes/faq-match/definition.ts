@@ -11,7 +11,7 @@ export const faqMatchDefinition = defineNode({
   type: 'condition.faq_match',
   kind: 'condition',
   label: 'FAQ answer',
-  icon: '📚',
+  icon: 'book-open',
   description:
     'Looks the message up in your knowledge base. When a question matches well enough, sends its answer and goes down "match"; otherwise "no match". The matched answer is also saved in {{ vars.faq }}.',
   config: FaqMatchConfig,

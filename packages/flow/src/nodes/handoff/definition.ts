@@ -11,7 +11,7 @@ export const handoffDefinition = defineNode({
   type: 'action.handoff',
   kind: 'action',
   label: 'Hand off to a person',
-  icon: '🙋',
+  icon: 'hand',
   description: 'Passes the conversation to your team and stops the bot answering it. Optionally tells the customer when to expect a reply.',
   config: HandoffConfig,
   outputs: [NEXT],

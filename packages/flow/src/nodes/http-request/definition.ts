@@ -22,7 +22,7 @@ export const httpRequestDefinition = defineNode({
   type: 'action.http_request',
   kind: 'action',
   label: 'HTTP request',
-  icon: '🌐',
+  icon: 'globe',
   description:
     'Calls another system. The response is saved in a variable: {{ vars.NAME.status }} and {{ vars.NAME.body }} (parsed when JSON). Goes down "error" on a 4xx/5xx answer or when the call fails ({{ vars.NAME.error }}). A test in the simulator sends nothing: the step answers with its sample response (200 and {} unless you change it); "Call for real" sends GET requests only.',
   config: HttpRequestConfig,

@@ -8,7 +8,7 @@ export const manualDefinition = defineNode({
   type: 'trigger.manual',
   kind: 'trigger',
   label: 'Manual start',
-  icon: '▶️',
+  icon: 'play',
   description: 'Starts only when someone runs it by hand (from a conversation or a test run).',
   config: ManualConfig,
   outputs: [NEXT],

@@ -17,7 +17,7 @@ export const messageReceivedDefinition = defineNode({
   type: 'trigger.message_received',
   kind: 'trigger',
   label: 'Message received',
-  icon: '💬',
+  icon: 'message-circle',
   description: 'Starts when a customer sends a message. Narrow it to some channels, to new conversations or to keywords.',
   config: MessageReceivedConfig,
   outputs: [NEXT],

@@ -8,7 +8,7 @@ export const noteDefinition = defineNode({
   type: 'action.note',
   kind: 'action',
   label: 'Internal note',
-  icon: '🗒️',
+  icon: 'sticky-note',
   description: 'Adds a private note to the conversation for your team; the customer never sees it.',
   config: NoteConfig,
   outputs: [NEXT],

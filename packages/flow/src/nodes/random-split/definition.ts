@@ -10,7 +10,7 @@ export const randomSplitDefinition = defineNode({
   type: 'condition.random_split',
   kind: 'condition',
   label: 'Random split',
-  icon: '🎲',
+  icon: 'shuffle',
   description: 'Sends a share of conversations down branch A and the rest down B, to try two versions.',
   config: RandomSplitConfig,
   outputs: ['a', 'b'],

@@ -9,7 +9,7 @@ export const removeTagDefinition = defineNode({
   type: 'action.remove_tag',
   kind: 'action',
   label: 'Remove tag',
-  icon: '🧹',
+  icon: 'eraser',
   description: 'Removes tags from the contact.',
   config: RemoveTagConfig,
   outputs: [NEXT],

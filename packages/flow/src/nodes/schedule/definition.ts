@@ -48,7 +48,7 @@ export const scheduleDefinition = defineNode({
   type: 'trigger.schedule',
   kind: 'trigger',
   label: 'Schedule',
-  icon: '⏰',
+  icon: 'alarm-clock',
   description: 'Starts on a schedule, e.g. every Monday at 9:00. Good for reminders and proactive messages.',
   config: ScheduleConfig,
   outputs: [NEXT],

@@ -20,7 +20,7 @@ export const sendMessageDefinition = defineNode({
   type: 'action.send_message',
   kind: 'action',
   label: 'Send message',
-  icon: '✉️',
+  icon: 'send',
   description: 'Sends a message, with an optional picture or file and buttons. Use {{ contact.first_name }} and other placeholders.',
   config: SendMessageConfig,
   outputs: [NEXT],

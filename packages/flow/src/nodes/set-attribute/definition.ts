@@ -12,7 +12,7 @@ export const setAttributeDefinition = defineNode({
   type: 'action.set_attribute',
   kind: 'action',
   label: 'Set a field',
-  icon: '✏️',
+  icon: 'pencil',
   description: 'Saves a value on the contact (name, email, phone or a custom attribute) or in a flow variable.',
   config: SetAttributeConfig,
   outputs: [NEXT],

@@ -14,7 +14,7 @@ export const setStatusDefinition = defineNode({
   type: 'action.set_status',
   kind: 'action',
   label: 'Set status',
-  icon: '🚦',
+  icon: 'badge-check',
   description: 'Changes the conversation status (open, pending, snoozed, resolved) and/or its priority.',
   config: SetStatusConfig,
   outputs: [NEXT],

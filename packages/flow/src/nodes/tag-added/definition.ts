@@ -9,7 +9,7 @@ export const tagAddedDefinition = defineNode({
   type: 'trigger.tag_added',
   kind: 'trigger',
   label: 'Tag added',
-  icon: '🏷️',
+  icon: 'tags',
   description: 'Starts when one of these tags is added to a contact, by a person or by another flow.',
   config: TagAddedConfig,
   outputs: [NEXT],

@@ -55,7 +55,7 @@ export const textMatchDefinition = defineNode({
   type: 'condition.text_match',
   kind: 'condition',
   label: 'Text match',
-  icon: '🔤',
+  icon: 'text-search',
   description:
     'Sends the conversation down the first branch whose words match the message (ignoring case and accents); otherwise down "else".',
   config: TextMatchConfig,

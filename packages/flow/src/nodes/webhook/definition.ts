@@ -8,7 +8,7 @@ export const webhookDefinition = defineNode({
   type: 'trigger.webhook',
   kind: 'trigger',
   label: 'Webhook',
-  icon: '🪝',
+  icon: 'webhook',
   description:
     'Starts when another system POSTs JSON to this flow\'s secret URL (shown after publishing). The JSON is available as {{ trigger.body }}; add a "contact" selector to say whom to message.',
   config: WebhookConfig,

@@ -1,0 +1,25 @@
+import type { Channel, ChannelType } from '../api/types';
+import type { NodeDefinition } from '../flow';
+
+const channelTypes: ChannelType[] = ['webchat', 'whatsapp', 'messenger', 'instagram', 'telegram', 'twilio', 'email', 'api'];
+
+/** The channel a config field belongs to, by its name: `whatsappTemplate` is WhatsApp's. */
+function channelOfField(field: string): ChannelType | undefined {
+  return channelTypes.find((t) => field.startsWith(t) && /^[A-Z]/.test(field.slice(t.length)));
+}
+
+/**
+ * Config fields to leave out of the form: those of a channel the workspace has not connected
+ * (a website-only shop never needs the WhatsApp 24-hour template). A field already filled in
+ * stays, so nothing set is ever hidden.
+ */
+export function hiddenFields(def: NodeDefinition, config: Record<string, unknown>, channels: Channel[]): Set<string> {
+  const connected = new Set(channels.map((c) => c.type));
+  const hidden = new Set<string>();
+  const shape = (def.config as unknown as { shape?: Record<string, unknown> }).shape ?? {};
+  for (const field of Object.keys(shape)) {
+    const channel = channelOfField(field);
+    if (channel && !connected.has(channel) && config[field] === undefined) hidden.add(field);
+  }
+  return hidden;
+}
