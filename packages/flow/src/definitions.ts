@@ -1,6 +1,7 @@
 /** The node catalog, keyed by type. Browser-safe: the editor and the API both read it. */
 import type { z } from 'zod';
 import { addTagDefinition } from './nodes/add-tag/definition';
+import { aiAgentDefinition } from './nodes/ai-agent/definition';
 import { aiReplyDefinition } from './nodes/ai-reply/definition';
 import { askQuestionDefinition } from './nodes/ask-question/definition';
 import { assignDefinition } from './nodes/assign/definition';
@@ -54,6 +55,7 @@ const all = [
   httpRequestDefinition,
   delayDefinition,
   aiReplyDefinition,
+  aiAgentDefinition,
   endDefinition,
 ] as const;
 

@@ -1,6 +1,7 @@
 /** The node handlers, keyed by type. Server-only; the compiler checks every node type has one. */
 import type { NodeConfig, NodeType } from './definitions';
 import { addTag } from './nodes/add-tag/handler';
+import { aiAgent } from './nodes/ai-agent/handler';
 import { aiReply } from './nodes/ai-reply/handler';
 import { askQuestion } from './nodes/ask-question/handler';
 import { assign } from './nodes/assign/handler';
@@ -54,5 +55,6 @@ export const nodeHandlers = {
   'action.http_request': httpRequest,
   'action.delay': delay,
   'action.ai_reply': aiReply,
+  'action.ai_agent': aiAgent,
   'action.end': end,
 } satisfies { [T in NodeType]: NodeHandler<NodeConfig<T>> };

@@ -10,6 +10,7 @@ export { simulateFlow, MAX_STEPS_PER_ACTIVATION, MAX_STEPS_PER_RUN, type Simulat
 export { createTemplateRenderer, templateScope, TemplateError, type TemplateRenderer, type TemplateRendererOptions } from './runtime/template';
 export { createSafeHttp, BlockedAddressError, HttpTimeoutError, ResponseTooLargeError, type SafeHttp, type SafeHttpOptions } from './runtime/safe-http';
 export { AiProviderError, createAiClient, type AiClient, type AiClientOptions } from './runtime/ai';
+export { createAiChatClient, type AiChatClient } from './runtime/ai-chat';
 export { defaultWorkspace, makeContact, makeConversation, makeData, makeMessage, makeServices, type DataOverrides } from './runtime/flow-data';
 export { matchMessageTrigger, type InboundEvent } from './nodes/message-received/match';
 export { matchTagTrigger } from './nodes/tag-added/match';

@@ -70,6 +70,11 @@ export interface HttpRequest {
   timeoutMs?: number;
   /** Aborts the call (a test run whose request went away); the connection is closed at once. */
   signal?: AbortSignal;
+  /**
+   * A test run's stand-in answer for this one request, when the step holds several (an AI agent's
+   * tools): read by the simulator only, never sent. Without it the step's own sample applies.
+   */
+  sample?: { testResponse?: unknown; callForReal?: boolean };
 }
 
 export interface HttpResponse {
@@ -81,6 +86,31 @@ export interface HttpResponse {
 export interface AiMessage {
   role: 'system' | 'user' | 'assistant';
   content: string;
+}
+
+/** A tool the AI model may call: its name, what it does, and its arguments as JSON Schema. */
+export interface AiTool {
+  name: string;
+  description: string;
+  parameters: Record<string, unknown>;
+}
+
+/** One call the model asked for: `arguments` is the model's JSON text, unparsed. */
+export interface AiToolCall {
+  id: string;
+  name: string;
+  arguments: string;
+}
+
+/** A message of a tool-using conversation with the model (OpenAI chat completions' shapes). */
+export type AiChatMessage =
+  | { role: 'system' | 'user'; content: string }
+  | { role: 'assistant'; content: string | null; toolCalls?: AiToolCall[] }
+  | { role: 'tool'; toolCallId: string; content: string };
+
+export interface AiChatAnswer {
+  content: string | null;
+  toolCalls: AiToolCall[];
 }
 
 export interface FlowData {
@@ -101,6 +131,8 @@ export interface FlowServices {
   now(): Date;
   http(req: HttpRequest): Promise<HttpResponse>;
   ai(req: { messages: AiMessage[]; signal?: AbortSignal }): Promise<string>;
+  /** The model with tools: answers with text, tool calls or both. Absent where no AI is set up. */
+  aiChat?(req: { messages: AiChatMessage[]; tools: AiTool[]; signal?: AbortSignal }): Promise<AiChatAnswer>;
   knowledge(): Promise<KnowledgeEntry[]>;
   /**
    * Renders a LiquidJS template over `data`; throws `TemplateError` on a broken template.
@@ -128,9 +160,11 @@ export interface HandlerContext {
   data: FlowData;
   /** Set when a waiting node is resumed. */
   resume?: ResumeEvent;
-  /** State this node saved when it started waiting (e.g. attempts). */
+  /** State this node saved when it started waiting (e.g. attempts), or asked to run again with. */
   nodeState?: Record<string, unknown>;
   services: FlowServices;
+  /** The run and the number this step will be recorded under: the same when a killed step runs again. */
+  step?: { runId: string; seq: number };
 }
 
 export interface WhatsappTemplateRef {
@@ -170,6 +204,13 @@ export interface StepResult {
   /** Merged into the run's variables. */
   vars?: Record<string, unknown>;
   wait?: Wait;
+  /**
+   * Run this same node again as the next step, with this state (an AI agent's next tool call):
+   * each pass is its own durable step, committed with its effects before the next one starts.
+   */
+  repeat?: { nodeState: Record<string, unknown> };
+  /** What the step did, for run history (a tool call's arguments and result); never secrets. */
+  detail?: Record<string, unknown>;
   end?: boolean;
   log?: string;
   /** A user misconfiguration: the run stops and the message shows on the node. */

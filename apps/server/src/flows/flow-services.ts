@@ -1,7 +1,7 @@
 import { eq } from 'drizzle-orm';
 import { knowledgeEntries, type Database, type WorkspaceSettings } from '@switchboard/db';
 import { AiNotConnectedError, type FlowData, type FlowServices, type KnowledgeEntry } from '@switchboard/flow';
-import { createAiClient, createSafeHttp, createTemplateRenderer } from '@switchboard/flow/runtime';
+import { createAiChatClient, createAiClient, createSafeHttp, createTemplateRenderer, type AiClientOptions } from '@switchboard/flow/runtime';
 import type { Config } from '../config';
 import { egressFor } from '../egress';
 import { AI_CREDENTIAL, aiHost, findCredential, unsealFor } from '../services/credentials';
@@ -29,6 +29,18 @@ export function createFlowServices(options: FlowServiceOptions): FlowServices {
   const egress = egressFor(options.config);
   const http = createSafeHttp({ egress, onlyHosts: settings.httpAllowHosts ?? [] });
   const credentials = createCredentialVault(db, options.config.appSecret, workspaceId);
+  /** The workspace's model, key and base URL, or why the AI cannot be used. */
+  const aiConnection = async (): Promise<AiClientOptions> => {
+    const ai = settings.ai;
+    const host = aiHost(ai?.baseUrl);
+    const credential = await findCredential(db, workspaceId, AI_CREDENTIAL);
+    // Said on the run as it is, so the owner reads what to do rather than "AI unavailable".
+    if (!credential && !ai?.baseUrl) throw new AiNotConnectedError();
+    const apiKey = credential ? unsealFor(credential, options.config.appSecret, host) : 'none';
+    // Saving a new base URL deletes a key bound elsewhere; this refuses one that slipped past.
+    if (apiKey === null) throw new AiNotConnectedError(`AI is not connected: the saved key may only be sent to ${credential!.allowedHosts.join(', ')}; enter it again in Settings → AI for ${host}`);
+    return { ...(ai?.baseUrl ? { baseUrl: ai.baseUrl } : {}), apiKey, model: ai?.model ?? DEFAULT_AI_MODEL, egress };
+  };
   return {
     now: options.now ?? (() => new Date()),
     render: (template, scope) => renderer.render(template, options.data(), scope),
@@ -39,17 +51,8 @@ export function createFlowServices(options: FlowServiceOptions): FlowServices {
       credentials.noteSent(req);
       return http(req);
     },
-    ai: async (req) => {
-      const ai = settings.ai;
-      const host = aiHost(ai?.baseUrl);
-      const credential = await findCredential(db, workspaceId, AI_CREDENTIAL);
-      // Said on the run as it is, so the owner reads what to do rather than "AI unavailable".
-      if (!credential && !ai?.baseUrl) throw new AiNotConnectedError();
-      const apiKey = credential ? unsealFor(credential, options.config.appSecret, host) : 'none';
-      // Saving a new base URL deletes a key bound elsewhere; this refuses one that slipped past.
-      if (apiKey === null) throw new AiNotConnectedError(`AI is not connected: the saved key may only be sent to ${credential!.allowedHosts.join(', ')}; enter it again in Settings → AI for ${host}`);
-      return createAiClient({ ...(ai?.baseUrl ? { baseUrl: ai.baseUrl } : {}), apiKey, model: ai?.model ?? DEFAULT_AI_MODEL, egress })(req);
-    },
+    ai: async (req) => createAiClient(await aiConnection())(req),
+    aiChat: async (req) => createAiChatClient(await aiConnection())(req),
     knowledge: () =>
       (knowledge ??= db
         .select({ id: knowledgeEntries.id, question: knowledgeEntries.question, answer: knowledgeEntries.answer })

@@ -54,9 +54,11 @@ export async function outboundScope(ctx: HandlerContext): Promise<Record<string,
 export async function renderOutbound<T extends Record<string, string | undefined>>(
   ctx: HandlerContext,
   fields: T,
+  /** More names beside the flow data, e.g. an AI agent tool's `args`. */
+  extra: Record<string, unknown> = {},
 ): Promise<{ values: RenderedValues<T> } | { failed: StepResult }> {
   // Most calls read no credential: skip reading the workspace's credentials for them.
-  if (!Object.values(fields).some((t) => t?.includes('secrets'))) return renderAll(ctx, fields, { secrets: {} });
+  if (!Object.values(fields).some((t) => t?.includes('secrets'))) return renderAll(ctx, fields, { ...extra, secrets: {} });
   const scope = await outboundScope(ctx);
   if (ctx.services.credentials) {
     const secrets = scope.secrets as Record<string, unknown>;
@@ -79,7 +81,7 @@ export async function renderOutbound<T extends Record<string, string | undefined
   for (const [key, template] of Object.entries(fields)) {
     marked[key] = template === undefined ? undefined : markSecretOutputs(template, (name) => `\u0000${nonce}:${names.push(name) - 1}\u0000`);
   }
-  const r = await renderAll(ctx, marked, { secrets: {} });
+  const r = await renderAll(ctx, marked, { ...extra, secrets: {} });
   if ('failed' in r) return r;
   const values: Record<string, string | undefined> = {};
   for (const [key, text] of Object.entries(r.values)) {

@@ -53,7 +53,8 @@ export function createAiClient(options: AiClientOptions): AiClient {
   };
 }
 
-function shortError(err: unknown, timeoutMs: number): Error {
+/** A provider failure as a short message: its status and its own reason, never a raw body. */
+export function shortError(err: unknown, timeoutMs: number): Error {
   const refusal = findRefusal(err);
   if (refusal) return refusal;
   if (err instanceof OpenAI.APIConnectionTimeoutError) return new Error(`The AI provider did not answer within ${timeoutMs} ms`);

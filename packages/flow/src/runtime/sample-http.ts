@@ -29,10 +29,16 @@ export function sampleHttp(config: unknown, real: FlowServices['http']): SampleH
   const { sample, callForReal } = testSettings(config);
   const sampled: number[] = [];
   const http = async (req: HttpRequest): Promise<HttpResponse> => {
-    if (callForReal && READ_ONLY_METHODS.includes(req.method.toUpperCase())) return real(req);
+    // A request carrying its own settings (one of an AI agent's tools) is judged by them.
+    const own = req.sample ? testSettings(req.sample) : { sample, callForReal };
+    const { sample: wanted, callForReal: forReal } = own;
+    if (forReal && READ_ONLY_METHODS.includes(req.method.toUpperCase())) {
+      const { sample: _unsent, ...sent } = req;
+      return real(sent);
+    }
     req.signal?.throwIfAborted();
-    sampled.push(sample.status);
-    return { status: sample.status, headers: { 'content-type': contentType(sample.body) }, body: sample.body };
+    sampled.push(wanted.status);
+    return { status: wanted.status, headers: { 'content-type': contentType(wanted.body) }, body: wanted.body };
   };
   return { http, sampled };
 }

@@ -7,6 +7,7 @@
  * land on an in-memory contact, ask_question waits are answered by the next typed message and
  * delays count as elapsed (the simulated clock moves on). Powers `POST /api/workflows/:id/test-runs`.
  */
+import { getDefinition } from '../definitions';
 import { FlowDocument } from '../document';
 import { findTrigger, indexFlow, nextNodeId } from '../graph';
 import { matchMessageTrigger } from '../nodes/message-received/match';
@@ -77,8 +78,12 @@ export interface SimulationResult {
 /** The caller's HTTP and AI services, each call carrying `signal`. */
 function withSignal(services: SimulateOptions['services'], signal: AbortSignal | undefined): Partial<FlowServices> {
   if (!signal || !services) return {};
-  const { http, ai } = services;
-  return { ...(http && { http: (req) => http({ ...req, signal }) }), ...(ai && { ai: (req) => ai({ ...req, signal }) }) };
+  const { http, ai, aiChat } = services;
+  return {
+    ...(http && { http: (req) => http({ ...req, signal }) }),
+    ...(ai && { ai: (req) => ai({ ...req, signal }) }),
+    ...(aiChat && { aiChat: (req) => aiChat({ ...req, signal }) }),
+  };
 }
 
 const stopReason = (signal: AbortSignal): string => (signal.reason instanceof Error ? signal.reason.message : String(signal.reason ?? 'aborted'));
@@ -132,7 +137,7 @@ export async function simulateFlow(input: unknown, options: SimulateOptions): Pr
       const noted = (entry: SimulatedStep, pushAsked = false): SimulatedStep => (wire.sampled.length || pushAsked ? { ...entry, note: SAMPLE_RESPONSE_NOTE, afterReplies: repliesBefore, name: current.name } : entry);
       let step;
       try {
-        step = await executeNode(doc, nodeId, { data, resume, nodeState, services: { ...services, http: wire.http } });
+        step = await executeNode(doc, nodeId, { data, resume, nodeState, services: { ...services, http: wire.http }, step: { runId: 'test-run', seq: runSteps } });
       } catch (err) {
         result.path.push(noted({ nodeId, status: 'error' }));
         return fail({ nodeId, message: err instanceof Error ? err.message : String(err) });
@@ -154,6 +159,12 @@ export async function simulateFlow(input: unknown, options: SimulateOptions): Pr
         clockOffsetMs += step.wait.minutes * 60_000;
         result.path.push({ nodeId, status: 'ok', log: `waited ${step.wait.minutes} min (skipped in test runs)` });
         resume = { kind: 'delay_done' };
+        continue;
+      }
+      if (step.repeat) {
+        // The node runs again as its next step (an AI agent's next tool call), with its new state.
+        result.path.push(noted({ nodeId, status: 'ok', ...(step.log ? { log: step.log } : {}) }));
+        nodeState = step.repeat.nodeState;
         continue;
       }
       if (step.wait?.kind === 'reply') {
@@ -178,7 +189,7 @@ export async function simulateFlow(input: unknown, options: SimulateOptions): Pr
     for (const k of Object.keys(data.vars)) delete data.vars[k];
     return advance(trigger.id);
   };
-  const byMessage = trigger.type === 'trigger.message_received' || trigger.type === 'trigger.conversation_opened';
+  const byMessage = !!getDefinition(trigger.type)?.startsFromCustomer;
   if (!byMessage) outcome = await startRun();
 
   for (const [i, text] of options.messages.entries()) {

@@ -129,7 +129,7 @@ export function workflowToolRoutes(deps: AppDeps) {
         ...(body.trigger ? { trigger: body.trigger } : {}),
         // Real AI and knowledge; HTTP only for a GET step marked "call for real" (private addresses
         // still refused), every other call answered by the step's sample; never a real channel.
-        services: { http: services.http, ai: services.ai, knowledge: services.knowledge, ...(services.credentials ? { credentials: services.credentials } : {}) },
+        services: { http: services.http, ai: services.ai, aiChat: services.aiChat, knowledge: services.knowledge, ...(services.credentials ? { credentials: services.credentials } : {}) },
         signal,
       }));
       return c.json(result, 200);
