@@ -1,103 +1,47 @@
 import { z } from 'zod';
-import { ApiConfig } from './adapters/api/config';
-import { EmailConfig } from './adapters/email/config';
-import { InstagramConfig } from './adapters/instagram/config';
-import { MessengerConfig } from './adapters/messenger/config';
-import { TelegramConfig } from './adapters/telegram/config';
-import { TwilioConfig } from './adapters/twilio/config';
-import { WebchatConfig } from './adapters/webchat/config';
-import { WhatsAppConfig } from './adapters/whatsapp/config';
+import { apiFacts } from './adapters/api/facts';
+import { emailFacts } from './adapters/email/facts';
+import { instagramFacts } from './adapters/instagram/facts';
+import { messengerFacts } from './adapters/messenger/facts';
+import { telegramFacts } from './adapters/telegram/facts';
+import { twilioFacts } from './adapters/twilio/facts';
+import { webchatFacts } from './adapters/webchat/facts';
+import { whatsappFacts } from './adapters/whatsapp/facts';
+import type { ChannelFacts, OutsideWindow } from './facts';
 
 // Browser-safe: zod only. The web app imports this file (`@switchboard/channels/definitions`) to
 // build channel forms without pulling in nodemailer or node:crypto.
 
-export const ChannelType = z.enum(['webchat', 'api', 'twilio', 'whatsapp', 'messenger', 'instagram', 'telegram', 'email']);
-export type ChannelType = z.infer<typeof ChannelType>;
+/** The channel registry: one line per channel, in the order the "connect a channel" picker shows. */
+const all = [webchatFacts, whatsappFacts, messengerFacts, instagramFacts, telegramFacts, twilioFacts, emailFacts, apiFacts] as const;
 
-export const channelConfigSchemas = {
-  webchat: WebchatConfig,
-  api: ApiConfig,
-  twilio: TwilioConfig,
-  whatsapp: WhatsAppConfig,
-  messenger: MessengerConfig,
-  instagram: InstagramConfig,
-  telegram: TelegramConfig,
-  email: EmailConfig,
-} satisfies Record<ChannelType, z.ZodType>;
+type AnyFacts = (typeof all)[number];
+export type ChannelType = AnyFacts['type'];
+export const ChannelType = z.enum(all.map((f) => f.type) as [ChannelType, ...ChannelType[]]);
 
-export type ChannelConfigs = { [T in ChannelType]: z.infer<(typeof channelConfigSchemas)[T]> };
+export type { ChannelFacts, FormHint, OutsideWindow } from './facts';
+export { configFromForm, formFieldsOf, type FormField } from './form-fields';
 
-/**
- * What the channel allows more than 24 hours after the customer last wrote: anything (`free`), an
- * approved template only (`template`), or a person's reply within 7 days (`human_agent`).
- * Twilio is `free` for SMS and `template` for WhatsApp senders: see `requiresTemplateFor`.
- */
-export type OutsideWindow = 'free' | 'template' | 'human_agent';
+/** A channel's facts, plus whether it always needs a template once the 24-hour window closed. */
+export type ChannelDefinition<F = ChannelFacts> = F & { requiresTemplateOutsideWindow: boolean };
 
-export interface ChannelDefinition<T extends ChannelType = ChannelType> {
-  type: T;
-  label: string;
-  secretFields: readonly (keyof ChannelConfigs[T] & string)[];
-  requiresTemplateOutsideWindow: boolean;
-  outsideWindow: OutsideWindow;
+export type ChannelDefinitions = { [F in AnyFacts as F['type']]: ChannelDefinition<F> };
+export const channelDefinitions = Object.fromEntries(
+  all.map((f) => [f.type, { ...f, requiresTemplateOutsideWindow: f.outsideWindow === 'template' }]),
+) as ChannelDefinitions;
+
+export type ChannelConfigSchemas = { [F in AnyFacts as F['type']]: F['config'] };
+export const channelConfigSchemas = Object.fromEntries(all.map((f) => [f.type, f.config])) as ChannelConfigSchemas;
+
+export type ChannelConfigs = { [T in ChannelType]: z.infer<ChannelConfigSchemas[T]> };
+
+/** The facts of a channel type, or undefined for an unknown type. */
+export function channelFactsOf(type: string): ChannelFacts | undefined {
+  return Object.hasOwn(channelDefinitions, type) ? (channelDefinitions[type as ChannelType] as unknown as ChannelFacts) : undefined;
 }
 
-export const channelDefinitions = {
-  webchat: {
-    type: 'webchat',
-    label: 'Website chat',
-    secretFields: ['identitySecret'],
-    requiresTemplateOutsideWindow: false,
-    outsideWindow: 'free',
-  },
-  api: {
-    type: 'api',
-    label: 'API',
-    secretFields: ['secret'],
-    requiresTemplateOutsideWindow: false,
-    outsideWindow: 'free',
-  },
-  twilio: {
-    type: 'twilio',
-    label: 'SMS / WhatsApp (Twilio)',
-    secretFields: ['authToken'],
-    requiresTemplateOutsideWindow: false,
-    outsideWindow: 'free',
-  },
-  whatsapp: {
-    type: 'whatsapp',
-    label: 'WhatsApp',
-    secretFields: ['accessToken', 'appSecret'],
-    requiresTemplateOutsideWindow: true,
-    outsideWindow: 'template',
-  },
-  messenger: {
-    type: 'messenger',
-    label: 'Facebook Messenger',
-    secretFields: ['pageAccessToken', 'appSecret'],
-    requiresTemplateOutsideWindow: false,
-    outsideWindow: 'human_agent',
-  },
-  instagram: {
-    type: 'instagram',
-    label: 'Instagram',
-    secretFields: ['pageAccessToken', 'appSecret'],
-    requiresTemplateOutsideWindow: false,
-    outsideWindow: 'human_agent',
-  },
-  telegram: {
-    type: 'telegram',
-    label: 'Telegram',
-    secretFields: ['botToken', 'secretToken'],
-    requiresTemplateOutsideWindow: false,
-    outsideWindow: 'free',
-  },
-  email: {
-    type: 'email',
-    label: 'Email',
-    // `smtp` holds the SMTP password, so the whole object is secret (host and port included).
-    secretFields: ['apiKey', 'signingKey', 'smtp', 'inboundSecret'],
-    requiresTemplateOutsideWindow: false,
-    outsideWindow: 'free',
-  },
-} as const satisfies { [T in ChannelType]: ChannelDefinition<T> };
+/** The window rule of a channel type with its settings; `free` for a type this version does not know. */
+export function outsideWindowOf(type: string, config?: Record<string, unknown>): OutsideWindow {
+  const facts = channelFactsOf(type);
+  return facts ? (facts.outsideWindowFor && config ? facts.outsideWindowFor(config) : facts.outsideWindow) : 'free';
+}

@@ -45,7 +45,7 @@ function time(doc: FlowDocument, runs: number): { median: number; max: number; e
   for (let r = 0; r < runs; r++) {
     const copy = structuredClone(doc); // a fresh object each time, as after a JSON parse
     const t0 = performance.now();
-    last = validateFlow(copy, { channelTypes: ['whatsapp'], activeKeywords: [{ workflowId: 'w2', workflowName: 'Other', keywords: ['hours'] }] });
+    last = validateFlow(copy, { channels: [{ type: 'whatsapp' }], activeKeywords: [{ workflowId: 'w2', workflowName: 'Other', keywords: ['hours'] }] });
     samples.push(performance.now() - t0);
   }
   samples.sort((a, b) => a - b);

@@ -24,13 +24,12 @@ export {
   type TypedFlowNode,
 } from './definitions';
 export { NEXT, type FieldHint, type FieldWidget, type NodeDefinition, type NodeKind } from './nodes/define';
-export { CHANNEL_TYPES, WINDOW_CHANNEL_TYPES } from './nodes/shared';
 export { DEFAULT_TEST_RESPONSE, SAMPLE_RESPONSE_NOTE, TestResponse } from './nodes/test-response';
 export { edgeHandle, findTrigger, nextNodeId } from './graph';
 export { isTimeZone } from './nodes/schedule/definition';
 export { AI_NOT_CONNECTED, AiNotConnectedError } from './nodes/ai-reply/not-connected';
 export { parseNodeConfig, type ParsedNode } from './parse-node';
-export { validateFlow, type ActiveKeywords, type Issue, type ValidateOptions, type ValidationResult } from './validate';
+export { validateFlow, type ActiveKeywords, type ConnectedChannel, type Issue, type ValidateOptions, type ValidationResult } from './validate';
 export { documentVersion, migrateDocument } from './migrate';
 export { containsWholeWords, normalizeText } from './text/normalize';
 export { regexProblem } from './text/safe-regex';

@@ -105,9 +105,9 @@ describe('validateFlow', () => {
       [node('t', 'trigger.schedule', { cron: '0 9 * * 1' }), node('s', 'action.send_message', { text: 'Weekly offer' }), node('s2', 'action.send_message', { text: 'x', whatsappTemplate: { name: 'offer', language: 'en' } })],
       [edge('t', 's'), edge('s', 's2')],
     );
-    const r = validateFlow(scheduled, { channelTypes: ['webchat', 'whatsapp'] });
+    const r = validateFlow(scheduled, { channels: [{ type: 'webchat' }, { type: 'whatsapp' }] });
     expect(r.warnings).toEqual([expect.objectContaining({ nodeId: 's', field: 'whatsappTemplate', code: 'window_template_needed' })]);
-    expect(validateFlow(scheduled, { channelTypes: ['webchat'] }).warnings).toEqual([]);
+    expect(validateFlow(scheduled, { channels: [{ type: 'webchat' }] }).warnings).toEqual([]);
 
     const longWait = flow(
       [node('t', 'trigger.message_received', { channels: ['whatsapp'] }), node('hi', 'action.send_message', { text: 'Hi' }), node('d', 'action.delay', { minutes: 2880 }), node('f', 'action.send_message', { text: 'How was it?' })],

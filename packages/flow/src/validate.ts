@@ -10,19 +10,20 @@ import { edgeHandle } from './graph';
 import { plainIssue, type Issue } from './issues';
 import { keywordClashes, type ActiveKeywords } from './lint/keywords';
 import { cyclicComponents } from './lint/loops';
-import { usesWindowChannels, windowWarnings } from './lint/window';
+import { windowRules, windowWarnings, type ConnectedChannel } from './lint/window';
 import { secretUseErrors, secretWarnings } from './lint/secrets';
 import { NEXT, type NodeDefinition } from './nodes/define';
 import { parseNodeConfig } from './parse-node';
 
 export type { Issue } from './issues';
 export type { ActiveKeywords } from './lint/keywords';
+export type { ConnectedChannel } from './lint/window';
 
 export interface ValidateOptions {
   /** Keywords of the workspace's other active flows, to warn about clashes. */
   activeKeywords?: ActiveKeywords[];
-  /** Channel types connected in the workspace, to know whether the 24-hour rule applies. */
-  channelTypes?: string[];
+  /** The workspace's connected channels, whose messaging-window rules the flow must follow. */
+  channels?: readonly ConnectedChannel[];
   /** This flow's id, so its own published version is not reported as a clash. */
   workflowId?: string;
   /**
@@ -36,8 +37,6 @@ export interface ValidationResult {
   errors: Issue[];
   warnings: Issue[];
 }
-
-const WAIT_TYPES = new Set(['action.ask_question', 'action.delay']);
 
 /** Envelope problems (not an object, a node without id, ...) with the node id when known. */
 function envelopeErrors(input: unknown, issues: readonly Parameters<typeof plainIssue>[0][]): Issue[] {
@@ -180,7 +179,7 @@ export function validateFlow(input: unknown, options: ValidateOptions = {}): Val
   }
 
   for (const component of cyclicComponents([...reachable], successors)) {
-    if (component.some((id) => WAIT_TYPES.has(nodes.get(id)?.type ?? ''))) continue;
+    if (component.some((id) => getDefinition(nodes.get(id)?.type ?? '')?.waits)) continue;
     for (const id of component) {
       errors.push({ nodeId: id, code: 'loop_without_wait', message: 'This step is in a loop that never waits for the customer or a delay, so it would run forever. Add an "Ask a question" or "Wait" step to the loop, or break it.' });
     }
@@ -191,9 +190,8 @@ export function validateFlow(input: unknown, options: ValidateOptions = {}): Val
   if (trigger.type === 'trigger.message_received' && Array.isArray(keywords) && options.activeKeywords) {
     warnings.push(...keywordClashes(trigger.id, keywords as string[], options.activeKeywords, options.workflowId));
   }
-  if (usesWindowChannels(triggerConfig, options.channelTypes)) {
-    warnings.push(...windowWarnings({ trigger, nodes, configs, outgoing }));
-  }
+  const rules = windowRules(triggerConfig, options.channels ?? []);
+  warnings.push(...windowWarnings({ trigger, nodes, configs, outgoing, rules }));
   warnings.push(...secretWarnings(nodes, configs));
   errors.push(...secretUseErrors(configs));
   return { errors, warnings };

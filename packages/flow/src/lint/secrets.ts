@@ -3,16 +3,10 @@
  * headers and body; a CRM webhook's address and headers), so a credential can never reach a customer's message, a note or a contact
  * attribute. Anywhere else it renders empty; the owner is told so here.
  */
+import { getDefinition } from '../definitions';
 import type { FlowNodeEnvelope } from '../document';
 import type { Issue } from '../issues';
 import { secretRefs, secretUseProblem } from '../secrets';
-
-/** The config fields, per node type, rendered with the workspace's credentials. */
-const OUTBOUND_FIELDS: Record<string, (field: string) => boolean> = {
-  'action.http_request': (field) => field === 'url' || field === 'body' || field.startsWith('headers.'),
-  // A push's note is kept on the contact's timeline too: only the address and headers.
-  'action.crm': (field) => field === 'url' || field.startsWith('headers.'),
-};
 
 function strings(value: unknown, path: string, out: [string, string][]): [string, string][] {
   if (typeof value === 'string') out.push([path, value]);
@@ -25,7 +19,7 @@ function strings(value: unknown, path: string, out: [string, string][]): [string
 export function secretWarnings(nodes: Map<string, FlowNodeEnvelope>, configs: Map<string, Record<string, unknown>>): Issue[] {
   const issues: Issue[] = [];
   for (const [id, config] of configs) {
-    const outbound = OUTBOUND_FIELDS[nodes.get(id)?.type ?? ''];
+    const outbound = getDefinition(nodes.get(id)?.type ?? '')?.credentialFields;
     for (const [field, text] of strings(config, '', [])) {
       const names = secretRefs(text);
       if (!names.length || outbound?.(field)) continue;

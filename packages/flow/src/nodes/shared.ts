@@ -1,12 +1,6 @@
 /** Schema pieces several node configs share. Browser-safe. */
 import { z } from 'zod';
 
-/** Channel types a filter may name; anything else is taken as a channel id. */
-export const CHANNEL_TYPES = ['webchat', 'api', 'twilio', 'whatsapp', 'messenger', 'instagram', 'telegram', 'email'] as const;
-
-/** Channels whose 24-hour rule refuses free-form messages long after the customer's last one. */
-export const WINDOW_CHANNEL_TYPES: readonly string[] = ['whatsapp', 'messenger', 'instagram'];
-
 export const ChannelFilter = z
   .array(z.string().min(1))
   .describe('Channels (types like "whatsapp" or specific channels); empty or "any" means all');

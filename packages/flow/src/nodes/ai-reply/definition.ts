@@ -20,4 +20,6 @@ export const aiReplyDefinition = defineNode({
   defaults: { useKnowledge: true, handoffWhenUnsure: true },
   fields: { instructions: { widget: 'multiline' } },
   outputLabels: { answered: 'Answered', handoff: 'Unsure' },
+  callsOut: true,
+  sendsToCustomer: true,
 });

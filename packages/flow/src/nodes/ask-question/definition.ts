@@ -1,6 +1,10 @@
 import { z } from 'zod';
 import { defineNode } from '../define';
 import { WritableField } from '../shared';
+import { textOr } from '../summary-text';
+
+/** A question left unanswered stops waiting after a day unless the step says otherwise. */
+export const DEFAULT_TIMEOUT_MINUTES = 1440;
 
 export const AskQuestionConfig = z
   .object({
@@ -31,4 +35,8 @@ export const askQuestionDefinition = defineNode({
   defaults: { text: '', saveTo: 'vars.answer', validate: 'text', timeoutMinutes: 1440 },
   fields: { text: { widget: 'template' }, retryText: { widget: 'template' }, saveTo: { widget: 'field-path' }, choices: { widget: 'list' } },
   outputLabels: { reply: 'Valid answer', timeout: 'No valid answer' },
+  sendsToCustomer: true,
+  waits: { maxMinutes: (c) => c.timeoutMinutes ?? DEFAULT_TIMEOUT_MINUTES, replyOutputs: ['reply'] },
+  summary: (c) => textOr(c.text, 'Write the question'),
+  saves: (c) => (c.saveTo ? [c.saveTo] : []),
 });

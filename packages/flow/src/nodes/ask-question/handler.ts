@@ -1,9 +1,8 @@
 import type { HandlerContext, NodeHandler, StepResult } from '../../types';
 import { branch, renderAll } from '../result';
-import type { AskQuestionConfig } from './definition';
+import { DEFAULT_TIMEOUT_MINUTES, type AskQuestionConfig } from './definition';
 import { validateAnswer } from './validate-answer';
 
-export const DEFAULT_TIMEOUT_MINUTES = 1440;
 export const DEFAULT_MAX_ATTEMPTS = 3;
 
 /** Sends `text` (with buttons for choices) and waits for the reply. */

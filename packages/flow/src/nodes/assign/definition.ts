@@ -26,4 +26,5 @@ export const assignDefinition = defineNode({
   outputs: [NEXT],
   defaults: { to: 'anyone' },
   fields: { userId: { widget: 'agent' }, teamId: { widget: 'team' } },
+  summary: (c) => (c.to === 'unassign' ? 'Unassign' : `To ${c.to ?? '…'}${c.strategy ? ` (${c.strategy.replace('_', ' ')})` : ''}`),
 });

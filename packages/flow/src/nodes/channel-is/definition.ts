@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { defineNode } from '../define';
 import { ChannelFilter } from '../shared';
+import { listText } from '../summary-text';
 
 export const ChannelIsConfig = z.object({ channels: ChannelFilter.min(1, 'Pick at least one channel.') });
 export type ChannelIsConfig = z.infer<typeof ChannelIsConfig>;
@@ -16,4 +17,5 @@ export const channelIsDefinition = defineNode({
   defaults: { channels: [] },
   fields: { channels: { widget: 'channels' } },
   outputLabels: { true: 'Yes', false: 'No' },
+  summary: (c) => listText(c.channels) || 'Choose channels',
 });

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { defineNode } from '../define';
 import { ReadableField } from '../shared';
+import { cut } from '../summary-text';
 
 export const CompareConfig = z
   .object({
@@ -29,4 +30,5 @@ export const compareDefinition = defineNode({
   defaults: { field: 'contact.email', operator: 'exists' },
   fields: { field: { widget: 'field-path' }, value: { widget: 'template' } },
   outputLabels: { true: 'Yes', false: 'No' },
+  summary: (c) => (c.field ? cut(`${c.field} ${c.operator ?? ''} ${c.value === undefined ? '' : String(c.value)}`) : 'Choose a field'),
 });

@@ -15,4 +15,6 @@ export const conversationOpenedDefinition = defineNode({
   outputs: [NEXT],
   defaults: { channels: ['any'] },
   fields: { channels: { widget: 'channels' } },
+  startsFromCustomer: true,
+  summary: () => 'When a customer opens a new conversation',
 });

@@ -51,4 +51,8 @@ export const crmDefinition = defineNode({
     headers: { widget: 'keyvalue' },
     testResponse: testResponseHints.testResponse,
   },
+  callsOut: true,
+  // A push's note is kept on the contact's timeline too: only the address and headers.
+  credentialFields: (field) => field === 'url' || field.startsWith('headers.'),
+  summary: (c) => (c.operation ?? '').replace(/_/g, ' '),
 });

@@ -21,4 +21,6 @@ export const delayDefinition = defineNode({
   outputs: [NEXT],
   defaults: { minutes: 60 },
   fields: { minutes: { widget: 'number' } },
+  waits: { maxMinutes: (c) => c.minutes },
+  summary: (c) => `Wait ${c.minutes ?? '?'} min`,
 });

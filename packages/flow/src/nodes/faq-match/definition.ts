@@ -18,4 +18,6 @@ export const faqMatchDefinition = defineNode({
   outputs: ['match', 'no_match'],
   defaults: { threshold: 0.5, reply: true },
   outputLabels: { match: 'Answered', no_match: 'No answer found' },
+  sendsToCustomer: (c) => c.reply !== false,
+  saves: () => ['vars.faq'],
 });

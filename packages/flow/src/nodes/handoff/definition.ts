@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { defineNode, NEXT } from '../define';
+import { textOr } from '../summary-text';
 
 export const HandoffConfig = z.object({
   teamId: z.string().optional().describe('Team to hand over to (any agent when empty)'),
@@ -17,4 +18,6 @@ export const handoffDefinition = defineNode({
   outputs: [NEXT],
   defaults: { text: 'Thanks! A member of our team will reply shortly.' },
   fields: { teamId: { widget: 'team' }, text: { widget: 'template' } },
+  sendsToCustomer: (c) => !!c.text,
+  summary: (c) => textOr(c.text, 'Pass to a person'),
 });

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { defineNode } from '../define';
 import { TestResponse, testResponseHints } from '../test-response';
+import { cut } from '../summary-text';
 
 export const HttpRequestConfig = z.object({
   method: z.enum(['GET', 'POST', 'PUT', 'PATCH', 'DELETE']).describe('Method'),
@@ -36,4 +37,11 @@ export const httpRequestDefinition = defineNode({
     ...testResponseHints,
   },
   outputLabels: { success: 'Succeeded', error: 'Failed' },
+  callsOut: true,
+  credentialFields: (field) => field === 'url' || field === 'body' || field.startsWith('headers.'),
+  summary: (c) => cut(`${c.method ?? 'GET'} ${c.url ?? ''}`),
+  saves: (c) => {
+    const name = c.saveTo?.replace(/^vars\./, '');
+    return name ? [`vars.${name}.status`, `vars.${name}.body`] : [];
+  },
 });

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { defineNode, NEXT } from '../define';
 import { ChannelFilter } from '../shared';
+import { cut, listText } from '../summary-text';
 
 export const MessageReceivedConfig = z.object({
   channels: ChannelFilter.optional(),
@@ -23,4 +24,10 @@ export const messageReceivedDefinition = defineNode({
   outputs: [NEXT],
   defaults: { channels: ['any'], onlyWhenBot: true },
   fields: { channels: { widget: 'channels' }, keywords: { widget: 'keywords', help: 'Whole words; "price" does not match "priceless".' } },
+  startsFromCustomer: true,
+  summary: (c) => {
+    const keywords = listText(c.keywords);
+    if (keywords) return `When a message mentions: ${cut(keywords, 50)}`;
+    return c.firstMessageOnly ? 'When a new conversation starts' : 'When any message arrives';
+  },
 });

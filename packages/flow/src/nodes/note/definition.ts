@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { defineNode, NEXT } from '../define';
+import { textOr } from '../summary-text';
 
 export const NoteConfig = z.object({ text: z.string().min(1, 'Write the note.').describe('Note (only your team sees it)') });
 export type NoteConfig = z.infer<typeof NoteConfig>;
@@ -14,4 +15,5 @@ export const noteDefinition = defineNode({
   outputs: [NEXT],
   defaults: { text: '' },
   fields: { text: { widget: 'multiline' } },
+  summary: (c) => textOr(c.text, 'Write the note'),
 });

@@ -16,4 +16,5 @@ export const randomSplitDefinition = defineNode({
   outputs: ['a', 'b'],
   defaults: { percent: 50 },
   outputLabels: { a: 'A', b: 'B' },
+  summary: (c) => `${c.percent ?? 50}% go to A`,
 });

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { defineNode, NEXT } from '../define';
 import { TagList } from '../shared';
+import { listText } from '../summary-text';
 
 export const RemoveTagConfig = z.object({ tags: TagList.describe('Tags to remove') });
 export type RemoveTagConfig = z.infer<typeof RemoveTagConfig>;
@@ -15,4 +16,5 @@ export const removeTagDefinition = defineNode({
   outputs: [NEXT],
   defaults: { tags: [] },
   fields: { tags: { widget: 'tags' } },
+  summary: (c) => listText(c.tags) || 'Choose tags',
 });

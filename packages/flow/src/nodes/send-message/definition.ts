@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { defineNode, NEXT } from '../define';
+import { textOr } from '../summary-text';
 
 export const WhatsappTemplate = z.object({
   name: z.string().min(1, 'Give the approved template name.').describe('Approved template name'),
@@ -30,4 +31,7 @@ export const sendMessageDefinition = defineNode({
     mediaUrl: { widget: 'template', placeholder: 'https://…' },
     quickReplies: { widget: 'list' },
   },
+  sendsToCustomer: true,
+  templateField: 'whatsappTemplate',
+  summary: (c) => textOr(c.text, 'Write the text'),
 });

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { defineNode, NEXT } from '../define';
 import { WritableField } from '../shared';
+import { cut } from '../summary-text';
 
 export const SetAttributeConfig = z.object({
   field: WritableField.describe('Field to set'),
@@ -18,4 +19,6 @@ export const setAttributeDefinition = defineNode({
   outputs: [NEXT],
   defaults: { field: 'contact.attributes.', value: '' },
   fields: { field: { widget: 'field-path' }, value: { widget: 'template' } },
+  summary: (c) => (c.field ? cut(`${c.field} = ${c.value ?? ''}`) : 'Choose a field'),
+  saves: (c) => (c.field && /^(vars|contact\.attributes)\./.test(c.field) ? [c.field] : []),
 });

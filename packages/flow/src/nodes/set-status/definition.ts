@@ -20,4 +20,5 @@ export const setStatusDefinition = defineNode({
   outputs: [NEXT],
   defaults: { status: 'resolved' },
   fields: { status: { widget: 'select' }, priority: { widget: 'select' } },
+  summary: (c) => [c.status, c.priority].filter(Boolean).join(' · '),
 });

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { defineNode, NEXT } from '../define';
 import { TagList } from '../shared';
+import { listText } from '../summary-text';
 
 export const TagAddedConfig = z.object({ tags: TagList.describe('Start when any of these tags is added to a contact') });
 export type TagAddedConfig = z.infer<typeof TagAddedConfig>;
@@ -15,4 +16,5 @@ export const tagAddedDefinition = defineNode({
   outputs: [NEXT],
   defaults: { tags: [] },
   fields: { tags: { widget: 'tags' } },
+  summary: (c) => listText(c.tags) || 'Choose tags',
 });

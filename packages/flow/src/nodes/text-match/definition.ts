@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { compileSafeRegex, regexProblem } from '../../text/safe-regex';
 import { defineNode } from '../define';
 import { ReadableField } from '../shared';
+import { cut } from '../summary-text';
 
 export const TextMatchCase = z
   .object({
@@ -63,4 +64,5 @@ export const textMatchDefinition = defineNode({
   defaults: { cases: [{ id: 'case1', operator: 'contains_any', values: [] }] },
   fields: { field: { widget: 'field-path' } },
   outputLabels: { else: 'No branch matched' },
+  summary: (c) => (Array.isArray(c.cases) ? cut(c.cases.map((k) => `${k?.id}: ${(k?.values ?? []).join(', ') || '…'}`).join(' · ')) : ''),
 });

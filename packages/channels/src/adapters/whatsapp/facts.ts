@@ -1,0 +1,22 @@
+import { defineChannel } from '../../facts';
+import { WhatsAppConfig } from './config';
+
+const verifyHelp = "Any word you choose; paste the same in Meta's webhook settings.";
+
+export const whatsappFacts = defineChannel({
+  type: 'whatsapp',
+  config: WhatsAppConfig,
+  label: 'WhatsApp',
+  icon: 'message-circle',
+  blurb: 'WhatsApp Business (Cloud API)',
+  setupHelp: 'In Meta for Developers: WhatsApp → Configuration → Webhook → Callback URL (use your verify token).',
+  secretFields: ['accessToken', 'appSecret'],
+  outsideWindow: 'template',
+  form: {
+    phoneNumberId: { label: 'Phone number ID', help: 'Meta for Developers → WhatsApp → API setup.' },
+    accessToken: { label: 'Access token' },
+    appSecret: { label: 'App secret', help: 'App settings → Basic.' },
+    verifyToken: { label: 'Verify token', help: verifyHelp },
+    apiVersion: { label: 'API version', placeholder: 'v21.0' },
+  },
+});
