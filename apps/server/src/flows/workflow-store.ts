@@ -4,6 +4,7 @@ import { FlowDocument, validateFlow, type FlowNodeEnvelope } from '@switchboard/
 import type { Config } from '../config';
 import { notFound } from '../http/errors';
 import { renderer } from './flow-services';
+import { connectedChannels } from '../inbox/connected-channels';
 
 export type WorkflowRow = typeof workflows.$inferSelect;
 export type Issue = { nodeId?: string; field?: string; message: string; code: string };
@@ -42,6 +43,7 @@ export async function validateDraft(db: Executor, workspaceId: string, row: Work
   if (!parsed.success) return validateFlow(row.draft);
   return validateFlow(parsed.data, {
     activeKeywords: await activeKeywords(db, workspaceId, row.id),
+    channels: await connectedChannels(db, workspaceId),
     workflowId: row.id,
     checkTemplate: (template) => renderer.check(template),
   });

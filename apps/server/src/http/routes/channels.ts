@@ -9,6 +9,7 @@ import { widgetLook } from '../../inbox/widget-look';
 import { lastSeenByChannel } from '../../inbox/widget-presence';
 import { audit } from '../../services/audit';
 import { randomToken } from '../../services/crypto';
+import { channelConfigDocs } from '../channel-config-docs';
 import { ApiError, notFound } from '../errors';
 import { requireRole } from '../middleware/auth/index';
 import { cookieAuth, errors, IdParam, json, jsonBody } from '../openapi-helpers';
@@ -73,8 +74,7 @@ const createChannelRoute = createRoute({
   path: '/',
   tags,
   summary: 'Connect a channel (admin)',
-  description:
-    'Config per type (`baseUrl` always optional): webchat {} · api {callbackUrl} · twilio {accountSid, authToken, from} · whatsapp {phoneNumberId, accessToken, appSecret, verifyToken, apiVersion?} · messenger|instagram {pageId, pageAccessToken, appSecret, verifyToken} · telegram {botToken, secretToken} · email {provider: mailgun|sendgrid|smtp, ...}',
+  description: channelConfigDocs(),
   security: cookieAuth,
   request: jsonBody(CreateChannel),
   responses: { 201: json(CreatedChannel), ...errors(400, 401, 403) },
