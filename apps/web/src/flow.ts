@@ -3,9 +3,9 @@
  * definitions, document types and validation.
  */
 import * as flow from '@switchboard/flow';
-import type { FlowDocument, FlowEdge, FlowNodeEnvelope, NodeDefinition, Requirement } from '@switchboard/flow';
+import type { ConnectedChannel, FlowDocument, FlowEdge, FlowNodeEnvelope, NodeDefinition, Requirement } from '@switchboard/flow';
 
-export type { FlowDocument, FlowEdge, FlowNodeEnvelope, NodeDefinition, Requirement };
+export type { ConnectedChannel, FlowDocument, FlowEdge, FlowNodeEnvelope, NodeDefinition, Requirement };
 export type NodeKind = 'trigger' | 'condition' | 'action';
 export interface FlowIssue { nodeId?: string; field?: string; message: string; code: string }
 export interface Validation { errors: FlowIssue[]; warnings: FlowIssue[] }
@@ -34,9 +34,15 @@ export function outputsFor(def: NodeDefinition, config: unknown): readonly strin
   }
 }
 
-/** Validation drawn on the canvas; the server answers the same on save and on publish. */
-export function validate(doc: FlowDocument): Validation {
-  return flow.validateFlow(doc);
+/**
+ * Validation drawn on the canvas; the server answers the same on save and on publish. The
+ * workspace's connected channels bring their messaging-window rules.
+ */
+export function validate(doc: FlowDocument, channels: readonly ConnectedChannel[] = []): Validation {
+  return flow.validateFlow(doc, { channels });
 }
 
 export type FieldHint = NonNullable<NonNullable<NodeDefinition['fields']>[string]>;
+
+/** One line for an AI agent's step in run history ("Called lookup_order"), or null for other steps. */
+export const agentStepCaption: (output: unknown) => string | null = flow.agentStepCaption;

@@ -28,6 +28,7 @@ export { DEFAULT_TEST_RESPONSE, SAMPLE_RESPONSE_NOTE, TestResponse } from './nod
 export { edgeHandle, findTrigger, nextNodeId } from './graph';
 export { isTimeZone } from './nodes/schedule/definition';
 export { AI_NOT_CONNECTED, AiNotConnectedError } from './nodes/ai-reply/not-connected';
+export { agentStepCaption } from './nodes/ai-agent/step-caption';
 export { parseNodeConfig, type ParsedNode } from './parse-node';
 export { validateFlow, type ActiveKeywords, type ConnectedChannel, type Issue, type ValidateOptions, type ValidationResult } from './validate';
 export { documentVersion, migrateDocument } from './migrate';

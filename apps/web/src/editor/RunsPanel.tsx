@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { api, errorText, qs } from '../api/client';
 import type { Run, RunStep } from '../api/types';
-import { getDefinition } from '../flow';
+import { agentStepCaption, getDefinition } from '../flow';
 import { dateTime, timeAgo } from '../lib/format';
 import { useAsync } from '../lib/useAsync';
 import { Notice } from '../components/Notice';
@@ -39,6 +39,7 @@ export function RunsPanel({ workflowId, onReplay, showCounts, onToggleCounts }: 
                 <strong>{getDefinition(s.nodeType)?.label ?? s.nodeType}</strong>
                 <span className={`badge status-${s.status}`}>{s.status}</span>
               </div>
+              {agentStepCaption(s.output) && <div className="small" data-testid="step-caption">{agentStepCaption(s.output)}</div>}
               {s.error && <div className="field-error">{s.error}</div>}
               <details>
                 <summary>What went in and out</summary>

@@ -6,6 +6,7 @@ import { ListInput } from './ListInput';
 import { TemplateInput } from './TemplateInput';
 import { ChannelsInput } from './ChannelsInput';
 import { KeyValueInput } from './KeyValueInput';
+import { ToolsInput, type Tool } from './ToolsInput';
 
 const timezones: string[] = (() => {
   try {
@@ -49,6 +50,7 @@ export function FieldInput({ path, info, hint, optional, value, label, onChange 
   if (widget === 'agent') return select(lookups.members.map((m) => ({ value: m.userId, label: m.name || m.email })), lookups.members.length ? '— Choose an agent —' : 'No team members yet');
   if (widget === 'team') return select(lookups.teams.map((t) => ({ value: t.id, label: t.name })), lookups.teams.length ? '— Any team —' : 'No teams yet (Settings → Team)');
   if (widget === 'timezone') return select(timezones.map((t) => ({ value: t, label: t })), 'Workspace time zone');
+  if (widget === 'tools') return <ToolsInput path={path} value={(value as Tool[]) ?? []} onChange={onChange} />;
   if (widget === 'channels') return <ChannelsInput path={path} label={label} value={(value as string[]) ?? []} onChange={onChange} />;
   if (widget === 'tags' || (info.kind === 'list' && /tags?$/i.test(path)))
     return <ListInput path={path} value={(value as string[]) ?? []} onChange={onChange} suggestions={lookups.tags} placeholder="Type a tag and press Enter" />;
