@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { commitsLazily, rowOf, workflowRuns, type Executor } from '@switchboard/db';
+import { optOutReason } from '../consent/opt-outs';
 import type { ActiveFlow } from './active-flows';
 import { waitingForReply } from './reply-waits';
 import { flowContextColumns, flowContextOf, type FlowContext, type FlowContextRow } from './run-context';
@@ -27,11 +28,16 @@ export function runValues(input: StartRunInput) {
   };
 }
 
-/** Creates a run, ready to advance from its trigger node; returns it as stored. */
+/**
+ * Creates a run, ready to advance from its trigger node; returns it as stored. A run the business
+ * starts (schedule, webhook, tag) for a contact who opted out on the conversation's channel is
+ * stored as failed with that reason instead.
+ */
 export async function startRun(tx: Executor, input: StartRunInput): Promise<RunRow> {
+  const optedOut = input.trigger.kind !== 'message' && input.conversationId ? await optOutReason(tx, input.conversationId) : null;
   const [run] = await tx
     .insert(workflowRuns)
-    .values({ ...runValues(input), status: 'running' })
+    .values({ ...runValues(input), ...(optedOut ? { status: 'failed', error: optedOut, finishedAt: new Date() } : { status: 'running' }) })
     .returning();
   return run!;
 }

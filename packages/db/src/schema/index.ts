@@ -6,3 +6,4 @@ export * from './credentials';
 export * from './accounts';
 export * from './widget-presence';
 export * from './crm-pushes';
+export * from './reaching';

@@ -36,6 +36,8 @@ const WorkspacePatch = z
         ai: z.object({ baseUrl: z.string().url().optional(), model: z.string().max(100).optional(), apiKey: z.string().max(500).optional() }).optional(),
         /** The setup guide: closing it, and the first look at a conversation in the inbox. */
         setup: SetupPatch.optional(),
+        /** Words (beside STOP and START) that opt a contact out of, or back into, SMS and WhatsApp messages. */
+        consent: z.object({ stopWords: z.array(z.string().trim().min(1).max(40)).max(20), startWords: z.array(z.string().trim().min(1).max(40)).max(20) }).partial().strict().optional(),
         /** Push each conversation's whole transcript to the CRM (HubSpot, and/or the signed webhook) when it is resolved. */
         crm: z
           .object({ logTranscriptOnResolve: z.boolean().optional(), webhookUrl: z.string().url().max(2000).refine((u) => /^https?:\/\//i.test(u), 'Use an address that starts with https:// or http://').nullable().optional() })
@@ -106,6 +108,7 @@ export function workspaceRoutes(deps: AppDeps) {
         if (patch.settings?.retentionDays === null) delete settings.retentionDays;
         else if (patch.settings?.retentionDays) settings.retentionDays = patch.settings.retentionDays;
         if (patch.settings?.setup) settings.setup = applySetupPatch(settings.setup, patch.settings.setup);
+        if (patch.settings?.consent) settings.consent = { ...(settings.consent as object | undefined), ...patch.settings.consent };
         if (patch.settings?.crm) settings.crm = mergeCrmSettings(settings.crm, patch.settings.crm);
         if (patch.settings?.ai) {
           settings.ai = (await applyAiSettings(tx, config.appSecret, c.var.auth, settings.ai, patch.settings.ai)).ai;
