@@ -68,6 +68,24 @@ export interface WhatsAppTemplate {
   name: string;
   language: string;
   variables?: string[];
+  /** Names of the body's parameters, in the order of `variables` (templates with named parameters). */
+  parameterNames?: string[];
+  /** The header's media, for a template whose header is an image, a video or a document. */
+  headerMedia?: { type: 'image' | 'video' | 'document'; link: string };
+  /** A parameter for each button that takes one: a quick reply's payload, a URL button's suffix. */
+  buttons?: { subType: 'quick_reply' | 'url'; index: number; value: string }[];
+}
+
+/** A message template as the provider lists it (WhatsApp Business Management API). */
+export interface SyncedTemplate {
+  name: string;
+  language: string;
+  /** APPROVED, PENDING, REJECTED, PAUSED, DISABLED: only approved templates may be sent. */
+  status: string;
+  category?: string;
+  namedParameters: boolean;
+  /** HEADER (format, text), BODY (text with {{1}} or {{name}}), FOOTER, BUTTONS, as the provider gives them. */
+  components: Record<string, unknown>[];
 }
 
 export interface OutboundMessage {
@@ -148,4 +166,6 @@ export interface ChannelAdapter<C> {
   fetchMedia?(url: string, config: C, opts?: SendOptions): Promise<MediaContent | null>;
   /** Points the provider's webhook at `webhookUrl` where its API allows it (Telegram setWebhook). */
   connect?(config: C, webhookUrl: string, opts?: SendOptions): Promise<void>;
+  /** The channel's message templates, as the provider lists them (WhatsApp). */
+  syncTemplates?(config: C, opts?: SendOptions): Promise<SyncedTemplate[]>;
 }

@@ -4,6 +4,7 @@ import { hubHandshake, verifyHubSignature } from '../meta/webhook';
 import { WhatsAppConfig } from './config';
 import { parseWhatsAppInbound } from './parse';
 import { fetchWhatsAppMedia, sendWhatsApp } from './send';
+import { fetchWhatsAppTemplates } from './templates';
 
 /** WhatsApp Business through Meta's Cloud API. */
 export const whatsappAdapter: ChannelAdapter<WhatsAppConfig> = {
@@ -14,4 +15,5 @@ export const whatsappAdapter: ChannelAdapter<WhatsAppConfig> = {
   parseInbound: (req, config) => parseWhatsAppInbound(req, config.phoneNumberId),
   send: (msg, config, opts) => sendWhatsApp(msg, config, opts),
   fetchMedia: (url, config, opts) => fetchWhatsAppMedia(url, config, opts),
+  syncTemplates: (config, opts) => fetchWhatsAppTemplates(config, opts),
 };

@@ -4,6 +4,7 @@ import type { MediaContent } from '../../types';
 import type { OutboundMessage, SendOptions, SendResult } from '../../types';
 import { describeGraphError, GRAPH_BASE, graphPost, GRAPH_VERSION } from '../meta/graph';
 import type { WhatsAppConfig } from './config';
+import { templateComponents } from './templates';
 
 const clip = (text: string, max: number) => Array.from(text).slice(0, max).join('');
 
@@ -22,7 +23,7 @@ export function whatsappBodies(msg: OutboundMessage): Record<string, unknown>[] 
         { retryable: false, providerCode: 'template_required' },
       );
     }
-    const parameters = (template.variables ?? []).map((text) => ({ type: 'text', text }));
+    const components = templateComponents(template);
     return [
       {
         ...head,
@@ -30,7 +31,7 @@ export function whatsappBodies(msg: OutboundMessage): Record<string, unknown>[] 
         template: {
           name: template.name,
           language: { code: template.language },
-          ...(parameters.length > 0 && { components: [{ type: 'body', parameters }] }),
+          ...(components.length > 0 && { components }),
         },
       },
     ];
