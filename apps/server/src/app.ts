@@ -83,7 +83,7 @@ export function createApp(deps: AppDeps, options: CreateAppOptions = {}) {
   if (options.rateLimit !== false) for (const [path, limiter] of rateLimits({ trustProxy: deps.config.trustProxy ?? false, pool: deps.pool })) app.use(path, limiter);
 
   const auth = authenticate({ db: deps.db });
-  const inboxPrefixes = ['/api/channels', '/api/conversations', '/api/messages', '/api/contacts', '/api/members', '/api/teams', '/api/tags', '/api/stream'];
+  const inboxPrefixes = ['/api/channels', '/api/conversations', '/api/inbox', '/api/messages', '/api/contacts', '/api/members', '/api/teams', '/api/tags', '/api/stream'];
   for (const prefix of ['/api/me', '/api/workspace', '/api/audit-log', '/api/api-keys', '/api/credentials', '/api/workflows', '/api/runs', '/api/knowledge', '/api/templates', ...inboxPrefixes]) {
     app.use(prefix, auth);
     app.use(`${prefix}/*`, auth);

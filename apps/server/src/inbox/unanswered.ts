@@ -34,10 +34,13 @@ export function defaultUnansweredText(expectedReplyMinutes: unknown): string {
  * job finds it set. Nothing happens when a person has replied since the conversation was last
  * resolved (they are in the conversation) or the conversation is closed.
  */
-export async function answerUnanswered(deps: Pick<AppDeps, 'db' | 'events' | 'logger'>, target: { workspaceId: string; conversationId: string }): Promise<boolean> {
+export async function answerUnanswered(deps: Pick<AppDeps, 'db' | 'events' | 'logger'>, target: { workspaceId: string; conversationId: string; messageId?: string }): Promise<boolean> {
   const sent = await deps.db.transaction(async (tx) => {
     const marked = await tx.execute<{ channel_id: string; settings: WorkspaceSettings }>(sql`
-      update conversations c set waiting_for_person_since = now(), updated_at = now()
+      update conversations c
+      -- Since the message nothing answered: the inbox counts it as unread, with those after it.
+      set waiting_for_person_since = coalesce((select m.created_at from messages m where m.id = ${target.messageId ?? null}::uuid and m.conversation_id = c.id), now()),
+        updated_at = now()
       from workspaces w
       where c.id = ${target.conversationId} and c.workspace_id = ${target.workspaceId} and w.id = c.workspace_id
         and c.waiting_for_person_since is null and c.status in ('open', 'pending')

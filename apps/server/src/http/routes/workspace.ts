@@ -36,6 +36,8 @@ const WorkspacePatch = z
         ai: z.object({ baseUrl: z.string().url().optional(), model: z.string().max(100).optional(), apiKey: z.string().max(500).optional() }).optional(),
         /** The setup guide: closing it, and the first look at a conversation in the inbox. */
         setup: SetupPatch.optional(),
+        /** When no flow answers and no person has replied: send the reply-time message (once per conversation), in these words (null: the default from the reply time). */
+        unanswered: z.object({ enabled: z.boolean().optional(), text: z.string().trim().max(1000).nullable().optional() }).strict().optional(),
         /** Words (beside STOP and START) that opt a contact out of, or back into, SMS and WhatsApp messages. */
         consent: z.object({ stopWords: z.array(z.string().trim().min(1).max(40)).max(20), startWords: z.array(z.string().trim().min(1).max(40)).max(20) }).partial().strict().optional(),
         /** Push each conversation's whole transcript to the CRM (HubSpot, and/or the signed webhook) when it is resolved. */
@@ -108,6 +110,7 @@ export function workspaceRoutes(deps: AppDeps) {
         if (patch.settings?.retentionDays === null) delete settings.retentionDays;
         else if (patch.settings?.retentionDays) settings.retentionDays = patch.settings.retentionDays;
         if (patch.settings?.setup) settings.setup = applySetupPatch(settings.setup, patch.settings.setup);
+        if (patch.settings?.unanswered) settings.unanswered = { ...(settings.unanswered as object | undefined), ...patch.settings.unanswered };
         if (patch.settings?.consent) settings.consent = { ...(settings.consent as object | undefined), ...patch.settings.consent };
         if (patch.settings?.crm) settings.crm = mergeCrmSettings(settings.crm, patch.settings.crm);
         if (patch.settings?.ai) {
