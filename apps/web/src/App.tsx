@@ -22,6 +22,7 @@ import { TemplatesPage } from './templates/TemplatesPage';
 import { GetStartedPage } from './setup/GetStartedPage';
 import { homePath } from './setup/guide';
 import { InboxVisitRecorder } from './setup/InboxVisit';
+import { WaitingAlerts } from './inbox/useWaitingAlerts';
 
 // Imported eagerly: React Flow is in the main bundle anyway (template previews), and a lazy
 // editor costs React 19's 300 ms Suspense reveal throttle on every opening of a flow.
@@ -112,6 +113,7 @@ export function App() {
       </div>
       <Toasts />
       <InboxVisitRecorder path={path} />
+      <WaitingAlerts />
     </SessionContext.Provider>
   );
 }

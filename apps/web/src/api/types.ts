@@ -15,7 +15,7 @@ export interface Workspace {
   timezone: string;
   businessHours: BusinessHours;
   holidays: string[];
-  settings: { httpAllowHosts?: string[]; expectedReplyMinutes?: number; retentionDays?: number; crm?: { logTranscriptOnResolve?: boolean; webhookUrl?: string }; ai?: { baseUrl?: string; model?: string; apiKeySet?: boolean; testedOkAt?: string } };
+  settings: { httpAllowHosts?: string[]; expectedReplyMinutes?: number; retentionDays?: number; unanswered?: { enabled?: boolean; text?: string | null }; crm?: { logTranscriptOnResolve?: boolean; webhookUrl?: string }; ai?: { baseUrl?: string; model?: string; apiKeySet?: boolean; testedOkAt?: string } };
 }
 
 export interface Me {
@@ -33,7 +33,7 @@ export interface Team { id: string; name: string; memberIds: string[] }
 
 export type FlowStatus = 'draft' | 'active' | 'paused';
 export interface Issue { nodeId?: string; field?: string; message: string; code: string }
-export interface WorkflowSummary { id: string; name: string; description: string | null; status: FlowStatus; triggerType: string | null; activeVersion: number | null; updatedAt: string; createdAt: string }
+export interface WorkflowSummary { id: string; name: string; description: string | null; status: FlowStatus; triggerType: string | null; activeVersion: number | null; position: number; updatedAt: string; createdAt: string }
 export interface WorkflowDetail {
   id: string;
   name: string;
@@ -77,6 +77,13 @@ export interface Conversation {
   contact: { id: string; name: string | null; email: string | null; phone: string | null };
   lastMessage: { text: string; direction: 'in' | 'out'; author: string; createdAt: string } | null;
   lastMessageAt: string | null;
+  /** No flow answered (or it was handed off) and no person has replied yet. */
+  waitingForPersonSince?: string | null;
+}
+/** GET /api/inbox/waiting */
+export interface WaitingForPerson {
+  count: number;
+  conversations: { id: string; contactName: string | null; waitingForPersonSince: string; unread: number }[];
 }
 export interface Message {
   id: string;

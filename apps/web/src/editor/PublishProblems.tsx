@@ -44,3 +44,26 @@ export function PublishProblems({ issues, nodes, onPick, onClose }: {
     </Modal>
   );
 }
+
+/**
+ * Published, but another live flow answers some of the same messages: each line says which two,
+ * an example message and which goes first, and the owner can go and change the order.
+ */
+export function OrderConflicts({ conflicts, onChangeOrder, onClose }: { conflicts: PublishIssue[]; onChangeOrder: () => void; onClose: () => void }) {
+  return (
+    <Modal title="Published — check which flow answers first" onClose={onClose}>
+      <p>Only one flow answers each message: the first in your flow list that matches it.</p>
+      <ul className="issues" aria-label="Flows that answer the same messages">
+        {conflicts.map((c, n) => (
+          <li key={n} className="issue issue-warning">
+            <span>{c.message}</span>
+          </li>
+        ))}
+      </ul>
+      <div className="form-foot">
+        <button type="button" className="btn" onClick={onClose}>Keep this order</button>
+        <button type="button" className="btn btn-primary" onClick={onChangeOrder}>Change the order</button>
+      </div>
+    </Modal>
+  );
+}

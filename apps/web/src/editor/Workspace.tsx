@@ -11,7 +11,8 @@ import { autoLayout } from './layout';
 import { lightPath, noLight, type Lit } from './lit';
 import { setOverlay } from './overlay';
 import { Palette } from './Palette';
-import { PublishProblems, type PublishIssue } from './PublishProblems';
+import { OrderConflicts, PublishProblems, type PublishIssue } from './PublishProblems';
+import { navigate } from '../lib/router';
 import { SampleDetailsDialog, type SampleDetail } from './SampleDetailsDialog';
 import { StartGuide } from './StartGuide';
 import { SidePanel, type Tab } from './SidePanel';
@@ -45,6 +46,7 @@ export function Workspace({ workflow, lookups }: { workflow: WorkflowDetail; loo
   const [done, setDone] = useState<Set<number>>(new Set());
   const [problems, setProblems] = useState<PublishIssue[] | null>(null);
   const [samples, setSamples] = useState<SampleDetail[] | null>(null);
+  const [conflicts, setConflicts] = useState<PublishIssue[] | null>(null);
   useEditorKeys(state);
 
   useEffect(() => {
@@ -83,7 +85,9 @@ export function Workspace({ workflow, lookups }: { workflow: WorkflowDetail; loo
     try {
       // Publishing takes the saved draft: an unsaved change would silently be left out.
       if (!(await state.flush())) throw new Error('Your latest changes could not be saved, so nothing was published. Use “Retry” at the top, then publish again.');
-      const res = await api.post<{ workflow: WorkflowDetail; version: { number: number } }>(`/api/workflows/${workflow.id}/publish`, allowSamples ? { allowSamples } : undefined);
+      const res = await api.post<{ workflow: WorkflowDetail; version: { number: number }; warnings?: PublishIssue[] }>(`/api/workflows/${workflow.id}/publish`, allowSamples ? { allowSamples } : undefined);
+      const orderConflicts = res.warnings?.filter((w) => w.code === 'flow_order_conflict') ?? [];
+      if (orderConflicts.length) setConflicts(orderConflicts);
       setStatus('active');
       setActiveNumber(res.version.number);
       setVersionsKey((k) => k + 1);
@@ -179,6 +183,7 @@ export function Workspace({ workflow, lookups }: { workflow: WorkflowDetail; loo
           description={workflow.description}
         />
       </div>
+      {conflicts && <OrderConflicts conflicts={conflicts} onClose={() => setConflicts(null)} onChangeOrder={() => navigate('/flows')} />}
       {samples && <SampleDetailsDialog items={samples} onClose={() => setSamples(null)} onPick={(i) => (setSamples(null), pick(i.nodeId, i.field))} onPublishAnyway={() => (setSamples(null), void publish(true))} />}
       {problems && <PublishProblems issues={problems} nodes={state.nodes} onClose={() => setProblems(null)} onPick={(i) => (setProblems(null), pick(i.nodeId, i.field))} />}
     </div>

@@ -12,6 +12,7 @@ import { PageHeader } from '../components/PageHeader';
 import { toast } from '../components/toast';
 import { downloadExport } from '../editor/exportFlow';
 import { useFlowOrder } from './useFlowOrder';
+import './flows.css';
 import { Icon } from '../components/Icon';
 
 const statusLabels = { draft: 'Draft', active: 'Live', paused: 'Paused' };

@@ -8,6 +8,7 @@ import { Notice } from '../components/Notice';
 import { EmptyState } from '../components/EmptyState';
 import { Icon } from '../components/Icon';
 import { ConversationList } from './ConversationList';
+import { WaitingBar } from './WaitingBar';
 import { Thread } from './Thread';
 import { ContactPanel } from './ContactPanel';
 import { InboxFilters, type View } from './InboxFilters';
@@ -49,6 +50,7 @@ export function InboxPage({ selectedId }: { selectedId?: string }) {
     <div className={`inbox inbox-pane-${pane}`} data-testid="inbox">
       <section className="inbox-list" aria-label="Conversations">
         <InboxFilters view={view} setView={setView} status={status} setStatus={setStatus} channelId={channelId} setChannelId={setChannelId} channels={channels.data ?? []} />
+        <WaitingBar />
         <Notice>{list.error}</Notice>
         <ConversationList conversations={list.data} selectedId={selectedId} onOpen={(id) => navigate(`/inbox/${id}`)} />
       </section>

@@ -6,6 +6,7 @@ import { Notice } from '../components/Notice';
 import { toast } from '../components/toast';
 import { HolidaysInput } from './HolidaysInput';
 import { BusinessHours } from './BusinessHours';
+import { UnansweredSetting } from './UnansweredSetting';
 
 const zones: string[] = (() => {
   try {
@@ -36,6 +37,7 @@ export function WorkspaceSettings() {
           settings: {
             expectedReplyMinutes: ws.settings.expectedReplyMinutes,
             retentionDays: ws.settings.retentionDays ?? null,
+            unanswered: { enabled: ws.settings.unanswered?.enabled ?? true, text: ws.settings.unanswered?.text?.trim() || null },
             crm: { logTranscriptOnResolve: Boolean(ws.settings.crm?.logTranscriptOnResolve), webhookUrl: ws.settings.crm?.webhookUrl || null },
           },
         }),
@@ -93,6 +95,11 @@ export function WorkspaceSettings() {
         />
       </label>
       <p className="muted small">Older messages, with their attachments, are deleted every night (03:00 UTC). This cannot be undone.</p>
+      <UnansweredSetting
+        value={ws.settings.unanswered}
+        expectedReplyMinutes={ws.settings.expectedReplyMinutes}
+        onChange={(unanswered) => setWs({ ...ws, settings: { ...ws.settings, unanswered } })}
+      />
       <h3>CRM</h3>
       <label className="check">
         <input
