@@ -60,7 +60,7 @@ export interface RunStep { seq: number; nodeId: string; nodeType: string; status
 export interface Template { slug: string; name: string; description: string; category: string; requires: Requirement[]; definition: FlowDocument }
 export interface KnowledgeEntry { id: string; question: string; answer: string; updatedAt: string }
 
-export type ChannelType = 'webchat' | 'api' | 'twilio' | 'whatsapp' | 'messenger' | 'instagram' | 'telegram' | 'email';
+export type ChannelType = import('@switchboard/channels/definitions').ChannelType;
 export interface Channel { id: string; type: ChannelType; name: string; config: Record<string, unknown>; webhookUrl: string; secretsSet: string[]; createdAt: string; widgetSnippet?: string }
 export interface CreatedChannel { id: string; type: ChannelType; name: string; webhookUrl: string; secret?: string; widgetSnippet?: string }
 

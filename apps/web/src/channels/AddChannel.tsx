@@ -3,25 +3,14 @@ import { api, errorText } from '../api/client';
 import type { ChannelType, CreatedChannel } from '../api/types';
 import { Modal } from '../components/Modal';
 import { Notice } from '../components/Notice';
-import { CHANNEL_FIELDS, CHANNEL_LABELS } from './channelTypes';
+import { CHANNEL_BLURBS, CHANNEL_FIELDS, CHANNEL_LABELS, CHANNEL_TYPES, channelConfig } from './channelTypes';
 import { ChannelIcon } from '../components/ChannelIcon';
 import { createWebsiteChat } from './webchat';
-
-const blurbs: Record<ChannelType, string> = {
-  webchat: 'A chat bubble on your website',
-  whatsapp: 'WhatsApp Business (Cloud API)',
-  messenger: 'Your Facebook page inbox',
-  instagram: 'Instagram direct messages',
-  telegram: 'A Telegram bot',
-  twilio: 'Text messages through Twilio',
-  email: 'An email address',
-  api: 'Connect your own system',
-};
 
 export function AddChannel({ onClose, onCreated }: { onClose: () => void; onCreated: (c: CreatedChannel) => void }) {
   const [type, setType] = useState<ChannelType>();
   const [name, setName] = useState('');
-  const [config, setConfig] = useState<Record<string, string>>({});
+  const [config, setConfig] = useState<Record<string, string | boolean>>({});
   const [error, setError] = useState<string>();
   const [busy, setBusy] = useState(false);
 
@@ -30,8 +19,7 @@ export function AddChannel({ onClose, onCreated }: { onClose: () => void; onCrea
     if (!type) return;
     setBusy(true);
     try {
-      const clean = Object.fromEntries(Object.entries(config).filter(([, v]) => v.trim() !== '').map(([k, v]) => [k, k === 'port' ? Number(v) : v.trim()]));
-      onCreated(await api.post<CreatedChannel>('/api/channels', { type, name: name || CHANNEL_LABELS[type], config: clean }));
+      onCreated(await api.post<CreatedChannel>('/api/channels', { type, name: name || CHANNEL_LABELS[type], config: channelConfig(type, config) }));
     } catch (err) {
       setError(errorText(err));
     } finally {
@@ -41,7 +29,9 @@ export function AddChannel({ onClose, onCreated }: { onClose: () => void; onCrea
 
   // Website chat needs nothing filled in: one click connects it.
   const pick = async (t: ChannelType) => {
-    if (t !== 'webchat') return (setType(t), setConfig(t === 'email' ? { provider: 'mailgun' } : {}));
+    // A choice starts on its first option, as the select shows it.
+    const choices = CHANNEL_FIELDS[t].flatMap((f) => (f.options?.[0] ? [[f.key, f.options[0]]] : []));
+    if (t !== 'webchat') return (setType(t), setConfig(Object.fromEntries(choices)));
     setBusy(true);
     try {
       onCreated(await createWebsiteChat());
@@ -57,11 +47,11 @@ export function AddChannel({ onClose, onCreated }: { onClose: () => void; onCrea
       <Modal title="Connect a channel" onClose={onClose} wide>
         <Notice>{error}</Notice>
         <div className="type-grid">
-          {(Object.keys(CHANNEL_LABELS) as ChannelType[]).map((t) => (
+          {CHANNEL_TYPES.map((t) => (
             <button key={t} className="type-card" disabled={busy} onClick={() => void pick(t)} data-testid={`channel-type-${t}`}>
               <span className="channel-icon"><ChannelIcon type={t} size={26} /></span>
               <strong>{CHANNEL_LABELS[t]}</strong>
-              <small className="muted">{blurbs[t]}</small>
+              <small className="muted">{CHANNEL_BLURBS[t]}</small>
             </button>
           ))}
         </div>
@@ -80,15 +70,17 @@ export function AddChannel({ onClose, onCreated }: { onClose: () => void; onCrea
           <label className="field" key={f.key}>
             <span>{f.label}{f.optional && <span className="optional"> (optional)</span>}</span>
             {f.options ? (
-              <select value={config[f.key] ?? f.options[0]} onChange={(e) => setConfig({ ...config, [f.key]: e.target.value })}>
+              <select value={String(config[f.key] ?? f.options[0])} onChange={(e) => setConfig({ ...config, [f.key]: e.target.value })}>
                 {f.options.map((o) => <option key={o} value={o}>{o}</option>)}
               </select>
+            ) : f.kind === 'switch' ? (
+              <input type="checkbox" checked={config[f.key] === true} onChange={(e) => setConfig({ ...config, [f.key]: e.target.checked })} data-testid={`channel-config-${f.key}`} />
             ) : (
               <input
-                type={f.secret ? 'password' : 'text'}
+                type={f.secret ? 'password' : f.kind === 'number' ? 'number' : 'text'}
                 autoComplete="off"
                 required={!f.optional}
-                value={config[f.key] ?? ''}
+                value={String(config[f.key] ?? '')}
                 placeholder={f.placeholder}
                 onChange={(e) => setConfig({ ...config, [f.key]: e.target.value })}
                 data-testid={`channel-config-${f.key}`}

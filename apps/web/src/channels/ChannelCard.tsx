@@ -1,5 +1,5 @@
 import { CopyButton } from '../components/CopyButton';
-import { CHANNEL_LABELS } from './channelTypes';
+import { CHANNEL_LABELS, CHANNEL_SETUP_HELP } from './channelTypes';
 import { ChannelIcon } from '../components/ChannelIcon';
 import type { WebchatChannel } from './webchat';
 import { WebchatSetup } from './WebchatSetup';
@@ -8,16 +8,6 @@ import './channels.css';
 export function widgetSnippet(channelId: string): string {
   return `<script src="${location.origin}/widget.js" data-channel="${channelId}" async></script>`;
 }
-
-const pasteWhere: Partial<Record<WebchatChannel['type'], string>> = {
-  twilio: 'In Twilio: Phone Numbers → your number → Messaging → "A message comes in" (HTTP POST).',
-  whatsapp: 'In Meta for Developers: WhatsApp → Configuration → Webhook → Callback URL (use your verify token).',
-  messenger: 'In Meta for Developers: Messenger → Settings → Webhooks → Callback URL.',
-  instagram: 'In Meta for Developers: Instagram → Webhooks → Callback URL.',
-  telegram: 'Switchboard registers this with Telegram for you; nothing to paste.',
-  email: 'In your email service: the inbound route / parse webhook address.',
-  api: 'Your system POSTs customer messages here, signed with the secret.',
-};
 
 export function ChannelCard({ channel: c, secret, identitySecret, snippet, onRemove, onSaved }: { channel: WebchatChannel; secret?: string; identitySecret?: string; snippet?: string; onRemove: () => void; onSaved: (c: WebchatChannel) => void }) {
   const label = CHANNEL_LABELS[c.type];
@@ -35,7 +25,7 @@ export function ChannelCard({ channel: c, secret, identitySecret, snippet, onRem
         <WebchatSetup channel={c} snippet={snippet ?? c.widgetSnippet ?? widgetSnippet(c.id)} identitySecret={identitySecret} onSaved={onSaved} />
       ) : (
         <div className="paste">
-          <p><strong>Webhook address</strong> — {pasteWhere[c.type]}</p>
+          <p><strong>Webhook address</strong> — {CHANNEL_SETUP_HELP[c.type]}</p>
           <pre className="code" data-testid="webhook-url">{c.webhookUrl}</pre>
           <CopyButton text={c.webhookUrl} label="Copy address" />
         </div>

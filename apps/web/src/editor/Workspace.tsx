@@ -31,7 +31,7 @@ function storedRequires(id: string): Requirement[] | undefined {
 }
 
 export function Workspace({ workflow, lookups }: { workflow: WorkflowDetail; lookups: Lookups }) {
-  const state = useFlowState(workflow);
+  const state = useFlowState(workflow, lookups.channels);
   const flow = useReactFlow();
   const [name, setName] = useState(workflow.name);
   const [status, setStatus] = useState<FlowStatus>(workflow.status);

@@ -2,10 +2,12 @@ import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useEdgesState, useNodesState, type Connection, type Edge, type EdgeChange, type NodeChange, type XYPosition } from '@xyflow/react';
 import { api, ApiError, errorText } from '../api/client';
 import type { WorkflowDetail } from '../api/types';
-import { getDefinition, validate, type FlowDocument, type Validation } from '../flow';
+import { getDefinition, validate, type ConnectedChannel, type FlowDocument, type Validation } from '../flow';
 import { fromDoc, newId, toDoc, type StepNode } from './convert';
 import { setOverlay } from './overlay';
 import { useHistory } from './useHistory';
+
+const NO_CHANNELS: readonly ConnectedChannel[] = [];
 
 export type SaveState = 'saved' | 'dirty' | 'saving' | 'error';
 
@@ -25,14 +27,14 @@ const withNames = (doc: FlowDocument) => {
  * The editor's document: React Flow nodes/edges plus everything that follows a change —
  * validation drawn on the nodes, undo history and the debounced autosave of the draft.
  */
-export function useFlowState(workflow: WorkflowDetail) {
+export function useFlowState(workflow: WorkflowDetail, channels: readonly ConnectedChannel[] = NO_CHANNELS) {
   const initial = useMemo(() => withNames(workflow.definition), [workflow.definition]);
   const [nodes, setNodes, baseNodesChange] = useNodesState<StepNode>(initial.nodes);
   const [edges, setEdges, baseEdgesChange] = useEdgesState<Edge>(initial.edges);
   const [rev, setRev] = useState(0);
   const [saveState, setSaveState] = useState<SaveState>('saved');
   const [saveError, setSaveError] = useState<string>();
-  const [validation, setValidation] = useState<Validation>(() => validate(workflow.definition));
+  const [validation, setValidation] = useState<Validation>(() => validate(workflow.definition, channels));
   const history = useHistory(workflow.definition);
   const latest = useRef({ nodes, edges });
   latest.current = { nodes, edges };
@@ -103,13 +105,18 @@ export function useFlowState(workflow: WorkflowDetail) {
   // Everything that follows an edit: validation quickly, history after a pause, save after a longer one.
   useEffect(() => {
     const doc = currentDoc();
-    const v = setTimeout(() => setValidation(validate(doc)), rev === 0 ? 0 : 120);
+    const v = setTimeout(() => setValidation(validate(doc, channels)), rev === 0 ? 0 : 120);
     if (rev === 0) return () => clearTimeout(v);
     setSaveState((s) => (s === 'saving' ? s : 'dirty'));
     const h = setTimeout(() => history.record(doc), 400);
     const s = setTimeout(() => void save(), 800);
     return () => [v, h, s].forEach(clearTimeout);
   }, [rev]); // eslint-disable-line react-hooks/exhaustive-deps
+
+  // The channel list arrives after the canvas: check again with the rules of its messaging windows.
+  useEffect(() => {
+    if (channels !== NO_CHANNELS) setValidation(validate(currentDoc(), channels));
+  }, [channels, currentDoc]);
 
   useEffect(() => {
     const errors = new Map<string, string[]>();

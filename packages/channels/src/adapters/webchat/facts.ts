@@ -5,7 +5,7 @@ export const webchatFacts = defineChannel({
   type: 'webchat',
   config: WebchatConfig,
   label: 'Website chat',
-  icon: 'messages-square',
+  icon: 'message-circle',
   blurb: 'A chat bubble on your website',
   setupHelp: 'Paste the snippet before </body> on every page where the chat bubble should appear.',
   secretFields: ['identitySecret'],

@@ -7,7 +7,7 @@ export const whatsappFacts = defineChannel({
   type: 'whatsapp',
   config: WhatsAppConfig,
   label: 'WhatsApp',
-  icon: 'message-circle',
+  icon: 'messages-square',
   blurb: 'WhatsApp Business (Cloud API)',
   setupHelp: 'In Meta for Developers: WhatsApp → Configuration → Webhook → Callback URL (use your verify token).',
   secretFields: ['accessToken', 'appSecret'],
