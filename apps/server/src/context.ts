@@ -5,7 +5,6 @@ import type { Config } from './config';
 import type { Logger } from './logger';
 import type { EventBus } from './events/bus';
 import type { ActiveFlowCache } from './flows/active-flows';
-import type { InlineJobs } from './jobs/inline-jobs';
 
 /** Everything a route or a job needs, built once in main.ts (or by a test). */
 export interface AppDeps {
@@ -16,8 +15,6 @@ export interface AppDeps {
   events: EventBus;
   /** Published flows per workspace, invalidated across processes on publish/pause. */
   activeFlows: ActiveFlowCache;
-  /** Set where this process runs jobs: it runs the route_event jobs of the messages it stores itself. */
-  inlineJobs?: InlineJobs;
 }
 
 /** Who is calling, resolved once per request by the auth middleware. */

@@ -2,25 +2,20 @@ import { serve, type ServerType } from '@hono/node-server';
 import { migrateDatabase, openDatabase, resolveDatabase } from '@switchboard/db';
 import client from 'prom-client';
 import { createApp } from './app';
+import type { AppDeps } from './context';
 import { isDatabaseUnavailable, loggableError } from './http/error-handler';
 import { loadConfig } from './config';
 import { egressFor } from './egress';
 import { EventBus } from './events/bus';
 import { ActiveFlowCache } from './flows/active-flows';
-import { createInlineJobs } from './jobs/index';
-import { startWorker, type WorkerHandle } from './jobs/worker';
+import { scheduleRetentionSweep } from './jobs/retention';
+import { scheduleNextTick } from './jobs/schedule-tick';
 import { createLogger } from './logger';
+import { defaultTuning, runQueueHere, type QueueRunner } from './queue/runner';
+import { createTaskList } from './tasks';
 
-/** Connections beyond one per job slot: Graphile's claims and completions, heartbeats, the schedule clock. */
+/** Connections beyond one per job slot: the local queue's fetches, batched completions, heartbeats, the schedule clock. */
 const JOB_POOL_SPARE = 5;
-/**
- * Inline jobs run per WORKER_CONCURRENCY slot. Their one-shot statements travel on the pipelined
- * lanes, so a slot mostly waits on Postgres or the provider without holding a pool connection: one
- * slot each left Postgres idle at saturation (docs/decisions/003-inline-jobs.md).
- */
-const INLINE_SLOTS_PER_WORKER_SLOT = 2;
-/** Inline jobs locked and waiting for a slot, per WORKER_CONCURRENCY slot (see InlineJobsOptions.backlog). */
-const INLINE_BACKLOG_PER_WORKER_SLOT = 20;
 
 /** config -> database (embedded or DATABASE_URL) -> migrate -> roles. */
 async function main() {
@@ -47,15 +42,10 @@ async function main() {
   let stopping = false;
   // Jobs get their own connections: a burst of webhooks queueing for the request pool must not
   // stall the flows that answer them (each job's queries would wait behind every request's).
-  // Graphile's slots and the inline jobs' (see inline-jobs.ts) each hold a connection at a time at
-  // most (with pipelining off, all of them).
-  const jobsDatabase = config.role !== 'api' ? openDatabase(database.url, { max: (1 + INLINE_SLOTS_PER_WORKER_SLOT) * config.workerConcurrency + JOB_POOL_SPARE, pipelineLanes: config.pipelineLanes, onError: (err) => logger.warn({ err: err.message }, 'idle database client error') }) : undefined;
+  const jobsDatabase = config.role !== 'api' ? openDatabase(database.url, { max: config.workerConcurrency + JOB_POOL_SPARE, pipelineLanes: config.pipelineLanes, onError: (err) => logger.warn({ err: err.message }, 'idle database client error') }) : undefined;
   const jobsDeps = jobsDatabase ? { ...deps, db: jobsDatabase.db, pool: jobsDatabase.pool } : undefined;
-  const inlineJobs = jobsDeps
-    ? createInlineJobs(jobsDeps, { concurrency: INLINE_SLOTS_PER_WORKER_SLOT * config.workerConcurrency, backlog: INLINE_BACKLOG_PER_WORKER_SLOT * config.workerConcurrency })
-    : undefined;
-  const worker = jobsDeps ? await superviseWorker({ ...jobsDeps, inlineJobs }, logger, () => stopping) : undefined;
-  const app = createApp({ ...deps, inlineJobs }, { serveStatic: config.role !== 'worker', registry });
+  const worker = jobsDeps ? await superviseQueue(jobsDeps, logger, () => stopping) : undefined;
+  const app = createApp(deps, { serveStatic: config.role !== 'worker', registry });
   server = serve({ fetch: app.fetch, port: config.port, hostname: '0.0.0.0' }, (info) => {
     logger.info({ port: info.port, role: config.role, url: config.publicUrl, bootMs: Date.now() - started }, 'Switchboard is running');
   });
@@ -67,7 +57,6 @@ async function main() {
     const force = setTimeout(() => process.exit(1), 30_000);
     force.unref();
     await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
-    await inlineJobs?.idle();
     await worker?.stop();
     await events.stop();
     await jobsDatabase?.pool.end();
@@ -103,10 +92,10 @@ function survivePostgresOutages(logger: ReturnType<typeof createLogger>) {
  * Graphile Worker lets a worker slot die ("committing seppuku") when it cannot record a job's end,
  * which is what a database outage does to every busy slot, and never replaces it: after an outage
  * the process would be alive with no one taking jobs. This restarts the whole runner when a slot
- * dies or the runner ends unasked; the job the dead slot held is unlocked by the reaper.
+ * dies or the runner ends unasked; the job the dead slot held is freed by the heartbeat (queue/heartbeat.ts).
  */
-async function superviseWorker(deps: Parameters<typeof startWorker>[0], logger: ReturnType<typeof createLogger>, stopping: () => boolean): Promise<{ stop(): Promise<void> }> {
-  let current: WorkerHandle | undefined;
+async function superviseQueue(deps: AppDeps, logger: ReturnType<typeof createLogger>, stopping: () => boolean): Promise<{ stop(): Promise<void> }> {
+  let current: QueueRunner | undefined;
   let restarting = false;
   const restart = (reason: string) => {
     if (restarting || stopping()) return;
@@ -124,7 +113,7 @@ async function superviseWorker(deps: Parameters<typeof startWorker>[0], logger: 
     })();
   };
   const start = async () => {
-    const handle = await untilReachable(() => startWorker(deps), logger, Number.POSITIVE_INFINITY);
+    const handle = await untilReachable(() => startQueue(deps), logger, Number.POSITIVE_INFINITY);
     current = handle;
     handle.runner.events.on('worker:fatalError', ({ error }) => current === handle && restart(`worker fatal error: ${(error as Error)?.message}`));
     handle.runner.promise.then(
@@ -134,6 +123,14 @@ async function superviseWorker(deps: Parameters<typeof startWorker>[0], logger: 
   };
   await start();
   return { stop: async () => current?.stop() };
+}
+
+/** The job runner, then the recurring jobs' first schedule (each keyed: one pending job however many processes boot). */
+async function startQueue(deps: AppDeps): Promise<QueueRunner> {
+  const handle = await runQueueHere(deps, createTaskList(deps), defaultTuning(deps.config.workerConcurrency));
+  await scheduleNextTick(deps.db);
+  await scheduleRetentionSweep(deps.db);
+  return handle;
 }
 
 /** Boot waits for a database that is restarting (up to a minute) instead of exiting at once. */

@@ -3,8 +3,6 @@ export * from './client';
 export * from './migrate';
 export * from './embedded';
 export * from './resolve';
-export * from './jobs';
-export * from './timers';
 export { DEFAULT_PIPELINE_LANES, DriverChangedError } from './driver/index';
 export * from './raw-rows';
 export * from './lazy-commit';

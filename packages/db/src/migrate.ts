@@ -4,7 +4,6 @@ import { drizzle } from 'drizzle-orm/node-postgres';
 import { migrate } from 'drizzle-orm/node-postgres/migrator';
 import { Logger, runMigrations as runWorkerMigrations } from 'graphile-worker';
 import type pg from 'pg';
-import { TIMER_FUNCTIONS } from './timers';
 
 export const migrationsFolder = fileURLToPath(new URL('../migrations', import.meta.url));
 
@@ -20,8 +19,6 @@ export async function migrateDatabase(pool: pg.Pool): Promise<void> {
     await client.query('select pg_advisory_lock(hashtext($1))', [LOCK_NAME]);
     await migrate(drizzle(client), { migrationsFolder, ...MIGRATIONS_TABLE });
     await runWorkerMigrations({ pgPool: pool, logger: silentLogger() });
-    await client.query(QUEUE_ORDER_INDEX);
-    await client.query(TIMER_FUNCTIONS);
   } finally {
     await client.query('select pg_advisory_unlock(hashtext($1))', [LOCK_NAME]).catch(() => {});
     await client.query('reset statement_timeout').catch(() => {});
@@ -30,14 +27,6 @@ export async function migrateDatabase(pool: pg.Pool): Promise<void> {
 }
 
 const LOCK_NAME = 'switchboard_migrations';
-
-/**
- * The next job of one named queue: the server's inline jobs ask this on every completion (see
- * apps/server/src/jobs/inline-job-statements.ts), and Graphile's own indexes, ordered by priority
- * and run_at across all queues, made that a scan of every available job under a backlog. Graphile
- * leaves extra indexes on its tables alone.
- */
-const QUEUE_ORDER_INDEX = `create index if not exists jobs_queue_order_index on graphile_worker._private_jobs (job_queue_id, priority, run_at, id) where is_available`;
 
 /** Number of migrations shipped with this build versus applied to the database. */
 export async function migrationStatus(pool: pg.Pool): Promise<{ expected: number; applied: number; current: boolean }> {

@@ -1,4 +1,5 @@
-import { crmPushes, contactEvents, enqueueJob, type CrmPushTarget, type Executor } from '@switchboard/db';
+import { crmPushes, contactEvents, type CrmPushTarget, type Executor } from '@switchboard/db';
+import { enqueue } from '../queue/enqueue';
 
 export const CRM_PUSH_TASK = 'crm_push';
 
@@ -46,5 +47,5 @@ export async function recordCrmPush(tx: Executor, input: PushRequest): Promise<s
 
 /** The push's job; one pending job per push (a retry asked for twice adds one). */
 export async function enqueueCrmPush(tx: Executor, pushId: string, runAt?: Date): Promise<void> {
-  await enqueueJob(tx, CRM_PUSH_TASK, { pushId }, { jobKey: `crm_push:${pushId}`, maxAttempts: 5, ...(runAt ? { runAt } : {}) });
+  await enqueue(tx, CRM_PUSH_TASK, { pushId }, { jobKey: `crm_push:${pushId}`, maxAttempts: 5, ...(runAt ? { runAt } : {}) });
 }

@@ -1,10 +1,10 @@
 import { and, desc, eq, isNull, type SQL } from 'drizzle-orm';
 import { channels, contactIdentities, contacts, conversations, type Executor } from '@switchboard/db';
 import { z } from 'zod';
-import { ApiError } from '../http/errors';
+import { DomainError } from '../domain-errors';
 import { matchablePhone, phoneHint } from '../inbox/contact-keys';
 import { upsertContactIdentity } from '../inbox/contacts';
-import { openConversation } from '../inbox/ingest';
+import { openConversation } from '../inbox/open-conversation';
 
 /**
  * DESIGN §5: whom a webhook-started flow talks to. Email matches lower-cased; phone in E.164, where a
@@ -27,13 +27,13 @@ export interface SelectedContact {
 /** The E.164 form of a phone selector; a 400 naming `contact.phone` when it cannot be read. */
 export function selectorPhone(selector: { phone: string; country?: string | undefined }): string {
   const phone = matchablePhone(selector.phone, selector.country);
-  if (!phone) throw new ApiError(400, 'validation_failed', `contact.phone: ${phoneHint(selector.country)}`, [{ field: 'contact.phone', message: phoneHint(selector.country) }]);
+  if (!phone) throw new DomainError('validation_failed', `contact.phone: ${phoneHint(selector.country)}`, [{ field: 'contact.phone', message: phoneHint(selector.country) }]);
   return phone;
 }
 
 /** Two contacts share the key: picking one could message the wrong person. */
 export const ambiguousContact = (key: string) =>
-  new ApiError(409, 'ambiguous_contact', `More than one contact has this ${key}: select the contact by {"id": ...} or merge the duplicates first`, [{ field: `contact.${key}`, message: 'matches more than one contact' }]);
+  new DomainError('ambiguous_contact', `More than one contact has this ${key}: select the contact by {"id": ...} or merge the duplicates first`, [{ field: `contact.${key}`, message: 'matches more than one contact' }]);
 
 /**
  * Finds (or, for a channel identity, creates) the contact and the conversation to talk
@@ -51,14 +51,14 @@ export async function resolveContactSelector(tx: Executor, workspaceId: string, 
     .where(and(eq(contacts.workspaceId, workspaceId), isNull(contacts.deletedAt), where))
     .limit(2);
   const contact = matches[0];
-  if (!contact) throw new ApiError(404, 'not_found', `No contact matches ${JSON.stringify(selector)} in this workspace`);
+  if (!contact) throw new DomainError('not_found', `No contact matches ${JSON.stringify(selector)} in this workspace`);
   if (matches.length > 1) throw ambiguousContact('phone' in selector ? 'phone' : 'email');
   return { contactId: contact.id, conversationId: await latestOrOpenConversation(tx, workspaceId, contact.id) };
 }
 
 async function byChannelIdentity(tx: Executor, workspaceId: string, selector: { channelId: string; externalId: string; name?: string | undefined }) {
   const channel = await findChannel(tx, workspaceId, selector.channelId);
-  if (!channel) throw new ApiError(404, 'not_found', 'contact.channelId: no such channel in this workspace');
+  if (!channel) throw new DomainError('not_found', 'contact.channelId: no such channel in this workspace');
   const { contactId } = await upsertContactIdentity(tx, workspaceId, channel.id, { externalId: selector.externalId, name: selector.name });
   const conversation = await openConversation(tx, channel, contactId);
   return { contactId, conversationId: conversation.id };

@@ -1,7 +1,7 @@
 import { sql, type SQL } from 'drizzle-orm';
 import { contacts, workspaces, type Executor } from '@switchboard/db';
 import type { ContactData, ConversationData, FlowData, WorkspaceData } from '@switchboard/flow';
-import { notFound } from '../http/errors';
+import { notFoundError } from '../domain-errors';
 
 type WorkflowRunRow = {
   workspaceId: string;
@@ -87,7 +87,7 @@ export const workspaceColumn = (workspaceId: string | SQL) => sql`
 
 /** The flow context from a row holding flowContextColumns (for `run`'s trigger and variables). */
 export function flowContextOf(row: FlowContextRow, run: Pick<WorkflowRunRow, 'trigger' | 'variables'>): FlowContext {
-  if (!row.workspace) throw notFound('Workspace');
+  if (!row.workspace) throw notFoundError('Workspace');
   const message = row.message;
   const data: FlowData = {
     contact: row.contact ? presentContactData(row.contact) : emptyContact(),

@@ -5,7 +5,7 @@
  * edited through the API, with nothing extra stored on the flow.
  */
 import { placeholdersLeft, type Requirement } from '@switchboard/flow';
-import { ApiError } from '../http/errors';
+import { DomainError } from '../domain-errors';
 import { loadTemplates } from './template-library';
 
 export type SampleLeft = { nodeId: string; field: string; label: string };
@@ -29,10 +29,9 @@ export function sampleDetailsLeft(draft: unknown): SampleLeft[] {
 }
 
 /** The refusal of a publish that would put sample details live (the owner may publish anyway). */
-export function sampleDetailsError(left: SampleLeft[]): ApiError {
+export function sampleDetailsError(left: SampleLeft[]): DomainError {
   const things = left.length === 1 ? 'one thing' : `${left.length} things`;
-  return new ApiError(
-    422,
+  return new DomainError(
     'sample_details_left',
     `This flow still has the template's sample details in ${things}: ${left.map((l) => l.label.replace(/\.$/, '')).join('; ')}. Change them, or publish anyway.`,
     { placeholders: left },

@@ -1,6 +1,7 @@
 import { desc, eq } from 'drizzle-orm';
-import { conversations, enqueueJob, type Executor } from '@switchboard/db';
-import { conversationQueue } from './queues';
+import { conversations, type Executor } from '@switchboard/db';
+import { enqueue } from '../queue/enqueue';
+import { conversationQueue } from '../queue/names';
 
 export interface TagAddedEvent {
   workspaceId: string;
@@ -19,7 +20,7 @@ export interface TagAddedEvent {
 export async function enqueueTagAdded(tx: Executor, event: TagAddedEvent): Promise<void> {
   if (!event.tags.length) return;
   const conversationId = event.conversationId !== undefined ? event.conversationId : await latestConversation(tx, event.contactId);
-  await enqueueJob(
+  await enqueue(
     tx,
     'route_event',
     { kind: 'tag_added', workspaceId: event.workspaceId, contactId: event.contactId, conversationId, tags: event.tags, ...(event.sourceRunId ? { sourceRunId: event.sourceRunId } : {}) },

@@ -2,7 +2,7 @@ import { and, asc, eq, isNull, ne } from 'drizzle-orm';
 import { workflows, workflowVersions, type Database, type Executor, type Role } from '@switchboard/db';
 import { FlowDocument, validateFlow, type FlowNodeEnvelope } from '@switchboard/flow';
 import type { Config } from '../config';
-import { notFound } from '../http/errors';
+import { notFoundError } from '../domain-errors';
 import { renderer } from './flow-services';
 import { connectedChannels } from '../inbox/connected-channels';
 
@@ -13,7 +13,7 @@ export type Issue = { nodeId?: string; field?: string; message: string; code: st
 export async function findWorkflow(db: Executor, workspaceId: string, id: string, options: { lock?: boolean } = {}): Promise<WorkflowRow> {
   const query = db.select().from(workflows).where(and(eq(workflows.id, id), eq(workflows.workspaceId, workspaceId), isNull(workflows.deletedAt)));
   const [row] = options.lock ? await query.for('update') : await query;
-  if (!row) throw notFound('Workflow');
+  if (!row) throw notFoundError('Workflow');
   return row;
 }
 

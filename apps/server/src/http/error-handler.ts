@@ -4,6 +4,7 @@ import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { Logger } from '../logger';
 import { InboundParseError } from '../inbox/adapters';
 import { NotInWorkspaceError } from '../inbox/assignment';
+import { DomainError, type DomainErrorKind } from '../domain-errors';
 import { ApiError, type ErrorCode } from './errors';
 import { redactPath } from './redact-path';
 
@@ -90,12 +91,24 @@ export function databaseRefusal(err: unknown): { status: 400 | 409; code: ErrorC
   return null;
 }
 
+/** The HTTP status of each kind of domain error. */
+const domainStatus: Record<DomainErrorKind, ContentfulStatusCode> = {
+  not_found: 404,
+  validation_failed: 400,
+  ambiguous_contact: 409,
+  unauthorized: 401,
+  sample_details_left: 422,
+};
+
 /** The single place errors become HTTP responses: `{ error: { code, message, details? } }`. */
 export function createErrorHandler(logger: Logger) {
   return (err: Error, c: Context) => {
     if (err instanceof ApiError) {
       for (const [name, value] of Object.entries(err.headers ?? {})) c.header(name, value);
       return c.json({ error: { code: err.code, message: err.message, ...(err.details === undefined ? {} : { details: err.details }) } }, err.status);
+    }
+    if (err instanceof DomainError) {
+      return c.json({ error: { code: err.kind, message: err.message, ...(err.details === undefined ? {} : { details: err.details }) } }, domainStatus[err.kind]);
     }
     if (err instanceof HTTPException) {
       const status = err.status as ContentfulStatusCode;

@@ -1,6 +1,7 @@
 import { and, eq, inArray, isNull, or, sql, type SQLWrapper } from 'drizzle-orm';
-import { contactEvents, contactIdentities, contacts, conversations, crmPushes, messages, removeTimer, runSteps, runWaits, workflowRuns, type Executor } from '@switchboard/db';
-import { waitTimerKey } from '../flows/queues';
+import { contactEvents, contactIdentities, contacts, conversations, crmPushes, messages, runSteps, runWaits, workflowRuns, type Executor } from '@switchboard/db';
+import { cancel } from '../queue/enqueue';
+import { waitTimerKey } from '../queue/names';
 
 export interface ErasureResult {
   conversations: number;
@@ -26,7 +27,7 @@ export interface ErasureResult {
  * contact is not in the workspace or was erased already.
  */
 export async function eraseContact(tx: Executor, workspaceId: string, contactId: string): Promise<ErasureResult | null> {
-  // The row lock orders erasure against an inbound message of this contact (see store-inbound.ts):
+  // The row lock orders erasure against an inbound message of this contact (see pipeline/store.ts):
   // the message either lands before and is erased with the rest, or finds the contact erased.
   const [contact] = await tx
     .select({ id: contacts.id })
@@ -66,7 +67,7 @@ async function scrubRuns(tx: Executor, workspaceId: string, contactId: string, t
     .select({ id: workflowRuns.id })
     .from(workflowRuns)
     .where(and(ofContact, inArray(workflowRuns.status, ['running', 'waiting'])));
-  for (const run of live) await removeTimer(tx, waitTimerKey(run.id));
+  for (const run of live) await cancel(tx, waitTimerKey(run.id));
   await tx.delete(runWaits).where(inArray(runWaits.runId, runIds));
   await tx.update(runSteps).set({ input: null, output: null, error: null }).where(inArray(runSteps.runId, runIds));
   await tx

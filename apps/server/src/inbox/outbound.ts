@@ -1,6 +1,7 @@
 import { and, eq, sql } from 'drizzle-orm';
-import { conversations, enqueueJob, messages, type Executor } from '@switchboard/db';
-import type { TASKS } from '../jobs/index';
+import { conversations, messages, type Attachment, type Executor } from '@switchboard/db';
+import { enqueue } from '../queue/enqueue';
+import { deliverJobKey, outboundQueue, TASKS } from '../queue/names';
 
 export interface OutboundInput {
   workspaceId: string;
@@ -10,6 +11,8 @@ export interface OutboundInput {
   authorUserId?: string | null;
   text: string;
   mediaUrl?: string;
+  /** Files of the media store (see media/link-uploads.ts), sent after any `mediaUrl`. */
+  attachments?: Attachment[];
   quickReplies?: string[];
   /** Provider extras for the adapter: `whatsappTemplate`, `subject`, `inReplyTo`. */
   meta?: Record<string, unknown>;
@@ -18,38 +21,25 @@ export interface OutboundInput {
   private?: boolean;
 }
 
-// A type-only import keeps the flow runtime (jobs/index) out of the inbox's module graph.
-export const DELIVER_MESSAGE_TASK: (typeof TASKS)['deliverMessage'] = 'deliver_message';
-
-/** Jobs of one conversation's outbound messages run one at a time, in order. */
-export const outboundQueue = (conversationId: string) => `out:${conversationId}`;
-export const deliverJobKey = (messageId: string) => `deliver:${messageId}`;
-
 export type OutboundRow = typeof messages.$inferSelect;
 
-/** A subquery: the customer's address on the channel (their newest identity there), where replies go. */
-export const customerAddress = (contactId: string, channelId: string) => sql`
-  select external_id from contact_identities
-  where contact_id = ${contactId} and channel_id = ${channelId}
-  order by created_at desc limit 1`;
-
-/** What a message's content columns hold for `input` (flows/commit-reply-step.ts stores replies this way too). */
-export function outboundContent(input: Pick<OutboundInput, 'text' | 'mediaUrl' | 'quickReplies' | 'meta'>) {
+/** What a message's content columns hold for `input`. */
+export function outboundContent(input: Pick<OutboundInput, 'text' | 'mediaUrl' | 'attachments' | 'quickReplies' | 'meta'>) {
   return {
     text: input.text,
-    attachments: input.mediaUrl ? [{ url: input.mediaUrl }] : [],
+    attachments: [...(input.mediaUrl ? [{ url: input.mediaUrl }] : []), ...(input.attachments ?? [])],
     quickReplies: input.quickReplies?.length ? input.quickReplies : null,
     meta: input.meta ?? {},
   };
 }
 
 /**
- * Stores an outbound message and, in the same transaction, the job that delivers it: the message
- * exists if and only if its delivery is scheduled. An express reply has no job: its sender delivers
- * it after commit, and the sweep in jobs/express-delivery.ts if the sender died. Private notes are
- * stored as sent and get no job. The caller publishes `message.created` after its transaction commits (see publish.ts).
+ * Stores an outbound message and, in the same transaction, the job that delivers it (the deliver
+ * stage, pipeline/deliver.ts): the message exists if and only if its delivery is scheduled. Private
+ * notes are stored as sent and get no job. The caller publishes `message.created` after its
+ * transaction commits (see publish.ts).
  */
-export async function queueOutboundMessage(tx: Executor, input: OutboundInput, options: { express?: boolean } = {}): Promise<OutboundRow> {
+export async function queueOutboundMessage(tx: Executor, input: OutboundInput): Promise<OutboundRow> {
   const isPrivate = input.private ?? false;
   const [row] = await tx
     .insert(messages)
@@ -67,11 +57,7 @@ export async function queueOutboundMessage(tx: Executor, input: OutboundInput, o
     })
     .returning();
   const id = row!.id;
-  // The caller sends an express reply itself right after commit (jobs/express-delivery.ts); if it
-  // dies first, the sweep there gives the reply its job.
-  if (!isPrivate && !options.express) {
-    await enqueueJob(tx, DELIVER_MESSAGE_TASK, { messageId: id }, { queueName: outboundQueue(input.conversationId), jobKey: deliverJobKey(id) });
-  }
+  if (!isPrivate) await enqueue(tx, TASKS.deliverMessage, { messageId: id }, { queueName: outboundQueue(input.conversationId), jobKey: deliverJobKey(id) });
   await tx
     .update(conversations)
     .set({

@@ -1,7 +1,7 @@
 import { createHmac } from 'node:crypto';
 import { and, eq, like, sql } from 'drizzle-orm';
 import { contactIdentities, contacts, type Database, type Executor } from '@switchboard/db';
-import { ApiError } from '../http/errors';
+import { DomainError } from '../domain-errors';
 import { randomToken, safeEqual, sha256 } from '../services/crypto';
 import type { LoadedChannel } from './channel-store';
 import { upsertContactIdentity } from './contacts';
@@ -28,11 +28,11 @@ export const userHashOf = (secret: string, userId: string) => createHmac('sha256
 export function verifiedUserId(channel: LoadedChannel, req: WidgetSessionRequest): string | undefined {
   if (req.userId === undefined && req.userHash === undefined) return undefined;
   const missing = req.userId === undefined ? 'userId' : req.userHash === undefined ? 'userHash' : undefined;
-  if (missing) throw new ApiError(400, 'validation_failed', `${missing}: send userId and userHash together`, [{ field: missing, message: 'required with the other' }]);
+  if (missing) throw new DomainError('validation_failed', `${missing}: send userId and userHash together`, [{ field: missing, message: 'required with the other' }]);
   const secret = channel.config.identitySecret;
-  if (typeof secret !== 'string') throw new ApiError(401, 'unauthorized', 'This chat has no identity secret yet: generate one in the channel settings, then sign user ids with it');
+  if (typeof secret !== 'string') throw new DomainError('unauthorized', 'This chat has no identity secret yet: generate one in the channel settings, then sign user ids with it');
   if (!safeEqual(req.userHash!.toLowerCase(), userHashOf(secret, req.userId!))) {
-    throw new ApiError(401, 'unauthorized', "userHash does not match userId: compute it on your server as the hex HMAC-SHA256 of the userId with this chat's identity secret", [{ field: 'userHash', message: 'does not match' }]);
+    throw new DomainError('unauthorized', "userHash does not match userId: compute it on your server as the hex HMAC-SHA256 of the userId with this chat's identity secret", [{ field: 'userHash', message: 'does not match' }]);
   }
   return req.userId;
 }

@@ -19,7 +19,7 @@ import { pushToWebhook, WEBHOOK_SIGNING_CREDENTIAL } from '../crm/webhook';
 import { egressFor } from '../egress';
 import { findCredential, unsealFor } from '../services/credentials';
 import { unsealJson } from '../services/crypto';
-import { retryDelay } from './deliver-message';
+import { retryDelay } from '../pipeline/deliver';
 
 export const CrmPushPayload = z.object({ pushId: z.string().uuid() });
 /** Attempts before a push is marked failed, the first one included. */

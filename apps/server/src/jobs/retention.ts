@@ -1,5 +1,6 @@
 import { and, asc, eq, gt, sql } from 'drizzle-orm';
-import { conversations, enqueueJob, workspaces, type Executor } from '@switchboard/db';
+import { conversations, workspaces, type Executor } from '@switchboard/db';
+import { enqueueLater } from '../queue/enqueue';
 import { z } from 'zod';
 import { clearRunsOlderThan } from './retention-runs';
 
@@ -83,7 +84,7 @@ export function nextSweepAt(now: Date): Date {
 
 /** Queues the next sweep; the job key keeps one pending for the whole deployment. */
 export async function scheduleRetentionSweep(db: Executor, now = new Date()): Promise<void> {
-  await enqueueJob(db, RETENTION_SWEEP_TASK, {}, { runAt: nextSweepAt(now), jobKey: RETENTION_SWEEP_TASK, maxAttempts: 5 });
+  await enqueueLater(db, RETENTION_SWEEP_TASK, {}, nextSweepAt(now), { jobKey: RETENTION_SWEEP_TASK, maxAttempts: 5 });
 }
 
 /** retention_sweep: tomorrow's sweep is queued first, so a failing sweep never stops the schedule. */

@@ -1,11 +1,12 @@
 import { and, arrayContains, eq, isNull, sql } from 'drizzle-orm';
-import { contacts, conversations, enqueueJob, workflows, workflowVersions, workspaces, type Executor } from '@switchboard/db';
+import { contacts, conversations, workflows, workflowVersions, workspaces, type Executor } from '@switchboard/db';
+import { enqueue, enqueueLater } from '../queue/enqueue';
 import type { FlowDocument, NodeConfig } from '@switchboard/flow';
 import { nextScheduledRun } from '@switchboard/flow/runtime';
 import { z } from 'zod';
 import type { AppDeps } from '../context';
 import type { ActiveFlow } from '../flows/active-flows';
-import { runQueue } from '../flows/queues';
+import { runQueue, TASKS } from '../queue/names';
 import { startRun } from '../flows/start-run';
 
 type ScheduleConfig = NodeConfig<'trigger.schedule'>;
@@ -59,7 +60,7 @@ async function fireIfDue(tx: Executor, workspaceId: string, workspaceTimezone: s
   const audience = config.audienceTag ? await contactsWithTag(tx, workspaceId, config.audienceTag) : [{ contactId: null, conversationId: null }];
   for (const target of audience) {
     const { id: runId } = await startRun(tx, { workspaceId, flow, ...target, trigger: { kind: 'schedule', firedAt: due.toISOString() } });
-    await enqueueJob(tx, 'advance_run', { runId }, { queueName: runQueue({ id: runId, conversationId: target.conversationId }) });
+    await enqueue(tx, TASKS.advanceRun, { runId }, { queueName: runQueue({ id: runId, conversationId: target.conversationId }) });
   }
   return audience.length;
 }
@@ -81,5 +82,5 @@ async function contactsWithTag(tx: Executor, workspaceId: string, tag: string) {
 /** Queues the next tick at the start of the next minute; the job_key keeps a single one pending. */
 export async function scheduleNextTick(db: Executor, now = new Date()) {
   const next = new Date(Math.floor(now.getTime() / 60_000) * 60_000 + 60_000);
-  await enqueueJob(db, SCHEDULE_TICK_KEY, {}, { runAt: next, jobKey: SCHEDULE_TICK_KEY, maxAttempts: 3 });
+  await enqueueLater(db, SCHEDULE_TICK_KEY, {}, next, { jobKey: SCHEDULE_TICK_KEY, maxAttempts: 3 });
 }

@@ -1,9 +1,10 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import type { AppDeps, AppEnv } from '../../context';
-import { adapterFor, InboundParseError, type InboundEvent, type InboundRequest, type VerifyContext } from '../../inbox/adapters';
+import { adapterFor, type InboundRequest, type VerifyContext } from '../../inbox/adapters';
 import { channelCache } from '../../inbox/channel-store';
-import { ingestInbound } from '../../inbox/ingest';
+import { receive } from '../../pipeline/receive';
+import { storeInbound } from '../../pipeline/store';
 import { ApiError, notFound } from '../errors';
 import { loggableError } from '../error-handler';
 import { bodyLimit } from '../middleware/body-limit/index';
@@ -93,24 +94,14 @@ export function channelWebhookRoutes(deps: AppDeps) {
     .openapi(postRoute, async (c) => {
       const { channel, adapter, config } = await loadChannel(c.req.valid('param').channelId);
       const req = await inboundRequest(c);
-      let verdict: ReturnType<typeof adapter.verify>;
-      try {
-        verdict = adapter.verify(req, config, verifyContext);
-      } catch {
-        throw new ApiError(400, 'bad_request', 'The request could not be read to check its signature');
-      }
-      if (!verdict.ok) throw new ApiError(verdict.status, verdict.status === 401 ? 'unauthorized' : 'forbidden', verdict.reason);
-
-      let events: InboundEvent[];
-      try {
-        events = adapter.parseInbound(req, config);
-      } catch (err) {
-        if (err instanceof InboundParseError) throw new ApiError(400, 'bad_request', err.message);
-        deps.logger.warn({ err, channelId: channel.id }, 'adapter could not parse a verified webhook');
-        throw new ApiError(400, 'bad_request', 'The request body could not be read');
+      const received = receive(adapter, config, req, verifyContext, deps.logger, channel.id);
+      if (!received.ok) {
+        const { refusal } = received;
+        if (refusal.kind === 'unverified') throw new ApiError(refusal.status, refusal.status === 401 ? 'unauthorized' : 'forbidden', refusal.reason);
+        throw new ApiError(400, 'bad_request', refusal.reason);
       }
       try {
-        for (const event of events) await ingestInbound(deps, channel, event);
+        for (const event of received.events) await storeInbound(deps, channel, event);
       } catch (err) {
         // Not stored: a 503 makes the provider deliver again, which is what we want.
         // loggableError: the query error's parameters hold the customer's message and contact details.

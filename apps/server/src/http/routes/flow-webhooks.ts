@@ -4,8 +4,7 @@ import { workflows, workflowVersions } from '@switchboard/db';
 import type { FlowDocument } from '@switchboard/flow';
 import type { AppDeps } from '../../context';
 import { ContactSelector } from '../../flows/contact-selector';
-import { ADVANCE_RUN_TASK, startWebhookRun } from '../../flows/start-webhook-run';
-import type { StartedRun } from '../../jobs/advance-run';
+import { startWebhookRun } from '../../flows/start-webhook-run';
 import { ApiError, notFound } from '../errors';
 import { createPerMinuteLimit } from '../per-minute-limit';
 import { errors, json } from '../openapi-helpers';
@@ -48,16 +47,8 @@ export function flowWebhookRoutes(deps: AppDeps) {
     if (retryAfter !== null) {
       throw new ApiError(429, 'rate_limited', `This webhook already started ${MAX_WEBHOOK_RUNS_PER_MINUTE} runs in the last minute, the most allowed; retry after ${retryAfter} s.`, undefined, { 'Retry-After': String(retryAfter) });
     }
-    // The run's first activation is an advance_run job this process runs itself when it has room
-    // (see InlineJobs), instead of a NOTIFY and a worker's fetch.
-    const inline = deps.inlineJobs;
-    const taker = inline ? await inline.taker() : null;
     const flowOfRun = { workflowId: flow.id, versionId: flow.versionId, name: flow.name, definition, trigger };
-    const { run, job, context } = await startWebhookRun(db, { workspaceId: flow.workspaceId, flow: flowOfRun, contact: body.contact, body }, taker).catch((err: unknown) => {
-      if (taker) inline?.dropped(taker);
-      throw err;
-    });
-    if (taker) inline?.added(ADVANCE_RUN_TASK, job, taker, context ? ({ run, context } satisfies StartedRun) : undefined);
+    const run = await startWebhookRun(db, { workspaceId: flow.workspaceId, flow: flowOfRun, contact: body.contact, body });
     return c.json({ runId: run.id }, 202);
   });
 }

@@ -1,9 +1,11 @@
 import { createRoute } from '@hono/zod-openapi';
 import { and, eq } from 'drizzle-orm';
-import { enqueueJob, messages } from '@switchboard/db';
+import { messages } from '@switchboard/db';
 import type { AppDeps } from '../../context';
-import { DELIVER_MESSAGE_TASK, deliverJobKey, outboundQueue } from '../../inbox/outbound';
+import { enqueue } from '../../queue/enqueue';
+import { deliverJobKey, outboundQueue, TASKS } from '../../queue/names';
 import { loadMessages } from '../../inbox/present';
+import { mediaLinks } from '../../media/attachment-view';
 import { publishMessageUpdated } from '../../inbox/publish';
 import { audit } from '../../services/audit';
 import { conflict, notFound } from '../errors';
@@ -33,7 +35,7 @@ export function messageRoutes(deps: AppDeps) {
         .where(and(eq(messages.id, id), eq(messages.workspaceId, workspaceId), eq(messages.direction, 'out'), eq(messages.status, 'failed')))
         .returning({ conversationId: messages.conversationId });
       if (!row) return null;
-      await enqueueJob(tx, DELIVER_MESSAGE_TASK, { messageId: id }, { queueName: outboundQueue(row.conversationId), jobKey: deliverJobKey(id) });
+      await enqueue(tx, TASKS.deliverMessage, { messageId: id }, { queueName: outboundQueue(row.conversationId), jobKey: deliverJobKey(id) });
       await audit(tx, c.var.auth, 'message.retried', { type: 'message', id });
       return row;
     });
@@ -43,7 +45,7 @@ export function messageRoutes(deps: AppDeps) {
       throw conflict(`Only failed outbound messages can be retried; this one is ${exists.status}`);
     }
     await publishMessageUpdated(deps, id);
-    const [view] = await loadMessages(db, eq(messages.id, id));
+    const [view] = await loadMessages(db, eq(messages.id, id), { links: mediaLinks(deps.config) });
     return c.json(view!, 200);
   });
 }

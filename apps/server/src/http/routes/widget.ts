@@ -8,7 +8,7 @@ import { and, eq, inArray } from 'drizzle-orm';
 import { contactIdentities, conversations, messages, workspaces } from '@switchboard/db';
 import type { AppDeps, AppEnv } from '../../context';
 import { channelCache } from '../../inbox/channel-store';
-import { ingestInbound } from '../../inbox/ingest';
+import { storeInbound } from '../../pipeline/store';
 import { loadMessages, type MessageView } from '../../inbox/present';
 import { widgetLook } from '../../inbox/widget-look';
 import { presenceRecorder } from '../../inbox/widget-presence';
@@ -217,7 +217,7 @@ export function widgetRoutes(deps: AppDeps) {
       const channel = await webchat(channelId);
       const token = /^Bearer\s+(\S+)$/i.exec(c.req.header('authorization') ?? '')?.[1];
       const contactId = await visitor(c, channelId);
-      const result = await ingestInbound(
+      const result = await storeInbound(
         deps,
         channel,
         {

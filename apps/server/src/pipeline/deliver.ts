@@ -1,14 +1,14 @@
 import { and, desc, eq, sql } from 'drizzle-orm';
-import type { Task } from 'graphile-worker';
 import { z } from 'zod';
-import { channels, contactIdentities, conversations, enqueueJob, messages } from '@switchboard/db';
+import { channels, contactIdentities, conversations, messages } from '@switchboard/db';
 import type { AppDeps } from '../context';
 import { egressFor } from '../egress';
 import { adapterFor, ProviderError, type OutboundMessage } from '../inbox/adapters';
 import { toLoaded } from '../inbox/channel-store';
-import { DELIVER_MESSAGE_TASK, deliverJobKey, outboundQueue } from '../inbox/outbound';
+import { locationOf, outboundFiles } from '../media/outbound-files';
 import { publishMessageUpdated } from '../inbox/publish';
-import type { DeferFinalWrite } from './inline-job-statements';
+import { enqueueLater } from '../queue/enqueue';
+import { deliverJobKey, outboundQueue, TASKS } from '../queue/names';
 
 export const DeliverMessagePayload = z.object({ messageId: z.string().uuid() });
 export type DeliverMessagePayload = z.infer<typeof DeliverMessagePayload>;
@@ -84,15 +84,10 @@ export async function deliverMessage(deps: Pick<AppDeps, 'db' | 'config' | 'even
   return sendAndRecord(deps, { adapter, config: config.data, outbound, attempt });
 }
 
-/**
- * One counted attempt: sends, then records sent, failed, or the error of a retry to come. With
- * `deferFinalWrite` (nothing else of the job follows), a sent reply's outcome is handed to the
- * statement that completes the job instead of a statement of its own.
- */
-export async function sendAndRecord(
+/** One counted attempt: sends, then records sent, failed, or the error of a retry to come. */
+async function sendAndRecord(
   deps: Pick<AppDeps, 'db' | 'config' | 'events' | 'logger'>,
   { adapter, config, outbound, attempt }: { adapter: NonNullable<ReturnType<typeof adapterFor>>; config: unknown; outbound: OutboundMessage; attempt: number },
-  deferFinalWrite?: DeferFinalWrite,
 ): Promise<DeliveryOutcome> {
   const { db } = deps;
   const messageId = outbound.id;
@@ -104,12 +99,7 @@ export async function sendAndRecord(
     // Every provider call goes through the process's egress guard (EGRESS_ALLOW applied).
     const result = await adapter.send(outbound, config, { egress: egressFor(deps.config) });
     const status = result.status === 'delivered' ? 'delivered' : 'sent';
-    if (deferFinalWrite) {
-      deferFinalWrite({
-        statement: sql`update messages set status = ${status}, provider_message_id = ${result.providerMessageId}, error = null where id = ${messageId} and status = 'queued'`,
-        after: () => publishMessageUpdated(deps, messageId),
-      });
-    } else await settle({ status, providerMessageId: result.providerMessageId, error: null });
+    await settle({ status, providerMessageId: result.providerMessageId, error: null });
     return { kind: 'sent', providerMessageId: result.providerMessageId, status };
   } catch (err) {
     if (!(err instanceof ProviderError)) throw err;
@@ -123,7 +113,7 @@ export async function sendAndRecord(
   }
 }
 
-export async function buildOutbound(
+async function buildOutbound(
   deps: Pick<AppDeps, 'db' | 'config'>,
   message: typeof messages.$inferSelect,
   to: string,
@@ -139,8 +129,13 @@ export async function buildOutbound(
     humanAgent: message.author === 'agent',
     statusCallbackUrl: `${deps.config.publicUrl}/webhooks/channels/${message.channelId}`,
   };
-  const media = message.attachments[0]?.url;
-  if (media) outbound.mediaUrl = media;
+  const files = outboundFiles(deps.config, message.attachments);
+  if (files.length) {
+    outbound.attachments = files;
+    outbound.mediaUrl = files[0]!.url;
+  }
+  const location = locationOf(message.meta);
+  if (location) outbound.location = location;
   if (message.quickReplies?.length) outbound.quickReplies = message.quickReplies;
   if (meta.whatsappTemplate) outbound.whatsappTemplate = meta.whatsappTemplate;
   if (typeof meta.subject === 'string') outbound.subject = meta.subject;
@@ -160,19 +155,16 @@ export async function buildOutbound(
   return outbound;
 }
 
-/** The Graphile task: runs one delivery attempt and schedules the next one when needed. */
-export function deliverMessageTask(deps: AppDeps): Task {
-  return async (payload, helpers) => {
-    const { messageId } = DeliverMessagePayload.parse(payload);
-    const outcome = await deliverMessage(deps, messageId);
-    if (outcome.kind !== 'retry') return;
-    const [message] = await deps.db.select({ conversationId: messages.conversationId }).from(messages).where(eq(messages.id, messageId));
-    if (!message) return;
-    helpers.logger.info(`delivery of ${messageId} will retry in ${outcome.delayMs} ms: ${outcome.error}`);
-    await enqueueJob(deps.db, DELIVER_MESSAGE_TASK, { messageId }, {
-      queueName: outboundQueue(message.conversationId),
-      jobKey: deliverJobKey(messageId),
-      runAt: new Date(Date.now() + outcome.delayMs),
-    });
-  };
+/** The deliver_message task: one delivery attempt, and the next one scheduled when the provider asks for a retry. */
+export async function deliverMessageTask(deps: AppDeps, payload: unknown): Promise<void> {
+  const { messageId } = DeliverMessagePayload.parse(payload);
+  const outcome = await deliverMessage(deps, messageId);
+  if (outcome.kind !== 'retry') return;
+  const [message] = await deps.db.select({ conversationId: messages.conversationId }).from(messages).where(eq(messages.id, messageId));
+  if (!message) return;
+  deps.logger.info({ messageId, delayMs: outcome.delayMs, err: outcome.error }, 'delivery will retry');
+  await enqueueLater(deps.db, TASKS.deliverMessage, { messageId }, new Date(Date.now() + outcome.delayMs), {
+    queueName: outboundQueue(message.conversationId),
+    jobKey: deliverJobKey(messageId),
+  });
 }

@@ -1,11 +1,11 @@
 import { and, eq, sql } from 'drizzle-orm';
 import { contactEvents, contacts, conversations, messages, type Executor } from '@switchboard/db';
 import { unverifiedField, type Effect } from '@switchboard/flow';
-import { assignConversation, NotInWorkspaceError } from '../inbox/assignment';
-import { pushTranscriptOnResolve } from '../crm/on-resolve';
-import { recordCrmPush } from '../crm/record-push';
-import { queueOutboundMessage, type OutboundInput, type OutboundRow } from '../inbox/outbound';
-import { enqueueTagAdded } from './tag-events';
+import { assignConversation, NotInWorkspaceError } from '../../inbox/assignment';
+import { pushTranscriptOnResolve } from '../../crm/on-resolve';
+import { recordCrmPush } from '../../crm/record-push';
+import { queueOutboundMessage, type OutboundInput } from '../../inbox/outbound';
+import { enqueueTagAdded } from '../../flows/tag-events';
 
 export interface EffectTarget {
   workspaceId: string;
@@ -13,8 +13,6 @@ export interface EffectTarget {
   contactId: string | null;
   conversationId: string | null;
   channelId: string | null;
-  /** Replies will be sent right after commit (jobs/express-delivery.ts): hold their jobs back. */
-  express?: boolean;
 }
 
 export interface AppliedEffects {
@@ -23,8 +21,6 @@ export interface AppliedEffects {
   /** Conversations whose inbox view changed: published after commit. */
   conversationsChanged: string[];
   messagesCreated: string[];
-  /** Replies stored without a delivery job (target.express): the caller sends them after commit. */
-  outbound: OutboundRow[];
 }
 
 /** The message a send_message effect asks for. */
@@ -56,7 +52,7 @@ async function asStepError<T>(work: Promise<T>): Promise<T> {
  * commit together or not at all: a re-run after a crash finds the step and skips it.
  */
 export async function applyEffects(tx: Executor, target: EffectTarget, effects: Effect[]): Promise<AppliedEffects> {
-  const applied: AppliedEffects = { vars: {}, conversationsChanged: [], messagesCreated: [], outbound: [] };
+  const applied: AppliedEffects = { vars: {}, conversationsChanged: [], messagesCreated: [] };
   for (const effect of effects) {
     switch (effect.type) {
       case 'send_message': {
@@ -68,10 +64,8 @@ export async function applyEffects(tx: Executor, target: EffectTarget, effects: 
           author: 'bot',
           ...replyOf(effect),
           runId: target.runId,
-        }, { express: target.express ?? false });
+        });
         applied.messagesCreated.push(sent.id);
-        // Only replies stored without a job are the caller's to send; the others have their job.
-        if (target.express) applied.outbound.push(sent);
         break;
       }
       case 'note': {
@@ -105,12 +99,23 @@ export async function applyEffects(tx: Executor, target: EffectTarget, effects: 
       }
       case 'handoff': {
         const { conversationId } = requireConversation(target, 'hand off to a person');
-        await tx
+        const handedOff = await tx
           .update(conversations)
-          .set({ handledBy: 'human', status: 'open', waitingSince: sql`coalesce(${conversations.waitingSince}, now())`, updatedAt: new Date() })
-          .where(and(eq(conversations.id, conversationId), eq(conversations.workspaceId, target.workspaceId)));
+          .set({
+            handledBy: 'human',
+            status: 'open',
+            waitingSince: sql`coalesce(${conversations.waitingSince}, now())`,
+            waitingForPersonSince: sql`coalesce(${conversations.waitingForPersonSince}, now())`,
+            updatedAt: new Date(),
+          })
+          .where(and(eq(conversations.id, conversationId), eq(conversations.workspaceId, target.workspaceId)))
+          .returning({ assigneeId: conversations.assigneeId });
+        // To the team, or with no team to whoever is available (a person already on it keeps it);
+        // nobody free leaves it queued until someone is (inbox/queue-drain.ts).
         if (effect.teamId) {
           await asStepError(assignConversation(tx, { workspaceId: target.workspaceId, conversationId, to: 'team', teamId: effect.teamId, strategy: 'round_robin' }));
+        } else if (handedOff[0] && !handedOff[0].assigneeId) {
+          await asStepError(assignConversation(tx, { workspaceId: target.workspaceId, conversationId, to: 'anyone', strategy: 'round_robin' }));
         }
         applied.conversationsChanged.push(conversationId);
         break;
@@ -232,7 +237,7 @@ async function applyCrm(tx: Executor, target: EffectTarget, operation: string, p
   }
   if (operation === 'upsert_contact') {
     const fields = (payload.fields ?? payload) as Record<string, unknown>;
-    const ignored: AppliedEffects = { vars: {}, conversationsChanged: [], messagesCreated: [], outbound: [] };
+    const ignored: AppliedEffects = { vars: {}, conversationsChanged: [], messagesCreated: [] };
     for (const [key, value] of Object.entries(fields)) {
       const field = key.startsWith('contact.') ? key : ['name', 'email', 'phone'].includes(key) ? `contact.${key}` : `contact.attributes.${key}`;
       await setField(tx, target, field, value, ignored);

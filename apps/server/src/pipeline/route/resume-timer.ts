@@ -1,16 +1,16 @@
 import { and, eq, isNull } from 'drizzle-orm';
 import { runWaits, workflowRuns } from '@switchboard/db';
 import { z } from 'zod';
-import type { AppDeps } from '../context';
-import { advanceRun } from '../flows/advance';
+import type { AppDeps } from '../../context';
+import { advanceRun } from '../advance/advance';
 
 export const ResumeWaitPayload = z.object({ runId: z.string().uuid(), waitId: z.string().uuid() });
 
 /**
- * resume_wait: a delay elapsed or a question timed out. The wait row is resolved under
+ * The resume_wait task, the route stage's timer side: a delay elapsed or a question timed out. The wait row is resolved under
  * a guard, so a reply that resolved it first wins and this timer does nothing.
  */
-export async function resumeWaitTask(deps: AppDeps, raw: unknown) {
+export async function resumeTimerTask(deps: AppDeps, raw: unknown) {
   const { runId, waitId } = ResumeWaitPayload.parse(raw);
   const resumed = await deps.db.transaction(async (tx) => {
     const [wait] = await tx

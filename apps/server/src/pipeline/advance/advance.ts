@@ -1,16 +1,12 @@
-import { randomUUID } from 'node:crypto';
-import { eq, type SQL } from 'drizzle-orm';
+import { eq } from 'drizzle-orm';
 import { workflowRuns, workflowVersions, type Executor } from '@switchboard/db';
 import type { FlowData, FlowDocument, FlowServices, MessageData, ResumeEvent } from '@switchboard/flow';
-import { executeNode, nextNodeId } from '@switchboard/flow/runtime';
-import type { AppDeps } from '../context';
-import { publishConversationUpdated, publishMessages } from '../inbox/publish';
-import { commitRepliesOnly, commitSteps, expressRepliesOf, failRun, variablesAfter, type Committed, type FlowNode, type Loaded, type RunRow, type StepRecord } from './commit-steps';
-import { createFlowServices } from './flow-services';
-import { flowContextOf, loadFlowContext, type FlowContext, type FlowContextRow } from './run-context';
-import type { StartRunInput } from './start-run';
-import { expressDeliver } from '../jobs/express-delivery';
-import type { DeferFinalWrite } from '../jobs/inline-job-statements';
+import { executeNode, getDefinition, nextNodeId } from '@switchboard/flow/runtime';
+import type { AppDeps } from '../../context';
+import { createFlowServices } from '../../flows/flow-services';
+import { loadFlowContext } from '../../flows/run-context';
+import { publishConversationUpdated, publishMessages } from '../../inbox/publish';
+import { commitSteps, failRun, variablesAfter, type Committed, type FlowNode, type Loaded, type RunRow, type StepRecord } from './commit-steps';
 
 /** DESIGN §4 guards: a flow cannot spin forever, in one activation or over its life. */
 export const MAX_STEPS_PER_ACTIVATION = 100;
@@ -23,8 +19,8 @@ export interface AdvanceOutcome {
   steps: number;
 }
 
-/** Nodes whose handlers call out (HTTP, AI, CRM push): their step commits at once so a re-run never repeats the call. */
-const CALLS_OUT = new Set(['action.http_request', 'action.ai_reply', 'action.crm']);
+/** Steps that call out (HTTP, AI, CRM push) commit at once so a re-run never repeats the call. */
+const callsOut = (type: string): boolean => getDefinition(type)?.callsOut === true;
 
 /**
  * Executes a run's steps until it waits, ends or fails. Each step that has effects commits in its
@@ -36,26 +32,15 @@ const CALLS_OUT = new Set(['action.http_request', 'action.ai_reply', 'action.crm
 export async function advanceRun(
   deps: AppDeps,
   runId: string,
-  started?: { run: RunRow; context: FlowContext | null; contextMessageId?: string; firstStep?: FirstReply },
-  deferFinalWrite?: DeferFinalWrite,
+  started?: { run: RunRow },
 ): Promise<AdvanceOutcome> {
   const { db } = deps;
   let steps = 0;
-  // A run just created (or resumed) by routing is passed in as stored, not read back, with the context routing read.
-  const fresh = started?.run.id === runId ? started : undefined;
-  let run = fresh ? fresh.run : await readRun(db, runId);
+  // A run routing just created is passed in as stored, not read back.
+  let run = started?.run.id === runId ? started.run : await readRun(db, runId);
   let definition: FlowDocument | undefined;
-  // A resumed run's context was read for the reply it resumes on (contextMessageId).
-  let loaded: Loaded | undefined = fresh?.context ? { messageKey: fresh.contextMessageId, data: fresh.context.data, settings: fresh.context.settings } : undefined;
+  let loaded: Loaded | undefined;
   let pending: StepRecord[] = [];
-  if (fresh?.firstStep) {
-    // Routing started the run with its first steps already committed (startWithFirstReply): send the reply, then go on.
-    const { committed, loaded: firstLoaded } = fresh.firstStep;
-    steps = committed.run.stepCount;
-    run = committed.run;
-    await afterCommit(deps, run, committed, firstLoaded, deferFinalWrite);
-    loaded = undefined;
-  }
   for (;;) {
     if (!run) return { status: 'missing', steps };
     if (run.status !== 'running') return { status: run.status, steps };
@@ -98,7 +83,7 @@ export async function advanceRun(
     }
     steps += batch;
     run = committed.run;
-    await afterCommit(deps, run, committed, loaded, deferFinalWrite);
+    publishCommitted(deps, run, committed);
     // Effects may have changed the contact or the conversation the next step reads.
     if (result.effects.length) loaded = undefined;
   }
@@ -114,90 +99,19 @@ async function executeStep(deps: AppDeps, run: RunRow, definition: FlowDocument,
     ...(resume ? { resume } : {}),
     ...(at.nodeState ? { nodeState: at.nodeState } : {}),
     services,
+    step: { runId: run.id, seq: at.stepCount + 1 },
   });
   return { node, result, resume };
 }
 
-/** After a step's commit: tells the live inbox, and sends its replies right away where the channel allows. */
-async function afterCommit(deps: AppDeps, run: RunRow, committed: Committed, loaded: Loaded | undefined, deferFinalWrite: DeferFinalWrite | undefined) {
-  const conversation = loaded?.data.conversation;
+/** After a step's commit: tells the live inbox (the replies' delivery jobs committed with the step). */
+function publishCommitted(deps: AppDeps, run: RunRow, committed: Committed) {
   void publishMessages(deps, 'message.created', committed.applied.messagesCreated);
   for (const id of new Set(committed.applied.conversationsChanged)) void publishConversationUpdated(deps, run.workspaceId, id);
-  if (committed.applied.outbound.length && conversation && run.contactId) {
-    await expressDeliver(deps, committed.applied.outbound, {
-      channelType: conversation.channelType,
-      contactId: run.contactId,
-      lastInboundAt: conversation.lastInboundAt ? new Date(conversation.lastInboundAt) : null,
-      claimed: committed.claim,
-      // A run that stopped running with this step does nothing more here: the reply's outcome may be its last write.
-      ...(run.status !== 'running' && deferFinalWrite && { deferFinalWrite }),
-    });
-  }
-}
-
-/** A run routing started with its first steps committed in the same statement (see startWithFirstReply). */
-export interface FirstReply {
-  committed: Committed;
-  /** The context those steps ran with (advanceRun sends the reply with it). */
-  loaded: Loaded;
-}
-
-/**
- * Starts `input`'s run and commits its first reply in one statement, when the flow, run on the
- * context read with the message, gets from its trigger to a step that only answers the customer,
- * perhaps waiting for the answer (commitRepliesOnly's case), through effect-free steps: the
- * statement claims the message for routing (`claim`, with its guard) and inserts the run as it
- * stands after that step, its step rows, the reply and the wait, so routing's own statement and the
- * run's first read are not needed. Null when the flow's first commit is anything else (a delay,
- * another effect, an HTTP or AI node, which is never run ahead); nothing is written then and the
- * caller routes as usual. 'unclaimed' when the claim failed (routed before, or the guard no longer
- * holds): nothing was written.
- */
-export async function startWithFirstReply(deps: AppDeps, input: StartRunInput, contextRow: FlowContextRow, claim: SQL): Promise<FirstReply | 'unclaimed' | null> {
-  const now = new Date();
-  const run: RunRow = {
-    id: randomUUID(),
-    workspaceId: input.workspaceId,
-    workflowId: input.flow.workflowId,
-    versionId: input.flow.versionId,
-    conversationId: input.conversationId,
-    contactId: input.contactId,
-    trigger: input.trigger,
-    status: 'running',
-    currentNodeId: input.flow.trigger.id,
-    nodeState: null,
-    variables: {},
-    stepCount: 0,
-    resume: null,
-    error: null,
-    createdAt: now,
-    updatedAt: now,
-    finishedAt: null,
-  };
-  const context = flowContextOf(contextRow, run);
-  const loaded: Loaded = { messageKey: undefined, data: context.data, settings: context.settings };
-  const definition = await loadDefinition(deps.db, run.versionId);
-  const pending: StepRecord[] = [];
-  while (pending.length < MAX_STEPS_PER_ACTIVATION) {
-    const at: Position = pending.length ? positionAfter(run, pending, definition) : { stepCount: 0, currentNodeId: run.currentNodeId, variables: {}, nodeState: null, resume: null };
-    const node = definition.nodes.find((n) => n.id === at.currentNodeId);
-    if (!node || CALLS_OUT.has(node.type)) return null;
-    const step = await executeStep(deps, run, definition, node, at, loaded);
-    if (deferrable(definition, step)) {
-      pending.push(step);
-      continue;
-    }
-    const batch = [...pending, step];
-    const replies = expressRepliesOf(run, batch, loaded);
-    if (!replies) return null;
-    const committed = await commitRepliesOnly(deps, run, definition, batch, { replies, channelId: loaded.data.conversation!.channelId, startedBy: claim });
-    return committed ? { committed, loaded } : 'unclaimed';
-  }
-  return null;
 }
 
 function deferrable(definition: FlowDocument, { node, result }: StepRecord): boolean {
-  if (result.effects.length || result.wait || result.error || result.end || CALLS_OUT.has(node.type)) return false;
+  if (result.effects.length || result.wait || result.error || result.end || callsOut(node.type)) return false;
   return nextNodeId(definition, node.id, result.output) !== null;
 }
 

@@ -1,18 +1,16 @@
-import { and, eq, sql, type SQL } from 'drizzle-orm';
-import { addTimer, runSteps, runWaits, workflowRuns, type Executor, type WorkspaceSettings } from '@switchboard/db';
+import { and, eq, sql } from 'drizzle-orm';
+import { runSteps, runWaits, workflowRuns, type Executor, type WorkspaceSettings } from '@switchboard/db';
 import type { FlowData, FlowDocument, ResumeEvent, StepResult } from '@switchboard/flow';
 import { nextNodeId } from '@switchboard/flow/runtime';
-import type { AppDeps } from '../context';
-import { outboundContent } from '../inbox/outbound';
-import { expressChannel } from '../jobs/express-delivery';
-import { applyEffects, EffectError, replyOf, type AppliedEffects } from './apply-effects';
-import { commitReplyStep, type ExpressClaim, type ReplyInput, type RunAdvance, type StepRow } from './commit-reply-step';
-import { runQueue, waitTimerKey } from './queues';
+import type { AppDeps } from '../../context';
+import { enqueueLater } from '../../queue/enqueue';
+import { runQueue, TASKS, waitTimerKey } from '../../queue/names';
+import { applyEffects, EffectError, type AppliedEffects } from './apply-effects';
 
 /**
  * How an activation's steps are written (see advanceRun, which runs them): a batch of effect-free
- * steps and the step that ends it, committed together, in one statement when that step only
- * answers the customer (commitReplyStep), else in a transaction with its effects and its wait.
+ * steps and the step that ends it, committed together in one transaction with that step's effects
+ * (its replies with their delivery jobs) and its wait.
  */
 
 export type RunRow = typeof workflowRuns.$inferSelect;
@@ -32,8 +30,21 @@ export interface Loaded {
   settings: WorkspaceSettings;
 }
 
-/** A committed step: the run as it now stands, what its effects did, and a reply its commit already claimed for express delivery. */
-export type Committed = { run: RunRow; applied: AppliedEffects; claim: ExpressClaim | null };
+/** A committed step: the run as it now stands, and what its effects did. */
+export type Committed = { run: RunRow; applied: AppliedEffects };
+
+/** A run_steps row of a batch. */
+interface StepRow {
+  seq: number;
+  nodeId: string;
+  nodeType: string;
+  status: 'completed' | 'waiting' | 'failed';
+  input: Record<string, unknown>;
+  output: Record<string, unknown>;
+}
+
+/** Where the run goes after the step's commit. */
+type RunAdvance = Pick<RunRow, 'status' | 'currentNodeId' | 'nodeState'> & { finishedAt?: Date };
 
 /**
  * Commits `batch` (effect-free steps, then the step that may have effects, a wait or an end) in one
@@ -43,17 +54,15 @@ export type Committed = { run: RunRow; applied: AppliedEffects; claim: ExpressCl
  * saves a round trip per step; the loser's effects roll back with its transaction.
  */
 export async function commitSteps(deps: AppDeps, run: RunRow, definition: FlowDocument, batch: StepRecord[], loaded: Loaded | undefined): Promise<Committed | null> {
-  const replies = expressRepliesOf(run, batch, loaded);
-  if (replies) return commitRepliesOnly(deps, run, definition, batch, { replies, channelId: loaded!.data.conversation!.channelId });
   return deps.db.transaction(async (tx) => {
     const last = batch[batch.length - 1]!;
     const { node, result } = last;
     const seq = run.stepCount + batch.length;
     let error = result.error ? `${result.error.field ? `${result.error.field}: ` : ''}${result.error.message}` : null;
-    let applied: AppliedEffects = { vars: {}, conversationsChanged: [], messagesCreated: [], outbound: [] };
+    let applied: AppliedEffects = { vars: {}, conversationsChanged: [], messagesCreated: [] };
     if (!error && result.effects.length) {
       const channelId = loaded?.data.conversation?.channelId ?? (await channelOf(tx, run));
-      const target = { workspaceId: run.workspaceId, runId: run.id, contactId: run.contactId, conversationId: run.conversationId, channelId, express: expressable(run, loaded) };
+      const target = { workspaceId: run.workspaceId, runId: run.id, contactId: run.contactId, conversationId: run.conversationId, channelId };
       try {
         applied = await applyEffects(tx, target, result.effects);
       } catch (err) {
@@ -89,7 +98,7 @@ export async function commitSteps(deps: AppDeps, run: RunRow, definition: FlowDo
       .where(and(eq(workflowRuns.id, run.id), eq(workflowRuns.status, 'running'), eq(workflowRuns.stepCount, run.stepCount)))
       .returning();
     if (!updated) throw new StepsTaken();
-    return { run: updated, applied, claim: null };
+    return { run: updated, applied };
   }).catch((err: unknown) => {
     if (err instanceof StepsTaken) return null;
     throw err;
@@ -105,7 +114,7 @@ function stepRowsOf(run: RunRow, batch: StepRecord[], error: string | null): Ste
     nodeType: step.node.type,
     status: i === batch.length - 1 && error ? 'failed' : step.result.wait ? 'waiting' : 'completed',
     input: { resume: step.resume?.kind ?? null, message: step.resume?.kind === 'reply' ? step.resume.message.text : null },
-    output: { output: step.result.output ?? null, effects: step.result.effects, vars: step.result.vars ?? null, wait: step.result.wait ?? null, log: step.result.log ?? null },
+    output: { output: step.result.output ?? null, effects: step.result.effects, vars: step.result.vars ?? null, wait: step.result.wait ?? null, log: step.result.log ?? null, ...(step.result.detail && { detail: step.result.detail }) },
   }));
 }
 
@@ -116,44 +125,11 @@ export function variablesAfter(run: RunRow, batch: StepRecord[]): Record<string,
 }
 
 /** After a step without error: waiting at its node (keeping a question's state), on to the next node, or complete. */
-function moveOn(definition: FlowDocument, { node, result }: StepRecord, at: Date): Pick<RunAdvance, 'status' | 'currentNodeId' | 'finishedAt' | 'nodeState'> {
+function moveOn(definition: FlowDocument, { node, result }: StepRecord, at: Date): RunAdvance {
   if (result.wait) return { status: 'waiting', currentNodeId: node.id, nodeState: result.wait.kind === 'reply' ? (result.wait.nodeState ?? null) : null };
+  if (result.repeat) return { status: 'running', currentNodeId: node.id, nodeState: result.repeat.nodeState };
   const next = result.end ? null : nextNodeId(definition, node.id, result.output);
   return next ? { status: 'running', currentNodeId: next, nodeState: null } : { status: 'completed', currentNodeId: node.id, finishedAt: at, nodeState: null };
-}
-
-/**
- * The replies of a step that only answers the customer on an express channel, and perhaps waits
- * (a question; no error, no other effect): commitReplyStep stores it in one statement. Null for
- * every other step.
- */
-export function expressRepliesOf(run: RunRow, batch: StepRecord[], loaded: Loaded | undefined): ReplyInput[] | null {
-  const { result } = batch[batch.length - 1]!;
-  if (result.error || !result.effects.length || !expressable(run, loaded)) return null;
-  const replies: ReplyInput[] = [];
-  for (const effect of result.effects) {
-    if (effect.type !== 'send_message') return null;
-    replies.push(outboundContent(replyOf(effect)));
-  }
-  return replies;
-}
-
-export async function commitRepliesOnly(
-  deps: AppDeps,
-  run: RunRow,
-  definition: FlowDocument,
-  batch: StepRecord[],
-  { replies, channelId, startedBy }: { replies: ReplyInput[]; channelId: string; startedBy?: SQL },
-): Promise<Committed | null> {
-  const at = new Date();
-  const { node, result } = batch[batch.length - 1]!;
-  const advance: RunAdvance = { ...moveOn(definition, batch[batch.length - 1]!, at), variables: variablesAfter(run, batch), stepCount: run.stepCount + batch.length, updatedAt: at };
-  const target = { workspaceId: run.workspaceId, conversationId: run.conversationId!, channelId, contactId: run.contactId! };
-  const wait = result.wait && { kind: result.wait.kind, nodeId: node.id, expiresAt: waitExpiry(result.wait), queueName: runQueue(run), jobKey: waitTimerKey(run.id) };
-  const committed = await commitReplyStep(deps.db, run, advance, stepRowsOf(run, batch, null), target, replies, { startedBy, wait });
-  if (!committed) return null;
-  const applied = { vars: {}, conversationsChanged: [], messagesCreated: committed.replies.map((r) => r.id), outbound: committed.replies };
-  return { run: committed.run, applied, claim: committed.claim };
 }
 
 /** When a wait's timer fires: a delay's end, a question's timeout; null for a question without one. */
@@ -170,14 +146,8 @@ async function startWait(tx: Executor, run: RunRow, nodeId: string, wait: NonNul
     .returning({ id: runWaits.id });
   if (expiresAt) {
     // job_key: one pending timer per run; run_at makes it durable across restarts for up to 30 days.
-    await addTimer(tx, 'resume_wait', { runId: run.id, waitId: row!.id }, { runAt: expiresAt, jobKey: waitTimerKey(run.id), queueName: runQueue(run) });
+    await enqueueLater(tx, TASKS.resumeWait, { runId: run.id, waitId: row!.id }, expiresAt, { jobKey: waitTimerKey(run.id), queueName: runQueue(run) });
   }
-}
-
-/** Replies are sent from this job right after commit when the channel allows it (see express-delivery.ts). */
-function expressable(run: RunRow, loaded: Loaded | undefined): boolean {
-  const conversation = loaded?.data.conversation;
-  return Boolean(run.contactId && conversation && conversation.id === run.conversationId && expressChannel(conversation.channelType));
 }
 
 export async function failRun(db: Executor, run: RunRow, error: string) {

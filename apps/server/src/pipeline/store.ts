@@ -1,15 +1,25 @@
 import { and, desc, eq, sql } from 'drizzle-orm';
 import { conversations, messages, type Executor } from '@switchboard/db';
 import type { AppDeps } from '../context';
-import { ADDED_JOB_COLUMNS, addJobCtes, type AddedJob, type JobTaker } from '../jobs/inline-job-statements';
-import { conversationQueue } from '../flows/queues';
-import { inboundMeta, ROUTE_EVENT_TASK, sentAtOf, storeInOpenConversation, storeNewCustomer, type IngestChannel, type IngestOptions, type Stored } from './store-inbound';
+import type { InboundEvent, InboundMessageEvent } from '../inbox/adapters';
+import { upsertContactIdentity } from '../inbox/contacts';
+import { openConversation } from '../inbox/open-conversation';
+import { publishConversationUpdated, publishMessageCreated } from '../inbox/publish';
+import { applyStatus, applyWatermark } from '../inbox/status';
+import { enqueue } from '../queue/enqueue';
+import { conversationQueue, TASKS } from '../queue/names';
 
-export type { IngestChannel, IngestOptions, Stored } from './store-inbound';
-import type { InboundEvent, InboundMessageEvent } from './adapters';
-import { upsertContactIdentity } from './contacts';
-import { publishConversationUpdated, publishMessageCreated } from './publish';
-import { applyStatus, applyWatermark } from './status';
+/** The channel an inbound event arrived on. */
+export interface IngestChannel {
+  id: string;
+  workspaceId: string;
+  type: string;
+}
+
+export interface IngestOptions {
+  /** Widget messages carry the browser's id so a resend returns the first copy. */
+  clientId?: string;
+}
 
 export interface IngestResult {
   /** The stored message (or, for a duplicate, the one stored the first time); null for status events. */
@@ -29,18 +39,14 @@ export interface RouteEventPayload {
   kind: 'message';
   isFirstMessage: boolean;
   conversationOpened: boolean;
-  /**
-   * What routing needs to know, as the message was stored (a known customer writing a short text):
-   * routing then claims the message and starts its runs in one statement, guarded by these still
-   * being true (see routeMessageToRuns), instead of reading them first.
-   */
-  hints?: { text: string; handledBy: 'bot' | 'human'; channelType: string } | null;
 }
 
-type IngestDeps = Pick<AppDeps, 'db' | 'events' | 'logger' | 'inlineJobs'>;
+type IngestDeps = Pick<AppDeps, 'db' | 'events' | 'logger'>;
 
-/** A stored message, and the route_event job this process locked to run itself (if it did). */
+/** A redelivery: the provider's message id is stored already, so the transaction rolls back. */
 class DuplicateMessage extends Error {}
+
+type Stored = { messageId: string; conversationId: string };
 
 /**
  * Stores one verified inbound event. A message is written in ONE transaction with its contact
@@ -48,7 +54,7 @@ class DuplicateMessage extends Error {}
  * a redelivery (same provider id) stores nothing and adds no job. Status events move a message's
  * status forward only.
  */
-export async function ingestInbound(deps: IngestDeps, channel: IngestChannel, event: InboundEvent, options: IngestOptions = {}): Promise<IngestResult> {
+export async function storeInbound(deps: IngestDeps, channel: IngestChannel, event: InboundEvent, options: IngestOptions = {}): Promise<IngestResult> {
   if (event.kind === 'status') {
     const ids = await applyStatus(deps, channel.id, event);
     return { messageId: ids[0] ?? null, conversationId: null, duplicate: false };
@@ -60,33 +66,18 @@ export async function ingestInbound(deps: IngestDeps, channel: IngestChannel, ev
 
   // A redelivery is caught by the message's unique (channel, provider id) inside the transaction,
   // which then rolls back: no read ahead of every new message for the rare duplicate.
-  const clean = storable(withWebAttachmentsOnly(event, deps.logger, channel.id));
+  const clean = storable(withWebAttachmentsOnly(event, deps.logger, channel.id, channel.type));
   const duplicate = async (): Promise<IngestResult> => {
     const first = await findByProviderId(deps.db, channel.id, clean.providerMessageId);
     return { messageId: first?.messageId ?? null, conversationId: first?.conversationId ?? null, duplicate: true };
   };
   let stored: Stored;
-  // Room in this process's inline jobs, taken before the statement that may lock a job for it.
-  const inline = deps.inlineJobs;
-  const taker = inline ? await inline.taker() : null;
-  const dropped = () => taker && inline?.dropped(taker);
   try {
-    // Email threads by In-Reply-To, so it always takes the transaction.
-    // The flow context is read with the message only for a job this process will run (it travels in memory).
-    const withContext = taker?.lock === true;
-    let quick = channel.type === 'email' ? null : await storeInOpenConversation(deps.db, channel, clean, options, taker, { withContext });
-    if (quick === 'duplicate') {
-      dropped();
-      return duplicate();
-    }
-    if (quick === 'new') quick = await storeNewCustomer(deps.db, channel, clean, options, taker, { withContext });
-    stored = quick ?? (await deps.db.transaction((tx) => storeMessage(tx, channel, clean, options, taker)));
+    stored = await deps.db.transaction((tx) => storeMessage(tx, channel, clean, options));
   } catch (err) {
-    dropped();
     if (!(err instanceof DuplicateMessage)) throw err;
     return duplicate();
   }
-  if (taker) inline?.added(ROUTE_EVENT_TASK, stored.job, taker, stored.context ?? undefined);
   // After commit and off the webhook's critical path: the live inbox, not the provider, waits for these.
   void publishMessageCreated(deps, stored.messageId)
     .then(() => publishConversationUpdated(deps, channel.workspaceId, stored.conversationId))
@@ -94,11 +85,24 @@ export async function ingestInbound(deps: IngestDeps, channel: IngestChannel, ev
   return { messageId: stored.messageId, conversationId: stored.conversationId, duplicate: false };
 }
 
+function inboundMeta(event: InboundMessageEvent): Record<string, unknown> {
+  return {
+    ...(event.subject !== undefined && { subject: event.subject }),
+    ...(event.quickReply !== undefined && { quickReply: event.quickReply }),
+    ...(event.threadRef !== undefined && { inReplyTo: event.threadRef }),
+    providerTimestamp: event.timestamp.toISOString(),
+  };
+}
+
+// The 24-hour window counts from when the customer wrote, never from the future.
+const sentAtOf = (event: InboundMessageEvent) => new Date(Math.min(event.timestamp.getTime(), Date.now()));
+
 // Postgres text cannot hold U+0000 (error 22021) and jsonb refuses a lone surrogate: a message
 // holding one would be refused on every redelivery, so the NUL is dropped and the surrogate
 // becomes U+FFFD rather than the message being lost. A timestamp Postgres cannot hold (year 0,
 // before the epoch, not a date) is replaced by the time it arrived.
 const NUL = /\u0000/g;
+const MEDIA_REFERENCE: Record<string, RegExp> = { whatsapp: /^wa-media:[\w.-]+$/, telegram: /^tg-file:[\w-]+$/, webchat: /^upload:[0-9a-f-]{36}$/ };
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 function storable<T extends InboundMessageEvent>(event: T): T {
   const strip = (v: string | undefined) => (v === undefined ? v : v.replace(NUL, '').replace(LONE_SURROGATE, '\uFFFD'));
@@ -120,16 +124,23 @@ function storable<T extends InboundMessageEvent>(event: T): T {
  * `javascript:` or `data:` link from a customer is dropped from the message (which is still
  * stored, so the provider does not redeliver it) and the drop is logged.
  */
-function withWebAttachmentsOnly<T extends InboundMessageEvent>(event: T, logger: IngestDeps['logger'], channelId: string): T {
+function withWebAttachmentsOnly<T extends InboundMessageEvent>(event: T, logger: IngestDeps['logger'], channelId: string, channelType: string): T {
   const attachments = event.attachments ?? [];
   if (!attachments.length) return event;
   const kept: InboundMessageEvent['attachments'] = [];
   for (const a of attachments) {
-    const url = webUrl(a?.url);
-    if (url) kept.push({ ...a, url, ...(typeof a.contentType === 'string' && { contentType: a.contentType.replace(NUL, '').replace(LONE_SURROGATE, '\uFFFD') }) });
+    // Only the link and its type: a stored-file id (mediaId) is the server's to set, never a sender's.
+    const url = webUrl(a?.url) ?? providerReference(a?.url, channelType);
+    if (url) kept.push({ url, ...(typeof a.contentType === 'string' && { contentType: a.contentType.replace(NUL, '').replace(LONE_SURROGATE, '\uFFFD') }) });
   }
   if (kept.length < attachments.length) logger.warn({ channelId, dropped: attachments.length - kept.length }, 'dropped inbound attachments whose links are not http(s)');
   return { ...event, attachments: kept };
+}
+
+/** A file reference the channel's own adapter made (downloaded later by media/fetch-inbound.ts). */
+function providerReference(value: unknown, channelType: string): string | null {
+  if (typeof value !== 'string' || value.length > 512) return null;
+  return MEDIA_REFERENCE[channelType]?.test(value) ? value : null;
 }
 
 /** The link in its canonical form (control characters encoded) when it is http(s), else null. */
@@ -152,7 +163,7 @@ async function findByProviderId(db: Executor, channelId: string, providerMessage
   return row ?? null;
 }
 
-async function storeMessage(tx: Executor, channel: IngestChannel, event: InboundMessageEvent, options: IngestOptions, taker: JobTaker | null): Promise<Stored> {
+async function storeMessage(tx: Executor, channel: IngestChannel, event: InboundMessageEvent, options: IngestOptions): Promise<Stored> {
   const { contactId } = await upsertContactIdentity(tx, channel.workspaceId, channel.id, event);
   const conversation = await openConversation(tx, channel, contactId, event);
 
@@ -196,74 +207,8 @@ async function storeMessage(tx: Executor, channel: IngestChannel, event: Inbound
     isFirstMessage: conversation.created,
     conversationOpened: conversation.created || conversation.reopened,
   };
-  const job = await tx.execute<AddedJob>(sql`
-    with ${addJobCtes(ROUTE_EVENT_TASK, sql`(select ${JSON.stringify(payload)}::json as payload, ${conversationQueue(conversation.id)}::text as queue_name) as source`, taker)}
-    select ${ADDED_JOB_COLUMNS}`);
-  return { messageId: message.id, conversationId: conversation.id, job: job.rows[0] };
-}
-
-/**
- * The conversation a new inbound message belongs to: one per customer and channel, reopened when
- * resolved; email threads by In-Reply-To, and a fresh email (no In-Reply-To) starts a new one.
- */
-export async function openConversation(
-  tx: Executor,
-  channel: IngestChannel,
-  contactId: string,
-  event: Pick<InboundMessageEvent, 'threadRef' | 'providerMessageId'> = { providerMessageId: '' },
-): Promise<{ id: string; created: boolean; reopened: boolean }> {
-  const isEmail = channel.type === 'email';
-  let found: typeof conversations.$inferSelect | undefined;
-  if (isEmail && event.threadRef) {
-    const [byMessage] = await tx
-      .select({ conversation: conversations })
-      .from(messages)
-      .innerJoin(conversations, eq(conversations.id, messages.conversationId))
-      .where(and(eq(messages.channelId, channel.id), eq(messages.providerMessageId, event.threadRef), eq(conversations.contactId, contactId)))
-      .limit(1);
-    found = byMessage?.conversation;
-    if (!found) {
-      [found] = await tx
-        .select()
-        .from(conversations)
-        .where(and(eq(conversations.channelId, channel.id), eq(conversations.contactId, contactId), eq(conversations.threadRef, event.threadRef)))
-        .limit(1);
-    }
-  }
-  if (!found && !(isEmail && event.providerMessageId)) {
-    [found] = await tx
-      .select()
-      .from(conversations)
-      .where(and(eq(conversations.contactId, contactId), eq(conversations.channelId, channel.id)))
-      .orderBy(desc(conversations.createdAt))
-      .limit(1)
-      .for('update');
-  }
-  if (found) {
-    if (found.status === 'open') return { id: found.id, created: false, reopened: false };
-    const reopened = found.status === 'resolved';
-    await tx
-      .update(conversations)
-      .set({
-        status: 'open',
-        resolvedAt: null,
-        // A customer coming back after a resolved conversation starts with the bot again.
-        ...(reopened && { handledBy: 'bot' as const }),
-        updatedAt: sql`now()`,
-      })
-      .where(eq(conversations.id, found.id));
-    return { id: found.id, created: false, reopened };
-  }
-  const [created] = await tx
-    .insert(conversations)
-    .values({
-      workspaceId: channel.workspaceId,
-      contactId,
-      channelId: channel.id,
-      status: 'open',
-      threadRef: isEmail ? (event.threadRef ?? event.providerMessageId) || null : null,
-      lastMessageAt: sql`now()`,
-    })
-    .returning({ id: conversations.id });
-  return { id: created!.id, created: true, reopened: false };
+  await enqueue(tx, TASKS.routeEvent, payload, { queueName: conversationQueue(conversation.id) });
+  // Files are copied into the media store by a job of their own: providers' links expire.
+  if (event.attachments.length) await enqueue(tx, TASKS.mediaFetch, { messageId: message.id }, { jobKey: `media:${message.id}`, maxAttempts: 8 });
+  return { messageId: message.id, conversationId: conversation.id };
 }
