@@ -18,7 +18,11 @@ export function checkArguments(parameters: ToolParameters, text: string): { args
   if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) return { problem: 'The arguments must be a JSON object.' };
   const given = parsed as Record<string, unknown>;
   const args: Args = {};
-  for (const [name, spec] of Object.entries(parameters.properties)) {
+  // Required arguments first, in their listed order: a stored document (jsonb) keeps no key order.
+  const names = [...new Set([...(parameters.required ?? []), ...Object.keys(parameters.properties)])];
+  for (const name of names) {
+    const spec = parameters.properties[name];
+    if (!spec) continue;
     const value = given[name];
     if (value === undefined || value === null || value === '') continue;
     const ok =
