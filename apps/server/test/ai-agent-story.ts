@@ -124,3 +124,16 @@ export async function botReplies(ctx: TestContext, conversationId: string): Prom
 export async function runsOf(ctx: TestContext, workflowId: string) {
   return ctx.database.db.select().from(workflowRuns).where(eq(workflowRuns.workflowId, workflowId)).orderBy(asc(workflowRuns.createdAt));
 }
+
+/** The template "Replace a broken item", imported, pointed at the shop stand-in and published, as an owner does. */
+export async function publishBrokenItem(ctx: TestContext, owner: Session, shopBaseUrl: string): Promise<{ workflowId: string; requires: { kind: string }[] }> {
+  const imported = await call(ctx.app, 'POST', '/api/templates/replace-broken-item/import', { cookie: owner.cookie });
+  if (imported.status !== 201) throw new Error(`template import: ${JSON.stringify(imported.body)}`);
+  const workflowId = imported.body.workflow.id as string;
+  const definition = pointToolsAt(imported.body.workflow.definition, 'https://shop.example.com/api', shopBaseUrl);
+  const saved = await call(ctx.app, 'PUT', `/api/workflows/${workflowId}`, { cookie: owner.cookie, body: { definition } });
+  if (saved.status !== 200) throw new Error(`save: ${JSON.stringify(saved.body)}`);
+  const published = await call(ctx.app, 'POST', `/api/workflows/${workflowId}/publish`, { cookie: owner.cookie });
+  if (published.status !== 200) throw new Error(`publish: ${JSON.stringify(published.body)}`);
+  return { workflowId, requires: imported.body.requires };
+}
