@@ -29,6 +29,9 @@ import { streamRoutes } from './http/routes/stream';
 import { tagRoutes } from './http/routes/tags';
 import { teamRoutes } from './http/routes/teams';
 import { widgetRoutes } from './http/routes/widget';
+import { widgetMediaRoutes } from './http/routes/widget-media';
+import { isUploadPath, mediaUploadRoutes } from './http/routes/media-uploads';
+import { mediaRoutes } from './http/routes/media';
 import { flowWebhookRoutes } from './http/routes/flow-webhooks';
 import { healthRoutes } from './http/routes/health';
 import { knowledgeRoutes } from './http/routes/knowledge';
@@ -60,7 +63,8 @@ export function createApp(deps: AppDeps, options: CreateAppOptions = {}) {
   const headers = securityHeaders();
   app.use('*', (c, next) => (c.req.path === '/api/docs' ? docsHeaders(c, next) : c.req.path.startsWith('/preview/') ? previewHeaders(c, next) : headers(c, next)));
   // The import route sets its own larger limit; everything else gets 1 MB.
-  app.use('/api/*', async (c, next) => (c.req.path === '/api/workflows/import' ? next() : bodyLimit()(c, next)));
+  // Uploads have the media store's own limit (media-uploads.ts).
+  app.use('/api/*', async (c, next) => (c.req.path === '/api/workflows/import' || isUploadPath(c.req.path) ? next() : bodyLimit()(c, next)));
   app.use('/webhooks/*', bodyLimit());
   // A database that hangs (rather than refusing connections) must not hang callers: past the
   // deadline they get 503 + Retry-After. A webhook whose transaction still commits afterwards is
@@ -118,6 +122,9 @@ export function createApp(deps: AppDeps, options: CreateAppOptions = {}) {
     .route('/api/stream', streamRoutes(deps))
     .route('/webhooks/channels', channelWebhookRoutes(deps))
     .route('/widget', widgetRoutes(deps))
+    .route('/widget', widgetMediaRoutes(deps))
+    .route('/api/conversations', mediaUploadRoutes(deps))
+    .route('/media', mediaRoutes(deps))
     .route('/preview', previewRoutes(deps));
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'cookieAuth', { type: 'apiKey', in: 'cookie', name: 'sb_session' });

@@ -4,6 +4,7 @@ import { join, resolve } from 'node:path';
 import { DEFAULT_PIPELINE_LANES } from '@switchboard/db';
 import { createPolicy } from '@switchboard/egress';
 import { z } from 'zod';
+import type { MediaS3Config } from './media/store';
 
 export const roles = ['all', 'api', 'worker'] as const;
 export type ServerRole = (typeof roles)[number];
@@ -36,6 +37,14 @@ const Env = z.object({
   METRICS_TOKEN: z.string().min(16).optional(),
   /** `open`: anyone may sign up; unset: sign-up closes once the first workspace exists. */
   SIGNUP: z.enum(['open']).optional(),
+  /** S3-compatible media storage; files go under DATA_DIR/media when MEDIA_S3_BUCKET is unset. */
+  MEDIA_S3_ENDPOINT: z.string().url().optional(),
+  MEDIA_S3_BUCKET: z.string().optional(),
+  MEDIA_S3_REGION: z.string().default('us-east-1'),
+  MEDIA_S3_ACCESS_KEY_ID: z.string().optional(),
+  MEDIA_S3_SECRET_ACCESS_KEY: z.string().optional(),
+  /** Largest file accepted into the media store, in megabytes. */
+  MEDIA_MAX_MB: z.coerce.number().min(1).max(1024).default(25),
 });
 
 export interface Config {
@@ -64,6 +73,10 @@ export interface Config {
   metricsToken?: string;
   /** `open` keeps public sign-up open; otherwise it closes once the first workspace exists. */
   signup?: 'open';
+  /** S3-compatible storage for media (MEDIA_S3_*); DATA_DIR/media when unset. */
+  mediaS3?: MediaS3Config;
+  /** Largest file the media store accepts, in bytes (MEDIA_MAX_MB); 25 MB when unset. */
+  mediaMaxBytes?: number;
 }
 
 /** Reads configuration from the environment; every variable is optional. */
@@ -91,6 +104,16 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     ...(e.HUBSPOT_API_URL && { hubspotApiUrl: e.HUBSPOT_API_URL }),
     metricsToken: e.METRICS_TOKEN,
     ...(e.SIGNUP && { signup: e.SIGNUP }),
+    ...(e.MEDIA_S3_BUCKET && {
+      mediaS3: {
+        bucket: e.MEDIA_S3_BUCKET,
+        region: e.MEDIA_S3_REGION,
+        accessKeyId: e.MEDIA_S3_ACCESS_KEY_ID ?? '',
+        secretAccessKey: e.MEDIA_S3_SECRET_ACCESS_KEY ?? '',
+        ...(e.MEDIA_S3_ENDPOINT && { endpoint: e.MEDIA_S3_ENDPOINT }),
+      },
+    }),
+    mediaMaxBytes: e.MEDIA_MAX_MB * 1024 * 1024,
   };
 }
 

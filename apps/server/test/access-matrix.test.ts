@@ -73,6 +73,7 @@ const RULES: Record<string, Rule> = {
   'PATCH /api/conversations/{id}': 'member',
   'GET /api/conversations/{id}/messages': 'member',
   'POST /api/conversations/{id}/messages': 'member',
+  'POST /api/conversations/{id}/attachments': 'member',
   'POST /api/messages/{id}/retry': 'member',
   'GET /api/contacts': 'member',
   'POST /api/contacts': 'member',
@@ -104,6 +105,9 @@ const RULES: Record<string, Rule> = {
   'GET /widget/{channelId}/config': 'public',
   'GET /widget/{channelId}/messages': 'visitor',
   'POST /widget/{channelId}/messages': 'visitor',
+  'POST /widget/{channelId}/attachments': 'visitor',
+  // Answers only a link the server signed, until it expires (media-store.test.ts).
+  'GET /media/{id}/{name}': 'public',
 };
 
 /** Mounted routes outside the OpenAPI document, each with its own test. */

@@ -13,6 +13,7 @@ export * from './definitions';
 export type * from './types';
 export { ProviderError, InboundParseError } from './errors';
 export { parseRetryAfter } from './retry-after';
+export { downloadMedia } from './download';
 export { safeEqual, sha256Header } from './signatures';
 export type { ApiConfig } from './adapters/api/config';
 export type { EmailConfig, SmtpSettings } from './adapters/email/config';

@@ -88,13 +88,31 @@ export interface SyncedTemplate {
   components: Record<string, unknown>[];
 }
 
+export interface OutboundAttachment {
+  url: string;
+  contentType?: string;
+  name?: string;
+}
+
+export interface OutboundLocation {
+  latitude: number;
+  longitude: number;
+  name?: string;
+  address?: string;
+}
+
 export interface OutboundMessage {
   /** Our message id. */
   id: string;
   /** The contact's externalId on this channel. */
   to: string;
   text: string;
+  /** One file by link; `attachments`, when set, holds it too (see outboundMedia). */
   mediaUrl?: string;
+  /** Files to send, each a link the provider fetches itself, with its type when known. */
+  attachments?: OutboundAttachment[];
+  /** A place: a location message on WhatsApp and Telegram, a map link elsewhere. */
+  location?: OutboundLocation;
   quickReplies?: string[];
   whatsappTemplate?: WhatsAppTemplate;
   /** The customer wrote within the last 24 hours. */
@@ -166,6 +184,8 @@ export interface ChannelAdapter<C> {
   fetchMedia?(url: string, config: C, opts?: SendOptions): Promise<MediaContent | null>;
   /** Points the provider's webhook at `webhookUrl` where its API allows it (Telegram setWebhook). */
   connect?(config: C, webhookUrl: string, opts?: SendOptions): Promise<void>;
+  /** Undoes `connect` when the channel is deleted (Telegram deleteWebhook). */
+  disconnect?(config: C, opts?: SendOptions): Promise<void>;
   /** The channel's message templates, as the provider lists them (WhatsApp). */
   syncTemplates?(config: C, opts?: SendOptions): Promise<SyncedTemplate[]>;
 }

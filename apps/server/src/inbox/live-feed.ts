@@ -3,6 +3,7 @@ import { conversations, messages, users } from '@switchboard/db';
 import type { AppDeps } from '../context';
 import type { BusEvent, EventBus } from '../events/bus';
 import { loadConversations, presentMessage, type MessageView } from './present';
+import { mediaLinks } from '../media/attachment-view';
 
 /** The bus event publish.ts sends: ids only, in the order the inbox shows them. */
 export const INBOX_CHANGED = 'inbox.changed';
@@ -14,7 +15,8 @@ export interface InboxChange {
   updated: string[];
 }
 
-type FeedDeps = Pick<AppDeps, 'db' | 'events' | 'logger'>;
+// With the config, links to stored files are signed for the agents and visitors watching.
+type FeedDeps = Pick<AppDeps, 'db' | 'events' | 'logger'> & Partial<Pick<AppDeps, 'config'>>;
 type Listener = (event: BusEvent) => void;
 
 // The live inbox needs the gist, the thread reloads in full.
@@ -82,7 +84,7 @@ class LiveFeed {
       .where(and(inArray(messages.id, ids), inArray(messages.workspaceId, watched)))
       .orderBy(messages.createdAt, messages.id);
     return rows.map((row) => {
-      const message = presentMessage(row.message, row.authorName);
+      const message = presentMessage(row.message, row.authorName, this.deps.config && mediaLinks(this.deps.config));
       return {
         workspaceId: row.message.workspaceId,
         type,

@@ -1,5 +1,6 @@
 import { and, desc, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import { channels, contacts, conversations, messages, users, type Executor } from '@switchboard/db';
+import { presentAttachment, type AttachmentView, type MediaLinks } from '../media/attachment-view';
 
 type MessageRow = typeof messages.$inferSelect;
 
@@ -10,7 +11,7 @@ export interface MessageView {
   author: string;
   authorUser: { id: string; name: string } | null;
   text: string;
-  attachments: { url: string; contentType?: string }[];
+  attachments: AttachmentView[];
   quickReplies: string[] | null;
   private: boolean;
   status: string;
@@ -19,7 +20,8 @@ export interface MessageView {
   createdAt: string;
 }
 
-export function presentMessage(row: MessageRow, authorName?: string | null): MessageView {
+/** `links` signs links to stored files: pass it only where the reader may see this message. */
+export function presentMessage(row: MessageRow, authorName?: string | null, links?: MediaLinks): MessageView {
   return {
     id: row.id,
     conversationId: row.conversationId,
@@ -27,7 +29,7 @@ export function presentMessage(row: MessageRow, authorName?: string | null): Mes
     author: row.author,
     authorUser: row.authorUserId ? { id: row.authorUserId, name: authorName ?? '' } : null,
     text: row.text,
-    attachments: row.attachments,
+    attachments: row.attachments.map((a) => presentAttachment(a, links)),
     quickReplies: row.quickReplies ?? null,
     private: row.private,
     status: row.status,
@@ -38,7 +40,7 @@ export function presentMessage(row: MessageRow, authorName?: string | null): Mes
 }
 
 /** Messages with their author's name, in the order given by `where`/`order`. */
-export async function loadMessages(db: Executor, where: SQL | undefined, options: { limit?: number; newestFirst?: boolean } = {}) {
+export async function loadMessages(db: Executor, where: SQL | undefined, options: { limit?: number; newestFirst?: boolean; links?: MediaLinks } = {}) {
   const rows = await db
     .select({ message: messages, authorName: users.name })
     .from(messages)
@@ -46,7 +48,7 @@ export async function loadMessages(db: Executor, where: SQL | undefined, options
     .where(where)
     .orderBy(options.newestFirst ? desc(messages.createdAt) : messages.createdAt, options.newestFirst ? desc(messages.id) : messages.id)
     .limit(options.limit ?? 1000);
-  return rows.map((r) => presentMessage(r.message, r.authorName));
+  return rows.map((r) => presentMessage(r.message, r.authorName, options.links));
 }
 
 export interface ConversationView {

@@ -105,9 +105,18 @@ export const conversations = pgTable(
 export const messageStatuses = ['received', 'queued', 'sent', 'delivered', 'read', 'failed'] as const;
 export type MessageStatus = (typeof messageStatuses)[number];
 export type MessageAuthor = 'contact' | 'agent' | 'bot' | 'system';
+/**
+ * A message's file. `url` is where it came from (a web link, or a provider reference such as
+ * `wa-media:<id>` until it is downloaded); `mediaId` names the copy in the media store.
+ */
 export interface Attachment {
   url: string;
   contentType?: string;
+  mediaId?: string;
+  name?: string;
+  size?: number;
+  /** Why the file could not be copied into the media store. */
+  error?: string;
 }
 
 export const messages = pgTable(

@@ -6,4 +6,5 @@ export * from './credentials';
 export * from './accounts';
 export * from './widget-presence';
 export * from './crm-pushes';
+export * from './media';
 export * from './reaching';

@@ -4,6 +4,7 @@ import { contacts } from '@switchboard/db';
 import type { AppDeps } from '../../context';
 import { exportContact } from '../../inbox/contact-export';
 import { eraseContact } from '../../inbox/erasure';
+import { contactMediaKeys, deleteStoredFiles } from '../../media/retention';
 import { audit } from '../../services/audit';
 import { ApiError, notFound } from '../errors';
 import { requireRole } from '../middleware/auth/index';
@@ -81,12 +82,16 @@ export function contactDataRoutes(deps: AppDeps) {
       if (confirm !== id && (!contact.name || confirm !== contact.name.trim())) {
         throw new ApiError(400, 'validation_failed', "confirm: type the contact's name (or its id) to erase it", [{ field: 'confirm', message: "Does not match the contact's name or id" }]);
       }
+      let files: string[] = [];
       const removed = await db.transaction(async (tx) => {
+        files = await contactMediaKeys(tx, workspaceId, id);
         const result = await eraseContact(tx, workspaceId, id);
         if (!result) throw notFound('Contact');
         await audit(tx, c.var.auth, 'contact.erased', { type: 'contact', id }, { fields: ERASED_FIELDS });
         return result;
       });
+      // The rows went with the conversations; the files they named go once that has committed.
+      await deleteStoredFiles(deps.config, files);
       return c.json({ erased: true as const, contactId: id, removed }, 200);
     });
 }

@@ -8,7 +8,19 @@ export const MessageSchema = z
     author: z.string().openapi({ description: 'contact | agent | bot | system' }),
     authorUser: z.object({ id: z.string(), name: z.string() }).nullable(),
     text: z.string(),
-    attachments: z.array(z.object({ url: z.string(), contentType: z.string().optional() })),
+    attachments: z.array(
+      z
+        .object({
+          url: z.string().nullable().openapi({ description: 'A signed, expiring link to the stored file (or the web link sent); null while it is being copied' }),
+          contentType: z.string().nullable(),
+          name: z.string().nullable(),
+          size: z.number().nullable(),
+          kind: z.enum(['image', 'audio', 'video', 'file']),
+          pending: z.boolean(),
+          error: z.string().nullable(),
+        })
+        .openapi('Attachment'),
+    ),
     quickReplies: z.array(z.string()).nullable(),
     private: z.boolean(),
     status: z.string().openapi({ description: 'received | queued | sent | delivered | read | failed' }),

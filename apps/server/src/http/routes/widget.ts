@@ -17,9 +17,16 @@ import { sha256 } from '../../services/crypto';
 import { ApiError, notFound, unauthorized } from '../errors';
 import { bearerToken } from '../middleware/auth/index';
 import { bodyLimit } from '../middleware/body-limit/index';
+import { mediaLinks } from '../../media/attachment-view';
+import { mediaFetchTask } from '../../media/fetch-inbound';
+import { UPLOAD_REF } from '../../media/link-uploads';
+import { isUploadPath } from './media-uploads';
 import { errors, json, jsonBody } from '../openapi-helpers';
 import { createRouter } from '../router';
 
+const WidgetAttachment = z
+  .object({ url: z.string().nullable(), contentType: z.string().nullable(), name: z.string().nullable(), kind: z.enum(['image', 'audio', 'video', 'file']), pending: z.boolean() })
+  .openapi('WidgetAttachment');
 const WidgetMessage = z
   .object({
     id: z.string(),
@@ -27,6 +34,7 @@ const WidgetMessage = z
     author: z.string(),
     text: z.string(),
     mediaUrl: z.string().optional(),
+    attachments: z.array(WidgetAttachment).optional(),
     quickReplies: z.array(z.string()).optional(),
     createdAt: z.string(),
     authorName: z.string().optional(),
@@ -92,7 +100,18 @@ const postRoute = createRoute({
   tags,
   summary: 'Send a visitor message (idempotent on clientId)',
   security: bearer,
-  request: { params: ChannelParam, ...jsonBody(z.object({ text: z.string().trim().min(1).max(5_000), clientId: z.string().min(1).max(100) })) },
+  request: {
+    params: ChannelParam,
+    ...jsonBody(
+      z
+        .object({
+          text: z.string().trim().max(5_000).default(''),
+          clientId: z.string().min(1).max(100),
+          attachments: z.array(z.string().uuid()).max(10).optional().openapi({ description: 'Ids from POST /widget/{channelId}/attachments' }),
+        })
+        .refine((b) => b.text !== '' || (b.attachments?.length ?? 0) > 0, { message: 'Write a message or attach a file', path: ['text'] }),
+    ),
+  },
   responses: { 201: json(z.object({ message: WidgetMessage })), ...errors(400, 401, 404) },
 });
 
@@ -104,7 +123,8 @@ export function toWidgetMessage(m: MessageView): z.infer<typeof WidgetMessage> {
     author: m.author,
     text: m.text,
     createdAt: m.createdAt,
-    ...(m.attachments[0] && { mediaUrl: m.attachments[0].url }),
+    ...(m.attachments[0]?.url && { mediaUrl: m.attachments[0].url }),
+    ...(m.attachments.length > 0 && { attachments: m.attachments.map(({ url, contentType, name, kind, pending }) => ({ url, contentType, name, kind, pending })) }),
     ...(m.quickReplies?.length && { quickReplies: m.quickReplies }),
     ...(m.authorUser?.name && { authorName: m.authorUser.name }),
     ...(m.clientId && { clientId: m.clientId }),
@@ -147,13 +167,15 @@ export function widgetRoutes(deps: AppDeps) {
       .from(conversations)
       .where(and(eq(conversations.channelId, channelId), eq(conversations.contactId, contactId)));
     if (!convs.length) return [];
-    const rows = await loadMessages(db, and(inArray(messages.conversationId, convs.map((x) => x.id)), eq(messages.private, false)), { limit: 200, newestFirst: true });
+    const rows = await loadMessages(db, and(inArray(messages.conversationId, convs.map((x) => x.id)), eq(messages.private, false)), { limit: 200, newestFirst: true, links: mediaLinks(deps.config) });
     return rows.reverse().map(toWidgetMessage);
   };
 
   const router = createRouter();
   router.use('*', cors({ origin: '*', allowMethods: ['GET', 'POST', 'OPTIONS'], allowHeaders: ['Content-Type', 'Authorization'], maxAge: 86_400 }));
-  router.use('*', bodyLimit({ maxSize: 64 * 1024 }));
+  const limit = bodyLimit({ maxSize: 64 * 1024 });
+  // A visitor's file upload has the media store's own limit (widget-media.ts).
+  router.use('*', (c, next) => (isUploadPath(c.req.path) ? next() : limit(c, next)));
   router.use('*', async (c, next) => {
     await next();
     // The widget runs on other sites' pages.
@@ -226,13 +248,15 @@ export function widgetRoutes(deps: AppDeps) {
           providerMessageId: `${contactId}:${body.clientId}`,
           externalId: sha256(token!),
           text: body.text,
-          attachments: [],
+          attachments: (body.attachments ?? []).map((id) => ({ url: `${UPLOAD_REF}${id}` })),
           timestamp: new Date(),
         },
         { clientId: body.clientId },
       );
       if (!result.messageId) throw new ApiError(503, 'unavailable', 'Could not store the message; retry shortly');
-      const [m] = await loadMessages(db, eq(messages.id, result.messageId));
+      // The visitor's own uploads are attached now, so the answer shows them (the job finds nothing left).
+      if (body.attachments?.length && !result.duplicate) await mediaFetchTask(deps, { messageId: result.messageId });
+      const [m] = await loadMessages(db, eq(messages.id, result.messageId), { links: mediaLinks(deps.config) });
       return c.json({ message: toWidgetMessage(m!) }, 201);
     });
 }
