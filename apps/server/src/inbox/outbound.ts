@@ -1,0 +1,71 @@
+import { and, eq, sql } from 'drizzle-orm';
+import { conversations, messages, type Attachment, type Executor } from '@switchboard/db';
+import { enqueue } from '../queue/enqueue';
+import { deliverJobKey, outboundQueue, TASKS } from '../queue/names';
+
+export interface OutboundInput {
+  workspaceId: string;
+  conversationId: string;
+  channelId: string;
+  author: 'bot' | 'agent' | 'system';
+  authorUserId?: string | null;
+  text: string;
+  mediaUrl?: string;
+  /** Files of the media store (see media/link-uploads.ts), sent after any `mediaUrl`. */
+  attachments?: Attachment[];
+  quickReplies?: string[];
+  /** Provider extras for the adapter: `whatsappTemplate`, `subject`, `inReplyTo`. */
+  meta?: Record<string, unknown>;
+  runId?: string;
+  /** An internal note: stored and shown to the team, never sent. */
+  private?: boolean;
+}
+
+export type OutboundRow = typeof messages.$inferSelect;
+
+/** What a message's content columns hold for `input`. */
+export function outboundContent(input: Pick<OutboundInput, 'text' | 'mediaUrl' | 'attachments' | 'quickReplies' | 'meta'>) {
+  return {
+    text: input.text,
+    attachments: [...(input.mediaUrl ? [{ url: input.mediaUrl }] : []), ...(input.attachments ?? [])],
+    quickReplies: input.quickReplies?.length ? input.quickReplies : null,
+    meta: input.meta ?? {},
+  };
+}
+
+/**
+ * Stores an outbound message and, in the same transaction, the job that delivers it (the deliver
+ * stage, pipeline/deliver.ts): the message exists if and only if its delivery is scheduled. Private
+ * notes are stored as sent and get no job. The caller publishes `message.created` after its
+ * transaction commits (see publish.ts).
+ */
+export async function queueOutboundMessage(tx: Executor, input: OutboundInput): Promise<OutboundRow> {
+  const isPrivate = input.private ?? false;
+  const [row] = await tx
+    .insert(messages)
+    .values({
+      workspaceId: input.workspaceId,
+      conversationId: input.conversationId,
+      channelId: input.channelId,
+      direction: 'out',
+      author: input.author,
+      authorUserId: input.authorUserId ?? null,
+      ...outboundContent(input),
+      private: isPrivate,
+      status: isPrivate ? 'sent' : 'queued',
+      runId: input.runId ?? null,
+    })
+    .returning();
+  const id = row!.id;
+  if (!isPrivate) await enqueue(tx, TASKS.deliverMessage, { messageId: id }, { queueName: outboundQueue(input.conversationId), jobKey: deliverJobKey(id) });
+  await tx
+    .update(conversations)
+    .set({
+      lastMessageAt: sql`greatest(${conversations.lastMessageAt}, now())`,
+      // A person answering ends the customer's wait; bot replies and notes do not.
+      ...(input.author === 'agent' && !isPrivate && { waitingSince: null, waitingForPersonSince: null }),
+      updatedAt: sql`now()`,
+    })
+    .where(and(eq(conversations.id, input.conversationId), eq(conversations.workspaceId, input.workspaceId)));
+  return row!;
+}
