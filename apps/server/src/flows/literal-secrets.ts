@@ -5,7 +5,7 @@
  * the one place they can still be read, by the workspace's admins.
  */
 import type { Role } from '@switchboard/db';
-import { isSensitiveHeader, isSensitiveParam, maskUrlParams, SECRET_MASK, secretRefs, type FlowDocument, type Requirement } from '@switchboard/flow';
+import { getDefinition, isSensitiveHeader, isSensitiveParam, maskUrlParams, SECRET_MASK, secretRefs, type FlowDocument, type Requirement } from '@switchboard/flow';
 
 type FlowNode = FlowDocument['nodes'][number];
 type HttpConfig = { url?: unknown; headers?: Record<string, unknown>; body?: unknown };
@@ -14,8 +14,8 @@ type HttpConfig = { url?: unknown; headers?: Record<string, unknown>; body?: unk
 export type LiteralSecret = { nodeId: string; field: string; host: string | null; value: string };
 
 const SCHEME = /^(bearer|basic|token|bot)\s+/i;
-/** Steps whose config has a `url` and `headers` sent to another system. */
-const CALLS_WITH_HEADERS = new Set(['action.http_request', 'action.crm']);
+/** Steps that send a `url` and `headers` to another system, where a credential may be typed in. */
+const callsWithHeaders = (type: string): boolean => getDefinition(type)?.credentialFields?.('headers.authorization') === true;
 const PLACEHOLDER = /\{\{[^}]*\}\}|\{%[^%]*%\}/g;
 // A `"name": "value"` pair of a JSON body (no escapes inside: those are left alone).
 const JSON_PAIR = /"([^"\\]{1,100})"(\s*:\s*)"([^"\\]*)"/g;
@@ -42,7 +42,7 @@ function hostOf(url: unknown): string | null {
 export function replaceLiteralSecrets(doc: FlowDocument, replace: (found: LiteralSecret) => string): { doc: FlowDocument; found: LiteralSecret[] } {
   const found: LiteralSecret[] = [];
   const nodes = (doc.nodes ?? []).map((node): FlowNode => {
-    if (!CALLS_WITH_HEADERS.has(node.type) || !node.config || typeof node.config !== 'object') return node;
+    if (!callsWithHeaders(node.type) || !node.config || typeof node.config !== 'object') return node;
     const config = node.config as HttpConfig;
     const host = hostOf(config.url);
     let changed = false;
@@ -188,7 +188,7 @@ export function definitionFor(role: Role, definition: unknown): unknown {
   if (role !== 'agent' || !definition || typeof definition !== 'object' || !Array.isArray((definition as FlowDocument).nodes)) return definition;
   const doc = definition as FlowDocument;
   const nodes = doc.nodes.map((node): FlowNode => {
-    if (!node || !CALLS_WITH_HEADERS.has(node.type) || !node.config || typeof node.config !== 'object') return node;
+    if (!node || !callsWithHeaders(node.type) || !node.config || typeof node.config !== 'object') return node;
     const { url, headers: _headers, body: _body, ...rest } = node.config as HttpConfig & Record<string, unknown>;
     return { ...node, config: { ...rest, ...(url !== undefined ? { url: originOf(url) } : {}) } } as FlowNode;
   });
