@@ -8,6 +8,7 @@ import { AdvancedJson } from './AdvancedJson';
 import { Icon } from '../components/Icon';
 import { MoreMenu } from '../components/MoreMenu';
 import { hiddenFields } from './channelFields';
+import { VariableText } from './VariableText';
 
 export interface FocusRequest { field?: string; nonce: number }
 
@@ -52,7 +53,7 @@ export function Inspector({ node, issues, warnings, lookups, variables, focus, o
         <Icon name={def.icon} size={24} className="fnode-icon" />
         <div className="inspector-title">
           <h3>{def.label}</h3>
-          <p className="muted small">{def.description}</p>
+          <p className="muted small"><VariableText text={def.description} /></p>
         </div>
         <MoreMenu
           label="More for this step"

@@ -47,7 +47,7 @@ export function Toolbar(p: {
       <button type="button" className="btn btn-small" onClick={p.onRedo} disabled={!p.canRedo} title="Redo (Ctrl+Shift+Z)" data-testid="redo" aria-label="Redo"><Icon name="redo-2" size={14} /><span className="btn-text">Redo</span></button>
       <button type="button" className="btn btn-small" onClick={p.onLayout} title="Tidy up the canvas" data-testid="auto-layout" aria-label="Tidy up"><Icon name="layout-grid" size={14} /><span className="btn-text">Tidy up</span></button>
       {canManage && <button type="button" className="btn btn-small" onClick={p.onExport} title="Download this flow as a file" data-testid="export" aria-label="Export"><Icon name="download" size={14} /><span className="btn-text">Export</span></button>}
-      {canManage && p.status === 'active' && <button type="button" className="btn" onClick={p.onPause} data-testid="pause"><Icon name="pause" size={14} /> Pause</button>}
+      {canManage && p.status === 'active' && <button type="button" className="btn" onClick={p.onPause} data-testid="pause" aria-label="Pause"><Icon name="pause" size={14} /><span className="btn-text">Pause</span></button>}
       {canManage && <button
         type="button"
         className="btn btn-primary"

@@ -1,5 +1,6 @@
 import { useRef } from 'react';
 import { VariablePicker } from './VariablePicker';
+import { VariableText } from '../VariableText';
 
 /** Text that may hold `{{ placeholders }}`: an input or textarea with a variable picker. */
 export function TemplateInput({ id, path, value, onChange, multiline, variables, placeholder }: { id: string; path: string; value: string; onChange: (v: string) => void; multiline?: boolean; variables: string[]; placeholder?: string }) {
@@ -22,6 +23,12 @@ export function TemplateInput({ id, path, value, onChange, multiline, variables,
   return (
     <div className="template-input">
       {multiline ? <textarea rows={3} {...props} /> : <input type="text" {...props} />}
+      {/* The placeholders in words, as the canvas shows them. */}
+      {value.includes('{{') && (
+        <div className="template-preview" data-testid="template-preview">
+          Reads as: <VariableText text={value} />
+        </div>
+      )}
       {variables.length > 0 && <VariablePicker variables={variables} onPick={insert} />}
     </div>
   );
