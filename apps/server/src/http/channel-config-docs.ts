@@ -27,7 +27,8 @@ function fieldsOf(facts: ChannelFacts): string {
 export function channelConfigDocs(): string {
   const lines = ChannelType.options.map((type) => {
     const facts = channelDefinitions[type] as unknown as ChannelFacts;
-    return `${type} (${facts.label}) ${fieldsOf(facts)}: ${AFTER_24_HOURS[facts.outsideWindow]}${facts.outsideWindowFor ? ' (depends on the settings)' : ''}`;
+    const rule = AFTER_24_HOURS[facts.outsideWindow];
+    return `${type} (${facts.label}) ${fieldsOf(facts)}: ${facts.outsideWindowFor ? `${rule} by default, the settings can change it` : rule}`;
   });
   return `Config per type; \`*\` marks secrets (sealed, never returned), \`?\` optional, and \`baseUrl\` is optional wherever there is a provider. ${lines.join(' · ')}`;
 }
