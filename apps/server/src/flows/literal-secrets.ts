@@ -42,6 +42,7 @@ function hostOf(url: unknown): string | null {
 export function replaceLiteralSecrets(doc: FlowDocument, replace: (found: LiteralSecret) => string): { doc: FlowDocument; found: LiteralSecret[] } {
   const found: LiteralSecret[] = [];
   const nodes = (doc.nodes ?? []).map((node): FlowNode => {
+    if (node?.type === AI_AGENT) return replaceInAgentTools(node, replace, found);
     if (!callsWithHeaders(node.type) || !node.config || typeof node.config !== 'object') return node;
     const config = node.config as HttpConfig;
     const host = hostOf(config.url);
@@ -103,6 +104,23 @@ export function replaceLiteralSecrets(doc: FlowDocument, replace: (found: Litera
     return changed ? ({ ...node, config: { ...config, url, ...(headers ? { headers } : {}), ...(body !== undefined ? { body } : {}) } } as FlowNode) : node;
   });
   return { doc: { ...doc, nodes }, found };
+}
+
+const AI_AGENT = 'action.ai_agent';
+type AgentConfig = { tools?: { request?: HttpConfig & Record<string, unknown> }[] };
+
+/** An AI agent's tool requests are outbound calls too: each is treated as an HTTP step's config. */
+function replaceInAgentTools(node: FlowNode, replace: (found: LiteralSecret) => string, found: LiteralSecret[]): FlowNode {
+  const config = node.config as AgentConfig | undefined;
+  if (!config || !Array.isArray(config.tools)) return node;
+  const tools = config.tools.map((tool, i) => {
+    if (!tool?.request || typeof tool.request !== 'object') return tool;
+    const call = { id: node.id, type: 'action.http_request', position: node.position, config: tool.request } as unknown as FlowNode;
+    const inner = replaceLiteralSecrets({ schemaVersion: 1, nodes: [call], edges: [] } as unknown as FlowDocument, (hit) => replace({ ...hit, field: `tools.${i}.request.${hit.field}` }));
+    for (const hit of inner.found) found.push({ ...hit, field: `tools.${i}.request.${hit.field}` });
+    return { ...tool, request: inner.doc.nodes[0]!.config };
+  });
+  return { ...node, config: { ...config, tools } } as FlowNode;
 }
 
 // A form-encoded body (`api_key=abc&q=1`), as opposed to JSON or plain text.
@@ -188,6 +206,11 @@ export function definitionFor(role: Role, definition: unknown): unknown {
   if (role !== 'agent' || !definition || typeof definition !== 'object' || !Array.isArray((definition as FlowDocument).nodes)) return definition;
   const doc = definition as FlowDocument;
   const nodes = doc.nodes.map((node): FlowNode => {
+    if (node?.type === AI_AGENT && Array.isArray((node.config as AgentConfig | undefined)?.tools)) {
+      // A tool's request as an HTTP step's: its method and the address's origin, nothing more.
+      const tools = (node.config as AgentConfig).tools!.map((tool) => (tool?.request ? { ...tool, request: { method: tool.request.method, url: originOf(tool.request.url) } } : tool));
+      return { ...node, config: { ...(node.config as object), tools } } as FlowNode;
+    }
     if (!node || !callsWithHeaders(node.type) || !node.config || typeof node.config !== 'object') return node;
     const { url, headers: _headers, body: _body, ...rest } = node.config as HttpConfig & Record<string, unknown>;
     return { ...node, config: { ...rest, ...(url !== undefined ? { url: originOf(url) } : {}) } } as FlowNode;
