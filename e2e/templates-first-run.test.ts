@@ -125,13 +125,13 @@ describe('templates for a new owner', () => {
     await page.getByRole('row', { name: /Saturday/ }).getByRole('checkbox').check();
     await page.getByLabel('Saturday opens').fill('08:00');
     await page.getByLabel('Saturday closes').fill('12:30');
-    // The holidays box (its example, 2026-12-25, shows only while it is empty).
-    const holidays = page.locator('input[data-field="holidays"]');
-    expect(await holidays.getAttribute('placeholder')).toBe('2026-12-25');
+    // Holidays are picked on a calendar, one day at a time.
+    const holidays = page.getByTestId('holidays');
     for (const d of [-1, 0, 1]) {
-      await holidays.fill(new Date(Date.now() + d * 86_400_000).toISOString().slice(0, 10));
-      await holidays.press('Enter');
+      await holidays.getByLabel('Add a day you are closed').fill(new Date(Date.now() + d * 86_400_000).toISOString().slice(0, 10));
+      await holidays.getByRole('button', { name: 'Add day' }).click();
     }
+    expect(await holidays.getByRole('listitem').count()).toBe(3);
     await page.getByLabel(/Usual reply time/).fill('45');
     await page.getByRole('button', { name: 'Save', exact: true }).click();
     await expect.poll(async () => (await apiGet<{ businessHours: Record<string, unknown> }>('/api/workspace')).businessHours).toEqual({ sat: [['08:00', '12:30']] });
