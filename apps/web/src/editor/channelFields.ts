@@ -1,11 +1,11 @@
 import type { Channel, ChannelType } from '../api/types';
+import { CHANNEL_TYPES } from '../channels/channelTypes';
 import type { NodeDefinition } from '../flow';
 
-const channelTypes: ChannelType[] = ['webchat', 'whatsapp', 'messenger', 'instagram', 'telegram', 'twilio', 'email', 'api'];
 
 /** The channel a config field belongs to, by its name: `whatsappTemplate` is WhatsApp's. */
 function channelOfField(field: string): ChannelType | undefined {
-  return channelTypes.find((t) => field.startsWith(t) && /^[A-Z]/.test(field.slice(t.length)));
+  return CHANNEL_TYPES.find((t) => field.startsWith(t) && /^[A-Z]/.test(field.slice(t.length)));
 }
 
 /**

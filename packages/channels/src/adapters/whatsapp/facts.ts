@@ -17,10 +17,8 @@ export const whatsappFacts = defineChannel({
     accessToken: { label: 'Access token' },
     appSecret: { label: 'App secret', help: 'App settings → Basic.' },
     verifyToken: { label: 'Verify token', help: verifyHelp },
-    businessAccountId: { label: 'WhatsApp Business Account ID', help: 'Meta for Developers → WhatsApp → API setup; needed to use your approved message templates.' },
     sendRatePerSecond: { label: 'Broadcast messages per second', help: 'Default 50; Meta takes up to 80 per number.', placeholder: '50' },
     businessAccountId: { label: 'WhatsApp Business Account ID', help: 'WhatsApp Manager → Account tools; needed to sync message templates.' },
-    sendRatePerSecond: { label: 'Broadcast messages per second', placeholder: '50' },
     apiVersion: { label: 'API version', placeholder: 'v21.0' },
   },
 });
