@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { orderConflicts, type OrderedTrigger } from './order-conflicts';
+import { answersInWords, orderConflicts, type OrderedTrigger } from './order-conflicts';
 
 const flow = (name: string, position: number, config: Record<string, unknown>, type = 'trigger.message_received'): OrderedTrigger => ({
   workflowId: `wf-${name}`,
@@ -37,5 +37,14 @@ describe('orderConflicts', () => {
     const b = flow('B', 2, { channels: ['webchat'] });
     const webhook = flow('Hook', 3, {}, 'trigger.webhook');
     expect(orderConflicts(a, [a, b, webhook])).toEqual([]);
+  });
+});
+
+describe('answersInWords', () => {
+  it('says what a message flow answers, for the flow list', () => {
+    expect(answersInWords({ type: 'trigger.message_received', config: { keywords: ['hours', 'opening times'] } })).toBe('Messages saying “hours” or “opening times”');
+    expect(answersInWords({ type: 'trigger.message_received', config: { firstMessageOnly: true } })).toBe('Every first message');
+    expect(answersInWords({ type: 'trigger.message_received', config: { keywords: [42, ' price '] } })).toBe('Messages saying “price”');
+    expect(answersInWords({ type: 'trigger.webhook', config: {} })).toBeNull();
   });
 });

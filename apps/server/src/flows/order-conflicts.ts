@@ -66,3 +66,16 @@ function channelsOverlap(a: string[] | undefined, b: string[] | undefined): bool
   const any = (c: string[] | undefined) => !c?.length || c.includes('any');
   return any(a) || any(b) || a!.some((c) => b!.includes(c));
 }
+
+/** What a message flow answers, in words for the flow list ("Messages saying “hours”"); null for other triggers. */
+export function answersInWords(trigger: { type: string; config: unknown } | null | undefined): string | null {
+  if (trigger?.type !== 'trigger.message_received') return null;
+  const config = (trigger.config ?? {}) as Config;
+  // A draft may hold anything: only text keywords count.
+  const keywords: unknown[] = Array.isArray(config.keywords) ? config.keywords : [];
+  const words = keywords.filter((k): k is string => typeof k === 'string' && k.trim() !== '').map((k) => `“${k.trim()}”`);
+  const which = config.firstMessageOnly ? 'First messages' : 'Messages';
+  if (!words.length) return config.firstMessageOnly ? 'Every first message' : 'Every message';
+  const listed = words.length === 1 ? words[0] : `${words.slice(0, -1).join(', ')} or ${words.at(-1)}`;
+  return `${which} saying ${listed}`;
+}

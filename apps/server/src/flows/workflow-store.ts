@@ -5,6 +5,7 @@ import type { Config } from '../config';
 import { notFoundError } from '../domain-errors';
 import { renderer } from './flow-services';
 import { connectedChannels } from '../inbox/connected-channels';
+import { answersInWords } from './order-conflicts';
 
 export type WorkflowRow = typeof workflows.$inferSelect;
 export type Issue = { nodeId?: string; field?: string; message: string; code: string };
@@ -75,6 +76,8 @@ export function presentWorkflowSummary(row: WorkflowRow, activeVersion: number |
     status: row.status,
     triggerType: triggerOf(row.draft)?.type ?? null,
     activeVersion,
+    position: row.position,
+    answers: answersInWords(triggerOf(row.draft)),
     createdAt: row.createdAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),
     position: row.position,

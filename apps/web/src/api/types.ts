@@ -33,7 +33,7 @@ export interface Team { id: string; name: string; memberIds: string[] }
 
 export type FlowStatus = 'draft' | 'active' | 'paused';
 export interface Issue { nodeId?: string; field?: string; message: string; code: string }
-export interface WorkflowSummary { id: string; name: string; description: string | null; status: FlowStatus; triggerType: string | null; activeVersion: number | null; position: number; updatedAt: string; createdAt: string }
+export interface WorkflowSummary { id: string; name: string; description: string | null; status: FlowStatus; triggerType: string | null; activeVersion: number | null; position: number; answers?: string | null; updatedAt: string; createdAt: string }
 export interface WorkflowDetail {
   id: string;
   name: string;

@@ -132,6 +132,7 @@ export function FlowsPage() {
                 <td>
                   <Link to={`/flows/${wf.id}`} className="strong">{wf.name}</Link>
                   {wf.description && <div className="muted small">{wf.description}</div>}
+                  {wf.answers && <div className="small flow-answers">Answers: {wf.answers}</div>}
                 </td>
                 <td>{wf.triggerType ? <span className="with-icon"><Icon name={getDefinition(wf.triggerType)?.icon} /> {getDefinition(wf.triggerType)?.label ?? wf.triggerType}</span> : '—'}</td>
                 <td>

@@ -37,6 +37,7 @@ const Summary = z
     triggerType: z.string().nullable(),
     activeVersion: z.number().nullable(),
     position: z.number().openapi({ description: "Place in the owner's order; lower answers first" }),
+    answers: z.string().nullable().openapi({ description: 'What a message flow answers, in words ("Messages saying “hours”"); null for other triggers' }),
     createdAt: z.string(),
     updatedAt: z.string(),
   })
