@@ -51,7 +51,7 @@ function StepNodeView({ id, type, data, selected, kind }: NodeProps<StepNode> & 
       </div>
       <div className="fnode-kind">{kind === 'trigger' ? 'Starts the flow' : kind === 'condition' ? 'Checks' : 'Does'}</div>
       <div className="fnode-summary"><VariableText text={summarize(type, data.config)} /></div>
-      {type === 'action.ai_reply' && <AiNodeStatus />}
+      {(type === 'action.ai_reply' || type === 'action.ai_agent') && <AiNodeStatus />}
       {problems.length > 0 && (
         <div className={overlay.errors.length ? 'fnode-issue error' : 'fnode-issue warning'} title={problems.join('\n')} data-testid="node-issue">
           <Icon name={overlay.errors.length ? 'circle-alert' : 'triangle-alert'} size={13} /> {problems[0]}
