@@ -95,7 +95,7 @@ export const aiAgentDefinition = defineNode({
   type: 'action.ai_agent',
   kind: 'action',
   label: 'AI agent',
-  icon: '🧑‍💼',
+  icon: 'sparkles',
   description:
     'Talks with the customer until their problem is solved, using the tools you give it (your APIs, or tagging, assigning and handing off). Each tool call is a step of the run you can replay. Tools marked "confirm" run only after the customer says yes. Goes down "resolved" when the agent solved it, "handoff" when it passed the conversation to your team (also after too many tool calls, a tool failing twice, or a silent customer). In a test, HTTP tools answer with their sample response (a GET may call for real).',
   config: AiAgentConfig,
