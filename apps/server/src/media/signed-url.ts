@@ -17,8 +17,8 @@ function signature(appSecret: Buffer, id: string, expires: number): string {
 /** `/media/<id>/<name>?expires=..&sig=..` on `base` (the public URL, or '' for a same-origin path). */
 export function signedMediaUrl(base: string, appSecret: Buffer, id: string, options: { name?: string | null; ttlSeconds?: number; now?: number } = {}): string {
   const expires = Math.floor((options.now ?? Date.now()) / 1000) + (options.ttlSeconds ?? VIEW_TTL_S);
-  const name = options.name ? `/${encodeURIComponent(options.name)}` : '';
-  return `${base}/media/${id}${name}?expires=${expires}&sig=${signature(appSecret, id, expires)}`;
+  const name = encodeURIComponent(options.name || 'file');
+  return `${base}/media/${id}/${name}?expires=${expires}&sig=${signature(appSecret, id, expires)}`;
 }
 
 /** True when `sig` is this server's signature of `id` until `expires`, and that is still ahead. */
