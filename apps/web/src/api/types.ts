@@ -85,13 +85,25 @@ export interface WaitingForPerson {
   count: number;
   conversations: { id: string; contactName: string | null; waitingForPersonSince: string; unread: number }[];
 }
+/** A message's file; `url` is a signed, expiring link (null while the file is being copied, or when it failed). */
+export interface Attachment {
+  url: string | null;
+  contentType: string | null;
+  name: string | null;
+  size: number | null;
+  kind: 'image' | 'audio' | 'video' | 'file';
+  pending: boolean;
+  error: string | null;
+}
+/** A file uploaded to send with the next message. */
+export interface UploadedFile { id: string; url: string | null; contentType: string | null; name: string | null; size: number | null; kind: Attachment['kind'] }
 export interface Message {
   id: string;
   direction: 'in' | 'out';
   author: 'contact' | 'agent' | 'bot' | 'system';
   authorUser: { id: string; name: string } | null;
   text: string;
-  attachments: { url: string; type?: string; name?: string }[];
+  attachments: Attachment[];
   quickReplies: string[] | null;
   private: boolean;
   status: 'queued' | 'sent' | 'delivered' | 'read' | 'failed' | null;

@@ -1,5 +1,6 @@
 import type { Message } from '../api/types';
 import { dateTime } from '../lib/format';
+import { AttachmentView } from './AttachmentView';
 
 const authorLabel = (m: Message) =>
   m.private ? `Private note${m.authorUser ? ` · ${m.authorUser.name}` : ''}` : m.author === 'bot' ? '🤖 Bot' : m.author === 'agent' ? m.authorUser?.name ?? 'Agent' : m.author === 'system' ? 'System' : 'Customer';
@@ -14,10 +15,12 @@ export function MessageBubble({ message: m, onRetry }: { message: Message; onRet
         <span title={dateTime(m.createdAt)}>{new Date(m.createdAt).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' })}</span>
         {m.direction === 'out' && !m.private && m.status && m.status !== 'failed' && <span className="msg-status">{m.status}</span>}
       </div>
-      <div className="msg-text">{m.text}</div>
-      {m.attachments?.map((a) => (
-        <a key={a.url} href={a.url} target="_blank" rel="noreferrer" className="small">📎 {a.name ?? a.url}</a>
-      ))}
+      {m.text && <div className="msg-text">{m.text}</div>}
+      {m.attachments?.length > 0 && (
+        <div className="msg-attachments">
+          {m.attachments.map((a, i) => <AttachmentView key={`${i}:${a.url ?? ''}`} attachment={a} />)}
+        </div>
+      )}
       {m.quickReplies && m.quickReplies.length > 0 && (
         <div className="quick-replies">{m.quickReplies.map((q) => <span key={q} className="btn-chip">{q}</span>)}</div>
       )}

@@ -38,8 +38,8 @@ export function Thread({ conversation, members, teams, onChanged }: { conversati
     end.current?.scrollIntoView({ block: 'end' });
   }, [messages.data?.length]);
 
-  const send = async (text: string, isPrivate: boolean) => {
-    const message = await api.post<Message>(`/api/conversations/${conversation.id}/messages`, { text, private: isPrivate });
+  const send = async (text: string, isPrivate: boolean, attachments: string[] = []) => {
+    const message = await api.post<Message>(`/api/conversations/${conversation.id}/messages`, { text, private: isPrivate, ...(attachments.length > 0 && { attachments }) });
     messages.setData((prev) => upsert(prev ?? [], message));
   };
 
@@ -67,7 +67,7 @@ export function Thread({ conversation, members, teams, onChanged }: { conversati
         {messages.data && !messages.data.length && <p className="muted center">No messages yet.</p>}
         <div ref={end} />
       </div>
-      <ReplyBox onSend={send} botActive={conversation.handledBy === 'bot'} />
+      <ReplyBox onSend={send} botActive={conversation.handledBy === 'bot'} conversationId={conversation.id} />
     </div>
   );
 }
