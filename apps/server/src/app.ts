@@ -27,6 +27,8 @@ import { memberRoutes } from './http/routes/members';
 import { messageRoutes } from './http/routes/messages';
 import { streamRoutes } from './http/routes/stream';
 import { tagRoutes } from './http/routes/tags';
+import { broadcastRoutes } from './http/routes/broadcasts';
+import { channelTemplateRoutes, conversationTemplateRoutes } from './http/routes/message-templates';
 import { teamRoutes } from './http/routes/teams';
 import { widgetRoutes } from './http/routes/widget';
 import { widgetMediaRoutes } from './http/routes/widget-media';
@@ -88,7 +90,7 @@ export function createApp(deps: AppDeps, options: CreateAppOptions = {}) {
 
   const auth = authenticate({ db: deps.db });
   const inboxPrefixes = ['/api/channels', '/api/conversations', '/api/inbox', '/api/messages', '/api/contacts', '/api/members', '/api/teams', '/api/tags', '/api/stream'];
-  for (const prefix of ['/api/me', '/api/workspace', '/api/audit-log', '/api/api-keys', '/api/credentials', '/api/workflows', '/api/runs', '/api/knowledge', '/api/templates', ...inboxPrefixes]) {
+  for (const prefix of ['/api/me', '/api/workspace', '/api/audit-log', '/api/api-keys', '/api/credentials', '/api/workflows', '/api/runs', '/api/knowledge', '/api/templates', '/api/broadcasts', ...inboxPrefixes]) {
     app.use(prefix, auth);
     app.use(`${prefix}/*`, auth);
   }
@@ -119,6 +121,9 @@ export function createApp(deps: AppDeps, options: CreateAppOptions = {}) {
     .route('/api/inbox', waitingRoutes(deps))
     .route('/api/teams', teamRoutes(deps))
     .route('/api/tags', tagRoutes(deps))
+    .route('/api/broadcasts', broadcastRoutes(deps))
+    .route('/api/channels', channelTemplateRoutes(deps))
+    .route('/api/conversations', conversationTemplateRoutes(deps))
     .route('/api/stream', streamRoutes(deps))
     .route('/webhooks/channels', channelWebhookRoutes(deps))
     .route('/widget', widgetRoutes(deps))

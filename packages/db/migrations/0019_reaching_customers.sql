@@ -56,6 +56,7 @@ CREATE TABLE "whatsapp_templates" (
   "language" text NOT NULL,
   "status" text NOT NULL,
   "category" text,
+  "parameter_format" text DEFAULT 'POSITIONAL' NOT NULL,
   "components" jsonb DEFAULT '[]'::jsonb NOT NULL,
   "synced_at" timestamptz DEFAULT now() NOT NULL
 );

@@ -84,6 +84,8 @@ export const whatsappTemplates = pgTable(
     language: text('language').notNull(),
     status: text('status').notNull(),
     category: text('category'),
+    /** POSITIONAL ({{1}}) or NAMED ({{first_name}}) body parameters. */
+    parameterFormat: text('parameter_format').$type<'POSITIONAL' | 'NAMED'>().notNull().default('POSITIONAL'),
     components: jsonb('components').$type<Record<string, unknown>[]>().notNull().default([]),
     syncedAt: tstz('synced_at').notNull().defaultNow(),
   },
