@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sha256Header } from '../../../packages/channels/src/signatures';
 import { startStandIn, type StandIn } from '../../../packages/channels/src/testing/stand-in';
-import { deliverMessage, MAX_DELIVERY_ATTEMPTS } from '../src/jobs/deliver-message';
+import { deliverMessage, MAX_DELIVERY_ATTEMPTS } from '../src/pipeline/deliver';
 import { call, createTestContext, signup, type Session, type TestContext } from './helpers';
 import { count, createChannel, inboundByProviderId, jobsOf, messageRow, postWebhook, replyAndDeliver } from './inbox-fixtures';
 
@@ -164,11 +164,11 @@ describe('generic API channel', () => {
     expect(outcome).toEqual({ kind: 'retry', delayMs: 7000, error: expect.stringContaining('429') });
 
     // The task reschedules itself under the message's job key, Retry-After from now.
-    const { deliverMessageTask } = await import('../src/jobs/deliver-message');
+    const { deliverMessageTask } = await import('../src/pipeline/deliver');
     await ctx.database.pool.query(`update messages set attempts = 0 where id = $1`, [id]);
     receiver.failNext({ status: 429, headers: { 'retry-after': '7' }, json: { error: 'slow down' } });
     const started = Date.now();
-    await deliverMessageTask(ctx.deps)({ messageId: id }, { logger: { info: () => undefined } } as never);
+    await deliverMessageTask(ctx.deps, { messageId: id });
     const jobs = (await jobsOf(ctx, 'deliver_message')).filter((j) => j.payload.messageId === id);
     expect(jobs.some((j) => j.key === `deliver:${id}` && new Date(j.run_at).getTime() >= started + 6_500)).toBe(true);
     expect((await messageRow(ctx, id)).status).toBe('queued');

@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sha256Header } from '../../../packages/channels/src/signatures';
 import { createApp } from '../src/app';
 import type { AppDeps } from '../src/context';
-import { deliverMessage } from '../src/jobs/deliver-message';
+import { deliverMessage } from '../src/pipeline/deliver';
 import { flow } from './flow-helpers';
 import { call, createTestContext, signup, type Session, type TestContext } from './helpers';
 import { createChannel, messageRow, postWebhook } from './inbox-fixtures';

@@ -2,8 +2,8 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { asc, eq } from 'drizzle-orm';
 import { Logger, runOnce } from 'graphile-worker';
 import { channels, messages, workflowRuns } from '@switchboard/db';
-import { createTaskList } from '../src/jobs/index';
-import { ingestInbound } from '../src/inbox/ingest';
+import { storeInbound } from '../src/pipeline/store';
+import { createTaskList } from '../src/tasks';
 import { call, type Session, type TestContext } from './helpers';
 
 type Node = { id: string; type: string; config?: Record<string, unknown>; position?: { x: number; y: number } };
@@ -38,7 +38,7 @@ export async function createWebchat(ctx: TestContext, workspaceId: string) {
 
 /** A customer message arriving on the channel, stored exactly as a webhook would store it. */
 export async function customerSays(ctx: TestContext, channel: { id: string; workspaceId: string; type: string }, externalId: string, text: string) {
-  return ingestInbound(ctx.deps, channel, {
+  return storeInbound(ctx.deps, channel, {
     kind: 'message',
     providerMessageId: randomUUID(),
     externalId,
@@ -49,9 +49,23 @@ export async function customerSays(ctx: TestContext, channel: { id: string; work
   });
 }
 
-/** Runs every job that is due now (real Graphile Worker), until none is left. */
-export async function drain(ctx: TestContext) {
-  await runOnce({ pgPool: ctx.database.pool, taskList: createTaskList(ctx.deps), logger: quietLogger() });
+/**
+ * Until every job due now has run: the context's runner runs them (waited for here), or, in a
+ * context without one, this runs them (real Graphile Worker) until none is left.
+ */
+export async function drain(ctx: TestContext, timeoutMs = 20_000) {
+  if (!ctx.runner) {
+    await runOnce({ pgPool: ctx.database.pool, taskList: createTaskList(ctx.deps), logger: quietLogger() });
+    return;
+  }
+  const deadline = Date.now() + timeoutMs;
+  // Settled twice in a row: a job's last act may be to add the next one (a reply's delivery).
+  for (let settled = 0; settled < 2; ) {
+    if (Date.now() > deadline) throw new Error('jobs still due or running after the drain timeout');
+    await new Promise((resolve) => setTimeout(resolve, 25));
+    const { rows } = await ctx.database.pool.query(`select count(*)::int as n from graphile_worker.jobs where locked_at is not null or (run_at <= now() and attempts < max_attempts)`);
+    settled = rows[0].n === 0 ? settled + 1 : 0;
+  }
 }
 
 export async function botReplies(ctx: TestContext, conversationId: string): Promise<string[]> {
@@ -69,24 +83,8 @@ export async function runsOf(ctx: TestContext, workflowId: string) {
 
 /** Makes a durable timer (delay or question timeout) due now, as if its time had passed. */
 export async function expireTimers(ctx: TestContext, runId: string) {
-  await ctx.database.pool.query(`update graphile_worker._private_jobs set run_at = now() where key = $1`, [`wait:${runId}`]);
+  await ctx.database.pool.query(`select graphile_worker.reschedule_jobs(array(select id from graphile_worker.jobs where key = $1), run_at => now())`, [`wait:${runId}`]);
   await ctx.database.pool.query(`update run_waits set expires_at = now() where run_id = $1 and resolved_at is null`, [runId]);
-}
-
-/** The texts of the statements sent through the pool's own query (one-shot, not transactions) while `act` runs. */
-export async function statementsWhile(pool: { query: unknown }, act: () => Promise<unknown>): Promise<string[]> {
-  const texts: string[] = [];
-  const query = (pool.query as (...args: unknown[]) => unknown).bind(pool);
-  pool.query = (config: unknown, ...rest: unknown[]) => {
-    texts.push(typeof config === 'string' ? config : ((config as { text?: string }).text ?? ''));
-    return query(config, ...rest);
-  };
-  try {
-    await act();
-  } finally {
-    pool.query = query;
-  }
-  return texts;
 }
 
 export function quietLogger() {

@@ -5,7 +5,6 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sha256Header } from '../../../packages/channels/src/signatures';
 import { MAX_CAUSAL_DEPTH, MAX_RUNS_PER_CONTACT_PER_MINUTE, recentCausedRunsCount } from '../src/flows/flow-guards';
-import { startWorker, type WorkerHandle } from '../src/jobs/worker';
 import { flow, publishFlow } from './flow-helpers';
 import { call, createTestContext, signup, type Session, type TestContext } from './helpers';
 import { createChannel } from './inbox-fixtures';
@@ -13,7 +12,6 @@ import { waitFor } from './processes';
 
 let ctx: TestContext;
 let owner: Session;
-let worker: WorkerHandle;
 let server: ServerType;
 let base: string;
 let channel: { id: string; secret?: string };
@@ -46,10 +44,8 @@ beforeAll(async () => {
   server = serve({ fetch: ctx.app.fetch, port: 0, hostname: '127.0.0.1' });
   await once(server, 'listening');
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  worker = await startWorker(ctx.deps);
 });
 afterAll(async () => {
-  await worker?.stop();
   await new Promise((resolve) => server?.close(resolve));
   await ctx?.close();
 });

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { contactEvents, contacts, conversations, messages, workflowRuns, workflows, workflowVersions } from '@switchboard/db';
-import { routeEvent } from '../src/jobs/route-event';
+import { routeEventTask } from '../src/pipeline/route/route-event';
 import { call, createTestContext, signup, type Session, type TestContext } from './helpers';
 import { botReplies, createWebchat, customerSays, drain, expireTimers, flow, publishFlow, quietLogger, runsOf } from './flow-helpers';
 
@@ -19,7 +19,7 @@ beforeAll(async () => {
 afterAll(() => ctx.close());
 
 describe('flow execution on a real Postgres and Graphile Worker', () => {
-  it('answers a keyword and ignores other messages', async () => {
+  it('answers a keyword, and tells other messages when a person will reply', async () => {
     await publishFlow(
       ctx,
       owner,
@@ -36,7 +36,8 @@ describe('flow execution on a real Postgres and Graphile Worker', () => {
     const other = await customerSays(ctx, channel, `kw-${uid()}`, 'Do you deliver on Sunday?');
     await drain(ctx);
     expect(await botReplies(ctx, asked.conversationId!)).toEqual(['Hi Customer, a cake is $30.']);
-    expect(await botReplies(ctx, other.conversationId!)).toEqual([]);
+    // No flow answers it: the workspace default (inbox/unanswered.ts), once.
+    expect(await botReplies(ctx, other.conversationId!)).toEqual(['Thanks for your message! A person will reply as soon as they can.']);
   });
 
   it('asks a question, re-asks on an invalid answer, saves the reply and confirms', async () => {
@@ -103,7 +104,7 @@ describe('flow execution on a real Postgres and Graphile Worker', () => {
     expect(run!.status).toBe('waiting');
     // The question's step started its wait, kept the node's state, and set the wait's timer for when it expires.
     const timers = await ctx.database.pool.query(
-      `select j.run_at, w.expires_at, r.node_state from graphile_worker._private_jobs j join run_waits w on w.run_id = $1 and w.resolved_at is null join workflow_runs r on r.id = w.run_id where j.key = $2`,
+      `select j.run_at, w.expires_at, r.node_state from graphile_worker.jobs j join run_waits w on w.run_id = $1 and w.resolved_at is null join workflow_runs r on r.id = w.run_id where j.key = $2`,
       [run!.id, `wait:${run!.id}`],
     );
     expect(timers.rows).toHaveLength(1);
@@ -140,7 +141,7 @@ describe('flow execution on a real Postgres and Graphile Worker', () => {
     const started = await customerSays(ctx, channel, `delay-${uid()}`, 'remind me');
     await drain(ctx);
     const [run] = await runsOf(ctx, workflowId);
-    const timer = await ctx.database.pool.query(`select run_at from graphile_worker._private_jobs where key = $1`, [`wait:${run!.id}`]);
+    const timer = await ctx.database.pool.query(`select run_at from graphile_worker.jobs where key = $1`, [`wait:${run!.id}`]);
     expect(timer.rows).toHaveLength(1);
     expect(new Date(timer.rows[0].run_at).getTime()).toBeGreaterThan(Date.now() + 59 * 60_000);
 
@@ -172,7 +173,7 @@ describe('flow execution on a real Postgres and Graphile Worker', () => {
       conv.bob = (await customerSays(ctx, channel, bob, `echo ${i}`)).conversationId!;
     }
     const { run } = await import('graphile-worker');
-    const { createTaskList } = await import('../src/jobs/index');
+    const { createTaskList } = await import('../src/tasks');
     const runner = await run({ pgPool: ctx.database.pool, taskList: createTaskList(ctx.deps), concurrency: 4, noHandleSignals: true, pollInterval: 100, logger: quietLogger() });
     try {
       const expected = [1, 2, 3, 4, 5].map((i) => `you said echo ${i}`);
@@ -258,7 +259,7 @@ describe('flow execution on a real Postgres and Graphile Worker', () => {
     expect(botMessage!.text).toBe('loop loop loop');
     // Even if someone queued routing for the bot's message, it starts nothing.
     const [conversation] = await ctx.database.db.select().from(conversations).where(eq(conversations.id, inbound.conversationId!));
-    await routeEvent(ctx.deps, ctx.deps.activeFlows, {
+    await routeEventTask(ctx.deps, {
       kind: 'message',
       workspaceId: owner.workspaceId,
       conversationId: inbound.conversationId,

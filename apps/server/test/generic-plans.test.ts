@@ -3,7 +3,6 @@ import { PgDialect } from 'drizzle-orm/pg-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { waitingForReply } from '../src/flows/reply-waits';
 import { flowContextColumns } from '../src/flows/run-context';
-import { locateCustomer } from '../src/flows/start-webhook-run';
 import { createTestContext, signup, type TestContext } from './helpers';
 import { createChannel } from './inbox-fixtures';
 
@@ -50,13 +49,5 @@ describe('generic plans of the hot path', () => {
     const plan = await genericPlan(sql`select exists (${waitingForReply(scope.conversationId)})`);
     expect(plan).toContain('workflow_runs_pkey');
     expect(plan).not.toContain('Seq Scan on workflow_runs');
-  });
-
-  it("a flow webhook's contact named by id, and its latest conversation, are found by key and by contact, not through the workspace's indexes", async () => {
-    const located = locateCustomer(scope.workspaceId, { id: scope.contactId })!;
-    const plan = await genericPlan(sql`with ${located.ctes} select (select id from contact), (select id from conversation)`);
-    expect(plan).toContain('contacts_pkey');
-    expect(plan).toContain('conversations_contact_channel_idx');
-    expect(plan).not.toMatch(/(contacts|conversations)_workspace\w*_idx/);
   });
 });

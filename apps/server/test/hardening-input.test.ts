@@ -298,8 +298,8 @@ describe('template injection renders inert', () => {
       'Injection live',
     );
     const { randomUUID } = await import('node:crypto');
-    const { ingestInbound } = await import('../src/inbox/ingest');
-    const inbound = await ingestInbound(ctx.deps, webchat, {
+    const { storeInbound } = await import('../src/pipeline/store');
+    const inbound = await storeInbound(ctx.deps, webchat, {
       kind: 'message',
       providerMessageId: randomUUID(),
       externalId: 'hostile',

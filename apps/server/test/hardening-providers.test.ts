@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sha256Header } from '../../../packages/channels/src/signatures';
 import { startStandIn, type StandIn, type StandInReply } from '../../../packages/channels/src/testing/stand-in';
-import { startWorker, type WorkerHandle } from '../src/jobs/worker';
 import { call, createTestContext, signup, type Session, type TestContext } from './helpers';
 import { flow, publishFlow } from './flow-helpers';
 import { createChannel, postWebhook } from './inbox-fixtures';
@@ -10,7 +9,6 @@ import { waitFor } from './processes';
 let ctx: TestContext;
 let owner: Session;
 let receiver: StandIn;
-let worker: WorkerHandle;
 let channel: { id: string; secret?: string };
 const attempts = new Map<string, number>();
 /** While true, the customer's system refuses `gone-*` recipients for good. */
@@ -49,10 +47,8 @@ beforeAll(async () => {
     ),
     'Echo',
   );
-  worker = await startWorker(ctx.deps);
 });
 afterAll(async () => {
-  await worker.stop();
   await receiver.close();
   await ctx.close();
 });

@@ -7,12 +7,25 @@ import type { Config } from '../src/config';
 import type { AppDeps } from '../src/context';
 import { EventBus } from '../src/events/bus';
 import { ActiveFlowCache } from '../src/flows/active-flows';
+import { defaultTuning, runQueueHere, type QueueRunner } from '../src/queue/runner';
+import { createTaskList } from '../src/tasks';
 
 export interface TestContext {
   database: TestDatabase;
   deps: AppDeps;
   app: ReturnType<typeof createApp>;
+  /** The job runner, as a process of role `all` runs it; absent with `{ jobs: 'by-hand' }`. */
+  runner?: QueueRunner;
   close(): Promise<void>;
+}
+
+export interface ContextOptions {
+  /**
+   * `run` (the default): jobs run as in production, on the runner a process of role `all` starts.
+   * `by-hand`: no runner; the test runs due jobs itself with drain() (flow-helpers.ts), to look at
+   * what is stored before a job runs.
+   */
+  jobs?: 'run' | 'by-hand';
 }
 
 export function testConfig(overrides: Partial<Config> = {}): Config {
@@ -35,7 +48,7 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
 }
 
 /** A real app on a fresh database of this test file's own. */
-export async function createTestContext(overrides: Partial<Config> = {}): Promise<TestContext> {
+export async function createTestContext(overrides: Partial<Config> = {}, options: ContextOptions = {}): Promise<TestContext> {
   const database = await createTestDatabase();
   const logger = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
   const events = new EventBus(database.pool, logger);
@@ -43,11 +56,14 @@ export async function createTestContext(overrides: Partial<Config> = {}): Promis
   const activeFlows = new ActiveFlowCache(database.db, events);
   const deps: AppDeps = { config: testConfig(overrides), db: database.db, pool: database.pool, logger, events, activeFlows };
   const app = createApp(deps);
+  const runner = options.jobs === 'by-hand' ? undefined : await runQueueHere(deps, createTaskList(deps), defaultTuning(deps.config.workerConcurrency));
   return {
     database,
     deps,
     app,
+    ...(runner && { runner }),
     close: async () => {
+      await runner?.stop();
       activeFlows.close();
       await events.stop();
       await database.drop();

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { storeInOpenConversation } from '../src/inbox/store-inbound';
+import { storeInbound } from '../src/pipeline/store';
 import { createWebchat, customerSays, drain } from './flow-helpers';
 import { createTestContext, signup, type TestContext } from './helpers';
 
@@ -22,7 +22,7 @@ describe("a known customer's message", () => {
     // The transaction's own counters are exact (the cumulative ones are reported later, in bulk).
     const counts = await ctx.database.db.transaction(async (tx) => {
       const event = { kind: 'message' as const, providerMessageId: randomUUID(), externalId: 'hot-1', name: 'Ann', text: 'price?', attachments: [], timestamp: new Date() };
-      const stored = await storeInOpenConversation(tx, channel, event, {}, null, { withContext: true });
+      const stored = await storeInbound({ ...ctx.deps, db: tx as unknown as typeof ctx.deps.db }, channel, event);
       expect(stored).toMatchObject({ messageId: expect.any(String) });
       const { rows } = await tx.execute<{ relname: string; updated: number; hot: number }>(sql`
         select relname, pg_stat_get_xact_tuples_updated(oid)::int as updated, pg_stat_get_xact_tuples_hot_updated(oid)::int as hot

@@ -113,7 +113,7 @@ describe('inbox API', () => {
     expect(note.status).toBe(201);
     expect(note.body).toMatchObject({ private: true, status: 'sent', author: 'agent', authorUser: { id: owner.userId } });
     const { rows } = await ctx.database.pool.query(
-      `select count(*)::int as n from graphile_worker._private_jobs j join graphile_worker._private_tasks t on t.id = j.task_id where t.identifier = 'deliver_message' and j.payload->>'messageId' = $1`,
+      `select count(*)::int as n from graphile_worker.jobs where task_identifier = 'deliver_message' and payload->>'messageId' = $1`,
       [note.body.id],
     );
     expect(rows[0].n).toBe(0);

@@ -2,7 +2,7 @@ import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import { expect } from 'vitest';
-import { deliverMessage } from '../src/jobs/deliver-message';
+import { deliverMessage } from '../src/pipeline/deliver';
 import { call, type Session, type TestContext } from './helpers';
 
 /** Shared steps of the inbox, channel and widget tests. */
@@ -44,10 +44,7 @@ export async function count(ctx: TestContext, sql: string, params: unknown[] = [
 export const jobsOf = (ctx: TestContext, task: string) =>
   ctx.database.pool
     .query(
-      `select j.payload, q.queue_name, j.key, j.run_at from graphile_worker._private_jobs j
-       join graphile_worker._private_tasks t on t.id = j.task_id
-       left join graphile_worker._private_job_queues q on q.id = j.job_queue_id
-       where t.identifier = $1 order by j.id`,
+      `select payload, queue_name, key, run_at from graphile_worker.jobs where task_identifier = $1 order by id`,
       [task],
     ).then((r) => r.rows);
 

@@ -3,7 +3,6 @@ import type { AddressInfo } from 'node:net';
 import { serve, type ServerType } from '@hono/node-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sha256Header } from '../../../packages/channels/src/signatures';
-import { startWorker, type WorkerHandle } from '../src/jobs/worker';
 import { flow, publishFlow } from './flow-helpers';
 import { call, createTestContext, signup, type Session, type TestContext } from './helpers';
 import { createChannel } from './inbox-fixtures';
@@ -14,7 +13,6 @@ const EVIL = '.{0,40}.{0,40}.{0,40}.{0,40}!';
 
 let ctx: TestContext;
 let owner: Session;
-let worker: WorkerHandle;
 let server: ServerType;
 let base: string;
 let channel: { id: string; secret?: string };
@@ -45,10 +43,8 @@ beforeAll(async () => {
   server = serve({ fetch: ctx.app.fetch, port: 0, hostname: '127.0.0.1' });
   await once(server, 'listening');
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  worker = await startWorker(ctx.deps);
 });
 afterAll(async () => {
-  await worker?.stop();
   await new Promise((resolve) => server?.close(resolve));
   await ctx?.close();
 });

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { deliverMessage } from '../src/jobs/deliver-message';
+import { deliverMessage } from '../src/pipeline/deliver';
 import { call, createTestContext, signup, type Session, type TestContext } from './helpers';
 import { createChannel, jobsOf } from './inbox-fixtures';
 

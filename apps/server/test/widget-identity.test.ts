@@ -1,6 +1,6 @@
 import { createHmac } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { deliverMessage } from '../src/jobs/deliver-message';
+import { deliverMessage } from '../src/pipeline/deliver';
 import { sha256 } from '../src/services/crypto';
 import { botReplies, drain, flow, publishFlow } from './flow-helpers';
 import { call, createTestContext, signup, type Session, type TestContext } from './helpers';

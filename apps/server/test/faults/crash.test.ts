@@ -108,12 +108,12 @@ describe('kill -9 of a worker under load', () => {
     const unlockedAt = await unlocked;
     const unlockedMs = unlockedAt === null ? null : unlockedAt - killedAt;
     if (unlockedMs === null) {
-      const { rows: locked } = await database.pool.query(`select count(*)::int as n from graphile_worker._private_jobs where locked_at is not null`);
+      const { rows: locked } = await database.pool.query(`select count(*)::int as n from graphile_worker.jobs where locked_at is not null`);
       expect(locked[0].n).toBe(0); // no job left held by the dead worker
     }
 
     // The delayed runs survived the crash: make their timers due and watch them fire.
-    await database.pool.query(`update graphile_worker._private_jobs set run_at = now() where key like 'wait:%'`);
+    await database.pool.query(`select graphile_worker.reschedule_jobs(array(select id from graphile_worker.jobs where key like 'wait:%'), run_at => now())`);
     await database.pool.query(`update run_waits set expires_at = now() where resolved_at is null and kind = 'delay'`);
     await waitFor(async () => callback.replies().filter((r) => r.text.startsWith('Reminder for')).length >= 5, 30_000);
     await sleep(2_000);
