@@ -32,9 +32,12 @@ export function defaultUnansweredText(expectedReplyMinutes: unknown): string {
  * Marks the conversation waiting for a person and, the first time only, sends the reply-time
  * message. The mark is the "once": a conversation already waiting gets nothing more, and a retried
  * job finds it set. Nothing happens when a person has replied since the conversation was last
- * resolved (they are in the conversation) or the conversation is closed.
+ * resolved (they are in the conversation) or the conversation is closed. The message speaks for
+ * the workspace's automation, so it is sent only where live flows answer messages: a workspace
+ * without any is a plain inbox, and its conversations are only marked.
  */
-export async function answerUnanswered(deps: Pick<AppDeps, 'db' | 'events' | 'logger'>, target: { workspaceId: string; conversationId: string; messageId?: string }): Promise<boolean> {
+export async function answerUnanswered(deps: Pick<AppDeps, 'db' | 'events' | 'logger' | 'activeFlows'>, target: { workspaceId: string; conversationId: string; messageId?: string }): Promise<boolean> {
+  const automated = (await deps.activeFlows.get(target.workspaceId)).some((flow) => flow.trigger.type === 'trigger.message_received');
   const sent = await deps.db.transaction(async (tx) => {
     const marked = await tx.execute<{ channel_id: string; settings: WorkspaceSettings }>(sql`
       update conversations c
@@ -53,7 +56,7 @@ export async function answerUnanswered(deps: Pick<AppDeps, 'db' | 'events' | 'lo
     const row = marked.rows[0];
     if (!row) return null;
     const choice = unansweredSettings(row.settings ?? {});
-    if (!choice.enabled) return { messageId: null };
+    if (!choice.enabled || !automated) return { messageId: null };
     const text = choice.text ?? defaultUnansweredText(row.settings?.expectedReplyMinutes);
     const message = await queueOutboundMessage(tx, { workspaceId: target.workspaceId, conversationId: target.conversationId, channelId: row.channel_id, author: 'bot', text });
     return { messageId: message.id };
