@@ -4,6 +4,7 @@ import type {
   SendMessageResponse,
   SessionRequest,
   SessionResponse,
+  UploadResponse,
 } from './contract';
 
 /** A non-2xx answer; `status` decides between retrying, re-authenticating and giving up. */
@@ -21,14 +22,16 @@ export function createApi(origin: string, channelId: string) {
 
   async function call<T>(path: string, token?: string | null, body?: unknown): Promise<T> {
     const headers: Record<string, string> = {};
-    if (body !== undefined) headers['Content-Type'] = 'application/json';
+    const file = body instanceof Blob;
+    // A file goes as the body itself, with its own type.
+    if (body !== undefined) headers['Content-Type'] = file ? body.type || 'application/octet-stream' : 'application/json';
     if (token) headers.Authorization = `Bearer ${token}`;
     // Bearer tokens, never cookies: the host page is another origin and third-party
     // cookies are blocked by most browsers anyway.
     const res = await fetch(base + path, {
       method: body === undefined ? 'GET' : 'POST',
       headers,
-      body: body === undefined ? undefined : JSON.stringify(body),
+      body: body === undefined ? undefined : file ? body : JSON.stringify(body),
       credentials: 'omit',
     });
     if (!res.ok) throw new ApiError(res.status);
@@ -42,6 +45,8 @@ export function createApi(origin: string, channelId: string) {
     messages: (token: string) => call<MessagesResponse>('/messages', token),
     send: (token: string, body: SendMessageRequest) =>
       call<SendMessageResponse>('/messages', token, body),
+    upload: (token: string, file: File) =>
+      call<UploadResponse>(`/attachments?name=${encodeURIComponent(file.name || 'file')}`, token, file),
     streamUrl: (token: string) => `${base}/stream?token=${encodeURIComponent(token)}`,
   };
 }

@@ -31,6 +31,9 @@ function server() {
     send: async () => {
       throw new Error('not used');
     },
+    upload: async () => {
+      throw new Error('not used');
+    },
     streamUrl: (token) => `http://x/stream?token=${token}`,
   };
   return { api, sessions };

@@ -29,6 +29,8 @@ export class Chat {
   private stream: EventSource | undefined;
   private restartDelay = 1000;
   private restartTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Uploaded file ids of messages being sent, by clientId (a retry sends them again). */
+  private readonly files = new Map<string, string[]>();
 
   constructor(
     private readonly api: Api,
@@ -80,12 +82,29 @@ export class Chat {
     void this.deliver(text, clientId);
   }
 
+  /** Uploads a file, then sends it as a message of its own. */
+  sendFile(file: File): void {
+    const clientId = uuid();
+    this.thread.addPending(`📎 ${file.name || 'file'}`, clientId);
+    this.onUpdate();
+    void this.start()
+      .then((token) => this.api.upload(token, file))
+      .then(({ attachment }) => {
+        this.files.set(clientId, [attachment.id]);
+        return this.deliver('', clientId);
+      })
+      .catch(() => {
+        this.thread.setState(clientId, 'failed');
+        this.onUpdate();
+      });
+  }
+
   retry(clientId: string): void {
     const item = this.thread.list().find((m) => m.state === 'failed' && m.clientId === clientId);
     if (!item) return;
     this.thread.setState(clientId, 'sending');
     this.onUpdate();
-    void this.deliver(item.text, clientId);
+    void this.deliver(this.files.has(clientId) ? '' : item.text, clientId);
   }
 
   private async connect(): Promise<string> {
@@ -149,7 +168,8 @@ export class Chat {
     for (let attempt = 1; ; attempt++) {
       try {
         const token = await this.start();
-        const { message } = await this.api.send(token, { text, clientId });
+        const attachments = this.files.get(clientId);
+        const { message } = await this.api.send(token, { text, clientId, ...(attachments && { attachments }) });
         this.thread.confirm(clientId, message);
         break;
       } catch (e) {

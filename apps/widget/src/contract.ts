@@ -6,6 +6,14 @@
 export type Direction = 'in' | 'out';
 export type Author = 'contact' | 'bot' | 'agent' | 'system';
 
+export interface WidgetAttachment {
+  url: string | null;
+  contentType: string | null;
+  name: string | null;
+  kind: 'image' | 'audio' | 'video' | 'file';
+  pending: boolean;
+}
+
 /** One message as the visitor may see it. Private notes are never sent to the widget. */
 export interface WidgetMessage {
   id: string;
@@ -14,6 +22,8 @@ export interface WidgetMessage {
   author: Author;
   text: string;
   mediaUrl?: string;
+  /** Files, each a signed link (null while the server is still copying it). */
+  attachments?: WidgetAttachment[];
   quickReplies?: string[];
   /** ISO 8601. */
   createdAt: string;
@@ -46,8 +56,15 @@ export interface MessagesResponse {
 }
 
 export interface SendMessageRequest {
+  /** May be empty when files are attached. */
   text: string;
   clientId: string;
+  /** Ids answered by `POST /widget/:channelId/attachments`. */
+  attachments?: string[];
+}
+
+export interface UploadResponse {
+  attachment: { id: string };
 }
 
 export interface SendMessageResponse {

@@ -1,3 +1,4 @@
+import type { WidgetAttachment } from '../contract';
 import type { ThreadItem } from '../thread';
 import { h, safeImageUrl } from './dom';
 
@@ -8,8 +9,8 @@ export function renderMessage(m: ThreadItem, onRetry: (clientId: string) => void
   if (m.direction === 'out' && m.author === 'agent' && m.authorName) {
     row.append(h('div', { class: 'who' }, m.authorName));
   }
-  const src = safeImageUrl(m.mediaUrl);
-  if (src) row.append(h('img', { src, alt: '', loading: 'lazy' }));
+  const files = m.attachments ?? (m.mediaUrl ? [{ url: m.mediaUrl, kind: 'image' as const, name: null, contentType: null, pending: false }] : []);
+  for (const file of files) row.append(renderFile(file));
   if (m.text) {
     const time = new Date(m.createdAt);
     row.append(
@@ -23,4 +24,14 @@ export function renderMessage(m: ThreadItem, onRetry: (clientId: string) => void
     row.append(h('div', { class: 'meta' }, 'Not sent. ', retry));
   }
   return row;
+}
+
+/** A picture, a player or a download link; only http(s) links are ever used. */
+function renderFile(file: WidgetAttachment): HTMLElement {
+  const src = safeImageUrl(file.url ?? undefined);
+  const name = file.name || 'file';
+  if (!src) return h('div', { class: 'meta' }, file.pending ? `Receiving ${name}…` : `${name} could not be received`);
+  if (file.kind === 'image') return h('a', { href: src, target: '_blank', rel: 'noopener' }, h('img', { src, alt: name, loading: 'lazy' }));
+  if (file.kind === 'audio' || file.kind === 'video') return h(file.kind, { src, controls: '', preload: 'metadata' });
+  return h('a', { class: 'f', href: src, target: '_blank', rel: 'noopener', download: name }, `📄 ${name}`);
 }

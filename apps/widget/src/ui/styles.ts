@@ -31,6 +31,9 @@ header :focus-visible{outline-color:#fff}
 .meta{margin:2px 6px 0}
 .meta button{color:var(--c);text-decoration:underline;font-size:11px}
 .m img{max-width:100%;max-height:240px;border-radius:12px;margin-bottom:4px}
+.m audio,.m video{max-width:100%;margin-bottom:4px}
+.f{display:block;padding:8px 12px;border:1px solid #e5e5e5;border-radius:12px;background:#fff;color:inherit;margin-bottom:4px}
+form .at{background:none;color:var(--c);fill:var(--c)}
 .qr{display:flex;flex-wrap:wrap;gap:6px;padding:4px 12px 8px;background:#f7f7f8;justify-content:flex-end}
 .qr button{border:1px solid var(--c);color:var(--c);background:#fff;border-radius:16px;padding:6px 12px}
 form{display:flex;gap:8px;padding:10px;border-top:1px solid #e5e5e5}

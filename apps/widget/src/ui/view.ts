@@ -7,6 +7,7 @@ import { styles } from './styles';
 
 const CHAT_ICON = 'M20 2H4a2 2 0 0 0-2 2v18l4-4h14a2 2 0 0 0 2-2V4a2 2 0 0 0-2-2z';
 const SEND_ICON = 'M2 21l21-9L2 3v7l15 2-15 2z';
+const CLIP_ICON = 'M16.5 6v11.5a4 4 0 0 1-8 0V5a2.5 2.5 0 0 1 5 0v10.5a1 1 0 0 1-2 0V6H10v9.5a2.5 2.5 0 0 0 5 0V5a4 4 0 0 0-8 0v12.5a5.5 5.5 0 0 0 11 0V6z';
 
 export interface WidgetControls {
   open(): void;
@@ -45,7 +46,9 @@ export function mountView(
     maxlength: '4000',
     autocomplete: 'off',
   });
-  const form = h('form', {}, input, h('button', { type: 'submit', 'aria-label': 'Send' }, icon(SEND_ICON)));
+  const picker = h('input', { type: 'file', multiple: '', hidden: '' });
+  const attach = h('button', { type: 'button', class: 'at', 'aria-label': 'Attach a file' }, icon(CLIP_ICON));
+  const form = h('form', {}, picker, attach, input, h('button', { type: 'submit', 'aria-label': 'Send' }, icon(SEND_ICON)));
   const avatarUrl = safeImageUrl(config.avatarUrl);
   const avatar = avatarUrl && h('img', { class: 'av', src: avatarUrl, alt: '' });
   // A moved or mistyped picture must not leave a broken-image icon in the header.
@@ -173,6 +176,25 @@ export function mountView(
       close();
     }
   });
+  // Files picked, pasted or dropped on the panel each go as a message of their own.
+  const sendFiles = (files: FileList | null | undefined) => {
+    for (const file of Array.from(files ?? [])) chat.sendFile(file);
+  };
+  attach.onclick = () => picker.click();
+  picker.onchange = () => {
+    sendFiles(picker.files);
+    picker.value = '';
+  };
+  input.onpaste = (e) => {
+    if (!e.clipboardData?.files.length) return;
+    e.preventDefault();
+    sendFiles(e.clipboardData.files);
+  };
+  panel.ondragover = (e) => e.preventDefault();
+  panel.ondrop = (e) => {
+    e.preventDefault();
+    sendFiles(e.dataTransfer?.files);
+  };
   form.onsubmit = (e) => {
     e.preventDefault();
     send(input.value);
