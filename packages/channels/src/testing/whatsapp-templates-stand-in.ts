@@ -33,13 +33,22 @@ export const TEMPLATE_PAGES: Record<string, unknown>[][] = [
 
 /**
  * Plays `GET /{version}/{waba-id}/message_templates` with Bearer auth, cursor paging (`after`,
- * `paging.next` only when another page follows) and Graph's error for an unknown account.
+ * `paging.next` only when another page follows) and Graph's error for an unknown account. With a
+ * `phoneNumberId`, also takes template sends on `/{version}/{phone-number-id}/messages`, refusing
+ * a template it does not list (error 132001) as the Cloud API does.
  */
-export function startTemplatesStandIn(options: { token: string; wabaId: string; version?: string; pages?: Record<string, unknown>[][] }): Promise<StandIn> {
+export function startTemplatesStandIn(options: { token: string; wabaId: string; version?: string; pages?: Record<string, unknown>[][]; phoneNumberId?: string }): Promise<StandIn> {
   const version = options.version ?? 'v21.0';
   const pages = options.pages ?? TEMPLATE_PAGES;
+  let sent = 0;
   return startStandIn((req) => {
     if (req.headers.authorization !== `Bearer ${options.token}`) return { status: 401, json: { error: { message: 'Invalid OAuth access token', type: 'OAuthException', code: 190 } } };
+    if (options.phoneNumberId && req.method === 'POST' && req.path === `/${version}/${options.phoneNumberId}/messages`) {
+      const body = req.json<{ to?: string; type?: string; template?: { name?: string; language?: { code?: string } } }>();
+      const known = pages.flat().some((t) => t.name === body.template?.name && t.language === body.template?.language?.code);
+      if (body.type === 'template' && !known) return { status: 404, json: { error: { message: '(#132001) Template name does not exist in the translation', type: 'OAuthException', code: 132001 } } };
+      return { json: { messaging_product: 'whatsapp', contacts: [{ input: body.to, wa_id: body.to }], messages: [{ id: `wamid.tpl${++sent}` }] } };
+    }
     if (req.method !== 'GET' || req.path !== `/${version}/${options.wabaId}/message_templates`) {
       return { status: 400, json: { error: { message: `Unsupported get request. Object with ID '${req.path.split('/')[2]}' does not exist`, type: 'GraphMethodException', code: 100, error_subcode: 33 } } };
     }
