@@ -24,8 +24,9 @@ const workers: ServerProcess[] = [];
 let hangAfterLookup: (() => void) | null = null;
 
 beforeAll(async () => {
-  // The worker processes unseal the AI key and the shop's token with the same APP_SECRET.
-  ctx = await createTestContext({ appSecret: Buffer.from(TEST_APP_SECRET, 'hex') });
+  // The worker processes unseal the AI key and the shop's token with the same APP_SECRET, and
+  // only they run jobs (this process runs none), so the kills hit the run.
+  ctx = await createTestContext({ appSecret: Buffer.from(TEST_APP_SECRET, 'hex') }, { jobs: 'by-hand' });
   owner = await signup(ctx.app, 'Crashmugs');
   const script = brokenItemModel();
   model = await startOpenAiToolsStandIn((req) => {

@@ -7,10 +7,6 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { sha256Header } from '../../../packages/channels/src/signatures';
 import { lastMessage, lastToolName, type ScriptedAnswer, type WireRequest } from '../../../packages/flow/src/testing/openai-tools-stand-in';
-import { asc, eq } from 'drizzle-orm';
-import { Logger, runOnce } from 'graphile-worker';
-import { messages, workflowRuns } from '@switchboard/db';
-import { createTaskList } from '../src/tasks';
 import { call, type Session, type TestContext } from './helpers';
 
 const ORDER = /\b(\d{4,})\b/;
@@ -103,27 +99,7 @@ export function pointToolsAt(definition: { nodes: { type: string; config: Record
   return definition;
 }
 
-/** Runs every job that is due now (real Graphile Worker), until none is left. */
-export async function drain(ctx: TestContext) {
-  const logger = new Logger(() => (level, message) => {
-    if (process.env.TEST_LOG_LEVEL && level === 'error') console.error(message);
-  });
-  await runOnce({ pgPool: ctx.database.pool, taskList: createTaskList(ctx.deps), logger });
-}
-
-/** The bot's public replies in a conversation, oldest first. */
-export async function botReplies(ctx: TestContext, conversationId: string): Promise<string[]> {
-  const rows = await ctx.database.db
-    .select({ text: messages.text, author: messages.author, private: messages.private })
-    .from(messages)
-    .where(eq(messages.conversationId, conversationId))
-    .orderBy(asc(messages.createdAt));
-  return rows.filter((r) => r.author === 'bot' && !r.private).map((r) => r.text);
-}
-
-export async function runsOf(ctx: TestContext, workflowId: string) {
-  return ctx.database.db.select().from(workflowRuns).where(eq(workflowRuns.workflowId, workflowId)).orderBy(asc(workflowRuns.createdAt));
-}
+export { botReplies, drain, expireTimers, runsOf } from './flow-helpers';
 
 /** The template "Replace a broken item", imported, pointed at the shop stand-in and published, as an owner does. */
 export async function publishBrokenItem(ctx: TestContext, owner: Session, shopBaseUrl: string): Promise<{ workflowId: string; requires: { kind: string }[] }> {

@@ -2,7 +2,7 @@ import { desc, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { contacts, conversations } from '@switchboard/db';
 import { startOpenAiToolsStandIn, type ToolsStandIn } from '../../../packages/flow/src/testing/openai-tools-stand-in';
-import { botReplies, brokenItemModel, customerWrites, drain, pointToolsAt, runsOf, setUpWorkspace, startCallback } from './ai-agent-story';
+import { botReplies, brokenItemModel, customerWrites, drain, expireTimers, pointToolsAt, runsOf, setUpWorkspace, startCallback } from './ai-agent-story';
 import { call, createTestContext, signup, type Session, type TestContext } from './helpers';
 import { startShopStandIn, type ShopStandIn } from './shop-stand-in';
 
@@ -137,5 +137,12 @@ describe('AI agent: replace a broken item', () => {
     expect((await botReplies(ctx, conversation.id)).at(-1)).toBe('All right, I will leave it. Anything else I can do?');
     const runs = await runsOf(ctx, workflowId);
     expect(runs.at(-1)).toMatchObject({ status: 'waiting', currentNodeId: 'agent' });
+
+    // Then the customer goes quiet: past timeoutMinutes the agent hands the conversation to people.
+    await expireTimers(ctx, runs.at(-1)!.id);
+    await drain(ctx);
+    const [after] = await runsOf(ctx, workflowId).then((r) => r.slice(-1));
+    expect(after).toMatchObject({ status: 'completed', currentNodeId: 'people' });
+    expect((await latestConversation()).handledBy).toBe('human');
   });
 });

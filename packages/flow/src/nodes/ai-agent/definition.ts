@@ -77,7 +77,8 @@ export const AiAgentConfig = z
     instructions: z.string().min(1, 'Tell the agent what it is for and how to work.').max(8000, 'Keep instructions under 8000 characters.').describe('Instructions'),
     useKnowledge: z.boolean().optional().describe('Answer from the knowledge base (default yes)'),
     tools: z.array(AgentTool).max(20, 'At most 20 tools.').default([]).describe('Tools'),
-    maxToolCalls: z.number().int().min(1).max(50).optional().describe('Hand off after this many tool calls (default 8)'),
+    // Each tool call is two steps (the model's choice, the call): 30 stays within a run's 100 steps at a time.
+    maxToolCalls: z.number().int().min(1).max(30).optional().describe('Hand off after this many tool calls (default 8)'),
     timeoutMinutes: z.number().int().min(1).max(43200).optional().describe('Hand off when the customer is silent this long (default 1 day)'),
   })
   .superRefine((c, ctx) => {

@@ -82,7 +82,8 @@ async function act(config: AiAgentConfig, ctx: HandlerContext, state: AgentState
   const index = config.tools.findIndex((t) => t.name === call.name);
   const tool = config.tools[index];
   const checked = tool ? checkArguments(tool.parameters, call.arguments) : { problem: `There is no tool named "${call.name}". Use only the tools you were given.` };
-  if ('problem' in checked) return answered(config, state, call, { ok: false, content: checked.problem, effects: [] }, shown);
+  // A refused call counts too: a model calling what does not exist cannot loop for ever.
+  if ('problem' in checked) return answered({ ...state, toolCalls: state.toolCalls + 1 }, call, { ok: false, content: checked.problem, effects: [] }, shown);
   if (tool!.confirm && !sameCall(state.confirmed, call)) {
     const asking = { ...state, confirming: call, confirmed: undefined };
     const question: Effect = { type: 'send_message', text: confirmationQuestion(tool!, checked.args), quickReplies: ['Yes', 'No'] };
@@ -92,11 +93,11 @@ async function act(config: AiAgentConfig, ctx: HandlerContext, state: AgentState
   if ('failed' in outcome) return outcome.failed;
   const counted = { ...state, toolCalls: state.toolCalls + 1 };
   if (outcome.handedOff) return branch('handoff', outcome.effects, { detail: { ...shown, arguments: checked.args, result: outcome.content }, log: `the tool "${call.name}" handed off` });
-  return answered(config, counted, call, outcome, { ...shown, arguments: checked.args });
+  return answered(counted, call, outcome, { ...shown, arguments: checked.args });
 }
 
 /** Records a tool's answer for the model and goes on; a tool failing twice hands off. */
-function answered(_config: AiAgentConfig, state: AgentState, call: AiToolCall, outcome: { ok: boolean; content: string; effects: Effect[] }, shown: Record<string, unknown>): StepResult {
+function answered(state: AgentState, call: AiToolCall, outcome: { ok: boolean; content: string; effects: Effect[] }, shown: Record<string, unknown>): StepResult {
   const failures = outcome.ok ? state.failures : { ...state.failures, [call.name]: (state.failures[call.name] ?? 0) + 1 };
   const detail = { ...shown, ok: outcome.ok, result: outcome.content };
   if ((failures[call.name] ?? 0) >= MAX_FAILURES_PER_TOOL) return branch('handoff', [...outcome.effects, { type: 'handoff' }], { detail, log: `the tool "${call.name}" failed twice` });
