@@ -4,8 +4,16 @@ import type { ContactEvent } from '../api/types';
 import { timeAgo } from '../lib/format';
 import { useAsync } from '../lib/useAsync';
 import { CrmPushEntry, TranscriptEntry } from './TimelineEntries';
+import { Icon } from '../components/Icon';
 
-const kindLabels: Record<string, string> = { note: '📝 Note', transcript: '💬 Conversation', field_changed: '✏️ Changed', tag_added: '🏷️ Tagged', tag_removed: '🏷️ Untagged', crm_push: '📤 CRM push' };
+const kinds: Record<string, { label: string; icon: string }> = {
+  note: { label: 'Note', icon: 'sticky-note' },
+  transcript: { label: 'Conversation', icon: 'message-circle' },
+  field_changed: { label: 'Changed', icon: 'pencil' },
+  tag_added: { label: 'Tagged', icon: 'tag' },
+  tag_removed: { label: 'Untagged', icon: 'eraser' },
+  crm_push: { label: 'CRM push', icon: 'contact' },
+};
 
 function describe(e: ContactEvent): string {
   const d = e.data ?? {};
@@ -50,7 +58,7 @@ export function Timeline({ contactId }: { contactId: string }) {
       <ul>
         {events.data?.map((e) => (
           <li key={e.id}>
-            <div className="small"><strong>{kindLabels[e.kind] ?? e.kind.replace(/_/g, ' ')}</strong> <span className="muted">{timeAgo(e.createdAt)}{e.actor ? ` · ${e.actor}` : ''}</span></div>
+            <div className="small"><strong className="with-icon"><Icon name={kinds[e.kind]?.icon} size={14} /> {kinds[e.kind]?.label ?? e.kind.replace(/_/g, ' ')}</strong> <span className="muted">{timeAgo(e.createdAt)}{e.actor ? ` · ${e.actor}` : ''}</span></div>
             {e.kind === 'transcript' ? <TranscriptEntry event={e} /> : e.kind === 'crm_push' ? <CrmPushEntry contactId={contactId} event={e} onChange={() => void events.reload()} /> : <div className="timeline-text">{describe(e)}</div>}
           </li>
         ))}

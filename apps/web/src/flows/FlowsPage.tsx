@@ -75,7 +75,7 @@ export function FlowsPage() {
         actions={
           <>
             <input ref={file} type="file" accept="application/json,.json" hidden onChange={(e) => void importFile(e.target.files?.[0])} data-testid="import-file" />
-            <button className="btn" onClick={() => file.current?.click()}>⬆ Import a file</button>
+            <button className="btn" onClick={() => file.current?.click()}><Icon name="upload" size={14} /> Import a file</button>
             <Link className="btn" to="/templates"><Icon name="sparkles" size={14} /> From a template</Link>
             <button className="btn btn-primary" onClick={() => setNaming(true)} data-testid="new-flow">+ New flow</button>
           </>
