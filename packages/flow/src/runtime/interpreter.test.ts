@@ -48,7 +48,6 @@ describe('interpreter helpers', () => {
 
   it('has a handler for every definition', () => {
     expect(Object.keys(nodeHandlers).sort()).toEqual([...nodeTypes].sort());
-    expect(nodeTypes).toHaveLength(26);
     for (const def of Object.values(nodeDefinitions)) {
       expect(def.label.length).toBeGreaterThan(0);
       expect(def.description.length).toBeGreaterThan(10);
