@@ -17,6 +17,7 @@ import { ChannelsPage } from './channels/ChannelsPage';
 import { ContactsPage } from './contacts/ContactsPage';
 import { ContactDetailPage } from './contacts/ContactDetailPage';
 import { KnowledgePage } from './knowledge/KnowledgePage';
+import { BroadcastsPage } from './broadcasts/BroadcastsPage';
 import { SettingsPage } from './settings/SettingsPage';
 import { TemplatesPage } from './templates/TemplatesPage';
 import { GetStartedPage } from './setup/GetStartedPage';
@@ -39,6 +40,7 @@ function Screen({ path }: { path: string }) {
   if ((m = match('/contacts/:id', path))) return <ContactDetailPage id={m.id!} />;
   if (path === '/contacts') return <ContactsPage />;
   if (path === '/knowledge') return <KnowledgePage />;
+  if (path === '/broadcasts') return <BroadcastsPage />;
   if (path === '/channels') return <ChannelsPage />;
   if (path.startsWith('/settings')) return <SettingsPage />;
   return <InboxPage />;

@@ -3,6 +3,7 @@ import { useRef, useState, type ClipboardEvent, type DragEvent, type FormEvent, 
 import { errorText } from '../api/client';
 import type { UploadedFile } from '../api/types';
 import { uploadFile } from './upload';
+import { TemplateComposer } from './TemplateComposer';
 
 interface Pending {
   key: number;
@@ -96,6 +97,7 @@ export function ReplyBox({
         <button type="button" className={isPrivate ? 'active' : ''} onClick={() => setPrivate(true)} data-testid="private-toggle">Private note</button>
         {botActive && !isPrivate && <span className="muted small">Replying takes the conversation over from the bot.</span>}
       </div>
+      {!isPrivate && <TemplateComposer conversationId={conversationId} />}
       <textarea
         rows={3}
         value={text}

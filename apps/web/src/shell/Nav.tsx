@@ -9,6 +9,7 @@ const items = [
   { to: '/flows', icon: 'workflow', label: 'Flows' },
   { to: '/templates', icon: 'sparkles', label: 'Templates' },
   { to: '/contacts', icon: 'users', label: 'Contacts' },
+  { to: '/broadcasts', icon: 'megaphone', label: 'Broadcasts' },
   { to: '/knowledge', icon: 'library', label: 'Knowledge' },
   { to: '/channels', icon: 'radio-tower', label: 'Channels' },
   { to: '/settings', icon: 'settings', label: 'Settings' },
