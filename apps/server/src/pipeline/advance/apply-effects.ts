@@ -109,13 +109,15 @@ export async function applyEffects(tx: Executor, target: EffectTarget, effects: 
             updatedAt: new Date(),
           })
           .where(and(eq(conversations.id, conversationId), eq(conversations.workspaceId, target.workspaceId)))
-          .returning({ assigneeId: conversations.assigneeId });
-        // To the team, or with no team to whoever is available (a person already on it keeps it);
-        // nobody free leaves it queued until someone is (inbox/queue-drain.ts).
+          .returning({ assigneeId: conversations.assigneeId, teamId: conversations.teamId });
+        // To the step's team, or the conversation's (an earlier assign step chose it), or with no
+        // team to whoever is available; a person already on it keeps it. Nobody free leaves it
+        // queued until someone is (inbox/queue-drain.ts).
         if (effect.teamId) {
           await asStepError(assignConversation(tx, { workspaceId: target.workspaceId, conversationId, to: 'team', teamId: effect.teamId, strategy: 'round_robin' }));
         } else if (handedOff[0] && !handedOff[0].assigneeId) {
-          await asStepError(assignConversation(tx, { workspaceId: target.workspaceId, conversationId, to: 'anyone', strategy: 'round_robin' }));
+          const to = handedOff[0].teamId ? ('team' as const) : ('anyone' as const);
+          await asStepError(assignConversation(tx, { workspaceId: target.workspaceId, conversationId, to, strategy: 'round_robin' }));
         }
         applied.conversationsChanged.push(conversationId);
         break;
