@@ -25,7 +25,7 @@ export interface QueueTuning {
 }
 
 export function defaultTuning(concurrency: number): QueueTuning {
-  return { concurrency, localQueueSize: concurrency * 2, completeJobBatchDelayMs: 0, failJobBatchDelayMs: 0 };
+  return { concurrency, localQueueSize: concurrency * 2, completeJobBatchDelayMs: 2, failJobBatchDelayMs: 2 };
 }
 
 export interface QueueRunner {

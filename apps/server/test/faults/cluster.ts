@@ -91,7 +91,7 @@ export async function createAndPublish(api: string, cookie: string, name: string
 }
 
 export async function publish(api: string, cookie: string, id: string) {
-  const published = await http(api, 'POST', `/api/workflows/${id}/publish`, { cookie });
+  const published = await http(api, 'POST', `/api/workflows/${id}/publish`, { cookie, body: {} });
   if (published.status !== 200) throw new Error(`publish: ${JSON.stringify(published.body)}`);
 }
 

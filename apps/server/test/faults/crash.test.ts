@@ -88,10 +88,10 @@ describe('kill -9 of a worker under load', () => {
     await waitFor(async () => callback.replies().length >= 60, 30_000, 20);
     await victim!.kill('SIGKILL');
     killedAt = Date.now();
-    // The survivor's reaper notices the silent worker and hands its locked jobs (and queues) back.
+    // The survivor's heartbeat notices the silent runner and frees its locked jobs (and queues) through forceUnlockWorkers.
     const survivor = procs[2]!;
     // Null when the dead worker held no job at the moment of the kill (then nothing needs handing back).
-    const unlocked = waitFor(async () => survivor.output().includes('unlocked jobs held by workers that stopped answering') && Date.now(), 60_000, 100).catch(() => null);
+    const unlocked = waitFor(async () => survivor.output().includes('freed the jobs of job runners that stopped answering') && Date.now(), 60_000, 100).catch(() => null);
     await load;
     const loadDoneMs = Date.now() - killedAt;
     // The customers answer the question while one worker is dead.
