@@ -1,5 +1,5 @@
 # The Switchboard server (roles: all | api | worker via ROLE).
-FROM node:20-bookworm-slim
+FROM node:22-bookworm-slim
 WORKDIR /app
 ENV TURBO_TELEMETRY_DISABLED=1
 COPY package.json package-lock.json turbo.json tsconfig.base.json ./
