@@ -110,6 +110,24 @@ describe('on a phone and in the details', () => {
     await shot('small-inbox-1366');
   });
 
+  test('at 1024 px the contact takes the place of the thread when asked for', async () => {
+    await page.setViewportSize({ width: 1024, height: 768 });
+    const thread = region('Conversation');
+    await thread.getByTestId('messages').waitFor();
+    expect(await region('Conversations').isVisible()).toBe(true);
+    expect(await region('Contact').isVisible()).toBe(false);
+    expect(await thread.getByRole('button', { name: 'Conversations' }).isVisible()).toBe(false);
+    await shot('small-inbox-thread-1024');
+    await thread.getByRole('button', { name: 'Contact details' }).click();
+    await region('Contact').getByTestId('contact-panel').waitFor();
+    expect(await thread.isVisible()).toBe(false);
+    expect(await region('Conversations').isVisible()).toBe(true);
+    expect(await pageWidth()).toBeLessThanOrEqual(1024);
+    await shot('small-inbox-contact-1024');
+    await region('Contact').getByRole('button', { name: 'Back to the conversation' }).click();
+    await thread.waitFor();
+  });
+
   test('opening hours show whole, holidays are picked on a calendar, saving is announced', async () => {
     for (const width of [1366, 390]) {
       await page.setViewportSize({ width, height: 900 });

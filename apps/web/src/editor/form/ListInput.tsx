@@ -1,4 +1,5 @@
 import { useState, type KeyboardEvent } from 'react';
+import { Icon } from '../../components/Icon';
 
 /** A list of short texts (keywords, buttons, tags) edited as removable chips. */
 export function ListInput({ path, value, onChange, placeholder, suggestions }: { path: string; value: string[]; onChange: (v: string[]) => void; placeholder?: string; suggestions?: string[] }) {
@@ -23,7 +24,7 @@ export function ListInput({ path, value, onChange, placeholder, suggestions }: {
       {value.map((item, i) => (
         <span className="chip" key={`${item}-${i}`}>
           {item}
-          <button type="button" aria-label={`Remove ${item}`} onClick={() => onChange(value.filter((_, j) => j !== i))}>×</button>
+          <button type="button" aria-label={`Remove ${item}`} onClick={() => onChange(value.filter((_, j) => j !== i))}><Icon name="x" size={12} /></button>
         </span>
       ))}
       <input
