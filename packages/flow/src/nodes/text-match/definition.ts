@@ -64,5 +64,6 @@ export const textMatchDefinition = defineNode({
   defaults: { cases: [{ id: 'case1', operator: 'contains_any', values: [] }] },
   fields: { field: { widget: 'field-path' } },
   outputLabels: { else: 'No branch matched' },
-  summary: (c) => (Array.isArray(c.cases) ? cut(c.cases.map((k) => `${k?.id}: ${(k?.values ?? []).join(', ') || '…'}`).join(' · ')) : ''),
+  // Words, not branch names: the outputs below the node already say which branch is which.
+  summary: (c) => (Array.isArray(c.cases) ? cut(`Looks for ${c.cases.map((k) => (k?.values ?? []).map((v) => `“${v}”`).join(', ') || '…').join(' · ')}`) : ''),
 });
