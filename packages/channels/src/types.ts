@@ -76,6 +76,15 @@ export interface WhatsAppTemplate {
   buttons?: { subType: 'quick_reply' | 'url'; index: number; value: string }[];
 }
 
+/** Tells the customer an agent has read their message, or is typing a reply. */
+export interface ChatSignal {
+  kind: 'read' | 'typing';
+  /** The contact's externalId on this channel. */
+  to: string;
+  /** The customer's latest message (WhatsApp ties both signals to one). */
+  providerMessageId?: string;
+}
+
 /** A message template as the provider lists it (WhatsApp Business Management API). */
 export interface SyncedTemplate {
   name: string;
@@ -186,6 +195,8 @@ export interface ChannelAdapter<C> {
   connect?(config: C, webhookUrl: string, opts?: SendOptions): Promise<void>;
   /** Undoes `connect` when the channel is deleted (Telegram deleteWebhook). */
   disconnect?(config: C, opts?: SendOptions): Promise<void>;
+  /** Read receipt or typing indicator where the provider has one; false when nothing was sent. */
+  signal?(config: C, signal: ChatSignal, opts?: SendOptions): Promise<boolean>;
   /** The channel's message templates, as the provider lists them (WhatsApp). */
   syncTemplates?(config: C, opts?: SendOptions): Promise<SyncedTemplate[]>;
 }

@@ -1,6 +1,7 @@
 import { channelDefinitions } from '../../definitions';
 import type { ChannelAdapter } from '../../types';
 import { instagramFlavour, metaMessagingAdapter } from '../meta/messaging';
+import { metaSignal } from '../meta/sender-actions';
 import { InstagramConfig } from './config';
 
 /**
@@ -11,4 +12,5 @@ export const instagramAdapter: ChannelAdapter<InstagramConfig> = {
   ...channelDefinitions.instagram,
   configSchema: InstagramConfig,
   ...metaMessagingAdapter(instagramFlavour),
+  signal: metaSignal('Instagram'),
 };

@@ -6,6 +6,7 @@ import { splitText, utf16Units } from '../../split-text';
 import type { ChannelAdapter, OutboundMessage, SendOptions, SendResult } from '../../types';
 import { TelegramConfig } from './config';
 import { parseTelegramUpdate } from './parse';
+import { telegramSignal } from './chat-action';
 
 const DEFAULT_BASE = 'https://api.telegram.org';
 const TEXT_LIMIT = 4096;
@@ -53,6 +54,7 @@ export const telegramAdapter: ChannelAdapter<TelegramConfig> = {
   },
 
   parseInbound: (req) => parseTelegramUpdate(req),
+  signal: (config, signal, opts) => telegramSignal(config, signal, opts),
 
   async send(msg, config, opts): Promise<SendResult> {
     let result: unknown;

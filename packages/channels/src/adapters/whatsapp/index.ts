@@ -5,6 +5,7 @@ import { WhatsAppConfig } from './config';
 import { parseWhatsAppInbound } from './parse';
 import { fetchWhatsAppMedia, sendWhatsApp } from './send';
 import { fetchWhatsAppTemplates } from './templates';
+import { whatsappSignal } from './read-receipts';
 
 /** WhatsApp Business through Meta's Cloud API. */
 export const whatsappAdapter: ChannelAdapter<WhatsAppConfig> = {
@@ -16,4 +17,5 @@ export const whatsappAdapter: ChannelAdapter<WhatsAppConfig> = {
   send: (msg, config, opts) => sendWhatsApp(msg, config, opts),
   fetchMedia: (url, config, opts) => fetchWhatsAppMedia(url, config, opts),
   syncTemplates: (config, opts) => fetchWhatsAppTemplates(config, opts),
+  signal: (config, signal, opts) => whatsappSignal(config, signal, opts),
 };
