@@ -113,7 +113,7 @@ describe('inbox API', () => {
     expect(note.status).toBe(201);
     expect(note.body).toMatchObject({ private: true, status: 'sent', author: 'agent', authorUser: { id: owner.userId } });
     const { rows } = await ctx.database.pool.query(
-      `select count(*)::int as n from graphile_worker.jobs where task_identifier = 'deliver_message' and payload->>'messageId' = $1`,
+      `select count(*)::int as n from graphile_worker.jobs where task_identifier = 'deliver_message' and key = 'deliver:' || $1`,
       [note.body.id],
     );
     expect(rows[0].n).toBe(0);
