@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAiChatClient } from '../../runtime/ai-chat';
 import { makeContext, makeMessage } from '../../testing/context';
 import { lastMessage, lastToolName, startOpenAiToolsStandIn, type ScriptedAnswer, type ToolsStandIn, type WireRequest } from '../../testing/openai-tools-stand-in';
-import type { HandlerContext, HttpRequest, StepResult } from '../../types';
+import type { HandlerContext, HttpRequest, HttpResponse, StepResult } from '../../types';
 import { AiAgentConfig } from './definition';
 import { aiAgent } from './handler';
 
@@ -19,7 +19,7 @@ afterAll(() => model.close());
 
 const SECRET = 'tok-9c2f5e1a77';
 const sent: HttpRequest[] = [];
-const http = async (req: HttpRequest) => {
+const http = async (req: HttpRequest): Promise<HttpResponse> => {
   sent.push(req);
   if (req.url.includes('/big')) return { status: 200, headers: {}, body: JSON.stringify({ blob: 'x'.repeat(20_000) }) };
   if (req.url.includes('/fail')) return { status: 503, headers: {}, body: '{"error":"down"}' };
@@ -75,7 +75,7 @@ describe('action.ai_agent', () => {
     const r = await aiAgent(config, ctx());
     expect(r.effects).toEqual([{ type: 'send_message', text: 'Which order?' }]);
     expect(r.wait).toMatchObject({ kind: 'reply', timeoutMinutes: 1440 });
-    expect((r.wait as { nodeState: { transcript: unknown[] } }).nodeState.transcript).toEqual([
+    expect((r.wait as unknown as { nodeState: { transcript: unknown[] } }).nodeState.transcript).toEqual([
       { role: 'user', content: 'My order 42 is broken' },
       { role: 'assistant', content: 'Which order?' },
     ]);
