@@ -80,7 +80,6 @@ export function presentWorkflowSummary(row: WorkflowRow, activeVersion: number |
     answers: answersInWords(triggerOf(row.draft)),
     createdAt: row.createdAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),
-    position: row.position,
   };
 }
 
