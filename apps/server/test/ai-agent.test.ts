@@ -145,4 +145,17 @@ describe('AI agent: replace a broken item', () => {
     expect(after).toMatchObject({ status: 'completed', currentNodeId: 'people' });
     expect((await latestConversation()).handledBy).toBe('human');
   });
+
+  it('in a test run, asks the real model but answers the tools with their samples', async () => {
+    const before = shop.requests.length;
+    const run = await call(ctx.app, 'POST', `/api/workflows/${workflowId}/test-runs`, { cookie: owner.cookie, body: { messages: ['My mug arrived broken, order 1001', 'yes'] } });
+    expect(run.status, JSON.stringify(run.body)).toBe(200);
+    expect(run.body.replies.map((r: { text: string }) => r.text)).toEqual([
+      'Shall I create a return for a broken item of an order (order id: 1001, reason: arrived broken)? Please answer yes or no.',
+      'Your replacement is on its way! Tracking number: TRACK-123',
+    ]);
+    expect(run.body.status).toBe('completed');
+    expect(run.body.path.filter((p: { note?: string }) => p.note).length).toBe(3);
+    expect(shop.requests.length).toBe(before);
+  });
 });
