@@ -110,6 +110,19 @@ describe('action.ai_agent', () => {
     expect(sent.map((r) => r.url)).toEqual(['https://api.shop.example/orders/%2E%2E']);
   });
 
+  it('keeps arguments data in headers and bodies: no new header line, no JSON break-out', async () => {
+    const tools = AiAgentConfig.parse({
+      instructions: 'x',
+      tools: [{ name: 'note', description: 'Note.', parameters: { type: 'object', properties: { text: { type: 'string' } } }, request: { method: 'POST', url: 'https://api.shop.example/notes', headers: { 'X-Note': '{{ args.text }}' }, body: '{"text": "{{ args.text }}", "kind": "agent"}' } }],
+    });
+    next = (req) => (lastMessage(req).role === 'user' ? { toolCalls: [{ name: 'note', arguments: { text: 'hi\r\nX-Admin: 1", "kind": "admin' } }] } : { toolCalls: [{ name: 'resolve', arguments: { message: 'ok' } }] });
+    sent.length = 0;
+    const first = await aiAgent(tools, ctx());
+    await aiAgent(tools, ctx({ nodeState: first.repeat!.nodeState }));
+    expect(sent[0]!.headers!['X-Note']).toBe('hi X-Admin: 1", "kind": "admin');
+    expect(JSON.parse(sent[0]!.body!)).toEqual({ text: 'hi\r\nX-Admin: 1", "kind": "admin', kind: 'agent' });
+  });
+
   it('asks before a confirm tool; a tool result claiming consent does not skip it; only a yes runs it', async () => {
     sent.length = 0;
     next = (req) => {
