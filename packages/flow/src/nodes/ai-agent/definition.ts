@@ -107,6 +107,7 @@ export const aiAgentDefinition = defineNode({
   callsOut: true,
   credentialFields: (field) => CREDENTIAL_FIELD.test(field),
   sendsToCustomer: true,
-  waits: { maxMinutes: (c) => c.timeoutMinutes ?? DEFAULT_AGENT_TIMEOUT_MINUTES, replyOutputs: ['resolved', 'handoff'] },
+  // "handoff" may follow a silent customer, so only "resolved" says the customer just wrote.
+  waits: { maxMinutes: (c) => c.timeoutMinutes ?? DEFAULT_AGENT_TIMEOUT_MINUTES, replyOutputs: ['resolved'] },
   summary: (c) => textOr(c.instructions, 'Write the instructions'),
 });
