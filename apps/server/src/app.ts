@@ -29,6 +29,7 @@ import { streamRoutes } from './http/routes/stream';
 import { tagRoutes } from './http/routes/tags';
 import { broadcastRoutes } from './http/routes/broadcasts';
 import { channelTemplateRoutes, conversationTemplateRoutes } from './http/routes/message-templates';
+import { conversationSignalRoutes } from './http/routes/conversation-signals';
 import { teamRoutes } from './http/routes/teams';
 import { widgetRoutes } from './http/routes/widget';
 import { widgetMediaRoutes } from './http/routes/widget-media';
@@ -124,6 +125,7 @@ export function createApp(deps: AppDeps, options: CreateAppOptions = {}) {
     .route('/api/broadcasts', broadcastRoutes(deps))
     .route('/api/channels', channelTemplateRoutes(deps))
     .route('/api/conversations', conversationTemplateRoutes(deps))
+    .route('/api/conversations', conversationSignalRoutes(deps))
     .route('/api/stream', streamRoutes(deps))
     .route('/webhooks/channels', channelWebhookRoutes(deps))
     .route('/widget', widgetRoutes(deps))

@@ -94,6 +94,8 @@ const RULES: Record<string, Rule> = {
   'POST /api/channels/{id}/templates/sync': 'admin',
   'GET /api/conversations/{id}/templates': 'member',
   'POST /api/conversations/{id}/template-messages': 'member',
+  'POST /api/conversations/{id}/read': 'member',
+  'POST /api/conversations/{id}/typing': 'member',
   'GET /api/members/invitations': 'admin',
   'POST /api/members/invitations': 'admin',
   'DELETE /api/members/invitations/{id}': 'admin',

@@ -4,6 +4,7 @@ import { errorText } from '../api/client';
 import type { UploadedFile } from '../api/types';
 import { uploadFile } from './upload';
 import { TemplateComposer } from './TemplateComposer';
+import { useCustomerSignals } from './useCustomerSignals';
 
 interface Pending {
   key: number;
@@ -34,6 +35,7 @@ export function ReplyBox({
   const [files, setFiles] = useState<Pending[]>([]);
   const [dragging, setDragging] = useState(false);
   const picker = useRef<HTMLInputElement>(null);
+  const typing = useCustomerSignals(conversationId);
 
   const uploading = files.some((f) => !f.file && !f.error);
   const ready = files.filter((f) => f.file).map((f) => f.file!.id);
@@ -101,7 +103,10 @@ export function ReplyBox({
       <textarea
         rows={3}
         value={text}
-        onChange={(e) => setText(e.target.value)}
+        onChange={(e) => {
+          setText(e.target.value);
+          if (!isPrivate) typing();
+        }}
         onKeyDown={onKey}
         onPaste={onPaste}
         placeholder={isPrivate ? 'Only your team sees this note…' : 'Write a reply… (Enter to send, Shift+Enter for a new line; drop or paste files to attach)'}
