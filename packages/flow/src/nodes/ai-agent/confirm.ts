@@ -4,7 +4,8 @@ import type { Args } from './arguments';
 import type { AgentTool } from './definition';
 
 const YES = new Set(['yes', 'y', 'yeah', 'yep', 'yup', 'sure', 'ok', 'okay', 'confirm', 'confirmed', 'correct', 'go ahead', 'please do', 'do it', 'oui', 'si', 'ja', 'sim']);
-const NEGATION = /\b(?:no|not|don't|dont|never|wait|stop|cancel|non|nein|nao)\b/;
+// A condition or a doubt makes it not a plain yes: the model hears the words instead.
+const NEGATION = /\b(?:no|not|don't|dont|never|wait|stop|cancel|but|unless|non|nein|nao)\b/;
 
 /** The question, built from the tool's description and the exact arguments it will run with. */
 export function confirmationQuestion(tool: AgentTool, args: Args): string {
@@ -19,6 +20,7 @@ export function confirmationQuestion(tool: AgentTool, args: Args): string {
  * else, including silence or a question back, is not a yes and the tool does not run.
  */
 export function isYes(text: string): boolean {
+  if (text.includes('?')) return false;
   const t = normalizeText(text).replace(/[.!,;:]+/g, ' ').replace(/\s+/g, ' ').trim();
   if (!t || NEGATION.test(t)) return false;
   if (YES.has(t)) return true;

@@ -5,6 +5,7 @@ import { makeContext, makeMessage } from '../../testing/context';
 import { lastMessage, lastToolName, startOpenAiToolsStandIn, type ScriptedAnswer, type ToolsStandIn, type WireRequest } from '../../testing/openai-tools-stand-in';
 import type { HandlerContext, HttpRequest, HttpResponse, StepResult } from '../../types';
 import { AiAgentConfig } from './definition';
+import { isYes } from './confirm';
 import { aiAgent } from './handler';
 
 // The model's next move is set by each test; the stand-in speaks the real protocol.
@@ -199,5 +200,12 @@ describe('action.ai_agent', () => {
     expect(AiAgentConfig.safeParse({ instructions: 'i', tools: [{ ...tool, name: 'resolve' }] }).success).toBe(false);
     expect(AiAgentConfig.safeParse({ instructions: 'i', tools: [tool, tool] }).success).toBe(false);
     expect(AiAgentConfig.safeParse({ instructions: 'i', tools: [{ ...tool, parameters: { type: 'object', properties: {}, required: ['y'] } }] }).success).toBe(false);
+  });
+});
+
+describe('isYes', () => {
+  it('takes only a plain yes', () => {
+    for (const t of ['yes', 'Yes please', 'OK, go ahead', 'sure!', 'Oui']) expect(isYes(t), t).toBe(true);
+    for (const t of ['no', 'yes but use the other order', 'yes?', 'not yet', 'what is it?', '', 'maybe']) expect(isYes(t), t).toBe(false);
   });
 });
