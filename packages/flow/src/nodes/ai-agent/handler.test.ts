@@ -3,9 +3,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAiChatClient } from '../../runtime/ai-chat';
 import { makeContext, makeMessage } from '../../testing/context';
 import { lastMessage, lastToolName, startOpenAiToolsStandIn, type ScriptedAnswer, type ToolsStandIn, type WireRequest } from '../../testing/openai-tools-stand-in';
-import type { HandlerContext, HttpRequest, HttpResponse, StepResult } from '../../types';
+import type { AiChatMessage, HandlerContext, HttpRequest, HttpResponse, StepResult } from '../../types';
 import { AiAgentConfig } from './definition';
 import { isYes } from './confirm';
+import { MAX_TRANSCRIPT, trimTranscript } from './state';
 import { aiAgent } from './handler';
 
 // The model's next move is set by each test; the stand-in speaks the real protocol.
@@ -207,5 +208,22 @@ describe('isYes', () => {
   it('takes only a plain yes', () => {
     for (const t of ['yes', 'Yes please', 'OK, go ahead', 'sure!', 'Oui']) expect(isYes(t), t).toBe(true);
     for (const t of ['no', 'yes but use the other order', 'yes?', 'not yet', 'what is it?', '', 'maybe']) expect(isYes(t), t).toBe(false);
+  });
+});
+
+describe('trimTranscript', () => {
+  it('keeps the latest turns, starting at a customer message', () => {
+    const turn = (i: number): AiChatMessage[] => [
+      { role: 'user', content: `q${i}` },
+      { role: 'assistant', content: null, toolCalls: [{ id: `c${i}`, name: 'lookup', arguments: '{}' }] },
+      { role: 'tool', toolCallId: `c${i}`, content: '{}' },
+      { role: 'assistant', content: `a${i}` },
+    ];
+    const long = Array.from({ length: 30 }, (_, i) => turn(i)).flat();
+    const kept = trimTranscript(long);
+    expect(kept.length).toBeLessThanOrEqual(MAX_TRANSCRIPT);
+    expect(kept[0]).toEqual({ role: 'user', content: 'q15' });
+    expect(kept.at(-1)).toEqual({ role: 'assistant', content: 'a29' });
+    expect(trimTranscript(turn(1))).toEqual(turn(1));
   });
 });

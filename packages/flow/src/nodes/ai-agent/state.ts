@@ -33,10 +33,23 @@ export function readState(nodeState: Record<string, unknown> | undefined): Agent
   };
 }
 
+/** The most messages of the conversation with the model a run keeps; older turns are dropped. */
+export const MAX_TRANSCRIPT = 60;
+
+/**
+ * The transcript cut to about MAX_TRANSCRIPT messages at a customer's message, so no tool result
+ * is left without the call it answers (the protocol refuses that).
+ */
+export function trimTranscript(transcript: AiChatMessage[]): AiChatMessage[] {
+  if (transcript.length <= MAX_TRANSCRIPT) return transcript;
+  const from = transcript.findIndex((m, i) => i >= transcript.length - MAX_TRANSCRIPT && m.role === 'user');
+  return from > 0 ? transcript.slice(from) : transcript;
+}
+
 /** The state as the run stores it: plain JSON, without empty optional parts. */
 export function saveState(state: AgentState): Record<string, unknown> {
-  const { confirming, confirmed, ...rest } = state;
-  return { ...rest, ...(confirming ? { confirming } : {}), ...(confirmed ? { confirmed } : {}) };
+  const { confirming, confirmed, transcript, ...rest } = state;
+  return { ...rest, transcript: trimTranscript(transcript), ...(confirming ? { confirming } : {}), ...(confirmed ? { confirmed } : {}) };
 }
 
 export const sameCall = (a: AiToolCall | undefined, b: AiToolCall): boolean => !!a && a.id === b.id && a.name === b.name && a.arguments === b.arguments;
