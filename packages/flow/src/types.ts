@@ -177,7 +177,18 @@ export interface WhatsappTemplateRef {
 export type FieldPath = string;
 
 export type Effect =
-  | { type: 'send_message'; text: string; mediaUrl?: string; quickReplies?: string[]; whatsappTemplate?: WhatsappTemplateRef }
+  | {
+      type: 'send_message';
+      text: string;
+      mediaUrl?: string;
+      /** More files by web link. */
+      attachments?: string[];
+      /** Text the server draws as a QR code picture. */
+      qrCode?: string;
+      location?: { latitude: number; longitude: number; name?: string; address?: string };
+      quickReplies?: string[];
+      whatsappTemplate?: WhatsappTemplateRef;
+    }
   | { type: 'assign'; to: 'anyone' | 'agent' | 'team' | 'unassign'; userId?: string; teamId?: string; strategy?: 'round_robin' | 'least_busy' }
   | { type: 'handoff'; teamId?: string }
   | { type: 'add_tags'; tags: string[] }

@@ -6,6 +6,7 @@ import { egressFor } from '../egress';
 import { adapterFor, ProviderError, type OutboundMessage } from '../inbox/adapters';
 import { toLoaded } from '../inbox/channel-store';
 import { locationOf, outboundFiles } from '../media/outbound-files';
+import { drawQrCodes } from '../media/qr-code';
 import { publishMessageUpdated } from '../inbox/publish';
 import { enqueueLater } from '../queue/enqueue';
 import { deliverJobKey, outboundQueue, TASKS } from '../queue/names';
@@ -80,6 +81,7 @@ export async function deliverMessage(deps: Pick<AppDeps, 'db' | 'config' | 'even
     .returning({ attempts: messages.attempts });
   const attempt = counted!.attempts;
 
+  message.attachments = await drawQrCodes(deps, message);
   const outbound = await buildOutbound(deps, message, identity.externalId, row.lastInboundAt, channel.type);
   return sendAndRecord(deps, { adapter, config: config.data, outbound, attempt });
 }

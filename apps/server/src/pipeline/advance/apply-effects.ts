@@ -5,6 +5,7 @@ import { assignConversation, NotInWorkspaceError } from '../../inbox/assignment'
 import { pushTranscriptOnResolve } from '../../crm/on-resolve';
 import { recordCrmPush } from '../../crm/record-push';
 import { queueOutboundMessage, type OutboundInput } from '../../inbox/outbound';
+import { QR_ATTACHMENT } from '../../media/qr-code';
 import { enqueueTagAdded } from '../../flows/tag-events';
 
 export interface EffectTarget {
@@ -24,12 +25,20 @@ export interface AppliedEffects {
 }
 
 /** The message a send_message effect asks for. */
-export function replyOf(effect: Extract<Effect, { type: 'send_message' }>): Pick<OutboundInput, 'text' | 'mediaUrl' | 'quickReplies' | 'meta'> {
+export function replyOf(effect: Extract<Effect, { type: 'send_message' }>): Pick<OutboundInput, 'text' | 'mediaUrl' | 'attachments' | 'quickReplies' | 'meta'> {
+  // More files by link, and a QR code drawn into the media store before delivery (media/qr-code.ts).
+  const attachments = [...(effect.attachments ?? []).map((url) => ({ url })), ...(effect.qrCode ? [QR_ATTACHMENT] : [])];
+  const meta = {
+    ...(effect.whatsappTemplate && { whatsappTemplate: effect.whatsappTemplate }),
+    ...(effect.qrCode && { qrCode: effect.qrCode }),
+    ...(effect.location && { location: effect.location }),
+  };
   return {
     text: effect.text,
     ...(effect.mediaUrl ? { mediaUrl: effect.mediaUrl } : {}),
+    ...(attachments.length ? { attachments } : {}),
     ...(effect.quickReplies?.length ? { quickReplies: effect.quickReplies } : {}),
-    ...(effect.whatsappTemplate ? { meta: { whatsappTemplate: effect.whatsappTemplate } } : {}),
+    ...(Object.keys(meta).length ? { meta } : {}),
   };
 }
 

@@ -67,6 +67,8 @@ export const apiAdapter: ChannelAdapter<ApiConfig> = {
       to: msg.to,
       text: msg.text,
       ...(msg.mediaUrl !== undefined && { mediaUrl: msg.mediaUrl }),
+      ...(msg.attachments?.length && { attachments: msg.attachments }),
+      ...(msg.location && { location: msg.location }),
       ...(msg.quickReplies?.length && { quickReplies: msg.quickReplies }),
     });
     const response = await callProvider({

@@ -1,4 +1,5 @@
 import nodemailer from 'nodemailer';
+import { outboundMedia, withLocationText } from '../../outbound-media';
 import type { Socket } from 'node:net';
 import { findRefusal } from '@switchboard/egress';
 import type SMTPTransport from 'nodemailer/lib/smtp-transport';
@@ -27,7 +28,9 @@ export function composeMail(msg: OutboundMessage, config: EmailConfig): Mail {
   const from = parseMailbox(config.fromAddress);
   if (!from) throw new ProviderError(`fromAddress "${config.fromAddress}" is not an email address`, { retryable: false });
   // Media goes as a link: attaching would mean fetching the file here, on the delivery path.
-  const text = withChoicesAsText(msg.text, msg.quickReplies) + (msg.mediaUrl ? `\n\n${msg.mediaUrl}` : '');
+  // Files as links (each signed for the provider's fetch window), the place as a map link.
+  const links = outboundMedia(msg).map((file) => (file.name ? `${file.name}: ${file.url}` : file.url));
+  const text = [withChoicesAsText(withLocationText(msg.text, msg.location), msg.quickReplies), ...links].filter(Boolean).join('\n\n');
   const inReplyTo = normalizeMessageId(msg.inReplyTo);
   return {
     from: config.fromAddress,

@@ -3,7 +3,8 @@ import { InboundParseError, ProviderError } from '../../errors';
 import { field } from '../../http';
 import { parseWith, readJson, sortByTimestamp } from '../../inbound-body';
 import { splitText, utf16Units, utf8Bytes } from '../../split-text';
-import type { ChannelAdapter, InboundAttachment, InboundEvent, OutboundMessage, SendOptions, SendResult } from '../../types';
+import { mediaKind, outboundMedia, withLocationText } from '../../outbound-media';
+import type { ChannelAdapter, InboundAttachment, InboundEvent, OutboundAttachment, OutboundMessage, SendOptions, SendResult } from '../../types';
 import type { MetaPageConfig } from './config';
 import { graphPost, GRAPH_VERSION } from './graph';
 import { hubHandshake, verifyHubSignature } from './webhook';
@@ -133,6 +134,13 @@ function toAttachment(attachment: z.infer<typeof Attachment>): InboundAttachment
   return [{ url, ...(contentType && { contentType }) }];
 }
 
+/** By the file's MIME type when known (a PDF is a `file`), else by the link's extension. */
+function attachmentKind(file: OutboundAttachment): 'image' | 'video' | 'audio' | 'file' {
+  if (!file.contentType) return attachmentType(file.url);
+  const kind = mediaKind(file);
+  return kind === 'document' ? 'file' : kind;
+}
+
 function attachmentType(url: string): 'image' | 'video' | 'audio' | 'file' {
   const path = url.split(/[?#]/)[0]!.toLowerCase();
   if (/\.(jpe?g|png|gif|webp)$/.test(path)) return 'image';
@@ -162,10 +170,12 @@ async function sendMessages(
     );
   }
   const bodies: Record<string, unknown>[] = [];
-  if (msg.mediaUrl) {
-    bodies.push({ attachment: { type: attachmentType(msg.mediaUrl), payload: { url: msg.mediaUrl, is_reusable: true } } });
+  for (const file of outboundMedia(msg)) {
+    bodies.push({ attachment: { type: attachmentKind(file), payload: { url: file.url, is_reusable: true } } });
   }
-  if (msg.text) for (const text of splitText(msg.text, flavour.textLimit, flavour.measure)) bodies.push({ text });
+  // No location message on Messenger or Instagram: the place goes as a map link.
+  const text = withLocationText(msg.text, msg.location);
+  if (text) for (const part of splitText(text, flavour.textLimit, flavour.measure)) bodies.push({ text: part });
   if (bodies.length === 0) throw new ProviderError('nothing to send: the message has no text and no media', { retryable: false });
   if (msg.quickReplies?.length) {
     const last = bodies.at(-1)!;

@@ -5,6 +5,8 @@ import { missing, refused, safeEqual, verified } from '../../signatures';
 import { splitText, utf16Units } from '../../split-text';
 import type { ChannelAdapter, OutboundMessage, SendOptions, SendResult } from '../../types';
 import { TelegramConfig } from './config';
+import { telegramLocationCall, telegramMediaCall } from './media-calls';
+import { outboundMedia } from '../../outbound-media';
 import { parseTelegramUpdate } from './parse';
 import { telegramSignal } from './chat-action';
 
@@ -70,6 +72,10 @@ export const telegramAdapter: ChannelAdapter<TelegramConfig> = {
     await botApi(config, 'setWebhook', { url: webhookUrl, secret_token: config.secretToken, allowed_updates: ALLOWED_UPDATES }, opts);
   },
 
+  async disconnect(config, opts) {
+    await botApi(config, 'deleteWebhook', { drop_pending_updates: false }, opts);
+  },
+
   async fetchMedia(url, config, opts) {
     if (!url.startsWith(FILE_REF)) return null;
     const file = await botApi(config, 'getFile', { file_id: url.slice(FILE_REF.length) }, opts);
@@ -89,19 +95,20 @@ export const telegramAdapter: ChannelAdapter<TelegramConfig> = {
 };
 
 /**
- * sendPhoto (caption up to 1,024 characters) and/or sendMessage (4,096 per message, longer text
- * split). Quick replies become a one-time reply keyboard on the last call, so a tap arrives as
+ * One call per file (sendPhoto, sendVideo, sendAudio or sendDocument by its type; caption up to
+ * 1,024 characters), sendMessage (4,096 per message, longer text split), then sendLocation. Quick replies become a one-time reply keyboard on the last call, so a tap arrives as
  * ordinary text.
  */
 export function telegramCalls(msg: OutboundMessage): [method: string, body: Record<string, unknown>][] {
   const calls: [string, Record<string, unknown>][] = [];
   let text = msg.text;
-  if (msg.mediaUrl) {
-    const fits = utf16Units(text) <= CAPTION_LIMIT;
-    calls.push(['sendPhoto', { chat_id: msg.to, photo: msg.mediaUrl, ...(fits && text && { caption: text }) }]);
-    if (fits) text = '';
-  }
+  const files = outboundMedia(msg);
+  // The text rides as the first file's caption when it fits.
+  const fits = files.length > 0 && text !== '' && utf16Units(text) <= CAPTION_LIMIT;
+  files.forEach((file, i) => calls.push(telegramMediaCall(msg.to, file, i === 0 && fits ? text : undefined)));
+  if (fits) text = '';
   if (text) for (const part of splitText(text, TEXT_LIMIT, utf16Units)) calls.push(['sendMessage', { chat_id: msg.to, text: part }]);
+  if (msg.location) calls.push(telegramLocationCall(msg.to, msg.location));
   if (calls.length === 0) throw new ProviderError('nothing to send: the message has no text and no media', { retryable: false });
   if (msg.quickReplies?.length) {
     calls.at(-1)![1].reply_markup = {

@@ -3,6 +3,7 @@ import { InboundParseError, ProviderError } from '../../errors';
 import { basicAuth, callProvider, field, joinUrl } from '../../http';
 import { first, readForm } from '../../inbound-body';
 import { withChoicesAsText } from '../../render-choices';
+import { outboundMedia, withLocationText } from '../../outbound-media';
 import { missing, refused, verified } from '../../signatures';
 import type { ChannelAdapter, InboundEvent, SendResult } from '../../types';
 import { TwilioConfig } from './config';
@@ -131,8 +132,9 @@ export const twilioAdapter: ChannelAdapter<TwilioConfig> = {
         form.set('ContentVariables', JSON.stringify(Object.fromEntries(template.variables.map((v, i) => [String(i + 1), v]))));
       }
     } else {
-      form.set('Body', withChoicesAsText(msg.text, msg.quickReplies));
-      if (msg.mediaUrl) form.append('MediaUrl', msg.mediaUrl);
+      // No location message: the place goes as a map link. Every file is one MediaUrl (up to 10).
+      form.set('Body', withChoicesAsText(withLocationText(msg.text, msg.location), msg.quickReplies));
+      for (const file of outboundMedia(msg).slice(0, 10)) form.append('MediaUrl', file.url);
     }
     if (msg.statusCallbackUrl) form.set('StatusCallback', msg.statusCallbackUrl);
 

@@ -4,6 +4,8 @@ import type { MediaContent } from '../../types';
 import type { OutboundMessage, SendOptions, SendResult } from '../../types';
 import { describeGraphError, GRAPH_BASE, graphPost, GRAPH_VERSION } from '../meta/graph';
 import type { WhatsAppConfig } from './config';
+import { takesCaption, whatsappHeader, whatsappLocation, whatsappMediaBody } from './media-bodies';
+import { outboundMedia } from '../../outbound-media';
 import { templateComponents } from './templates';
 
 const clip = (text: string, max: number) => Array.from(text).slice(0, max).join('');
@@ -37,19 +39,24 @@ export function whatsappBodies(msg: OutboundMessage): Record<string, unknown>[] 
     ];
   }
   const choices = msg.quickReplies ?? [];
-  const image = msg.mediaUrl ? { link: msg.mediaUrl } : undefined;
+  const files = outboundMedia(msg);
+  const place = msg.location ? [whatsappLocation(head, msg.location)] : [];
   if (choices.length > 0 && choices.length <= 3) {
+    // Reply buttons carry one file as their header; any others go first on their own.
+    const header = whatsappHeader(files[0]);
     return [
+      ...files.slice(header ? 1 : 0).map((file) => whatsappMediaBody(head, file)),
       {
         ...head,
         type: 'interactive',
         interactive: {
           type: 'button',
-          ...(image && { header: { type: 'image', image } }),
+          ...(header && { header }),
           body: { text: clip(msg.text || '…', 1024) },
           action: { buttons: choices.map((choice) => ({ type: 'reply', reply: { id: clip(choice, 256), title: clip(choice, 20) } })) },
         },
       },
+      ...place,
     ];
   }
   if (choices.length > 3) {
@@ -65,11 +72,14 @@ export function whatsappBodies(msg: OutboundMessage): Record<string, unknown>[] 
         },
       },
     };
-    // A list cannot carry an image header: the image goes first on its own.
-    return image ? [{ ...head, type: 'image', image }, list] : [list];
+    // A list cannot carry a header file: the files go first on their own.
+    return [...files.map((file) => whatsappMediaBody(head, file)), list, ...place];
   }
-  if (image) return [{ ...head, type: 'image', image: { ...image, ...(msg.text && { caption: clip(msg.text, 1024) }) } }];
-  return [{ ...head, type: 'text', text: { body: msg.text, preview_url: /https?:\/\//.test(msg.text) } }];
+  // The text rides as the first file's caption when it can; otherwise it goes first on its own.
+  const captioned = files.length > 0 && takesCaption(files[0]!) && msg.text !== '' && Array.from(msg.text).length <= 1024;
+  const text = msg.text && !captioned ? [{ ...head, type: 'text', text: { body: msg.text, preview_url: /https?:\/\//.test(msg.text) } }] : [];
+  const bodies = [...text, ...files.map((file, i) => whatsappMediaBody(head, file, i === 0 && captioned ? msg.text : undefined)), ...place];
+  return bodies.length ? bodies : [{ ...head, type: 'text', text: { body: msg.text, preview_url: false } }];
 }
 
 export async function sendWhatsApp(msg: OutboundMessage, config: WhatsAppConfig, opts: SendOptions | undefined): Promise<SendResult> {

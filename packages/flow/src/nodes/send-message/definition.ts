@@ -12,6 +12,17 @@ export type WhatsappTemplate = z.infer<typeof WhatsappTemplate>;
 export const SendMessageConfig = z.object({
   text: z.string().min(1, 'This step needs a message.').max(4096, 'Keep the message under 4096 characters.').describe('Message'),
   mediaUrl: z.string().optional().describe('Image or file link to attach'),
+  attachments: z.array(z.string().max(2000)).max(9, 'Attach at most 10 files.').optional().describe('More files to attach (web links)'),
+  qrCode: z.string().max(1000, 'Keep the QR code text under 1000 characters.').optional().describe('Text to send as a QR code picture (a booking code, a boarding pass)'),
+  location: z
+    .object({
+      latitude: z.number().min(-90).max(90).describe('Latitude'),
+      longitude: z.number().min(-180).max(180).describe('Longitude'),
+      name: z.string().max(100).optional().describe('Place name'),
+      address: z.string().max(200).optional().describe('Address'),
+    })
+    .optional()
+    .describe('A place: a location message on WhatsApp and Telegram, a map link elsewhere'),
   quickReplies: z.array(z.string().min(1).max(20, 'Keep buttons under 20 characters.')).max(10, 'Use at most 10 buttons.').optional().describe('Buttons the customer can tap'),
   whatsappTemplate: WhatsappTemplate.optional().describe('WhatsApp template used when the customer last wrote more than 24 hours ago'),
 });
@@ -29,6 +40,8 @@ export const sendMessageDefinition = defineNode({
   fields: {
     text: { widget: 'template' },
     mediaUrl: { widget: 'template', placeholder: 'https://…' },
+    attachments: { widget: 'list' },
+    qrCode: { widget: 'template' },
     quickReplies: { widget: 'list' },
   },
   sendsToCustomer: true,

@@ -1,6 +1,7 @@
 import type { Effect, NodeHandler } from '../../types';
 import { misconfigured, next, renderAll } from '../result';
 import type { SendMessageConfig } from './definition';
+import { extraMedia } from './extra-media';
 import { isHttpUrl, isWindowOpen } from './window';
 
 /**
@@ -17,6 +18,9 @@ export const sendMessage: NodeHandler<SendMessageConfig> = async (config, ctx) =
     if (!isHttpUrl(mediaUrl)) return misconfigured('mediaUrl', 'The picture or file must be a web address starting with https://.');
     effect.mediaUrl = mediaUrl;
   }
+  const extras = await extraMedia(config, ctx);
+  if ('failed' in extras) return extras.failed;
+  Object.assign(effect, extras.values);
   if (config.quickReplies?.length) effect.quickReplies = config.quickReplies;
 
   const conv = ctx.data.conversation;
