@@ -11,7 +11,7 @@ let receiver: StandIn;
 let channel: { id: string; secret?: string; webhookUrl: string };
 
 beforeAll(async () => {
-  ctx = await createTestContext();
+  ctx = await createTestContext({}, { jobs: 'by-hand' });
   owner = await signup(ctx.app, 'ApiOwner');
   receiver = await startStandIn((req) => ({ status: 200, json: { id: `their-${req.json().id}` } }));
   channel = await createChannel(ctx, owner, 'api', { callbackUrl: `${receiver.baseUrl}/hook` });

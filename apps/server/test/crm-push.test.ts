@@ -103,7 +103,7 @@ function verified(req: Seen): boolean {
 beforeAll(async () => {
   hubServer = await standIn(hub.stand);
   hook = await standIn((req) => (verified(req) ? { status: 200, body: { ok: true } } : { status: 401, body: { error: `bad signature (got ${String(req.headers.authorization)})` } }));
-  ctx = await createTestContext({ hubspotApiUrl: `http://127.0.0.1:${hubServer.port}` });
+  ctx = await createTestContext({ hubspotApiUrl: `http://127.0.0.1:${hubServer.port}` }, { jobs: 'by-hand' });
   owner = await signup(ctx.app, 'Crm Owner');
   channel = await createWebchat(ctx, owner.workspaceId);
   await api('PATCH', '/api/workspace', { settings: { httpAllowHosts: ['127.0.0.1'] } });

@@ -33,7 +33,7 @@ async function inbound(to: { id: string; secret?: string }, from: string, text: 
 const auditEntries = async (session: Session, targetId: string) => (await call(ctx.app, 'GET', `/api/audit-log?targetId=${targetId}`, { cookie: session.cookie })).body.entries as { action: string; actorUserId: string; data: { fields?: string[] } }[];
 
 beforeAll(async () => {
-  ctx = await createTestContext();
+  ctx = await createTestContext({}, { jobs: 'by-hand' });
   owner = await signup(ctx.app, 'Privacy');
   other = await signup(ctx.app, 'Elsewhere');
   channel = await createChannel(ctx, owner, 'api', { callbackUrl: 'http://127.0.0.1:9/cb' });

@@ -17,7 +17,7 @@ let calls = 0;
 const workers: ServerProcess[] = [];
 
 beforeAll(async () => {
-  ctx = await createTestContext();
+  ctx = await createTestContext({}, { jobs: 'by-hand' });
   owner = await signup(ctx.app, 'Crash');
   // An order-status API that hangs on the first call (the worker dies meanwhile) and answers after.
   standIn = createServer((req, res) => {

@@ -9,7 +9,7 @@ let ctx: TestContext;
 let channel: Awaited<ReturnType<typeof createWebchat>>;
 
 beforeAll(async () => {
-  ctx = await createTestContext();
+  ctx = await createTestContext({}, { jobs: 'by-hand' });
   const owner = await signup(ctx.app, 'HotUpdates');
   channel = await createWebchat(ctx, owner.workspaceId);
 });

@@ -8,7 +8,7 @@ let owner: Session;
 let channelId: string;
 
 beforeAll(async () => {
-  ctx = await createTestContext();
+  ctx = await createTestContext({}, { jobs: 'by-hand' });
   owner = await signup(ctx.app, 'Widget');
   const created = await createChannel(ctx, owner, 'webchat', {});
   channelId = created.id;
