@@ -227,6 +227,35 @@ describe('who answers, and nobody waits unheard', () => {
       expect(box.x + box.width, await button.textContent() ?? '').toBeLessThanOrEqual(390);
     }
     await shot('who-answers-flow-order-390');
+    await page.setViewportSize({ width: 1366, height: 860 });
+  });
+
+  test('the owner chooses the words a customer hears when nothing answers', async () => {
+    // The form fills from the saved workspace once it arrives: type after that.
+    const loaded = page.waitForResponse((r) => r.url() === `${app.url}/api/workspace` && r.request().method() === 'GET');
+    await page.goto(`${app.url}/settings`);
+    await loaded;
+    const message = page.getByRole('textbox', { name: 'Message' });
+    // Empty, the message follows the usual reply time, shown as its placeholder.
+    expect(await message.getAttribute('placeholder')).toBe('Thanks for your message! We usually reply within 15 minutes.');
+    await message.fill('Thanks! A baker will answer you within the hour.');
+    await message.scrollIntoViewIfNeeded();
+    await shot('who-answers-settings-1366');
+    await page.getByTestId('save-workspace').click();
+    await page.getByRole('status', { name: 'Settings saved.' }).waitFor();
+
+    await customerWrites('cleo', 'hours');
+    await customerWrites('cleo', 'Is the cafe dog friendly?');
+    await expect.poll(() => repliesTo('cleo'), { timeout: 15_000 }).toEqual(['We are open 7am to 3pm, Tuesday to Sunday.', 'Thanks! A baker will answer you within the hour.']);
+
+    // Turned off: the conversation still waits for a person, the customer hears nothing more.
+    await page.getByRole('checkbox', { name: 'Tell the customer when to expect a reply (once per conversation)' }).uncheck();
+    await page.getByTestId('save-workspace').click();
+    await page.getByRole('status', { name: 'Settings saved.' }).last().waitFor();
+    await customerWrites('dev', 'hours');
+    await customerWrites('dev', 'Do you sell gift cards?');
+    await expect.poll(async () => (await api<{ count: number }>('GET', '/api/inbox/waiting')).count, { timeout: 15_000 }).toBe(3);
+    expect(repliesTo('dev')).toEqual(['We are open 7am to 3pm, Tuesday to Sunday.']);
     expect(pageErrors).toEqual([]);
   });
 });
