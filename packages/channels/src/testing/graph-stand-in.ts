@@ -56,6 +56,10 @@ function whatsappSend(req: StandInRequest, n: number): StandInReply {
   if (!/^\d{6,15}$/.test(body.to ?? '')) return graphError(400, 131009, '(#131009) Parameter value is not valid', { error_data: { details: 'Recipient phone number not valid' } });
   const ok = (body.type === 'text' && body.text?.body) ||
     (body.type === 'image' && body.image?.link) ||
+    // Media by link; audio takes no caption (Cloud API error 100 when it has one).
+    (['video', 'document'].includes(body.type) && body[body.type]?.link) ||
+    (body.type === 'audio' && body.audio?.link && body.audio.caption === undefined) ||
+    (body.type === 'location' && typeof body.location?.latitude === 'number' && typeof body.location?.longitude === 'number') ||
     (body.type === 'template' && body.template?.name && body.template?.language?.code) ||
     (body.type === 'interactive' && body.interactive?.body?.text && body.interactive?.action);
   if (!ok) return graphError(400, 100, `Invalid parameter for type ${String(body.type)}`);
