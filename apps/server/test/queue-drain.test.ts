@@ -139,4 +139,34 @@ describe('queues that drain', () => {
     }, 20_000);
     expect(assigned).toBe(agent.userId);
   });
+
+  it('a flow that resolves a conversation frees its agent, and the queue drains to them', async () => {
+    const created = await call(ctx.app, 'POST', '/api/workflows', {
+      cookie: owner.cookie,
+      body: {
+        name: 'Goodbye',
+        definition: {
+          schemaVersion: 1,
+          nodes: [
+            { id: 't', type: 'trigger.message_received', position: { x: 0, y: 0 }, config: { channels: ['any'], keywords: ['bye'], onlyWhenBot: false } },
+            { id: 's', type: 'action.set_status', position: { x: 0, y: 120 }, config: { status: 'resolved' } },
+          ],
+          edges: [{ id: 'e0', source: 't', target: 's' }],
+        },
+      },
+    });
+    expect((await call(ctx.app, 'POST', `/api/workflows/${created.body.id}/publish`, { cookie: owner.cookie })).status).toBe(200);
+    // Eve's conversation fills agent 2's capacity of 2; one more customer waits in the queue.
+    const agent = agents[1]!;
+    const waiting = await conversation('Queued late', { handledBy: 'human', waitingMinutesAgo: 1 });
+    const raw = JSON.stringify({ id: randomBytes(8).toString('hex'), from: 'eve', text: 'thanks, bye' });
+    const res = await fetch(`${servers[1]!.url}/webhooks/channels/${channel.id}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-switchboard-signature': sha256Header(channel.secret, raw) },
+      body: raw,
+    });
+    expect(res.status).toBeLessThan(300);
+    const assigned = await waitFor(async () => (await sql(`select assignee_id from conversations where id = $1`, [waiting])).rows[0].assignee_id as string | null, 20_000);
+    expect(assigned).toBe(agent.userId);
+  });
 });

@@ -6,6 +6,7 @@ import type { AppDeps } from '../../context';
 import { createFlowServices } from '../../flows/flow-services';
 import { loadFlowContext } from '../../flows/run-context';
 import { publishConversationUpdated, publishMessages } from '../../inbox/publish';
+import { drainQueueFor } from '../../inbox/queue-drain';
 import { commitSteps, failRun, variablesAfter, type Committed, type FlowNode, type Loaded, type RunRow, type StepRecord } from './commit-steps';
 
 /** DESIGN §4 guards: a flow cannot spin forever, in one activation or over its life. */
@@ -108,6 +109,7 @@ async function executeStep(deps: AppDeps, run: RunRow, definition: FlowDocument,
 function publishCommitted(deps: AppDeps, run: RunRow, committed: Committed) {
   void publishMessages(deps, 'message.created', committed.applied.messagesCreated);
   for (const id of new Set(committed.applied.conversationsChanged)) void publishConversationUpdated(deps, run.workspaceId, id);
+  for (const userId of new Set(committed.applied.freedAgents)) void drainQueueFor(deps, run.workspaceId, userId).catch((error: unknown) => deps.logger.error({ error }, 'queue drain failed'));
 }
 
 function deferrable(definition: FlowDocument, { node, result }: StepRecord): boolean {

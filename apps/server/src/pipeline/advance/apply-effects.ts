@@ -1,7 +1,7 @@
 import { and, eq, sql } from 'drizzle-orm';
 import { contactEvents, contacts, conversations, messages, type Executor } from '@switchboard/db';
 import { unverifiedField, type Effect } from '@switchboard/flow';
-import { assignConversation, NotInWorkspaceError } from '../../inbox/assignment';
+import { assignConversation, NotInWorkspaceError, OPEN_STATUSES } from '../../inbox/assignment';
 import { pushTranscriptOnResolve } from '../../crm/on-resolve';
 import { recordCrmPush } from '../../crm/record-push';
 import { queueOutboundMessage, type OutboundInput } from '../../inbox/outbound';
@@ -22,6 +22,8 @@ export interface AppliedEffects {
   /** Conversations whose inbox view changed: published after commit. */
   conversationsChanged: string[];
   messagesCreated: string[];
+  /** Agents a resolved or snoozed conversation freed: the queue drains to them after commit (inbox/queue-drain.ts). */
+  freedAgents?: string[];
 }
 
 /** The message a send_message effect asks for. */
@@ -142,15 +144,17 @@ export async function applyEffects(tx: Executor, target: EffectTarget, effects: 
         const { conversationId } = requireConversation(target, 'change the conversation status');
         const resolvedAt = effect.status === 'resolved' ? new Date() : null;
         if (resolvedAt) await pushTranscriptOnResolve(tx, { workspaceId: target.workspaceId, conversationId, resolvedAt, actor: 'bot' });
-        await tx
+        const [changed] = await tx
           .update(conversations)
           .set({
             ...(effect.status ? { status: effect.status, resolvedAt } : {}),
             ...(effect.priority ? { priority: effect.priority } : {}),
             updatedAt: new Date(),
           })
-          .where(and(eq(conversations.id, conversationId), eq(conversations.workspaceId, target.workspaceId)));
+          .where(and(eq(conversations.id, conversationId), eq(conversations.workspaceId, target.workspaceId)))
+          .returning({ assigneeId: conversations.assigneeId });
         applied.conversationsChanged.push(conversationId);
+        if (changed?.assigneeId && effect.status && !(OPEN_STATUSES as readonly string[]).includes(effect.status)) (applied.freedAgents ??= []).push(changed.assigneeId);
         break;
       }
       case 'crm':
