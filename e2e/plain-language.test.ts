@@ -64,12 +64,14 @@ describe('the flow editor in plain language', () => {
         { id: 'hours', type: 'action.send_message', position: { x: -300, y: 400 }, config: { text: 'Hi {{ contact.first_name }}! We are open {{ workspace.hours_text }}.' } },
         { id: 'menu', type: 'action.send_message', position: { x: 0, y: 400 }, config: { text: 'Here is our menu.' } },
         { id: 'other', type: 'action.handoff', position: { x: 300, y: 400 }, config: { text: 'A baker will answer you shortly.' } },
+        { id: 'vip', type: 'condition.compare', position: { x: 0, y: 560 }, config: { field: 'contact.attributes.plan', operator: 'eq', value: 'gold' } },
       ],
       edges: [
         { id: 'e1', source: 'start', target: 'pick' },
         { id: 'e2', source: 'pick', sourceHandle: 'case1', target: 'hours' },
         { id: 'e3', source: 'pick', sourceHandle: 'case2', target: 'menu' },
         { id: 'e4', source: 'pick', sourceHandle: 'else', target: 'other' },
+        { id: 'e5', source: 'menu', target: 'vip' },
       ],
     };
     workflowId = (await api<{ id: string }>('POST', '/api/workflows', { name: 'Opening hours', definition })).id;
@@ -80,6 +82,9 @@ describe('the flow editor in plain language', () => {
     const chips = node('hours').getByTestId('variable-chip');
     expect(await chips.allTextContents()).toEqual(['First name', 'Your opening hours']);
     expect(await canvas().textContent()).not.toContain('{{');
+    // A field a step checks is named in words too, and so is the comparison.
+    expect(await node('vip').getByTestId('variable-chip').allTextContents()).toEqual(['Plan']);
+    expect(await node('vip').locator('.fnode-summary').textContent()).toBe('Plan is gold');
 
     // Branches are named by what they match, never "case1", and their words are whole.
     expect(await node('pick').getByTestId('out-pick-case1').textContent()).toBe('Says “hours”, “open”');
@@ -94,7 +99,7 @@ describe('the flow editor in plain language', () => {
     await expect.poll(() => node('pick').getByLabel('“Says “hours”, “open”” output of Text match').count()).toBe(1);
 
     // Every node's icon is an SVG; no emoji anywhere on the editor.
-    expect(await canvas().locator('.fnode svg.fnode-icon').count()).toBe(5);
+    expect(await canvas().locator('.fnode svg.fnode-icon').count()).toBe(6);
     expect(await page.getByRole('complementary', { name: 'Steps' }).locator('svg').count()).toBeGreaterThan(20);
     expect(pictograph.test(await page.locator('body').innerText())).toBe(false);
     await shot('plain-language-canvas-1366');
@@ -108,6 +113,9 @@ describe('the flow editor in plain language', () => {
     expect(await picker.getByRole('radio', { name: 'Any channel' }).isChecked()).toBe(true);
     await picker.getByRole('radio', { name: 'Only the channels I pick' }).check();
     await picker.getByRole('checkbox', { name: 'Bakery website (Website chat)' }).check();
+    // Kinds of channel not connected yet wait folded away.
+    expect(await picker.getByRole('checkbox', { name: 'Every WhatsApp number' }).count()).toBe(0);
+    await picker.getByText('Kinds of channel you have not connected yet').click();
     expect(await picker.getByRole('checkbox', { name: 'Every WhatsApp number' }).isChecked()).toBe(false);
     await shot('plain-language-channels-1366');
     await expect.poll(() => page.getByTestId('save-state').textContent(), { timeout: 10_000 }).toBe('All changes saved');
@@ -121,6 +129,13 @@ describe('the flow editor in plain language', () => {
     expect(await branches.locator('.object-list-head').first().textContent()).toContain('Branch 1Says “hours”, “open”');
     expect(await branches.getByRole('button', { name: 'Move branch 2 up' }).isEnabled()).toBe(true);
     expect(await branches.getByRole('button', { name: 'Remove branch 1' }).count()).toBe(1);
+  });
+
+  test('a comparison is chosen in words', async () => {
+    await node('vip').click();
+    const comparison = inspector().getByLabel('Comparison');
+    expect(await comparison.locator('option:checked').textContent()).toBe('is');
+    expect(await comparison.locator('option').allTextContents()).toEqual(['is', 'is not', 'contains', 'is more than', 'is less than', 'is filled in', 'is one of']);
   });
 
   test('JSON waits behind the step menu, and the WhatsApp section waits for WhatsApp', async () => {

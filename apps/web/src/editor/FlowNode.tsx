@@ -50,7 +50,7 @@ function StepNodeView({ id, type, data, selected, kind }: NodeProps<StepNode> & 
         {overlay.count !== undefined && <span className="fnode-count" title="Conversations that passed here" data-testid="node-count">{overlay.count}</span>}
       </div>
       <div className="fnode-kind">{kind === 'trigger' ? 'Starts the flow' : kind === 'condition' ? 'Checks' : 'Does'}</div>
-      <div className="fnode-summary"><VariableText text={summarize(type, data.config)} /></div>
+      <div className="fnode-summary"><VariableText text={summarize(type, data.config)} paths /></div>
       {(type === 'action.ai_reply' || type === 'action.ai_agent') && <AiNodeStatus />}
       {problems.length > 0 && (
         <div className={overlay.errors.length ? 'fnode-issue error' : 'fnode-issue warning'} title={problems.join('\n')} data-testid="node-issue">

@@ -37,19 +37,32 @@ export function variableName(path: string): string {
 export type TextPart = { text: string } | { variable: string; name: string; source: string };
 
 const placeholder = /\{\{\s*([^{}]*?)\s*\}\}/g;
+/** Also a bare path, as summaries name the field a step reads or sets ("contact.email is …"). */
+const placeholderOrPath = /\{\{\s*([^{}]*?)\s*\}\}|\b((?:contact|vars|message|conversation|workspace|trigger)\.[A-Za-z0-9_.]*[A-Za-z0-9_])/g;
+
+/** The name of what a placeholder holds: a path's friendly name, or a literal's own words. */
+function expressionName(expression: string): string {
+  const [head = '', ...filters] = expression.split('|').map((p) => p.trim());
+  const literal = head.match(/^(['"])(.*)\1$/);
+  if (!literal) return head ? variableName(head) : 'Detail';
+  const value = literal[2]!;
+  if (/^(now|today)$/i.test(value) && filters.some((f) => f.startsWith('date'))) return "Today's date";
+  return value;
+}
 
 /**
  * Splits text into plain runs and placeholders. A placeholder's path is what comes before a
  * filter (`contact.first_name | default: "there"`); a `{{` left open by a shortened summary is
- * dropped, since half a placeholder means nothing to the owner.
+ * dropped, since half a placeholder means nothing to the owner. With `paths`, bare field paths
+ * become chips too.
  */
-export function splitPlaceholders(text: string): TextPart[] {
+export function splitPlaceholders(text: string, paths = false): TextPart[] {
   const parts: TextPart[] = [];
   let last = 0;
-  for (const m of text.matchAll(placeholder)) {
+  for (const m of text.matchAll(paths ? placeholderOrPath : placeholder)) {
     if (m.index! > last) parts.push({ text: text.slice(last, m.index) });
-    const path = m[1]!.split('|')[0]!.trim();
-    parts.push({ variable: path, name: path ? variableName(path) : 'Detail', source: m[0] });
+    const expression = (m[1] ?? m[2]!).trim();
+    parts.push({ variable: expression.split('|')[0]!.trim(), name: expressionName(expression), source: m[0] });
     last = m.index! + m[0].length;
   }
   let tail = text.slice(last);

@@ -45,7 +45,7 @@ export function ChannelsInput({ path, label, value, onChange }: { path: string; 
         <input type="radio" name={group} checked={!any} onChange={() => (setPicking(true), onChange(value.filter((v) => v !== 'any')))} /> Only the channels I pick
       </label>
       {!any && (
-        <div className="channel-list" role="group" aria-label="Channels to pick from">
+        <div className="channel-choices" role="group" aria-label="Channels to pick from">
           {lookups.channels.map((c) => box(c.id, `${c.name} (${CHANNEL_LABELS[c.type] ?? c.type})`))}
           {connectedKinds.map((type) => box(type, kindWords(type)))}
           {otherKinds.length > 0 && (

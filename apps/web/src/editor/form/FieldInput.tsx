@@ -1,11 +1,11 @@
 import type { FieldHint } from '../../flow';
 import type { FieldInfo, Schema } from './zodInfo';
-import { humanize } from './zodInfo';
 import { useFormContext } from './context';
 import { ListInput } from './ListInput';
 import { TemplateInput } from './TemplateInput';
 import { ChannelsInput } from './ChannelsInput';
 import { KeyValueInput } from './KeyValueInput';
+import { optionWord } from './optionWords';
 import { ToolsInput, type Tool } from './ToolsInput';
 
 const timezones: string[] = (() => {
@@ -67,7 +67,7 @@ export function FieldInput({ path, info, hint, optional, value, label, onChange 
         </label>
       );
     case 'enum':
-      return select(info.options.map((o) => ({ value: o, label: humanize(o) })), optional ? '— Not set —' : '— Choose —');
+      return select(info.options.map((o) => ({ value: o, label: optionWord(o) })), optional ? '— Not set —' : '— Choose —');
     case 'number':
       return (
         <input

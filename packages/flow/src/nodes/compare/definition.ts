@@ -3,6 +3,9 @@ import { defineNode } from '../define';
 import { ReadableField } from '../shared';
 import { cut } from '../summary-text';
 
+/** The comparison in words for the canvas: "contact.plan is gold", not "eq". */
+const saidAs: Record<CompareConfig['operator'], string> = { eq: 'is', neq: 'is not', contains: 'contains', gt: 'is more than', lt: 'is less than', exists: 'is filled in', in: 'is one of' };
+
 export const CompareConfig = z
   .object({
     field: ReadableField.describe('Field to check'),
@@ -30,5 +33,5 @@ export const compareDefinition = defineNode({
   defaults: { field: 'contact.email', operator: 'exists' },
   fields: { field: { widget: 'field-path' }, value: { widget: 'template' } },
   outputLabels: { true: 'Yes', false: 'No' },
-  summary: (c) => (c.field ? cut(`${c.field} ${c.operator ?? ''} ${c.value === undefined ? '' : String(c.value)}`) : 'Choose a field'),
+  summary: (c) => (c.field ? cut(`${c.field} ${saidAs[c.operator ?? 'eq']} ${c.value === undefined ? '' : String(c.value)}`.trim()) : 'Choose a field'),
 });
