@@ -85,6 +85,8 @@ describe('assignment', () => {
     );
     await ctx.database.pool.query(`select pg_notify('switchboard_events', '{}')`);
     ctx.deps.activeFlows.invalidate(a.workspaceId);
+    // The routers published above answer "route me" too; one flow answers a message: this one, first.
+    expect((await call(app, 'PUT', '/api/workflows/order', { cookie: a.cookie, body: { ids: [flowId] } })).status).toBe(200);
     const webchat = await createWebchat(ctx, a.workspaceId);
     const { conversationId } = await customerSays(ctx, webchat, 'legacy-visitor', 'route me please');
     await drain(ctx);
