@@ -8,7 +8,27 @@ import { deliverJobKey, outboundQueue, TASKS } from '../queue/names';
 import { enqueueBroadcastTick } from './queue';
 import { audienceQuery, type SegmentInput } from './segment';
 
-export const BroadcastTickPayload = z.object({ workspaceId: z.string().uuid(), broadcastId: z.string().uuid(), dueAt: z.iso.datetime() });
+export const BroadcastTickPayload = z.object({
+  workspaceId: z.string().uuid(),
+  broadcastId: z.string().uuid(),
+  dueAt: z.iso.datetime(),
+  /** When the previous slice started: this slice sends for the time since then. */
+  previousAt: z.iso.datetime().optional(),
+});
+
+/** A slice after a stall sends for at most this long, so a late tick bursts at most 1.5 times the rate. */
+const MAX_SLICE_S = 1.5;
+
+/**
+ * How many recipients this slice takes: the rate times the seconds since the previous slice
+ * started, so the time a tick waits for a worker is made up by the next slice instead of slowing
+ * the whole broadcast down; the first slice takes one second's worth.
+ */
+export function sliceSize(ratePerSecond: number, startedAt: number, previousAt: number | undefined): number {
+  if (previousAt === undefined) return ratePerSecond;
+  const seconds = Math.min(Math.max((startedAt - previousAt) / 1000, 0), MAX_SLICE_S);
+  return Math.max(1, Math.round(ratePerSecond * seconds));
+}
 
 type BroadcastRow = {
   id: string;
@@ -23,11 +43,11 @@ type BroadcastRow = {
 };
 
 /**
- * broadcast_tick: one second's slice of a broadcast. The first slice takes the audience (one
- * recipient row per contact, unique per broadcast: a contact gets the broadcast once). Each slice
- * claims up to `send_rate_per_second` pending recipients, skips those who opted out with the
- * reason, and stores the others' messages with their delivery jobs, all in one transaction; then
- * it queues the next slice for one second after this one started. The deliver stage sends each
+ * broadcast_tick: one slice of a broadcast, about a second's worth. The first slice takes the
+ * audience (one recipient row per contact, unique per broadcast: a contact gets the broadcast
+ * once). Each slice claims the pending recipients due since the previous one (sliceSize), skips
+ * those who opted out with the reason, and stores the others' messages with their delivery jobs,
+ * all in one transaction; then it queues the next slice for one second after this one started. The deliver stage sends each
  * message once (it only sends a message still queued).
  */
 export async function broadcastTick(deps: Pick<AppDeps, 'db'>, raw: unknown): Promise<{ claimed: number; done: boolean }> {
@@ -41,15 +61,15 @@ export async function broadcastTick(deps: Pick<AppDeps, 'db'>, raw: unknown): Pr
   if (!broadcast || broadcast.status === 'completed' || broadcast.status === 'cancelled') return { claimed: 0, done: true };
   if (broadcast.status === 'scheduled') await takeAudience(deps.db, broadcast);
 
+  const size = sliceSize(broadcast.send_rate_per_second, startedAt, payload.previousAt ? Date.parse(payload.previousAt) : undefined);
   return deps.db.transaction(async (tx) => {
-    const claimed = await claimSlice(tx, broadcast);
+    const claimed = await claimSlice(tx, broadcast, size);
     const left = await tx.execute<{ left: boolean }>(sql`select exists (select 1 from broadcast_recipients where broadcast_id = ${broadcast.id} and status = 'pending') as left`);
     if (!left.rows[0]?.left) {
       await tx.execute(sql`update broadcasts set status = 'completed', finished_at = now(), updated_at = now() where id = ${broadcast.id} and status = 'sending'`);
       return { claimed, done: true };
     }
-    // One second after this slice started: a slice that ran late is not made up by a quicker next one.
-    await enqueueBroadcastTick(tx, broadcast.workspace_id, broadcast.id, new Date(startedAt + 1_000));
+    await enqueueBroadcastTick(tx, broadcast.workspace_id, broadcast.id, new Date(startedAt + 1_000), new Date(startedAt));
     return { claimed, done: false };
   });
 }
@@ -80,12 +100,12 @@ async function takeAudience(db: Executor, broadcast: BroadcastRow): Promise<void
  * opted-out with the reason, and for the others finds or opens their conversation on the channel
  * and stores the queued message and its delivery job. Returns how many messages it queued.
  */
-async function claimSlice(tx: Executor, broadcast: BroadcastRow): Promise<number> {
+async function claimSlice(tx: Executor, broadcast: BroadcastRow, size: number): Promise<number> {
   const picked = await tx.execute<{ id: string; contact_id: string; opted_out: string | null }>(sql`
     select r.id, r.contact_id, o.keyword as opted_out from broadcast_recipients r
     left join contact_opt_outs o on o.contact_id = r.contact_id and o.channel_id = ${broadcast.channel_id}
     where r.broadcast_id = ${broadcast.id} and r.status = 'pending'
-    order by r.id limit ${broadcast.send_rate_per_second}
+    order by r.id limit ${size}
     for update of r skip locked`);
   const skipped = picked.rows.filter((r) => r.opted_out !== null).map((r) => ({ id: r.id, reason: optedOutMessage(broadcast.channel_name, r.opted_out!) }));
   if (skipped.length > 0) {
