@@ -42,7 +42,7 @@ let target: Target;
 let hidden: Target;
 
 beforeAll(async () => {
-  ctx = await createTestContext({ egressAllow: [] });
+  ctx = await createTestContext({ egressAllow: [] }, { jobs: 'by-hand' });
   openedDeps = { ...ctx.deps, config: { ...ctx.deps.config, egressAllow: ['127.0.0.1'] } };
   opened = createApp(openedDeps);
   hidden = await listen('127.0.0.2', (_req, res) => res.end('{"secret":"internal"}'));

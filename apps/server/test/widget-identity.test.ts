@@ -50,7 +50,7 @@ async function openStream(token: string) {
 let victim: { token: string; contactId: string; conversationId: string };
 
 beforeAll(async () => {
-  ctx = await createTestContext();
+  ctx = await createTestContext({}, { jobs: 'by-hand' });
   owner = await signup(ctx.app, 'Shop');
   const created = await createChannel(ctx, owner, 'webchat', {});
   channelId = created.id;
