@@ -1,9 +1,10 @@
 import type { Message } from '../api/types';
 import { dateTime } from '../lib/format';
 import { AttachmentView } from './AttachmentView';
+import { Icon } from '../components/Icon';
 
 const authorLabel = (m: Message) =>
-  m.private ? `Private note${m.authorUser ? ` · ${m.authorUser.name}` : ''}` : m.author === 'bot' ? '🤖 Bot' : m.author === 'agent' ? m.authorUser?.name ?? 'Agent' : m.author === 'system' ? 'System' : 'Customer';
+  m.private ? `Private note${m.authorUser ? ` · ${m.authorUser.name}` : ''}` : m.author === 'bot' ? 'Bot' : m.author === 'agent' ? m.authorUser?.name ?? 'Agent' : m.author === 'system' ? 'System' : 'Customer';
 
 /** Customer left, bot and agents right in different colours, notes in yellow across. */
 export function MessageBubble({ message: m, onRetry }: { message: Message; onRetry: () => void }) {
@@ -26,7 +27,7 @@ export function MessageBubble({ message: m, onRetry }: { message: Message; onRet
       )}
       {m.status === 'failed' && (
         <div className="msg-error" data-testid="msg-failed">
-          ⚠️ Not delivered{m.error ? `: ${m.error}` : ''}
+          <Icon name="triangle-alert" size={14} /> Not delivered{m.error ? `: ${m.error}` : ''}
           <button className="btn btn-small" onClick={onRetry} data-testid="retry">Retry</button>
         </div>
       )}

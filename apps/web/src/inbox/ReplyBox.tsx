@@ -5,6 +5,7 @@ import type { UploadedFile } from '../api/types';
 import { uploadFile } from './upload';
 import { TemplateComposer } from './TemplateComposer';
 import { useCustomerSignals } from './useCustomerSignals';
+import { Icon } from '../components/Icon';
 
 interface Pending {
   key: number;
@@ -116,7 +117,7 @@ export function ReplyBox({
         <div className="reply-files" data-testid="reply-files">
           {files.map((f) => (
             <span key={f.key} className={`btn-chip ${f.error ? 'chip-error' : ''}`} title={f.error}>
-              {f.file?.kind === 'image' && f.file.url ? <img src={f.file.url} alt="" className="reply-thumb" /> : '📎'} {f.name}
+              {f.file?.kind === 'image' && f.file.url ? <img src={f.file.url} alt="" className="reply-thumb" /> : <Icon name="paperclip" size={14} />} {f.name}
               {!f.file && !f.error && ' · uploading…'}
               {f.error && ` · ${f.error}`}
               <button type="button" className="chip-remove" aria-label={`Remove ${f.name}`} onClick={() => setFiles((all) => all.filter((x) => x.key !== f.key))}>×</button>
@@ -127,7 +128,7 @@ export function ReplyBox({
       {error && <small className="field-error">{error}</small>}
       <div className="reply-foot">
         <input ref={picker} type="file" multiple hidden onChange={(e) => e.target.files && add(e.target.files)} data-testid="reply-file-input" />
-        <button type="button" className="btn btn-small" onClick={() => picker.current?.click()} title="Attach files" data-testid="reply-attach">📎 Attach</button>
+        <button type="button" className="btn btn-small" onClick={() => picker.current?.click()} title="Attach files" data-testid="reply-attach"><Icon name="paperclip" size={14} /> Attach</button>
         <span className="spacer" />
         <button className="btn btn-primary" disabled={!canSend} data-testid="reply-send">{isPrivate ? 'Add note' : 'Send'}</button>
       </div>
