@@ -2,6 +2,7 @@ import { IdentitySecret } from './IdentitySecret';
 import { InstallHelp } from './InstallHelp';
 import { previewUrlOf, type WebchatChannel } from './webchat';
 import { WidgetSettings } from './WidgetSettings';
+import { Icon } from '../components/Icon';
 
 function when(iso: string): string {
   const at = new Date(iso);
@@ -29,7 +30,7 @@ export function WebchatSetup({ channel, snippet, identitySecret, onSaved }: { ch
     <div className="webchat-setup">
       <div className="webchat-status">
         <Installed lastSeen={channel.lastSeen} />
-        <a className="btn btn-small" href={previewUrlOf(channel)} target="_blank" rel="noopener">Try it on a preview page ↗</a>
+        <a className="btn btn-small" href={previewUrlOf(channel)} target="_blank" rel="noopener">Try it on a preview page <Icon name="external-link" size={14} /></a>
       </div>
       <WidgetSettings key={channel.id} channel={channel} onSaved={onSaved} />
       <InstallHelp snippet={snippet} />

@@ -11,6 +11,7 @@ import { canSetUp, RECOMMENDED_TEMPLATE, saveSetup, setupRecord } from './guide'
 import { loadProgress } from './progress';
 import { SetupStep } from './SetupStep';
 import './setup.css';
+import { Icon } from '../components/Icon';
 
 /** The first-run guide: five steps from an empty workspace to a bot answer seen in the inbox. */
 export function GetStartedPage() {
@@ -146,7 +147,7 @@ export function GetStartedPage() {
                     {p.tried ? 'A conversation came in through your website chat.' : 'A page with your chat bubble on it, made for trying. Click the bubble and say hello, as a customer would.'}
                     {!p.published && ' Publish your flow first, so the bot can answer.'}
                   </p>
-                  <a className={`btn${current === 3 ? ' btn-primary' : ''}`} href={`/preview/${p.webchat.id}`} target="_blank" rel="noopener">Open the preview page ↗</a>
+                  <a className={`btn${current === 3 ? ' btn-primary' : ''}`} href={`/preview/${p.webchat.id}`} target="_blank" rel="noopener">Open the preview page <Icon name="external-link" size={14} /></a>
                 </>
               ) : (
                 <p className="muted">Add website chat first; its preview page appears here.</p>
