@@ -6,6 +6,8 @@ import { adapterFor, ChannelType } from '../../inbox/adapters';
 import { publishChannelUpdated, secretFieldsOf, splitConfig, unsealSecrets } from '../../inbox/channel-store';
 import { ENTER_AGAIN, secretsToDrop } from '../../inbox/channel-destination';
 import { widgetLook } from '../../inbox/widget-look';
+import { connectChannel, disconnectChannel } from '../../inbox/channel-connection';
+import { channelHealth } from '../../inbox/channel-health';
 import { lastSeenByChannel } from '../../inbox/widget-presence';
 import { audit } from '../../services/audit';
 import { randomToken } from '../../services/crypto';
@@ -38,6 +40,10 @@ const Channel = z
       .openapi({ description: 'Website chat: the bubble as visitors see it' }),
     previewUrl: z.string().optional().openapi({ description: 'Website chat: a page on this server with the bubble, to try it' }),
     lastSeen: z.object({ host: z.string(), at: z.string() }).nullable().optional().openapi({ description: 'Website chat: the site that last loaded the bubble, and when (null: not seen yet)' }),
+    health: z
+      .object({ lastInboundAt: z.string().nullable(), lastSendError: z.object({ error: z.string(), at: z.string() }).nullable() })
+      .optional()
+      .openapi({ description: 'When a customer last wrote, and the last send the provider refused' }),
     createdAt: z.string(),
   })
   .openapi('Channel');
@@ -53,6 +59,10 @@ const CreatedChannel = z
     name: z.string(),
     webhookUrl: z.string(),
     secret: z.string().optional().openapi({ description: 'API channel: the HMAC secret, shown once' }),
+    connection: z
+      .object({ state: z.enum(['connected', 'not_connected', 'failed']), message: z.string(), at: z.string() })
+      .optional()
+      .openapi({ description: 'Telegram: whether Switchboard registered its webhook with the provider, and if not, why' }),
     identitySecret: z.string().optional().openapi({ description: 'Website chat: the identity verification secret, shown once' }),
     widgetSnippet: z.string().optional(),
     previewUrl: z.string().optional(),
@@ -183,7 +193,8 @@ export function channelRoutes(deps: AppDeps) {
         .where(and(eq(channels.workspaceId, c.var.auth.workspaceId), isNull(channels.deletedAt)))
         .orderBy(desc(channels.createdAt));
       const extras = await webchatExtras(c.var.auth.workspaceId, rows);
-      return c.json({ channels: rows.map((r) => present(r, isAdmin(c.var.auth.role), extras)) }, 200);
+      const health = await channelHealth(db, c.var.auth.workspaceId, rows.map((r) => r.id));
+      return c.json({ channels: rows.map((r) => ({ ...present(r, isAdmin(c.var.auth.role), extras), ...(health.has(r.id) && { health: health.get(r.id)! }) })) }, 200);
     })
     .openapi(getRoute, async (c) => {
       const row = await load(c.var.auth.workspaceId, c.req.valid('param').id);
@@ -207,6 +218,8 @@ export function channelRoutes(deps: AppDeps) {
         await audit(tx, c.var.auth, 'channel.created', { type: 'channel', id: created!.id }, { fields: ['type', 'name', ...Object.keys(body.config ?? {})] });
         return created!;
       });
+      // Telegram: setWebhook now, so the owner has nothing to register by hand.
+      const connection = await connectChannel(deps, row, webhookUrl(row, {}));
       return c.json(
         {
           id: row.id,
@@ -215,6 +228,7 @@ export function channelRoutes(deps: AppDeps) {
           webhookUrl: webhookUrl(row, unsealSecrets(key, row.secrets)),
           ...(secret !== undefined && { secret }),
           ...(identitySecret !== undefined && { identitySecret }),
+          ...(connection && { connection }),
           ...(body.type === 'webchat' && { widgetSnippet: widgetSnippet(row.id), previewUrl: `${config.publicUrl}/preview/${row.id}` }),
         },
         201,
@@ -254,6 +268,8 @@ export function channelRoutes(deps: AppDeps) {
         await audit(tx, c.var.auth, 'channel.updated', { type: 'channel', id }, { fields: [...(body.name !== undefined ? ['name'] : []), ...Object.keys(body.config ?? {}), ...secretsCleared] });
         return updated!;
       });
+      const connection = body.config ? await connectChannel(deps, row, webhookUrl(row, {})) : null;
+      if (connection) row.config = { ...row.config, connection };
       await publishChannelUpdated(deps, row.workspaceId, id);
       return c.json({ ...present(row, true, await webchatExtras(row.workspaceId, [row])), ...(secretsCleared.length && { secretsCleared }) }, 200);
     })
@@ -272,7 +288,9 @@ export function channelRoutes(deps: AppDeps) {
     })
     .openapi(deleteRoute, async (c) => {
       const { id } = c.req.valid('param');
-      await load(c.var.auth.workspaceId, id);
+      const current = await load(c.var.auth.workspaceId, id);
+      // Telegram: deleteWebhook, so the bot stops calling a channel that is gone.
+      await disconnectChannel(deps, current, (message) => deps.logger.warn({ channelId: id }, message));
       await db.transaction(async (tx) => {
         await tx.update(channels).set({ deletedAt: new Date(), updatedAt: new Date() }).where(eq(channels.id, id));
         await audit(tx, c.var.auth, 'channel.deleted', { type: 'channel', id });
