@@ -61,7 +61,18 @@ export interface Template { slug: string; name: string; description: string; cat
 export interface KnowledgeEntry { id: string; question: string; answer: string; updatedAt: string }
 
 export type ChannelType = import('@switchboard/channels/definitions').ChannelType;
-export interface Channel { id: string; type: ChannelType; name: string; config: Record<string, unknown>; webhookUrl: string; secretsSet: string[]; createdAt: string; widgetSnippet?: string }
+export interface Channel {
+  id: string;
+  type: ChannelType;
+  name: string;
+  config: Record<string, unknown>;
+  webhookUrl: string;
+  secretsSet: string[];
+  createdAt: string;
+  widgetSnippet?: string;
+  /** When a customer last wrote, and the last send the provider refused (channel lists). */
+  health?: { lastInboundAt: string | null; lastSendError: { error: string; at: string } | null };
+}
 export interface CreatedChannel { id: string; type: ChannelType; name: string; webhookUrl: string; secret?: string; widgetSnippet?: string }
 
 export type ConversationStatus = 'open' | 'pending' | 'snoozed' | 'resolved';

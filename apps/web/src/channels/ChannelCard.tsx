@@ -3,6 +3,7 @@ import { CHANNEL_LABELS, CHANNEL_SETUP_HELP } from './channelTypes';
 import { ChannelIcon } from '../components/ChannelIcon';
 import type { WebchatChannel } from './webchat';
 import { WebchatSetup } from './WebchatSetup';
+import { ChannelHealth } from './ChannelHealth';
 import './channels.css';
 
 export function widgetSnippet(channelId: string): string {
@@ -36,6 +37,7 @@ export function ChannelCard({ channel: c, secret, identitySecret, snippet, onRem
         </div>
       )}
       {c.secretsSet?.length > 0 && c.type !== 'webchat' && <p className="small muted">Stored securely: {c.secretsSet.join(', ')}</p>}
+      <ChannelHealth channel={c} />
       <footer className="channel-foot">
         <button type="button" className="btn btn-small channel-disconnect" onClick={onRemove} aria-label={`Disconnect ${c.name}`}>Disconnect…</button>
       </footer>
