@@ -29,7 +29,7 @@ async function customerSays(from: string, text: string, id: string) {
 }
 
 beforeAll(async () => {
-  ctx = await createTestContext();
+  ctx = await createTestContext({}, { jobs: 'by-hand' });
   owner = await signup(ctx.app, 'Broadcaster');
   stand = await startStandIn(() => ({ json: { ok: true } }));
   channel = await createChannel(ctx, owner, 'api', { callbackUrl: `${stand.baseUrl}/out` });
