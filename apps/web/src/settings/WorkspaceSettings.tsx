@@ -22,7 +22,8 @@ export function WorkspaceSettings() {
   const [error, setError] = useState<string>();
   const [busy, setBusy] = useState(false);
   useEffect(() => {
-    api.get<Workspace>('/api/workspace').then(setWs).catch(() => undefined);
+    // The saved workspace, unless the person already started editing the one the session had.
+    api.get<Workspace>('/api/workspace').then((fresh) => setWs((current) => (current === me.workspace ? fresh : current))).catch(() => undefined);
   }, []);
 
   const save = async () => {
