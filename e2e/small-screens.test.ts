@@ -51,6 +51,14 @@ async function customerWrites(channelId: string, secret: string, from: string, t
 /** The widest of the page and its scrolling main area: nothing may need a sideways scroll. */
 const pageWidth = () => page.evaluate(() => Math.max(document.documentElement.scrollWidth, document.querySelector('main')?.scrollWidth ?? 0));
 const region = (name: string) => page.getByRole('region', { name, exact: true });
+/** Elements that stick out past the right edge of the window, named by tag and class. */
+const overflowing = () =>
+  page.evaluate(() =>
+    [...document.querySelectorAll('main *')]
+      .filter((el) => el.getBoundingClientRect().right > window.innerWidth + 1 && !el.closest('[style*="overflow"], .table, .segmented, .react-flow'))
+      .slice(0, 5)
+      .map((el) => `${el.tagName.toLowerCase()}.${[...el.classList].join('.')} (${Math.round(el.getBoundingClientRect().right)} px)`),
+  );
 /** Buttons a screen reader would announce as just "button". */
 const unnamedButtons = () =>
   page.locator('button').evaluateAll((els) => els.filter((b) => (b as HTMLElement).offsetParent !== null && !(b.getAttribute('aria-label') || b.textContent || '').trim()).map((b) => b.outerHTML.slice(0, 80)));
@@ -174,18 +182,31 @@ describe('on a phone and in the details', () => {
     await shot('small-settings-holidays-390');
   });
 
+  test('every page of the menu fits a 390 px phone, its buttons named', async () => {
+    await page.setViewportSize({ width: 390, height: 844 });
+    for (const [name, path] of [['Flows', '/flows'], ['Templates', '/templates'], ['Contacts', '/contacts'], ['Knowledge', '/knowledge'], ['Channels', '/channels']] as const) {
+      await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name }).click();
+      await page.waitForURL(`**${path}`);
+      await page.getByRole('heading', { level: 1 }).first().waitFor();
+      await expect.poll(() => page.locator('.loading').count()).toBe(0);
+      expect(await overflowing(), path).toEqual([]);
+      expect(await pageWidth(), path).toBeLessThanOrEqual(390);
+      expect(await unnamedButtons(), path).toEqual([]);
+      await shot(`small-page${path.replace('/', '-')}-390`);
+    }
+  });
+
   test('a failure is announced as an alert', async () => {
     await page.setViewportSize({ width: 390, height: 844 });
+    const loaded = page.waitForResponse((r) => r.url().endsWith('/api/workspace') && r.request().method() === 'GET');
     await page.goto(`${app.url}/settings`);
+    await loaded;
     await page.getByTestId('holidays').waitFor();
     // The workspace's name cannot be empty: the server refuses and the page says why.
     await page.getByLabel('Business name').fill('');
     await page.getByTestId('save-workspace').click();
     const alert = page.getByRole('alert');
-    await alert.waitFor({ timeout: 5000 }).catch(async (e) => {
-      await shot('debug-alert');
-      throw e;
-    });
+    await alert.waitFor();
     expect((await alert.textContent())?.trim()).toBeTruthy();
     expect(await page.getByRole('status', { name: 'Settings saved.' }).count()).toBe(0);
     await shot('small-settings-alert-390');
