@@ -111,6 +111,27 @@ describe('broadcasts', () => {
     expect(once).toHaveLength(15 - STOPPED.filter((i) => i % 2 === 0).length);
   });
 
+  it('a contact who texts STOP while the broadcast is under way is skipped when their turn comes', async () => {
+    const created = await call(ctx.app, 'POST', '/api/broadcasts', { cookie: owner.cookie, body: { name: 'Midway', channelId: channel.id, text: 'Midway news', sendRatePerSecond: 1 } });
+    const [first] = await ticks();
+    await broadcastTick(ctx.deps, first.payload);
+    const { rows } = await ctx.database.pool.query(
+      `select r.contact_id, ci.external_id from broadcast_recipients r join contact_identities ci on ci.contact_id = r.contact_id where r.broadcast_id = $1 and r.status = 'pending' order by r.id limit 1`,
+      [created.body.id],
+    );
+    // The next slice waits while the STOP is routed, as it would when the STOP lands between two slices.
+    const hold = (at: string) => ctx.database.pool.query(`update graphile_worker._private_jobs set run_at = ${at} where key = $1`, [`broadcast:${created.body.id}`]);
+    await hold(`now() + interval '1 hour'`);
+    await customerSays(rows[0].external_id, 'stop', `late-stop-${rows[0].external_id}`);
+    await drain(ctx);
+    await hold('now()');
+    await ctx.database.pool.query(`update broadcasts set send_rate_per_second = 100 where id = $1`, [created.body.id]);
+    await runToEnd(created.body.id);
+    const skipped = await call(ctx.app, 'GET', `/api/broadcasts/${created.body.id}/recipients?status=skipped`, { cookie: owner.cookie });
+    expect(skipped.body.recipients.map((r: { contactId: string }) => r.contactId)).toContain(rows[0].contact_id);
+    expect(received().filter((m) => m.text === 'Midway news').map((m) => m.to)).not.toContain(rows[0].external_id);
+  });
+
   it('segments by tag and field filter, with no cap', async () => {
     const created = await call(ctx.app, 'POST', '/api/broadcasts', {
       cookie: owner.cookie,

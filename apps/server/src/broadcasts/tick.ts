@@ -45,7 +45,7 @@ type BroadcastRow = {
 /**
  * broadcast_tick: one slice of a broadcast, about a second's worth. The first slice takes the
  * audience (one recipient row per contact, unique per broadcast: a contact gets the broadcast
- * once). Each slice claims the pending recipients due since the previous one (sliceSize), skips
+ * once; those who opted out are skipped with the reason at once). Each slice claims the pending recipients due since the previous one (sliceSize), skips
  * those who opted out with the reason, and stores the others' messages with their delivery jobs,
  * all in one transaction; then it queues the next slice for one second after this one started. The deliver stage sends each
  * message once (it only sends a message still queued).
@@ -91,8 +91,22 @@ async function takeAudience(db: Executor, broadcast: BroadcastRow): Promise<void
       insert into broadcast_recipients (workspace_id, broadcast_id, contact_id)
       select ${broadcast.workspace_id}, ${broadcast.id}, audience.id from (${audienceQuery(broadcast.workspace_id, broadcast.channel_id, broadcast.segment)}) as audience
       on conflict (broadcast_id, contact_id) do nothing`);
+    // Contacts who opted out are skipped now, so they take no room in the slices; a STOP that
+    // arrives during the broadcast is still caught when its recipient's slice comes.
+    const optedOut = await tx.execute<{ id: string; keyword: string }>(sql`
+      select r.id, o.keyword from broadcast_recipients r
+      join contact_opt_outs o on o.contact_id = r.contact_id and o.channel_id = ${broadcast.channel_id}
+      where r.broadcast_id = ${broadcast.id}`);
+    await skip(tx, optedOut.rows.map((r) => ({ id: r.id, reason: optedOutMessage(broadcast.channel_name, r.keyword) })));
   });
   broadcast.status = 'sending';
+}
+
+async function skip(tx: Executor, recipients: { id: string; reason: string }[]): Promise<void> {
+  if (recipients.length === 0) return;
+  await tx.execute(sql`
+    update broadcast_recipients r set status = 'skipped', reason = x.reason
+    from jsonb_to_recordset(${JSON.stringify(recipients)}::jsonb) as x(id uuid, reason text) where r.id = x.id`);
 }
 
 /**
@@ -107,12 +121,7 @@ async function claimSlice(tx: Executor, broadcast: BroadcastRow, size: number): 
     where r.broadcast_id = ${broadcast.id} and r.status = 'pending'
     order by r.id limit ${size}
     for update of r skip locked`);
-  const skipped = picked.rows.filter((r) => r.opted_out !== null).map((r) => ({ id: r.id, reason: optedOutMessage(broadcast.channel_name, r.opted_out!) }));
-  if (skipped.length > 0) {
-    await tx.execute(sql`
-      update broadcast_recipients r set status = 'skipped', reason = x.reason
-      from jsonb_to_recordset(${JSON.stringify(skipped)}::jsonb) as x(id uuid, reason text) where r.id = x.id`);
-  }
+  await skip(tx, picked.rows.filter((r) => r.opted_out !== null).map((r) => ({ id: r.id, reason: optedOutMessage(broadcast.channel_name, r.opted_out!) })));
   const sendable = picked.rows.filter((r) => r.opted_out === null).map((r) => ({ id: r.id, contact_id: r.contact_id }));
   if (sendable.length === 0) return 0;
   const meta = { broadcastId: broadcast.id, ...(broadcast.whatsapp_template && { whatsappTemplate: broadcast.whatsapp_template }) };
