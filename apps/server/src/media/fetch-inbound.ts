@@ -58,7 +58,10 @@ export async function mediaFetchTask(deps: FetchDeps, payload: unknown): Promise
         copied.push({ ...attachment, error: 'This channel cannot download the file.' });
         continue;
       }
-      const contentType = bareType(attachment.contentType) || bareType(fetched.contentType) || 'application/octet-stream';
+      // A provider's own type wins, unless it only names a family (Messenger's `image/*`) or nothing.
+      const declared = bareType(attachment.contentType);
+      const vague = !declared || declared.endsWith('/*') || declared === 'application/octet-stream';
+      const contentType = (vague ? bareType(fetched.contentType) : declared) || declared || 'application/octet-stream';
       const file = await saveMedia(deps, {
         workspaceId: message.workspaceId,
         conversationId: message.conversationId,
