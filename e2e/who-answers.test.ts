@@ -164,6 +164,8 @@ describe('who answers, and nobody waits unheard', () => {
     await item.getByLabel('2 unread').waitFor({ timeout: 15_000 });
     expect(await item.getByText('Waiting for a person').isVisible()).toBe(true);
     await expect.poll(() => page.title()).toBe('(1) Switchboard');
+    // The menu counts them too, on every page.
+    await page.getByRole('navigation', { name: 'Main' }).getByLabel('1 waiting for a person').waitFor();
     expect(await page.evaluate(() => (window as unknown as { shownNotifications: string[] }).shownNotifications)).toEqual([expect.stringContaining('is waiting for a person')]);
     await shot('who-answers-waiting-1366');
 

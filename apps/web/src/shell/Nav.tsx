@@ -2,6 +2,7 @@ import { Link, usePath } from '../lib/router';
 import { useSession } from '../auth/session';
 import { guideOpen } from '../setup/guide';
 import { Icon } from '../components/Icon';
+import { useWaiting } from '../inbox/useWaitingAlerts';
 
 const items = [
   { to: '/start', icon: 'rocket', label: 'Get started' },
@@ -18,6 +19,7 @@ const items = [
 export function Nav() {
   const path = usePath();
   const { me, logout } = useSession();
+  const waiting = useWaiting();
   return (
     <nav className="nav" aria-label="Main">
       <div className="brand"><Icon name="workflow" size={18} /> <span className="brand-name">Switchboard</span></div>
@@ -27,6 +29,7 @@ export function Nav() {
           <li key={item.to}>
             <Link to={item.to} title={item.label} className={path.startsWith(item.to) ? 'active' : ''} data-testid={`nav-${item.label.toLowerCase().replace(/ /g, '-')}`}>
               <Icon name={item.icon} size={18} /> <span className="nav-label">{item.label}</span>
+              {item.to === '/inbox' && waiting.count > 0 && <span className="nav-count" aria-label={`${waiting.count} waiting for a person`}>{waiting.count}</span>}
             </Link>
           </li>
         ))}
