@@ -183,5 +183,11 @@ describe('nobody waits unheard', () => {
     await waitFor(async () => (await call(ctx.app, 'GET', '/api/inbox/waiting', { cookie: owner.cookie })).body.count === 2, 20_000);
     await sleep(1_500);
     expect(replies('dan')).toEqual(['We are open 9am to 5pm, Monday to Saturday.']);
+
+    // Given back to the bot, a conversation no longer waits for a person.
+    const waiting = (await call(ctx.app, 'GET', '/api/inbox/waiting', { cookie: owner.cookie })).body.conversations as { id: string }[];
+    const back = await call(ctx.app, 'PATCH', `/api/conversations/${waiting[0]!.id}`, { cookie: owner.cookie, body: { handledBy: 'bot' } });
+    expect(back.body.waitingForPersonSince).toBeNull();
+    expect((await call(ctx.app, 'GET', '/api/inbox/waiting', { cookie: owner.cookie })).body.count).toBe(1);
   });
 });

@@ -165,6 +165,8 @@ export function conversationRoutes(deps: AppDeps) {
         }
         // A person taking the conversation stops the bot, unless the caller says otherwise.
         if (body.handledBy) set.handledBy = body.handledBy;
+        // Given back to the bot: nobody is expected to answer as a person any more.
+        if (body.handledBy === 'bot') set.waitingForPersonSince = null;
         else if (body.assigneeId) set.handledBy = 'human';
         if (Object.keys(set).length) {
           await tx.update(conversations).set({ ...set, updatedAt: new Date() }).where(eq(conversations.id, id));
