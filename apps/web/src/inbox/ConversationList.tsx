@@ -28,8 +28,10 @@ export function ConversationList({ conversations, selectedId, onOpen }: { conver
             <div className="conv-tags">
               {c.assignee ? (
                 <span className="badge badge-human">{c.assignee.name}</span>
-              ) : c.waitingForPersonSince || c.handledBy === 'human' ? (
+              ) : c.waitingForPersonSince ? (
                 <span className="badge badge-waiting">Waiting for a person</span>
+              ) : c.handledBy === 'human' ? (
+                <span className="badge badge-human">Unassigned</span>
               ) : (
                 <span className="badge">Bot</span>
               )}
