@@ -1,4 +1,3 @@
-import type { Task, TaskList } from 'graphile-worker';
 import { broadcastTick } from './broadcasts/tick';
 import type { AppDeps } from './context';
 import { crmPushTask } from './jobs/crm-push';
@@ -9,6 +8,7 @@ import { deliverMessageTask } from './pipeline/deliver';
 import { resumeTimerTask } from './pipeline/route/resume-timer';
 import { routeEventTask } from './pipeline/route/route-event';
 import { TASKS } from './queue/names';
+import type { TaskHandlers } from './queue/runner';
 import { mediaFetchTask } from './media/fetch-inbound';
 import { sweepMediaRetention } from './media/retention';
 
@@ -28,13 +28,7 @@ const TASK_REGISTRY: Record<string, TaskFn> = {
   [TASKS.mediaFetch]: mediaFetchTask,
 };
 
-/** The job runner's task list, bound to `deps`. */
-export function createTaskList(deps: AppDeps): TaskList {
-  const list: TaskList = {};
-  for (const [name, fn] of Object.entries(TASK_REGISTRY)) {
-    list[name] = (async (payload) => {
-      await fn(deps, payload);
-    }) satisfies Task;
-  }
-  return list;
+/** Every task bound to `deps`, for the job runner (queue/runner.ts). */
+export function createTaskList(deps: AppDeps): TaskHandlers {
+  return Object.fromEntries(Object.entries(TASK_REGISTRY).map(([name, fn]) => [name, (payload: unknown) => fn(deps, payload)]));
 }

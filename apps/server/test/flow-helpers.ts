@@ -3,6 +3,7 @@ import { asc, eq } from 'drizzle-orm';
 import { Logger, runOnce } from 'graphile-worker';
 import { channels, messages, workflowRuns } from '@switchboard/db';
 import { storeInbound } from '../src/pipeline/store';
+import { taskListOf } from '../src/queue/runner';
 import { createTaskList } from '../src/tasks';
 import { call, type Session, type TestContext } from './helpers';
 
@@ -58,7 +59,7 @@ export async function drain(ctx: TestContext, timeoutMs = 20_000) {
   if (!ctx.runner) {
     // Again while a job a run added is due: runOnce stops at the first empty fetch.
     for (;;) {
-      await runOnce({ pgPool: ctx.database.pool, taskList: createTaskList(ctx.deps), logger: quietLogger() });
+      await runOnce({ pgPool: ctx.database.pool, taskList: taskListOf(createTaskList(ctx.deps)), logger: quietLogger() });
       const { rows } = await ctx.database.pool.query(`select count(*)::int as n from graphile_worker.jobs where run_at <= now() and attempts < max_attempts and locked_at is null`);
       if (rows[0].n === 0 || Date.now() > deadline) return;
     }

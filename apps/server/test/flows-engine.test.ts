@@ -174,7 +174,8 @@ describe('flow execution on a real Postgres and Graphile Worker', () => {
     }
     const { run } = await import('graphile-worker');
     const { createTaskList } = await import('../src/tasks');
-    const runner = await run({ pgPool: ctx.database.pool, taskList: createTaskList(ctx.deps), concurrency: 4, noHandleSignals: true, pollInterval: 100, logger: quietLogger() });
+    const { taskListOf } = await import('../src/queue/runner');
+    const runner = await run({ pgPool: ctx.database.pool, taskList: taskListOf(createTaskList(ctx.deps)), concurrency: 4, noHandleSignals: true, pollInterval: 100, logger: quietLogger() });
     try {
       const expected = [1, 2, 3, 4, 5].map((i) => `you said echo ${i}`);
       await until(async () => (await botReplies(ctx, conv.alice!)).length === 5 && (await botReplies(ctx, conv.bob!)).length === 5);

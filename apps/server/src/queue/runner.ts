@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import { Logger as GraphileLogger, makeWorkerUtils, run, type LogFunctionFactory, type Runner, type TaskList, type WorkerEvents } from 'graphile-worker';
+import { Logger as GraphileLogger, makeWorkerUtils, run, type LogFunctionFactory, type Runner, type Task, type TaskList, type WorkerEvents } from 'graphile-worker';
 import type pg from 'pg';
 import type { Database } from '@switchboard/db';
 import type { Logger } from '../logger';
@@ -28,6 +28,20 @@ export function defaultTuning(concurrency: number): QueueTuning {
   return { concurrency, localQueueSize: concurrency * 2, completeJobBatchDelayMs: 2, failJobBatchDelayMs: 2 };
 }
 
+/** What runs each task, by name: it parses its payload (unknown until then); a throw retries the job with backoff. */
+export type TaskHandlers = Record<string, (payload: unknown) => Promise<unknown>>;
+
+/** The handlers as Graphile Worker's task list. */
+export function taskListOf(handlers: TaskHandlers): TaskList {
+  const list: TaskList = {};
+  for (const [name, handle] of Object.entries(handlers)) {
+    list[name] = (async (payload) => {
+      await handle(payload);
+    }) satisfies Task;
+  }
+  return list;
+}
+
 export interface QueueRunner {
   runner: Runner;
   /** Stops taking jobs and waits for running ones to finish. */
@@ -35,12 +49,12 @@ export interface QueueRunner {
 }
 
 /**
- * Runs the job queue in this process: Graphile Worker on `pool` with `taskList`, its dead-holder
- * heartbeat, and `onStart` (the recurring jobs' first schedule) once it runs.
+ * Runs the job queue in this process: Graphile Worker on `pool` with the task `handlers`, and the
+ * heartbeat that frees dead runners' jobs.
  */
 export async function runQueueHere(
   { db, pool, logger }: { db: Database; pool: pg.Pool; logger: Logger },
-  taskList: TaskList,
+  handlers: TaskHandlers,
   tuning: QueueTuning,
 ): Promise<QueueRunner> {
   const logFactory: LogFunctionFactory = (scope) => (level, message, meta) => {
@@ -60,7 +74,7 @@ export async function runQueueHere(
   const runner = await run({
     events,
     pgPool: pool,
-    taskList,
+    taskList: taskListOf(handlers),
     concurrency: tuning.concurrency,
     noHandleSignals: true,
     pollInterval: 1_000,
