@@ -17,7 +17,7 @@ const Env = z.object({
   APP_SECRET: z.string().min(16).optional(),
   ROLE: z.enum(roles).default('all'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(200).default(10),
+  WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(200).default(20),
   DATABASE_POOL_SIZE: z.coerce.number().int().min(2).max(200).default(20),
   DATABASE_PIPELINE_LANES: z.coerce.number().int().min(0).max(32).default(DEFAULT_PIPELINE_LANES),
   TRUST_PROXY: z.enum(['0', '1', 'true', 'false']).optional(),
