@@ -101,7 +101,7 @@ describe('who answers, and nobody waits unheard', () => {
       name: 'Welcome menu',
       definition: definition([
         { id: 't', type: 'trigger.message_received', config: { channels: ['any'], firstMessageOnly: true } },
-        { id: 's', type: 'action.send_message', config: { text: 'Welcome to Sunrise Bakery! Ask about cakes, bread or delivery.' } },
+        { id: 's', type: 'action.ask_question', config: { text: 'Welcome to Sunrise Bakery! Cakes, bread or delivery?', saveTo: 'vars.topic' } },
       ]),
     });
     await api('POST', `/api/workflows/${menu.id}/publish`);
@@ -142,6 +142,16 @@ describe('who answers, and nobody waits unheard', () => {
     await expect.poll(() => repliesTo('ana'), { timeout: 15_000 }).toEqual(['We are open 7am to 3pm, Tuesday to Sunday.']);
     await new Promise((r) => setTimeout(r, 1_500));
     expect(repliesTo('ana')).toEqual(['We are open 7am to 3pm, Tuesday to Sunday.']);
+
+    // A waiting question, interrupted by another flow's keyword, says so in its run history.
+    await customerWrites('zoe', 'hello');
+    await expect.poll(() => repliesTo('zoe'), { timeout: 15_000 }).toEqual(['Welcome to Sunrise Bakery! Cakes, bread or delivery?']);
+    await customerWrites('zoe', 'Hours?');
+    await expect.poll(() => repliesTo('zoe'), { timeout: 15_000 }).toEqual(['Welcome to Sunrise Bakery! Cakes, bread or delivery?', 'We are open 7am to 3pm, Tuesday to Sunday.']);
+    await page.goto(`${app.url}/flows/${menu.id}`);
+    await page.getByRole('tab', { name: 'Runs' }).click();
+    await page.getByTestId('run-item').filter({ hasText: 'Interrupted by Opening hours' }).waitFor({ timeout: 15_000 });
+    await shot('who-answers-interrupted-1366');
   });
 
   test('finding 2: a message nothing answers waits for a person: count, unread, tab title, notification', async () => {

@@ -67,6 +67,8 @@ export function RunsPanel({ workflowId, onReplay, showCounts, onToggleCounts }: 
               <span className={`badge status-${r.status}`}>{r.status}</span>
               <span>Version {r.versionNumber}</span>
               <span className="muted small">{timeAgo(r.createdAt)}</span>
+              {/* Why a run stopped early ("Interrupted by Opening hours"), without opening it. */}
+              {r.status === 'cancelled' && r.error && <span className="small run-reason">{r.error}</span>}
             </button>
           </li>
         ))}
