@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sign, startGraphStandIn, startStandIn, type StandIn } from '@switchboard/channels/testing';
+import { multipartBody, sign, startGraphStandIn, startStandIn, type StandIn } from '@switchboard/channels/testing';
 import { drain } from './flow-helpers';
 import { call, createTestContext, signup, type Session, type TestContext } from './helpers';
 import { createChannel, postWebhook } from './inbox-fixtures';
@@ -36,7 +36,7 @@ async function received(channelId: string, providerId: string) {
   const { rows } = await ctx.database.pool.query('select conversation_id from messages where channel_id = $1 and provider_message_id = $2', [channelId, providerId]);
   const { body } = await call(ctx.app, 'GET', `/api/conversations/${rows[0].conversation_id}/messages`, { cookie: owner.cookie });
   const attachments = body.messages.at(-1).attachments as { url: string; kind: string; contentType: string; pending: boolean; error: string | null }[];
-  const bytes = await Promise.all(attachments.map(async (a) => Buffer.from(await (await ctx.app.request(a.url.replace(ctx.deps.config.publicUrl, ''))).arrayBuffer())));
+  const bytes = await Promise.all(attachments.map(async (a) => (a.url ? Buffer.from(await (await ctx.app.request(a.url.replace(ctx.deps.config.publicUrl, ''))).arrayBuffer()) : null)));
   return { attachments, bytes };
 }
 
@@ -100,5 +100,28 @@ describe('Messenger', () => {
     standIns.splice(standIns.indexOf(cdn), 1);
     const again = await received(channel.id, 'mid.photo');
     expect(again.bytes[0]).toEqual(JPEG);
+  });
+});
+
+describe('Email (SendGrid Inbound Parse)', () => {
+  it('attachments in the multipart post are stored with the message; a refused type says why', async () => {
+    const channel = await createChannel(ctx, owner, 'email', { provider: 'sendgrid', apiKey: 'sg-key', fromAddress: 'shop@example.com' });
+    const PDF = Buffer.from('%PDF-1.4\n%%EOF\n');
+    const { body, contentType } = multipartBody(
+      { from: 'Ana <ana@example.org>', to: 'shop@example.com', subject: 'Invoice', text: 'Attached, thanks', headers: 'Message-ID: <inv-1@example.org>\n' },
+      [
+        { name: 'attachment1', filename: 'invoice.pdf', contentType: 'application/pdf', data: PDF },
+        { name: 'attachment2', filename: 'run.html', contentType: 'text/html', data: Buffer.from('<script>1</script>') },
+      ],
+    );
+    const url = new URL(channel.webhookUrl);
+    const res = await postWebhook(ctx, channel.id, body, { 'content-type': contentType }, url.search);
+    expect(res.status).toBe(200);
+    const { rows } = await ctx.database.pool.query(`select provider_message_id from messages where channel_id = $1`, [channel.id]);
+    const { attachments } = await received(channel.id, rows[0].provider_message_id);
+    expect(attachments[0]).toMatchObject({ kind: 'file', name: 'invoice.pdf', contentType: 'application/pdf', pending: false, error: null });
+    expect(attachments[1]).toMatchObject({ url: null, name: 'run.html', error: 'Files of type text/html are not accepted.' });
+    const served = await ctx.app.request(attachments[0]!.url.replace(ctx.deps.config.publicUrl, ''));
+    expect(Buffer.from(await served.arrayBuffer())).toEqual(PDF);
   });
 });

@@ -19,6 +19,10 @@ export interface InboundRequest {
 export interface InboundAttachment {
   url: string;
   contentType?: string;
+  /** The file's name, when the provider gives one (email). */
+  name?: string;
+  /** The bytes, when they came in the webhook itself (email parts): stored with the message. */
+  data?: Buffer;
 }
 
 export interface InboundMessageEvent {

@@ -6,7 +6,7 @@
  * the egress guard. A file refused by the limits, or by the provider for good, is marked with
  * its reason; a passing fault throws and the job retries.
  */
-import { and, eq } from 'drizzle-orm';
+import { eq } from 'drizzle-orm';
 import { z } from 'zod';
 import { downloadMedia, ProviderError } from '@switchboard/channels';
 import { channels, conversations, messages, type Attachment } from '@switchboard/db';
@@ -17,6 +17,8 @@ import { toLoaded } from '../inbox/channel-store';
 import { publishMessageUpdated } from '../inbox/publish';
 import { bareType, MediaRefused } from './limits';
 import { claimUploads, UPLOAD_REF } from './link-uploads';
+import { INLINE_PART_REF } from './inline-parts';
+import { mergeAttachments } from './merge-attachments';
 import { attachmentOf, saveMedia } from './media-files';
 
 export const MediaFetchPayload = z.object({ messageId: z.string().uuid() });
@@ -43,7 +45,8 @@ export async function mediaFetchTask(deps: FetchDeps, payload: unknown): Promise
   const egress = egressFor(deps.config);
   const copied: Attachment[] = [];
   for (const attachment of message.attachments) {
-    if (attachment.mediaId || attachment.error) {
+    // Email parts are stored by the request that had their bytes (inline-parts.ts).
+    if (attachment.mediaId || attachment.error || attachment.url.startsWith(INLINE_PART_REF)) {
       copied.push(attachment);
       continue;
     }
@@ -76,10 +79,7 @@ export async function mediaFetchTask(deps: FetchDeps, payload: unknown): Promise
       else throw err;
     }
   }
-  await deps.db
-    .update(messages)
-    .set({ attachments: copied })
-    .where(and(eq(messages.id, messageId), eq(messages.workspaceId, message.workspaceId)));
+  await mergeAttachments(deps.db, messageId, message.workspaceId, copied);
   await publishMessageUpdated(deps, messageId);
 }
 

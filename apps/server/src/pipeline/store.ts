@@ -8,6 +8,7 @@ import { publishConversationUpdated, publishMessageCreated } from '../inbox/publ
 import { applyStatus, applyWatermark } from '../inbox/status';
 import { enqueue } from '../queue/enqueue';
 import { conversationQueue, TASKS } from '../queue/names';
+import { storeInlineParts } from '../media/inline-parts';
 
 /** The channel an inbound event arrived on. */
 export interface IngestChannel {
@@ -41,7 +42,8 @@ export interface RouteEventPayload {
   conversationOpened: boolean;
 }
 
-type IngestDeps = Pick<AppDeps, 'db' | 'events' | 'logger'>;
+// With the config, files that came inside the webhook (email parts) are stored with the message.
+type IngestDeps = Pick<AppDeps, 'db' | 'events' | 'logger'> & Partial<Pick<AppDeps, 'config'>>;
 
 /** A redelivery: the provider's message id is stored already, so the transaction rolls back. */
 class DuplicateMessage extends Error {}
@@ -78,6 +80,8 @@ export async function storeInbound(deps: IngestDeps, channel: IngestChannel, eve
     if (!(err instanceof DuplicateMessage)) throw err;
     return duplicate();
   }
+  // An email's files came in this request: stored now, the only time their bytes are here.
+  if (deps.config && event.attachments.some((a) => a.data)) await storeInlineParts({ db: deps.db, config: deps.config }, stored.messageId, event.attachments);
   // After commit and off the webhook's critical path: the live inbox, not the provider, waits for these.
   void publishMessageCreated(deps, stored.messageId)
     .then(() => publishConversationUpdated(deps, channel.workspaceId, stored.conversationId))
@@ -102,7 +106,7 @@ const sentAtOf = (event: InboundMessageEvent) => new Date(Math.min(event.timesta
 // becomes U+FFFD rather than the message being lost. A timestamp Postgres cannot hold (year 0,
 // before the epoch, not a date) is replaced by the time it arrived.
 const NUL = /\u0000/g;
-const MEDIA_REFERENCE: Record<string, RegExp> = { whatsapp: /^wa-media:[\w.-]+$/, telegram: /^tg-file:[\w-]+$/, webchat: /^upload:[0-9a-f-]{36}$/ };
+const MEDIA_REFERENCE: Record<string, RegExp> = { whatsapp: /^wa-media:[\w.-]+$/, telegram: /^tg-file:[\w-]+$/, webchat: /^upload:[0-9a-f-]{36}$/, email: /^email-part:\d+$/ };
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 function storable<T extends InboundMessageEvent>(event: T): T {
   const strip = (v: string | undefined) => (v === undefined ? v : v.replace(NUL, '').replace(LONE_SURROGATE, '\uFFFD'));
@@ -131,7 +135,13 @@ function withWebAttachmentsOnly<T extends InboundMessageEvent>(event: T, logger:
   for (const a of attachments) {
     // Only the link and its type: a stored-file id (mediaId) is the server's to set, never a sender's.
     const url = webUrl(a?.url) ?? providerReference(a?.url, channelType);
-    if (url) kept.push({ url, ...(typeof a.contentType === 'string' && { contentType: a.contentType.replace(NUL, '').replace(LONE_SURROGATE, '\uFFFD') }) });
+    if (url) {
+      kept.push({
+        url,
+        ...(typeof a.contentType === 'string' && { contentType: a.contentType.replace(NUL, '').replace(LONE_SURROGATE, '\uFFFD') }),
+        ...(typeof a.name === 'string' && { name: Array.from(a.name.replace(NUL, '').replace(LONE_SURROGATE, '\uFFFD')).slice(0, 120).join('') }),
+      });
+    }
   }
   if (kept.length < attachments.length) logger.warn({ channelId, dropped: attachments.length - kept.length }, 'dropped inbound attachments whose links are not http(s)');
   return { ...event, attachments: kept };

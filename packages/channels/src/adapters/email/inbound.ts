@@ -3,7 +3,7 @@ import { InboundParseError } from '../../errors';
 import { readForm, first, parseWith } from '../../inbound-body';
 import { multipartFields, parseMultipart } from '../../multipart';
 import { hmac, missing, refused, safeEqual, verified, type VerifyResult } from '../../signatures';
-import type { InboundEvent, InboundMessageEvent, InboundRequest, VerifyContext } from '../../types';
+import type { InboundAttachment, InboundEvent, InboundMessageEvent, InboundRequest, VerifyContext } from '../../types';
 import type { EmailConfig } from './config';
 import {
   decodeEncodedWords,
@@ -101,6 +101,7 @@ export function parseEmailInbound(req: InboundRequest, config: EmailConfig): Inb
   const fromMailgun = 'body-plain' in fields || 'stripped-text' in fields || 'message-headers' in fields;
   const event = fromMailgun ? mailgunMessage(fields, lower) : sendgridMessage(fields);
   if (!event) return [];
+  event.attachments = emailAttachments(req);
   // Our own mail coming back (a BCC to the inbound route, a forwarding loop) is an echo.
   const ours = parseMailbox(config.fromAddress)?.address;
   return event.externalId === ours ? [] : [event];
@@ -216,4 +217,18 @@ function parseMailgunEvent(req: InboundRequest): InboundEvent[] {
     return [{ kind: 'status', providerMessageId: id, status: 'failed', error, ...at }];
   }
   return []; // accepted, temporary failures (Mailgun retries), clicks, complaints
+}
+
+/**
+ * The files of a multipart mail post (Mailgun's `attachment-N`, SendGrid's `attachmentN`): the
+ * parts with a file name. They travel with their bytes (`email-part:N`): the webhook is the only
+ * time the server has them, so the server stores them as it stores the message.
+ */
+function emailAttachments(req: InboundRequest): InboundAttachment[] {
+  const type = req.headers['content-type'] ?? '';
+  if (!/^multipart\/form-data/i.test(type)) return [];
+  return parseMultipart(req.rawBody, type)
+    .filter((part) => part.filename !== undefined && part.data.length > 0)
+    .slice(0, 10)
+    .map((part, i) => ({ url: `email-part:${i}`, name: part.filename!, data: part.data, ...(part.contentType && { contentType: part.contentType }) }));
 }
