@@ -129,6 +129,12 @@ describe('the flow editor in plain language', () => {
     expect(await branches.locator('.object-list-head').first().textContent()).toContain('Branch 1Says “hours”, “open”');
     expect(await branches.getByRole('button', { name: 'Move branch 2 up' }).isEnabled()).toBe(true);
     expect(await branches.getByRole('button', { name: 'Remove branch 1' }).count()).toBe(1);
+    // The id waits folded away; the owner sees what each branch matches first.
+    expect(await branches.getByRole('textbox', { name: 'Branch name' }).count()).toBe(0);
+    expect(await branches.getByLabel('How to compare').first().locator('option:checked').textContent()).toBe('Contains any of the words');
+    await branches.getByText('Name in the run history: case1').click();
+    expect(await branches.getByRole('textbox', { name: 'Branch name' }).inputValue()).toBe('case1');
+    await shot('plain-language-branches-1366');
   });
 
   test('a comparison is chosen in words', async () => {
@@ -191,6 +197,9 @@ describe('the flow editor in plain language', () => {
     await steps.getByRole('button', { name: 'Close' }).click();
     await node('pick').click();
     await inspector().getByRole('heading', { name: 'Text match' }).waitFor();
+    // The step form fits the phone: its tabs scroll, nothing pushes it wider than the window.
+    const panelRight = await inspector().evaluate((el) => el.closest('.side-panel')!.getBoundingClientRect().right);
+    expect(panelRight).toBeLessThanOrEqual(390);
     await shot('plain-language-inspector-390');
     expect(pageErrors).toEqual([]);
   });

@@ -1,16 +1,23 @@
 import type { Schema } from './zodInfo';
 import { blankValue, fieldInfo } from './zodInfo';
 import { ObjectFields } from './SchemaForm';
+import { FieldRow } from './FieldRow';
+import { issuesAt, useFormContext } from './context';
 import { caseLabel } from '../outputLabels';
 import { Icon } from '../../components/Icon';
 
+const idOnly = new Set(['id']);
+
 /** A list of small forms (the branches of a text match), with add, remove and reorder. */
 export function ObjectList({ path, item, value, onChange }: { path: string; item: Schema; value: Record<string, unknown>[]; onChange: (v: Record<string, unknown>[]) => void }) {
+  const { issues } = useFormContext();
   const info = fieldInfo(item);
   if (info.kind !== 'object') return null;
   // Text-match branches are named by what they match, like their outputs on the canvas.
   const branches = 'values' in info.shape && 'operator' in info.shape;
   const name = (i: number) => `${branches ? 'branch' : 'item'} ${i + 1}`;
+  // A branch's id only names it in the run history: it waits folded under the branch's words.
+  const named = branches && 'id' in info.shape;
   const update = (i: number, next: Record<string, unknown>) => onChange(value.map((v, j) => (j === i ? next : v)));
   const move = (i: number, by: number) => {
     const next = [...value];
@@ -20,7 +27,11 @@ export function ObjectList({ path, item, value, onChange }: { path: string; item
   };
   const add = () => {
     const blank = blankValue(item) as Record<string, unknown>;
-    if ('id' in info.shape) blank.id = `case${value.length + 1}`;
+    if ('id' in info.shape) {
+      let n = value.length + 1;
+      while (value.some((v) => v.id === `case${n}`)) n++;
+      blank.id = `case${n}`;
+    }
     onChange([...value, blank]);
   };
   return (
@@ -35,7 +46,13 @@ export function ObjectList({ path, item, value, onChange }: { path: string; item
             <button type="button" className="btn-icon" disabled={i === value.length - 1} onClick={() => move(i, 1)} aria-label={`Move ${name(i)} down`}><Icon name="arrow-down" /></button>
             <button type="button" className="btn-icon" onClick={() => onChange(value.filter((_, j) => j !== i))} aria-label={`Remove ${name(i)}`}><Icon name="x" /></button>
           </div>
-          <ObjectFields shape={info.shape} value={entry} onChange={(next) => update(i, next)} path={`${path}.${i}`} />
+          <ObjectFields shape={info.shape} value={entry} onChange={(next) => update(i, next)} path={`${path}.${i}`} hidden={named ? idOnly : undefined} />
+          {named && (
+            <details className="branch-name" open={issuesAt(issues, `${path}.${i}.id`).length > 0}>
+              <summary className="small muted">Name in the run history: {String(entry.id ?? '')}</summary>
+              <FieldRow name="id" path={`${path}.${i}.id`} schema={info.shape.id!} value={entry.id} onChange={(id) => update(i, { ...entry, id })} />
+            </details>
+          )}
         </div>
       ))}
       <button type="button" className="btn btn-small" onClick={add}><Icon name="plus" size={14} /> {branches ? 'Add a branch' : 'Add'}</button>
