@@ -12,7 +12,6 @@ export const TASKS = {
   crmPush: 'crm_push',
   broadcastTick: 'broadcast_tick',
   mediaFetch: 'media_fetch',
-  mediaFetch: 'media_fetch',
 } as const;
 
 export type TaskName = (typeof TASKS)[keyof typeof TASKS];
