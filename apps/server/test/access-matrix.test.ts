@@ -117,6 +117,7 @@ const RULES: Record<string, Rule> = {
   'GET /widget/{channelId}/messages': 'visitor',
   'POST /widget/{channelId}/messages': 'visitor',
   'POST /widget/{channelId}/attachments': 'visitor',
+  'POST /widget/{channelId}/typing': 'visitor',
   // Answers only a link the server signed, until it expires (media-store.test.ts).
   'GET /media/{id}/{name}': 'public',
 };

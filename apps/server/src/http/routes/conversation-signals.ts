@@ -20,19 +20,19 @@ const typingRoute = createRoute({
   method: 'post',
   path: '/{id}/typing',
   tags: ['Conversations'],
-  summary: 'Show the customer that an agent is typing (WhatsApp, Messenger, Instagram, Telegram)',
+  summary: 'Show the customer that an agent is typing (website chat, WhatsApp, Messenger, Instagram, Telegram)',
   security: cookieAuth,
   request: { params: IdParam },
   responses: { 200: json(Outcome), ...errors(401, 404) },
 });
 
 export function conversationSignalRoutes(deps: AppDeps) {
-  const signal = async (workspaceId: string, id: string, kind: 'read' | 'typing') => {
-    const outcome = await signalCustomer(deps, workspaceId, id, kind);
+  const signal = async (workspaceId: string, id: string, kind: 'read' | 'typing', userId?: string | null) => {
+    const outcome = await signalCustomer(deps, workspaceId, id, kind, userId);
     if (!outcome) throw notFound('Conversation');
     return outcome;
   };
   return createRouter()
     .openapi(readRoute, async (c) => c.json(await signal(c.var.auth.workspaceId, c.req.valid('param').id, 'read'), 200))
-    .openapi(typingRoute, async (c) => c.json(await signal(c.var.auth.workspaceId, c.req.valid('param').id, 'typing'), 200));
+    .openapi(typingRoute, async (c) => c.json(await signal(c.var.auth.workspaceId, c.req.valid('param').id, 'typing', c.var.auth.userId), 200));
 }

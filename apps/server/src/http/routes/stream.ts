@@ -1,12 +1,13 @@
 import type { AppDeps } from '../../context';
 import { liveFeed } from '../../inbox/live-feed';
+import { CONVERSATION_TYPING, withTyping } from '../../inbox/typing-signals';
 import { ApiError } from '../errors';
 import { busEventStream } from '../sse';
 import { StreamSlots } from '../stream-slots';
 import { createRouter } from '../router';
 
 /** Bus events the live inbox shows; the rest (cache invalidations...) stay internal. */
-const INBOX_EVENTS = new Set(['message.created', 'message.updated', 'conversation.updated']);
+const INBOX_EVENTS = new Set(['message.created', 'message.updated', 'conversation.updated', CONVERSATION_TYPING]);
 const PING_MS = 25_000;
 /** Open streams per session or API key: a few browser tabs, not thousands of sockets. */
 export const MAX_STREAMS_PER_HOLDER = 5;
@@ -22,7 +23,7 @@ export function streamRoutes(deps: AppDeps, options: { pingMs?: number } = {}) {
     if (!release) {
       throw new ApiError(429, 'rate_limited', `At most ${MAX_STREAMS_PER_HOLDER} live streams may be open per session or API key; close another tab first.`, undefined, { 'Retry-After': '10' });
     }
-    return busEventStream(c, (listener) => liveFeed(deps).subscribe(workspaceId, listener), {
+    return busEventStream(c, withTyping(deps, (listener) => liveFeed(deps).subscribe(workspaceId, listener)), {
       pingMs,
       onClose: release,
       select: (event) =>

@@ -4,7 +4,7 @@ import { cors } from 'hono/cors';
 import { busEventStream } from '../sse';
 import { StreamSlots } from '../stream-slots';
 import { liveFeed } from '../../inbox/live-feed';
-import { and, eq, inArray } from 'drizzle-orm';
+import { and, desc, eq, inArray, sql } from 'drizzle-orm';
 import { contactIdentities, conversations, messages, workspaces } from '@switchboard/db';
 import type { AppDeps, AppEnv } from '../../context';
 import { channelCache } from '../../inbox/channel-store';
@@ -12,6 +12,7 @@ import { storeInbound } from '../../pipeline/store';
 import { loadMessages, type MessageView } from '../../inbox/present';
 import { widgetLook } from '../../inbox/widget-look';
 import { presenceRecorder } from '../../inbox/widget-presence';
+import { publishTyping, typingSignalOf, withTyping } from '../../inbox/typing-signals';
 import { openWidgetSession } from '../../inbox/widget-sessions';
 import { sha256 } from '../../services/crypto';
 import { ApiError, notFound, unauthorized } from '../errors';
@@ -114,6 +115,15 @@ const postRoute = createRoute({
   },
   responses: { 201: json(z.object({ message: WidgetMessage })), ...errors(400, 401, 404) },
 });
+const typingRoute = createRoute({
+  method: 'post',
+  path: '/{channelId}/typing',
+  tags,
+  summary: 'Show the agents that the visitor is typing (send every few seconds while they type)',
+  security: bearer,
+  request: { params: ChannelParam },
+  responses: { 200: json(z.object({ sent: z.boolean() })), ...errors(401, 404) },
+});
 
 /** What a visitor may see of a message: never notes, never delivery internals. */
 export function toWidgetMessage(m: MessageView): z.infer<typeof WidgetMessage> {
@@ -194,9 +204,14 @@ export function widgetRoutes(deps: AppDeps) {
     if (!release) {
       throw new ApiError(429, 'rate_limited', `At most ${MAX_WIDGET_STREAMS_PER_VISITOR} chat windows may stay connected per visitor; close one first.`, undefined, { 'Retry-After': '10' });
     }
-    return busEventStream(c, (listener) => liveFeed(deps).subscribe(channel.workspaceId, listener), {
+    return busEventStream(c, withTyping(deps, (listener) => liveFeed(deps).subscribe(channel.workspaceId, listener)), {
       onClose: release,
       select: (event) => {
+        const typing = typingSignalOf(event);
+        if (typing) {
+          const mine = event.workspaceId === channel.workspaceId && typing.who === 'agent' && typing.contactId === contactId && typing.channelId === channelId;
+          return mine ? { event: 'typing', data: JSON.stringify(typing.name ? { name: typing.name } : {}) } : null;
+        }
         const data = event.data as { contactId?: string; channelId?: string; message?: MessageView } | undefined;
         if (event.workspaceId !== channel.workspaceId || data?.contactId !== contactId || data.channelId !== channelId || !data.message) return null;
         const m = data.message;
@@ -258,5 +273,20 @@ export function widgetRoutes(deps: AppDeps) {
       if (body.attachments?.length && !result.duplicate) await mediaFetchTask(deps, { messageId: result.messageId });
       const [m] = await loadMessages(db, eq(messages.id, result.messageId), { links: mediaLinks(deps.config) });
       return c.json({ message: toWidgetMessage(m!) }, 201);
+    })
+    .openapi(typingRoute, async (c) => {
+      const { channelId } = c.req.valid('param');
+      const channel = await webchat(channelId);
+      const contactId = await visitor(c, channelId);
+      // The visitor's latest conversation is the one an agent has open.
+      const [conversation] = await db
+        .select({ id: conversations.id })
+        .from(conversations)
+        .where(and(eq(conversations.channelId, channelId), eq(conversations.contactId, contactId), eq(conversations.workspaceId, channel.workspaceId)))
+        .orderBy(desc(sql`coalesce(${conversations.lastMessageAt}, ${conversations.createdAt})`))
+        .limit(1);
+      if (!conversation) return c.json({ sent: false }, 200);
+      const sent = await publishTyping(deps, channel.workspaceId, { conversationId: conversation.id, channelId, contactId, who: 'customer' });
+      return c.json({ sent }, 200);
     });
 }
