@@ -77,3 +77,17 @@ describe('Telegram connects itself', () => {
     expect(telegram.requests).toEqual([]);
   });
 });
+
+describe("Meta's verification handshake", () => {
+  it('a handshake with the right token marks the channel connected; a wrong one changes nothing', async () => {
+    const owner = await signup(https.app, 'Handshake');
+    const res = await call(https.app, 'POST', '/api/channels', { cookie: owner.cookie, body: { type: 'whatsapp', name: 'WA', config: { phoneNumberId: 'PNH', accessToken: 't', appSecret: 's', verifyToken: 'hs-token' } } });
+    const id = res.body.id as string;
+    const status = async () => (await call(https.app, 'GET', `/api/channels/${id}`, { cookie: owner.cookie })).body.config.connection;
+    expect((await https.app.request(`/webhooks/channels/${id}?hub.mode=subscribe&hub.verify_token=wrong&hub.challenge=1`)).status).toBe(403);
+    expect(await status()).toBeUndefined();
+    const ok = await https.app.request(`/webhooks/channels/${id}?hub.mode=subscribe&hub.verify_token=hs-token&hub.challenge=42`);
+    expect(await ok.text()).toBe('42');
+    expect(await status()).toMatchObject({ state: 'connected', message: 'Meta verified this webhook.' });
+  });
+});

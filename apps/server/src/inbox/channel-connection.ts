@@ -68,3 +68,16 @@ export async function disconnectChannel(deps: Deps, row: Row, log: (message: str
     log(`${adapter.label} webhook not removed: ${(err as Error).message}`);
   }
 }
+
+/**
+ * Meta's verification handshake succeeded: the owner pasted the webhook URL and verify token in
+ * Meta's app settings, so the channel is connected (its card adds when the last event came in).
+ * A failed attempt is not recorded: anyone may call the URL with a wrong token.
+ */
+export async function recordHandshake(db: Executor, channelId: string): Promise<void> {
+  const status: ConnectionStatus = { state: 'connected', message: 'Meta verified this webhook.', at: new Date().toISOString() };
+  await db
+    .update(channels)
+    .set({ config: sql`${channels.config} || ${JSON.stringify({ connection: status })}::jsonb` })
+    .where(eq(channels.id, channelId));
+}

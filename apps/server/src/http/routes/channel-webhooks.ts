@@ -11,6 +11,7 @@ import { bodyLimit } from '../middleware/body-limit/index';
 import { headersOf, readRawBody } from '../node-request';
 import { errors } from '../openapi-helpers';
 import { createRouter } from '../router';
+import { recordHandshake } from '../../inbox/channel-connection';
 
 const Params = z.object({ channelId: z.string().openapi({ param: { name: 'channelId', in: 'path' } }) });
 
@@ -89,6 +90,8 @@ export function channelWebhookRoutes(deps: AppDeps) {
       const { channel, adapter, config } = await loadChannel(c.req.valid('param').channelId);
       const reply = adapter.handshake?.(await inboundRequest(c), config);
       if (!reply) throw new ApiError(400, 'bad_request', `Channel ${channel.type} has no verification handshake`);
+      // The channel card says whether Meta's handshake went through.
+      if (reply.status === 200) await recordHandshake(deps.db, channel.id);
       return c.body(reply.body, reply.status as 200, { 'content-type': reply.contentType });
     })
     .openapi(postRoute, async (c) => {
