@@ -14,7 +14,16 @@
 import { matchMessageTrigger } from '@switchboard/flow/runtime';
 import { normalizeText } from '@switchboard/flow';
 import type { ActiveFlow } from './active-flows';
-import type { MessageEvent } from './match-triggers';
+
+/** What routing knows of an inbound message when it picks a flow. */
+export interface MessageEvent {
+  channelType: string;
+  channelId: string;
+  text: string;
+  isFirstMessage: boolean;
+  conversationOpened: boolean;
+  handledBy: 'bot' | 'human';
+}
 
 /** The run of this conversation waiting for the customer's answer. */
 export interface WaitingRun {

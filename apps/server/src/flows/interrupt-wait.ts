@@ -3,7 +3,7 @@ import { runWaits, workflowRuns, type Database } from '@switchboard/db';
 import { cancel } from '../queue/enqueue';
 import type { ActiveFlow } from './active-flows';
 import { chooseFlow, interruptedBy } from './choose-flow';
-import type { MessageEvent } from './match-triggers';
+import type { MessageEvent } from './choose-flow';
 import { waitTimerKey } from '../queue/names';
 import { startRun, type RunRow, type StartRunInput } from './start-run';
 

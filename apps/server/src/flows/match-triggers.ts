@@ -1,14 +1,7 @@
 import type { ActiveFlow } from './active-flows';
-import { chooseFlow } from './choose-flow';
+import { chooseFlow, type MessageEvent } from './choose-flow';
 
-export interface MessageEvent {
-  channelType: string;
-  channelId: string;
-  text: string;
-  isFirstMessage: boolean;
-  conversationOpened: boolean;
-  handledBy: 'bot' | 'human';
-}
+export type { MessageEvent };
 
 /**
  * The flows an inbound message starts when no run waits for an answer: see chooseFlow for the rule
