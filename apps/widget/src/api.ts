@@ -4,6 +4,7 @@ import type {
   SendMessageResponse,
   SessionRequest,
   SessionResponse,
+  TypingResponse,
   UploadResponse,
 } from './contract';
 
@@ -47,6 +48,7 @@ export function createApi(origin: string, channelId: string) {
       call<SendMessageResponse>('/messages', token, body),
     upload: (token: string, file: File) =>
       call<UploadResponse>(`/attachments?name=${encodeURIComponent(file.name || 'file')}`, token, file),
+    typing: (token: string) => call<TypingResponse>('/typing', token, {}),
     streamUrl: (token: string) => `${base}/stream?token=${encodeURIComponent(token)}`,
   };
 }

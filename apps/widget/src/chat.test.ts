@@ -34,6 +34,7 @@ function server() {
     upload: async () => {
       throw new Error('not used');
     },
+    typing: async () => ({ sent: true }),
     streamUrl: (token) => `http://x/stream?token=${token}`,
   };
   return { api, sessions };

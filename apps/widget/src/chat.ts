@@ -1,5 +1,5 @@
 import { ApiError, type Api } from './api';
-import type { WidgetMessage } from './contract';
+import type { TypingEvent, WidgetMessage } from './contract';
 import type { Stored } from './storage';
 import { Thread } from './thread';
 import { uuid } from './uuid';
@@ -13,6 +13,10 @@ export interface Identity {
 }
 
 const SEND_ATTEMPTS = 5;
+/** The agents' "typing…" lasts a few seconds; one signal per this often keeps it up. */
+const TYPING_EVERY_MS = 4_000;
+/** An agent's typing is shown this long after their last signal (they repeat every 5 s). */
+const TYPING_SHOWN_MS = 6_000;
 
 /** A 4xx other than timeout/rate limit will fail the same way again. */
 const isFinal = (e: unknown) =>
@@ -29,6 +33,10 @@ export class Chat {
   private stream: EventSource | undefined;
   private restartDelay = 1000;
   private restartTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Set while an agent is typing: their name, or '' when the server does not share it. */
+  agentTyping: string | null = null;
+  private typingTimer: ReturnType<typeof setTimeout> | undefined;
+  private lastTypingSent = 0;
   /** Uploaded file ids of messages being sent, by clientId (a retry sends them again). */
   private readonly files = new Map<string, string[]>();
 
@@ -99,6 +107,23 @@ export class Chat {
       });
   }
 
+  /** Called as the visitor types; tells the agents, at most once per few seconds. */
+  typing(): void {
+    const now = Date.now();
+    const token = this.token.get();
+    // Before a session there is no conversation an agent could have open.
+    if (!token || now - this.lastTypingSent < TYPING_EVERY_MS) return;
+    this.lastTypingSent = now;
+    this.api.typing(token).catch(() => {});
+  }
+
+  private showTyping(name: string | null): void {
+    clearTimeout(this.typingTimer);
+    this.agentTyping = name;
+    if (name !== null) this.typingTimer = setTimeout(() => this.showTyping(null), TYPING_SHOWN_MS);
+    this.onUpdate();
+  }
+
   retry(clientId: string): void {
     const item = this.thread.list().find((m) => m.state === 'failed' && m.clientId === clientId);
     if (!item) return;
@@ -129,8 +154,21 @@ export class Chat {
       } catch {
         return;
       }
+      // The agent's message ends their typing.
+      if (message.direction === 'out' && this.agentTyping !== null) {
+        clearTimeout(this.typingTimer);
+        this.agentTyping = null;
+      }
       this.thread.merge([message]);
       this.onUpdate();
+    });
+    es.addEventListener('typing', (e) => {
+      try {
+        const { name } = JSON.parse((e as MessageEvent<string>).data) as TypingEvent;
+        this.showTyping(typeof name === 'string' ? name : '');
+      } catch {
+        // A malformed signal is only a missed courtesy.
+      }
     });
     // Every (re)connect may have missed messages while the stream was down.
     es.onopen = () => {

@@ -70,3 +70,13 @@ export interface UploadResponse {
 export interface SendMessageResponse {
   message: WidgetMessage;
 }
+
+/** `sent: false` when throttled or before the visitor's first message (no conversation yet). */
+export interface TypingResponse {
+  sent: boolean;
+}
+
+/** `event: typing` on the stream: an agent is typing; `name` when the server shares it. */
+export interface TypingEvent {
+  name?: string;
+}

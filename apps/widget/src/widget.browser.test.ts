@@ -70,7 +70,7 @@ const w = (page: Page) => ({
   launcher: page.locator('button.launcher'),
   badge: page.locator('.badge'),
   panel: page.locator('.panel'),
-  input: page.locator('form input'),
+  input: page.locator('form input[type=text]'),
   bubbles: page.locator('.m .b'),
   outgoing: page.locator('.m.out .b'),
   incoming: page.locator('.m.in .b'),
@@ -165,6 +165,28 @@ describe('widget in Chromium', () => {
     await expect.poll(() => ui.panel.isVisible()).toBe(true);
     await expect.poll(() => ui.badge.isVisible()).toBe(false);
     await expect.poll(() => page.locator('.m.out .who').allTextContents()).toEqual(['Maria', 'Maria']);
+  }, T);
+
+  test("shows the agent typing until their reply arrives, and tells the agents when the visitor types", async () => {
+    const page = await openPage();
+    const ui = w(page);
+    await ui.launcher.click();
+    const { visitor } = await sendAndCatch(page, 'Can I order a cake?');
+    const note = page.locator('.ty');
+    expect(await note.isVisible()).toBe(false);
+
+    standIn.agentTyping(visitor, 'Maya');
+    await expect.poll(() => note.textContent()).toBe('Maya is typing…');
+    expect(await note.isVisible()).toBe(true);
+    standIn.reply(visitor, { text: 'Of course! Which size?', author: 'agent', authorName: 'Maya' });
+    await expect.poll(() => ui.outgoing.last().textContent()).toBe('Of course! Which size?');
+    await expect.poll(() => note.isVisible()).toBe(false);
+
+    // Keystrokes in quick succession reach the server as one signal.
+    await ui.input.pressSequentially('A large one', { delay: 20 });
+    await expect.poll(() => visitor.typingPosts).toBe(1);
+    await page.waitForTimeout(300);
+    expect(visitor.typingPosts).toBe(1);
   }, T);
 
   test('text is rendered as text, never as HTML', async () => {

@@ -16,6 +16,8 @@ interface Visitor {
   userId?: string;
   messages: WidgetMessage[];
   streams: Set<ServerResponse>;
+  /** Typing signals the widget posted. */
+  typingPosts: number;
 }
 
 export interface StandIn {
@@ -28,6 +30,8 @@ export interface StandIn {
   nextInbound(text: string): Promise<{ visitor: Visitor; message: WidgetMessage }>;
   /** Stores a business message and, unless `live: false`, pushes it over the stream. */
   reply(visitor: Visitor, message: Partial<WidgetMessage>, live?: boolean): WidgetMessage;
+  /** Pushes an agent's typing signal over the visitor's streams, as the server does. */
+  agentTyping(visitor: Visitor, name?: string): void;
   /** Ends every open event stream, as a proxy or a deploy would. */
   dropStreams(): void;
   /** The next `count` session requests answer 503, as during a deploy. */
@@ -97,7 +101,7 @@ export async function startStandIn(widgetJs: string, channelId = 'ch_test'): Pro
     if (req.method === 'OPTIONS') return send(res, 204);
     if (url.pathname === '/widget.js') return send(res, 200, widgetJs, 'text/javascript');
     if (url.pathname === '/pixel.png') return send(res, 200, PIXEL, 'image/png');
-    const route = /^\/widget\/([^/]+)\/(sessions|messages|stream|config)$/.exec(url.pathname);
+    const route = /^\/widget\/([^/]+)\/(sessions|messages|stream|config|typing)$/.exec(url.pathname);
     if (!route || decodeURIComponent(route[1]!) !== channelId) return send(res, 404, { error: { code: 'not_found', message: 'Unknown channel' } });
     const key = `${req.method} ${route[2]}`;
 
@@ -115,7 +119,7 @@ export async function startStandIn(widgetJs: string, channelId = 'ch_test'): Pro
       const token = typeof body.visitorToken === 'string' ? body.visitorToken : '';
       let visitor = visitors.get(token);
       if (!visitor) {
-        visitor = { token: randomBytes(24).toString('base64url'), messages: [], streams: new Set() };
+        visitor = { token: randomBytes(24).toString('base64url'), messages: [], streams: new Set(), typingPosts: 0 };
         visitors.set(visitor.token, visitor);
       }
       if (typeof body.name === 'string') visitor.name = body.name;
@@ -145,6 +149,10 @@ export async function startStandIn(widgetJs: string, channelId = 'ch_test'): Pro
 
     if (key === 'GET messages') {
       return send(res, 200, { messages: visitor.messages });
+    }
+    if (key === 'POST typing') {
+      visitor.typingPosts++;
+      return send(res, 200, { sent: true });
     }
     if (key === 'POST messages') {
       api.posts++;
@@ -180,6 +188,9 @@ export async function startStandIn(widgetJs: string, channelId = 'ch_test'): Pro
     nextInbound: (text) => new Promise((resolve) => waiters.push({ text, resolve })),
     reply: (visitor, m, live = true) =>
       store(visitor, { id: randomUUID(), direction: 'out', author: 'bot', text: '', createdAt: now(), ...m }, live),
+    agentTyping: (visitor, name) => {
+      for (const res of visitor.streams) res.write(`event: typing\ndata: ${JSON.stringify(name ? { name } : {})}\n\n`);
+    },
     dropStreams: () => {
       for (const v of visitors.values()) for (const res of v.streams) res.destroy();
     },

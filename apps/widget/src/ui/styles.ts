@@ -34,6 +34,7 @@ header :focus-visible{outline-color:#fff}
 .m audio,.m video{max-width:100%;margin-bottom:4px}
 .f{display:block;padding:8px 12px;border:1px solid #e5e5e5;border-radius:12px;background:#fff;color:inherit;margin-bottom:4px}
 form .at{background:none;color:var(--c);fill:var(--c)}
+.ty{padding:2px 16px 4px;background:#f7f7f8;color:#666;font-size:12px;font-style:italic}
 .qr{display:flex;flex-wrap:wrap;gap:6px;padding:4px 12px 8px;background:#f7f7f8;justify-content:flex-end}
 .qr button{border:1px solid var(--c);color:var(--c);background:#fff;border-radius:16px;padding:6px 12px}
 form{display:flex;gap:8px;padding:10px;border-top:1px solid #e5e5e5}

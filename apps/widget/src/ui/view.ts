@@ -39,6 +39,7 @@ export function mountView(
   const closeButton = h('button', { type: 'button', 'aria-label': 'Close chat' }, '×');
   const list = h('div', { class: 'list', role: 'log', 'aria-live': 'polite' });
   const replies = h('div', { class: 'qr', hidden: '' });
+  const typingNote = h('div', { class: 'ty', 'aria-live': 'polite', hidden: '' });
   const input = h('input', {
     type: 'text',
     'aria-label': 'Message',
@@ -64,6 +65,7 @@ export function mountView(
     { class: 'panel', role: 'dialog', 'aria-label': config.title, hidden: '' },
     h('header', {}, heading, closeButton),
     list,
+    typingNote,
     replies,
     form,
   );
@@ -140,6 +142,9 @@ export function mountView(
       );
       replies.hidden = !choices.length;
     }
+    const typist = chat.agentTyping;
+    typingNote.textContent = typist === null ? '' : `${typist || 'Someone'} is typing…`;
+    typingNote.hidden = typist === null;
     if (stuckToBottom || last?.state === 'sending') list.scrollTop = list.scrollHeight;
     updateBadge();
   };
@@ -194,6 +199,9 @@ export function mountView(
   panel.ondrop = (e) => {
     e.preventDefault();
     sendFiles(e.dataTransfer?.files);
+  };
+  input.oninput = () => {
+    if (input.value.trim()) chat.typing();
   };
   form.onsubmit = (e) => {
     e.preventDefault();
