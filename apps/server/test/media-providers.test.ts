@@ -7,7 +7,8 @@ import { egressFor } from '../src/egress';
 import { queueOutboundMessage } from '../src/inbox/outbound';
 import { attachmentOf, saveMedia } from '../src/media/media-files';
 import { QR_ATTACHMENT } from '../src/media/qr-code';
-import { drain } from './flow-helpers';
+import { mediaStoreFor } from '../src/media/store';
+import { createWebchat, customerSays, drain, flow, publishFlow } from './flow-helpers';
 import { createTestContext, signup, type Session, type TestContext } from './helpers';
 import { createChannel } from './inbox-fixtures';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -168,5 +169,38 @@ describe('Messenger', () => {
     expect(messages.map((m) => m.attachment?.type ?? 'text')).toEqual(['file', 'image', 'text']);
     expect(messages[2].text).toContain('https://www.google.com/maps/search/?api=1&query=51.5033,-0.1196');
     await expectQr(messages[1].attachment.payload.url);
+  });
+});
+
+describe('a flow sends a boarding pass', () => {
+  it('the send step\'s QR code (a placeholder filled in), file link and place reach the message', async () => {
+    const webchat = await createWebchat(ctx, owner.workspaceId);
+    await publishFlow(
+      ctx,
+      owner,
+      flow(
+        [
+          { id: 't', type: 'trigger.message_received', config: { keywords: ['boarding'] } },
+          {
+            id: 's',
+            type: 'action.send_message',
+            config: { text: 'Your boarding pass', qrCode: 'PASS {{ contact.name }}', attachments: ['https://cdn.example/terms.pdf'], location: PLACE },
+          },
+        ],
+        [{ source: 't', target: 's' }],
+      ),
+    );
+    const { conversationId } = await customerSays(ctx, webchat, 'flyer', 'boarding');
+    await drain(ctx);
+    const { rows } = await ctx.database.pool.query(`select attachments, meta, status from messages where conversation_id = $1 and author = 'bot'`, [conversationId]);
+    expect(rows).toHaveLength(1);
+    const [terms, qr] = rows[0].attachments;
+    expect(terms).toEqual({ url: 'https://cdn.example/terms.pdf' });
+    expect(qr).toMatchObject({ url: 'qr:', name: 'qr-code.png', contentType: 'image/png', mediaId: expect.any(String) });
+    expect(rows[0].meta).toMatchObject({ qrCode: 'PASS Customer flyer', location: PLACE });
+    const { rows: file } = await ctx.database.pool.query('select storage_key from media_files where id = $1', [qr.mediaId]);
+    const png = await mediaStoreFor(ctx.deps.config).get(file[0].storage_key);
+    const image = PNG.sync.read(png!.data);
+    expect(jsQR(new Uint8ClampedArray(image.data), image.width, image.height)?.data).toBe('PASS Customer flyer');
   });
 });
