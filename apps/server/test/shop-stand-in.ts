@@ -23,6 +23,8 @@ export interface ShopStandIn {
   requests: { method: string; path: string; headers: IncomingMessage['headers']; body: string }[];
   /** The next write of this kind is stored, then not answered (`reached` resolves when it arrives). */
   holdNext(kind: ShopRecord['kind']): { reached: Promise<void> };
+  /** The next order lookup is answered only when `answer()` is called (a slow shop). */
+  slowNextLookup(): { reached: Promise<void>; answer(): void };
   close(): Promise<void>;
 }
 
@@ -31,6 +33,7 @@ export async function startShopStandIn(options: { token: string; orders: Record<
   const requests: ShopStandIn['requests'] = [];
   const answers = new Map<string, { status: number; body: unknown }>();
   const held = new Map<string, () => void>();
+  let slowLookup: ((answer: () => void) => void) | null = null;
   const hanging = new Set<ServerResponse>();
   const prefix = options.prefix ?? 'api';
   const send = (res: ServerResponse, status: number, body: unknown) => res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
@@ -46,7 +49,11 @@ export async function startShopStandIn(options: { token: string; orders: Record<
       if (req.method === 'GET' && order) {
         const id = decodeURIComponent(order[1]!);
         const found = options.orders[id];
-        return found ? send(res, 200, { id, ...found }) : send(res, 404, { error: `no order ${id}` });
+        const answer = () => (found ? send(res, 200, { id, ...found }) : send(res, 404, { error: `no order ${id}` }));
+        if (!slowLookup) return answer();
+        slowLookup(answer);
+        slowLookup = null;
+        return;
       }
       const kind = path === `/${prefix}/returns` ? 'return' : path === `/${prefix}/shipments` ? 'shipment' : null;
       if (req.method !== 'POST' || !kind) return send(res, 404, { error: 'not found' });
@@ -83,6 +90,18 @@ export async function startShopStandIn(options: { token: string; orders: Record<
     requests,
     holdNext(kind) {
       return { reached: new Promise<void>((resolve) => held.set(kind, resolve)) };
+    },
+    slowNextLookup() {
+      let release: (() => void) | null = null;
+      let answered = false;
+      const reached = new Promise<void>((resolve) => {
+        slowLookup = (answer) => {
+          release = answer;
+          if (answered) answer();
+          resolve();
+        };
+      });
+      return { reached, answer: () => (release ? release() : (answered = true)) };
     },
     close: () => {
       for (const res of hanging) res.destroy();

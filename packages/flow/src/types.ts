@@ -56,6 +56,12 @@ export interface WorkspaceData {
   settings: Record<string, unknown>;
 }
 
+/** A customer message a running step took in (an AI agent's next model call reads it). */
+export interface HeardMessage {
+  id: string;
+  text: string;
+}
+
 export interface KnowledgeEntry {
   id: string;
   question: string;
@@ -135,6 +141,12 @@ export interface FlowServices {
   aiChat?(req: { messages: AiChatMessage[]; tools: AiTool[]; signal?: AbortSignal }): Promise<AiChatAnswer>;
   knowledge(): Promise<KnowledgeEntry[]>;
   /**
+   * The customer's messages in the run's conversation that no flow has taken yet, or that routing
+   * left for this run while it worked, oldest first; they become this step's (`step`), so a step
+   * run again after a crash hears the same ones. Absent where there is no stored conversation.
+   */
+  hearCustomer?(step: { runId: string; seq: number }): Promise<HeardMessage[]>;
+  /**
    * Renders a LiquidJS template over `data`; throws `TemplateError` on a broken template.
    * `scope` adds names beside the data (outbound fields add `secrets`).
    */
@@ -171,6 +183,11 @@ export interface WhatsappTemplateRef {
   name: string;
   language: string;
   variables?: string[];
+  /** Names of the body's parameters, in the order of `variables` (templates with named parameters). */
+  parameterNames?: string[];
+  headerMedia?: { type: 'image' | 'video' | 'document'; link: string };
+  /** A quick reply's payload or a link button's ending, per button that takes one. */
+  buttons?: { subType: 'quick_reply' | 'url'; index: number; value: string }[];
 }
 
 /** `contact.name|contact.email|contact.phone|contact.attributes.<key>|vars.<key>` */

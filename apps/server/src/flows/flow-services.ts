@@ -6,6 +6,7 @@ import type { Config } from '../config';
 import { egressFor } from '../egress';
 import { AI_CREDENTIAL, aiHost, findCredential, unsealFor } from '../services/credentials';
 import { createCredentialVault } from './credential-vault';
+import { hearCustomer } from './hear-customer';
 
 // One renderer per process: its cache of parsed templates is what makes rendering cheap.
 export const renderer = createTemplateRenderer();
@@ -58,5 +59,10 @@ export function createFlowServices(options: FlowServiceOptions): FlowServices {
         .select({ id: knowledgeEntries.id, question: knowledgeEntries.question, answer: knowledgeEntries.answer })
         .from(knowledgeEntries)
         .where(eq(knowledgeEntries.workspaceId, workspaceId))),
+    hearCustomer: async (step) => {
+      const conversation = options.data().conversation;
+      if (!conversation) return [];
+      return hearCustomer(db, { workspaceId, conversationId: conversation.id, channelType: conversation.channelType, consent: settings.consent ?? {} }, step);
+    },
   };
 }

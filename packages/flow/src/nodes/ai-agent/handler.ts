@@ -46,6 +46,10 @@ async function think(config: AiAgentConfig, ctx: HandlerContext, state: AgentSta
   const maxCalls = config.maxToolCalls ?? DEFAULT_MAX_TOOL_CALLS;
   if (state.toolCalls >= maxCalls) return handOff(`reached the limit of ${maxCalls} tool calls`);
   if (!ctx.services.aiChat) return handOff(AI_NOT_CONNECTED);
+  // What the customer wrote while the agent worked (a tool call in flight) is in this call too.
+  const heard = ctx.step && ctx.services.hearCustomer ? await ctx.services.hearCustomer(ctx.step) : [];
+  if (heard.length) state = { ...state, transcript: [...state.transcript, ...heard.map((m) => ({ role: 'user' as const, content: m.text }))] };
+  const saw = heard.length ? { heard: heard.map((m) => m.text) } : {};
   const knowledge = config.useKnowledge === false ? null : await ctx.services.knowledge();
   let answer;
   try {
@@ -60,11 +64,11 @@ async function think(config: AiAgentConfig, ctx: HandlerContext, state: AgentSta
   if (!answer.toolCalls.length) {
     if (!text) return handOff('the model answered nothing');
     const waiting = { ...state, transcript: [...state.transcript, { role: 'assistant' as const, content: text }] };
-    return { effects: said, wait: { kind: 'reply', timeoutMinutes: config.timeoutMinutes ?? DEFAULT_AGENT_TIMEOUT_MINUTES, nodeState: saveState(waiting) }, detail: { said: text } };
+    return { effects: said, wait: { kind: 'reply', timeoutMinutes: config.timeoutMinutes ?? DEFAULT_AGENT_TIMEOUT_MINUTES, nodeState: saveState(waiting) }, detail: { ...saw, said: text } };
   }
   const calls = answer.toolCalls;
   state = { ...state, pending: calls, transcript: [...state.transcript, { role: 'assistant', content: text || null, toolCalls: calls }] };
-  return again(state, said, { asked: calls.map((c) => ({ tool: c.name, arguments: c.arguments })) });
+  return again(state, said, { ...saw, asked: calls.map((c) => ({ tool: c.name, arguments: c.arguments })) });
 }
 
 /** Runs the first pending call: a built-in that ends the run, or one declared tool. */
