@@ -23,7 +23,9 @@ export type FieldWidget =
   /** A step's stand-in answer for test runs: a status and a body. */
   | 'sample-response'
   /** An AI agent's tools: name, description, arguments, a request or an action, confirm. */
-  | 'tools';
+  | 'tools'
+  /** A WhatsApp template: a synced one picked by name and language, with its values. */
+  | 'whatsapp-template';
 
 export interface FieldHint {
   widget: FieldWidget;

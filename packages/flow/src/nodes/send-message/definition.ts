@@ -6,6 +6,25 @@ export const WhatsappTemplate = z.object({
   name: z.string().min(1, 'Give the approved template name.').describe('Approved template name'),
   language: z.string().min(2, 'Give the template language, e.g. en_US.').describe('Template language code, e.g. en_US'),
   variables: z.array(z.string()).optional().describe('Values for {{1}}, {{2}}, ... (placeholders allowed)'),
+  parameterNames: z.array(z.string().max(100)).max(20).optional().describe('Names of the body parameters, in the order of the values (templates with named parameters)'),
+  headerMedia: z
+    .object({
+      type: z.enum(['image', 'video', 'document']),
+      link: z.string().min(1, "Give the link of the template's header picture, video or document.").max(2000).describe('Header link (placeholders allowed)'),
+    })
+    .optional()
+    .describe("The header's picture, video or document, for a template whose header is media"),
+  buttons: z
+    .array(
+      z.object({
+        subType: z.enum(['quick_reply', 'url']),
+        index: z.number().int().min(0).max(9),
+        value: z.string().max(2000).describe("A quick reply's payload or a link button's ending (placeholders allowed)"),
+      }),
+    )
+    .max(10)
+    .optional()
+    .describe("Values for the template's buttons"),
 });
 export type WhatsappTemplate = z.infer<typeof WhatsappTemplate>;
 
@@ -43,6 +62,7 @@ export const sendMessageDefinition = defineNode({
     attachments: { widget: 'list' },
     qrCode: { widget: 'template' },
     quickReplies: { widget: 'list' },
+    whatsappTemplate: { widget: 'whatsapp-template' },
   },
   sendsToCustomer: true,
   templateField: 'whatsappTemplate',

@@ -32,13 +32,33 @@ export const sendMessage: NodeHandler<SendMessageConfig> = async (config, ctx) =
         'The customer last wrote more than 24 hours ago, so WhatsApp only delivers an approved template. Add a WhatsApp template to this step.',
       );
     }
+    const render = async (field: string, value: string) => {
+      const rv = await renderAll(ctx, { [field]: value });
+      return 'failed' in rv ? rv : { value: Object.values(rv.values)[0] ?? '' };
+    };
     const variables: string[] = [];
     for (const [i, v] of (tpl.variables ?? []).entries()) {
-      const rv = await renderAll(ctx, { [`whatsappTemplate.variables.${i}`]: v });
-      if ('failed' in rv) return rv.failed;
-      variables.push(Object.values(rv.values)[0] ?? '');
+      const r = await render(`whatsappTemplate.variables.${i}`, v);
+      if ('failed' in r) return r.failed;
+      variables.push(r.value);
     }
     effect.whatsappTemplate = { name: tpl.name, language: tpl.language, variables };
+    if (tpl.parameterNames?.length) effect.whatsappTemplate.parameterNames = tpl.parameterNames;
+    if (tpl.headerMedia) {
+      const r = await render('whatsappTemplate.headerMedia.link', tpl.headerMedia.link);
+      if ('failed' in r) return r.failed;
+      if (!isHttpUrl(r.value)) return misconfigured('whatsappTemplate.headerMedia.link', "The template's header link must be a web address starting with https://.");
+      effect.whatsappTemplate.headerMedia = { type: tpl.headerMedia.type, link: r.value };
+    }
+    if (tpl.buttons?.length) {
+      const buttons: NonNullable<typeof effect.whatsappTemplate.buttons> = [];
+      for (const [i, b] of tpl.buttons.entries()) {
+        const r = await render(`whatsappTemplate.buttons.${i}.value`, b.value);
+        if ('failed' in r) return r.failed;
+        buttons.push({ subType: b.subType, index: b.index, value: r.value });
+      }
+      effect.whatsappTemplate.buttons = buttons;
+    }
   }
   return next([effect]);
 };
