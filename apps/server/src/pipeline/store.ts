@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { and, desc, eq, sql } from 'drizzle-orm';
 import { conversations, messages, type Executor } from '@switchboard/db';
 import type { AppDeps } from '../context';
@@ -6,7 +7,7 @@ import { upsertContactIdentity } from '../inbox/contacts';
 import { openConversation } from '../inbox/open-conversation';
 import { publishConversationUpdated, publishMessageCreated } from '../inbox/publish';
 import { applyStatus, applyWatermark } from '../inbox/status';
-import { enqueue } from '../queue/enqueue';
+import { addJob } from '../queue/enqueue';
 import { conversationQueue, TASKS } from '../queue/names';
 import { storeInlineParts } from '../media/inline-parts';
 
@@ -177,48 +178,38 @@ async function storeMessage(tx: Executor, channel: IngestChannel, event: Inbound
   const { contactId } = await upsertContactIdentity(tx, channel.workspaceId, channel.id, event);
   const conversation = await openConversation(tx, channel, contactId, event);
 
-  const [message] = await tx
-    .insert(messages)
-    .values({
-      workspaceId: channel.workspaceId,
-      conversationId: conversation.id,
-      channelId: channel.id,
-      direction: 'in',
-      author: 'contact',
-      text: event.text,
-      attachments: event.attachments,
-      meta: inboundMeta(event),
-      providerMessageId: event.providerMessageId,
-      clientId: options.clientId ?? null,
-      status: 'received',
-    })
-    .onConflictDoNothing()
-    .returning({ id: messages.id });
-  if (!message) throw new DuplicateMessage();
-
+  // The message, its conversation's stamps and its jobs in one statement: the writes depend on the
+  // message being new (a redelivery inserts nothing, so nothing else is written either).
+  const messageId = randomUUID();
   const sentAt = sentAtOf(event);
-  await tx
-    .update(conversations)
-    .set({
-      lastMessageAt: sql`greatest(${conversations.lastMessageAt}, now())`,
-      lastInboundAt: sql`greatest(${conversations.lastInboundAt}, ${sentAt.toISOString()}::timestamptz)`,
-      waitingSince: sql`coalesce(${conversations.waitingSince}, now())`,
-      updatedAt: sql`now()`,
-    })
-    .where(eq(conversations.id, conversation.id));
-
   const payload: RouteEventPayload = {
     workspaceId: channel.workspaceId,
     conversationId: conversation.id,
-    messageId: message.id,
+    messageId,
     contactId,
     channelId: channel.id,
     kind: 'message',
     isFirstMessage: conversation.created,
     conversationOpened: conversation.created || conversation.reopened,
   };
-  await enqueue(tx, TASKS.routeEvent, payload, { queueName: conversationQueue(conversation.id) });
   // Files are copied into the media store by a job of their own: providers' links expire.
-  if (event.attachments.length) await enqueue(tx, TASKS.mediaFetch, { messageId: message.id }, { jobKey: `media:${message.id}`, maxAttempts: 8 });
-  return { messageId: message.id, conversationId: conversation.id };
+  const media = event.attachments.length ? sql`, (select count(*) from (select ${addJob(TASKS.mediaFetch, { messageId }, { jobKey: `media:${messageId}`, maxAttempts: 8 })} from message) m)` : sql``;
+  const { rows } = await tx.execute<{ id: string | null; jobs: number }>(sql`
+    with message as (
+      insert into messages (id, workspace_id, conversation_id, channel_id, direction, author, text, attachments, meta, provider_message_id, client_id, status)
+      values (${messageId}, ${channel.workspaceId}, ${conversation.id}, ${channel.id}, 'in', 'contact', ${event.text}, ${JSON.stringify(event.attachments)}::jsonb,
+              ${JSON.stringify(inboundMeta(event))}::jsonb, ${event.providerMessageId}, ${options.clientId ?? null}, 'received')
+      on conflict do nothing
+      returning id
+    ), stamped as (
+      update conversations set
+        last_message_at = greatest(last_message_at, now()),
+        last_inbound_at = greatest(last_inbound_at, ${sentAt.toISOString()}::timestamptz),
+        waiting_since = coalesce(waiting_since, now()), updated_at = now()
+      where id = ${conversation.id} and exists (select 1 from message)
+    )
+    select (select id from message) as id,
+           (select count(*) from (select ${addJob(TASKS.routeEvent, payload, { queueName: conversationQueue(conversation.id) })} from message) j)::int as jobs${media}`);
+  if (!rows[0]?.id) throw new DuplicateMessage();
+  return { messageId, conversationId: conversation.id };
 }

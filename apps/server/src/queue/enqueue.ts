@@ -1,4 +1,4 @@
-import { sql } from 'drizzle-orm';
+import { sql, type SQL } from 'drizzle-orm';
 import type { Executor } from '@switchboard/db';
 
 export interface EnqueueOptions {
@@ -23,7 +23,15 @@ export interface EnqueueOptions {
  * transaction adds to one queue (a step's two replies) keep the order they were added in.
  */
 export async function enqueue(tx: Executor, task: string, payload: unknown, options: EnqueueOptions = {}): Promise<void> {
-  await tx.execute(sql`select graphile_worker.add_job(
+  await tx.execute(sql`select ${addJob(task, payload, options)}`);
+}
+
+/**
+ * enqueue() as an SQL expression, for a statement that adds its job along with its own writes (a
+ * CTE that selects it runs only when read: read it).
+ */
+export function addJob(task: string, payload: unknown, options: EnqueueOptions = {}): SQL {
+  return sql`graphile_worker.add_job(
     ${task}::text,
     ${JSON.stringify(payload)}::json,
     queue_name => ${options.queueName ?? null}::text,
@@ -32,7 +40,7 @@ export async function enqueue(tx: Executor, task: string, payload: unknown, opti
     job_key => ${options.jobKey ?? null}::text,
     priority => ${options.priority ?? 0}::int,
     job_key_mode => ${options.jobKeyMode ?? 'replace'}::text
-  )`);
+  )`;
 }
 
 /** A job due at `runAt`; with a `jobKey`, it replaces the pending job of that key (a timer moved). */
