@@ -8,6 +8,7 @@ import { useAsync } from '../lib/useAsync';
 import { Notice } from '../components/Notice';
 import { toast } from '../components/toast';
 import { ConversationControls } from './ConversationControls';
+import { CustomerTyping } from './CustomerTyping';
 import { MessageBubble } from './MessageBubble';
 import { ReplyBox } from './ReplyBox';
 
@@ -65,6 +66,7 @@ export function Thread({ conversation, members, teams, onChanged }: { conversati
         <Notice>{messages.error}</Notice>
         {messages.data?.map((m) => <MessageBubble key={m.id} message={m} onRetry={() => void retry(m)} />)}
         {messages.data && !messages.data.length && <p className="muted center">No messages yet.</p>}
+        <CustomerTyping conversationId={conversation.id} />
         <div ref={end} />
       </div>
       <ReplyBox onSend={send} botActive={conversation.handledBy === 'bot'} conversationId={conversation.id} />

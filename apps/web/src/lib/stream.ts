@@ -5,6 +5,7 @@
 export type StreamEvent =
   | { type: 'message.created' | 'message.updated'; data: { conversationId: string; message: import('../api/types').Message } }
   | { type: 'conversation.updated'; data: { conversation: import('../api/types').Conversation } }
+  | { type: 'conversation.typing'; data: { conversationId: string; who: 'agent' | 'customer'; name?: string } }
   | { type: 'reconnect'; data: null };
 
 type Listener = (event: StreamEvent) => void;
@@ -23,7 +24,7 @@ function connect() {
     if (opened) emit({ type: 'reconnect', data: null });
     opened = true;
   };
-  for (const type of ['message.created', 'message.updated', 'conversation.updated'] as const) {
+  for (const type of ['message.created', 'message.updated', 'conversation.updated', 'conversation.typing'] as const) {
     source.addEventListener(type, (e) => {
       try {
         emit({ type, data: JSON.parse((e as MessageEvent<string>).data) } as StreamEvent);

@@ -7,6 +7,7 @@ import { ChannelsInput } from './ChannelsInput';
 import { KeyValueInput } from './KeyValueInput';
 import { optionWord } from './optionWords';
 import { ToolsInput, type Tool } from './ToolsInput';
+import { WhatsAppTemplateInput, type TemplateValue } from './WhatsAppTemplateInput';
 
 const timezones: string[] = (() => {
   try {
@@ -51,6 +52,7 @@ export function FieldInput({ path, info, hint, optional, value, label, onChange 
   if (widget === 'team') return select(lookups.teams.map((t) => ({ value: t.id, label: t.name })), lookups.teams.length ? '— Any team —' : 'No teams yet (Settings → Team)');
   if (widget === 'timezone') return select(timezones.map((t) => ({ value: t, label: t })), 'Workspace time zone');
   if (widget === 'tools') return <ToolsInput path={path} value={(value as Tool[]) ?? []} onChange={onChange} />;
+  if (widget === 'whatsapp-template') return <WhatsAppTemplateInput path={path} value={value as TemplateValue | undefined} onChange={onChange} />;
   if (widget === 'channels') return <ChannelsInput path={path} label={label} value={(value as string[]) ?? []} onChange={onChange} />;
   if (widget === 'tags' || (info.kind === 'list' && /tags?$/i.test(path)))
     return <ListInput path={path} value={(value as string[]) ?? []} onChange={onChange} suggestions={lookups.tags} placeholder="Type a tag and press Enter" />;
