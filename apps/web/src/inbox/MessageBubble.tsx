@@ -1,6 +1,7 @@
 import type { Message } from '../api/types';
 import { dateTime } from '../lib/format';
 import { AttachmentView } from './AttachmentView';
+import { DeliveryTicks } from './DeliveryTicks';
 import { Icon } from '../components/Icon';
 
 const authorLabel = (m: Message) =>
@@ -14,7 +15,7 @@ export function MessageBubble({ message: m, onRetry }: { message: Message; onRet
       <div className="msg-meta">
         <span>{authorLabel(m)}</span>
         <span title={dateTime(m.createdAt)}>{new Date(m.createdAt).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' })}</span>
-        {m.direction === 'out' && !m.private && m.status && m.status !== 'failed' && <span className="msg-status">{m.status}</span>}
+        {m.direction === 'out' && !m.private && <DeliveryTicks status={m.status} />}
       </div>
       {m.text && <div className="msg-text">{m.text}</div>}
       {m.attachments?.length > 0 && (
