@@ -9,7 +9,7 @@ import { attachmentOf, saveMedia } from '../src/media/media-files';
 import { QR_ATTACHMENT } from '../src/media/qr-code';
 import { mediaStoreFor } from '../src/media/store';
 import { createWebchat, customerSays, drain, flow, publishFlow } from './flow-helpers';
-import { createTestContext, signup, type Session, type TestContext } from './helpers';
+import { call, createTestContext, signup, type Session, type TestContext } from './helpers';
 import { createChannel } from './inbox-fixtures';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -202,5 +202,8 @@ describe('a flow sends a boarding pass', () => {
     const png = await mediaStoreFor(ctx.deps.config).get(file[0].storage_key);
     const image = PNG.sync.read(png!.data);
     expect(jsQR(new Uint8ClampedArray(image.data), image.width, image.height)?.data).toBe('PASS Customer flyer');
+    // Website chat has no location message: the visitor gets the place with a maps link.
+    const { body } = await call(ctx.app, 'GET', `/api/conversations/${conversationId}/messages`, { cookie: owner.cookie });
+    expect(body.messages.at(-1).location).toEqual({ ...PLACE, mapUrl: 'https://www.google.com/maps/search/?api=1&query=51.5033,-0.1196' });
   });
 });

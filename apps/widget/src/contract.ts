@@ -24,6 +24,8 @@ export interface WidgetMessage {
   mediaUrl?: string;
   /** Files, each a signed link (null while the server is still copying it). */
   attachments?: WidgetAttachment[];
+  /** A place, opened in the visitor's maps app. */
+  location?: { name?: string; address?: string; mapUrl: string };
   quickReplies?: string[];
   /** ISO 8601. */
   createdAt: string;

@@ -1,6 +1,6 @@
 import { and, desc, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import { channels, contacts, conversations, messages, users, type Executor } from '@switchboard/db';
-import { presentAttachment, type AttachmentView, type MediaLinks } from '../media/attachment-view';
+import { placeOf, presentAttachment, type AttachmentView, type MediaLinks } from '../media/attachment-view';
 
 type MessageRow = typeof messages.$inferSelect;
 
@@ -12,6 +12,8 @@ export interface MessageView {
   authorUser: { id: string; name: string } | null;
   text: string;
   attachments: AttachmentView[];
+  /** A place a flow sent, with a link that opens it in a maps app. */
+  location?: { latitude: number; longitude: number; name?: string; address?: string; mapUrl: string };
   quickReplies: string[] | null;
   private: boolean;
   status: string;
@@ -30,6 +32,7 @@ export function presentMessage(row: MessageRow, authorName?: string | null, link
     authorUser: row.authorUserId ? { id: row.authorUserId, name: authorName ?? '' } : null,
     text: row.text,
     attachments: row.attachments.map((a) => presentAttachment(a, links)),
+    ...placeOf(row.meta),
     quickReplies: row.quickReplies ?? null,
     private: row.private,
     status: row.status,

@@ -1,6 +1,7 @@
 import type { Attachment } from '@switchboard/db';
 import type { Config } from '../config';
 import { bareType, isPreviewable } from './limits';
+import { locationOf } from './outbound-files';
 import { signedMediaUrl } from './signed-url';
 
 /** A message's file as the inbox and the widget show it. */
@@ -45,4 +46,10 @@ export function presentAttachment(a: Attachment, links?: MediaLinks): Attachment
     pending: !a.mediaId && !isWebLink(a.url) && !a.error,
     error: a.error ?? null,
   };
+}
+
+/** `{ location }` for a message that names a place (a flow's location message), else nothing. */
+export function placeOf(meta: Record<string, unknown>): { location?: NonNullable<ReturnType<typeof locationOf>> & { mapUrl: string } } {
+  const location = locationOf(meta);
+  return location ? { location: { ...location, mapUrl: `https://www.google.com/maps/search/?api=1&query=${location.latitude},${location.longitude}` } } : {};
 }

@@ -115,6 +115,8 @@ export interface Message {
   authorUser: { id: string; name: string } | null;
   text: string;
   attachments: Attachment[];
+  /** A place the message sends, with a maps link. */
+  location?: { latitude: number; longitude: number; name?: string; address?: string; mapUrl: string };
   quickReplies: string[] | null;
   private: boolean;
   status: 'queued' | 'sent' | 'delivered' | 'read' | 'failed' | null;

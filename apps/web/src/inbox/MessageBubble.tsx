@@ -23,6 +23,11 @@ export function MessageBubble({ message: m, onRetry }: { message: Message; onRet
           {m.attachments.map((a, i) => <AttachmentView key={`${i}:${a.url ?? ''}`} attachment={a} />)}
         </div>
       )}
+      {m.location && (
+        <a className="attachment attachment-file" href={m.location.mapUrl} target="_blank" rel="noreferrer" data-testid="message-location">
+          📍 <span>{[m.location.name, m.location.address].filter(Boolean).join(', ') || 'Location'}</span>
+        </a>
+      )}
       {m.quickReplies && m.quickReplies.length > 0 && (
         <div className="quick-replies">{m.quickReplies.map((q) => <span key={q} className="btn-chip">{q}</span>)}</div>
       )}

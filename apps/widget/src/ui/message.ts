@@ -11,6 +11,8 @@ export function renderMessage(m: ThreadItem, onRetry: (clientId: string) => void
   }
   const files = m.attachments ?? (m.mediaUrl ? [{ url: m.mediaUrl, kind: 'image' as const, name: null, contentType: null, pending: false }] : []);
   for (const file of files) row.append(renderFile(file));
+  const map = safeImageUrl(m.location?.mapUrl);
+  if (map) row.append(h('a', { class: 'f', href: map, target: '_blank', rel: 'noopener' }, `📍 ${[m.location!.name, m.location!.address].filter(Boolean).join(', ') || 'Location'}`));
   if (m.text) {
     const time = new Date(m.createdAt);
     row.append(

@@ -21,6 +21,10 @@ export const MessageSchema = z
         })
         .openapi('Attachment'),
     ),
+    location: z
+      .object({ latitude: z.number(), longitude: z.number(), name: z.string().optional(), address: z.string().optional(), mapUrl: z.string() })
+      .optional()
+      .openapi({ description: 'A place the message sends, with a maps link' }),
     quickReplies: z.array(z.string()).nullable(),
     private: z.boolean(),
     status: z.string().openapi({ description: 'received | queued | sent | delivered | read | failed' }),
