@@ -4,6 +4,7 @@ import { conversations, messages } from '@switchboard/db';
 import { startOpenAiToolsStandIn, type ToolsStandIn } from '../../../packages/flow/src/testing/openai-tools-stand-in';
 import { botReplies, brokenItemModel, customerWrites, drain, publishBrokenItem, runsOf, setUpWorkspace, startCallback } from './ai-agent-story';
 import { flow, publishFlow } from './flow-helpers';
+import { routeEvent } from '../src/pipeline/route/route-event';
 import { call, createTestContext, signup, type Session, type TestContext } from './helpers';
 import { startShopStandIn, type ShopStandIn } from './shop-stand-in';
 
@@ -23,6 +24,7 @@ let callback: Awaited<ReturnType<typeof startCallback>>;
 let channel: { id: string; secret?: string };
 let agentFlowId: string;
 let orderDeskId: string;
+let hoursId: string;
 
 beforeAll(async () => {
   ctx = await createTestContext();
@@ -38,6 +40,12 @@ beforeAll(async () => {
     owner,
     flow([{ id: 't', type: 'trigger.message_received', config: { keywords: ['order'] } }, { id: 's', type: 'action.send_message', config: { text: 'Order desk here!' } }], [{ source: 't', target: 's' }]),
     'Order desk',
+  );
+  hoursId = await publishFlow(
+    ctx,
+    owner,
+    flow([{ id: 't', type: 'trigger.message_received', config: { keywords: ['hours'] } }, { id: 's', type: 'action.send_message', config: { text: 'We open at 9.' } }], [{ source: 't', target: 's' }]),
+    'Opening hours',
   );
 }, 120_000);
 
@@ -101,5 +109,58 @@ describe('an AI agent hears what the customer writes while it works', () => {
     expect(shop.records.map((r) => [r.kind, r.orderId])).toEqual([['return', '5678'], ['shipment', '5678']]);
     expect((await runsOf(ctx, agentFlowId))[0]).toMatchObject({ status: 'completed' });
     expect(await runsOf(ctx, orderDeskId)).toEqual([]);
+  }, 60_000);
+
+  /**
+   * The message reaches routing while the agent's run is still running (its job failed and was
+   * retried after the next message's, or a worker died mid-run): routing itself leaves it for the run.
+   */
+  async function routeNow(text: string) {
+    const conversationId = await latestConversation();
+    const [m] = await ctx.database.db.select().from(messages).where(and(eq(messages.conversationId, conversationId), eq(messages.text, text)));
+    const [conversation] = await ctx.database.db.select().from(conversations).where(eq(conversations.id, conversationId));
+    return routeEvent(ctx.deps, ctx.deps.activeFlows, { kind: 'message', workspaceId: owner.workspaceId, conversationId, messageId: m!.id, contactId: conversation!.contactId, channelId: conversation!.channelId, isFirstMessage: false, conversationOpened: false });
+  }
+
+  it('routing leaves a message for the agent run that is working: no other flow starts', async () => {
+    const slow = shop.slowNextLookup();
+    await customerWrites(ctx, channel, 'hears-2', 'Broken mug, order 4321');
+    await slow.reached;
+    const working = (await runsOf(ctx, agentFlowId)).at(-1)!;
+    expect(working.status).toBe('running');
+
+    await customerWrites(ctx, channel, 'hears-2', CORRECTION);
+    expect(await routeNow(CORRECTION)).toEqual([]); // nothing started
+    slow.answer();
+    await drain(ctx);
+
+    const conversationId = await latestConversation();
+    const [stored] = await ctx.database.db.select({ meta: messages.meta }).from(messages).where(and(eq(messages.conversationId, conversationId), eq(messages.text, CORRECTION)));
+    expect(stored!.meta).toMatchObject({ leftForRun: working.id, heardBy: working.id });
+    const heardIn = model.requests.filter((r) => r.messages.some((m) => m.role === 'user' && m.content === CORRECTION) && r.messages.some((m) => m.content === 'Broken mug, order 4321'));
+    expect(heardIn.length).toBeGreaterThan(0);
+    expect(heardIn.every((r) => r.messages.filter((m) => m.content === CORRECTION).length === 1)).toBe(true);
+    expect((await botReplies(ctx, conversationId)).at(-1)).toMatch(/order id: 5678/);
+    expect(await runsOf(ctx, orderDeskId)).toEqual([]);
+    expect((await runsOf(ctx, agentFlowId)).filter((r) => r.conversationId === conversationId)).toHaveLength(1);
+  }, 60_000);
+
+  it("another flow's exact keyword interrupts the working agent, as it would a question", async () => {
+    const slow = shop.slowNextLookup();
+    await customerWrites(ctx, channel, 'hears-3', 'My mug is cracked, order 9999');
+    await slow.reached;
+    const working = (await runsOf(ctx, agentFlowId)).at(-1)!;
+    expect(working.status).toBe('running');
+
+    await customerWrites(ctx, channel, 'hears-3', 'Hours?');
+    const started = await routeNow('Hours?');
+    expect(started).toHaveLength(1);
+    slow.answer();
+    await drain(ctx);
+
+    const conversationId = await latestConversation();
+    expect((await runsOf(ctx, agentFlowId)).find((r) => r.id === working.id)).toMatchObject({ status: 'cancelled', error: 'Interrupted by Opening hours' });
+    expect(await runsOf(ctx, hoursId)).toEqual([expect.objectContaining({ id: started[0], status: 'completed', conversationId })]);
+    expect(await botReplies(ctx, conversationId)).toEqual(['We open at 9.']);
   }, 60_000);
 });

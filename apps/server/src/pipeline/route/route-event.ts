@@ -9,6 +9,7 @@ import { interruptIfKeyword } from '../../flows/interrupt-wait';
 import { flowsForMessage, flowsForTags } from '../../flows/match-triggers';
 import { runIsWaiting } from '../../flows/reply-waits';
 import { startRun, type RunRow } from '../../flows/start-run';
+import { routeToWorkingAgent, standsOnAiAgent } from '../../flows/working-agent';
 import { answerUnanswered } from '../../inbox/unanswered';
 import { cancel } from '../../queue/enqueue';
 import { waitTimerKey } from '../../queue/names';
@@ -79,6 +80,9 @@ type MessageRouting = {
   wait_id: string | null;
   wait_run_id: string | null;
   wait_workflow_id: string | null;
+  /** A run of this conversation working as an AI agent (not waiting): the message is its own (flows/working-agent.ts). */
+  agent_run_id: string | null;
+  agent_workflow_id: string | null;
   /** The conversation's runs left running (a crash mid-activation): advanced after routing. */
   running: string[];
 };
@@ -127,13 +131,19 @@ function routingStatement(payload: MessagePayload, { claim }: { claim: boolean }
       where w.conversation_id = ${payload.conversationId} and w.kind = 'reply' and w.resolved_at is null and ${runIsWaiting('w')}
       order by w.created_at limit 1
       ${claim ? sql`for update of w` : sql``}
+    ), agent as (
+      select r.id, r.workflow_id from workflow_runs r
+      where r.conversation_id = ${payload.conversationId} and r.status = 'running' and ${standsOnAiAgent('r')}
+      order by r.created_at limit 1
     )
     select (select text from claimed) as text, conversation.handled_by, conversation.channel_type,
            wait.id as wait_id, wait.run_id as wait_run_id, wait.workflow_id as wait_workflow_id,
+           agent.id as agent_run_id, agent.workflow_id as agent_workflow_id,
            array(select id from workflow_runs where conversation_id = ${payload.conversationId} and status = 'running')::text[] as running
     from (select 1) as one
     left join conversation on true
-    left join wait on true`;
+    left join wait on true
+    left join agent on true`;
 }
 
 /**
@@ -157,6 +167,11 @@ async function routeInTransaction(deps: AppDeps, payload: MessagePayload, flows:
     if (routing.wait_id && routing.wait_run_id) {
       const resumed = await resumeWaitingRun(tx, { id: routing.wait_id, runId: routing.wait_run_id, workflowId: routing.wait_workflow_id }, payload.messageId, routing.handled_by, flows);
       return { started: resumed ? [resumed] : [], running, rows: [], unanswered: false };
+    }
+    if (routing.agent_run_id) {
+      const agent = { runId: routing.agent_run_id, workflowId: routing.agent_workflow_id };
+      const started = await routeToWorkingAgent(tx, flows, messageEvent(payload, routing), agent, payload.messageId, (flow) => runInput(payload, flow));
+      return { started: started.map((r) => r.id), running, rows: started, unanswered: false };
     }
     const rows: RunRow[] = [];
     for (const flow of matchFlows(flows, payload, routing)) rows.push(await startRun(tx, runInput(payload, flow)));
