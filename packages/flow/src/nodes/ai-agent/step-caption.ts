@@ -12,7 +12,17 @@ export function agentStepCaption(output: unknown): string | null {
   if (tool === 'handoff') return 'Handed off to the team';
   if (tool && detail.confirming) return `Asked the customer to confirm ${tool}`;
   if (tool) return detail.ok === false ? `Called ${tool}: it failed` : `Called ${tool}`;
-  if (Array.isArray(detail.asked)) return `The model chose ${detail.asked.map((a: { tool?: unknown }) => String(a.tool)).join(', ')}`;
-  if (typeof detail.said === 'string') return 'Answered the customer and waited';
-  return null;
+  const decided = Array.isArray(detail.asked)
+    ? `The model chose ${detail.asked.map((a: { tool?: unknown }) => String(a.tool)).join(', ')}`
+    : typeof detail.said === 'string'
+      ? 'Answered the customer and waited'
+      : null;
+  return decided && withHeard(detail.heard, decided);
+}
+
+/** The messages the customer sent while the agent worked, which this model call read first. */
+function withHeard(heard: unknown, caption: string): string {
+  const texts = Array.isArray(heard) ? heard.filter((t): t is string => typeof t === 'string') : [];
+  if (!texts.length) return caption;
+  return `Heard the customer: ${texts.map((t) => `“${t.length > 80 ? `${t.slice(0, 80)}…` : t}”`).join(', ')}. ${caption}`;
 }
