@@ -13,10 +13,11 @@ export function FieldRow({ name, path, schema, value, onChange }: { name: string
   const { schema: inner, optional, description } = unwrap(schema);
   const info = fieldInfo(inner);
   const hint = hints[name];
-  // "Text to check (defaults to the message text)": the label is the words before the bracket,
-  // the rest is help. The channel picker says its choices in words, so it needs no such detail.
-  const [label, detail] = splitLabel(description ?? humanize(name));
-  const help = hint?.help ?? (hint?.widget === 'channels' ? undefined : detail);
+  // The channel picker says its choices in words, so its description's bracketed detail
+  // ('types like "whatsapp" …', written for the API) is left off its label.
+  const full = description ?? humanize(name);
+  const label = hint?.widget === 'channels' ? full.split(' (')[0]!.trim() : full;
+  const help = hint?.help;
   const mine = issuesAt(issues, path);
   let body: ReactNode;
 
@@ -71,13 +72,6 @@ export function FieldRow({ name, path, schema, value, onChange }: { name: string
       <Messages issues={mine} />
     </div>
   );
-}
-
-function splitLabel(text: string): [string, string | undefined] {
-  const at = text.indexOf(' (');
-  if (at <= 0) return [text, undefined];
-  const detail = text.slice(at + 2).replace(/\)\s*$/, '').replace(/\);?\s*/, '; ').trim();
-  return [text.slice(0, at).trim(), detail.charAt(0).toUpperCase() + detail.slice(1)];
 }
 
 function Messages({ issues }: { issues: { message: string }[] }) {

@@ -16,7 +16,6 @@ const words: Record<string, string> = {
   exact: 'Is exactly',
   starts_with: 'Starts with',
   regex: 'Matches a pattern (advanced)',
-  anyone: 'Anyone available',
   agent: 'A person',
   team: 'A team',
   unassign: 'Nobody (unassign)',
