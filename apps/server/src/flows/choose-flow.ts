@@ -4,7 +4,8 @@
  *
  * 1. A run waiting for this conversation's answer takes the message, unless the whole message is
  *    exactly a keyword of another active message flow: then the waiting run ends, "interrupted by"
- *    that flow, and that flow starts.
+ *    that flow, and that flow starts. An AI agent's run at work (running its steps, not waiting)
+ *    holds the message the same way: the caller leaves it for the run (working-agent.ts).
  * 2. Otherwise at most one message-received flow starts: the first that matches, in the order the
  *    owner set in the flow list.
  * 3. Flows triggered by a conversation opening start alongside (they answer the opening, not the
