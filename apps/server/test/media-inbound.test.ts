@@ -65,9 +65,12 @@ describe('Telegram', () => {
 describe('Twilio', () => {
   it('MediaUrl is downloaded with Basic auth (account SID and auth token)', async () => {
     const auth = `Basic ${Buffer.from('ACin:in-token').toString('base64')}`;
-    const twilio = await startStandIn((req) =>
-      req.headers.authorization === auth ? { headers: { 'content-type': 'image/jpeg' }, body: JPEG } : { status: 401, json: { code: 20003, message: 'Authenticate' } },
-    );
+    // As Twilio does: the media URL (Basic auth) answers 307 to a signed storage link (no auth).
+    const twilio = await startStandIn((req) => {
+      if (req.path.startsWith('/storage/')) return req.headers.authorization ? { status: 400, body: 'Only one auth mechanism allowed' } : { headers: { 'content-type': 'image/jpeg' }, body: JPEG };
+      if (req.headers.authorization !== auth) return { status: 401, json: { code: 20003, message: 'Authenticate' } };
+      return { status: 307, headers: { location: '/storage/ME1.jpg?X-Amz-Signature=abc' } };
+    });
     standIns.push(twilio);
     const channel = await createChannel(ctx, owner, 'twilio', { accountSid: 'ACin', authToken: 'in-token', from: '+15550001000', baseUrl: twilio.baseUrl });
     const mediaUrl = `${twilio.baseUrl}/2010-04-01/Accounts/ACin/Messages/MM1/Media/ME1`;
@@ -78,8 +81,10 @@ describe('Twilio', () => {
     const { attachments, bytes } = await received(channel.id, 'MM1');
     expect(attachments[0]).toMatchObject({ kind: 'image', contentType: 'image/jpeg', pending: false });
     expect(bytes[0]).toEqual(JPEG);
-    expect(twilio.requests).toHaveLength(1);
-    expect(twilio.requests[0]!.headers.authorization).toBe(auth);
+    expect(twilio.requests.map((r) => [r.path, r.headers.authorization])).toEqual([
+      ['/2010-04-01/Accounts/ACin/Messages/MM1/Media/ME1', auth],
+      ['/storage/ME1.jpg', undefined],
+    ]);
   });
 });
 

@@ -4,6 +4,7 @@ import { basicAuth, callProvider, field, joinUrl } from '../../http';
 import { first, readForm } from '../../inbound-body';
 import { withChoicesAsText } from '../../render-choices';
 import { outboundMedia, withLocationText } from '../../outbound-media';
+import { downloadBehindRedirect } from '../../download';
 import { missing, refused, verified } from '../../signatures';
 import type { ChannelAdapter, InboundEvent, SendResult } from '../../types';
 import { TwilioConfig } from './config';
@@ -98,16 +99,7 @@ export const twilioAdapter: ChannelAdapter<TwilioConfig> = {
   async fetchMedia(url, config, opts) {
     const base = new URL(config.baseUrl || DEFAULT_BASE);
     if (new URL(url).origin !== base.origin) return null;
-    const response = await callProvider({
-      provider: 'Twilio',
-      method: 'GET',
-      url,
-      headers: { authorization: basicAuth(config.accountSid, config.authToken) },
-      ...opts,
-      binary: true,
-    });
-    const contentType = response.headers.get('content-type');
-    return { data: response.body as Buffer, ...(contentType && { contentType }) };
+    return downloadBehindRedirect('Twilio', url, { authorization: basicAuth(config.accountSid, config.authToken) }, opts);
   },
 
   inboundAck: () => ({ status: 200, body: '<?xml version="1.0" encoding="UTF-8"?><Response></Response>', contentType: 'text/xml' }),
