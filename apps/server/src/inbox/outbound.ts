@@ -1,6 +1,6 @@
-import { and, eq, sql } from 'drizzle-orm';
-import { conversations, messages, type Attachment, type Executor } from '@switchboard/db';
-import { enqueue } from '../queue/enqueue';
+import { sql } from 'drizzle-orm';
+import { messages, type Attachment, type Executor } from '@switchboard/db';
+import { addJob } from '../queue/enqueue';
 import { deliverJobKey, outboundQueue, TASKS } from '../queue/names';
 
 export interface OutboundInput {
@@ -57,15 +57,15 @@ export async function queueOutboundMessage(tx: Executor, input: OutboundInput): 
     })
     .returning();
   const id = row!.id;
-  if (!isPrivate) await enqueue(tx, TASKS.deliverMessage, { messageId: id }, { queueName: outboundQueue(input.conversationId), jobKey: deliverJobKey(id) });
-  await tx
-    .update(conversations)
-    .set({
-      lastMessageAt: sql`greatest(${conversations.lastMessageAt}, now())`,
-      // A person answering ends the customer's wait; bot replies and notes do not.
-      ...(input.author === 'agent' && !isPrivate && { waitingSince: null, waitingForPersonSince: null }),
-      updatedAt: sql`now()`,
-    })
-    .where(and(eq(conversations.id, input.conversationId), eq(conversations.workspaceId, input.workspaceId)));
+  // A person answering ends the customer's wait; bot replies and notes do not.
+  const answered = input.author === 'agent' && !isPrivate;
+  // The conversation's stamps and the delivery job in one statement (a data-modifying CTE always runs).
+  await tx.execute(sql`
+    with touched as (
+      update conversations set last_message_at = greatest(last_message_at, now()), updated_at = now()
+        ${answered ? sql`, waiting_since = null, waiting_for_person_since = null` : sql``}
+      where id = ${input.conversationId} and workspace_id = ${input.workspaceId}
+    )
+    select ${isPrivate ? sql`null` : addJob(TASKS.deliverMessage, { messageId: id }, { queueName: outboundQueue(input.conversationId), jobKey: deliverJobKey(id) })}`);
   return row!;
 }
