@@ -66,10 +66,10 @@ export interface ConversationView {
   lastMessage: { text: string; direction: string; author: string; createdAt: string } | null;
   lastMessageAt: string | null;
   waitingSince: string | null;
-  createdAt: string;
-}
   /** No flow answered (or it was handed off) and no person has replied yet. */
   waitingForPersonSince: string | null;
+  createdAt: string;
+}
 
 /** The sort key of the inbox list; conversations opened by a flow may have no message yet. */
 export const conversationSortKey = sql`coalesce(${conversations.lastMessageAt}, ${conversations.createdAt})`;
@@ -124,9 +124,9 @@ export async function loadConversations(db: Executor, where: SQL | undefined, li
         : null,
       lastMessageAt: c.lastMessageAt?.toISOString() ?? null,
       waitingSince: c.waitingSince?.toISOString() ?? null,
+      waitingForPersonSince: c.waitingForPersonSince?.toISOString() ?? null,
       createdAt: c.createdAt.toISOString(),
     };
-      waitingForPersonSince: c.waitingForPersonSince?.toISOString() ?? null,
     return { view, sortKey: r.sortKey, workspaceId: c.workspaceId };
   });
 }
