@@ -106,6 +106,50 @@ describe('inbox composer after the WhatsApp window closed', () => {
     expect(pageErrors).toEqual([]);
   }, 120_000);
 
+  test("a flow's Send message step picks the synced template and fills its values", async () => {
+    const definition = {
+      schemaVersion: 1,
+      nodes: [
+        { id: 't', type: 'trigger.message_received', position: { x: 0, y: 0 }, config: {} },
+        { id: 'send', type: 'action.send_message', position: { x: 0, y: 200 }, config: { text: 'Your cake is ready' } },
+      ],
+      edges: [{ id: 'e0', source: 't', target: 'send' }],
+    };
+    const created = await api<{ id: string }>('POST', '/api/workflows', { name: 'Cake ready', definition });
+    expect(created.status).toBe(201);
+    await page.goto(`${app.url}/flows/${created.body.id}`);
+    await page.getByRole('group', { name: 'Send message', exact: true }).click();
+    const picker = page.locator('select[data-field="whatsappTemplate"]');
+    await expect.poll(() => picker.locator('option').allTextContents(), { timeout: 15_000 }).toEqual([
+      '— No template —',
+      'order_ready (en_US)',
+      'spring_sale (es) · not approved',
+      'Type a template name…',
+    ]);
+    await picker.selectOption('order_ready|en_US');
+    await page.locator('[data-field="whatsappTemplate.variables.0"]').fill('{{ contact.first_name }}');
+    await page.locator('[data-field="whatsappTemplate.variables.1"]').fill('#42');
+    await page.locator('[data-field="whatsappTemplate.headerMedia.link"]').fill('https://cdn.example.com/cake.jpg');
+    await page.locator('[data-field="whatsappTemplate.buttons.0.value"]').fill('coming');
+    await page.getByTestId('whatsapp-template').scrollIntoViewIfNeeded();
+    await shot(page, 'flow-template-picker-1366');
+    const stored = async () => {
+      const res = await api<{ definition: typeof definition }>('GET', `/api/workflows/${created.body.id}`);
+      return (res.body.definition.nodes.find((n) => n.id === 'send')!.config as Record<string, unknown>).whatsappTemplate;
+    };
+    await expect.poll(stored, { timeout: 15_000 }).toEqual({
+      name: 'order_ready',
+      language: 'en_US',
+      variables: ['{{ contact.first_name }}', '#42'],
+      headerMedia: { type: 'image', link: 'https://cdn.example.com/cake.jpg' },
+      buttons: [
+        { subType: 'quick_reply', index: 0, value: 'coming' },
+        { subType: 'quick_reply', index: 1, value: 'Deliver it' },
+      ],
+    });
+    expect(pageErrors).toEqual([]);
+  }, 90_000);
+
   test('on a phone the composer fits the screen', async () => {
     const phone = await app.browser.newContext({ viewport: { width: 390, height: 844 }, storageState: await context.storageState() });
     const small = await phone.newPage();

@@ -62,7 +62,8 @@ function fromTemplate(t: SyncedTemplate, prev: TemplateValue | undefined): Templ
     ...(t.namedParameters && t.parameters.length > 0 && { parameterNames: t.parameters }),
     ...(media && { headerMedia: { type: media, link: prev?.headerMedia?.link ?? '' } }),
     ...(takesValue.length > 0 && {
-      buttons: takesValue.map((b) => ({ subType: b.type === 'URL' ? ('url' as const) : ('quick_reply' as const), index: b.index, value: prev?.buttons?.find((x) => x.index === b.index)?.value ?? '' })),
+      // A quick reply's payload starts as its words, as the inbox composer sends them.
+      buttons: takesValue.map((b) => ({ subType: b.type === 'URL' ? ('url' as const) : ('quick_reply' as const), index: b.index, value: prev?.buttons?.find((x) => x.index === b.index)?.value ?? (b.type === 'QUICK_REPLY' ? b.text : '') })),
     }),
   };
 }

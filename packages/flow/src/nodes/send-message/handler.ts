@@ -55,9 +55,10 @@ export const sendMessage: NodeHandler<SendMessageConfig> = async (config, ctx) =
       for (const [i, b] of tpl.buttons.entries()) {
         const r = await render(`whatsappTemplate.buttons.${i}.value`, b.value);
         if ('failed' in r) return r.failed;
-        buttons.push({ subType: b.subType, index: b.index, value: r.value });
+        // A link button without a dynamic ending takes no value.
+        if (r.value !== '') buttons.push({ subType: b.subType, index: b.index, value: r.value });
       }
-      effect.whatsappTemplate.buttons = buttons;
+      if (buttons.length) effect.whatsappTemplate.buttons = buttons;
     }
   }
   return next([effect]);
