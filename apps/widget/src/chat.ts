@@ -84,6 +84,8 @@ export class Chat {
   }
 
   send(text: string): void {
+    // The next keystroke starts a new message: the agents hear of it at once.
+    this.lastTypingSent = 0;
     const clientId = uuid();
     this.thread.addPending(text, clientId);
     this.onUpdate();

@@ -183,10 +183,11 @@ describe('widget in Chromium', () => {
     await expect.poll(() => note.isVisible()).toBe(false);
 
     // Keystrokes in quick succession reach the server as one signal.
+    const before = visitor.typingPosts;
     await ui.input.pressSequentially('A large one', { delay: 20 });
-    await expect.poll(() => visitor.typingPosts).toBe(1);
+    await expect.poll(() => visitor.typingPosts).toBe(before + 1);
     await page.waitForTimeout(300);
-    expect(visitor.typingPosts).toBe(1);
+    expect(visitor.typingPosts).toBe(before + 1);
   }, T);
 
   test('text is rendered as text, never as HTML', async () => {
