@@ -97,6 +97,32 @@ describe('action.ai_agent', () => {
     expect(steps.at(-1)).toMatchObject({ output: 'resolved', effects: [{ type: 'send_message', text: 'Found it.' }] });
   });
 
+  it('hears what the customer wrote while a tool ran, after the tool results, once', async () => {
+    const inbox = [{ id: 'm-2', text: 'actually it is order 43' }];
+    const asked: { runId: string; seq: number }[] = [];
+    // The server's service hands each message out once (it marks it heard by the step).
+    const hearCustomer = async (step: { runId: string; seq: number }) => (asked.push(step), inbox.splice(0));
+    const hearing = (extra: Partial<HandlerContext> = {}) => {
+      const base = ctx(extra);
+      return { ...base, services: { ...base.services, hearCustomer } };
+    };
+    next = (req) => (lastToolName(req) === 'lookup' || lastMessage(req).content?.includes('43') ? { content: 'Looking at 43.' } : { toolCalls: [{ name: 'lookup', arguments: { order_id: '42' } }] });
+    inbox.length = 0;
+    const first = await aiAgent(config, hearing());
+    inbox.push({ id: 'm-2', text: 'actually it is order 43' });
+    const steps = await until(first, (nodeState) => hearing({ nodeState }));
+    expect(steps.map((s) => s.detail?.tool ?? 'model')).toEqual(['model', 'lookup', 'model']);
+    const shown = model.requests.at(-1)!.messages.slice(-2);
+    expect(shown).toEqual([expect.objectContaining({ role: 'tool' }), { role: 'user', content: 'actually it is order 43' }]);
+    expect(steps.at(-1)!.detail).toMatchObject({ heard: ['actually it is order 43'], said: 'Looking at 43.' });
+    // Only model calls listen, each under its own step.
+    expect(asked).toEqual([{ runId: 'run-1', seq: 7 }, { runId: 'run-1', seq: 7 }]);
+    // Without a step (nothing to mark the messages with) the agent does not listen.
+    inbox.push({ id: 'm-3', text: 'hello?' });
+    await aiAgent(config, { ...hearing(), step: undefined });
+    expect(inbox).toHaveLength(1);
+  });
+
   it('refuses arguments that would change the host, and a dot-only path segment', async () => {
     const hostile = AiAgentConfig.parse({ ...config, tools: [{ name: 'go', description: 'Go.', parameters: { type: 'object', properties: { sub: { type: 'string' } } }, request: { method: 'GET', url: 'https://{{ args.sub }}shop.example/x' } }] });
     next = (req) => (lastMessage(req).role === 'user' ? { toolCalls: [{ name: 'go', arguments: { sub: 'evil.example/?' } }] } : { toolCalls: [{ name: 'handoff', arguments: { reason: 'refused' } }] });

@@ -50,19 +50,21 @@ async function think(config: AiAgentConfig, ctx: HandlerContext, state: AgentSta
   const heard = ctx.step && ctx.services.hearCustomer ? await ctx.services.hearCustomer(ctx.step) : [];
   if (heard.length) state = { ...state, transcript: [...state.transcript, ...heard.map((m) => ({ role: 'user' as const, content: m.text }))] };
   const saw = heard.length ? { heard: heard.map((m) => m.text) } : {};
+  // Run history still shows what was heard when the call then fails and the agent hands off.
+  const giveUp = (log: string): StepResult => ({ ...handOff(log), ...(heard.length ? { detail: saw } : {}) });
   const knowledge = config.useKnowledge === false ? null : await ctx.services.knowledge();
   let answer;
   try {
     const system = await systemPrompt(ctx.data, config.instructions, knowledge, state.transcript);
     answer = await ctx.services.aiChat({ messages: [system, ...state.transcript], tools: toolsForModel(config.tools) });
   } catch (err) {
-    if (err instanceof AiNotConnectedError) return handOff(err.message);
-    return handOff(`AI unavailable: ${err instanceof Error ? err.message : String(err)}`);
+    if (err instanceof AiNotConnectedError) return giveUp(err.message);
+    return giveUp(`AI unavailable: ${err instanceof Error ? err.message : String(err)}`);
   }
   const text = answer.content?.trim() ?? '';
   const said: Effect[] = text ? [{ type: 'send_message', text }] : [];
   if (!answer.toolCalls.length) {
-    if (!text) return handOff('the model answered nothing');
+    if (!text) return giveUp('the model answered nothing');
     const waiting = { ...state, transcript: [...state.transcript, { role: 'assistant' as const, content: text }] };
     return { effects: said, wait: { kind: 'reply', timeoutMinutes: config.timeoutMinutes ?? DEFAULT_AGENT_TIMEOUT_MINUTES, nodeState: saveState(waiting) }, detail: { ...saw, said: text } };
   }
