@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { multipartBody, sign, startGraphStandIn, startStandIn, type StandIn } from '@switchboard/channels/testing';
+import { multipartBody, sign, startGraphStandIn, startStandIn, type StandIn, type StandInReply } from '@switchboard/channels/testing';
 import { drain } from './flow-helpers';
 import { call, createTestContext, signup, type Session, type TestContext } from './helpers';
 import { createChannel, postWebhook } from './inbox-fixtures';
@@ -66,7 +66,7 @@ describe('Twilio', () => {
   it('MediaUrl is downloaded with Basic auth (account SID and auth token)', async () => {
     const auth = `Basic ${Buffer.from('ACin:in-token').toString('base64')}`;
     // As Twilio does: the media URL (Basic auth) answers 307 to a signed storage link (no auth).
-    const twilio = await startStandIn((req) => {
+    const twilio = await startStandIn((req): StandInReply => {
       if (req.path.startsWith('/storage/')) return req.headers.authorization ? { status: 400, body: 'Only one auth mechanism allowed' } : { headers: { 'content-type': 'image/jpeg' }, body: JPEG };
       if (req.headers.authorization !== auth) return { status: 401, json: { code: 20003, message: 'Authenticate' } };
       return { status: 307, headers: { location: '/storage/ME1.jpg?X-Amz-Signature=abc' } };
