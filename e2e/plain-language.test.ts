@@ -148,7 +148,8 @@ describe('the flow editor in plain language', () => {
     await node('hours').click();
     await inspector().getByRole('heading', { name: 'Send message' }).waitFor();
     expect(await inspector().getByText(/edit JSON/i).count()).toBe(0);
-    expect(await inspector().getByText(/WhatsApp/).count()).toBe(0);
+    expect(await inspector().getByText(/24 hours/).count()).toBe(0);
+    expect(await inspector().getByRole('checkbox', { name: /WhatsApp template/ }).count()).toBe(0);
     expect(await inspector().getByRole('textbox', { name: 'Step settings as JSON' }).count()).toBe(0);
 
     await inspector().getByRole('button', { name: 'More for this step' }).click();
@@ -167,7 +168,7 @@ describe('the flow editor in plain language', () => {
     expect(wa.id).toBeTruthy();
     await page.reload();
     await node('hours').click();
-    await inspector().getByRole('checkbox', { name: 'WhatsApp template used when the customer last wrote more than 24 hours ago' }).waitFor();
+    await inspector().getByText('WhatsApp template used when the customer last wrote more than 24 hours ago').first().waitFor();
     await node('start').click();
     expect(await inspector().getByRole('group', { name: 'Channels', exact: true }).getByRole('checkbox', { name: 'Bakery WhatsApp (WhatsApp)' }).count()).toBe(1);
   });
