@@ -61,7 +61,8 @@ export function createFlowServices(options: FlowServiceOptions): FlowServices {
         .where(eq(knowledgeEntries.workspaceId, workspaceId))),
     hearCustomer: async (step) => {
       const conversation = options.data().conversation;
-      if (!conversation) return [];
+      // A person has the conversation: what the customer writes is theirs, not the agent's.
+      if (!conversation || conversation.handledBy !== 'bot') return [];
       return hearCustomer(db, { workspaceId, conversationId: conversation.id, channelType: conversation.channelType, consent: settings.consent ?? {} }, step);
     },
   };

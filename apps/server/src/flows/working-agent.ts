@@ -1,6 +1,6 @@
 /**
  * A message arriving while an AI agent's run of the conversation is working (its tool steps are
- * running; it is not waiting for a reply) belongs to that run: no other flow starts for it, and the
+ * running; it is not waiting for a reply) and the bot has the conversation belongs to that run: no other flow starts for it, and the
  * agent hears it at its next model call (hear-customer.ts). Only another live flow's exact keyword
  * takes it instead, as it would from a waiting question: the agent's run ends "Interrupted by
  * <flow>" and that flow starts.

@@ -168,7 +168,7 @@ async function routeInTransaction(deps: AppDeps, payload: MessagePayload, flows:
       const resumed = await resumeWaitingRun(tx, { id: routing.wait_id, runId: routing.wait_run_id, workflowId: routing.wait_workflow_id }, payload.messageId, routing.handled_by, flows);
       return { started: resumed ? [resumed] : [], running, rows: [], unanswered: false };
     }
-    if (routing.agent_run_id) {
+    if (routing.agent_run_id && routing.handled_by === 'bot') {
       const agent = { runId: routing.agent_run_id, workflowId: routing.agent_workflow_id };
       const started = await routeToWorkingAgent(tx, flows, messageEvent(payload, routing), agent, payload.messageId, (flow) => runInput(payload, flow));
       return { started: started.map((r) => r.id), running, rows: started, unanswered: false };
