@@ -4,7 +4,7 @@ import { join, resolve } from 'node:path';
 import { DEFAULT_PIPELINE_LANES } from '@switchboard/db';
 import { createPolicy } from '@switchboard/egress';
 import { z } from 'zod';
-import type { MediaS3Config } from './media/store';
+import type { MediaS3Config } from './media/media-store';
 
 export const roles = ['all', 'api', 'worker'] as const;
 export type ServerRole = (typeof roles)[number];

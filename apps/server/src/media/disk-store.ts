@@ -1,7 +1,7 @@
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { randomUUID } from 'node:crypto';
-import { assertKey, type MediaStore, type StoredObject } from './store';
+import { assertKey, type MediaStore, type StoredObject } from './media-store';
 
 /**
  * Files under `<root>/<workspace>/<id>`, the content type beside each in `<id>.type`. A file is

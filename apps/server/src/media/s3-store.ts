@@ -1,5 +1,5 @@
 import { DeleteObjectCommand, GetObjectCommand, NoSuchKey, PutObjectCommand, S3Client, S3ServiceException } from '@aws-sdk/client-s3';
-import { assertKey, type MediaS3Config, type MediaStore, type StoredObject } from './store';
+import { assertKey, type MediaS3Config, type MediaStore, type StoredObject } from './media-store';
 
 /**
  * Objects in an S3-compatible bucket (AWS, MinIO, R2, Garage...). Path-style addressing, since
