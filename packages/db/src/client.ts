@@ -1,6 +1,7 @@
 import { drizzle, type NodePgDatabase } from 'drizzle-orm/node-postgres';
 import pg from 'pg';
 import { DEFAULT_PIPELINE_LANES, openPool } from './driver/index';
+import { PreparedNames, preparingClient } from './prepared-statements';
 import * as schema from './schema/index';
 
 export type Schema = typeof schema;
@@ -21,7 +22,7 @@ export interface DatabaseHandle {
 export function openDatabase(url: string, options: { max?: number; pipelineLanes?: number; onError?: (err: Error) => void } = {}): DatabaseHandle {
   const onError = (err: Error) => options.onError?.(err);
   // A request never waits on a stuck query for longer than 30 s; migrations lift the limit.
-  const config = { connectionString: url, max: options.max ?? 10, connectionTimeoutMillis: 5_000, statement_timeout: 30_000 };
+  const config = { connectionString: url, max: options.max ?? 10, connectionTimeoutMillis: 5_000, statement_timeout: 30_000, Client: preparingClient(new PreparedNames()) };
   const pool = openPool(config, options.pipelineLanes ?? DEFAULT_PIPELINE_LANES, onError);
   // An idle client losing its connection (database restart) must not crash the process.
   pool.on('error', onError);

@@ -36,7 +36,7 @@ class Lane {
   inFlight = 0;
 
   constructor(
-    private readonly config: pg.ClientConfig,
+    private readonly config: pg.PoolConfig,
     private readonly onError: (err: Error) => void,
   ) {}
 
@@ -83,10 +83,12 @@ class Lane {
   }
 
   private open(): void {
-    const client = new pg.Client({ ...this.config, pipeline: true });
+    // The pool's own Client class (e.g. one that prepares repeated statements), as pg.Pool would use.
+    const ClientClass = (this.config.Client ?? pg.Client) as typeof pg.Client;
+    const client = new ClientClass({ ...this.config, pipeline: true });
     this.client = client;
     // A lost connection fails what it carried (pg rejects those) and the next statement opens a new one.
-    client.on('error', (err) => {
+    client.on('error', (err: Error) => {
       this.drop(client);
       this.onError(err);
     });
