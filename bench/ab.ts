@@ -28,8 +28,12 @@ const pairs = Number(process.env.BENCH_AB_PAIRS ?? 2);
 const phases = ['ceiling', ...(process.env.BENCH_PHASES ?? 'open200,saturation').split(',').filter((p) => p && p !== 'ceiling')].join(',');
 
 function parseLever(text: string, codeLever: boolean): Record<string, string> {
-  const entries = text.split(';').map((s) => s.trim()).filter(Boolean);
-  if (!entries.length && !codeLever) throw new Error('BENCH_AB is empty: give the lever as NAME=value pairs separated by ";", or a commit to compare with as BENCH_AB_BASE');
+  const entries = text
+    .split(';')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  if (!entries.length && !codeLever)
+    throw new Error('BENCH_AB is empty: give the lever as NAME=value pairs separated by ";", or a commit to compare with as BENCH_AB_BASE');
   return Object.fromEntries(
     entries.map((entry) => {
       const at = entry.indexOf('=');
@@ -67,10 +71,26 @@ try {
   base?.remove();
 }
 
-const environment = Object.entries(lever).map(([k, v]) => `${k}=${v}`).join(' ');
-console.log(`\nA: ${base ? `${baseRef} (${base.commit.slice(0, 7)})` : 'this checkout'}; B: this checkout${environment ? ` with ${environment}` : ''}\n`);
+const environment = Object.entries(lever)
+  .map(([k, v]) => `${k}=${v}`)
+  .join(' ');
+console.log(
+  `\nA: ${base ? `${baseRef} (${base.commit.slice(0, 7)})` : 'this checkout'}; B: this checkout${environment ? ` with ${environment}` : ''}\n`,
+);
 const row = (cells: unknown[]) => console.log(markdownRow(cells));
-const header = ['phase', 'run', 'ceiling/s', 'replies/s', 'p50 ms', 'p99 ms', 'ack p99 ms', 'server CPU %', 'PG CPU %', 'server RSS MB', 'commits/msg'];
+const header = [
+  'phase',
+  'run',
+  'ceiling/s',
+  'replies/s',
+  'p50 ms',
+  'p99 ms',
+  'ack p99 ms',
+  'server CPU %',
+  'PG CPU %',
+  'server RSS MB',
+  'commits/msg',
+];
 row(header);
 row(header.map(() => '---'));
 const names = [...new Set(runs.flatMap((r) => r.phases.map((p) => p.name)))];
@@ -83,14 +103,40 @@ const median = (values: (number | null | undefined)[]) => {
 };
 for (const name of names) {
   for (const side of ['A', 'B']) {
-    const found = runs.filter((r) => r.label.startsWith(side)).flatMap((run) => {
-      const p = run.phases.find((x) => x.name === name);
-      return p ? [{ run, p }] : [];
-    });
+    const found = runs
+      .filter((r) => r.label.startsWith(side))
+      .flatMap((run) => {
+        const p = run.phases.find((x) => x.name === name);
+        return p ? [{ run, p }] : [];
+      });
     for (const { run, p } of found) {
-      row([name, run.label, run.ceiling?.repliesPerS, p.repliesPerS, p.latency.p50, p.latency.p99, p.ack.p99, p.cpu.serverPct, p.cpu.postgresPct, p.peakRssMb.server, p.commitsPerMessage]);
+      row([
+        name,
+        run.label,
+        run.ceiling?.repliesPerS,
+        p.repliesPerS,
+        p.latency.p50,
+        p.latency.p99,
+        p.ack.p99,
+        p.cpu.serverPct,
+        p.cpu.postgresPct,
+        p.peakRssMb.server,
+        p.commitsPerMessage,
+      ]);
     }
     const of = (pick: (x: (typeof found)[number]) => number | null | undefined) => median(found.map(pick));
-    row([name, `${side} median`, of((x) => x.run.ceiling?.repliesPerS), of((x) => x.p.repliesPerS), of((x) => x.p.latency.p50), of((x) => x.p.latency.p99), of((x) => x.p.ack.p99), of((x) => x.p.cpu.serverPct), of((x) => x.p.cpu.postgresPct), of((x) => x.p.peakRssMb.server), of((x) => x.p.commitsPerMessage)]);
+    row([
+      name,
+      `${side} median`,
+      of((x) => x.run.ceiling?.repliesPerS),
+      of((x) => x.p.repliesPerS),
+      of((x) => x.p.latency.p50),
+      of((x) => x.p.latency.p99),
+      of((x) => x.p.ack.p99),
+      of((x) => x.p.cpu.serverPct),
+      of((x) => x.p.cpu.postgresPct),
+      of((x) => x.p.peakRssMb.server),
+      of((x) => x.p.commitsPerMessage),
+    ]);
   }
 }

@@ -71,7 +71,13 @@ class Customers {
 }
 
 /** Sends `count` signed inbound messages, `SENDERS` at a time; each must be accepted. */
-async function inbound(target: { host: string; port: number }, path: string, secret: string, count: number, message: (i: number) => { id: string; from: string; text: string }) {
+async function inbound(
+  target: { host: string; port: number },
+  path: string,
+  secret: string,
+  count: number,
+  message: (i: number) => { id: string; from: string; text: string },
+) {
   let next = 0;
   const sender = async () => {
     while (next < count) {
@@ -99,8 +105,17 @@ async function main() {
   await db.connect();
   try {
     const api = new ApiClient(server.baseUrl);
-    await api.call('POST', '/api/auth/signup', { email: `broadcast-${Date.now()}@example.com`, password: 'bench-password-123', name: 'Bench', workspaceName: 'Broadcast Bakery' });
-    const channel = await api.call<{ id: string; webhookUrl: string; secret: string }>('POST', '/api/channels', { type: 'api', name: 'SMS gateway', config: { callbackUrl } });
+    await api.call('POST', '/api/auth/signup', {
+      email: `broadcast-${Date.now()}@example.com`,
+      password: 'bench-password-123',
+      name: 'Bench',
+      workspaceName: 'Broadcast Bakery',
+    });
+    const channel = await api.call<{ id: string; webhookUrl: string; secret: string }>('POST', '/api/channels', {
+      type: 'api',
+      name: 'SMS gateway',
+      config: { callbackUrl },
+    });
     customers.secret = channel.secret;
     const target = { host: '127.0.0.1', port: server.port };
     const path = new URL(channel.webhookUrl).pathname;
@@ -121,12 +136,21 @@ async function main() {
     const stopEvery = Math.floor(CONTACTS / OPTED_OUT);
     const stopped = new Set(Array.from({ length: OPTED_OUT }, (_, k) => `cust-${k * stopEvery}`));
     await inbound(target, path, channel.secret, OPTED_OUT, (k) => ({ id: `stop-${k}`, from: `cust-${k * stopEvery}`, text: 'STOP' }));
-    await waitFor('the opt-outs', async () => Number((await db.query('select count(*) from contact_opt_outs')).rows[0].count) === OPTED_OUT, 600_000);
+    await waitFor(
+      'the opt-outs',
+      async () => Number((await db.query('select count(*) from contact_opt_outs')).rows[0].count) === OPTED_OUT,
+      600_000,
+    );
     console.log(`${((performance.now() - t) / 1000).toFixed(1)} s`);
 
     process.stdout.write('broadcast... ');
     t = performance.now();
-    const created = await api.call<{ id: string; sendRatePerSecond: number }>('POST', '/api/broadcasts', { name: 'Spring sale', channelId: channel.id, text: TEXT, ...(RATE && { sendRatePerSecond: RATE }) });
+    const created = await api.call<{ id: string; sendRatePerSecond: number }>('POST', '/api/broadcasts', {
+      name: 'Spring sale',
+      channelId: channel.id,
+      text: TEXT,
+      ...(RATE && { sendRatePerSecond: RATE }),
+    });
     const expected = CONTACTS - OPTED_OUT;
     type Progress = { status: string; progress: Record<string, number> };
     let last: Progress | undefined;
@@ -134,7 +158,11 @@ async function main() {
       'the broadcast',
       async () => {
         last = await api.call<Progress>('GET', `/api/broadcasts/${created.id}`);
-        return last.status === 'completed' && last.progress.sending === 0 && [...customers.arrivals.values()].reduce((n, a) => n + a.length, 0) >= expected;
+        return (
+          last.status === 'completed' &&
+          last.progress.sending === 0 &&
+          [...customers.arrivals.values()].reduce((n, a) => n + a.length, 0) >= expected
+        );
       },
       (expected / created.sendRatePerSecond) * 3_000 + 120_000,
     );
@@ -144,8 +172,13 @@ async function main() {
     const times = [...customers.arrivals.values()].flat().sort((a, b) => a - b);
     const duplicates = [...customers.arrivals.values()].filter((a) => a.length > 1).length;
     const reachedStopped = [...stopped].filter((to) => customers.arrivals.has(to)).length;
-    const missing = Array.from({ length: CONTACTS }, (_, i) => `cust-${i}`).filter((to) => !stopped.has(to) && !customers.arrivals.has(to)).length;
-    const { rows: skippedRows } = await db.query(`select count(*)::int as n, min(reason) as reason from broadcast_recipients where broadcast_id = $1 and status = 'skipped'`, [created.id]);
+    const missing = Array.from({ length: CONTACTS }, (_, i) => `cust-${i}`).filter(
+      (to) => !stopped.has(to) && !customers.arrivals.has(to),
+    ).length;
+    const { rows: skippedRows } = await db.query(
+      `select count(*)::int as n, min(reason) as reason from broadcast_recipients where broadcast_id = $1 and status = 'skipped'`,
+      [created.id],
+    );
     // Sustained rate: messages per second between the first and the last arrival, and per whole second.
     const spanS = (times.at(-1)! - times[0]!) / 1000;
     const sustained = (times.length - 1) / spanS;
@@ -154,7 +187,10 @@ async function main() {
       const s = Math.floor((at - times[0]!) / 1000);
       perSecond.set(s, (perSecond.get(s) ?? 0) + 1);
     }
-    const fullSeconds = [...perSecond.entries()].filter(([s]) => s > 0 && s < Math.floor(spanS)).map(([, n]) => n).sort((a, b) => a - b);
+    const fullSeconds = [...perSecond.entries()]
+      .filter(([s]) => s > 0 && s < Math.floor(spanS))
+      .map(([, n]) => n)
+      .sort((a, b) => a - b);
     const rate = created.sendRatePerSecond;
     const withinTenPercent = Math.abs(sustained - rate) / rate <= 0.1;
     const results = {

@@ -24,7 +24,9 @@ export interface Ceiling {
  * limit; above it, the gap to the saturation phase is what storing, routing and running cost.
  */
 export async function measureCeiling(standIn: StandIn, callbackUrl: string, connections: number, durationS: number): Promise<Ceiling> {
-  const echo = fork(fileURLToPath(new URL('./echo-server.ts', import.meta.url)), [callbackUrl, standIn.secret], { execArgv: ['--import', 'tsx'] });
+  const echo = fork(fileURLToPath(new URL('./echo-server.ts', import.meta.url)), [callbackUrl, standIn.secret], {
+    execArgv: ['--import', 'tsx'],
+  });
   try {
     const { port } = await new Promise<{ port: number }>((resolve, reject) => {
       echo.once('message', (m) => resolve(m as { port: number }));
@@ -33,7 +35,12 @@ export async function measureCeiling(standIn: StandIn, callbackUrl: string, conn
     let i = 0;
     const shot = () => {
       const ref = `c.${i++}`;
-      const { body, headers } = signedInbound(standIn.secret, { id: ref, from: `echo-${i % 200}`, text: `price list please #${ref}`, name: 'Bench Customer' });
+      const { body, headers } = signedInbound(standIn.secret, {
+        id: ref,
+        from: `echo-${i % 200}`,
+        text: `price list please #${ref}`,
+        name: 'Bench Customer',
+      });
       return { ref, send: () => post({ host: '127.0.0.1', port }, '/webhook', body, headers) };
     };
     const loop = closedLoop(connections, WARMUP_S + durationS, shot);

@@ -22,7 +22,14 @@ export async function post(target: Target, path: string, body: string, headers: 
 function postOnce(target: Target, path: string, body: string, headers: Record<string, string>): Promise<number> {
   return new Promise((resolve) => {
     const req = request(
-      { agent, host: target.host, port: target.port, path, method: 'POST', headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), ...headers } },
+      {
+        agent,
+        host: target.host,
+        port: target.port,
+        path,
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), ...headers },
+      },
       (res) => {
         res.resume();
         res.on('end', () => resolve(res.statusCode ?? 0));

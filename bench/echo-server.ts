@@ -23,7 +23,13 @@ const server = createServer((req, res) => {
   const chunks: Buffer[] = [];
   req.on('data', (chunk: Buffer) => chunks.push(chunk));
   req.on('end', () => {
-    const inbound = { method: req.method ?? 'POST', url: req.url ?? '/', headers: req.headers as Record<string, string>, rawBody: Buffer.concat(chunks), query: {} };
+    const inbound = {
+      method: req.method ?? 'POST',
+      url: req.url ?? '/',
+      headers: req.headers as Record<string, string>,
+      rawBody: Buffer.concat(chunks),
+      query: {},
+    };
     const verdict = apiAdapter.verify(inbound, config, noNonces);
     if (!verdict.ok) {
       res.writeHead(401).end();

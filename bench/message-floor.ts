@@ -103,7 +103,11 @@ export function messageFloor(workspace: string, channel: string, customers: stri
           select id from sent`,
         values: ({ run }, [stored, replies]) => {
           const jobOf = new Map(stored!.map((row) => [row.conversation_id, row.job_id]));
-          return [ids(replies!, 'reply_id'), replies!.map((row) => jobOf.get(row.conversation_id)), replies!.map((row) => `floor-reply-${run}-${row.reply_id}`)];
+          return [
+            ids(replies!, 'reply_id'),
+            replies!.map((row) => jobOf.get(row.conversation_id)),
+            replies!.map((row) => `floor-reply-${run}-${row.reply_id}`),
+          ];
         },
       },
     ],

@@ -62,16 +62,29 @@ export class StatementStats {
       [top],
     );
     const sum = rows.reduce((acc, r) => acc + r.total_ms, 0);
-    const lines = rows.map((r) => `${String(r.total_ms).padStart(7)} ms ${String(r.calls).padStart(7)} calls ${String(r.plans).padStart(7)} plans  plan ${r.plan_ms} ms  exec ${r.exec_ms} ms  rows ${r.rows}  wal ${r.wal} (${r.fpi} full pages, ${r.wal_bytes_per_call} B/call)  | ${r.query.slice(0, 400)}`);
+    const lines = rows.map(
+      (r) =>
+        `${String(r.total_ms).padStart(7)} ms ${String(r.calls).padStart(7)} calls ${String(r.plans).padStart(7)} plans  plan ${r.plan_ms} ms  exec ${r.exec_ms} ms  rows ${r.rows}  wal ${r.wal} (${r.fpi} full pages, ${r.wal_bytes_per_call} B/call)  | ${r.query.slice(0, 400)}`,
+    );
     const tables = [...(await this.tableWrites())]
       .map(([table, now]) => {
         const was = this.tablesBefore.get(table) ?? { ins: 0, upd: 0, hot: 0, del: 0, indexes: now.indexes };
-        return { table, ins: now.ins - was.ins, upd: now.upd - was.upd, hot: now.hot - was.hot, del: now.del - was.del, indexes: now.indexes };
+        return {
+          table,
+          ins: now.ins - was.ins,
+          upd: now.upd - was.upd,
+          hot: now.hot - was.hot,
+          del: now.del - was.del,
+          indexes: now.indexes,
+        };
       })
       .filter((t) => t.ins + t.upd + t.del > 0)
       .sort((a, b) => b.ins + b.upd + b.del - (a.ins + a.upd + a.del))
       .map((t) => `${t.table.padEnd(40)} ${t.indexes} indexes  ins ${t.ins}  upd ${t.upd} (hot ${t.hot})  del ${t.del}`);
-    appendFileSync(this.file, `\n## ${phase} (top ${rows.length}: ${Math.round(sum)} ms)\n${lines.join('\n')}\n\nrows written:\n${tables.join('\n')}\n`);
+    appendFileSync(
+      this.file,
+      `\n## ${phase} (top ${rows.length}: ${Math.round(sum)} ms)\n${lines.join('\n')}\n\nrows written:\n${tables.join('\n')}\n`,
+    );
   }
 
   close(): Promise<void> {
@@ -80,4 +93,17 @@ export class StatementStats {
 }
 
 type TableWrites = { ins: number; upd: number; hot: number; del: number; indexes: number };
-type Row = { calls: number; plans: number; rows: string; plan_ms: number; exec_ms: number; total_ms: number; hit: string; read: string; wal: string; fpi: string; wal_bytes_per_call: number; query: string };
+type Row = {
+  calls: number;
+  plans: number;
+  rows: string;
+  plan_ms: number;
+  exec_ms: number;
+  total_ms: number;
+  hit: string;
+  read: string;
+  wal: string;
+  fpi: string;
+  wal_bytes_per_call: number;
+  query: string;
+};

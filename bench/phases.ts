@@ -81,17 +81,21 @@ export async function runPhase(ctx: PhaseContext, phase: string): Promise<PhaseR
     const { body, headers } = signedInbound(ctx.setup.secret, { id: `in-${ref}`, from, text: `${text} #${ref}`, name: 'Bench Customer' });
     return { ref, send: () => post(target, `/webhooks/channels/${ctx.setup.channelId}`, body, headers) };
   };
-  const priceShot = (prefix: string) => (i: number) => inbound(`${prefix}.${run}.${i}`, `cust-${i % CUSTOMERS}`, i % 2 ? 'what is the price of a cake' : 'price list please');
+  const priceShot = (prefix: string) => (i: number) =>
+    inbound(`${prefix}.${run}.${i}`, `cust-${i % CUSTOMERS}`, i % 2 ? 'what is the price of a cake' : 'price list please');
 
   const commitsBefore = await ctx.server.commits();
   ctx.monitor.start();
   const activity = new Map<string, number>();
   let activitySamples = 0;
   const activityTimer = setInterval(() => {
-    void ctx.server.activity().then((now) => {
-      activitySamples += 1;
-      for (const [k, n] of Object.entries(now)) activity.set(k, (activity.get(k) ?? 0) + n);
-    }, () => {});
+    void ctx.server.activity().then(
+      (now) => {
+        activitySamples += 1;
+        for (const [k, n] of Object.entries(now)) activity.set(k, (activity.get(k) ?? 0) + n);
+      },
+      () => {},
+    );
   }, 250);
   let cpuStart = ctx.monitor.cpu();
   let windowStart = performance.now();
@@ -124,7 +128,12 @@ export async function runPhase(ctx: PhaseContext, phase: string): Promise<PhaseR
       void shot.send().then((status) => void (record.status = status));
     };
     sent = await openLoop(rate, ctx.durationS, (i) => inbound(`a.${run}.${i}`, `book-a.${run}.${i}`, 'can I book a table'));
-    await awaitReplies(ctx.standIn, sent.filter(ok).map((s) => s.ref), 15_000, PHASE_DRAIN_MS);
+    await awaitReplies(
+      ctx.standIn,
+      sent.filter(ok).map((s) => s.ref),
+      15_000,
+      PHASE_DRAIN_MS,
+    );
     extra = { name: 'ask: resume', sent: answers };
   } else if (phase === 'proactive') {
     rate = 200;
@@ -139,9 +148,19 @@ export async function runPhase(ctx: PhaseContext, phase: string): Promise<PhaseR
   clearTimeout(windowStartTimer);
   const windowEnd = performance.now();
   clearInterval(activityTimer);
-  const pgActivity = Object.fromEntries([...activity].sort((a, b) => b[1] - a[1]).slice(0, 8).map(([k, n]) => [k, round(n / Math.max(activitySamples, 1), 1)]));
+  const pgActivity = Object.fromEntries(
+    [...activity]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, 8)
+      .map(([k, n]) => [k, round(n / Math.max(activitySamples, 1), 1)]),
+  );
   const cpuEnd = ctx.monitor.cpu();
-  await awaitReplies(ctx.standIn, [...sent, ...(extra?.sent ?? [])].filter(ok).map((s) => s.ref), 15_000, PHASE_DRAIN_MS);
+  await awaitReplies(
+    ctx.standIn,
+    [...sent, ...(extra?.sent ?? [])].filter(ok).map((s) => s.ref),
+    15_000,
+    PHASE_DRAIN_MS,
+  );
   await ctx.monitor.stop();
   ctx.standIn.onReply = undefined;
   await sleep(ctx.statsWaitMs);
@@ -149,14 +168,18 @@ export async function runPhase(ctx: PhaseContext, phase: string): Promise<PhaseR
 
   const windowS = (windowEnd - windowStart) / 1000;
   const shared = {
-    cpu: { serverPct: round(((cpuEnd.server - cpuStart.server) / windowS) * 100, 0), postgresPct: round(((cpuEnd.postgres - cpuStart.postgres) / windowS) * 100, 0) },
+    cpu: {
+      serverPct: round(((cpuEnd.server - cpuStart.server) / windowS) * 100, 0),
+      postgresPct: round(((cpuEnd.postgres - cpuStart.postgres) / windowS) * 100, 0),
+    },
     peakRssMb: { server: round(ctx.monitor.peakServerMb, 0), postgresPss: round(ctx.monitor.peakPostgresMb, 0) },
   };
   const allAccepted = sent.filter(ok).length + (extra?.sent.filter(ok).length ?? 0);
   const commitsPerMessage = allAccepted ? round(commits / allAccepted, 1) : null;
   const name = phase === 'ask' ? 'ask: question' : phase;
   const raws: PhaseRaw[] = [{ name, startedAt, rate, sent, windowStart, windowEnd, shared, commitsPerMessage, pgActivity }];
-  if (extra) raws.push({ name: extra.name, startedAt, rate, sent: extra.sent, windowStart, windowEnd, shared, commitsPerMessage, pgActivity });
+  if (extra)
+    raws.push({ name: extra.name, startedAt, rate, sent: extra.sent, windowStart, windowEnd, shared, commitsPerMessage, pgActivity });
   return raws;
 }
 
@@ -165,12 +188,20 @@ export async function runPhase(ctx: PhaseContext, phase: string): Promise<PhaseR
  * lost and duplicated replies and the latencies. A phase that left a backlog is still fully checked.
  */
 export async function finish(standIn: StandIn, raws: PhaseRaw[]): Promise<PhaseResult[]> {
-  await awaitReplies(standIn, raws.flatMap((r) => r.sent.filter(ok).map((s) => s.ref)), 20_000, 300_000);
+  await awaitReplies(
+    standIn,
+    raws.flatMap((r) => r.sent.filter(ok).map((s) => s.ref)),
+    20_000,
+    300_000,
+  );
   await sleep(2_000);
   return raws.map((r) => summariseSent(standIn, r));
 }
 
-function summariseSent(standIn: StandIn, { name, startedAt, rate, sent, windowStart, windowEnd, shared, commitsPerMessage, pgActivity }: PhaseRaw): PhaseResult {
+function summariseSent(
+  standIn: StandIn,
+  { name, startedAt, rate, sent, windowStart, windowEnd, shared, commitsPerMessage, pgActivity }: PhaseRaw,
+): PhaseResult {
   const accepted = sent.filter(ok);
   const latencies: number[] = [];
   const bySecond: number[][] = [];
@@ -224,7 +255,9 @@ function summariseSent(standIn: StandIn, { name, startedAt, rate, sent, windowSt
     pgActivity,
     repliesPerS: round(inWindow / windowS, 0),
     acceptedPerS: round(accepted.filter((s) => s.scheduledAt >= windowStart).length / windowS, 0),
-    refused: sent.filter((s) => !ok(s)).reduce<Record<string, number>>((counts, s) => ({ ...counts, [s.status]: (counts[s.status] ?? 0) + 1 }), {}),
+    refused: sent
+      .filter((s) => !ok(s))
+      .reduce<Record<string, number>>((counts, s) => ({ ...counts, [s.status]: (counts[s.status] ?? 0) + 1 }), {}),
     ...shared,
     commitsPerMessage,
   };

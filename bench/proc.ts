@@ -97,7 +97,9 @@ export class Monitor {
 
   /** Starts the sampler; resolves on its first sample. */
   async open() {
-    const sampler = fork(fileURLToPath(import.meta.url), [SAMPLER_ARG, String(this.serverPid), String(this.postmasterPid ?? '')], { execArgv: ['--import', 'tsx'] });
+    const sampler = fork(fileURLToPath(import.meta.url), [SAMPLER_ARG, String(this.serverPid), String(this.postmasterPid ?? '')], {
+      execArgv: ['--import', 'tsx'],
+    });
     this.sampler = sampler;
     sampler.on('message', (peak: { server: number; postgres: number }) => {
       if (!this.recording) return;
@@ -143,7 +145,8 @@ if (process.argv[2] === SAMPLER_ARG && process.send) {
   const postmasterPid = Number(process.argv[4]) || null;
   // With a callback, a send racing the parent's disconnect is dropped instead of crashing the sampler.
   const tick = () => {
-    if (process.connected) process.send!({ server: sampleServer(serverPid).memMb, postgres: samplePostgres(postmasterPid).memMb }, undefined, {}, () => {});
+    if (process.connected)
+      process.send!({ server: sampleServer(serverPid).memMb, postgres: samplePostgres(postmasterPid).memMb }, undefined, {}, () => {});
   };
   tick();
   const timer = setInterval(tick, 1_000);

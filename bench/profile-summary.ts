@@ -51,7 +51,12 @@ function toSource(): (frame: CallFrame) => CallFrame {
     }
     const entry = map?.findEntry(frame.lineNumber, frame.columnNumber);
     if (!entry || !('originalSource' in entry)) return frame;
-    return { ...frame, url: new URL(entry.originalSource, frame.url).href, lineNumber: entry.originalLine, columnNumber: entry.originalColumn };
+    return {
+      ...frame,
+      url: new URL(entry.originalSource, frame.url).href,
+      lineNumber: entry.originalLine,
+      columnNumber: entry.originalColumn,
+    };
   };
 }
 
@@ -77,7 +82,9 @@ export function summariseProfile(file: string, top = 25) {
     packages.set(pkg, (packages.get(pkg) ?? 0) + us);
   }
   const pct = (us: number) => `${((us / total) * 100).toFixed(1).padStart(5)}%`;
-  const idle = self.size ? [...self].filter(([id]) => byId.get(id)!.callFrame.functionName === '(idle)').reduce((s, [, us]) => s + us, 0) : 0;
+  const idle = self.size
+    ? [...self].filter(([id]) => byId.get(id)!.callFrame.functionName === '(idle)').reduce((s, [, us]) => s + us, 0)
+    : 0;
   console.log(`${file}: ${(total / 1e6).toFixed(1)} s sampled, ${pct(idle)} idle`);
   console.log('\ntop frames by self time:');
   for (const [key, us] of [...frames].sort((a, b) => b[1] - a[1]).slice(0, top)) console.log(`  ${pct(us)}  ${key}`);

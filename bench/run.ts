@@ -28,7 +28,10 @@ import { validationBench } from './validate';
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const resultsDir = join(root, 'bench', 'results');
 const durationS = Number(process.env.BENCH_DURATION ?? 20);
-const selected = (process.env.BENCH_PHASES ?? PHASES.join(',')).split(',').map((s) => s.trim()).filter(Boolean);
+const selected = (process.env.BENCH_PHASES ?? PHASES.join(','))
+  .split(',')
+  .map((s) => s.trim())
+  .filter(Boolean);
 const label = process.env.BENCH_LABEL;
 
 async function main() {
@@ -53,7 +56,14 @@ async function main() {
     standIn.secret = setup.secret;
     monitor = new Monitor(server.pid, server.postmasterPid);
     await monitor.open();
-    const ctx: PhaseContext = { server, standIn, setup, monitor, durationS, statsWaitMs: Number(process.env.BENCH_STATS_WAIT_MS ?? 11_000) };
+    const ctx: PhaseContext = {
+      server,
+      standIn,
+      setup,
+      monitor,
+      durationS,
+      statsWaitMs: Number(process.env.BENCH_STATS_WAIT_MS ?? 11_000),
+    };
     if (selected.includes('ceiling')) {
       process.stdout.write('harness ceiling (no database)... ');
       ceiling = await measureCeiling(standIn, callbackUrl, SATURATION_CONNECTIONS, durationS);
@@ -96,7 +106,10 @@ async function main() {
   console.log(`machine: ${machine.cores} cores, ${machine.cpuModel}, Node ${machine.node}`);
   const date = new Date().toISOString().slice(0, 10);
   const file = join(resultsDir, `${date}${label ? `-${label}` : ''}.json`);
-  writeFileSync(file, `${JSON.stringify({ date: new Date().toISOString(), machine, durationS, ceiling, statementOverhead, phases: results, validation }, null, 2)}\n`);
+  writeFileSync(
+    file,
+    `${JSON.stringify({ date: new Date().toISOString(), machine, durationS, ceiling, statementOverhead, phases: results, validation }, null, 2)}\n`,
+  );
   console.log(`written ${file}`);
 }
 

@@ -53,7 +53,12 @@ export async function startBenchServer(options: ServerOptions): Promise<BenchSer
   const port = await freePort(3900);
   // BENCH_NODE_ARGS: extra V8/node flags for the server only (--trace-gc, heap sizes), not the load generator.
   const extra = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
-  const args = ['--enable-source-maps', ...extra, ...(options.cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${options.cpuProfileDir}`] : []), 'apps/server/dist/main.js'];
+  const args = [
+    '--enable-source-maps',
+    ...extra,
+    ...(options.cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${options.cpuProfileDir}`] : []),
+    'apps/server/dist/main.js',
+  ];
   const child: ChildProcess = spawn(process.execPath, args, {
     cwd: options.root,
     env: {
@@ -86,7 +91,9 @@ export async function startBenchServer(options: ServerOptions): Promise<BenchSer
     postmasterPid,
     databaseUrl,
     commits: async () => {
-      const { rows } = await stats.query<{ n: string }>('select xact_commit::text as n from pg_stat_database where datname = current_database()');
+      const { rows } = await stats.query<{ n: string }>(
+        'select xact_commit::text as n from pg_stat_database where datname = current_database()',
+      );
       return Number(rows[0]?.n ?? 0);
     },
     activity: async () => {
@@ -117,7 +124,13 @@ export async function startBenchServer(options: ServerOptions): Promise<BenchSer
  */
 async function logWhatStalls(stats: pg.Client) {
   const minMs = Number(process.env.BENCH_PG_LOG_MIN_MS ?? 20);
-  for (const setting of ['log_checkpoints = on', 'log_autovacuum_min_duration = 0', 'log_lock_waits = on', `log_min_duration_statement = ${minMs}`, "log_line_prefix = '%m [%p] '"]) {
+  for (const setting of [
+    'log_checkpoints = on',
+    'log_autovacuum_min_duration = 0',
+    'log_lock_waits = on',
+    `log_min_duration_statement = ${minMs}`,
+    "log_line_prefix = '%m [%p] '",
+  ]) {
     await stats.query(`alter system set ${setting}`);
   }
   await stats.query('select pg_reload_conf()');
@@ -127,7 +140,10 @@ async function waitReady(baseUrl: string, child: ChildProcess) {
   const deadline = Date.now() + 120_000;
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode} before it was ready`);
-    const ok = await fetch(`${baseUrl}/readyz`).then((r) => r.ok, () => false);
+    const ok = await fetch(`${baseUrl}/readyz`).then(
+      (r) => r.ok,
+      () => false,
+    );
     if (ok) return;
     await sleep(250);
   }

@@ -3,7 +3,12 @@ import { ApiClient } from './client';
 /** The flows under test. Every reply echoes the `#ref` of what it answers, so the stand-in can match it. */
 const position = { x: 0, y: 0 };
 const node = (id: string, type: string, config: Record<string, unknown>) => ({ id, type, position, config });
-const edge = (source: string, target: string, sourceHandle?: string) => ({ id: `${source}-${sourceHandle ?? 'next'}-${target}`, source, target, ...(sourceHandle && { sourceHandle }) });
+const edge = (source: string, target: string, sourceHandle?: string) => ({
+  id: `${source}-${sourceHandle ?? 'next'}-${target}`,
+  source,
+  target,
+  ...(sourceHandle && { sourceHandle }),
+});
 
 /** Shape 1: message trigger -> keyword match -> reply. */
 const pricesFlow = {
@@ -32,7 +37,10 @@ const bookingFlow = {
 /** Shape 3: a webhook from another system makes the bot write first (proactive message). */
 const proactiveFlow = {
   schemaVersion: 1,
-  nodes: [node('start', 'trigger.webhook', {}), node('say', 'action.send_message', { text: 'Your order is ready. (#{{ trigger.body.ref }})' })],
+  nodes: [
+    node('start', 'trigger.webhook', {}),
+    node('say', 'action.send_message', { text: 'Your order is ready. (#{{ trigger.body.ref }})' }),
+  ],
   edges: [edge('start', 'say')],
 };
 
@@ -45,8 +53,17 @@ export interface BenchSetup {
 
 export async function setUp(baseUrl: string, callbackUrl: string): Promise<BenchSetup> {
   const api = new ApiClient(baseUrl);
-  await api.call('POST', '/api/auth/signup', { email: `bench-${Date.now()}@example.com`, password: 'bench-password-123', name: 'Bench', workspaceName: 'Bench Bakery' });
-  const channel = await api.call<{ id: string; webhookUrl: string; secret: string }>('POST', '/api/channels', { type: 'api', name: 'Bench API', config: { callbackUrl } });
+  await api.call('POST', '/api/auth/signup', {
+    email: `bench-${Date.now()}@example.com`,
+    password: 'bench-password-123',
+    name: 'Bench',
+    workspaceName: 'Bench Bakery',
+  });
+  const channel = await api.call<{ id: string; webhookUrl: string; secret: string }>('POST', '/api/channels', {
+    type: 'api',
+    name: 'Bench API',
+    config: { callbackUrl },
+  });
   const publish = async (name: string, definition: unknown) => {
     const flow = await api.call<{ id: string }>('POST', '/api/workflows', { name, definition });
     await api.call('POST', `/api/workflows/${flow.id}/publish`);

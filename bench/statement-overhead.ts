@@ -78,7 +78,9 @@ export async function measureStatementOverhead(databaseUrl: string): Promise<Sta
  * OTHER_CUSTOMERS others, each with an open conversation and its job queue.
  */
 async function seed(admin: pg.Client): Promise<{ workspace: string; channel: string; customers: string[] }> {
-  const { rows } = await admin.query<{ workspace: string; channel: string }>('select gen_random_uuid() as workspace, gen_random_uuid() as channel');
+  const { rows } = await admin.query<{ workspace: string; channel: string }>(
+    'select gen_random_uuid() as workspace, gen_random_uuid() as channel',
+  );
   const { workspace, channel } = rows[0]!;
   // One open conversation per customer, with its job queue, ids 0..count-1 in contact order.
   const addCustomers = async (workspaceId: string, count: number) =>
@@ -105,7 +107,10 @@ async function seed(admin: pg.Client): Promise<{ workspace: string; channel: str
      select workspace_id, workspace_id, workspace_id, id, contact_id, 'completed' from bench_conversations where workspace_id <> $1`,
     [workspace],
   );
-  await admin.query(`insert into bench_jobs (task_id, payload, locked_at, locked_by) select 1, '{}', now(), 'other' from generate_series(1, $1::int)`, [OTHER_CUSTOMERS]);
+  await admin.query(
+    `insert into bench_jobs (task_id, payload, locked_at, locked_by) select 1, '{}', now(), 'other' from generate_series(1, $1::int)`,
+    [OTHER_CUSTOMERS],
+  );
   for (const table of Object.keys(SCRATCH_TABLES)) await admin.query(`analyze ${table}`);
   // The parents the floor's foreign keys point to (FLOOR_FOREIGN_KEYS), added after the floor's first measure.
   await admin.query(`drop table if exists bench_parents cascade`);
@@ -151,7 +156,12 @@ async function run(databaseUrl: string, workload: Workload, batch: number): Prom
       }),
     );
     const seconds = (performance.now() - started) / 1000;
-    return { workload: workload.name, batch, backendUsPerMessage: round(((cpu() - cpuBefore) / MESSAGES) * 1e6, 0), messagesPerS: round(MESSAGES / seconds, 0) };
+    return {
+      workload: workload.name,
+      batch,
+      backendUsPerMessage: round(((cpu() - cpuBefore) / MESSAGES) * 1e6, 0),
+      messagesPerS: round(MESSAGES / seconds, 0),
+    };
   } finally {
     await Promise.all(clients.map(({ client }) => client.end()));
   }

@@ -69,15 +69,28 @@ export const STORE_CTES = `input as (select * from unnest($1::uuid[], $2::text[]
  * STORE_CTES's parameters for a batch. A batch never names a customer twice, and connections
  * never share one: no row waits on another.
  */
-export function storeValues(customers: string[], channel: string, workspace: string, tag: string, { first, count, lane, run }: Batch): unknown[] {
+export function storeValues(
+  customers: string[],
+  channel: string,
+  workspace: string,
+  tag: string,
+  { first, count, lane, run }: Batch,
+): unknown[] {
   const perLane = customers.length / CONNECTIONS;
-  return [Array.from({ length: count }, (_, i) => customers[lane * perLane + ((first + i) % perLane)]), providerIds(`${tag}-${run}`, first, count), channel, workspace, TEXT];
+  return [
+    Array.from({ length: count }, (_, i) => customers[lane * perLane + ((first + i) % perLane)]),
+    providerIds(`${tag}-${run}`, first, count),
+    channel,
+    workspace,
+    TEXT,
+  ];
 }
 
 export function storeShaped(workspace: string, channel: string, customers: string[]): Workload {
   return {
     name: 'store-shaped',
-    statements: [{ text: `with ${STORE_CTES} select id from message`, values: (batch) => storeValues(customers, channel, workspace, 'store', batch) }],
+    statements: [
+      { text: `with ${STORE_CTES} select id from message`, values: (batch) => storeValues(customers, channel, workspace, 'store', batch) },
+    ],
   };
 }
-

@@ -20,5 +20,6 @@ export function validationBench(root: string): ValidationTiming[] {
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  for (const t of validationBench(process.cwd())) console.log(`${t.nodes} nodes: median ${t.medianMs} ms, max ${t.maxMs} ms, first ${t.firstMs} ms`);
+  for (const t of validationBench(process.cwd()))
+    console.log(`${t.nodes} nodes: median ${t.medianMs} ms, max ${t.maxMs} ms, first ${t.firstMs} ms`);
 }

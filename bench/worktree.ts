@@ -9,7 +9,9 @@ function nodeModulesOf(root: string): string[] {
   const dirs = workspaces.flatMap((pattern) => {
     const parent = pattern.replace(/\/\*$/, '');
     if (parent === pattern) return [pattern];
-    return readdirSync(join(root, parent), { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => join(parent, e.name));
+    return readdirSync(join(root, parent), { withFileTypes: true })
+      .filter((e) => e.isDirectory())
+      .map((e) => join(parent, e.name));
   });
   return ['node_modules', ...dirs.map((dir) => join(dir, 'node_modules'))].filter((dir) => existsSync(join(root, dir)));
 }

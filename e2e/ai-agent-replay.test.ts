@@ -8,7 +8,13 @@ import { join } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { sha256Header } from '../packages/channels/src/signatures';
-import { lastMessage, lastToolName, startOpenAiToolsStandIn, type ToolsStandIn, type WireRequest } from '../packages/flow/src/testing/openai-tools-stand-in';
+import {
+  lastMessage,
+  lastToolName,
+  startOpenAiToolsStandIn,
+  type ToolsStandIn,
+  type WireRequest,
+} from '../packages/flow/src/testing/openai-tools-stand-in';
 import { startShopStandIn, type ShopStandIn } from '../apps/server/test/shop-stand-in';
 import { screenshotDir, startApp, type RunningApp } from './harness';
 
@@ -23,7 +29,10 @@ const pageErrors: string[] = [];
 
 // The broken-item story's model: lookup, return, replacement, resolve with the tracking number.
 function script(req: WireRequest) {
-  const order = req.messages.map((m) => (m.role === 'user' ? /\b(\d{4})\b/.exec(m.content ?? '')?.[1] : undefined)).filter(Boolean).at(-1);
+  const order = req.messages
+    .map((m) => (m.role === 'user' ? /\b(\d{4})\b/.exec(m.content ?? '')?.[1] : undefined))
+    .filter(Boolean)
+    .at(-1);
   const tool = lastToolName(req);
   if (lastMessage(req).role === 'user') return { toolCalls: [{ name: 'lookup_order', arguments: { order_id: order } }] };
   if (tool === 'lookup_order') return { toolCalls: [{ name: 'create_return', arguments: { order_id: order, reason: 'arrived broken' } }] };
@@ -52,7 +61,11 @@ const shot = (name: string) => page.screenshot({ path: join(screenshotDir, `${na
 async function api<T>(method: string, path: string, body?: unknown): Promise<T> {
   return page.evaluate(
     async ([m, p, b]) => {
-      const res = await fetch(p as string, { method: m as string, headers: { 'content-type': 'application/json' }, ...(b === undefined ? {} : { body: JSON.stringify(b) }) });
+      const res = await fetch(p as string, {
+        method: m as string,
+        headers: { 'content-type': 'application/json' },
+        ...(b === undefined ? {} : { body: JSON.stringify(b) }),
+      });
       return res.json();
     },
     [method, path, body] as const,
@@ -61,29 +74,53 @@ async function api<T>(method: string, path: string, body?: unknown): Promise<T> 
 
 async function customerWrites(channel: { id: string; secret: string }, text: string, id: string) {
   const raw = JSON.stringify({ id, from: 'mug-owner', text });
-  const res = await fetch(`${app.url}/webhooks/channels/${channel.id}`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-switchboard-signature': sha256Header(channel.secret, raw) }, body: raw });
+  const res = await fetch(`${app.url}/webhooks/channels/${channel.id}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-switchboard-signature': sha256Header(channel.secret, raw) },
+    body: raw,
+  });
   expect(res.status).toBe(200);
 }
 
 describe('an AI agent, built from a template and replayed', () => {
   test('solves a broken mug through the api channel', async () => {
     await page.goto(app.url);
-    await api('POST', '/api/auth/signup', { name: 'Mia Mugs', workspaceName: 'Mug Shop', email: 'mia@mugs.test', password: 'correct horse battery' });
+    await api('POST', '/api/auth/signup', {
+      name: 'Mia Mugs',
+      workspaceName: 'Mug Shop',
+      email: 'mia@mugs.test',
+      password: 'correct horse battery',
+    });
     await api('PATCH', '/api/workspace', { settings: { ai: { baseUrl: model.baseUrl, model: 'agent-model', apiKey: 'sk-e2e' } } });
     await api('POST', '/api/credentials', { name: 'shop', value: TOKEN, hosts: ['127.0.0.1'] });
-    const channel = await api<{ id: string; secret: string }>('POST', '/api/channels', { type: 'api', name: 'Shop app', config: { callbackUrl: `${shop.baseUrl}/ignored` } });
-    const imported = await api<{ workflow: { id: string; definition: { nodes: { id: string; config: { tools?: { request?: { url: string } }[] } }[] } } }>('POST', '/api/templates/replace-broken-item/import');
+    const channel = await api<{ id: string; secret: string }>('POST', '/api/channels', {
+      type: 'api',
+      name: 'Shop app',
+      config: { callbackUrl: `${shop.baseUrl}/ignored` },
+    });
+    const imported = await api<{
+      workflow: { id: string; definition: { nodes: { id: string; config: { tools?: { request?: { url: string } }[] } }[] } };
+    }>('POST', '/api/templates/replace-broken-item/import');
     workflowId = imported.workflow.id;
     const definition = imported.workflow.definition;
-    for (const tool of definition.nodes.find((n) => n.id === 'agent')!.config.tools!) tool.request!.url = tool.request!.url.replace('https://shop.example.com/api', shop.baseUrl);
+    for (const tool of definition.nodes.find((n) => n.id === 'agent')!.config.tools!)
+      tool.request!.url = tool.request!.url.replace('https://shop.example.com/api', shop.baseUrl);
     await api('PUT', `/api/workflows/${workflowId}`, { definition });
     await api('POST', `/api/workflows/${workflowId}/publish`);
 
     await customerWrites(channel, 'My mug arrived broken, order 1001', 'm1');
     await expect.poll(() => shop.requests.length, { timeout: 30_000 }).toBeGreaterThan(0);
-    await expect.poll(async () => (await api<{ runs: { status: string }[] }>('GET', `/api/runs?workflowId=${workflowId}`)).runs[0]?.status, { timeout: 30_000 }).toBe('waiting');
+    await expect
+      .poll(async () => (await api<{ runs: { status: string }[] }>('GET', `/api/runs?workflowId=${workflowId}`)).runs[0]?.status, {
+        timeout: 30_000,
+      })
+      .toBe('waiting');
     await customerWrites(channel, 'yes', 'm2');
-    await expect.poll(async () => (await api<{ runs: { status: string }[] }>('GET', `/api/runs?workflowId=${workflowId}`)).runs[0]?.status, { timeout: 30_000 }).toBe('completed');
+    await expect
+      .poll(async () => (await api<{ runs: { status: string }[] }>('GET', `/api/runs?workflowId=${workflowId}`)).runs[0]?.status, {
+        timeout: 30_000,
+      })
+      .toBe('completed');
     expect(shop.records.map((r) => r.kind)).toEqual(['return', 'shipment']);
   });
 

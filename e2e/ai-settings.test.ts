@@ -30,10 +30,23 @@ async function startAiStandIn() {
       }
       if (auth !== `Bearer ${RIGHT_KEY}`) {
         res.writeHead(401, { 'content-type': 'application/json' });
-        return void res.end(JSON.stringify({ error: { message: 'Incorrect API key provided.', type: 'invalid_request_error' }, requestTrace: 'trace-should-stay-hidden' }));
+        return void res.end(
+          JSON.stringify({
+            error: { message: 'Incorrect API key provided.', type: 'invalid_request_error' },
+            requestTrace: 'trace-should-stay-hidden',
+          }),
+        );
       }
       res.writeHead(200, { 'content-type': 'application/json' });
-      res.end(JSON.stringify({ id: 'c1', object: 'chat.completion', created: 1, model: 'bakery-mini', choices: [{ index: 0, message: { role: 'assistant', content: REPLY }, finish_reason: 'stop' }] }));
+      res.end(
+        JSON.stringify({
+          id: 'c1',
+          object: 'chat.completion',
+          created: 1,
+          model: 'bakery-mini',
+          choices: [{ index: 0, message: { role: 'assistant', content: REPLY }, finish_reason: 'stop' }],
+        }),
+      );
     });
   });
   await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
@@ -73,7 +86,12 @@ describe('Settings → AI', () => {
       const res = await fetch('/api/auth/signup', {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ email: 'rosa@sunrise.test', password: 'correct horse battery', name: 'Rosa Baker', workspaceName: 'Sunrise Bakery' }),
+        body: JSON.stringify({
+          email: 'rosa@sunrise.test',
+          password: 'correct horse battery',
+          name: 'Rosa Baker',
+          workspaceName: 'Sunrise Bakery',
+        }),
       });
       return res.status;
     });
@@ -105,7 +123,9 @@ describe('Settings → AI', () => {
     await settings.getByLabel('API key').fill(WRONG_KEY);
     await settings.getByRole('button', { name: 'Test connection' }).click();
     const failed = settings.getByRole('alert').filter({ hasText: 'Test failed' });
-    await expect.poll(() => failed.textContent(), { timeout: 15_000 }).toBe('Test failed. The AI provider answered 401: Incorrect API key provided.');
+    await expect
+      .poll(() => failed.textContent(), { timeout: 15_000 })
+      .toBe('Test failed. The AI provider answered 401: Incorrect API key provided.');
     expect(await settings.content()).not.toContain('trace-should-stay-hidden');
     // The key went to the provider, and is not shown back: the field is empty, "a key is saved".
     expect(ai.keys).toContain(`Bearer ${WRONG_KEY}`);

@@ -49,7 +49,10 @@ async function connect(from: Locator, to: Locator) {
 async function waitSaved() {
   await expect.poll(() => byTest('save-state').textContent(), { timeout: 10_000 }).toBe('All changes saved');
 }
-interface Doc { nodes: { id: string; type: string; config: Record<string, unknown> }[]; edges: { source: string; target: string; sourceHandle?: string | null }[] }
+interface Doc {
+  nodes: { id: string; type: string; config: Record<string, unknown> }[];
+  edges: { source: string; target: string; sourceHandle?: string | null }[];
+}
 const workflow = () => apiGet<{ definition: Doc; status: string }>(`/api/workflows/${state.workflowId}`);
 
 describe('Switchboard in the browser', () => {
@@ -73,7 +76,11 @@ describe('Switchboard in the browser', () => {
   test('imports a template and opens it with its checklist', async () => {
     const { templates } = await apiGet<{ templates: { slug: string; definition: Doc }[] }>('/api/templates');
     const chosen =
-      templates.find((t) => t.definition.nodes.some((n) => n.type === 'trigger.message_received') && t.definition.nodes.some((n) => n.type === 'action.send_message')) ?? templates[0]!;
+      templates.find(
+        (t) =>
+          t.definition.nodes.some((n) => n.type === 'trigger.message_received') &&
+          t.definition.nodes.some((n) => n.type === 'action.send_message'),
+      ) ?? templates[0]!;
     await byTest(`use-${chosen.slug}`).click();
     await page.waitForURL(/\/flows\/[0-9a-f-]+$/);
     state.workflowId = page.url().split('/').pop();
@@ -90,7 +97,9 @@ describe('Switchboard in the browser', () => {
     await expect.poll(() => byTest(`node-${send.id}`).textContent()).toContain('Fresh bread every morning');
     await waitSaved();
     const saved = await workflow();
-    expect(saved.definition.nodes.find((n) => n.id === send.id)!.config.text).toBe('Hi {{ contact.first_name }}! Fresh bread every morning from 7am.');
+    expect(saved.definition.nodes.find((n) => n.id === send.id)!.config.text).toBe(
+      'Hi {{ contact.first_name }}! Fresh bread every morning from 7am.',
+    );
   });
 
   test('adds a step, connects it by dragging, sees its error and fixes it', async () => {
@@ -107,8 +116,11 @@ describe('Switchboard in the browser', () => {
     await page.waitForTimeout(500);
 
     await connect(byTest(`node-${state.sendNodeId}`).locator('.react-flow__handle.source'), tagNode.locator('.react-flow__handle.target'));
-    if (oldNext) await connect(tagNode.locator('.react-flow__handle.source'), byTest(`node-${oldNext.target}`).locator('.react-flow__handle.target'));
-    await expect.poll(() => page.locator(`.react-flow__edge[data-testid^="rf__edge-"]`).count()).toBeGreaterThan(before.definition.edges.length - 1);
+    if (oldNext)
+      await connect(tagNode.locator('.react-flow__handle.source'), byTest(`node-${oldNext.target}`).locator('.react-flow__handle.target'));
+    await expect
+      .poll(() => page.locator(`.react-flow__edge[data-testid^="rf__edge-"]`).count())
+      .toBeGreaterThan(before.definition.edges.length - 1);
 
     // A tag step without tags is an error, drawn on the node and listed in the panel.
     await expect.poll(() => tagNode.locator('[data-testid="node-issue"]').textContent(), { timeout: 5_000 }).toContain('tag');
@@ -123,7 +135,8 @@ describe('Switchboard in the browser', () => {
 
     const saved = await workflow();
     expect(saved.definition.edges).toContainEqual(expect.objectContaining({ source: state.sendNodeId, target: state.tagNodeId }));
-    if (oldNext) expect(saved.definition.edges).toContainEqual(expect.objectContaining({ source: state.tagNodeId, target: oldNext.target }));
+    if (oldNext)
+      expect(saved.definition.edges).toContainEqual(expect.objectContaining({ source: state.tagNodeId, target: oldNext.target }));
     expect(saved.definition.nodes.find((n) => n.id === state.tagNodeId)!.config.tags).toEqual(['bread-lover']);
     await page.locator('.react-flow__pane').click({ position: { x: 660, y: 20 } });
     await byTest('auto-layout').click();
@@ -168,7 +181,11 @@ describe('Switchboard in the browser', () => {
 
   test('opens a 500-node flow quickly', async () => {
     const id = await page.evaluate(async (definition) => {
-      const res = await fetch('/api/workflows', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: 'Big flow', definition }) });
+      const res = await fetch('/api/workflows', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ name: 'Big flow', definition }),
+      });
       return ((await res.json()) as { id: string }).id;
     }, bigFlow(500));
     await page.goto(`${app.url}/flows`);
@@ -178,7 +195,8 @@ describe('Switchboard in the browser', () => {
       history.pushState(null, '', `/flows/${flowId}`);
       dispatchEvent(new PopStateEvent('popstate'));
       await new Promise<void>((done) => {
-        const tick = () => (document.querySelectorAll('.react-flow__node').length > 0 ? requestAnimationFrame(() => done()) : requestAnimationFrame(tick));
+        const tick = () =>
+          document.querySelectorAll('.react-flow__node').length > 0 ? requestAnimationFrame(() => done()) : requestAnimationFrame(tick);
         tick();
       });
       return performance.now() - t0;
@@ -186,18 +204,28 @@ describe('Switchboard in the browser', () => {
     // Panning: frame times while dragging the canvas.
     const pane = page.locator('.react-flow__pane');
     const c = await center(pane);
-    const frames = page.evaluate(() => new Promise<number[]>((done) => {
-      const times: number[] = [];
-      let last = performance.now();
-      const tick = (t: number) => { times.push(t - last); last = t; if (times.length < 60) requestAnimationFrame(tick); else done(times); };
-      requestAnimationFrame(tick);
-    }));
+    const frames = page.evaluate(
+      () =>
+        new Promise<number[]>((done) => {
+          const times: number[] = [];
+          let last = performance.now();
+          const tick = (t: number) => {
+            times.push(t - last);
+            last = t;
+            if (times.length < 60) requestAnimationFrame(tick);
+            else done(times);
+          };
+          requestAnimationFrame(tick);
+        }),
+    );
     await page.mouse.move(c.x, c.y);
     await page.mouse.down();
     await page.mouse.move(c.x - 300, c.y - 200, { steps: 30 });
     await page.mouse.up();
     const times = (await frames).sort((a, b) => a - b);
-    console.log(`500-node flow: first render ${ms.toFixed(0)} ms; pan frame p50 ${times[30]!.toFixed(1)} ms, p95 ${times[57]!.toFixed(1)} ms`);
+    console.log(
+      `500-node flow: first render ${ms.toFixed(0)} ms; pan frame p50 ${times[30]!.toFixed(1)} ms, p95 ${times[57]!.toFixed(1)} ms`,
+    );
     expect(ms).toBeLessThan(5_000);
   });
 
@@ -226,7 +254,9 @@ describe('Switchboard in the browser', () => {
       const item = byTest('conversation-item').first();
       await expect.poll(() => item.textContent(), { timeout: 20_000 }).toBeTruthy();
       await item.click();
-      await expect.poll(() => page.locator('[data-testid="msg-contact"]').first().textContent(), { timeout: 10_000 }).toContain('open on Sunday');
+      await expect
+        .poll(() => page.locator('[data-testid="msg-contact"]').first().textContent(), { timeout: 10_000 })
+        .toContain('open on Sunday');
       await expect.poll(() => page.locator('[data-testid="msg-bot"]').count(), { timeout: 20_000 }).toBeGreaterThan(0);
       await expect.poll(() => visitor.locator('.m.out:not(.greeting) .b').count(), { timeout: 10_000 }).toBeGreaterThan(0);
 
@@ -235,7 +265,9 @@ describe('Switchboard in the browser', () => {
       await byTest('reply-input').fill('Hi! Rosa here: yes, Sunday 8am to noon.');
       await byTest('reply-send').click();
       await expect.poll(() => page.locator('[data-testid="msg-agent"]').last().textContent()).toContain('Sunday 8am to noon');
-      await expect.poll(() => visitor.locator('.m.out .b').allTextContents(), { timeout: 15_000 }).toContainEqual(expect.stringContaining('Sunday 8am to noon'));
+      await expect
+        .poll(() => visitor.locator('.m.out .b').allTextContents(), { timeout: 15_000 })
+        .toContainEqual(expect.stringContaining('Sunday 8am to noon'));
       await shot('inbox');
     } finally {
       await visitorContext.close();

@@ -45,7 +45,11 @@ const shot = (p: Page, name: string) => p.screenshot({ path: join(screenshotDir,
 async function api<T>(method: string, path: string, body?: unknown): Promise<T> {
   return page.evaluate(
     async ([m, p, b]) => {
-      const res = await fetch(p as string, { method: m as string, headers: { 'content-type': 'application/json' }, ...(b === undefined ? {} : { body: JSON.stringify(b) }) });
+      const res = await fetch(p as string, {
+        method: m as string,
+        headers: { 'content-type': 'application/json' },
+        ...(b === undefined ? {} : { body: JSON.stringify(b) }),
+      });
       return res.json();
     },
     [method, path, body] as const,
@@ -63,7 +67,9 @@ describe('attachments between the widget and the inbox', () => {
     await page.waitForURL((url) => !url.pathname.startsWith('/signup'));
     const channel = await api<{ id: string }>('POST', '/api/channels', { type: 'webchat', name: 'Website chat', config: {} });
 
-    host = await startHostPage(`<!doctype html><html><body><h1>Sunrise Bakery</h1><script src="${app.url}/widget.js" data-channel="${channel.id}" async></script></body></html>`);
+    host = await startHostPage(
+      `<!doctype html><html><body><h1>Sunrise Bakery</h1><script src="${app.url}/widget.js" data-channel="${channel.id}" async></script></body></html>`,
+    );
     visitorContext = await app.browser.newContext({ viewport: { width: 1000, height: 760 } });
     site = await visitorContext.newPage();
     site.on('pageerror', (e) => pageErrors.push(`site: ${e.message}`));
@@ -71,7 +77,9 @@ describe('attachments between the widget and the inbox', () => {
     await site.getByRole('button', { name: /^Open chat/ }).click();
     await site.getByRole('textbox', { name: 'Message' }).fill('Can you make a cake like this one?');
     await site.getByRole('textbox', { name: 'Message' }).press('Enter');
-    await site.locator('input[type="file"]').setInputFiles({ name: 'cake.png', mimeType: 'image/png', buffer: png(160, 120, [220, 60, 90]) });
+    await site
+      .locator('input[type="file"]')
+      .setInputFiles({ name: 'cake.png', mimeType: 'image/png', buffer: png(160, 120, [220, 60, 90]) });
     const sentPicture = site.getByRole('img', { name: 'cake.png' });
     await sentPicture.waitFor({ timeout: 15_000 });
     await expect.poll(() => sentPicture.evaluate((img) => (img as HTMLImageElement).naturalWidth), { timeout: 10_000 }).toBe(160);
@@ -94,11 +102,14 @@ describe('attachments between the widget and the inbox', () => {
   test('the agent drops a PDF and pastes a picture; the visitor gets both', async () => {
     const box = page.getByTestId('reply-box');
     // Drop: a DataTransfer holding the PDF, as the browser builds one for a file dragged in.
-    const transfer = await page.evaluateHandle((bytes) => {
-      const dt = new DataTransfer();
-      dt.items.add(new File([new Uint8Array(bytes)], 'menu.pdf', { type: 'application/pdf' }));
-      return dt;
-    }, [...PDF]);
+    const transfer = await page.evaluateHandle(
+      (bytes) => {
+        const dt = new DataTransfer();
+        dt.items.add(new File([new Uint8Array(bytes)], 'menu.pdf', { type: 'application/pdf' }));
+        return dt;
+      },
+      [...PDF],
+    );
     await box.dispatchEvent('drop', { dataTransfer: transfer });
     // Paste: an image on the clipboard.
     const image = [...png(90, 90, [40, 120, 200])];

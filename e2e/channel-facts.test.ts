@@ -88,10 +88,17 @@ describe('channel facts in the app', () => {
       ],
       edges: [{ id: 'e1', source: 'start', target: 'say' }],
     };
-    const id = await page.evaluate(async (body) => {
-      const res = await fetch('/api/workflows', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-      return (await res.json()).id as string;
-    }, { name: 'Bouquet shipped', definition });
+    const id = await page.evaluate(
+      async (body) => {
+        const res = await fetch('/api/workflows', {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify(body),
+        });
+        return (await res.json()).id as string;
+      },
+      { name: 'Bouquet shipped', definition },
+    );
 
     await page.goto(`${app.url}/flows/${id}`);
     await page.getByTestId('tab-problems').click();

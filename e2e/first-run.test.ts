@@ -67,7 +67,9 @@ describe('the first run of a fresh install', () => {
 
   test(`the guide leads to the bot's first answer on the hosted preview page in at most ${CLICK_BUDGET} clicks`, async () => {
     await click(page.getByRole('button', { name: 'Add website chat' }), 'Add website chat');
-    await expect.poll(() => stepItem('Add a chat bubble to your website').getAttribute('aria-label'), { timeout: 10_000 }).toContain('done');
+    await expect
+      .poll(() => stepItem('Add a chat bubble to your website').getAttribute('aria-label'), { timeout: 10_000 })
+      .toContain('done');
 
     await click(page.getByRole('button', { name: 'Use “Welcome with a menu”' }), 'Use “Welcome with a menu”');
     await page.waitForURL(/\/flows\/[0-9a-f-]+$/);
@@ -77,11 +79,14 @@ describe('the first run of a fresh install', () => {
     const anyway = page.getByRole('button', { name: /Publish anyway/ });
     const live = async () => (await apiGet<{ status: string }>(`/api/workflows/${workflowId}`)).status;
     await expect
-      .poll(async () => {
-        if ((await live()) === 'active') return 'active';
-        if (await anyway.isVisible()) await click(anyway, 'Publish anyway');
-        return live();
-      }, { timeout: 15_000 })
+      .poll(
+        async () => {
+          if ((await live()) === 'active') return 'active';
+          if (await anyway.isVisible()) await click(anyway, 'Publish anyway');
+          return live();
+        },
+        { timeout: 15_000 },
+      )
       .toBe('active');
     await shot(page, 'first-run-published');
 
@@ -117,11 +122,18 @@ describe('the first run of a fresh install', () => {
     await mainNav().getByRole('link', { name: 'Inbox' }).click();
     await expect.poll(() => page.locator('[data-testid="conversation-item"]').count(), { timeout: 15_000 }).toBeGreaterThan(0);
     await expect
-      .poll(async () => (await apiGet<{ workspace: { settings: { setup?: { inboxSeenAt?: string } } } }>('/api/me')).workspace.settings.setup?.inboxSeenAt, { timeout: 10_000 })
+      .poll(
+        async () =>
+          (await apiGet<{ workspace: { settings: { setup?: { inboxSeenAt?: string } } } }>('/api/me')).workspace.settings.setup
+            ?.inboxSeenAt,
+        { timeout: 10_000 },
+      )
       .toEqual(expect.any(String));
 
     await mainNav().getByRole('link', { name: 'Get started' }).click();
-    await expect.poll(() => stepItem('See the conversation in your inbox').getAttribute('aria-label'), { timeout: 10_000 }).toContain('done');
+    await expect
+      .poll(() => stepItem('See the conversation in your inbox').getAttribute('aria-label'), { timeout: 10_000 })
+      .toContain('done');
     expect(await page.getByRole('progressbar', { name: 'Setup progress' }).getAttribute('aria-valuenow')).toBe('5');
     await page.getByText('All set!').waitFor();
     await shot(page, 'first-run-guide-done');

@@ -49,7 +49,15 @@ async function waitReady(url: string, child: ChildProcess, logs: string[], timeo
 export function launchBrowser(): Promise<Browser> {
   return chromium.launch({
     executablePath: '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   });
 }
 
@@ -62,7 +70,16 @@ export async function startApp(): Promise<RunningApp> {
   const logs: string[] = [];
   const child = spawn(process.execPath, ['--import', 'tsx', 'apps/server/src/main.ts'], {
     cwd: repoRoot,
-    env: { ...process.env, DATABASE_URL: db.url, PORT: String(port), PUBLIC_URL: url, DATA_DIR: dataDir, LOG_LEVEL: 'warn', NODE_ENV: 'test', EGRESS_ALLOW: '127.0.0.1,localhost,::1' },
+    env: {
+      ...process.env,
+      DATABASE_URL: db.url,
+      PORT: String(port),
+      PUBLIC_URL: url,
+      DATA_DIR: dataDir,
+      LOG_LEVEL: 'warn',
+      NODE_ENV: 'test',
+      EGRESS_ALLOW: '127.0.0.1,localhost,::1',
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   child.stdout!.on('data', (d: Buffer) => logs.push(d.toString()));
@@ -110,7 +127,12 @@ export function bigFlow(count: number) {
     const id = `n${i}`;
     const col = i % 10;
     const row = Math.floor(i / 10);
-    nodes.push({ id, type: 'action.send_message', position: { x: col * 300, y: row * 180 + 180 }, config: { text: `Step ${i}: hello {{ contact.first_name }}` } });
+    nodes.push({
+      id,
+      type: 'action.send_message',
+      position: { x: col * 300, y: row * 180 + 180 },
+      config: { text: `Step ${i}: hello {{ contact.first_name }}` },
+    });
     edges.push({ id: `e${i}`, source: prev, target: id });
     prev = id;
   }

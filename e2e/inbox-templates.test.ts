@@ -40,7 +40,11 @@ const shot = (p: Page, name: string) => p.screenshot({ path: join(screenshotDir,
 async function api<T>(method: string, path: string, body?: unknown): Promise<{ status: number; body: T }> {
   return page.evaluate(
     async ([m, p, b]) => {
-      const res = await fetch(p as string, { method: m as string, headers: { 'content-type': 'application/json' }, ...(b === undefined ? {} : { body: JSON.stringify(b) }) });
+      const res = await fetch(p as string, {
+        method: m as string,
+        headers: { 'content-type': 'application/json' },
+        ...(b === undefined ? {} : { body: JSON.stringify(b) }),
+      });
       return { status: res.status, body: await res.json() };
     },
     [method, path, body] as const,
@@ -51,9 +55,36 @@ async function api<T>(method: string, path: string, body?: unknown): Promise<{ s
 async function customerWrote(channelId: string, text: string, hoursAgo: number) {
   const raw = JSON.stringify({
     object: 'whatsapp_business_account',
-    entry: [{ id: WABA, changes: [{ field: 'messages', value: { messaging_product: 'whatsapp', metadata: { display_phone_number: '15550001111', phone_number_id: 'PN5' }, contacts: [{ profile: { name: 'Ana Lima' }, wa_id: '15550002222' }], messages: [{ from: '15550002222', id: 'wamid.e2e1', timestamp: String(Math.floor(Date.now() / 1000) - hoursAgo * 3600), type: 'text', text: { body: text } }] } }] }],
+    entry: [
+      {
+        id: WABA,
+        changes: [
+          {
+            field: 'messages',
+            value: {
+              messaging_product: 'whatsapp',
+              metadata: { display_phone_number: '15550001111', phone_number_id: 'PN5' },
+              contacts: [{ profile: { name: 'Ana Lima' }, wa_id: '15550002222' }],
+              messages: [
+                {
+                  from: '15550002222',
+                  id: 'wamid.e2e1',
+                  timestamp: String(Math.floor(Date.now() / 1000) - hoursAgo * 3600),
+                  type: 'text',
+                  text: { body: text },
+                },
+              ],
+            },
+          },
+        ],
+      },
+    ],
   });
-  const res = await fetch(`${app.url}/webhooks/channels/${channelId}`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-hub-signature-256': sha256Header(APP_SECRET, raw) }, body: raw });
+  const res = await fetch(`${app.url}/webhooks/channels/${channelId}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-hub-signature-256': sha256Header(APP_SECRET, raw) },
+    body: raw,
+  });
   expect(res.status).toBe(200);
 }
 
@@ -70,7 +101,14 @@ describe('inbox composer after the WhatsApp window closed', () => {
     const channel = await api<{ id: string }>('POST', '/api/channels', {
       type: 'whatsapp',
       name: 'WhatsApp',
-      config: { phoneNumberId: 'PN5', accessToken: TOKEN, appSecret: APP_SECRET, verifyToken: 'v', businessAccountId: WABA, baseUrl: meta.baseUrl },
+      config: {
+        phoneNumberId: 'PN5',
+        accessToken: TOKEN,
+        appSecret: APP_SECRET,
+        verifyToken: 'v',
+        businessAccountId: WABA,
+        baseUrl: meta.baseUrl,
+      },
     });
     expect(channel.status, JSON.stringify(channel.body)).toBe(201);
     expect((await api('POST', `/api/channels/${channel.body.id}/templates/sync`)).status).toBe(200);
@@ -96,10 +134,22 @@ describe('inbox composer after the WhatsApp window closed', () => {
     const bubble = page.getByTestId('msg-agent').filter({ hasText: 'Hi Ana, your order #42 is ready for pickup.' });
     await bubble.waitFor({ timeout: 15_000 });
     await expect.poll(() => meta.requests.slice(before).filter((r) => r.path.endsWith('/messages')).length, { timeout: 15_000 }).toBe(1);
-    const sent = meta.requests.slice(before).find((r) => r.path.endsWith('/messages'))!.json();
+    const sent = meta.requests
+      .slice(before)
+      .find((r) => r.path.endsWith('/messages'))!
+      .json();
     expect(sent.template.name).toBe('order_ready');
-    expect(sent.template.components[0]).toEqual({ type: 'header', parameters: [{ type: 'image', image: { link: 'https://cdn.example.com/cake.jpg' } }] });
-    expect(sent.template.components[1]).toEqual({ type: 'body', parameters: [{ type: 'text', text: 'Ana' }, { type: 'text', text: '#42' }] });
+    expect(sent.template.components[0]).toEqual({
+      type: 'header',
+      parameters: [{ type: 'image', image: { link: 'https://cdn.example.com/cake.jpg' } }],
+    });
+    expect(sent.template.components[1]).toEqual({
+      type: 'body',
+      parameters: [
+        { type: 'text', text: 'Ana' },
+        { type: 'text', text: '#42' },
+      ],
+    });
     // The reply's tick: sent once Meta accepted it.
     await expect.poll(() => bubble.locator('.ticks').getAttribute('aria-label'), { timeout: 15_000 }).toBe('Sent');
     await shot(page, 'inbox-template-sent-1366');
@@ -120,12 +170,9 @@ describe('inbox composer after the WhatsApp window closed', () => {
     await page.goto(`${app.url}/flows/${created.body.id}`);
     await page.getByRole('group', { name: 'Send message', exact: true }).click();
     const picker = page.locator('select[data-field="whatsappTemplate"]');
-    await expect.poll(() => picker.locator('option').allTextContents(), { timeout: 15_000 }).toEqual([
-      '— No template —',
-      'order_ready (en_US)',
-      'spring_sale (es) · not approved',
-      'Type a template name…',
-    ]);
+    await expect
+      .poll(() => picker.locator('option').allTextContents(), { timeout: 15_000 })
+      .toEqual(['— No template —', 'order_ready (en_US)', 'spring_sale (es) · not approved', 'Type a template name…']);
     await picker.selectOption('order_ready|en_US');
     await page.locator('[data-field="whatsappTemplate.variables.0"]').fill('{{ contact.first_name }}');
     await page.locator('[data-field="whatsappTemplate.variables.1"]').fill('#42');

@@ -48,7 +48,10 @@ async function connect(from: Locator, to: Locator) {
   await page.mouse.move(b.x, b.y, { steps: 8 });
   await page.mouse.up();
 }
-interface Doc { nodes: { id: string; type: string; config: Record<string, unknown> }[]; edges: { source: string; target: string }[] }
+interface Doc {
+  nodes: { id: string; type: string; config: Record<string, unknown> }[];
+  edges: { source: string; target: string }[];
+}
 async function storedDraft(): Promise<Doc> {
   return page.evaluate(async (id) => (await (await fetch(`/api/workflows/${id}`)).json()).definition, workflowId) as Promise<Doc>;
 }
@@ -63,7 +66,12 @@ describe('a flow made with "+ New flow"', () => {
       const res = await fetch('/api/auth/signup', {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ email: 'rosa@sunrise.test', password: 'correct horse battery', name: 'Rosa Baker', workspaceName: 'Sunrise Bakery' }),
+        body: JSON.stringify({
+          email: 'rosa@sunrise.test',
+          password: 'correct horse battery',
+          name: 'Rosa Baker',
+          workspaceName: 'Sunrise Bakery',
+        }),
       });
       return res.status;
     });
@@ -86,9 +94,11 @@ describe('a flow made with "+ New flow"', () => {
     await expect.poll(() => step('Message received').count()).toBe(1);
     // Drop the message step below the trigger, then draw the connection by hand.
     const trigger = await step('Message received').boundingBox();
-    await palette().getByRole('button', { name: 'Send message', exact: true }).dragTo(page.getByTestId('canvas'), {
-      targetPosition: await canvasPoint(trigger!.x + trigger!.width / 2, trigger!.y + trigger!.height + 170),
-    });
+    await palette()
+      .getByRole('button', { name: 'Send message', exact: true })
+      .dragTo(page.getByTestId('canvas'), {
+        targetPosition: await canvasPoint(trigger!.x + trigger!.width / 2, trigger!.y + trigger!.height + 170),
+      });
     await expect.poll(() => step('Send message').count()).toBe(1);
     await connect(page.getByLabel('Output of Message received'), page.getByLabel('Input of Send message'));
     await expect.poll(async () => (await storedDraft()).edges.length, { timeout: 10_000 }).toBe(1);
@@ -143,17 +153,32 @@ describe('a flow made with "+ New flow"', () => {
     await shot('new-flow-published');
 
     const channel = await page.evaluate(async () => {
-      const res = await fetch('/api/channels', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ type: 'webchat', name: 'Website', config: {} }) });
+      const res = await fetch('/api/channels', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ type: 'webchat', name: 'Website', config: {} }),
+      });
       return (await res.json()) as { id: string };
     });
     const widget = (path: string, init: RequestInit = {}, token?: string) =>
-      fetch(`${app.url}/widget/${channel.id}${path}`, { ...init, headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) } });
+      fetch(`${app.url}/widget/${channel.id}${path}`, {
+        ...init,
+        headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+      });
     const { visitorToken } = (await (await widget('/sessions', { method: 'POST', body: '{}' })).json()) as { visitorToken: string };
-    expect((await widget('/messages', { method: 'POST', body: JSON.stringify({ text: 'hello', clientId: 'v-1' }) }, visitorToken)).status).toBe(201);
+    expect(
+      (await widget('/messages', { method: 'POST', body: JSON.stringify({ text: 'hello', clientId: 'v-1' }) }, visitorToken)).status,
+    ).toBe(201);
     await expect
-      .poll(async () => ((await (await widget('/messages', {}, visitorToken)).json()) as { messages: { text: string; direction: string }[] }).messages.filter((m) => m.direction === 'out').map((m) => m.text), {
-        timeout: 20_000,
-      })
+      .poll(
+        async () =>
+          ((await (await widget('/messages', {}, visitorToken)).json()) as { messages: { text: string; direction: string }[] }).messages
+            .filter((m) => m.direction === 'out')
+            .map((m) => m.text),
+        {
+          timeout: 20_000,
+        },
+      )
       .toEqual(['Hello from Sunrise Bakery! We bake until 5pm.']);
   });
 
@@ -185,13 +210,19 @@ describe('a flow made with "+ New flow"', () => {
     await expect.poll(() => attempts).toBeGreaterThan(before);
     offline = false;
     await expect
-      .poll(async () => {
-        if (await page.getByRole('button', { name: 'Retry saving' }).isVisible()) await page.getByRole('button', { name: 'Retry saving' }).click();
-        return saveState().textContent();
-      }, { timeout: 15_000 })
+      .poll(
+        async () => {
+          if (await page.getByRole('button', { name: 'Retry saving' }).isVisible())
+            await page.getByRole('button', { name: 'Retry saving' }).click();
+          return saveState().textContent();
+        },
+        { timeout: 15_000 },
+      )
       .toBe('All changes saved');
     await page.unroute(`**/api/workflows/${workflowId}`);
-    expect((await storedDraft()).nodes.find((n) => n.type === 'action.send_message')!.config.text).toBe('Closed on Sundays, see you Monday!');
+    expect((await storedDraft()).nodes.find((n) => n.type === 'action.send_message')!.config.text).toBe(
+      'Closed on Sundays, see you Monday!',
+    );
     expect(pageErrors).toEqual([]);
   });
 });

@@ -33,7 +33,11 @@ const shot = (name: string) => page.screenshot({ path: join(screenshotDir, `${na
 async function api<T>(method: string, path: string, body?: unknown): Promise<T> {
   return page.evaluate(
     async ([m, p, b]) => {
-      const res = await fetch(p as string, { method: m as string, headers: { 'content-type': 'application/json' }, ...(b === undefined ? {} : { body: JSON.stringify(b) }) });
+      const res = await fetch(p as string, {
+        method: m as string,
+        headers: { 'content-type': 'application/json' },
+        ...(b === undefined ? {} : { body: JSON.stringify(b) }),
+      });
       return res.json();
     },
     [method, path, body] as const,
@@ -48,7 +52,12 @@ const pictograph = /\p{Extended_Pictographic}/u;
 describe('the flow editor in plain language', () => {
   test('a flow with a placeholder and keyword branches reads in words on the canvas', async () => {
     await page.goto(app.url);
-    await api('POST', '/api/auth/signup', { name: 'Rosa Baker', workspaceName: 'Sunrise Bakery', email: 'rosa@sunrise.test', password: 'correct horse battery' });
+    await api('POST', '/api/auth/signup', {
+      name: 'Rosa Baker',
+      workspaceName: 'Sunrise Bakery',
+      email: 'rosa@sunrise.test',
+      password: 'correct horse battery',
+    });
     websiteId = (await api<{ id: string }>('POST', '/api/channels', { type: 'webchat', name: 'Bakery website', config: {} })).id;
     expect(websiteId).toBeTruthy();
     const definition = {
@@ -59,12 +68,27 @@ describe('the flow editor in plain language', () => {
           id: 'pick',
           type: 'condition.text_match',
           position: { x: 0, y: 180 },
-          config: { cases: [{ id: 'case1', operator: 'contains_any', values: ['hours', 'open'] }, { id: 'case2', operator: 'exact', values: ['menu'] }] },
+          config: {
+            cases: [
+              { id: 'case1', operator: 'contains_any', values: ['hours', 'open'] },
+              { id: 'case2', operator: 'exact', values: ['menu'] },
+            ],
+          },
         },
-        { id: 'hours', type: 'action.send_message', position: { x: -300, y: 400 }, config: { text: 'Hi {{ contact.first_name }}! We are open {{ workspace.hours_text }}.' } },
+        {
+          id: 'hours',
+          type: 'action.send_message',
+          position: { x: -300, y: 400 },
+          config: { text: 'Hi {{ contact.first_name }}! We are open {{ workspace.hours_text }}.' },
+        },
         { id: 'menu', type: 'action.send_message', position: { x: 0, y: 400 }, config: { text: 'Here is our menu.' } },
         { id: 'other', type: 'action.handoff', position: { x: 300, y: 400 }, config: { text: 'A baker will answer you shortly.' } },
-        { id: 'vip', type: 'condition.compare', position: { x: 0, y: 560 }, config: { field: 'contact.attributes.plan', operator: 'eq', value: 'gold' } },
+        {
+          id: 'vip',
+          type: 'condition.compare',
+          position: { x: 0, y: 560 },
+          config: { field: 'contact.attributes.plan', operator: 'eq', value: 'gold' },
+        },
       ],
       edges: [
         { id: 'e1', source: 'start', target: 'pick' },
@@ -91,9 +115,17 @@ describe('the flow editor in plain language', () => {
     expect(await node('pick').getByTestId('out-pick-case2').textContent()).toBe('Is “menu”');
     expect(await node('pick').getByTestId('out-pick-else').textContent()).toBe('No branch matched');
     expect(await canvas().textContent()).not.toMatch(/case\d/);
-    const clipped = await node('pick').locator('.fnode-out span').evaluateAll((els) =>
-      els.filter((el) => el.scrollWidth > el.clientWidth + 1 || el.getBoundingClientRect().width > (el.parentElement as HTMLElement).getBoundingClientRect().width + 1).map((el) => el.textContent),
-    );
+    const clipped = await node('pick')
+      .locator('.fnode-out span')
+      .evaluateAll((els) =>
+        els
+          .filter(
+            (el) =>
+              el.scrollWidth > el.clientWidth + 1 ||
+              el.getBoundingClientRect().width > (el.parentElement as HTMLElement).getBoundingClientRect().width + 1,
+          )
+          .map((el) => el.textContent),
+      );
     expect(clipped).toEqual([]);
     // The outputs' dots keep names that say the same.
     await expect.poll(() => node('pick').getByLabel('“Says “hours”, “open”” output of Text match').count()).toBe(1);
@@ -119,7 +151,10 @@ describe('the flow editor in plain language', () => {
     expect(await picker.getByRole('checkbox', { name: 'Every WhatsApp number' }).isChecked()).toBe(false);
     await shot('plain-language-channels-1366');
     await expect.poll(() => page.getByTestId('save-state').textContent(), { timeout: 10_000 }).toBe('All changes saved');
-    const stored = await api<{ definition: { nodes: { id: string; config: { channels?: string[] } }[] } }>('GET', `/api/workflows/${workflowId}`);
+    const stored = await api<{ definition: { nodes: { id: string; config: { channels?: string[] } }[] } }>(
+      'GET',
+      `/api/workflows/${workflowId}`,
+    );
     expect(stored.definition.nodes.find((n) => n.id === 'start')!.config.channels).toEqual([websiteId]);
   });
 
@@ -141,15 +176,35 @@ describe('the flow editor in plain language', () => {
     await node('vip').click();
     const comparison = inspector().getByLabel('Comparison');
     expect(await comparison.locator('option:checked').textContent()).toBe('is');
-    expect(await comparison.locator('option').allTextContents()).toEqual(['is', 'is not', 'contains', 'is more than', 'is less than', 'is filled in', 'is one of']);
+    expect(await comparison.locator('option').allTextContents()).toEqual([
+      'is',
+      'is not',
+      'contains',
+      'is more than',
+      'is less than',
+      'is filled in',
+      'is one of',
+    ]);
   });
 
   test('JSON waits behind the step menu, and the WhatsApp section waits for WhatsApp', async () => {
     await node('hours').click();
     await inspector().getByRole('heading', { name: 'Send message' }).waitFor();
-    expect(await inspector().getByText(/edit JSON/i).count()).toBe(0);
-    expect(await inspector().getByText(/24 hours/).count()).toBe(0);
-    expect(await inspector().getByRole('checkbox', { name: /WhatsApp template/ }).count()).toBe(0);
+    expect(
+      await inspector()
+        .getByText(/edit JSON/i)
+        .count(),
+    ).toBe(0);
+    expect(
+      await inspector()
+        .getByText(/24 hours/)
+        .count(),
+    ).toBe(0);
+    expect(
+      await inspector()
+        .getByRole('checkbox', { name: /WhatsApp template/ })
+        .count(),
+    ).toBe(0);
     expect(await inspector().getByRole('textbox', { name: 'Step settings as JSON' }).count()).toBe(0);
 
     await inspector().getByRole('button', { name: 'More for this step' }).click();
@@ -170,7 +225,12 @@ describe('the flow editor in plain language', () => {
     await node('hours').click();
     await inspector().getByText('WhatsApp template used when the customer last wrote more than 24 hours ago').first().waitFor();
     await node('start').click();
-    expect(await inspector().getByRole('group', { name: 'Channels', exact: true }).getByRole('checkbox', { name: 'Bakery WhatsApp (WhatsApp)' }).count()).toBe(1);
+    expect(
+      await inspector()
+        .getByRole('group', { name: 'Channels', exact: true })
+        .getByRole('checkbox', { name: 'Bakery WhatsApp (WhatsApp)' })
+        .count(),
+    ).toBe(1);
   });
 
   test('publishing says so in a named status notification', async () => {
@@ -179,7 +239,12 @@ describe('the flow editor in plain language', () => {
     await published.waitFor();
     expect(await published.getByRole('button', { name: 'Dismiss' }).count()).toBe(1);
     // Icon-only buttons all carry names.
-    const unnamed = await page.locator('button').evaluateAll((els) => els.filter((b) => !(b.getAttribute('aria-label') || b.textContent || '').trim() && !b.closest('.react-flow__controls')).length);
+    const unnamed = await page
+      .locator('button')
+      .evaluateAll(
+        (els) =>
+          els.filter((b) => !(b.getAttribute('aria-label') || b.textContent || '').trim() && !b.closest('.react-flow__controls')).length,
+      );
     expect(unnamed).toBe(0);
     await shot('plain-language-published-1366');
   });

@@ -45,7 +45,11 @@ const shot = (name: string) => page.screenshot({ path: join(screenshotDir, `${na
 async function api<T>(method: string, path: string, body?: unknown): Promise<T> {
   return page.evaluate(
     async ([m, p, b]) => {
-      const res = await fetch(p as string, { method: m as string, headers: { 'content-type': 'application/json' }, ...(b === undefined ? {} : { body: JSON.stringify(b) }) });
+      const res = await fetch(p as string, {
+        method: m as string,
+        headers: { 'content-type': 'application/json' },
+        ...(b === undefined ? {} : { body: JSON.stringify(b) }),
+      });
       return res.json();
     },
     [method, path, body] as const,
@@ -55,16 +59,37 @@ async function api<T>(method: string, path: string, body?: unknown): Promise<T> 
 describe('the simulator sends nothing to other systems', () => {
   test('an owner with a flow that books returns in their shop', async () => {
     await page.goto(app.url);
-    await api('POST', '/api/auth/signup', { name: 'Rosa Baker', workspaceName: 'Sunrise Bakery', email: 'rosa@sunrise.test', password: 'correct horse battery' });
+    await api('POST', '/api/auth/signup', {
+      name: 'Rosa Baker',
+      workspaceName: 'Sunrise Bakery',
+      email: 'rosa@sunrise.test',
+      password: 'correct horse battery',
+    });
     const at = (y: number) => ({ x: 0, y });
     const definition = {
       schemaVersion: 1,
       nodes: [
         { id: 'start', type: 'trigger.message_received', position: at(0), config: { keywords: ['return'] } },
         { id: 'wait', type: 'action.send_message', position: at(160), config: { text: 'One moment, booking your return…' } },
-        { id: 'book', type: 'action.http_request', label: 'Create return', position: at(320), config: { method: 'POST', url: `${shopUrl}/returns`, body: '{"order": "{{ message.text }}"}', saveTo: 'ret' } },
-        { id: 'done', type: 'action.send_message', position: { x: -160, y: 500 }, config: { text: 'Your return {{ vars.ret.body.id }} is booked.' } },
-        { id: 'oops', type: 'action.send_message', position: { x: 160, y: 500 }, config: { text: 'Sorry, the shop said {{ vars.ret.status }}.' } },
+        {
+          id: 'book',
+          type: 'action.http_request',
+          label: 'Create return',
+          position: at(320),
+          config: { method: 'POST', url: `${shopUrl}/returns`, body: '{"order": "{{ message.text }}"}', saveTo: 'ret' },
+        },
+        {
+          id: 'done',
+          type: 'action.send_message',
+          position: { x: -160, y: 500 },
+          config: { text: 'Your return {{ vars.ret.body.id }} is booked.' },
+        },
+        {
+          id: 'oops',
+          type: 'action.send_message',
+          position: { x: 160, y: 500 },
+          config: { text: 'Sorry, the shop said {{ vars.ret.status }}.' },
+        },
       ],
       edges: [
         { id: 'e1', source: 'start', target: 'wait' },
@@ -92,7 +117,13 @@ describe('the simulator sends nothing to other systems', () => {
     await status.fill('201');
     await body.fill('{"id": "RET-42", "label": "Free returns label"}');
     await expect
-      .poll(async () => (await api<{ definition: { nodes: { id: string; config: Record<string, unknown> }[] } }>('GET', `/api/workflows/${workflowId}`)).definition.nodes.find((n) => n.id === 'book')!.config.testResponse, { timeout: 10_000 })
+      .poll(
+        async () =>
+          (
+            await api<{ definition: { nodes: { id: string; config: Record<string, unknown> }[] } }>('GET', `/api/workflows/${workflowId}`)
+          ).definition.nodes.find((n) => n.id === 'book')!.config.testResponse,
+        { timeout: 10_000 },
+      )
       .toEqual({ status: 201, body: '{"id": "RET-42", "label": "Free returns label"}' });
     await callForReal.scrollIntoViewIfNeeded();
     await shot('sample-response');
@@ -108,7 +139,12 @@ describe('the simulator sends nothing to other systems', () => {
     expect(await note.textContent()).toBe('Create return: Sample response used (no request sent)');
     // In the order it happened: the first reply, then the step, then the reply built from the sample.
     const lines = await thread.locator('.sim-msg').allTextContents();
-    expect(lines).toEqual(['I want to return order 1234', 'One moment, booking your return…', 'Create return: Sample response used (no request sent)', 'Your return RET-42 is booked.']);
+    expect(lines).toEqual([
+      'I want to return order 1234',
+      'One moment, booking your return…',
+      'Create return: Sample response used (no request sent)',
+      'Your return RET-42 is booked.',
+    ]);
     expect(shopCalls).toEqual([]);
     await shot('simulator-sample-response');
   });
@@ -118,7 +154,13 @@ describe('the simulator sends nothing to other systems', () => {
     await page.getByText('Create return', { exact: true }).click();
     await page.getByLabel('Call for real when testing (GET only)').check();
     await expect
-      .poll(async () => (await api<{ definition: { nodes: { id: string; config: Record<string, unknown> }[] } }>('GET', `/api/workflows/${workflowId}`)).definition.nodes.find((n) => n.id === 'book')!.config.callForReal, { timeout: 10_000 })
+      .poll(
+        async () =>
+          (
+            await api<{ definition: { nodes: { id: string; config: Record<string, unknown> }[] } }>('GET', `/api/workflows/${workflowId}`)
+          ).definition.nodes.find((n) => n.id === 'book')!.config.callForReal,
+        { timeout: 10_000 },
+      )
       .toBe(true);
     // The simulator starts a new conversation when its tab opens again.
     await page.getByRole('tab', { name: 'Try it' }).click();

@@ -32,7 +32,11 @@ const shot = (name: string) => page.screenshot({ path: join(screenshotDir, `${na
 async function api<T>(method: string, path: string, body?: unknown): Promise<T> {
   return page.evaluate(
     async ([m, p, b]) => {
-      const res = await fetch(p as string, { method: m as string, headers: { 'content-type': 'application/json' }, ...(b === undefined ? {} : { body: JSON.stringify(b) }) });
+      const res = await fetch(p as string, {
+        method: m as string,
+        headers: { 'content-type': 'application/json' },
+        ...(b === undefined ? {} : { body: JSON.stringify(b) }),
+      });
       return res.json();
     },
     [method, path, body] as const,
@@ -43,31 +47,53 @@ async function customerWrites(channelId: string, secret: string, from: string, t
   const raw = JSON.stringify({ id: `${from}-${Date.now()}`, from, text });
   const res = await fetch(`${app.url}/webhooks/channels/${channelId}`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', 'x-switchboard-signature': `sha256=${createHmac('sha256', secret).update(raw).digest('hex')}` },
+    headers: {
+      'content-type': 'application/json',
+      'x-switchboard-signature': `sha256=${createHmac('sha256', secret).update(raw).digest('hex')}`,
+    },
     body: raw,
   });
   expect(res.status).toBeLessThan(300);
 }
 /** The widest of the page and its scrolling main area: nothing may need a sideways scroll. */
-const pageWidth = () => page.evaluate(() => Math.max(document.documentElement.scrollWidth, document.querySelector('main')?.scrollWidth ?? 0));
+const pageWidth = () =>
+  page.evaluate(() => Math.max(document.documentElement.scrollWidth, document.querySelector('main')?.scrollWidth ?? 0));
 const region = (name: string) => page.getByRole('region', { name, exact: true });
 /** Elements that stick out past the right edge of the window, named by tag and class. */
 const overflowing = () =>
   page.evaluate(() =>
     [...document.querySelectorAll('main *')]
-      .filter((el) => el.getBoundingClientRect().right > window.innerWidth + 1 && !el.closest('[style*="overflow"], .table, .segmented, .react-flow'))
+      .filter(
+        (el) =>
+          el.getBoundingClientRect().right > window.innerWidth + 1 && !el.closest('[style*="overflow"], .table, .segmented, .react-flow'),
+      )
       .slice(0, 5)
       .map((el) => `${el.tagName.toLowerCase()}.${[...el.classList].join('.')} (${Math.round(el.getBoundingClientRect().right)} px)`),
   );
 /** Buttons a screen reader would announce as just "button". */
 const unnamedButtons = () =>
-  page.locator('button').evaluateAll((els) => els.filter((b) => (b as HTMLElement).offsetParent !== null && !(b.getAttribute('aria-label') || b.textContent || '').trim()).map((b) => b.outerHTML.slice(0, 80)));
+  page
+    .locator('button')
+    .evaluateAll((els) =>
+      els
+        .filter((b) => (b as HTMLElement).offsetParent !== null && !(b.getAttribute('aria-label') || b.textContent || '').trim())
+        .map((b) => b.outerHTML.slice(0, 80)),
+    );
 
 describe('on a phone and in the details', () => {
   test('the inbox on a 390 px phone: list, then thread, then contact, each with a way back', async () => {
     await page.goto(app.url);
-    await api('POST', '/api/auth/signup', { name: 'Rosa Baker', workspaceName: 'Sunrise Bakery', email: 'rosa@sunrise.test', password: 'correct horse battery' });
-    const channel = await api<{ id: string; secret: string }>('POST', '/api/channels', { type: 'api', name: 'Shop app', config: { callbackUrl: 'http://127.0.0.1:9/replies' } });
+    await api('POST', '/api/auth/signup', {
+      name: 'Rosa Baker',
+      workspaceName: 'Sunrise Bakery',
+      email: 'rosa@sunrise.test',
+      password: 'correct horse battery',
+    });
+    const channel = await api<{ id: string; secret: string }>('POST', '/api/channels', {
+      type: 'api',
+      name: 'Shop app',
+      config: { callbackUrl: 'http://127.0.0.1:9/replies' },
+    });
     expect(channel.secret).toBeTruthy();
     await customerWrites(channel.id, channel.secret, 'ana@example.com', 'Hello, do you have gluten-free bread today?');
     await customerWrites(channel.id, channel.secret, 'ben@example.com', 'Can I order a birthday cake for Saturday?');
@@ -146,18 +172,19 @@ describe('on a phone and in the details', () => {
       const opens = hours.getByLabel('Monday opens');
       expect(await opens.inputValue()).toBe('09:00');
       // The whole "09:00 AM" fits: the field's text is not wider than the field.
-      const cut = await hours.locator('input[type="time"]').evaluateAll((els) =>
-        els.filter((el) => {
-          const probe = document.createElement('span');
-          const style = getComputedStyle(el);
-          probe.style.font = style.font;
-          probe.textContent = '12:00 PM';
-          document.body.appendChild(probe);
-          const text = probe.getBoundingClientRect().width;
-          probe.remove();
-          const room = el.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight) - 20; // the clock button
-          return text > room;
-        }).length,
+      const cut = await hours.locator('input[type="time"]').evaluateAll(
+        (els) =>
+          els.filter((el) => {
+            const probe = document.createElement('span');
+            const style = getComputedStyle(el);
+            probe.style.font = style.font;
+            probe.textContent = '12:00 PM';
+            document.body.appendChild(probe);
+            const text = probe.getBoundingClientRect().width;
+            probe.remove();
+            const room = el.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight) - 20; // the clock button
+            return text > room;
+          }).length,
       );
       expect(cut).toBe(0);
       expect(await pageWidth()).toBeLessThanOrEqual(width);
@@ -184,7 +211,13 @@ describe('on a phone and in the details', () => {
 
   test('every page of the menu fits a 390 px phone, its buttons named', async () => {
     await page.setViewportSize({ width: 390, height: 844 });
-    for (const [name, path] of [['Flows', '/flows'], ['Templates', '/templates'], ['Contacts', '/contacts'], ['Knowledge', '/knowledge'], ['Channels', '/channels']] as const) {
+    for (const [name, path] of [
+      ['Flows', '/flows'],
+      ['Templates', '/templates'],
+      ['Contacts', '/contacts'],
+      ['Knowledge', '/knowledge'],
+      ['Channels', '/channels'],
+    ] as const) {
       await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name }).click();
       await page.waitForURL(`**${path}`);
       await page.getByRole('heading', { level: 1 }).first().waitFor();

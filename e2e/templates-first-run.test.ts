@@ -25,7 +25,13 @@ beforeAll(async () => {
     const res = await fetch('/api/auth/signup', {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ name: 'Pia Baker', workspaceName: 'Pia’s Bakery', email: 'pia@bakery.test', password: 'correct horse battery', timezone: 'UTC' }),
+      body: JSON.stringify({
+        name: 'Pia Baker',
+        workspaceName: 'Pia’s Bakery',
+        email: 'pia@bakery.test',
+        password: 'correct horse battery',
+        timezone: 'UTC',
+      }),
     });
     return res.status;
   });
@@ -48,7 +54,11 @@ const ticked = (text: string) => line(text).getByRole('checkbox').isChecked();
 /** Opens the template gallery and uses the template called `name`; answers the new flow's id. */
 async function useTemplate(name: string): Promise<string> {
   await page.goto(`${app.url}/templates`);
-  await page.getByRole('article').filter({ has: page.getByRole('heading', { name }) }).getByRole('button', { name: /^Use/ }).click();
+  await page
+    .getByRole('article')
+    .filter({ has: page.getByRole('heading', { name }) })
+    .getByRole('button', { name: /^Use/ })
+    .click();
   await page.waitForURL(/\/flows\/[0-9a-f-]+$/);
   await checklist().waitFor();
   return page.url().split('/').pop()!;
@@ -122,7 +132,10 @@ describe('templates for a new owner', () => {
       const open = page.getByRole('row', { name: new RegExp(day) }).getByRole('checkbox');
       if (await open.isChecked()) await open.uncheck();
     }
-    await page.getByRole('row', { name: /Saturday/ }).getByRole('checkbox').check();
+    await page
+      .getByRole('row', { name: /Saturday/ })
+      .getByRole('checkbox')
+      .check();
     await page.getByLabel('Saturday opens').fill('08:00');
     await page.getByLabel('Saturday closes').fill('12:30');
     // Holidays are picked on a calendar, one day at a time.
@@ -134,7 +147,9 @@ describe('templates for a new owner', () => {
     expect(await holidays.getByRole('listitem').count()).toBe(3);
     await page.getByLabel(/Usual reply time/).fill('45');
     await page.getByRole('button', { name: 'Save', exact: true }).click();
-    await expect.poll(async () => (await apiGet<{ businessHours: Record<string, unknown> }>('/api/workspace')).businessHours).toEqual({ sat: [['08:00', '12:30']] });
+    await expect
+      .poll(async () => (await apiGet<{ businessHours: Record<string, unknown> }>('/api/workspace')).businessHours)
+      .toEqual({ sat: [['08:00', '12:30']] });
     await shot('templates-settings-hours');
 
     await useTemplate('Away message outside business hours');

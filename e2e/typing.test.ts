@@ -42,11 +42,17 @@ describe('typing between the website chat and the inbox', () => {
     await page.locator('button[type="submit"]').click();
     await page.waitForURL((url) => !url.pathname.startsWith('/signup'));
     const channel = (await page.evaluate(async () => {
-      const res = await fetch('/api/channels', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ type: 'webchat', name: 'Website chat', config: {} }) });
+      const res = await fetch('/api/channels', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ type: 'webchat', name: 'Website chat', config: {} }),
+      });
       return res.json();
     })) as { id: string };
 
-    host = await startHostPage(`<!doctype html><html><body><h1>Sunrise Bakery</h1><script src="${app.url}/widget.js" data-channel="${channel.id}" async></script></body></html>`);
+    host = await startHostPage(
+      `<!doctype html><html><body><h1>Sunrise Bakery</h1><script src="${app.url}/widget.js" data-channel="${channel.id}" async></script></body></html>`,
+    );
     visitorContext = await app.browser.newContext({ viewport: { width: 1000, height: 760 } });
     site = await visitorContext.newPage();
     site.on('pageerror', (e) => pageErrors.push(`site: ${e.message}`));

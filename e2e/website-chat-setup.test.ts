@@ -28,7 +28,8 @@ afterAll(async () => {
   await app?.stop();
 });
 
-const shot = (p: Page, name: string) => p.screenshot({ path: join(screenshotDir, `${name}.png`), fullPage: name !== 'website-chat-preview-page' });
+const shot = (p: Page, name: string) =>
+  p.screenshot({ path: join(screenshotDir, `${name}.png`), fullPage: name !== 'website-chat-preview-page' });
 
 describe('website chat setup', () => {
   test('the owner connects website chat with one click on it: no form, the title once, Disconnect is secondary', async () => {
@@ -42,7 +43,10 @@ describe('website chat setup', () => {
 
     await page.goto(`${app.url}/channels`);
     await page.getByRole('button', { name: '+ Connect a channel' }).click();
-    await page.getByRole('dialog', { name: 'Connect a channel' }).getByRole('button', { name: /Website chat/ }).click();
+    await page
+      .getByRole('dialog', { name: 'Connect a channel' })
+      .getByRole('button', { name: /Website chat/ })
+      .click();
     card = page.getByRole('article', { name: 'Website chat' });
     await card.waitFor();
     // No second step: the chooser closed and nothing asks for a name.
@@ -71,7 +75,9 @@ describe('website chat setup', () => {
     await card.getByLabel('Bottom left').check();
     expect(await launcherColour()).toBe('rgb(180, 83, 9)');
     expect(await preview.getByTestId('preview-title').textContent()).toBe('Sunrise Bakery');
-    expect(await preview.getByTestId('preview-greeting').textContent()).toBe('Hello from Sunrise Bakery! Ask us about cakes and opening hours.');
+    expect(await preview.getByTestId('preview-greeting').textContent()).toBe(
+      'Hello from Sunrise Bakery! Ask us about cakes and opening hours.',
+    );
     expect(await preview.textContent()).toContain('We reply within the hour');
     const box = (await preview.getByTestId('preview-launcher').boundingBox())!;
     const stage = (await preview.boundingBox())!;
@@ -96,7 +102,11 @@ describe('website chat setup', () => {
     state.snippet = (await card.getByTestId('widget-snippet').textContent())!;
     expect(state.snippet).toBe(`<script src="${app.url}/widget.js" data-channel="${state.channelId}" async></script>`);
     const tabs = card.getByRole('tablist', { name: 'Your website is made with' });
-    for (const [builder, words] of [['WordPress', 'WPCode'], ['Wix', 'Custom Code'], ['Squarespace', 'Code Injection']] as const) {
+    for (const [builder, words] of [
+      ['WordPress', 'WPCode'],
+      ['Wix', 'Custom Code'],
+      ['Squarespace', 'Code Injection'],
+    ] as const) {
       await tabs.getByRole('tab', { name: builder }).click();
       expect(await card.getByRole('tabpanel', { name: `Steps for ${builder}` }).textContent()).toContain(words);
     }
@@ -113,7 +123,10 @@ describe('website chat setup', () => {
     await card.getByRole('button', { name: 'Save chat settings' }).click();
     await expect.poll(() => card.getByRole('figure', { name: 'Chat bubble preview' }).textContent()).toContain('Your picture appears');
 
-    const [preview] = await Promise.all([context.waitForEvent('page'), card.getByRole('link', { name: /Try it on a preview page/ }).click()]);
+    const [preview] = await Promise.all([
+      context.waitForEvent('page'),
+      card.getByRole('link', { name: /Try it on a preview page/ }).click(),
+    ]);
     preview.on('pageerror', (e) => pageErrors.push(`preview: ${e.message}`));
     // The preview page's policy lets the picture load (a refused one is never requested).
     const pictureRequested = preview.waitForRequest(avatarUrl, { timeout: 10_000 });
@@ -126,7 +139,9 @@ describe('website chat setup', () => {
     await launcher.click();
     const chat = preview.getByRole('dialog', { name: 'Sunrise Bakery' });
     await chat.waitFor();
-    await expect.poll(() => chat.locator('.greeting').textContent()).toBe('Hello from Sunrise Bakery! Ask us about cakes and opening hours.');
+    await expect
+      .poll(() => chat.locator('.greeting').textContent())
+      .toBe('Hello from Sunrise Bakery! Ask us about cakes and opening hours.');
     expect(await chat.textContent()).toContain('We reply within the hour');
     await pictureRequested;
     // The stand-in answers with no picture: the widget drops the broken image instead of showing its icon.
@@ -151,10 +166,13 @@ describe('website chat setup', () => {
       await site.getByRole('button', { name: /^Open chat/ }).waitFor();
       const hostName = new URL(host.url).host;
       await expect
-        .poll(async () => {
-          await page.reload();
-          return page.getByRole('article', { name: 'Website chat' }).getByTestId('widget-installed').textContent();
-        }, { timeout: 15_000 })
+        .poll(
+          async () => {
+            await page.reload();
+            return page.getByRole('article', { name: 'Website chat' }).getByTestId('widget-installed').textContent();
+          },
+          { timeout: 15_000 },
+        )
         .toMatch(new RegExp(`Installed: last seen on ${hostName.replace(/\./g, '\\.')} today at`));
       await shot(page, 'website-chat-installed');
     } finally {

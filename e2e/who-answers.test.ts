@@ -65,7 +65,11 @@ const shot = (name: string) => page.screenshot({ path: join(screenshotDir, `${na
 async function api<T>(method: string, path: string, body?: unknown): Promise<T> {
   return page.evaluate(
     async ([m, p, b]) => {
-      const res = await fetch(p as string, { method: m as string, headers: { 'content-type': 'application/json' }, ...(b === undefined ? {} : { body: JSON.stringify(b) }) });
+      const res = await fetch(p as string, {
+        method: m as string,
+        headers: { 'content-type': 'application/json' },
+        ...(b === undefined ? {} : { body: JSON.stringify(b) }),
+      });
       return res.json();
     },
     [method, path, body] as const,
@@ -75,7 +79,10 @@ async function customerWrites(from: string, text: string) {
   const raw = JSON.stringify({ id: `${from}-${Date.now()}-${Math.random()}`, from, text });
   const res = await fetch(`${app.url}/webhooks/channels/${channel.id}`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', 'x-switchboard-signature': `sha256=${createHmac('sha256', channel.secret).update(raw).digest('hex')}` },
+    headers: {
+      'content-type': 'application/json',
+      'x-switchboard-signature': `sha256=${createHmac('sha256', channel.secret).update(raw).digest('hex')}`,
+    },
     body: raw,
   });
   expect(res.status).toBeLessThan(300);
@@ -94,14 +101,27 @@ function definition(nodes: { id: string; type: string; config: Record<string, un
 describe('who answers, and nobody waits unheard', () => {
   test('finding 1: the owner sees the conflict at publish, changes the order, and one flow answers', async () => {
     await page.goto(app.url);
-    await api('POST', '/api/auth/signup', { name: 'Rosa Baker', workspaceName: 'Sunrise Bakery', email: 'rosa@sunrise.test', password: 'correct horse battery' });
+    await api('POST', '/api/auth/signup', {
+      name: 'Rosa Baker',
+      workspaceName: 'Sunrise Bakery',
+      email: 'rosa@sunrise.test',
+      password: 'correct horse battery',
+    });
     await api('PATCH', '/api/workspace', { settings: { expectedReplyMinutes: 15 } });
-    channel = await api<{ id: string; secret: string }>('POST', '/api/channels', { type: 'api', name: 'Shop app', config: { callbackUrl: `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/replies` } });
+    channel = await api<{ id: string; secret: string }>('POST', '/api/channels', {
+      type: 'api',
+      name: 'Shop app',
+      config: { callbackUrl: `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/replies` },
+    });
     const menu = await api<{ id: string }>('POST', '/api/workflows', {
       name: 'Welcome menu',
       definition: definition([
         { id: 't', type: 'trigger.message_received', config: { channels: ['any'], firstMessageOnly: true } },
-        { id: 's', type: 'action.ask_question', config: { text: 'Welcome to Sunrise Bakery! Cakes, bread or delivery?', saveTo: 'vars.topic' } },
+        {
+          id: 's',
+          type: 'action.ask_question',
+          config: { text: 'Welcome to Sunrise Bakery! Cakes, bread or delivery?', saveTo: 'vars.topic' },
+        },
       ]),
     });
     await api('POST', `/api/workflows/${menu.id}/publish`);
@@ -133,7 +153,10 @@ describe('who answers, and nobody waits unheard', () => {
     await page.getByRole('status', { name: '“Opening hours” is now number 1 in the order.' }).waitFor();
     await shot('who-answers-flow-order-1366');
     // Dragging a row onto another puts it in that place: the menu goes back to the top.
-    await page.getByTestId('flow-row').filter({ hasText: 'Welcome menu' }).dragTo(page.getByTestId('flow-row').filter({ hasText: 'Opening hours' }));
+    await page
+      .getByTestId('flow-row')
+      .filter({ hasText: 'Welcome menu' })
+      .dragTo(page.getByTestId('flow-row').filter({ hasText: 'Opening hours' }));
     await expect.poll(flowRows).toEqual(['Welcome menu', 'Opening hours']);
     await page.getByRole('button', { name: 'Move “Welcome menu” down' }).press('Enter');
     await expect.poll(flowRows).toEqual(['Opening hours', 'Welcome menu']);
@@ -147,7 +170,9 @@ describe('who answers, and nobody waits unheard', () => {
     await customerWrites('zoe', 'hello');
     await expect.poll(() => repliesTo('zoe'), { timeout: 15_000 }).toEqual(['Welcome to Sunrise Bakery! Cakes, bread or delivery?']);
     await customerWrites('zoe', 'Hours?');
-    await expect.poll(() => repliesTo('zoe'), { timeout: 15_000 }).toEqual(['Welcome to Sunrise Bakery! Cakes, bread or delivery?', 'We are open 7am to 3pm, Tuesday to Sunday.']);
+    await expect
+      .poll(() => repliesTo('zoe'), { timeout: 15_000 })
+      .toEqual(['Welcome to Sunrise Bakery! Cakes, bread or delivery?', 'We are open 7am to 3pm, Tuesday to Sunday.']);
     await page.goto(`${app.url}/flows/${menu.id}`);
     await page.getByRole('tab', { name: 'Runs' }).click();
     await page.getByTestId('run-item').filter({ hasText: 'Interrupted by Opening hours' }).waitFor({ timeout: 15_000 });
@@ -176,7 +201,9 @@ describe('who answers, and nobody waits unheard', () => {
     await expect.poll(() => page.title()).toBe('(1) Switchboard');
     // The menu counts them too, on every page.
     await page.getByRole('navigation', { name: 'Main' }).getByLabel('1 waiting for a person').waitFor();
-    expect(await page.evaluate(() => (window as unknown as { shownNotifications: string[] }).shownNotifications)).toEqual([expect.stringContaining('is waiting for a person')]);
+    expect(await page.evaluate(() => (window as unknown as { shownNotifications: string[] }).shownNotifications)).toEqual([
+      expect.stringContaining('is waiting for a person'),
+    ]);
     await shot('who-answers-waiting-1366');
 
     await page.setViewportSize({ width: 390, height: 844 });
@@ -217,18 +244,29 @@ describe('who answers, and nobody waits unheard', () => {
     const ben = list.getByTestId('conversation-item').filter({ hasText: 'Passing you to a person now.' });
     await ben.getByText('Waiting for a person').waitFor({ timeout: 15_000 });
     // Queued: nobody free (Rosa is at her capacity of 1), and counted as waiting for a person.
-    await page.getByRole('region', { name: 'Waiting for a person' }).getByText('1 conversation waiting for a person').waitFor({ timeout: 15_000 });
+    await page
+      .getByRole('region', { name: 'Waiting for a person' })
+      .getByText('1 conversation waiting for a person')
+      .waitFor({ timeout: 15_000 });
     expect(await ben.getByText('Rosa Baker').count()).toBe(0);
     await shot('who-answers-queued-1366');
 
     // Rosa resolves Ana's conversation: Ben's, waiting in the queue, is hers at once.
     await list.getByTestId('conversation-item').filter({ hasText: 'Shall I note 12 people' }).click();
     await page.getByRole('region', { name: 'Conversation', exact: true }).getByTestId('status').selectOption('resolved');
-    await list.getByTestId('conversation-item').filter({ hasText: 'Passing you to a person now.' }).getByText('Rosa Baker').waitFor({ timeout: 15_000 });
+    await list
+      .getByTestId('conversation-item')
+      .filter({ hasText: 'Passing you to a person now.' })
+      .getByText('Rosa Baker')
+      .waitFor({ timeout: 15_000 });
     await shot('who-answers-drained-1366');
     await page.setViewportSize({ width: 390, height: 844 });
     await page.goto(`${app.url}/inbox`);
-    await list.getByTestId('conversation-item').filter({ hasText: 'Passing you to a person now.' }).getByText('Rosa Baker').waitFor({ timeout: 15_000 });
+    await list
+      .getByTestId('conversation-item')
+      .filter({ hasText: 'Passing you to a person now.' })
+      .getByText('Rosa Baker')
+      .waitFor({ timeout: 15_000 });
     await shot('who-answers-drained-390');
     await page.goto(`${app.url}/flows`);
     await page.getByRole('button', { name: 'Move “Welcome menu” up' }).waitFor();
@@ -236,7 +274,7 @@ describe('who answers, and nobody waits unheard', () => {
     // Every control of the order is on screen at 390 px, none cut off.
     for (const button of await page.getByTestId('flow-row').getByRole('button').all()) {
       const box = (await button.boundingBox())!;
-      expect(box.x + box.width, await button.textContent() ?? '').toBeLessThanOrEqual(390);
+      expect(box.x + box.width, (await button.textContent()) ?? '').toBeLessThanOrEqual(390);
     }
     await shot('who-answers-flow-order-390');
     await page.setViewportSize({ width: 1366, height: 860 });
@@ -258,7 +296,9 @@ describe('who answers, and nobody waits unheard', () => {
 
     await customerWrites('cleo', 'hours');
     await customerWrites('cleo', 'Is the cafe dog friendly?');
-    await expect.poll(() => repliesTo('cleo'), { timeout: 15_000 }).toEqual(['We are open 7am to 3pm, Tuesday to Sunday.', 'Thanks! A baker will answer you within the hour.']);
+    await expect
+      .poll(() => repliesTo('cleo'), { timeout: 15_000 })
+      .toEqual(['We are open 7am to 3pm, Tuesday to Sunday.', 'Thanks! A baker will answer you within the hour.']);
 
     // Turned off: the conversation still waits for a person, the customer hears nothing more.
     await page.getByRole('checkbox', { name: 'Tell the customer when to expect a reply (once per conversation)' }).uncheck();

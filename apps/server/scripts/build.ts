@@ -55,7 +55,10 @@ function sourceFileUrls(outdir: string): Plugin {
         const other = /import\.meta\.(?!url\b)\w+/.exec(source);
         if (other) return { errors: [{ text: `${other[0]} is not supported in the server bundle: only import.meta.url is rewritten` }] };
         const fromBundle = relative(outdir, args.path).split(sep).join('/');
-        return { contents: source.replaceAll('import.meta.url', `new URL(${JSON.stringify(fromBundle)}, import.meta.url).href`), loader: 'ts' };
+        return {
+          contents: source.replaceAll('import.meta.url', `new URL(${JSON.stringify(fromBundle)}, import.meta.url).href`),
+          loader: 'ts',
+        };
       });
     },
   };

@@ -64,16 +64,23 @@ export function createApp(deps: AppDeps, options: CreateAppOptions = {}) {
   app.onError(createErrorHandler(deps.logger));
   app.use('*', httpMetrics({ registry }));
   const headers = securityHeaders();
-  app.use('*', (c, next) => (c.req.path === '/api/docs' ? docsHeaders(c, next) : c.req.path.startsWith('/preview/') ? previewHeaders(c, next) : headers(c, next)));
+  app.use('*', (c, next) =>
+    c.req.path === '/api/docs' ? docsHeaders(c, next) : c.req.path.startsWith('/preview/') ? previewHeaders(c, next) : headers(c, next),
+  );
   // The import route sets its own larger limit; everything else gets 1 MB.
   // Uploads have the media store's own limit (media-uploads.ts).
-  app.use('/api/*', async (c, next) => (c.req.path === '/api/workflows/import' || isUploadPath(c.req.path) ? next() : bodyLimit()(c, next)));
+  app.use('/api/*', async (c, next) =>
+    c.req.path === '/api/workflows/import' || isUploadPath(c.req.path) ? next() : bodyLimit()(c, next),
+  );
   app.use('/webhooks/*', bodyLimit());
   // A database that hangs (rather than refusing connections) must not hang callers: past the
   // deadline they get 503 + Retry-After. A webhook whose transaction still commits afterwards is
   // dropped as a duplicate when the provider delivers it again. Event streams are exempt.
   const deadline = (ms: number): MiddlewareHandler => {
-    const limit = timeout(ms, () => new ApiError(503, 'unavailable', 'The request took too long; retry shortly', undefined, { 'Retry-After': '5' }));
+    const limit = timeout(
+      ms,
+      () => new ApiError(503, 'unavailable', 'The request took too long; retry shortly', undefined, { 'Retry-After': '5' }),
+    );
     return (c, next) => (c.req.path.endsWith('/stream') ? next() : limit(c, next));
   };
   app.use('/webhooks/*', deadline(10_000));
@@ -87,11 +94,34 @@ export function createApp(deps: AppDeps, options: CreateAppOptions = {}) {
   app.use('/widget/*', jsonGuard({ maxSize: 64 * 1024 }));
   app.use('/webhooks/flows/*', jsonGuard({ maxSize: 1024 * 1024 }));
   app.use('/webhooks/channels/*', jsonGuard({ strictText: false, maxSize: 1024 * 1024 }));
-  if (options.rateLimit !== false) for (const [path, limiter] of rateLimits({ trustProxy: deps.config.trustProxy ?? false, pool: deps.pool })) app.use(path, limiter);
+  if (options.rateLimit !== false)
+    for (const [path, limiter] of rateLimits({ trustProxy: deps.config.trustProxy ?? false, pool: deps.pool })) app.use(path, limiter);
 
   const auth = authenticate({ db: deps.db });
-  const inboxPrefixes = ['/api/channels', '/api/conversations', '/api/inbox', '/api/messages', '/api/contacts', '/api/members', '/api/teams', '/api/tags', '/api/stream'];
-  for (const prefix of ['/api/me', '/api/workspace', '/api/audit-log', '/api/api-keys', '/api/credentials', '/api/workflows', '/api/runs', '/api/knowledge', '/api/templates', '/api/broadcasts', ...inboxPrefixes]) {
+  const inboxPrefixes = [
+    '/api/channels',
+    '/api/conversations',
+    '/api/inbox',
+    '/api/messages',
+    '/api/contacts',
+    '/api/members',
+    '/api/teams',
+    '/api/tags',
+    '/api/stream',
+  ];
+  for (const prefix of [
+    '/api/me',
+    '/api/workspace',
+    '/api/audit-log',
+    '/api/api-keys',
+    '/api/credentials',
+    '/api/workflows',
+    '/api/runs',
+    '/api/knowledge',
+    '/api/templates',
+    '/api/broadcasts',
+    ...inboxPrefixes,
+  ]) {
     app.use(prefix, auth);
     app.use(`${prefix}/*`, auth);
   }
@@ -135,7 +165,11 @@ export function createApp(deps: AppDeps, options: CreateAppOptions = {}) {
     .route('/preview', previewRoutes(deps));
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'cookieAuth', { type: 'apiKey', in: 'cookie', name: 'sb_session' });
-  app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', { type: 'http', scheme: 'bearer', description: 'An API key: sb_...' });
+  app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', {
+    type: 'http',
+    scheme: 'bearer',
+    description: 'An API key: sb_...',
+  });
   app.doc31('/api/openapi.json', {
     openapi: '3.1.0',
     info: { title: 'Switchboard API', version: '1.0.0', description: 'Customer messaging inbox and flow automation.' },

@@ -119,7 +119,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
 
 /** `a, b,,c` -> ['a', 'b', 'c']. */
 function splitList(value: string | undefined): string[] {
-  return (value ?? '').split(',').map((entry) => entry.trim()).filter((entry) => entry !== '');
+  return (value ?? '')
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter((entry) => entry !== '');
 }
 
 function deriveKey(secret: string): Buffer {

@@ -7,7 +7,18 @@ export function createLogger(level: string): Logger {
   return pino({
     level,
     redact: {
-      paths: ['password', '*.password', 'req.headers.authorization', 'req.headers.cookie', '*.apiKey', '*.accessToken', '*.authToken', '*.secret', '*.appSecret', '*.botToken'],
+      paths: [
+        'password',
+        '*.password',
+        'req.headers.authorization',
+        'req.headers.cookie',
+        '*.apiKey',
+        '*.accessToken',
+        '*.authToken',
+        '*.secret',
+        '*.appSecret',
+        '*.botToken',
+      ],
       censor: '[redacted]',
     },
   });

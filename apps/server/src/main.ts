@@ -24,10 +24,19 @@ async function main() {
   const logger = createLogger(config.logLevel);
   // Built once here: its connections are kept alive for every tenant's calls (see egress/).
   egressFor(config);
-  if (config.egressAllow?.length) logger.info({ egressAllow: config.egressAllow }, 'outbound calls for tenants may reach these private hosts');
-  const database = await resolveDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, onLog: (line) => logger.trace({ postgres: line }) });
+  if (config.egressAllow?.length)
+    logger.info({ egressAllow: config.egressAllow }, 'outbound calls for tenants may reach these private hosts');
+  const database = await resolveDatabase({
+    databaseUrl: config.databaseUrl,
+    dataDir: config.dataDir,
+    onLog: (line) => logger.trace({ postgres: line }),
+  });
   if (database.embedded) logger.info({ dataDir: config.dataDir }, 'embedded PostgreSQL started');
-  const { db, pool } = openDatabase(database.url, { max: config.poolSize, pipelineLanes: config.pipelineLanes, onError: (err) => logger.warn({ err: err.message }, 'idle database client error') });
+  const { db, pool } = openDatabase(database.url, {
+    max: config.poolSize,
+    pipelineLanes: config.pipelineLanes,
+    onError: (err) => logger.warn({ err: err.message }, 'idle database client error'),
+  });
   survivePostgresOutages(logger);
   await untilReachable(() => migrateDatabase(pool), logger);
 
@@ -42,7 +51,14 @@ async function main() {
   let stopping = false;
   // Jobs get their own connections: a burst of webhooks queueing for the request pool must not
   // stall the flows that answer them (each job's queries would wait behind every request's).
-  const jobsDatabase = config.role !== 'api' ? openDatabase(database.url, { max: config.workerConcurrency + JOB_POOL_SPARE, pipelineLanes: config.pipelineLanes, onError: (err) => logger.warn({ err: err.message }, 'idle database client error') }) : undefined;
+  const jobsDatabase =
+    config.role !== 'api'
+      ? openDatabase(database.url, {
+          max: config.workerConcurrency + JOB_POOL_SPARE,
+          pipelineLanes: config.pipelineLanes,
+          onError: (err) => logger.warn({ err: err.message }, 'idle database client error'),
+        })
+      : undefined;
   const jobsDeps = jobsDatabase ? { ...deps, db: jobsDatabase.db, pool: jobsDatabase.pool } : undefined;
   const worker = jobsDeps ? await superviseQueue(jobsDeps, logger, () => stopping) : undefined;
   const app = createApp(deps, { serveStatic: config.role !== 'worker', registry });
@@ -94,7 +110,11 @@ function survivePostgresOutages(logger: ReturnType<typeof createLogger>) {
  * the process would be alive with no one taking jobs. This restarts the whole runner when a slot
  * dies or the runner ends unasked; the job the dead slot held is freed by the heartbeat (queue/heartbeat.ts).
  */
-async function superviseQueue(deps: AppDeps, logger: ReturnType<typeof createLogger>, stopping: () => boolean): Promise<{ stop(): Promise<void> }> {
+async function superviseQueue(
+  deps: AppDeps,
+  logger: ReturnType<typeof createLogger>,
+  stopping: () => boolean,
+): Promise<{ stop(): Promise<void> }> {
   let current: QueueRunner | undefined;
   let restarting = false;
   const restart = (reason: string) => {
@@ -115,7 +135,10 @@ async function superviseQueue(deps: AppDeps, logger: ReturnType<typeof createLog
   const start = async () => {
     const handle = await untilReachable(() => startQueue(deps), logger, Number.POSITIVE_INFINITY);
     current = handle;
-    handle.runner.events.on('worker:fatalError', ({ error }) => current === handle && restart(`worker fatal error: ${(error as Error)?.message}`));
+    handle.runner.events.on(
+      'worker:fatalError',
+      ({ error }) => current === handle && restart(`worker fatal error: ${(error as Error)?.message}`),
+    );
     handle.runner.promise.then(
       () => current === handle && restart('runner ended'),
       (err: unknown) => current === handle && restart(`runner failed: ${(err as Error)?.message}`),

@@ -153,18 +153,28 @@ beforeAll(async () => {
   const admin = await apiKey(app, owner, 'admin');
   adminKey = admin.key;
   ids.apiKey = (await apiKey(app, owner, 'admin', 'to revoke')).id;
-  const wf = await call(app, 'POST', '/api/workflows', { cookie: owner.cookie, body: { name: 'Matrix flow', definition: flow([{ id: 't', type: 'trigger.message_received', config: { keywords: ['matrix'] } }], []) } });
+  const wf = await call(app, 'POST', '/api/workflows', {
+    cookie: owner.cookie,
+    body: { name: 'Matrix flow', definition: flow([{ id: 't', type: 'trigger.message_received', config: { keywords: ['matrix'] } }], []) },
+  });
   ids.workflow = wf.body.id;
   expect((await call(app, 'POST', `/api/workflows/${ids.workflow}/publish`, { cookie: owner.cookie })).status).toBe(200);
   ids.version = (await call(app, 'GET', `/api/workflows/${ids.workflow}/versions`, { cookie: owner.cookie })).body.versions[0].id;
-  ids.channel = (await call(app, 'POST', '/api/channels', { cookie: owner.cookie, body: { type: 'api', name: 'Matrix API', config: { callbackUrl: 'https://matrix.example/hook' } } })).body.id;
+  ids.channel = (
+    await call(app, 'POST', '/api/channels', {
+      cookie: owner.cookie,
+      body: { type: 'api', name: 'Matrix API', config: { callbackUrl: 'https://matrix.example/hook' } },
+    })
+  ).body.id;
   const webchat = await createWebchat(ctx, owner.workspaceId);
   ids.webchat = webchat.id;
   const inbound = await customerSays(ctx, webchat, 'matrix-visitor', 'hello matrix');
   ids.conversation = inbound.conversationId!;
   ids.message = inbound.messageId!;
   ids.contact = (await call(app, 'POST', '/api/contacts', { cookie: owner.cookie, body: { name: 'Matrix Customer' } })).body.id;
-  ids.knowledge = (await call(app, 'POST', '/api/knowledge', { cookie: owner.cookie, body: { question: 'Matrix?', answer: 'Yes' } })).body.id;
+  ids.knowledge = (
+    await call(app, 'POST', '/api/knowledge', { cookie: owner.cookie, body: { question: 'Matrix?', answer: 'Yes' } })
+  ).body.id;
   ids.team = (await call(app, 'POST', '/api/teams', { cookie: owner.cookie, body: { name: 'Matrix team' } })).body.id;
   const { rows } = await ctx.database.pool.query('select id from workflow_runs where workspace_id = $1 limit 1', [owner.workspaceId]);
   ids.run = rows[0]?.id ?? '00000000-0000-4000-8000-000000000001';
@@ -176,7 +186,9 @@ type Operation = { key: string; method: string; path: string };
 
 async function operations(): Promise<Operation[]> {
   const doc = (await call(app, 'GET', '/api/openapi.json')).body as { paths: Record<string, Record<string, unknown>> };
-  return Object.entries(doc.paths).flatMap(([path, methods]) => Object.keys(methods).map((m) => ({ key: `${m.toUpperCase()} ${path}`, method: m.toUpperCase(), path })));
+  return Object.entries(doc.paths).flatMap(([path, methods]) =>
+    Object.keys(methods).map((m) => ({ key: `${m.toUpperCase()} ${path}`, method: m.toUpperCase(), path })),
+  );
 }
 
 /**
@@ -209,7 +221,8 @@ function concrete(path: string, userId = owner.userId): string {
 
 const bodyFor = (method: string) => (['POST', 'PUT', 'PATCH'].includes(method) ? {} : undefined);
 /** Paths whose parameter is one of workspace A's things (not a template slug, a token or a public channel). */
-const namesAResource = (op: Operation) => /\{(id|userId|versionId|name)\}/.test(op.path) && !op.path.startsWith('/api/members/invitations/');
+const namesAResource = (op: Operation) =>
+  /\{(id|userId|versionId|name)\}/.test(op.path) && !op.path.startsWith('/api/members/invitations/');
 
 describe('the access matrix, from /api/openapi.json', () => {
   it('covers every mounted route: each is in the OpenAPI document with a rule, or in the short list outside it', async () => {
@@ -221,9 +234,18 @@ describe('the access matrix, from /api/openapi.json', () => {
         .filter((r) => r.method !== 'ALL' && !r.path.includes('*'))
         .map((r) => `${r.method} ${r.path.replace(/:(\w+)/g, '{$1}')}`),
     );
-    expect([...mounted].filter((k) => !documented.has(k) && !(k in NOT_IN_OPENAPI)), 'mounted but neither documented nor listed').toEqual([]);
-    expect([...documented].filter((k) => !(k in RULES)), 'documented but without a rule in RULES').toEqual([]);
-    expect(Object.keys(RULES).filter((k) => !documented.has(k)), 'rules for operations that no longer exist').toEqual([]);
+    expect(
+      [...mounted].filter((k) => !documented.has(k) && !(k in NOT_IN_OPENAPI)),
+      'mounted but neither documented nor listed',
+    ).toEqual([]);
+    expect(
+      [...documented].filter((k) => !(k in RULES)),
+      'documented but without a rule in RULES',
+    ).toEqual([]);
+    expect(
+      Object.keys(RULES).filter((k) => !documented.has(k)),
+      'rules for operations that no longer exist',
+    ).toEqual([]);
     expect(ops.length).toBeGreaterThan(60);
   });
 
@@ -249,11 +271,15 @@ describe('the access matrix, from /api/openapi.json', () => {
     for (const op of await operations()) {
       const rule = RULES[op.key];
       if (rule !== 'admin' && rule !== 'member') continue;
-      for (const [who, auth] of [['session', { cookie: agent.cookie }], ['agent key', { token: agentKey }]] as const) {
+      for (const [who, auth] of [
+        ['session', { cookie: agent.cookie }],
+        ['agent key', { token: agentKey }],
+      ] as const) {
         const res = await call(app, op.method, concrete(op.path), { ...auth, body: bodyFor(op.method) });
         const refused = res.status === 403 && res.body?.error?.code === 'forbidden';
         if (rule === 'admin' && !refused) failures.push(`${op.key} as agent ${who}: ${res.status}, expected 403`);
-        if (rule === 'member' && (res.status === 401 || res.status === 403 || res.status >= 500)) failures.push(`${op.key} as agent ${who}: ${res.status}`);
+        if (rule === 'member' && (res.status === 401 || res.status === 403 || res.status >= 500))
+          failures.push(`${op.key} as agent ${who}: ${res.status}`);
       }
     }
     expect(failures).toEqual([]);
@@ -277,7 +303,8 @@ describe('the access matrix, from /api/openapi.json', () => {
       // Deleting and revoking would take away what later rows use; their rule is proven above.
       if (RULES[op.key] !== 'admin' || op.method === 'DELETE') continue;
       const res = await call(app, op.method, concrete(op.path, agent.userId), { token: adminKey, body: bodyFor(op.method) });
-      if (res.status === 401 || res.status === 403 || res.status >= 500) failures.push(`${op.key}: ${res.status} ${JSON.stringify(res.body).slice(0, 120)}`);
+      if (res.status === 401 || res.status === 403 || res.status >= 500)
+        failures.push(`${op.key}: ${res.status} ${JSON.stringify(res.body).slice(0, 120)}`);
     }
     expect(failures).toEqual([]);
   });

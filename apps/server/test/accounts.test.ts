@@ -21,8 +21,10 @@ beforeAll(async () => {
 afterAll(() => ctx.close());
 
 const tokenOf = (url: string) => new URL(url).pathname.split('/').pop()!;
-const invite = (admin: { cookie: string }, email: string, role = 'agent') => call(ctx.app, 'POST', '/api/members/invitations', { cookie: admin.cookie, body: { email, role } });
-const login = (email: string, password: string, headers = fromIp()) => call(ctx.app, 'POST', '/api/auth/login', { body: { email, password }, headers });
+const invite = (admin: { cookie: string }, email: string, role = 'agent') =>
+  call(ctx.app, 'POST', '/api/members/invitations', { cookie: admin.cookie, body: { email, role } });
+const login = (email: string, password: string, headers = fromIp()) =>
+  call(ctx.app, 'POST', '/api/auth/login', { body: { email, password }, headers });
 
 describe('invitations', () => {
   it('invite, then accept as a new account with a password the invitee chose', async () => {
@@ -39,14 +41,28 @@ describe('invitations', () => {
     expect(Object.keys(preview.body).sort()).toEqual(['expiresAt', 'role', 'workspaceName']);
     expect(preview.body).toMatchObject({ workspaceName: "Owner's shop", role: 'agent' });
 
-    const accepted = await call(ctx.app, 'POST', `/api/invitations/${token}/accept`, { body: { name: 'New Person', password: 'my-own-secret-1' }, headers: fromIp() });
+    const accepted = await call(ctx.app, 'POST', `/api/invitations/${token}/accept`, {
+      body: { name: 'New Person', password: 'my-own-secret-1' },
+      headers: fromIp(),
+    });
     expect(accepted.status).toBe(200);
-    expect(accepted.body).toMatchObject({ user: { email: 'new.person@example.com', name: 'New Person' }, role: 'agent', workspace: { id: owner.workspaceId } });
+    expect(accepted.body).toMatchObject({
+      user: { email: 'new.person@example.com', name: 'New Person' },
+      role: 'agent',
+      workspace: { id: owner.workspaceId },
+    });
     expect((await call(ctx.app, 'GET', '/api/me', { cookie: cookieFrom(accepted.res) })).body.workspace.id).toBe(owner.workspaceId);
     expect((await login('new.person@example.com', 'my-own-secret-1')).status).toBe(200);
 
     // One time only, and listed no more.
-    expect((await call(ctx.app, 'POST', `/api/invitations/${token}/accept`, { body: { name: 'Again', password: 'another-secret-2' }, headers: fromIp() })).status).toBe(404);
+    expect(
+      (
+        await call(ctx.app, 'POST', `/api/invitations/${token}/accept`, {
+          body: { name: 'Again', password: 'another-secret-2' },
+          headers: fromIp(),
+        })
+      ).status,
+    ).toBe(404);
     expect((await call(ctx.app, 'GET', `/api/invitations/${token}`, { headers: fromIp() })).status).toBe(404);
     const pending = await call(ctx.app, 'GET', '/api/members/invitations', { cookie: owner.cookie });
     expect(pending.body.invitations.map((i: { id: string }) => i.id)).not.toContain(created.body.id);
@@ -58,7 +74,10 @@ describe('invitations', () => {
     const token = tokenOf(created.body.url);
 
     // Accepting without signing in would mean setting a password on someone else's account.
-    const hijack = await call(ctx.app, 'POST', `/api/invitations/${token}/accept`, { body: { name: 'Mallory', password: 'attacker-chosen-1' }, headers: fromIp() });
+    const hijack = await call(ctx.app, 'POST', `/api/invitations/${token}/accept`, {
+      body: { name: 'Mallory', password: 'attacker-chosen-1' },
+      headers: fromIp(),
+    });
     expect(hijack.status).toBe(409);
     expect(JSON.stringify(hijack.body)).not.toContain('Elsewhere');
     expect((await login(other.email, 'attacker-chosen-1')).status).toBe(401);
@@ -72,7 +91,11 @@ describe('invitations', () => {
     const session = cookieFrom((await login(other.email, PASSWORD)).res);
     const joined = await call(ctx.app, 'POST', `/api/invitations/${token}/accept`, { cookie: session, body: {} });
     expect(joined.status).toBe(200);
-    expect(joined.body).toMatchObject({ user: { id: other.userId, name: 'Elsewhere' }, role: 'admin', workspace: { id: owner.workspaceId } });
+    expect(joined.body).toMatchObject({
+      user: { id: other.userId, name: 'Elsewhere' },
+      role: 'admin',
+      workspace: { id: owner.workspaceId },
+    });
     expect(joined.body.workspaces.map((w: { id: string }) => w.id).sort()).toEqual([owner.workspaceId, other.workspaceId].sort());
     expect((await call(ctx.app, 'GET', '/api/me', { cookie: cookieFrom(joined.res) })).body.workspace.id).toBe(owner.workspaceId);
     expect((await login(other.email, PASSWORD)).status).toBe(200);
@@ -87,7 +110,9 @@ describe('invitations', () => {
     expect(a.body.emailed).toBe(b.body.emailed);
     expect(JSON.stringify(a.body)).not.toContain('Known Person');
     expect(JSON.stringify(a.body)).not.toContain(known.userId);
-    const previews = await Promise.all([a, b].map((r) => call(ctx.app, 'GET', `/api/invitations/${tokenOf(r.body.url)}`, { headers: fromIp() })));
+    const previews = await Promise.all(
+      [a, b].map((r) => call(ctx.app, 'GET', `/api/invitations/${tokenOf(r.body.url)}`, { headers: fromIp() })),
+    );
     expect(Object.keys(previews[0]!.body).sort()).toEqual(Object.keys(previews[1]!.body).sort());
     expect(JSON.stringify(previews[0]!.body)).not.toContain(known.email);
 
@@ -95,7 +120,10 @@ describe('invitations', () => {
     // interleaved runs; a loose bound, the machine is shared).
     const times: Record<'known' | 'unknown', number[]> = { known: [], unknown: [] };
     for (let i = 0; i < 7; i++) {
-      for (const [kind, email] of [['known', known.email], ['unknown', `unknown-${i}@example.com`]] as const) {
+      for (const [kind, email] of [
+        ['known', known.email],
+        ['unknown', `unknown-${i}@example.com`],
+      ] as const) {
         const started = performance.now();
         expect((await invite(owner, email)).status).toBe(201);
         times[kind].push(performance.now() - started);
@@ -124,7 +152,9 @@ describe('invitations', () => {
     const mine = await invite(owner, 'mine@example.com');
     const rival = await signup(ctx.app, 'Rival');
     expect((await call(ctx.app, 'DELETE', `/api/members/invitations/${mine.body.id}`, { cookie: rival.cookie })).status).toBe(404);
-    expect(JSON.stringify((await call(ctx.app, 'GET', '/api/members/invitations', { cookie: rival.cookie })).body)).not.toContain('mine@example.com');
+    expect(JSON.stringify((await call(ctx.app, 'GET', '/api/members/invitations', { cookie: rival.cookie })).body)).not.toContain(
+      'mine@example.com',
+    );
   });
 
   it('expired links and bad bodies answer 4xx, never 500', async () => {
@@ -132,14 +162,28 @@ describe('invitations', () => {
     await ctx.database.pool.query(`update invitations set expires_at = now() - interval '1 minute' where id = $1`, [created.body.id]);
     const token = tokenOf(created.body.url);
     expect((await call(ctx.app, 'GET', `/api/invitations/${token}`, { headers: fromIp() })).status).toBe(404);
-    expect((await call(ctx.app, 'POST', `/api/invitations/${token}/accept`, { body: { name: 'Late', password: 'late-password-1' }, headers: fromIp() })).status).toBe(404);
-    expect((await call(ctx.app, 'GET', '/api/members/invitations', { cookie: owner.cookie })).body.invitations.find((i: { id: string }) => i.id === created.body.id)).toMatchObject({ expired: true });
+    expect(
+      (
+        await call(ctx.app, 'POST', `/api/invitations/${token}/accept`, {
+          body: { name: 'Late', password: 'late-password-1' },
+          headers: fromIp(),
+        })
+      ).status,
+    ).toBe(404);
+    expect(
+      (await call(ctx.app, 'GET', '/api/members/invitations', { cookie: owner.cookie })).body.invitations.find(
+        (i: { id: string }) => i.id === created.body.id,
+      ),
+    ).toMatchObject({ expired: true });
 
     const fresh = await invite(owner, 'fresh@example.com');
     const missing = await call(ctx.app, 'POST', `/api/invitations/${tokenOf(fresh.body.url)}/accept`, { body: {}, headers: fromIp() });
     expect(missing.status).toBe(400);
     expect(missing.body.error.details.map((d: { field: string }) => d.field)).toEqual(['name', 'password']);
-    const short = await call(ctx.app, 'POST', `/api/invitations/${tokenOf(fresh.body.url)}/accept`, { body: { name: 'F', password: 'short' }, headers: fromIp() });
+    const short = await call(ctx.app, 'POST', `/api/invitations/${tokenOf(fresh.body.url)}/accept`, {
+      body: { name: 'F', password: 'short' },
+      headers: fromIp(),
+    });
     expect(short.status).toBe(400);
     expect(short.body.error.details[0].field).toBe('password');
     expect((await invite(owner, 'not-an-email')).status).toBe(400);
@@ -152,7 +196,15 @@ describe('invitations', () => {
       const shop = await signup(ctx.app, 'Mailer');
       const channel = await call(ctx.app, 'POST', '/api/channels', {
         cookie: shop.cookie,
-        body: { type: 'email', name: 'Mail', config: { provider: 'smtp', fromAddress: 'Shop <hello@shop.example>', smtp: { host: smtp.host, port: smtp.port, secure: false, user: 'shop', pass: 'smtp-pass' } } },
+        body: {
+          type: 'email',
+          name: 'Mail',
+          config: {
+            provider: 'smtp',
+            fromAddress: 'Shop <hello@shop.example>',
+            smtp: { host: smtp.host, port: smtp.port, secure: false, user: 'shop', pass: 'smtp-pass' },
+          },
+        },
       });
       expect(channel.status, JSON.stringify(channel.body)).toBe(201);
       const created = await invite(shop, 'mailed@example.com');
@@ -168,7 +220,10 @@ describe('invitations', () => {
 
 describe('adding members with a password is gone', () => {
   it('POST /api/members answers 410 and creates no account', async () => {
-    const res = await call(ctx.app, 'POST', '/api/members', { cookie: owner.cookie, body: { email: 'preset@example.com', name: 'Preset', password: 'admin-chosen-1', role: 'agent' } });
+    const res = await call(ctx.app, 'POST', '/api/members', {
+      cookie: owner.cookie,
+      body: { email: 'preset@example.com', name: 'Preset', password: 'admin-chosen-1', role: 'agent' },
+    });
     expect(res.status).toBe(410);
     expect(res.body.error).toMatchObject({ code: 'gone', message: expect.stringContaining('/api/members/invitations') });
     expect((await ctx.database.pool.query(`select 1 from users where email = 'preset@example.com'`)).rowCount).toBe(0);
@@ -189,16 +244,24 @@ describe('password reset links', () => {
     expect((await call(ctx.app, 'GET', '/api/me', { cookie: agent.cookie })).status).toBe(401);
     expect((await login(agent.email, PASSWORD)).status).toBe(401);
     expect((await login(agent.email, 'brand-new-pass-1')).status).toBe(200);
-    expect((await call(ctx.app, 'POST', '/api/auth/reset', { body: { token, password: 'third-pass-123' }, headers: fromIp() })).status).toBe(404);
+    expect(
+      (await call(ctx.app, 'POST', '/api/auth/reset', { body: { token, password: 'third-pass-123' }, headers: fromIp() })).status,
+    ).toBe(404);
   });
 
   it('a newer link replaces the older one, and links expire', async () => {
     const agent = await addMember(ctx.app, owner, { name: 'Twice' });
     const first = tokenOf((await call(ctx.app, 'POST', `/api/members/${agent.userId}/reset-link`, { cookie: owner.cookie })).body.url);
     const second = tokenOf((await call(ctx.app, 'POST', `/api/members/${agent.userId}/reset-link`, { cookie: owner.cookie })).body.url);
-    expect((await call(ctx.app, 'POST', '/api/auth/reset', { body: { token: first, password: 'first-link-pass' }, headers: fromIp() })).status).toBe(404);
-    await ctx.database.pool.query(`update password_reset_tokens set expires_at = now() - interval '1 second' where user_id = $1`, [agent.userId]);
-    expect((await call(ctx.app, 'POST', '/api/auth/reset', { body: { token: second, password: 'second-link-pass' }, headers: fromIp() })).status).toBe(404);
+    expect(
+      (await call(ctx.app, 'POST', '/api/auth/reset', { body: { token: first, password: 'first-link-pass' }, headers: fromIp() })).status,
+    ).toBe(404);
+    await ctx.database.pool.query(`update password_reset_tokens set expires_at = now() - interval '1 second' where user_id = $1`, [
+      agent.userId,
+    ]);
+    expect(
+      (await call(ctx.app, 'POST', '/api/auth/reset', { body: { token: second, password: 'second-link-pass' }, headers: fromIp() })).status,
+    ).toBe(404);
     expect((await login(agent.email, PASSWORD)).status).toBe(200);
   });
 
@@ -223,13 +286,24 @@ describe('password reset links', () => {
   it('the operator makes one with npm run user:reset-link -- EMAIL', async () => {
     const agent = await addMember(ctx.app, owner, { name: 'Locked Out' });
     const run = promisify(execFile);
-    const env = { ...process.env, DATABASE_URL: ctx.database.url, PUBLIC_URL: 'http://switchboard.test', APP_SECRET: 'a'.repeat(64), LOG_LEVEL: 'silent' };
+    const env = {
+      ...process.env,
+      DATABASE_URL: ctx.database.url,
+      PUBLIC_URL: 'http://switchboard.test',
+      APP_SECRET: 'a'.repeat(64),
+      LOG_LEVEL: 'silent',
+    };
     const { stdout } = await run('npx', ['tsx', 'apps/server/src/cli/reset-link.ts', agent.email.toUpperCase()], { cwd: root, env });
     const url = /http:\/\/switchboard\.test\/reset\/[\w-]+/.exec(stdout)?.[0];
     expect(url).toBeDefined();
-    expect((await call(ctx.app, 'POST', '/api/auth/reset', { body: { token: tokenOf(url!), password: 'operator-set-1' }, headers: fromIp() })).status).toBe(204);
+    expect(
+      (await call(ctx.app, 'POST', '/api/auth/reset', { body: { token: tokenOf(url!), password: 'operator-set-1' }, headers: fromIp() }))
+        .status,
+    ).toBe(204);
     expect((await login(agent.email, 'operator-set-1')).status).toBe(200);
-    await expect(run('npx', ['tsx', 'apps/server/src/cli/reset-link.ts', 'nobody@example.com'], { cwd: root, env })).rejects.toMatchObject({ code: 1 });
+    await expect(run('npx', ['tsx', 'apps/server/src/cli/reset-link.ts', 'nobody@example.com'], { cwd: root, env })).rejects.toMatchObject({
+      code: 1,
+    });
   });
 });
 
@@ -240,12 +314,16 @@ describe('sign-up policy', () => {
       expect((await call(fresh.app, 'GET', '/api/auth/signup-status')).body).toEqual({ open: true });
       const first = await signup(fresh.app, 'First');
       expect((await call(fresh.app, 'GET', '/api/auth/signup-status')).body).toEqual({ open: false });
-      const second = await call(fresh.app, 'POST', '/api/auth/signup', { body: { email: 'second@example.com', password: PASSWORD, name: 'Second', workspaceName: 'Two' } });
+      const second = await call(fresh.app, 'POST', '/api/auth/signup', {
+        body: { email: 'second@example.com', password: PASSWORD, name: 'Second', workspaceName: 'Two' },
+      });
       expect(second.status).toBe(403);
       expect(second.body.error.code).toBe('signup_closed');
       expect(second.body.error.message).toContain('SIGNUP=open');
       // Closed means closed for a known address too: the answer says nothing about accounts.
-      const known = await call(fresh.app, 'POST', '/api/auth/signup', { body: { email: first.email, password: PASSWORD, name: 'X', workspaceName: 'Y' } });
+      const known = await call(fresh.app, 'POST', '/api/auth/signup', {
+        body: { email: first.email, password: PASSWORD, name: 'X', workspaceName: 'Y' },
+      });
       expect(known.status).toBe(403);
       expect(known.body).toEqual(second.body);
       // People still join by invitation.
@@ -260,7 +338,10 @@ describe('sign-up policy', () => {
     try {
       const statuses = await Promise.all(
         Array.from({ length: 12 }, (_, i) =>
-          call(fresh.app, 'POST', '/api/auth/signup', { body: { email: `racer-${i}@example.com`, password: PASSWORD, name: `Racer ${i}`, workspaceName: `Shop ${i}` }, headers: fromIp() }).then((r) => r.status),
+          call(fresh.app, 'POST', '/api/auth/signup', {
+            body: { email: `racer-${i}@example.com`, password: PASSWORD, name: `Racer ${i}`, workspaceName: `Shop ${i}` },
+            headers: fromIp(),
+          }).then((r) => r.status),
         ),
       );
       expect(statuses.filter((s) => s === 201)).toHaveLength(1);
@@ -276,10 +357,24 @@ describe('sign-up policy', () => {
     const headers = fromIp();
     const statuses: number[] = [];
     for (let i = 0; i < 7; i++) {
-      statuses.push((await call(ctx.app, 'POST', '/api/auth/signup', { body: { email: owner.email, password: PASSWORD, name: 'Dup', workspaceName: 'Dup' }, headers })).status);
+      statuses.push(
+        (
+          await call(ctx.app, 'POST', '/api/auth/signup', {
+            body: { email: owner.email, password: PASSWORD, name: 'Dup', workspaceName: 'Dup' },
+            headers,
+          })
+        ).status,
+      );
     }
     expect(statuses).toEqual([409, 409, 409, 409, 409, 429, 429]);
     // Another address is not affected.
-    expect((await call(ctx.app, 'POST', '/api/auth/signup', { body: { email: owner.email, password: PASSWORD, name: 'Dup', workspaceName: 'Dup' }, headers: fromIp() })).status).toBe(409);
+    expect(
+      (
+        await call(ctx.app, 'POST', '/api/auth/signup', {
+          body: { email: owner.email, password: PASSWORD, name: 'Dup', workspaceName: 'Dup' },
+          headers: fromIp(),
+        })
+      ).status,
+    ).toBe(409);
   });
 });

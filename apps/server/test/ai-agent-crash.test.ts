@@ -37,9 +37,19 @@ beforeAll(async () => {
     }
     return script(req);
   });
-  shop = await startShopStandIn({ token: TOKEN, orders: { '1001': { status: 'delivered', items: [{ sku: 'MUG-1', name: 'Blue mug' }] }, '3003': { status: 'delivered', items: [{ sku: 'MUG-2', name: 'Red mug' }] } } });
+  shop = await startShopStandIn({
+    token: TOKEN,
+    orders: {
+      '1001': { status: 'delivered', items: [{ sku: 'MUG-1', name: 'Blue mug' }] },
+      '3003': { status: 'delivered', items: [{ sku: 'MUG-2', name: 'Red mug' }] },
+    },
+  });
   callback = await startCallback();
-  channel = await setUpWorkspace(ctx, owner, { aiBaseUrl: model.baseUrl, credential: { name: 'shop', value: TOKEN, hosts: ['127.0.0.1'] }, callbackUrl: callback.url });
+  channel = await setUpWorkspace(ctx, owner, {
+    aiBaseUrl: model.baseUrl,
+    credential: { name: 'shop', value: TOKEN, hosts: ['127.0.0.1'] },
+    callbackUrl: callback.url,
+  });
   await publishBrokenItem(ctx, owner, shop.baseUrl);
 }, 120_000);
 
@@ -58,15 +68,24 @@ async function startWorker() {
 }
 
 async function latestConversation(): Promise<string> {
-  const [row] = await ctx.database.db.select({ id: conversations.id }).from(conversations).where(eq(conversations.workspaceId, owner.workspaceId)).orderBy(desc(conversations.createdAt)).limit(1);
+  const [row] = await ctx.database.db
+    .select({ id: conversations.id })
+    .from(conversations)
+    .where(eq(conversations.workspaceId, owner.workspaceId))
+    .orderBy(desc(conversations.createdAt))
+    .limit(1);
   return row!.id;
 }
 
 const repliesReach = (conversationId: string, n: number) =>
-  waitFor(async () => {
-    const r = await botReplies(ctx, conversationId);
-    return r.length >= n ? r : undefined;
-  }, 90_000, 200);
+  waitFor(
+    async () => {
+      const r = await botReplies(ctx, conversationId);
+      return r.length >= n ? r : undefined;
+    },
+    90_000,
+    200,
+  );
 
 const recordsOf = (orderId: string, kind: 'return' | 'shipment') => shop.records.filter((r) => r.orderId === orderId && r.kind === kind);
 

@@ -2,7 +2,16 @@ import { and, desc, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { conversations, messages } from '@switchboard/db';
 import { startOpenAiToolsStandIn, type ToolsStandIn } from '../../../packages/flow/src/testing/openai-tools-stand-in';
-import { botReplies, brokenItemModel, customerWrites, drain, publishBrokenItem, runsOf, setUpWorkspace, startCallback } from './ai-agent-story';
+import {
+  botReplies,
+  brokenItemModel,
+  customerWrites,
+  drain,
+  publishBrokenItem,
+  runsOf,
+  setUpWorkspace,
+  startCallback,
+} from './ai-agent-story';
 import { flow, publishFlow } from './flow-helpers';
 import { routeEvent } from '../src/pipeline/route/route-event';
 import { call, createTestContext, signup, type Session, type TestContext } from './helpers';
@@ -30,21 +39,40 @@ beforeAll(async () => {
   ctx = await createTestContext();
   owner = await signup(ctx.app, 'Hearing mugs');
   model = await startOpenAiToolsStandIn(brokenItemModel());
-  shop = await startShopStandIn({ token: TOKEN, orders: { '5678': { status: 'delivered', items: [{ sku: 'MUG-9', name: 'Green mug' }] } } });
+  shop = await startShopStandIn({
+    token: TOKEN,
+    orders: { '5678': { status: 'delivered', items: [{ sku: 'MUG-9', name: 'Green mug' }] } },
+  });
   callback = await startCallback();
-  channel = await setUpWorkspace(ctx, owner, { aiBaseUrl: model.baseUrl, credential: { name: 'shop', value: TOKEN, hosts: ['127.0.0.1'] }, callbackUrl: callback.url });
+  channel = await setUpWorkspace(ctx, owner, {
+    aiBaseUrl: model.baseUrl,
+    credential: { name: 'shop', value: TOKEN, hosts: ['127.0.0.1'] },
+    callbackUrl: callback.url,
+  });
   ({ workflowId: agentFlowId } = await publishBrokenItem(ctx, owner, shop.baseUrl));
   // A live flow the correction would start if routing handed it out: it says "order".
   orderDeskId = await publishFlow(
     ctx,
     owner,
-    flow([{ id: 't', type: 'trigger.message_received', config: { keywords: ['order'] } }, { id: 's', type: 'action.send_message', config: { text: 'Order desk here!' } }], [{ source: 't', target: 's' }]),
+    flow(
+      [
+        { id: 't', type: 'trigger.message_received', config: { keywords: ['order'] } },
+        { id: 's', type: 'action.send_message', config: { text: 'Order desk here!' } },
+      ],
+      [{ source: 't', target: 's' }],
+    ),
     'Order desk',
   );
   hoursId = await publishFlow(
     ctx,
     owner,
-    flow([{ id: 't', type: 'trigger.message_received', config: { keywords: ['hours'] } }, { id: 's', type: 'action.send_message', config: { text: 'We open at 9.' } }], [{ source: 't', target: 's' }]),
+    flow(
+      [
+        { id: 't', type: 'trigger.message_received', config: { keywords: ['hours'] } },
+        { id: 's', type: 'action.send_message', config: { text: 'We open at 9.' } },
+      ],
+      [{ source: 't', target: 's' }],
+    ),
     'Opening hours',
   );
 }, 120_000);
@@ -57,7 +85,12 @@ afterAll(async () => {
 });
 
 async function latestConversation(): Promise<string> {
-  const [row] = await ctx.database.db.select({ id: conversations.id }).from(conversations).where(eq(conversations.workspaceId, owner.workspaceId)).orderBy(desc(conversations.createdAt)).limit(1);
+  const [row] = await ctx.database.db
+    .select({ id: conversations.id })
+    .from(conversations)
+    .where(eq(conversations.workspaceId, owner.workspaceId))
+    .orderBy(desc(conversations.createdAt))
+    .limit(1);
   return row!.id;
 }
 
@@ -82,7 +115,9 @@ describe('an AI agent hears what the customer writes while it works', () => {
     expect(next.messages.at(-1)).toEqual({ role: 'user', content: CORRECTION });
     // So the agent looked up 5678 and asks about that order.
     const conversationId = await latestConversation();
-    expect(await botReplies(ctx, conversationId)).toEqual(['Shall I create a return for a broken item of an order (order id: 5678, reason: arrived broken)? Please answer yes or no.']);
+    expect(await botReplies(ctx, conversationId)).toEqual([
+      'Shall I create a return for a broken item of an order (order id: 5678, reason: arrived broken)? Please answer yes or no.',
+    ]);
 
     // No other flow answered it, and the agent did not hear it a second time as a reply.
     expect(await runsOf(ctx, orderDeskId)).toEqual([]);
@@ -91,22 +126,34 @@ describe('an AI agent hears what the customer writes while it works', () => {
     expect(runs[0]).toMatchObject({ status: 'waiting', currentNodeId: 'agent' });
     expect(model.requests).toHaveLength(3); // 1234 lookup, the correction, 5678 looked up
     expect(userTexts(2).filter((t) => t === CORRECTION)).toHaveLength(1);
-    const [stored] = await ctx.database.db.select({ meta: messages.meta, routedAt: messages.routedAt }).from(messages).where(and(eq(messages.conversationId, conversationId), eq(messages.text, CORRECTION)));
+    const [stored] = await ctx.database.db
+      .select({ meta: messages.meta, routedAt: messages.routedAt })
+      .from(messages)
+      .where(and(eq(messages.conversationId, conversationId), eq(messages.text, CORRECTION)));
     expect(stored!.routedAt).not.toBeNull();
     expect(stored!.meta).toMatchObject({ heardBy: runs[0]!.id });
 
     // Run history shows the step that heard it.
     const detail = await call(ctx.app, 'GET', `/api/runs/${runs[0]!.id}`, { cookie: owner.cookie });
     expect(detail.status).toBe(200);
-    const steps = detail.body.steps as { nodeId: string; output: { detail?: { heard?: string[]; asked?: { tool: string; arguments: string }[] } } }[];
+    const steps = detail.body.steps as {
+      nodeId: string;
+      output: { detail?: { heard?: string[]; asked?: { tool: string; arguments: string }[] } };
+    }[];
     const heardStep = steps.find((s) => s.output.detail?.heard);
-    expect(heardStep?.output.detail).toMatchObject({ heard: [CORRECTION], asked: [{ tool: 'lookup_order', arguments: JSON.stringify({ order_id: '5678' }) }] });
+    expect(heardStep?.output.detail).toMatchObject({
+      heard: [CORRECTION],
+      asked: [{ tool: 'lookup_order', arguments: JSON.stringify({ order_id: '5678' }) }],
+    });
 
     // The confirmation is still answered through the ordinary resume: one return, for 5678.
     await customerWrites(ctx, channel, 'hears-1', 'yes');
     await drain(ctx);
     expect((await botReplies(ctx, conversationId)).at(-1)).toBe('Your replacement is on its way! Tracking number: TRACK-5678-2');
-    expect(shop.records.map((r) => [r.kind, r.orderId])).toEqual([['return', '5678'], ['shipment', '5678']]);
+    expect(shop.records.map((r) => [r.kind, r.orderId])).toEqual([
+      ['return', '5678'],
+      ['shipment', '5678'],
+    ]);
     expect((await runsOf(ctx, agentFlowId))[0]).toMatchObject({ status: 'completed' });
     expect(await runsOf(ctx, orderDeskId)).toEqual([]);
   }, 60_000);
@@ -117,9 +164,21 @@ describe('an AI agent hears what the customer writes while it works', () => {
    */
   async function routeNow(text: string) {
     const conversationId = await latestConversation();
-    const [m] = await ctx.database.db.select().from(messages).where(and(eq(messages.conversationId, conversationId), eq(messages.text, text)));
+    const [m] = await ctx.database.db
+      .select()
+      .from(messages)
+      .where(and(eq(messages.conversationId, conversationId), eq(messages.text, text)));
     const [conversation] = await ctx.database.db.select().from(conversations).where(eq(conversations.id, conversationId));
-    return routeEvent(ctx.deps, ctx.deps.activeFlows, { kind: 'message', workspaceId: owner.workspaceId, conversationId, messageId: m!.id, contactId: conversation!.contactId, channelId: conversation!.channelId, isFirstMessage: false, conversationOpened: false });
+    return routeEvent(ctx.deps, ctx.deps.activeFlows, {
+      kind: 'message',
+      workspaceId: owner.workspaceId,
+      conversationId,
+      messageId: m!.id,
+      contactId: conversation!.contactId,
+      channelId: conversation!.channelId,
+      isFirstMessage: false,
+      conversationOpened: false,
+    });
   }
 
   it('routing leaves a message for the agent run that is working: no other flow starts', async () => {
@@ -135,9 +194,16 @@ describe('an AI agent hears what the customer writes while it works', () => {
     await drain(ctx);
 
     const conversationId = await latestConversation();
-    const [stored] = await ctx.database.db.select({ meta: messages.meta }).from(messages).where(and(eq(messages.conversationId, conversationId), eq(messages.text, CORRECTION)));
+    const [stored] = await ctx.database.db
+      .select({ meta: messages.meta })
+      .from(messages)
+      .where(and(eq(messages.conversationId, conversationId), eq(messages.text, CORRECTION)));
     expect(stored!.meta).toMatchObject({ leftForRun: working.id, heardBy: working.id });
-    const heardIn = model.requests.filter((r) => r.messages.some((m) => m.role === 'user' && m.content === CORRECTION) && r.messages.some((m) => m.content === 'Broken mug, order 4321'));
+    const heardIn = model.requests.filter(
+      (r) =>
+        r.messages.some((m) => m.role === 'user' && m.content === CORRECTION) &&
+        r.messages.some((m) => m.content === 'Broken mug, order 4321'),
+    );
     expect(heardIn.length).toBeGreaterThan(0);
     expect(heardIn.every((r) => r.messages.filter((m) => m.content === CORRECTION).length === 1)).toBe(true);
     expect((await botReplies(ctx, conversationId)).at(-1)).toMatch(/order id: 5678/);
@@ -159,7 +225,10 @@ describe('an AI agent hears what the customer writes while it works', () => {
     await drain(ctx);
 
     const conversationId = await latestConversation();
-    expect((await runsOf(ctx, agentFlowId)).find((r) => r.id === working.id)).toMatchObject({ status: 'cancelled', error: 'Interrupted by Opening hours' });
+    expect((await runsOf(ctx, agentFlowId)).find((r) => r.id === working.id)).toMatchObject({
+      status: 'cancelled',
+      error: 'Interrupted by Opening hours',
+    });
     expect(await runsOf(ctx, hoursId)).toEqual([expect.objectContaining({ id: started[0], status: 'completed', conversationId })]);
     expect(await botReplies(ctx, conversationId)).toEqual(['We open at 9.']);
   }, 60_000);

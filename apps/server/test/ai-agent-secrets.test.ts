@@ -24,7 +24,12 @@ const agentFlow = {
             name: 'lookup_order',
             description: 'Look up an order.',
             parameters: { type: 'object', properties: { order_id: { type: 'string' } }, required: ['order_id'] },
-            request: { method: 'POST', url: 'https://shop.example.com/api/orders/{{ args.order_id }}', headers: { Authorization: `Bearer ${TOKEN}` }, body: '{"q": "{{ args.order_id }}"}' },
+            request: {
+              method: 'POST',
+              url: 'https://shop.example.com/api/orders/{{ args.order_id }}',
+              headers: { Authorization: `Bearer ${TOKEN}` },
+              body: '{"q": "{{ args.order_id }}"}',
+            },
           },
           { name: 'tag_vip', description: 'Tag VIP.', action: { type: 'add_tag', tags: ['vip'] } },
         ],
@@ -50,7 +55,9 @@ describe("an AI agent's tool credentials", () => {
     expect(JSON.stringify(exported.body)).not.toContain(TOKEN);
     const tool = exported.body.nodes.find((n: { id: string }) => n.id === 'agent').config.tools[0];
     expect(tool.request.headers).toEqual({ Authorization: 'Bearer {{ secrets.shop }}' });
-    expect(exported.body.requires).toContainEqual(expect.objectContaining({ kind: 'credential', nodeId: 'agent', field: 'tools.0.request.headers.Authorization' }));
+    expect(exported.body.requires).toContainEqual(
+      expect.objectContaining({ kind: 'credential', nodeId: 'agent', field: 'tools.0.request.headers.Authorization' }),
+    );
 
     const member = await addMember(ctx.app, owner, { name: 'Agent Ann' });
     const seen = await call(ctx.app, 'GET', `/api/workflows/${created.body.id}`, { cookie: member.cookie });

@@ -13,10 +13,11 @@ const ORDER = /\b(\d{4,})\b/;
 
 /** The order number the customer gave, in any of their messages so far. */
 export function orderNumber(req: WireRequest): string | undefined {
-  for (const m of [...req.messages].reverse()) if (m.role === 'user' && m.content) {
-    const hit = ORDER.exec(m.content);
-    if (hit) return hit[1];
-  }
+  for (const m of [...req.messages].reverse())
+    if (m.role === 'user' && m.content) {
+      const hit = ORDER.exec(m.content);
+      if (hit) return hit[1];
+    }
   return undefined;
 }
 
@@ -36,12 +37,22 @@ export function brokenItemModel(names = { lookup: 'lookup_order', createReturn: 
     const order = orderNumber(req);
     if (last.role === 'user') {
       if (/\bno\b/i.test(last.content ?? '')) return { content: 'All right, I will leave it. Anything else I can do?' };
-      return order ? { toolCalls: [{ name: names.lookup, arguments: { order_id: order } }] } : { content: 'Sorry to hear that! What is your order number?' };
+      return order
+        ? { toolCalls: [{ name: names.lookup, arguments: { order_id: order } }] }
+        : { content: 'Sorry to hear that! What is your order number?' };
     }
     const tool = lastToolName(req);
     const result = toolResult(req);
     if (tool === names.lookup) {
-      if (result?.status !== 200) return { toolCalls: [{ name: 'handoff', arguments: { reason: 'order not found', message: 'I could not find that order; a colleague will help you.' } }] };
+      if (result?.status !== 200)
+        return {
+          toolCalls: [
+            {
+              name: 'handoff',
+              arguments: { reason: 'order not found', message: 'I could not find that order; a colleague will help you.' },
+            },
+          ],
+        };
       return { toolCalls: [{ name: names.createReturn, arguments: { order_id: order, reason: 'arrived broken' } }] };
     }
     if (tool === names.createReturn) return { toolCalls: [{ name: names.ship, arguments: { order_id: order } }] };
@@ -70,23 +81,51 @@ export async function startCallback(): Promise<{ url: string; received: { text?:
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const { port } = server.address() as AddressInfo;
-  return { url: `http://127.0.0.1:${port}/replies`, received, close: () => new Promise((r) => { server.closeAllConnections(); server.close(() => r()); }) };
+  return {
+    url: `http://127.0.0.1:${port}/replies`,
+    received,
+    close: () =>
+      new Promise((r) => {
+        server.closeAllConnections();
+        server.close(() => r());
+      }),
+  };
 }
 
-export async function setUpWorkspace(ctx: TestContext, owner: Session, input: { aiBaseUrl: string; credential: { name: string; value: string; hosts: string[] }; callbackUrl: string }) {
-  const ai = await call(ctx.app, 'PATCH', '/api/workspace', { cookie: owner.cookie, body: { settings: { ai: { baseUrl: input.aiBaseUrl, model: 'agent-model', apiKey: 'sk-test-agent-key' } } } });
+export async function setUpWorkspace(
+  ctx: TestContext,
+  owner: Session,
+  input: { aiBaseUrl: string; credential: { name: string; value: string; hosts: string[] }; callbackUrl: string },
+) {
+  const ai = await call(ctx.app, 'PATCH', '/api/workspace', {
+    cookie: owner.cookie,
+    body: { settings: { ai: { baseUrl: input.aiBaseUrl, model: 'agent-model', apiKey: 'sk-test-agent-key' } } },
+  });
   if (ai.status !== 200) throw new Error(`AI settings: ${JSON.stringify(ai.body)}`);
   const cred = await call(ctx.app, 'POST', '/api/credentials', { cookie: owner.cookie, body: input.credential });
   if (cred.status !== 201) throw new Error(`credential: ${JSON.stringify(cred.body)}`);
-  const channel = await call(ctx.app, 'POST', '/api/channels', { cookie: owner.cookie, body: { type: 'api', name: 'Shop API', config: { callbackUrl: input.callbackUrl } } });
+  const channel = await call(ctx.app, 'POST', '/api/channels', {
+    cookie: owner.cookie,
+    body: { type: 'api', name: 'Shop API', config: { callbackUrl: input.callbackUrl } },
+  });
   if (channel.status !== 201) throw new Error(`channel: ${JSON.stringify(channel.body)}`);
   return channel.body as { id: string; secret?: string };
 }
 
 /** The customer writes through the channel's real webhook, signed with the channel secret. */
-export async function customerWrites(ctx: TestContext, channel: { id: string; secret?: string }, from: string, text: string, id = `${from}-${Math.random().toString(36).slice(2)}`) {
+export async function customerWrites(
+  ctx: TestContext,
+  channel: { id: string; secret?: string },
+  from: string,
+  text: string,
+  id = `${from}-${Math.random().toString(36).slice(2)}`,
+) {
   const raw = JSON.stringify({ id, from, text });
-  const res = await ctx.app.request(`/webhooks/channels/${channel.id}`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-switchboard-signature': sha256Header(channel.secret!, raw) }, body: raw });
+  const res = await ctx.app.request(`/webhooks/channels/${channel.id}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-switchboard-signature': sha256Header(channel.secret!, raw) },
+    body: raw,
+  });
   if (res.status !== 200) throw new Error(`webhook: ${res.status} ${await res.text()}`);
 }
 
@@ -94,7 +133,8 @@ export async function customerWrites(ctx: TestContext, channel: { id: string; se
 export function pointToolsAt(definition: { nodes: { type: string; config: Record<string, unknown> }[] }, from: string, baseUrl: string) {
   for (const node of definition.nodes) {
     if (node.type !== 'action.ai_agent') continue;
-    for (const tool of node.config.tools as { request?: { url: string } }[]) if (tool.request) tool.request.url = tool.request.url.replace(from, baseUrl);
+    for (const tool of node.config.tools as { request?: { url: string } }[])
+      if (tool.request) tool.request.url = tool.request.url.replace(from, baseUrl);
   }
   return definition;
 }
@@ -102,7 +142,11 @@ export function pointToolsAt(definition: { nodes: { type: string; config: Record
 export { botReplies, drain, expireTimers, runsOf } from './flow-helpers';
 
 /** The template "Replace a broken item", imported, pointed at the shop stand-in and published, as an owner does. */
-export async function publishBrokenItem(ctx: TestContext, owner: Session, shopBaseUrl: string): Promise<{ workflowId: string; requires: { kind: string }[] }> {
+export async function publishBrokenItem(
+  ctx: TestContext,
+  owner: Session,
+  shopBaseUrl: string,
+): Promise<{ workflowId: string; requires: { kind: string }[] }> {
   const imported = await call(ctx.app, 'POST', '/api/templates/replace-broken-item/import', { cookie: owner.cookie });
   if (imported.status !== 201) throw new Error(`template import: ${JSON.stringify(imported.body)}`);
   const workflowId = imported.body.workflow.id as string;

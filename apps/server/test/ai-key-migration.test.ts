@@ -15,7 +15,10 @@ function beforeCredentials(): string {
   const dir = mkdtempSync(join(tmpdir(), 'sb-migrations-'));
   mkdirSync(join(dir, 'meta'));
   const journal = JSON.parse(readFileSync(join(migrationsFolder, 'meta/_journal.json'), 'utf8')) as { entries: { tag: string }[] };
-  const entries = journal.entries.slice(0, journal.entries.findIndex((e) => e.tag === '0011_workspace_credentials'));
+  const entries = journal.entries.slice(
+    0,
+    journal.entries.findIndex((e) => e.tag === '0011_workspace_credentials'),
+  );
   for (const entry of entries) copyFileSync(join(migrationsFolder, `${entry.tag}.sql`), join(dir, `${entry.tag}.sql`));
   writeFileSync(join(dir, 'meta/_journal.json'), JSON.stringify({ ...journal, entries }));
   return dir;
@@ -59,11 +62,14 @@ describe('migration 0011 moves the AI key into the credential "ai"', () => {
       { ai: { baseUrl: 'http://localhost:11434/v1' } },
     ];
     const ids: string[] = [];
-    for (const s of settings) ids.push((await pool.query(`insert into workspaces (name, settings) values ('w', $1) returning id`, [s])).rows[0].id);
+    for (const s of settings)
+      ids.push((await pool.query(`insert into workspaces (name, settings) values ('w', $1) returning id`, [s])).rows[0].id);
 
     await migrateDatabase(pool);
 
-    const rows = await pool.query(`select workspace_id, name, sealed_value, allowed_hosts from workspace_credentials order by allowed_hosts[1] desc`);
+    const rows = await pool.query(
+      `select workspace_id, name, sealed_value, allowed_hosts from workspace_credentials order by allowed_hosts[1] desc`,
+    );
     expect(rows.rows.map((r) => [r.workspace_id, r.name, r.allowed_hosts, unsealJson<string>(appSecret, r.sealed_value)])).toEqual([
       [ids[0], 'ai', ['proxy.example.com'], 'sk-proxy-key'],
       [ids[1], 'ai', ['api.openai.com'], 'sk-openai-key'],

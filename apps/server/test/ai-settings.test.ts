@@ -39,7 +39,13 @@ async function provider() {
 }
 
 function chat(content: string): Answer {
-  const body = { id: 'chatcmpl-1', object: 'chat.completion', created: 1, model: 'bakery-model', choices: [{ index: 0, message: { role: 'assistant', content }, finish_reason: 'stop' }] };
+  const body = {
+    id: 'chatcmpl-1',
+    object: 'chat.completion',
+    created: 1,
+    model: 'bakery-model',
+    choices: [{ index: 0, message: { role: 'assistant', content }, finish_reason: 'stop' }],
+  };
   return { status: 200, body: JSON.stringify(body) };
 }
 
@@ -58,14 +64,17 @@ afterAll(async () => {
   await ctx.close();
 });
 
-const as = (who: Session, method: string, path: string, body?: unknown) => call(ctx.app, method, path, { cookie: who.cookie, ...(body ? { body } : {}) });
+const as = (who: Session, method: string, path: string, body?: unknown) =>
+  call(ctx.app, method, path, { cookie: who.cookie, ...(body ? { body } : {}) });
 const test = (who: Session) => as(who, 'POST', '/api/workspace/ai/test');
 const aiSettings = async (who: Session) => (await as(who, 'GET', '/api/workspace')).body.settings.ai;
 
 describe('Test connection', () => {
   it('answers the model reply, records the pass, and never shows the key', async () => {
     const owner = await signup(ctx.app, 'Rosa');
-    const saved = await as(owner, 'PATCH', '/api/workspace', { settings: { ai: { baseUrl: ai.baseUrl, model: 'bakery-model', apiKey: KEY } } });
+    const saved = await as(owner, 'PATCH', '/api/workspace', {
+      settings: { ai: { baseUrl: ai.baseUrl, model: 'bakery-model', apiKey: KEY } },
+    });
     expect(saved.status).toBe(200);
     expect(saved.body.settings.ai).toEqual({ baseUrl: ai.baseUrl, model: 'bakery-model', apiKeySet: true });
 
@@ -84,7 +93,14 @@ describe('Test connection', () => {
     expect(settings).toEqual({ baseUrl: ai.baseUrl, model: 'bakery-model', apiKeySet: true, testedOkAt: result.body.testedOkAt });
     const me = await as(owner, 'GET', '/api/me');
     expect(me.body.workspace.settings.ai.testedOkAt).toBe(result.body.testedOkAt);
-    const everything = [saved, result, me, await as(owner, 'GET', '/api/workspace'), await as(owner, 'GET', '/api/credentials'), await as(owner, 'GET', '/api/audit-log')];
+    const everything = [
+      saved,
+      result,
+      me,
+      await as(owner, 'GET', '/api/workspace'),
+      await as(owner, 'GET', '/api/credentials'),
+      await as(owner, 'GET', '/api/audit-log'),
+    ];
     for (const r of everything) expect(JSON.stringify(r.body)).not.toContain(KEY);
   });
 
@@ -94,10 +110,21 @@ describe('Test connection', () => {
     ai.answer(chat('Hi!'));
     expect((await test(owner)).body.ok).toBe(true);
 
-    ai.answer({ status: 401, body: JSON.stringify({ error: { message: 'Incorrect API key provided: sk-bak***0042.', type: 'invalid_request_error', code: 'invalid_api_key' }, trace: TRACE }) });
+    ai.answer({
+      status: 401,
+      body: JSON.stringify({
+        error: { message: 'Incorrect API key provided: sk-bak***0042.', type: 'invalid_request_error', code: 'invalid_api_key' },
+        trace: TRACE,
+      }),
+    });
     const refused = await test(owner);
     expect(refused.status).toBe(200);
-    expect(refused.body).toEqual({ ok: false, model: 'gpt-4o-mini', status: 401, message: 'The AI provider answered 401: Incorrect API key provided: sk-bak***0042.' });
+    expect(refused.body).toEqual({
+      ok: false,
+      model: 'gpt-4o-mini',
+      status: 401,
+      message: 'The AI provider answered 401: Incorrect API key provided: sk-bak***0042.',
+    });
     expect(JSON.stringify(refused.body)).not.toContain(TRACE);
     expect((await aiSettings(owner)).testedOkAt).toBeUndefined();
 

@@ -33,11 +33,18 @@ afterAll(() => ctx.close());
 
 async function deliver(id: string, attachments: unknown[]) {
   const raw = JSON.stringify({ id, from: 'customer-1', text: `message ${id}`, attachments });
-  return app.request(`/webhooks/channels/${channel.id}`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-switchboard-signature': sha256Header(channel.secret!, raw) }, body: raw });
+  return app.request(`/webhooks/channels/${channel.id}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-switchboard-signature': sha256Header(channel.secret!, raw) },
+    body: raw,
+  });
 }
 
 async function storedAttachments(id: string): Promise<{ url: string; contentType?: string }[] | undefined> {
-  const { rows } = await ctx.database.pool.query('select attachments from messages where channel_id = $1 and provider_message_id = $2', [channel.id, id]);
+  const { rows } = await ctx.database.pool.query('select attachments from messages where channel_id = $1 and provider_message_id = $2', [
+    channel.id,
+    id,
+  ]);
   return rows[0]?.attachments;
 }
 
@@ -61,7 +68,11 @@ describe('inbound attachment links', () => {
   });
 
   it('http(s) links are kept, in canonical form, next to a refused one', async () => {
-    const res = await deliver('mixed-1', [{ url: 'https://cdn.example/photo.jpg', contentType: 'image/jpeg' }, { url: 'data:image/png;base64,AAAA' }, { url: 'http://files.example/a b.pdf' }]);
+    const res = await deliver('mixed-1', [
+      { url: 'https://cdn.example/photo.jpg', contentType: 'image/jpeg' },
+      { url: 'data:image/png;base64,AAAA' },
+      { url: 'http://files.example/a b.pdf' },
+    ]);
     expect(res.status).toBe(200);
     expect(await storedAttachments('mixed-1')).toEqual([
       { url: 'https://cdn.example/photo.jpg', contentType: 'image/jpeg' },
@@ -71,7 +82,9 @@ describe('inbound attachment links', () => {
 
   it('what agents see through the API holds no javascript: or data: link', async () => {
     const { body } = await call(app, 'GET', '/api/conversations', { cookie: owner.cookie });
-    const threads = await Promise.all(body.conversations.map((c: { id: string }) => call(app, 'GET', `/api/conversations/${c.id}/messages`, { cookie: owner.cookie })));
+    const threads = await Promise.all(
+      body.conversations.map((c: { id: string }) => call(app, 'GET', `/api/conversations/${c.id}/messages`, { cookie: owner.cookie })),
+    );
     const text = JSON.stringify(threads.map((t) => t.body));
     expect(text).toContain('https://cdn.example/photo.jpg');
     expect(text).not.toMatch(/javascript:|data:|vbscript:|file:/i);

@@ -61,7 +61,9 @@ describe('signup, login, logout', () => {
   });
 
   it('validates the signup body field by field', async () => {
-    const bad = await call(ctx.app, 'POST', '/api/auth/signup', { body: { email: 'not-an-email', password: 'short', name: '', workspaceName: 'x' } });
+    const bad = await call(ctx.app, 'POST', '/api/auth/signup', {
+      body: { email: 'not-an-email', password: 'short', name: '', workspaceName: 'x' },
+    });
     expect(bad.status).toBe(400);
     expect(bad.body.error.code).toBe('validation_failed');
     const fields = bad.body.error.details.map((d: { field: string }) => d.field);
@@ -108,13 +110,19 @@ describe('workspace', () => {
     const badZone = await call(ctx.app, 'PATCH', '/api/workspace', { cookie: owner.cookie, body: { timezone: 'Mars/Olympus' } });
     expect(badZone.status).toBe(400);
     expect(badZone.body.error.details[0]).toMatchObject({ field: 'timezone' });
-    const badTime = await call(ctx.app, 'PATCH', '/api/workspace', { cookie: owner.cookie, body: { businessHours: { mon: [['9am', '5pm']] } } });
+    const badTime = await call(ctx.app, 'PATCH', '/api/workspace', {
+      cookie: owner.cookie,
+      body: { businessHours: { mon: [['9am', '5pm']] } },
+    });
     expect(badTime.status).toBe(400);
   });
 
   it('keeps the AI key sealed: set, never returned', async () => {
     const owner = await signup(ctx.app, 'Ai');
-    const res = await call(ctx.app, 'PATCH', '/api/workspace', { cookie: owner.cookie, body: { settings: { ai: { apiKey: 'sk-very-secret', model: 'gpt-x' } } } });
+    const res = await call(ctx.app, 'PATCH', '/api/workspace', {
+      cookie: owner.cookie,
+      body: { settings: { ai: { apiKey: 'sk-very-secret', model: 'gpt-x' } } },
+    });
     expect(res.status).toBe(200);
     expect(JSON.stringify(res.body)).not.toContain('sk-very-secret');
     expect(res.body.settings.ai).toMatchObject({ model: 'gpt-x', apiKeySet: true });

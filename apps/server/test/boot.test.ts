@@ -34,7 +34,12 @@ describe('npm start on a machine with no database', () => {
     const deepLink = await fetch(`${server.url}/flows/some-id`, { headers: { accept: 'text/html' } });
     expect(deepLink.status).toBe(200);
 
-    const signup = await json(`${server.url}/api/auth/signup`, { email: 'owner@bakery.test', password: 'sourdough-123', name: 'Bea', workspaceName: 'Bakery' });
+    const signup = await json(`${server.url}/api/auth/signup`, {
+      email: 'owner@bakery.test',
+      password: 'sourdough-123',
+      name: 'Bea',
+      workspaceName: 'Bakery',
+    });
     expect(signup.status).toBe(201);
 
     // SIGTERM: drains, stops the embedded Postgres, exits 0.

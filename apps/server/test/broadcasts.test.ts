@@ -16,7 +16,9 @@ const STOPPED = [3, 11, 27];
 /** The pending broadcast_tick jobs, with their payloads. */
 const ticks = () =>
   ctx.database.pool
-    .query(`select j.payload, j.run_at from graphile_worker._private_jobs j join graphile_worker._private_tasks t on t.id = j.task_id where t.identifier = 'broadcast_tick' order by j.id`)
+    .query(
+      `select j.payload, j.run_at from graphile_worker._private_jobs j join graphile_worker._private_tasks t on t.id = j.task_id where t.identifier = 'broadcast_tick' order by j.id`,
+    )
     .then((r) => r.rows);
 
 /** The customer's endpoint: every message it receives, by recipient. */
@@ -24,7 +26,10 @@ const received = () => stand.requests.filter((r) => r.path === '/out').map((r) =
 
 async function customerSays(from: string, text: string, id: string) {
   const raw = JSON.stringify({ id, from, text });
-  const res = await postWebhook(ctx, channel.id, raw, { 'content-type': 'application/json', 'x-switchboard-signature': sha256Header(channel.secret!, raw) });
+  const res = await postWebhook(ctx, channel.id, raw, {
+    'content-type': 'application/json',
+    'x-switchboard-signature': sha256Header(channel.secret!, raw),
+  });
   expect(res.status).toBe(200);
 }
 
@@ -37,7 +42,10 @@ beforeAll(async () => {
   for (const i of STOPPED) await customerSays(`cust-${i}`, 'STOP', `stop-${i}`);
   await drain(ctx);
   // Half the audience is tagged `vip`, and one has a city.
-  const { rows } = await ctx.database.pool.query(`select c.id, ci.external_id from contacts c join contact_identities ci on ci.contact_id = c.id where ci.channel_id = $1`, [channel.id]);
+  const { rows } = await ctx.database.pool.query(
+    `select c.id, ci.external_id from contacts c join contact_identities ci on ci.contact_id = c.id where ci.channel_id = $1`,
+    [channel.id],
+  );
   for (const row of rows) {
     const n = Number(row.external_id.split('-')[1]);
     const body = { tags: n % 2 === 0 ? ['vip'] : [], ...(n === 4 && { attributes: { city: 'Lyon' } }) };
@@ -58,7 +66,10 @@ async function runToEnd(broadcastId: string) {
 
 /** Each slice's messages are stored by one statement: their creation times tell the slices apart. */
 async function slicesOf(broadcastId: string) {
-  const { rows } = await ctx.database.pool.query(`select created_at, count(*)::int as n from messages where meta->>'broadcastId' = $1 group by created_at order by created_at`, [broadcastId]);
+  const { rows } = await ctx.database.pool.query(
+    `select created_at, count(*)::int as n from messages where meta->>'broadcastId' = $1 group by created_at order by created_at`,
+    [broadcastId],
+  );
   return rows.map((r) => ({ at: (r.created_at as Date).getTime(), n: r.n as number }));
 }
 
@@ -74,13 +85,22 @@ describe('slice size', () => {
 
 describe('broadcasts', () => {
   it('sends once to each contact of the segment at the set rate, skipping the opted-out with the reason', async () => {
-    const created = await call(ctx.app, 'POST', '/api/broadcasts', { cookie: owner.cookie, body: { name: 'Spring sale', channelId: channel.id, text: 'Half-price cakes today!', sendRatePerSecond: 10 } });
+    const created = await call(ctx.app, 'POST', '/api/broadcasts', {
+      cookie: owner.cookie,
+      body: { name: 'Spring sale', channelId: channel.id, text: 'Half-price cakes today!', sendRatePerSecond: 10 },
+    });
     expect(created.status, JSON.stringify(created.body)).toBe(201);
     expect(created.body).toMatchObject({ status: 'scheduled', sendRatePerSecond: 10 });
     const broadcast = await runToEnd(created.body.id);
 
     expect(broadcast.status).toBe('completed');
-    expect(broadcast.progress).toMatchObject({ total: AUDIENCE, skipped: STOPPED.length, sent: AUDIENCE - STOPPED.length, pending: 0, failed: 0 });
+    expect(broadcast.progress).toMatchObject({
+      total: AUDIENCE,
+      skipped: STOPPED.length,
+      sent: AUDIENCE - STOPPED.length,
+      pending: 0,
+      failed: 0,
+    });
     const sale = received().filter((m) => m.text === 'Half-price cakes today!');
     const recipients = sale.map((m) => m.to).sort();
     expect(new Set(recipients).size).toBe(recipients.length);
@@ -100,19 +120,27 @@ describe('broadcasts', () => {
   });
 
   it('a slice run again sends nothing twice', async () => {
-    const created = await call(ctx.app, 'POST', '/api/broadcasts', { cookie: owner.cookie, body: { name: 'Again', channelId: channel.id, text: 'Once only', segment: { tags: ['vip'] } } });
+    const created = await call(ctx.app, 'POST', '/api/broadcasts', {
+      cookie: owner.cookie,
+      body: { name: 'Again', channelId: channel.id, text: 'Once only', segment: { tags: ['vip'] } },
+    });
     const [tick] = await ticks();
     await broadcastTick(ctx.deps, tick.payload);
     // The same slice delivered twice (a retried job): every recipient was claimed the first time.
     expect((await broadcastTick(ctx.deps, tick.payload)).claimed).toBe(0);
     await runToEnd(created.body.id);
-    const once = received().filter((m) => m.text === 'Once only').map((m) => m.to);
+    const once = received()
+      .filter((m) => m.text === 'Once only')
+      .map((m) => m.to);
     expect(new Set(once).size).toBe(once.length);
     expect(once).toHaveLength(15 - STOPPED.filter((i) => i % 2 === 0).length);
   });
 
   it('a contact who texts STOP while the broadcast is under way is skipped when their turn comes', async () => {
-    const created = await call(ctx.app, 'POST', '/api/broadcasts', { cookie: owner.cookie, body: { name: 'Midway', channelId: channel.id, text: 'Midway news', sendRatePerSecond: 1 } });
+    const created = await call(ctx.app, 'POST', '/api/broadcasts', {
+      cookie: owner.cookie,
+      body: { name: 'Midway', channelId: channel.id, text: 'Midway news', sendRatePerSecond: 1 },
+    });
     const [first] = await ticks();
     await broadcastTick(ctx.deps, first.payload);
     const { rows } = await ctx.database.pool.query(
@@ -120,7 +148,8 @@ describe('broadcasts', () => {
       [created.body.id],
     );
     // The next slice waits while the STOP is routed, as it would when the STOP lands between two slices.
-    const hold = (at: string) => ctx.database.pool.query(`update graphile_worker._private_jobs set run_at = ${at} where key = $1`, [`broadcast:${created.body.id}`]);
+    const hold = (at: string) =>
+      ctx.database.pool.query(`update graphile_worker._private_jobs set run_at = ${at} where key = $1`, [`broadcast:${created.body.id}`]);
     await hold(`now() + interval '1 hour'`);
     await customerSays(rows[0].external_id, 'stop', `late-stop-${rows[0].external_id}`);
     await drain(ctx);
@@ -129,22 +158,38 @@ describe('broadcasts', () => {
     await runToEnd(created.body.id);
     const skipped = await call(ctx.app, 'GET', `/api/broadcasts/${created.body.id}/recipients?status=skipped`, { cookie: owner.cookie });
     expect(skipped.body.recipients.map((r: { contactId: string }) => r.contactId)).toContain(rows[0].contact_id);
-    expect(received().filter((m) => m.text === 'Midway news').map((m) => m.to)).not.toContain(rows[0].external_id);
+    expect(
+      received()
+        .filter((m) => m.text === 'Midway news')
+        .map((m) => m.to),
+    ).not.toContain(rows[0].external_id);
   });
 
   it('segments by tag and field filter, with no cap', async () => {
     const created = await call(ctx.app, 'POST', '/api/broadcasts', {
       cookie: owner.cookie,
-      body: { name: 'Lyon VIPs', channelId: channel.id, text: 'Lyon only', segment: { tags: ['vip'], fields: [{ field: 'attributes.city', operator: 'eq', value: 'lyon' }] } },
+      body: {
+        name: 'Lyon VIPs',
+        channelId: channel.id,
+        text: 'Lyon only',
+        segment: { tags: ['vip'], fields: [{ field: 'attributes.city', operator: 'eq', value: 'lyon' }] },
+      },
     });
     const broadcast = await runToEnd(created.body.id);
     expect(broadcast.progress).toMatchObject({ total: 1, sent: 1 });
-    expect(received().filter((m) => m.text === 'Lyon only').map((m) => m.to)).toEqual(['cust-4']);
+    expect(
+      received()
+        .filter((m) => m.text === 'Lyon only')
+        .map((m) => m.to),
+    ).toEqual(['cust-4']);
   });
 
   it('a scheduled broadcast waits for its time, and a cancelled one sends nothing more', async () => {
     const at = new Date(Date.now() + 60 * 60_000).toISOString();
-    const created = await call(ctx.app, 'POST', '/api/broadcasts', { cookie: owner.cookie, body: { name: 'Later', channelId: channel.id, text: 'Later', scheduledAt: at } });
+    const created = await call(ctx.app, 'POST', '/api/broadcasts', {
+      cookie: owner.cookie,
+      body: { name: 'Later', channelId: channel.id, text: 'Later', scheduledAt: at },
+    });
     expect(created.body.scheduledAt).toBe(at);
     const [tick] = await ticks();
     expect(new Date(tick.run_at).toISOString()).toBe(at);
@@ -156,13 +201,31 @@ describe('broadcasts', () => {
   });
 
   it('refuses what cannot be sent, in words', async () => {
-    const bad = await call(ctx.app, 'POST', '/api/broadcasts', { cookie: owner.cookie, body: { name: 'x', channelId: channel.id, text: '  ' } });
+    const bad = await call(ctx.app, 'POST', '/api/broadcasts', {
+      cookie: owner.cookie,
+      body: { name: 'x', channelId: channel.id, text: '  ' },
+    });
     expect(bad.status, JSON.stringify(bad.body)).toBe(400);
-    const filter = await call(ctx.app, 'POST', '/api/broadcasts', { cookie: owner.cookie, body: { name: 'x', channelId: channel.id, text: 'hi', segment: { fields: [{ field: 'password', operator: 'eq', value: 'x' }] } } });
+    const filter = await call(ctx.app, 'POST', '/api/broadcasts', {
+      cookie: owner.cookie,
+      body: { name: 'x', channelId: channel.id, text: 'hi', segment: { fields: [{ field: 'password', operator: 'eq', value: 'x' }] } },
+    });
     expect(filter.status).toBe(400);
     const other = await signup(ctx.app, 'Other');
-    const foreign = await call(ctx.app, 'POST', '/api/broadcasts', { cookie: other.cookie, body: { name: 'x', channelId: channel.id, text: 'hi' } });
+    const foreign = await call(ctx.app, 'POST', '/api/broadcasts', {
+      cookie: other.cookie,
+      body: { name: 'x', channelId: channel.id, text: 'hi' },
+    });
     expect(foreign.status).toBe(400);
-    expect((await call(ctx.app, 'GET', `/api/broadcasts/${(await call(ctx.app, 'GET', '/api/broadcasts', { cookie: owner.cookie })).body.broadcasts[0].id}`, { cookie: other.cookie })).status).toBe(404);
+    expect(
+      (
+        await call(
+          ctx.app,
+          'GET',
+          `/api/broadcasts/${(await call(ctx.app, 'GET', '/api/broadcasts', { cookie: owner.cookie })).body.broadcasts[0].id}`,
+          { cookie: other.cookie },
+        )
+      ).status,
+    ).toBe(404);
   });
 });

@@ -18,8 +18,13 @@ beforeAll(async () => {
   telegram = await startStandIn((req) => {
     if (!req.path.startsWith(`/bot${token}/`)) return { status: 401, json: { ok: false, error_code: 401, description: 'Unauthorized' } };
     const method = req.path.split('/').pop();
-    if (method === 'setWebhook' && !String(req.json().url).startsWith('https://')) return { status: 400, json: { ok: false, error_code: 400, description: 'Bad Request: bad webhook: An HTTPS URL must be provided for webhook' } };
-    if (method === 'sendMessage') return { status: 403, json: { ok: false, error_code: 403, description: 'Forbidden: bot was blocked by the user' } };
+    if (method === 'setWebhook' && !String(req.json().url).startsWith('https://'))
+      return {
+        status: 400,
+        json: { ok: false, error_code: 400, description: 'Bad Request: bad webhook: An HTTPS URL must be provided for webhook' },
+      };
+    if (method === 'sendMessage')
+      return { status: 403, json: { ok: false, error_code: 403, description: 'Forbidden: bot was blocked by the user' } };
     return { json: { ok: true, result: true } };
   });
   https = await createTestContext({ publicUrl: 'https://bakery.example' });
@@ -39,7 +44,10 @@ describe('Telegram connects itself', () => {
 
   it('creating the channel registers its webhook with the secret token', async () => {
     owner = await signup(https.app, 'Connect');
-    const res = await call(https.app, 'POST', '/api/channels', { cookie: owner.cookie, body: { type: 'telegram', name: 'Bot', config: config() } });
+    const res = await call(https.app, 'POST', '/api/channels', {
+      cookie: owner.cookie,
+      body: { type: 'telegram', name: 'Bot', config: config() },
+    });
     expect(res.status).toBe(201);
     channelId = res.body.id;
     expect(res.body.connection).toMatchObject({ state: 'connected' });
@@ -50,10 +58,29 @@ describe('Telegram connects itself', () => {
   });
 
   it('the card shows the last message in and the last refused send', async () => {
-    const update = JSON.stringify({ update_id: 9001, message: { message_id: 1, from: { id: 55, is_bot: false, first_name: 'Ana' }, chat: { id: 55, type: 'private' }, date: Math.floor(Date.now() / 1000), text: 'hi' } });
-    expect((await postWebhook(https, channelId, update, { 'content-type': 'application/json', 'x-telegram-bot-api-secret-token': 'connect-secret' })).status).toBe(200);
+    const update = JSON.stringify({
+      update_id: 9001,
+      message: {
+        message_id: 1,
+        from: { id: 55, is_bot: false, first_name: 'Ana' },
+        chat: { id: 55, type: 'private' },
+        date: Math.floor(Date.now() / 1000),
+        text: 'hi',
+      },
+    });
+    expect(
+      (
+        await postWebhook(https, channelId, update, {
+          'content-type': 'application/json',
+          'x-telegram-bot-api-secret-token': 'connect-secret',
+        })
+      ).status,
+    ).toBe(200);
     const { rows } = await https.database.pool.query('select conversation_id from messages where channel_id = $1', [channelId]);
-    await call(https.app, 'POST', `/api/conversations/${rows[0].conversation_id}/messages`, { cookie: owner.cookie, body: { text: 'Hello Ana' } });
+    await call(https.app, 'POST', `/api/conversations/${rows[0].conversation_id}/messages`, {
+      cookie: owner.cookie,
+      body: { text: 'Hello Ana' },
+    });
     // Delivered by its job; Telegram answers 403 (blocked), which fails the send for good.
     await drain(https);
     const { body } = await call(https.app, 'GET', '/api/channels', { cookie: owner.cookie });
@@ -71,7 +98,10 @@ describe('Telegram connects itself', () => {
   it('with an address Telegram cannot call, Connect says so and calls nothing', async () => {
     telegram.reset();
     const other = await signup(plain.app, 'Plain');
-    const res = await call(plain.app, 'POST', '/api/channels', { cookie: other.cookie, body: { type: 'telegram', name: 'Bot', config: config() } });
+    const res = await call(plain.app, 'POST', '/api/channels', {
+      cookie: other.cookie,
+      body: { type: 'telegram', name: 'Bot', config: config() },
+    });
     expect(res.status).toBe(201);
     expect(res.body.connection).toMatchObject({ state: 'not_connected', message: expect.stringContaining('Set PUBLIC_URL') });
     expect(telegram.requests).toEqual([]);
@@ -81,10 +111,15 @@ describe('Telegram connects itself', () => {
 describe("Meta's verification handshake", () => {
   it('a handshake with the right token marks the channel connected; a wrong one changes nothing', async () => {
     const owner = await signup(https.app, 'Handshake');
-    const res = await call(https.app, 'POST', '/api/channels', { cookie: owner.cookie, body: { type: 'whatsapp', name: 'WA', config: { phoneNumberId: 'PNH', accessToken: 't', appSecret: 's', verifyToken: 'hs-token' } } });
+    const res = await call(https.app, 'POST', '/api/channels', {
+      cookie: owner.cookie,
+      body: { type: 'whatsapp', name: 'WA', config: { phoneNumberId: 'PNH', accessToken: 't', appSecret: 's', verifyToken: 'hs-token' } },
+    });
     const id = res.body.id as string;
     const status = async () => (await call(https.app, 'GET', `/api/channels/${id}`, { cookie: owner.cookie })).body.config.connection;
-    expect((await https.app.request(`/webhooks/channels/${id}?hub.mode=subscribe&hub.verify_token=wrong&hub.challenge=1`)).status).toBe(403);
+    expect((await https.app.request(`/webhooks/channels/${id}?hub.mode=subscribe&hub.verify_token=wrong&hub.challenge=1`)).status).toBe(
+      403,
+    );
     expect(await status()).toBeUndefined();
     const ok = await https.app.request(`/webhooks/channels/${id}?hub.mode=subscribe&hub.verify_token=hs-token&hub.challenge=42`);
     expect(await ok.text()).toBe('42');

@@ -51,7 +51,13 @@ describe('generic API channel', () => {
     const jobs = await jobsOf(ctx, 'route_event');
     expect(jobs).toHaveLength(1);
     expect(jobs[0].queue_name).toBe(`conv:${message.conversation_id}`);
-    expect(jobs[0].payload).toMatchObject({ kind: 'message', messageId: message.id, isFirstMessage: true, conversationOpened: true, channelId: channel.id });
+    expect(jobs[0].payload).toMatchObject({
+      kind: 'message',
+      messageId: message.id,
+      isFirstMessage: true,
+      conversationOpened: true,
+      channelId: channel.id,
+    });
   });
 
   it('threads the next message from the same sender into the same conversation', async () => {
@@ -80,7 +86,9 @@ describe('generic API channel', () => {
     expect(stored.map((rows) => rows.length)).toEqual([1, 1, 1, 1]);
     expect(new Set(stored.map(([m]) => m.conversation_id)).size).toBe(1);
     expect(await count(ctx, `select 1 from contact_identities where external_id = 'cust-burst'`)).toBe(1);
-    expect(await count(ctx, `select 1 from contacts c join contact_identities ci on ci.contact_id = c.id where ci.external_id = 'cust-burst'`)).toBe(1);
+    expect(
+      await count(ctx, `select 1 from contacts c join contact_identities ci on ci.contact_id = c.id where ci.external_id = 'cust-burst'`),
+    ).toBe(1);
     // Exactly one of them opened the conversation.
     const jobs = (await jobsOf(ctx, 'route_event')).filter((j) => stored.some(([m]) => m.id === j.payload.messageId));
     expect(jobs.map((j) => j.payload.isFirstMessage).sort()).toEqual([false, false, false, true]);
@@ -88,7 +96,10 @@ describe('generic API channel', () => {
 
   it('refuses a forged or missing signature and stores nothing', async () => {
     const { raw } = signed({ id: 'forged-1', from: 'mallory', text: 'hi' });
-    const forged = await postWebhook(ctx, channel.id, raw, { 'content-type': 'application/json', 'x-switchboard-signature': sha256Header('wrong-secret-wrong-secret', raw) });
+    const forged = await postWebhook(ctx, channel.id, raw, {
+      'content-type': 'application/json',
+      'x-switchboard-signature': sha256Header('wrong-secret-wrong-secret', raw),
+    });
     expect(forged.status).toBe(403);
     const unsigned = await postWebhook(ctx, channel.id, raw, { 'content-type': 'application/json' });
     expect(unsigned.status).toBe(401);
@@ -102,7 +113,14 @@ describe('generic API channel', () => {
     const bad = signed({ nope: true });
     expect((await postWebhook(ctx, channel.id, bad.raw, bad.headers)).status).toBe(400);
     const big = 'x'.repeat(1024 * 1024 + 10);
-    expect((await postWebhook(ctx, channel.id, big, { 'content-type': 'application/json', 'x-switchboard-signature': sha256Header(channel.secret!, big) })).status).toBe(413);
+    expect(
+      (
+        await postWebhook(ctx, channel.id, big, {
+          'content-type': 'application/json',
+          'x-switchboard-signature': sha256Header(channel.secret!, big),
+        })
+      ).status,
+    ).toBe(413);
   });
 
   it('reads a chunked body as it comes: a signed one stored, one past 1 MB refused with 413', async () => {
@@ -111,7 +129,14 @@ describe('generic API channel', () => {
     expect((await postWebhook(ctx, channel.id, pieces, headers)).status).toBe(200);
     expect(await inboundByProviderId(ctx, channel.id, 'chunked-1')).toMatchObject([{ text: 'sent in pieces' }]);
     const big = Array.from({ length: 17 }, () => 'x'.repeat(64 * 1024));
-    expect((await postWebhook(ctx, channel.id, big, { 'content-type': 'application/json', 'x-switchboard-signature': sha256Header(channel.secret!, big.join('')) })).status).toBe(413);
+    expect(
+      (
+        await postWebhook(ctx, channel.id, big, {
+          'content-type': 'application/json',
+          'x-switchboard-signature': sha256Header(channel.secret!, big.join('')),
+        })
+      ).status,
+    ).toBe(413);
   });
 
   it('delivers a reply as a signed POST to the callback URL, and applies status callbacks', async () => {

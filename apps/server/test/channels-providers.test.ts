@@ -29,25 +29,36 @@ describe('Twilio SMS', () => {
 
   beforeAll(async () => {
     stand = await startStandIn((req) => {
-      if (req.headers.authorization !== `Basic ${Buffer.from(`${sid}:${authToken}`).toString('base64')}`) return { status: 401, json: { code: 20003, message: 'Authenticate' } };
+      if (req.headers.authorization !== `Basic ${Buffer.from(`${sid}:${authToken}`).toString('base64')}`)
+        return { status: 401, json: { code: 20003, message: 'Authenticate' } };
       return { status: 201, json: { sid: 'SMout1', status: 'queued' } };
     });
     standIns.push(stand);
-    channelId = (await createChannel(ctx, owner, 'twilio', { accountSid: sid, authToken, from: '+15550001111', baseUrl: stand.baseUrl })).id;
+    channelId = (await createChannel(ctx, owner, 'twilio', { accountSid: sid, authToken, from: '+15550001111', baseUrl: stand.baseUrl }))
+      .id;
   });
 
   it('accepts a message signed exactly as the twilio SDK signs it, and answers empty TwiML', async () => {
     const params = { MessageSid: 'SM1', AccountSid: sid, From: '+15557654321', To: '+15550001111', Body: 'Hello bakery', NumMedia: '0' };
     const url = `http://switchboard.test/webhooks/channels/${channelId}`;
-    const res = await postWebhook(ctx, channelId, formBody(params), { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': sign(url, params) });
+    const res = await postWebhook(ctx, channelId, formBody(params), {
+      'content-type': 'application/x-www-form-urlencoded',
+      'x-twilio-signature': sign(url, params),
+    });
     expect(res.status).toBe(200);
     expect(res.text).toContain('<Response>');
     const [message] = await inboundByProviderId(ctx, channelId, 'SM1');
     expect(message.text).toBe('Hello bakery');
-    const { rows } = await ctx.database.pool.query('select phone from contacts c join conversations v on v.contact_id = c.id where v.id = $1', [message.conversation_id]);
+    const { rows } = await ctx.database.pool.query(
+      'select phone from contacts c join conversations v on v.contact_id = c.id where v.id = $1',
+      [message.conversation_id],
+    );
     expect(rows[0].phone).toBe('+15557654321');
     // Redelivery: nothing new.
-    await postWebhook(ctx, channelId, formBody(params), { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': sign(url, params) });
+    await postWebhook(ctx, channelId, formBody(params), {
+      'content-type': 'application/x-www-form-urlencoded',
+      'x-twilio-signature': sign(url, params),
+    });
     expect(await count(ctx, 'select 1 from messages where channel_id = $1', [channelId])).toBe(1);
   });
 
@@ -68,11 +79,23 @@ describe('Twilio SMS', () => {
     const req = stand.requests.at(-1)!;
     expect(req.path).toBe(`/2010-04-01/Accounts/${sid}/Messages.json`);
     const form = req.form();
-    expect(Object.fromEntries(form)).toMatchObject({ To: '+15557654321', From: '+15550001111', Body: 'Hi! We open at 9.', StatusCallback: `http://switchboard.test/webhooks/channels/${channelId}` });
+    expect(Object.fromEntries(form)).toMatchObject({
+      To: '+15557654321',
+      From: '+15550001111',
+      Body: 'Hi! We open at 9.',
+      StatusCallback: `http://switchboard.test/webhooks/channels/${channelId}`,
+    });
 
     const status = { MessageSid: 'SMout1', MessageStatus: 'delivered', AccountSid: sid };
     const url = `http://switchboard.test/webhooks/channels/${channelId}`;
-    expect((await postWebhook(ctx, channelId, formBody(status), { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': sign(url, status) })).status).toBe(200);
+    expect(
+      (
+        await postWebhook(ctx, channelId, formBody(status), {
+          'content-type': 'application/x-www-form-urlencoded',
+          'x-twilio-signature': sign(url, status),
+        })
+      ).status,
+    ).toBe(200);
     expect((await messageRow(ctx, id)).status).toBe('delivered');
   });
 });
@@ -83,14 +106,34 @@ function metaSuite(type: 'messenger' | 'instagram') {
     const token = `${type}-page-token`;
     let stand: StandIn;
     let channelId: string;
-    const headers = (raw: string, secret = appSecret) => ({ 'content-type': 'application/json', 'x-hub-signature-256': sha256Header(secret, raw) });
+    const headers = (raw: string, secret = appSecret) => ({
+      'content-type': 'application/json',
+      'x-hub-signature-256': sha256Header(secret, raw),
+    });
     const inbound = (mid: string, text: string) =>
-      JSON.stringify({ object: type === 'messenger' ? 'page' : 'instagram', entry: [{ id: 'PAGE1', time: Date.now(), messaging: [{ sender: { id: 'PSID77' }, recipient: { id: 'PAGE1' }, timestamp: Date.now(), message: { mid, text } }] }] });
+      JSON.stringify({
+        object: type === 'messenger' ? 'page' : 'instagram',
+        entry: [
+          {
+            id: 'PAGE1',
+            time: Date.now(),
+            messaging: [{ sender: { id: 'PSID77' }, recipient: { id: 'PAGE1' }, timestamp: Date.now(), message: { mid, text } }],
+          },
+        ],
+      });
 
     beforeAll(async () => {
       stand = await startGraphStandIn({ token, instagram: type === 'instagram' });
       standIns.push(stand);
-      channelId = (await createChannel(ctx, owner, type, { pageId: 'PAGE1', pageAccessToken: token, appSecret, verifyToken: 'verify-me', baseUrl: stand.baseUrl })).id;
+      channelId = (
+        await createChannel(ctx, owner, type, {
+          pageId: 'PAGE1',
+          pageAccessToken: token,
+          appSecret,
+          verifyToken: 'verify-me',
+          baseUrl: stand.baseUrl,
+        })
+      ).id;
     });
 
     it('answers the verification handshake only with the right token', async () => {
@@ -121,7 +164,20 @@ function metaSuite(type: 'messenger' | 'instagram') {
       expect(req.json()).toMatchObject({ recipient: { id: 'PSID77' }, message: { text: 'Cakes from $20' } });
       const receipt = JSON.stringify({
         object: type === 'messenger' ? 'page' : 'instagram',
-        entry: [{ id: 'PAGE1', time: Date.now(), messaging: [{ sender: { id: 'PSID77' }, recipient: { id: 'PAGE1' }, timestamp: Date.now() + 1000, read: { watermark: Date.now() + 1000 } }] }],
+        entry: [
+          {
+            id: 'PAGE1',
+            time: Date.now(),
+            messaging: [
+              {
+                sender: { id: 'PSID77' },
+                recipient: { id: 'PAGE1' },
+                timestamp: Date.now() + 1000,
+                read: { watermark: Date.now() + 1000 },
+              },
+            ],
+          },
+        ],
       });
       expect((await postWebhook(ctx, channelId, receipt, headers(receipt))).status).toBe(200);
       expect((await messageRow(ctx, id)).status).toBe('read');
@@ -136,21 +192,51 @@ describe('WhatsApp Cloud API', () => {
   const token = 'wa-access-token';
   let stand: StandIn;
   let channelId: string;
-  const headers = (raw: string, secret = appSecret) => ({ 'content-type': 'application/json', 'x-hub-signature-256': sha256Header(secret, raw) });
+  const headers = (raw: string, secret = appSecret) => ({
+    'content-type': 'application/json',
+    'x-hub-signature-256': sha256Header(secret, raw),
+  });
   const envelope = (value: object) =>
-    JSON.stringify({ object: 'whatsapp_business_account', entry: [{ id: 'WABA', changes: [{ field: 'messages', value: { messaging_product: 'whatsapp', metadata: { display_phone_number: '15550009999', phone_number_id: 'PN1' }, ...value } }] }] });
+    JSON.stringify({
+      object: 'whatsapp_business_account',
+      entry: [
+        {
+          id: 'WABA',
+          changes: [
+            {
+              field: 'messages',
+              value: { messaging_product: 'whatsapp', metadata: { display_phone_number: '15550009999', phone_number_id: 'PN1' }, ...value },
+            },
+          ],
+        },
+      ],
+    });
 
   beforeAll(async () => {
     stand = await startGraphStandIn({ token, phoneNumberId: 'PN1' });
     standIns.push(stand);
-    channelId = (await createChannel(ctx, owner, 'whatsapp', { phoneNumberId: 'PN1', accessToken: token, appSecret, verifyToken: 'wa-verify', baseUrl: stand.baseUrl })).id;
+    channelId = (
+      await createChannel(ctx, owner, 'whatsapp', {
+        phoneNumberId: 'PN1',
+        accessToken: token,
+        appSecret,
+        verifyToken: 'wa-verify',
+        baseUrl: stand.baseUrl,
+      })
+    ).id;
   });
 
   it('stores every message of a batch, once, and refuses a forged batch', async () => {
     const raw = envelope({
       contacts: [{ profile: { name: 'Bo' }, wa_id: '15551234567' }],
       messages: [
-        { from: '15551234567', id: 'wamid.A', timestamp: String(Math.floor(Date.now() / 1000)), type: 'text', text: { body: 'Do you deliver?' } },
+        {
+          from: '15551234567',
+          id: 'wamid.A',
+          timestamp: String(Math.floor(Date.now() / 1000)),
+          type: 'text',
+          text: { body: 'Do you deliver?' },
+        },
         { from: '15551234567', id: 'wamid.B', timestamp: String(Math.floor(Date.now() / 1000)), type: 'text', text: { body: 'To Elm St' } },
       ],
     });
@@ -170,16 +256,25 @@ describe('WhatsApp Cloud API', () => {
     const req = stand.requests.at(-1)!;
     expect(req.path).toBe('/v21.0/PN1/messages');
     expect(req.headers.authorization).toBe(`Bearer ${token}`);
-    expect(req.json()).toMatchObject({ messaging_product: 'whatsapp', to: '15551234567', type: 'text', text: { body: 'Yes, free over $30' } });
+    expect(req.json()).toMatchObject({
+      messaging_product: 'whatsapp',
+      to: '15551234567',
+      type: 'text',
+      text: { body: 'Yes, free over $30' },
+    });
     const wamid = (await messageRow(ctx, id)).provider_message_id;
-    const status = envelope({ statuses: [{ id: wamid, status: 'delivered', timestamp: String(Math.floor(Date.now() / 1000)), recipient_id: '15551234567' }] });
+    const status = envelope({
+      statuses: [{ id: wamid, status: 'delivered', timestamp: String(Math.floor(Date.now() / 1000)), recipient_id: '15551234567' }],
+    });
     expect((await postWebhook(ctx, channelId, status, headers(status))).status).toBe(200);
     expect((await messageRow(ctx, id)).status).toBe('delivered');
   });
 
   it('fails a free-form reply once the 24-hour window has closed (a template is needed)', async () => {
     const [a] = await inboundByProviderId(ctx, channelId, 'wamid.A');
-    await ctx.database.pool.query(`update conversations set last_inbound_at = now() - interval '25 hours' where id = $1`, [a.conversation_id]);
+    await ctx.database.pool.query(`update conversations set last_inbound_at = now() - interval '25 hours' where id = $1`, [
+      a.conversation_id,
+    ]);
     const { outcome } = await replyAndDeliver(ctx, owner, a.conversation_id, 'Late reply');
     expect(outcome.kind).toBe('failed');
   });
@@ -195,17 +290,25 @@ describe('channel settings', () => {
     const got = await call(ctx.app, 'GET', `/api/channels/${id}`, { cookie: owner.cookie });
     expect(got.body.secretsSet).toEqual(['authToken']);
     expect(JSON.stringify(got.body)).not.toContain('super-secret-token');
-    const patched = await call(ctx.app, 'PATCH', `/api/channels/${id}`, { cookie: owner.cookie, body: { name: 'SMS', config: { from: '+15550003333' } } });
+    const patched = await call(ctx.app, 'PATCH', `/api/channels/${id}`, {
+      cookie: owner.cookie,
+      body: { name: 'SMS', config: { from: '+15550003333' } },
+    });
     expect(patched.status).toBe(200);
     expect(patched.body).toMatchObject({ name: 'SMS', config: { from: '+15550003333' }, secretsSet: ['authToken'] });
   });
 
   it('validates config per type and keeps agents out', async () => {
-    const bad = await call(ctx.app, 'POST', '/api/channels', { cookie: owner.cookie, body: { type: 'whatsapp', name: 'WA', config: { phoneNumberId: 'x' } } });
+    const bad = await call(ctx.app, 'POST', '/api/channels', {
+      cookie: owner.cookie,
+      body: { type: 'whatsapp', name: 'WA', config: { phoneNumberId: 'x' } },
+    });
     expect(bad.status).toBe(400);
     expect(bad.body.error.details.map((d: { field: string }) => d.field)).toContain('config.accessToken');
     const { cookie } = await addMember(ctx.app, owner, { name: 'Agent', email: 'agent-ch@example.com', password: 'agent-password' });
-    expect((await call(ctx.app, 'POST', '/api/channels', { cookie, body: { type: 'webchat', name: 'Chat', config: {} } })).status).toBe(403);
+    expect((await call(ctx.app, 'POST', '/api/channels', { cookie, body: { type: 'webchat', name: 'Chat', config: {} } })).status).toBe(
+      403,
+    );
     expect((await call(ctx.app, 'GET', '/api/channels', { cookie })).status).toBe(200);
   });
 

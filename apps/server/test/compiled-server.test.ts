@@ -34,10 +34,15 @@ afterAll(async () => {
 function runNode(script: string, env: Record<string, string>): Promise<{ code: number; stdout: string; stderr: string }> {
   const dataDir = mkdtempSync(join(tmpdir(), 'switchboard-compiled-'));
   return new Promise((resolve) => {
-    execFile(process.execPath, ['--enable-source-maps', join(outdir, script)], { env: { ...process.env, DATA_DIR: dataDir, APP_SECRET: TEST_APP_SECRET, ...env } }, (err, stdout, stderr) => {
-      rmSync(dataDir, { recursive: true, force: true });
-      resolve({ code: err ? Number(err.code ?? 1) : 0, stdout, stderr });
-    });
+    execFile(
+      process.execPath,
+      ['--enable-source-maps', join(outdir, script)],
+      { env: { ...process.env, DATA_DIR: dataDir, APP_SECRET: TEST_APP_SECRET, ...env } },
+      (err, stdout, stderr) => {
+        rmSync(dataDir, { recursive: true, force: true });
+        resolve({ code: err ? Number(err.code ?? 1) : 0, stdout, stderr });
+      },
+    );
   });
 }
 

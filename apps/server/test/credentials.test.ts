@@ -64,11 +64,15 @@ afterAll(async () => {
 
 describe('credentials API', () => {
   it('saves, lists, replaces and deletes a credential without ever showing its value', async () => {
-    const created = await api('POST', '/api/credentials', { body: { name: 'crm', value: 'crm-secret-1', hosts: ['CRM.example.com', '*.crm.example.com'] } });
+    const created = await api('POST', '/api/credentials', {
+      body: { name: 'crm', value: 'crm-secret-1', hosts: ['CRM.example.com', '*.crm.example.com'] },
+    });
     expect(created.status).toBe(201);
     expect(created.body).toMatchObject({ name: 'crm', hosts: ['crm.example.com', '*.crm.example.com'] });
     expect(created.body).not.toHaveProperty('value');
-    expect((await api('POST', '/api/credentials', { body: { name: 'crm', value: 'other-value', hosts: ['crm.example.com'] } })).status).toBe(409);
+    expect(
+      (await api('POST', '/api/credentials', { body: { name: 'crm', value: 'other-value', hosts: ['crm.example.com'] } })).status,
+    ).toBe(409);
 
     const listed = await api('GET', '/api/credentials');
     expect(listed.body.credentials).toEqual([expect.objectContaining({ name: 'crm', hosts: ['crm.example.com', '*.crm.example.com'] })]);
@@ -78,14 +82,22 @@ describe('credentials API', () => {
     const widened = await api('PUT', '/api/credentials/crm', { body: { hosts: ['crm.example.com', 'evil.example.net'] } });
     expect(widened.status).toBe(400);
     expect(widened.body.error).toMatchObject({ code: 'validation_failed', details: { field: 'value' } });
-    const replaced = await api('PUT', '/api/credentials/crm', { body: { value: 'crm-secret-2', hosts: ['crm.example.com', 'eu.crm.example.com'] } });
+    const replaced = await api('PUT', '/api/credentials/crm', {
+      body: { value: 'crm-secret-2', hosts: ['crm.example.com', 'eu.crm.example.com'] },
+    });
     expect(replaced.status).toBe(200);
     expect(replaced.body.hosts).toEqual(['crm.example.com', 'eu.crm.example.com']);
 
-    const audit = await ctx.database.pool.query(`select action, data from audit_log where workspace_id = $1 and action like 'credential.%' order by created_at`, [owner.workspaceId]);
+    const audit = await ctx.database.pool.query(
+      `select action, data from audit_log where workspace_id = $1 and action like 'credential.%' order by created_at`,
+      [owner.workspaceId],
+    );
     expect(audit.rows.map((r) => r.action)).toEqual(['credential.created', 'credential.updated', 'credential.updated']);
     expect(JSON.stringify(audit.rows)).not.toMatch(/crm-secret/);
-    const stored = await ctx.database.pool.query(`select sealed_value from workspace_credentials where workspace_id = $1 and name = 'crm'`, [owner.workspaceId]);
+    const stored = await ctx.database.pool.query(
+      `select sealed_value from workspace_credentials where workspace_id = $1 and name = 'crm'`,
+      [owner.workspaceId],
+    );
     expect(stored.rows[0].sealed_value).toMatch(/^v1\./);
     expect(stored.rows[0].sealed_value).not.toContain('crm-secret');
 
@@ -141,7 +153,18 @@ describe('{{ secrets.<name> }} in flows', () => {
     flow(
       [
         { id: 't', type: 'trigger.message_received', config: { keywords: ['order'] } },
-        { id: 'call', type: 'action.http_request', config: { method: 'GET', url: target, headers: { Authorization: 'Bearer {{ secrets.shop }}' }, saveTo: 'order', callForReal: true, ...extra } },
+        {
+          id: 'call',
+          type: 'action.http_request',
+          config: {
+            method: 'GET',
+            url: target,
+            headers: { Authorization: 'Bearer {{ secrets.shop }}' },
+            saveTo: 'order',
+            callForReal: true,
+            ...extra,
+          },
+        },
         { id: 'say', type: 'action.send_message', config: { text: 'Sent {{ vars.order.body.auth }}; key {{ secrets.shop }}.' } },
       ],
       [
@@ -151,7 +174,9 @@ describe('{{ secrets.<name> }} in flows', () => {
     );
 
   it('sends the credential to its host, and the test run shows "[secret]" in its place', async () => {
-    const created = await api('POST', '/api/workflows', { body: { name: 'Order lookup', definition: lookup(`${url}/orders?api_key=typed-in-key-9`) } });
+    const created = await api('POST', '/api/workflows', {
+      body: { name: 'Order lookup', definition: lookup(`${url}/orders?api_key=typed-in-key-9`) },
+    });
     const before = shop.seen.length;
     const run = await api('POST', `/api/workflows/${created.body.id}/test-runs`, { body: { messages: ['order status?'] } });
     expect(run.status).toBe(200);
@@ -165,7 +190,9 @@ describe('{{ secrets.<name> }} in flows', () => {
   });
 
   it('refuses to send a credential to a host it was not saved for, before any call', async () => {
-    const created = await api('POST', '/api/workflows', { body: { name: 'Elsewhere', definition: lookup(`http://localhost:${shop.port}/steal`) } });
+    const created = await api('POST', '/api/workflows', {
+      body: { name: 'Elsewhere', definition: lookup(`http://localhost:${shop.port}/steal`) },
+    });
     const before = shop.seen.length;
     const run = await api('POST', `/api/workflows/${created.body.id}/test-runs`, { body: { messages: ['order status?'] } });
     expect(run.body.status).toBe('failed');
@@ -179,7 +206,9 @@ describe('{{ secrets.<name> }} in flows', () => {
     const before = shop.seen.length;
     await customerSays(ctx, channel, 'cust-1', 'order please');
     await drain(ctx);
-    expect(shop.seen.slice(before).map((s) => [s.headers.authorization, s.url])).toEqual([[`Bearer ${SECRET}`, '/orders/1?token=typed-token-77']]);
+    expect(shop.seen.slice(before).map((s) => [s.headers.authorization, s.url])).toEqual([
+      [`Bearer ${SECRET}`, '/orders/1?token=typed-token-77'],
+    ]);
     const [run] = await runsOf(ctx, id);
     expect(run!.status).toBe('completed');
     const steps = await ctx.database.pool.query(`select output from run_steps where run_id = $1 order by seq`, [run!.id]);
@@ -202,7 +231,16 @@ describe('CRM pushes', () => {
     const definition = flow(
       [
         { id: 't', type: 'trigger.message_received', config: { keywords: ['crm'] } },
-        { id: 'push', type: 'action.crm', config: { operation: 'push_webhook', url: `http://127.0.0.1:${shop.port}/crm`, headers: { Authorization: 'Bearer {{ secrets.hook }}' }, note: 'Asked about {{ message.text }}' } },
+        {
+          id: 'push',
+          type: 'action.crm',
+          config: {
+            operation: 'push_webhook',
+            url: `http://127.0.0.1:${shop.port}/crm`,
+            headers: { Authorization: 'Bearer {{ secrets.hook }}' },
+            note: 'Asked about {{ message.text }}',
+          },
+        },
       ],
       [{ source: 't', target: 'push' }],
     );
@@ -216,7 +254,10 @@ describe('CRM pushes', () => {
     const conversation = await api('GET', `/api/conversations/${stored.conversationId}`);
     const events = await api('GET', `/api/contacts/${conversation.body.contactId ?? conversation.body.contact?.id}/events`);
     expect(events.status).toBe(200);
-    expect(events.body.events.find((e: { kind: string }) => e.kind === 'crm_push').data).toMatchObject({ target: 'webhook', status: 'done' });
+    expect(events.body.events.find((e: { kind: string }) => e.kind === 'crm_push').data).toMatchObject({
+      target: 'webhook',
+      status: 'done',
+    });
     expect(JSON.stringify(events.body)).not.toContain(HOOK);
   });
 });
@@ -228,7 +269,11 @@ describe('run history read back', () => {
     const definition = flow(
       [
         { id: 't', type: 'trigger.message_received', config: { keywords: ['legacy'] } },
-        { id: 'call', type: 'action.http_request', config: { method: 'GET', url: `http://127.0.0.1:${shop.port}/orders/${typedIn}`, saveTo: 'order' } },
+        {
+          id: 'call',
+          type: 'action.http_request',
+          config: { method: 'GET', url: `http://127.0.0.1:${shop.port}/orders/${typedIn}`, saveTo: 'order' },
+        },
       ],
       [{ source: 't', target: 'call' }],
     );
@@ -251,21 +296,35 @@ describe('a credential sealed under another APP_SECRET', () => {
   it('stops the step with what to do, and history stays readable', async () => {
     const admin = await signup(ctx.app, 'Rotated Owner');
     const foreign = sealJson(randomBytes(32), 'sealed-elsewhere-1');
-    await ctx.database.pool.query(`insert into workspace_credentials (workspace_id, name, sealed_value, allowed_hosts) values ($1, 'old', $2, '{127.0.0.1}')`, [admin.workspaceId, foreign]);
+    await ctx.database.pool.query(
+      `insert into workspace_credentials (workspace_id, name, sealed_value, allowed_hosts) values ($1, 'old', $2, '{127.0.0.1}')`,
+      [admin.workspaceId, foreign],
+    );
     const definition = flow(
       [
         { id: 't', type: 'trigger.message_received' },
-        { id: 'call', type: 'action.http_request', config: { method: 'GET', url: `http://127.0.0.1:${shop.port}/x`, headers: { Authorization: 'Bearer {{ secrets.old }}' } } },
+        {
+          id: 'call',
+          type: 'action.http_request',
+          config: { method: 'GET', url: `http://127.0.0.1:${shop.port}/x`, headers: { Authorization: 'Bearer {{ secrets.old }}' } },
+        },
       ],
       [{ source: 't', target: 'call' }],
     );
     const created = await call(ctx.app, 'POST', '/api/workflows', { cookie: admin.cookie, body: { name: 'Rotated', definition } });
-    const run = await call(ctx.app, 'POST', `/api/workflows/${created.body.id}/test-runs`, { cookie: admin.cookie, body: { messages: ['hi'] } });
+    const run = await call(ctx.app, 'POST', `/api/workflows/${created.body.id}/test-runs`, {
+      cookie: admin.cookie,
+      body: { messages: ['hi'] },
+    });
     expect(run.status).toBe(200);
     expect(run.body.error).toMatchObject({ nodeId: 'call', field: 'headers.Authorization' });
-    expect(run.body.error.message).toContain("The credential 'old' cannot be read with this server's APP_SECRET: enter its value again in Settings → Credentials.");
+    expect(run.body.error.message).toContain(
+      "The credential 'old' cannot be read with this server's APP_SECRET: enter its value again in Settings → Credentials.",
+    );
     expect((await call(ctx.app, 'GET', '/api/runs', { cookie: admin.cookie })).status).toBe(200);
-    expect((await call(ctx.app, 'GET', '/api/credentials', { cookie: admin.cookie })).body.credentials).toEqual([expect.objectContaining({ name: 'old' })]);
+    expect((await call(ctx.app, 'GET', '/api/credentials', { cookie: admin.cookie })).body.credentials).toEqual([
+      expect.objectContaining({ name: 'old' }),
+    ]);
   });
 });
 
@@ -274,9 +333,12 @@ describe('the AI key is the credential "ai"', () => {
     const provider = await standIn(completion);
     const attacker = await standIn(completion);
     const admin = await signup(ctx.app, 'AI Owner');
-    const as = (method: string, path: string, body?: unknown) => call(ctx.app, method, path, { cookie: admin.cookie, ...(body ? { body } : {}) });
+    const as = (method: string, path: string, body?: unknown) =>
+      call(ctx.app, method, path, { cookie: admin.cookie, ...(body ? { body } : {}) });
     const OLD_KEY = 'sk-live-provider-key-123';
-    const saved = await as('PATCH', '/api/workspace', { settings: { ai: { baseUrl: `http://127.0.0.1:${provider.port}/v1`, model: 'gpt-test', apiKey: OLD_KEY } } });
+    const saved = await as('PATCH', '/api/workspace', {
+      settings: { ai: { baseUrl: `http://127.0.0.1:${provider.port}/v1`, model: 'gpt-test', apiKey: OLD_KEY } },
+    });
     expect(saved.status).toBe(200);
     expect(saved.body.settings.ai).toEqual({ baseUrl: `http://127.0.0.1:${provider.port}/v1`, model: 'gpt-test', apiKeySet: true });
     expect((await as('GET', '/api/credentials')).body.credentials).toEqual([expect.objectContaining({ name: 'ai', hosts: ['127.0.0.1'] })]);
@@ -312,7 +374,10 @@ describe('the AI key is the credential "ai"', () => {
   it('keeps the key when only the model changes', async () => {
     const admin = await signup(ctx.app, 'Model Owner');
     await call(ctx.app, 'PATCH', '/api/workspace', { cookie: admin.cookie, body: { settings: { ai: { apiKey: 'sk-openai-key-1' } } } });
-    const changed = await call(ctx.app, 'PATCH', '/api/workspace', { cookie: admin.cookie, body: { settings: { ai: { model: 'gpt-4o' } } } });
+    const changed = await call(ctx.app, 'PATCH', '/api/workspace', {
+      cookie: admin.cookie,
+      body: { settings: { ai: { model: 'gpt-4o' } } },
+    });
     expect(changed.body.settings.ai).toEqual({ model: 'gpt-4o', apiKeySet: true });
     const listed = await call(ctx.app, 'GET', '/api/credentials', { cookie: admin.cookie });
     expect(listed.body.credentials).toEqual([expect.objectContaining({ name: 'ai', hosts: ['api.openai.com'] })]);

@@ -40,7 +40,11 @@ function hubspot() {
   const notes: { body: string; associations: unknown }[] = [];
   let next = 900;
   const stand = (req: Seen): Answer => {
-    if (req.headers.authorization !== `Bearer ${TOKEN}`) return { status: 401, body: { status: 'error', message: 'Authentication credentials not found.', category: 'INVALID_AUTHENTICATION' } };
+    if (req.headers.authorization !== `Bearer ${TOKEN}`)
+      return {
+        status: 401,
+        body: { status: 'error', message: 'Authentication credentials not found.', category: 'INVALID_AUTHENTICATION' },
+      };
     const body = JSON.parse(req.body || '{}');
     if (req.method === 'POST' && req.url === '/crm/v3/objects/contacts/batch/upsert') {
       const results = body.inputs.map((input: { idProperty: string; id: string; properties: Record<string, string> }) => {
@@ -92,7 +96,8 @@ let hubServer: Awaited<ReturnType<typeof standIn>>;
 /** The CRM webhook: it checks the signature over the raw body, as a receiver must. */
 let hook: Awaited<ReturnType<typeof standIn>>;
 
-const api = (method: string, path: string, body?: unknown) => call(ctx.app, method, path, { cookie: owner.cookie, ...(body !== undefined ? { body } : {}) });
+const api = (method: string, path: string, body?: unknown) =>
+  call(ctx.app, method, path, { cookie: owner.cookie, ...(body !== undefined ? { body } : {}) });
 
 function verified(req: Seen): boolean {
   const expected = Buffer.from(`sha256=${createHmac('sha256', SIGNING).update(req.body).digest('hex')}`);
@@ -102,7 +107,11 @@ function verified(req: Seen): boolean {
 
 beforeAll(async () => {
   hubServer = await standIn(hub.stand);
-  hook = await standIn((req) => (verified(req) ? { status: 200, body: { ok: true } } : { status: 401, body: { error: `bad signature (got ${String(req.headers.authorization)})` } }));
+  hook = await standIn((req) =>
+    verified(req)
+      ? { status: 200, body: { ok: true } }
+      : { status: 401, body: { error: `bad signature (got ${String(req.headers.authorization)})` } },
+  );
   ctx = await createTestContext({ hubspotApiUrl: `http://127.0.0.1:${hubServer.port}` }, { jobs: 'by-hand' });
   owner = await signup(ctx.app, 'Crm Owner');
   channel = await createWebchat(ctx, owner.workspaceId);
@@ -110,28 +119,55 @@ beforeAll(async () => {
   expect((await api('POST', '/api/credentials', { name: 'hubspot', value: TOKEN, hosts: ['127.0.0.1'] })).status).toBe(201);
   expect((await api('POST', '/api/credentials', { name: 'crm_webhook_signing', value: SIGNING, hosts: ['127.0.0.1'] })).status).toBe(201);
   expect((await api('POST', '/api/credentials', { name: 'hook', value: 'hook-bearer-1', hosts: ['127.0.0.1'] })).status).toBe(201);
-  await publishFlow(ctx, owner, flow(
-    [
-      { id: 't', type: 'trigger.message_received', config: { keywords: ['hubspot'] } },
-      { id: 'push', type: 'action.crm', config: { operation: 'push_hubspot', note: 'Lead from chat' } },
-    ],
-    [{ source: 't', target: 'push' }],
-  ), 'HubSpot push');
-  await publishFlow(ctx, owner, flow(
-    [
-      { id: 't', type: 'trigger.message_received', config: { keywords: ['keepthis'] } },
-      { id: 'log', type: 'action.crm', config: { operation: 'log_transcript', title: 'Chat with {{ contact.name }}' } },
-      { id: 'say', type: 'action.send_message', config: { text: 'Saved.' } },
-    ],
-    [{ source: 't', target: 'log' }, { source: 'log', target: 'say' }],
-  ), 'Keep transcript');
-  await publishFlow(ctx, owner, flow(
-    [
-      { id: 't', type: 'trigger.message_received', config: { keywords: ['crmhook'] } },
-      { id: 'push', type: 'action.crm', config: { operation: 'push_webhook', url: `http://127.0.0.1:${hook.port}/in`, headers: { Authorization: 'Bearer {{ secrets.hook }}' }, note: 'Asked: {{ message.text }}' } },
-    ],
-    [{ source: 't', target: 'push' }],
-  ), 'Webhook push');
+  await publishFlow(
+    ctx,
+    owner,
+    flow(
+      [
+        { id: 't', type: 'trigger.message_received', config: { keywords: ['hubspot'] } },
+        { id: 'push', type: 'action.crm', config: { operation: 'push_hubspot', note: 'Lead from chat' } },
+      ],
+      [{ source: 't', target: 'push' }],
+    ),
+    'HubSpot push',
+  );
+  await publishFlow(
+    ctx,
+    owner,
+    flow(
+      [
+        { id: 't', type: 'trigger.message_received', config: { keywords: ['keepthis'] } },
+        { id: 'log', type: 'action.crm', config: { operation: 'log_transcript', title: 'Chat with {{ contact.name }}' } },
+        { id: 'say', type: 'action.send_message', config: { text: 'Saved.' } },
+      ],
+      [
+        { source: 't', target: 'log' },
+        { source: 'log', target: 'say' },
+      ],
+    ),
+    'Keep transcript',
+  );
+  await publishFlow(
+    ctx,
+    owner,
+    flow(
+      [
+        { id: 't', type: 'trigger.message_received', config: { keywords: ['crmhook'] } },
+        {
+          id: 'push',
+          type: 'action.crm',
+          config: {
+            operation: 'push_webhook',
+            url: `http://127.0.0.1:${hook.port}/in`,
+            headers: { Authorization: 'Bearer {{ secrets.hook }}' },
+            note: 'Asked: {{ message.text }}',
+          },
+        },
+      ],
+      [{ source: 't', target: 'push' }],
+    ),
+    'Webhook push',
+  );
 });
 
 afterAll(async () => {
@@ -162,10 +198,14 @@ describe('HubSpot pushes', () => {
     await drain(ctx);
     const upserts = hubServer.seen.filter((s) => s.url.endsWith('/batch/upsert'));
     expect(upserts).toHaveLength(1);
-    expect(JSON.parse(upserts[0]!.body)).toEqual({ inputs: [{ idProperty: 'email', id: 'jo@example.com', properties: { email: 'jo@example.com', firstname: 'Jo', lastname: 'Baker' } }] });
+    expect(JSON.parse(upserts[0]!.body)).toEqual({
+      inputs: [{ idProperty: 'email', id: 'jo@example.com', properties: { email: 'jo@example.com', firstname: 'Jo', lastname: 'Baker' } }],
+    });
     const saved = hub.contacts.find((c) => c.email === 'jo@example.com')!;
     const note = hub.notes.at(-1)!;
-    expect(note.associations).toEqual([{ to: { id: saved.id }, types: [{ associationCategory: 'HUBSPOT_DEFINED', associationTypeId: 202 }] }]);
+    expect(note.associations).toEqual([
+      { to: { id: saved.id }, types: [{ associationCategory: 'HUBSPOT_DEFINED', associationTypeId: 202 }] },
+    ]);
     expect(note.body).toContain('Lead from chat');
     expect(note.body).toMatch(/contact: hello there[\s\S]*contact: please add me to hubspot/);
     expect(await pushEvents(contactId)).toEqual([expect.objectContaining({ target: 'hubspot', status: 'done', recordId: saved.id })]);
@@ -179,10 +219,20 @@ describe('HubSpot pushes', () => {
     expect(created.properties).toMatchObject({ phone: '+447700900123' });
     await customerSays(ctx, channel, 'hs-phone', 'hubspot again');
     await drain(ctx);
-    const calls = hubServer.seen.filter((s) => s.url.startsWith('/crm/v3/objects/contacts') && !s.url.endsWith('batch/upsert')).map((s) => `${s.method} ${s.url}`);
-    expect(calls.slice(-4)).toEqual(['POST /crm/v3/objects/contacts/search', 'POST /crm/v3/objects/contacts', 'POST /crm/v3/objects/contacts/search', `PATCH /crm/v3/objects/contacts/${created.id}`]);
+    const calls = hubServer.seen
+      .filter((s) => s.url.startsWith('/crm/v3/objects/contacts') && !s.url.endsWith('batch/upsert'))
+      .map((s) => `${s.method} ${s.url}`);
+    expect(calls.slice(-4)).toEqual([
+      'POST /crm/v3/objects/contacts/search',
+      'POST /crm/v3/objects/contacts',
+      'POST /crm/v3/objects/contacts/search',
+      `PATCH /crm/v3/objects/contacts/${created.id}`,
+    ]);
     expect(hub.contacts.filter((c) => c.phone === '+447700900123')).toHaveLength(1);
-    expect((await pushEvents(contactId)).map((e) => [e.status, e.recordId])).toEqual([['done', created.id], ['done', created.id]]);
+    expect((await pushEvents(contactId)).map((e) => [e.status, e.recordId])).toEqual([
+      ['done', created.id],
+      ['done', created.id],
+    ]);
   });
 
   it('never sends a value the customer typed: only the verified email and phone', async () => {
@@ -191,23 +241,35 @@ describe('HubSpot pushes', () => {
     const before = hubServer.seen.length;
     await customerSays(ctx, channel, 'hs-typed', 'hubspot typed@evil.example');
     await drain(ctx);
-    expect(hubServer.seen.slice(before).map((s) => s.body).join('')).not.toContain('"email":"typed@evil.example"');
+    expect(
+      hubServer.seen
+        .slice(before)
+        .map((s) => s.body)
+        .join(''),
+    ).not.toContain('"email":"typed@evil.example"');
     expect(hubServer.seen.length).toBe(before);
   });
 
   it('retries a 429 after its Retry-After, then lands', async () => {
     const { contactId } = await customer('hs-429', { email: 'busy@example.com' });
-    hubServer.forced.push({ status: 429, body: { status: 'error', message: 'You have reached your secondly limit.' }, headers: { 'retry-after': '0' } });
+    hubServer.forced.push({
+      status: 429,
+      body: { status: 'error', message: 'You have reached your secondly limit.' },
+      headers: { 'retry-after': '0' },
+    });
     await customerSays(ctx, channel, 'hs-429', 'hubspot please');
     await drain(ctx);
     expect(hubServer.seen.filter((s) => s.url.endsWith('/batch/upsert') && s.body.includes('busy@example.com'))).toHaveLength(2);
     const [event] = await pushEvents(contactId);
     expect(event).toMatchObject({ status: 'done', recordId: hub.contacts.find((c) => c.email === 'busy@example.com')!.id });
-    const [row] = await ctx.database.db.select().from(crmPushes).where(eq(crmPushes.id, event!.pushId as string));
+    const [row] = await ctx.database.db
+      .select()
+      .from(crmPushes)
+      .where(eq(crmPushes.id, event!.pushId as string));
     expect(row!.attempts).toBe(2);
   });
 
-  it('shows a 401 as failed with HubSpot\'s message, and a retry after fixing the token lands', async () => {
+  it("shows a 401 as failed with HubSpot's message, and a retry after fixing the token lands", async () => {
     const { contactId } = await customer('hs-401', { email: 'denied@example.com' });
     expect((await api('PUT', '/api/credentials/hubspot', { value: 'pat-na1-revoked' })).status).toBe(200);
     await customerSays(ctx, channel, 'hs-401', 'hubspot please');
@@ -258,7 +320,10 @@ describe('the CRM webhook', () => {
     await drain(ctx);
     expect(hook.seen.at(-1) && verified(hook.seen.at(-1)!)).toBe(false);
     // The receiver's answer is kept, with the credential it echoed masked.
-    expect((await pushEvents(contactId))[0]).toMatchObject({ status: 'failed', error: expect.stringContaining('401: bad signature (got Bearer [secret])') });
+    expect((await pushEvents(contactId))[0]).toMatchObject({
+      status: 'failed',
+      error: expect.stringContaining('401: bad signature (got Bearer [secret])'),
+    });
     expect(JSON.stringify(await pushEvents(contactId))).not.toContain('hook-bearer-1');
     expect((await api('PUT', '/api/credentials/crm_webhook_signing', { value: SIGNING })).status).toBe(200);
   });
@@ -266,7 +331,13 @@ describe('the CRM webhook', () => {
 
 describe('transcripts pushed on resolve', () => {
   it('pushes the whole transcript once per resolution, even when the job runs again', async () => {
-    expect((await api('PATCH', '/api/workspace', { settings: { crm: { logTranscriptOnResolve: true, webhookUrl: `http://127.0.0.1:${hook.port}/resolved` } } })).status).toBe(200);
+    expect(
+      (
+        await api('PATCH', '/api/workspace', {
+          settings: { crm: { logTranscriptOnResolve: true, webhookUrl: `http://127.0.0.1:${hook.port}/resolved` } },
+        })
+      ).status,
+    ).toBe(200);
     const { contactId, conversationId } = await customer('rs-1', { email: 'resolved@example.com' });
     await customerSays(ctx, channel, 'rs-1', 'thanks, all sorted');
     const notesBefore = hub.notes.length;
@@ -276,7 +347,10 @@ describe('transcripts pushed on resolve', () => {
     expect((await api('PATCH', `/api/conversations/${conversationId}`, { status: 'resolved' })).status).toBe(200);
     await drain(ctx);
     const pushes = await ctx.database.db.select().from(crmPushes).where(eq(crmPushes.conversationId, conversationId));
-    expect(pushes.map((p) => [p.target, p.status]).sort()).toEqual([['hubspot', 'done'], ['webhook', 'done']]);
+    expect(pushes.map((p) => [p.target, p.status]).sort()).toEqual([
+      ['hubspot', 'done'],
+      ['webhook', 'done'],
+    ]);
     // The job run again after it completed: nothing is sent.
     for (const p of pushes) expect(await runCrmPush(ctx.deps, p.id)).toEqual({ kind: 'skipped' });
     // A crash after the calls but before the outcome was saved: the job runs again. HubSpot's note
@@ -300,7 +374,13 @@ describe('log_transcript', () => {
     const { contactId, conversationId } = await customer('lt-1', {});
     await customerSays(ctx, channel, 'lt-1', 'keepthis please');
     await drain(ctx);
-    const read = async () => ((await api('GET', `/api/contacts/${contactId}/events`)).body.events as { kind: string; data: { title: string; messages: { text: string }[] } }[]).filter((e) => e.kind === 'transcript');
+    const read = async () =>
+      (
+        (await api('GET', `/api/contacts/${contactId}/events`)).body.events as {
+          kind: string;
+          data: { title: string; messages: { text: string }[] };
+        }[]
+      ).filter((e) => e.kind === 'transcript');
     const [logged] = await read();
     expect(logged!.data.title).toBe('Chat with Customer lt-1');
     expect(logged!.data.messages.map((m) => m.text)).toEqual(['hello there', 'keepthis please']);
@@ -313,7 +393,7 @@ describe('log_transcript', () => {
 });
 
 describe('erasure', () => {
-  it('removes the contact\'s pushes; a queued one is never sent', async () => {
+  it("removes the contact's pushes; a queued one is never sent", async () => {
     const { contactId } = await customer('er-1', { email: 'forget-me@example.com' });
     // HubSpot is down for an hour: the push waits, queued.
     hubServer.forced.push({ status: 503, body: { message: 'down for maintenance' }, headers: { 'retry-after': '3600' } });
@@ -327,6 +407,11 @@ describe('erasure', () => {
     const before = hubServer.seen.length;
     expect(await runCrmPush(ctx.deps, queued!.id)).toEqual({ kind: 'skipped' });
     await drain(ctx);
-    expect(hubServer.seen.slice(before).map((s) => s.body).join('')).not.toContain('forget-me@example.com');
+    expect(
+      hubServer.seen
+        .slice(before)
+        .map((s) => s.body)
+        .join(''),
+    ).not.toContain('forget-me@example.com');
   });
 });

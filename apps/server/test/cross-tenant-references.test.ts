@@ -77,7 +77,12 @@ describe('assignment', () => {
   });
 
   it("a flow published before the check, holding another workspace's team, assigns nothing across workspaces", async () => {
-    const flowId = await publishFlow(ctx, a, withNode({ id: 'at', type: 'action.assign', config: { to: 'team', teamId: aTeam } }), 'Legacy router');
+    const flowId = await publishFlow(
+      ctx,
+      a,
+      withNode({ id: 'at', type: 'action.assign', config: { to: 'team', teamId: aTeam } }),
+      'Legacy router',
+    );
     // As stored before publishing checked references: the version names Bravo's team.
     await ctx.database.pool.query(
       `update workflow_versions set definition = jsonb_set(definition, '{nodes,1,config,teamId}', to_jsonb($1::text)) where workflow_id = $2`,

@@ -19,11 +19,22 @@ beforeAll(async () => {
 });
 afterAll(() => ctx.close());
 
-const directives = (csp: string | null): Record<string, string[]> => Object.fromEntries((csp ?? '').split(';').map((d) => d.trim().split(/\s+/)).map(([name, ...values]) => [name, values]));
+const directives = (csp: string | null): Record<string, string[]> =>
+  Object.fromEntries(
+    (csp ?? '')
+      .split(';')
+      .map((d) => d.trim().split(/\s+/))
+      .map(([name, ...values]) => [name, values]),
+  );
 
 describe('Content-Security-Policy', () => {
   it('the web app page and API answers: scripts and connections to this server only, no inline script', async () => {
-    for (const [path, accept] of [['/', 'text/html'], ['/inbox/some-deep-link', 'text/html'], ['/api/me', 'application/json'], ['/healthz', '*/*']] as const) {
+    for (const [path, accept] of [
+      ['/', 'text/html'],
+      ['/inbox/some-deep-link', 'text/html'],
+      ['/api/me', 'application/json'],
+      ['/healthz', '*/*'],
+    ] as const) {
       const res = await app.request(path, { headers: { accept } });
       const csp = directives(res.headers.get('content-security-policy'));
       expect(csp['default-src'], path).toEqual(["'self'"]);
@@ -73,7 +84,18 @@ describe('the API reference in a browser, offline', () => {
   beforeAll(async () => {
     server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' });
     await new Promise<void>((resolve) => server.once('listening', () => resolve()));
-    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'] });
+    browser = await chromium.launch({
+      executablePath: '/usr/bin/chromium',
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
+    });
   }, 60_000);
   afterAll(async () => {
     await browser?.close();

@@ -21,7 +21,10 @@ beforeAll(async () => {
   ctx = await createTestContext({ publicUrl: 'https://inbox.example.com' });
   app = createApp(ctx.deps, { rateLimit: false });
   owner = await signup(app, 'Victim');
-  const created = await call(app, 'POST', '/api/workflows', { cookie: owner.cookie, body: { name: 'Live flow', definition: flow([{ id: 't', type: 'trigger.message_received', config: { keywords: ['hi'] } }], []) } });
+  const created = await call(app, 'POST', '/api/workflows', {
+    cookie: owner.cookie,
+    body: { name: 'Live flow', definition: flow([{ id: 't', type: 'trigger.message_received', config: { keywords: ['hi'] } }], []) },
+  });
   flowId = created.body.id;
   expect((await call(app, 'POST', `/api/workflows/${flowId}/publish`, { cookie: owner.cookie })).status).toBe(200);
   server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' });
@@ -73,21 +76,31 @@ describe('cross-site requests with the session cookie', () => {
         expect(res.status, `${method} ${path} from ${origin}`).toBe(403);
       }
     }
-    const form = await fetch(`${base}/api/workflows/${flowId}/pause`, { method: 'POST', headers: { cookie: owner.cookie, origin: 'https://evil.example', 'content-type': 'application/x-www-form-urlencoded' }, body: 'a=1' });
+    const form = await fetch(`${base}/api/workflows/${flowId}/pause`, {
+      method: 'POST',
+      headers: { cookie: owner.cookie, origin: 'https://evil.example', 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'a=1',
+    });
     expect(form.status).toBe(403);
     expect(await status()).toBe('active');
     expect((await call(app, 'GET', '/api/workspace', { cookie: owner.cookie })).body.name).not.toBe('Owned');
   });
 
   it('a foreign Referer without Origin, or neither header with the cookie, is refused', async () => {
-    expect((await fromPage(null, 'POST', `/api/workflows/${flowId}/pause`, undefined, { referer: 'https://evil.example/page' })).status).toBe(403);
+    expect(
+      (await fromPage(null, 'POST', `/api/workflows/${flowId}/pause`, undefined, { referer: 'https://evil.example/page' })).status,
+    ).toBe(403);
     expect((await fromPage(null, 'POST', `/api/workflows/${flowId}/pause`)).status).toBe(403);
     expect(await status()).toBe('active');
   });
 
   it('login from another site (login CSRF) is refused; a script with no Origin and no cookie may still sign in', async () => {
     const body = JSON.stringify({ email: owner.email, password: 'correct horse battery' });
-    const cross = await fetch(`${base}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json', origin: 'https://evil.example' }, body });
+    const cross = await fetch(`${base}/api/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', origin: 'https://evil.example' },
+      body,
+    });
     expect(cross.status).toBe(403);
     const script = await fetch(`${base}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
     expect(script.status).toBe(200);
@@ -96,16 +109,33 @@ describe('cross-site requests with the session cookie', () => {
   it('the app itself (same origin: the server host, or PUBLIC_URL behind a proxy) works, and reads are never checked', async () => {
     expect((await fromPage(base, 'PATCH', '/api/workspace', { name: 'Renamed here' })).status).toBe(200);
     expect((await fromPage('https://inbox.example.com', 'PATCH', '/api/workspace', { name: 'Renamed via proxy' })).status).toBe(200);
-    expect((await fromPage(null, 'PATCH', '/api/workspace', { name: 'Same origin' }, { 'sec-fetch-site': 'same-origin', referer: `${base}/settings` })).status).toBe(200);
+    expect(
+      (
+        await fromPage(
+          null,
+          'PATCH',
+          '/api/workspace',
+          { name: 'Same origin' },
+          { 'sec-fetch-site': 'same-origin', referer: `${base}/settings` },
+        )
+      ).status,
+    ).toBe(200);
     expect((await fromPage('https://evil.example', 'GET', '/api/workspace')).status).toBe(200);
   });
 
   it('API keys are exempt (no cookie rides on them), and widget and webhook routes take no cookie', async () => {
     const key = await apiKey(app, owner, 'admin');
-    const res = await fetch(`${base}/api/workflows/${flowId}/pause`, { method: 'POST', headers: { authorization: `Bearer ${key.key}`, origin: 'https://evil.example' } });
+    const res = await fetch(`${base}/api/workflows/${flowId}/pause`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${key.key}`, origin: 'https://evil.example' },
+    });
     expect(res.status).toBe(200);
     expect(await status()).toBe('paused');
-    const widget = await fetch(`${base}/widget/00000000-0000-4000-8000-000000000000/sessions`, { method: 'POST', headers: { 'content-type': 'application/json', origin: 'https://shop.example' }, body: '{}' });
+    const widget = await fetch(`${base}/widget/00000000-0000-4000-8000-000000000000/sessions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', origin: 'https://shop.example' },
+      body: '{}',
+    });
     expect(widget.status).toBe(404);
   });
 });

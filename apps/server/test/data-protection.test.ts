@@ -21,7 +21,10 @@ let n = 0;
 async function inbound(to: { id: string; secret?: string }, from: string, text: string, extra: Record<string, unknown> = {}) {
   const id = `dp-${++n}`;
   const raw = JSON.stringify({ id, from, text, name: `Customer ${from}`, ...extra });
-  const res = await postWebhook(ctx, to.id, raw, { 'content-type': 'application/json', 'x-switchboard-signature': sha256Header(to.secret!, raw) });
+  const res = await postWebhook(ctx, to.id, raw, {
+    'content-type': 'application/json',
+    'x-switchboard-signature': sha256Header(to.secret!, raw),
+  });
   expect(res.status, res.text).toBe(200);
   const { rows } = await ctx.database.pool.query(
     'select m.id, m.conversation_id, c.contact_id from messages m join conversations c on c.id = m.conversation_id where m.channel_id = $1 and m.provider_message_id = $2',
@@ -30,7 +33,12 @@ async function inbound(to: { id: string; secret?: string }, from: string, text: 
   return rows[0] as { id: string; conversation_id: string; contact_id: string };
 }
 
-const auditEntries = async (session: Session, targetId: string) => (await call(ctx.app, 'GET', `/api/audit-log?targetId=${targetId}`, { cookie: session.cookie })).body.entries as { action: string; actorUserId: string; data: { fields?: string[] } }[];
+const auditEntries = async (session: Session, targetId: string) =>
+  (await call(ctx.app, 'GET', `/api/audit-log?targetId=${targetId}`, { cookie: session.cookie })).body.entries as {
+    action: string;
+    actorUserId: string;
+    data: { fields?: string[] };
+  }[];
 
 beforeAll(async () => {
   ctx = await createTestContext({}, { jobs: 'by-hand' });
@@ -44,12 +52,37 @@ afterAll(() => ctx.close());
 
 describe('contact export', () => {
   it('downloads the contact, identities, conversations with messages, notes and attachments, and the timeline; audited', async () => {
-    const first = await inbound(channel, 'exp-1', 'Where is order 4242?', { attachments: [{ url: 'https://files.example.com/receipt.pdf', contentType: 'application/pdf' }] });
+    const first = await inbound(channel, 'exp-1', 'Where is order 4242?', {
+      attachments: [{ url: 'https://files.example.com/receipt.pdf', contentType: 'application/pdf' }],
+    });
     const contactId = first.contact_id;
-    expect((await call(ctx.app, 'PATCH', `/api/contacts/${contactId}`, { cookie: owner.cookie, body: { email: 'export@example.com', attributes: { plan: 'gold' }, tags: ['vip'] } })).status).toBe(200);
-    expect((await call(ctx.app, 'POST', `/api/contacts/${contactId}/notes`, { cookie: owner.cookie, body: { text: 'Prefers email' } })).status).toBe(201);
-    expect((await call(ctx.app, 'POST', `/api/conversations/${first.conversation_id}/messages`, { cookie: owner.cookie, body: { text: 'It ships today.' } })).status).toBe(201);
-    expect((await call(ctx.app, 'POST', `/api/conversations/${first.conversation_id}/messages`, { cookie: owner.cookie, body: { text: 'Checked with the warehouse', private: true } })).status).toBe(201);
+    expect(
+      (
+        await call(ctx.app, 'PATCH', `/api/contacts/${contactId}`, {
+          cookie: owner.cookie,
+          body: { email: 'export@example.com', attributes: { plan: 'gold' }, tags: ['vip'] },
+        })
+      ).status,
+    ).toBe(200);
+    expect(
+      (await call(ctx.app, 'POST', `/api/contacts/${contactId}/notes`, { cookie: owner.cookie, body: { text: 'Prefers email' } })).status,
+    ).toBe(201);
+    expect(
+      (
+        await call(ctx.app, 'POST', `/api/conversations/${first.conversation_id}/messages`, {
+          cookie: owner.cookie,
+          body: { text: 'It ships today.' },
+        })
+      ).status,
+    ).toBe(201);
+    expect(
+      (
+        await call(ctx.app, 'POST', `/api/conversations/${first.conversation_id}/messages`, {
+          cookie: owner.cookie,
+          body: { text: 'Checked with the warehouse', private: true },
+        })
+      ).status,
+    ).toBe(201);
 
     const res = await call(ctx.app, 'GET', `/api/contacts/${contactId}/export`, { cookie: owner.cookie });
     expect(res.status).toBe(200);
@@ -57,7 +90,13 @@ describe('contact export', () => {
     expect(res.res.headers.get('cache-control')).toBe('no-store');
     const file = res.body;
     expect(file.format).toBe('switchboard.contact-export.v1');
-    expect(file.contact).toMatchObject({ id: contactId, name: 'Customer exp-1', email: 'export@example.com', attributes: { plan: 'gold' }, tags: ['vip'] });
+    expect(file.contact).toMatchObject({
+      id: contactId,
+      name: 'Customer exp-1',
+      email: 'export@example.com',
+      attributes: { plan: 'gold' },
+      tags: ['vip'],
+    });
     expect(file.identities).toEqual([expect.objectContaining({ channelId: channel.id, channelType: 'api', externalId: 'exp-1' })]);
     expect(file.conversations).toHaveLength(1);
     const messages = file.conversations[0].messages as { text: string; direction: string; note: boolean; attachments: unknown[] }[];
@@ -115,21 +154,48 @@ describe('contact erasure', () => {
     const [run] = (await ctx.database.pool.query('select id, status from workflow_runs where workflow_id = $1', [workflowId])).rows;
     expect(run.status).toBe('waiting');
     expect(await count(ctx, `select 1 from graphile_worker.jobs where key = $1`, [`wait:${run.id}`])).toBe(1);
-    expect((await call(ctx.app, 'PATCH', `/api/contacts/${contactId}`, { cookie: owner.cookie, body: { name: 'Ada Erase', phone: '+15550007731', attributes: { passport: 'P7731' }, tags: ['vip'] } })).status).toBe(200);
-    expect((await call(ctx.app, 'POST', `/api/contacts/${contactId}/notes`, { cookie: owner.cookie, body: { text: 'AARDVARK-7731 note' } })).status).toBe(201);
-    expect((await call(ctx.app, 'POST', `/api/conversations/${first.conversation_id}/messages`, { cookie: owner.cookie, body: { text: 'AARDVARK-7731 internal', private: true } })).status).toBe(201);
+    expect(
+      (
+        await call(ctx.app, 'PATCH', `/api/contacts/${contactId}`, {
+          cookie: owner.cookie,
+          body: { name: 'Ada Erase', phone: '+15550007731', attributes: { passport: 'P7731' }, tags: ['vip'] },
+        })
+      ).status,
+    ).toBe(200);
+    expect(
+      (await call(ctx.app, 'POST', `/api/contacts/${contactId}/notes`, { cookie: owner.cookie, body: { text: 'AARDVARK-7731 note' } }))
+        .status,
+    ).toBe(201);
+    expect(
+      (
+        await call(ctx.app, 'POST', `/api/conversations/${first.conversation_id}/messages`, {
+          cookie: owner.cookie,
+          body: { text: 'AARDVARK-7731 internal', private: true },
+        })
+      ).status,
+    ).toBe(201);
 
     // Refusals first: wrong confirmation, an agent, another workspace.
-    const wrong = await call(ctx.app, 'POST', `/api/contacts/${contactId}/erase`, { cookie: owner.cookie, body: { confirm: 'Someone Else' } });
+    const wrong = await call(ctx.app, 'POST', `/api/contacts/${contactId}/erase`, {
+      cookie: owner.cookie,
+      body: { confirm: 'Someone Else' },
+    });
     expect(wrong.status).toBe(400);
     expect(wrong.body.error.code).toBe('validation_failed');
     expect(wrong.body.error.details).toEqual([expect.objectContaining({ field: 'confirm' })]);
     expect((await call(ctx.app, 'POST', `/api/contacts/${contactId}/erase`, { cookie: owner.cookie, body: {} })).status).toBe(400);
-    expect((await call(ctx.app, 'POST', `/api/contacts/${contactId}/erase`, { cookie: agentCookie, body: { confirm: 'Ada Erase' } })).status).toBe(403);
-    expect((await call(ctx.app, 'POST', `/api/contacts/${contactId}/erase`, { cookie: other.cookie, body: { confirm: contactId } })).status).toBe(404);
+    expect(
+      (await call(ctx.app, 'POST', `/api/contacts/${contactId}/erase`, { cookie: agentCookie, body: { confirm: 'Ada Erase' } })).status,
+    ).toBe(403);
+    expect(
+      (await call(ctx.app, 'POST', `/api/contacts/${contactId}/erase`, { cookie: other.cookie, body: { confirm: contactId } })).status,
+    ).toBe(404);
     expect(await count(ctx, `select 1 from messages where text like '%AARDVARK%'`)).toBe(2);
 
-    const erased = await call(ctx.app, 'POST', `/api/contacts/${contactId}/erase`, { cookie: owner.cookie, body: { confirm: 'Ada Erase' } });
+    const erased = await call(ctx.app, 'POST', `/api/contacts/${contactId}/erase`, {
+      cookie: owner.cookie,
+      body: { confirm: 'Ada Erase' },
+    });
     expect(erased.status, JSON.stringify(erased.body)).toBe(200);
     expect(erased.body).toMatchObject({ erased: true, contactId, removed: { conversations: 1, identities: 1, runsCancelled: 1 } });
     expect(erased.body.removed.messages).toBeGreaterThanOrEqual(3); // the customer's, the bot's question, the note
@@ -150,7 +216,11 @@ describe('contact erasure', () => {
     expect(await count(ctx, 'select 1 from contact_identities where contact_id = $1', [contactId])).toBe(0);
     expect(await count(ctx, 'select 1 from contact_events where contact_id = $1', [contactId])).toBe(0);
     expect(await count(ctx, 'select 1 from conversations where contact_id = $1', [contactId])).toBe(0);
-    const [row] = (await ctx.database.pool.query('select name, email, phone, attributes, tags, erased_at, deleted_at from contacts where id = $1', [contactId])).rows;
+    const [row] = (
+      await ctx.database.pool.query('select name, email, phone, attributes, tags, erased_at, deleted_at from contacts where id = $1', [
+        contactId,
+      ])
+    ).rows;
     expect(row).toMatchObject({ name: null, email: null, phone: null, attributes: {}, tags: [] });
     expect(row.erased_at).not.toBeNull();
     expect(row.deleted_at).not.toBeNull();
@@ -162,9 +232,14 @@ describe('contact erasure', () => {
     // Gone from the API; a second erasure finds nothing; audited with field names only.
     expect((await call(ctx.app, 'GET', `/api/contacts/${contactId}`, { cookie: owner.cookie })).status).toBe(404);
     expect((await call(ctx.app, 'GET', `/api/contacts/${contactId}/export`, { cookie: owner.cookie })).status).toBe(404);
-    expect((await call(ctx.app, 'POST', `/api/contacts/${contactId}/erase`, { cookie: owner.cookie, body: { confirm: contactId } })).status).toBe(404);
+    expect(
+      (await call(ctx.app, 'POST', `/api/contacts/${contactId}/erase`, { cookie: owner.cookie, body: { confirm: contactId } })).status,
+    ).toBe(404);
     const entry = (await auditEntries(owner, contactId)).find((e) => e.action === 'contact.erased');
-    expect(entry).toMatchObject({ actorUserId: owner.userId, data: { fields: expect.arrayContaining(['name', 'email', 'messages', 'identities']) } });
+    expect(entry).toMatchObject({
+      actorUserId: owner.userId,
+      data: { fields: expect.arrayContaining(['name', 'email', 'messages', 'identities']) },
+    });
 
     // Jobs queued before the erasure find nothing to act on.
     await drain(ctx);
@@ -178,7 +253,9 @@ describe('contact erasure', () => {
     const thread = await call(ctx.app, 'GET', `/api/conversations/${again.conversation_id}/messages`, { cookie: owner.cookie });
     expect(thread.status).toBe(200);
     expect(JSON.stringify(thread.body)).not.toContain('AARDVARK');
-    expect((await ctx.database.pool.query('select name, erased_at is not null as erased from contacts where id = $1', [contactId])).rows[0]).toEqual({ name: null, erased: true });
+    expect(
+      (await ctx.database.pool.query('select name, erased_at is not null as erased from contacts where id = $1', [contactId])).rows[0],
+    ).toEqual({ name: null, erased: true });
     const exported = await call(ctx.app, 'GET', `/api/contacts/${again.contact_id}/export`, { cookie: owner.cookie });
     expect(exported.body.conversations).toHaveLength(1);
     expect(exported.body.conversations[0].messages.map((m: { text: string }) => m.text)).toEqual(['hello again']);
@@ -196,15 +273,21 @@ describe('contact erasure', () => {
     });
     const during = await arrived!;
     expect(during.contact_id).not.toBe(first.contact_id);
-    const [old] = (await ctx.database.pool.query('select name, deleted_at is not null as deleted from contacts where id = $1', [first.contact_id])).rows;
+    const [old] = (
+      await ctx.database.pool.query('select name, deleted_at is not null as deleted from contacts where id = $1', [first.contact_id])
+    ).rows;
     expect(old).toEqual({ name: null, deleted: true });
     expect(await count(ctx, `select 1 from messages where text = 'before the erasure'`)).toBe(0);
   });
 
   it('the database refuses personal fields on an erased contact, whatever path writes them', async () => {
     const { contact_id: contactId } = await inbound(channel, 'erase-2', 'hi');
-    expect((await call(ctx.app, 'POST', `/api/contacts/${contactId}/erase`, { cookie: owner.cookie, body: { confirm: contactId } })).status).toBe(200);
-    await expect(ctx.database.pool.query(`update contacts set name = 'Back again' where id = $1`, [contactId])).rejects.toThrow(/contacts_erased_holds_nothing/);
+    expect(
+      (await call(ctx.app, 'POST', `/api/contacts/${contactId}/erase`, { cookie: owner.cookie, body: { confirm: contactId } })).status,
+    ).toBe(200);
+    await expect(ctx.database.pool.query(`update contacts set name = 'Back again' where id = $1`, [contactId])).rejects.toThrow(
+      /contacts_erased_holds_nothing/,
+    );
   });
 });
 
@@ -215,7 +298,9 @@ describe('retention', () => {
       expect(res.status, String(bad)).toBe(400);
       expect(res.body.error.message).toContain('retentionDays');
     }
-    expect((await call(ctx.app, 'PATCH', '/api/workspace', { cookie: agentCookie, body: { settings: { retentionDays: 30 } } })).status).toBe(403);
+    expect(
+      (await call(ctx.app, 'PATCH', '/api/workspace', { cookie: agentCookie, body: { settings: { retentionDays: 30 } } })).status,
+    ).toBe(403);
     const set = await call(ctx.app, 'PATCH', '/api/workspace', { cookie: owner.cookie, body: { settings: { retentionDays: 30 } } });
     expect(set.status).toBe(200);
     expect(set.body.settings.retentionDays).toBe(30);
@@ -227,7 +312,8 @@ describe('retention', () => {
     const oldMine = await inbound(channel, 'ret-1', 'old message of mine');
     const newMine = await inbound(channel, 'ret-1', 'new message of mine');
     const oldTheirs = await inbound(otherChannel, 'ret-2', 'old message of theirs');
-    const backdate = (id: string, days: number) => ctx.database.pool.query(`update messages set created_at = now() - make_interval(days => $2) where id = $1`, [id, days]);
+    const backdate = (id: string, days: number) =>
+      ctx.database.pool.query(`update messages set created_at = now() - make_interval(days => $2) where id = $1`, [id, days]);
     await backdate(oldMine.id, 45);
     await backdate(newMine.id, 10);
     await backdate(oldTheirs.id, 400);
@@ -237,7 +323,9 @@ describe('retention', () => {
        select $1, $2, $3, 'in', 'contact', 'bulk ' || g, 'received', now() - interval '60 days' from generate_series(1, 2100) g`,
       [owner.workspaceId, oldMine.conversation_id, channel.id],
     );
-    expect((await call(ctx.app, 'PATCH', '/api/workspace', { cookie: owner.cookie, body: { settings: { retentionDays: 30 } } })).status).toBe(200);
+    expect(
+      (await call(ctx.app, 'PATCH', '/api/workspace', { cookie: owner.cookie, body: { settings: { retentionDays: 30 } } })).status,
+    ).toBe(200);
 
     const outcome = await retentionSweepTask(ctx.deps.db, {});
     expect(outcome.deleted).toBe(2101);
@@ -259,7 +347,9 @@ describe('retention', () => {
     // The queued job, once due, runs on the real worker and queues the one after it.
     const later = await inbound(channel, 'ret-1', 'aged since the last sweep');
     await backdate(later.id, 31);
-    await ctx.database.pool.query(`select graphile_worker.reschedule_jobs(array_agg(id), run_at := now()) from graphile_worker.jobs where key = 'retention_sweep'`);
+    await ctx.database.pool.query(
+      `select graphile_worker.reschedule_jobs(array_agg(id), run_at := now()) from graphile_worker.jobs where key = 'retention_sweep'`,
+    );
     await drain(ctx);
     expect(await count(ctx, 'select 1 from messages where id = $1', [later.id])).toBe(0);
     expect(await count(ctx, 'select 1 from messages where id = $1', [newMine.id])).toBe(1);
@@ -272,12 +362,28 @@ describe('retention', () => {
 describe('audit log', () => {
   it('keeps the names of changed fields, never their values', async () => {
     const { contact_id: contactId } = await inbound(channel, 'aud-1', 'hi');
-    expect((await call(ctx.app, 'PATCH', `/api/contacts/${contactId}`, { cookie: owner.cookie, body: { email: 'value-email@example.com' } })).status).toBe(200);
-    const created = await call(ctx.app, 'POST', '/api/channels', { cookie: owner.cookie, body: { type: 'telegram', name: 'Value Bot', config: { botToken: '123456:VALUE-TOKEN-SECRET', secretToken: 'value-secret-token-1' } } });
+    expect(
+      (await call(ctx.app, 'PATCH', `/api/contacts/${contactId}`, { cookie: owner.cookie, body: { email: 'value-email@example.com' } }))
+        .status,
+    ).toBe(200);
+    const created = await call(ctx.app, 'POST', '/api/channels', {
+      cookie: owner.cookie,
+      body: { type: 'telegram', name: 'Value Bot', config: { botToken: '123456:VALUE-TOKEN-SECRET', secretToken: 'value-secret-token-1' } },
+    });
     expect(created.status, JSON.stringify(created.body)).toBe(201);
-    const patched = await call(ctx.app, 'PATCH', `/api/channels/${created.body.id}`, { cookie: owner.cookie, body: { name: 'Value Bot Renamed', config: { botToken: '654321:VALUE-TOKEN-NEW' } } });
+    const patched = await call(ctx.app, 'PATCH', `/api/channels/${created.body.id}`, {
+      cookie: owner.cookie,
+      body: { name: 'Value Bot Renamed', config: { botToken: '654321:VALUE-TOKEN-NEW' } },
+    });
     expect(patched.status, JSON.stringify(patched.body)).toBe(200);
-    expect((await call(ctx.app, 'PATCH', '/api/workspace', { cookie: owner.cookie, body: { name: 'Value Workspace Name', settings: { expectedReplyMinutes: 17 } } })).status).toBe(200);
+    expect(
+      (
+        await call(ctx.app, 'PATCH', '/api/workspace', {
+          cookie: owner.cookie,
+          body: { name: 'Value Workspace Name', settings: { expectedReplyMinutes: 17 } },
+        })
+      ).status,
+    ).toBe(200);
 
     const log = await call(ctx.app, 'GET', '/api/audit-log?limit=200', { cookie: owner.cookie });
     expect(log.status).toBe(200);
@@ -288,14 +394,18 @@ describe('audit log', () => {
     expect(of('channel.updated', created.body.id)).toEqual({ fields: ['name', 'botToken'] });
     expect(of('workspace.updated', owner.workspaceId)).toEqual({ fields: ['name', 'settings.expectedReplyMinutes'] });
     const text = JSON.stringify(entries);
-    for (const value of ['value-email@example.com', 'VALUE-TOKEN', 'value-secret-token', 'Value Bot', 'Value Workspace Name']) expect(text, value).not.toContain(value);
+    for (const value of ['value-email@example.com', 'VALUE-TOKEN', 'value-secret-token', 'Value Bot', 'Value Workspace Name'])
+      expect(text, value).not.toContain(value);
     // Every entry holds field names and nothing else.
     for (const e of entries) expect(Object.keys(e.data)).toEqual(['fields']);
   });
 
   it('the upgrade strips values from entries written before the rule, keeping their names', async () => {
     const insert = (data: unknown) =>
-      ctx.database.pool.query(`insert into audit_log (workspace_id, action, target_type, data) values ($1, 'old.entry', 'test', $2) returning id`, [other.workspaceId, JSON.stringify(data)]);
+      ctx.database.pool.query(
+        `insert into audit_log (workspace_id, action, target_type, data) values ($1, 'old.entry', 'test', $2) returning id`,
+        [other.workspaceId, JSON.stringify(data)],
+      );
     const ids = [
       (await insert({ name: 'Old Channel Name', fields: ['botToken'] })).rows[0].id,
       (await insert({ status: 'resolved', assigneeId: 'u-1' })).rows[0].id,

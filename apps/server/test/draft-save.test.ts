@@ -23,22 +23,31 @@ const DEVELOPER_WORDS = /Invalid input|Expected|received|Unrecognized|undefined|
 
 async function newFlow(name = 'Hello flow') {
   // "+ New flow" sends a name and an empty document; the flow has no description.
-  const created = await call(ctx.app, 'POST', '/api/workflows', { cookie: owner.cookie, body: { name, definition: { schemaVersion: 1, nodes: [], edges: [] } } });
+  const created = await call(ctx.app, 'POST', '/api/workflows', {
+    cookie: owner.cookie,
+    body: { name, definition: { schemaVersion: 1, nodes: [], edges: [] } },
+  });
   expect(created.status, JSON.stringify(created.body)).toBe(201);
   expect(created.body.description).toBeNull();
   return created.body as { id: string; name: string; description: null };
 }
 
 /** The editor's autosave body: everything it holds, including a description of null. */
-const autosave = (id: string, body: Record<string, unknown>) => call(ctx.app, 'PUT', `/api/workflows/${id}`, { cookie: owner.cookie, body: { description: null, ...body } });
+const autosave = (id: string, body: Record<string, unknown>) =>
+  call(ctx.app, 'PUT', `/api/workflows/${id}`, { cookie: owner.cookie, body: { description: null, ...body } });
 
 describe('autosave of a draft', () => {
   it('stores a draft with a null description and an empty message, reporting the problem in words', async () => {
     const wf = await newFlow();
-    const saved = await autosave(wf.id, { name: 'Hello flow', definition: flow([trigger, sendStep('')], [{ source: 'start', target: 'say' }]) });
+    const saved = await autosave(wf.id, {
+      name: 'Hello flow',
+      definition: flow([trigger, sendStep('')], [{ source: 'start', target: 'say' }]),
+    });
     expect(saved.status, JSON.stringify(saved.body)).toBe(200);
     expect(saved.body.description).toBeNull();
-    expect(saved.body.validation.errors).toEqual([{ nodeId: 'say', field: 'text', code: 'invalid_config', message: 'This step needs a message.' }]);
+    expect(saved.body.validation.errors).toEqual([
+      { nodeId: 'say', field: 'text', code: 'invalid_config', message: 'This step needs a message.' },
+    ]);
     const read = await call(ctx.app, 'GET', `/api/workflows/${wf.id}`, { cookie: owner.cookie });
     expect(read.body.definition.nodes.map((n: { id: string }) => n.id)).toEqual(['start', 'say']);
   });
@@ -55,13 +64,22 @@ describe('autosave of a draft', () => {
 
   it('stores a broken draft and says what is wrong without developer words', async () => {
     const wf = await newFlow('Broken');
-    const broken = { schemaVersion: 1, nodes: [{ id: 'start', type: 'trigger.message_received', config: {} }, { type: 'action.send_message', position: { x: 0, y: 0 } }], edges: [] };
+    const broken = {
+      schemaVersion: 1,
+      nodes: [
+        { id: 'start', type: 'trigger.message_received', config: {} },
+        { type: 'action.send_message', position: { x: 0, y: 0 } },
+      ],
+      edges: [],
+    };
     const saved = await autosave(wf.id, { definition: broken });
     expect(saved.status, JSON.stringify(saved.body)).toBe(200);
     expect(saved.body.definition).toEqual(broken);
     expect(saved.body.validation.errors.length).toBeGreaterThan(0);
     for (const issue of saved.body.validation.errors) expect(issue.message).not.toMatch(DEVELOPER_WORDS);
-    expect(saved.body.validation.errors).toContainEqual(expect.objectContaining({ nodeId: 'start', field: 'position', message: 'Fill in "position".' }));
+    expect(saved.body.validation.errors).toContainEqual(
+      expect.objectContaining({ nodeId: 'start', field: 'position', message: 'Fill in "position".' }),
+    );
   });
 
   it('still refuses what is not a flow document at all, naming the field', async () => {
@@ -82,8 +100,13 @@ describe('autosave of a draft', () => {
 describe('publishing a flow made from scratch', () => {
   it('publishes for a client that sends Content-Type: application/json with no body, as curl does', async () => {
     const wf = await newFlow('Curl flow');
-    expect((await autosave(wf.id, { definition: flow([trigger, sendStep('Hi!')], [{ source: 'start', target: 'say' }]) })).status).toBe(200);
-    const res = await ctx.app.request(`/api/workflows/${wf.id}/publish`, { method: 'POST', headers: { cookie: owner.cookie, 'content-type': 'application/json', 'sec-fetch-site': 'same-origin' } });
+    expect((await autosave(wf.id, { definition: flow([trigger, sendStep('Hi!')], [{ source: 'start', target: 'say' }]) })).status).toBe(
+      200,
+    );
+    const res = await ctx.app.request(`/api/workflows/${wf.id}/publish`, {
+      method: 'POST',
+      headers: { cookie: owner.cookie, 'content-type': 'application/json', 'sec-fetch-site': 'same-origin' },
+    });
     expect(res.status, await res.clone().text()).toBe(200);
     expect(((await res.json()) as { workflow: { status: string } }).workflow.status).toBe('active');
     // Paused again so that the flows of the tests after this one answer alone.
@@ -93,13 +116,23 @@ describe('publishing a flow made from scratch', () => {
   it('refuses with each problem in words naming its step, then publishes once fixed and answers a customer', async () => {
     const wf = await newFlow('Hello flow');
     const hours = { id: 'hours', type: 'condition.business_hours', config: {} };
-    await autosave(wf.id, { definition: flow([trigger, hours, sendStep('')], [{ source: 'start', target: 'hours' }, { source: 'hours', sourceHandle: 'open', target: 'say' }]) });
+    await autosave(wf.id, {
+      definition: flow(
+        [trigger, hours, sendStep('')],
+        [
+          { source: 'start', target: 'hours' },
+          { source: 'hours', sourceHandle: 'open', target: 'say' },
+        ],
+      ),
+    });
 
     const refused = await call(ctx.app, 'POST', `/api/workflows/${wf.id}/publish`, { cookie: owner.cookie });
     expect(refused.status).toBe(422);
     expect(refused.body.error.code).toBe('flow_invalid');
     expect(refused.body.error.message).toBe('Fix this before publishing: Send message: This step needs a message.');
-    expect(refused.body.error.details.errors).toEqual([{ nodeId: 'say', step: 'Send message', field: 'text', code: 'invalid_config', message: 'This step needs a message.' }]);
+    expect(refused.body.error.details.errors).toEqual([
+      { nodeId: 'say', step: 'Send message', field: 'text', code: 'invalid_config', message: 'This step needs a message.' },
+    ]);
     expect(refused.body.error.details.warnings).toContainEqual({
       nodeId: 'hours',
       step: 'Business hours',
@@ -107,7 +140,13 @@ describe('publishing a flow made from scratch', () => {
       message: 'Connect the "Closed now" output of Business hours to a next step; otherwise the flow stops there when it is taken.',
     });
 
-    const fixed = flow([trigger, hours, sendStep('Fresh bread until 5pm!')], [{ source: 'start', target: 'hours' }, { source: 'hours', sourceHandle: 'open', target: 'say' }]);
+    const fixed = flow(
+      [trigger, hours, sendStep('Fresh bread until 5pm!')],
+      [
+        { source: 'start', target: 'hours' },
+        { source: 'hours', sourceHandle: 'open', target: 'say' },
+      ],
+    );
     expect((await autosave(wf.id, { definition: fixed })).status).toBe(200);
     const published = await call(ctx.app, 'POST', `/api/workflows/${wf.id}/publish`, { cookie: owner.cookie });
     expect(published.status, JSON.stringify(published.body)).toBe(200);
@@ -117,8 +156,23 @@ describe('publishing a flow made from scratch', () => {
 
   it('names each step by its canvas label and lists every problem, the message spelling out the first three', async () => {
     const wf = await newFlow('Many problems');
-    const steps = ['a', 'b', 'c', 'd'].map((id) => ({ id, type: 'action.send_message', config: { text: '' }, label: `Reply ${id.toUpperCase()}` }));
-    await autosave(wf.id, { definition: flow([trigger, ...steps], [{ source: 'start', target: 'a' }, { source: 'a', target: 'b' }, { source: 'b', target: 'c' }, { source: 'c', target: 'd' }]) });
+    const steps = ['a', 'b', 'c', 'd'].map((id) => ({
+      id,
+      type: 'action.send_message',
+      config: { text: '' },
+      label: `Reply ${id.toUpperCase()}`,
+    }));
+    await autosave(wf.id, {
+      definition: flow(
+        [trigger, ...steps],
+        [
+          { source: 'start', target: 'a' },
+          { source: 'a', target: 'b' },
+          { source: 'b', target: 'c' },
+          { source: 'c', target: 'd' },
+        ],
+      ),
+    });
     const refused = await call(ctx.app, 'POST', `/api/workflows/${wf.id}/publish`, { cookie: owner.cookie });
     expect(refused.status).toBe(422);
     expect(refused.body.error.message).toBe(

@@ -53,7 +53,15 @@ beforeAll(async () => {
     }
     if (req.url?.startsWith('/v1/')) {
       res.writeHead(200, { 'content-type': 'application/json' });
-      return void res.end(JSON.stringify({ id: 'c1', object: 'chat.completion', created: 0, model: 'm', choices: [{ index: 0, finish_reason: 'stop', message: { role: 'assistant', content: 'We open at nine.' } }] }));
+      return void res.end(
+        JSON.stringify({
+          id: 'c1',
+          object: 'chat.completion',
+          created: 0,
+          model: 'm',
+          choices: [{ index: 0, finish_reason: 'stop', message: { role: 'assistant', content: 'We open at nine.' } }],
+        }),
+      );
     }
     if (req.url === '/hook-500') {
       res.writeHead(500, { 'content-type': 'text/html' });
@@ -75,7 +83,11 @@ async function httpStepRun(app: App, owner: Session, url: string) {
   const definition = flow(
     [
       { id: 't', type: 'trigger.message_received' },
-      { id: 'call', type: 'action.http_request', config: { method: 'GET', url: '{{ message.text }}', saveTo: 'r', timeoutMs: 3000, callForReal: true } },
+      {
+        id: 'call',
+        type: 'action.http_request',
+        config: { method: 'GET', url: '{{ message.text }}', saveTo: 'r', timeoutMs: 3000, callForReal: true },
+      },
     ],
     [{ source: 't', target: 'call' }],
   );
@@ -83,7 +95,10 @@ async function httpStepRun(app: App, owner: Session, url: string) {
   expect(created.status, JSON.stringify(created.body)).toBe(201);
   const run = await call(app, 'POST', `/api/workflows/${created.body.id}/test-runs`, { cookie: owner.cookie, body: { messages: [url] } });
   expect(run.status, JSON.stringify(run.body)).toBe(200);
-  return run.body as { vars: { r: { ok: boolean; status: number | null; error?: string } }; path: { nodeId: string; output?: string; log?: string }[] };
+  return run.body as {
+    vars: { r: { ok: boolean; status: number | null; error?: string } };
+    path: { nodeId: string; output?: string; log?: string }[];
+  };
 }
 
 async function owner(name: string, settings?: Record<string, unknown>): Promise<Session> {
@@ -180,7 +195,10 @@ describe('the AI base URL', () => {
       [{ source: 't', target: 'ai' }],
     );
     const created = await call(app, 'POST', '/api/workflows', { cookie: session.cookie, body: { name: 'AI desk', definition } });
-    const run = await call(app, 'POST', `/api/workflows/${created.body.id}/test-runs`, { cookie: session.cookie, body: { messages: ['when do you open?'] } });
+    const run = await call(app, 'POST', `/api/workflows/${created.body.id}/test-runs`, {
+      cookie: session.cookie,
+      body: { messages: ['when do you open?'] },
+    });
     expect(run.status, JSON.stringify(run.body)).toBe(200);
     return run.body as { replies: { text: string }[]; path: { nodeId: string; output?: string; log?: string }[] };
   };
@@ -210,9 +228,19 @@ describe('channel sends', () => {
     const session = await owner('Channel owner');
     const channel = await createChannel(ctx, session, 'api', { callbackUrl });
     const raw = JSON.stringify({ id: `in-${Math.random()}`, from: 'cust-1', text: 'hello' });
-    expect((await postWebhook(ctx, channel.id, raw, { 'content-type': 'application/json', 'x-switchboard-signature': sha256Header(channel.secret!, raw) })).status).toBe(200);
+    expect(
+      (
+        await postWebhook(ctx, channel.id, raw, {
+          'content-type': 'application/json',
+          'x-switchboard-signature': sha256Header(channel.secret!, raw),
+        })
+      ).status,
+    ).toBe(200);
     const { rows } = await ctx.database.pool.query('select id from conversations where channel_id = $1', [channel.id]);
-    const posted = await call(ctx.app, 'POST', `/api/conversations/${rows[0].id}/messages`, { cookie: session.cookie, body: { text: 'Hi there' } });
+    const posted = await call(ctx.app, 'POST', `/api/conversations/${rows[0].id}/messages`, {
+      cookie: session.cookie,
+      body: { text: 'Hi there' },
+    });
     expect(posted.status, JSON.stringify(posted.body)).toBe(201);
     const outcome = await deliverMessage(deps, posted.body.id);
     const seen = await call(ctx.app, 'GET', `/api/conversations/${rows[0].id}/messages`, { cookie: session.cookie });

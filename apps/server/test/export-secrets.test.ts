@@ -20,7 +20,12 @@ const leaky = flow(
         method: 'GET',
         url: `https://shop.example.com/admin/orders.json?status=any&api_key=${URL_KEY}&email={{ contact.email }}`,
         body: `{"client_secret": "${URL_KEY}", "email": "{{ contact.email }}", "api_key": "{{ secrets.crm }}"}`,
-        headers: { 'X-Shopify-Access-Token': TOKEN, Authorization: `Bearer ${TOKEN}`, 'X-Crm-Token': '{{ secrets.crm }}', Accept: 'application/json' },
+        headers: {
+          'X-Shopify-Access-Token': TOKEN,
+          Authorization: `Bearer ${TOKEN}`,
+          'X-Crm-Token': '{{ secrets.crm }}',
+          Accept: 'application/json',
+        },
         saveTo: 'orders',
       },
     },
@@ -54,7 +59,12 @@ describe('exports never hold a secret', () => {
     expect(config.url).toBe('https://shop.example.com/admin/orders.json?status=any&api_key={{ secrets.shop_2 }}&email={{ contact.email }}');
     // The same key typed into the body is the same credential.
     expect(config.body).toBe('{"client_secret": "{{ secrets.shop_2 }}", "email": "{{ contact.email }}", "api_key": "{{ secrets.crm }}"}');
-    expect(exported.body.requires.filter((r: { kind: string }) => r.kind === 'credential').map((r: { label: string }) => r.label).sort()).toEqual([
+    expect(
+      exported.body.requires
+        .filter((r: { kind: string }) => r.kind === 'credential')
+        .map((r: { label: string }) => r.label)
+        .sort(),
+    ).toEqual([
       'Add the credential "crm" in Settings → Credentials',
       'Add the credential "shop" in Settings → Credentials (sent to shop.example.com)',
       'Add the credential "shop_2" in Settings → Credentials (sent to shop.example.com)',
@@ -68,16 +78,29 @@ describe('exports never hold a secret', () => {
     const other = await signup(ctx.app, 'Importer');
     const first = await call(ctx.app, 'POST', '/api/workflows/import', { cookie: other.cookie, body: { document: file } });
     expect(first.status).toBe(201);
-    expect(first.body.requires.filter((r: { kind: string }) => r.kind === 'credential').map((r: { label: string }) => r.label).sort()).toEqual([
+    expect(
+      first.body.requires
+        .filter((r: { kind: string }) => r.kind === 'credential')
+        .map((r: { label: string }) => r.label)
+        .sort(),
+    ).toEqual([
       'Add the credential "crm" in Settings → Credentials',
       'Add the credential "shop" in Settings → Credentials',
       'Add the credential "shop_2" in Settings → Credentials',
     ]);
     expect(JSON.stringify(first.body)).not.toContain(TOKEN);
 
-    await call(ctx.app, 'POST', '/api/credentials', { cookie: other.cookie, body: { name: 'shop', value: 'their-own-token', hosts: ['shop.example.com'] } });
+    await call(ctx.app, 'POST', '/api/credentials', {
+      cookie: other.cookie,
+      body: { name: 'shop', value: 'their-own-token', hosts: ['shop.example.com'] },
+    });
     const second = await call(ctx.app, 'POST', '/api/workflows/import', { cookie: other.cookie, body: { document: file } });
-    expect(second.body.requires.filter((r: { kind: string }) => r.kind === 'credential').map((r: { nodeId: string; label: string }) => [r.nodeId, r.label]).sort()).toEqual([
+    expect(
+      second.body.requires
+        .filter((r: { kind: string }) => r.kind === 'credential')
+        .map((r: { nodeId: string; label: string }) => [r.nodeId, r.label])
+        .sort(),
+    ).toEqual([
       ['lookup', 'Add the credential "crm" in Settings → Credentials'],
       ['lookup', 'Add the credential "shop_2" in Settings → Credentials'],
     ]);
@@ -85,7 +108,8 @@ describe('exports never hold a secret', () => {
 
   it('shows agents the outbound step without its address path, headers or body; admins still see what they wrote', async () => {
     const created = await call(ctx.app, 'POST', '/api/workflows', { cookie: owner.cookie, body: { name: 'Orders 3', definition: leaky } });
-    const agentKey = (await call(ctx.app, 'POST', '/api/api-keys', { cookie: owner.cookie, body: { name: 'Agent', role: 'agent' } })).body.key;
+    const agentKey = (await call(ctx.app, 'POST', '/api/api-keys', { cookie: owner.cookie, body: { name: 'Agent', role: 'agent' } })).body
+      .key;
     const asAgent = await call(ctx.app, 'GET', `/api/workflows/${created.body.id}`, { token: agentKey });
     expect(asAgent.status).toBe(200);
     expect(JSON.stringify(asAgent.body)).not.toMatch(new RegExp(`${TOKEN}|${URL_KEY}`));

@@ -38,7 +38,12 @@ export async function createWebchat(ctx: TestContext, workspaceId: string) {
 }
 
 /** A customer message arriving on the channel, stored exactly as a webhook would store it. */
-export async function customerSays(ctx: TestContext, channel: { id: string; workspaceId: string; type: string }, externalId: string, text: string) {
+export async function customerSays(
+  ctx: TestContext,
+  channel: { id: string; workspaceId: string; type: string },
+  externalId: string,
+  text: string,
+) {
   return storeInbound(ctx.deps, channel, {
     kind: 'message',
     providerMessageId: randomUUID(),
@@ -60,7 +65,9 @@ export async function drain(ctx: TestContext, timeoutMs = 20_000) {
     // Again while a job a run added is due: runOnce stops at the first empty fetch.
     for (;;) {
       await runOnce({ pgPool: ctx.database.pool, taskList: taskListOf(createTaskList(ctx.deps)), logger: quietLogger() });
-      const { rows } = await ctx.database.pool.query(`select count(*)::int as n from graphile_worker.jobs where run_at <= now() and attempts < max_attempts and locked_at is null`);
+      const { rows } = await ctx.database.pool.query(
+        `select count(*)::int as n from graphile_worker.jobs where run_at <= now() and attempts < max_attempts and locked_at is null`,
+      );
       if (rows[0].n === 0 || Date.now() > deadline) return;
     }
   }
@@ -68,7 +75,9 @@ export async function drain(ctx: TestContext, timeoutMs = 20_000) {
   for (let settled = 0; settled < 2; ) {
     if (Date.now() > deadline) throw new Error('jobs still due or running after the drain timeout');
     await new Promise((resolve) => setTimeout(resolve, 25));
-    const { rows } = await ctx.database.pool.query(`select count(*)::int as n from graphile_worker.jobs where locked_at is not null or (run_at <= now() and attempts < max_attempts)`);
+    const { rows } = await ctx.database.pool.query(
+      `select count(*)::int as n from graphile_worker.jobs where locked_at is not null or (run_at <= now() and attempts < max_attempts)`,
+    );
     settled = rows[0].n === 0 ? settled + 1 : 0;
   }
 }
@@ -88,7 +97,10 @@ export async function runsOf(ctx: TestContext, workflowId: string) {
 
 /** Makes a durable timer (delay or question timeout) due now, as if its time had passed. */
 export async function expireTimers(ctx: TestContext, runId: string) {
-  await ctx.database.pool.query(`select graphile_worker.reschedule_jobs(array(select id from graphile_worker.jobs where key = $1), run_at => now())`, [`wait:${runId}`]);
+  await ctx.database.pool.query(
+    `select graphile_worker.reschedule_jobs(array(select id from graphile_worker.jobs where key = $1), run_at => now())`,
+    [`wait:${runId}`],
+  );
   await ctx.database.pool.query(`update run_waits set expires_at = now() where run_id = $1 and resolved_at is null`, [runId]);
 }
 

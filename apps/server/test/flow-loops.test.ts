@@ -17,7 +17,14 @@ let base: string;
 let channel: { id: string; secret?: string };
 const ids: Record<string, string> = {};
 
-type Run = { id: string; workflowId: string; status: string; contactId: string | null; error: string | null; trigger: { cause?: { depth: number } } };
+type Run = {
+  id: string;
+  workflowId: string;
+  status: string;
+  contactId: string | null;
+  error: string | null;
+  trigger: { cause?: { depth: number } };
+};
 
 /** Moves a contact's tags the way each loop flow does: takes its own tag off, puts the other's on. */
 const swapTags = (trigger: string, add: string) =>
@@ -37,10 +44,32 @@ beforeAll(async () => {
   ctx = await createTestContext();
   owner = await signup(ctx.app, 'Loops');
   channel = await createChannel(ctx, owner, 'api', { callbackUrl: 'https://callback.example.com/hook' });
-  ids.welcome = await publishFlow(ctx, owner, flow([{ id: 't', type: 'trigger.message_received' }, { id: 'tag', type: 'action.add_tag', config: { tags: ['ping'] } }], [{ source: 't', target: 'tag' }]), 'Welcome');
+  ids.welcome = await publishFlow(
+    ctx,
+    owner,
+    flow(
+      [
+        { id: 't', type: 'trigger.message_received' },
+        { id: 'tag', type: 'action.add_tag', config: { tags: ['ping'] } },
+      ],
+      [{ source: 't', target: 'tag' }],
+    ),
+    'Welcome',
+  );
   ids.a = await publishFlow(ctx, owner, swapTags('ping', 'pong'), 'Flow A');
   ids.b = await publishFlow(ctx, owner, swapTags('pong', 'ping'), 'Flow B');
-  ids.counter = await publishFlow(ctx, owner, flow([{ id: 't', type: 'trigger.tag_added', config: { tags: ['count'] } }, { id: 'off', type: 'action.remove_tag', config: { tags: ['count'] } }], [{ source: 't', target: 'off' }]), 'Counter');
+  ids.counter = await publishFlow(
+    ctx,
+    owner,
+    flow(
+      [
+        { id: 't', type: 'trigger.tag_added', config: { tags: ['count'] } },
+        { id: 'off', type: 'action.remove_tag', config: { tags: ['count'] } },
+      ],
+      [{ source: 't', target: 'off' }],
+    ),
+    'Counter',
+  );
   server = serve({ fetch: ctx.app.fetch, port: 0, hostname: '127.0.0.1' });
   await once(server, 'listening');
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -56,7 +85,7 @@ async function runsOf(workflowId: string): Promise<Run[]> {
   return res.body.runs as Run[];
 }
 
-describe('flows that re-add each other\'s tags', () => {
+describe("flows that re-add each other's tags", () => {
   it(`stop after ${MAX_CAUSAL_DEPTH} flows in a row; the refused run says why and the message is stored`, async () => {
     const raw = JSON.stringify({ id: 'loop-1', from: 'looper', text: 'hello loop' });
     const res = await fetch(`${base}/webhooks/channels/${channel.id}`, {
@@ -70,14 +99,18 @@ describe('flows that re-add each other\'s tags', () => {
     let last = -1;
     let stableSince = Date.now();
     const loopRuns = async () => [...(await runsOf(ids.a!)), ...(await runsOf(ids.b!))];
-    await waitFor(async () => {
-      const runs = await loopRuns();
-      if (runs.length !== last) {
-        last = runs.length;
-        stableSince = Date.now();
-      }
-      return runs.some((r) => r.status === 'failed') && Date.now() - stableSince > 1_500;
-    }, 20_000, 100);
+    await waitFor(
+      async () => {
+        const runs = await loopRuns();
+        if (runs.length !== last) {
+          last = runs.length;
+          stableSince = Date.now();
+        }
+        return runs.some((r) => r.status === 'failed') && Date.now() - stableSince > 1_500;
+      },
+      20_000,
+      100,
+    );
     const runs = (await loopRuns()).sort((x, y) => (x.trigger.cause?.depth ?? 0) - (y.trigger.cause?.depth ?? 0));
     expect(runs.length).toBeLessThanOrEqual(MAX_CAUSAL_DEPTH + 1);
     expect(runs.slice(0, -1).every((r) => r.status === 'completed')).toBe(true);
@@ -105,16 +138,21 @@ describe('runs per contact per minute', () => {
     for (let i = 1; i <= MAX_RUNS_PER_CONTACT_PER_MINUTE + 1; i++) {
       const tagged = await call(ctx.app, 'PATCH', `/api/contacts/${contactId}`, { cookie: owner.cookie, body: { tags: ['count'] } });
       expect(tagged.status).toBe(200);
-      await waitFor(async () => {
-        const runs = await counterRuns();
-        return runs.length === i && runs.every((r) => r.status === 'completed' || r.status === 'failed');
-      }, 10_000, 50);
+      await waitFor(
+        async () => {
+          const runs = await counterRuns();
+          return runs.length === i && runs.every((r) => r.status === 'completed' || r.status === 'failed');
+        },
+        10_000,
+        50,
+      );
     }
     const runs = await counterRuns();
     expect(runs.filter((r) => r.status === 'completed')).toHaveLength(MAX_RUNS_PER_CONTACT_PER_MINUTE);
     expect(runs[0]).toMatchObject({
       status: 'failed',
-      error: 'Stopped: flows started 20 runs for this contact within a minute, the most allowed. Check for flows that keep re-adding tags to the same contact.',
+      error:
+        'Stopped: flows started 20 runs for this contact within a minute, the most allowed. Check for flows that keep re-adding tags to the same contact.',
     });
     // The tag itself stays: only the run was refused.
     const after = await call(ctx.app, 'GET', `/api/contacts/${contactId}`, { cookie: owner.cookie });

@@ -16,7 +16,12 @@ const customer = () => `hook-${++n}-${Date.now()}`;
 const fire = (body: Record<string, unknown>) => call(ctx.app, 'POST', webhookPath, { body });
 const runOf = async (runId: string) => (await ctx.database.db.select().from(workflowRuns).where(eq(workflowRuns.id, runId)))[0];
 const contactOf = async (externalId: string) =>
-  (await ctx.database.db.select().from(contactIdentities).where(and(eq(contactIdentities.channelId, channel.id), eq(contactIdentities.externalId, externalId))))[0]!.contactId;
+  (
+    await ctx.database.db
+      .select()
+      .from(contactIdentities)
+      .where(and(eq(contactIdentities.channelId, channel.id), eq(contactIdentities.externalId, externalId)))
+  )[0]!.contactId;
 const conversationOf = async (id: string) => (await ctx.database.db.select().from(conversations).where(eq(conversations.id, id)))[0];
 
 beforeAll(async () => {
@@ -47,7 +52,13 @@ describe('a flow webhook for a customer named by their channel identity', () => 
     await drain(ctx);
     const started = await fire({ ref: 'A1', contact: { channelId: channel.id, externalId: who } });
     expect(started.status).toBe(202);
-    expect(await runOf(started.body.runId)).toMatchObject({ conversationId: said.conversationId, contactId: await contactOf(who), status: 'running', currentNodeId: 't', trigger: { kind: 'webhook', body: { ref: 'A1' } } });
+    expect(await runOf(started.body.runId)).toMatchObject({
+      conversationId: said.conversationId,
+      contactId: await contactOf(who),
+      status: 'running',
+      currentNodeId: 't',
+      trigger: { kind: 'webhook', body: { ref: 'A1' } },
+    });
     await drain(ctx);
     expect(await botReplies(ctx, said.conversationId!)).toEqual([`Order A1 is ready, Customer ${who}.`]);
   });
@@ -56,7 +67,10 @@ describe('a flow webhook for a customer named by their channel identity', () => 
     const who = customer();
     const said = await customerSays(ctx, channel, who, 'hi');
     await drain(ctx);
-    await ctx.database.db.update(conversations).set({ status: 'resolved', resolvedAt: new Date() }).where(eq(conversations.id, said.conversationId!));
+    await ctx.database.db
+      .update(conversations)
+      .set({ status: 'resolved', resolvedAt: new Date() })
+      .where(eq(conversations.id, said.conversationId!));
     const started = await fire({ ref: 'B2', contact: { channelId: channel.id, externalId: who } });
     expect(started.status).toBe(202);
     expect(await runOf(started.body.runId)).toMatchObject({ conversationId: said.conversationId, status: 'running' });
@@ -79,7 +93,10 @@ describe('a flow webhook for a customer named by their channel identity', () => 
     const who = customer();
     const said = await customerSays(ctx, channel, who, 'hi');
     await drain(ctx);
-    await ctx.database.db.update(contacts).set({ name: null }).where(eq(contacts.id, await contactOf(who)));
+    await ctx.database.db
+      .update(contacts)
+      .set({ name: null })
+      .where(eq(contacts.id, await contactOf(who)));
     const started = await fire({ ref: 'D4', contact: { channelId: channel.id, externalId: who, name: 'Grace' } });
     expect(started.status).toBe(202);
     await drain(ctx);
@@ -107,19 +124,30 @@ describe('a flow webhook for a customer named by id, phone or email', () => {
     await drain(ctx);
     const contactId = await contactOf(who);
     const phone = `+44${n}${Date.now() % 1_000_000}`;
-    await ctx.database.db.update(contacts).set({ email: `${who}@example.com`, phone }).where(eq(contacts.id, contactId));
+    await ctx.database.db
+      .update(contacts)
+      .set({ email: `${who}@example.com`, phone })
+      .where(eq(contacts.id, contactId));
     const byEmail = await fire({ ref: 'F6', contact: { email: `${who.toUpperCase()}@Example.com` } });
     const byPhone = await fire({ ref: 'G7', contact: { phone } });
     const byId = await fire({ ref: 'H8', contact: { id: contactId } });
     expect([byEmail.status, byPhone.status, byId.status]).toEqual([202, 202, 202]);
-    for (const started of [byEmail, byPhone, byId]) expect(await runOf(started.body.runId)).toMatchObject({ contactId, conversationId: said.conversationId, status: 'running' });
+    for (const started of [byEmail, byPhone, byId])
+      expect(await runOf(started.body.runId)).toMatchObject({ contactId, conversationId: said.conversationId, status: 'running' });
     await drain(ctx);
-    expect((await botReplies(ctx, said.conversationId!)).sort()).toEqual(['F6', 'G7', 'H8'].map((ref) => `Order ${ref} is ready, Customer ${who}.`));
+    expect((await botReplies(ctx, said.conversationId!)).sort()).toEqual(
+      ['F6', 'G7', 'H8'].map((ref) => `Order ${ref} is ready, Customer ${who}.`),
+    );
   });
 
   it('opens a conversation for a contact who never talked, on the channel they were seen on', async () => {
-    const [contact] = await ctx.database.db.insert(contacts).values({ workspaceId: owner.workspaceId, name: 'Lin', phone: `+1555${Date.now() % 1_000_000}` }).returning();
-    await ctx.database.db.insert(contactIdentities).values({ workspaceId: owner.workspaceId, contactId: contact!.id, channelId: channel.id, externalId: customer() });
+    const [contact] = await ctx.database.db
+      .insert(contacts)
+      .values({ workspaceId: owner.workspaceId, name: 'Lin', phone: `+1555${Date.now() % 1_000_000}` })
+      .returning();
+    await ctx.database.db
+      .insert(contactIdentities)
+      .values({ workspaceId: owner.workspaceId, contactId: contact!.id, channelId: channel.id, externalId: customer() });
     const started = await fire({ ref: 'I9', contact: { phone: contact!.phone! } });
     expect(started.status).toBe(202);
     const run = await runOf(started.body.runId);
@@ -135,9 +163,14 @@ describe('a flow webhook for a customer named by id, phone or email', () => {
     const who = `other-${customer()}`;
     const said = await customerSays(ctx, theirs, who, 'hi');
     await drain(ctx);
-    const [identity] = await ctx.database.db.select().from(contactIdentities).where(and(eq(contactIdentities.channelId, theirs.id), eq(contactIdentities.externalId, who)));
+    const [identity] = await ctx.database.db
+      .select()
+      .from(contactIdentities)
+      .where(and(eq(contactIdentities.channelId, theirs.id), eq(contactIdentities.externalId, who)));
     const refused = await fire({ ref: 'J10', contact: { id: identity!.contactId } });
     expect(refused.status).toBe(404);
-    expect(await ctx.database.db.select({ id: workflowRuns.id }).from(workflowRuns).where(eq(workflowRuns.conversationId, said.conversationId!))).toEqual([]);
+    expect(
+      await ctx.database.db.select({ id: workflowRuns.id }).from(workflowRuns).where(eq(workflowRuns.conversationId, said.conversationId!)),
+    ).toEqual([]);
   });
 });

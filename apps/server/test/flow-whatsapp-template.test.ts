@@ -17,7 +17,16 @@ beforeAll(async () => {
   ctx = await createTestContext();
   owner = await signup(ctx.app, 'Flow Templates');
   meta = await startTemplatesStandIn({ token, wabaId: '102290129340398', phoneNumberId: 'PN8' });
-  channelId = (await createChannel(ctx, owner, 'whatsapp', { phoneNumberId: 'PN8', accessToken: token, appSecret, verifyToken: 'v', businessAccountId: '102290129340398', baseUrl: meta.baseUrl })).id;
+  channelId = (
+    await createChannel(ctx, owner, 'whatsapp', {
+      phoneNumberId: 'PN8',
+      accessToken: token,
+      appSecret,
+      verifyToken: 'v',
+      businessAccountId: '102290129340398',
+      baseUrl: meta.baseUrl,
+    })
+  ).id;
   expect((await call(ctx.app, 'POST', `/api/channels/${channelId}/templates/sync`, { cookie: owner.cookie })).status).toBe(200);
 });
 afterAll(async () => {
@@ -28,9 +37,27 @@ afterAll(async () => {
 async function customerWrites(id: string, text: string) {
   const raw = JSON.stringify({
     object: 'whatsapp_business_account',
-    entry: [{ id: 'WABA', changes: [{ field: 'messages', value: { messaging_product: 'whatsapp', metadata: { display_phone_number: '1555', phone_number_id: 'PN8' }, contacts: [{ profile: { name: 'Ana Lima' }, wa_id: '15550004321' }], messages: [{ from: '15550004321', id, timestamp: String(Math.floor(Date.now() / 1000)), type: 'text', text: { body: text } }] } }] }],
+    entry: [
+      {
+        id: 'WABA',
+        changes: [
+          {
+            field: 'messages',
+            value: {
+              messaging_product: 'whatsapp',
+              metadata: { display_phone_number: '1555', phone_number_id: 'PN8' },
+              contacts: [{ profile: { name: 'Ana Lima' }, wa_id: '15550004321' }],
+              messages: [{ from: '15550004321', id, timestamp: String(Math.floor(Date.now() / 1000)), type: 'text', text: { body: text } }],
+            },
+          },
+        ],
+      },
+    ],
   });
-  expect((await postWebhook(ctx, channelId, raw, { 'content-type': 'application/json', 'x-hub-signature-256': sha256Header(appSecret, raw) })).status).toBe(200);
+  expect(
+    (await postWebhook(ctx, channelId, raw, { 'content-type': 'application/json', 'x-hub-signature-256': sha256Header(appSecret, raw) }))
+      .status,
+  ).toBe(200);
   return (await inboundByProviderId(ctx, channelId, id))[0].conversation_id as string;
 }
 
@@ -84,7 +111,13 @@ describe('a flow sends a synced WhatsApp template', () => {
       language: { code: 'en_US' },
       components: [
         { type: 'header', parameters: [{ type: 'image', image: { link: 'https://cdn.example.com/cakes/ana.jpg' } }] },
-        { type: 'body', parameters: [{ type: 'text', text: 'Ana' }, { type: 'text', text: '#17' }] },
+        {
+          type: 'body',
+          parameters: [
+            { type: 'text', text: 'Ana' },
+            { type: 'text', text: '#17' },
+          ],
+        },
         { type: 'button', sub_type: 'quick_reply', index: '0', parameters: [{ type: 'payload', payload: 'coming-Ana' }] },
       ],
     });

@@ -84,7 +84,10 @@ describe('a worker killed with -9 between two steps', () => {
     await new Promise((r) => setTimeout(r, 1_000)); // anything duplicated would show by now
     expect(await botReplies(ctx, inbound.conversationId!)).toEqual(['Let me check your order.', 'Your order is shipped.']);
     expect(replies).toHaveLength(2);
-    const delivered = await ctx.database.db.select({ status: messages.status }).from(messages).where(eq(messages.conversationId, inbound.conversationId!));
+    const delivered = await ctx.database.db
+      .select({ status: messages.status })
+      .from(messages)
+      .where(eq(messages.conversationId, inbound.conversationId!));
     expect(delivered.filter((m) => m.status === 'delivered' || m.status === 'sent')).toHaveLength(2);
     expect(recoveryMs).toBeLessThan(30_000);
   }, 150_000);

@@ -47,8 +47,21 @@ describe('flow execution on a real Postgres and Graphile Worker', () => {
       flow(
         [
           { id: 't', type: 'trigger.message_received', config: { keywords: ['newsletter'] } },
-          { id: 'ask', type: 'action.ask_question', config: { text: 'What is your email?', saveTo: 'contact.attributes.newsletter_email', validate: 'email', retryText: 'That does not look like an email, try again?' } },
-          { id: 'thanks', type: 'action.send_message', config: { text: 'Thanks, we will write to {{ contact.attributes.newsletter_email }}.' } },
+          {
+            id: 'ask',
+            type: 'action.ask_question',
+            config: {
+              text: 'What is your email?',
+              saveTo: 'contact.attributes.newsletter_email',
+              validate: 'email',
+              retryText: 'That does not look like an email, try again?',
+            },
+          },
+          {
+            id: 'thanks',
+            type: 'action.send_message',
+            config: { text: 'Thanks, we will write to {{ contact.attributes.newsletter_email }}.' },
+          },
           { id: 'late', type: 'action.send_message', config: { text: 'No worries, ask again any time.' } },
         ],
         [
@@ -175,7 +188,14 @@ describe('flow execution on a real Postgres and Graphile Worker', () => {
     const { run } = await import('graphile-worker');
     const { createTaskList } = await import('../src/tasks');
     const { taskListOf } = await import('../src/queue/runner');
-    const runner = await run({ pgPool: ctx.database.pool, taskList: taskListOf(createTaskList(ctx.deps)), concurrency: 4, noHandleSignals: true, pollInterval: 100, logger: quietLogger() });
+    const runner = await run({
+      pgPool: ctx.database.pool,
+      taskList: taskListOf(createTaskList(ctx.deps)),
+      concurrency: 4,
+      noHandleSignals: true,
+      pollInterval: 100,
+      logger: quietLogger(),
+    });
     try {
       const expected = [1, 2, 3, 4, 5].map((i) => `you said echo ${i}`);
       await until(async () => (await botReplies(ctx, conv.alice!)).length === 5 && (await botReplies(ctx, conv.bob!)).length === 5);
@@ -213,7 +233,10 @@ describe('flow execution on a real Postgres and Graphile Worker', () => {
     await drain(ctx);
     await customerSays(ctx, channel, who, '12 Baker Street');
     await drain(ctx);
-    expect((await botReplies(ctx, first.conversationId!)).slice(-2)).toEqual(['Can you confirm your delivery address?', 'Thanks, delivering to 12 Baker Street.']);
+    expect((await botReplies(ctx, first.conversationId!)).slice(-2)).toEqual([
+      'Can you confirm your delivery address?',
+      'Thanks, delivering to 12 Baker Street.',
+    ]);
   });
 
   it('refuses HTTP steps aimed at private, loopback and metadata addresses, on the error branch', async () => {
@@ -251,12 +274,22 @@ describe('flow execution on a real Postgres and Graphile Worker', () => {
     const workflowId = await publishFlow(
       ctx,
       owner,
-      flow([{ id: 't', type: 'trigger.message_received', config: { keywords: ['loop'] } }, { id: 'say', type: 'action.send_message', config: { text: 'loop loop loop' } }], [{ source: 't', target: 'say' }]),
+      flow(
+        [
+          { id: 't', type: 'trigger.message_received', config: { keywords: ['loop'] } },
+          { id: 'say', type: 'action.send_message', config: { text: 'loop loop loop' } },
+        ],
+        [{ source: 't', target: 'say' }],
+      ),
       'Self',
     );
     const inbound = await customerSays(ctx, channel, `self-${uid()}`, 'loop');
     await drain(ctx);
-    const [botMessage] = await ctx.database.db.select().from(messages).where(eq(messages.conversationId, inbound.conversationId!)).then((rows) => rows.filter((r) => r.author === 'bot'));
+    const [botMessage] = await ctx.database.db
+      .select()
+      .from(messages)
+      .where(eq(messages.conversationId, inbound.conversationId!))
+      .then((rows) => rows.filter((r) => r.author === 'bot'));
     expect(botMessage!.text).toBe('loop loop loop');
     // Even if someone queued routing for the bot's message, it starts nothing.
     const [conversation] = await ctx.database.db.select().from(conversations).where(eq(conversations.id, inbound.conversationId!));
@@ -287,8 +320,14 @@ describe('flow execution on a real Postgres and Graphile Worker', () => {
         { source: 'b', target: 'a' },
       ],
     );
-    const [wf] = await ctx.database.db.insert(workflows).values({ workspaceId: owner.workspaceId, name: 'Spinner', draft: looping, status: 'active' }).returning();
-    const [version] = await ctx.database.db.insert(workflowVersions).values({ workspaceId: owner.workspaceId, workflowId: wf!.id, number: 1, definition: looping }).returning();
+    const [wf] = await ctx.database.db
+      .insert(workflows)
+      .values({ workspaceId: owner.workspaceId, name: 'Spinner', draft: looping, status: 'active' })
+      .returning();
+    const [version] = await ctx.database.db
+      .insert(workflowVersions)
+      .values({ workspaceId: owner.workspaceId, workflowId: wf!.id, number: 1, definition: looping })
+      .returning();
     await ctx.database.db.update(workflows).set({ activeVersionId: version!.id }).where(eq(workflows.id, wf!.id));
     ctx.deps.activeFlows.invalidate(owner.workspaceId);
 

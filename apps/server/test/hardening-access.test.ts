@@ -28,7 +28,11 @@ beforeAll(async () => {
       definition: flow(
         [
           { id: 't', type: 'trigger.message_received' },
-          { id: 'h', type: 'action.http_request', config: { method: 'GET', url: 'https://example.com/x', headers: { Authorization: SECRET_FLOW_HEADER } } },
+          {
+            id: 'h',
+            type: 'action.http_request',
+            config: { method: 'GET', url: 'https://example.com/x', headers: { Authorization: SECRET_FLOW_HEADER } },
+          },
         ],
         [{ source: 't', target: 'h', sourceHandle: undefined }],
       ),
@@ -39,16 +43,25 @@ beforeAll(async () => {
   const versions = await call(ctx.app, 'GET', `/api/workflows/${ids.workflow}/versions`, { cookie: a.cookie });
   ids.version = versions.body.versions?.[0]?.id ?? '00000000-0000-4000-8000-000000000000';
   expect(published.status === 200 || published.status === 422).toBe(true);
-  const channel = await call(ctx.app, 'POST', '/api/channels', { cookie: a.cookie, body: { type: 'api', name: 'Alpha API', config: { callbackUrl: 'https://alpha.example/hook' } } });
+  const channel = await call(ctx.app, 'POST', '/api/channels', {
+    cookie: a.cookie,
+    body: { type: 'api', name: 'Alpha API', config: { callbackUrl: 'https://alpha.example/hook' } },
+  });
   ids.channel = channel.body.id;
   ids.channelSecret = channel.body.secret;
   const webchat = await createWebchat(ctx, a.workspaceId);
   const inbound = await customerSays(ctx, webchat, 'alpha-visitor', 'hello from alpha');
   ids.conversation = inbound.conversationId!;
   ids.message = inbound.messageId!;
-  const contact = await call(ctx.app, 'POST', '/api/contacts', { cookie: a.cookie, body: { name: 'Alpha Customer', email: 'alpha.customer@example.com' } });
+  const contact = await call(ctx.app, 'POST', '/api/contacts', {
+    cookie: a.cookie,
+    body: { name: 'Alpha Customer', email: 'alpha.customer@example.com' },
+  });
   ids.contact = contact.body.id;
-  const knowledge = await call(ctx.app, 'POST', '/api/knowledge', { cookie: a.cookie, body: { question: 'Alpha question?', answer: 'Alpha answer' } });
+  const knowledge = await call(ctx.app, 'POST', '/api/knowledge', {
+    cookie: a.cookie,
+    body: { question: 'Alpha question?', answer: 'Alpha answer' },
+  });
   ids.knowledge = knowledge.body.id;
   const team = await call(ctx.app, 'POST', '/api/teams', { cookie: a.cookie, body: { name: 'Alpha team' } });
   ids.team = team.body.id;
@@ -102,7 +115,10 @@ function concrete(path: string): string {
 }
 
 const isPublic = (op: Operation) =>
-  !op.security?.length || op.path.startsWith('/webhooks/') || op.path.startsWith('/widget/') || ['/api/auth/signup', '/api/auth/login'].includes(op.path);
+  !op.security?.length ||
+  op.path.startsWith('/webhooks/') ||
+  op.path.startsWith('/widget/') ||
+  ['/api/auth/signup', '/api/auth/login'].includes(op.path);
 const secretValues = () => [PASSWORD, aKey, agentKey, ids.channelSecret!, SECRET_FLOW_HEADER.slice(7)];
 
 describe('every route of the OpenAPI document', () => {
@@ -127,7 +143,20 @@ describe('every route of the OpenAPI document', () => {
 
   it("never shows or changes workspace A's data to workspace B", async () => {
     const failures: string[] = [];
-    const aMarkers = [ids.workflow, ids.channel, ids.conversation, ids.message, ids.contact, ids.knowledge, ids.team, ids.apiKey, 'Alpha flow', 'Alpha Customer', 'Alpha question', 'hello from alpha'];
+    const aMarkers = [
+      ids.workflow,
+      ids.channel,
+      ids.conversation,
+      ids.message,
+      ids.contact,
+      ids.knowledge,
+      ids.team,
+      ids.apiKey,
+      'Alpha flow',
+      'Alpha Customer',
+      'Alpha question',
+      'hello from alpha',
+    ];
     for (const op of await operations()) {
       if (isPublic(op) || op.path === '/api/auth/logout') continue;
       const path = concrete(op.path);
@@ -189,12 +218,16 @@ describe('rate limits (per process)', () => {
     expect(unknown.status).toBe(401);
     expect(known.body).toEqual(unknown.body);
     let last = unknown;
-    for (let i = 0; i < 5 && last.status !== 429; i++) last = await call(app, 'POST', '/api/auth/login', { body: { email: a.email, password: `wrong ${i}` } });
+    for (let i = 0; i < 5 && last.status !== 429; i++)
+      last = await call(app, 'POST', '/api/auth/login', { body: { email: a.email, password: `wrong ${i}` } });
     expect(last.status).toBe(429);
     expect(Number(last.res.headers.get('retry-after'))).toBeGreaterThan(0);
     // Per email: a different email from the same place still gets its own attempts, until the IP runs out.
     const statuses: number[] = [];
-    for (let i = 0; i < 10; i++) statuses.push((await call(app, 'POST', '/api/auth/login', { body: { email: `guess${i}@example.com`, password: 'nope nope' } })).status);
+    for (let i = 0; i < 10; i++)
+      statuses.push(
+        (await call(app, 'POST', '/api/auth/login', { body: { email: `guess${i}@example.com`, password: 'nope nope' } })).status,
+      );
     expect(statuses).toContain(401);
     expect(statuses.at(-1)).toBe(429);
   });
@@ -208,13 +241,17 @@ describe('rate limits (per process)', () => {
       }
       return null;
     };
-    const signups = await first429(30, (i) => call(app, 'POST', '/api/auth/signup', { body: { email: 'bad', password: 'x', name: `n${i}`, workspaceName: 'w' } }));
+    const signups = await first429(30, (i) =>
+      call(app, 'POST', '/api/auth/signup', { body: { email: 'bad', password: 'x', name: `n${i}`, workspaceName: 'w' } }),
+    );
     // Sign-up's bucket is shared through Postgres: the two sign-ups of beforeAll (same address) used 2 of its 20.
     expect(signups).toMatchObject({ at: 18, retryAfter: expect.stringMatching(/^\d+$/) });
     const webchat = await createWebchat(ctx, b.workspaceId);
     const sessions = await first429(40, () => call(app, 'POST', `/widget/${webchat.id}/sessions`, { body: {} }));
     expect(sessions).toMatchObject({ at: 30 });
-    const webhooks = await first429(80, () => call(app, 'POST', `/webhooks/channels/${ids.channel}`, { body: { id: 'x', from: 'y', text: 'forged' } }));
+    const webhooks = await first429(80, () =>
+      call(app, 'POST', `/webhooks/channels/${ids.channel}`, { body: { id: 'x', from: 'y', text: 'forged' } }),
+    );
     expect(webhooks).toMatchObject({ at: 60 });
     // 700 at once from one key: 600 pass (the burst), the rest wait.
     const burst = await Promise.all(Array.from({ length: 700 }, () => call(app, 'GET', '/api/me', { token: aKey })));
@@ -245,8 +282,18 @@ describe('secrets', () => {
     };
     const owner = await signup(app, 'Secretive');
     const twilioToken = 'twilio-auth-token-0123456789abcdef';
-    record(await call(app, 'POST', '/api/channels', { cookie: owner.cookie, body: { type: 'twilio', name: 'SMS', config: { accountSid: 'AC0123', authToken: twilioToken, from: '+15550001111' } } }));
-    record(await call(app, 'PATCH', '/api/workspace', { cookie: owner.cookie, body: { settings: { ai: { apiKey: 'sk-ai-secret-key-987654321' } } } }));
+    record(
+      await call(app, 'POST', '/api/channels', {
+        cookie: owner.cookie,
+        body: { type: 'twilio', name: 'SMS', config: { accountSid: 'AC0123', authToken: twilioToken, from: '+15550001111' } },
+      }),
+    );
+    record(
+      await call(app, 'PATCH', '/api/workspace', {
+        cookie: owner.cookie,
+        body: { settings: { ai: { apiKey: 'sk-ai-secret-key-987654321' } } },
+      }),
+    );
     record(await call(app, 'GET', '/api/workspace', { cookie: owner.cookie }));
     record(await call(app, 'GET', '/api/channels', { cookie: owner.cookie }));
     record(await call(app, 'GET', '/api/api-keys', { cookie: a.cookie }));
@@ -257,7 +304,10 @@ describe('secrets', () => {
     expect(exported.res.status).toBe(200);
     // Things that log: a failed login, a forged webhook, a bad request.
     await call(app, 'POST', '/api/auth/login', { body: { email: a.email, password: 'the-wrong-password-xyz' } });
-    await call(app, 'POST', `/webhooks/channels/${ids.channel}`, { body: { id: 'x', from: 'y', text: 'z' }, headers: { 'x-switchboard-signature': `sha256=${'0'.repeat(64)}` } });
+    await call(app, 'POST', `/webhooks/channels/${ids.channel}`, {
+      body: { id: 'x', from: 'y', text: 'z' },
+      headers: { 'x-switchboard-signature': `sha256=${'0'.repeat(64)}` },
+    });
     await call(app, 'GET', '/api/me', { token: aKey, headers: { cookie: a.cookie } });
 
     const everything = [...secretValues(), twilioToken, 'sk-ai-secret-key-987654321', 'the-wrong-password-xyz', a.cookie.split('=')[1]!];
@@ -265,7 +315,10 @@ describe('secrets', () => {
       expect(logged.includes(secret), `log contains ${secret.slice(0, 6)}…`).toBe(false);
     }
     for (const secret of [...secretValues(), twilioToken, 'sk-ai-secret-key-987654321']) {
-      expect(responses.some((r) => r.includes(secret)), `a response contains ${secret.slice(0, 6)}…`).toBe(false);
+      expect(
+        responses.some((r) => r.includes(secret)),
+        `a response contains ${secret.slice(0, 6)}…`,
+      ).toBe(false);
     }
   });
 });

@@ -22,9 +22,13 @@ describe('the event bus after its connection is killed', () => {
     const seen: BusEvent[] = [];
     const unsubscribe = bus.subscribe((e) => seen.push(e));
     const listeners = () =>
-      database.pool.query(`select pid from pg_stat_activity where datname = current_database() and query ilike 'listen %' and pid <> pg_backend_pid()`).then((r) => r.rows);
+      database.pool
+        .query(`select pid from pg_stat_activity where datname = current_database() and query ilike 'listen %' and pid <> pg_backend_pid()`)
+        .then((r) => r.rows);
     await waitFor(async () => (await listeners()).length === 1);
-    await database.pool.query(`select pg_terminate_backend(pid) from pg_stat_activity where datname = current_database() and query ilike 'listen %'`);
+    await database.pool.query(
+      `select pg_terminate_backend(pid) from pg_stat_activity where datname = current_database() and query ilike 'listen %'`,
+    );
     await waitFor(async () => seen.some((e) => e.type === BUS_RECONNECTED), 10_000);
     expect(seen.find((e) => e.type === BUS_RECONNECTED)).toEqual({ workspaceId: '*', type: BUS_RECONNECTED });
     expect(await listeners()).toHaveLength(1);

@@ -29,7 +29,10 @@ beforeAll(async () => {
     ['messenger', { pageId: '1', pageAccessToken: 'page-token', appSecret: 'fb-app-secret', verifyToken: 'fb-verify' }],
     ['instagram', { pageId: '2', pageAccessToken: 'page-token', appSecret: 'ig-app-secret', verifyToken: 'ig-verify' }],
     ['telegram', { botToken: '123456:ABC-def', secretToken: 'tg_secret', baseUrl: 'http://127.0.0.1:9' }],
-    ['email', { provider: 'mailgun', domain: 'mg.example.com', apiKey: 'mg-key', signingKey: 'mg-signing', fromAddress: 'shop@example.com' }],
+    [
+      'email',
+      { provider: 'mailgun', domain: 'mg.example.com', apiKey: 'mg-key', signingKey: 'mg-signing', fromAddress: 'shop@example.com' },
+    ],
     ['email', { provider: 'sendgrid', apiKey: 'sg-key', fromAddress: 'shop@example.com' }],
   ];
   for (const [type, config] of configs) {
@@ -37,9 +40,14 @@ beforeAll(async () => {
     if (res.status === 201) channels.push({ id: res.body.id, type, secret: res.body.secret });
   }
   // Every webhook type must be under test: a config that stopped validating would silently shrink it.
-  expect(new Set(channels.map((c) => c.type))).toEqual(new Set(['webchat', 'api', 'twilio', 'whatsapp', 'messenger', 'instagram', 'telegram', 'email']));
+  expect(new Set(channels.map((c) => c.type))).toEqual(
+    new Set(['webchat', 'api', 'twilio', 'whatsapp', 'messenger', 'instagram', 'telegram', 'email']),
+  );
   expect(channels).toHaveLength(configs.length);
-  const wf = await call(app, 'POST', '/api/workflows', { cookie: owner.cookie, body: { name: 'Fuzz flow', definition: flow([{ id: 't', type: 'trigger.message_received' }], []) } });
+  const wf = await call(app, 'POST', '/api/workflows', {
+    cookie: owner.cookie,
+    body: { name: 'Fuzz flow', definition: flow([{ id: 't', type: 'trigger.message_received' }], []) },
+  });
   own.workflow = wf.body.id;
   const contact = await call(app, 'POST', '/api/contacts', { cookie: owner.cookie, body: { name: 'Fuzz contact' } });
   own.contact = contact.body.id;
@@ -52,7 +60,21 @@ const nasty = fc.oneof(
   fc.string(),
   fc.string({ unit: 'grapheme' }),
   fc.string({ unit: 'binary' }),
-  fc.constantFrom('\u0000', '\uFEFF', '\uD800', '\u202E', 'é'.normalize('NFD'), '🧁'.repeat(50), '\r\n\r\n', '%00', '../../etc/passwd', "' or 1=1 --", '<script>alert(1)</script>', '{{7*7}}', '{% raw %}'),
+  fc.constantFrom(
+    '\u0000',
+    '\uFEFF',
+    '\uD800',
+    '\u202E',
+    'é'.normalize('NFD'),
+    '🧁'.repeat(50),
+    '\r\n\r\n',
+    '%00',
+    '../../etc/passwd',
+    "' or 1=1 --",
+    '<script>alert(1)</script>',
+    '{{7*7}}',
+    '{% raw %}',
+  ),
 );
 const pollution = fc.constantFrom(
   { __proto__: { polluted: true } },
@@ -70,9 +92,27 @@ const rawBody = fc.oneof(
     }
   }),
   nasty,
-  fc.constantFrom('{', '[1,', '{"a":}', 'null', '', '\u0000\u0001', `${'['.repeat(5_000)}${']'.repeat(5_000)}`, `${'{"a":'.repeat(3_000)}1${'}'.repeat(3_000)}`),
+  fc.constantFrom(
+    '{',
+    '[1,',
+    '{"a":}',
+    'null',
+    '',
+    '\u0000\u0001',
+    `${'['.repeat(5_000)}${']'.repeat(5_000)}`,
+    `${'{"a":'.repeat(3_000)}1${'}'.repeat(3_000)}`,
+  ),
 );
-const contentType = fc.constantFrom('application/json', 'text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x', 'application/json; charset=utf-16', '', 'application/xml', '*/*');
+const contentType = fc.constantFrom(
+  'application/json',
+  'text/plain',
+  'application/x-www-form-urlencoded',
+  'multipart/form-data; boundary=x',
+  'application/json; charset=utf-16',
+  '',
+  'application/xml',
+  '*/*',
+);
 const pathParam = fc.oneof(fc.constant('__own__'), fc.uuid(), nasty.map(uri), fc.constant('00000000-0000-0000-0000-000000000000'));
 
 /** Header values and URLs must be well-formed; a lone surrogate would fail in the client, not the server. */
@@ -82,7 +122,14 @@ function uri(value: string): string {
 
 function fill(path: string, param: string): string {
   const resource = path.split('/')[2] ?? '';
-  const ownId = resource === 'workflows' ? own.workflow! : resource === 'contacts' ? own.contact! : resource === 'channels' || path.startsWith('/widget') ? channels[0]!.id : 'x';
+  const ownId =
+    resource === 'workflows'
+      ? own.workflow!
+      : resource === 'contacts'
+        ? own.contact!
+        : resource === 'channels' || path.startsWith('/widget')
+          ? channels[0]!.id
+          : 'x';
   return path.replace(/\{[^}]+\}/g, () => (param === '__own__' ? ownId : param));
 }
 
@@ -109,9 +156,14 @@ describe('hostile input', () => {
           const headers: Record<string, string> = { cookie: owner.cookie, 'sec-fetch-site': 'same-origin' };
           if (type) headers['content-type'] = type;
           if (hugeHeader) headers['x-filler'] = uri(hugeHeader).slice(0, 8_000);
-          const res = await app.request(fill(op.path, param), { method: op.method, headers, body: ['GET', 'HEAD'].includes(op.method) ? undefined : body });
+          const res = await app.request(fill(op.path, param), {
+            method: op.method,
+            headers,
+            body: ['GET', 'HEAD'].includes(op.method) ? undefined : body,
+          });
           statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);
-          if (res.status >= 500) failures.push(`${op.method} ${op.path} [${type}] ${body.slice(0, 80)}: ${res.status} ${(await res.text()).slice(0, 200)}`);
+          if (res.status >= 500)
+            failures.push(`${op.method} ${op.path} [${type}] ${body.slice(0, 80)}: ${res.status} ${(await res.text()).slice(0, 200)}`);
           else await res.arrayBuffer();
         },
       ),
@@ -135,13 +187,27 @@ describe('hostile input', () => {
         rawBody,
         contentType,
         fc.constantFrom('POST', 'GET', 'PUT'),
-        fc.dictionary(fc.constantFrom('x-twilio-signature', 'x-hub-signature-256', 'x-telegram-bot-api-secret-token', 'x-switchboard-signature', 'x-forwarded-proto', 'x-filler'), nasty),
+        fc.dictionary(
+          fc.constantFrom(
+            'x-twilio-signature',
+            'x-hub-signature-256',
+            'x-telegram-bot-api-secret-token',
+            'x-switchboard-signature',
+            'x-forwarded-proto',
+            'x-filler',
+          ),
+          nasty,
+        ),
         fc.constantFrom('', '?hub.mode=subscribe&hub.verify_token=x&hub.challenge=1', '?secret=%00', '?secret=' + 'a'.repeat(5000)),
         async (channel, body, type, method, extra, query) => {
           const headers: Record<string, string> = {};
           for (const [k, v] of Object.entries(extra)) headers[k] = uri(v).slice(0, 8_000);
           if (type) headers['content-type'] = type;
-          const res = await app.request(`/webhooks/channels/${channel.id}${query}`, { method, headers, body: method === 'GET' ? undefined : body });
+          const res = await app.request(`/webhooks/channels/${channel.id}${query}`, {
+            method,
+            headers,
+            body: method === 'GET' ? undefined : body,
+          });
           if (res.status >= 500) failures.push(`${channel.type} ${method} [${type}] ${body.slice(0, 80)}: ${res.status}`);
           if (res.status < 300 && method === 'POST') accepted.push(`${channel.type}: ${body.slice(0, 80)}`);
           await res.arrayBuffer();
@@ -161,7 +227,9 @@ describe('hostile input', () => {
       fc.asyncProperty(
         fc.oneof(
           rawBody,
-          fc.record({ id: nasty, from: fc.oneof(nasty, fc.integer()), text: nasty, name: fc.option(nasty, { nil: undefined }) }).map((v) => JSON.stringify(v)),
+          fc
+            .record({ id: nasty, from: fc.oneof(nasty, fc.integer()), text: nasty, name: fc.option(nasty, { nil: undefined }) })
+            .map((v) => JSON.stringify(v)),
           pollution.map((p) => JSON.stringify({ id: 'p1', from: 'p', text: 'x', ...p })),
         ),
         async (raw) => {
@@ -196,13 +264,22 @@ describe('hostile input', () => {
   it('keeps prototype-pollution keys as plain data in every JSON input', async () => {
     // The fuzz above may have deleted the shared ones.
     own.contact = (await call(app, 'POST', '/api/contacts', { cookie: owner.cookie, body: { name: 'Proto target' } })).body.id;
-    own.workflow = (await call(app, 'POST', '/api/workflows', { cookie: owner.cookie, body: { name: 'Proto flow', definition: flow([{ id: 't', type: 'trigger.message_received' }], []) } })).body.id;
+    own.workflow = (
+      await call(app, 'POST', '/api/workflows', {
+        cookie: owner.cookie,
+        body: { name: 'Proto flow', definition: flow([{ id: 't', type: 'trigger.message_received' }], []) },
+      })
+    ).body.id;
     const evil = JSON.parse('{"__proto__": {"polluted": "yes"}, "constructor": {"prototype": {"polluted": "yes"}}, "ok": 1}');
     const inputs: [string, string, unknown][] = [
       ['POST', '/api/contacts', { name: 'Proto', attributes: evil }],
       ['PATCH', `/api/contacts/${own.contact}`, { attributes: evil }],
       ['PATCH', '/api/workspace', { settings: evil }],
-      ['PUT', `/api/workflows/${own.workflow}`, { definition: { ...flow([{ id: 't', type: 'trigger.message_received', config: evil }], []), ...evil } }],
+      [
+        'PUT',
+        `/api/workflows/${own.workflow}`,
+        { definition: { ...flow([{ id: 't', type: 'trigger.message_received', config: evil }], []), ...evil } },
+      ],
       ['POST', `/api/workflows/${own.workflow}/test-runs`, { messages: ['hi'], contact: { attributes: evil }, trigger: evil }],
       ['POST', '/api/workflows/import', { document: { ...evil, name: 'x', schemaVersion: 1, nodes: [], edges: [] } }],
       ['POST', '/api/knowledge', { question: 'q?', answer: 'a', ...evil }],
@@ -245,7 +322,10 @@ describe('template injection renders inert', () => {
 
   it('in flow texts and contact names, in the simulator', async () => {
     const name = '{{ contact.constructor }}{% include "/etc/passwd" %}';
-    const wf = await call(app, 'POST', '/api/workflows', { cookie: owner.cookie, body: { name: 'Injection', definition: flow([{ id: 't', type: 'trigger.message_received' }], []) } });
+    const wf = await call(app, 'POST', '/api/workflows', {
+      cookie: owner.cookie,
+      body: { name: 'Injection', definition: flow([{ id: 't', type: 'trigger.message_received' }], []) },
+    });
     expect(wf.status).toBe(201);
     const outcomes: string[] = [];
     for (const [i, injection] of INJECTIONS.entries()) {
@@ -256,7 +336,9 @@ describe('template injection renders inert', () => {
         ],
         [{ source: 't', target: 's' }],
       );
-      expect((await call(app, 'PUT', `/api/workflows/${wf.body.id}`, { cookie: owner.cookie, body: { definition } })).status).toBeLessThan(500);
+      expect((await call(app, 'PUT', `/api/workflows/${wf.body.id}`, { cookie: owner.cookie, body: { definition } })).status).toBeLessThan(
+        500,
+      );
       const res = await call(app, 'POST', `/api/workflows/${wf.body.id}/test-runs`, {
         cookie: owner.cookie,
         body: { messages: ['{{ 7*7 }}'], contact: { name, attributes: { x: '{{ 1 | plus: 1 }}' } } },
@@ -287,7 +369,11 @@ describe('template injection renders inert', () => {
       flow(
         [
           { id: 't', type: 'trigger.message_received', config: { keywords: ['inject'] } },
-          { id: 'a', type: 'action.send_message', config: { text: 'Hi {{ contact.name }} {{ contact.constructor }}{{ message.text | upcase }}' } },
+          {
+            id: 'a',
+            type: 'action.send_message',
+            config: { text: 'Hi {{ contact.name }} {{ contact.constructor }}{{ message.text | upcase }}' },
+          },
           { id: 'b', type: 'action.send_message', config: { text: [0, 1, 2, 4, 5, 6].map((i) => INJECTIONS[i]).join(' | ') } },
         ],
         [

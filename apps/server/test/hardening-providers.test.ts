@@ -55,7 +55,10 @@ afterAll(async () => {
 
 async function say(from: string, text: string) {
   const raw = JSON.stringify({ id: `${from}-${text}`, from, text });
-  const res = await postWebhook(ctx, channel.id, raw, { 'content-type': 'application/json', 'x-switchboard-signature': sha256Header(channel.secret!, raw) });
+  const res = await postWebhook(ctx, channel.id, raw, {
+    'content-type': 'application/json',
+    'x-switchboard-signature': sha256Header(channel.secret!, raw),
+  });
   expect(res.status).toBe(200);
 }
 
@@ -75,7 +78,10 @@ describe('provider faults on delivery', () => {
     for (const who of ['hang-1', 'e500-1', 'e429-1', 'malformed-1', 'reset-1']) await say(who, 'hello');
     // Healthy conversations keep flowing while one delivery hangs.
     for (let i = 0; i < 5; i++) await say(`ok-${i}`, 'hello');
-    await waitFor(async () => (await Promise.all([0, 1, 2, 3, 4].map((i) => outbound(`ok-${i}`)))).every((rows) => rows[0]?.status === 'sent'), 8_000);
+    await waitFor(
+      async () => (await Promise.all([0, 1, 2, 3, 4].map((i) => outbound(`ok-${i}`)))).every((rows) => rows[0]?.status === 'sent'),
+      8_000,
+    );
     const healthyMs = Date.now() - started;
     expect((await outbound('hang-1'))[0]?.status).toBe('queued');
 
@@ -93,7 +99,9 @@ describe('provider faults on delivery', () => {
     const hang = (await outbound('hang-1'))[0]!;
     expect(hang.attempts).toBe(2);
     for (const who of ['hang-1', 'e500-1', 'e429-1', 'malformed-1', 'reset-1', 'ok-0']) expect(await outbound(who), who).toHaveLength(1);
-    console.log(`[providers] healthy conversations answered in ${healthyMs} ms while one delivery hung; the hung one delivered after ${Date.now() - started} ms (10 s deadline + backoff)`);
+    console.log(
+      `[providers] healthy conversations answered in ${healthyMs} ms while one delivery hung; the hung one delivered after ${Date.now() - started} ms (10 s deadline + backoff)`,
+    );
   }, 60_000);
 
   it('shows a send the provider refuses as failed with its error, and sends it again on request', async () => {
@@ -102,7 +110,10 @@ describe('provider faults on delivery', () => {
     const [failed] = await outbound('gone-1');
     expect(failed!.error).toContain('no such user gone-1');
     const thread = await call(ctx.app, 'GET', `/api/conversations/${failed!.conversation_id}/messages`, { cookie: owner.cookie });
-    expect(thread.body.messages.find((m: { id: string }) => m.id === failed!.id)).toMatchObject({ status: 'failed', error: expect.stringContaining('no such user') });
+    expect(thread.body.messages.find((m: { id: string }) => m.id === failed!.id)).toMatchObject({
+      status: 'failed',
+      error: expect.stringContaining('no such user'),
+    });
 
     refuseGone = false;
     const retried = await call(ctx.app, 'POST', `/api/messages/${failed!.id}/retry`, { cookie: owner.cookie });

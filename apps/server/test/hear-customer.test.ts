@@ -38,16 +38,31 @@ describe('hearCustomer', () => {
     expect(await hearCustomer(ctx.database.db, scope, { runId: run, seq: 6 })).toEqual([]);
     expect(await hearCustomer(ctx.database.db, scope, { runId: randomUUID(), seq: 5 })).toEqual([]);
     // STOP stays for the route stage (it records the opt-out); the heard ones are routed.
-    const rows = await ctx.database.db.select({ text: messages.text, routedAt: messages.routedAt, meta: messages.meta }).from(messages).where(eq(messages.conversationId, scope.conversationId));
+    const rows = await ctx.database.db
+      .select({ text: messages.text, routedAt: messages.routedAt, meta: messages.meta })
+      .from(messages)
+      .where(eq(messages.conversationId, scope.conversationId));
     expect(rows.filter((r) => r.routedAt === null).map((r) => r.text)).toEqual(['STOP']);
     expect(rows.find((r) => r.text === 'first')!.meta).toMatchObject({ heardBy: run, heardAtStep: '5' });
   });
 
   it('hears a message routing left for its run, and only that run does', async () => {
-    const channel = { id: (await ctx.database.db.select({ channelId: messages.channelId }).from(messages).where(eq(messages.conversationId, scope.conversationId)))[0]!.channelId, workspaceId: owner.workspaceId, type: 'webchat' };
+    const channel = {
+      id: (
+        await ctx.database.db
+          .select({ channelId: messages.channelId })
+          .from(messages)
+          .where(eq(messages.conversationId, scope.conversationId))
+      )[0]!.channelId,
+      workspaceId: owner.workspaceId,
+      type: 'webchat',
+    };
     const left = await customerSays(ctx, channel, 'visitor-1', 'third');
     const run = randomUUID();
-    await ctx.database.pool.query(`update messages set routed_at = now(), meta = meta || jsonb_build_object('leftForRun', $2::text) where id = $1`, [left.messageId, run]);
+    await ctx.database.pool.query(
+      `update messages set routed_at = now(), meta = meta || jsonb_build_object('leftForRun', $2::text) where id = $1`,
+      [left.messageId, run],
+    );
     expect(await hearCustomer(ctx.database.db, scope, { runId: randomUUID(), seq: 1 })).toEqual([]);
     expect(texts(await hearCustomer(ctx.database.db, scope, { runId: run, seq: 1 }))).toEqual(['third']);
   });
@@ -56,7 +71,15 @@ describe('hearCustomer', () => {
     const other = await signup(ctx.app, 'Elsewhere');
     const channel = await createWebchat(ctx, owner.workspaceId);
     const stored = await customerSays(ctx, channel, 'visitor-2', 'not yours');
-    expect(await hearCustomer(ctx.database.db, { ...scope, workspaceId: other.workspaceId, conversationId: stored.conversationId! }, { runId: randomUUID(), seq: 1 })).toEqual([]);
-    expect(texts(await hearCustomer(ctx.database.db, { ...scope, conversationId: stored.conversationId! }, { runId: randomUUID(), seq: 1 }))).toEqual(['not yours']);
+    expect(
+      await hearCustomer(
+        ctx.database.db,
+        { ...scope, workspaceId: other.workspaceId, conversationId: stored.conversationId! },
+        { runId: randomUUID(), seq: 1 },
+      ),
+    ).toEqual([]);
+    expect(
+      texts(await hearCustomer(ctx.database.db, { ...scope, conversationId: stored.conversationId! }, { runId: randomUUID(), seq: 1 })),
+    ).toEqual(['not yours']);
   });
 });

@@ -56,7 +56,8 @@ export async function createTestContext(overrides: Partial<Config> = {}, options
   const activeFlows = new ActiveFlowCache(database.db, events);
   const deps: AppDeps = { config: testConfig(overrides), db: database.db, pool: database.pool, logger, events, activeFlows };
   const app = createApp(deps);
-  const runner = options.jobs === 'by-hand' ? undefined : await runQueueHere(deps, createTaskList(deps), defaultTuning(deps.config.workerConcurrency));
+  const runner =
+    options.jobs === 'by-hand' ? undefined : await runQueueHere(deps, createTaskList(deps), defaultTuning(deps.config.workerConcurrency));
   return {
     database,
     deps,
@@ -138,14 +139,27 @@ export async function addMember(
   input: { name: string; email?: string; password?: string; role?: 'agent' | 'admin' | 'owner'; maxConversations?: number },
 ): Promise<Session> {
   const email = input.email ?? `${input.name.toLowerCase().replace(/\W/g, '')}-${randomBytes(4).toString('hex')}@example.com`;
-  const invited = await call(app, 'POST', '/api/members/invitations', { cookie: admin.cookie, body: { email, role: input.role ?? 'agent' } });
+  const invited = await call(app, 'POST', '/api/members/invitations', {
+    cookie: admin.cookie,
+    body: { email, role: input.role ?? 'agent' },
+  });
   if (invited.status !== 201) throw new Error(`invitation failed: ${invited.status} ${JSON.stringify(invited.body)}`);
   const token = new URL(invited.body.url as string).pathname.split('/').pop()!;
-  const accepted = await call(app, 'POST', `/api/invitations/${token}/accept`, { body: { name: input.name, password: input.password ?? 'correct horse battery' } });
+  const accepted = await call(app, 'POST', `/api/invitations/${token}/accept`, {
+    body: { name: input.name, password: input.password ?? 'correct horse battery' },
+  });
   if (accepted.status !== 200) throw new Error(`accept failed: ${accepted.status} ${JSON.stringify(accepted.body)}`);
-  const member: Session = { cookie: cookieFrom(accepted.res), userId: accepted.body.user.id, workspaceId: accepted.body.workspace.id, email };
+  const member: Session = {
+    cookie: cookieFrom(accepted.res),
+    userId: accepted.body.user.id,
+    workspaceId: accepted.body.workspace.id,
+    email,
+  };
   if (input.maxConversations !== undefined) {
-    const patched = await call(app, 'PATCH', `/api/members/${member.userId}`, { cookie: admin.cookie, body: { maxConversations: input.maxConversations } });
+    const patched = await call(app, 'PATCH', `/api/members/${member.userId}`, {
+      cookie: admin.cookie,
+      body: { maxConversations: input.maxConversations },
+    });
     if (patched.status !== 200) throw new Error(`capacity failed: ${patched.status} ${JSON.stringify(patched.body)}`);
   }
   return member;

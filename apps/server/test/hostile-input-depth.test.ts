@@ -30,7 +30,8 @@ const DEEP = [
   ['unclosed', '['.repeat(10_000)],
 ] as const;
 
-const refused = (res: { status: number; body: any }) => res.status === 400 && res.body?.error?.code === 'invalid_json' && res.body.error.details?.[0]?.field === 'body';
+const refused = (res: { status: number; body: any }) =>
+  res.status === 400 && res.body?.error?.code === 'invalid_json' && res.body.error.details?.[0]?.field === 'body';
 
 describe('deeply nested JSON', () => {
   it('every OpenAPI operation that takes a body refuses 10,000-deep JSON with 400 invalid_json', async () => {
@@ -39,7 +40,10 @@ describe('deeply nested JSON', () => {
     for (const [path, methods] of Object.entries(doc.paths)) {
       for (const method of Object.keys(methods).map((m) => m.toUpperCase())) {
         if (!['POST', 'PUT', 'PATCH'].includes(method)) continue;
-        const concrete = path.replace(/\{[^}]+\}/g, path.startsWith('/widget') || path.startsWith('/webhooks/channels') ? t.webchat : t.contact);
+        const concrete = path.replace(
+          /\{[^}]+\}/g,
+          path.startsWith('/widget') || path.startsWith('/webhooks/channels') ? t.webchat : t.contact,
+        );
         for (const [name, body] of DEEP) {
           const res = await call(app, method, concrete, { cookie: owner.cookie, body });
           if (!refused(res)) failures.push(`${method} ${path} ${name}: ${res.status} ${JSON.stringify(res.body).slice(0, 100)}`);
@@ -62,11 +66,20 @@ describe('deeply nested JSON', () => {
 
   it('32 levels pass, 33 do not; brackets inside strings do not count', async () => {
     // The body object is level 1, attributes 2, so 30 more arrays make 32.
-    const at32 = await call(app, 'POST', '/api/contacts', { cookie: owner.cookie, body: `{"name":"Deep 32","attributes":{"x":${arrays(30)}}}` });
+    const at32 = await call(app, 'POST', '/api/contacts', {
+      cookie: owner.cookie,
+      body: `{"name":"Deep 32","attributes":{"x":${arrays(30)}}}`,
+    });
     expect(at32.status, JSON.stringify(at32.body)).toBe(201);
-    const at33 = await call(app, 'POST', '/api/contacts', { cookie: owner.cookie, body: `{"name":"Deep 33","attributes":{"x":${arrays(31)}}}` });
+    const at33 = await call(app, 'POST', '/api/contacts', {
+      cookie: owner.cookie,
+      body: `{"name":"Deep 33","attributes":{"x":${arrays(31)}}}`,
+    });
     expect(refused(at33)).toBe(true);
-    const brackets = await call(app, 'POST', '/api/contacts', { cookie: owner.cookie, body: JSON.stringify({ name: `${'['.repeat(150)}"\\`, attributes: { note: '{'.repeat(500) } }) });
+    const brackets = await call(app, 'POST', '/api/contacts', {
+      cookie: owner.cookie,
+      body: JSON.stringify({ name: `${'['.repeat(150)}"\\`, attributes: { note: '{'.repeat(500) } }),
+    });
     expect(brackets.status).toBe(201);
   });
 });

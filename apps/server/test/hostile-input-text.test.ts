@@ -20,38 +20,75 @@ beforeAll(async () => {
   app = createApp(ctx.deps, { rateLimit: false });
   owner = await signup(app, 'Hostile');
   t = await hostileTargets(ctx, app, owner);
-  conversation = (await customerSays(ctx, { id: t.webchat, workspaceId: owner.workspaceId, type: 'webchat' }, 'visitor-1', 'hello')).conversationId!;
+  conversation = (await customerSays(ctx, { id: t.webchat, workspaceId: owner.workspaceId, type: 'webchat' }, 'visitor-1', 'hello'))
+    .conversationId!;
 });
 afterAll(() => ctx.close());
 
-const BAD = { 'NUL': 'before\u0000after', 'lone surrogate': 'before\uD800after', 'lone low surrogate': '\uDC00' } as const;
+const BAD = { NUL: 'before\u0000after', 'lone surrogate': 'before\uD800after', 'lone low surrogate': '\uDC00' } as const;
 
 /** [case, method, path, body with X where the bad text goes, field named in the answer, signed in?] */
 function cases(x: string): [string, string, string, unknown, string, boolean][] {
   return [
     ['contact name', 'POST', '/api/contacts', { name: x }, 'name', true],
     ['contact attribute', 'PATCH', `/api/contacts/${t.contact}`, { attributes: { plan: x } }, 'attributes.plan', true],
-    ['contact attribute key', 'PATCH', `/api/contacts/${t.contact}`, { attributes: { [`k${x}`]: 1 } }, `attributes.k${x.replace('\u0000', '\\u0000').replace(/[\uD800-\uDFFF]/g, '\uFFFD')}`, true],
+    [
+      'contact attribute key',
+      'PATCH',
+      `/api/contacts/${t.contact}`,
+      { attributes: { [`k${x}`]: 1 } },
+      `attributes.k${x.replace('\u0000', '\\u0000').replace(/[\uD800-\uDFFF]/g, '\uFFFD')}`,
+      true,
+    ],
     ['contact note', 'POST', `/api/contacts/${t.contact}/notes`, { text: x }, 'text', true],
     ['knowledge answer', 'POST', '/api/knowledge', { question: 'Q?', answer: x }, 'answer', true],
     ['knowledge edit', 'PATCH', `/api/knowledge/${t.knowledge}`, { question: x }, 'question', true],
-    ['flow name', 'POST', '/api/workflows', { name: x, definition: flow([{ id: 't', type: 'trigger.message_received' }], []) }, 'name', true],
+    [
+      'flow name',
+      'POST',
+      '/api/workflows',
+      { name: x, definition: flow([{ id: 't', type: 'trigger.message_received' }], []) },
+      'name',
+      true,
+    ],
     [
       'flow node text',
       'PUT',
       `/api/workflows/${t.workflow}`,
-      { definition: flow([{ id: 't', type: 'trigger.message_received' }, { id: 's', type: 'action.send_message', config: { text: x } }], [{ source: 't', target: 's' }]) },
+      {
+        definition: flow(
+          [
+            { id: 't', type: 'trigger.message_received' },
+            { id: 's', type: 'action.send_message', config: { text: x } },
+          ],
+          [{ source: 't', target: 's' }],
+        ),
+      },
       'definition.nodes.1.config.text',
       true,
     ],
-    ['flow import', 'POST', '/api/workflows/import', { document: { schemaVersion: 1, name: x, nodes: [], edges: [] } }, 'document.name', true],
+    [
+      'flow import',
+      'POST',
+      '/api/workflows/import',
+      { document: { schemaVersion: 1, name: x, nodes: [], edges: [] } },
+      'document.name',
+      true,
+    ],
     ['test run message', 'POST', `/api/workflows/${t.workflow}/test-runs`, { messages: ['ok', x] }, 'messages.1', true],
     ['team name', 'POST', '/api/teams', { name: x }, 'name', true],
     ['team rename', 'PATCH', `/api/teams/${t.team}`, { name: x }, 'name', true],
     ['API key name', 'POST', '/api/api-keys', { name: x }, 'name', true],
     ['workspace name', 'PATCH', '/api/workspace', { name: x }, 'name', true],
     ['agent reply', 'POST', `/api/conversations/${conversation}/messages`, { text: x }, 'text', true],
-    ['sign-up name (anonymous)', 'POST', '/api/auth/signup', { email: 'n@example.com', password: 'long enough pass', name: x, workspaceName: 'W' }, 'name', false],
+    [
+      'sign-up name (anonymous)',
+      'POST',
+      '/api/auth/signup',
+      { email: 'n@example.com', password: 'long enough pass', name: x, workspaceName: 'W' },
+      'name',
+      false,
+    ],
     ['widget session name (anonymous)', 'POST', `/widget/${t.webchat}/sessions`, { name: x }, 'name', false],
     ['flow webhook body (anonymous)', 'POST', t.webhookPath, { order: { note: x } }, 'order.note', false],
   ];
@@ -73,7 +110,11 @@ describe('NUL and lone surrogates in text fields', () => {
       const failures: string[] = [];
       for (const [name, method, path, body, field, signedIn] of cases(x)) {
         const res = await call(app, method, path, { body, ...(signedIn ? { cookie: owner.cookie } : {}) });
-        const ok = res.status === 400 && res.body?.error?.code === 'invalid_text' && res.body.error.details?.[0]?.field === field && res.body.error.message.startsWith(`${field}:`);
+        const ok =
+          res.status === 400 &&
+          res.body?.error?.code === 'invalid_text' &&
+          res.body.error.details?.[0]?.field === field &&
+          res.body.error.message.startsWith(`${field}:`);
         if (!ok) failures.push(`${name}: ${res.status} ${JSON.stringify(res.body).slice(0, 160)}`);
       }
       expect(failures).toEqual([]);
@@ -96,7 +137,8 @@ describe('NUL and lone surrogates in text fields', () => {
         const concrete = path.replace(/\{[^}]+\}/g, path.startsWith('/widget') ? t.webchat : t.contact);
         const res = await call(app, method, concrete, { cookie: owner.cookie, body: '{"anything":{"deep":["\\u0000"]}}' });
         checked++;
-        if (res.status !== 400 || res.body?.error?.code !== 'invalid_text' || res.body.error.details[0].field !== 'anything.deep.0') failures.push(`${method} ${path}: ${res.status}`);
+        if (res.status !== 400 || res.body?.error?.code !== 'invalid_text' || res.body.error.details[0].field !== 'anything.deep.0')
+          failures.push(`${method} ${path}: ${res.status}`);
       }
     }
     expect(failures).toEqual([]);

@@ -50,7 +50,8 @@ describe('forged pagination cursors', () => {
     const failures: string[] = [];
     for (const [name, cursor] of forged) {
       const res = await call(app, 'GET', `${path}?cursor=${encodeURIComponent(cursor)}`, { cookie: owner.cookie });
-      if (res.status !== 400 || !/cursor/i.test(res.body?.error?.message ?? '')) failures.push(`${name}: ${res.status} ${JSON.stringify(res.body).slice(0, 120)}`);
+      if (res.status !== 400 || !/cursor/i.test(res.body?.error?.message ?? ''))
+        failures.push(`${name}: ${res.status} ${JSON.stringify(res.body).slice(0, 120)}`);
     }
     expect(failures).toEqual([]);
     const first = await call(app, 'GET', `${path}?limit=2`, { cookie: owner.cookie });
@@ -94,21 +95,36 @@ describe('out-of-range numbers and timestamps (Postgres class 22)', () => {
     expect(res.status).toBe(400);
     expect(res.body).toEqual({ error: { code: 'bad_request', message: 'A value in the request is out of range or malformed' } });
     const line = JSON.parse(logged.trim().split('\n').at(-1)!);
-    expect(line).toMatchObject({ level: 40, msg: 'database refused a value: answered 4xx', error: { code: '22008', message: 'Failed query' } });
+    expect(line).toMatchObject({
+      level: 40,
+      msg: 'database refused a value: answered 4xx',
+      error: { code: '22008', message: 'Failed query' },
+    });
     expect(logged).not.toContain('select');
   });
 
   it('a provider message dated in year 0 or far in the future is stored (dated now), not answered 5xx', async () => {
     const channel = await createChannel({ ...ctx, app }, owner, 'api', { callbackUrl: 'https://values.example/hook' });
-    for (const [id, timestamp] of [['y0', '0000-01-01T00:00:00Z'], ['y9999', '9999-12-31T23:59:59Z'], ['bc', '-000001-01-01T00:00:00Z']]) {
+    for (const [id, timestamp] of [
+      ['y0', '0000-01-01T00:00:00Z'],
+      ['y9999', '9999-12-31T23:59:59Z'],
+      ['bc', '-000001-01-01T00:00:00Z'],
+    ]) {
       const raw = JSON.stringify({ id, from: 'clock', text: `dated ${timestamp}`, timestamp });
-      const res = await app.request(`/webhooks/channels/${channel.id}`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-switchboard-signature': sha256Header(channel.secret!, raw) }, body: raw });
+      const res = await app.request(`/webhooks/channels/${channel.id}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-switchboard-signature': sha256Header(channel.secret!, raw) },
+        body: raw,
+      });
       expect(res.status, `${timestamp}: ${await res.clone().text()}`).toBeLessThan(500);
     }
   });
 
   it('contact attributes with numbers JSON cannot keep (1e400) and 32-deep nesting are stored as JSON can', async () => {
-    const created = await call(app, 'POST', '/api/contacts', { cookie: owner.cookie, body: `{"name":"Big","attributes":{"n":1e400,"deep":${'['.repeat(29)}1${']'.repeat(29)}}}` });
+    const created = await call(app, 'POST', '/api/contacts', {
+      cookie: owner.cookie,
+      body: `{"name":"Big","attributes":{"n":1e400,"deep":${'['.repeat(29)}1${']'.repeat(29)}}}`,
+    });
     expect(created.status, JSON.stringify(created.body)).toBeLessThan(500);
   });
 });
@@ -118,7 +134,11 @@ describe('drafts whose nodes lack a config', () => {
     const drafts: unknown[] = [
       { schemaVersion: 1, nodes: [{ id: 't', type: 'trigger.message_received', position: { x: 0, y: 0 } }], edges: [] },
       { schemaVersion: 1, nodes: [{ id: 't', type: 'trigger.message_received', position: { x: 0, y: 0 }, config: null }], edges: [] },
-      { schemaVersion: 1, nodes: [{ id: 't', type: 'action.http_request', position: { x: 0, y: 0 }, config: 'text' }, null, 7], edges: 'none' },
+      {
+        schemaVersion: 1,
+        nodes: [{ id: 't', type: 'action.http_request', position: { x: 0, y: 0 }, config: 'text' }, null, 7],
+        edges: 'none',
+      },
       { schemaVersion: 1, nodes: 'not a list' },
     ];
     for (const definition of drafts) {

@@ -39,7 +39,13 @@ describe('channel webhooks with hostile text', () => {
   });
 
   it('a lone surrogate in the id, the quick reply and an attachment type: stored with U+FFFD (jsonb would refuse it)', async () => {
-    const raw = JSON.stringify({ id: 'sur\uD800', from: 'surrogate', text: 'x\uDC00y', quickReply: 'yes\uD83D', attachments: [{ url: 'https://cdn.example/a.png', contentType: 'image/\uD800png' }] });
+    const raw = JSON.stringify({
+      id: 'sur\uD800',
+      from: 'surrogate',
+      text: 'x\uDC00y',
+      quickReply: 'yes\uD83D',
+      attachments: [{ url: 'https://cdn.example/a.png', contentType: 'image/\uD800png' }],
+    });
     const res = await postWebhook(ctx, channel.id, raw, signed(raw));
     expect(res.status).toBe(200);
     const { rows } = await stored('sur\uFFFD');

@@ -21,7 +21,15 @@ describe("a known customer's message", () => {
     await drain(ctx);
     // The transaction's own counters are exact (the cumulative ones are reported later, in bulk).
     const counts = await ctx.database.db.transaction(async (tx) => {
-      const event = { kind: 'message' as const, providerMessageId: randomUUID(), externalId: 'hot-1', name: 'Ann', text: 'price?', attachments: [], timestamp: new Date() };
+      const event = {
+        kind: 'message' as const,
+        providerMessageId: randomUUID(),
+        externalId: 'hot-1',
+        name: 'Ann',
+        text: 'price?',
+        attachments: [],
+        timestamp: new Date(),
+      };
       const stored = await storeInbound({ ...ctx.deps, db: tx as unknown as typeof ctx.deps.db }, channel, event);
       expect(stored).toMatchObject({ messageId: expect.any(String) });
       const { rows } = await tx.execute<{ relname: string; updated: number; hot: number }>(sql`

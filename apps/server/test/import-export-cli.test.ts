@@ -46,7 +46,8 @@ async function cli(argv: string[], env: Record<string, string | undefined> = { S
   const code = await runFlowsCli(argv, { env, out: (l) => out.push(l), err: (l) => err.push(l) });
   return { code, out: out.join('\n'), err: err.join('\n') };
 }
-const workflows = async () => (await call(ctx.app, 'GET', '/api/workflows', { cookie: owner.cookie })).body.workflows as { id: string; name: string }[];
+const workflows = async () =>
+  (await call(ctx.app, 'GET', '/api/workflows', { cookie: owner.cookie })).body.workflows as { id: string; name: string }[];
 
 const goodFlow = {
   schemaVersion: 1,
@@ -65,8 +66,18 @@ describe('npm run flows', () => {
     await copyFile(join(templatesDir, 'custom-cake-order.json'), join(folder, 'a-cake.json'));
     await writeFile(join(folder, 'b-hello.json'), JSON.stringify(goodFlow));
     await writeFile(join(folder, 'c-broken.json'), '{"schemaVersion": 1, "nodes": [');
-    await writeFile(join(folder, 'd-dangling.json'), JSON.stringify({ ...goodFlow, name: 'Dangling', edges: [...goodFlow.edges, { id: 'e2', source: 'say', target: 'nowhere' }] }));
-    await writeFile(join(folder, 'e-unknown.json'), JSON.stringify({ ...goodFlow, name: 'Unknown', nodes: [...goodFlow.nodes, { id: 'zap', type: 'action.zap', position: { x: 0, y: 300 }, config: {} }] }));
+    await writeFile(
+      join(folder, 'd-dangling.json'),
+      JSON.stringify({ ...goodFlow, name: 'Dangling', edges: [...goodFlow.edges, { id: 'e2', source: 'say', target: 'nowhere' }] }),
+    );
+    await writeFile(
+      join(folder, 'e-unknown.json'),
+      JSON.stringify({
+        ...goodFlow,
+        name: 'Unknown',
+        nodes: [...goodFlow.nodes, { id: 'zap', type: 'action.zap', position: { x: 0, y: 300 }, config: {} }],
+      }),
+    );
     await writeFile(join(folder, 'notes.txt'), 'not a flow');
     const before = (await workflows()).length;
 
@@ -87,7 +98,10 @@ describe('npm run flows', () => {
   });
 
   it('exports a flow to a file that imports back identically', async () => {
-    const created = await call(ctx.app, 'POST', '/api/workflows', { cookie: owner.cookie, body: { name: 'Round trip', definition: goodFlow } });
+    const created = await call(ctx.app, 'POST', '/api/workflows', {
+      cookie: owner.cookie,
+      body: { name: 'Round trip', definition: goodFlow },
+    });
     const file = join(dir, 'round-trip.json');
     const exported = await cli(['export', created.body.id, file]);
     expect(exported).toMatchObject({ code: 0, err: '' });
@@ -105,13 +119,22 @@ describe('npm run flows', () => {
   it('explains usage, missing keys, refused keys, unknown flows and an unreachable server', async () => {
     expect(await cli([])).toMatchObject({ code: 2, err: expect.stringContaining('Usage:') });
     expect(await cli(['export', 'only-one-arg'])).toMatchObject({ code: 2 });
-    expect(await cli(['import', dir], { SWITCHBOARD_URL: url })).toMatchObject({ code: 2, err: expect.stringContaining('SWITCHBOARD_API_KEY') });
-    const refused = await cli(['export', '00000000-0000-4000-8000-000000000000', join(dir, 'x.json')], { SWITCHBOARD_URL: url, SWITCHBOARD_API_KEY: 'sb_not_a_key' });
+    expect(await cli(['import', dir], { SWITCHBOARD_URL: url })).toMatchObject({
+      code: 2,
+      err: expect.stringContaining('SWITCHBOARD_API_KEY'),
+    });
+    const refused = await cli(['export', '00000000-0000-4000-8000-000000000000', join(dir, 'x.json')], {
+      SWITCHBOARD_URL: url,
+      SWITCHBOARD_API_KEY: 'sb_not_a_key',
+    });
     expect(refused.code).toBe(1);
     expect(refused.err).toMatch(/^✗ 00000000-0000-4000-8000-000000000000: /);
     const missing = await cli(['export', '00000000-0000-4000-8000-000000000000', join(dir, 'x.json')]);
     expect(missing).toMatchObject({ code: 1, err: expect.stringMatching(/not found/i) });
-    const offline = await cli(['import', join(dir, 'round-trip.json')], { SWITCHBOARD_URL: 'http://127.0.0.1:9', SWITCHBOARD_API_KEY: key });
+    const offline = await cli(['import', join(dir, 'round-trip.json')], {
+      SWITCHBOARD_URL: 'http://127.0.0.1:9',
+      SWITCHBOARD_API_KEY: key,
+    });
     expect(offline).toMatchObject({ code: 1, err: expect.stringContaining('cannot reach Switchboard at http://127.0.0.1:9') });
   });
 

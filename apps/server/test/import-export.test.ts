@@ -16,19 +16,75 @@ beforeAll(async () => {
 });
 afterAll(() => ctx.close());
 
-const importFile = (document: unknown, name?: string) => call(ctx.app, 'POST', '/api/workflows/import', { cookie: owner.cookie, body: { document, ...(name ? { name } : {}) } });
+const importFile = (document: unknown, name?: string) =>
+  call(ctx.app, 'POST', '/api/workflows/import', { cookie: owner.cookie, body: { document, ...(name ? { name } : {}) } });
 const workflowCount = async () => (await call(ctx.app, 'GET', '/api/workflows', { cookie: owner.cookie })).body.workflows.length as number;
 
 /** A flow touching many node types, odd positions, labels, handles and nested configs. */
 const richFlow = {
   schemaVersion: 1,
   nodes: [
-    { id: 'start', type: 'trigger.message_received', position: { x: 0, y: 0 }, config: { channels: ['webchat', 'whatsapp'], keywords: ['cake', 'gâteau'], onlyWhenBot: false } },
-    { id: 'topic', type: 'condition.text_match', position: { x: 12.5, y: 150.25 }, label: 'What do they want?', config: { cases: [{ id: 'price', operator: 'contains_any', values: ['price', 'cost'] }, { id: 'code', operator: 'regex', values: ['^#\\d{4}$'] }] } },
-    { id: 'ask_size', type: 'action.ask_question', position: { x: -250, y: 300 }, config: { text: 'Size?', saveTo: 'contact.attributes.size', validate: 'choice', choices: ['S', 'M', 'L'], timeoutMinutes: 30, maxAttempts: 2 } },
-    { id: 'lookup', type: 'action.http_request', position: { x: 0, y: 300 }, config: { method: 'POST', url: 'https://shop.example/api/{{ vars.x }}', headers: { 'Content-Type': 'application/json' }, body: '{"q": "{{ message.text }}"}', timeoutMs: 5000, saveTo: 'vars.result' } },
-    { id: 'push', type: 'action.crm', position: { x: 250, y: 300 }, config: { operation: 'upsert_contact', email: '{{ vars.email }}', attributes: { plan: 'gold', source: 'chat' } } },
-    { id: 'reply', type: 'action.send_message', position: { x: -250, y: 450 }, config: { text: 'Thanks {{ contact.first_name | default: "friend" }}! 🎂', mediaUrl: 'https://cdn.example/cake.png', quickReplies: ['More', 'Done'], whatsappTemplate: { name: 'thanks', language: 'en_GB', variables: ['{{ contact.name }}'] } } },
+    {
+      id: 'start',
+      type: 'trigger.message_received',
+      position: { x: 0, y: 0 },
+      config: { channels: ['webchat', 'whatsapp'], keywords: ['cake', 'gâteau'], onlyWhenBot: false },
+    },
+    {
+      id: 'topic',
+      type: 'condition.text_match',
+      position: { x: 12.5, y: 150.25 },
+      label: 'What do they want?',
+      config: {
+        cases: [
+          { id: 'price', operator: 'contains_any', values: ['price', 'cost'] },
+          { id: 'code', operator: 'regex', values: ['^#\\d{4}$'] },
+        ],
+      },
+    },
+    {
+      id: 'ask_size',
+      type: 'action.ask_question',
+      position: { x: -250, y: 300 },
+      config: {
+        text: 'Size?',
+        saveTo: 'contact.attributes.size',
+        validate: 'choice',
+        choices: ['S', 'M', 'L'],
+        timeoutMinutes: 30,
+        maxAttempts: 2,
+      },
+    },
+    {
+      id: 'lookup',
+      type: 'action.http_request',
+      position: { x: 0, y: 300 },
+      config: {
+        method: 'POST',
+        url: 'https://shop.example/api/{{ vars.x }}',
+        headers: { 'Content-Type': 'application/json' },
+        body: '{"q": "{{ message.text }}"}',
+        timeoutMs: 5000,
+        saveTo: 'vars.result',
+      },
+    },
+    {
+      id: 'push',
+      type: 'action.crm',
+      position: { x: 250, y: 300 },
+      config: { operation: 'upsert_contact', email: '{{ vars.email }}', attributes: { plan: 'gold', source: 'chat' } },
+    },
+    {
+      id: 'reply',
+      type: 'action.send_message',
+      position: { x: -250, y: 450 },
+      config: {
+        text: 'Thanks {{ contact.first_name | default: "friend" }}! 🎂',
+        mediaUrl: 'https://cdn.example/cake.png',
+        quickReplies: ['More', 'Done'],
+        whatsappTemplate: { name: 'thanks', language: 'en_GB', variables: ['{{ contact.name }}'] },
+      },
+    },
     { id: 'wait', type: 'action.delay', position: { x: 0, y: 450 }, config: { minutes: 43200 } },
     { id: 'done', type: 'action.end', position: { x: 0, y: 600 }, config: {} },
   ],
@@ -47,12 +103,21 @@ const richFlow = {
 
 describe('export and import', () => {
   it('round-trips a flow exactly: nodes, edges, configs, positions', async () => {
-    const created = await call(ctx.app, 'POST', '/api/workflows', { cookie: owner.cookie, body: { name: 'Cake desk', description: 'Everything cake', definition: richFlow } });
+    const created = await call(ctx.app, 'POST', '/api/workflows', {
+      cookie: owner.cookie,
+      body: { name: 'Cake desk', description: 'Everything cake', definition: richFlow },
+    });
     expect(created.status).toBe(201);
     const exported = await call(ctx.app, 'GET', `/api/workflows/${created.body.id}/export`, { cookie: owner.cookie });
     expect(exported.status).toBe(200);
     expect(exported.res.headers.get('content-disposition')).toBe('attachment; filename="cake-desk.json"');
-    expect(exported.body).toMatchObject({ schemaVersion: 1, name: 'Cake desk', description: 'Everything cake', slug: 'cake-desk', requires: [] });
+    expect(exported.body).toMatchObject({
+      schemaVersion: 1,
+      name: 'Cake desk',
+      description: 'Everything cake',
+      slug: 'cake-desk',
+      requires: [],
+    });
     expect(exported.body.nodes).toEqual(richFlow.nodes);
     expect(exported.body.edges).toEqual(richFlow.edges);
 
@@ -78,14 +143,24 @@ describe('export and import', () => {
 
   it('never exports secrets: credential headers become credential placeholders listed for the importer', async () => {
     const withKey = structuredClone(richFlow);
-    (withKey.nodes[3]!.config as { headers: Record<string, string> }).headers = { 'Content-Type': 'application/json', Authorization: 'Bearer sk-live-123', 'X-Api-Key': 'abc' };
-    const created = await call(ctx.app, 'POST', '/api/workflows', { cookie: owner.cookie, body: { name: 'Secret desk', definition: withKey } });
+    (withKey.nodes[3]!.config as { headers: Record<string, string> }).headers = {
+      'Content-Type': 'application/json',
+      Authorization: 'Bearer sk-live-123',
+      'X-Api-Key': 'abc',
+    };
+    const created = await call(ctx.app, 'POST', '/api/workflows', {
+      cookie: owner.cookie,
+      body: { name: 'Secret desk', definition: withKey },
+    });
     const exported = await call(ctx.app, 'GET', `/api/workflows/${created.body.id}/export`, { cookie: owner.cookie });
     expect(JSON.stringify(exported.body)).not.toMatch(/sk-live-123|"abc"/);
     // One credential per distinct value, named after the host; the auth scheme word stays.
     const headers = exported.body.nodes[3].config.headers;
     expect(headers['Content-Type']).toBe('application/json');
-    expect([headers.Authorization.replace('Bearer ', ''), headers['X-Api-Key']].sort()).toEqual(['{{ secrets.shop }}', '{{ secrets.shop_2 }}']);
+    expect([headers.Authorization.replace('Bearer ', ''), headers['X-Api-Key']].sort()).toEqual([
+      '{{ secrets.shop }}',
+      '{{ secrets.shop_2 }}',
+    ]);
     expect(headers.Authorization).toMatch(/^Bearer \{\{/);
     expect(exported.body.requires).toHaveLength(2);
     expect(exported.body.requires).toEqual(
@@ -133,7 +208,10 @@ describe('references to another workspace', () => {
   // workspace that lacks them gets them cleared and listed in the checklist.
   it('lists team, agent and channel ids the importing workspace does not have', async () => {
     const team = await call(ctx.app, 'POST', '/api/teams', { cookie: owner.cookie, body: { name: 'Bakers' } });
-    const channel = await call(ctx.app, 'POST', '/api/channels', { cookie: owner.cookie, body: { type: 'webchat', name: 'Site', config: {} } });
+    const channel = await call(ctx.app, 'POST', '/api/channels', {
+      cookie: owner.cookie,
+      body: { type: 'webchat', name: 'Site', config: {} },
+    });
     const created = await call(ctx.app, 'POST', '/api/workflows', {
       cookie: owner.cookie,
       body: {
@@ -142,7 +220,12 @@ describe('references to another workspace', () => {
           schemaVersion: 1,
           nodes: [
             { id: 'start', type: 'trigger.message_received', position: { x: 0, y: 0 }, config: { channels: [channel.body.id] } },
-            { id: 'route', type: 'action.assign', position: { x: 0, y: 150 }, config: { to: 'team', teamId: team.body.id, strategy: 'round_robin' } },
+            {
+              id: 'route',
+              type: 'action.assign',
+              position: { x: 0, y: 150 },
+              config: { to: 'team', teamId: team.body.id, strategy: 'round_robin' },
+            },
             { id: 'owner', type: 'action.assign', position: { x: 0, y: 300 }, config: { to: 'agent', userId: owner.userId } },
           ],
           edges: [
@@ -182,7 +265,10 @@ describe('bad files are refused clearly, and nothing is created', () => {
   });
 
   it('invalid JSON', async () => {
-    const res = await call(ctx.app, 'POST', '/api/workflows/import', { cookie: owner.cookie, body: '{"document": {"schemaVersion": 1, "nodes": [' });
+    const res = await call(ctx.app, 'POST', '/api/workflows/import', {
+      cookie: owner.cookie,
+      body: '{"document": {"schemaVersion": 1, "nodes": [',
+    });
     expect(res.status).toBe(400);
     expect(res.body.error).toMatchObject({ code: 'bad_request', message: 'The request body is not valid JSON' });
   });
@@ -207,12 +293,21 @@ describe('bad files are refused clearly, and nothing is created', () => {
     expect(res.body.error.message).toMatch(/cannot be imported/);
     const codes = res.body.error.details.errors.map((e: { code: string }) => e.code);
     expect(codes).toEqual(expect.arrayContaining(['dangling_edge', 'unknown_node_type', 'duplicate_node_id']));
-    expect(res.body.error.details.errors).toContainEqual(expect.objectContaining({ code: 'unknown_node_type', nodeId: 'teleport', message: expect.stringContaining('"action.teleport"') }));
-    expect(res.body.error.details.errors).toContainEqual(expect.objectContaining({ code: 'dangling_edge', message: expect.stringContaining('"ghost"') }));
+    expect(res.body.error.details.errors).toContainEqual(
+      expect.objectContaining({ code: 'unknown_node_type', nodeId: 'teleport', message: expect.stringContaining('"action.teleport"') }),
+    );
+    expect(res.body.error.details.errors).toContainEqual(
+      expect.objectContaining({ code: 'dangling_edge', message: expect.stringContaining('"ghost"') }),
+    );
   });
 
   it('an unknown node type alone', async () => {
-    const res = await importFile({ schemaVersion: 1, name: 'Future', nodes: [...richFlow.nodes.slice(0, 1), { id: 'magic', type: 'action.summon_unicorn', position: { x: 0, y: 150 }, config: {} }], edges: [{ id: 'e', source: 'start', target: 'magic' }] });
+    const res = await importFile({
+      schemaVersion: 1,
+      name: 'Future',
+      nodes: [...richFlow.nodes.slice(0, 1), { id: 'magic', type: 'action.summon_unicorn', position: { x: 0, y: 150 }, config: {} }],
+      edges: [{ id: 'e', source: 'start', target: 'magic' }],
+    });
     expect(res.status).toBe(422);
     expect(res.body.error.details.errors).toEqual([expect.objectContaining({ code: 'unknown_node_type', nodeId: 'magic' })]);
   });
@@ -225,7 +320,14 @@ describe('bad files are refused clearly, and nothing is created', () => {
   });
 
   it('a 10 MB file', async () => {
-    const huge = { ...richFlow, name: 'Huge', nodes: [...richFlow.nodes, { id: 'big', type: 'action.note', position: { x: 0, y: 0 }, config: { text: 'x'.repeat(10 * 1024 * 1024) } }] };
+    const huge = {
+      ...richFlow,
+      name: 'Huge',
+      nodes: [
+        ...richFlow.nodes,
+        { id: 'big', type: 'action.note', position: { x: 0, y: 0 }, config: { text: 'x'.repeat(10 * 1024 * 1024) } },
+      ],
+    };
     const res = await importFile(huge);
     expect(res.status).toBe(413);
     expect(res.body.error).toMatchObject({ code: 'payload_too_large', message: expect.stringContaining('larger than') });
@@ -268,7 +370,10 @@ describe('odd content is kept as data and stays inert', () => {
     expect(res.status).toBe(201);
     expect(res.body.workflow.name).toBe('Script <b>kiddie</b>');
     expect(res.body.workflow.definition.nodes[1].config.text).toBe(text);
-    const run = await call(ctx.app, 'POST', `/api/workflows/${res.body.workflow.id}/test-runs`, { cookie: owner.cookie, body: { messages: ['hi'], contact: { name: 'Bea Baker' } } });
+    const run = await call(ctx.app, 'POST', `/api/workflows/${res.body.workflow.id}/test-runs`, {
+      cookie: owner.cookie,
+      body: { messages: ['hi'], contact: { name: 'Bea Baker' } },
+    });
     expect(run.status).toBe(200);
     expect(run.res.headers.get('content-type')).toMatch(/^application\/json/);
     expect(run.body.replies).toEqual([{ text: '<script>alert("owned")</script> Hello Bea <img src=x onerror=alert(1)>' }]);

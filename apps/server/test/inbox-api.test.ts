@@ -12,7 +12,10 @@ let n = 0;
 async function inbound(from: string, text = 'hello') {
   const id = `m-${++n}`;
   const raw = JSON.stringify({ id, from, text, name: from });
-  const res = await postWebhook(ctx, channel.id, raw, { 'content-type': 'application/json', 'x-switchboard-signature': sha256Header(channel.secret!, raw) });
+  const res = await postWebhook(ctx, channel.id, raw, {
+    'content-type': 'application/json',
+    'x-switchboard-signature': sha256Header(channel.secret!, raw),
+  });
   expect(res.status).toBe(200);
   const { rows } = await ctx.database.pool.query('select conversation_id from messages where provider_message_id = $1', [id]);
   return rows[0].conversation_id as string;
@@ -21,7 +24,8 @@ async function inbound(from: string, text = 'hello') {
 async function addMember(name: string, extra: Record<string, unknown> = {}) {
   const email = `${name.toLowerCase()}-${Math.random().toString(16).slice(2)}@example.com`;
   const member = await invite(ctx.app, owner, { name, email });
-  if (Object.keys(extra).length) expect((await call(ctx.app, 'PATCH', `/api/members/${member.userId}`, { cookie: owner.cookie, body: extra })).status).toBe(200);
+  if (Object.keys(extra).length)
+    expect((await call(ctx.app, 'PATCH', `/api/members/${member.userId}`, { cookie: owner.cookie, body: extra })).status).toBe(200);
   return { userId: member.userId, cookie: member.cookie };
 }
 
@@ -45,7 +49,10 @@ describe('assignment engine', () => {
     a = await addMember('Ann', { maxConversations: 2 });
     b = await addMember('Ben', { maxConversations: 2 });
     c = await addMember('Cid', { available: false });
-    const team = await call(ctx.app, 'POST', '/api/teams', { cookie: owner.cookie, body: { name: 'Sales', memberIds: [a.userId, b.userId, c.userId] } });
+    const team = await call(ctx.app, 'POST', '/api/teams', {
+      cookie: owner.cookie,
+      body: { name: 'Sales', memberIds: [a.userId, b.userId, c.userId] },
+    });
     expect(team.status).toBe(201);
     teamId = team.body.id;
   });
@@ -57,14 +64,21 @@ describe('assignment engine', () => {
     expect(picks[0]).not.toBe(picks[1]);
     expect(picks).not.toContain(c.userId);
     expect(picks[4]).toBeNull();
-    const { rows } = await ctx.database.pool.query('select assignee_id, team_id from conversations where contact_id = (select contact_id from contact_identities where external_id = $1)', ['rr-4']);
+    const { rows } = await ctx.database.pool.query(
+      'select assignee_id, team_id from conversations where contact_id = (select contact_id from contact_identities where external_id = $1)',
+      ['rr-4'],
+    );
     expect(rows[0]).toEqual({ assignee_id: null, team_id: teamId });
   });
 
   it('least busy picks the agent with fewest open conversations; resolving frees capacity', async () => {
-    const { rows } = await ctx.database.pool.query(`select id from conversations where assignee_id = $1 order by created_at limit 2`, [a.userId]);
+    const { rows } = await ctx.database.pool.query(`select id from conversations where assignee_id = $1 order by created_at limit 2`, [
+      a.userId,
+    ]);
     for (const row of rows) {
-      expect((await call(ctx.app, 'PATCH', `/api/conversations/${row.id}`, { cookie: owner.cookie, body: { status: 'resolved' } })).status).toBe(200);
+      expect(
+        (await call(ctx.app, 'PATCH', `/api/conversations/${row.id}`, { cookie: owner.cookie, body: { status: 'resolved' } })).status,
+      ).toBe(200);
     }
     expect(await assign(await inbound('lb-1'), { teamId, strategy: 'least_busy' })).toBe(a.userId);
   });
@@ -84,11 +98,19 @@ describe('inbox API', () => {
     const agent = await addMember('Dee');
     const ids = [];
     for (let i = 0; i < 5; i++) ids.push(await inbound(`page-${i}`));
-    await call(ctx.app, 'PATCH', `/api/conversations/${ids[0]}`, { cookie: owner.cookie, body: { assigneeId: agent.userId, priority: 'high' } });
+    await call(ctx.app, 'PATCH', `/api/conversations/${ids[0]}`, {
+      cookie: owner.cookie,
+      body: { assigneeId: agent.userId, priority: 'high' },
+    });
 
     const mine = await call(ctx.app, 'GET', '/api/conversations?assignee=me', { cookie: agent.cookie });
     expect(mine.body.conversations.map((c: { id: string }) => c.id)).toEqual([ids[0]]);
-    expect(mine.body.conversations[0]).toMatchObject({ priority: 'high', handledBy: 'human', assignee: { id: agent.userId, name: 'Dee' }, channel: { id: channel.id, type: 'api' } });
+    expect(mine.body.conversations[0]).toMatchObject({
+      priority: 'high',
+      handledBy: 'human',
+      assignee: { id: agent.userId, name: 'Dee' },
+      channel: { id: channel.id, type: 'api' },
+    });
     expect(mine.body.conversations[0].lastMessage).toMatchObject({ text: 'hello', direction: 'in', author: 'contact' });
 
     const seen: string[] = [];
@@ -109,7 +131,10 @@ describe('inbox API', () => {
 
   it('keeps private notes out of delivery, and an agent reply makes a person handle the conversation', async () => {
     const id = await inbound('notes');
-    const note = await call(ctx.app, 'POST', `/api/conversations/${id}/messages`, { cookie: owner.cookie, body: { text: 'VIP customer', private: true } });
+    const note = await call(ctx.app, 'POST', `/api/conversations/${id}/messages`, {
+      cookie: owner.cookie,
+      body: { text: 'VIP customer', private: true },
+    });
     expect(note.status).toBe(201);
     expect(note.body).toMatchObject({ private: true, status: 'sent', author: 'agent', authorUser: { id: owner.userId } });
     const { rows } = await ctx.database.pool.query(
@@ -135,10 +160,16 @@ describe('inbox API', () => {
   });
 
   it('records contact edits, tags and notes on the timeline', async () => {
-    const created = await call(ctx.app, 'POST', '/api/contacts', { cookie: owner.cookie, body: { name: 'Eve', email: 'eve@example.com', tags: ['lead'] } });
+    const created = await call(ctx.app, 'POST', '/api/contacts', {
+      cookie: owner.cookie,
+      body: { name: 'Eve', email: 'eve@example.com', tags: ['lead'] },
+    });
     expect(created.status).toBe(201);
     const id = created.body.id;
-    const patched = await call(ctx.app, 'PATCH', `/api/contacts/${id}`, { cookie: owner.cookie, body: { name: 'Eve B', attributes: { cake: 'lemon' }, tags: ['lead', 'vip'] } });
+    const patched = await call(ctx.app, 'PATCH', `/api/contacts/${id}`, {
+      cookie: owner.cookie,
+      body: { name: 'Eve B', attributes: { cake: 'lemon' }, tags: ['lead', 'vip'] },
+    });
     expect(patched.body).toMatchObject({ name: 'Eve B', attributes: { cake: 'lemon' }, tags: ['lead', 'vip'] });
     await call(ctx.app, 'POST', `/api/contacts/${id}/notes`, { cookie: owner.cookie, body: { text: 'Wedding in June' } });
     const events = await call(ctx.app, 'GET', `/api/contacts/${id}/events`, { cookie: owner.cookie });
@@ -160,9 +191,16 @@ describe('inbox API', () => {
 
   it('keeps agents from managing members and channels', async () => {
     const agent = await addMember('Fay');
-    expect((await call(ctx.app, 'POST', '/api/members/invitations', { cookie: agent.cookie, body: { email: 'x@example.com', role: 'agent' } })).status).toBe(403);
-    expect((await call(ctx.app, 'PATCH', `/api/members/${owner.userId}`, { cookie: agent.cookie, body: { available: true } })).status).toBe(403);
-    expect((await call(ctx.app, 'PATCH', `/api/members/${agent.userId}`, { cookie: agent.cookie, body: { available: false } })).status).toBe(200);
+    expect(
+      (await call(ctx.app, 'POST', '/api/members/invitations', { cookie: agent.cookie, body: { email: 'x@example.com', role: 'agent' } }))
+        .status,
+    ).toBe(403);
+    expect((await call(ctx.app, 'PATCH', `/api/members/${owner.userId}`, { cookie: agent.cookie, body: { available: true } })).status).toBe(
+      403,
+    );
+    expect(
+      (await call(ctx.app, 'PATCH', `/api/members/${agent.userId}`, { cookie: agent.cookie, body: { available: false } })).status,
+    ).toBe(200);
     expect((await call(ctx.app, 'DELETE', `/api/channels/${channel.id}`, { cookie: agent.cookie })).status).toBe(403);
   });
 });

@@ -6,7 +6,13 @@ import { deliverMessage } from '../src/pipeline/deliver';
 import { call, type Session, type TestContext } from './helpers';
 
 /** Shared steps of the inbox, channel and widget tests. */
-export async function createChannel(ctx: TestContext, session: Session, type: string, config: Record<string, unknown>, name = `${type} channel`) {
+export async function createChannel(
+  ctx: TestContext,
+  session: Session,
+  type: string,
+  config: Record<string, unknown>,
+  name = `${type} channel`,
+) {
   const res = await call(ctx.app, 'POST', '/api/channels', { cookie: session.cookie, body: { type, name, config } });
   expect(res.status, JSON.stringify(res.body)).toBe(201);
   return res.body as { id: string; webhookUrl: string; secret?: string; widgetSnippet?: string };
@@ -28,7 +34,9 @@ export async function postWebhook(
   await once(server, 'listening');
   try {
     const { port } = server.address() as AddressInfo;
-    const sent = Array.isArray(body) ? { body: ReadableStream.from(body.map((chunk) => new TextEncoder().encode(chunk))), duplex: 'half' } : { body };
+    const sent = Array.isArray(body)
+      ? { body: ReadableStream.from(body.map((chunk) => new TextEncoder().encode(chunk))), duplex: 'half' }
+      : { body };
     const res = await fetch(`http://127.0.0.1:${port}${path}`, { method: 'POST', headers, ...sent } as RequestInit);
     return { status: res.status, text: await res.text() };
   } finally {
@@ -48,7 +56,8 @@ export const jobsOf = (ctx: TestContext, task: string) =>
       `select p.payload, j.queue_name, j.key, j.run_at from graphile_worker.jobs j join graphile_worker._private_jobs p on p.id = j.id
        where j.task_identifier = $1 order by j.id`,
       [task],
-    ).then((r) => r.rows);
+    )
+    .then((r) => r.rows);
 
 export async function messageRow(ctx: TestContext, id: string) {
   const { rows } = await ctx.database.pool.query('select * from messages where id = $1', [id]);
@@ -57,7 +66,10 @@ export async function messageRow(ctx: TestContext, id: string) {
 
 /** An inbound message on `channelId`, found by its provider id. */
 export async function inboundByProviderId(ctx: TestContext, channelId: string, providerId: string) {
-  const { rows } = await ctx.database.pool.query('select * from messages where channel_id = $1 and provider_message_id = $2', [channelId, providerId]);
+  const { rows } = await ctx.database.pool.query('select * from messages where channel_id = $1 and provider_message_id = $2', [
+    channelId,
+    providerId,
+  ]);
   return rows;
 }
 

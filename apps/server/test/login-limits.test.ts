@@ -20,7 +20,9 @@ const tally = (statuses: number[]) => statuses.reduce<Record<number, number>>((t
 
 describe('login limits', () => {
   it('200 parallel wrong guesses from one address: at most 10 are checked, and the owner signs in from elsewhere in under 1 s', async () => {
-    const attack = Promise.all(Array.from({ length: 200 }, (_, i) => login(ctx.app, '203.0.113.66', owner.email, `wrong-guess-${i}`).then((r) => r.status)));
+    const attack = Promise.all(
+      Array.from({ length: 200 }, (_, i) => login(ctx.app, '203.0.113.66', owner.email, `wrong-guess-${i}`).then((r) => r.status)),
+    );
     const started = performance.now();
     const real = await login(ctx.app, '198.51.100.7', owner.email, PASSWORD);
     const took = performance.now() - started;
@@ -80,20 +82,29 @@ describe('login limits', () => {
   it('sign-up, reset and invitation links are limited per address too', async () => {
     const signups: number[] = [];
     for (let i = 0; i < 22; i++) {
-      const res = await call(ctx.app, 'POST', '/api/auth/signup', { body: { email: 'bad' }, headers: { 'x-forwarded-for': '203.0.113.50' } });
+      const res = await call(ctx.app, 'POST', '/api/auth/signup', {
+        body: { email: 'bad' },
+        headers: { 'x-forwarded-for': '203.0.113.50' },
+      });
       signups.push(res.status);
     }
     expect(tally(signups)).toEqual({ 400: 20, 429: 2 });
 
     const resets: number[] = [];
     for (let i = 0; i < 12; i++) {
-      const res = await call(ctx.app, 'POST', '/api/auth/reset', { body: { token: `made-up-${i}`, password: 'whatever-123' }, headers: { 'x-forwarded-for': '203.0.113.51' } });
+      const res = await call(ctx.app, 'POST', '/api/auth/reset', {
+        body: { token: `made-up-${i}`, password: 'whatever-123' },
+        headers: { 'x-forwarded-for': '203.0.113.51' },
+      });
       resets.push(res.status);
     }
     expect(tally(resets)).toEqual({ 404: 10, 429: 2 });
 
     const invitations: number[] = [];
-    for (let i = 0; i < 22; i++) invitations.push((await call(ctx.app, 'GET', `/api/invitations/made-up-${i}`, { headers: { 'x-forwarded-for': '203.0.113.52' } })).status);
+    for (let i = 0; i < 22; i++)
+      invitations.push(
+        (await call(ctx.app, 'GET', `/api/invitations/made-up-${i}`, { headers: { 'x-forwarded-for': '203.0.113.52' } })).status,
+      );
     expect(tally(invitations)).toEqual({ 404: 20, 429: 2 });
   });
 });

@@ -30,7 +30,16 @@ beforeAll(async () => {
   const owner = await signup(ctx.app, 'Hooks');
   const created = await call(ctx.app, 'POST', '/api/workflows', {
     cookie: owner.cookie,
-    body: { name: 'Order hook', definition: flow([{ id: 't', type: 'trigger.webhook' }, { id: 'e', type: 'action.end' }], [{ source: 't', target: 'e' }]) },
+    body: {
+      name: 'Order hook',
+      definition: flow(
+        [
+          { id: 't', type: 'trigger.webhook' },
+          { id: 'e', type: 'action.end' },
+        ],
+        [{ source: 't', target: 'e' }],
+      ),
+    },
   });
   const published = await call(ctx.app, 'POST', `/api/workflows/${created.body.id}/publish`, { cookie: owner.cookie });
   token = new URL(published.body.workflow.webhookUrl).pathname.split('/').pop()!;
@@ -57,7 +66,10 @@ describe('flow webhook tokens in logs and metrics', () => {
     // The database going away: the error handler logs the request's path, redacted.
     const down = openDatabase('postgres://nobody:nothing@127.0.0.1:1/none', { max: 1 });
     try {
-      const broken = createApp({ ...ctx.deps, db: down.db, pool: down.pool, logger }, { rateLimit: false, registry: new client.Registry() });
+      const broken = createApp(
+        { ...ctx.deps, db: down.db, pool: down.pool, logger },
+        { rateLimit: false, registry: new client.Registry() },
+      );
       const res = await call(broken, 'POST', path, { body: { order: 2 } });
       expect(res.status).toBe(503);
     } finally {
@@ -84,15 +96,23 @@ describe('invitation and reset tokens in logs', () => {
 
   it('no log line holds an invitation token when its requests fail on a database that went away', async () => {
     const owner = await signup(ctx.app, 'Inviter');
-    const invited = await call(ctx.app, 'POST', '/api/members/invitations', { cookie: owner.cookie, body: { email: `invitee-${Date.now()}@example.com`, role: 'agent' } });
+    const invited = await call(ctx.app, 'POST', '/api/members/invitations', {
+      cookie: owner.cookie,
+      body: { email: `invitee-${Date.now()}@example.com`, role: 'agent' },
+    });
     expect(invited.status).toBe(201);
     const invitation = new URL(invited.body.url as string).pathname.split('/').pop()!;
     expect(invitation.length).toBeGreaterThan(20);
     const down = openDatabase('postgres://nobody:nothing@127.0.0.1:1/none', { max: 1 });
     try {
-      const broken = createApp({ ...ctx.deps, db: down.db, pool: down.pool, logger }, { rateLimit: false, registry: new client.Registry() });
+      const broken = createApp(
+        { ...ctx.deps, db: down.db, pool: down.pool, logger },
+        { rateLimit: false, registry: new client.Registry() },
+      );
       expect((await call(broken, 'GET', `/api/invitations/${invitation}`)).status).toBe(503);
-      const accept = await call(broken, 'POST', `/api/invitations/${invitation}/accept`, { body: { name: 'Invitee', password: 'correct horse battery' } });
+      const accept = await call(broken, 'POST', `/api/invitations/${invitation}/accept`, {
+        body: { name: 'Invitee', password: 'correct horse battery' },
+      });
       expect(accept.status).toBe(503);
     } finally {
       await down.close().catch(() => {});

@@ -33,10 +33,23 @@ afterAll(async () => {
 /** The stored attachments of the message, and the bytes an agent gets through their links. */
 async function received(channelId: string, providerId: string) {
   await drain(ctx);
-  const { rows } = await ctx.database.pool.query('select conversation_id from messages where channel_id = $1 and provider_message_id = $2', [channelId, providerId]);
+  const { rows } = await ctx.database.pool.query(
+    'select conversation_id from messages where channel_id = $1 and provider_message_id = $2',
+    [channelId, providerId],
+  );
   const { body } = await call(ctx.app, 'GET', `/api/conversations/${rows[0].conversation_id}/messages`, { cookie: owner.cookie });
-  const attachments = body.messages.at(-1).attachments as { url: string; kind: string; contentType: string; pending: boolean; error: string | null }[];
-  const bytes = await Promise.all(attachments.map(async (a) => (a.url ? Buffer.from(await (await ctx.app.request(a.url.replace(ctx.deps.config.publicUrl, ''))).arrayBuffer()) : null)));
+  const attachments = body.messages.at(-1).attachments as {
+    url: string;
+    kind: string;
+    contentType: string;
+    pending: boolean;
+    error: string | null;
+  }[];
+  const bytes = await Promise.all(
+    attachments.map(async (a) =>
+      a.url ? Buffer.from(await (await ctx.app.request(a.url.replace(ctx.deps.config.publicUrl, ''))).arrayBuffer()) : null,
+    ),
+  );
   return { attachments, bytes };
 }
 
@@ -46,15 +59,29 @@ describe('Telegram', () => {
     const telegram = await startStandIn((req) => {
       if (req.path === `/bot${token}/getFile`) {
         const { file_id } = req.json<{ file_id: string }>();
-        return file_id === 'VOICE_1' ? { json: { ok: true, result: { file_id, file_path: 'voice/file_7.oga' } } } : { status: 400, json: { ok: false, error_code: 400, description: 'Bad Request: invalid file_id' } };
+        return file_id === 'VOICE_1'
+          ? { json: { ok: true, result: { file_id, file_path: 'voice/file_7.oga' } } }
+          : { status: 400, json: { ok: false, error_code: 400, description: 'Bad Request: invalid file_id' } };
       }
       if (req.path === `/file/bot${token}/voice/file_7.oga`) return { headers: { 'content-type': 'application/octet-stream' }, body: OGG };
       return { status: 404, json: { ok: false, error_code: 404, description: 'Not Found' } };
     });
     standIns.push(telegram);
     const channel = await createChannel(ctx, owner, 'telegram', { botToken: token, secretToken: 'in-secret', baseUrl: telegram.baseUrl });
-    const update = JSON.stringify({ update_id: 501, message: { message_id: 3, from: { id: 77, is_bot: false, first_name: 'Ana' }, chat: { id: 77, type: 'private' }, date: Math.floor(Date.now() / 1000), voice: { file_id: 'VOICE_1', mime_type: 'audio/ogg' } } });
-    expect((await postWebhook(ctx, channel.id, update, { 'content-type': 'application/json', 'x-telegram-bot-api-secret-token': 'in-secret' })).status).toBe(200);
+    const update = JSON.stringify({
+      update_id: 501,
+      message: {
+        message_id: 3,
+        from: { id: 77, is_bot: false, first_name: 'Ana' },
+        chat: { id: 77, type: 'private' },
+        date: Math.floor(Date.now() / 1000),
+        voice: { file_id: 'VOICE_1', mime_type: 'audio/ogg' },
+      },
+    });
+    expect(
+      (await postWebhook(ctx, channel.id, update, { 'content-type': 'application/json', 'x-telegram-bot-api-secret-token': 'in-secret' }))
+        .status,
+    ).toBe(200);
     const { attachments, bytes } = await received(channel.id, '501');
     expect(attachments).toEqual([expect.objectContaining({ kind: 'audio', contentType: 'audio/ogg', pending: false, error: null })]);
     expect(bytes[0]).toEqual(OGG);
@@ -67,16 +94,36 @@ describe('Twilio', () => {
     const auth = `Basic ${Buffer.from('ACin:in-token').toString('base64')}`;
     // As Twilio does: the media URL (Basic auth) answers 307 to a signed storage link (no auth).
     const twilio = await startStandIn((req): StandInReply => {
-      if (req.path.startsWith('/storage/')) return req.headers.authorization ? { status: 400, body: 'Only one auth mechanism allowed' } : { headers: { 'content-type': 'image/jpeg' }, body: JPEG };
+      if (req.path.startsWith('/storage/'))
+        return req.headers.authorization
+          ? { status: 400, body: 'Only one auth mechanism allowed' }
+          : { headers: { 'content-type': 'image/jpeg' }, body: JPEG };
       if (req.headers.authorization !== auth) return { status: 401, json: { code: 20003, message: 'Authenticate' } };
       return { status: 307, headers: { location: '/storage/ME1.jpg?X-Amz-Signature=abc' } };
     });
     standIns.push(twilio);
-    const channel = await createChannel(ctx, owner, 'twilio', { accountSid: 'ACin', authToken: 'in-token', from: '+15550001000', baseUrl: twilio.baseUrl });
+    const channel = await createChannel(ctx, owner, 'twilio', {
+      accountSid: 'ACin',
+      authToken: 'in-token',
+      from: '+15550001000',
+      baseUrl: twilio.baseUrl,
+    });
     const mediaUrl = `${twilio.baseUrl}/2010-04-01/Accounts/ACin/Messages/MM1/Media/ME1`;
-    const params = { MessageSid: 'MM1', AccountSid: 'ACin', From: '+15550002000', To: '+15550001000', Body: 'Photo of the damage', NumMedia: '1', MediaUrl0: mediaUrl, MediaContentType0: 'image/jpeg' };
+    const params = {
+      MessageSid: 'MM1',
+      AccountSid: 'ACin',
+      From: '+15550002000',
+      To: '+15550001000',
+      Body: 'Photo of the damage',
+      NumMedia: '1',
+      MediaUrl0: mediaUrl,
+      MediaContentType0: 'image/jpeg',
+    };
     const url = `${ctx.deps.config.publicUrl}/webhooks/channels/${channel.id}`;
-    const res = await postWebhook(ctx, channel.id, new URLSearchParams(params).toString(), { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': sign.twilio('in-token', url, params) });
+    const res = await postWebhook(ctx, channel.id, new URLSearchParams(params).toString(), {
+      'content-type': 'application/x-www-form-urlencoded',
+      'x-twilio-signature': sign.twilio('in-token', url, params),
+    });
     expect(res.status).toBe(200);
     const { attachments, bytes } = await received(channel.id, 'MM1');
     expect(attachments[0]).toMatchObject({ kind: 'image', contentType: 'image/jpeg', pending: false });
@@ -90,13 +137,47 @@ describe('Twilio', () => {
 
 describe('Messenger', () => {
   it('a CDN link is copied into the store before it expires', async () => {
-    const cdn = await startStandIn((req) => (req.path === '/v/photo.jpg' ? { headers: { 'content-type': 'image/jpeg' }, body: JPEG } : { status: 404, body: 'gone' }));
+    const cdn = await startStandIn((req) =>
+      req.path === '/v/photo.jpg' ? { headers: { 'content-type': 'image/jpeg' }, body: JPEG } : { status: 404, body: 'gone' },
+    );
     standIns.push(cdn);
     const graph = await startGraphStandIn({ token: 'page-in' });
     standIns.push(graph);
-    const channel = await createChannel(ctx, owner, 'messenger', { pageId: 'PIN', pageAccessToken: 'page-in', appSecret: 'm-secret', verifyToken: 'v', baseUrl: graph.baseUrl });
-    const raw = JSON.stringify({ object: 'page', entry: [{ id: 'PIN', time: Date.now(), messaging: [{ sender: { id: 'PSID9' }, recipient: { id: 'PIN' }, timestamp: Date.now(), message: { mid: 'mid.photo', attachments: [{ type: 'image', payload: { url: `${cdn.baseUrl}/v/photo.jpg?oh=sig&oe=expiry` } }] } }] }] });
-    expect((await postWebhook(ctx, channel.id, raw, { 'content-type': 'application/json', 'x-hub-signature-256': sign.sha256Header('m-secret', raw) })).status).toBe(200);
+    const channel = await createChannel(ctx, owner, 'messenger', {
+      pageId: 'PIN',
+      pageAccessToken: 'page-in',
+      appSecret: 'm-secret',
+      verifyToken: 'v',
+      baseUrl: graph.baseUrl,
+    });
+    const raw = JSON.stringify({
+      object: 'page',
+      entry: [
+        {
+          id: 'PIN',
+          time: Date.now(),
+          messaging: [
+            {
+              sender: { id: 'PSID9' },
+              recipient: { id: 'PIN' },
+              timestamp: Date.now(),
+              message: {
+                mid: 'mid.photo',
+                attachments: [{ type: 'image', payload: { url: `${cdn.baseUrl}/v/photo.jpg?oh=sig&oe=expiry` } }],
+              },
+            },
+          ],
+        },
+      ],
+    });
+    expect(
+      (
+        await postWebhook(ctx, channel.id, raw, {
+          'content-type': 'application/json',
+          'x-hub-signature-256': sign.sha256Header('m-secret', raw),
+        })
+      ).status,
+    ).toBe(200);
     const { attachments, bytes } = await received(channel.id, 'mid.photo');
     expect(attachments[0]).toMatchObject({ kind: 'image', pending: false, url: expect.stringContaining('/media/') });
     expect(bytes[0]).toEqual(JPEG);
@@ -113,7 +194,13 @@ describe('Email (SendGrid Inbound Parse)', () => {
     const channel = await createChannel(ctx, owner, 'email', { provider: 'sendgrid', apiKey: 'sg-key', fromAddress: 'shop@example.com' });
     const PDF = Buffer.from('%PDF-1.4\n%%EOF\n');
     const { body, contentType } = multipartBody(
-      { from: 'Ana <ana@example.org>', to: 'shop@example.com', subject: 'Invoice', text: 'Attached, thanks', headers: 'Message-ID: <inv-1@example.org>\n' },
+      {
+        from: 'Ana <ana@example.org>',
+        to: 'shop@example.com',
+        subject: 'Invoice',
+        text: 'Attached, thanks',
+        headers: 'Message-ID: <inv-1@example.org>\n',
+      },
       [
         { name: 'attachment1', filename: 'invoice.pdf', contentType: 'application/pdf', data: PDF },
         { name: 'attachment2', filename: 'run.html', contentType: 'text/html', data: Buffer.from('<script>1</script>') },
@@ -124,7 +211,13 @@ describe('Email (SendGrid Inbound Parse)', () => {
     expect(res.status).toBe(200);
     const { rows } = await ctx.database.pool.query(`select provider_message_id from messages where channel_id = $1`, [channel.id]);
     const { attachments } = await received(channel.id, rows[0].provider_message_id);
-    expect(attachments[0]).toMatchObject({ kind: 'file', name: 'invoice.pdf', contentType: 'application/pdf', pending: false, error: null });
+    expect(attachments[0]).toMatchObject({
+      kind: 'file',
+      name: 'invoice.pdf',
+      contentType: 'application/pdf',
+      pending: false,
+      error: null,
+    });
     expect(attachments[1]).toMatchObject({ url: null, name: 'run.html', error: 'Files of type text/html are not accepted.' });
     const served = await ctx.app.request(attachments[0]!.url.replace(ctx.deps.config.publicUrl, ''));
     expect(Buffer.from(await served.arrayBuffer())).toEqual(PDF);

@@ -44,15 +44,29 @@ afterAll(async () => {
 async function customerOn(channelId: string, externalId: string): Promise<string> {
   const q = (sql: string, params: unknown[]) => ctx.database.pool.query(sql, params).then((r) => r.rows[0]);
   const contact = await q('insert into contacts (workspace_id, name) values ($1, $2) returning id', [owner.workspaceId, 'Pat']);
-  await q('insert into contact_identities (workspace_id, contact_id, channel_id, external_id) values ($1, $2, $3, $4) returning id', [owner.workspaceId, contact.id, channelId, externalId]);
-  const conversation = await q(`insert into conversations (workspace_id, contact_id, channel_id, status, last_inbound_at) values ($1, $2, $3, 'open', now()) returning id`, [owner.workspaceId, contact.id, channelId]);
+  await q('insert into contact_identities (workspace_id, contact_id, channel_id, external_id) values ($1, $2, $3, $4) returning id', [
+    owner.workspaceId,
+    contact.id,
+    channelId,
+    externalId,
+  ]);
+  const conversation = await q(
+    `insert into conversations (workspace_id, contact_id, channel_id, status, last_inbound_at) values ($1, $2, $3, 'open', now()) returning id`,
+    [owner.workspaceId, contact.id, channelId],
+  );
   return conversation.id;
 }
 
 /** A message with a PDF, a QR code and a place, delivered through the channel's adapter. */
 async function sendRich(channelId: string, externalId: string, extra: { location?: boolean } = {}) {
   const conversationId = await customerOn(channelId, externalId);
-  const pdf = await saveMedia(ctx.deps, { workspaceId: owner.workspaceId, conversationId, data: PDF, contentType: 'application/pdf', fileName: 'ticket.pdf' });
+  const pdf = await saveMedia(ctx.deps, {
+    workspaceId: owner.workspaceId,
+    conversationId,
+    data: PDF,
+    contentType: 'application/pdf',
+    fileName: 'ticket.pdf',
+  });
   const message = await ctx.database.db.transaction((tx) =>
     queueOutboundMessage(tx, {
       workspaceId: owner.workspaceId,
@@ -88,11 +102,21 @@ describe('WhatsApp Cloud API', () => {
   it('a PDF as a document with its name, the QR code as an image, the place as a location', async () => {
     const graph = await startGraphStandIn({ token: 'wa-out', phoneNumberId: 'PNOUT' });
     standIns.push(graph);
-    const channel = await createChannel(ctx, owner, 'whatsapp', { phoneNumberId: 'PNOUT', accessToken: 'wa-out', appSecret: 's', verifyToken: 'v', baseUrl: graph.baseUrl });
+    const channel = await createChannel(ctx, owner, 'whatsapp', {
+      phoneNumberId: 'PNOUT',
+      accessToken: 'wa-out',
+      appSecret: 's',
+      verifyToken: 'v',
+      baseUrl: graph.baseUrl,
+    });
     await sendRich(channel.id, '15550002222');
     const bodies = graph.requests.filter((r) => r.method === 'POST').map((r) => r.json());
     expect(bodies.map((b) => b.type)).toEqual(['document', 'image', 'location']);
-    expect(bodies[0].document).toMatchObject({ filename: 'ticket.pdf', caption: 'Your trip', link: expect.stringContaining('/ticket.pdf?') });
+    expect(bodies[0].document).toMatchObject({
+      filename: 'ticket.pdf',
+      caption: 'Your trip',
+      link: expect.stringContaining('/ticket.pdf?'),
+    });
     expect(bodies[2].location).toEqual(PLACE);
     const pdf = await fetchAsProvider(bodies[0].document.link);
     expect(pdf).toMatchObject({ status: 200, type: 'application/pdf', body: PDF });
@@ -111,7 +135,8 @@ describe('Telegram Bot API', () => {
       if (!req.path.startsWith(`/bot${token}/`)) return { status: 401, json: { ok: false, error_code: 401, description: 'Unauthorized' } };
       const method = req.path.split('/').pop()!;
       const body = req.json<Record<string, unknown>>();
-      if (method === 'setWebhook' || method === 'deleteWebhook') return { json: { ok: true, result: true, description: 'Webhook was set' } };
+      if (method === 'setWebhook' || method === 'deleteWebhook')
+        return { json: { ok: true, result: true, description: 'Webhook was set' } };
       if (!body.chat_id) return { status: 400, json: { ok: false, error_code: 400, description: 'Bad Request: chat_id is empty' } };
       return { json: { ok: true, result: { message_id: ++n, chat: { id: Number(body.chat_id) } } } };
     });
@@ -124,7 +149,14 @@ describe('Telegram Bot API', () => {
     await adapters.telegram.connect!(config, 'https://switchboard.example/webhooks/channels/abc', { egress });
     await adapters.telegram.disconnect!(config, { egress });
     expect(calls()).toEqual([
-      ['setWebhook', { url: 'https://switchboard.example/webhooks/channels/abc', secret_token: 'tg-secret_1', allowed_updates: ['message', 'edited_message', 'callback_query'] }],
+      [
+        'setWebhook',
+        {
+          url: 'https://switchboard.example/webhooks/channels/abc',
+          secret_token: 'tg-secret_1',
+          allowed_updates: ['message', 'edited_message', 'callback_query'],
+        },
+      ],
       ['deleteWebhook', { drop_pending_updates: false }],
     ]);
     telegram.reset();
@@ -136,7 +168,13 @@ describe('Telegram Bot API', () => {
     const sent = calls();
     expect(sent.map(([method]) => method)).toEqual(['sendDocument', 'sendPhoto', 'sendVenue']);
     expect(sent[0]![1]).toMatchObject({ chat_id: '4242', caption: 'Your trip', document: expect.stringContaining('/ticket.pdf?') });
-    expect(sent[2]![1]).toEqual({ chat_id: '4242', latitude: PLACE.latitude, longitude: PLACE.longitude, title: PLACE.name, address: PLACE.address });
+    expect(sent[2]![1]).toEqual({
+      chat_id: '4242',
+      latitude: PLACE.latitude,
+      longitude: PLACE.longitude,
+      title: PLACE.name,
+      address: PLACE.address,
+    });
     await expectQr(sent[1]![1].photo);
   });
 });
@@ -144,16 +182,24 @@ describe('Telegram Bot API', () => {
 describe('Twilio', () => {
   it('every file as a MediaUrl, the place as a map link in the text', async () => {
     const twilio = await startStandIn((req) => {
-      if (req.headers.authorization !== `Basic ${Buffer.from('ACout:tw-token').toString('base64')}`) return { status: 401, json: { code: 20003, message: 'Authenticate' } };
+      if (req.headers.authorization !== `Basic ${Buffer.from('ACout:tw-token').toString('base64')}`)
+        return { status: 401, json: { code: 20003, message: 'Authenticate' } };
       return { status: 201, json: { sid: `SM${Date.now()}`, status: 'queued' } };
     });
     standIns.push(twilio);
-    const channel = await createChannel(ctx, owner, 'twilio', { accountSid: 'ACout', authToken: 'tw-token', from: '+15550009999', baseUrl: twilio.baseUrl });
+    const channel = await createChannel(ctx, owner, 'twilio', {
+      accountSid: 'ACout',
+      authToken: 'tw-token',
+      from: '+15550009999',
+      baseUrl: twilio.baseUrl,
+    });
     await sendRich(channel.id, '+15550003333');
     const form = twilio.requests[0]!.form();
     const media = form.getAll('MediaUrl');
     expect(media).toHaveLength(2);
-    expect(form.get('Body')).toBe('Your trip\n\nSunrise Bakery, 1 Riverside, London\nhttps://www.google.com/maps/search/?api=1&query=51.5033,-0.1196');
+    expect(form.get('Body')).toBe(
+      'Your trip\n\nSunrise Bakery, 1 Riverside, London\nhttps://www.google.com/maps/search/?api=1&query=51.5033,-0.1196',
+    );
     expect((await fetchAsProvider(media[0]!)).body).toEqual(PDF);
     await expectQr(media[1]!);
   });
@@ -163,7 +209,13 @@ describe('Messenger', () => {
   it('a PDF as a file attachment, the QR code as an image', async () => {
     const graph = await startGraphStandIn({ token: 'page-out' });
     standIns.push(graph);
-    const channel = await createChannel(ctx, owner, 'messenger', { pageId: 'P1', pageAccessToken: 'page-out', appSecret: 's', verifyToken: 'v', baseUrl: graph.baseUrl });
+    const channel = await createChannel(ctx, owner, 'messenger', {
+      pageId: 'P1',
+      pageAccessToken: 'page-out',
+      appSecret: 's',
+      verifyToken: 'v',
+      baseUrl: graph.baseUrl,
+    });
     await sendRich(channel.id, 'PSID-1');
     const messages = graph.requests.map((r) => r.json().message);
     expect(messages.map((m) => m.attachment?.type ?? 'text')).toEqual(['file', 'image', 'text']);
@@ -173,7 +225,7 @@ describe('Messenger', () => {
 });
 
 describe('a flow sends a boarding pass', () => {
-  it('the send step\'s QR code (a placeholder filled in), file link and place reach the message', async () => {
+  it("the send step's QR code (a placeholder filled in), file link and place reach the message", async () => {
     const webchat = await createWebchat(ctx, owner.workspaceId);
     await publishFlow(
       ctx,
@@ -184,7 +236,12 @@ describe('a flow sends a boarding pass', () => {
           {
             id: 's',
             type: 'action.send_message',
-            config: { text: 'Your boarding pass', qrCode: 'PASS {{ contact.name }}', attachments: ['https://cdn.example/terms.pdf'], location: PLACE },
+            config: {
+              text: 'Your boarding pass',
+              qrCode: 'PASS {{ contact.name }}',
+              attachments: ['https://cdn.example/terms.pdf'],
+              location: PLACE,
+            },
           },
         ],
         [{ source: 't', target: 's' }],
@@ -192,7 +249,10 @@ describe('a flow sends a boarding pass', () => {
     );
     const { conversationId } = await customerSays(ctx, webchat, 'flyer', 'boarding');
     await drain(ctx);
-    const { rows } = await ctx.database.pool.query(`select attachments, meta, status from messages where conversation_id = $1 and author = 'bot'`, [conversationId]);
+    const { rows } = await ctx.database.pool.query(
+      `select attachments, meta, status from messages where conversation_id = $1 and author = 'bot'`,
+      [conversationId],
+    );
     expect(rows).toHaveLength(1);
     const [terms, qr] = rows[0].attachments;
     expect(terms).toEqual({ url: 'https://cdn.example/terms.pdf' });

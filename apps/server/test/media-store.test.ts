@@ -41,10 +41,22 @@ describe('the stores', () => {
 
   it('S3: writes, reads back and deletes on s3rver, path-style', async () => {
     const directory = mkdtempSync(join(tmpdir(), 'media-s3-'));
-    const server = new S3rver({ port: 0, address: '127.0.0.1', silent: true, directory, configureBuckets: [{ name: 'media', configs: [] }] });
+    const server = new S3rver({
+      port: 0,
+      address: '127.0.0.1',
+      silent: true,
+      directory,
+      configureBuckets: [{ name: 'media', configs: [] }],
+    });
     const { port } = (await server.run()) as { port: number };
     try {
-      const store = new S3MediaStore({ endpoint: `http://127.0.0.1:${port}`, bucket: 'media', region: 'us-east-1', accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' });
+      const store = new S3MediaStore({
+        endpoint: `http://127.0.0.1:${port}`,
+        bucket: 'media',
+        region: 'us-east-1',
+        accessKeyId: 'S3RVER',
+        secretAccessKey: 'S3RVER',
+      });
       const image = png();
       await store.put(key, image, 'image/png');
       expect(await store.get(key)).toEqual({ data: image, contentType: 'image/png' });
@@ -103,27 +115,50 @@ describe('media through the server (disk store)', () => {
   }
 
   async function visitor() {
-    const res = await ctx.app.request(`/widget/${webchat.id}/sessions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+    const res = await ctx.app.request(`/widget/${webchat.id}/sessions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{}',
+    });
     return ((await res.json()) as { visitorToken: string }).visitorToken;
   }
 
   it('a visitor attaches a picture; the agent sees it; the link works only as signed', async () => {
     const token = await visitor();
     const image = png();
-    const up = await ctx.app.request(`/widget/${webchat.id}/attachments?name=cake.png`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'image/png' }, body: image });
+    const up = await ctx.app.request(`/widget/${webchat.id}/attachments?name=cake.png`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'image/png' },
+      body: image,
+    });
     expect(up.status).toBe(201);
     const { attachment } = (await up.json()) as { attachment: { id: string; kind: string } };
     expect(attachment.kind).toBe('image');
 
     // Another visitor cannot send this visitor's upload.
     const thief = await visitor();
-    const stolen = await ctx.app.request(`/widget/${webchat.id}/messages`, { method: 'POST', headers: { authorization: `Bearer ${thief}`, 'content-type': 'application/json' }, body: JSON.stringify({ clientId: 'x1', attachments: [attachment.id] }) });
+    const stolen = await ctx.app.request(`/widget/${webchat.id}/messages`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${thief}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ clientId: 'x1', attachments: [attachment.id] }),
+    });
     expect(((await stolen.json()) as any).message.attachments[0]).toMatchObject({ url: null, pending: false });
 
-    const sent = await ctx.app.request(`/widget/${webchat.id}/messages`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify({ text: 'Like this?', clientId: 'c1', attachments: [attachment.id] }) });
+    const sent = await ctx.app.request(`/widget/${webchat.id}/messages`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ text: 'Like this?', clientId: 'c1', attachments: [attachment.id] }),
+    });
     expect(sent.status).toBe(201);
     const message = ((await sent.json()) as any).message;
-    expect(message.attachments).toEqual([expect.objectContaining({ kind: 'image', name: 'cake.png', pending: false, url: expect.stringContaining(`/media/${attachment.id}/cake.png?`) })]);
+    expect(message.attachments).toEqual([
+      expect.objectContaining({
+        kind: 'image',
+        name: 'cake.png',
+        pending: false,
+        url: expect.stringContaining(`/media/${attachment.id}/cake.png?`),
+      }),
+    ]);
 
     const conversation = await conversationOf('Like this?');
     const { body: thread } = await call(ctx.app, 'GET', `/api/conversations/${conversation.id}/messages`, { cookie: owner.cookie });
@@ -147,16 +182,27 @@ describe('media through the server (disk store)', () => {
 
   it('an agent attaches a PDF; the visitor gets it as a download; a script type is refused', async () => {
     const token = await visitor();
-    await ctx.app.request(`/widget/${webchat.id}/messages`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify({ text: 'Menu please', clientId: 'm1' }) });
+    await ctx.app.request(`/widget/${webchat.id}/messages`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ text: 'Menu please', clientId: 'm1' }),
+    });
     const conversation = await conversationOf('Menu please');
     const upload = (body: Buffer, type: string, name: string, cookie = owner.cookie) =>
-      ctx.app.request(`/api/conversations/${conversation.id}/attachments?name=${name}`, { method: 'POST', headers: { cookie, 'content-type': type, origin: 'http://switchboard.test' }, body });
+      ctx.app.request(`/api/conversations/${conversation.id}/attachments?name=${name}`, {
+        method: 'POST',
+        headers: { cookie, 'content-type': type, origin: 'http://switchboard.test' },
+        body,
+      });
     expect((await upload(Buffer.from('<script>alert(1)</script>'), 'text/html', 'x.html')).status).toBe(422);
     expect((await upload(PDF, 'application/pdf', 'menu.pdf', other.cookie)).status).toBe(404);
     const up = await upload(PDF, 'application/pdf', 'menu.pdf');
     expect(up.status).toBe(201);
     const file = (await up.json()) as { id: string };
-    const reply = await call(ctx.app, 'POST', `/api/conversations/${conversation.id}/messages`, { cookie: owner.cookie, body: { text: 'Here it is', attachments: [file.id] } });
+    const reply = await call(ctx.app, 'POST', `/api/conversations/${conversation.id}/messages`, {
+      cookie: owner.cookie,
+      body: { text: 'Here it is', attachments: [file.id] },
+    });
     expect(reply.status).toBe(201);
     expect(reply.body.attachments[0]).toMatchObject({ kind: 'file', name: 'menu.pdf', contentType: 'application/pdf' });
     await drain(ctx);
@@ -170,18 +216,52 @@ describe('media through the server (disk store)', () => {
 
   it('WhatsApp media is downloaded with the access token, stored, and deleted with the contact', async () => {
     const appSecret = 'wa-secret';
-    const channel = await createChannel(ctx, owner, 'whatsapp', { phoneNumberId: 'PN9', accessToken: 'wa-token', appSecret, verifyToken: 'v', baseUrl: graph.baseUrl });
+    const channel = await createChannel(ctx, owner, 'whatsapp', {
+      phoneNumberId: 'PN9',
+      accessToken: 'wa-token',
+      appSecret,
+      verifyToken: 'v',
+      baseUrl: graph.baseUrl,
+    });
     const raw = JSON.stringify({
       object: 'whatsapp_business_account',
-      entry: [{ id: 'W', changes: [{ field: 'messages', value: { messaging_product: 'whatsapp', metadata: { phone_number_id: 'PN9' }, contacts: [{ wa_id: '15550001111', profile: { name: 'Pat' } }], messages: [{ from: '15550001111', id: 'wamid.M1', timestamp: String(Math.floor(Date.now() / 1000)), type: 'image', image: { id: 'MEDIA_77', mime_type: 'image/jpeg', caption: 'The box arrived broken' } }] } }] }],
+      entry: [
+        {
+          id: 'W',
+          changes: [
+            {
+              field: 'messages',
+              value: {
+                messaging_product: 'whatsapp',
+                metadata: { phone_number_id: 'PN9' },
+                contacts: [{ wa_id: '15550001111', profile: { name: 'Pat' } }],
+                messages: [
+                  {
+                    from: '15550001111',
+                    id: 'wamid.M1',
+                    timestamp: String(Math.floor(Date.now() / 1000)),
+                    type: 'image',
+                    image: { id: 'MEDIA_77', mime_type: 'image/jpeg', caption: 'The box arrived broken' },
+                  },
+                ],
+              },
+            },
+          ],
+        },
+      ],
     });
-    expect((await postWebhook(ctx, channel.id, raw, { 'content-type': 'application/json', 'x-hub-signature-256': sha256Header(appSecret, raw) })).status).toBe(200);
+    expect(
+      (await postWebhook(ctx, channel.id, raw, { 'content-type': 'application/json', 'x-hub-signature-256': sha256Header(appSecret, raw) }))
+        .status,
+    ).toBe(200);
     await drain(ctx);
     const lookups = graph.requests.filter((r) => r.method === 'GET');
     expect(lookups.map((r) => r.path)).toEqual(['/v21.0/MEDIA_77', '/lookaside/MEDIA_77']);
     expect(lookups.every((r) => r.headers.authorization === 'Bearer wa-token')).toBe(true);
 
-    const { rows } = await ctx.database.pool.query(`select m.conversation_id, c.contact_id, m.attachments from messages m join conversations c on c.id = m.conversation_id where m.provider_message_id = 'wamid.M1'`);
+    const { rows } = await ctx.database.pool.query(
+      `select m.conversation_id, c.contact_id, m.attachments from messages m join conversations c on c.id = m.conversation_id where m.provider_message_id = 'wamid.M1'`,
+    );
     const attachment = rows[0].attachments[0];
     expect(attachment).toMatchObject({ url: 'wa-media:MEDIA_77', contentType: 'image/jpeg', size: 4, mediaId: expect.any(String) });
     const { body: thread } = await call(ctx.app, 'GET', `/api/conversations/${rows[0].conversation_id}/messages`, { cookie: owner.cookie });
@@ -190,7 +270,10 @@ describe('media through the server (disk store)', () => {
 
     const path = join(dataDir, 'media', owner.workspaceId, attachment.mediaId);
     expect(existsSync(path)).toBe(true);
-    const erased = await call(ctx.app, 'POST', `/api/contacts/${rows[0].contact_id}/erase`, { cookie: owner.cookie, body: { confirm: rows[0].contact_id } });
+    const erased = await call(ctx.app, 'POST', `/api/contacts/${rows[0].contact_id}/erase`, {
+      cookie: owner.cookie,
+      body: { confirm: rows[0].contact_id },
+    });
     expect(erased.status).toBe(200);
     expect(existsSync(path)).toBe(false);
     expect((await get(thread.messages[0].attachments[0].url)).status).toBe(404);

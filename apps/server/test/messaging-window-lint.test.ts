@@ -41,7 +41,10 @@ const channelConfigs = {
 } as const;
 
 async function connect(owner: Session, type: keyof typeof channelConfigs) {
-  const created = await call(ctx.app, 'POST', '/api/channels', { cookie: owner.cookie, body: { type, name: type, config: channelConfigs[type] } });
+  const created = await call(ctx.app, 'POST', '/api/channels', {
+    cookie: owner.cookie,
+    body: { type, name: type, config: channelConfigs[type] },
+  });
   expect(created.status, JSON.stringify(created.body)).toBe(201);
   return created.body.id as string;
 }
@@ -66,7 +69,14 @@ describe('messaging-window lint through the API', () => {
 
     await connect(owner, 'whatsapp');
     const warnings = await windowWarnings(owner, id);
-    expect(warnings).toEqual([{ nodeId: 'say', field: 'whatsappTemplate', code: 'window_template_needed', message: expect.stringContaining('Add a WhatsApp template to this step') }]);
+    expect(warnings).toEqual([
+      {
+        nodeId: 'say',
+        field: 'whatsappTemplate',
+        code: 'window_template_needed',
+        message: expect.stringContaining('Add a WhatsApp template to this step'),
+      },
+    ]);
 
     const saved = await call(ctx.app, 'PUT', `/api/workflows/${id}`, { cookie: owner.cookie, body: { definition: orderShipped } });
     expect(saved.status).toBe(200);
@@ -82,11 +92,14 @@ describe('messaging-window lint through the API', () => {
     const owner = await signup(ctx.app, 'Tomas');
     await connect(owner, 'whatsapp');
     const withTemplate = structuredClone(orderShipped);
-    withTemplate.nodes[1]!.config = { ...withTemplate.nodes[1]!.config, whatsappTemplate: { name: 'order_shipped', language: 'en_US', variables: ['{{ trigger.body.order }}'] } };
+    withTemplate.nodes[1]!.config = {
+      ...withTemplate.nodes[1]!.config,
+      whatsappTemplate: { name: 'order_shipped', language: 'en_US', variables: ['{{ trigger.body.order }}'] },
+    };
     expect(await windowWarnings(owner, await newFlow(owner, withTemplate))).toEqual([]);
   });
 
-  it("tells Messenger the 7-day human-agent rule and never to use a WhatsApp template", async () => {
+  it('tells Messenger the 7-day human-agent rule and never to use a WhatsApp template', async () => {
     const owner = await signup(ctx.app, 'Mila');
     await connect(owner, 'messenger');
     const warnings = await windowWarnings(owner, await newFlow(owner));

@@ -21,7 +21,13 @@ describe('/metrics', () => {
   });
 
   it('answers 401 without the token, with a wrong one, or with a session cookie', async () => {
-    const attempts: Record<string, string>[] = [{}, { authorization: 'Bearer wrong-token-0123456789' }, { authorization: `Bearer ${TOKEN}x` }, { authorization: TOKEN }, { cookie: 'sb_session=anything' }];
+    const attempts: Record<string, string>[] = [
+      {},
+      { authorization: 'Bearer wrong-token-0123456789' },
+      { authorization: `Bearer ${TOKEN}x` },
+      { authorization: TOKEN },
+      { cookie: 'sb_session=anything' },
+    ];
     for (const headers of attempts) {
       const res = await call(ctx.app, 'GET', '/metrics', { headers });
       expect(res.status, JSON.stringify(headers)).toBe(401);

@@ -57,7 +57,16 @@ async function routePayload(providerId: string) {
     [providerId],
   );
   const m = rows[0];
-  return { kind: 'message', workspaceId: m.workspace_id, conversationId: m.conversation_id, messageId: m.id, contactId: m.contact_id, channelId: m.channel_id, isFirstMessage: false, conversationOpened: false };
+  return {
+    kind: 'message',
+    workspaceId: m.workspace_id,
+    conversationId: m.conversation_id,
+    messageId: m.id,
+    contactId: m.contact_id,
+    channelId: m.channel_id,
+    isFirstMessage: false,
+    conversationOpened: false,
+  };
 }
 
 async function latest(sql: string): Promise<string> {
@@ -86,7 +95,15 @@ describe('statements per pipeline stage for one message', () => {
     );
     await publishFlow(ctx, owner, echo);
     const target = { id: channel.id, workspaceId: owner.workspaceId, type: 'api' };
-    const message = (id: string) => ({ kind: 'message' as const, providerMessageId: id, externalId: 'budget-1', name: 'Ann', text: 'price?', attachments: [], timestamp: new Date() });
+    const message = (id: string) => ({
+      kind: 'message' as const,
+      providerMessageId: id,
+      externalId: 'budget-1',
+      name: 'Ann',
+      text: 'price?',
+      attachments: [],
+      timestamp: new Date(),
+    });
     // The customer is known and their conversation open, as for most messages.
     await storeInbound(counted, target, message('warm-up'));
     await routeEventTask(counted, await routePayload('warm-up'));
@@ -125,7 +142,9 @@ describe('statements per pipeline stage for one message', () => {
     const detail = await call(ctx.app, 'GET', `/api/workflows/${created.body.id}`, { cookie: owner.cookie });
     const token = new URL(detail.body.webhookUrl as string).pathname.split('/').pop()!;
     const channel = await createChannel(ctx, owner, 'api', { callbackUrl: 'http://127.0.0.1:9/hook' });
-    const started = await call(ctx.app, 'POST', `/webhooks/flows/${token}`, { body: { contact: { channelId: channel.id, externalId: 'hook-1' } } });
+    const started = await call(ctx.app, 'POST', `/webhooks/flows/${token}`, {
+      body: { contact: { channelId: channel.id, externalId: 'hook-1' } },
+    });
     expect(started.status).toBe(202);
     const runId = await latest(`select id from workflow_runs order by created_at desc limit 1`);
     const advance = await statementsOf(() => advanceRunTask(counted, { runId }));

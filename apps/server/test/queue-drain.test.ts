@@ -51,12 +51,16 @@ beforeAll(async () => {
   ctx = await createTestContext({ appSecret: Buffer.from(TEST_APP_SECRET, 'hex') });
   owner = await signup(ctx.app, 'Queue');
   receiver = await startStandIn(() => ({ json: { ok: true } }));
-  const created = await call(ctx.app, 'POST', '/api/channels', { cookie: owner.cookie, body: { type: 'api', name: 'Shop app', config: { callbackUrl: `${receiver.baseUrl}/hook` } } });
+  const created = await call(ctx.app, 'POST', '/api/channels', {
+    cookie: owner.cookie,
+    body: { type: 'api', name: 'Shop app', config: { callbackUrl: `${receiver.baseUrl}/hook` } },
+  });
   channel = { id: created.body.id, secret: created.body.secret };
   // The owner takes no conversations: only the agents share the queue.
   await call(ctx.app, 'PATCH', `/api/members/${owner.userId}`, { cookie: owner.cookie, body: { available: false } });
   for (let i = 0; i < AGENTS; i++) agents.push(await addMember(ctx.app, owner, { name: `Agent ${i + 1}`, maxConversations: 1 }));
-  for (const [i, agent] of agents.entries()) held.set(agent.userId, await conversation(`Held ${i}`, { assignee: agent.userId, handledBy: 'human', waitingMinutesAgo: 500 }));
+  for (const [i, agent] of agents.entries())
+    held.set(agent.userId, await conversation(`Held ${i}`, { assignee: agent.userId, handledBy: 'human', waitingMinutesAgo: 500 }));
   // Queued: handed to a person, nobody free. Distinct waits: customer 0 has waited longest.
   for (let i = 0; i < QUEUED; i++) queued.push(await conversation(`Queued ${i}`, { handledBy: 'human', waitingMinutesAgo: 300 - i }));
   servers = [
@@ -74,21 +78,39 @@ afterAll(async () => {
 describe('queues that drain', () => {
   it('20 agents resolving at once across two processes: the 20 oldest queued, each assigned exactly once', async () => {
     const started = Date.now();
-    const results = await Promise.all(agents.map((agent, i) => asAgent(servers[i % 2]!, agent, 'PATCH', `/api/conversations/${held.get(agent.userId)}`, { status: 'resolved' })));
+    const results = await Promise.all(
+      agents.map((agent, i) =>
+        asAgent(servers[i % 2]!, agent, 'PATCH', `/api/conversations/${held.get(agent.userId)}`, { status: 'resolved' }),
+      ),
+    );
     const ms = Date.now() - started;
     expect(results.map((r) => r.status)).toEqual(agents.map(() => 200));
 
-    const rows = (await sql(`select id, assignee_id from conversations where id = any($1)`, [queued])).rows as { id: string; assignee_id: string | null }[];
+    const rows = (await sql(`select id, assignee_id from conversations where id = any($1)`, [queued])).rows as {
+      id: string;
+      assignee_id: string | null;
+    }[];
     const assigneeOf = new Map(rows.map((r) => [r.id, r.assignee_id]));
     const oldest = queued.slice(0, AGENTS);
     const newest = queued.slice(AGENTS);
-    expect(oldest.filter((id) => !assigneeOf.get(id)), 'oldest left unassigned').toEqual([]);
-    expect(newest.filter((id) => assigneeOf.get(id)), 'newer assigned before older').toEqual([]);
+    expect(
+      oldest.filter((id) => !assigneeOf.get(id)),
+      'oldest left unassigned',
+    ).toEqual([]);
+    expect(
+      newest.filter((id) => assigneeOf.get(id)),
+      'newer assigned before older',
+    ).toEqual([]);
     // Each agent got exactly one: no conversation went to two agents, no agent past capacity.
     const perAgent = new Map<string, number>();
     for (const id of oldest) perAgent.set(assigneeOf.get(id)!, (perAgent.get(assigneeOf.get(id)!) ?? 0) + 1);
     expect([...perAgent.keys()].sort()).toEqual(agents.map((a) => a.userId).sort());
-    const open = (await sql(`select assignee_id, count(*)::int as n from conversations where workspace_id = $1 and status = 'open' and assignee_id is not null group by assignee_id`, [owner.workspaceId])).rows;
+    const open = (
+      await sql(
+        `select assignee_id, count(*)::int as n from conversations where workspace_id = $1 and status = 'open' and assignee_id is not null group by assignee_id`,
+        [owner.workspaceId],
+      )
+    ).rows;
     expect(open.map((r: { n: number }) => r.n)).toEqual(agents.map(() => 1));
     console.log(`20 resolves across 2 processes answered in ${ms} ms; 20 oldest of ${QUEUED} queued assigned, one each`);
   });
@@ -96,12 +118,17 @@ describe('queues that drain', () => {
   it('an agent who comes back takes the longest-waiting queued conversation at once', async () => {
     const agent = agents[0]!;
     await asAgent(servers[0]!, agent, 'PATCH', `/api/members/${agent.userId}`, { available: false });
-    const mine = (await sql(`select id from conversations where assignee_id = $1 and status = 'open'`, [agent.userId])).rows[0].id as string;
+    const mine = (await sql(`select id from conversations where assignee_id = $1 and status = 'open'`, [agent.userId])).rows[0]
+      .id as string;
     expect((await asAgent(servers[1]!, agent, 'PATCH', `/api/conversations/${mine}`, { status: 'resolved' })).status).toBe(200);
     // Away: nothing is assigned to them.
-    expect((await sql(`select count(*)::int as n from conversations where assignee_id = $1 and status = 'open'`, [agent.userId])).rows[0].n).toBe(0);
+    expect(
+      (await sql(`select count(*)::int as n from conversations where assignee_id = $1 and status = 'open'`, [agent.userId])).rows[0].n,
+    ).toBe(0);
     expect((await asAgent(servers[1]!, agent, 'PATCH', `/api/members/${agent.userId}`, { available: true })).status).toBe(200);
-    const taken = (await sql(`select id from conversations where assignee_id = $1 and status = 'open'`, [agent.userId])).rows.map((r: { id: string }) => r.id);
+    const taken = (await sql(`select id from conversations where assignee_id = $1 and status = 'open'`, [agent.userId])).rows.map(
+      (r: { id: string }) => r.id,
+    );
     expect(taken).toEqual([queued[AGENTS]]);
   });
 
@@ -124,7 +151,9 @@ describe('queues that drain', () => {
     // Room for one more: agent 2 raises their capacity (which also drains the queue to them), and the queue is emptied first.
     await sql(`update conversations set status = 'resolved' where workspace_id = $1 and assignee_id is null`, [owner.workspaceId]);
     const agent = agents[1]!;
-    expect((await call(ctx.app, 'PATCH', `/api/members/${agent.userId}`, { cookie: owner.cookie, body: { maxConversations: 2 } })).status).toBe(200);
+    expect(
+      (await call(ctx.app, 'PATCH', `/api/members/${agent.userId}`, { cookie: owner.cookie, body: { maxConversations: 2 } })).status,
+    ).toBe(200);
 
     const raw = JSON.stringify({ id: randomBytes(8).toString('hex'), from: 'eve', text: 'I need a person please' });
     const res = await fetch(`${servers[0]!.url}/webhooks/channels/${channel.id}`, {
@@ -134,7 +163,11 @@ describe('queues that drain', () => {
     });
     expect(res.status).toBeLessThan(300);
     const assigned = await waitFor(async () => {
-      const row = (await sql(`select c.assignee_id from conversations c join contact_identities i on i.contact_id = c.contact_id where i.external_id = 'eve'`)).rows[0];
+      const row = (
+        await sql(
+          `select c.assignee_id from conversations c join contact_identities i on i.contact_id = c.contact_id where i.external_id = 'eve'`,
+        )
+      ).rows[0];
       return row?.assignee_id as string | undefined;
     }, 20_000);
     expect(assigned).toBe(agent.userId);
@@ -148,7 +181,12 @@ describe('queues that drain', () => {
         definition: {
           schemaVersion: 1,
           nodes: [
-            { id: 't', type: 'trigger.message_received', position: { x: 0, y: 0 }, config: { channels: ['any'], keywords: ['bye'], onlyWhenBot: false } },
+            {
+              id: 't',
+              type: 'trigger.message_received',
+              position: { x: 0, y: 0 },
+              config: { channels: ['any'], keywords: ['bye'], onlyWhenBot: false },
+            },
             { id: 's', type: 'action.set_status', position: { x: 0, y: 120 }, config: { status: 'resolved' } },
           ],
           edges: [{ id: 'e0', source: 't', target: 's' }],
@@ -166,7 +204,10 @@ describe('queues that drain', () => {
       body: raw,
     });
     expect(res.status).toBeLessThan(300);
-    const assigned = await waitFor(async () => (await sql(`select assignee_id from conversations where id = $1`, [waiting])).rows[0].assignee_id as string | null, 20_000);
+    const assigned = await waitFor(
+      async () => (await sql(`select assignee_id from conversations where id = $1`, [waiting])).rows[0].assignee_id as string | null,
+      20_000,
+    );
     expect(assigned).toBe(agent.userId);
   });
 });

@@ -33,7 +33,8 @@ async function standIn(handler = telegramOk): Promise<StandIn> {
   standIns.push(s);
   return s;
 }
-const patch = (id: string, config: Record<string, unknown>, who = admin) => call(ctx.app, 'PATCH', `/api/channels/${id}`, { cookie: who.cookie, body: { config } });
+const patch = (id: string, config: Record<string, unknown>, who = admin) =>
+  call(ctx.app, 'PATCH', `/api/channels/${id}`, { cookie: who.cookie, body: { config } });
 const fields = (body: any) => (body.error.details as { field: string; message: string }[]).map((d) => d.field).sort();
 
 describe('a channel pointed at another server', () => {
@@ -42,9 +43,25 @@ describe('a channel pointed at another server', () => {
   it('telegram: moving baseUrl without the token is refused, replies keep going to the real host; a new token goes to the new host, the old one never', async () => {
     const real = await standIn();
     const evil = await standIn();
-    const channel = await createChannel(ctx, owner, 'telegram', { botToken: TOKEN, secretToken: 'owner_secret_word', baseUrl: real.baseUrl });
-    const update = { update_id: 9001, message: { message_id: 1, from: { id: 4242, first_name: 'Ada' }, chat: { id: 4242, type: 'private' }, date: Math.floor(Date.now() / 1000), text: 'hello' } };
-    const inbound = await postWebhook(ctx, channel.id, JSON.stringify(update), { 'content-type': 'application/json', 'x-telegram-bot-api-secret-token': 'owner_secret_word' });
+    const channel = await createChannel(ctx, owner, 'telegram', {
+      botToken: TOKEN,
+      secretToken: 'owner_secret_word',
+      baseUrl: real.baseUrl,
+    });
+    const update = {
+      update_id: 9001,
+      message: {
+        message_id: 1,
+        from: { id: 4242, first_name: 'Ada' },
+        chat: { id: 4242, type: 'private' },
+        date: Math.floor(Date.now() / 1000),
+        text: 'hello',
+      },
+    };
+    const inbound = await postWebhook(ctx, channel.id, JSON.stringify(update), {
+      'content-type': 'application/json',
+      'x-telegram-bot-api-secret-token': 'owner_secret_word',
+    });
     expect(inbound.status).toBe(200);
     const [message] = await inboundByProviderId(ctx, channel.id, '9001');
 
@@ -73,7 +90,12 @@ describe('a channel pointed at another server', () => {
 
   it('twilio and whatsapp: each stored token must be entered again; a path on the same origin keeps them', async () => {
     const real = await standIn();
-    const twilio = await createChannel(ctx, owner, 'twilio', { accountSid: 'AC1', authToken: 'owner-auth-token', from: '+15550001111', baseUrl: real.baseUrl });
+    const twilio = await createChannel(ctx, owner, 'twilio', {
+      accountSid: 'AC1',
+      authToken: 'owner-auth-token',
+      from: '+15550001111',
+      baseUrl: real.baseUrl,
+    });
     const moved = await patch(twilio.id, { baseUrl: 'http://127.0.0.1:9' });
     expect(moved.status).toBe(400);
     expect(fields(moved.body)).toEqual(['config.authToken']);
@@ -84,14 +106,25 @@ describe('a channel pointed at another server', () => {
     expect(samePlace.body.secretsSet).toEqual(['authToken']);
     expect(samePlace.body.secretsCleared).toBeUndefined();
 
-    const wa = await createChannel(ctx, owner, 'whatsapp', { phoneNumberId: '111', accessToken: 'owner-access', appSecret: 'owner-app-secret', verifyToken: 'v' });
+    const wa = await createChannel(ctx, owner, 'whatsapp', {
+      phoneNumberId: '111',
+      accessToken: 'owner-access',
+      appSecret: 'owner-app-secret',
+      verifyToken: 'v',
+    });
     const partly = await patch(wa.id, { baseUrl: 'http://127.0.0.1:9', accessToken: 'new-access' });
     expect(partly.status).toBe(400);
     expect(fields(partly.body)).toEqual(['config.appSecret']);
   });
 
   it('email: a provider switch is a move; an optional key is dropped and named, the inbound secret stays', async () => {
-    const mailgun = await createChannel(ctx, owner, 'email', { provider: 'mailgun', domain: 'mg.example.com', apiKey: 'owner-mailgun-key', signingKey: 'owner-signing', fromAddress: 'shop@example.com' });
+    const mailgun = await createChannel(ctx, owner, 'email', {
+      provider: 'mailgun',
+      domain: 'mg.example.com',
+      apiKey: 'owner-mailgun-key',
+      signingKey: 'owner-signing',
+      fromAddress: 'shop@example.com',
+    });
     const toSendgrid = await patch(mailgun.id, { provider: 'sendgrid' });
     expect(toSendgrid.status).toBe(400);
     expect(fields(toSendgrid.body)).toEqual(['config.apiKey']);
@@ -100,7 +133,11 @@ describe('a channel pointed at another server', () => {
     expect(withKey.body.secretsCleared).toEqual(['signingKey']);
     expect(withKey.body.secretsSet).toEqual(['apiKey']);
 
-    const sendgrid = await createChannel(ctx, owner, 'email', { provider: 'sendgrid', apiKey: 'owner-sendgrid-key', fromAddress: 'shop@example.com' });
+    const sendgrid = await createChannel(ctx, owner, 'email', {
+      provider: 'sendgrid',
+      apiKey: 'owner-sendgrid-key',
+      fromAddress: 'shop@example.com',
+    });
     const evil = await patch(sendgrid.id, { baseUrl: 'http://127.0.0.1:9', apiKey: 'admin-key' });
     expect(evil.status).toBe(200);
     expect(evil.body.secretsSet).toEqual(['apiKey', 'inboundSecret']);
@@ -115,13 +152,24 @@ describe('a channel pointed at another server', () => {
     try {
       const shop = await signup(ctx.app, 'SmtpShop');
       const shopAdmin = await addMember(ctx.app, shop, { name: 'Smtp Admin', role: 'admin' });
-      const channel = await createChannel(ctx, shop, 'email', { provider: 'smtp', fromAddress: 'Shop <hello@shop.example>', smtp: { host: smtp.host, port: smtp.port, secure: false, user: 'shop', pass: 'owner-smtp-pass' } });
+      const channel = await createChannel(ctx, shop, 'email', {
+        provider: 'smtp',
+        fromAddress: 'Shop <hello@shop.example>',
+        smtp: { host: smtp.host, port: smtp.port, secure: false, user: 'shop', pass: 'owner-smtp-pass' },
+      });
       const moved = await patch(channel.id, { smtp: { host: '127.0.0.1', port: heard.port, secure: false, user: 'shop' } }, shopAdmin);
       expect(moved.status, JSON.stringify(moved.body)).toBe(200);
       // Invitation mail goes out through the workspace's email channel, now the admin's server.
-      await call(ctx.app, 'POST', '/api/members/invitations', { cookie: shopAdmin.cookie, body: { email: 'lured@example.com', role: 'agent' } });
+      await call(ctx.app, 'POST', '/api/members/invitations', {
+        cookie: shopAdmin.cookie,
+        body: { email: 'lured@example.com', role: 'agent' },
+      });
       const b64 = (s: string) => Buffer.from(s).toString('base64');
-      expect(heard.text()).not.toMatch(new RegExp(['owner-smtp-pass', b64('owner-smtp-pass'), b64('\0shop\0owner-smtp-pass')].map((s) => s.replace(/[+/=]/g, '\\$&')).join('|')));
+      expect(heard.text()).not.toMatch(
+        new RegExp(
+          ['owner-smtp-pass', b64('owner-smtp-pass'), b64('\0shop\0owner-smtp-pass')].map((s) => s.replace(/[+/=]/g, '\\$&')).join('|'),
+        ),
+      );
       // The mail really went to the other server, which heard everything the app sent it.
       expect(heard.text()).toContain('EHLO');
       expect(smtp.mails).toHaveLength(0);
@@ -152,5 +200,9 @@ async function recordingSmtp(): Promise<{ port: number; text(): string; close():
     socket.on('error', () => socket.destroy());
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return { port: (server.address() as AddressInfo).port, text: () => received, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
+  return {
+    port: (server.address() as AddressInfo).port,
+    text: () => received,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
 }

@@ -63,10 +63,16 @@ const lookup = (url: string) =>
   );
 
 async function testRun(url: string) {
-  const created = await call(ctx.app, 'POST', '/api/workflows', { cookie: owner.cookie, body: { name: 'Key probe', definition: lookup(url) } });
+  const created = await call(ctx.app, 'POST', '/api/workflows', {
+    cookie: owner.cookie,
+    body: { name: 'Key probe', definition: lookup(url) },
+  });
   expect(created.status).toBe(201);
   const before = host.seen.length;
-  const run = await call(ctx.app, 'POST', `/api/workflows/${created.body.id}/test-runs`, { cookie: owner.cookie, body: { messages: ['key please'] } });
+  const run = await call(ctx.app, 'POST', `/api/workflows/${created.body.id}/test-runs`, {
+    cookie: owner.cookie,
+    body: { messages: ['key please'] },
+  });
   expect(run.status).toBe(200);
   return { id: created.body.id as string, created, run, sent: host.seen.slice(before) };
 }
@@ -76,10 +82,14 @@ describe('credentials through Liquid filters', () => {
 
   it('refuses a filtered credential at publish, naming the step and field', async () => {
     const { id, created } = await testRun(`${base()}{{ secrets.ai | split: "" | join: "." }}`);
-    expect(created.body.validation.errors).toContainEqual(expect.objectContaining({ nodeId: 'call', field: 'url', code: 'secret_filtered', message: MESSAGE }));
+    expect(created.body.validation.errors).toContainEqual(
+      expect.objectContaining({ nodeId: 'call', field: 'url', code: 'secret_filtered', message: MESSAGE }),
+    );
     const published = await call(ctx.app, 'POST', `/api/workflows/${id}/publish`, { cookie: owner.cookie });
     expect(published.status).toBe(422);
-    expect(published.body.error.details.errors).toContainEqual(expect.objectContaining({ nodeId: 'call', field: 'url', code: 'secret_filtered' }));
+    expect(published.body.error.details.errors).toContainEqual(
+      expect.objectContaining({ nodeId: 'call', field: 'url', code: 'secret_filtered' }),
+    );
   });
 
   it.each([
@@ -124,8 +134,21 @@ describe("agents' view of flow secrets", () => {
   const definition = flow(
     [
       { id: 't', type: 'trigger.webhook' },
-      { id: 'tg', type: 'action.http_request', config: { method: 'POST', url: `https://api.telegram.org/bot${TG}/sendMessage`, headers: { 'X-Api-Auth': HEADER }, body: `api_key=${FORM}&chat=1` } },
-      { id: 'slack', type: 'action.crm', config: { operation: 'push_webhook', url: `https://hooks.slack.com/services/T0001/B0001/${SLACK}`, headers: { 'X-Auth': HEADER } } },
+      {
+        id: 'tg',
+        type: 'action.http_request',
+        config: {
+          method: 'POST',
+          url: `https://api.telegram.org/bot${TG}/sendMessage`,
+          headers: { 'X-Api-Auth': HEADER },
+          body: `api_key=${FORM}&chat=1`,
+        },
+      },
+      {
+        id: 'slack',
+        type: 'action.crm',
+        config: { operation: 'push_webhook', url: `https://hooks.slack.com/services/T0001/B0001/${SLACK}`, headers: { 'X-Auth': HEADER } },
+      },
     ],
     [
       { source: 't', target: 'tg' },

@@ -29,7 +29,10 @@ afterAll(async () => {
 });
 
 const failedLogin = (forwardedFor: string, i: number) =>
-  call(ctx.app, 'POST', '/api/auth/login', { body: { email: `guess-${i}-${forwardedFor.length}@example.com`, password: 'wrong-wrong-1' }, headers: { 'x-forwarded-for': forwardedFor } }).then((r) => r.status);
+  call(ctx.app, 'POST', '/api/auth/login', {
+    body: { email: `guess-${i}-${forwardedFor.length}@example.com`, password: 'wrong-wrong-1' },
+    headers: { 'x-forwarded-for': forwardedFor },
+  }).then((r) => r.status);
 
 describe('client addresses behind a proxy', () => {
   it('a client that writes its own X-Forwarded-For entries still draws from the bucket of the address the proxy saw', async () => {
@@ -55,7 +58,11 @@ describe('per-caller API limit', () => {
     const key = created.body.key as string;
     const spellings = [`Bearer ${key}`, `bearer ${key}`, `BEARER    ${key}`, `Bearer\t${key}`];
     // 800 at once against a bucket of 600: with a bucket per spelling none would be refused.
-    const statuses = await Promise.all(Array.from({ length: 800 }, (_, i) => call(ctx.app, 'GET', '/api/me', { headers: { authorization: spellings[i % 4]! } }).then((r) => r.status)));
+    const statuses = await Promise.all(
+      Array.from({ length: 800 }, (_, i) =>
+        call(ctx.app, 'GET', '/api/me', { headers: { authorization: spellings[i % 4]! } }).then((r) => r.status),
+      ),
+    );
     expect(new Set(statuses)).toEqual(new Set([200, 429]));
     expect(statuses.filter((s) => s === 429).length).toBeGreaterThan(100);
   });
@@ -66,7 +73,9 @@ describe('per-caller API limit', () => {
     const token = caller.cookie.split('=')[1]!;
     const spellings = [`sb_session=${token}`, `sb_session="${token}"`, `theme=dark; sb_session=${token}`, `sb_session=${token}; x=1`];
     const statuses = await Promise.all(
-      Array.from({ length: 800 }, (_, i) => call(ctx.app, 'GET', '/api/me', { headers: { cookie: spellings[i % 4]!, 'sec-fetch-site': 'same-origin' } }).then((r) => r.status)),
+      Array.from({ length: 800 }, (_, i) =>
+        call(ctx.app, 'GET', '/api/me', { headers: { cookie: spellings[i % 4]!, 'sec-fetch-site': 'same-origin' } }).then((r) => r.status),
+      ),
     );
     expect(new Set(statuses)).toEqual(new Set([200, 429]));
     expect(statuses.filter((s) => s === 429).length).toBeGreaterThan(100);

@@ -15,9 +15,15 @@ let n = 0;
 /** A customer message through the signed API-channel webhook, as the provider sends it. */
 async function inbound(to: { id: string; secret?: string }, from: string, text: string) {
   const raw = JSON.stringify({ id: `rr-${++n}`, from, text, name: `Customer ${from}` });
-  const res = await postWebhook(ctx, to.id, raw, { 'content-type': 'application/json', 'x-switchboard-signature': sha256Header(to.secret!, raw) });
+  const res = await postWebhook(ctx, to.id, raw, {
+    'content-type': 'application/json',
+    'x-switchboard-signature': sha256Header(to.secret!, raw),
+  });
   expect(res.status, res.text).toBe(200);
-  const { rows } = await ctx.database.pool.query('select conversation_id from messages where channel_id = $1 and provider_message_id = $2', [to.id, `rr-${n}`]);
+  const { rows } = await ctx.database.pool.query(
+    'select conversation_id from messages where channel_id = $1 and provider_message_id = $2',
+    [to.id, `rr-${n}`],
+  );
   return rows[0].conversation_id as string;
 }
 
@@ -48,12 +54,28 @@ afterAll(() => ctx.close());
 describe('agent media links', () => {
   it('accepts only http(s) addresses for mediaUrl, 400 naming the field', async () => {
     const conversation = await inbound(channel, 'media-1', 'hello');
-    for (const mediaUrl of ['javascript:alert(document.cookie)', 'data:text/html,<script>alert(1)</script>', 'file:///etc/passwd', 'vbscript:msgbox(1)', 'https://', 'ftp://files.example.com/a.png']) {
-      const res = await call(ctx.app, 'POST', `/api/conversations/${conversation}/messages`, { cookie: owner.cookie, body: { text: 'see this', mediaUrl } });
+    for (const mediaUrl of [
+      'javascript:alert(document.cookie)',
+      'data:text/html,<script>alert(1)</script>',
+      'file:///etc/passwd',
+      'vbscript:msgbox(1)',
+      'https://',
+      'ftp://files.example.com/a.png',
+    ]) {
+      const res = await call(ctx.app, 'POST', `/api/conversations/${conversation}/messages`, {
+        cookie: owner.cookie,
+        body: { text: 'see this', mediaUrl },
+      });
       expect(res.status, mediaUrl).toBe(400);
-      expect(res.body.error.details.map((d: { field: string }) => d.field), mediaUrl).toContain('mediaUrl');
+      expect(
+        res.body.error.details.map((d: { field: string }) => d.field),
+        mediaUrl,
+      ).toContain('mediaUrl');
     }
-    const ok = await call(ctx.app, 'POST', `/api/conversations/${conversation}/messages`, { cookie: owner.cookie, body: { text: 'see this', mediaUrl: 'https://files.example.com/menu.png' } });
+    const ok = await call(ctx.app, 'POST', `/api/conversations/${conversation}/messages`, {
+      cookie: owner.cookie,
+      body: { text: 'see this', mediaUrl: 'https://files.example.com/menu.png' },
+    });
     expect(ok.status, JSON.stringify(ok.body)).toBe(201);
   });
 });
@@ -69,7 +91,10 @@ describe('retention of flow runs', () => {
         conversation = await inbound(to, from, text);
         await drain(ctx);
       }
-      return (await ctx.database.pool.query('select id, status from workflow_runs where conversation_id = $1', [conversation])).rows[0] as { id: string; status: string };
+      return (await ctx.database.pool.query('select id, status from workflow_runs where conversation_id = $1', [conversation])).rows[0] as {
+        id: string;
+        status: string;
+      };
     };
     const done = await customer(channel, 'old-done', ['size please', 'XL OLDSIZE-1111', 'red OLDCOLOUR-2222']);
     expect(done.status).toBe('completed');
@@ -101,7 +126,9 @@ describe('retention of flow runs', () => {
        from workflow_runs, generate_series(1, 1100) where id = $1`,
       [done.id],
     );
-    expect((await call(ctx.app, 'PATCH', '/api/workspace', { cookie: owner.cookie, body: { settings: { retentionDays: 30 } } })).status).toBe(200);
+    expect(
+      (await call(ctx.app, 'PATCH', '/api/workspace', { cookie: owner.cookie, body: { settings: { retentionDays: 30 } } })).status,
+    ).toBe(200);
 
     const outcome = await sweepRetention(ctx.deps.db);
     expect(outcome.runsCleared).toBe(2 + 1100);

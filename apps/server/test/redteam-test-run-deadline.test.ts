@@ -43,8 +43,16 @@ describe('a test run that outlasts its deadline', () => {
     const definition = flow(
       [
         { id: 't', type: 'trigger.message_received' },
-        { id: 'first', type: 'action.http_request', config: { method: 'GET', url: `${hangUrl}/first`, timeoutMs: 30_000, saveTo: 'vars.first', callForReal: true } },
-        { id: 'second', type: 'action.http_request', config: { method: 'GET', url: `${hangUrl}/second`, timeoutMs: 30_000, saveTo: 'vars.second', callForReal: true } },
+        {
+          id: 'first',
+          type: 'action.http_request',
+          config: { method: 'GET', url: `${hangUrl}/first`, timeoutMs: 30_000, saveTo: 'vars.first', callForReal: true },
+        },
+        {
+          id: 'second',
+          type: 'action.http_request',
+          config: { method: 'GET', url: `${hangUrl}/second`, timeoutMs: 30_000, saveTo: 'vars.second', callForReal: true },
+        },
       ],
       [
         { source: 't', target: 'first' },
@@ -56,7 +64,10 @@ describe('a test run that outlasts its deadline', () => {
     expect(created.status, JSON.stringify(created.body)).toBe(201);
 
     const started = Date.now();
-    const res = await call(ctx.app, 'POST', `/api/workflows/${created.body.id}/test-runs`, { cookie: owner.cookie, body: { messages: ['hello'] } });
+    const res = await call(ctx.app, 'POST', `/api/workflows/${created.body.id}/test-runs`, {
+      cookie: owner.cookie,
+      body: { messages: ['hello'] },
+    });
     const answeredAfter = Date.now() - started;
     expect(res.status, JSON.stringify(res.body)).toBeLessThan(500);
     expect(answeredAfter).toBeGreaterThanOrEqual(TEST_RUN_DEADLINE_MS - 100);

@@ -106,7 +106,9 @@ describe('an owner regex that backtracks catastrophically elsewhere', () => {
     }
     done.stop = true;
     const { slowest, calls } = await health;
-    console.log(`[regex] replies in ${timings.map((t) => t.toFixed(0)).join(', ')} ms; ${calls} /healthz calls meanwhile, slowest ${slowest.toFixed(0)} ms`);
+    console.log(
+      `[regex] replies in ${timings.map((t) => t.toFixed(0)).join(', ')} ms; ${calls} /healthz calls meanwhile, slowest ${slowest.toFixed(0)} ms`,
+    );
     for (const t of timings) expect(t).toBeLessThan(1_000);
     expect(calls).toBeGreaterThan(3);
     // A backtracking engine froze it for seconds; what is left is the shared machine's noise.
@@ -123,7 +125,16 @@ describe('patterns RE2 cannot run', () => {
         definition: flow(
           [
             { id: 't', type: 'trigger.message_received' },
-            { id: 'route', type: 'condition.text_match', config: { cases: [{ id: 'ok', operator: 'regex', values: ['^hi'] }, { id: 'refund', operator: 'regex', values: ['refund(?! later)'] }] } },
+            {
+              id: 'route',
+              type: 'condition.text_match',
+              config: {
+                cases: [
+                  { id: 'ok', operator: 'regex', values: ['^hi'] },
+                  { id: 'refund', operator: 'regex', values: ['refund(?! later)'] },
+                ],
+              },
+            },
           ],
           [{ source: 't', target: 'route' }],
         ),
@@ -131,15 +142,29 @@ describe('patterns RE2 cannot run', () => {
     });
     expect(created.status).toBe(201);
     const issue = created.body.validation.errors.find((e: { nodeId?: string }) => e.nodeId === 'route');
-    expect(issue).toMatchObject({ nodeId: 'route', field: 'cases.1.values.0', message: expect.stringMatching(/^Branch "refund", pattern 1: Lookahead and lookbehind/) });
+    expect(issue).toMatchObject({
+      nodeId: 'route',
+      field: 'cases.1.values.0',
+      message: expect.stringMatching(/^Branch "refund", pattern 1: Lookahead and lookbehind/),
+    });
     const published = await call(ctx.app, 'POST', `/api/workflows/${created.body.id}/publish`, { cookie: owner.cookie });
     expect(published.status).toBe(422);
     expect(published.body.error.details.errors).toContainEqual(expect.objectContaining({ nodeId: 'route', field: 'cases.1.values.0' }));
     const backref = await call(ctx.app, 'PUT', `/api/workflows/${created.body.id}`, {
       cookie: owner.cookie,
-      body: { definition: flow([{ id: 't', type: 'trigger.message_received' }, { id: 'dup', type: 'condition.text_match', config: { cases: [{ id: 'twice', operator: 'regex', values: ['(\\w+) \\1'] }] } }], [{ source: 't', target: 'dup' }]) },
+      body: {
+        definition: flow(
+          [
+            { id: 't', type: 'trigger.message_received' },
+            { id: 'dup', type: 'condition.text_match', config: { cases: [{ id: 'twice', operator: 'regex', values: ['(\\w+) \\1'] }] } },
+          ],
+          [{ source: 't', target: 'dup' }],
+        ),
+      },
     });
     expect(backref.status).toBe(200);
-    expect(backref.body.validation.errors).toContainEqual(expect.objectContaining({ nodeId: 'dup', field: 'cases.0.values.0', message: expect.stringContaining('Back-references') }));
+    expect(backref.body.validation.errors).toContainEqual(
+      expect.objectContaining({ nodeId: 'dup', field: 'cases.0.values.0', message: expect.stringContaining('Back-references') }),
+    );
   });
 });

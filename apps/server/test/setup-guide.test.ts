@@ -14,7 +14,13 @@ afterAll(() => ctx.close());
 
 const signupWith = (timezone: string) =>
   call(ctx.app, 'POST', '/api/auth/signup', {
-    body: { email: `tz-${Math.random().toString(36).slice(2)}@example.com`, password: 'correct horse battery', name: 'Rosa', workspaceName: 'Sunrise Bakery', timezone },
+    body: {
+      email: `tz-${Math.random().toString(36).slice(2)}@example.com`,
+      password: 'correct horse battery',
+      name: 'Rosa',
+      workspaceName: 'Sunrise Bakery',
+      timezone,
+    },
   });
 
 describe('sign-up', () => {
@@ -38,7 +44,10 @@ describe('the setup guide record', () => {
     expect(fresh.body.workspace.settings.setup).toBeUndefined();
 
     const before = Date.now();
-    const closed = await call(ctx.app, 'PATCH', '/api/workspace', { cookie: owner.cookie, body: { settings: { setup: { dismissed: true } } } });
+    const closed = await call(ctx.app, 'PATCH', '/api/workspace', {
+      cookie: owner.cookie,
+      body: { settings: { setup: { dismissed: true } } },
+    });
     expect(closed.status).toBe(200);
     const dismissedAt = Date.parse(closed.body.settings.setup.dismissedAt);
     expect(dismissedAt).toBeGreaterThanOrEqual(before - 1000);
@@ -48,7 +57,10 @@ describe('the setup guide record', () => {
     const me = await call(ctx.app, 'GET', '/api/me', { cookie: owner.cookie });
     expect(me.body.workspace.settings.setup).toEqual({ dismissedAt: closed.body.settings.setup.dismissedAt });
 
-    const reopened = await call(ctx.app, 'PATCH', '/api/workspace', { cookie: owner.cookie, body: { settings: { setup: { dismissed: false } } } });
+    const reopened = await call(ctx.app, 'PATCH', '/api/workspace', {
+      cookie: owner.cookie,
+      body: { settings: { setup: { dismissed: false } } },
+    });
     expect(reopened.status).toBe(200);
     expect(reopened.body.settings.setup).toEqual({});
   });
@@ -56,13 +68,19 @@ describe('the setup guide record', () => {
   it('keeps the first inbox visit and leaves the other settings alone', async () => {
     const owner = await signup(ctx.app, 'Inbox');
     await call(ctx.app, 'PATCH', '/api/workspace', { cookie: owner.cookie, body: { settings: { expectedReplyMinutes: 45 } } });
-    const first = await call(ctx.app, 'PATCH', '/api/workspace', { cookie: owner.cookie, body: { settings: { setup: { inboxSeen: true } } } });
+    const first = await call(ctx.app, 'PATCH', '/api/workspace', {
+      cookie: owner.cookie,
+      body: { settings: { setup: { inboxSeen: true } } },
+    });
     expect(first.status).toBe(200);
     const seenAt = first.body.settings.setup.inboxSeenAt as string;
     expect(typeof seenAt).toBe('string');
 
     await new Promise((r) => setTimeout(r, 20));
-    const again = await call(ctx.app, 'PATCH', '/api/workspace', { cookie: owner.cookie, body: { settings: { setup: { inboxSeen: true, dismissed: true } } } });
+    const again = await call(ctx.app, 'PATCH', '/api/workspace', {
+      cookie: owner.cookie,
+      body: { settings: { setup: { inboxSeen: true, dismissed: true } } },
+    });
     expect(again.body.settings.setup.inboxSeenAt).toBe(seenAt);
     expect(again.body.settings.setup.dismissedAt).toEqual(expect.any(String));
     expect(again.body.settings.expectedReplyMinutes).toBe(45);
@@ -70,10 +88,16 @@ describe('the setup guide record', () => {
 
   it('refuses a time sent by the client, unknown fields and wrong types, naming the field', async () => {
     const owner = await signup(ctx.app, 'Strict');
-    const forged = await call(ctx.app, 'PATCH', '/api/workspace', { cookie: owner.cookie, body: { settings: { setup: { dismissedAt: '2000-01-01T00:00:00Z' } } } });
+    const forged = await call(ctx.app, 'PATCH', '/api/workspace', {
+      cookie: owner.cookie,
+      body: { settings: { setup: { dismissedAt: '2000-01-01T00:00:00Z' } } },
+    });
     expect(forged.status).toBe(400);
     expect(JSON.stringify(forged.body.error.details)).toContain('dismissedAt');
-    const wrongType = await call(ctx.app, 'PATCH', '/api/workspace', { cookie: owner.cookie, body: { settings: { setup: { dismissed: 'yes' } } } });
+    const wrongType = await call(ctx.app, 'PATCH', '/api/workspace', {
+      cookie: owner.cookie,
+      body: { settings: { setup: { dismissed: 'yes' } } },
+    });
     expect(wrongType.status).toBe(400);
     expect(wrongType.body.error.details[0].field).toBe('settings.setup.dismissed');
     const me = await call(ctx.app, 'GET', '/api/me', { cookie: owner.cookie });
@@ -84,7 +108,10 @@ describe('the setup guide record', () => {
     const owner = await signup(ctx.app, 'Owner');
     const other = await signup(ctx.app, 'Other');
     const agent = await addMember(ctx.app, owner, { name: 'Agent Ann' });
-    const denied = await call(ctx.app, 'PATCH', '/api/workspace', { cookie: agent.cookie, body: { settings: { setup: { dismissed: true } } } });
+    const denied = await call(ctx.app, 'PATCH', '/api/workspace', {
+      cookie: agent.cookie,
+      body: { settings: { setup: { dismissed: true } } },
+    });
     expect(denied.status).toBe(403);
 
     await call(ctx.app, 'PATCH', '/api/workspace', { cookie: other.cookie, body: { settings: { setup: { dismissed: true } } } });

@@ -28,7 +28,11 @@ export interface ShopStandIn {
   close(): Promise<void>;
 }
 
-export async function startShopStandIn(options: { token: string; orders: Record<string, { status: string; items: { sku: string; name: string }[] }>; prefix?: string }): Promise<ShopStandIn> {
+export async function startShopStandIn(options: {
+  token: string;
+  orders: Record<string, { status: string; items: { sku: string; name: string }[] }>;
+  prefix?: string;
+}): Promise<ShopStandIn> {
   const records: ShopRecord[] = [];
   const requests: ShopStandIn['requests'] = [];
   const answers = new Map<string, { status: number; body: unknown }>();
@@ -36,7 +40,8 @@ export async function startShopStandIn(options: { token: string; orders: Record<
   let slowLookup: ((answer: () => void) => void) | null = null;
   const hanging = new Set<ServerResponse>();
   const prefix = options.prefix ?? 'api';
-  const send = (res: ServerResponse, status: number, body: unknown) => res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+  const send = (res: ServerResponse, status: number, body: unknown) =>
+    res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
 
   const server = createServer((req, res) => {
     let raw = '';
@@ -70,7 +75,10 @@ export async function startShopStandIn(options: { token: string; orders: Record<
       if (!options.orders[orderId]) return send(res, 404, { error: `no order ${orderId}` });
       const id = `${kind === 'return' ? 'R' : 'S'}-${records.length + 1}`;
       records.push({ kind, id, orderId, body, idempotencyKey: key });
-      const answer = kind === 'return' ? { status: 201, body: { return_id: id, order_id: orderId } } : { status: 201, body: { shipment_id: id, tracking_number: `TRACK-${orderId}-${records.length}` } };
+      const answer =
+        kind === 'return'
+          ? { status: 201, body: { return_id: id, order_id: orderId } }
+          : { status: 201, body: { shipment_id: id, tracking_number: `TRACK-${orderId}-${records.length}` } };
       if (key) answers.set(key, answer);
       const hold = held.get(kind);
       if (hold) {

@@ -48,12 +48,16 @@ async function openStream(path: string, headers: Record<string, string> = {}): P
 
 /** Tries to open one more stream until the server has seen a closed one go (its slot is freed on close). */
 const openOnceFreed = (path: string, headers: Record<string, string> = {}) =>
-  waitFor(async () => {
-    const s = await openStream(path, headers);
-    if (s.status === 200) return s;
-    s.close();
-    return undefined;
-  }, 5_000, 50);
+  waitFor(
+    async () => {
+      const s = await openStream(path, headers);
+      if (s.status === 200) return s;
+      s.close();
+      return undefined;
+    },
+    5_000,
+    50,
+  );
 
 describe('the live inbox stream', () => {
   it(`holds at most ${MAX_STREAMS_PER_HOLDER} open streams per session, frees a slot on close, and counts API keys apart`, async () => {
@@ -67,7 +71,10 @@ describe('the live inbox stream', () => {
     }
     const refused = await openStream('/api/stream', headers);
     expect(refused.status).toBe(429);
-    expect(JSON.parse(refused.body).error).toMatchObject({ code: 'rate_limited', message: expect.stringContaining(`At most ${MAX_STREAMS_PER_HOLDER} live streams`) });
+    expect(JSON.parse(refused.body).error).toMatchObject({
+      code: 'rate_limited',
+      message: expect.stringContaining(`At most ${MAX_STREAMS_PER_HOLDER} live streams`),
+    });
 
     // An API key of the same workspace is another holder.
     const key = await call(ctx.app, 'POST', '/api/api-keys', { cookie: owner.cookie, body: { name: 'stream reader' } });
@@ -112,7 +119,18 @@ describe('the widget stream', () => {
 
 describe('a flow webhook token', () => {
   it(`starts at most ${MAX_WEBHOOK_RUNS_PER_MINUTE} runs a minute, then answers 429 with Retry-After`, async () => {
-    const id = await publishFlow(ctx, owner, flow([{ id: 't', type: 'trigger.webhook' }, { id: 'end', type: 'action.end' }], [{ source: 't', target: 'end' }]), 'Hook');
+    const id = await publishFlow(
+      ctx,
+      owner,
+      flow(
+        [
+          { id: 't', type: 'trigger.webhook' },
+          { id: 'end', type: 'action.end' },
+        ],
+        [{ source: 't', target: 'end' }],
+      ),
+      'Hook',
+    );
     const detail = await call(ctx.app, 'GET', `/api/workflows/${id}`, { cookie: owner.cookie });
     const path = new URL(detail.body.webhookUrl).pathname;
     for (let i = 0; i < MAX_WEBHOOK_RUNS_PER_MINUTE; i++) {
@@ -124,7 +142,10 @@ describe('a flow webhook token', () => {
     const retryAfter = Number(refused.res.headers.get('retry-after'));
     expect(retryAfter).toBeGreaterThan(0);
     expect(retryAfter).toBeLessThanOrEqual(60);
-    expect(refused.body.error).toMatchObject({ code: 'rate_limited', message: expect.stringContaining(`${MAX_WEBHOOK_RUNS_PER_MINUTE} runs in the last minute`) });
+    expect(refused.body.error).toMatchObject({
+      code: 'rate_limited',
+      message: expect.stringContaining(`${MAX_WEBHOOK_RUNS_PER_MINUTE} runs in the last minute`),
+    });
     const { rows } = await ctx.database.pool.query('select count(*)::int as n from workflow_runs where workflow_id = $1', [id]);
     expect(rows[0].n).toBe(MAX_WEBHOOK_RUNS_PER_MINUTE);
   });

@@ -41,13 +41,19 @@ export function templateSteps(context: () => TestContext) {
       // Refused while the template's sample details (prices, delivery terms) are left, each named;
       // these scenarios drive the flow as shipped, so they choose "Publish anyway".
       const left = (published.body.error.details.placeholders as { nodeId: string }[]).map((p) => p.nodeId);
-      const declared = (imported.body.requires as { kind: string; nodeId: string }[]).filter((r) => r.kind === 'placeholder').map((r) => r.nodeId);
+      const declared = (imported.body.requires as { kind: string; nodeId: string }[])
+        .filter((r) => r.kind === 'placeholder')
+        .map((r) => r.nodeId);
       expect(left.length).toBeGreaterThan(0);
       expect(declared).toEqual(expect.arrayContaining(left));
       published = await call(app, 'POST', `/api/workflows/${id}/publish`, { cookie: owner.cookie, body: { allowSamples: true } });
     }
     expect(published.status, JSON.stringify(published.body)).toBe(200);
-    return { id, requires: imported.body.requires as { kind: string; nodeId?: string; field?: string; label: string }[], workflow: published.body.workflow };
+    return {
+      id,
+      requires: imported.body.requires as { kind: string; nodeId?: string; field?: string; label: string }[],
+      workflow: published.body.workflow,
+    };
   }
 
   async function conversation(id: string) {
@@ -56,12 +62,19 @@ export function templateSteps(context: () => TestContext) {
   }
 
   async function contactIn(conversationId: string) {
-    const [row] = await context().database.db.select().from(contacts).where(eq(contacts.id, (await conversation(conversationId)).contactId));
+    const [row] = await context()
+      .database.db.select()
+      .from(contacts)
+      .where(eq(contacts.id, (await conversation(conversationId)).contactId));
     return row!;
   }
 
   async function botMessages(conversationId: string) {
-    const rows = await context().database.db.select().from(messages).where(eq(messages.conversationId, conversationId)).orderBy(asc(messages.createdAt));
+    const rows = await context()
+      .database.db.select()
+      .from(messages)
+      .where(eq(messages.conversationId, conversationId))
+      .orderBy(asc(messages.createdAt));
     return rows.filter((r) => r.author === 'bot');
   }
 

@@ -25,15 +25,20 @@ async function importTemplate(owner: Session, slug: string) {
   expect(res.status, JSON.stringify(res.body)).toBe(201);
   return { id: res.body.workflow.id as string, doc: res.body.workflow.definition as TemplateDoc, requires: res.body.requires as Req[] };
 }
-const save = (owner: Session, id: string, definition: TemplateDoc) => call(ctx.app, 'PUT', `/api/workflows/${id}`, { cookie: owner.cookie, body: { definition } });
-const publish = (owner: Session, id: string, body?: unknown) => call(ctx.app, 'POST', `/api/workflows/${id}/publish`, { cookie: owner.cookie, ...(body === undefined ? {} : { body }) });
+const save = (owner: Session, id: string, definition: TemplateDoc) =>
+  call(ctx.app, 'PUT', `/api/workflows/${id}`, { cookie: owner.cookie, body: { definition } });
+const publish = (owner: Session, id: string, body?: unknown) =>
+  call(ctx.app, 'POST', `/api/workflows/${id}/publish`, { cookie: owner.cookie, ...(body === undefined ? {} : { body }) });
 
 describe('sample details in templates', () => {
   it('names each placeholder with its sample, refuses to publish while any is left, and lists what is left', async () => {
     const { owner } = await shop('Samples');
     const { id, doc, requires } = await importTemplate(owner, 'welcome-menu');
     const placeholders = requires.filter((r) => r.kind === 'placeholder');
-    expect(placeholders.map((r) => [r.nodeId, r.field])).toEqual([['delivery_answer', 'text'], ['prices_answer', 'text']]);
+    expect(placeholders.map((r) => [r.nodeId, r.field])).toEqual([
+      ['delivery_answer', 'text'],
+      ['prices_answer', 'text'],
+    ]);
     for (const p of placeholders) expect(p.sample).toBe(nodeOf(doc, p.nodeId!).config.text);
 
     const refused = await publish(owner, id);
@@ -86,7 +91,14 @@ describe('hours and reply time from Settings', () => {
     const { owner, channel } = await shop('Hours');
     const weekend: [string, string][] = [['10:00', '16:00']];
     const patch = (body: unknown) => call(ctx.app, 'PATCH', '/api/workspace', { cookie: owner.cookie, body });
-    expect((await patch({ businessHours: { mon: [], tue: [], wed: [], thu: [], fri: [], sat: weekend, sun: weekend }, settings: { expectedReplyMinutes: 60 } })).status).toBe(200);
+    expect(
+      (
+        await patch({
+          businessHours: { mon: [], tue: [], wed: [], thu: [], fri: [], sat: weekend, sun: weekend },
+          settings: { expectedReplyMinutes: 60 },
+        })
+      ).status,
+    ).toBe(200);
     const { id } = await importTemplate(owner, 'welcome-menu');
     expect((await publish(owner, id, { allowSamples: true })).status).toBe(200);
 
@@ -106,14 +118,22 @@ describe('hours and reply time from Settings', () => {
     await drain(ctx);
     await customerSays(ctx, channel, 'hal', 'Talk to a person');
     await drain(ctx);
-    expect((await botReplies(ctx, third.conversationId!)).at(-1)).toBe("Of course! I've let the team know — someone will reply here shortly, usually within an hour.");
+    expect((await botReplies(ctx, third.conversationId!)).at(-1)).toBe(
+      "Of course! I've let the team know — someone will reply here shortly, usually within an hour.",
+    );
   });
 
   it('the simulator reads the same Settings', async () => {
     const { owner } = await shop('Simulated');
-    expect((await call(ctx.app, 'PATCH', '/api/workspace', { cookie: owner.cookie, body: { businessHours: { fri: [['09:00', '17:00']] } } })).status).toBe(200);
+    expect(
+      (await call(ctx.app, 'PATCH', '/api/workspace', { cookie: owner.cookie, body: { businessHours: { fri: [['09:00', '17:00']] } } }))
+        .status,
+    ).toBe(200);
     const { id } = await importTemplate(owner, 'faq-keywords');
-    const run = await call(ctx.app, 'POST', `/api/workflows/${id}/test-runs`, { cookie: owner.cookie, body: { messages: ['What are your opening hours?'] } });
+    const run = await call(ctx.app, 'POST', `/api/workflows/${id}/test-runs`, {
+      cookie: owner.cookie,
+      body: { messages: ['What are your opening hours?'] },
+    });
     expect(run.status, JSON.stringify(run.body)).toBe(200);
     expect(run.body.replies.map((r: { text: string }) => r.text)).toEqual(["We're open Friday, 9am–5pm. Closed on bank holidays."]);
   });
@@ -144,6 +164,8 @@ describe('a one-person business', () => {
     const chat = await customerSays(ctx, channel, 'lou', 'hello');
     await drain(ctx);
     expect(await conversation(chat.conversationId!)).toMatchObject({ assigneeId: owner.userId, teamId: null });
-    expect(await botReplies(ctx, chat.conversationId!)).toEqual(["Thanks for your message, Customer! You're now chatting with our team — someone will be with you in a moment."]);
+    expect(await botReplies(ctx, chat.conversationId!)).toEqual([
+      "Thanks for your message, Customer! You're now chatting with our team — someone will be with you in a moment.",
+    ]);
   });
 });

@@ -24,7 +24,11 @@ const { shop, install, conversation, contactIn, botMessages } = templateSteps(()
 async function team(owner: Session, name: string, agents: number, maxConversations: number) {
   const ids: string[] = [];
   for (let i = 1; i <= agents; i++) {
-    const member = await addMember(ctx.app, owner, { email: `${name.toLowerCase()}-${i}-${owner.workspaceId.slice(0, 8)}@example.com`, name: `${name} ${i}`, maxConversations });
+    const member = await addMember(ctx.app, owner, {
+      email: `${name.toLowerCase()}-${i}-${owner.workspaceId.slice(0, 8)}@example.com`,
+      name: `${name} ${i}`,
+      maxConversations,
+    });
     ids.push(member.userId);
   }
   const created = await call(ctx.app, 'POST', '/api/teams', { cookie: owner.cookie, body: { name, memberIds: ids } });
@@ -48,7 +52,14 @@ describe('templates that collect details', () => {
   it('lead-capture: checks email and phone, saves them on the contact, tags and notes the lead', async () => {
     const { owner, channel } = await shop('Leads');
     await install(owner, 'lead-capture');
-    const id = await chat(channel, 'sam', ['Could I get a quote for 50 cupcakes?', 'Sam Baker', 'sam at example', 'Sam@Example.com', '12', '+44 20 7946 0958']);
+    const id = await chat(channel, 'sam', [
+      'Could I get a quote for 50 cupcakes?',
+      'Sam Baker',
+      'sam at example',
+      'Sam@Example.com',
+      '12',
+      '+44 20 7946 0958',
+    ]);
     expect(await botReplies(ctx, id)).toEqual([
       "Happy to help! Let's take a few details so we can get back to you. What's your name?",
       "Thanks, Sam! What's the best email address to reach you?",
@@ -59,7 +70,12 @@ describe('templates that collect details', () => {
     ]);
     const contact = await contactIn(id);
     // What the customer typed is kept as unverified details, never as the contact's email or phone.
-    expect(contact).toMatchObject({ name: 'Sam Baker', email: null, phone: null, attributes: { typed_email: 'sam@example.com', typed_phone: '+442079460958' } });
+    expect(contact).toMatchObject({
+      name: 'Sam Baker',
+      email: null,
+      phone: null,
+      attributes: { typed_email: 'sam@example.com', typed_phone: '+442079460958' },
+    });
     expect(contact.tags).toEqual(['lead']);
     expect(contact.attributes.lead_source).toBe('webchat chat');
     expect(await notes(id)).toEqual(['New lead 🎉 Sam Baker · sam@example.com · +442079460958']);
@@ -74,7 +90,13 @@ describe('templates that collect details', () => {
     // A team is an option, never a requirement (a one-person bakery has none).
     expect(requires.map((r) => r.kind)).not.toContain('team');
 
-    const id = await chat(channel, 'jo', ["Hi, I'd like to order a birthday cake", 'sometime soon', '24/12/2026', 'medium (10-14)', "Lemon sponge, pale yellow, 'Happy 40th Jo' on top"]);
+    const id = await chat(channel, 'jo', [
+      "Hi, I'd like to order a birthday cake",
+      'sometime soon',
+      '24/12/2026',
+      'medium (10-14)',
+      "Lemon sponge, pale yellow, 'Happy 40th Jo' on top",
+    ]);
     const replies = await botMessages(id);
     expect(replies.filter((m) => !m.private).map((m) => m.text)).toEqual([
       "Ooh, how exciting! 🎂 Let's get your cake started — just three quick questions.",
@@ -84,11 +106,22 @@ describe('templates that collect details', () => {
       'Lovely! Now tell us about your design ideas — flavours, colours, a theme, any writing on top.',
       "Thank you, Customer! We've got everything: a medium (10-14) cake for Thursday 24 December. One of our bakers will check availability and send you a quote here, usually within a day.",
     ]);
-    expect(replies.find((m) => m.text === 'How many people will it serve?')!.quickReplies).toEqual(['Small (6-8)', 'Medium (10-14)', 'Large (16-24)', 'Party (30+)']);
+    expect(replies.find((m) => m.text === 'How many people will it serve?')!.quickReplies).toEqual([
+      'Small (6-8)',
+      'Medium (10-14)',
+      'Large (16-24)',
+      'Party (30+)',
+    ]);
     const contact = await contactIn(id);
-    expect(contact.attributes).toMatchObject({ cake_date: '2026-12-24', cake_size: 'Medium (10-14)', cake_design: "Lemon sponge, pale yellow, 'Happy 40th Jo' on top" });
+    expect(contact.attributes).toMatchObject({
+      cake_date: '2026-12-24',
+      cake_size: 'Medium (10-14)',
+      cake_design: "Lemon sponge, pale yellow, 'Happy 40th Jo' on top",
+    });
     expect(contact.tags).toEqual(['custom-cake']);
-    expect(await notes(id)).toEqual(["🎂 Custom cake request\nDate: 2026-12-24\nSize: Medium (10-14)\nDesign: Lemon sponge, pale yellow, 'Happy 40th Jo' on top"]);
+    expect(await notes(id)).toEqual([
+      "🎂 Custom cake request\nDate: 2026-12-24\nSize: Medium (10-14)\nDesign: Lemon sponge, pale yellow, 'Happy 40th Jo' on top",
+    ]);
     const conv = await conversation(id);
     expect(conv).toMatchObject({ teamId: bakers.id, handledBy: 'human', status: 'open' });
     expect(bakers.agentIds).toContain(conv.assigneeId);
@@ -131,7 +164,9 @@ describe('templates that talk to other systems', () => {
     expect((await conversation(found)).handledBy).toBe('bot');
 
     const unknown = await chat(channel, 'pat', ['order status please', 'B999']);
-    expect((await botReplies(ctx, unknown)).at(-1)).toBe("Sorry, I couldn't find order B999 just now. I've passed it to our team — they'll check and reply here shortly.");
+    expect((await botReplies(ctx, unknown)).at(-1)).toBe(
+      "Sorry, I couldn't find order B999 just now. I've passed it to our team — they'll check and reply here shortly.",
+    );
     expect((await conversation(unknown)).handledBy).toBe('human');
   });
 
@@ -139,17 +174,27 @@ describe('templates that talk to other systems', () => {
     const { owner, channel } = await shop('Shipping');
     const id = await chat(channel, 'kim', ['hello']);
     const contact = await contactIn(id);
-    expect((await call(ctx.app, 'PATCH', `/api/contacts/${contact.id}`, { cookie: owner.cookie, body: { email: 'kim@example.com' } })).status).toBe(200);
+    expect(
+      (await call(ctx.app, 'PATCH', `/api/contacts/${contact.id}`, { cookie: owner.cookie, body: { email: 'kim@example.com' } })).status,
+    ).toBe(200);
     const { workflow, id: workflowId } = await install(owner, 'shipping-notification');
     const path = new URL(workflow.webhookUrl as string).pathname;
 
     const posted = await call(ctx.app, 'POST', path, {
-      body: { contact: { email: 'kim@example.com' }, order_number: 'A1001', carrier: 'Royal Mail', tracking_url: 'https://track.example/A1001', image_url: 'https://cdn.example/parcel-a1001.jpg' },
+      body: {
+        contact: { email: 'kim@example.com' },
+        order_number: 'A1001',
+        carrier: 'Royal Mail',
+        tracking_url: 'https://track.example/A1001',
+        image_url: 'https://cdn.example/parcel-a1001.jpg',
+      },
     });
     expect(posted.status, JSON.stringify(posted.body)).toBe(202);
     await drain(ctx);
     const [shipped] = await botMessages(id);
-    expect(shipped!.text).toBe('Good news, Customer! 📦 Your order A1001 is on its way with Royal Mail. Track it here: https://track.example/A1001');
+    expect(shipped!.text).toBe(
+      'Good news, Customer! 📦 Your order A1001 is on its way with Royal Mail. Track it here: https://track.example/A1001',
+    );
     expect(shipped!.attachments).toEqual([expect.objectContaining({ url: 'https://cdn.example/parcel-a1001.jpg' })]);
     const after = await contactIn(id);
     expect(after.attributes.last_order).toBe('A1001');
@@ -162,10 +207,17 @@ describe('templates on a schedule or for the team', () => {
   it('appointment-reminder: at 17:00 reminds everyone tagged for tomorrow; confirmations and changes handled', async () => {
     const { owner, channel } = await shop('Salon');
     await call(ctx.app, 'PATCH', '/api/workspace', { cookie: owner.cookie, body: { timezone: 'UTC' } });
-    const people = { ann: await chat(channel, 'ann', ['hi']), ben: await chat(channel, 'ben', ['hi']), cat: await chat(channel, 'cat', ['hi']) };
+    const people = {
+      ann: await chat(channel, 'ann', ['hi']),
+      ben: await chat(channel, 'ben', ['hi']),
+      cat: await chat(channel, 'cat', ['hi']),
+    };
     for (const who of ['ann', 'ben'] as const) {
       const contact = await contactIn(people[who]);
-      await call(ctx.app, 'PATCH', `/api/contacts/${contact.id}`, { cookie: owner.cookie, body: { tags: ['appointment-tomorrow'], attributes: { appointment_time: '10:30' } } });
+      await call(ctx.app, 'PATCH', `/api/contacts/${contact.id}`, {
+        cookie: owner.cookie,
+        body: { tags: ['appointment-tomorrow'], attributes: { appointment_time: '10:30' } },
+      });
     }
     const { id } = await install(owner, 'appointment-reminder');
 
@@ -173,7 +225,8 @@ describe('templates on a schedule or for the team', () => {
     expect(await scheduleTick(ctx.deps, {}, new Date('2030-06-03T16:59:30Z'))).toBe(0);
     expect(await scheduleTick(ctx.deps, {}, new Date('2030-06-03T17:00:30Z'))).toBe(2);
     await drain(ctx);
-    const reminder = "Hi Customer! A friendly reminder of your appointment with Salon's shop tomorrow at 10:30. Will you be able to make it?";
+    const reminder =
+      "Hi Customer! A friendly reminder of your appointment with Salon's shop tomorrow at 10:30. Will you be able to make it?";
     expect(await botReplies(ctx, people.ann)).toEqual([reminder]);
     expect(await botReplies(ctx, people.ben)).toEqual([reminder]);
     expect(await botReplies(ctx, people.cat)).toEqual([]);
@@ -184,7 +237,9 @@ describe('templates on a schedule or for the team', () => {
     await chat(channel, 'ben', ['I need to change it']);
     expect((await botReplies(ctx, people.ann)).at(-1)).toBe('Wonderful, see you tomorrow! 😊');
     expect((await contactIn(people.ann)).tags).toEqual(['appointment-confirmed']);
-    expect((await botReplies(ctx, people.ben)).at(-1)).toBe('No problem at all! Someone from our team will message you here to find a new time.');
+    expect((await botReplies(ctx, people.ben)).at(-1)).toBe(
+      'No problem at all! Someone from our team will message you here to find a new time.',
+    );
     expect((await conversation(people.ben)).handledBy).toBe('human');
     expect((await runsOf(ctx, id)).map((r) => r.status)).toEqual(['completed', 'completed']);
   });
@@ -202,7 +257,9 @@ describe('templates on a schedule or for the team', () => {
     const assignees = [(await conversation(first)).assigneeId, (await conversation(second)).assigneeId];
     expect(new Set(assignees)).toEqual(new Set(support.agentIds));
     for (const id of [first, second]) {
-      expect(await botReplies(ctx, id)).toEqual(["Thanks for your message, Customer! You're now chatting with our team — someone will be with you in a moment."]);
+      expect(await botReplies(ctx, id)).toEqual([
+        "Thanks for your message, Customer! You're now chatting with our team — someone will be with you in a moment.",
+      ]);
     }
     expect(await conversation(third)).toMatchObject({ assigneeId: null, teamId: support.id, handledBy: 'human', status: 'open' });
     expect(await botReplies(ctx, third)).toEqual([
@@ -256,7 +313,9 @@ describe('templates on a schedule or for the team', () => {
     const id = await chat(channel, 'max', ['thanks for your help']);
     await call(ctx.app, 'PATCH', `/api/conversations/${id}`, { cookie: owner.cookie, body: { status: 'resolved' } });
     const contact = await contactIn(id);
-    expect((await call(ctx.app, 'PATCH', `/api/contacts/${contact.id}`, { cookie: owner.cookie, body: { tags: ['csat'] } })).status).toBe(200);
+    expect((await call(ctx.app, 'PATCH', `/api/contacts/${contact.id}`, { cookie: owner.cookie, body: { tags: ['csat'] } })).status).toBe(
+      200,
+    );
     await drain(ctx);
     expect(await botReplies(ctx, id)).toEqual(["Thanks for chatting with Manual survey's shop, Customer! How did we do today?"]);
   });

@@ -15,10 +15,21 @@ import { templateSteps } from './template-helpers';
 import { call, createTestContext, type TestContext } from './helpers';
 import { botReplies, customerSays, drain, expireTimers, runsOf } from './flow-helpers';
 
-type Doc = { nodes: { id: string; type: string; position: { x: number; y: number }; config: Record<string, any> }[]; edges: { id: string; source: string; target: string; sourceHandle?: string | null }[] };
-type Template = Doc & { slug: string; name: string; description: string; category: string; requires: { kind: string; nodeId?: string; field?: string; label: string }[] };
+type Doc = {
+  nodes: { id: string; type: string; position: { x: number; y: number }; config: Record<string, any> }[];
+  edges: { id: string; source: string; target: string; sourceHandle?: string | null }[];
+};
+type Template = Doc & {
+  slug: string;
+  name: string;
+  description: string;
+  category: string;
+  requires: { kind: string; nodeId?: string; field?: string; label: string }[];
+};
 
-const files = readdirSync(templatesDir).filter((f) => f.endsWith('.json')).sort();
+const files = readdirSync(templatesDir)
+  .filter((f) => f.endsWith('.json'))
+  .sort();
 const templates = files.map((f) => ({ file: f, template: JSON.parse(readFileSync(`${templatesDir}/${f}`, 'utf8')) as Template }));
 
 let ctx: TestContext;
@@ -28,7 +39,6 @@ beforeAll(async () => {
 afterAll(() => ctx.close());
 
 const { shop, install, conversation, contactIn, botMessages } = templateSteps(() => ctx);
-
 
 describe('the template library', () => {
   it('has at least 13 templates, one file each, named by their slug', () => {
@@ -44,7 +54,8 @@ describe('the template library', () => {
     expect(template.requires.length).toBeGreaterThan(0);
 
     const { errors, warnings } = validateFlow(template);
-    const declared = (e: { nodeId?: string; field?: string }) => template.requires.some((r) => r.nodeId === e.nodeId && r.field === e.field);
+    const declared = (e: { nodeId?: string; field?: string }) =>
+      template.requires.some((r) => r.nodeId === e.nodeId && r.field === e.field);
     expect(errors.filter((e) => !declared(e))).toEqual([]);
     expect(warnings).toEqual([]);
     for (const r of template.requires) if (r.nodeId) expect(template.nodes.map((n) => n.id)).toContain(r.nodeId);
@@ -106,7 +117,9 @@ describe('conversation templates, driven by real inbound messages', () => {
     await drain(ctx);
     await customerSays(ctx, channel, 'cal', 'Talk to a person');
     await drain(ctx);
-    expect((await botReplies(ctx, cal.conversationId!)).at(-1)).toBe("Of course! I've let the team know — someone will reply here shortly.");
+    expect((await botReplies(ctx, cal.conversationId!)).at(-1)).toBe(
+      "Of course! I've let the team know — someone will reply here shortly.",
+    );
     expect((await conversation(cal.conversationId!)).handledBy).toBe('human');
   });
 
@@ -115,7 +128,12 @@ describe('conversation templates, driven by real inbound messages', () => {
     // The owner's own hours, and today (yesterday and tomorrow too, whatever the clock) a holiday: closed now.
     const early: [string, string][] = [['07:30', '14:00']];
     const days = [-1, 0, 1].map((d) => new Date(Date.now() + d * 86_400_000).toISOString().slice(0, 10));
-    const patch = { timezone: 'UTC', businessHours: { tue: early, wed: early, thu: early, sat: [['08:00', '12:00']] }, holidays: days, settings: { expectedReplyMinutes: 90 } };
+    const patch = {
+      timezone: 'UTC',
+      businessHours: { tue: early, wed: early, thu: early, sat: [['08:00', '12:00']] },
+      holidays: days,
+      settings: { expectedReplyMinutes: 90 },
+    };
     expect((await call(ctx.app, 'PATCH', '/api/workspace', { cookie: owner.cookie, body: patch })).status).toBe(200);
     await install(owner, 'away-message');
     const night = await customerSays(ctx, channel, 'night-owl', 'are you there?');
@@ -130,7 +148,10 @@ describe('conversation templates, driven by real inbound messages', () => {
     expect(contact.attributes.away_notice_on).toMatch(/^\d{4}-\d{2}-\d{2}$/);
 
     const allDay = [['00:00', '23:59']];
-    await call(ctx.app, 'PATCH', '/api/workspace', { cookie: owner.cookie, body: { businessHours: { mon: allDay, tue: allDay, wed: allDay, thu: allDay, fri: allDay, sat: allDay, sun: allDay }, holidays: [] } });
+    await call(ctx.app, 'PATCH', '/api/workspace', {
+      cookie: owner.cookie,
+      body: { businessHours: { mon: allDay, tue: allDay, wed: allDay, thu: allDay, fri: allDay, sat: allDay, sun: allDay }, holidays: [] },
+    });
     const day = await customerSays(ctx, channel, 'early-bird', 'hello');
     await drain(ctx);
     expect(await botReplies(ctx, day.conversationId!)).toEqual([]);
@@ -150,7 +171,9 @@ describe('conversation templates, driven by real inbound messages', () => {
     expect((await botReplies(ctx, asks.hours.conversationId!))[0]).toBe("We're open Monday to Friday, 9am–5pm. Closed on bank holidays.");
     expect((await botReplies(ctx, asks.delivery.conversationId!))[0]).toMatch(/^Yes, we deliver!/);
     expect((await botReplies(ctx, asks.prices.conversationId!))[0]).toMatch(/^Cupcakes start at £3/);
-    expect(await botReplies(ctx, asks.other.conversationId!)).toEqual(["Good question! I'll pass this to someone on our team who can help — they'll reply here shortly."]);
+    expect(await botReplies(ctx, asks.other.conversationId!)).toEqual([
+      "Good question! I'll pass this to someone on our team who can help — they'll reply here shortly.",
+    ]);
     expect((await conversation(asks.other.conversationId!)).handledBy).toBe('human');
     // Once a person has it, the bot stays quiet.
     await customerSays(ctx, channel, 'o', 'what are your hours?');
@@ -161,7 +184,9 @@ describe('conversation templates, driven by real inbound messages', () => {
   describe('faq-knowledge-ai', () => {
     let ai: StandIn;
     beforeAll(async () => {
-      ai = await startOpenAiStandIn((msgs) => (/gluten/i.test(msgs.at(-1)!.content) ? 'Yes! We bake gluten-free cupcakes every Friday.' : 'HANDOFF'));
+      ai = await startOpenAiStandIn((msgs) =>
+        /gluten/i.test(msgs.at(-1)!.content) ? 'Yes! We bake gluten-free cupcakes every Friday.' : 'HANDOFF',
+      );
     });
     afterAll(() => ai.close());
 
@@ -173,7 +198,10 @@ describe('conversation templates, driven by real inbound messages', () => {
       ]) {
         expect((await call(ctx.app, 'POST', '/api/knowledge', { cookie: owner.cookie, body: entry })).status).toBe(201);
       }
-      await call(ctx.app, 'PATCH', '/api/workspace', { cookie: owner.cookie, body: { settings: { ai: { baseUrl: ai.baseUrl, apiKey: 'test-key', model: 'stand-in' } } } });
+      await call(ctx.app, 'PATCH', '/api/workspace', {
+        cookie: owner.cookie,
+        body: { settings: { ai: { baseUrl: ai.baseUrl, apiKey: 'test-key', model: 'stand-in' } } },
+      });
       const { requires } = await install(owner, 'faq-knowledge-ai');
       expect(requires.map((r) => r.kind)).toEqual(['knowledge', 'ai']);
 
@@ -199,7 +227,9 @@ describe('conversation templates, driven by real inbound messages', () => {
     await install(owner, 'new-vs-returning');
     const first = await customerSays(ctx, channel, 'dana', 'hi');
     await drain(ctx);
-    expect(await botReplies(ctx, first.conversationId!)).toEqual(["Hi Customer, welcome to Greeter's shop! 👋 Lovely to meet you. Ask us anything — we're happy to help."]);
+    expect(await botReplies(ctx, first.conversationId!)).toEqual([
+      "Hi Customer, welcome to Greeter's shop! 👋 Lovely to meet you. Ask us anything — we're happy to help.",
+    ]);
     let contact = await contactIn(first.conversationId!);
     expect(contact.tags).toEqual(['new-customer']);
     expect(contact.attributes.first_contact_on).toMatch(/^\d{4}-\d{2}-\d{2}$/);
@@ -209,10 +239,15 @@ describe('conversation templates, driven by real inbound messages', () => {
     await drain(ctx);
     expect(await botReplies(ctx, first.conversationId!)).toHaveLength(1);
 
-    expect((await call(ctx.app, 'PATCH', `/api/conversations/${first.conversationId}`, { cookie: owner.cookie, body: { status: 'resolved' } })).status).toBe(200);
+    expect(
+      (await call(ctx.app, 'PATCH', `/api/conversations/${first.conversationId}`, { cookie: owner.cookie, body: { status: 'resolved' } }))
+        .status,
+    ).toBe(200);
     const again = await customerSays(ctx, channel, 'dana', 'hello again');
     await drain(ctx);
-    expect((await botReplies(ctx, again.conversationId!)).at(-1)).toBe('Welcome back, Customer! 😊 Lovely to hear from you again. How can we help today?');
+    expect((await botReplies(ctx, again.conversationId!)).at(-1)).toBe(
+      'Welcome back, Customer! 😊 Lovely to hear from you again. How can we help today?',
+    );
     contact = await contactIn(again.conversationId!);
     expect(contact.tags).toEqual(['returning-customer']);
   });
@@ -244,7 +279,9 @@ describe('conversation templates, driven by real inbound messages', () => {
     await drain(ctx);
     await customerSays(ctx, channel, 'late', 'Do you make vegan cakes?');
     await drain(ctx);
-    expect((await botReplies(ctx, late.conversationId!)).at(-1)).toBe("Thanks! I've passed that to our team — someone will reply here shortly.");
+    expect((await botReplies(ctx, late.conversationId!)).at(-1)).toBe(
+      "Thanks! I've passed that to our team — someone will reply here shortly.",
+    );
     expect(await conversation(late.conversationId!)).toMatchObject({ status: 'open', handledBy: 'human' });
 
     // A first message that already says what they need is left to the team and other flows.

@@ -44,8 +44,16 @@ async function draftCallingOut(name: string): Promise<string> {
   const definition = flow(
     [
       { id: 't', type: 'trigger.message_received' },
-      { id: 'first', type: 'action.http_request', config: { method: 'GET', url: `${hangUrl}/first`, timeoutMs: 30_000, saveTo: 'vars.first', callForReal: true } },
-      { id: 'second', type: 'action.http_request', config: { method: 'GET', url: `${hangUrl}/second`, timeoutMs: 30_000, saveTo: 'vars.second', callForReal: true } },
+      {
+        id: 'first',
+        type: 'action.http_request',
+        config: { method: 'GET', url: `${hangUrl}/first`, timeoutMs: 30_000, saveTo: 'vars.first', callForReal: true },
+      },
+      {
+        id: 'second',
+        type: 'action.http_request',
+        config: { method: 'GET', url: `${hangUrl}/second`, timeoutMs: 30_000, saveTo: 'vars.second', callForReal: true },
+      },
     ],
     [
       { source: 't', target: 'first' },
@@ -101,15 +109,30 @@ describe('test runs at once per workspace', () => {
     const fourth = await call(ctx.app, 'POST', `/api/workflows/${id}/test-runs`, { cookie: owner.cookie, body: { messages: ['hello'] } });
     expect(fourth.status).toBe(429);
     expect(fourth.res.headers.get('retry-after')).toBe('5');
-    expect(fourth.body.error).toMatchObject({ code: 'rate_limited', message: expect.stringContaining(`already has ${MAX_TEST_RUNS_PER_WORKSPACE} test runs going`) });
+    expect(fourth.body.error).toMatchObject({
+      code: 'rate_limited',
+      message: expect.stringContaining(`already has ${MAX_TEST_RUNS_PER_WORKSPACE} test runs going`),
+    });
 
     // Another workspace is not held up by this one.
     const other = await signup(ctx.app, 'Neighbour');
     const quick = await call(ctx.app, 'POST', '/api/workflows', {
       cookie: other.cookie,
-      body: { name: 'Quick', definition: flow([{ id: 't', type: 'trigger.message_received' }, { id: 's', type: 'action.send_message', config: { text: 'Hi!' } }], [{ source: 't', target: 's' }]) },
+      body: {
+        name: 'Quick',
+        definition: flow(
+          [
+            { id: 't', type: 'trigger.message_received' },
+            { id: 's', type: 'action.send_message', config: { text: 'Hi!' } },
+          ],
+          [{ source: 't', target: 's' }],
+        ),
+      },
     });
-    const neighbour = await call(ctx.app, 'POST', `/api/workflows/${quick.body.id}/test-runs`, { cookie: other.cookie, body: { messages: ['hello'] } });
+    const neighbour = await call(ctx.app, 'POST', `/api/workflows/${quick.body.id}/test-runs`, {
+      cookie: other.cookie,
+      body: { messages: ['hello'] },
+    });
     expect(neighbour.status).toBe(200);
     expect(neighbour.body.replies).toEqual([{ text: 'Hi!' }]);
 

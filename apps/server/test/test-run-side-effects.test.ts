@@ -44,11 +44,22 @@ afterAll(async () => {
 });
 
 type PathStep = { nodeId: string; output?: string; log?: string; note?: string; name?: string; afterReplies?: number };
-type Run = { status: string; replies: { text: string }[]; path: PathStep[]; vars: Record<string, { ok: boolean; status: number; body: unknown }>; error?: { message: string } };
+type Run = {
+  status: string;
+  replies: { text: string }[];
+  path: PathStep[];
+  vars: Record<string, { ok: boolean; status: number; body: unknown }>;
+  error?: { message: string };
+};
 
 /** A flow whose one HTTP step calls the shop, then says what came back. */
 function shopFlow(config: Record<string, unknown>) {
-  const step = { id: 'call', type: 'action.http_request', label: 'Create return', config: { url: `${shop.url}/returns`, saveTo: 'ret', ...config } };
+  const step = {
+    id: 'call',
+    type: 'action.http_request',
+    label: 'Create return',
+    config: { url: `${shop.url}/returns`, saveTo: 'ret', ...config },
+  };
   return flow(
     [
       { id: 't', type: 'trigger.message_received' },
@@ -67,7 +78,10 @@ function shopFlow(config: Record<string, unknown>) {
 async function testRun(definition: unknown, contact?: Record<string, string>): Promise<Run> {
   const created = await call(ctx.app, 'POST', '/api/workflows', { cookie: owner.cookie, body: { name: 'Returns', definition } });
   expect(created.status, JSON.stringify(created.body)).toBe(201);
-  const run = await call(ctx.app, 'POST', `/api/workflows/${created.body.id}/test-runs`, { cookie: owner.cookie, body: { messages: ['I want to return my order'], ...(contact ? { contact } : {}) } });
+  const run = await call(ctx.app, 'POST', `/api/workflows/${created.body.id}/test-runs`, {
+    cookie: owner.cookie,
+    body: { messages: ['I want to return my order'], ...(contact ? { contact } : {}) },
+  });
   expect(run.status, JSON.stringify(run.body)).toBe(200);
   return run.body as Run;
 }
@@ -75,11 +89,18 @@ async function testRun(definition: unknown, contact?: Record<string, string>): P
 describe('a test run', () => {
   it('never sends a POST "create return": the step answers with its sample and says so', async () => {
     const before = shop.seen.length;
-    const run = await testRun(shopFlow({ method: 'POST', body: '{"order": "{{ message.text }}"}', testResponse: { status: 201, body: '{"id": "RET-SAMPLE"}' } }));
+    const run = await testRun(
+      shopFlow({ method: 'POST', body: '{"order": "{{ message.text }}"}', testResponse: { status: 201, body: '{"id": "RET-SAMPLE"}' } }),
+    );
     expect(shop.seen.length).toBe(before);
     expect(run.replies).toEqual([{ text: 'Done: 201 RET-SAMPLE' }]);
     expect(run.vars.ret).toMatchObject({ ok: true, status: 201, body: { id: 'RET-SAMPLE' } });
-    expect(run.path.find((p) => p.nodeId === 'call')).toMatchObject({ output: 'success', note: 'Sample response used (no request sent)', name: 'Create return', afterReplies: 0 });
+    expect(run.path.find((p) => p.nodeId === 'call')).toMatchObject({
+      output: 'success',
+      note: 'Sample response used (no request sent)',
+      name: 'Create return',
+      afterReplies: 0,
+    });
     expect(run.path.find((p) => p.nodeId === 'ok')?.note).toBeUndefined();
   });
 
@@ -104,7 +125,9 @@ describe('a test run', () => {
     expect(sampled.path.find((p) => p.nodeId === 'call')?.note).toBe('Sample response used (no request sent)');
 
     before = shop.seen.length;
-    const real = await testRun(shopFlow({ method: 'GET', url: `${shop.url}/stock`, callForReal: true, testResponse: { status: 200, body: '{"stock": 0}' } }));
+    const real = await testRun(
+      shopFlow({ method: 'GET', url: `${shop.url}/stock`, callForReal: true, testResponse: { status: 200, body: '{"stock": 0}' } }),
+    );
     expect(shop.seen.slice(before).map((s) => `${s.method} ${s.url}`)).toEqual(['GET /stock']);
     expect(real.vars.ret).toMatchObject({ ok: true, status: 200, body: { stock: 12 } });
     expect(real.path.find((p) => p.nodeId === 'call')?.note).toBeUndefined();
@@ -118,14 +141,25 @@ describe('a test run', () => {
   });
 
   it('pushes nothing to a CRM webhook or to HubSpot', async () => {
-    await call(ctx.app, 'POST', '/api/credentials', { cookie: owner.cookie, body: { name: 'hubspot', value: 'pat-test-1', hosts: ['api.hubapi.com'] } });
+    await call(ctx.app, 'POST', '/api/credentials', {
+      cookie: owner.cookie,
+      body: { name: 'hubspot', value: 'pat-test-1', hosts: ['api.hubapi.com'] },
+    });
     const before = shop.seen.length;
     const run = await testRun(
       flow(
         [
           { id: 't', type: 'trigger.message_received' },
-          { id: 'hook', type: 'action.crm', config: { operation: 'push_webhook', url: `${shop.url}/crm`, note: 'Asked: {{ message.text }}' } },
-          { id: 'hub', type: 'action.crm', config: { operation: 'push_hubspot', note: 'Chat', testResponse: { status: 200, body: '{"results": [{"id": "hs-1"}]}' } } },
+          {
+            id: 'hook',
+            type: 'action.crm',
+            config: { operation: 'push_webhook', url: `${shop.url}/crm`, note: 'Asked: {{ message.text }}' },
+          },
+          {
+            id: 'hub',
+            type: 'action.crm',
+            config: { operation: 'push_hubspot', note: 'Chat', testResponse: { status: 200, body: '{"results": [{"id": "hs-1"}]}' } },
+          },
           { id: 'say', type: 'action.send_message', config: { text: 'Noted.' } },
         ],
         [
@@ -147,10 +181,27 @@ describe('a test run', () => {
   });
 
   it('still asks the AI model: that is what the owner is testing', async () => {
-    const provider = await standIn(() => ({ id: 'c1', object: 'chat.completion', created: 1, model: 'm', choices: [{ index: 0, message: { role: 'assistant', content: 'We open at nine.' }, finish_reason: 'stop' }] }));
-    const saved = await call(ctx.app, 'PATCH', '/api/workspace', { cookie: owner.cookie, body: { settings: { ai: { baseUrl: `${provider.url}/v1`, model: 'm', apiKey: 'sk-test-1' } } } });
+    const provider = await standIn(() => ({
+      id: 'c1',
+      object: 'chat.completion',
+      created: 1,
+      model: 'm',
+      choices: [{ index: 0, message: { role: 'assistant', content: 'We open at nine.' }, finish_reason: 'stop' }],
+    }));
+    const saved = await call(ctx.app, 'PATCH', '/api/workspace', {
+      cookie: owner.cookie,
+      body: { settings: { ai: { baseUrl: `${provider.url}/v1`, model: 'm', apiKey: 'sk-test-1' } } },
+    });
     expect(saved.status).toBe(200);
-    const run = await testRun(flow([{ id: 't', type: 'trigger.message_received' }, { id: 'ai', type: 'action.ai_reply', config: { useKnowledge: false, handoffWhenUnsure: false } }], [{ source: 't', target: 'ai' }]));
+    const run = await testRun(
+      flow(
+        [
+          { id: 't', type: 'trigger.message_received' },
+          { id: 'ai', type: 'action.ai_reply', config: { useKnowledge: false, handoffWhenUnsure: false } },
+        ],
+        [{ source: 't', target: 'ai' }],
+      ),
+    );
     expect(run.replies).toEqual([{ text: 'We open at nine.' }]);
     expect(provider.seen.length).toBe(1);
     expect(run.path.find((p) => p.nodeId === 'ai')?.note).toBeUndefined();
@@ -161,7 +212,12 @@ describe('a test run', () => {
 describe('the published flow', () => {
   it('really calls the shop when a customer writes', async () => {
     const channel = await createWebchat(ctx, owner.workspaceId);
-    await publishFlow(ctx, owner, shopFlow({ method: 'POST', body: '{"order": "{{ message.text }}"}', testResponse: { status: 201, body: '{"id": "RET-SAMPLE"}' } }), 'Live returns');
+    await publishFlow(
+      ctx,
+      owner,
+      shopFlow({ method: 'POST', body: '{"order": "{{ message.text }}"}', testResponse: { status: 201, body: '{"id": "RET-SAMPLE"}' } }),
+      'Live returns',
+    );
     const before = shop.seen.length;
     const stored = await customerSays(ctx, channel, 'cust-return', 'order 42 please');
     await drain(ctx);

@@ -11,7 +11,10 @@ type Fetchable = Parameters<typeof call>[0];
 export async function agentSession(ctx: TestContext, app: Fetchable, workspaceId: string, name = 'Agent'): Promise<Session> {
   const email = `${name.toLowerCase().replace(/\W/g, '')}-${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}@example.com`;
   const password = 'agent password 123';
-  const [user] = await ctx.database.db.insert(users).values({ email, name, passwordHash: await hashPassword(password) }).returning({ id: users.id });
+  const [user] = await ctx.database.db
+    .insert(users)
+    .values({ email, name, passwordHash: await hashPassword(password) })
+    .returning({ id: users.id });
   await ctx.database.db.insert(memberships).values({ workspaceId, userId: user!.id, role: 'agent' });
   const login = await call(app, 'POST', '/api/auth/login', { body: { email, password } });
   if (login.status !== 200) throw new Error(`agent login failed: ${login.status} ${JSON.stringify(login.body)}`);
@@ -19,7 +22,12 @@ export async function agentSession(ctx: TestContext, app: Fetchable, workspaceId
 }
 
 /** An API key of the given role, made by an admin through the API. */
-export async function apiKey(app: Fetchable, admin: Session, role: 'agent' | 'admin', name = `${role} key`): Promise<{ id: string; key: string }> {
+export async function apiKey(
+  app: Fetchable,
+  admin: Session,
+  role: 'agent' | 'admin',
+  name = `${role} key`,
+): Promise<{ id: string; key: string }> {
   const res = await call(app, 'POST', '/api/api-keys', { cookie: admin.cookie, body: { name, role } });
   if (res.status !== 201) throw new Error(`api key failed: ${res.status} ${JSON.stringify(res.body)}`);
   return { id: res.body.id, key: res.body.key };

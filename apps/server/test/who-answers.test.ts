@@ -29,7 +29,10 @@ const replies = (to: string): string[] =>
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-function flow(nodes: { id: string; type: string; config?: Record<string, unknown> }[], edges: { source: string; target: string; sourceHandle?: string }[]) {
+function flow(
+  nodes: { id: string; type: string; config?: Record<string, unknown> }[],
+  edges: { source: string; target: string; sourceHandle?: string }[],
+) {
   return {
     schemaVersion: 1,
     nodes: nodes.map((n, i) => ({ position: { x: 0, y: i * 120 }, config: {}, ...n })),
@@ -69,7 +72,10 @@ beforeAll(async () => {
   ctx = await createTestContext({ appSecret: Buffer.from(TEST_APP_SECRET, 'hex') });
   owner = await signup(ctx.app, 'Bakery');
   receiver = await startStandIn(() => ({ json: { ok: true } }));
-  const created = await call(ctx.app, 'POST', '/api/channels', { cookie: owner.cookie, body: { type: 'api', name: 'Shop app', config: { callbackUrl: `${receiver.baseUrl}/hook` } } });
+  const created = await call(ctx.app, 'POST', '/api/channels', {
+    cookie: owner.cookie,
+    body: { type: 'api', name: 'Shop app', config: { callbackUrl: `${receiver.baseUrl}/hook` } },
+  });
   expect(created.status).toBe(201);
   channel = { id: created.body.id, secret: created.body.secret };
   await call(ctx.app, 'PATCH', '/api/workspace', { cookie: owner.cookie, body: { settings: { expectedReplyMinutes: 15 } } });
@@ -90,7 +96,11 @@ describe('one rule for which flow answers', () => {
       flow(
         [
           { id: 't', type: 'trigger.message_received', config: { channels: ['any'], firstMessageOnly: true } },
-          { id: 'ask', type: 'action.ask_question', config: { text: 'Hello! Reply 1 for prices or 2 for delivery.', saveTo: 'vars.choice' } },
+          {
+            id: 'ask',
+            type: 'action.ask_question',
+            config: { text: 'Hello! Reply 1 for prices or 2 for delivery.', saveTo: 'vars.choice' },
+          },
           { id: 'done', type: 'action.send_message', config: { text: 'Thanks, noted: {{ vars.choice }}' } },
         ],
         [
@@ -121,13 +131,21 @@ describe('one rule for which flow answers', () => {
 
   it('ends the waiting question as interrupted when the answer is exactly another flow keyword', async () => {
     await customerSays('ann', 'Hours?');
-    expect(await repliesTo('ann', 2)).toEqual(['Hello! Reply 1 for prices or 2 for delivery.', 'We are open 9am to 5pm, Monday to Saturday.']);
+    expect(await repliesTo('ann', 2)).toEqual([
+      'Hello! Reply 1 for prices or 2 for delivery.',
+      'We are open 9am to 5pm, Monday to Saturday.',
+    ]);
     const runs = await call(ctx.app, 'GET', `/api/runs?workflowId=${flowIds['Welcome menu']}`, { cookie: owner.cookie });
-    expect(runs.body.runs.map((r: { status: string; error: string | null }) => [r.status, r.error])).toEqual([['cancelled', 'Interrupted by Opening hours']]);
+    expect(runs.body.runs.map((r: { status: string; error: string | null }) => [r.status, r.error])).toEqual([
+      ['cancelled', 'Interrupted by Opening hours'],
+    ]);
   });
 
   it('follows a new order at once', async () => {
-    const ordered = await call(ctx.app, 'PUT', '/api/workflows/order', { cookie: owner.cookie, body: { ids: [flowIds['Opening hours'], flowIds['Welcome menu']] } });
+    const ordered = await call(ctx.app, 'PUT', '/api/workflows/order', {
+      cookie: owner.cookie,
+      body: { ids: [flowIds['Opening hours'], flowIds['Welcome menu']] },
+    });
     expect(ordered.status).toBe(200);
     expect(ordered.body.workflows.map((w: { name: string }) => w.name)).toEqual(['Opening hours', 'Welcome menu']);
     await customerSays('bob', 'hours');
@@ -139,7 +157,10 @@ describe('one rule for which flow answers', () => {
     const theirs = await call(ctx.app, 'POST', '/api/workflows', { cookie: other.cookie, body: { name: 'Theirs' } });
     const refused = await call(ctx.app, 'PUT', '/api/workflows/order', { cookie: owner.cookie, body: { ids: [theirs.body.id] } });
     expect(refused.status).toBe(400);
-    const twice = await call(ctx.app, 'PUT', '/api/workflows/order', { cookie: owner.cookie, body: { ids: [flowIds['Welcome menu'], flowIds['Welcome menu']] } });
+    const twice = await call(ctx.app, 'PUT', '/api/workflows/order', {
+      cookie: owner.cookie,
+      body: { ids: [flowIds['Welcome menu'], flowIds['Welcome menu']] },
+    });
     expect(twice.status).toBe(400);
   });
 });
@@ -148,9 +169,15 @@ describe('nobody waits unheard', () => {
   it('tells the customer once when a person will reply, and counts the conversation as waiting for a person', async () => {
     // Bob's first message was answered by Opening hours, which ended: this one nothing answers.
     await customerSays('bob', 'Can I bring my dog into the shop?');
-    expect(await repliesTo('bob', 2)).toEqual(['We are open 9am to 5pm, Monday to Saturday.', 'Thanks for your message! We usually reply within 15 minutes.']);
+    expect(await repliesTo('bob', 2)).toEqual([
+      'We are open 9am to 5pm, Monday to Saturday.',
+      'Thanks for your message! We usually reply within 15 minutes.',
+    ]);
     await customerSays('bob', 'Hello?');
-    await waitFor(async () => (await call(ctx.app, 'GET', '/api/inbox/waiting', { cookie: owner.cookie })).body.conversations[0]?.unread === 2, 20_000);
+    await waitFor(
+      async () => (await call(ctx.app, 'GET', '/api/inbox/waiting', { cookie: owner.cookie })).body.conversations[0]?.unread === 2,
+      20_000,
+    );
     await sleep(1_500);
     expect(replies('bob')).toHaveLength(2);
 
@@ -162,17 +189,27 @@ describe('nobody waits unheard', () => {
     expect(listed.body.waitingForPersonSince).toEqual(expect.any(String));
 
     // A person answers: no longer waiting.
-    const answered = await call(ctx.app, 'POST', `/api/conversations/${conversationId}/messages`, { cookie: owner.cookie, body: { text: 'Of course, dogs are welcome!' } });
+    const answered = await call(ctx.app, 'POST', `/api/conversations/${conversationId}/messages`, {
+      cookie: owner.cookie,
+      body: { text: 'Of course, dogs are welcome!' },
+    });
     expect(answered.status).toBe(201);
     expect((await call(ctx.app, 'GET', '/api/inbox/waiting', { cookie: owner.cookie })).body.count).toBe(0);
     // Once a person is in the conversation, the default stays quiet.
     await customerSays('bob', 'Great, thanks');
     await sleep(2_500);
-    expect(replies('bob')).toEqual(['We are open 9am to 5pm, Monday to Saturday.', 'Thanks for your message! We usually reply within 15 minutes.', 'Of course, dogs are welcome!']);
+    expect(replies('bob')).toEqual([
+      'We are open 9am to 5pm, Monday to Saturday.',
+      'Thanks for your message! We usually reply within 15 minutes.',
+      'Of course, dogs are welcome!',
+    ]);
   });
 
   it('sends the owner words, or nothing when turned off, and still marks the conversation', async () => {
-    await call(ctx.app, 'PATCH', '/api/workspace', { cookie: owner.cookie, body: { settings: { unanswered: { text: 'A baker will answer shortly.' } } } });
+    await call(ctx.app, 'PATCH', '/api/workspace', {
+      cookie: owner.cookie,
+      body: { settings: { unanswered: { text: 'A baker will answer shortly.' } } },
+    });
     await customerSays('cat', 'hours');
     await customerSays('cat', 'Do you make vegan cakes?');
     expect(await repliesTo('cat', 2)).toEqual(['We are open 9am to 5pm, Monday to Saturday.', 'A baker will answer shortly.']);

@@ -17,7 +17,11 @@ beforeAll(async () => {
 afterAll(() => ctx.close());
 
 const widget = (method: string, path: string, token?: string, body?: unknown) =>
-  call(ctx.app, method, `/widget/${channelId}${path}`, { ...(token && { token }), ...(body !== undefined && { body }), headers: { origin: 'https://bakery.example' } });
+  call(ctx.app, method, `/widget/${channelId}${path}`, {
+    ...(token && { token }),
+    ...(body !== undefined && { body }),
+    headers: { origin: 'https://bakery.example' },
+  });
 
 describe('website widget', () => {
   it('starts a session with a token stored only as its hash, and resumes it', async () => {
@@ -26,19 +30,27 @@ describe('website widget', () => {
     expect(started.res.headers.get('access-control-allow-origin')).toBe('*');
     const { visitorToken } = started.body;
     expect(started.body).toEqual({ visitorToken: expect.any(String), verified: false });
-    const { rows } = await ctx.database.pool.query('select external_id, contact_id from contact_identities where channel_id = $1', [channelId]);
+    const { rows } = await ctx.database.pool.query('select external_id, contact_id from contact_identities where channel_id = $1', [
+      channelId,
+    ]);
     expect(rows).toHaveLength(1);
     expect(rows[0].external_id).not.toBe(visitorToken);
     expect(rows[0].external_id).toMatch(/^[0-9a-f]{64}$/);
     const resumed = await widget('POST', '/sessions', undefined, { visitorToken });
     expect(resumed.body).toEqual({ visitorToken, verified: false });
-    expect((await ctx.database.pool.query('select contact_id from contact_identities where channel_id = $1', [channelId])).rows).toEqual([{ contact_id: rows[0].contact_id }]);
+    expect((await ctx.database.pool.query('select contact_id from contact_identities where channel_id = $1', [channelId])).rows).toEqual([
+      { contact_id: rows[0].contact_id },
+    ]);
   });
 
   it('answers CORS preflights for any origin', async () => {
     const res = await ctx.app.request(`/widget/${channelId}/messages`, {
       method: 'OPTIONS',
-      headers: { origin: 'https://bakery.example', 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization,content-type' },
+      headers: {
+        origin: 'https://bakery.example',
+        'access-control-request-method': 'POST',
+        'access-control-request-headers': 'authorization,content-type',
+      },
     });
     expect(res.status).toBe(204);
     expect(res.headers.get('access-control-allow-origin')).toBe('*');
@@ -71,10 +83,17 @@ describe('website widget', () => {
     };
     await readUntil(': connected');
 
-    const conversationId = (await ctx.database.pool.query('select conversation_id from messages where id = $1', [first.body.message.id])).rows[0].conversation_id;
-    const note = await call(ctx.app, 'POST', `/api/conversations/${conversationId}/messages`, { cookie: owner.cookie, body: { text: 'internal only', private: true } });
+    const conversationId = (await ctx.database.pool.query('select conversation_id from messages where id = $1', [first.body.message.id]))
+      .rows[0].conversation_id;
+    const note = await call(ctx.app, 'POST', `/api/conversations/${conversationId}/messages`, {
+      cookie: owner.cookie,
+      body: { text: 'internal only', private: true },
+    });
     expect(note.status).toBe(201);
-    const reply = await call(ctx.app, 'POST', `/api/conversations/${conversationId}/messages`, { cookie: owner.cookie, body: { text: 'Yes, until 6pm!' } });
+    const reply = await call(ctx.app, 'POST', `/api/conversations/${conversationId}/messages`, {
+      cookie: owner.cookie,
+      body: { text: 'Yes, until 6pm!' },
+    });
     expect(await deliverMessage(ctx.deps, reply.body.id)).toMatchObject({ kind: 'sent', status: 'delivered' });
     expect(await readUntil('Yes, until 6pm!')).toBe(true);
     expect(text).toContain('event: message');

@@ -11,12 +11,24 @@ let webhookPath: string;
 const hashOf = (secret: string, userId: string) => createHmac('sha256', secret).update(userId).digest('hex');
 const contact = (body: Record<string, unknown>) => call(ctx.app, 'POST', '/api/contacts', { cookie: owner.cookie, body });
 const fire = (selector: Record<string, unknown>) => call(ctx.app, 'POST', webhookPath, { body: { ref: 'R', contact: selector } });
-const runContact = async (runId: string) => (await ctx.database.pool.query('select contact_id from workflow_runs where id = $1', [runId])).rows[0].contact_id as string;
+const runContact = async (runId: string) =>
+  (await ctx.database.pool.query('select contact_id from workflow_runs where id = $1', [runId])).rows[0].contact_id as string;
 
 beforeAll(async () => {
   ctx = await createTestContext();
   owner = await signup(ctx.app, 'Matcher');
-  const workflowId = await publishFlow(ctx, owner, flow([{ id: 't', type: 'trigger.webhook' }, { id: 'note', type: 'action.note', config: { text: 'hook' } }], [{ source: 't', target: 'note' }]), 'Hook');
+  const workflowId = await publishFlow(
+    ctx,
+    owner,
+    flow(
+      [
+        { id: 't', type: 'trigger.webhook' },
+        { id: 'note', type: 'action.note', config: { text: 'hook' } },
+      ],
+      [{ source: 't', target: 'note' }],
+    ),
+    'Hook',
+  );
   webhookPath = new URL((await call(ctx.app, 'GET', `/api/workflows/${workflowId}`, { cookie: owner.cookie })).body.webhookUrl).pathname;
 });
 afterAll(() => ctx.close());
@@ -30,16 +42,27 @@ describe('contact selectors and stored contact details', () => {
     expect(local.status).toBe(400);
     expect(local.body.error.details[0].field).toBe('phone');
     expect(local.body.error.message).toMatch(/country code/);
-    const garbage = await call(ctx.app, 'PATCH', `/api/contacts/${alice.body.id}`, { cookie: owner.cookie, body: { phone: 'call me maybe' } });
+    const garbage = await call(ctx.app, 'PATCH', `/api/contacts/${alice.body.id}`, {
+      cookie: owner.cookie,
+      body: { phone: 'call me maybe' },
+    });
     expect(garbage.status).toBe(400);
     expect(garbage.body.error.details[0].field).toBe('phone');
-    const patched = await call(ctx.app, 'PATCH', `/api/contacts/${alice.body.id}`, { cookie: owner.cookie, body: { phone: '+44 20 7946 0958' } });
+    const patched = await call(ctx.app, 'PATCH', `/api/contacts/${alice.body.id}`, {
+      cookie: owner.cookie,
+      body: { phone: '+44 20 7946 0958' },
+    });
     expect(patched.body.phone).toBe('+442079460958');
   });
 
   it('matches normalized email and phone, and asks for a country for a local number', async () => {
     const aliceId = (await call(ctx.app, 'GET', '/api/contacts?q=alice', { cookie: owner.cookie })).body.contacts[0].id;
-    for (const selector of [{ email: 'Alice@Example.COM' }, { phone: '+44 20 7946 0958' }, { phone: '020 7946 0958', country: 'GB' }, { phone: '0044 20 7946 0958' }]) {
+    for (const selector of [
+      { email: 'Alice@Example.COM' },
+      { phone: '+44 20 7946 0958' },
+      { phone: '020 7946 0958', country: 'GB' },
+      { phone: '0044 20 7946 0958' },
+    ]) {
       const started = await fire(selector);
       expect(started.status, JSON.stringify(selector)).toBe(202);
       expect(await runContact(started.body.runId)).toBe(aliceId);
@@ -75,8 +98,12 @@ describe('the identity secret of a website chat', () => {
     expect(one.body.secretsSet).toEqual(['identitySecret']);
 
     // The owner cannot choose it through PATCH: it stays the generated one.
-    await call(ctx.app, 'PATCH', `/api/channels/${created.id}`, { cookie: owner.cookie, body: { config: { identitySecret: 'x'.repeat(40) } } });
-    const session = (secret: string) => call(ctx.app, 'POST', `/widget/${created.id}/sessions`, { body: { userId: 'u-1', userHash: hashOf(secret, 'u-1') } });
+    await call(ctx.app, 'PATCH', `/api/channels/${created.id}`, {
+      cookie: owner.cookie,
+      body: { config: { identitySecret: 'x'.repeat(40) } },
+    });
+    const session = (secret: string) =>
+      call(ctx.app, 'POST', `/widget/${created.id}/sessions`, { body: { userId: 'u-1', userHash: hashOf(secret, 'u-1') } });
     expect((await session('x'.repeat(40))).status).toBe(401);
     expect((await session(first)).status).toBe(200);
 

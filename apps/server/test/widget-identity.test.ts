@@ -16,16 +16,30 @@ const answered: string[] = [];
 
 const hashOf = (userId: string, secret = identitySecret) => createHmac('sha256', secret).update(userId).digest('hex');
 const widget = async (method: string, path: string, token?: string, body?: unknown) => {
-  const res = await call(ctx.app, method, `/widget/${channelId}${path}`, { ...(token && { token }), ...(body !== undefined && { body }), headers: { origin: 'https://shop.example' } });
+  const res = await call(ctx.app, method, `/widget/${channelId}${path}`, {
+    ...(token && { token }),
+    ...(body !== undefined && { body }),
+    headers: { origin: 'https://shop.example' },
+  });
   answered.push(JSON.stringify(res.body));
   return res;
 };
 const session = (body: Record<string, unknown>) => widget('POST', '/sessions', undefined, body);
 const contactOfToken = async (token: string) =>
-  (await ctx.database.pool.query('select contact_id from contact_identities where channel_id = $1 and external_id = $2', [channelId, sha256(token)])).rows[0]?.contact_id as string | undefined;
+  (
+    await ctx.database.pool.query('select contact_id from contact_identities where channel_id = $1 and external_id = $2', [
+      channelId,
+      sha256(token),
+    ])
+  ).rows[0]?.contact_id as string | undefined;
 const contactRow = async (id: string) => (await ctx.database.pool.query('select * from contacts where id = $1', [id])).rows[0];
 const conversationOfMessage = async (messageId: string) =>
-  (await ctx.database.pool.query('select m.conversation_id, c.contact_id from messages m join conversations c on c.id = m.conversation_id where m.id = $1', [messageId])).rows[0] as { conversation_id: string; contact_id: string };
+  (
+    await ctx.database.pool.query(
+      'select m.conversation_id, c.contact_id from messages m join conversations c on c.id = m.conversation_id where m.id = $1',
+      [messageId],
+    )
+  ).rows[0] as { conversation_id: string; contact_id: string };
 
 /** Reads a widget stream until `needle` shows up or `ms` pass; the text read so far. */
 async function openStream(token: string) {
@@ -59,7 +73,13 @@ beforeAll(async () => {
   const workflowId = await publishFlow(
     ctx,
     owner,
-    flow([{ id: 't', type: 'trigger.webhook' }, { id: 'say', type: 'action.send_message', config: { text: 'Order {{ trigger.body.ref }} shipped, {{ contact.name }}.' } }], [{ source: 't', target: 'say' }]),
+    flow(
+      [
+        { id: 't', type: 'trigger.webhook' },
+        { id: 'say', type: 'action.send_message', config: { text: 'Order {{ trigger.body.ref }} shipped, {{ contact.name }}.' } },
+      ],
+      [{ source: 't', target: 'say' }],
+    ),
     'Shipping',
   );
   webhookPath = new URL((await call(ctx.app, 'GET', `/api/workflows/${workflowId}`, { cookie: owner.cookie })).body.webhookUrl).pathname;
@@ -69,7 +89,9 @@ beforeAll(async () => {
   expect(started.body.verified).toBe(true);
   const said = await widget('POST', '/messages', started.body.visitorToken, { text: 'My address is 1 Secret Lane', clientId: 'v-1' });
   const { conversation_id, contact_id } = await conversationOfMessage(said.body.message.id);
-  expect((await call(ctx.app, 'PATCH', `/api/contacts/${contact_id}`, { cookie: owner.cookie, body: { email: 'Vera@Example.com' } })).body.email).toBe('vera@example.com');
+  expect(
+    (await call(ctx.app, 'PATCH', `/api/contacts/${contact_id}`, { cookie: owner.cookie, body: { email: 'Vera@Example.com' } })).body.email,
+  ).toBe('vera@example.com');
   victim = { token: started.body.visitorToken, contactId: contact_id, conversationId: conversation_id };
 });
 afterAll(() => ctx.close());
@@ -84,7 +106,10 @@ describe('a visitor who types a customer’s email', () => {
 
     const theirs = await openStream(token);
     const victims = await openStream(victim.token);
-    const reply = await call(ctx.app, 'POST', `/api/conversations/${victim.conversationId}/messages`, { cookie: owner.cookie, body: { text: 'Your parcel code is 7731' } });
+    const reply = await call(ctx.app, 'POST', `/api/conversations/${victim.conversationId}/messages`, {
+      cookie: owner.cookie,
+      body: { text: 'Your parcel code is 7731' },
+    });
     expect(await deliverMessage(ctx.deps, reply.body.id)).toMatchObject({ kind: 'sent', status: 'delivered' });
     expect(await victims.readFor(5_000, 'parcel code')).toContain('Your parcel code is 7731');
     expect(await theirs.readFor(500)).not.toContain('parcel code');
@@ -94,9 +119,15 @@ describe('a visitor who types a customer’s email', () => {
     expect(posted.status).toBe(201);
     const landed = await conversationOfMessage(posted.body.message.id);
     expect(landed.contact_id).not.toBe(victim.contactId);
-    expect(await contactRow(landed.contact_id)).toMatchObject({ email: null, phone: null, attributes: { typed_email: 'vera@example.com', typed_phone: '+44 20 7946 0958' } });
+    expect(await contactRow(landed.contact_id)).toMatchObject({
+      email: null,
+      phone: null,
+      attributes: { typed_email: 'vera@example.com', typed_phone: '+44 20 7946 0958' },
+    });
     expect(await contactRow(victim.contactId)).toMatchObject({ name: 'Vera', email: 'vera@example.com' });
-    expect((await widget('GET', '/messages', victim.token)).body.messages.map((m: { text: string }) => m.text)).not.toContain('Change my delivery address');
+    expect((await widget('GET', '/messages', victim.token)).body.messages.map((m: { text: string }) => m.text)).not.toContain(
+      'Change my delivery address',
+    );
   });
 
   it('does not divert a flow webhook sent to the customer’s email, nor make it ambiguous', async () => {
@@ -108,7 +139,9 @@ describe('a visitor who types a customer’s email', () => {
   });
 
   it('cannot speak as a visitor through the channel webhook', async () => {
-    const forged = await call(ctx.app, 'POST', `/webhooks/channels/${channelId}`, { body: { id: 'x-1', from: 'user:cust-1001', text: 'I am Vera', email: 'vera@example.com' } });
+    const forged = await call(ctx.app, 'POST', `/webhooks/channels/${channelId}`, {
+      body: { id: 'x-1', from: 'user:cust-1001', text: 'I am Vera', email: 'vera@example.com' },
+    });
     expect(forged.status).toBe(403);
     expect((await ctx.database.pool.query("select count(*)::int as n from messages where text = 'I am Vera'")).rows[0].n).toBe(0);
   });
@@ -132,7 +165,10 @@ describe('identity verification', () => {
     expect(await contactOfToken(phone.body.visitorToken)).toBe(victim.contactId);
     const thread = (await widget('GET', '/messages', phone.body.visitorToken)).body.messages.map((m: { text: string }) => m.text);
     expect(thread).toEqual(expect.arrayContaining(['My address is 1 Secret Lane', 'Your parcel code is 7731']));
-    expect(await contactRow(victim.contactId)).toMatchObject({ email: 'vera@example.com', attributes: { typed_email: 'someone.else@example.com' } });
+    expect(await contactRow(victim.contactId)).toMatchObject({
+      email: 'vera@example.com',
+      attributes: { typed_email: 'someone.else@example.com' },
+    });
   });
 
   it('an anonymous visitor who logs in brings their token to the verified contact, never the reverse', async () => {

@@ -20,9 +20,11 @@ beforeAll(async () => {
 });
 afterAll(() => ctx.close());
 
-const patch = (config: Record<string, unknown>, session = owner, id = channelId) => call(ctx.app, 'PATCH', `/api/channels/${id}`, { cookie: session.cookie, body: { config } });
+const patch = (config: Record<string, unknown>, session = owner, id = channelId) =>
+  call(ctx.app, 'PATCH', `/api/channels/${id}`, { cookie: session.cookie, body: { config } });
 const look = (id = channelId, origin?: string) => call(ctx.app, 'GET', `/widget/${id}/config`, origin ? { headers: { origin } } : {});
-const session = (id: string, origin?: string) => call(ctx.app, 'POST', `/widget/${id}/sessions`, { body: {}, ...(origin && { headers: { origin } }) });
+const session = (id: string, origin?: string) =>
+  call(ctx.app, 'POST', `/widget/${id}/sessions`, { body: {}, ...(origin && { headers: { origin } }) });
 const channel = async (id: string, s = owner) => (await call(ctx.app, 'GET', `/api/channels/${id}`, { cookie: s.cookie })).body;
 
 describe('widget look', () => {
@@ -33,13 +35,22 @@ describe('widget look', () => {
     expect(res.res.headers.get('access-control-allow-origin')).toBe('*');
     expect(res.res.headers.get('cache-control')).toBe('public, max-age=60');
 
-    expect((await call(ctx.app, 'PATCH', '/api/workspace', { cookie: owner.cookie, body: { settings: { expectedReplyMinutes: 120 } } })).status).toBe(200);
+    expect(
+      (await call(ctx.app, 'PATCH', '/api/workspace', { cookie: owner.cookie, body: { settings: { expectedReplyMinutes: 120 } } })).status,
+    ).toBe(200);
     expect((await look()).body.replyTime).toBe('We usually reply within 2 hours');
     expect((await channel(channelId)).widget).toMatchObject({ defaultReplyTime: 'We usually reply within 2 hours' });
   });
 
   it('the owner sets colour, title, greeting, reply time, position and avatar; the widget gets exactly those, no ids', async () => {
-    const saved = await patch({ color: '#B45309', title: 'Sunrise Bakery', greeting: 'Hello! Ask about cakes or opening hours.', replyTime: 'We reply within the hour', position: 'left', avatarUrl: 'https://cdn.sunrise.example/rosa.png' });
+    const saved = await patch({
+      color: '#B45309',
+      title: 'Sunrise Bakery',
+      greeting: 'Hello! Ask about cakes or opening hours.',
+      replyTime: 'We reply within the hour',
+      position: 'left',
+      avatarUrl: 'https://cdn.sunrise.example/rosa.png',
+    });
     expect(saved.status, JSON.stringify(saved.body)).toBe(200);
     expect(saved.body.widget).toMatchObject({ title: 'Sunrise Bakery', color: '#B45309', position: 'left' });
     expect(saved.body.previewUrl).toBe(`http://switchboard.test/preview/${channelId}`);
@@ -131,7 +142,9 @@ describe('installed: last seen on a site', () => {
     const seen = (await channel(fresh)).lastSeen;
     expect(seen.host).toBe('www.sunrise-bakery.example');
     expect(Date.parse(seen.at)).toBeGreaterThanOrEqual(before - 1_000);
-    const listed = (await call(ctx.app, 'GET', '/api/channels', { cookie: owner.cookie })).body.channels.find((c: { id: string }) => c.id === fresh);
+    const listed = (await call(ctx.app, 'GET', '/api/channels', { cookie: owner.cookie })).body.channels.find(
+      (c: { id: string }) => c.id === fresh,
+    );
     expect(listed.lastSeen).toEqual(seen);
   });
 
@@ -143,11 +156,17 @@ describe('installed: last seen on a site', () => {
     for (let i = 0; i < 5; i++) expect((await session(fresh, `https://again-${i}.example`)).status).toBe(200);
     // A second app on the same database (another process) has its own memory but the same rule.
     const secondProcess = createApp(ctx.deps);
-    expect((await call(secondProcess, 'POST', `/widget/${fresh}/sessions`, { body: {}, headers: { origin: 'https://elsewhere.example' } })).status).toBe(200);
+    expect(
+      (await call(secondProcess, 'POST', `/widget/${fresh}/sessions`, { body: {}, headers: { origin: 'https://elsewhere.example' } }))
+        .status,
+    ).toBe(200);
     expect((await channel(fresh)).lastSeen).toEqual(first);
     // Once the minute is over, the next page view moves it on.
     await ctx.database.pool.query(`update widget_presence set last_seen_at = now() - interval '2 minutes' where channel_id = $1`, [fresh]);
-    expect((await call(createApp(ctx.deps), 'GET', `/widget/${fresh}/config`, { headers: { origin: 'https://shop.sunrise.example:8443' } })).status).toBe(200);
+    expect(
+      (await call(createApp(ctx.deps), 'GET', `/widget/${fresh}/config`, { headers: { origin: 'https://shop.sunrise.example:8443' } }))
+        .status,
+    ).toBe(200);
     expect((await channel(fresh)).lastSeen.host).toBe('shop.sunrise.example:8443');
   });
 
@@ -158,7 +177,9 @@ describe('installed: last seen on a site', () => {
       expect((await look(fresh, origin)).status).toBe(200);
     }
     expect((await channel(fresh)).lastSeen).toBeNull();
-    expect((await ctx.database.pool.query('select count(*)::int as n from widget_presence where channel_id = $1', [fresh])).rows[0].n).toBe(0);
+    expect((await ctx.database.pool.query('select count(*)::int as n from widget_presence where channel_id = $1', [fresh])).rows[0].n).toBe(
+      0,
+    );
     await session(fresh, 'https://sunrise.example');
     expect((await call(ctx.app, 'GET', `/api/channels/${fresh}`, { cookie: other.cookie })).status).toBe(404);
     const theirs = (await call(ctx.app, 'GET', '/api/channels', { cookie: other.cookie })).body.channels;

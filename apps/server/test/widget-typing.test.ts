@@ -60,13 +60,15 @@ describe('typing in the website chat', () => {
     expect(await bobStream.readUntil('event: typing', 1_000)).toBe(false);
 
     // Another workspace cannot make anyone's widget show typing.
-    expect((await call(ctx.app, 'POST', `/api/conversations/${bob.conversationId}/typing`, { cookie: other.cookie, body: {} })).status).toBe(404);
+    expect(
+      (await call(ctx.app, 'POST', `/api/conversations/${bob.conversationId}/typing`, { cookie: other.cookie, body: {} })).status,
+    ).toBe(404);
     expect(await bobStream.readUntil('event: typing', 1_000)).toBe(false);
     await aliceStream.close();
     await bobStream.close();
   });
 
-  it('shows the visitor typing in the agents\' inbox stream, throttled, and needs the visitor token', async () => {
+  it("shows the visitor typing in the agents' inbox stream, throttled, and needs the visitor token", async () => {
     const carol = await visitorWithConversation('Is the cake gluten free?');
     const inbox = await openStream('/api/stream', { cookie: owner.cookie });
     const elsewhere = await openStream('/api/stream', { cookie: other.cookie });

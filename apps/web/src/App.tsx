@@ -85,7 +85,17 @@ export function App() {
   // One-time links work whether or not someone is signed in.
   let link: Record<string, string> | null;
   if ((link = match('/invite/:token', path))) {
-    return <InvitePage token={link.token!} me={me} onJoined={(next) => { setMe(next); navigate('/inbox', { replace: true }); }} onSignedOut={() => setMe(null)} />;
+    return (
+      <InvitePage
+        token={link.token!}
+        me={me}
+        onJoined={(next) => {
+          setMe(next);
+          navigate('/inbox', { replace: true });
+        }}
+        onSignedOut={() => setMe(null)}
+      />
+    );
   }
   if ((link = match('/reset/:token', path))) return <ResetPage token={link.token!} />;
   const entry = path === '/' || path === '/login' || path === '/signup';

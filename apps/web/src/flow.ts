@@ -7,8 +7,16 @@ import type { ConnectedChannel, FlowDocument, FlowEdge, FlowNodeEnvelope, NodeDe
 
 export type { ConnectedChannel, FlowDocument, FlowEdge, FlowNodeEnvelope, NodeDefinition, Requirement };
 export type NodeKind = 'trigger' | 'condition' | 'action';
-export interface FlowIssue { nodeId?: string; field?: string; message: string; code: string }
-export interface Validation { errors: FlowIssue[]; warnings: FlowIssue[] }
+export interface FlowIssue {
+  nodeId?: string;
+  field?: string;
+  message: string;
+  code: string;
+}
+export interface Validation {
+  errors: FlowIssue[];
+  warnings: FlowIssue[];
+}
 
 /** What an HTTP or CRM step answers in a test run when it has no sample of its own. */
 export const DEFAULT_TEST_RESPONSE: { status: number; body: string } = flow.DEFAULT_TEST_RESPONSE;

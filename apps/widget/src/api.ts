@@ -44,8 +44,7 @@ export function createApi(origin: string, channelId: string) {
     look: () => call<Record<string, unknown>>('/config'),
     session: (body: SessionRequest) => call<SessionResponse>('/sessions', null, body),
     messages: (token: string) => call<MessagesResponse>('/messages', token),
-    send: (token: string, body: SendMessageRequest) =>
-      call<SendMessageResponse>('/messages', token, body),
+    send: (token: string, body: SendMessageRequest) => call<SendMessageResponse>('/messages', token, body),
     upload: (token: string, file: File) =>
       call<UploadResponse>(`/attachments?name=${encodeURIComponent(file.name || 'file')}`, token, file),
     typing: (token: string) => call<TypingResponse>('/typing', token, {}),

@@ -27,7 +27,11 @@ function server() {
   const api: Api = {
     look: async () => ({}),
     session: async (body) => (sessions.push(body), { visitorToken: body.visitorToken ?? `t${++n}`, verified: !!body.userHash }),
-    messages: async (token) => ({ messages: [{ id: `m-${token}`, direction: 'out', author: 'agent', text: `history of ${token}`, createdAt: '2026-01-01T00:00:00.000Z' }] }),
+    messages: async (token) => ({
+      messages: [
+        { id: `m-${token}`, direction: 'out', author: 'agent', text: `history of ${token}`, createdAt: '2026-01-01T00:00:00.000Z' },
+      ],
+    }),
     send: async () => {
       throw new Error('not used');
     },

@@ -19,8 +19,7 @@ const TYPING_EVERY_MS = 4_000;
 const TYPING_SHOWN_MS = 6_000;
 
 /** A 4xx other than timeout/rate limit will fail the same way again. */
-const isFinal = (e: unknown) =>
-  e instanceof ApiError && e.status >= 400 && e.status < 500 && e.status !== 408 && e.status !== 429;
+const isFinal = (e: unknown) => e instanceof ApiError && e.status >= 400 && e.status < 500 && e.status !== 408 && e.status !== 429;
 
 /**
  * The visitor's side of the conversation: session, history, live stream, sending.

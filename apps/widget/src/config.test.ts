@@ -21,9 +21,25 @@ test('the API origin is the script origin, and the tag attributes fill the rest'
 });
 
 test("the owner's look from the server fills what the tag leaves out; the tag's attributes win", () => {
-  const look = { title: 'Sunrise Bakery', greeting: 'Hello!', color: '#b45309', position: 'left', replyTime: 'We reply within the hour', avatarUrl: 'https://cdn.example/rosa.png' };
-  expect(readConfig(attrs({ 'data-channel': 'ch_1' }), 'https://h/widget.js', isColor, look)).toEqual({ channelId: 'ch_1', apiOrigin: 'https://h', ...look });
-  const tagged = readConfig(attrs({ 'data-channel': 'ch_1', 'data-title': 'Shop', 'data-color': '#000000' }), 'https://h/widget.js', isColor, look);
+  const look = {
+    title: 'Sunrise Bakery',
+    greeting: 'Hello!',
+    color: '#b45309',
+    position: 'left',
+    replyTime: 'We reply within the hour',
+    avatarUrl: 'https://cdn.example/rosa.png',
+  };
+  expect(readConfig(attrs({ 'data-channel': 'ch_1' }), 'https://h/widget.js', isColor, look)).toEqual({
+    channelId: 'ch_1',
+    apiOrigin: 'https://h',
+    ...look,
+  });
+  const tagged = readConfig(
+    attrs({ 'data-channel': 'ch_1', 'data-title': 'Shop', 'data-color': '#000000' }),
+    'https://h/widget.js',
+    isColor,
+    look,
+  );
   expect(tagged).toMatchObject({ title: 'Shop', color: '#000000', greeting: 'Hello!', position: 'left' });
 });
 
@@ -36,8 +52,17 @@ test('hostile or malformed look values fall back instead of reaching the page', 
     avatarUrl: 'javascript:alert(1)',
     replyTime: '   ',
   });
-  expect(config).toEqual({ channelId: 'ch_1', apiOrigin: 'https://h', title: 'Chat with us', greeting: undefined, color: '#2563eb', position: 'right' });
-  expect(readConfig(attrs({ 'data-channel': 'ch_1' }), 'https://h/widget.js', isColor, { avatarUrl: 'data:image/png;base64,AA' })?.avatarUrl).toBeUndefined();
+  expect(config).toEqual({
+    channelId: 'ch_1',
+    apiOrigin: 'https://h',
+    title: 'Chat with us',
+    greeting: undefined,
+    color: '#2563eb',
+    position: 'right',
+  });
+  expect(
+    readConfig(attrs({ 'data-channel': 'ch_1' }), 'https://h/widget.js', isColor, { avatarUrl: 'data:image/png;base64,AA' })?.avatarUrl,
+  ).toBeUndefined();
 });
 
 test('defaults, an invalid colour, and a tag without a channel', () => {
@@ -47,7 +72,11 @@ test('defaults, an invalid colour, and a tag without a channel', () => {
 });
 
 test('a logged-in user from data-user-id and data-user-hash, only when both are there', () => {
-  const both = readConfig(attrs({ 'data-channel': 'ch_1', 'data-user-id': ' u-42 ', 'data-user-hash': 'ab12' }), 'https://h/widget.js', isColor);
+  const both = readConfig(
+    attrs({ 'data-channel': 'ch_1', 'data-user-id': ' u-42 ', 'data-user-hash': 'ab12' }),
+    'https://h/widget.js',
+    isColor,
+  );
   expect(both?.user).toEqual({ userId: 'u-42', userHash: 'ab12' });
   expect(readConfig(attrs({ 'data-channel': 'ch_1', 'data-user-id': 'u-42' }), 'https://h/widget.js', isColor)?.user).toBeUndefined();
 });

@@ -22,8 +22,7 @@ export interface WidgetConfig extends WidgetLook {
 
 const DEFAULT_COLOR = '#2563eb';
 
-const text = (value: unknown): string | undefined =>
-  typeof value === 'string' && value.trim() ? value.trim() : undefined;
+const text = (value: unknown): string | undefined => (typeof value === 'string' && value.trim() ? value.trim() : undefined);
 
 /** Only http(s) pictures: a `javascript:` or `data:` URL has no business in an <img>. */
 const httpUrl = (value: unknown): string | undefined => {

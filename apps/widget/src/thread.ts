@@ -70,9 +70,7 @@ export class Thread {
     // The stream can deliver the visitor's own message before the POST answers. A server
     // that echoes clientId makes the match exact; otherwise the oldest pending copy with
     // the same text is the one (same text twice in flight is identical on screen anyway).
-    return this.items.findIndex(
-      (x) => x.state !== undefined && (m.clientId ? x.clientId === m.clientId : x.text === m.text),
-    );
+    return this.items.findIndex((x) => x.state !== undefined && (m.clientId ? x.clientId === m.clientId : x.text === m.text));
   }
 
   private sort(): void {

@@ -30,8 +30,7 @@ declare global {
 const HOST_STYLE = 'all:initial!important;display:block!important';
 
 // currentScript is only set while the script first runs, async or not; read it now.
-const script = (document.currentScript ??
-  document.querySelector('script[data-channel][src*="widget"]')) as HTMLScriptElement | null;
+const script = (document.currentScript ?? document.querySelector('script[data-channel][src*="widget"]')) as HTMLScriptElement | null;
 
 /** Past this the bubble appears with the tag's settings: a slow server must not hide it. */
 const LOOK_WAIT_MS = 4000;

@@ -8,7 +8,14 @@ import type { MediaContent, SendOptions } from './types';
  * through the egress guard in `opts`, with no credentials. Redirects are not followed.
  */
 export async function downloadMedia(url: string, opts: SendOptions = {}): Promise<MediaContent> {
-  const response = await callProvider({ provider: 'The file host', method: 'GET', url, ...opts, timeoutMs: opts.timeoutMs ?? 30_000, binary: true });
+  const response = await callProvider({
+    provider: 'The file host',
+    method: 'GET',
+    url,
+    ...opts,
+    timeoutMs: opts.timeoutMs ?? 30_000,
+    binary: true,
+  });
   const contentType = response.headers.get('content-type');
   return { data: response.body as Buffer, ...(contentType && { contentType }) };
 }
@@ -20,7 +27,12 @@ const REDIRECTS = new Set([301, 302, 303, 307, 308]);
  * signed CDN link): the first request carries `headers` (the credentials), the second goes to the
  * storage link with none, both through the egress guard, which checks each address it connects to.
  */
-export async function downloadBehindRedirect(provider: string, url: string, headers: Record<string, string>, opts: SendOptions = {}): Promise<MediaContent> {
+export async function downloadBehindRedirect(
+  provider: string,
+  url: string,
+  headers: Record<string, string>,
+  opts: SendOptions = {},
+): Promise<MediaContent> {
   const timeoutMs = opts.timeoutMs ?? 30_000;
   const dispatcher = (opts.egress ?? publicOnly()).dispatcher;
   const first = await request(url, { method: 'GET', headers, dispatcher, signal: AbortSignal.timeout(timeoutMs) }).catch((err: unknown) => {
@@ -33,7 +45,10 @@ export async function downloadBehindRedirect(provider: string, url: string, head
       return { data: Buffer.from(await first.body.arrayBuffer()), ...(typeof contentType === 'string' && { contentType }) };
     }
     await first.body.dump();
-    throw new ProviderError(`${provider} answered ${first.statusCode}`, { retryable: first.statusCode === 429 || first.statusCode >= 500, status: first.statusCode });
+    throw new ProviderError(`${provider} answered ${first.statusCode}`, {
+      retryable: first.statusCode === 429 || first.statusCode >= 500,
+      status: first.statusCode,
+    });
   }
   await first.body.dump();
   return downloadMedia(new URL(location, url).href, opts);

@@ -19,7 +19,10 @@ export class ProviderError extends Error {
     options: { retryable: boolean; retryAfterMs?: number; status?: number; providerCode?: string; cause?: unknown },
   ) {
     // Shown to agents and stored on the message: capped whatever a caller put in it.
-    super(message.length > MAX_MESSAGE_LENGTH ? `${message.slice(0, MAX_MESSAGE_LENGTH - 1)}…` : message, options.cause === undefined ? undefined : { cause: options.cause });
+    super(
+      message.length > MAX_MESSAGE_LENGTH ? `${message.slice(0, MAX_MESSAGE_LENGTH - 1)}…` : message,
+      options.cause === undefined ? undefined : { cause: options.cause },
+    );
     this.retryable = options.retryable;
     if (options.retryAfterMs !== undefined) this.retryAfterMs = options.retryAfterMs;
     if (options.status !== undefined) this.status = options.status;
@@ -31,7 +34,10 @@ export class ProviderError extends Error {
 export function shortReason(text: string | undefined): string {
   if (!text) return '';
   // Control characters (a banner's CR/LF, escapes) become spaces, then runs of space collapse.
-  const line = text.replace(/[\u0000-\u001f\u007f]+/g, ' ').replace(/\s+/g, ' ').trim();
+  const line = text
+    .replace(/[\u0000-\u001f\u007f]+/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
   return line.length > MAX_REASON_LENGTH ? `${line.slice(0, MAX_REASON_LENGTH - 1)}…` : line;
 }
 
@@ -48,7 +54,8 @@ export function networkReason(err: unknown): string {
   if (code === 'ETIMEDOUT' || code === 'UND_ERR_CONNECT_TIMEOUT') return 'connection timed out';
   if (code === 'ECONNRESET' || code === 'EPIPE' || code === 'UND_ERR_SOCKET' || code === 'UND_ERR_CLOSED') return 'connection closed';
   if (code.startsWith('HPE_') || code === 'UND_ERR_INFO') return 'the answer was not HTTP';
-  if (code.startsWith('ERR_TLS') || code.startsWith('ERR_SSL') || /CERT|SELF_SIGNED|UNABLE_TO_VERIFY/.test(code)) return 'TLS handshake failed';
+  if (code.startsWith('ERR_TLS') || code.startsWith('ERR_SSL') || /CERT|SELF_SIGNED|UNABLE_TO_VERIFY/.test(code))
+    return 'TLS handshake failed';
   if (code === 'EHOSTUNREACH' || code === 'ENETUNREACH') return 'host unreachable';
   return 'network error';
 }

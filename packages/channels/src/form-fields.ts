@@ -77,7 +77,14 @@ export function configFromForm(facts: ChannelFacts, values: Readonly<Record<stri
   for (const field of formFieldsOf(facts)) {
     const raw = values[field.key];
     if (raw === undefined || (typeof raw === 'string' && raw.trim() === '')) continue;
-    const value = field.kind === 'number' ? Number(raw) : field.kind === 'switch' ? raw === true || raw === 'true' : typeof raw === 'string' ? raw.trim() : raw;
+    const value =
+      field.kind === 'number'
+        ? Number(raw)
+        : field.kind === 'switch'
+          ? raw === true || raw === 'true'
+          : typeof raw === 'string'
+            ? raw.trim()
+            : raw;
     setPath(config, field.key.split('.'), value);
   }
   // A switch left untouched inside settings the owner did fill in means "off", not "missing".

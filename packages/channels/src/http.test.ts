@@ -47,8 +47,15 @@ describe('callProvider', () => {
 
   it('treats 408 as retryable and other 4xx as final, falling back to the status name', async () => {
     const server = await startStandIn((req) => (req.path === '/408' ? { status: 408 } : { status: 404, body: 'no such thing' }));
-    await expect(callProvider({ ...loopback, provider: 'P', url: `${server.baseUrl}/408` })).rejects.toMatchObject({ retryable: true, status: 408 });
-    await expect(callProvider({ ...loopback, provider: 'P', url: `${server.baseUrl}/x` })).rejects.toMatchObject({ retryable: false, status: 404, message: 'P answered 404: Not Found' });
+    await expect(callProvider({ ...loopback, provider: 'P', url: `${server.baseUrl}/408` })).rejects.toMatchObject({
+      retryable: true,
+      status: 408,
+    });
+    await expect(callProvider({ ...loopback, provider: 'P', url: `${server.baseUrl}/x` })).rejects.toMatchObject({
+      retryable: false,
+      status: 404,
+      message: 'P answered 404: Not Found',
+    });
     await server.close();
   });
 
@@ -58,14 +65,22 @@ describe('callProvider', () => {
         ? { status: 429, headers: { 'Retry-After': '7' }, body: '' }
         : { status: 400, body: `unexpected ${req.headers['content-type']}` },
     );
-    const error = await callProvider({ ...loopback, provider: 'P', url: server.baseUrl, body: new URLSearchParams({ Body: 'hi' }) }).catch((e: unknown) => e);
+    const error = await callProvider({ ...loopback, provider: 'P', url: server.baseUrl, body: new URLSearchParams({ Body: 'hi' }) }).catch(
+      (e: unknown) => e,
+    );
     expect(error).toMatchObject({ retryable: true, status: 429, retryAfterMs: 7000, message: 'P answered 429: Too Many Requests' });
     await server.close();
   });
 
-  it('keeps the caller\'s content type and answers JSON bodies parsed', async () => {
+  it("keeps the caller's content type and answers JSON bodies parsed", async () => {
     const server = await startStandIn((req) => ({ headers: { 'X-Echo': String(req.headers['content-type']) }, json: { got: req.json() } }));
-    const response = await callProvider({ ...loopback, provider: 'P', url: server.baseUrl, headers: { 'Content-Type': 'application/json' }, body: '{"a":1}' });
+    const response = await callProvider({
+      ...loopback,
+      provider: 'P',
+      url: server.baseUrl,
+      headers: { 'Content-Type': 'application/json' },
+      body: '{"a":1}',
+    });
     expect(response).toMatchObject({ status: 200, body: { got: { a: 1 } } });
     expect(response.headers.get('x-echo')).toBe('application/json');
     expect(response.headers.get('X-Missing')).toBeNull();
@@ -76,7 +91,12 @@ describe('callProvider', () => {
     const page = await startStandIn(() => ({ status: 500, body: '<html><title>Jenkins</title>internal token abc123</html>' }));
     const error = await callProvider({ ...loopback, provider: 'P', url: page.baseUrl }).catch((e: unknown) => e);
     expect(error).toMatchObject({ retryable: true, status: 500, message: 'P answered 500: Internal Server Error' });
-    const wordy = await callProvider({ ...loopback, provider: 'P', url: page.baseUrl, describeError: () => ({ message: `bad\r\nSSH-2.0-OpenSSH ${'x'.repeat(500)}` }) }).catch((e: Error) => e.message);
+    const wordy = await callProvider({
+      ...loopback,
+      provider: 'P',
+      url: page.baseUrl,
+      describeError: () => ({ message: `bad\r\nSSH-2.0-OpenSSH ${'x'.repeat(500)}` }),
+    }).catch((e: Error) => e.message);
     expect(wordy).toMatch(/^P answered 500: bad SSH-2\.0-OpenSSH x+…$/);
     expect((wordy as string).length).toBeLessThan(260);
     await page.close();
@@ -94,8 +114,16 @@ describe('callProvider', () => {
     const target = await startStandIn(() => ({ json: { ok: true } }));
     const hop = await startStandIn(() => ({ status: 302, headers: { location: target.baseUrl } }));
     const refused = await callProvider({ provider: 'P', url: target.baseUrl }).catch((e: unknown) => e);
-    expect(refused).toMatchObject({ retryable: false, providerCode: 'egress_refused', message: 'P not called: Refused: 127.0.0.1 is a private address' });
-    const strict = await callProvider({ egress: createEgressGuard(), provider: 'P', url: target.baseUrl.replace('127.0.0.1', 'localhost') }).catch((e: Error) => e.message);
+    expect(refused).toMatchObject({
+      retryable: false,
+      providerCode: 'egress_refused',
+      message: 'P not called: Refused: 127.0.0.1 is a private address',
+    });
+    const strict = await callProvider({
+      egress: createEgressGuard(),
+      provider: 'P',
+      url: target.baseUrl.replace('127.0.0.1', 'localhost'),
+    }).catch((e: Error) => e.message);
     expect(strict).toBe('P not called: Refused: localhost is a private address');
     expect(target.requests).toHaveLength(0);
     await expect(callProvider({ ...loopback, provider: 'P', url: hop.baseUrl })).rejects.toMatchObject({ retryable: false, status: 302 });

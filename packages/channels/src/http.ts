@@ -80,7 +80,12 @@ export async function callProvider(call: ProviderCall): Promise<ProviderResponse
   } catch (err) {
     // A refused address stays refused: asking again cannot help, so the message fails now.
     const refusal = findRefusal(err);
-    if (refusal) throw new ProviderError(`${call.provider} not called: ${refusal.message}`, { retryable: false, providerCode: 'egress_refused', cause: err });
+    if (refusal)
+      throw new ProviderError(`${call.provider} not called: ${refusal.message}`, {
+        retryable: false,
+        providerCode: 'egress_refused',
+        cause: err,
+      });
     throw new ProviderError(
       timedOut ? `${call.provider} did not answer within ${timeoutMs} ms` : `${call.provider} unreachable: ${networkReason(err)}`,
       { retryable: true, providerCode: timedOut ? 'timeout' : 'network', cause: err },

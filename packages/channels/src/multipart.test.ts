@@ -5,7 +5,9 @@ import { multipartBody } from './testing/inbound';
 describe('parseMultipart', () => {
   it('reads fields and files, keeping binary data intact', () => {
     const data = Buffer.from([0x00, 0x0d, 0x0a, 0x2d, 0x2d, 0xff]);
-    const { body, contentType } = multipartBody({ a: 'one\r\ntwo', b: 'ünïcode' }, [{ name: 'f', filename: 'x.bin', contentType: 'application/octet-stream', data }]);
+    const { body, contentType } = multipartBody({ a: 'one\r\ntwo', b: 'ünïcode' }, [
+      { name: 'f', filename: 'x.bin', contentType: 'application/octet-stream', data },
+    ]);
     const parts = parseMultipart(body, contentType);
     expect(parts.map((p) => [p.name, p.filename, p.contentType])).toEqual([
       ['a', undefined, undefined],

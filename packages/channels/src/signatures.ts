@@ -15,12 +15,7 @@ export function safeEqual(actual: string | Buffer, expected: string | Buffer): b
   return timingSafeEqual(a, b);
 }
 
-export function hmac(
-  algorithm: 'sha1' | 'sha256',
-  key: string,
-  data: string | Buffer,
-  encoding: 'hex' | 'base64',
-): string {
+export function hmac(algorithm: 'sha1' | 'sha256', key: string, data: string | Buffer, encoding: 'hex' | 'base64'): string {
   return createHmac(algorithm, key).update(data).digest(encoding);
 }
 

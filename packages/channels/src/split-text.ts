@@ -15,9 +15,7 @@ export function splitText(text: string, limit: number, measure: (chunk: string) 
       else hi = mid - 1;
     }
     const head = points.slice(0, lo).join('');
-    const breakAt = ['\n\n', '\n', ' ']
-      .map((sep) => head.lastIndexOf(sep))
-      .find((index) => index >= head.length / 2);
+    const breakAt = ['\n\n', '\n', ' '].map((sep) => head.lastIndexOf(sep)).find((index) => index >= head.length / 2);
     const cut = breakAt ?? head.length;
     chunks.push(head.slice(0, cut).trimEnd());
     rest = rest.slice(cut).trimStart();

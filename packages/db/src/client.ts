@@ -19,10 +19,19 @@ export interface DatabaseHandle {
 }
 
 /** Opens a pool and a drizzle handle on it. */
-export function openDatabase(url: string, options: { max?: number; pipelineLanes?: number; onError?: (err: Error) => void } = {}): DatabaseHandle {
+export function openDatabase(
+  url: string,
+  options: { max?: number; pipelineLanes?: number; onError?: (err: Error) => void } = {},
+): DatabaseHandle {
   const onError = (err: Error) => options.onError?.(err);
   // A request never waits on a stuck query for longer than 30 s; migrations lift the limit.
-  const config = { connectionString: url, max: options.max ?? 10, connectionTimeoutMillis: 5_000, statement_timeout: 30_000, Client: preparingClient(new PreparedNames()) };
+  const config = {
+    connectionString: url,
+    max: options.max ?? 10,
+    connectionTimeoutMillis: 5_000,
+    statement_timeout: 30_000,
+    Client: preparingClient(new PreparedNames()),
+  };
   const pool = openPool(config, options.pipelineLanes ?? DEFAULT_PIPELINE_LANES, onError);
   // An idle client losing its connection (database restart) must not crash the process.
   pool.on('error', onError);

@@ -14,13 +14,20 @@ function releaseBeforeFlowOrder(): string {
   const dir = mkdtempSync(join(tmpdir(), 'sb-migrations-'));
   mkdirSync(join(dir, 'meta'));
   const journal = JSON.parse(readFileSync(join(migrationsFolder, 'meta/_journal.json'), 'utf8')) as { entries: { tag: string }[] };
-  const entries = journal.entries.slice(0, journal.entries.findIndex((e) => e.tag === '0016_flow_order'));
+  const entries = journal.entries.slice(
+    0,
+    journal.entries.findIndex((e) => e.tag === '0016_flow_order'),
+  );
   for (const entry of entries) copyFileSync(join(migrationsFolder, `${entry.tag}.sql`), join(dir, `${entry.tag}.sql`));
   writeFileSync(join(dir, 'meta/_journal.json'), JSON.stringify({ ...journal, entries }));
   return dir;
 }
 
-const trigger = (config: Record<string, unknown>) => ({ schemaVersion: 1, nodes: [{ id: 't', type: 'trigger.message_received', position: { x: 0, y: 0 }, config }], edges: [] });
+const trigger = (config: Record<string, unknown>) => ({
+  schemaVersion: 1,
+  nodes: [{ id: 't', type: 'trigger.message_received', position: { x: 0, y: 0 }, config }],
+  edges: [],
+});
 
 let admin: pg.Client;
 let pool: pg.Pool;
@@ -55,9 +62,19 @@ describe('migration 0016: the owner order of flows', () => {
     }
     const ws = (await pool.query(`insert into workspaces (name) values ('Bakery') returning id`)).rows[0].id as string;
     const add = async (name: string, draft: unknown, minutesAgo: number, version?: unknown) => {
-      const id = (await pool.query(`insert into workflows (workspace_id, name, draft, created_at) values ($1, $2, $3, now() - make_interval(mins => $4)) returning id`, [ws, name, JSON.stringify(draft), minutesAgo])).rows[0].id as string;
+      const id = (
+        await pool.query(
+          `insert into workflows (workspace_id, name, draft, created_at) values ($1, $2, $3, now() - make_interval(mins => $4)) returning id`,
+          [ws, name, JSON.stringify(draft), minutesAgo],
+        )
+      ).rows[0].id as string;
       if (version) {
-        const v = (await pool.query(`insert into workflow_versions (workspace_id, workflow_id, number, definition) values ($1, $2, 1, $3) returning id`, [ws, id, JSON.stringify(version)])).rows[0].id;
+        const v = (
+          await pool.query(
+            `insert into workflow_versions (workspace_id, workflow_id, number, definition) values ($1, $2, 1, $3) returning id`,
+            [ws, id, JSON.stringify(version)],
+          )
+        ).rows[0].id;
         await pool.query(`update workflows set active_version_id = $1, status = 'active' where id = $2`, [v, id]);
       }
     };
@@ -73,7 +90,9 @@ describe('migration 0016: the owner order of flows', () => {
     await pool.query(`insert into workflows (workspace_id, name, draft) values ($1, 'Newest', '{}')`, [ws]);
     const after = await pool.query(`select name from workflows where workspace_id = $1 order by position`, [ws]);
     expect(after.rows.map((r) => r.name)).toEqual(['Opening hours', 'Prices draft', 'Welcome menu', 'Newest']);
-    const columns = await pool.query(`select column_name from information_schema.columns where table_name = 'conversations' and column_name = 'waiting_for_person_since'`);
+    const columns = await pool.query(
+      `select column_name from information_schema.columns where table_name = 'conversations' and column_name = 'waiting_for_person_since'`,
+    );
     expect(columns.rows).toHaveLength(1);
   });
 });

@@ -9,7 +9,8 @@ describe('repeated statements run prepared', () => {
       const client = await database.pool.connect();
       try {
         const answers: number[] = [];
-        for (let i = 0; i < 8; i++) answers.push((await client.query<{ n: number }>({ text: 'select $1::int + 1 as n', values: [i] })).rows[0]!.n);
+        for (let i = 0; i < 8; i++)
+          answers.push((await client.query<{ n: number }>({ text: 'select $1::int + 1 as n', values: [i] })).rows[0]!.n);
         expect(answers).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
         const prepared = await client.query<{ name: string; statement: string }>('select name, statement from pg_prepared_statements');
         expect(prepared.rows).toEqual([{ name: expect.stringMatching(/^sb_/), statement: 'select $1::int + 1 as n' }]);

@@ -21,11 +21,21 @@ const IPV4_COMPATIBLE = ipaddr.parseCIDR('::/96');
 const METADATA_ADDRESSES = new Set(['169.254.169.254', '169.254.170.2', 'fd00:ec2::254', '100.100.100.200', '192.0.0.192']);
 
 /** Names that reach a metadata service inside clouds; refused before any DNS look-up. */
-export const METADATA_NAMES = new Set(['metadata', 'metadata.google.internal', 'metadata.goog', 'instance-data', 'instance-data.ec2.internal']);
+export const METADATA_NAMES = new Set([
+  'metadata',
+  'metadata.google.internal',
+  'metadata.goog',
+  'instance-data',
+  'instance-data.ec2.internal',
+]);
 
 /** `[::1]` -> `::1`, `Example.COM.` -> `example.com`: the form names are compared in. */
 export function bareHost(host: string): string {
-  return host.trim().replace(/^\[(.*)\]$/, '$1').replace(/\.$/, '').toLowerCase();
+  return host
+    .trim()
+    .replace(/^\[(.*)\]$/, '$1')
+    .replace(/\.$/, '')
+    .toLowerCase();
 }
 
 /**

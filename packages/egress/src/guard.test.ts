@@ -120,7 +120,9 @@ describe('names are judged on the address DNS gives the socket', () => {
     guard.assertUrl(`http://rebind.example:${local.port}/`); // judged without DNS: passes
     const lookupOnce = await new Promise((resolve) => guard.lookup('rebind.example', {}, (err, address) => resolve(err ?? address)));
     expect(lookupOnce).toBe('93.184.216.34');
-    expect(await refusalOf(request(`http://rebind.example:${local.port}/`, { dispatcher: guard.dispatcher }))).toBeInstanceOf(EgressRefusedError);
+    expect(await refusalOf(request(`http://rebind.example:${local.port}/`, { dispatcher: guard.dispatcher }))).toBeInstanceOf(
+      EgressRefusedError,
+    );
     expect(local.connections).toBe(0);
     await guard.close();
   });

@@ -89,7 +89,10 @@ function connectSocket(policy: EgressPolicy, lookup: CheckedLookup, host: string
   if (refusal) return Promise.reject(refusal);
   return new Promise((resolve, reject) => {
     const socket = net.connect({ host: host.replace(/^\[(.*)\]$/, '$1'), port, lookup: lookup as never });
-    const timer = setTimeout(() => socket.destroy(Object.assign(new Error(`${host}:${port} did not answer within ${timeoutMs} ms`), { code: 'ETIMEDOUT' })), timeoutMs);
+    const timer = setTimeout(
+      () => socket.destroy(Object.assign(new Error(`${host}:${port} did not answer within ${timeoutMs} ms`), { code: 'ETIMEDOUT' })),
+      timeoutMs,
+    );
     // Stays attached: an error between this promise settling and the caller's own listener must not crash.
     socket.on('error', (err) => {
       clearTimeout(timer);

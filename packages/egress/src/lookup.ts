@@ -11,7 +11,11 @@ export type LookupCallback = (err: NodeJS.ErrnoException | null, address: string
 export type CheckedLookup = (hostname: string, options: LookupOptions, callback: LookupCallback) => void;
 
 /** The resolver under the check: the system's by default; tests hand in one that answers what they need. */
-export type Resolver = (hostname: string, options: LookupOptions & { all: true }, callback: (err: NodeJS.ErrnoException | null, addresses: LookupAddress[]) => void) => void;
+export type Resolver = (
+  hostname: string,
+  options: LookupOptions & { all: true },
+  callback: (err: NodeJS.ErrnoException | null, addresses: LookupAddress[]) => void,
+) => void;
 
 export function createCheckedLookup(policy: EgressPolicy, resolve: Resolver = dnsLookup): CheckedLookup {
   return (hostname, options, callback) => {
@@ -25,7 +29,8 @@ export function createCheckedLookup(policy: EgressPolicy, resolve: Resolver = dn
         refusal ??= verdict;
         return verdict === null;
       });
-      if (usable.length === 0) return callback(refusal ?? Object.assign(new Error(`${hostname} has no address`), { code: 'ENOTFOUND' }), []);
+      if (usable.length === 0)
+        return callback(refusal ?? Object.assign(new Error(`${hostname} has no address`), { code: 'ENOTFOUND' }), []);
       if (options.all) return callback(null, usable);
       const first = usable[0] as LookupAddress;
       callback(null, first.address, first.family);

@@ -14,12 +14,43 @@ function verdict(policy: ReturnType<typeof createPolicy>, host: string, resolved
 // WHATWG-normalized first (new URL('http://2130706433/').hostname === '127.0.0.1'), other callers
 // (SMTP host, a look-up) hand the raw string over, so both are tried.
 const refusedHosts = [
-  '127.0.0.1', '2130706433', '0177.0.0.1', '0x7f000001', '0x7f.0.0.1', '127.1', '127.0.1', '127.255.255.254',
-  '[::1]', '::1', '[::ffff:127.0.0.1]', '::ffff:7f00:1', '[64:ff9b::7f00:1]', '::7f00:1',
-  '0.0.0.0', '0', '[::]', '169.254.169.254', '[fd00:ec2::254]', '100.100.100.200', '100.64.0.1',
-  '10.0.0.1', '10.255.255.255', '172.16.0.1', '172.31.255.255', '192.168.1.1', '[fc00::1]', '[fd12:3456::1]',
-  '[fe80::1]', '224.0.0.1', '[ff02::1]', '255.255.255.255', '198.18.0.1', '240.0.0.1', '[2002:7f00:1::]',
-  '[::ffff:10.0.0.1]', '[64:ff9b::a9fe:a9fe]',
+  '127.0.0.1',
+  '2130706433',
+  '0177.0.0.1',
+  '0x7f000001',
+  '0x7f.0.0.1',
+  '127.1',
+  '127.0.1',
+  '127.255.255.254',
+  '[::1]',
+  '::1',
+  '[::ffff:127.0.0.1]',
+  '::ffff:7f00:1',
+  '[64:ff9b::7f00:1]',
+  '::7f00:1',
+  '0.0.0.0',
+  '0',
+  '[::]',
+  '169.254.169.254',
+  '[fd00:ec2::254]',
+  '100.100.100.200',
+  '100.64.0.1',
+  '10.0.0.1',
+  '10.255.255.255',
+  '172.16.0.1',
+  '172.31.255.255',
+  '192.168.1.1',
+  '[fc00::1]',
+  '[fd12:3456::1]',
+  '[fe80::1]',
+  '224.0.0.1',
+  '[ff02::1]',
+  '255.255.255.255',
+  '198.18.0.1',
+  '240.0.0.1',
+  '[2002:7f00:1::]',
+  '[::ffff:10.0.0.1]',
+  '[64:ff9b::a9fe:a9fe]',
 ];
 
 describe('createPolicy without operator entries', () => {
@@ -29,9 +60,12 @@ describe('createPolicy without operator entries', () => {
     expect(strict.checkHost(host)).toBeInstanceOf(EgressRefusedError);
   });
 
-  it.each(refusedHosts.map((h) => `http://${h.includes(':') && !h.startsWith('[') ? `[${h}]` : h}/`))('refuses the URL %s after WHATWG parsing', (url) => {
-    expect(strict.checkHost(new URL(url).hostname)).toBeInstanceOf(EgressRefusedError);
-  });
+  it.each(refusedHosts.map((h) => `http://${h.includes(':') && !h.startsWith('[') ? `[${h}]` : h}/`))(
+    'refuses the URL %s after WHATWG parsing',
+    (url) => {
+      expect(strict.checkHost(new URL(url).hostname)).toBeInstanceOf(EgressRefusedError);
+    },
+  );
 
   it('refuses metadata names before DNS, and names resolving to private addresses', () => {
     expect(verdict(strict, 'metadata.google.internal')).toBe('metadata');

@@ -57,7 +57,10 @@ export type Requirement = z.infer<typeof Requirement>;
 export const FlowTemplate = FlowDocument.extend({
   name: z.string().min(1),
   description: z.string().optional(),
-  slug: z.string().regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/).optional(),
+  slug: z
+    .string()
+    .regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/)
+    .optional(),
   category: z.string().optional(),
   requires: z.array(Requirement).optional(),
 });

@@ -35,7 +35,9 @@ export function edgeHandle(edge: FlowEdge): string {
 /** The node to run after `nodeId` took `output` (undefined: its single next edge), or null. */
 export function nextNodeId(doc: FlowDocument, nodeId: string, output?: string): string | null {
   const handle = output ?? NEXT;
-  const edge = indexFlow(doc).outgoing.get(nodeId)?.find((e) => edgeHandle(e) === handle);
+  const edge = indexFlow(doc)
+    .outgoing.get(nodeId)
+    ?.find((e) => edgeHandle(e) === handle);
   return edge?.target ?? null;
 }
 

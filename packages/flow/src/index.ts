@@ -30,12 +30,29 @@ export { isTimeZone } from './nodes/schedule/definition';
 export { AI_NOT_CONNECTED, AiNotConnectedError } from './nodes/ai-reply/not-connected';
 export { agentStepCaption } from './nodes/ai-agent/step-caption';
 export { parseNodeConfig, type ParsedNode } from './parse-node';
-export { validateFlow, type ActiveKeywords, type ConnectedChannel, type Issue, type ValidateOptions, type ValidationResult } from './validate';
+export {
+  validateFlow,
+  type ActiveKeywords,
+  type ConnectedChannel,
+  type Issue,
+  type ValidateOptions,
+  type ValidationResult,
+} from './validate';
 export { documentVersion, migrateDocument } from './migrate';
 export { containsWholeWords, normalizeText } from './text/normalize';
 export { regexProblem } from './text/safe-regex';
 export { hoursText, replyTimeText } from './text/hours-text';
 export { configValue, isSample, placeholdersLeft, withSamples } from './placeholders';
 export { readField, unverifiedField } from './fields';
-export { CREDENTIAL_NAME, CredentialHostError, hostAllowed, isSensitiveHeader, isSensitiveParam, maskUrlParams, redactValues, SECRET_MASK, secretRefs } from './secrets';
+export {
+  CREDENTIAL_NAME,
+  CredentialHostError,
+  hostAllowed,
+  isSensitiveHeader,
+  isSensitiveParam,
+  maskUrlParams,
+  redactValues,
+  SECRET_MASK,
+  secretRefs,
+} from './secrets';
 export type * from './types';

@@ -60,7 +60,10 @@ export function plainIssue(issue: z.core.$ZodIssue, fieldLabel?: FieldLabel): { 
               : `${name} must be ${String(issue.minimum)} or more.`;
         break;
       case 'too_big':
-        message = issue.origin === 'string' || issue.origin === 'array' ? `${name} is too long (at most ${String(issue.maximum)}).` : `${name} must be ${String(issue.maximum)} or less.`;
+        message =
+          issue.origin === 'string' || issue.origin === 'array'
+            ? `${name} is too long (at most ${String(issue.maximum)}).`
+            : `${name} must be ${String(issue.maximum)} or less.`;
         break;
       case 'invalid_union':
         message = `Pick one of the choices for ${name}.`;

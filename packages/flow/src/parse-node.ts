@@ -11,7 +11,15 @@ export type ParsedNode =
 export function parseNodeConfig(node: Pick<FlowNodeEnvelope, 'type' | 'config'>): ParsedNode {
   const definition = getDefinition(node.type);
   if (!definition) {
-    return { ok: false, problems: [{ code: 'unknown_node_type', message: `This step type ("${node.type}") is not known. Delete it or replace it with an available step.` }] };
+    return {
+      ok: false,
+      problems: [
+        {
+          code: 'unknown_node_type',
+          message: `This step type ("${node.type}") is not known. Delete it or replace it with an available step.`,
+        },
+      ],
+    };
   }
   const parsed = definition.config.safeParse(node.config ?? {});
   if (parsed.success) return { ok: true, definition, config: parsed.data };

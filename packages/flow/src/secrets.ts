@@ -25,7 +25,9 @@ export function isSensitiveParam(name: string): boolean {
 /** True when `host` is one of `hosts`: exact names, or `*.example.com` for names under example.com. */
 export function hostAllowed(hosts: readonly string[], host: string): boolean {
   const h = host.toLowerCase().replace(/\.$/, '');
-  return hosts.some((pattern) => (pattern.startsWith('*.') ? h.endsWith(pattern.slice(1)) && h.length > pattern.length - 1 : h === pattern));
+  return hosts.some((pattern) =>
+    pattern.startsWith('*.') ? h.endsWith(pattern.slice(1)) && h.length > pattern.length - 1 : h === pattern,
+  );
 }
 
 /** A credential was about to be sent to a host it was not saved for: the owner's misconfiguration. */
@@ -96,7 +98,10 @@ function markupOf(template: string): Markup[] | null {
       }
       if (end < 0) return null;
     }
-    const inner = template.slice(begin + 2, end - 2).replace(/^-/, '').replace(/-$/, '');
+    const inner = template
+      .slice(begin + 2, end - 2)
+      .replace(/^-/, '')
+      .replace(/-$/, '');
     found.push({ kind: begin === tag ? 'tag' : 'output', begin, end, content: inner.trim() });
     p = end;
   }
@@ -171,7 +176,8 @@ export function redactValues<T>(value: T, secrets: Iterable<string>): T {
   const list = [...new Set(secrets)].filter((s) => s.length >= 4).sort((a, b) => b.length - a.length);
   if (!list.length) return value;
   const walk = (v: unknown): unknown => {
-    if (typeof v === 'string') return list.reduce((text, secret) => (text.includes(secret) ? text.split(secret).join(SECRET_MASK) : text), v);
+    if (typeof v === 'string')
+      return list.reduce((text, secret) => (text.includes(secret) ? text.split(secret).join(SECRET_MASK) : text), v);
     if (Array.isArray(v)) return v.map(walk);
     if (v && typeof v === 'object' && Object.getPrototypeOf(v) === Object.prototype) {
       return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, walk(x)]));

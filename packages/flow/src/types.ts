@@ -128,10 +128,7 @@ export interface FlowData {
   workspace: WorkspaceData;
 }
 
-export type ResumeEvent =
-  | { kind: 'reply'; message: MessageData }
-  | { kind: 'timeout' }
-  | { kind: 'delay_done' };
+export type ResumeEvent = { kind: 'reply'; message: MessageData } | { kind: 'timeout' } | { kind: 'delay_done' };
 
 export interface FlowServices {
   now(): Date;
@@ -206,7 +203,13 @@ export type Effect =
       quickReplies?: string[];
       whatsappTemplate?: WhatsappTemplateRef;
     }
-  | { type: 'assign'; to: 'anyone' | 'agent' | 'team' | 'unassign'; userId?: string; teamId?: string; strategy?: 'round_robin' | 'least_busy' }
+  | {
+      type: 'assign';
+      to: 'anyone' | 'agent' | 'team' | 'unassign';
+      userId?: string;
+      teamId?: string;
+      strategy?: 'round_robin' | 'least_busy';
+    }
   | { type: 'handoff'; teamId?: string }
   | { type: 'add_tags'; tags: string[] }
   | { type: 'remove_tags'; tags: string[] }
@@ -215,9 +218,7 @@ export type Effect =
   | { type: 'note'; text: string }
   | { type: 'crm'; operation: string; payload: Record<string, unknown> };
 
-export type Wait =
-  | { kind: 'reply'; timeoutMinutes?: number; nodeState?: Record<string, unknown> }
-  | { kind: 'delay'; minutes: number };
+export type Wait = { kind: 'reply'; timeoutMinutes?: number; nodeState?: Record<string, unknown> } | { kind: 'delay'; minutes: number };
 
 export interface StepError {
   /** Config field path, dotted (`cases.0.values`), when the problem is one field. */

@@ -5,7 +5,12 @@ import { validateFlow } from './validate';
 
 const pos = { x: 0, y: 0 };
 const node = (id: string, type: string, config: Record<string, unknown> = {}) => ({ id, type, position: pos, config });
-const edge = (source: string, target: string, sourceHandle?: string) => ({ id: `${source}-${sourceHandle ?? 'next'}-${target}`, source, target, ...(sourceHandle ? { sourceHandle } : {}) });
+const edge = (source: string, target: string, sourceHandle?: string) => ({
+  id: `${source}-${sourceHandle ?? 'next'}-${target}`,
+  source,
+  target,
+  ...(sourceHandle ? { sourceHandle } : {}),
+});
 const flow = (nodes: FlowDocument['nodes'], edges: FlowDocument['edges']): FlowDocument => ({ schemaVersion: 1, nodes, edges });
 const codes = (issues: { code: string }[]) => issues.map((i) => i.code);
 
@@ -24,26 +29,46 @@ describe('validateFlow', () => {
   it('accepts a sound flow, warning only about unconnected branch outputs', () => {
     const r = validateFlow(good);
     expect(r.errors).toEqual([]);
-    expect(r.warnings).toEqual([{ nodeId: 'faq', code: 'unconnected_output', message: 'Connect the "Answered" output of FAQ answer to a next step; otherwise the flow stops there when it is taken.' }]);
+    expect(r.warnings).toEqual([
+      {
+        nodeId: 'faq',
+        code: 'unconnected_output',
+        message: 'Connect the "Answered" output of FAQ answer to a next step; otherwise the flow stops there when it is taken.',
+      },
+    ]);
   });
 
   it('reports config errors per node with the field path, in plain words', () => {
     const r = validateFlow(
       flow(
-        [node('t', 'trigger.manual'), node('s', 'action.send_message', { text: '' }), node('m', 'condition.text_match', { cases: [{ id: 'a', operator: 'regex', values: ['a(?=b)'] }] })],
+        [
+          node('t', 'trigger.manual'),
+          node('s', 'action.send_message', { text: '' }),
+          node('m', 'condition.text_match', { cases: [{ id: 'a', operator: 'regex', values: ['a(?=b)'] }] }),
+        ],
         [edge('t', 's'), edge('s', 'm')],
       ),
     );
     expect(r.errors).toContainEqual({ nodeId: 's', field: 'text', code: 'invalid_config', message: 'This step needs a message.' });
-    expect(r.errors).toContainEqual(expect.objectContaining({ nodeId: 'm', field: 'cases.0.values.0', code: 'invalid_config', message: expect.stringMatching(/^Branch "a", pattern 1: Lookahead/) }));
+    expect(r.errors).toContainEqual(
+      expect.objectContaining({
+        nodeId: 'm',
+        field: 'cases.0.values.0',
+        code: 'invalid_config',
+        message: expect.stringMatching(/^Branch "a", pattern 1: Lookahead/),
+      }),
+    );
     const missing = validateFlow(flow([node('t', 'trigger.manual'), node('d', 'action.delay', {})], [edge('t', 'd')]));
     expect(missing.errors).toEqual([{ nodeId: 'd', field: 'minutes', code: 'invalid_config', message: 'Fill in "Minutes to wait".' }]);
-    const enumBad = validateFlow(flow([node('t', 'trigger.manual'), node('x', 'action.set_status', { status: 'closed' })], [edge('t', 'x')]));
+    const enumBad = validateFlow(
+      flow([node('t', 'trigger.manual'), node('x', 'action.set_status', { status: 'closed' })], [edge('t', 'x')]),
+    );
     expect(enumBad.errors[0]?.message).toBe('Choose one of: open, pending, snoozed, resolved.');
   });
 
   it('names a missing field by its label in the inspector, never by zod words', () => {
-    const missing = (type: string) => validateFlow(flow([node('t', 'trigger.manual'), node('x', type, {})], [edge('t', 'x')])).errors.map((e) => e.message);
+    const missing = (type: string) =>
+      validateFlow(flow([node('t', 'trigger.manual'), node('x', type, {})], [edge('t', 'x')])).errors.map((e) => e.message);
     expect(missing('condition.channel_is')).toEqual(['Fill in "Channels".']);
     expect(missing('action.crm')).toEqual(['Pick one of the choices for "operation".']);
     expect(missing('action.ask_question')).toEqual(['Fill in "Question".', 'Fill in "Where to save the answer".']);
@@ -59,7 +84,13 @@ describe('validateFlow', () => {
     const r = validateFlow(
       flow(
         [node('t', 'trigger.manual'), node('x', 'action.teleport'), node('x', 'action.end'), node('h', 'condition.business_hours')],
-        [edge('t', 'x'), edge('t', 'ghost'), edge('x', 'h'), edge('h', 't', 'open'), { id: 'e9', source: 'h', target: 'x', sourceHandle: 'maybe' }],
+        [
+          edge('t', 'x'),
+          edge('t', 'ghost'),
+          edge('x', 'h'),
+          edge('h', 't', 'open'),
+          { id: 'e9', source: 'h', target: 'x', sourceHandle: 'maybe' },
+        ],
       ),
     );
     expect(r.errors).toContainEqual(expect.objectContaining({ nodeId: 'x', code: 'unknown_node_type' }));
@@ -69,14 +100,27 @@ describe('validateFlow', () => {
 
   it('reports unreachable steps as errors', () => {
     const r = validateFlow({ ...good, nodes: [...good.nodes, node('lost', 'action.note', { text: 'x' })] });
-    expect(r.errors).toEqual([{ nodeId: 'lost', code: 'unreachable', message: 'This step can never run: connect it to the flow or delete it.' }]);
+    expect(r.errors).toEqual([
+      { nodeId: 'lost', code: 'unreachable', message: 'This step can never run: connect it to the flow or delete it.' },
+    ]);
   });
 
   it('reports loops without a wait, but accepts loops through a question', () => {
-    const nodes = [node('t', 'trigger.manual'), node('a', 'action.add_tag', { tags: ['x'] }), node('c', 'condition.compare', { field: 'vars.n', operator: 'exists' })];
+    const nodes = [
+      node('t', 'trigger.manual'),
+      node('a', 'action.add_tag', { tags: ['x'] }),
+      node('c', 'condition.compare', { field: 'vars.n', operator: 'exists' }),
+    ];
     const bad = validateFlow(flow(nodes, [edge('t', 'a'), edge('a', 'c'), edge('c', 'a', 'true')]));
-    expect(bad.errors.filter((e) => e.code === 'loop_without_wait').map((e) => e.nodeId).sort()).toEqual(['a', 'c']);
-    const self = validateFlow(flow([node('t', 'trigger.manual'), node('n', 'action.note', { text: 'x' })], [edge('t', 'n'), edge('n', 'n')]));
+    expect(
+      bad.errors
+        .filter((e) => e.code === 'loop_without_wait')
+        .map((e) => e.nodeId)
+        .sort(),
+    ).toEqual(['a', 'c']);
+    const self = validateFlow(
+      flow([node('t', 'trigger.manual'), node('n', 'action.note', { text: 'x' })], [edge('t', 'n'), edge('n', 'n')]),
+    );
     expect(codes(self.errors)).toContain('loop_without_wait');
     const ok = validateFlow(
       flow(
@@ -88,7 +132,10 @@ describe('validateFlow', () => {
   });
 
   it('warns about keywords another active flow catches, ignoring itself', () => {
-    const doc = flow([node('t', 'trigger.message_received', { keywords: ['Prix', 'menu'] }), node('s', 'action.send_message', { text: 'x' })], [edge('t', 's')]);
+    const doc = flow(
+      [node('t', 'trigger.message_received', { keywords: ['Prix', 'menu'] }), node('s', 'action.send_message', { text: 'x' })],
+      [edge('t', 's')],
+    );
     const active = [
       { workflowId: 'w2', workflowName: 'Prices', keywords: ['prix du gâteau'] },
       { workflowId: 'w1', workflowName: 'This one', keywords: ['menu'] },
@@ -96,13 +143,22 @@ describe('validateFlow', () => {
     ];
     const r = validateFlow(doc, { activeKeywords: active, workflowId: 'w1' });
     expect(r.warnings).toEqual([
-      { nodeId: 't', field: 'keywords', code: 'keyword_clash', message: expect.stringContaining('"Prix" is also caught by the active flow "Prices"') },
+      {
+        nodeId: 't',
+        field: 'keywords',
+        code: 'keyword_clash',
+        message: expect.stringContaining('"Prix" is also caught by the active flow "Prices"'),
+      },
     ]);
   });
 
   it('warns about the 24-hour window on proactive flows and long waits, unless a template is set', () => {
     const scheduled = flow(
-      [node('t', 'trigger.schedule', { cron: '0 9 * * 1' }), node('s', 'action.send_message', { text: 'Weekly offer' }), node('s2', 'action.send_message', { text: 'x', whatsappTemplate: { name: 'offer', language: 'en' } })],
+      [
+        node('t', 'trigger.schedule', { cron: '0 9 * * 1' }),
+        node('s', 'action.send_message', { text: 'Weekly offer' }),
+        node('s2', 'action.send_message', { text: 'x', whatsappTemplate: { name: 'offer', language: 'en' } }),
+      ],
       [edge('t', 's'), edge('s', 's2')],
     );
     const r = validateFlow(scheduled, { channels: [{ type: 'webchat' }, { type: 'whatsapp' }] });
@@ -110,7 +166,12 @@ describe('validateFlow', () => {
     expect(validateFlow(scheduled, { channels: [{ type: 'webchat' }] }).warnings).toEqual([]);
 
     const longWait = flow(
-      [node('t', 'trigger.message_received', { channels: ['whatsapp'] }), node('hi', 'action.send_message', { text: 'Hi' }), node('d', 'action.delay', { minutes: 2880 }), node('f', 'action.send_message', { text: 'How was it?' })],
+      [
+        node('t', 'trigger.message_received', { channels: ['whatsapp'] }),
+        node('hi', 'action.send_message', { text: 'Hi' }),
+        node('d', 'action.delay', { minutes: 2880 }),
+        node('f', 'action.send_message', { text: 'How was it?' }),
+      ],
       [edge('t', 'hi'), edge('hi', 'd'), edge('d', 'f')],
     );
     expect(validateFlow(longWait).warnings.map((w) => w.nodeId)).toEqual(['f']);
@@ -124,7 +185,14 @@ describe('validateFlow', () => {
   });
 
   it('checks placeholders when given a template checker', () => {
-    const doc = flow([node('t', 'trigger.manual'), node('s', 'action.send_message', { text: "Hi {% include 'x' %}" }), node('n', 'action.note', { text: '{{ vars.a | nope }}' })], [edge('t', 's'), edge('s', 'n')]);
+    const doc = flow(
+      [
+        node('t', 'trigger.manual'),
+        node('s', 'action.send_message', { text: "Hi {% include 'x' %}" }),
+        node('n', 'action.note', { text: '{{ vars.a | nope }}' }),
+      ],
+      [edge('t', 's'), edge('s', 'n')],
+    );
     const { check } = createTemplateRenderer();
     expect(validateFlow(doc).errors).toEqual([]);
     expect(validateFlow(doc, { checkTemplate: check }).errors).toEqual([

@@ -43,7 +43,12 @@ function envelopeErrors(input: unknown, issues: readonly Parameters<typeof plain
   const nodes = (input as { nodes?: unknown })?.nodes;
   return issues.map((issue) => {
     const [top, i, ...rest] = issue.path;
-    if (top === 'schemaVersion') return { code: 'schema_version', field: 'schemaVersion', message: 'This flow was saved in a format this version does not read. Import it again so it is upgraded.' };
+    if (top === 'schemaVersion')
+      return {
+        code: 'schema_version',
+        field: 'schemaVersion',
+        message: 'This flow was saved in a format this version does not read. Import it again so it is upgraded.',
+      };
     const plain = plainIssue(issue);
     const id = top === 'nodes' && Array.isArray(nodes) && typeof i === 'number' ? (nodes[i] as { id?: unknown })?.id : undefined;
     const base = { code: 'invalid_document', message: plain.message };
@@ -55,7 +60,12 @@ function envelopeErrors(input: unknown, issues: readonly Parameters<typeof plain
 const TEMPLATE_WIDGETS = new Set(['template', 'multiline']);
 
 /** Broken placeholders in the text fields a definition marks as templates. */
-function templateErrors(nodeId: string, definition: NodeDefinition, config: Record<string, unknown>, check: (t: string) => string | null): Issue[] {
+function templateErrors(
+  nodeId: string,
+  definition: NodeDefinition,
+  config: Record<string, unknown>,
+  check: (t: string) => string | null,
+): Issue[] {
   const issues: Issue[] = [];
   for (const [field, hint] of Object.entries(definition.fields ?? {})) {
     const value = config[field];
@@ -87,14 +97,19 @@ export function validateFlow(input: unknown, options: ValidateOptions = {}): Val
   const outputs = new Map<string, readonly string[] | null>();
   for (const node of doc.nodes) {
     if (nodes.has(node.id)) {
-      errors.push({ nodeId: node.id, code: 'duplicate_node_id', message: `Two steps share the id "${node.id}". Give each step its own id.` });
+      errors.push({
+        nodeId: node.id,
+        code: 'duplicate_node_id',
+        message: `Two steps share the id "${node.id}". Give each step its own id.`,
+      });
       continue;
     }
     nodes.set(node.id, node);
     const parsed = parseNodeConfig(node);
     if (parsed.ok) {
       configs.set(node.id, parsed.config as Record<string, unknown>);
-      if (options.checkTemplate) errors.push(...templateErrors(node.id, parsed.definition, parsed.config as Record<string, unknown>, options.checkTemplate));
+      if (options.checkTemplate)
+        errors.push(...templateErrors(node.id, parsed.definition, parsed.config as Record<string, unknown>, options.checkTemplate));
       const outs = parsed.definition.outputs;
       outputs.set(node.id, typeof outs === 'function' ? outs(parsed.config) : outs);
     } else {
@@ -105,15 +120,21 @@ export function validateFlow(input: unknown, options: ValidateOptions = {}): Val
   }
 
   const triggers = doc.nodes.filter((n) => getDefinition(n.type)?.kind === 'trigger');
-  if (triggers.length === 0) errors.push({ code: 'no_trigger', message: 'Add a trigger (for example "Message received") so the flow knows when to start.' });
+  if (triggers.length === 0)
+    errors.push({ code: 'no_trigger', message: 'Add a trigger (for example "Message received") so the flow knows when to start.' });
   for (const extra of triggers.slice(1)) {
-    errors.push({ nodeId: extra.id, code: 'multiple_triggers', message: 'A flow has exactly one trigger. Delete this one or move it to a flow of its own.' });
+    errors.push({
+      nodeId: extra.id,
+      code: 'multiple_triggers',
+      message: 'A flow has exactly one trigger. Delete this one or move it to a flow of its own.',
+    });
   }
 
   const edgeIds = new Set<string>();
   const outgoing = new Map<string, (typeof doc.edges)[number][]>();
   for (const edge of doc.edges) {
-    if (edgeIds.has(edge.id)) errors.push({ code: 'duplicate_edge_id', message: `Two connections share the id "${edge.id}". Reconnect one of them.` });
+    if (edgeIds.has(edge.id))
+      errors.push({ code: 'duplicate_edge_id', message: `Two connections share the id "${edge.id}". Reconnect one of them.` });
     edgeIds.add(edge.id);
     const source = nodes.get(edge.source);
     const target = nodes.get(edge.target);
@@ -127,7 +148,11 @@ export function validateFlow(input: unknown, options: ValidateOptions = {}): Val
       continue;
     }
     if (getDefinition(target.type)?.kind === 'trigger') {
-      errors.push({ nodeId: target.id, code: 'edge_into_trigger', message: 'Nothing can lead into a trigger; it only starts the flow. Remove the connection.' });
+      errors.push({
+        nodeId: target.id,
+        code: 'edge_into_trigger',
+        message: 'Nothing can lead into a trigger; it only starts the flow. Remove the connection.',
+      });
       continue;
     }
     const outs = outputs.get(source.id);
@@ -136,13 +161,20 @@ export function validateFlow(input: unknown, options: ValidateOptions = {}): Val
       errors.push({
         nodeId: source.id,
         code: 'unknown_output',
-        message: outs.length === 0 ? 'The flow ends at this step; remove the connection leaving it.' : `This step has no "${handle}" output (it has ${outs.join(', ')}). Reconnect the connection.`,
+        message:
+          outs.length === 0
+            ? 'The flow ends at this step; remove the connection leaving it.'
+            : `This step has no "${handle}" output (it has ${outs.join(', ')}). Reconnect the connection.`,
       });
       continue;
     }
     const list = outgoing.get(source.id) ?? [];
     if (list.some((e) => edgeHandle(e) === handle)) {
-      warnings.push({ nodeId: source.id, code: 'duplicate_output_edge', message: `The "${handle}" output is connected to several steps; only the first one will run. Keep one connection.` });
+      warnings.push({
+        nodeId: source.id,
+        code: 'duplicate_output_edge',
+        message: `The "${handle}" output is connected to several steps; only the first one will run. Keep one connection.`,
+      });
       continue;
     }
     list.push(edge);
@@ -181,7 +213,12 @@ export function validateFlow(input: unknown, options: ValidateOptions = {}): Val
   for (const component of cyclicComponents([...reachable], successors)) {
     if (component.some((id) => getDefinition(nodes.get(id)?.type ?? '')?.waits)) continue;
     for (const id of component) {
-      errors.push({ nodeId: id, code: 'loop_without_wait', message: 'This step is in a loop that never waits for the customer or a delay, so it would run forever. Add an "Ask a question" or "Wait" step to the loop, or break it.' });
+      errors.push({
+        nodeId: id,
+        code: 'loop_without_wait',
+        message:
+          'This step is in a loop that never waits for the customer or a delay, so it would run forever. Add an "Ask a question" or "Wait" step to the loop, or break it.',
+      });
     }
   }
 

@@ -33,10 +33,23 @@ export async function mailInvitation(
       '',
       'If you did not expect this, you can ignore this message.',
     ].join('\n');
-    await adapter.send({ id: `invitation-${invitation.id}`, to: invitation.email, text, subject: `Join ${content.workspaceName} on Switchboard`, windowOpen: true }, config, { timeoutMs: 10_000, egress: egressFor(deps.config) });
+    await adapter.send(
+      {
+        id: `invitation-${invitation.id}`,
+        to: invitation.email,
+        text,
+        subject: `Join ${content.workspaceName} on Switchboard`,
+        windowOpen: true,
+      },
+      config,
+      { timeoutMs: 10_000, egress: egressFor(deps.config) },
+    );
     return true;
   } catch (err) {
-    deps.logger.warn({ invitationId: invitation.id, channelId: row.id, err: err instanceof Error ? err.message : String(err) }, 'invitation mail not sent');
+    deps.logger.warn(
+      { invitationId: invitation.id, channelId: row.id, err: err instanceof Error ? err.message : String(err) },
+      'invitation mail not sent',
+    );
     return false;
   }
 }

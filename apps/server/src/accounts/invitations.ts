@@ -21,7 +21,11 @@ export function invitationUrl(publicUrl: string, token: string): string {
  * Makes a one-time link to join the workspace. It never looks at accounts outside the
  * workspace: the answer is the same whether the address has an account or not.
  */
-export async function createInvitation(db: Database, auth: AuthContext, input: { email: string; role: Role }): Promise<{ invitation: Invitation; token: string }> {
+export async function createInvitation(
+  db: Database,
+  auth: AuthContext,
+  input: { email: string; role: Role },
+): Promise<{ invitation: Invitation; token: string }> {
   if (input.role === 'owner' && auth.role !== 'owner') throw forbidden('Only an owner can invite an owner');
   const token = randomToken();
   const invitation = await db.transaction(async (tx) => {
@@ -33,7 +37,9 @@ export async function createInvitation(db: Database, auth: AuthContext, input: {
       .limit(1);
     if (member) throw conflict('This person is already a member');
     // Inviting the same address again replaces its pending link.
-    await tx.delete(invitations).where(and(eq(invitations.workspaceId, auth.workspaceId), eq(invitations.email, input.email), isNull(invitations.acceptedAt)));
+    await tx
+      .delete(invitations)
+      .where(and(eq(invitations.workspaceId, auth.workspaceId), eq(invitations.email, input.email), isNull(invitations.acceptedAt)));
     const [row] = await tx
       .insert(invitations)
       .values({
@@ -116,12 +122,20 @@ async function join(tx: Tx, invitation: Invitation, userId: string): Promise<voi
  * The invitee has no account yet: it is created with the password they chose. An address that
  * already has an account is never given a new password here; its owner signs in and accepts.
  */
-export async function acceptAsNewAccount(db: Database, token: string, input: { name: string; password: string }): Promise<{ userId: string; workspaceId: string }> {
+export async function acceptAsNewAccount(
+  db: Database,
+  token: string,
+  input: { name: string; password: string },
+): Promise<{ userId: string; workspaceId: string }> {
   await findInvitation(db, token);
   const passwordHash = await hashPassword(input.password);
   return db.transaction(async (tx) => {
     const invitation = await claim(tx, token);
-    const [user] = await tx.insert(users).values({ email: invitation.email, name: input.name, passwordHash }).onConflictDoNothing().returning({ id: users.id });
+    const [user] = await tx
+      .insert(users)
+      .values({ email: invitation.email, name: input.name, passwordHash })
+      .onConflictDoNothing()
+      .returning({ id: users.id });
     if (!user) throw conflict('This address already has an account: sign in, then open the link again to accept');
     await join(tx, invitation, user.id);
     return { userId: user.id, workspaceId: invitation.workspaceId };

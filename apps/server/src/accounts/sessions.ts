@@ -12,7 +12,13 @@ export async function startSession(c: Context, db: Database, publicUrl: string, 
   const token = randomToken();
   const expiresAt = new Date(Date.now() + SESSION_DAYS * 86_400_000);
   await db.insert(sessions).values({ tokenHash: sha256(token), userId, workspaceId, expiresAt });
-  setCookie(c, SESSION_COOKIE, token, { httpOnly: true, sameSite: 'Lax', secure: publicUrl.startsWith('https://'), path: '/', expires: expiresAt });
+  setCookie(c, SESSION_COOKIE, token, {
+    httpOnly: true,
+    sameSite: 'Lax',
+    secure: publicUrl.startsWith('https://'),
+    path: '/',
+    expires: expiresAt,
+  });
 }
 
 /** The signed-in user of a request's session cookie, on routes that also serve anonymous callers. */

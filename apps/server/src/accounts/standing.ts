@@ -17,7 +17,10 @@ export function invitableRoles(role: Role | null): Role[] {
  * belonged to one workspace cannot open it once it has joined another or become an owner.
  */
 export async function voidResetLinksFor(tx: Tx, userId: string): Promise<void> {
-  await tx.update(passwordResetTokens).set({ usedAt: sql`now()` }).where(and(eq(passwordResetTokens.userId, userId), isNull(passwordResetTokens.usedAt)));
+  await tx
+    .update(passwordResetTokens)
+    .set({ usedAt: sql`now()` })
+    .where(and(eq(passwordResetTokens.userId, userId), isNull(passwordResetTokens.usedAt)));
 }
 
 /**
@@ -33,10 +36,19 @@ export async function onRoleChange(tx: Tx, workspaceId: string, userId: string, 
   await tx
     .update(passwordResetTokens)
     .set({ usedAt: sql`now()` })
-    .where(and(eq(passwordResetTokens.createdBy, userId), eq(passwordResetTokens.workspaceId, workspaceId), isNull(passwordResetTokens.usedAt)));
+    .where(
+      and(eq(passwordResetTokens.createdBy, userId), eq(passwordResetTokens.workspaceId, workspaceId), isNull(passwordResetTokens.usedAt)),
+    );
   const keep = invitableRoles(newRole);
   await tx
     .delete(invitations)
-    .where(and(eq(invitations.workspaceId, workspaceId), eq(invitations.invitedBy, userId), isNull(invitations.acceptedAt), keep.length ? notInArray(invitations.role, keep) : undefined));
+    .where(
+      and(
+        eq(invitations.workspaceId, workspaceId),
+        eq(invitations.invitedBy, userId),
+        isNull(invitations.acceptedAt),
+        keep.length ? notInArray(invitations.role, keep) : undefined,
+      ),
+    );
   if (!newRole) await tx.delete(apiKeys).where(and(eq(apiKeys.workspaceId, workspaceId), eq(apiKeys.createdBy, userId)));
 }

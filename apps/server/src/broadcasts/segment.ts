@@ -16,7 +16,11 @@ export const SegmentInput = z
     tags: z.array(z.string().trim().min(1).max(64)).max(20).optional(),
     /** And matching every filter. */
     fields: z
-      .array(z.object({ field: FieldPath, operator: z.enum(['eq', 'neq', 'contains', 'exists']), value: z.string().max(500).optional() }).strict())
+      .array(
+        z
+          .object({ field: FieldPath, operator: z.enum(['eq', 'neq', 'contains', 'exists']), value: z.string().max(500).optional() })
+          .strict(),
+      )
       .max(20)
       .optional(),
   })

@@ -31,9 +31,13 @@ export async function createBroadcast(db: Database, workspaceId: string, userId:
     .from(channels)
     .where(and(eq(channels.id, input.channelId), eq(channels.workspaceId, workspaceId)));
   if (!channel || channel.deletedAt) throw new BroadcastProblem('channelId', 'No such channel in this workspace');
-  if (channel.type === 'webchat') throw new BroadcastProblem('channelId', 'Website chat visitors cannot be messaged first; choose another channel');
+  if (channel.type === 'webchat')
+    throw new BroadcastProblem('channelId', 'Website chat visitors cannot be messaged first; choose another channel');
   if (channel.type === 'whatsapp' && !input.whatsappTemplate) {
-    throw new BroadcastProblem('whatsappTemplate', 'WhatsApp delivers messages to customers who have not written in 24 hours only as an approved template; choose one');
+    throw new BroadcastProblem(
+      'whatsappTemplate',
+      'WhatsApp delivers messages to customers who have not written in 24 hours only as an approved template; choose one',
+    );
   }
   if (!input.text.trim() && !input.whatsappTemplate) throw new BroadcastProblem('text', 'Write the message to send');
   const scheduledAt = input.scheduledAt ?? new Date();
@@ -85,7 +89,8 @@ export async function progressOf(db: Database, workspaceId: string, broadcastIds
     from broadcast_recipients r left join messages m on m.id = r.message_id
     where r.workspace_id = ${workspaceId} and r.broadcast_id in (select jsonb_array_elements_text(${JSON.stringify(broadcastIds)}::jsonb)::uuid)
     group by 1, 2`);
-  for (const id of broadcastIds) result.set(id, { total: 0, pending: 0, sending: 0, sent: 0, delivered: 0, read: 0, failed: 0, skipped: 0 });
+  for (const id of broadcastIds)
+    result.set(id, { total: 0, pending: 0, sending: 0, sent: 0, delivered: 0, read: 0, failed: 0, skipped: 0 });
   for (const row of rows) {
     const progress = result.get(row.broadcast_id)!;
     progress[row.status as keyof BroadcastProgress] += row.n;
@@ -99,13 +104,28 @@ export async function listBroadcasts(db: Database, workspaceId: string) {
 }
 
 export async function findBroadcast(db: Database, workspaceId: string, id: string) {
-  const [row] = await db.select().from(broadcasts).where(and(eq(broadcasts.id, id), eq(broadcasts.workspaceId, workspaceId)));
+  const [row] = await db
+    .select()
+    .from(broadcasts)
+    .where(and(eq(broadcasts.id, id), eq(broadcasts.workspaceId, workspaceId)));
   return row;
 }
 
 /** One page of recipients, oldest first, with each one's status and reason. */
-export async function recipientsOf(db: Database, workspaceId: string, broadcastId: string, opts: { status?: string; after?: string; limit: number }) {
-  const { rows } = await db.execute<{ id: string; contact_id: string; name: string | null; status: string; reason: string | null; message_id: string | null }>(sql`
+export async function recipientsOf(
+  db: Database,
+  workspaceId: string,
+  broadcastId: string,
+  opts: { status?: string; after?: string; limit: number },
+) {
+  const { rows } = await db.execute<{
+    id: string;
+    contact_id: string;
+    name: string | null;
+    status: string;
+    reason: string | null;
+    message_id: string | null;
+  }>(sql`
     select * from (
       select r.id, r.contact_id, c.name, ${recipientStatus} as status, coalesce(r.reason, m.error) as reason, r.message_id
       from broadcast_recipients r join contacts c on c.id = r.contact_id left join messages m on m.id = r.message_id
@@ -123,7 +143,9 @@ export async function cancelBroadcast(db: Database, workspaceId: string, id: str
       update broadcasts set status = 'cancelled', finished_at = now(), updated_at = now()
       where id = ${id} and workspace_id = ${workspaceId} and status in ('scheduled', 'sending') returning id`);
     if (stopped.rows.length === 0) return false;
-    await tx.execute(sql`update broadcast_recipients set status = 'skipped', reason = 'The broadcast was cancelled' where broadcast_id = ${id} and status = 'pending'`);
+    await tx.execute(
+      sql`update broadcast_recipients set status = 'skipped', reason = 'The broadcast was cancelled' where broadcast_id = ${id} and status = 'pending'`,
+    );
     return true;
   });
 }

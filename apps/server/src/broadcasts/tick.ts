@@ -64,9 +64,13 @@ export async function broadcastTick(deps: Pick<AppDeps, 'db'>, raw: unknown): Pr
   const size = sliceSize(broadcast.send_rate_per_second, startedAt, payload.previousAt ? Date.parse(payload.previousAt) : undefined);
   return deps.db.transaction(async (tx) => {
     const claimed = await claimSlice(tx, broadcast, size);
-    const left = await tx.execute<{ left: boolean }>(sql`select exists (select 1 from broadcast_recipients where broadcast_id = ${broadcast.id} and status = 'pending') as left`);
+    const left = await tx.execute<{ left: boolean }>(
+      sql`select exists (select 1 from broadcast_recipients where broadcast_id = ${broadcast.id} and status = 'pending') as left`,
+    );
     if (!left.rows[0]?.left) {
-      await tx.execute(sql`update broadcasts set status = 'completed', finished_at = now(), updated_at = now() where id = ${broadcast.id} and status = 'sending'`);
+      await tx.execute(
+        sql`update broadcasts set status = 'completed', finished_at = now(), updated_at = now() where id = ${broadcast.id} and status = 'sending'`,
+      );
       return { claimed, done: true };
     }
     await enqueueBroadcastTick(tx, broadcast.workspace_id, broadcast.id, new Date(startedAt + 1_000), new Date(startedAt));
@@ -85,7 +89,9 @@ async function loadBroadcast(db: Executor, workspaceId: string, broadcastId: str
 /** Moves a scheduled broadcast to sending and stores its recipients, once (the status guards it). */
 async function takeAudience(db: Executor, broadcast: BroadcastRow): Promise<void> {
   await db.transaction(async (tx) => {
-    const started = await tx.execute(sql`update broadcasts set status = 'sending', started_at = now(), updated_at = now() where id = ${broadcast.id} and status = 'scheduled' returning id`);
+    const started = await tx.execute(
+      sql`update broadcasts set status = 'sending', started_at = now(), updated_at = now() where id = ${broadcast.id} and status = 'scheduled' returning id`,
+    );
     if (started.rows.length === 0) return;
     await tx.execute(sql`
       insert into broadcast_recipients (workspace_id, broadcast_id, contact_id)
@@ -97,7 +103,10 @@ async function takeAudience(db: Executor, broadcast: BroadcastRow): Promise<void
       select r.id, o.keyword from broadcast_recipients r
       join contact_opt_outs o on o.contact_id = r.contact_id and o.channel_id = ${broadcast.channel_id}
       where r.broadcast_id = ${broadcast.id}`);
-    await skip(tx, optedOut.rows.map((r) => ({ id: r.id, reason: optedOutMessage(broadcast.channel_name, r.keyword) })));
+    await skip(
+      tx,
+      optedOut.rows.map((r) => ({ id: r.id, reason: optedOutMessage(broadcast.channel_name, r.keyword) })),
+    );
   });
   broadcast.status = 'sending';
 }
@@ -121,7 +130,12 @@ async function claimSlice(tx: Executor, broadcast: BroadcastRow, size: number): 
     where r.broadcast_id = ${broadcast.id} and r.status = 'pending'
     order by r.id limit ${size}
     for update of r skip locked`);
-  await skip(tx, picked.rows.filter((r) => r.opted_out !== null).map((r) => ({ id: r.id, reason: optedOutMessage(broadcast.channel_name, r.opted_out!) })));
+  await skip(
+    tx,
+    picked.rows
+      .filter((r) => r.opted_out !== null)
+      .map((r) => ({ id: r.id, reason: optedOutMessage(broadcast.channel_name, r.opted_out!) })),
+  );
   const sendable = picked.rows.filter((r) => r.opted_out === null).map((r) => ({ id: r.id, contact_id: r.contact_id }));
   if (sendable.length === 0) return 0;
   const meta = { broadcastId: broadcast.id, ...(broadcast.whatsapp_template && { whatsappTemplate: broadcast.whatsapp_template }) };

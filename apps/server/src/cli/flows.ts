@@ -46,7 +46,9 @@ class Api {
         ...(body === undefined ? {} : { body: JSON.stringify(body) }),
       });
     } catch (err) {
-      throw new Error(`cannot reach Switchboard at ${this.base} (${(err as Error).cause instanceof Error ? ((err as Error).cause as Error).message : (err as Error).message})`);
+      throw new Error(
+        `cannot reach Switchboard at ${this.base} (${(err as Error).cause instanceof Error ? ((err as Error).cause as Error).message : (err as Error).message})`,
+      );
     }
     const text = await res.text();
     let parsed: unknown = text;
@@ -138,5 +140,9 @@ export async function runFlowsCli(argv: string[], io: CliIo): Promise<number> {
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  process.exitCode = await runFlowsCli(process.argv.slice(2), { env: process.env, out: (l) => console.log(l), err: (l) => console.error(l) });
+  process.exitCode = await runFlowsCli(process.argv.slice(2), {
+    env: process.env,
+    out: (l) => console.log(l),
+    err: (l) => console.error(l),
+  });
 }

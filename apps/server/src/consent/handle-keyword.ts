@@ -20,16 +20,25 @@ export interface KeywordMessage {
  * routed, all in one transaction; the caller then starts no flow. False for any other message,
  * which costs no query unless the text is short enough to be a keyword.
  */
-export async function handleConsentKeyword(deps: Pick<AppDeps, 'db' | 'events' | 'logger'>, message: KeywordMessage, text: string, channelType: string): Promise<boolean> {
+export async function handleConsentKeyword(
+  deps: Pick<AppDeps, 'db' | 'events' | 'logger'>,
+  message: KeywordMessage,
+  text: string,
+  channelType: string,
+): Promise<boolean> {
   if (!CONSENT_CHANNEL_TYPES.has(channelType) || !mightBeKeyword(text)) return false;
-  const { rows } = await deps.db.execute<{ name: string; settings: WorkspaceSettings }>(sql`select name, settings from workspaces where id = ${message.workspaceId}`);
+  const { rows } = await deps.db.execute<{ name: string; settings: WorkspaceSettings }>(
+    sql`select name, settings from workspaces where id = ${message.workspaceId}`,
+  );
   const workspace = rows[0];
   if (!workspace) return false;
   const found = consentKeyword(text, (workspace.settings.consent ?? {}) as ConsentWords);
   if (!found) return false;
 
   const confirmation = await deps.db.transaction(async (tx) => {
-    const claimed = await tx.execute(sql`update messages set routed_at = now() where id = ${message.messageId} and routed_at is null and direction = 'in' returning id`);
+    const claimed = await tx.execute(
+      sql`update messages set routed_at = now() where id = ${message.messageId} and routed_at is null and direction = 'in' returning id`,
+    );
     if (claimed.rows.length === 0) return null;
     if (found.action === 'stop') {
       await tx.execute(sql`
@@ -45,7 +54,9 @@ export async function handleConsentKeyword(deps: Pick<AppDeps, 'db' | 'events' |
         )
         update run_waits set resolved_at = now() where run_id in (select id from ended) and resolved_at is null`);
     } else {
-      await tx.execute(sql`delete from contact_opt_outs where contact_id = ${message.contactId} and channel_id = ${message.channelId} and workspace_id = ${message.workspaceId}`);
+      await tx.execute(
+        sql`delete from contact_opt_outs where contact_id = ${message.contactId} and channel_id = ${message.channelId} and workspace_id = ${message.workspaceId}`,
+      );
     }
     await tx.insert(contactEvents).values({
       workspaceId: message.workspaceId,

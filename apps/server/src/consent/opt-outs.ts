@@ -12,7 +12,8 @@ export async function optOutReason(db: Executor, conversationId: string): Promis
   return row ? optedOutMessage(row.channel, row.keyword) : null;
 }
 
-export const optedOutMessage = (channelName: string, keyword: string) => `The contact opted out of messages on ${channelName} (they sent ${keyword})`;
+export const optedOutMessage = (channelName: string, keyword: string) =>
+  `The contact opted out of messages on ${channelName} (they sent ${keyword})`;
 
 /** A SQL condition: `contactId` opted out on `channelId` (both SQL expressions). */
 export const isOptedOut = (contactId: ReturnType<typeof sql>, channelId: ReturnType<typeof sql>) =>

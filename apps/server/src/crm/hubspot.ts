@@ -40,12 +40,22 @@ export interface NoteOptions {
 }
 
 /** Upserts the contact and attaches the note; returns HubSpot's contact id. */
-export async function pushToHubspot(http: Http, base: string, token: string, contact: HubspotContact, note: NoteOptions, now: Date): Promise<string> {
+export async function pushToHubspot(
+  http: Http,
+  base: string,
+  token: string,
+  contact: HubspotContact,
+  note: NoteOptions,
+  now: Date,
+): Promise<string> {
   const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
-  const post = (path: string, body: unknown, method = 'POST') => callJson(http, { method, url: `${base}${path}`, headers, body: JSON.stringify(body) });
+  const post = (path: string, body: unknown, method = 'POST') =>
+    callJson(http, { method, url: `${base}${path}`, headers, body: JSON.stringify(body) });
   let id: string | undefined;
   if (contact.email) {
-    const upserted = (await post('/crm/v3/objects/contacts/batch/upsert', { inputs: [{ idProperty: 'email', id: contact.email, properties: properties(contact) }] })) as { results?: unknown[] };
+    const upserted = (await post('/crm/v3/objects/contacts/batch/upsert', {
+      inputs: [{ idProperty: 'email', id: contact.email, properties: properties(contact) }],
+    })) as { results?: unknown[] };
     id = idOf(upserted.results?.[0]);
   } else if (contact.phone) {
     const found = (await post('/crm/v3/objects/contacts/search', {
@@ -55,14 +65,18 @@ export async function pushToHubspot(http: Http, base: string, token: string, con
     })) as { results?: unknown[] };
     const existing = idOf(found.results?.[0]);
     id = existing
-      ? idOf(await post(`/crm/v3/objects/contacts/${encodeURIComponent(existing)}`, { properties: properties(contact) }, 'PATCH')) ?? existing
+      ? (idOf(await post(`/crm/v3/objects/contacts/${encodeURIComponent(existing)}`, { properties: properties(contact) }, 'PATCH')) ??
+        existing)
       : idOf(await post('/crm/v3/objects/contacts', { properties: properties(contact) }));
   } else {
     throw new PushError('The contact has no verified email address or phone number to find it by in HubSpot.', false);
   }
   if (!id) throw new PushError('HubSpot did not say which contact it saved.', true);
   if (note.lookFirst) {
-    const made = (await post('/crm/v3/objects/notes/search', { filterGroups: [{ filters: [{ propertyName: 'hs_note_body', operator: 'CONTAINS_TOKEN', value: note.key }] }], limit: 1 })) as { total?: number; results?: unknown[] };
+    const made = (await post('/crm/v3/objects/notes/search', {
+      filterGroups: [{ filters: [{ propertyName: 'hs_note_body', operator: 'CONTAINS_TOKEN', value: note.key }] }],
+      limit: 1,
+    })) as { total?: number; results?: unknown[] };
     if (made.results?.length) return id;
   }
   if (note.text) {

@@ -12,7 +12,10 @@ import { crmSettingsOf } from './settings';
 import { loadTranscript } from './transcript';
 
 /** Call before the conversation's status is changed to resolved, in the same transaction. */
-export async function pushTranscriptOnResolve(tx: Executor, input: { workspaceId: string; conversationId: string; resolvedAt: Date; actor?: string }): Promise<number> {
+export async function pushTranscriptOnResolve(
+  tx: Executor,
+  input: { workspaceId: string; conversationId: string; resolvedAt: Date; actor?: string },
+): Promise<number> {
   const [row] = await tx
     .select({ status: conversations.status, contactId: conversations.contactId, settings: workspaces.settings })
     .from(conversations)
@@ -23,14 +26,35 @@ export async function pushTranscriptOnResolve(tx: Executor, input: { workspaceId
   await completeLoggedTranscripts(tx, input.workspaceId, input.conversationId);
   const crm = crmSettingsOf(row.settings);
   if (!crm.logTranscriptOnResolve) return 0;
-  const base = { workspaceId: input.workspaceId, contactId: row.contactId, conversationId: input.conversationId, actor: input.actor ?? 'system' };
+  const base = {
+    workspaceId: input.workspaceId,
+    contactId: row.contactId,
+    conversationId: input.conversationId,
+    actor: input.actor ?? 'system',
+  };
   const key = `resolved:${input.conversationId}:${input.resolvedAt.getTime()}`;
   let recorded = 0;
   if (await findCredential(tx, input.workspaceId, 'hubspot')) {
-    if (await recordCrmPush(tx, { ...base, target: 'hubspot', request: { title: 'Conversation transcript (resolved)' }, dedupeKey: `${key}:hubspot` })) recorded++;
+    if (
+      await recordCrmPush(tx, {
+        ...base,
+        target: 'hubspot',
+        request: { title: 'Conversation transcript (resolved)' },
+        dedupeKey: `${key}:hubspot`,
+      })
+    )
+      recorded++;
   }
   if (crm.webhookUrl) {
-    if (await recordCrmPush(tx, { ...base, target: 'webhook', request: { url: crm.webhookUrl, headers: {}, title: 'Conversation transcript (resolved)' }, dedupeKey: `${key}:webhook` })) recorded++;
+    if (
+      await recordCrmPush(tx, {
+        ...base,
+        target: 'webhook',
+        request: { url: crm.webhookUrl, headers: {}, title: 'Conversation transcript (resolved)' },
+        dedupeKey: `${key}:webhook`,
+      })
+    )
+      recorded++;
   }
   return recorded;
 }
@@ -40,7 +64,11 @@ export async function pushTranscriptOnResolve(tx: Executor, input: { workspaceId
  * resolved: the timeline keeps the whole conversation, not the part before the step.
  */
 async function completeLoggedTranscripts(tx: Executor, workspaceId: string, conversationId: string): Promise<void> {
-  const logged = and(eq(contactEvents.workspaceId, workspaceId), eq(contactEvents.kind, 'transcript'), sql`${contactEvents.data}->>'conversationId' = ${conversationId}`);
+  const logged = and(
+    eq(contactEvents.workspaceId, workspaceId),
+    eq(contactEvents.kind, 'transcript'),
+    sql`${contactEvents.data}->>'conversationId' = ${conversationId}`,
+  );
   const [any] = await tx.select({ id: contactEvents.id }).from(contactEvents).where(logged).limit(1);
   if (!any) return;
   const lines = await loadTranscript(tx, workspaceId, conversationId);

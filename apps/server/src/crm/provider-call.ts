@@ -4,7 +4,11 @@ import { BlockedAddressError } from '@switchboard/flow/runtime';
 /** A push that did not land: `retryable` (429, 5xx, network) comes back later; the rest waits for the owner. */
 export class PushError extends Error {
   override name = 'PushError';
-  constructor(message: string, readonly retryable: boolean, readonly retryAfterMs?: number) {
+  constructor(
+    message: string,
+    readonly retryable: boolean,
+    readonly retryAfterMs?: number,
+  ) {
     super(message);
   }
 }
@@ -40,7 +44,10 @@ export async function callJson(http: Http, req: HttpRequest): Promise<unknown> {
   } catch (err) {
     // A refused address stays refused: the owner's setting to fix, not a fault to retry.
     const refused = err instanceof BlockedAddressError;
-    throw new PushError(refused ? (err as Error).message : `${new URL(req.url).host} could not be reached: ${(err as Error).message}`, !refused);
+    throw new PushError(
+      refused ? (err as Error).message : `${new URL(req.url).host} could not be reached: ${(err as Error).message}`,
+      !refused,
+    );
   }
   if (res.status >= 200 && res.status < 300) {
     try {

@@ -11,7 +11,15 @@ import { PushError } from './provider-call';
 const NAME = '[a-z][a-z0-9_]{0,47}';
 
 /** `used` collects the values put in, so what a receiver echoes back can be masked. */
-export async function resolveMarks(db: Executor, appSecret: Buffer, workspaceId: string, headers: Record<string, string>, mark: string, host: string, used: string[] = []): Promise<Record<string, string>> {
+export async function resolveMarks(
+  db: Executor,
+  appSecret: Buffer,
+  workspaceId: string,
+  headers: Record<string, string>,
+  mark: string,
+  host: string,
+  used: string[] = [],
+): Promise<Record<string, string>> {
   if (!mark) return headers;
   // The nonce is hex, so it is safe inside the pattern; the name pattern is linear.
   const pattern = new RegExp(`\\[\\[${mark.replace(/[^0-9a-f]/g, '')}:(${NAME})\\]\\]`, 'g');

@@ -11,7 +11,10 @@ export function crmSettingsOf(settings: Record<string, unknown>): CrmSettings {
 }
 
 /** Applies a PATCH: given keys replace, a null webhookUrl removes it. */
-export function mergeCrmSettings(current: unknown, patch: { logTranscriptOnResolve?: boolean | undefined; webhookUrl?: string | null | undefined }): CrmSettings {
+export function mergeCrmSettings(
+  current: unknown,
+  patch: { logTranscriptOnResolve?: boolean | undefined; webhookUrl?: string | null | undefined },
+): CrmSettings {
   const next: CrmSettings = { ...(current && typeof current === 'object' ? (current as CrmSettings) : {}) };
   if (patch.logTranscriptOnResolve !== undefined) next.logTranscriptOnResolve = patch.logTranscriptOnResolve;
   if (patch.webhookUrl === null) delete next.webhookUrl;

@@ -13,7 +13,10 @@ export function signature(secret: string, body: string): string {
   return `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`;
 }
 
-export async function pushToWebhook(http: Http, input: { url: string; headers: Record<string, string>; pushId: string; secret: string | null; payload: unknown }): Promise<void> {
+export async function pushToWebhook(
+  http: Http,
+  input: { url: string; headers: Record<string, string>; pushId: string; secret: string | null; payload: unknown },
+): Promise<void> {
   const body = JSON.stringify(input.payload);
   await callJson(http, {
     method: 'POST',

@@ -20,7 +20,9 @@ const MAX_PAYLOAD = 7_900;
 
 function encode(event: BusEvent): string {
   const payload = JSON.stringify(event);
-  return payload.length > MAX_PAYLOAD ? JSON.stringify({ workspaceId: event.workspaceId, type: event.type, data: { truncated: true } }) : payload;
+  return payload.length > MAX_PAYLOAD
+    ? JSON.stringify({ workspaceId: event.workspaceId, type: event.type, data: { truncated: true } })
+    : payload;
 }
 
 /**
@@ -116,7 +118,10 @@ export class EventBus {
   /** Publishes several events, in order, with one statement (one transaction, one round trip). */
   async publishMany(events: BusEvent[]): Promise<void> {
     if (!events.length) return;
-    await this.pool.query('select pg_notify($1, p) from unnest($2::text[]) with ordinality as e(p, n) order by n', [CHANNEL, events.map(encode)]);
+    await this.pool.query('select pg_notify($1, p) from unnest($2::text[]) with ordinality as e(p, n) order by n', [
+      CHANNEL,
+      events.map(encode),
+    ]);
   }
 
   subscribe(listener: (event: BusEvent) => void): () => void {

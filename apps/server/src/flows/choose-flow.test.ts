@@ -10,7 +10,10 @@ const messageFlow = (name: string, config: Record<string, unknown> = {}): Active
   definition: { schemaVersion: 1, nodes: [], edges: [] } as never,
   trigger: { id: 't', type: 'trigger.message_received', config: { channels: ['any'], ...config } } as never,
 });
-const openedFlow = (name: string): ActiveFlow => ({ ...messageFlow(name), trigger: { id: 't', type: 'trigger.conversation_opened', config: {} } as never });
+const openedFlow = (name: string): ActiveFlow => ({
+  ...messageFlow(name),
+  trigger: { id: 't', type: 'trigger.conversation_opened', config: {} } as never,
+});
 
 const says = (text: string, extra: Partial<MessageEvent> = {}): MessageEvent => ({
   channelType: 'webchat',
@@ -31,7 +34,9 @@ describe('chooseFlow', () => {
     expect(chooseFlow([menu, hours], says('hours'), null).start.map((f) => f.name)).toEqual(['Welcome menu']);
     expect(chooseFlow([hours, menu], says('hours'), null).start.map((f) => f.name)).toEqual(['Opening hours']);
     // The menu answers first messages only: a later "hours" reaches the hours flow.
-    expect(chooseFlow([menu, hours], says('what are your hours?', { isFirstMessage: false }), null).start.map((f) => f.name)).toEqual(['Opening hours']);
+    expect(chooseFlow([menu, hours], says('what are your hours?', { isFirstMessage: false }), null).start.map((f) => f.name)).toEqual([
+      'Opening hours',
+    ]);
   });
 
   it('starts nothing when nothing matches, so the unanswered default can answer', () => {
@@ -41,7 +46,11 @@ describe('chooseFlow', () => {
   it('lets a waiting run take any answer that is not exactly another flow keyword', () => {
     const waiting = { runId: 'run-1', workflowId: menu.workflowId };
     // "hours" inside a sentence is an answer to the question, not a new request.
-    expect(chooseFlow([menu, hours], says('I want to know your hours', { isFirstMessage: false }), waiting)).toEqual({ resume: 'run-1', interrupt: null, start: [] });
+    expect(chooseFlow([menu, hours], says('I want to know your hours', { isFirstMessage: false }), waiting)).toEqual({
+      resume: 'run-1',
+      interrupt: null,
+      start: [],
+    });
     expect(chooseFlow([menu, hours], says('2', { isFirstMessage: false }), waiting).resume).toBe('run-1');
   });
 
@@ -62,7 +71,10 @@ describe('chooseFlow', () => {
 
   it('starts conversation-opened flows alongside the answering flow', () => {
     const opened = openedFlow('Greeting');
-    expect(chooseFlow([hours, opened, menu], says('hours', { conversationOpened: true }), null).start.map((f) => f.name)).toEqual(['Greeting', 'Opening hours']);
+    expect(chooseFlow([hours, opened, menu], says('hours', { conversationOpened: true }), null).start.map((f) => f.name)).toEqual([
+      'Greeting',
+      'Opening hours',
+    ]);
   });
 
   it('skips flows that only answer while the bot handles the conversation', () => {

@@ -49,7 +49,11 @@ export function chooseFlow(flows: readonly ActiveFlow[], event: MessageEvent, wa
   if (waiting) {
     const keywordFlow = flows.find((flow) => flow.workflowId !== waiting.workflowId && isExactKeyword(flow, event));
     if (!keywordFlow) return { resume: waiting.runId, interrupt: null, start: opened };
-    return { resume: null, interrupt: { runId: waiting.runId, byWorkflowId: keywordFlow.workflowId, byName: keywordFlow.name }, start: [...opened, keywordFlow] };
+    return {
+      resume: null,
+      interrupt: { runId: waiting.runId, byWorkflowId: keywordFlow.workflowId, byName: keywordFlow.name },
+      start: [...opened, keywordFlow],
+    };
   }
   const first = flows.find((flow) => answersMessage(flow, event));
   return { resume: null, interrupt: null, start: first ? [...opened, first] : opened };

@@ -14,7 +14,15 @@ import { openConversation } from '../inbox/open-conversation';
 export const ContactSelector = z.union([
   z.object({ id: z.string().uuid() }).strict(),
   z.object({ channelId: z.string().uuid(), externalId: z.string().trim().min(1).max(200), name: z.string().max(200).optional() }).strict(),
-  z.object({ phone: z.string().trim().min(3).max(40), country: z.string().regex(/^[A-Za-z]{2}$/, 'an ISO 3166 country code such as GB').optional() }).strict(),
+  z
+    .object({
+      phone: z.string().trim().min(3).max(40),
+      country: z
+        .string()
+        .regex(/^[A-Za-z]{2}$/, 'an ISO 3166 country code such as GB')
+        .optional(),
+    })
+    .strict(),
   z.object({ email: z.string().trim().toLowerCase().email().max(254) }).strict(),
 ]);
 export type ContactSelector = z.infer<typeof ContactSelector>;
@@ -27,13 +35,20 @@ export interface SelectedContact {
 /** The E.164 form of a phone selector; a 400 naming `contact.phone` when it cannot be read. */
 export function selectorPhone(selector: { phone: string; country?: string | undefined }): string {
   const phone = matchablePhone(selector.phone, selector.country);
-  if (!phone) throw new DomainError('validation_failed', `contact.phone: ${phoneHint(selector.country)}`, [{ field: 'contact.phone', message: phoneHint(selector.country) }]);
+  if (!phone)
+    throw new DomainError('validation_failed', `contact.phone: ${phoneHint(selector.country)}`, [
+      { field: 'contact.phone', message: phoneHint(selector.country) },
+    ]);
   return phone;
 }
 
 /** Two contacts share the key: picking one could message the wrong person. */
 export const ambiguousContact = (key: string) =>
-  new DomainError('ambiguous_contact', `More than one contact has this ${key}: select the contact by {"id": ...} or merge the duplicates first`, [{ field: `contact.${key}`, message: 'matches more than one contact' }]);
+  new DomainError(
+    'ambiguous_contact',
+    `More than one contact has this ${key}: select the contact by {"id": ...} or merge the duplicates first`,
+    [{ field: `contact.${key}`, message: 'matches more than one contact' }],
+  );
 
 /**
  * Finds (or, for a channel identity, creates) the contact and the conversation to talk
@@ -56,7 +71,11 @@ export async function resolveContactSelector(tx: Executor, workspaceId: string, 
   return { contactId: contact.id, conversationId: await latestOrOpenConversation(tx, workspaceId, contact.id) };
 }
 
-async function byChannelIdentity(tx: Executor, workspaceId: string, selector: { channelId: string; externalId: string; name?: string | undefined }) {
+async function byChannelIdentity(
+  tx: Executor,
+  workspaceId: string,
+  selector: { channelId: string; externalId: string; name?: string | undefined },
+) {
   const channel = await findChannel(tx, workspaceId, selector.channelId);
   if (!channel) throw new DomainError('not_found', 'contact.channelId: no such channel in this workspace');
   const { contactId } = await upsertContactIdentity(tx, workspaceId, channel.id, { externalId: selector.externalId, name: selector.name });

@@ -72,7 +72,9 @@ function unsealOrExplain(appSecret: Buffer, row: CredentialRow): string {
   try {
     return unsealJson<string>(appSecret, row.sealedValue);
   } catch {
-    throw new Error(`The credential '${row.name}' cannot be read with this server's APP_SECRET: enter its value again in Settings → Credentials.`);
+    throw new Error(
+      `The credential '${row.name}' cannot be read with this server's APP_SECRET: enter its value again in Settings → Credentials.`,
+    );
   }
 }
 

@@ -25,7 +25,10 @@ export async function setFlowOrder(db: Database, workspaceId: string, ids: reado
     if (unknown) throw new FlowOrderError(`${unknown} is not a flow of this workspace`);
     const order = [...ids, ...current.map((r) => r.id).filter((id) => !ids.includes(id))];
     if (!order.length) return;
-    const cases = sql.join(order.map((id, i) => sql`when ${id}::uuid then ${i + 1}::bigint`), sql` `);
+    const cases = sql.join(
+      order.map((id, i) => sql`when ${id}::uuid then ${i + 1}::bigint`),
+      sql` `,
+    );
     await tx
       .update(workflows)
       .set({ position: sql`case ${workflows.id} ${cases} end` })

@@ -1,7 +1,13 @@
 import { eq } from 'drizzle-orm';
 import { knowledgeEntries, type Database, type WorkspaceSettings } from '@switchboard/db';
 import { AiNotConnectedError, type FlowData, type FlowServices, type KnowledgeEntry } from '@switchboard/flow';
-import { createAiChatClient, createAiClient, createSafeHttp, createTemplateRenderer, type AiClientOptions } from '@switchboard/flow/runtime';
+import {
+  createAiChatClient,
+  createAiClient,
+  createSafeHttp,
+  createTemplateRenderer,
+  type AiClientOptions,
+} from '@switchboard/flow/runtime';
 import type { Config } from '../config';
 import { egressFor } from '../egress';
 import { AI_CREDENTIAL, aiHost, findCredential, unsealFor } from '../services/credentials';
@@ -39,7 +45,10 @@ export function createFlowServices(options: FlowServiceOptions): FlowServices {
     if (!credential && !ai?.baseUrl) throw new AiNotConnectedError();
     const apiKey = credential ? unsealFor(credential, options.config.appSecret, host) : 'none';
     // Saving a new base URL deletes a key bound elsewhere; this refuses one that slipped past.
-    if (apiKey === null) throw new AiNotConnectedError(`AI is not connected: the saved key may only be sent to ${credential!.allowedHosts.join(', ')}; enter it again in Settings → AI for ${host}`);
+    if (apiKey === null)
+      throw new AiNotConnectedError(
+        `AI is not connected: the saved key may only be sent to ${credential!.allowedHosts.join(', ')}; enter it again in Settings → AI for ${host}`,
+      );
     return { ...(ai?.baseUrl ? { baseUrl: ai.baseUrl } : {}), apiKey, model: ai?.model ?? DEFAULT_AI_MODEL, egress };
   };
   return {
@@ -63,7 +72,11 @@ export function createFlowServices(options: FlowServiceOptions): FlowServices {
       const conversation = options.data().conversation;
       // A person has the conversation: what the customer writes is theirs, not the agent's.
       if (!conversation || conversation.handledBy !== 'bot') return [];
-      return hearCustomer(db, { workspaceId, conversationId: conversation.id, channelType: conversation.channelType, consent: settings.consent ?? {} }, step);
+      return hearCustomer(
+        db,
+        { workspaceId, conversationId: conversation.id, channelType: conversation.channelType, consent: settings.consent ?? {} },
+        step,
+      );
     },
   };
 }

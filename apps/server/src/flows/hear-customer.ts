@@ -44,7 +44,10 @@ export async function hearCustomer(db: Database, scope: HearingScope, step: { ru
       update messages
       set routed_at = coalesce(routed_at, now()),
           meta = meta || jsonb_build_object('heardBy', ${step.runId}::text, 'heardAtStep', ${String(step.seq)}::text)
-      where id in (${sql.join(ids.map((id) => sql`${id}::uuid`), sql`, `)})`);
+      where id in (${sql.join(
+        ids.map((id) => sql`${id}::uuid`),
+        sql`, `,
+      )})`);
     return heard.map((m) => ({ id: m.id, text: m.text }));
   });
 }

@@ -44,29 +44,33 @@ export async function interruptIfKeyword(
  * (`claimed` false): the caller routes it the ordinary way.
  */
 export async function interruptWaitingRun(db: Database, interruption: Interruption): Promise<{ claimed: boolean; runs: RunRow[] }> {
-  return db.transaction(async (tx) => {
-    const [wait] = await tx
-      .update(runWaits)
-      .set({ resolvedAt: new Date() })
-      .where(and(eq(runWaits.id, interruption.waitId), eq(runWaits.runId, interruption.runId), isNull(runWaits.resolvedAt)))
-      .returning({ id: runWaits.id });
-    if (!wait) return { claimed: false, runs: [] };
-    const claimed = await tx.execute(sql`update messages set routed_at = now() where id = ${interruption.messageId} and routed_at is null and direction = 'in'`);
-    if (!claimed.rowCount) throw new Rollback();
-    await cancel(tx, waitTimerKey(interruption.runId));
-    const ended = await tx
-      .update(workflowRuns)
-      .set({ status: 'cancelled', error: interruptedBy(interruption.byName), finishedAt: new Date(), updatedAt: new Date() })
-      .where(and(eq(workflowRuns.id, interruption.runId), eq(workflowRuns.status, 'waiting')))
-      .returning({ id: workflowRuns.id });
-    if (!ended.length) throw new Rollback();
-    const runs: RunRow[] = [];
-    for (const flow of interruption.start) runs.push(await startRun(tx, interruption.runInput(flow)));
-    return { claimed: true, runs };
-  }).catch((error: unknown) => {
-    if (error instanceof Rollback) return { claimed: false, runs: [] };
-    throw error;
-  });
+  return db
+    .transaction(async (tx) => {
+      const [wait] = await tx
+        .update(runWaits)
+        .set({ resolvedAt: new Date() })
+        .where(and(eq(runWaits.id, interruption.waitId), eq(runWaits.runId, interruption.runId), isNull(runWaits.resolvedAt)))
+        .returning({ id: runWaits.id });
+      if (!wait) return { claimed: false, runs: [] };
+      const claimed = await tx.execute(
+        sql`update messages set routed_at = now() where id = ${interruption.messageId} and routed_at is null and direction = 'in'`,
+      );
+      if (!claimed.rowCount) throw new Rollback();
+      await cancel(tx, waitTimerKey(interruption.runId));
+      const ended = await tx
+        .update(workflowRuns)
+        .set({ status: 'cancelled', error: interruptedBy(interruption.byName), finishedAt: new Date(), updatedAt: new Date() })
+        .where(and(eq(workflowRuns.id, interruption.runId), eq(workflowRuns.status, 'waiting')))
+        .returning({ id: workflowRuns.id });
+      if (!ended.length) throw new Rollback();
+      const runs: RunRow[] = [];
+      for (const flow of interruption.start) runs.push(await startRun(tx, interruption.runInput(flow)));
+      return { claimed: true, runs };
+    })
+    .catch((error: unknown) => {
+      if (error instanceof Rollback) return { claimed: false, runs: [] };
+      throw error;
+    });
 }
 
 /** Undoes the transaction when what routing read no longer holds. */

@@ -5,7 +5,16 @@
  * the one place they can still be read, by the workspace's admins.
  */
 import type { Role } from '@switchboard/db';
-import { getDefinition, isSensitiveHeader, isSensitiveParam, maskUrlParams, SECRET_MASK, secretRefs, type FlowDocument, type Requirement } from '@switchboard/flow';
+import {
+  getDefinition,
+  isSensitiveHeader,
+  isSensitiveParam,
+  maskUrlParams,
+  SECRET_MASK,
+  secretRefs,
+  type FlowDocument,
+  type Requirement,
+} from '@switchboard/flow';
 
 type FlowNode = FlowDocument['nodes'][number];
 type HttpConfig = { url?: unknown; headers?: Record<string, unknown>; body?: unknown };
@@ -39,7 +48,10 @@ function hostOf(url: unknown): string | null {
  * fields (by their names: authorization, *token*, *key*, *secret*, ...) replaced by
  * `replace(found)` (an auth scheme word such as "Bearer " is kept), and the list of what was found.
  */
-export function replaceLiteralSecrets(doc: FlowDocument, replace: (found: LiteralSecret) => string): { doc: FlowDocument; found: LiteralSecret[] } {
+export function replaceLiteralSecrets(
+  doc: FlowDocument,
+  replace: (found: LiteralSecret) => string,
+): { doc: FlowDocument; found: LiteralSecret[] } {
   const found: LiteralSecret[] = [];
   const nodes = (doc.nodes ?? []).map((node): FlowNode => {
     if (node?.type === AI_AGENT) return replaceInAgentTools(node, replace, found);
@@ -101,7 +113,9 @@ export function replaceLiteralSecrets(doc: FlowDocument, replace: (found: Litera
         return `"${name}"${colon}"${SCHEME.exec(value)?.[0] ?? ''}${replace(hit)}"`;
       });
     }
-    return changed ? ({ ...node, config: { ...config, url, ...(headers ? { headers } : {}), ...(body !== undefined ? { body } : {}) } } as FlowNode) : node;
+    return changed
+      ? ({ ...node, config: { ...config, url, ...(headers ? { headers } : {}), ...(body !== undefined ? { body } : {}) } } as FlowNode)
+      : node;
   });
   return { doc: { ...doc, nodes }, found };
 }
@@ -116,7 +130,9 @@ function replaceInAgentTools(node: FlowNode, replace: (found: LiteralSecret) => 
   const tools = config.tools.map((tool, i) => {
     if (!tool?.request || typeof tool.request !== 'object') return tool;
     const call = { id: node.id, type: 'action.http_request', position: node.position, config: tool.request } as unknown as FlowNode;
-    const inner = replaceLiteralSecrets({ schemaVersion: 1, nodes: [call], edges: [] } as unknown as FlowDocument, (hit) => replace({ ...hit, field: `tools.${i}.request.${hit.field}` }));
+    const inner = replaceLiteralSecrets({ schemaVersion: 1, nodes: [call], edges: [] } as unknown as FlowDocument, (hit) =>
+      replace({ ...hit, field: `tools.${i}.request.${hit.field}` }),
+    );
     for (const hit of inner.found) found.push({ ...hit, field: `tools.${i}.request.${hit.field}` });
     return { ...tool, request: inner.doc.nodes[0]!.config };
   });
@@ -167,7 +183,10 @@ function safeDecode(s: string): string {
 
 /** A credential name suggested for a secret sent to `host`: `shop` for shop.example.com, `shopify` for api.shopify.com. */
 export function suggestName(host: string | null, taken: Set<string>): string {
-  const labels = (host ?? '').toLowerCase().split('.').filter((l) => l && !['www', 'api', 'app'].includes(l));
+  const labels = (host ?? '')
+    .toLowerCase()
+    .split('.')
+    .filter((l) => l && !['www', 'api', 'app'].includes(l));
   const base = (labels.length > 1 ? labels.slice(0, -1) : labels)[0]?.replace(/[^a-z0-9_]/g, '_').replace(/^[^a-z]+/, '') || 'api';
   let name = base.slice(0, 40);
   for (let n = 2; taken.has(name); n++) name = `${base.slice(0, 40)}_${n}`;
@@ -194,7 +213,12 @@ export function missingCredentials(doc: FlowDocument, existing: Iterable<string>
   const have = new Set(existing);
   return [...credentialRefs(doc)]
     .filter(([name]) => !have.has(name))
-    .map(([name, at]) => ({ kind: 'credential' as const, nodeId: at.nodeId, field: at.field, label: `Add the credential "${name}" in Settings → Credentials` }));
+    .map(([name, at]) => ({
+      kind: 'credential' as const,
+      nodeId: at.nodeId,
+      field: at.field,
+      label: `Add the credential "${name}" in Settings → Credentials`,
+    }));
 }
 
 /**
@@ -203,12 +227,15 @@ export function missingCredentials(doc: FlowDocument, existing: Iterable<string>
  * into a path, a header or a body of any shape is never theirs to read.
  */
 export function definitionFor(role: Role, definition: unknown): unknown {
-  if (role !== 'agent' || !definition || typeof definition !== 'object' || !Array.isArray((definition as FlowDocument).nodes)) return definition;
+  if (role !== 'agent' || !definition || typeof definition !== 'object' || !Array.isArray((definition as FlowDocument).nodes))
+    return definition;
   const doc = definition as FlowDocument;
   const nodes = doc.nodes.map((node): FlowNode => {
     if (node?.type === AI_AGENT && Array.isArray((node.config as AgentConfig | undefined)?.tools)) {
       // A tool's request as an HTTP step's: its method and the address's origin, nothing more.
-      const tools = (node.config as AgentConfig).tools!.map((tool) => (tool?.request ? { ...tool, request: { method: tool.request.method, url: originOf(tool.request.url) } } : tool));
+      const tools = (node.config as AgentConfig).tools!.map((tool) =>
+        tool?.request ? { ...tool, request: { method: tool.request.method, url: originOf(tool.request.url) } } : tool,
+      );
       return { ...node, config: { ...(node.config as object), tools } } as FlowNode;
     }
     if (!node || !callsWithHeaders(node.type) || !node.config || typeof node.config !== 'object') return node;

@@ -42,7 +42,9 @@ describe('orderConflicts', () => {
 
 describe('answersInWords', () => {
   it('says what a message flow answers, for the flow list', () => {
-    expect(answersInWords({ type: 'trigger.message_received', config: { keywords: ['hours', 'opening times'] } })).toBe('Messages saying “hours” or “opening times”');
+    expect(answersInWords({ type: 'trigger.message_received', config: { keywords: ['hours', 'opening times'] } })).toBe(
+      'Messages saying “hours” or “opening times”',
+    );
     expect(answersInWords({ type: 'trigger.message_received', config: { firstMessageOnly: true } })).toBe('Every first message');
     expect(answersInWords({ type: 'trigger.message_received', config: { keywords: [42, ' price '] } })).toBe('Messages saying “price”');
     expect(answersInWords({ type: 'trigger.webhook', config: {} })).toBeNull();

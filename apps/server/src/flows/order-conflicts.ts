@@ -49,7 +49,10 @@ function sharedMessage(a: OrderedTrigger, b: OrderedTrigger): string | null {
   const kb = cb.keywords ?? [];
   if (!ka.length && !kb.length) return kind === 'a first message' ? 'every first message' : 'every message';
   // A keyword of one that the other answers too (the other has no keywords, or one inside it).
-  for (const [mine, theirs] of [[ka, kb], [kb, ka]] as const) {
+  for (const [mine, theirs] of [
+    [ka, kb],
+    [kb, ka],
+  ] as const) {
     for (const word of mine) {
       if (!theirs.length || theirs.some((k) => containsWholeWords(word, k))) return `${kind} saying '${word}'`;
     }

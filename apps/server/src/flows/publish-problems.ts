@@ -21,7 +21,8 @@ export function nameSteps(draft: unknown, issues: readonly Issue[]): NamedIssue[
     if (!node || typeof node !== 'object') continue;
     const { id, type, label } = node as Record<string, unknown>;
     if (typeof id !== 'string' || names.has(id)) continue;
-    const name = typeof label === 'string' && label.trim() ? label.trim() : (typeof type === 'string' && getDefinition(type)?.label) || 'A step';
+    const name =
+      typeof label === 'string' && label.trim() ? label.trim() : (typeof type === 'string' && getDefinition(type)?.label) || 'A step';
     names.set(id, name.slice(0, MAX_STEP_NAME));
   }
   return issues.map((issue) => {
@@ -43,9 +44,18 @@ export function publishRefusal(issues: readonly NamedIssue[]): string {
  * warning on its trigger naming which goes first ("'Opening hours' and 'Welcome menu' both answer
  * a first message saying 'hours' — 'Welcome menu' goes first; change the order?").
  */
-export async function publishedOrderConflicts(deps: Pick<AppDeps, 'activeFlows'>, workspaceId: string, workflowId: string): Promise<NamedIssue[]> {
+export async function publishedOrderConflicts(
+  deps: Pick<AppDeps, 'activeFlows'>,
+  workspaceId: string,
+  workflowId: string,
+): Promise<NamedIssue[]> {
   const live = (await deps.activeFlows.get(workspaceId)).map((f, position) => ({ ...f, position }));
   const published = live.find((f) => f.workflowId === workflowId);
   if (!published) return [];
-  return orderConflicts(published, live).map((conflict) => ({ code: conflict.code, message: conflict.message, nodeId: published.trigger.id, step: 'Flow order' }));
+  return orderConflicts(published, live).map((conflict) => ({
+    code: conflict.code,
+    message: conflict.message,
+    nodeId: published.trigger.id,
+    step: 'Flow order',
+  }));
 }

@@ -11,13 +11,17 @@ function referencesOf(doc: FlowDocument): Reference[] {
   const found: Reference[] = [];
   for (const node of doc.nodes) {
     const config = node.config as Record<string, unknown>;
-    for (const [field, kind] of [['userId', 'agent'], ['teamId', 'team']] as const) {
+    for (const [field, kind] of [
+      ['userId', 'agent'],
+      ['teamId', 'team'],
+    ] as const) {
       const value = config[field];
       if (typeof value === 'string' && UUID.test(value)) found.push({ nodeId: node.id, field, kind, id: value, list: false });
     }
     if (Array.isArray(config.channels)) {
       for (const value of config.channels) {
-        if (typeof value === 'string' && UUID.test(value)) found.push({ nodeId: node.id, field: 'channels', kind: 'channel', id: value, list: true });
+        if (typeof value === 'string' && UUID.test(value))
+          found.push({ nodeId: node.id, field: 'channels', kind: 'channel', id: value, list: true });
       }
     }
   }
@@ -31,7 +35,11 @@ const labels = { agent: 'Choose the person to assign to', team: 'Choose the team
  * here are kept (an export re-imported into its own workspace is unchanged); the others
  * are cleared and listed in the `requires` checklist, never silently pointed elsewhere.
  */
-export async function remapReferences(db: Executor, workspaceId: string, doc: FlowDocument): Promise<{ definition: FlowDocument; requires: Requirement[] }> {
+export async function remapReferences(
+  db: Executor,
+  workspaceId: string,
+  doc: FlowDocument,
+): Promise<{ definition: FlowDocument; requires: Requirement[] }> {
   const refs = referencesOf(doc);
   if (!refs.length) return { definition: doc, requires: [] };
   const known = await knownIds(db, workspaceId, refs);
@@ -47,7 +55,12 @@ export async function remapReferences(db: Executor, workspaceId: string, doc: Fl
     }
     return { ...node, config };
   });
-  const requires = missing.map((r) => ({ kind: r.kind, nodeId: r.nodeId, field: r.field, label: `${labels[r.kind]}: the file named one from another workspace` }));
+  const requires = missing.map((r) => ({
+    kind: r.kind,
+    nodeId: r.nodeId,
+    field: r.field,
+    label: `${labels[r.kind]}: the file named one from another workspace`,
+  }));
   return { definition: { ...doc, nodes }, requires: dedupe(requires) };
 }
 
@@ -56,7 +69,11 @@ export async function remapReferences(db: Executor, workspaceId: string, doc: Fl
  * them (a draft saved through the API may hold any id), so a run never assigns a conversation to
  * another tenant's person or team.
  */
-export async function foreignReferences(db: Executor, workspaceId: string, doc: FlowDocument): Promise<{ nodeId: string; field: string; message: string }[]> {
+export async function foreignReferences(
+  db: Executor,
+  workspaceId: string,
+  doc: FlowDocument,
+): Promise<{ nodeId: string; field: string; message: string }[]> {
   const what = { agent: 'a member', team: 'a team', channel: 'a channel' } as const;
   const issue = (nodeId: string, field: string, kind: Reference['kind'], id: string) => ({
     nodeId,
@@ -67,7 +84,9 @@ export async function foreignReferences(db: Executor, workspaceId: string, doc: 
   const malformed = doc.nodes.flatMap((node) =>
     (['userId', 'teamId'] as const).flatMap((field) => {
       const value = (node.config as Record<string, unknown>)[field];
-      return typeof value === 'string' && value !== '' && !UUID.test(value) ? [issue(node.id, field, field === 'userId' ? 'agent' : 'team', value)] : [];
+      return typeof value === 'string' && value !== '' && !UUID.test(value)
+        ? [issue(node.id, field, field === 'userId' ? 'agent' : 'team', value)]
+        : [];
     }),
   );
   const refs = referencesOf(doc);
@@ -83,10 +102,18 @@ async function knownIds(db: Executor, workspaceId: string, refs: Reference[]): P
   const teamIds = ids('team');
   const channelIds = ids('channel');
   if (agentIds.length) {
-    for (const r of await db.select({ id: memberships.userId }).from(memberships).where(and(eq(memberships.workspaceId, workspaceId), inArray(memberships.userId, agentIds)))) known.add(r.id);
+    for (const r of await db
+      .select({ id: memberships.userId })
+      .from(memberships)
+      .where(and(eq(memberships.workspaceId, workspaceId), inArray(memberships.userId, agentIds))))
+      known.add(r.id);
   }
   if (teamIds.length) {
-    for (const r of await db.select({ id: teams.id }).from(teams).where(and(eq(teams.workspaceId, workspaceId), inArray(teams.id, teamIds)))) known.add(r.id);
+    for (const r of await db
+      .select({ id: teams.id })
+      .from(teams)
+      .where(and(eq(teams.workspaceId, workspaceId), inArray(teams.id, teamIds))))
+      known.add(r.id);
   }
   if (channelIds.length) {
     for (const r of await db

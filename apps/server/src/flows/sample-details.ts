@@ -14,7 +14,10 @@ export type SampleLeft = { nodeId: string; field: string; label: string };
 export function sampleDetailsLeft(draft: unknown): SampleLeft[] {
   const nodes = (draft as { nodes?: unknown })?.nodes;
   if (!Array.isArray(nodes)) return [];
-  const safe = nodes.filter((n): n is { id: string; config?: Record<string, unknown> } => !!n && typeof n === 'object' && typeof (n as { id?: unknown }).id === 'string');
+  const safe = nodes.filter(
+    (n): n is { id: string; config?: Record<string, unknown> } =>
+      !!n && typeof n === 'object' && typeof (n as { id?: unknown }).id === 'string',
+  );
   const seen = new Set<string>();
   const left: SampleLeft[] = [];
   for (const template of loadTemplates()) {

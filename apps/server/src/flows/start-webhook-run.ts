@@ -20,8 +20,15 @@ export interface WebhookRunInput {
  */
 export async function startWebhookRun(db: Database, input: WebhookRunInput): Promise<RunRow> {
   return db.transaction(async (tx) => {
-    const target = input.contact ? await resolveContactSelector(tx, input.workspaceId, input.contact) : { contactId: null, conversationId: null };
-    const run = await startRun(tx, { workspaceId: input.workspaceId, flow: input.flow, ...target, trigger: { kind: 'webhook', body: input.body } });
+    const target = input.contact
+      ? await resolveContactSelector(tx, input.workspaceId, input.contact)
+      : { contactId: null, conversationId: null };
+    const run = await startRun(tx, {
+      workspaceId: input.workspaceId,
+      flow: input.flow,
+      ...target,
+      trigger: { kind: 'webhook', body: input.body },
+    });
     if (run.status === 'running') await enqueue(tx, TASKS.advanceRun, { runId: run.id }, { queueName: runQueue(run) });
     return run;
   });

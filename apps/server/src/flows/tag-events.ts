@@ -23,7 +23,14 @@ export async function enqueueTagAdded(tx: Executor, event: TagAddedEvent): Promi
   await enqueue(
     tx,
     'route_event',
-    { kind: 'tag_added', workspaceId: event.workspaceId, contactId: event.contactId, conversationId, tags: event.tags, ...(event.sourceRunId ? { sourceRunId: event.sourceRunId } : {}) },
+    {
+      kind: 'tag_added',
+      workspaceId: event.workspaceId,
+      contactId: event.contactId,
+      conversationId,
+      tags: event.tags,
+      ...(event.sourceRunId ? { sourceRunId: event.sourceRunId } : {}),
+    },
     { queueName: conversationId ? conversationQueue(conversationId) : `contact:${event.contactId}` },
   );
 }

@@ -20,7 +20,9 @@ export function loadTemplates(dir = templatesDir): TemplateFile[] {
   if (cached && dir === templatesDir) return cached;
   let files: string[] = [];
   try {
-    files = readdirSync(dir).filter((f) => f.endsWith('.json')).sort();
+    files = readdirSync(dir)
+      .filter((f) => f.endsWith('.json'))
+      .sort();
   } catch {
     files = [];
   }

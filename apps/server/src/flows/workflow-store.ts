@@ -12,7 +12,10 @@ export type Issue = { nodeId?: string; field?: string; message: string; code: st
 
 /** A workspace's workflow, never another's; soft-deleted ones are gone for the API. */
 export async function findWorkflow(db: Executor, workspaceId: string, id: string, options: { lock?: boolean } = {}): Promise<WorkflowRow> {
-  const query = db.select().from(workflows).where(and(eq(workflows.id, id), eq(workflows.workspaceId, workspaceId), isNull(workflows.deletedAt)));
+  const query = db
+    .select()
+    .from(workflows)
+    .where(and(eq(workflows.id, id), eq(workflows.workspaceId, workspaceId), isNull(workflows.deletedAt)));
   const [row] = options.lock ? await query.for('update') : await query;
   if (!row) throw notFoundError('Workflow');
   return row;
@@ -29,11 +32,20 @@ export async function activeKeywords(db: Executor, workspaceId: string, exceptWo
     .select({ workflowId: workflows.id, workflowName: workflows.name, definition: workflowVersions.definition })
     .from(workflows)
     .innerJoin(workflowVersions, eq(workflowVersions.id, workflows.activeVersionId))
-    .where(and(eq(workflows.workspaceId, workspaceId), eq(workflows.status, 'active'), isNull(workflows.deletedAt), ne(workflows.id, exceptWorkflowId)));
+    .where(
+      and(
+        eq(workflows.workspaceId, workspaceId),
+        eq(workflows.status, 'active'),
+        isNull(workflows.deletedAt),
+        ne(workflows.id, exceptWorkflowId),
+      ),
+    );
   return rows.flatMap((row) => {
     const trigger = triggerOf(row.definition);
     const keywords = (trigger?.config as { keywords?: string[] } | undefined)?.keywords;
-    return trigger?.type === 'trigger.message_received' && keywords?.length ? [{ workflowId: row.workflowId, workflowName: row.workflowName, keywords }] : [];
+    return trigger?.type === 'trigger.message_received' && keywords?.length
+      ? [{ workflowId: row.workflowId, workflowName: row.workflowName, keywords }]
+      : [];
   });
 }
 
@@ -56,14 +68,19 @@ export async function validateDraft(db: Executor, workspaceId: string, row: Work
  */
 export async function presentWorkflow(db: Database, config: Config, row: WorkflowRow, role?: Role) {
   const [version] = row.activeVersionId
-    ? await db.select({ id: workflowVersions.id, number: workflowVersions.number }).from(workflowVersions).where(eq(workflowVersions.id, row.activeVersionId))
+    ? await db
+        .select({ id: workflowVersions.id, number: workflowVersions.number })
+        .from(workflowVersions)
+        .where(eq(workflowVersions.id, row.activeVersionId))
     : [];
   const trigger = triggerOf(row.draft);
   return {
     ...presentWorkflowSummary(row, version?.number ?? null),
     definition: row.draft,
     activeVersion: version ?? null,
-    ...(row.webhookToken && trigger?.type === 'trigger.webhook' ? { webhookUrl: role === 'agent' ? null : `${config.publicUrl}/webhooks/flows/${row.webhookToken}` } : {}),
+    ...(row.webhookToken && trigger?.type === 'trigger.webhook'
+      ? { webhookUrl: role === 'agent' ? null : `${config.publicUrl}/webhooks/flows/${row.webhookToken}` }
+      : {}),
     validation: await validateDraft(db, row.workspaceId, row),
   };
 }

@@ -31,7 +31,9 @@ export async function routeToWorkingAgent(
 ): Promise<RunRow[]> {
   const choice = chooseFlow(flows, event, agent);
   if (!choice.interrupt) {
-    await tx.execute(sql`update messages set meta = meta || jsonb_build_object(${LEFT_FOR_RUN}::text, ${agent.runId}::text) where id = ${messageId}`);
+    await tx.execute(
+      sql`update messages set meta = meta || jsonb_build_object(${LEFT_FOR_RUN}::text, ${agent.runId}::text) where id = ${messageId}`,
+    );
     return [];
   }
   const ended = await tx.execute(sql`

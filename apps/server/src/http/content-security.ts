@@ -22,5 +22,9 @@ export const APP_POLICY = {
 
 /** Security headers with the app's policy, plus a page's own additions. */
 export function securityHeaders(additions: Policy = {}) {
-  return secureHeaders({ crossOriginResourcePolicy: false, crossOriginOpenerPolicy: false, contentSecurityPolicy: { ...APP_POLICY, ...additions } });
+  return secureHeaders({
+    crossOriginResourcePolicy: false,
+    crossOriginOpenerPolicy: false,
+    contentSecurityPolicy: { ...APP_POLICY, ...additions },
+  });
 }

@@ -35,7 +35,8 @@ const UNAVAILABLE_CODES = new Set([
   '08006',
   '53300', // too_many_connections
 ]);
-const UNAVAILABLE_MESSAGE = /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|Connection ended unexpectedly|the database system is (starting up|shutting down)/i;
+const UNAVAILABLE_MESSAGE =
+  /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|Connection ended unexpectedly|the database system is (starting up|shutting down)/i;
 
 /**
  * True for errors that mean the database cannot be reached right now. Drizzle wraps driver
@@ -65,7 +66,12 @@ export function loggableError(err: Error): Record<string, unknown> {
     message: isQuery ? 'Failed query' : err.message,
     ...(typeof cause?.code === 'string' && { code: cause.code }),
     ...(typeof cause?.message === 'string' && { cause: cause.message }),
-    stack: isQuery ? err.stack?.split('\n').filter((line) => /^\s+at /.test(line)).join('\n') : err.stack,
+    stack: isQuery
+      ? err.stack
+          ?.split('\n')
+          .filter((line) => /^\s+at /.test(line))
+          .join('\n')
+      : err.stack,
   };
 }
 
@@ -86,8 +92,10 @@ export function databaseRefusal(err: unknown): { status: 400 | 409; code: ErrorC
   const state = sqlState(err);
   if (!state) return null;
   if (state.startsWith('22')) return { status: 400, code: 'bad_request', message: 'A value in the request is out of range or malformed' };
-  if (state === '23505' || state === '23P01') return { status: 409, code: 'conflict', message: 'This conflicts with something that already exists' };
-  if (state.startsWith('23')) return { status: 400, code: 'bad_request', message: 'A value in the request refers to something that does not exist or is missing' };
+  if (state === '23505' || state === '23P01')
+    return { status: 409, code: 'conflict', message: 'This conflicts with something that already exists' };
+  if (state.startsWith('23'))
+    return { status: 400, code: 'bad_request', message: 'A value in the request refers to something that does not exist or is missing' };
   return null;
 }
 
@@ -105,10 +113,16 @@ export function createErrorHandler(logger: Logger) {
   return (err: Error, c: Context) => {
     if (err instanceof ApiError) {
       for (const [name, value] of Object.entries(err.headers ?? {})) c.header(name, value);
-      return c.json({ error: { code: err.code, message: err.message, ...(err.details === undefined ? {} : { details: err.details }) } }, err.status);
+      return c.json(
+        { error: { code: err.code, message: err.message, ...(err.details === undefined ? {} : { details: err.details }) } },
+        err.status,
+      );
     }
     if (err instanceof DomainError) {
-      return c.json({ error: { code: err.kind, message: err.message, ...(err.details === undefined ? {} : { details: err.details }) } }, domainStatus[err.kind]);
+      return c.json(
+        { error: { code: err.kind, message: err.message, ...(err.details === undefined ? {} : { details: err.details }) } },
+        domainStatus[err.kind],
+      );
     }
     if (err instanceof HTTPException) {
       const status = err.status as ContentfulStatusCode;
@@ -119,7 +133,10 @@ export function createErrorHandler(logger: Logger) {
     // looking at the caller's mistake, not ours.
     // An id of another workspace (routes check first; this is the net under them).
     if (err instanceof NotInWorkspaceError) {
-      return c.json({ error: { code: 'bad_request' as const, message: err.message, details: [{ field: err.field, message: err.message }] } }, 400);
+      return c.json(
+        { error: { code: 'bad_request' as const, message: err.message, details: [{ field: err.field, message: err.message }] } },
+        400,
+      );
     }
     if (err instanceof InboundParseError) {
       return c.json({ error: { code: 'bad_request' as const, message: err.message } }, 400);
@@ -127,7 +144,10 @@ export function createErrorHandler(logger: Logger) {
     const refused = databaseRefusal(err);
     if (refused) {
       // A safety net: routes validate first, so reaching this is a validation gap worth seeing.
-      logger.warn({ error: loggableError(err), path: redactPath(c.req.path), method: c.req.method }, 'database refused a value: answered 4xx');
+      logger.warn(
+        { error: loggableError(err), path: redactPath(c.req.path), method: c.req.method },
+        'database refused a value: answered 4xx',
+      );
       return c.json({ error: { code: refused.code, message: refused.message } }, refused.status);
     }
     if (isDatabaseUnavailable(err)) {

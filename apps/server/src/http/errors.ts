@@ -39,4 +39,5 @@ export const badRequest = (message: string, details?: unknown) => new ApiError(4
 export const forbidden = (message = 'Your role does not allow this') => new ApiError(403, 'forbidden', message);
 export const conflict = (message: string) => new ApiError(409, 'conflict', message);
 export const unauthorized = (message = 'Sign in or send an API key') => new ApiError(401, 'unauthorized', message);
-export const payloadTooLarge = (maxBytes: number) => new ApiError(413, 'payload_too_large', `The request body is larger than ${Math.round(maxBytes / 1024)} KB`);
+export const payloadTooLarge = (maxBytes: number) =>
+  new ApiError(413, 'payload_too_large', `The request body is larger than ${Math.round(maxBytes / 1024)} KB`);

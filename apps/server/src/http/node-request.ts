@@ -27,7 +27,8 @@ export function headersOf(c: Context): Record<string, string> {
   const headers: Record<string, string> = {};
   const incoming = nodeIncoming(c);
   if (incoming) {
-    for (const [name, value] of Object.entries(incoming.headers)) if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(', ') : value;
+    for (const [name, value] of Object.entries(incoming.headers))
+      if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(', ') : value;
   } else {
     c.req.raw.headers.forEach((value, name) => {
       headers[name.toLowerCase()] = value;

@@ -24,7 +24,10 @@ const errorDescriptions: Record<number, string> = {
 /** OpenAPI response entries for the error statuses a route can answer. */
 export function errors(...statuses: number[]) {
   return Object.fromEntries(
-    statuses.map((status) => [status, { description: errorDescriptions[status] ?? 'Error', content: { 'application/json': { schema: ErrorBody } } }]),
+    statuses.map((status) => [
+      status,
+      { description: errorDescriptions[status] ?? 'Error', content: { 'application/json': { schema: ErrorBody } } },
+    ]),
   );
 }
 
@@ -36,6 +39,11 @@ export function jsonBody<T extends z.ZodType>(schema: T) {
   return { body: { required: true, content: { 'application/json': { schema } } } };
 }
 
-export const IdParam = z.object({ id: z.string().uuid().openapi({ param: { name: 'id', in: 'path' } }) });
+export const IdParam = z.object({
+  id: z
+    .string()
+    .uuid()
+    .openapi({ param: { name: 'id', in: 'path' } }),
+});
 
 export const cookieAuth: Record<string, string[]>[] = [{ cookieAuth: [] }, { bearerAuth: [] }];

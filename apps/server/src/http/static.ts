@@ -15,14 +15,27 @@ const API_PREFIXES = ['/api/', '/webhooks/', '/widget/'];
  * SPA's own router can answer them.
  */
 export function mountStatic(app: Hono<AppEnv>) {
-  app.get('/widget.js', serveStatic({ root: widgetDist, rewriteRequestPath: () => '/widget.js', onFound: (_path, c) => {
-    c.header('Cache-Control', 'public, max-age=300');
-    c.header('Access-Control-Allow-Origin', '*');
-    c.header('Cross-Origin-Resource-Policy', 'cross-origin');
-  } }));
-  app.get('/assets/*', serveStatic({ root: webDist, onFound: (_path, c) => {
-    c.header('Cache-Control', 'public, max-age=31536000, immutable');
-  } }));
+  app.get(
+    '/widget.js',
+    serveStatic({
+      root: widgetDist,
+      rewriteRequestPath: () => '/widget.js',
+      onFound: (_path, c) => {
+        c.header('Cache-Control', 'public, max-age=300');
+        c.header('Access-Control-Allow-Origin', '*');
+        c.header('Cross-Origin-Resource-Policy', 'cross-origin');
+      },
+    }),
+  );
+  app.get(
+    '/assets/*',
+    serveStatic({
+      root: webDist,
+      onFound: (_path, c) => {
+        c.header('Cache-Control', 'public, max-age=31536000, immutable');
+      },
+    }),
+  );
   app.get('*', serveStatic({ root: webDist }));
   app.get('*', (c, next) => {
     if (API_PREFIXES.some((p) => c.req.path.startsWith(p)) || !c.req.header('accept')?.includes('text/html')) return next();

@@ -20,7 +20,11 @@ const running = new Map<string, number>();
  * Runs `run` in one of the workspace's test-run slots, with a signal that fires when the
  * request goes away (`requestSignal`) or the deadline passes; 429 when every slot is taken.
  */
-export async function withTestRunSlot<T>(workspaceId: string, requestSignal: AbortSignal, run: (signal: AbortSignal) => Promise<T>): Promise<T> {
+export async function withTestRunSlot<T>(
+  workspaceId: string,
+  requestSignal: AbortSignal,
+  run: (signal: AbortSignal) => Promise<T>,
+): Promise<T> {
   const taken = running.get(workspaceId) ?? 0;
   if (taken >= MAX_TEST_RUNS_PER_WORKSPACE) {
     throw new ApiError(
@@ -36,7 +40,10 @@ export async function withTestRunSlot<T>(workspaceId: string, requestSignal: Abo
   // a timeout signal nothing else refers to can be collected before it fires (the run then went
   // on until the API deadline answered 503).
   const deadline = new AbortController();
-  const timer = setTimeout(() => deadline.abort(new Error(`the test run took longer than ${TEST_RUN_DEADLINE_MS / 1000} s`)), TEST_RUN_DEADLINE_MS);
+  const timer = setTimeout(
+    () => deadline.abort(new Error(`the test run took longer than ${TEST_RUN_DEADLINE_MS / 1000} s`)),
+    TEST_RUN_DEADLINE_MS,
+  );
   try {
     return await run(AbortSignal.any([requestSignal, deadline.signal]));
   } finally {

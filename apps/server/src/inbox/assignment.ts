@@ -15,7 +15,10 @@ export interface AssignInput {
 /** An agent or team id that is not the workspace's: never assigned, whoever asked. */
 export class NotInWorkspaceError extends Error {
   override name = 'NotInWorkspaceError';
-  constructor(readonly field: 'userId' | 'teamId', id: string) {
+  constructor(
+    readonly field: 'userId' | 'teamId',
+    id: string,
+  ) {
     super(`${field === 'userId' ? 'The agent' : 'The team'} ${id} is not part of this workspace`);
   }
 }
@@ -41,7 +44,10 @@ export async function assignConversation(tx: Executor, input: AssignInput): Prom
   if (!conversation) throw new Error(`conversation ${input.conversationId} not found in workspace`);
   // A flow published before its team was deleted, or a caller's id: never another tenant's team.
   if (input.teamId && input.teamId !== conversation.teamId) {
-    const [team] = await tx.select({ id: teams.id }).from(teams).where(and(eq(teams.id, input.teamId), eq(teams.workspaceId, input.workspaceId)));
+    const [team] = await tx
+      .select({ id: teams.id })
+      .from(teams)
+      .where(and(eq(teams.id, input.teamId), eq(teams.workspaceId, input.workspaceId)));
     if (!team) throw new NotInWorkspaceError('teamId', input.teamId);
   }
 
@@ -50,7 +56,14 @@ export async function assignConversation(tx: Executor, input: AssignInput): Prom
     return null;
   }
 
-  const teamId = input.to === 'anyone' ? null : input.teamId === undefined || input.teamId === null ? (input.to === 'team' ? conversation.teamId : null) : input.teamId;
+  const teamId =
+    input.to === 'anyone'
+      ? null
+      : input.teamId === undefined || input.teamId === null
+        ? input.to === 'team'
+          ? conversation.teamId
+          : null
+        : input.teamId;
   if (input.to === 'agent' && input.userId) {
     const [member] = await tx
       .select({ userId: memberships.userId })
@@ -69,7 +82,13 @@ export async function assignConversation(tx: Executor, input: AssignInput): Prom
   return chosen;
 }
 
-async function pickAgent(tx: Executor, workspaceId: string, conversationId: string, teamId: string | null, strategy: 'round_robin' | 'least_busy') {
+async function pickAgent(
+  tx: Executor,
+  workspaceId: string,
+  conversationId: string,
+  teamId: string | null,
+  strategy: 'round_robin' | 'least_busy',
+) {
   const teamFilter = teamId
     ? sql`and exists (select 1 from team_members tm where tm.team_id = ${teamId} and tm.user_id = m.user_id)`
     : sql``;

@@ -27,7 +27,9 @@ export function destinationOf(type: string, config: Record<string, unknown>): st
   if (type === 'email') {
     if (config.provider === 'smtp') {
       const smtp = (config.smtp ?? {}) as { host?: unknown; port?: unknown };
-      return `smtp ${String(smtp.host ?? '').trim().toLowerCase()}:${String(smtp.port ?? '')}`;
+      return `smtp ${String(smtp.host ?? '')
+        .trim()
+        .toLowerCase()}:${String(smtp.port ?? '')}`;
     }
     return `${String(config.provider)} ${originOf(config.baseUrl)}`;
   }
@@ -35,13 +37,19 @@ export function destinationOf(type: string, config: Record<string, unknown>): st
 }
 
 /** A secret counts as entered again when the patch carries a value for it ('' means "unchanged"). */
-const enteredAgain = (patch: Record<string, unknown>, name: string) => name in patch && patch[name] !== '' && patch[name] !== undefined && patch[name] !== null;
+const enteredAgain = (patch: Record<string, unknown>, name: string) =>
+  name in patch && patch[name] !== '' && patch[name] !== undefined && patch[name] !== null;
 
 /**
  * The stored secrets to drop because `after` sends to another server than `before`, leaving out
  * those the same patch enters again. `before` and `after` are full configs (secrets merged in).
  */
-export function secretsToDrop(type: string, before: Record<string, unknown>, after: Record<string, unknown>, patch: Record<string, unknown>): string[] {
+export function secretsToDrop(
+  type: string,
+  before: Record<string, unknown>,
+  after: Record<string, unknown>,
+  patch: Record<string, unknown>,
+): string[] {
   if (destinationOf(type, before) === destinationOf(type, after)) return [];
   const kept = new Set(GENERATED[type] ?? []);
   return secretFieldsOf(type).filter((name) => before[name] !== undefined && !kept.has(name) && !enteredAgain(patch, name));

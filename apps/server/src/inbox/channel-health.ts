@@ -27,6 +27,9 @@ export async function channelHealth(db: Executor, workspaceId: string, ids: stri
     where c.workspace_id = ${workspaceId} and c.id = any(${`{${ids.join(',')}}`}::uuid[])`);
   const iso = (value: string | null) => (value ? new Date(value).toISOString() : null);
   return new Map(
-    result.rows.map((r) => [r.id, { lastInboundAt: iso(r.last_in), lastSendError: r.error_at ? { error: r.error ?? 'Not delivered', at: iso(r.error_at)! } : null }]),
+    result.rows.map((r) => [
+      r.id,
+      { lastInboundAt: iso(r.last_in), lastSendError: r.error_at ? { error: r.error ?? 'Not delivered', at: iso(r.error_at)! } : null },
+    ]),
   );
 }

@@ -24,7 +24,11 @@ export function secretFieldsOf(type: string): readonly string[] {
 }
 
 /** Splits a validated config into the stored public part and the sealed secret part. */
-export function splitConfig(key: Buffer, type: string, config: Record<string, unknown>): { config: Record<string, unknown>; secrets: string | null; secretsSet: string[] } {
+export function splitConfig(
+  key: Buffer,
+  type: string,
+  config: Record<string, unknown>,
+): { config: Record<string, unknown>; secrets: string | null; secretsSet: string[] } {
   const secretFields = new Set(secretFieldsOf(type));
   const open: Record<string, unknown> = {};
   const hidden: Record<string, unknown> = {};

@@ -20,7 +20,13 @@ export async function exportContact(db: Executor, workspaceId: string, contactId
   if (!contact) return null;
 
   const identities = await db
-    .select({ channelId: contactIdentities.channelId, channelType: channels.type, channelName: channels.name, externalId: contactIdentities.externalId, createdAt: contactIdentities.createdAt })
+    .select({
+      channelId: contactIdentities.channelId,
+      channelType: channels.type,
+      channelName: channels.name,
+      externalId: contactIdentities.externalId,
+      createdAt: contactIdentities.createdAt,
+    })
     .from(contactIdentities)
     .innerJoin(channels, eq(channels.id, contactIdentities.channelId))
     .where(and(eq(contactIdentities.contactId, contactId), eq(contactIdentities.workspaceId, workspaceId)))

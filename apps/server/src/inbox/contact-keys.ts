@@ -15,7 +15,10 @@ export function normalizePhone(raw: string, country?: string): string | null {
   const text = raw.trim();
   const international = text.startsWith('+') || text.startsWith('00');
   if (!international && !country) return null;
-  const parsed = parsePhoneNumberFromString(international ? text.replace(/^00/, '+') : text, international ? undefined : (country!.toUpperCase() as CountryCode));
+  const parsed = parsePhoneNumberFromString(
+    international ? text.replace(/^00/, '+') : text,
+    international ? undefined : (country!.toUpperCase() as CountryCode),
+  );
   // isPossible (the length fits the country's plan) rather than isValid: test ranges such as
   // +1 555 are real enough for a business's own records.
   return parsed?.isPossible() ? parsed.number : null;
@@ -36,4 +39,6 @@ export function matchablePhone(raw: string, country?: string): string | null {
 }
 
 export const phoneHint = (country?: string) =>
-  country ? `not a phone number for country ${country.toUpperCase()}` : 'use the international format with the country code, e.g. +44 20 7946 0958, or give the country';
+  country
+    ? `not a phone number for country ${country.toUpperCase()}`
+    : 'use the international format with the country code, e.g. +44 20 7946 0958, or give the country';

@@ -27,7 +27,11 @@ export async function upsertContactIdentity(
   raw: ContactHint,
 ): Promise<{ contactId: string; created: boolean }> {
   // A provider's odd format is kept as it came rather than dropped.
-  const hint = { ...raw, email: raw.email && normalizeEmail(raw.email), phone: raw.phone && (matchablePhone(raw.phone) ?? raw.phone.trim()) };
+  const hint = {
+    ...raw,
+    email: raw.email && normalizeEmail(raw.email),
+    phone: raw.phone && (matchablePhone(raw.phone) ?? raw.phone.trim()),
+  };
   // One statement for a known person: fills what we did not know and locks the contact row, which
   // is what serialises two messages of theirs.
   const [existing] = await tx
@@ -41,7 +45,14 @@ export async function upsertContactIdentity(
       updatedAt: sql`now()`,
     })
     .from(contactIdentities)
-    .where(and(eq(contactIdentities.channelId, channelId), eq(contactIdentities.externalId, hint.externalId), eq(contacts.id, contactIdentities.contactId), isNull(contacts.erasedAt)))
+    .where(
+      and(
+        eq(contactIdentities.channelId, channelId),
+        eq(contactIdentities.externalId, hint.externalId),
+        eq(contacts.id, contactIdentities.contactId),
+        isNull(contacts.erasedAt),
+      ),
+    )
     .returning({ id: contacts.id });
   if (existing) return { contactId: existing.id, created: false };
 

@@ -1,5 +1,16 @@
 import { and, eq, inArray, isNull, or, sql, type SQLWrapper } from 'drizzle-orm';
-import { contactEvents, contactIdentities, contacts, conversations, crmPushes, messages, runSteps, runWaits, workflowRuns, type Executor } from '@switchboard/db';
+import {
+  contactEvents,
+  contactIdentities,
+  contacts,
+  conversations,
+  crmPushes,
+  messages,
+  runSteps,
+  runWaits,
+  workflowRuns,
+  type Executor,
+} from '@switchboard/db';
 import { cancel } from '../queue/enqueue';
 import { waitTimerKey } from '../queue/names';
 
@@ -37,7 +48,10 @@ export async function eraseContact(tx: Executor, workspaceId: string, contactId:
   if (!contact) return null;
 
   // Subqueries rather than id lists: a long-lived contact's runs would not fit in bind parameters.
-  const threadIds = tx.select({ id: conversations.id }).from(conversations).where(and(eq(conversations.contactId, contactId), eq(conversations.workspaceId, workspaceId)));
+  const threadIds = tx
+    .select({ id: conversations.id })
+    .from(conversations)
+    .where(and(eq(conversations.contactId, contactId), eq(conversations.workspaceId, workspaceId)));
   const runsCancelled = await scrubRuns(tx, workspaceId, contactId, threadIds);
   const [counted] = await tx
     .select({ conversations: sql<number>`count(distinct ${conversations.id})::int`, messages: sql<number>`count(${messages.id})::int` })
@@ -46,22 +60,46 @@ export async function eraseContact(tx: Executor, workspaceId: string, contactId:
     .where(and(eq(conversations.contactId, contactId), eq(conversations.workspaceId, workspaceId)));
   // Cascades to messages and their reply waits; runs keep their row with conversation_id null.
   await tx.delete(conversations).where(and(eq(conversations.contactId, contactId), eq(conversations.workspaceId, workspaceId)));
-  const identities = await tx.delete(contactIdentities).where(and(eq(contactIdentities.contactId, contactId), eq(contactIdentities.workspaceId, workspaceId))).returning({ id: contactIdentities.id });
-  const events = await tx.delete(contactEvents).where(and(eq(contactEvents.contactId, contactId), eq(contactEvents.workspaceId, workspaceId))).returning({ id: contactEvents.id });
+  const identities = await tx
+    .delete(contactIdentities)
+    .where(and(eq(contactIdentities.contactId, contactId), eq(contactIdentities.workspaceId, workspaceId)))
+    .returning({ id: contactIdentities.id });
+  const events = await tx
+    .delete(contactEvents)
+    .where(and(eq(contactEvents.contactId, contactId), eq(contactEvents.workspaceId, workspaceId)))
+    .returning({ id: contactEvents.id });
   // CRM pushes hold notes and provider answers about the person; a queued one is never sent.
   await tx.delete(crmPushes).where(and(eq(crmPushes.contactId, contactId), eq(crmPushes.workspaceId, workspaceId)));
   await tx
     .update(contacts)
-    .set({ name: null, email: null, phone: null, attributes: {}, tags: [], erasedAt: sql`now()`, deletedAt: sql`coalesce(${contacts.deletedAt}, now())`, updatedAt: sql`now()` })
+    .set({
+      name: null,
+      email: null,
+      phone: null,
+      attributes: {},
+      tags: [],
+      erasedAt: sql`now()`,
+      deletedAt: sql`coalesce(${contacts.deletedAt}, now())`,
+      updatedAt: sql`now()`,
+    })
     .where(eq(contacts.id, contactId));
-  return { conversations: counted?.conversations ?? 0, messages: counted?.messages ?? 0, identities: identities.length, events: events.length, runsCancelled };
+  return {
+    conversations: counted?.conversations ?? 0,
+    messages: counted?.messages ?? 0,
+    identities: identities.length,
+    events: events.length,
+    runsCancelled,
+  };
 }
 
 /** Cancels the contact's live runs and strips every run of it of what the person said. */
 async function scrubRuns(tx: Executor, workspaceId: string, contactId: string, threadIds: SQLWrapper): Promise<number> {
   // Only flow-caused runs are indexed by contact (migration 0010); indexing every message's run too
   // would cost the hot path, so erasure, which is rare, reads the workspace's runs.
-  const ofContact = and(eq(workflowRuns.workspaceId, workspaceId), or(eq(workflowRuns.contactId, contactId), inArray(workflowRuns.conversationId, threadIds)));
+  const ofContact = and(
+    eq(workflowRuns.workspaceId, workspaceId),
+    or(eq(workflowRuns.contactId, contactId), inArray(workflowRuns.conversationId, threadIds)),
+  );
   const runIds = tx.select({ id: workflowRuns.id }).from(workflowRuns).where(ofContact);
   const live = await tx
     .select({ id: workflowRuns.id })

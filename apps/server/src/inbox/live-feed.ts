@@ -88,7 +88,12 @@ class LiveFeed {
       return {
         workspaceId: row.message.workspaceId,
         type,
-        data: { conversationId: message.conversationId, channelId: row.message.channelId, contactId: row.contactId, message: clip(message) },
+        data: {
+          conversationId: message.conversationId,
+          channelId: row.message.channelId,
+          contactId: row.contactId,
+          message: clip(message),
+        },
       };
     });
   }

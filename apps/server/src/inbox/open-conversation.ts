@@ -19,14 +19,22 @@ export async function openConversation(
       .select({ conversation: conversations })
       .from(messages)
       .innerJoin(conversations, eq(conversations.id, messages.conversationId))
-      .where(and(eq(messages.channelId, channel.id), eq(messages.providerMessageId, event.threadRef), eq(conversations.contactId, contactId)))
+      .where(
+        and(eq(messages.channelId, channel.id), eq(messages.providerMessageId, event.threadRef), eq(conversations.contactId, contactId)),
+      )
       .limit(1);
     found = byMessage?.conversation;
     if (!found) {
       [found] = await tx
         .select()
         .from(conversations)
-        .where(and(eq(conversations.channelId, channel.id), eq(conversations.contactId, contactId), eq(conversations.threadRef, event.threadRef)))
+        .where(
+          and(
+            eq(conversations.channelId, channel.id),
+            eq(conversations.contactId, contactId),
+            eq(conversations.threadRef, event.threadRef),
+          ),
+        )
         .limit(1);
     }
   }

@@ -43,7 +43,11 @@ export function presentMessage(row: MessageRow, authorName?: string | null, link
 }
 
 /** Messages with their author's name, in the order given by `where`/`order`. */
-export async function loadMessages(db: Executor, where: SQL | undefined, options: { limit?: number; newestFirst?: boolean; links?: MediaLinks } = {}) {
+export async function loadMessages(
+  db: Executor,
+  where: SQL | undefined,
+  options: { limit?: number; newestFirst?: boolean; links?: MediaLinks } = {},
+) {
   const rows = await db
     .select({ message: messages, authorName: users.name })
     .from(messages)
@@ -120,7 +124,12 @@ export async function loadConversations(db: Executor, where: SQL | undefined, li
       channel: r.channel,
       contact: r.contact,
       lastMessage: lastMessage
-        ? { text: lastMessage.text.slice(0, 280), direction: lastMessage.direction, author: lastMessage.author, createdAt: lastMessage.createdAt.toISOString() }
+        ? {
+            text: lastMessage.text.slice(0, 280),
+            direction: lastMessage.direction,
+            author: lastMessage.author,
+            createdAt: lastMessage.createdAt.toISOString(),
+          }
         : null,
       lastMessageAt: c.lastMessageAt?.toISOString() ?? null,
       waitingSince: c.waitingSince?.toISOString() ?? null,

@@ -52,7 +52,10 @@ class LiveBatcher {
       try {
         await this.flush(batch);
       } catch (err) {
-        this.deps.logger.warn({ err, messages: batch.created.size + batch.updated.size, conversations: batch.conversations.size }, 'could not publish live inbox updates');
+        this.deps.logger.warn(
+          { err, messages: batch.created.size + batch.updated.size, conversations: batch.conversations.size },
+          'could not publish live inbox updates',
+        );
       }
       for (const resolve of batch.waiters) resolve();
     }

@@ -23,7 +23,11 @@ const MAX_PER_DRAIN = 100;
  * Assigns queued conversations to `userId` while they are available and under capacity, oldest
  * first. Returns the conversation ids assigned, in order.
  */
-export async function drainQueueFor(deps: Pick<AppDeps, 'db' | 'events' | 'logger'>, workspaceId: string, userId: string): Promise<string[]> {
+export async function drainQueueFor(
+  deps: Pick<AppDeps, 'db' | 'events' | 'logger'>,
+  workspaceId: string,
+  userId: string,
+): Promise<string[]> {
   const assigned: string[] = [];
   for (let i = 0; i < MAX_PER_DRAIN; i++) {
     const id = await assignOldestQueued(deps, workspaceId, userId);
@@ -46,7 +50,10 @@ async function assignOldestQueued(deps: Pick<AppDeps, 'db'>, workspaceId: string
       with next as (
         select c.id from conversations c
         where c.workspace_id = ${workspaceId} and c.assignee_id is null and c.handled_by = 'human'
-          and c.status in (${sql.join(OPEN_STATUSES.map((s) => sql`${s}`), sql`, `)})
+          and c.status in (${sql.join(
+            OPEN_STATUSES.map((s) => sql`${s}`),
+            sql`, `,
+          )})
           and (c.team_id is null or exists (select 1 from team_members tm where tm.team_id = c.team_id and tm.user_id = ${userId}))
           and (
             select count(*) from conversations mine
@@ -61,7 +68,9 @@ async function assignOldestQueued(deps: Pick<AppDeps, 'db'>, workspaceId: string
       returning c.id`);
     const id = taken.rows[0]?.id ?? null;
     if (id) {
-      await tx.execute(sql`update memberships set last_assigned_at = clock_timestamp() where workspace_id = ${workspaceId} and user_id = ${userId}`);
+      await tx.execute(
+        sql`update memberships set last_assigned_at = clock_timestamp() where workspace_id = ${workspaceId} and user_id = ${userId}`,
+      );
     }
     return id;
   });

@@ -25,7 +25,9 @@ export function unansweredSettings(settings: WorkspaceSettings): UnansweredSetti
 /** The default words, from the expected reply time in Settings. */
 export function defaultUnansweredText(expectedReplyMinutes: unknown): string {
   const within = replyTimeText(expectedReplyMinutes);
-  return within ? `Thanks for your message! We usually reply ${within}.` : 'Thanks for your message! A person will reply as soon as they can.';
+  return within
+    ? `Thanks for your message! We usually reply ${within}.`
+    : 'Thanks for your message! A person will reply as soon as they can.';
 }
 
 /**
@@ -36,7 +38,10 @@ export function defaultUnansweredText(expectedReplyMinutes: unknown): string {
  * the workspace's automation, so it is sent only where live flows answer messages: a workspace
  * without any is a plain inbox, and its conversations are only marked.
  */
-export async function answerUnanswered(deps: Pick<AppDeps, 'db' | 'events' | 'logger' | 'activeFlows'>, target: { workspaceId: string; conversationId: string; messageId?: string }): Promise<boolean> {
+export async function answerUnanswered(
+  deps: Pick<AppDeps, 'db' | 'events' | 'logger' | 'activeFlows'>,
+  target: { workspaceId: string; conversationId: string; messageId?: string },
+): Promise<boolean> {
   const automated = (await deps.activeFlows.get(target.workspaceId)).some((flow) => flow.trigger.type === 'trigger.message_received');
   const sent = await deps.db.transaction(async (tx) => {
     const marked = await tx.execute<{ channel_id: string; settings: WorkspaceSettings }>(sql`
@@ -58,7 +63,13 @@ export async function answerUnanswered(deps: Pick<AppDeps, 'db' | 'events' | 'lo
     const choice = unansweredSettings(row.settings ?? {});
     if (!choice.enabled || !automated) return { messageId: null };
     const text = choice.text ?? defaultUnansweredText(row.settings?.expectedReplyMinutes);
-    const message = await queueOutboundMessage(tx, { workspaceId: target.workspaceId, conversationId: target.conversationId, channelId: row.channel_id, author: 'bot', text });
+    const message = await queueOutboundMessage(tx, {
+      workspaceId: target.workspaceId,
+      conversationId: target.conversationId,
+      channelId: row.channel_id,
+      author: 'bot',
+      text,
+    });
     return { messageId: message.id };
   });
   if (!sent) return false;

@@ -17,7 +17,10 @@ export interface WaitingConversation {
 const LISTED = 50;
 
 /** The workspace's open conversations waiting for a person, longest waiting first, and how many there are. */
-export async function waitingForPerson(db: Executor, workspaceId: string): Promise<{ count: number; conversations: WaitingConversation[] }> {
+export async function waitingForPerson(
+  db: Executor,
+  workspaceId: string,
+): Promise<{ count: number; conversations: WaitingConversation[] }> {
   const result = await db.execute<{ id: string; contact_name: string | null; since: string; unread: number; total: number }>(sql`
     select c.id, ct.name as contact_name, c.waiting_for_person_since::text as since,
       (select count(*) from messages m where m.conversation_id = c.id and m.direction = 'in' and m.created_at >= c.waiting_for_person_since)::int as unread,
@@ -28,6 +31,11 @@ export async function waitingForPerson(db: Executor, workspaceId: string): Promi
     limit ${LISTED}`);
   return {
     count: result.rows[0]?.total ?? 0,
-    conversations: result.rows.map((r) => ({ id: r.id, contactName: r.contact_name, waitingForPersonSince: new Date(r.since).toISOString(), unread: Math.max(1, r.unread) })),
+    conversations: result.rows.map((r) => ({
+      id: r.id,
+      contactName: r.contact_name,
+      waitingForPersonSince: new Date(r.since).toISOString(),
+      unread: Math.max(1, r.unread),
+    })),
   };
 }

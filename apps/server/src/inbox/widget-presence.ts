@@ -51,7 +51,11 @@ export function presenceRecorder(db: Database, publicUrl: string) {
 }
 
 /** Where each of a workspace's website chats was last seen, by channel id. */
-export async function lastSeenByChannel(db: Database, workspaceId: string, channelIds: string[]): Promise<Map<string, { host: string; at: string }>> {
+export async function lastSeenByChannel(
+  db: Database,
+  workspaceId: string,
+  channelIds: string[],
+): Promise<Map<string, { host: string; at: string }>> {
   if (!channelIds.length) return new Map();
   const rows = await db
     .select()

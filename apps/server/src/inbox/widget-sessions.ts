@@ -28,11 +28,22 @@ export const userHashOf = (secret: string, userId: string) => createHmac('sha256
 export function verifiedUserId(channel: LoadedChannel, req: WidgetSessionRequest): string | undefined {
   if (req.userId === undefined && req.userHash === undefined) return undefined;
   const missing = req.userId === undefined ? 'userId' : req.userHash === undefined ? 'userHash' : undefined;
-  if (missing) throw new DomainError('validation_failed', `${missing}: send userId and userHash together`, [{ field: missing, message: 'required with the other' }]);
+  if (missing)
+    throw new DomainError('validation_failed', `${missing}: send userId and userHash together`, [
+      { field: missing, message: 'required with the other' },
+    ]);
   const secret = channel.config.identitySecret;
-  if (typeof secret !== 'string') throw new DomainError('unauthorized', 'This chat has no identity secret yet: generate one in the channel settings, then sign user ids with it');
+  if (typeof secret !== 'string')
+    throw new DomainError(
+      'unauthorized',
+      'This chat has no identity secret yet: generate one in the channel settings, then sign user ids with it',
+    );
   if (!safeEqual(req.userHash!.toLowerCase(), userHashOf(secret, req.userId!))) {
-    throw new DomainError('unauthorized', "userHash does not match userId: compute it on your server as the hex HMAC-SHA256 of the userId with this chat's identity secret", [{ field: 'userHash', message: 'does not match' }]);
+    throw new DomainError(
+      'unauthorized',
+      "userHash does not match userId: compute it on your server as the hex HMAC-SHA256 of the userId with this chat's identity secret",
+      [{ field: 'userHash', message: 'does not match' }],
+    );
   }
   return req.userId;
 }
@@ -43,7 +54,11 @@ export function verifiedUserId(channel: LoadedChannel, req: WidgetSessionRequest
  * A token of an anonymous visitor who then verifies is moved to the verified contact (never the
  * reverse); a token of another verified user is replaced by a new one.
  */
-export async function openWidgetSession(db: Database, channel: LoadedChannel, req: WidgetSessionRequest): Promise<{ visitorToken: string; verified: boolean }> {
+export async function openWidgetSession(
+  db: Database,
+  channel: LoadedChannel,
+  req: WidgetSessionRequest,
+): Promise<{ visitorToken: string; verified: boolean }> {
   const userId = verifiedUserId(channel, req);
   return db.transaction(async (tx) => {
     const held = req.visitorToken ? await tokenIdentity(tx, channel.id, req.visitorToken) : undefined;
@@ -58,11 +73,14 @@ export async function openWidgetSession(db: Database, channel: LoadedChannel, re
       contactId = user.contactId;
       if (!visitorToken) {
         visitorToken = randomToken(24);
-        await tx.insert(contactIdentities).values({ workspaceId: channel.workspaceId, contactId, channelId: channel.id, externalId: sha256(visitorToken) });
+        await tx
+          .insert(contactIdentities)
+          .values({ workspaceId: channel.workspaceId, contactId, channelId: channel.id, externalId: sha256(visitorToken) });
       }
     } else if (!visitorToken) {
       visitorToken = randomToken(24);
-      contactId = (await upsertContactIdentity(tx, channel.workspaceId, channel.id, { externalId: sha256(visitorToken), name: req.name })).contactId;
+      contactId = (await upsertContactIdentity(tx, channel.workspaceId, channel.id, { externalId: sha256(visitorToken), name: req.name }))
+        .contactId;
     }
     await noteTypedDetails(tx, contactId!, req);
     return { visitorToken: visitorToken!, verified: userId !== undefined };
@@ -82,7 +100,13 @@ async function isVerified(tx: Executor, channelId: string, contactId: string): P
   const [row] = await tx
     .select({ id: contactIdentities.id })
     .from(contactIdentities)
-    .where(and(eq(contactIdentities.channelId, channelId), eq(contactIdentities.contactId, contactId), like(contactIdentities.externalId, `${USER_PREFIX}%`)))
+    .where(
+      and(
+        eq(contactIdentities.channelId, channelId),
+        eq(contactIdentities.contactId, contactId),
+        like(contactIdentities.externalId, `${USER_PREFIX}%`),
+      ),
+    )
     .limit(1);
   return !!row;
 }

@@ -31,18 +31,40 @@ type Push = typeof crmPushes.$inferSelect;
 const hostOf = (url: string) => new URL(url).hostname.replace(/^\[|\]$/g, '');
 
 /** The push's timeline entry shows where the push stands now. */
-async function settle(db: Database, push: Push, set: { status: 'queued' | 'done' | 'failed'; recordId?: string | null; error: string | null }) {
-  await db.update(crmPushes).set({ ...set, updatedAt: new Date() }).where(eq(crmPushes.id, push.id));
-  const data = { pushId: push.id, target: push.target, status: set.status, ...(set.recordId ? { recordId: set.recordId } : {}), ...(set.error ? { error: set.error } : {}) };
+async function settle(
+  db: Database,
+  push: Push,
+  set: { status: 'queued' | 'done' | 'failed'; recordId?: string | null; error: string | null },
+) {
+  await db
+    .update(crmPushes)
+    .set({ ...set, updatedAt: new Date() })
+    .where(eq(crmPushes.id, push.id));
+  const data = {
+    pushId: push.id,
+    target: push.target,
+    status: set.status,
+    ...(set.recordId ? { recordId: set.recordId } : {}),
+    ...(set.error ? { error: set.error } : {}),
+  };
   await db
     .update(contactEvents)
     .set({ data: sql`${contactEvents.data} || ${JSON.stringify(data)}::jsonb` })
-    .where(and(eq(contactEvents.contactId, push.contactId), eq(contactEvents.kind, 'crm_push'), sql`${contactEvents.data}->>'pushId' = ${push.id}`));
+    .where(
+      and(
+        eq(contactEvents.contactId, push.contactId),
+        eq(contactEvents.kind, 'crm_push'),
+        sql`${contactEvents.data}->>'pushId' = ${push.id}`,
+      ),
+    );
 }
 
 async function send(deps: Pick<AppDeps, 'db' | 'config'>, push: Push, used: string[]): Promise<string | null> {
   const { db, config } = deps;
-  const [contact] = await db.select().from(contacts).where(and(eq(contacts.id, push.contactId), eq(contacts.workspaceId, push.workspaceId)));
+  const [contact] = await db
+    .select()
+    .from(contacts)
+    .where(and(eq(contacts.id, push.contactId), eq(contacts.workspaceId, push.workspaceId)));
   if (!contact || contact.erasedAt) throw new PushError('The contact was erased.', false);
   const transcript = push.conversationId ? await loadTranscript(db, push.workspaceId, push.conversationId) : [];
   const request = push.request as { note?: string; title?: string; url?: string; headers?: Record<string, string>; mark?: string };
@@ -50,7 +72,11 @@ async function send(deps: Pick<AppDeps, 'db' | 'config'>, push: Push, used: stri
   if (push.target === 'hubspot') {
     const base = (config.hubspotApiUrl ?? DEFAULT_HUBSPOT_API).replace(/\/+$/, '');
     const credential = await findCredential(db, push.workspaceId, 'hubspot');
-    if (!credential) throw new PushError('Add the credential "hubspot" (a HubSpot private app token, for api.hubapi.com) in Settings → Credentials.', false);
+    if (!credential)
+      throw new PushError(
+        'Add the credential "hubspot" (a HubSpot private app token, for api.hubapi.com) in Settings → Credentials.',
+        false,
+      );
     const token = unsealFor(credential, config.appSecret, hostOf(base));
     if (token === null) throw new PushError(`The credential "hubspot" may only be sent to ${credential.allowedHosts.join(', ')}.`, false);
     used.push(token);
@@ -61,7 +87,11 @@ async function send(deps: Pick<AppDeps, 'db' | 'config'>, push: Push, used: stri
   }
   const url = request.url ?? '';
   const signing = await findCredential(db, push.workspaceId, WEBHOOK_SIGNING_CREDENTIAL);
-  if (!signing) throw new PushError(`Add the credential "${WEBHOOK_SIGNING_CREDENTIAL}" (the secret your webhook checks the signature with) in Settings → Credentials.`, false);
+  if (!signing)
+    throw new PushError(
+      `Add the credential "${WEBHOOK_SIGNING_CREDENTIAL}" (the secret your webhook checks the signature with) in Settings → Credentials.`,
+      false,
+    );
   const headers = await resolveMarks(db, config.appSecret, push.workspaceId, request.headers ?? {}, request.mark ?? '', hostOf(url), used);
   const secret = unsealJson<string>(config.appSecret, signing.sealedValue);
   used.push(secret);
@@ -82,7 +112,11 @@ async function send(deps: Pick<AppDeps, 'db' | 'config'>, push: Push, used: stri
   return null;
 }
 
-export type PushOutcome = { kind: 'done'; recordId: string | null } | { kind: 'retry'; delayMs: number; error: string } | { kind: 'failed'; error: string } | { kind: 'skipped' };
+export type PushOutcome =
+  | { kind: 'done'; recordId: string | null }
+  | { kind: 'retry'; delayMs: number; error: string }
+  | { kind: 'failed'; error: string }
+  | { kind: 'skipped' };
 
 export async function runCrmPush(deps: Pick<AppDeps, 'db' | 'config' | 'logger'>, pushId: string): Promise<PushOutcome> {
   const { db } = deps;

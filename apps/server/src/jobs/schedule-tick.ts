@@ -24,11 +24,24 @@ const MAX_AUDIENCE = 5_000;
 export async function scheduleTick(deps: AppDeps, raw: unknown, now = new Date()) {
   ScheduleTickPayload.parse(raw ?? {});
   const rows = await deps.db
-    .select({ id: workflows.id, workspaceId: workflows.workspaceId, name: workflows.name, versionId: workflowVersions.id, definition: workflowVersions.definition, timezone: workspaces.timezone })
+    .select({
+      id: workflows.id,
+      workspaceId: workflows.workspaceId,
+      name: workflows.name,
+      versionId: workflowVersions.id,
+      definition: workflowVersions.definition,
+      timezone: workspaces.timezone,
+    })
     .from(workflows)
     .innerJoin(workflowVersions, eq(workflowVersions.id, workflows.activeVersionId))
     .innerJoin(workspaces, eq(workspaces.id, workflows.workspaceId))
-    .where(and(eq(workflows.status, 'active'), isNull(workflows.deletedAt), sql`${workflowVersions.definition} @> '{"nodes":[{"type":"trigger.schedule"}]}'::jsonb`));
+    .where(
+      and(
+        eq(workflows.status, 'active'),
+        isNull(workflows.deletedAt),
+        sql`${workflowVersions.definition} @> '{"nodes":[{"type":"trigger.schedule"}]}'::jsonb`,
+      ),
+    );
   let started = 0;
   for (const row of rows) {
     const definition = row.definition as unknown as FlowDocument;
@@ -42,7 +55,11 @@ export async function scheduleTick(deps: AppDeps, raw: unknown, now = new Date()
 }
 
 async function fireIfDue(tx: Executor, workspaceId: string, workspaceTimezone: string, flow: ActiveFlow, now: Date): Promise<number> {
-  const [locked] = await tx.select({ through: workflows.scheduledThrough, updatedAt: workflows.updatedAt }).from(workflows).where(eq(workflows.id, flow.workflowId)).for('update');
+  const [locked] = await tx
+    .select({ through: workflows.scheduledThrough, updatedAt: workflows.updatedAt })
+    .from(workflows)
+    .where(eq(workflows.id, flow.workflowId))
+    .for('update');
   if (!locked) return 0;
   const config = flow.trigger.config as ScheduleConfig;
   if (!config.cron) return 0;
@@ -57,7 +74,9 @@ async function fireIfDue(tx: Executor, workspaceId: string, workspaceTimezone: s
   await tx.update(workflows).set({ scheduledThrough: now }).where(eq(workflows.id, flow.workflowId));
   if (!due || due > now) return 0;
 
-  const audience = config.audienceTag ? await contactsWithTag(tx, workspaceId, config.audienceTag) : [{ contactId: null, conversationId: null }];
+  const audience = config.audienceTag
+    ? await contactsWithTag(tx, workspaceId, config.audienceTag)
+    : [{ contactId: null, conversationId: null }];
   for (const target of audience) {
     const { id: runId } = await startRun(tx, { workspaceId, flow, ...target, trigger: { kind: 'schedule', firedAt: due.toISOString() } });
     await enqueue(tx, TASKS.advanceRun, { runId }, { queueName: runQueue({ id: runId, conversationId: target.conversationId }) });
@@ -71,7 +90,9 @@ async function contactsWithTag(tx: Executor, workspaceId: string, tag: string) {
       contactId: contacts.id,
       // Qualified by hand: in a one-table select drizzle renders ${'$'}{contacts.id} as a bare "id",
       // which inside this subquery would mean the conversation's own id.
-      conversationId: sql<string | null>`(select c.id from ${conversations} c where c.contact_id = "contacts"."id" order by c.last_message_at desc nulls last limit 1)`,
+      conversationId: sql<
+        string | null
+      >`(select c.id from ${conversations} c where c.contact_id = "contacts"."id" order by c.last_message_at desc nulls last limit 1)`,
     })
     .from(contacts)
     .where(and(eq(contacts.workspaceId, workspaceId), isNull(contacts.deletedAt), arrayContains(contacts.tags, [tag])))

@@ -51,5 +51,7 @@ export function presentAttachment(a: Attachment, links?: MediaLinks): Attachment
 /** `{ location }` for a message that names a place (a flow's location message), else nothing. */
 export function placeOf(meta: Record<string, unknown>): { location?: NonNullable<ReturnType<typeof locationOf>> & { mapUrl: string } } {
   const location = locationOf(meta);
-  return location ? { location: { ...location, mapUrl: `https://www.google.com/maps/search/?api=1&query=${location.latitude},${location.longitude}` } } : {};
+  return location
+    ? { location: { ...location, mapUrl: `https://www.google.com/maps/search/?api=1&query=${location.latitude},${location.longitude}` } }
+    : {};
 }

@@ -52,11 +52,19 @@ export async function mediaFetchTask(deps: FetchDeps, payload: unknown): Promise
     }
     try {
       if (attachment.url.startsWith(UPLOAD_REF)) {
-        const [file] = await claimUploads(deps.db, message.workspaceId, message.conversationId, [attachment.url.slice(UPLOAD_REF.length)], `contact:${row.contactId}`);
+        const [file] = await claimUploads(
+          deps.db,
+          message.workspaceId,
+          message.conversationId,
+          [attachment.url.slice(UPLOAD_REF.length)],
+          `contact:${row.contactId}`,
+        );
         copied.push(file ? attachmentOf(file) : { ...attachment, error: 'The upload was not found.' });
         continue;
       }
-      const fetched = (config && (await adapter?.fetchMedia?.(attachment.url, config, { egress }))) || (isWebLink(attachment.url) ? await downloadMedia(attachment.url, { egress }) : null);
+      const fetched =
+        (config && (await adapter?.fetchMedia?.(attachment.url, config, { egress }))) ||
+        (isWebLink(attachment.url) ? await downloadMedia(attachment.url, { egress }) : null);
       if (!fetched) {
         copied.push({ ...attachment, error: 'This channel cannot download the file.' });
         continue;

@@ -24,12 +24,28 @@ export async function storeInlineParts(deps: Deps, messageId: string, parts: Inb
   const stored = new Map<string, Attachment>();
   for (const part of inline) {
     try {
-      const file = await saveMedia(deps, { workspaceId: message.workspaceId, conversationId: message.conversationId, data: part.data!, contentType: part.contentType ?? 'application/octet-stream', fileName: part.name ?? null });
+      const file = await saveMedia(deps, {
+        workspaceId: message.workspaceId,
+        conversationId: message.conversationId,
+        data: part.data!,
+        contentType: part.contentType ?? 'application/octet-stream',
+        fileName: part.name ?? null,
+      });
       stored.set(part.url, attachmentOf(file, part.url));
     } catch (err) {
       if (!(err instanceof MediaRefused)) throw err;
-      stored.set(part.url, { url: part.url, ...(part.name && { name: part.name }), ...(part.contentType && { contentType: part.contentType }), error: err.message });
+      stored.set(part.url, {
+        url: part.url,
+        ...(part.name && { name: part.name }),
+        ...(part.contentType && { contentType: part.contentType }),
+        error: err.message,
+      });
     }
   }
-  await mergeAttachments(deps.db, messageId, message.workspaceId, message.attachments.map((a) => stored.get(a.url) ?? a));
+  await mergeAttachments(
+    deps.db,
+    messageId,
+    message.workspaceId,
+    message.attachments.map((a) => stored.get(a.url) ?? a),
+  );
 }

@@ -10,7 +10,13 @@ export const UPLOAD_REF = 'upload:';
  * any member of the workspace when `uploader` is null) made and no message holds yet. Answers the
  * files found, in the order asked; an id that is someone else's, taken or unknown is left out.
  */
-export async function claimUploads(db: Executor, workspaceId: string, conversationId: string, ids: string[], uploader: string | null): Promise<MediaFile[]> {
+export async function claimUploads(
+  db: Executor,
+  workspaceId: string,
+  conversationId: string,
+  ids: string[],
+  uploader: string | null,
+): Promise<MediaFile[]> {
   const wanted = ids.filter((id) => /^[0-9a-f-]{36}$/i.test(id));
   if (!wanted.length) return [];
   const rows = await db
@@ -29,7 +35,14 @@ export async function claimUploads(db: Executor, workspaceId: string, conversati
   const bound = await db
     .select()
     .from(mediaFiles)
-    .where(and(eq(mediaFiles.workspaceId, workspaceId), inArray(mediaFiles.id, wanted), eq(mediaFiles.conversationId, conversationId), ...(uploader ? [eq(mediaFiles.uploadedBy, uploader)] : [])));
+    .where(
+      and(
+        eq(mediaFiles.workspaceId, workspaceId),
+        inArray(mediaFiles.id, wanted),
+        eq(mediaFiles.conversationId, conversationId),
+        ...(uploader ? [eq(mediaFiles.uploadedBy, uploader)] : []),
+      ),
+    );
   const byId = new Map([...bound, ...rows].map((row) => [row.id, row]));
   return wanted.map((id) => byId.get(id)).filter((row): row is MediaFile => row !== undefined);
 }

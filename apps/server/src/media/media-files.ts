@@ -19,7 +19,11 @@ export interface NewMedia {
 
 /** A file name as a person gave it, without a path and with nothing a header could not carry. */
 export function cleanFileName(name: string | null | undefined): string | null {
-  const base = (name ?? '').split(/[\\/]/).pop()!.replace(/[\u0000-\u001f\u007f"]/g, '').trim();
+  const base = (name ?? '')
+    .split(/[\\/]/)
+    .pop()!
+    .replace(/[\u0000-\u001f\u007f"]/g, '')
+    .trim();
   return base ? Array.from(base).slice(0, 120).join('') : null;
 }
 
@@ -32,7 +36,16 @@ export async function saveMedia(deps: MediaDeps, input: NewMedia): Promise<Media
   await mediaStoreFor(deps.config).put(storageKey, input.data, contentType);
   const [row] = await deps.db
     .insert(mediaFiles)
-    .values({ id, workspaceId: input.workspaceId, conversationId: input.conversationId, storageKey, contentType, fileName: cleanFileName(input.fileName), size: input.data.length, uploadedBy: input.uploadedBy ?? null })
+    .values({
+      id,
+      workspaceId: input.workspaceId,
+      conversationId: input.conversationId,
+      storageKey,
+      contentType,
+      fileName: cleanFileName(input.fileName),
+      size: input.data.length,
+      uploadedBy: input.uploadedBy ?? null,
+    })
     .returning();
   return row!;
 }
@@ -69,6 +82,12 @@ export async function deleteConversationMedia(deps: MediaDeps, workspaceId: stri
     .where(and(eq(mediaFiles.workspaceId, workspaceId), inArray(mediaFiles.conversationId, conversationIds)));
   const store = mediaStoreFor(deps.config);
   for (const row of rows) await store.delete(row.storageKey);
-  if (rows.length) await deps.db.delete(mediaFiles).where(inArray(mediaFiles.id, rows.map((r) => r.id)));
+  if (rows.length)
+    await deps.db.delete(mediaFiles).where(
+      inArray(
+        mediaFiles.id,
+        rows.map((r) => r.id),
+      ),
+    );
   return rows.length;
 }

@@ -20,12 +20,24 @@ type Row = Pick<typeof messages.$inferSelect, 'id' | 'workspaceId' | 'conversati
  * the message is delivered (the provider fetches it like any picture). Done once: a retry finds
  * the stored file. Answers the message's attachments as they now are.
  */
-export async function drawQrCodes(deps: { db: Executor; config: Pick<Config, 'dataDir' | 'mediaS3' | 'mediaMaxBytes'> }, message: Row): Promise<Attachment[]> {
+export async function drawQrCodes(
+  deps: { db: Executor; config: Pick<Config, 'dataDir' | 'mediaS3' | 'mediaMaxBytes'> },
+  message: Row,
+): Promise<Attachment[]> {
   const text = message.meta.qrCode;
   if (typeof text !== 'string' || !message.attachments.some((a) => a.url === QR_REF && !a.mediaId)) return message.attachments;
   const png = await qrPng(text);
-  const file = await saveMedia(deps, { workspaceId: message.workspaceId, conversationId: message.conversationId, data: png, contentType: 'image/png', fileName: 'qr-code.png' });
+  const file = await saveMedia(deps, {
+    workspaceId: message.workspaceId,
+    conversationId: message.conversationId,
+    data: png,
+    contentType: 'image/png',
+    fileName: 'qr-code.png',
+  });
   const attachments = message.attachments.map((a) => (a.url === QR_REF && !a.mediaId ? attachmentOf(file, QR_REF) : a));
-  await deps.db.update(messages).set({ attachments }).where(and(eq(messages.id, message.id), eq(messages.workspaceId, message.workspaceId)));
+  await deps.db
+    .update(messages)
+    .set({ attachments })
+    .where(and(eq(messages.id, message.id), eq(messages.workspaceId, message.workspaceId)));
   return attachments;
 }

@@ -13,11 +13,19 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 
 /** The storage keys of a contact's files (read in erasure's transaction, before the cascade). */
 export async function contactMediaKeys(tx: Executor, workspaceId: string, contactId: string): Promise<string[]> {
-  const threads = tx.select({ id: conversations.id }).from(conversations).where(and(eq(conversations.contactId, contactId), eq(conversations.workspaceId, workspaceId)));
+  const threads = tx
+    .select({ id: conversations.id })
+    .from(conversations)
+    .where(and(eq(conversations.contactId, contactId), eq(conversations.workspaceId, workspaceId)));
   const rows = await tx
     .select({ key: mediaFiles.storageKey })
     .from(mediaFiles)
-    .where(and(eq(mediaFiles.workspaceId, workspaceId), or(inArray(mediaFiles.conversationId, threads), eq(mediaFiles.uploadedBy, `contact:${contactId}`))));
+    .where(
+      and(
+        eq(mediaFiles.workspaceId, workspaceId),
+        or(inArray(mediaFiles.conversationId, threads), eq(mediaFiles.uploadedBy, `contact:${contactId}`)),
+      ),
+    );
   return rows.map((r) => r.key);
 }
 
@@ -39,7 +47,10 @@ export async function sweepMediaRetention(deps: { db: Executor; config: StoreCon
   let deleted = 0;
   const sweep = async (where: ReturnType<typeof and>) => {
     const rows = await deps.db.delete(mediaFiles).where(where).returning({ key: mediaFiles.storageKey });
-    await deleteStoredFiles(deps.config, rows.map((r) => r.key));
+    await deleteStoredFiles(
+      deps.config,
+      rows.map((r) => r.key),
+    );
     deleted += rows.length;
   };
   for (const workspace of due) {

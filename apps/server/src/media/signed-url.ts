@@ -15,14 +15,25 @@ function signature(appSecret: Buffer, id: string, expires: number): string {
 }
 
 /** `/media/<id>/<name>?expires=..&sig=..` on `base` (the public URL, or '' for a same-origin path). */
-export function signedMediaUrl(base: string, appSecret: Buffer, id: string, options: { name?: string | null; ttlSeconds?: number; now?: number } = {}): string {
+export function signedMediaUrl(
+  base: string,
+  appSecret: Buffer,
+  id: string,
+  options: { name?: string | null; ttlSeconds?: number; now?: number } = {},
+): string {
   const expires = Math.floor((options.now ?? Date.now()) / 1000) + (options.ttlSeconds ?? VIEW_TTL_S);
   const name = encodeURIComponent(options.name || 'file');
   return `${base}/media/${id}/${name}?expires=${expires}&sig=${signature(appSecret, id, expires)}`;
 }
 
 /** True when `sig` is this server's signature of `id` until `expires`, and that is still ahead. */
-export function verifyMediaSignature(appSecret: Buffer, id: string, expires: string | undefined, sig: string | undefined, now = Date.now()): boolean {
+export function verifyMediaSignature(
+  appSecret: Buffer,
+  id: string,
+  expires: string | undefined,
+  sig: string | undefined,
+  now = Date.now(),
+): boolean {
   if (!expires || !sig || !/^\d{1,12}$/.test(expires)) return false;
   if (Number(expires) * 1000 <= now) return false;
   const expected = Buffer.from(signature(appSecret, id, Number(expires)));

@@ -21,7 +21,8 @@ export interface TemplateView {
 
 const PLACEHOLDER = /\{\{\s*([\w]+)\s*\}\}/g;
 
-const componentOf = (template: StoredTemplate, type: string) => template.components.find((c) => String(c.type).toUpperCase() === type) as Component | undefined;
+const componentOf = (template: StoredTemplate, type: string) =>
+  template.components.find((c) => String(c.type).toUpperCase() === type) as Component | undefined;
 
 export function presentTemplate(template: StoredTemplate): TemplateView {
   const header = componentOf(template, 'HEADER');

@@ -38,7 +38,10 @@ export function retryDelay(attempt: number, retryAfterMs?: number): number {
  * `retry` with the delay to wait; the task reschedules itself (honouring Retry-After) instead of
  * leaning on Graphile's own backoff, which knows nothing of the provider's wishes.
  */
-export async function deliverMessage(deps: Pick<AppDeps, 'db' | 'config' | 'events' | 'logger'>, messageId: string): Promise<DeliveryOutcome> {
+export async function deliverMessage(
+  deps: Pick<AppDeps, 'db' | 'config' | 'events' | 'logger'>,
+  messageId: string,
+): Promise<DeliveryOutcome> {
   const { db } = deps;
   const [row] = await db
     .select({ message: messages, channel: channels, lastInboundAt: conversations.lastInboundAt, contactId: conversations.contactId })
@@ -54,7 +57,10 @@ export async function deliverMessage(deps: Pick<AppDeps, 'db' | 'config' | 'even
   }
 
   const fail = async (error: string): Promise<DeliveryOutcome> => {
-    await db.update(messages).set({ status: 'failed', error }).where(and(eq(messages.id, messageId), eq(messages.status, 'queued')));
+    await db
+      .update(messages)
+      .set({ status: 'failed', error })
+      .where(and(eq(messages.id, messageId), eq(messages.status, 'queued')));
     await publishMessageUpdated(deps, messageId);
     return { kind: 'failed', error };
   };
@@ -89,12 +95,20 @@ export async function deliverMessage(deps: Pick<AppDeps, 'db' | 'config' | 'even
 /** One counted attempt: sends, then records sent, failed, or the error of a retry to come. */
 async function sendAndRecord(
   deps: Pick<AppDeps, 'db' | 'config' | 'events' | 'logger'>,
-  { adapter, config, outbound, attempt }: { adapter: NonNullable<ReturnType<typeof adapterFor>>; config: unknown; outbound: OutboundMessage; attempt: number },
+  {
+    adapter,
+    config,
+    outbound,
+    attempt,
+  }: { adapter: NonNullable<ReturnType<typeof adapterFor>>; config: unknown; outbound: OutboundMessage; attempt: number },
 ): Promise<DeliveryOutcome> {
   const { db } = deps;
   const messageId = outbound.id;
   const settle = async (set: { status: 'sent' | 'delivered' | 'failed'; providerMessageId?: string; error: string | null }) => {
-    await db.update(messages).set(set).where(and(eq(messages.id, messageId), eq(messages.status, 'queued')));
+    await db
+      .update(messages)
+      .set(set)
+      .where(and(eq(messages.id, messageId), eq(messages.status, 'queued')));
     await publishMessageUpdated(deps, messageId);
   };
   try {

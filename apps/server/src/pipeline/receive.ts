@@ -16,14 +16,22 @@ export type Received = { ok: true; events: InboundEvent[] } | { ok: false; refus
  * scheme, and only then parsed into inbound events (messages, status callbacks, read watermarks)
  * for the store stage.
  */
-export function receive(adapter: Adapter, config: unknown, req: InboundRequest, context: VerifyContext, logger: Logger, channelId: string): Received {
+export function receive(
+  adapter: Adapter,
+  config: unknown,
+  req: InboundRequest,
+  context: VerifyContext,
+  logger: Logger,
+  channelId: string,
+): Received {
   let verdict: ReturnType<Adapter['verify']>;
   try {
     verdict = adapter.verify(req, config, context);
   } catch {
     return { ok: false, refusal: { kind: 'unreadable', reason: 'The request could not be read to check its signature' } };
   }
-  if (!verdict.ok) return { ok: false, refusal: { kind: 'unverified', status: verdict.status === 401 ? 401 : 403, reason: verdict.reason } };
+  if (!verdict.ok)
+    return { ok: false, refusal: { kind: 'unverified', status: verdict.status === 401 ? 401 : 403, reason: verdict.reason } };
   try {
     return { ok: true, events: adapter.parseInbound(req, config) };
   } catch (err) {

@@ -57,7 +57,12 @@ type Stored = { messageId: string; conversationId: string };
  * a redelivery (same provider id) stores nothing and adds no job. Status events move a message's
  * status forward only.
  */
-export async function storeInbound(deps: IngestDeps, channel: IngestChannel, event: InboundEvent, options: IngestOptions = {}): Promise<IngestResult> {
+export async function storeInbound(
+  deps: IngestDeps,
+  channel: IngestChannel,
+  event: InboundEvent,
+  options: IngestOptions = {},
+): Promise<IngestResult> {
   if (event.kind === 'status') {
     const ids = await applyStatus(deps, channel.id, event);
     return { messageId: ids[0] ?? null, conversationId: null, duplicate: false };
@@ -82,7 +87,8 @@ export async function storeInbound(deps: IngestDeps, channel: IngestChannel, eve
     return duplicate();
   }
   // An email's files came in this request: stored now, the only time their bytes are here.
-  if (deps.config && event.attachments.some((a) => a.data)) await storeInlineParts({ db: deps.db, config: deps.config }, stored.messageId, event.attachments);
+  if (deps.config && event.attachments.some((a) => a.data))
+    await storeInlineParts({ db: deps.db, config: deps.config }, stored.messageId, event.attachments);
   // After commit and off the webhook's critical path: the live inbox, not the provider, waits for these.
   void publishMessageCreated(deps, stored.messageId)
     .then(() => publishConversationUpdated(deps, channel.workspaceId, stored.conversationId))
@@ -107,7 +113,12 @@ const sentAtOf = (event: InboundMessageEvent) => new Date(Math.min(event.timesta
 // becomes U+FFFD rather than the message being lost. A timestamp Postgres cannot hold (year 0,
 // before the epoch, not a date) is replaced by the time it arrived.
 const NUL = /\u0000/g;
-const MEDIA_REFERENCE: Record<string, RegExp> = { whatsapp: /^wa-media:[\w.-]+$/, telegram: /^tg-file:[\w-]+$/, webchat: /^upload:[0-9a-f-]{36}$/, email: /^email-part:\d+$/ };
+const MEDIA_REFERENCE: Record<string, RegExp> = {
+  whatsapp: /^wa-media:[\w.-]+$/,
+  telegram: /^tg-file:[\w-]+$/,
+  webchat: /^upload:[0-9a-f-]{36}$/,
+  email: /^email-part:\d+$/,
+};
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 function storable<T extends InboundMessageEvent>(event: T): T {
   const strip = (v: string | undefined) => (v === undefined ? v : v.replace(NUL, '').replace(LONE_SURROGATE, '\uFFFD'));
@@ -129,7 +140,12 @@ function storable<T extends InboundMessageEvent>(event: T): T {
  * `javascript:` or `data:` link from a customer is dropped from the message (which is still
  * stored, so the provider does not redeliver it) and the drop is logged.
  */
-function withWebAttachmentsOnly<T extends InboundMessageEvent>(event: T, logger: IngestDeps['logger'], channelId: string, channelType: string): T {
+function withWebAttachmentsOnly<T extends InboundMessageEvent>(
+  event: T,
+  logger: IngestDeps['logger'],
+  channelId: string,
+  channelType: string,
+): T {
   const attachments = event.attachments ?? [];
   if (!attachments.length) return event;
   const kept: InboundMessageEvent['attachments'] = [];
@@ -140,11 +156,14 @@ function withWebAttachmentsOnly<T extends InboundMessageEvent>(event: T, logger:
       kept.push({
         url,
         ...(typeof a.contentType === 'string' && { contentType: a.contentType.replace(NUL, '').replace(LONE_SURROGATE, '\uFFFD') }),
-        ...(typeof a.name === 'string' && { name: Array.from(a.name.replace(NUL, '').replace(LONE_SURROGATE, '\uFFFD')).slice(0, 120).join('') }),
+        ...(typeof a.name === 'string' && {
+          name: Array.from(a.name.replace(NUL, '').replace(LONE_SURROGATE, '\uFFFD')).slice(0, 120).join(''),
+        }),
       });
     }
   }
-  if (kept.length < attachments.length) logger.warn({ channelId, dropped: attachments.length - kept.length }, 'dropped inbound attachments whose links are not http(s)');
+  if (kept.length < attachments.length)
+    logger.warn({ channelId, dropped: attachments.length - kept.length }, 'dropped inbound attachments whose links are not http(s)');
   return { ...event, attachments: kept };
 }
 
@@ -193,7 +212,9 @@ async function storeMessage(tx: Executor, channel: IngestChannel, event: Inbound
     conversationOpened: conversation.created || conversation.reopened,
   };
   // Files are copied into the media store by a job of their own: providers' links expire.
-  const media = event.attachments.length ? sql`, (select count(*) from (select ${addJob(TASKS.mediaFetch, { messageId }, { jobKey: `media:${messageId}`, maxAttempts: 8 })} from message) m)` : sql``;
+  const media = event.attachments.length
+    ? sql`, (select count(*) from (select ${addJob(TASKS.mediaFetch, { messageId }, { jobKey: `media:${messageId}`, maxAttempts: 8 })} from message) m)`
+    : sql``;
   const { rows } = await tx.execute<{ id: string | null; jobs: number }>(sql`
     with message as (
       insert into messages (id, workspace_id, conversation_id, channel_id, direction, author, text, attachments, meta, provider_message_id, client_id, status)

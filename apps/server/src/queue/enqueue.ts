@@ -44,7 +44,13 @@ export function addJob(task: string, payload: unknown, options: EnqueueOptions =
 }
 
 /** A job due at `runAt`; with a `jobKey`, it replaces the pending job of that key (a timer moved). */
-export async function enqueueLater(tx: Executor, task: string, payload: unknown, runAt: Date, options: Omit<EnqueueOptions, 'runAt'> = {}): Promise<void> {
+export async function enqueueLater(
+  tx: Executor,
+  task: string,
+  payload: unknown,
+  runAt: Date,
+  options: Omit<EnqueueOptions, 'runAt'> = {},
+): Promise<void> {
   await enqueue(tx, task, payload, { ...options, runAt });
 }
 

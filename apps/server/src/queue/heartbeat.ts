@@ -22,7 +22,10 @@ export function startHeartbeat(db: Database, utils: WorkerUtils, logger: Logger,
     if (ids.length) {
       await db.execute(sql`
         insert into worker_heartbeats (worker_id, last_seen)
-        select unnest(${sql`array[${sql.join(ids.map((id) => sql`${id}`), sql`, `)}]::text[]`}), now()
+        select unnest(${sql`array[${sql.join(
+          ids.map((id) => sql`${id}`),
+          sql`, `,
+        )}]::text[]`}), now()
         on conflict (worker_id) do update set last_seen = excluded.last_seen`);
     }
     const stale = await db.execute<{ worker_id: string }>(sql`
@@ -31,7 +34,12 @@ export function startHeartbeat(db: Database, utils: WorkerUtils, logger: Logger,
     if (!dead.length) return;
     await utils.forceUnlockWorkers(dead);
     // Forgotten only once its jobs are free: a failed unlock is tried again on the next beat.
-    await db.execute(sql`delete from worker_heartbeats where worker_id = any(${sql`array[${sql.join(dead.map((id) => sql`${id}`), sql`, `)}]::text[]`})`);
+    await db.execute(
+      sql`delete from worker_heartbeats where worker_id = any(${sql`array[${sql.join(
+        dead.map((id) => sql`${id}`),
+        sql`, `,
+      )}]::text[]`})`,
+    );
     logger.warn({ workers: dead }, 'freed the jobs of job runners that stopped answering');
   };
   const loop = () => {

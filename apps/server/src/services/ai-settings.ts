@@ -25,7 +25,13 @@ export async function applyAiSettings(
   const ai = { ...kept, ...Object.fromEntries(Object.entries(rest).filter(([, v]) => v !== undefined)) };
   const host = aiHost(ai.baseUrl);
   if (apiKey) {
-    await saveCredential(tx, appSecret, { workspaceId: who.workspaceId, name: AI_CREDENTIAL, value: apiKey, hosts: [host], userId: who.userId });
+    await saveCredential(tx, appSecret, {
+      workspaceId: who.workspaceId,
+      name: AI_CREDENTIAL,
+      value: apiKey,
+      hosts: [host],
+      userId: who.userId,
+    });
     return { ai, keyCleared: false };
   }
   const stored = await findCredential(tx, who.workspaceId, AI_CREDENTIAL);

@@ -25,7 +25,8 @@ const LABEL = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
 export function hostProblem(pattern: string): string | null {
   const body = pattern.startsWith('*.') ? pattern.slice(2) : pattern;
   const labels = body.split('.');
-  if (pattern.length > 253 || labels.some((l) => !LABEL.test(l))) return `"${pattern}" is not a host name: use e.g. shop.example.com or *.example.com`;
+  if (pattern.length > 253 || labels.some((l) => !LABEL.test(l)))
+    return `"${pattern}" is not a host name: use e.g. shop.example.com or *.example.com`;
   if (pattern.startsWith('*.') && labels.length < 2) return `"${pattern}" is too wide: name at least a domain, e.g. *.example.com`;
   return null;
 }
@@ -50,7 +51,11 @@ export function presentCredential(row: CredentialRow): CredentialSummary {
 }
 
 export async function listCredentials(db: Executor, workspaceId: string): Promise<CredentialRow[]> {
-  return db.select().from(workspaceCredentials).where(eq(workspaceCredentials.workspaceId, workspaceId)).orderBy(asc(workspaceCredentials.name));
+  return db
+    .select()
+    .from(workspaceCredentials)
+    .where(eq(workspaceCredentials.workspaceId, workspaceId))
+    .orderBy(asc(workspaceCredentials.name));
 }
 
 export async function findCredential(db: Executor, workspaceId: string, name: string): Promise<CredentialRow | undefined> {
@@ -87,7 +92,13 @@ export async function insertCredential(
 ): Promise<CredentialRow | null> {
   const [row] = await db
     .insert(workspaceCredentials)
-    .values({ workspaceId: input.workspaceId, name: input.name, sealedValue: sealJson(appSecret, input.value), allowedHosts: input.hosts, createdBy: input.userId })
+    .values({
+      workspaceId: input.workspaceId,
+      name: input.name,
+      sealedValue: sealJson(appSecret, input.value),
+      allowedHosts: input.hosts,
+      createdBy: input.userId,
+    })
     .onConflictDoNothing()
     .returning();
   return row ?? null;

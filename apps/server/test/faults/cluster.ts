@@ -13,7 +13,12 @@ export interface HttpResult {
   ms: number;
 }
 
-export async function http(base: string, method: string, path: string, options: { body?: unknown; cookie?: string; raw?: string; headers?: Record<string, string>; timeoutMs?: number } = {}): Promise<HttpResult> {
+export async function http(
+  base: string,
+  method: string,
+  path: string,
+  options: { body?: unknown; cookie?: string; raw?: string; headers?: Record<string, string>; timeoutMs?: number } = {},
+): Promise<HttpResult> {
   const headers: Record<string, string> = { ...options.headers };
   if (options.body !== undefined) headers['content-type'] = 'application/json';
   if (options.cookie) {
@@ -46,7 +51,9 @@ export interface Callback {
   replies: () => { id: string; to: string; text: string }[];
 }
 
-export async function startCallback(handler: (req: StandInRequest) => StandInReply | Promise<StandInReply> = () => ({ json: { ok: true } })): Promise<Callback> {
+export async function startCallback(
+  handler: (req: StandInRequest) => StandInReply | Promise<StandInReply> = () => ({ json: { ok: true } }),
+): Promise<Callback> {
   const standIn = await startStandIn(handler);
   return {
     standIn,
@@ -64,7 +71,9 @@ export interface Workspace {
 /** Signs up, connects an API channel calling `callbackUrl`, through the given API process. */
 export async function setUpWorkspace(api: string, callbackUrl: string): Promise<Workspace> {
   const email = `soak-${randomBytes(4).toString('hex')}@example.com`;
-  const signed = await http(api, 'POST', '/api/auth/signup', { body: { email, password: 'correct horse battery', name: 'Soak', workspaceName: 'Soak shop' } });
+  const signed = await http(api, 'POST', '/api/auth/signup', {
+    body: { email, password: 'correct horse battery', name: 'Soak', workspaceName: 'Soak shop' },
+  });
   if (signed.status !== 201) throw new Error(`signup: ${signed.status} ${JSON.stringify(signed.body)}`);
   const cookie = (signed.headers.get('set-cookie') ?? '').split(';')[0]!;
   const channel = await http(api, 'POST', '/api/channels', { cookie, body: { type: 'api', name: 'API', config: { callbackUrl } } });
@@ -96,7 +105,12 @@ export async function publish(api: string, cookie: string, id: string) {
 }
 
 /** A signed inbound message on the API channel, the way the customer's system sends it. */
-export async function sendInbound(api: string, ws: Workspace, message: { id: string; from: string; text: string }, timeoutMs = 30_000): Promise<HttpResult> {
+export async function sendInbound(
+  api: string,
+  ws: Workspace,
+  message: { id: string; from: string; text: string },
+  timeoutMs = 30_000,
+): Promise<HttpResult> {
   const raw = JSON.stringify(message);
   return http(api, 'POST', `/webhooks/channels/${ws.channelId}`, {
     raw,
@@ -105,10 +119,17 @@ export async function sendInbound(api: string, ws: Workspace, message: { id: str
   });
 }
 
-export async function startRoles(databaseUrl: string, roles: ('api' | 'worker' | 'all')[], env: Record<string, string> = {}): Promise<ServerProcess[]> {
+export async function startRoles(
+  databaseUrl: string,
+  roles: ('api' | 'worker' | 'all')[],
+  env: Record<string, string> = {},
+): Promise<ServerProcess[]> {
   // One at a time: the first migrates, and two cores boot four tsx processes slowly at once.
   const out: ServerProcess[] = [];
-  for (const role of roles) out.push(await startServerProcess({ ROLE: role, DATABASE_URL: databaseUrl, WORKER_CONCURRENCY: '8', DATABASE_POOL_SIZE: '10', ...env }));
+  for (const role of roles)
+    out.push(
+      await startServerProcess({ ROLE: role, DATABASE_URL: databaseUrl, WORKER_CONCURRENCY: '8', DATABASE_POOL_SIZE: '10', ...env }),
+    );
   return out;
 }
 

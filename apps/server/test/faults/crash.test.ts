@@ -2,7 +2,18 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '@switchboard/db/testing';
 import { flow } from '../flow-helpers';
 import { startServerProcess, waitFor, type ServerProcess } from '../processes';
-import { createAndPublish, echoFlow, sendInbound, setUpWorkspace, sleep, startCallback, startRoles, tally, type Callback, type Workspace } from './cluster';
+import {
+  createAndPublish,
+  echoFlow,
+  sendInbound,
+  setUpWorkspace,
+  sleep,
+  startCallback,
+  startRoles,
+  tally,
+  type Callback,
+  type Workspace,
+} from './cluster';
 
 let database: TestDatabase;
 let callback: Callback;
@@ -91,7 +102,11 @@ describe('kill -9 of a worker under load', () => {
     // The survivor's heartbeat notices the silent runner and frees its locked jobs (and queues) through forceUnlockWorkers.
     const survivor = procs[2]!;
     // Null when the dead worker held no job at the moment of the kill (then nothing needs handing back).
-    const unlocked = waitFor(async () => survivor.output().includes('freed the jobs of job runners that stopped answering') && Date.now(), 60_000, 100).catch(() => null);
+    const unlocked = waitFor(
+      async () => survivor.output().includes('freed the jobs of job runners that stopped answering') && Date.now(),
+      60_000,
+      100,
+    ).catch(() => null);
     await load;
     const loadDoneMs = Date.now() - killedAt;
     // The customers answer the question while one worker is dead.
@@ -113,7 +128,9 @@ describe('kill -9 of a worker under load', () => {
     }
 
     // The delayed runs survived the crash: make their timers due and watch them fire.
-    await database.pool.query(`select graphile_worker.reschedule_jobs(array(select id from graphile_worker.jobs where key like 'wait:%'), run_at => now())`);
+    await database.pool.query(
+      `select graphile_worker.reschedule_jobs(array(select id from graphile_worker.jobs where key like 'wait:%'), run_at => now())`,
+    );
     await database.pool.query(`update run_waits set expires_at = now() where resolved_at is null and kind = 'delay'`);
     await waitFor(async () => callback.replies().filter((r) => r.text.startsWith('Reminder for')).length >= 5, 30_000);
     await sleep(2_000);
@@ -138,7 +155,8 @@ describe('kill -9 of a worker under load', () => {
       const got = (t.byRecipient.get(`cust-${c}`) ?? []).filter((x) => x.startsWith('echo: '));
       expect(got.filter((x, i) => got[i - 1] !== x)).toEqual(expected.filter((x) => x.startsWith(`echo: msg c${c} `)));
     }
-    for (const text of t.duplicatedTexts.filter((x) => x.startsWith('echo: '))) expect(new Set(replies.filter((r) => r.text === text).map((r) => r.id)).size).toBe(1);
+    for (const text of t.duplicatedTexts.filter((x) => x.startsWith('echo: ')))
+      expect(new Set(replies.filter((r) => r.text === text).map((r) => r.id)).size).toBe(1);
     expect(t.duplicatedTexts.filter((x) => x.startsWith('echo: ')).length).toBeLessThanOrEqual(8); // at most one in-flight send per worker slot
     expect(replies.filter((r) => r.text.startsWith('Reminder for'))).toHaveLength(5);
     expect(replies.filter((r) => r.text.startsWith('Thanks Name'))).toHaveLength(5);

@@ -2,7 +2,17 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '@switchboard/db/testing';
 import { flow } from '../flow-helpers';
 import { waitFor, type ServerProcess } from '../processes';
-import { createAndPublish, sendInbound, setUpWorkspace, sleep, startCallback, startRoles, tally, type Callback, type Workspace } from './cluster';
+import {
+  createAndPublish,
+  sendInbound,
+  setUpWorkspace,
+  sleep,
+  startCallback,
+  startRoles,
+  tally,
+  type Callback,
+  type Workspace,
+} from './cluster';
 
 let database: TestDatabase;
 let callback: Callback;
@@ -72,7 +82,9 @@ describe("one conversation's jobs with the local queue on (2 workers)", () => {
     expect(callback.replies()).toHaveLength(total);
     expect(t.duplicatedIds).toEqual([]);
     for (let c = 0; c < CONVERSATIONS; c++) {
-      expect(t.byRecipient.get(`order-${c}`)).toEqual(Array.from({ length: PER_CONVERSATION }, (_, m) => [`a: msg ${m}`, `b: msg ${m}`]).flat());
+      expect(t.byRecipient.get(`order-${c}`)).toEqual(
+        Array.from({ length: PER_CONVERSATION }, (_, m) => [`a: msg ${m}`, `b: msg ${m}`]).flat(),
+      );
     }
     // Deliveries: one at a time per customer.
     expect(mostInFlight).toBe(1);

@@ -6,7 +6,19 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEmbeddedPostgres, type RunningPostgres } from '@switchboard/db';
 import { waitFor, type ServerProcess } from '../processes';
-import { createAndPublish, echoFlow, http, sendInbound, setUpWorkspace, sleep, startCallback, startRoles, tally, type Callback, type Workspace } from './cluster';
+import {
+  createAndPublish,
+  echoFlow,
+  http,
+  sendInbound,
+  setUpWorkspace,
+  sleep,
+  startCallback,
+  startRoles,
+  tally,
+  type Callback,
+  type Workspace,
+} from './cluster';
 
 // A Postgres of this test's own, so stopping it leaves the rest of the run alone.
 let dir: string;
@@ -64,7 +76,10 @@ describe('Postgres stopped under load', () => {
     const ready = await http(api!.url, 'GET', '/readyz', { timeoutMs: 10_000 });
     const workerReady = await http(worker!.url, 'GET', '/readyz', { timeoutMs: 10_000 });
     const apiCall = await http(api!.url, 'GET', '/api/workflows', { cookie: ws.cookie, timeoutMs: 10_000 });
-    const login = await http(api!.url, 'POST', '/api/auth/login', { body: { email: 'x@example.com', password: 'whatever-123' }, timeoutMs: 10_000 });
+    const login = await http(api!.url, 'POST', '/api/auth/login', {
+      body: { email: 'x@example.com', password: 'whatever-123' },
+      timeoutMs: 10_000,
+    });
     await sleep(5_000);
 
     postgres = await startEmbeddedPostgres({ dataDir: join(dir, 'data'), port: postgres.port });
@@ -90,7 +105,9 @@ describe('Postgres stopped under load', () => {
     const missing = expected.filter((t) => !answered.has(t));
     const client = new pg.Client({ connectionString: postgres.url });
     await client.connect();
-    const { rows: dupes } = await client.query(`select text from messages where direction = 'out' group by conversation_id, text having count(*) > 1`);
+    const { rows: dupes } = await client.query(
+      `select text from messages where direction = 'out' group by conversation_id, text having count(*) > 1`,
+    );
     await client.end();
     console.log(
       `[pg-outage] ${accepted.size + refused.length + otherStatuses.length} sent, ${accepted.size} accepted (2xx), ${refused.length} refused with 503 + Retry-After (redelivered after), ` +
@@ -118,7 +135,14 @@ describe('Postgres stopped under load', () => {
     const [api, worker] = procs;
     // The postmaster and every backend: all processes of this test's own cluster.
     const postmaster = Number(readFileSync(join(dir, 'data', 'postmaster.pid'), 'utf8').split('\n')[0]);
-    const cluster = () => [postmaster, ...execFileSync('pgrep', ['-P', String(postmaster)]).toString().trim().split('\n').map(Number)];
+    const cluster = () => [
+      postmaster,
+      ...execFileSync('pgrep', ['-P', String(postmaster)])
+        .toString()
+        .trim()
+        .split('\n')
+        .map(Number),
+    ];
     const signal = (sig: NodeJS.Signals) => cluster().forEach((pid) => process.kill(pid, sig));
 
     const results: { text: string; status: number; ms: number }[] = [];
@@ -128,7 +152,10 @@ describe('Postgres stopped under load', () => {
       Array.from({ length: 5 }, async (_, c) => {
         while (!stop) {
           const text = `msg hang c${c} n${n++}`;
-          const res = await sendInbound(api!.url, ws, { id: `hang-${c}-${n}`, from: `hang-${c}`, text }, 30_000).catch(() => ({ status: -1, ms: 30_000 }));
+          const res = await sendInbound(api!.url, ws, { id: `hang-${c}-${n}`, from: `hang-${c}`, text }, 30_000).catch(() => ({
+            status: -1,
+            ms: 30_000,
+          }));
           results.push({ text, status: res.status, ms: res.ms });
           await sleep(100);
         }
@@ -156,7 +183,9 @@ describe('Postgres stopped under load', () => {
     const answered = tally(callback.replies()).answeredTexts;
     const client = new pg.Client({ connectionString: postgres.url });
     await client.connect();
-    const { rows: dupes } = await client.query(`select text from messages where direction = 'out' and text like 'echo: msg hang%' group by text having count(*) > 1`);
+    const { rows: dupes } = await client.query(
+      `select text from messages where direction = 'out' and text like 'echo: msg hang%' group by text having count(*) > 1`,
+    );
     await client.end();
     const slowest = Math.max(...results.map((r) => r.ms));
     console.log(

@@ -2,7 +2,19 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '@switchboard/db/testing';
 import type { ServerProcess } from '../processes';
 import { waitFor } from '../processes';
-import { createAndPublish, echoFlow, http, publish, sendInbound, setUpWorkspace, startCallback, startRoles, tally, type Callback, type Workspace } from './cluster';
+import {
+  createAndPublish,
+  echoFlow,
+  http,
+  publish,
+  sendInbound,
+  setUpWorkspace,
+  startCallback,
+  startRoles,
+  tally,
+  type Callback,
+  type Workspace,
+} from './cluster';
 
 let database: TestDatabase;
 let callback: Callback;
@@ -57,7 +69,9 @@ describe('2 api + 2 worker processes on one Postgres', () => {
     // Both workers took part.
     const { rows } = await database.pool.query(`select count(distinct worker_id)::int as n from worker_heartbeats`);
     expect(rows[0].n).toBeGreaterThanOrEqual(2);
-    console.log(`[scale-out] ${total} sent, ${total} accepted, ${replies.length} answered, 0 duplicated in ${elapsed} ms (2 api + 2 worker)`);
+    console.log(
+      `[scale-out] ${total} sent, ${total} accepted, ${replies.length} answered, 0 duplicated in ${elapsed} ms (2 api + 2 worker)`,
+    );
     expect(worker1!.child.exitCode).toBeNull();
     expect(worker2!.child.exitCode).toBeNull();
 
@@ -71,7 +85,11 @@ describe('2 api + 2 worker processes on one Postgres', () => {
       expect((await sendInbound(api.url, ws, { id: `after-${i}`, from: `late-${i}`, text: `msg after ${i}` })).status).toBe(200);
     }
     await waitFor(async () => callback.replies().length >= before + 12, 30_000);
-    const late = callback.replies().slice(before).map((r) => r.text).sort();
+    const late = callback
+      .replies()
+      .slice(before)
+      .map((r) => r.text)
+      .sort();
     expect(late).toEqual(Array.from({ length: 12 }, (_, i) => `v2: msg after ${i}`).sort());
   });
 });

@@ -15,7 +15,14 @@ export interface Workspace {
   timezone: string;
   businessHours: BusinessHours;
   holidays: string[];
-  settings: { httpAllowHosts?: string[]; expectedReplyMinutes?: number; retentionDays?: number; unanswered?: { enabled?: boolean; text?: string | null }; crm?: { logTranscriptOnResolve?: boolean; webhookUrl?: string }; ai?: { baseUrl?: string; model?: string; apiKeySet?: boolean; testedOkAt?: string } };
+  settings: {
+    httpAllowHosts?: string[];
+    expectedReplyMinutes?: number;
+    retentionDays?: number;
+    unanswered?: { enabled?: boolean; text?: string | null };
+    crm?: { logTranscriptOnResolve?: boolean; webhookUrl?: string };
+    ai?: { baseUrl?: string; model?: string; apiKeySet?: boolean; testedOkAt?: string };
+  };
 }
 
 export interface Me {
@@ -26,14 +33,55 @@ export interface Me {
 }
 
 /** A workspace credential: its value is write-only and never comes back. */
-export interface Credential { name: string; hosts: string[]; createdAt: string; updatedAt: string }
-export interface ApiKey { id: string; name: string; prefix: string; role: Role; createdAt: string; lastUsedAt: string | null; key?: string }
-export interface Member { userId: string; name: string; email: string; role: Role; maxConversations: number | null; available: boolean; openConversations: number }
-export interface Team { id: string; name: string; memberIds: string[] }
+export interface Credential {
+  name: string;
+  hosts: string[];
+  createdAt: string;
+  updatedAt: string;
+}
+export interface ApiKey {
+  id: string;
+  name: string;
+  prefix: string;
+  role: Role;
+  createdAt: string;
+  lastUsedAt: string | null;
+  key?: string;
+}
+export interface Member {
+  userId: string;
+  name: string;
+  email: string;
+  role: Role;
+  maxConversations: number | null;
+  available: boolean;
+  openConversations: number;
+}
+export interface Team {
+  id: string;
+  name: string;
+  memberIds: string[];
+}
 
 export type FlowStatus = 'draft' | 'active' | 'paused';
-export interface Issue { nodeId?: string; field?: string; message: string; code: string }
-export interface WorkflowSummary { id: string; name: string; description: string | null; status: FlowStatus; triggerType: string | null; activeVersion: number | null; position: number; answers?: string | null; updatedAt: string; createdAt: string }
+export interface Issue {
+  nodeId?: string;
+  field?: string;
+  message: string;
+  code: string;
+}
+export interface WorkflowSummary {
+  id: string;
+  name: string;
+  description: string | null;
+  status: FlowStatus;
+  triggerType: string | null;
+  activeVersion: number | null;
+  position: number;
+  answers?: string | null;
+  updatedAt: string;
+  createdAt: string;
+}
 export interface WorkflowDetail {
   id: string;
   name: string;
@@ -46,7 +94,12 @@ export interface WorkflowDetail {
   requires?: Requirement[];
   updatedAt: string;
 }
-export interface Version { id: string; number: number; createdAt: string; definition?: FlowDocument }
+export interface Version {
+  id: string;
+  number: number;
+  createdAt: string;
+  definition?: FlowDocument;
+}
 export interface TestRunResult {
   replies: { text: string; quickReplies?: string[]; mediaUrl?: string }[];
   /** `note` (with `afterReplies`, `name`) marks a step that answered with its sample response. */
@@ -55,10 +108,42 @@ export interface TestRunResult {
   contact: Record<string, unknown>;
   error?: string | { message: string; nodeId?: string };
 }
-export interface Run { id: string; workflowId: string; versionNumber: number; status: string; conversationId: string | null; contactId: string | null; error: string | null; createdAt: string; finishedAt: string | null }
-export interface RunStep { seq: number; nodeId: string; nodeType: string; status: string; input: unknown; output: unknown; error: string | null; startedAt: string; finishedAt: string | null }
-export interface Template { slug: string; name: string; description: string; category: string; requires: Requirement[]; definition: FlowDocument }
-export interface KnowledgeEntry { id: string; question: string; answer: string; updatedAt: string }
+export interface Run {
+  id: string;
+  workflowId: string;
+  versionNumber: number;
+  status: string;
+  conversationId: string | null;
+  contactId: string | null;
+  error: string | null;
+  createdAt: string;
+  finishedAt: string | null;
+}
+export interface RunStep {
+  seq: number;
+  nodeId: string;
+  nodeType: string;
+  status: string;
+  input: unknown;
+  output: unknown;
+  error: string | null;
+  startedAt: string;
+  finishedAt: string | null;
+}
+export interface Template {
+  slug: string;
+  name: string;
+  description: string;
+  category: string;
+  requires: Requirement[];
+  definition: FlowDocument;
+}
+export interface KnowledgeEntry {
+  id: string;
+  question: string;
+  answer: string;
+  updatedAt: string;
+}
 
 export type ChannelType = import('@switchboard/channels/definitions').ChannelType;
 export interface Channel {
@@ -73,7 +158,14 @@ export interface Channel {
   /** When a customer last wrote, and the last send the provider refused (channel lists). */
   health?: { lastInboundAt: string | null; lastSendError: { error: string; at: string } | null };
 }
-export interface CreatedChannel { id: string; type: ChannelType; name: string; webhookUrl: string; secret?: string; widgetSnippet?: string }
+export interface CreatedChannel {
+  id: string;
+  type: ChannelType;
+  name: string;
+  webhookUrl: string;
+  secret?: string;
+  widgetSnippet?: string;
+}
 
 export type ConversationStatus = 'open' | 'pending' | 'snoozed' | 'resolved';
 export type Priority = 'none' | 'low' | 'medium' | 'high' | 'urgent';
@@ -107,7 +199,14 @@ export interface Attachment {
   error: string | null;
 }
 /** A file uploaded to send with the next message. */
-export interface UploadedFile { id: string; url: string | null; contentType: string | null; name: string | null; size: number | null; kind: Attachment['kind'] }
+export interface UploadedFile {
+  id: string;
+  url: string | null;
+  contentType: string | null;
+  name: string | null;
+  size: number | null;
+  kind: Attachment['kind'];
+}
 export interface Message {
   id: string;
   direction: 'in' | 'out';
@@ -123,5 +222,19 @@ export interface Message {
   error: string | null;
   createdAt: string;
 }
-export interface Contact { id: string; name: string | null; email: string | null; phone: string | null; attributes: Record<string, unknown>; tags: string[]; createdAt: string }
-export interface ContactEvent { id: string; kind: string; data: Record<string, unknown>; actor: string | null; createdAt: string }
+export interface Contact {
+  id: string;
+  name: string | null;
+  email: string | null;
+  phone: string | null;
+  attributes: Record<string, unknown>;
+  tags: string[];
+  createdAt: string;
+}
+export interface ContactEvent {
+  id: string;
+  kind: string;
+  data: Record<string, unknown>;
+  actor: string | null;
+  createdAt: string;
+}

@@ -21,7 +21,10 @@ export function AuthPage({ mode, onSignedIn }: { mode: 'login' | 'signup'; onSig
   // Sign-up closes once the first workspace exists (unless the operator sets SIGNUP=open).
   const [signupOpen, setSignupOpen] = useState(true);
   useEffect(() => {
-    api.get<{ open: boolean }>('/api/auth/signup-status').then((r) => setSignupOpen(r.open), () => undefined);
+    api.get<{ open: boolean }>('/api/auth/signup-status').then(
+      (r) => setSignupOpen(r.open),
+      () => undefined,
+    );
   }, []);
   const [timezone] = useState(browserTimeZone);
   const set = (key: keyof typeof form) => (e: { target: { value: string } }) => setForm({ ...form, [key]: e.target.value });
@@ -46,7 +49,9 @@ export function AuthPage({ mode, onSignedIn }: { mode: 'login' | 'signup'; onSig
   return (
     <div className="auth">
       <form className="auth-card" onSubmit={submit} data-testid={`${mode}-form`}>
-        <div className="brand brand-large"><Icon name="workflow" size={22} /> Switchboard</div>
+        <div className="brand brand-large">
+          <Icon name="workflow" size={22} /> Switchboard
+        </div>
         <h1>{mode === 'signup' ? 'Create your workspace' : 'Welcome back'}</h1>
         <p className="muted">
           {mode === 'signup'
@@ -55,7 +60,9 @@ export function AuthPage({ mode, onSignedIn }: { mode: 'login' | 'signup'; onSig
         </p>
         <Notice>{error}</Notice>
         {mode === 'signup' && !signupOpen && (
-          <Notice kind="info">Sign-up is closed on this server. Ask a workspace admin to invite you: the link they send lets you set your password.</Notice>
+          <Notice kind="info">
+            Sign-up is closed on this server. Ask a workspace admin to invite you: the link they send lets you set your password.
+          </Notice>
         )}
         {mode === 'signup' && (
           <>
@@ -65,9 +72,17 @@ export function AuthPage({ mode, onSignedIn }: { mode: 'login' | 'signup'; onSig
             </label>
             <label className="field">
               <span>Business name</span>
-              <input name="workspaceName" value={form.workspaceName} onChange={set('workspaceName')} required placeholder="Sunrise Bakery" />
+              <input
+                name="workspaceName"
+                value={form.workspaceName}
+                onChange={set('workspaceName')}
+                required
+                placeholder="Sunrise Bakery"
+              />
             </label>
-            {timezone && <p className="small muted">Time zone: {timezone}, taken from this computer. You can change it later in Settings.</p>}
+            {timezone && (
+              <p className="small muted">Time zone: {timezone}, taken from this computer. You can change it later in Settings.</p>
+            )}
           </>
         )}
         <label className="field">
@@ -92,13 +107,15 @@ export function AuthPage({ mode, onSignedIn }: { mode: 'login' | 'signup'; onSig
         </button>
         <p className="auth-switch">
           {mode === 'signup' ? (
-            <>Already have an account? <Link to="/login">Log in</Link></>
+            <>
+              Already have an account? <Link to="/login">Log in</Link>
+            </>
+          ) : signupOpen ? (
+            <>
+              New to Switchboard? <Link to="/signup">Create a workspace</Link>
+            </>
           ) : (
-            signupOpen ? (
-              <>New to Switchboard? <Link to="/signup">Create a workspace</Link></>
-            ) : (
-              <>No account? Ask a workspace admin for an invitation. Forgot your password? An admin can make you a reset link.</>
-            )
+            <>No account? Ask a workspace admin for an invitation. Forgot your password? An admin can make you a reset link.</>
           )}
         </p>
       </form>

@@ -4,13 +4,27 @@ import type { Me, Role } from '../api/types';
 import { Notice, Loading } from '../components/Notice';
 import { Icon } from '../components/Icon';
 
-interface Preview { workspaceName: string; role: Role; expiresAt: string }
+interface Preview {
+  workspaceName: string;
+  role: Role;
+  expiresAt: string;
+}
 
 /**
  * `/invite/:token`: a new person sets their own name and password; someone who already has an
  * account signs in first and then joins. The page learns only the workspace name and role.
  */
-export function InvitePage({ token, me, onJoined, onSignedOut }: { token: string; me: Me | null; onJoined: (me: Me) => void; onSignedOut: () => void }) {
+export function InvitePage({
+  token,
+  me,
+  onJoined,
+  onSignedOut,
+}: {
+  token: string;
+  me: Me | null;
+  onJoined: (me: Me) => void;
+  onSignedOut: () => void;
+}) {
   const [preview, setPreview] = useState<Preview | null>();
   const [error, setError] = useState<string>();
   const [mode, setMode] = useState<'new' | 'existing'>('new');
@@ -41,10 +55,11 @@ export function InvitePage({ token, me, onJoined, onSignedOut }: { token: string
     e.preventDefault();
     if (mode === 'new') void run(() => api.post<Me>(`${path}/accept`, { name: form.name, password: form.password }));
     // Signing in first: the invitation then joins that account, never another one.
-    else void run(async () => {
-      await api.post<Me>('/api/auth/login', { email: form.email, password: form.password });
-      return api.post<Me>(`${path}/accept`, {});
-    });
+    else
+      void run(async () => {
+        await api.post<Me>('/api/auth/login', { email: form.email, password: form.password });
+        return api.post<Me>(`${path}/accept`, {});
+      });
   };
 
   if (preview === undefined) return <Loading label="Opening your invitation…" />;
@@ -52,31 +67,57 @@ export function InvitePage({ token, me, onJoined, onSignedOut }: { token: string
   return (
     <div className="auth">
       <form className="auth-card" onSubmit={submit} data-testid="invite-accept">
-        <div className="brand brand-large"><Icon name="workflow" size={22} /> Switchboard</div>
+        <div className="brand brand-large">
+          <Icon name="workflow" size={22} /> Switchboard
+        </div>
         <h1>{preview ? `Join ${preview.workspaceName}` : 'Invitation'}</h1>
         {preview && <p className="muted">You are invited as {role}.</p>}
         <Notice>{error}</Notice>
         {preview && me?.user && (
           <>
-            <p>Signed in as <strong>{me.user.email}</strong>.</p>
-            <button type="button" className="btn btn-primary btn-block" disabled={busy} onClick={() => void run(() => api.post<Me>(`${path}/accept`, {}))}>
+            <p>
+              Signed in as <strong>{me.user.email}</strong>.
+            </p>
+            <button
+              type="button"
+              className="btn btn-primary btn-block"
+              disabled={busy}
+              onClick={() => void run(() => api.post<Me>(`${path}/accept`, {}))}
+            >
               Join {preview.workspaceName}
             </button>
             <p className="auth-switch">
-              Not you? <button type="button" className="btn-link" onClick={() => void api.post('/api/auth/logout').finally(onSignedOut)}>Log out</button>
+              Not you?{' '}
+              <button type="button" className="btn-link" onClick={() => void api.post('/api/auth/logout').finally(onSignedOut)}>
+                Log out
+              </button>
             </p>
           </>
         )}
         {preview && !me?.user && (
           <>
             {mode === 'new' ? (
-              <label className="field"><span>Your name</span><input name="name" value={form.name} onChange={set('name')} required autoComplete="name" /></label>
+              <label className="field">
+                <span>Your name</span>
+                <input name="name" value={form.name} onChange={set('name')} required autoComplete="name" />
+              </label>
             ) : (
-              <label className="field"><span>Email</span><input name="email" type="email" value={form.email} onChange={set('email')} required autoComplete="email" /></label>
+              <label className="field">
+                <span>Email</span>
+                <input name="email" type="email" value={form.email} onChange={set('email')} required autoComplete="email" />
+              </label>
             )}
             <label className="field">
               <span>{mode === 'new' ? 'Choose a password' : 'Password'}</span>
-              <input name="password" type="password" value={form.password} onChange={set('password')} required minLength={mode === 'new' ? 8 : undefined} autoComplete={mode === 'new' ? 'new-password' : 'current-password'} />
+              <input
+                name="password"
+                type="password"
+                value={form.password}
+                onChange={set('password')}
+                required
+                minLength={mode === 'new' ? 8 : undefined}
+                autoComplete={mode === 'new' ? 'new-password' : 'current-password'}
+              />
               {mode === 'new' && <small className="help">At least 8 characters.</small>}
             </label>
             <button className="btn btn-primary btn-block" disabled={busy} type="submit">

@@ -28,22 +28,36 @@ export function ResetPage({ token }: { token: string }) {
   return (
     <div className="auth">
       <form className="auth-card" onSubmit={submit} data-testid="reset-form">
-        <div className="brand brand-large"><Icon name="workflow" size={22} /> Switchboard</div>
+        <div className="brand brand-large">
+          <Icon name="workflow" size={22} /> Switchboard
+        </div>
         <h1>Choose a new password</h1>
         <Notice>{error}</Notice>
         {done ? (
           <>
             <Notice kind="success">Your password is changed, and you are signed out everywhere.</Notice>
-            <Link className="btn btn-primary btn-block" to="/login">Log in</Link>
+            <Link className="btn btn-primary btn-block" to="/login">
+              Log in
+            </Link>
           </>
         ) : (
           <>
             <label className="field">
               <span>New password</span>
-              <input name="password" type="password" value={password} onChange={(e) => setPassword(e.target.value)} required minLength={8} autoComplete="new-password" />
+              <input
+                name="password"
+                type="password"
+                value={password}
+                onChange={(e) => setPassword(e.target.value)}
+                required
+                minLength={8}
+                autoComplete="new-password"
+              />
               <small className="help">At least 8 characters. The link works once.</small>
             </label>
-            <button className="btn btn-primary btn-block" disabled={busy} type="submit">{busy ? 'Please wait…' : 'Set password'}</button>
+            <button className="btn btn-primary btn-block" disabled={busy} type="submit">
+              {busy ? 'Please wait…' : 'Set password'}
+            </button>
           </>
         )}
       </form>

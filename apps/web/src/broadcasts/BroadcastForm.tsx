@@ -35,7 +35,10 @@ export function BroadcastForm({ channels, onCreated, onCancel }: { channels: Cha
   const submit = async (e: FormEvent) => {
     e.preventDefault();
     setError(undefined);
-    const tagList = tags.split(',').map((t) => t.trim()).filter(Boolean);
+    const tagList = tags
+      .split(',')
+      .map((t) => t.trim())
+      .filter(Boolean);
     try {
       await api.post('/api/broadcasts', {
         name: name.trim(),
@@ -53,7 +56,13 @@ export function BroadcastForm({ channels, onCreated, onCancel }: { channels: Cha
     }
   };
 
-  if (usable.length === 0) return <p className="card">Connect an SMS, WhatsApp, Messenger, Instagram, Telegram, email or API channel first: website chat visitors cannot be messaged first.</p>;
+  if (usable.length === 0)
+    return (
+      <p className="card">
+        Connect an SMS, WhatsApp, Messenger, Instagram, Telegram, email or API channel first: website chat visitors cannot be messaged
+        first.
+      </p>
+    );
   return (
     <form className="card kb-form" onSubmit={submit} data-testid="broadcast-form">
       <label className="field">
@@ -63,30 +72,57 @@ export function BroadcastForm({ channels, onCreated, onCancel }: { channels: Cha
       <label className="field">
         <span>Channel</span>
         <select value={channelId} onChange={(e) => setChannelId(e.target.value)}>
-          {usable.map((c) => <option key={c.id} value={c.id}>{c.name}</option>)}
+          {usable.map((c) => (
+            <option key={c.id} value={c.id}>
+              {c.name}
+            </option>
+          ))}
         </select>
       </label>
       {isWhatsApp ? (
         <>
           <label className="field">
             <span>WhatsApp template</span>
-            <select value={template} onChange={(e) => { setTemplate(e.target.value); setVariables([]); }} required>
+            <select
+              value={template}
+              onChange={(e) => {
+                setTemplate(e.target.value);
+                setVariables([]);
+              }}
+              required
+            >
               <option value="">Choose an approved template</option>
-              {templates.map((t) => <option key={`${t.name}|${t.language}`} value={`${t.name}|${t.language}`}>{t.name} ({t.language})</option>)}
+              {templates.map((t) => (
+                <option key={`${t.name}|${t.language}`} value={`${t.name}|${t.language}`}>
+                  {t.name} ({t.language})
+                </option>
+              ))}
             </select>
-            <small>WhatsApp only delivers approved templates to customers who have not written in 24 hours. Sync them on the Channels page.</small>
+            <small>
+              WhatsApp only delivers approved templates to customers who have not written in 24 hours. Sync them on the Channels page.
+            </small>
           </label>
           {chosen && <p className="muted">{chosen.body}</p>}
           {chosen?.parameters.map((p, i) => (
             <label className="field" key={p}>
               <span>Value for {`{{${p}}}`}</span>
-              <input value={variables[i] ?? ''} required onChange={(e) => setVariables((v) => Object.assign([...v], { [i]: e.target.value }))} />
+              <input
+                value={variables[i] ?? ''}
+                required
+                onChange={(e) => setVariables((v) => Object.assign([...v], { [i]: e.target.value }))}
+              />
             </label>
           ))}
           {chosen?.header && chosen.header.format !== 'TEXT' && (
             <label className="field">
               <span>Header {chosen.header.format.toLowerCase()} link</span>
-              <input type="url" value={headerMediaUrl} required onChange={(e) => setHeaderMediaUrl(e.target.value)} placeholder="https://…" />
+              <input
+                type="url"
+                value={headerMediaUrl}
+                required
+                onChange={(e) => setHeaderMediaUrl(e.target.value)}
+                placeholder="https://…"
+              />
             </label>
           )}
         </>
@@ -104,11 +140,17 @@ export function BroadcastForm({ channels, onCreated, onCancel }: { channels: Cha
         <span>Send at (empty: now)</span>
         <input type="datetime-local" value={when} onChange={(e) => setWhen(e.target.value)} />
       </label>
-      <small>Contacts who texted STOP are skipped. Messages leave at the channel's pace (50 a second unless the channel sets its own).</small>
+      <small>
+        Contacts who texted STOP are skipped. Messages leave at the channel's pace (50 a second unless the channel sets its own).
+      </small>
       {error && <small className="field-error">{error}</small>}
       <div className="form-foot">
-        <button type="button" className="btn" onClick={onCancel}>Cancel</button>
-        <button className="btn btn-primary" data-testid="broadcast-save">{when ? 'Schedule' : 'Send now'}</button>
+        <button type="button" className="btn" onClick={onCancel}>
+          Cancel
+        </button>
+        <button className="btn btn-primary" data-testid="broadcast-save">
+          {when ? 'Schedule' : 'Send now'}
+        </button>
       </div>
     </form>
   );

@@ -9,7 +9,12 @@ import { BroadcastForm } from './BroadcastForm';
 import { Recipients } from './Recipients';
 import type { Broadcast } from './types';
 
-const STATUS_WORDS: Record<Broadcast['status'], string> = { scheduled: 'Scheduled', sending: 'Sending', completed: 'Sent', cancelled: 'Cancelled' };
+const STATUS_WORDS: Record<Broadcast['status'], string> = {
+  scheduled: 'Scheduled',
+  sending: 'Sending',
+  completed: 'Sent',
+  cancelled: 'Cancelled',
+};
 
 /** Broadcasts: a message to a segment of contacts, sent at the channel's pace, with each recipient's status. */
 export function BroadcastsPage() {
@@ -43,14 +48,33 @@ export function BroadcastsPage() {
       <PageHeader
         title="Broadcasts"
         subtitle="Send one message to many contacts: everyone on a channel or those with certain tags. Contacts who texted STOP are skipped."
-        actions={<button className="btn btn-primary" onClick={() => setCreating(true)} data-testid="new-broadcast">+ New broadcast</button>}
+        actions={
+          <button className="btn btn-primary" onClick={() => setCreating(true)} data-testid="new-broadcast">
+            + New broadcast
+          </button>
+        }
       />
       <Notice>{error ?? broadcasts.error ?? channels.error}</Notice>
       {creating && channels.data && (
-        <BroadcastForm channels={channels.data} onCancel={() => setCreating(false)} onCreated={() => { setCreating(false); void broadcasts.reload(); }} />
+        <BroadcastForm
+          channels={channels.data}
+          onCancel={() => setCreating(false)}
+          onCreated={() => {
+            setCreating(false);
+            void broadcasts.reload();
+          }}
+        />
       )}
       {broadcasts.data && !broadcasts.data.length && !creating && (
-        <EmptyState icon="megaphone" title="No broadcasts yet" action={<button className="btn btn-primary" onClick={() => setCreating(true)}>Write your first broadcast</button>}>
+        <EmptyState
+          icon="megaphone"
+          title="No broadcasts yet"
+          action={
+            <button className="btn btn-primary" onClick={() => setCreating(true)}>
+              Write your first broadcast
+            </button>
+          }
+        >
           Announce a sale, a new opening time or a holiday closure to your customers at once.
         </EmptyState>
       )}
@@ -64,22 +88,30 @@ export function BroadcastsPage() {
               <div>
                 <strong>{b.name}</strong> <span className="badge">{STATUS_WORDS[b.status]}</span>
                 <p className="muted">
-                  {channelName(b.channelId)} · {b.segment.tags?.length ? `tagged ${b.segment.tags.join(', ')}` : 'everyone on the channel'} · {b.sendRatePerSecond}/s
+                  {channelName(b.channelId)} · {b.segment.tags?.length ? `tagged ${b.segment.tags.join(', ')}` : 'everyone on the channel'}{' '}
+                  · {b.sendRatePerSecond}/s
                   {b.status === 'scheduled' && ` · starts ${new Date(b.scheduledAt).toLocaleString()}`}
                 </p>
                 {progress.total > 0 && (
                   <>
                     <progress max={progress.total} value={done} aria-label="Progress" />
                     <p data-testid="broadcast-progress">
-                      {reached} sent ({progress.delivered + progress.read} delivered, {progress.read} read) · {progress.skipped} skipped · {progress.failed} failed · {progress.pending + progress.sending} to go, of {progress.total}
+                      {reached} sent ({progress.delivered + progress.read} delivered, {progress.read} read) · {progress.skipped} skipped ·{' '}
+                      {progress.failed} failed · {progress.pending + progress.sending} to go, of {progress.total}
                     </p>
                   </>
                 )}
                 {open === b.id && <Recipients broadcastId={b.id} />}
               </div>
               <div className="row-actions">
-                <button className="btn btn-small" onClick={() => setOpen(open === b.id ? null : b.id)}>{open === b.id ? 'Hide recipients' : 'Recipients'}</button>
-                {(b.status === 'scheduled' || b.status === 'sending') && <button className="btn btn-small btn-danger" onClick={() => void cancel(b.id)}>Stop</button>}
+                <button className="btn btn-small" onClick={() => setOpen(open === b.id ? null : b.id)}>
+                  {open === b.id ? 'Hide recipients' : 'Recipients'}
+                </button>
+                {(b.status === 'scheduled' || b.status === 'sending') && (
+                  <button className="btn btn-small btn-danger" onClick={() => void cancel(b.id)}>
+                    Stop
+                  </button>
+                )}
               </div>
             </li>
           );

@@ -19,7 +19,9 @@ export function AddChannel({ onClose, onCreated }: { onClose: () => void; onCrea
     if (!type) return;
     setBusy(true);
     try {
-      onCreated(await api.post<CreatedChannel>('/api/channels', { type, name: name || CHANNEL_LABELS[type], config: channelConfig(type, config) }));
+      onCreated(
+        await api.post<CreatedChannel>('/api/channels', { type, name: name || CHANNEL_LABELS[type], config: channelConfig(type, config) }),
+      );
     } catch (err) {
       setError(errorText(err));
     } finally {
@@ -49,7 +51,9 @@ export function AddChannel({ onClose, onCreated }: { onClose: () => void; onCrea
         <div className="type-grid">
           {CHANNEL_TYPES.map((t) => (
             <button key={t} className="type-card" disabled={busy} onClick={() => void pick(t)} data-testid={`channel-type-${t}`}>
-              <span className="channel-icon"><ChannelIcon type={t} size={26} /></span>
+              <span className="channel-icon">
+                <ChannelIcon type={t} size={26} />
+              </span>
               <strong>{CHANNEL_LABELS[t]}</strong>
               <small className="muted">{CHANNEL_BLURBS[t]}</small>
             </button>
@@ -68,13 +72,25 @@ export function AddChannel({ onClose, onCreated }: { onClose: () => void; onCrea
         </label>
         {CHANNEL_FIELDS[type].map((f) => (
           <label className="field" key={f.key}>
-            <span>{f.label}{f.optional && <span className="optional"> (optional)</span>}</span>
+            <span>
+              {f.label}
+              {f.optional && <span className="optional"> (optional)</span>}
+            </span>
             {f.options ? (
               <select value={String(config[f.key] ?? f.options[0])} onChange={(e) => setConfig({ ...config, [f.key]: e.target.value })}>
-                {f.options.map((o) => <option key={o} value={o}>{o}</option>)}
+                {f.options.map((o) => (
+                  <option key={o} value={o}>
+                    {o}
+                  </option>
+                ))}
               </select>
             ) : f.kind === 'switch' ? (
-              <input type="checkbox" checked={config[f.key] === true} onChange={(e) => setConfig({ ...config, [f.key]: e.target.checked })} data-testid={`channel-config-${f.key}`} />
+              <input
+                type="checkbox"
+                checked={config[f.key] === true}
+                onChange={(e) => setConfig({ ...config, [f.key]: e.target.checked })}
+                data-testid={`channel-config-${f.key}`}
+              />
             ) : (
               <input
                 type={f.secret ? 'password' : f.kind === 'number' ? 'number' : 'text'}
@@ -90,8 +106,12 @@ export function AddChannel({ onClose, onCreated }: { onClose: () => void; onCrea
           </label>
         ))}
         <div className="form-foot">
-          <button type="button" className="btn" onClick={() => setType(undefined)}>Back</button>
-          <button className="btn btn-primary" disabled={busy} data-testid="channel-save">{busy ? 'Connecting…' : 'Connect'}</button>
+          <button type="button" className="btn" onClick={() => setType(undefined)}>
+            Back
+          </button>
+          <button className="btn btn-primary" disabled={busy} data-testid="channel-save">
+            {busy ? 'Connecting…' : 'Connect'}
+          </button>
         </div>
       </form>
     </Modal>

@@ -20,7 +20,10 @@ export function ChannelHealth({ channel: c }: { channel: Channel }) {
         <p className="muted">
           {health.lastInboundAt ? `Last message in: ${dateTime(health.lastInboundAt)}` : 'No message in yet'}
           {health.lastSendError && (
-            <span className="field-error" data-testid="channel-last-error"> · Last send failed ({dateTime(health.lastSendError.at)}): {health.lastSendError.error}</span>
+            <span className="field-error" data-testid="channel-last-error">
+              {' '}
+              · Last send failed ({dateTime(health.lastSendError.at)}): {health.lastSendError.error}
+            </span>
           )}
         </p>
       )}

@@ -18,7 +18,8 @@ export function IdentitySecret({ channelId, initial }: { channelId: string; init
   const [secret, setSecret] = useState(initial);
   const [busy, setBusy] = useState(false);
   const regenerate = async () => {
-    if (!confirm('Generate a new identity secret? Pages signed with the old one stop being recognised until your server uses the new one.')) return;
+    if (!confirm('Generate a new identity secret? Pages signed with the old one stop being recognised until your server uses the new one.'))
+      return;
     setBusy(true);
     try {
       setSecret((await api.post<{ identitySecret: string }>(`/api/channels/${channelId}/identity-secret`, {})).identitySecret);
@@ -31,12 +32,13 @@ export function IdentitySecret({ channelId, initial }: { channelId: string; init
   return (
     <div className="paste" data-testid="identity-secret">
       <p>
-        <strong>Logged-in customers</strong> — to show a signed-in customer their own history on every device, your server signs their user id
-        with this chat's identity secret. Without it, what visitors type (name, email) is kept as unverified.
+        <strong>Logged-in customers</strong> — to show a signed-in customer their own history on every device, your server signs their user
+        id with this chat's identity secret. Without it, what visitors type (name, email) is kept as unverified.
       </p>
       {secret && (
         <div className="notice notice-warning">
-          <strong>Identity secret (shown once):</strong> <code data-testid="identity-secret-value">{secret}</code> <CopyButton text={secret} />
+          <strong>Identity secret (shown once):</strong> <code data-testid="identity-secret-value">{secret}</code>{' '}
+          <CopyButton text={secret} />
           <pre className="code">{serverSnippet(secret)}</pre>
         </div>
       )}

@@ -52,17 +52,28 @@ export function InstallHelp({ snippet }: { snippet: string }) {
   return (
     <section className="install" aria-label="Add the chat to your website">
       <h4>Add the chat to your website</h4>
-      <pre className="code" data-testid="widget-snippet">{snippet}</pre>
+      <pre className="code" data-testid="widget-snippet">
+        {snippet}
+      </pre>
       <CopyButton text={snippet} label="Copy code" testId="copy-snippet" />
       <div className="install-tabs" role="tablist" aria-label="Your website is made with">
         {BUILDERS.map((b) => (
-          <button key={b.id} type="button" role="tab" aria-selected={b.id === builder} className={`btn-chip${b.id === builder ? ' active' : ''}`} onClick={() => setBuilder(b.id)}>
+          <button
+            key={b.id}
+            type="button"
+            role="tab"
+            aria-selected={b.id === builder}
+            className={`btn-chip${b.id === builder ? ' active' : ''}`}
+            onClick={() => setBuilder(b.id)}
+          >
             {b.label}
           </button>
         ))}
       </div>
       <ol className="install-steps" role="tabpanel" aria-label={`Steps for ${current.label}`}>
-        {current.steps.map((s) => <li key={s}>{s}</li>)}
+        {current.steps.map((s) => (
+          <li key={s}>{s}</li>
+        ))}
       </ol>
     </section>
   );

@@ -25,12 +25,24 @@ function Installed({ lastSeen }: { lastSeen: WebchatChannel['lastSeen'] }) {
 }
 
 /** Everything a website chat needs: where it is installed, a preview page, its look, the code to paste. */
-export function WebchatSetup({ channel, snippet, identitySecret, onSaved }: { channel: WebchatChannel; snippet: string; identitySecret?: string; onSaved: (c: WebchatChannel) => void }) {
+export function WebchatSetup({
+  channel,
+  snippet,
+  identitySecret,
+  onSaved,
+}: {
+  channel: WebchatChannel;
+  snippet: string;
+  identitySecret?: string;
+  onSaved: (c: WebchatChannel) => void;
+}) {
   return (
     <div className="webchat-setup">
       <div className="webchat-status">
         <Installed lastSeen={channel.lastSeen} />
-        <a className="btn btn-small" href={previewUrlOf(channel)} target="_blank" rel="noopener">Try it on a preview page <Icon name="external-link" size={14} /></a>
+        <a className="btn btn-small" href={previewUrlOf(channel)} target="_blank" rel="noopener">
+          Try it on a preview page <Icon name="external-link" size={14} />
+        </a>
       </div>
       <WidgetSettings key={channel.id} channel={channel} onSaved={onSaved} />
       <InstallHelp snippet={snippet} />

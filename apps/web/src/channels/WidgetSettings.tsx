@@ -24,7 +24,12 @@ const draftOf = (c: WebchatChannel): Draft => {
 /** Field errors from the server (`config.avatarUrl`) by form field. */
 function fieldErrors(err: unknown): Record<string, string> {
   if (!(err instanceof ApiError) || !Array.isArray(err.details)) return {};
-  return Object.fromEntries((err.details as { field?: string; message?: string }[]).map((d) => [String(d.field ?? '').replace(/^config\./, ''), d.message ?? 'Check this value']));
+  return Object.fromEntries(
+    (err.details as { field?: string; message?: string }[]).map((d) => [
+      String(d.field ?? '').replace(/^config\./, ''),
+      d.message ?? 'Check this value',
+    ]),
+  );
 }
 
 /** The bubble's colour, title, greeting, reply time, side and picture, with a live preview. */
@@ -47,7 +52,14 @@ export function WidgetSettings({ channel, onSaved }: { channel: WebchatChannel; 
     try {
       const blank = (v: string) => (v.trim() ? v.trim() : null);
       const saved = await api.patch<WebchatChannel>(`/api/channels/${channel.id}`, {
-        config: { color: draft.color, title: draft.title.trim(), greeting: draft.greeting.trim(), replyTime: blank(draft.replyTime), position: draft.position, avatarUrl: blank(draft.avatarUrl) },
+        config: {
+          color: draft.color,
+          title: draft.title.trim(),
+          greeting: draft.greeting.trim(),
+          replyTime: blank(draft.replyTime),
+          position: draft.position,
+          avatarUrl: blank(draft.avatarUrl),
+        },
       });
       onSaved(saved);
       toast('Chat settings saved. Your website shows them within a minute.');
@@ -59,14 +71,32 @@ export function WidgetSettings({ channel, onSaved }: { channel: WebchatChannel; 
     }
   };
 
-  const look: WidgetLook = { ...draft, title: draft.title || ' ', greeting: draft.greeting || ' ', avatarUrl: draft.avatarUrl.trim() || undefined, replyTime: draft.replyTime.trim() || undefined, defaultReplyTime: channel.widget?.defaultReplyTime };
+  const look: WidgetLook = {
+    ...draft,
+    title: draft.title || ' ',
+    greeting: draft.greeting || ' ',
+    avatarUrl: draft.avatarUrl.trim() || undefined,
+    replyTime: draft.replyTime.trim() || undefined,
+    defaultReplyTime: channel.widget?.defaultReplyTime,
+  };
   const ids = (key: string) => ({ id: `ws-${key}-${channel.id}`, help: `ws-${key}-help-${channel.id}` });
   /** Label and control only in the accessible name; help and errors are its description. */
-  const field = (key: string, label: string, control: (a: { id: string; 'aria-describedby': string; 'aria-invalid': boolean }) => ReactNode, help?: string, optional?: boolean) => (
+  const field = (
+    key: string,
+    label: string,
+    control: (a: { id: string; 'aria-describedby': string; 'aria-invalid': boolean }) => ReactNode,
+    help?: string,
+    optional?: boolean,
+  ) => (
     <div className={`field${errors[key] ? ' has-error' : ''}`}>
-      <label htmlFor={ids(key).id}>{label}{optional && <span className="optional"> (optional)</span>}</label>
+      <label htmlFor={ids(key).id}>
+        {label}
+        {optional && <span className="optional"> (optional)</span>}
+      </label>
       {control({ id: ids(key).id, 'aria-describedby': ids(key).help, 'aria-invalid': !!errors[key] })}
-      <small id={ids(key).help} className={errors[key] ? 'field-error' : 'help'}>{errors[key] ?? help}</small>
+      <small id={ids(key).help} className={errors[key] ? 'field-error' : 'help'}>
+        {errors[key] ?? help}
+      </small>
     </div>
   );
   return (
@@ -79,25 +109,78 @@ export function WidgetSettings({ channel, onSaved }: { channel: WebchatChannel; 
             <code>{draft.color}</code>
           </span>
         ))}
-        {field('title', 'Title', (a) => <input value={draft.title} maxLength={60} onChange={(e) => set('title', e.target.value)} placeholder="Sunrise Bakery" {...a} />, 'Usually your business name.')}
-        {field('greeting', 'Greeting', (a) => <textarea rows={2} value={draft.greeting} maxLength={500} onChange={(e) => set('greeting', e.target.value)} placeholder="Hi! How can we help you today?" {...a} />, 'Shown when a visitor opens the chat.')}
+        {field(
+          'title',
+          'Title',
+          (a) => (
+            <input value={draft.title} maxLength={60} onChange={(e) => set('title', e.target.value)} placeholder="Sunrise Bakery" {...a} />
+          ),
+          'Usually your business name.',
+        )}
+        {field(
+          'greeting',
+          'Greeting',
+          (a) => (
+            <textarea
+              rows={2}
+              value={draft.greeting}
+              maxLength={500}
+              onChange={(e) => set('greeting', e.target.value)}
+              placeholder="Hi! How can we help you today?"
+              {...a}
+            />
+          ),
+          'Shown when a visitor opens the chat.',
+        )}
         {field(
           'replyTime',
           'Reply time',
-          (a) => <input value={draft.replyTime} maxLength={100} onChange={(e) => set('replyTime', e.target.value)} placeholder={channel.widget?.defaultReplyTime ?? 'We usually reply within a few hours'} {...a} />,
-          channel.widget?.defaultReplyTime ? 'Leave empty to use the expected reply time from Settings.' : 'Shown in the chat header. Set an expected reply time in Settings to fill it in for you.',
+          (a) => (
+            <input
+              value={draft.replyTime}
+              maxLength={100}
+              onChange={(e) => set('replyTime', e.target.value)}
+              placeholder={channel.widget?.defaultReplyTime ?? 'We usually reply within a few hours'}
+              {...a}
+            />
+          ),
+          channel.widget?.defaultReplyTime
+            ? 'Leave empty to use the expected reply time from Settings.'
+            : 'Shown in the chat header. Set an expected reply time in Settings to fill it in for you.',
           true,
         )}
         <fieldset className="field ws-side">
           <legend>Position on the page</legend>
           {(['right', 'left'] as const).map((side) => (
             <label key={side}>
-              <input type="radio" name={`position-${channel.id}`} checked={draft.position === side} onChange={() => set('position', side)} /> Bottom {side}
+              <input
+                type="radio"
+                name={`position-${channel.id}`}
+                checked={draft.position === side}
+                onChange={() => set('position', side)}
+              />{' '}
+              Bottom {side}
             </label>
           ))}
         </fieldset>
-        {field('avatarUrl', 'Picture address', (a) => <input type="url" value={draft.avatarUrl} onChange={(e) => set('avatarUrl', e.target.value)} placeholder="https://your-site.com/logo.png" {...a} />, 'A logo or photo shown in the chat header; its address starts with https://.', true)}
-        <button className="btn btn-primary" disabled={busy}>{busy ? 'Saving…' : 'Save chat settings'}</button>
+        {field(
+          'avatarUrl',
+          'Picture address',
+          (a) => (
+            <input
+              type="url"
+              value={draft.avatarUrl}
+              onChange={(e) => set('avatarUrl', e.target.value)}
+              placeholder="https://your-site.com/logo.png"
+              {...a}
+            />
+          ),
+          'A logo or photo shown in the chat header; its address starts with https://.',
+          true,
+        )}
+        <button className="btn btn-primary" disabled={busy}>
+          {busy ? 'Saving…' : 'Save chat settings'}
+        </button>
       </form>
       <WidgetPreview look={look} />
     </section>

@@ -2,7 +2,14 @@
  * The channel facts the web app shows — labels, lucide icon names, blurbs, setup help and connect
  * forms — read from each channel's facts in `@switchboard/channels/definitions` (browser-safe).
  */
-import { ChannelType as ChannelTypes, channelDefinitions, configFromForm, formFieldsOf, type ChannelFacts, type FormField } from '@switchboard/channels/definitions';
+import {
+  ChannelType as ChannelTypes,
+  channelDefinitions,
+  configFromForm,
+  formFieldsOf,
+  type ChannelFacts,
+  type FormField,
+} from '@switchboard/channels/definitions';
 import type { ChannelType } from '../api/types';
 
 export type { FormField as ConfigField };
@@ -11,7 +18,8 @@ export type { FormField as ConfigField };
 export const CHANNEL_TYPES = ChannelTypes.options as readonly ChannelType[];
 
 const facts = (type: ChannelType) => channelDefinitions[type] as unknown as ChannelFacts;
-const byType = <V,>(read: (f: ChannelFacts) => V) => Object.fromEntries(CHANNEL_TYPES.map((t) => [t, read(facts(t))])) as Record<ChannelType, V>;
+const byType = <V>(read: (f: ChannelFacts) => V) =>
+  Object.fromEntries(CHANNEL_TYPES.map((t) => [t, read(facts(t))])) as Record<ChannelType, V>;
 
 export const CHANNEL_LABELS = byType((f) => f.label);
 /** lucide icon names (`message-circle`), drawn by ChannelIcon. */

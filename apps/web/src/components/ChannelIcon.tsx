@@ -18,5 +18,11 @@ const fallback: Record<ChannelType, string> = {
 export function ChannelIcon({ type, size = 16, labelled }: { type: ChannelType; size?: number; labelled?: boolean }) {
   const named = (CHANNEL_ICONS as Record<string, string | undefined>)[type];
   const icon = <Icon name={hasIcon(named) ? named : fallback[type]} size={size} />;
-  return labelled ? <span role="img" aria-label={CHANNEL_LABELS[type] ?? type} className="channel-icon-labelled">{icon}</span> : icon;
+  return labelled ? (
+    <span role="img" aria-label={CHANNEL_LABELS[type] ?? type} className="channel-icon-labelled">
+      {icon}
+    </span>
+  ) : (
+    icon
+  );
 }

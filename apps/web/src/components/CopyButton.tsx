@@ -20,7 +20,13 @@ export function CopyButton({ text, label = 'Copy', testId }: { text: string; lab
   };
   return (
     <button type="button" className="btn btn-small" onClick={copy} data-testid={testId}>
-      {copied ? <><Icon name="check" size={14} /> Copied</> : label}
+      {copied ? (
+        <>
+          <Icon name="check" size={14} /> Copied
+        </>
+      ) : (
+        label
+      )}
     </button>
   );
 }

@@ -12,7 +12,9 @@ export function Modal({ title, onClose, children, wide }: { title: string; onClo
       <div className={`modal ${wide ? 'modal-wide' : ''}`} role="dialog" aria-label={title}>
         <header className="modal-head">
           <h2>{title}</h2>
-          <button className="btn-icon" onClick={onClose} aria-label="Close"><Icon name="x" /></button>
+          <button className="btn-icon" onClick={onClose} aria-label="Close">
+            <Icon name="x" />
+          </button>
         </header>
         <div className="modal-body">{children}</div>
       </div>

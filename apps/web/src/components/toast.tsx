@@ -2,7 +2,11 @@
 import { useSyncExternalStore } from 'react';
 import { Icon } from './Icon';
 
-interface Toast { id: number; text: string; kind: 'info' | 'error' }
+interface Toast {
+  id: number;
+  text: string;
+  kind: 'info' | 'error';
+}
 let toasts: Toast[] = [];
 let nextId = 1;
 const listeners = new Set<() => void>();

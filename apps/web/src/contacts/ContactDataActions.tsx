@@ -18,8 +18,12 @@ export function ContactDataActions({ contact }: { contact: Contact }) {
   return (
     <>
       {/* A plain link: the server's Content-Disposition makes the browser save the file. */}
-      <a className="btn" href={`/api/contacts/${contact.id}/export`} download data-testid="export-contact">Export data</a>
-      <button className="btn btn-danger" onClick={() => setErasing(true)} data-testid="erase-contact">Erase contact</button>
+      <a className="btn" href={`/api/contacts/${contact.id}/export`} download data-testid="export-contact">
+        Export data
+      </a>
+      <button className="btn btn-danger" onClick={() => setErasing(true)} data-testid="erase-contact">
+        Erase contact
+      </button>
       {erasing && <EraseModal contact={contact} onClose={() => setErasing(false)} />}
     </>
   );
@@ -49,12 +53,21 @@ function EraseModal({ contact, onClose }: { contact: Contact; onClose: () => voi
         running flows are stopped. This cannot be undone. If they write again, they start as a new contact.
       </p>
       <label className="field">
-        <span>Type <strong>{expected}</strong> to confirm</span>
+        <span>
+          Type <strong>{expected}</strong> to confirm
+        </span>
         <input value={typed} onChange={(e) => setTyped(e.target.value)} autoFocus data-testid="erase-confirm" />
       </label>
       <div className="form-foot">
-        <button className="btn" onClick={onClose}>Cancel</button>
-        <button className="btn btn-primary btn-danger" disabled={busy || typed.trim() !== expected} onClick={() => void erase()} data-testid="erase-submit">
+        <button className="btn" onClick={onClose}>
+          Cancel
+        </button>
+        <button
+          className="btn btn-primary btn-danger"
+          disabled={busy || typed.trim() !== expected}
+          onClick={() => void erase()}
+          data-testid="erase-submit"
+        >
           {busy ? 'Erasing…' : 'Erase permanently'}
         </button>
       </div>

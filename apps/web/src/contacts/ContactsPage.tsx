@@ -16,27 +16,61 @@ export function ContactsPage() {
   const [adding, setAdding] = useState(false);
   return (
     <div className="page">
-      <PageHeader title="Contacts" subtitle="Everyone who wrote to you, on any channel, with what you know about them." actions={<button className="btn btn-primary" onClick={() => setAdding(true)}>+ Add contact</button>} />
+      <PageHeader
+        title="Contacts"
+        subtitle="Everyone who wrote to you, on any channel, with what you know about them."
+        actions={
+          <button className="btn btn-primary" onClick={() => setAdding(true)}>
+            + Add contact
+          </button>
+        }
+      />
       <div className="filter-row">
-        <input type="search" className="search" placeholder="Search by name, email or phone" value={q} onChange={(e) => setQ(e.target.value)} />
+        <input
+          type="search"
+          className="search"
+          placeholder="Search by name, email or phone"
+          value={q}
+          onChange={(e) => setQ(e.target.value)}
+        />
         <input className="search narrow" placeholder="Tag" value={tag} onChange={(e) => setTag(e.target.value)} />
       </div>
       <Notice>{contacts.error}</Notice>
       {contacts.data && !contacts.data.length && (
         <EmptyState icon="users" title={q || tag ? 'No contact matches' : 'No contacts yet'}>
-          {q || tag ? 'Try another search.' : 'Contacts are created automatically when customers write to you. You can also add one by hand.'}
+          {q || tag
+            ? 'Try another search.'
+            : 'Contacts are created automatically when customers write to you. You can also add one by hand.'}
         </EmptyState>
       )}
       {contacts.data && contacts.data.length > 0 && (
         <table className="table">
-          <thead><tr><th>Name</th><th>Email</th><th>Phone</th><th>Tags</th><th>Since</th></tr></thead>
+          <thead>
+            <tr>
+              <th>Name</th>
+              <th>Email</th>
+              <th>Phone</th>
+              <th>Tags</th>
+              <th>Since</th>
+            </tr>
+          </thead>
           <tbody>
             {contacts.data.map((c) => (
               <tr key={c.id} onClick={() => navigate(`/contacts/${c.id}`)} className="clickable">
-                <td><Link to={`/contacts/${c.id}`} className="strong">{contactName(c)}</Link></td>
+                <td>
+                  <Link to={`/contacts/${c.id}`} className="strong">
+                    {contactName(c)}
+                  </Link>
+                </td>
                 <td>{c.email ?? '—'}</td>
                 <td>{c.phone ?? '—'}</td>
-                <td>{c.tags?.map((t) => <span key={t} className="badge">{t}</span>)}</td>
+                <td>
+                  {c.tags?.map((t) => (
+                    <span key={t} className="badge">
+                      {t}
+                    </span>
+                  ))}
+                </td>
                 <td className="muted">{timeAgo(c.createdAt)}</td>
               </tr>
             ))}
@@ -68,7 +102,9 @@ function AddContact({ onClose }: { onClose: () => void }) {
           <input value={form[k]} onChange={(e) => setForm({ ...form, [k]: e.target.value })} />
         </label>
       ))}
-      <button className="btn btn-primary" onClick={() => void save()}>Save contact</button>
+      <button className="btn btn-primary" onClick={() => void save()}>
+        Save contact
+      </button>
     </Modal>
   );
 }

@@ -23,7 +23,9 @@ function describe(e: ContactEvent): string {
   if (Array.isArray(d.tags)) return d.tags.join(', ');
   if (typeof d.tag === 'string') return d.tag;
   if (Array.isArray(d.messages)) return `${d.messages.length} messages saved from the conversation`;
-  return Object.entries(d).map(([k, v]) => `${k}: ${typeof v === 'object' ? '…' : String(v)}`).join(' · ');
+  return Object.entries(d)
+    .map(([k, v]) => `${k}: ${typeof v === 'object' ? '…' : String(v)}`)
+    .join(' · ');
 }
 
 function shown(value: unknown): string {
@@ -33,7 +35,10 @@ function shown(value: unknown): string {
 
 /** The contact's CRM history: notes, logged conversations, field changes. */
 export function Timeline({ contactId }: { contactId: string }) {
-  const events = useAsync(() => api.get<{ events: ContactEvent[] }>(`/api/contacts/${contactId}/events`).then((r) => r.events), [contactId]);
+  const events = useAsync(
+    () => api.get<{ events: ContactEvent[] }>(`/api/contacts/${contactId}/events`).then((r) => r.events),
+    [contactId],
+  );
   const [note, setNote] = useState('');
   const [error, setError] = useState<string>();
   const addNote = async () => {
@@ -50,16 +55,37 @@ export function Timeline({ contactId }: { contactId: string }) {
     <div className="timeline" data-testid="timeline">
       <h4>Timeline</h4>
       <div className="note-add">
-        <input value={note} onChange={(e) => setNote(e.target.value)} placeholder="Add a note about this customer" onKeyDown={(e) => e.key === 'Enter' && void addNote()} />
-        <button className="btn btn-small" onClick={() => void addNote()}>Add</button>
+        <input
+          value={note}
+          onChange={(e) => setNote(e.target.value)}
+          placeholder="Add a note about this customer"
+          onKeyDown={(e) => e.key === 'Enter' && void addNote()}
+        />
+        <button className="btn btn-small" onClick={() => void addNote()}>
+          Add
+        </button>
       </div>
       {(error ?? events.error) && <small className="field-error">{error ?? events.error}</small>}
       {events.data && !events.data.length && <p className="muted small">Nothing yet.</p>}
       <ul>
         {events.data?.map((e) => (
           <li key={e.id}>
-            <div className="small"><strong className="with-icon"><Icon name={kinds[e.kind]?.icon} size={14} /> {kinds[e.kind]?.label ?? e.kind.replace(/_/g, ' ')}</strong> <span className="muted">{timeAgo(e.createdAt)}{e.actor ? ` · ${e.actor}` : ''}</span></div>
-            {e.kind === 'transcript' ? <TranscriptEntry event={e} /> : e.kind === 'crm_push' ? <CrmPushEntry contactId={contactId} event={e} onChange={() => void events.reload()} /> : <div className="timeline-text">{describe(e)}</div>}
+            <div className="small">
+              <strong className="with-icon">
+                <Icon name={kinds[e.kind]?.icon} size={14} /> {kinds[e.kind]?.label ?? e.kind.replace(/_/g, ' ')}
+              </strong>{' '}
+              <span className="muted">
+                {timeAgo(e.createdAt)}
+                {e.actor ? ` · ${e.actor}` : ''}
+              </span>
+            </div>
+            {e.kind === 'transcript' ? (
+              <TranscriptEntry event={e} />
+            ) : e.kind === 'crm_push' ? (
+              <CrmPushEntry contactId={contactId} event={e} onChange={() => void events.reload()} />
+            ) : (
+              <div className="timeline-text">{describe(e)}</div>
+            )}
           </li>
         ))}
       </ul>

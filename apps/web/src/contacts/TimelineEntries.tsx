@@ -18,7 +18,9 @@ export function TranscriptEntry({ event }: { event: ContactEvent }) {
       {open && (
         <ol className="transcript small">
           {lines.map((l, i) => (
-            <li key={i}><strong>{l.author ?? '?'}</strong>: {l.text ?? ''}</li>
+            <li key={i}>
+              <strong>{l.author ?? '?'}</strong>: {l.text ?? ''}
+            </li>
           ))}
         </ol>
       )}
@@ -44,12 +46,23 @@ export function CrmPushEntry({ contactId, event, onChange }: { contactId: string
   };
   return (
     <div className="timeline-text" data-status={String(d.status)}>
-      {d.status === 'done' && <>Sent to {target}{typeof d.recordId === 'string' ? ` (record ${d.recordId})` : ''}</>}
+      {d.status === 'done' && (
+        <>
+          Sent to {target}
+          {typeof d.recordId === 'string' ? ` (record ${d.recordId})` : ''}
+        </>
+      )}
       {d.status === 'queued' && <>Sending to {target}…</>}
       {d.status === 'failed' && (
         <>
-          <span className="field-error">Not sent to {target}: {String(d.error ?? 'failed')}</span>{' '}
-          {me.role !== 'agent' && <button type="button" className="btn btn-small" onClick={() => void retry()}>Retry</button>}
+          <span className="field-error">
+            Not sent to {target}: {String(d.error ?? 'failed')}
+          </span>{' '}
+          {me.role !== 'agent' && (
+            <button type="button" className="btn btn-small" onClick={() => void retry()}>
+              Retry
+            </button>
+          )}
         </>
       )}
       {error && <small className="field-error">{error}</small>}

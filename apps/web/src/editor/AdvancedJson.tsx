@@ -19,9 +19,18 @@ export function AdvancedJson({ value, onApply }: { value: Record<string, unknown
   };
   return (
     <div className="advanced-json">
-      <textarea className="mono" rows={10} aria-label="Step settings as JSON" value={text} onChange={(e) => setText(e.target.value)} spellCheck={false} />
+      <textarea
+        className="mono"
+        rows={10}
+        aria-label="Step settings as JSON"
+        value={text}
+        onChange={(e) => setText(e.target.value)}
+        spellCheck={false}
+      />
       {error && <small className="field-error">{error}</small>}
-      <button type="button" className="btn btn-small" onClick={apply}>Apply JSON</button>
+      <button type="button" className="btn btn-small" onClick={apply}>
+        Apply JSON
+      </button>
     </div>
   );
 }

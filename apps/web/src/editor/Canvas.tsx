@@ -23,7 +23,10 @@ export function Canvas({ state, litEdges, readOnly }: { state: FlowState; litEdg
   const { screenToFlowPosition } = useReactFlow();
 
   const edges = useMemo<Edge[]>(
-    () => (litEdges.size === 0 ? state.edges : state.edges.map((e) => (litEdges.has(e.id) ? { ...e, className: 'lit', animated: true, zIndex: 1 } : e))),
+    () =>
+      litEdges.size === 0
+        ? state.edges
+        : state.edges.map((e) => (litEdges.has(e.id) ? { ...e, className: 'lit', animated: true, zIndex: 1 } : e)),
     [state.edges, litEdges],
   );
 
@@ -71,7 +74,9 @@ export function Canvas({ state, litEdges, readOnly }: { state: FlowState; litEdg
         <FitOnLoad />
         <Background gap={20} size={1.2} />
         <Controls showInteractive={false} />
-        {state.nodes.length > 12 && state.nodes.length <= 150 && <MiniMap pannable zoomable nodeStrokeWidth={3} style={{ width: 150, height: 100 }} />}
+        {state.nodes.length > 12 && state.nodes.length <= 150 && (
+          <MiniMap pannable zoomable nodeStrokeWidth={3} style={{ width: 150, height: 100 }} />
+        )}
       </ReactFlow>
     </div>
   );

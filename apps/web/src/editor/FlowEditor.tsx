@@ -24,7 +24,12 @@ async function loadLookups(): Promise<Lookups> {
 export default function FlowEditor({ id }: { id: string }) {
   const workflow = useAsync(() => api.get<WorkflowDetail>(`/api/workflows/${id}`), [id]);
   const lookups = useAsync(loadLookups, []);
-  if (workflow.error) return <div className="page"><Notice>{workflow.error}</Notice></div>;
+  if (workflow.error)
+    return (
+      <div className="page">
+        <Notice>{workflow.error}</Notice>
+      </div>
+    );
   // The canvas does not wait for the lists behind the inspector's selects.
   if (!workflow.data) return <Loading label="Opening the flow…" />;
   return (

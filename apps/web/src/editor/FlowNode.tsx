@@ -36,7 +36,9 @@ function StepNodeView({ id, type, data, selected, kind }: NodeProps<StepNode> & 
     overlay.errors.length && 'has-error',
     !overlay.errors.length && overlay.warnings.length && 'has-warning',
     overlay.lit && `lit lit-${overlay.lit}`,
-  ].filter(Boolean).join(' ');
+  ]
+    .filter(Boolean)
+    .join(' ');
   const single = outputs.length === 1 && outputs[0] === NEXT;
   const wide = outputs.length * OUTPUT_WIDTH > 250 ? { width: outputs.length * OUTPUT_WIDTH } : undefined;
   const name = data.label || def.label;
@@ -46,14 +48,26 @@ function StepNodeView({ id, type, data, selected, kind }: NodeProps<StepNode> & 
       {kind !== 'trigger' && <Handle type="target" position={Position.Top} className="handle-in" aria-label={`Input of ${name}`} />}
       <div className="fnode-head">
         <Icon name={def.icon} className="fnode-icon" />
-        <span className="fnode-title" title={name}>{name}</span>
-        {overlay.count !== undefined && <span className="fnode-count" title="Conversations that passed here" data-testid="node-count">{overlay.count}</span>}
+        <span className="fnode-title" title={name}>
+          {name}
+        </span>
+        {overlay.count !== undefined && (
+          <span className="fnode-count" title="Conversations that passed here" data-testid="node-count">
+            {overlay.count}
+          </span>
+        )}
       </div>
       <div className="fnode-kind">{kind === 'trigger' ? 'Starts the flow' : kind === 'condition' ? 'Checks' : 'Does'}</div>
-      <div className="fnode-summary"><VariableText text={summarize(type, data.config)} paths /></div>
+      <div className="fnode-summary">
+        <VariableText text={summarize(type, data.config)} paths />
+      </div>
       {(type === 'action.ai_reply' || type === 'action.ai_agent') && <AiNodeStatus />}
       {problems.length > 0 && (
-        <div className={overlay.errors.length ? 'fnode-issue error' : 'fnode-issue warning'} title={problems.join('\n')} data-testid="node-issue">
+        <div
+          className={overlay.errors.length ? 'fnode-issue error' : 'fnode-issue warning'}
+          title={problems.join('\n')}
+          data-testid="node-issue"
+        >
           <Icon name={overlay.errors.length ? 'circle-alert' : 'triangle-alert'} size={13} /> {problems[0]}
           {problems.length > 1 && ` (+${problems.length - 1})`}
         </div>
@@ -68,7 +82,13 @@ function StepNodeView({ id, type, data, selected, kind }: NodeProps<StepNode> & 
               return (
                 <div className="fnode-out" key={o} data-testid={`out-${id}-${o}`}>
                   <span>{label}</span>
-                  <Handle type="source" id={o} position={Position.Bottom} className="handle-out" aria-label={`“${label}” output of ${name}`} />
+                  <Handle
+                    type="source"
+                    id={o}
+                    position={Position.Bottom}
+                    className="handle-out"
+                    aria-label={`“${label}” output of ${name}`}
+                  />
                 </div>
               );
             })}

@@ -10,10 +10,23 @@ import { MoreMenu } from '../components/MoreMenu';
 import { hiddenFields } from './channelFields';
 import { VariableText } from './VariableText';
 
-export interface FocusRequest { field?: string; nonce: number }
+export interface FocusRequest {
+  field?: string;
+  nonce: number;
+}
 
 /** The form of the selected step, generated from its definition. */
-export function Inspector({ node, issues, warnings, lookups, variables, focus, onFocused, onChange, onDelete }: {
+export function Inspector({
+  node,
+  issues,
+  warnings,
+  lookups,
+  variables,
+  focus,
+  onFocused,
+  onChange,
+  onDelete,
+}: {
   node: StepNode;
   issues: FlowIssue[];
   warnings: FlowIssue[];
@@ -46,14 +59,19 @@ export function Inspector({ node, issues, warnings, lookups, variables, focus, o
   }, [focus]); // eslint-disable-line react-hooks/exhaustive-deps
 
   if (!def) return <p className="muted">This step type is unknown to this version of Switchboard.</p>;
-  const general = [...issues.filter((i) => !i.field).map((i) => ({ ...i, level: 'error' })), ...warnings.map((i) => ({ ...i, level: 'warning' }))];
+  const general = [
+    ...issues.filter((i) => !i.field).map((i) => ({ ...i, level: 'error' })),
+    ...warnings.map((i) => ({ ...i, level: 'warning' })),
+  ];
   return (
     <div className="inspector" ref={root} data-testid="inspector">
       <header className="inspector-head">
         <Icon name={def.icon} size={24} className="fnode-icon" />
         <div className="inspector-title">
           <h3>{def.label}</h3>
-          <p className="muted small"><VariableText text={def.description} /></p>
+          <p className="muted small">
+            <VariableText text={def.description} />
+          </p>
         </div>
         <MoreMenu
           label="More for this step"
@@ -64,19 +82,37 @@ export function Inspector({ node, issues, warnings, lookups, variables, focus, o
         />
       </header>
       {general.map((i, n) => (
-        <div key={n} className={`notice notice-${i.level}`}>{i.message}</div>
+        <div key={n} className={`notice notice-${i.level}`}>
+          {i.message}
+        </div>
       ))}
       <div className="field">
-        <label htmlFor="f-__label">Name on the canvas <span className="optional">(optional)</span></label>
-        <input id="f-__label" data-field="__label" value={node.data.label ?? ''} placeholder={def.label} onChange={(e) => onChange({ label: e.target.value || undefined })} />
+        <label htmlFor="f-__label">
+          Name on the canvas <span className="optional">(optional)</span>
+        </label>
+        <input
+          id="f-__label"
+          data-field="__label"
+          value={node.data.label ?? ''}
+          placeholder={def.label}
+          onChange={(e) => onChange({ label: e.target.value || undefined })}
+        />
       </div>
       <FormContext.Provider value={{ hints: def.fields ?? {}, issues, lookups, variables }}>
-        <SchemaForm key={node.id} schema={def.config as unknown as Schema} value={node.data.config} onChange={(config) => onChange({ config })} hidden={hiddenFields(def, node.data.config, lookups.channels)} />
+        <SchemaForm
+          key={node.id}
+          schema={def.config as unknown as Schema}
+          value={node.data.config}
+          onChange={(config) => onChange({ config })}
+          hidden={hiddenFields(def, node.data.config, lookups.channels)}
+        />
       </FormContext.Provider>
       {advanced && <AdvancedJson value={node.data.config} onApply={(config) => onChange({ config })} />}
       <div className="inspector-foot">
         <span className="spacer" />
-        <button type="button" className="btn btn-danger btn-small" onClick={onDelete}><Icon name="trash-2" size={14} /> Delete step</button>
+        <button type="button" className="btn btn-danger btn-small" onClick={onDelete}>
+          <Icon name="trash-2" size={14} /> Delete step
+        </button>
       </div>
     </div>
   );

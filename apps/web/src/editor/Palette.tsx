@@ -24,34 +24,44 @@ export function Palette({ onAdd }: { onAdd: (type: string) => void }) {
         <Icon name={open ? 'x' : 'plus'} size={14} /> {open ? 'Close' : 'Add a step'}
       </button>
       <div className="palette-list">
-      <input className="search" type="search" aria-label="Search steps" placeholder="Search steps…" value={query} onChange={(e) => setQuery(e.target.value)} data-testid="palette-search" />
-      {groups.map((g) => {
-        const items = found.filter((d) => d.kind === g.kind);
-        if (!items.length) return null;
-        return (
-          <section key={g.kind}>
-            <h4>{g.title} <small>{g.hint}</small></h4>
-            {items.map((d) => (
-              <button
-                key={d.type}
-                type="button"
-                className={`palette-item kind-${d.kind}`}
-                draggable
-                onDragStart={(e) => {
-                  e.dataTransfer.setData(DRAG_TYPE, d.type);
-                  e.dataTransfer.effectAllowed = 'copy';
-                }}
-                onClick={() => (setOpen(false), onAdd(d.type))}
-                title={d.description}
-                data-testid={`palette-${d.type}`}
-              >
-                <Icon name={d.icon} /> {d.label}
-              </button>
-            ))}
-          </section>
-        );
-      })}
-      {!found.length && <p className="muted small">No step matches “{query}”.</p>}
+        <input
+          className="search"
+          type="search"
+          aria-label="Search steps"
+          placeholder="Search steps…"
+          value={query}
+          onChange={(e) => setQuery(e.target.value)}
+          data-testid="palette-search"
+        />
+        {groups.map((g) => {
+          const items = found.filter((d) => d.kind === g.kind);
+          if (!items.length) return null;
+          return (
+            <section key={g.kind}>
+              <h4>
+                {g.title} <small>{g.hint}</small>
+              </h4>
+              {items.map((d) => (
+                <button
+                  key={d.type}
+                  type="button"
+                  className={`palette-item kind-${d.kind}`}
+                  draggable
+                  onDragStart={(e) => {
+                    e.dataTransfer.setData(DRAG_TYPE, d.type);
+                    e.dataTransfer.effectAllowed = 'copy';
+                  }}
+                  onClick={() => (setOpen(false), onAdd(d.type))}
+                  title={d.description}
+                  data-testid={`palette-${d.type}`}
+                >
+                  <Icon name={d.icon} /> {d.label}
+                </button>
+              ))}
+            </section>
+          );
+        })}
+        {!found.length && <p className="muted small">No step matches “{query}”.</p>}
       </div>
     </aside>
   );

@@ -9,7 +9,17 @@ import { ValueView } from './ValueView';
 import { Icon } from '../components/Icon';
 
 /** Past runs of this flow; opening one lights its path and lists each step's input and output. */
-export function RunsPanel({ workflowId, onReplay, showCounts, onToggleCounts }: { workflowId: string; onReplay: (steps: RunStep[]) => void; showCounts: boolean; onToggleCounts: (on: boolean) => void }) {
+export function RunsPanel({
+  workflowId,
+  onReplay,
+  showCounts,
+  onToggleCounts,
+}: {
+  workflowId: string;
+  onReplay: (steps: RunStep[]) => void;
+  showCounts: boolean;
+  onToggleCounts: (on: boolean) => void;
+}) {
   const runs = useAsync(() => api.get<{ runs: Run[] }>(`/api/runs${qs({ workflowId })}`).then((r) => r.runs), [workflowId]);
   const [open, setOpen] = useState<{ run: Run; steps: RunStep[] } | null>(null);
   const [error, setError] = useState<string>();
@@ -28,8 +38,12 @@ export function RunsPanel({ workflowId, onReplay, showCounts, onToggleCounts }: 
   if (open) {
     return (
       <div className="runs" data-testid="run-detail">
-        <button type="button" className="btn-link" onClick={() => (setOpen(null), onReplay([]))}><Icon name="arrow-left" size={14} /> All runs</button>
-        <h4>Run of {dateTime(open.run.createdAt)} <span className={`badge status-${open.run.status}`}>{open.run.status}</span></h4>
+        <button type="button" className="btn-link" onClick={() => (setOpen(null), onReplay([]))}>
+          <Icon name="arrow-left" size={14} /> All runs
+        </button>
+        <h4>
+          Run of {dateTime(open.run.createdAt)} <span className={`badge status-${open.run.status}`}>{open.run.status}</span>
+        </h4>
         {open.run.error && <Notice>{open.run.error}</Notice>}
         <ol className="steps">
           {open.steps.map((s) => (
@@ -39,12 +53,22 @@ export function RunsPanel({ workflowId, onReplay, showCounts, onToggleCounts }: 
                 <strong>{getDefinition(s.nodeType)?.label ?? s.nodeType}</strong>
                 <span className={`badge status-${s.status}`}>{s.status}</span>
               </div>
-              {agentStepCaption(s.output) && <div className="small" data-testid="step-caption">{agentStepCaption(s.output)}</div>}
+              {agentStepCaption(s.output) && (
+                <div className="small" data-testid="step-caption">
+                  {agentStepCaption(s.output)}
+                </div>
+              )}
               {s.error && <div className="field-error">{s.error}</div>}
               <details>
                 <summary>What went in and out</summary>
-                <div className="small"><strong>In</strong><ValueView value={s.input} /></div>
-                <div className="small"><strong>Out</strong><ValueView value={s.output} /></div>
+                <div className="small">
+                  <strong>In</strong>
+                  <ValueView value={s.input} />
+                </div>
+                <div className="small">
+                  <strong>Out</strong>
+                  <ValueView value={s.output} />
+                </div>
               </details>
             </li>
           ))}
@@ -59,7 +83,9 @@ export function RunsPanel({ workflowId, onReplay, showCounts, onToggleCounts }: 
         Show on each step how many conversations passed
       </label>
       <Notice>{error ?? runs.error}</Notice>
-      {runs.data && !runs.data.length && <p className="muted small">No runs yet. Once the flow is published, each conversation it handles shows up here.</p>}
+      {runs.data && !runs.data.length && (
+        <p className="muted small">No runs yet. Once the flow is published, each conversation it handles shows up here.</p>
+      )}
       <ul className="run-list">
         {runs.data?.map((r) => (
           <li key={r.id}>
@@ -73,7 +99,9 @@ export function RunsPanel({ workflowId, onReplay, showCounts, onToggleCounts }: 
           </li>
         ))}
       </ul>
-      <button type="button" className="btn btn-small" onClick={() => void runs.reload()}>Refresh</button>
+      <button type="button" className="btn btn-small" onClick={() => void runs.reload()}>
+        Refresh
+      </button>
     </div>
   );
 }

@@ -2,14 +2,23 @@ import { Modal } from '../components/Modal';
 import { Icon } from '../components/Icon';
 
 /** A template detail still holding its sample, as the publish route lists it. */
-export interface SampleDetail { nodeId: string; field: string; label: string }
+export interface SampleDetail {
+  nodeId: string;
+  field: string;
+  label: string;
+}
 
 /**
  * Publishing was stopped because the flow still holds the template's sample details (someone
  * else's prices, delivery terms): one line per detail opens its step; the owner may still
  * publish anyway.
  */
-export function SampleDetailsDialog({ items, onPick, onPublishAnyway, onClose }: {
+export function SampleDetailsDialog({
+  items,
+  onPick,
+  onPublishAnyway,
+  onClose,
+}: {
   items: SampleDetail[];
   onPick: (item: SampleDetail) => void;
   onPublishAnyway: () => void;
@@ -32,8 +41,12 @@ export function SampleDetailsDialog({ items, onPick, onPublishAnyway, onClose }:
         ))}
       </ul>
       <div className="form-foot">
-        <button type="button" className="btn" onClick={onPublishAnyway}>Publish anyway</button>
-        <button type="button" className="btn btn-primary" onClick={onClose}>Go back and edit</button>
+        <button type="button" className="btn" onClick={onPublishAnyway}>
+          Publish anyway
+        </button>
+        <button type="button" className="btn btn-primary" onClick={onClose}>
+          Go back and edit
+        </button>
       </div>
     </Modal>
   );

@@ -91,23 +91,36 @@ export function SidePanel(p: {
               <h3>Flow settings</h3>
               <label className="field">
                 <span>What this flow does</span>
-                <textarea rows={3} defaultValue={p.description ?? ''} onChange={(e) => state.setMeta({ description: e.target.value || null })} placeholder="e.g. Answers delivery questions and collects cake orders" />
+                <textarea
+                  rows={3}
+                  defaultValue={p.description ?? ''}
+                  onChange={(e) => state.setMeta({ description: e.target.value || null })}
+                  placeholder="e.g. Answers delivery questions and collects cake orders"
+                />
               </label>
               <div className="hint-box">
-                <p><strong>How to build:</strong></p>
+                <p>
+                  <strong>How to build:</strong>
+                </p>
                 <ol>
                   <li>Drag a step from the left onto the canvas, or click it to add it below the selected step.</li>
                   <li>Connect a step's output (bottom dot) to the next step's top.</li>
                   <li>Click a step to fill in its settings here.</li>
-                  <li>Use <em>Try it</em> to chat with your draft, then <em>Publish</em>.</li>
+                  <li>
+                    Use <em>Try it</em> to chat with your draft, then <em>Publish</em>.
+                  </li>
                 </ol>
               </div>
             </div>
           ))}
         {p.tab === 'problems' && <IssuesPanel validation={state.validation} nodes={state.nodes} onPick={p.onPickIssue} />}
         {p.tab === 'test' && <Simulator workflowId={p.workflowId} flush={state.flush} onPath={p.onPath} />}
-        {p.tab === 'runs' && <RunsPanel workflowId={p.workflowId} onReplay={p.onReplay} showCounts={showCounts} onToggleCounts={setShowCounts} />}
-        {p.tab === 'history' && <VersionsPanel workflowId={p.workflowId} activeNumber={p.activeNumber} onRestore={state.applyDoc} refreshKey={p.versionsKey} />}
+        {p.tab === 'runs' && (
+          <RunsPanel workflowId={p.workflowId} onReplay={p.onReplay} showCounts={showCounts} onToggleCounts={setShowCounts} />
+        )}
+        {p.tab === 'history' && (
+          <VersionsPanel workflowId={p.workflowId} activeNumber={p.activeNumber} onRestore={state.applyDoc} refreshKey={p.versionsKey} />
+        )}
       </div>
     </aside>
   );

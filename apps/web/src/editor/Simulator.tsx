@@ -3,7 +3,12 @@ import { api, errorText } from '../api/client';
 import type { TestRunResult } from '../api/types';
 import { Icon } from '../components/Icon';
 
-interface Line { from: 'customer' | 'bot' | 'error' | 'note'; text: string; quickReplies?: string[]; mediaUrl?: string }
+interface Line {
+  from: 'customer' | 'bot' | 'error' | 'note';
+  text: string;
+  quickReplies?: string[];
+  mediaUrl?: string;
+}
 
 /**
  * This turn's bot replies with, in their place, a line for each step that answered with its
@@ -31,7 +36,15 @@ function turnLines(res: TestRunResult, replyCount: number, pathCount: number): L
  * Plays a pretend customer against the draft: every send re-runs the whole conversation so
  * far (the test-run API is stateless) and shows the replies that are new.
  */
-export function Simulator({ workflowId, flush, onPath }: { workflowId: string; flush: () => Promise<boolean>; onPath: (path: TestRunResult['path']) => void }) {
+export function Simulator({
+  workflowId,
+  flush,
+  onPath,
+}: {
+  workflowId: string;
+  flush: () => Promise<boolean>;
+  onPath: (path: TestRunResult['path']) => void;
+}) {
   const [lines, setLines] = useState<Line[]>([]);
   const [sent, setSent] = useState<string[]>([]);
   const [replyCount, setReplyCount] = useState(0);
@@ -52,7 +65,10 @@ export function Simulator({ workflowId, flush, onPath }: { workflowId: string; f
     setLines((l) => [...l, { from: 'customer', text: text.trim() }]);
     try {
       // The test runs the saved draft: refuse rather than answer with an older version.
-      if (!(await flush())) throw new Error('Your latest change is not saved yet, so this test did not run (it would answer with an older version). Use “Retry” at the top, then send again.');
+      if (!(await flush()))
+        throw new Error(
+          'Your latest change is not saved yet, so this test did not run (it would answer with an older version). Use “Retry” at the top, then send again.',
+        );
       const res = await api.post<TestRunResult>(`/api/workflows/${workflowId}/test-runs`, { messages, contact: { name } });
       const fresh = res.replies.slice(replyCount);
       const failure = typeof res.error === 'string' ? res.error : res.error?.message;
@@ -85,21 +101,33 @@ export function Simulator({ workflowId, flush, onPath }: { workflowId: string; f
   return (
     <div className="simulator" data-testid="simulator">
       <div className="sim-head">
-        <label className="small">You are <input value={name} onChange={(e) => setName(e.target.value)} aria-label="Customer name" /></label>
-        <button type="button" className="btn btn-small" onClick={reset} disabled={!lines.length}>Start over</button>
+        <label className="small">
+          You are <input value={name} onChange={(e) => setName(e.target.value)} aria-label="Customer name" />
+        </label>
+        <button type="button" className="btn btn-small" onClick={reset} disabled={!lines.length}>
+          Start over
+        </button>
       </div>
       <div className="sim-thread" role="log" aria-label="Test conversation">
-        {!lines.length && <p className="muted small center">Write a message as if you were a customer. The draft answers here; nobody else sees it.</p>}
+        {!lines.length && (
+          <p className="muted small center">Write a message as if you were a customer. The draft answers here; nobody else sees it.</p>
+        )}
         {lines.map((l, i) => (
           <div key={i} className={`sim-msg sim-${l.from}`} data-testid={`sim-${l.from}`} role={l.from === 'note' ? 'note' : undefined}>
             {l.text}
-            {l.mediaUrl && <div className="small muted"><Icon name="paperclip" size={13} /> {l.mediaUrl}</div>}
+            {l.mediaUrl && (
+              <div className="small muted">
+                <Icon name="paperclip" size={13} /> {l.mediaUrl}
+              </div>
+            )}
           </div>
         ))}
         {last?.from === 'bot' && last.quickReplies?.length ? (
           <div className="quick-replies">
             {last.quickReplies.map((q) => (
-              <button type="button" key={q} className="btn-chip" onClick={() => void send(q)} data-testid="sim-quick-reply">{q}</button>
+              <button type="button" key={q} className="btn-chip" onClick={() => void send(q)} data-testid="sim-quick-reply">
+                {q}
+              </button>
             ))}
           </div>
         ) : null}
@@ -107,8 +135,16 @@ export function Simulator({ workflowId, flush, onPath }: { workflowId: string; f
         <div ref={end} />
       </div>
       <form className="sim-input" onSubmit={submit}>
-        <input value={draft} onChange={(e) => setDraft(e.target.value)} placeholder="Type a customer message…" aria-label="Customer message" data-testid="sim-input" />
-        <button className="btn btn-primary" disabled={busy || !draft.trim()} data-testid="sim-send">Send</button>
+        <input
+          value={draft}
+          onChange={(e) => setDraft(e.target.value)}
+          placeholder="Type a customer message…"
+          aria-label="Customer message"
+          data-testid="sim-input"
+        />
+        <button className="btn btn-primary" disabled={busy || !draft.trim()} data-testid="sim-send">
+          Send
+        </button>
       </form>
     </div>
   );

@@ -6,7 +6,9 @@ export function VariableText({ text, paths }: { text: string; paths?: boolean })
     <>
       {splitPlaceholders(text, paths).map((part, i) =>
         'variable' in part ? (
-          <span key={i} className="var-chip" title={part.source} data-testid="variable-chip">{part.name}</span>
+          <span key={i} className="var-chip" title={part.source} data-testid="variable-chip">
+            {part.name}
+          </span>
         ) : (
           <span key={i}>{part.text}</span>
         ),

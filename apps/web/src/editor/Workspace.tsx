@@ -41,7 +41,7 @@ export function Workspace({ workflow, lookups }: { workflow: WorkflowDetail; loo
   const [lit, setLit] = useState<Lit>(noLight);
   const [publishing, setPublishing] = useState(false);
   const [versionsKey, setVersionsKey] = useState(0);
-  const [requires] = useState(() => workflow.requires?.length ? workflow.requires : storedRequires(workflow.id) ?? []);
+  const [requires] = useState(() => (workflow.requires?.length ? workflow.requires : (storedRequires(workflow.id) ?? [])));
   const [checklistOpen, setChecklistOpen] = useState(requires.length > 0);
   const [done, setDone] = useState<Set<number>>(new Set());
   const [problems, setProblems] = useState<PublishIssue[] | null>(null);
@@ -50,7 +50,10 @@ export function Workspace({ workflow, lookups }: { workflow: WorkflowDetail; loo
   useEditorKeys(state);
 
   useEffect(() => {
-    setOverlay((id, prev) => ({ ...prev, lit: lit.nodes.get(id) }), state.nodes.map((n) => n.id));
+    setOverlay(
+      (id, prev) => ({ ...prev, lit: lit.nodes.get(id) }),
+      state.nodes.map((n) => n.id),
+    );
   }, [lit]); // eslint-disable-line react-hooks/exhaustive-deps
 
   const selected = useMemo(() => {
@@ -58,34 +61,49 @@ export function Workspace({ workflow, lookups }: { workflow: WorkflowDetail; loo
     return sel.length === 1 ? sel[0] : undefined;
   }, [state.nodes]);
 
-  const pick = useCallback((nodeId: string | undefined, field?: string) => {
-    if (!nodeId) return setTab('problems');
-    state.select(nodeId);
-    setTab('step');
-    setFocus({ field, nonce: Date.now() });
-    const node = flow.getNode(nodeId);
-    if (node) void flow.setCenter(node.position.x + 120, node.position.y + 50, { zoom: Math.max(flow.getZoom(), 0.9), duration: 300 });
-  }, [state, flow]);
+  const pick = useCallback(
+    (nodeId: string | undefined, field?: string) => {
+      if (!nodeId) return setTab('problems');
+      state.select(nodeId);
+      setTab('step');
+      setFocus({ field, nonce: Date.now() });
+      const node = flow.getNode(nodeId);
+      if (node) void flow.setCenter(node.position.x + 120, node.position.y + 50, { zoom: Math.max(flow.getZoom(), 0.9), duration: 300 });
+    },
+    [state, flow],
+  );
 
-  const addFromPalette = useCallback((type: string) => {
-    const from = selected && getDefinition(selected.type ?? '');
-    const free = from && outputsFor(from, selected!.data.config).find((o) => !state.edges.some((e) => e.source === selected!.id && e.sourceHandle === o));
-    if (selected && free && getDefinition(type)?.kind !== 'trigger') {
-      state.addNode(type, { x: selected.position.x, y: selected.position.y + 170 }, { nodeId: selected.id, handle: free });
-    } else {
-      const box = document.querySelector('.canvas')?.getBoundingClientRect();
-      const p = flow.screenToFlowPosition({ x: (box?.left ?? 0) + (box?.width ?? 800) / 2, y: (box?.top ?? 0) + (box?.height ?? 600) / 2 });
-      state.addNode(type, { x: p.x - 120 + Math.random() * 40, y: p.y - 50 + Math.random() * 40 });
-    }
-    setTab('step');
-  }, [selected, state, flow]);
+  const addFromPalette = useCallback(
+    (type: string) => {
+      const from = selected && getDefinition(selected.type ?? '');
+      const free =
+        from &&
+        outputsFor(from, selected!.data.config).find((o) => !state.edges.some((e) => e.source === selected!.id && e.sourceHandle === o));
+      if (selected && free && getDefinition(type)?.kind !== 'trigger') {
+        state.addNode(type, { x: selected.position.x, y: selected.position.y + 170 }, { nodeId: selected.id, handle: free });
+      } else {
+        const box = document.querySelector('.canvas')?.getBoundingClientRect();
+        const p = flow.screenToFlowPosition({
+          x: (box?.left ?? 0) + (box?.width ?? 800) / 2,
+          y: (box?.top ?? 0) + (box?.height ?? 600) / 2,
+        });
+        state.addNode(type, { x: p.x - 120 + Math.random() * 40, y: p.y - 50 + Math.random() * 40 });
+      }
+      setTab('step');
+    },
+    [selected, state, flow],
+  );
 
   const publish = async (allowSamples = false) => {
     setPublishing(true);
     try {
       // Publishing takes the saved draft: an unsaved change would silently be left out.
-      if (!(await state.flush())) throw new Error('Your latest changes could not be saved, so nothing was published. Use “Retry” at the top, then publish again.');
-      const res = await api.post<{ workflow: WorkflowDetail; version: { number: number }; warnings?: PublishIssue[] }>(`/api/workflows/${workflow.id}/publish`, allowSamples ? { allowSamples } : undefined);
+      if (!(await state.flush()))
+        throw new Error('Your latest changes could not be saved, so nothing was published. Use “Retry” at the top, then publish again.');
+      const res = await api.post<{ workflow: WorkflowDetail; version: { number: number }; warnings?: PublishIssue[] }>(
+        `/api/workflows/${workflow.id}/publish`,
+        allowSamples ? { allowSamples } : undefined,
+      );
       const orderConflicts = res.warnings?.filter((w) => w.code === 'flow_order_conflict') ?? [];
       if (orderConflicts.length) setConflicts(orderConflicts);
       setStatus('active');
@@ -93,8 +111,14 @@ export function Workspace({ workflow, lookups }: { workflow: WorkflowDetail; loo
       setVersionsKey((k) => k + 1);
       toast(`Published! Version ${res.version.number} is now live.`);
     } catch (err) {
-      const listed = err instanceof ApiError && err.code === 'flow_invalid' ? (err.details as { errors?: PublishIssue[] } | undefined)?.errors : undefined;
-      const sampleDetails = err instanceof ApiError && err.code === 'sample_details_left' ? (err.details as { placeholders?: SampleDetail[] } | undefined)?.placeholders : undefined;
+      const listed =
+        err instanceof ApiError && err.code === 'flow_invalid'
+          ? (err.details as { errors?: PublishIssue[] } | undefined)?.errors
+          : undefined;
+      const sampleDetails =
+        err instanceof ApiError && err.code === 'sample_details_left'
+          ? (err.details as { placeholders?: SampleDetail[] } | undefined)?.placeholders
+          : undefined;
       if (listed?.length) {
         setProblems(listed);
         setTab('problems');
@@ -124,8 +148,20 @@ export function Workspace({ workflow, lookups }: { workflow: WorkflowDetail; loo
     setTimeout(() => void flow.fitView({ padding: 0.15, maxZoom: 1, duration: 300 }), 60);
   };
 
-  const onPath = useCallback((path: { nodeId: string; output?: string; status: string }[]) => setLit(lightPath(path, state.edges)), [state.edges]);
-  const onReplay = useCallback((steps: RunStep[]) => setLit(lightPath(steps.map((s) => ({ nodeId: s.nodeId, status: s.status, output: (s.output as { output?: string } | null)?.output })), state.edges)), [state.edges]);
+  const onPath = useCallback(
+    (path: { nodeId: string; output?: string; status: string }[]) => setLit(lightPath(path, state.edges)),
+    [state.edges],
+  );
+  const onReplay = useCallback(
+    (steps: RunStep[]) =>
+      setLit(
+        lightPath(
+          steps.map((s) => ({ nodeId: s.nodeId, status: s.status, output: (s.output as { output?: string } | null)?.output })),
+          state.edges,
+        ),
+      ),
+    [state.edges],
+  );
   const errorsOf = (id: string): FlowIssue[] => state.validation.errors.filter((i) => i.nodeId === id);
 
   return (
@@ -184,8 +220,22 @@ export function Workspace({ workflow, lookups }: { workflow: WorkflowDetail; loo
         />
       </div>
       {conflicts && <OrderConflicts conflicts={conflicts} onClose={() => setConflicts(null)} onChangeOrder={() => navigate('/flows')} />}
-      {samples && <SampleDetailsDialog items={samples} onClose={() => setSamples(null)} onPick={(i) => (setSamples(null), pick(i.nodeId, i.field))} onPublishAnyway={() => (setSamples(null), void publish(true))} />}
-      {problems && <PublishProblems issues={problems} nodes={state.nodes} onClose={() => setProblems(null)} onPick={(i) => (setProblems(null), pick(i.nodeId, i.field))} />}
+      {samples && (
+        <SampleDetailsDialog
+          items={samples}
+          onClose={() => setSamples(null)}
+          onPick={(i) => (setSamples(null), pick(i.nodeId, i.field))}
+          onPublishAnyway={() => (setSamples(null), void publish(true))}
+        />
+      )}
+      {problems && (
+        <PublishProblems
+          issues={problems}
+          nodes={state.nodes}
+          onClose={() => setProblems(null)}
+          onPick={(i) => (setProblems(null), pick(i.nodeId, i.field))}
+        />
+      )}
     </div>
   );
 }

@@ -51,7 +51,10 @@ export function toDoc(nodes: StepNode[], edges: Edge[]): FlowDocument {
 }
 
 export function newId(prefix: string, taken: Set<string>): string {
-  const base = prefix.split('.').pop()!.replace(/[^a-z0-9]+/gi, '_');
+  const base = prefix
+    .split('.')
+    .pop()!
+    .replace(/[^a-z0-9]+/gi, '_');
   for (;;) {
     const id = `${base}_${Math.random().toString(36).slice(2, 6)}`;
     if (!taken.has(id)) return id;

@@ -3,7 +3,12 @@ import type { FlowDocument } from '../flow';
 import { toast } from '../components/toast';
 
 function slugify(name: string) {
-  return name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '') || 'flow';
+  return (
+    name
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, '-')
+      .replace(/^-|-$/g, '') || 'flow'
+  );
 }
 
 export function downloadJson(fileName: string, data: unknown) {

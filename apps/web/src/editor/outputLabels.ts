@@ -3,7 +3,10 @@ import type { NodeDefinition } from '../flow';
 type Case = { id?: unknown; operator?: unknown; values?: unknown };
 
 const quoted = (values: string[]) => {
-  const shown = values.slice(0, 3).map((v) => `“${v}”`).join(', ');
+  const shown = values
+    .slice(0, 3)
+    .map((v) => `“${v}”`)
+    .join(', ');
   return values.length > 3 ? `${shown} +${values.length - 3}` : shown;
 };
 

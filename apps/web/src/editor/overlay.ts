@@ -17,7 +17,9 @@ let overlays = new Map<string, NodeOverlay>();
 const listeners = new Set<() => void>();
 
 function same(a: NodeOverlay, b: NodeOverlay) {
-  return a.lit === b.lit && a.count === b.count && a.errors.join('\n') === b.errors.join('\n') && a.warnings.join('\n') === b.warnings.join('\n');
+  return (
+    a.lit === b.lit && a.count === b.count && a.errors.join('\n') === b.errors.join('\n') && a.warnings.join('\n') === b.warnings.join('\n')
+  );
 }
 
 /** Replaces one layer of the overlays for all nodes, keeping unchanged entries identical. */

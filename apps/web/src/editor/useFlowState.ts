@@ -43,15 +43,21 @@ export function useFlowState(workflow: WorkflowDetail, channels: readonly Connec
   const bump = useCallback(() => setRev((r) => r + 1), []);
   const currentDoc = useCallback(() => toDoc(latest.current.nodes, latest.current.edges), []);
 
-  const onNodesChange = useCallback((changes: NodeChange<StepNode>[]) => {
-    baseNodesChange(changes);
-    if (changes.some((c) => structural.has(c.type) || (c.type === 'position' && !c.dragging && c.position))) bump();
-  }, [baseNodesChange, bump]);
+  const onNodesChange = useCallback(
+    (changes: NodeChange<StepNode>[]) => {
+      baseNodesChange(changes);
+      if (changes.some((c) => structural.has(c.type) || (c.type === 'position' && !c.dragging && c.position))) bump();
+    },
+    [baseNodesChange, bump],
+  );
 
-  const onEdgesChange = useCallback((changes: EdgeChange[]) => {
-    baseEdgesChange(changes);
-    if (changes.some((c) => structural.has(c.type))) bump();
-  }, [baseEdgesChange, bump]);
+  const onEdgesChange = useCallback(
+    (changes: EdgeChange[]) => {
+      baseEdgesChange(changes);
+      if (changes.some((c) => structural.has(c.type))) bump();
+    },
+    [baseEdgesChange, bump],
+  );
 
   const revRef = useRef(rev);
   revRef.current = rev;
@@ -67,7 +73,11 @@ export function useFlowState(workflow: WorkflowDetail, channels: readonly Connec
     try {
       const { name, description } = meta.current;
       // A name being retyped is blank for a moment; the server keeps the old one then.
-      await api.put<WorkflowDetail>(`/api/workflows/${workflow.id}`, { ...(name.trim() ? { name } : {}), description: description || null, definition: currentDoc() });
+      await api.put<WorkflowDetail>(`/api/workflows/${workflow.id}`, {
+        ...(name.trim() ? { name } : {}),
+        description: description || null,
+        definition: currentDoc(),
+      });
       savedRev.current = Math.max(savedRev.current, mine);
       setSaveError(undefined);
       setSaveState(savedRev.current === revRef.current ? 'saved' : 'dirty');
@@ -97,10 +107,13 @@ export function useFlowState(workflow: WorkflowDetail, channels: readonly Connec
   saveRef.current = save;
   /** Saves now if anything is unsaved (before publishing, testing or leaving); false if it failed. */
   const flush = useCallback(() => saveRef.current(), []);
-  useEffect(() => () => {
-    clearTimeout(retryTimer.current);
-    void saveRef.current();
-  }, []);
+  useEffect(
+    () => () => {
+      clearTimeout(retryTimer.current);
+      void saveRef.current();
+    },
+    [],
+  );
 
   // Everything that follows an edit: validation quickly, history after a pause, save after a longer one.
   useEffect(() => {
@@ -123,51 +136,78 @@ export function useFlowState(workflow: WorkflowDetail, channels: readonly Connec
     const warnings = new Map<string, string[]>();
     for (const i of validation.errors) if (i.nodeId) errors.set(i.nodeId, [...(errors.get(i.nodeId) ?? []), i.message]);
     for (const i of validation.warnings) if (i.nodeId) warnings.set(i.nodeId, [...(warnings.get(i.nodeId) ?? []), i.message]);
-    setOverlay((id, prev) => ({ ...prev, errors: errors.get(id) ?? [], warnings: warnings.get(id) ?? [] }), latest.current.nodes.map((n) => n.id));
+    setOverlay(
+      (id, prev) => ({ ...prev, errors: errors.get(id) ?? [], warnings: warnings.get(id) ?? [] }),
+      latest.current.nodes.map((n) => n.id),
+    );
   }, [validation]);
 
-  const applyDoc = useCallback((doc: FlowDocument) => {
-    const next = withNames(doc);
-    setNodes(next.nodes);
-    setEdges(next.edges);
-    bump();
-  }, [setNodes, setEdges, bump]);
+  const applyDoc = useCallback(
+    (doc: FlowDocument) => {
+      const next = withNames(doc);
+      setNodes(next.nodes);
+      setEdges(next.edges);
+      bump();
+    },
+    [setNodes, setEdges, bump],
+  );
 
-  const updateNode = useCallback((id: string, patch: Partial<StepNode['data']>) => {
-    setNodes((ns) => ns.map((n) => (n.id === id ? named({ ...n, data: { ...n.data, ...patch } }) : n)));
-    bump();
-  }, [setNodes, bump]);
+  const updateNode = useCallback(
+    (id: string, patch: Partial<StepNode['data']>) => {
+      setNodes((ns) => ns.map((n) => (n.id === id ? named({ ...n, data: { ...n.data, ...patch } }) : n)));
+      bump();
+    },
+    [setNodes, bump],
+  );
 
-  const connect = useCallback((c: Connection) => {
-    if (!c.source || !c.target || c.source === c.target) return;
-    const handle = c.sourceHandle ?? null;
-    setEdges((es) => [
-      // One edge per output: connecting an output again moves it.
-      ...es.filter((e) => !(e.source === c.source && (e.sourceHandle ?? null) === handle)),
-      { id: newId('e', new Set(es.map((e) => e.id))), source: c.source, target: c.target, sourceHandle: handle },
-    ]);
-    bump();
-  }, [setEdges, bump]);
+  const connect = useCallback(
+    (c: Connection) => {
+      if (!c.source || !c.target || c.source === c.target) return;
+      const handle = c.sourceHandle ?? null;
+      setEdges((es) => [
+        // One edge per output: connecting an output again moves it.
+        ...es.filter((e) => !(e.source === c.source && (e.sourceHandle ?? null) === handle)),
+        { id: newId('e', new Set(es.map((e) => e.id))), source: c.source, target: c.target, sourceHandle: handle },
+      ]);
+      bump();
+    },
+    [setEdges, bump],
+  );
 
-  const addNode = useCallback((type: string, position: XYPosition, from?: { nodeId: string; handle: string }) => {
-    const def = getDefinition(type);
-    if (!def) return undefined;
-    const id = newId(type, new Set(latest.current.nodes.map((n) => n.id)));
-    const node: StepNode = named({ id, type, position, selected: true, data: { config: structuredClone(def.defaults ?? {}) as Record<string, unknown> } });
-    setNodes((ns) => [...ns.map((n) => (n.selected ? { ...n, selected: false } : n)), node]);
-    if (from) connect({ source: from.nodeId, sourceHandle: from.handle, target: id, targetHandle: null });
-    bump();
-    return id;
-  }, [setNodes, connect, bump]);
+  const addNode = useCallback(
+    (type: string, position: XYPosition, from?: { nodeId: string; handle: string }) => {
+      const def = getDefinition(type);
+      if (!def) return undefined;
+      const id = newId(type, new Set(latest.current.nodes.map((n) => n.id)));
+      const node: StepNode = named({
+        id,
+        type,
+        position,
+        selected: true,
+        data: { config: structuredClone(def.defaults ?? {}) as Record<string, unknown> },
+      });
+      setNodes((ns) => [...ns.map((n) => (n.selected ? { ...n, selected: false } : n)), node]);
+      if (from) connect({ source: from.nodeId, sourceHandle: from.handle, target: id, targetHandle: null });
+      bump();
+      return id;
+    },
+    [setNodes, connect, bump],
+  );
 
-  const select = useCallback((id: string | null) => {
-    setNodes((ns) => ns.map((n) => ((n.id === id) === !!n.selected ? n : { ...n, selected: n.id === id })));
-  }, [setNodes]);
+  const select = useCallback(
+    (id: string | null) => {
+      setNodes((ns) => ns.map((n) => ((n.id === id) === !!n.selected ? n : { ...n, selected: n.id === id })));
+    },
+    [setNodes],
+  );
 
-  const setMeta = useCallback((patch: { name?: string; description?: string | null }) => {
-    meta.current = { ...meta.current, ...patch };
-    bump();
-  }, [bump]);
+  const setMeta = useCallback(
+    (patch: { name?: string; description?: string | null }) => {
+      meta.current = { ...meta.current, ...patch };
+      bump();
+    },
+    [bump],
+  );
 
   const undo = useCallback(() => {
     const doc = history.undo(currentDoc());
@@ -179,9 +219,31 @@ export function useFlowState(workflow: WorkflowDetail, channels: readonly Connec
   }, [history, currentDoc, applyDoc]);
 
   return {
-    nodes, edges, setNodes, setEdges, onNodesChange, onEdgesChange, connect, addNode, updateNode, select, applyDoc,
-    validation, save, flush, saveState, saveError, rev, currentDoc, setMeta, meta, undo, redo, bump,
-    canUndo: history.canUndo || rev > 0, canRedo: history.canRedo,
+    nodes,
+    edges,
+    setNodes,
+    setEdges,
+    onNodesChange,
+    onEdgesChange,
+    connect,
+    addNode,
+    updateNode,
+    select,
+    applyDoc,
+    validation,
+    save,
+    flush,
+    saveState,
+    saveError,
+    rev,
+    currentDoc,
+    setMeta,
+    meta,
+    undo,
+    redo,
+    bump,
+    canUndo: history.canUndo || rev > 0,
+    canRedo: history.canRedo,
   };
 }
 

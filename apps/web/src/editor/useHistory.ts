@@ -21,15 +21,18 @@ export function useHistory(initial: FlowDocument) {
     force((n) => n + 1);
   }, []);
 
-  const undo = useCallback((current: FlowDocument): FlowDocument | undefined => {
-    record(current);
-    const prev = past.current.pop();
-    if (prev === undefined) return undefined;
-    future.current.push(recorded.current);
-    recorded.current = prev;
-    force((n) => n + 1);
-    return JSON.parse(prev) as FlowDocument;
-  }, [record]);
+  const undo = useCallback(
+    (current: FlowDocument): FlowDocument | undefined => {
+      record(current);
+      const prev = past.current.pop();
+      if (prev === undefined) return undefined;
+      future.current.push(recorded.current);
+      recorded.current = prev;
+      force((n) => n + 1);
+      return JSON.parse(prev) as FlowDocument;
+    },
+    [record],
+  );
 
   const redo = useCallback((current: FlowDocument): FlowDocument | undefined => {
     if (JSON.stringify(current) !== recorded.current) return undefined;

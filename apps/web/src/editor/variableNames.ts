@@ -17,7 +17,11 @@ const known: Record<string, string> = {
 };
 
 const words = (s: string) => {
-  const spaced = s.replace(/[_.-]+/g, ' ').replace(/([a-z])([A-Z])/g, '$1 $2').trim().toLowerCase();
+  const spaced = s
+    .replace(/[_.-]+/g, ' ')
+    .replace(/([a-z])([A-Z])/g, '$1 $2')
+    .trim()
+    .toLowerCase();
   return spaced.charAt(0).toUpperCase() + spaced.slice(1);
 };
 
@@ -38,7 +42,8 @@ export type TextPart = { text: string } | { variable: string; name: string; sour
 
 const placeholder = /\{\{\s*([^{}]*?)\s*\}\}/g;
 /** Also a bare path, as summaries name the field a step reads or sets ("contact.email is …"). */
-const placeholderOrPath = /\{\{\s*([^{}]*?)\s*\}\}|\b((?:contact|vars|message|conversation|workspace|trigger)\.[A-Za-z0-9_.]*[A-Za-z0-9_])/g;
+const placeholderOrPath =
+  /\{\{\s*([^{}]*?)\s*\}\}|\b((?:contact|vars|message|conversation|workspace|trigger)\.[A-Za-z0-9_.]*[A-Za-z0-9_])/g;
 
 /** The name of what a placeholder holds: a path's friendly name, or a literal's own words. */
 function expressionName(expression: string): string {

@@ -2,7 +2,16 @@ import { getDefinition } from '../flow';
 import type { StepNode } from './convert';
 
 // `workspace.hours_text` and `reply_time_text` are Settings in words ("Monday to Friday, 9am–5pm").
-const base = ['contact.first_name', 'contact.name', 'contact.email', 'contact.phone', 'message.text', 'workspace.name', 'workspace.hours_text', 'workspace.reply_time_text'];
+const base = [
+  'contact.first_name',
+  'contact.name',
+  'contact.email',
+  'contact.phone',
+  'message.text',
+  'workspace.name',
+  'workspace.hours_text',
+  'workspace.reply_time_text',
+];
 
 /** Placeholders offered in text fields: the usual ones plus whatever this flow's steps save. */
 export function flowVariables(nodes: StepNode[]): string[] {

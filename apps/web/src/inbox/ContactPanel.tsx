@@ -14,7 +14,9 @@ export function ContactPanel({ contactId }: { contactId: string }) {
       {!contact.data && !contact.error && <Loading />}
       {contact.data && <ContactCard contact={contact.data} onChange={contact.setData} />}
       <Timeline contactId={contactId} />
-      <Link to={`/contacts/${contactId}`} className="small">Open contact →</Link>
+      <Link to={`/contacts/${contactId}`} className="small">
+        Open contact →
+      </Link>
     </aside>
   );
 }

@@ -3,7 +3,17 @@ import type { Conversation, Member, Team } from '../api/types';
 import { useSession } from '../auth/session';
 import { toast } from '../components/toast';
 
-export function ConversationControls({ conversation: c, members, teams, onChanged }: { conversation: Conversation; members: Member[]; teams: Team[]; onChanged: (c: Conversation) => void }) {
+export function ConversationControls({
+  conversation: c,
+  members,
+  teams,
+  onChanged,
+}: {
+  conversation: Conversation;
+  members: Member[];
+  teams: Team[];
+  onChanged: (c: Conversation) => void;
+}) {
   const { me } = useSession();
   const patch = async (body: Record<string, unknown>) => {
     try {
@@ -19,7 +29,11 @@ export function ConversationControls({ conversation: c, members, teams, onChange
         <span>Assigned to</span>
         <select value={c.assignee?.id ?? ''} onChange={(e) => void patch({ assigneeId: e.target.value || null })} data-testid="assignee">
           <option value="">Nobody</option>
-          {people.map((m) => <option key={m.userId} value={m.userId}>{m.userId === me.user?.id ? `Me (${m.name})` : m.name}</option>)}
+          {people.map((m) => (
+            <option key={m.userId} value={m.userId}>
+              {m.userId === me.user?.id ? `Me (${m.name})` : m.name}
+            </option>
+          ))}
           {c.assignee && !people.some((m) => m.userId === c.assignee!.id) && <option value={c.assignee.id}>{c.assignee.name}</option>}
         </select>
       </label>
@@ -28,7 +42,11 @@ export function ConversationControls({ conversation: c, members, teams, onChange
           <span>Team</span>
           <select value={c.teamId ?? ''} onChange={(e) => void patch({ teamId: e.target.value || null })}>
             <option value="">No team</option>
-            {teams.map((t) => <option key={t.id} value={t.id}>{t.name}</option>)}
+            {teams.map((t) => (
+              <option key={t.id} value={t.id}>
+                {t.name}
+              </option>
+            ))}
           </select>
         </label>
       )}
@@ -44,11 +62,17 @@ export function ConversationControls({ conversation: c, members, teams, onChange
       <label>
         <span>Priority</span>
         <select value={c.priority} onChange={(e) => void patch({ priority: e.target.value })}>
-          {['none', 'low', 'medium', 'high', 'urgent'].map((p) => <option key={p} value={p}>{p === 'none' ? 'Normal' : p[0]!.toUpperCase() + p.slice(1)}</option>)}
+          {['none', 'low', 'medium', 'high', 'urgent'].map((p) => (
+            <option key={p} value={p}>
+              {p === 'none' ? 'Normal' : p[0]!.toUpperCase() + p.slice(1)}
+            </option>
+          ))}
         </select>
       </label>
       {c.handledBy === 'human' ? (
-        <button className="btn btn-small" onClick={() => void patch({ handledBy: 'bot' })} title="Let the automations answer again">Give back to bot</button>
+        <button className="btn btn-small" onClick={() => void patch({ handledBy: 'bot' })} title="Let the automations answer again">
+          Give back to bot
+        </button>
       ) : null}
     </div>
   );

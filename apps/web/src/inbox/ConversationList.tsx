@@ -5,7 +5,15 @@ import { Loading } from '../components/Notice';
 import { useWaiting } from './useWaitingAlerts';
 import './waiting.css';
 
-export function ConversationList({ conversations, selectedId, onOpen }: { conversations: Conversation[] | undefined; selectedId?: string; onOpen: (id: string) => void }) {
+export function ConversationList({
+  conversations,
+  selectedId,
+  onOpen,
+}: {
+  conversations: Conversation[] | undefined;
+  selectedId?: string;
+  onOpen: (id: string) => void;
+}) {
   const waiting = useWaiting();
   if (!conversations) return <Loading />;
   if (!conversations.length) return <p className="muted small pad">No conversations here.</p>;
@@ -17,13 +25,21 @@ export function ConversationList({ conversations, selectedId, onOpen }: { conver
             <div className="conv-top">
               <span className="conv-name">{contactName(c.contact)}</span>
               <span className="conv-when">
-                {!!waiting.unread.get(c.id) && <span className="unread-count" aria-label={`${waiting.unread.get(c.id)} unread`}>{waiting.unread.get(c.id)}</span>}
+                {!!waiting.unread.get(c.id) && (
+                  <span className="unread-count" aria-label={`${waiting.unread.get(c.id)} unread`}>
+                    {waiting.unread.get(c.id)}
+                  </span>
+                )}
                 <span className="muted small">{timeAgo(c.lastMessageAt)}</span>
               </span>
             </div>
             <div className="conv-preview">
-              <span title={c.channel.name}><ChannelIcon type={c.channel.type} size={14} labelled /></span>
-              {c.lastMessage ? `${c.lastMessage.author === 'bot' ? 'Bot: ' : c.lastMessage.author === 'agent' ? 'You: ' : ''}${c.lastMessage.text}` : 'No messages'}
+              <span title={c.channel.name}>
+                <ChannelIcon type={c.channel.type} size={14} labelled />
+              </span>
+              {c.lastMessage
+                ? `${c.lastMessage.author === 'bot' ? 'Bot: ' : c.lastMessage.author === 'agent' ? 'You: ' : ''}${c.lastMessage.text}`
+                : 'No messages'}
             </div>
             <div className="conv-tags">
               {c.assignee ? (

@@ -18,7 +18,11 @@ export function CustomerTyping({ conversationId }: { conversationId: string }) {
         clearTimeout(timer);
         setTyping(true);
         timer = setTimeout(() => setTyping(false), SHOWN_MS);
-      } else if (event.type === 'message.created' && event.data.conversationId === conversationId && event.data.message.direction === 'in') {
+      } else if (
+        event.type === 'message.created' &&
+        event.data.conversationId === conversationId &&
+        event.data.message.direction === 'in'
+      ) {
         clearTimeout(timer);
         setTyping(false);
       }

@@ -20,13 +20,25 @@ export function InboxFilters(p: {
     <div className="inbox-filters">
       <div className="segmented" role="tablist">
         {views.map((v) => (
-          <button key={v.id} role="tab" aria-selected={p.view === v.id} className={p.view === v.id ? 'active' : ''} onClick={() => p.setView(v.id)} data-testid={`view-${v.id}`}>
+          <button
+            key={v.id}
+            role="tab"
+            aria-selected={p.view === v.id}
+            className={p.view === v.id ? 'active' : ''}
+            onClick={() => p.setView(v.id)}
+            data-testid={`view-${v.id}`}
+          >
             {v.label}
           </button>
         ))}
       </div>
       <div className="filter-row">
-        <select value={p.status} onChange={(e) => p.setStatus(e.target.value as ConversationStatus | '')} aria-label="Status" data-testid="filter-status">
+        <select
+          value={p.status}
+          onChange={(e) => p.setStatus(e.target.value as ConversationStatus | '')}
+          aria-label="Status"
+          data-testid="filter-status"
+        >
           <option value="open">Open</option>
           <option value="pending">Pending</option>
           <option value="snoozed">Snoozed</option>
@@ -35,7 +47,11 @@ export function InboxFilters(p: {
         </select>
         <select value={p.channelId} onChange={(e) => p.setChannelId(e.target.value)} aria-label="Channel">
           <option value="">All channels</option>
-          {p.channels.map((c) => <option key={c.id} value={c.id}>{c.name}</option>)}
+          {p.channels.map((c) => (
+            <option key={c.id} value={c.id}>
+              {c.name}
+            </option>
+          ))}
         </select>
       </div>
     </div>

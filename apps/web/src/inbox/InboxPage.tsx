@@ -18,12 +18,38 @@ export function InboxPage({ selectedId }: { selectedId?: string }) {
   const [status, setStatus] = useState<ConversationStatus | ''>('open');
   const [channelId, setChannelId] = useState('');
   const list = useAsync(
-    () => api.get<{ conversations: Conversation[] }>(`/api/conversations${qs({ status, channelId, assignee: view === 'all' ? undefined : view })}`).then((r) => r.conversations),
+    () =>
+      api
+        .get<{ conversations: Conversation[] }>(
+          `/api/conversations${qs({ status, channelId, assignee: view === 'all' ? undefined : view })}`,
+        )
+        .then((r) => r.conversations),
     [view, status, channelId],
   );
-  const channels = useAsync(() => api.get<{ channels: Channel[] }>('/api/channels').then((r) => r.channels).catch(() => []), []);
-  const members = useAsync(() => api.get<{ members: Member[] }>('/api/members').then((r) => r.members).catch(() => []), []);
-  const teams = useAsync(() => api.get<{ teams: Team[] }>('/api/teams').then((r) => r.teams).catch(() => []), []);
+  const channels = useAsync(
+    () =>
+      api
+        .get<{ channels: Channel[] }>('/api/channels')
+        .then((r) => r.channels)
+        .catch(() => []),
+    [],
+  );
+  const members = useAsync(
+    () =>
+      api
+        .get<{ members: Member[] }>('/api/members')
+        .then((r) => r.members)
+        .catch(() => []),
+    [],
+  );
+  const teams = useAsync(
+    () =>
+      api
+        .get<{ teams: Team[] }>('/api/teams')
+        .then((r) => r.teams)
+        .catch(() => []),
+    [],
+  );
   const reloadTimer = useRef<ReturnType<typeof setTimeout>>(undefined);
   const [liveSelected, setLiveSelected] = useState<Conversation>();
   // Narrow screens show one pane at a time: the list, a thread, or its contact.
@@ -42,14 +68,25 @@ export function InboxPage({ selectedId }: { selectedId?: string }) {
   );
 
   const selected = liveSelected?.id === selectedId ? liveSelected : list.data?.find((c) => c.id === selectedId);
-  const detail = useAsync(() => (selectedId && !selected ? api.get<Conversation>(`/api/conversations/${selectedId}`) : Promise.resolve(undefined)), [selectedId, !!selected]);
+  const detail = useAsync(
+    () => (selectedId && !selected ? api.get<Conversation>(`/api/conversations/${selectedId}`) : Promise.resolve(undefined)),
+    [selectedId, !!selected],
+  );
   const conversation = selected ?? detail.data;
   const pane = !selectedId ? 'list' : contactOpen && conversation ? 'contact' : 'thread';
 
   return (
     <div className={`inbox inbox-pane-${pane}`} data-testid="inbox">
       <section className="inbox-list" aria-label="Conversations">
-        <InboxFilters view={view} setView={setView} status={status} setStatus={setStatus} channelId={channelId} setChannelId={setChannelId} channels={channels.data ?? []} />
+        <InboxFilters
+          view={view}
+          setView={setView}
+          status={status}
+          setStatus={setStatus}
+          channelId={channelId}
+          setChannelId={setChannelId}
+          channels={channels.data ?? []}
+        />
         <WaitingBar />
         <Notice>{list.error}</Notice>
         <ConversationList conversations={list.data} selectedId={selectedId} onOpen={(id) => navigate(`/inbox/${id}`)} />

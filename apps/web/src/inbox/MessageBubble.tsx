@@ -5,7 +5,15 @@ import { DeliveryTicks } from './DeliveryTicks';
 import { Icon } from '../components/Icon';
 
 const authorLabel = (m: Message) =>
-  m.private ? `Private note${m.authorUser ? ` · ${m.authorUser.name}` : ''}` : m.author === 'bot' ? 'Bot' : m.author === 'agent' ? m.authorUser?.name ?? 'Agent' : m.author === 'system' ? 'System' : 'Customer';
+  m.private
+    ? `Private note${m.authorUser ? ` · ${m.authorUser.name}` : ''}`
+    : m.author === 'bot'
+      ? 'Bot'
+      : m.author === 'agent'
+        ? (m.authorUser?.name ?? 'Agent')
+        : m.author === 'system'
+          ? 'System'
+          : 'Customer';
 
 /** Customer left, bot and agents right in different colours, notes in yellow across. */
 export function MessageBubble({ message: m, onRetry }: { message: Message; onRetry: () => void }) {
@@ -20,7 +28,9 @@ export function MessageBubble({ message: m, onRetry }: { message: Message; onRet
       {m.text && <div className="msg-text">{m.text}</div>}
       {m.attachments?.length > 0 && (
         <div className="msg-attachments">
-          {m.attachments.map((a, i) => <AttachmentView key={`${i}:${a.url ?? ''}`} attachment={a} />)}
+          {m.attachments.map((a, i) => (
+            <AttachmentView key={`${i}:${a.url ?? ''}`} attachment={a} />
+          ))}
         </div>
       )}
       {m.location && (
@@ -29,12 +39,20 @@ export function MessageBubble({ message: m, onRetry }: { message: Message; onRet
         </a>
       )}
       {m.quickReplies && m.quickReplies.length > 0 && (
-        <div className="quick-replies">{m.quickReplies.map((q) => <span key={q} className="btn-chip">{q}</span>)}</div>
+        <div className="quick-replies">
+          {m.quickReplies.map((q) => (
+            <span key={q} className="btn-chip">
+              {q}
+            </span>
+          ))}
+        </div>
       )}
       {m.status === 'failed' && (
         <div className="msg-error" data-testid="msg-failed">
           <Icon name="triangle-alert" size={14} /> Not delivered{m.error ? `: ${m.error}` : ''}
-          <button className="btn btn-small" onClick={onRetry} data-testid="retry">Retry</button>
+          <button className="btn btn-small" onClick={onRetry} data-testid="retry">
+            Retry
+          </button>
         </div>
       )}
     </div>

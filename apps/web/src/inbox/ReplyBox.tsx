@@ -96,8 +96,12 @@ export function ReplyBox({
       data-testid="reply-box"
     >
       <div className="reply-tabs">
-        <button type="button" className={!isPrivate ? 'active' : ''} onClick={() => setPrivate(false)}>Reply</button>
-        <button type="button" className={isPrivate ? 'active' : ''} onClick={() => setPrivate(true)} data-testid="private-toggle">Private note</button>
+        <button type="button" className={!isPrivate ? 'active' : ''} onClick={() => setPrivate(false)}>
+          Reply
+        </button>
+        <button type="button" className={isPrivate ? 'active' : ''} onClick={() => setPrivate(true)} data-testid="private-toggle">
+          Private note
+        </button>
         {botActive && !isPrivate && <span className="muted small">Replying takes the conversation over from the bot.</span>}
       </div>
       {!isPrivate && <TemplateComposer conversationId={conversationId} />}
@@ -110,27 +114,60 @@ export function ReplyBox({
         }}
         onKeyDown={onKey}
         onPaste={onPaste}
-        placeholder={isPrivate ? 'Only your team sees this note…' : 'Write a reply… (Enter to send, Shift+Enter for a new line; drop or paste files to attach)'}
+        placeholder={
+          isPrivate
+            ? 'Only your team sees this note…'
+            : 'Write a reply… (Enter to send, Shift+Enter for a new line; drop or paste files to attach)'
+        }
         data-testid="reply-input"
       />
       {files.length > 0 && (
         <div className="reply-files" data-testid="reply-files">
           {files.map((f) => (
             <span key={f.key} className={`btn-chip ${f.error ? 'chip-error' : ''}`} title={f.error}>
-              {f.file?.kind === 'image' && f.file.url ? <img src={f.file.url} alt="" className="reply-thumb" /> : <Icon name="paperclip" size={14} />} {f.name}
+              {f.file?.kind === 'image' && f.file.url ? (
+                <img src={f.file.url} alt="" className="reply-thumb" />
+              ) : (
+                <Icon name="paperclip" size={14} />
+              )}{' '}
+              {f.name}
               {!f.file && !f.error && ' · uploading…'}
               {f.error && ` · ${f.error}`}
-              <button type="button" className="chip-remove" aria-label={`Remove ${f.name}`} onClick={() => setFiles((all) => all.filter((x) => x.key !== f.key))}>×</button>
+              <button
+                type="button"
+                className="chip-remove"
+                aria-label={`Remove ${f.name}`}
+                onClick={() => setFiles((all) => all.filter((x) => x.key !== f.key))}
+              >
+                ×
+              </button>
             </span>
           ))}
         </div>
       )}
       {error && <small className="field-error">{error}</small>}
       <div className="reply-foot">
-        <input ref={picker} type="file" multiple hidden onChange={(e) => e.target.files && add(e.target.files)} data-testid="reply-file-input" />
-        <button type="button" className="btn btn-small" onClick={() => picker.current?.click()} title="Attach files" data-testid="reply-attach"><Icon name="paperclip" size={14} /> Attach</button>
+        <input
+          ref={picker}
+          type="file"
+          multiple
+          hidden
+          onChange={(e) => e.target.files && add(e.target.files)}
+          data-testid="reply-file-input"
+        />
+        <button
+          type="button"
+          className="btn btn-small"
+          onClick={() => picker.current?.click()}
+          title="Attach files"
+          data-testid="reply-attach"
+        >
+          <Icon name="paperclip" size={14} /> Attach
+        </button>
         <span className="spacer" />
-        <button className="btn btn-primary" disabled={!canSend} data-testid="reply-send">{isPrivate ? 'Add note' : 'Send'}</button>
+        <button className="btn btn-primary" disabled={!canSend} data-testid="reply-send">
+          {isPrivate ? 'Add note' : 'Send'}
+        </button>
       </div>
     </form>
   );

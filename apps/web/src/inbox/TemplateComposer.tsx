@@ -66,18 +66,50 @@ export function TemplateComposer({ conversationId }: { conversationId: string })
         <p className="muted small">No approved templates on this channel yet. An admin can sync them on the Channels page.</p>
       ) : (
         <div className="template-form" role="group" aria-label="Send a template">
-          <select value={chosen} onChange={(e) => { setChosen(e.target.value); setValues([]); }} data-testid="template-select">
+          <select
+            value={chosen}
+            onChange={(e) => {
+              setChosen(e.target.value);
+              setValues([]);
+            }}
+            data-testid="template-select"
+          >
             <option value="">Send a template…</option>
-            {data.templates.map((t) => <option key={`${t.name}|${t.language}`} value={`${t.name}|${t.language}`}>{t.name} ({t.language})</option>)}
+            {data.templates.map((t) => (
+              <option key={`${t.name}|${t.language}`} value={`${t.name}|${t.language}`}>
+                {t.name} ({t.language})
+              </option>
+            ))}
           </select>
           {template && (
             <>
               <p className="muted small">{template.body}</p>
               {template.parameters.map((p, i) => (
-                <input key={p} placeholder={`Value for {{${p}}}`} value={values[i] ?? ''} onChange={(e) => setValues((v) => Object.assign([...v], { [i]: e.target.value }))} data-testid="template-value" />
+                <input
+                  key={p}
+                  placeholder={`Value for {{${p}}}`}
+                  value={values[i] ?? ''}
+                  onChange={(e) => setValues((v) => Object.assign([...v], { [i]: e.target.value }))}
+                  data-testid="template-value"
+                />
               ))}
-              {mediaHeader && <input type="url" placeholder={`Link to the header ${mediaHeader} (https://…)`} value={headerMediaUrl} onChange={(e) => setHeaderMediaUrl(e.target.value)} />}
-              <button type="button" className="btn btn-primary btn-small" disabled={busy} onClick={(e) => void send(e)} data-testid="template-send">Send template</button>
+              {mediaHeader && (
+                <input
+                  type="url"
+                  placeholder={`Link to the header ${mediaHeader} (https://…)`}
+                  value={headerMediaUrl}
+                  onChange={(e) => setHeaderMediaUrl(e.target.value)}
+                />
+              )}
+              <button
+                type="button"
+                className="btn btn-primary btn-small"
+                disabled={busy}
+                onClick={(e) => void send(e)}
+                data-testid="template-send"
+              >
+                Send template
+              </button>
             </>
           )}
         </div>

@@ -20,8 +20,21 @@ function upsert(list: Message[], message: Message): Message[] {
   return next;
 }
 
-export function Thread({ conversation, members, teams, onChanged }: { conversation: Conversation; members: Member[]; teams: Team[]; onChanged: (c: Conversation) => void }) {
-  const messages = useAsync(() => api.get<{ messages: Message[] }>(`/api/conversations/${conversation.id}/messages`).then((r) => r.messages), [conversation.id]);
+export function Thread({
+  conversation,
+  members,
+  teams,
+  onChanged,
+}: {
+  conversation: Conversation;
+  members: Member[];
+  teams: Team[];
+  onChanged: (c: Conversation) => void;
+}) {
+  const messages = useAsync(
+    () => api.get<{ messages: Message[] }>(`/api/conversations/${conversation.id}/messages`).then((r) => r.messages),
+    [conversation.id],
+  );
   const end = useRef<HTMLDivElement>(null);
 
   useEffect(
@@ -40,7 +53,11 @@ export function Thread({ conversation, members, teams, onChanged }: { conversati
   }, [messages.data?.length]);
 
   const send = async (text: string, isPrivate: boolean, attachments: string[] = []) => {
-    const message = await api.post<Message>(`/api/conversations/${conversation.id}/messages`, { text, private: isPrivate, ...(attachments.length > 0 && { attachments }) });
+    const message = await api.post<Message>(`/api/conversations/${conversation.id}/messages`, {
+      text,
+      private: isPrivate,
+      ...(attachments.length > 0 && { attachments }),
+    });
     messages.setData((prev) => upsert(prev ?? [], message));
   };
 
@@ -58,13 +75,18 @@ export function Thread({ conversation, members, teams, onChanged }: { conversati
       <header className="thread-head">
         <div>
           <h2>{contactName(conversation.contact)}</h2>
-          <div className="muted small">via {conversation.channel.name} · {CHANNEL_LABELS[conversation.channel.type] ?? conversation.channel.type}{conversation.handledBy === 'bot' ? ' · the bot is answering' : ''}</div>
+          <div className="muted small">
+            via {conversation.channel.name} · {CHANNEL_LABELS[conversation.channel.type] ?? conversation.channel.type}
+            {conversation.handledBy === 'bot' ? ' · the bot is answering' : ''}
+          </div>
         </div>
         <ConversationControls conversation={conversation} members={members} teams={teams} onChanged={onChanged} />
       </header>
       <div className="messages" data-testid="messages">
         <Notice>{messages.error}</Notice>
-        {messages.data?.map((m) => <MessageBubble key={m.id} message={m} onRetry={() => void retry(m)} />)}
+        {messages.data?.map((m) => (
+          <MessageBubble key={m.id} message={m} onRetry={() => void retry(m)} />
+        ))}
         {messages.data && !messages.data.length && <p className="muted center">No messages yet.</p>}
         <CustomerTyping conversationId={conversation.id} />
         <div ref={end} />

@@ -13,6 +13,7 @@ export async function uploadFile(path: string, file: File): Promise<UploadedFile
     throw new ApiError(0, 'network', 'Could not reach Switchboard. Check your connection and try again.');
   });
   const data = (await res.json().catch(() => undefined)) as (UploadedFile & { error?: { code: string; message: string } }) | undefined;
-  if (!res.ok) throw new ApiError(res.status, data?.error?.code ?? `http_${res.status}`, data?.error?.message ?? `The upload failed (${res.status}).`);
+  if (!res.ok)
+    throw new ApiError(res.status, data?.error?.code ?? `http_${res.status}`, data?.error?.message ?? `The upload failed (${res.status}).`);
   return data!;
 }

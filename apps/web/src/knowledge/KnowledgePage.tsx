@@ -35,20 +35,36 @@ export function KnowledgePage() {
       <PageHeader
         title="Knowledge"
         subtitle="Questions and answers your bot can use. The “FAQ match” and “AI reply” steps answer from here."
-        actions={<button className="btn btn-primary" onClick={() => setEditing('new')} data-testid="add-knowledge">+ Add a question</button>}
+        actions={
+          <button className="btn btn-primary" onClick={() => setEditing('new')} data-testid="add-knowledge">
+            + Add a question
+          </button>
+        }
       />
       <Notice>{error ?? entries.error}</Notice>
       {editing === 'new' && <KnowledgeForm onSave={(e) => save(e)} onCancel={() => setEditing(null)} />}
-      {entries.data && entries.data.length > 3 && <input type="search" className="search" placeholder="Search questions" value={q} onChange={(e) => setQ(e.target.value)} />}
+      {entries.data && entries.data.length > 3 && (
+        <input type="search" className="search" placeholder="Search questions" value={q} onChange={(e) => setQ(e.target.value)} />
+      )}
       {entries.data && !entries.data.length && editing !== 'new' && (
-        <EmptyState icon="library" title="No questions yet" action={<button className="btn btn-primary" onClick={() => setEditing('new')}>Add your first question</button>}>
+        <EmptyState
+          icon="library"
+          title="No questions yet"
+          action={
+            <button className="btn btn-primary" onClick={() => setEditing('new')}>
+              Add your first question
+            </button>
+          }
+        >
           Add the questions customers ask most (opening hours, delivery, prices) with your answer.
         </EmptyState>
       )}
       <ul className="kb-list">
         {shown?.map((e) =>
           editing === e.id ? (
-            <li key={e.id}><KnowledgeForm initial={e} onSave={(v) => save(v, e.id)} onCancel={() => setEditing(null)} /></li>
+            <li key={e.id}>
+              <KnowledgeForm initial={e} onSave={(v) => save(v, e.id)} onCancel={() => setEditing(null)} />
+            </li>
           ) : (
             <li key={e.id} className="card kb-item">
               <div>
@@ -56,8 +72,12 @@ export function KnowledgePage() {
                 <p>{e.answer}</p>
               </div>
               <div className="row-actions">
-                <button className="btn btn-small" onClick={() => setEditing(e.id)}>Edit</button>
-                <button className="btn btn-small btn-danger" onClick={() => void remove(e.id)}>Delete</button>
+                <button className="btn btn-small" onClick={() => setEditing(e.id)}>
+                  Edit
+                </button>
+                <button className="btn btn-small btn-danger" onClick={() => void remove(e.id)}>
+                  Delete
+                </button>
               </div>
             </li>
           ),

@@ -9,7 +9,14 @@ import { announceAiChange, useAiConnected } from './aiStatus';
 const OPENAI_URL = 'https://api.openai.com/v1';
 const DEFAULT_MODEL = 'gpt-4o-mini';
 
-interface TestResult { ok: boolean; model: string; reply?: string; status?: number; message?: string; testedOkAt?: string }
+interface TestResult {
+  ok: boolean;
+  model: string;
+  reply?: string;
+  status?: number;
+  message?: string;
+  testedOkAt?: string;
+}
 
 const originOf = (url: string) => {
   try {
@@ -88,27 +95,47 @@ export function AiSettings() {
   return (
     <section className="panel settings-section" aria-label="AI settings">
       <p className="muted">
-        “AI reply” steps answer customers with an AI model, from your knowledge base. This works with OpenAI and any OpenAI-compatible service (Azure OpenAI, OpenRouter,
-        Mistral, Groq, a local Ollama…): paste its address, the model to use and your key.
+        “AI reply” steps answer customers with an AI model, from your knowledge base. This works with OpenAI and any OpenAI-compatible
+        service (Azure OpenAI, OpenRouter, Mistral, Groq, a local Ollama…): paste its address, the model to use and your key.
       </p>
       {connected ? (
         <Notice kind="success">Connected: the last test passed on {dateTime(stored?.testedOkAt)}.</Notice>
       ) : (
         <Notice kind="warning">
-          AI not connected. {stored?.apiKeySet ? 'A key is saved; press “Test connection” to check it works.' : 'Enter your key, then press “Test connection”.'}
+          AI not connected.{' '}
+          {stored?.apiKeySet
+            ? 'A key is saved; press “Test connection” to check it works.'
+            : 'Enter your key, then press “Test connection”.'}
         </Notice>
       )}
       {!canEdit && <Notice kind="info">Only admins and owners can change the AI settings.</Notice>}
       <form onSubmit={submit}>
         <label className="field">
           <span>Base URL</span>
-          <input value={baseUrl} onChange={(e) => setBaseUrl(e.target.value)} disabled={!canEdit} inputMode="url" spellCheck={false} placeholder={OPENAI_URL} />
+          <input
+            value={baseUrl}
+            onChange={(e) => setBaseUrl(e.target.value)}
+            disabled={!canEdit}
+            inputMode="url"
+            spellCheck={false}
+            placeholder={OPENAI_URL}
+          />
         </label>
         <p className="muted small">OpenAI's is {OPENAI_URL}. Other services give theirs in their docs; it usually ends in /v1.</p>
-        {keyWillBeCleared && <Notice kind="warning">A new address needs its own key: the saved key is only ever sent to {originOf(savedUrl)}. Enter the key for the new address.</Notice>}
+        {keyWillBeCleared && (
+          <Notice kind="warning">
+            A new address needs its own key: the saved key is only ever sent to {originOf(savedUrl)}. Enter the key for the new address.
+          </Notice>
+        )}
         <label className="field">
           <span>Model</span>
-          <input value={model} onChange={(e) => setModel(e.target.value)} disabled={!canEdit} spellCheck={false} placeholder={DEFAULT_MODEL} />
+          <input
+            value={model}
+            onChange={(e) => setModel(e.target.value)}
+            disabled={!canEdit}
+            spellCheck={false}
+            placeholder={DEFAULT_MODEL}
+          />
         </label>
         <label className="field">
           <span>API key</span>
@@ -122,18 +149,22 @@ export function AiSettings() {
           />
         </label>
         <p className="muted small">
-          {stored?.apiKeySet ? 'A key is saved. ' : ''}Your key is stored encrypted, sent only to the address above and never shown again, here or anywhere else.
+          {stored?.apiKeySet ? 'A key is saved. ' : ''}Your key is stored encrypted, sent only to the address above and never shown again,
+          here or anywhere else.
         </p>
         <Notice>{error}</Notice>
-        {result && (result.ok ? (
-          <div className="hint-box" role="status" aria-label="Test result">
-            <strong>It works.</strong> {result.model} answered: “{result.reply}”
-          </div>
-        ) : (
-          <Notice>Test failed. {result.message}</Notice>
-        ))}
+        {result &&
+          (result.ok ? (
+            <div className="hint-box" role="status" aria-label="Test result">
+              <strong>It works.</strong> {result.model} answered: “{result.reply}”
+            </div>
+          ) : (
+            <Notice>Test failed. {result.message}</Notice>
+          ))}
         <div className="form-foot">
-          <button type="submit" className="btn" disabled={!canEdit || !!busy || !dirty}>{busy === 'save' ? 'Saving…' : 'Save'}</button>
+          <button type="submit" className="btn" disabled={!canEdit || !!busy || !dirty}>
+            {busy === 'save' ? 'Saving…' : 'Save'}
+          </button>
           <button type="button" className="btn btn-primary" disabled={!canEdit || !!busy} onClick={() => void run('test')}>
             {busy === 'test' ? 'Testing…' : 'Test connection'}
           </button>

@@ -44,18 +44,34 @@ export function ApiKeys() {
         </div>
       )}
       <div className="inline-form">
-        <input placeholder="Key name, e.g. Shop website" value={name} onChange={(e) => setName(e.target.value)} data-testid="api-key-name" />
-        <button className="btn btn-primary" onClick={() => void create()} data-testid="create-api-key">Create key</button>
+        <input
+          placeholder="Key name, e.g. Shop website"
+          value={name}
+          onChange={(e) => setName(e.target.value)}
+          data-testid="api-key-name"
+        />
+        <button className="btn btn-primary" onClick={() => void create()} data-testid="create-api-key">
+          Create key
+        </button>
       </div>
       {keys.data && !keys.data.length && <p className="muted small">No keys yet.</p>}
       <table className="table">
         <tbody>
           {keys.data?.map((k) => (
             <tr key={k.id}>
-              <td><strong>{k.name}</strong><div className="muted small"><code>{k.prefix}…</code></div></td>
+              <td>
+                <strong>{k.name}</strong>
+                <div className="muted small">
+                  <code>{k.prefix}…</code>
+                </div>
+              </td>
               <td className="muted small">Created {timeAgo(k.createdAt)}</td>
               <td className="muted small">{k.lastUsedAt ? `Used ${timeAgo(k.lastUsedAt)}` : 'Never used'}</td>
-              <td className="row-actions"><button className="btn btn-small btn-danger" onClick={() => void revoke(k)}>Revoke</button></td>
+              <td className="row-actions">
+                <button className="btn btn-small btn-danger" onClick={() => void revoke(k)}>
+                  Revoke
+                </button>
+              </td>
             </tr>
           ))}
         </tbody>

@@ -30,19 +30,61 @@ export function BusinessHours({ value, onChange }: { value: Hours; onChange: (v:
               <th>{d.label}</th>
               <td>
                 <label className="check">
-                  <input type="checkbox" checked={open} onChange={(e) => set(d.id, e.target.checked ? [['09:00', '17:00']] : [])} /> {open ? 'Open' : 'Closed'}
+                  <input type="checkbox" checked={open} onChange={(e) => set(d.id, e.target.checked ? [['09:00', '17:00']] : [])} />{' '}
+                  {open ? 'Open' : 'Closed'}
                 </label>
               </td>
               <td className="intervals">
                 {intervals.map(([from, to], i) => (
                   <span key={i} className="interval">
-                    <input type="time" value={from} onChange={(e) => set(d.id, intervals.map((x, j) => (j === i ? [e.target.value, x[1]] : x)))} aria-label={`${d.label} opens`} />
+                    <input
+                      type="time"
+                      value={from}
+                      onChange={(e) =>
+                        set(
+                          d.id,
+                          intervals.map((x, j) => (j === i ? [e.target.value, x[1]] : x)),
+                        )
+                      }
+                      aria-label={`${d.label} opens`}
+                    />
                     –
-                    <input type="time" value={to} onChange={(e) => set(d.id, intervals.map((x, j) => (j === i ? [x[0], e.target.value] : x)))} aria-label={`${d.label} closes`} />
-                    <button type="button" className="btn-icon" onClick={() => set(d.id, intervals.filter((_, j) => j !== i))} aria-label={`Remove ${d.label} ${from}–${to}`}><Icon name="x" /></button>
+                    <input
+                      type="time"
+                      value={to}
+                      onChange={(e) =>
+                        set(
+                          d.id,
+                          intervals.map((x, j) => (j === i ? [x[0], e.target.value] : x)),
+                        )
+                      }
+                      aria-label={`${d.label} closes`}
+                    />
+                    <button
+                      type="button"
+                      className="btn-icon"
+                      onClick={() =>
+                        set(
+                          d.id,
+                          intervals.filter((_, j) => j !== i),
+                        )
+                      }
+                      aria-label={`Remove ${d.label} ${from}–${to}`}
+                    >
+                      <Icon name="x" />
+                    </button>
                   </span>
                 ))}
-                {open && <button type="button" className="btn-link small" onClick={() => set(d.id, [...intervals, ['14:00', '18:00']])} aria-label={`Add more hours on ${d.label}`}><Icon name="plus" size={14} /> hours</button>}
+                {open && (
+                  <button
+                    type="button"
+                    className="btn-link small"
+                    onClick={() => set(d.id, [...intervals, ['14:00', '18:00']])}
+                    aria-label={`Add more hours on ${d.label}`}
+                  >
+                    <Icon name="plus" size={14} /> hours
+                  </button>
+                )}
               </td>
             </tr>
           );

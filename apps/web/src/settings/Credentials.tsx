@@ -21,7 +21,8 @@ export function Credentials() {
     setError(undefined);
     try {
       const hosts = splitHosts(form.hosts);
-      if (editing) await api.put(`/api/credentials/${editing}`, { ...(form.value ? { value: form.value } : {}), ...(hosts.length ? { hosts } : {}) });
+      if (editing)
+        await api.put(`/api/credentials/${editing}`, { ...(form.value ? { value: form.value } : {}), ...(hosts.length ? { hosts } : {}) });
       else await api.post('/api/credentials', { name: form.name.trim(), value: form.value, hosts });
       setForm({ name: '', value: '', hosts: '' });
       setEditing(undefined);
@@ -43,13 +44,20 @@ export function Credentials() {
   return (
     <section className="panel settings-section">
       <p className="muted">
-        Tokens and keys your flows send to other systems. Write <code>{'{{ secrets.name }}'}</code> in an HTTP request's address, headers or body; the value is sent only to the
-        hosts you list and never shown again, in the editor, in run history or in exports. The AI key is the credential <code>ai</code> (host
-        api.openai.com, or your AI address's host; pointing the AI at another address deletes it). HubSpot pushes use <code>hubspot</code> (host api.hubapi.com).
+        Tokens and keys your flows send to other systems. Write <code>{'{{ secrets.name }}'}</code> in an HTTP request's address, headers or
+        body; the value is sent only to the hosts you list and never shown again, in the editor, in run history or in exports. The AI key is
+        the credential <code>ai</code> (host api.openai.com, or your AI address's host; pointing the AI at another address deletes it).
+        HubSpot pushes use <code>hubspot</code> (host api.hubapi.com).
       </p>
       <Notice>{error ?? list.error}</Notice>
       <div className="inline-form" data-testid="credential-form">
-        <input placeholder="Name, e.g. shop" value={editing ?? form.name} disabled={!!editing} onChange={(e) => setForm({ ...form, name: e.target.value })} data-testid="credential-name" />
+        <input
+          placeholder="Name, e.g. shop"
+          value={editing ?? form.name}
+          disabled={!!editing}
+          onChange={(e) => setForm({ ...form, name: e.target.value })}
+          data-testid="credential-name"
+        />
         <input
           type="password"
           autoComplete="new-password"
@@ -58,20 +66,43 @@ export function Credentials() {
           onChange={(e) => setForm({ ...form, value: e.target.value })}
           data-testid="credential-value"
         />
-        <input placeholder="Hosts, e.g. shop.example.com" value={form.hosts} onChange={(e) => setForm({ ...form, hosts: e.target.value })} data-testid="credential-hosts" />
-        <button className="btn btn-primary" onClick={() => void save()} data-testid="save-credential">{editing ? 'Replace' : 'Add'}</button>
-        {editing && <button className="btn" onClick={() => (setEditing(undefined), setForm({ name: '', value: '', hosts: '' }))}>Cancel</button>}
+        <input
+          placeholder="Hosts, e.g. shop.example.com"
+          value={form.hosts}
+          onChange={(e) => setForm({ ...form, hosts: e.target.value })}
+          data-testid="credential-hosts"
+        />
+        <button className="btn btn-primary" onClick={() => void save()} data-testid="save-credential">
+          {editing ? 'Replace' : 'Add'}
+        </button>
+        {editing && (
+          <button className="btn" onClick={() => (setEditing(undefined), setForm({ name: '', value: '', hosts: '' }))}>
+            Cancel
+          </button>
+        )}
       </div>
       {list.data && !list.data.length && <p className="muted small">No credentials yet.</p>}
       <table className="table">
         <tbody>
           {list.data?.map((c) => (
             <tr key={c.name}>
-              <td><strong><code>{c.name}</code></strong><div className="muted small">Sent only to {c.hosts.join(', ')}</div></td>
+              <td>
+                <strong>
+                  <code>{c.name}</code>
+                </strong>
+                <div className="muted small">Sent only to {c.hosts.join(', ')}</div>
+              </td>
               <td className="muted small">Changed {timeAgo(c.updatedAt)}</td>
               <td className="row-actions">
-                <button className="btn btn-small" onClick={() => (setEditing(c.name), setForm({ name: c.name, value: '', hosts: c.hosts.join(', ') }))}>Replace</button>
-                <button className="btn btn-small btn-danger" onClick={() => void remove(c)}>Delete</button>
+                <button
+                  className="btn btn-small"
+                  onClick={() => (setEditing(c.name), setForm({ name: c.name, value: '', hosts: c.hosts.join(', ') }))}
+                >
+                  Replace
+                </button>
+                <button className="btn btn-small btn-danger" onClick={() => void remove(c)}>
+                  Delete
+                </button>
               </td>
             </tr>
           ))}

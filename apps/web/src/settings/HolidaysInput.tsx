@@ -3,7 +3,9 @@ import { Icon } from '../components/Icon';
 
 const dayName = (iso: string) => {
   const d = new Date(`${iso}T12:00:00`);
-  return Number.isNaN(d.getTime()) ? '' : d.toLocaleDateString(undefined, { weekday: 'long', day: 'numeric', month: 'long', year: 'numeric' });
+  return Number.isNaN(d.getTime())
+    ? ''
+    : d.toLocaleDateString(undefined, { weekday: 'long', day: 'numeric', month: 'long', year: 'numeric' });
 };
 
 /** Days the business is closed, each picked on a calendar; stored as YYYY-MM-DD, in order. */
@@ -21,9 +23,19 @@ export function HolidaysInput({ value, onChange }: { value: string[]; onChange: 
         <ul className="holidays" aria-label="Days you are closed">
           {sorted.map((day) => (
             <li key={day}>
-              <input type="date" value={day} aria-label={`Closed on ${dayName(day) || day}`} onChange={(e) => e.target.value && onChange(sorted.map((d) => (d === day ? e.target.value : d)).sort())} />
+              <input
+                type="date"
+                value={day}
+                aria-label={`Closed on ${dayName(day) || day}`}
+                onChange={(e) => e.target.value && onChange(sorted.map((d) => (d === day ? e.target.value : d)).sort())}
+              />
               <span className="holiday-day">{dayName(day)}</span>
-              <button type="button" className="btn-icon" onClick={() => onChange(value.filter((d) => d !== day))} aria-label={`Remove ${dayName(day) || day}`}>
+              <button
+                type="button"
+                className="btn-icon"
+                onClick={() => onChange(value.filter((d) => d !== day))}
+                aria-label={`Remove ${dayName(day) || day}`}
+              >
                 <Icon name="x" />
               </button>
             </li>
@@ -33,7 +45,13 @@ export function HolidaysInput({ value, onChange }: { value: string[]; onChange: 
         <p className="muted small">No holidays yet.</p>
       )}
       <div className="inline-form">
-        <input type="date" value={adding} onChange={(e) => setAdding(e.target.value)} aria-label="Add a day you are closed" style={{ width: 'auto' }} />
+        <input
+          type="date"
+          value={adding}
+          onChange={(e) => setAdding(e.target.value)}
+          aria-label="Add a day you are closed"
+          style={{ width: 'auto' }}
+        />
         <button type="button" className="btn" onClick={() => add(adding)} disabled={!adding}>
           <Icon name="plus" size={14} /> Add day
         </button>

@@ -6,8 +6,18 @@ import { useAsync } from '../lib/useAsync';
 import { CopyButton } from '../components/CopyButton';
 import { Notice } from '../components/Notice';
 
-interface Invitation { id: string; email: string; role: Role; expiresAt: string; expired: boolean; createdAt: string }
-interface Created extends Invitation { url: string; emailed: boolean }
+interface Invitation {
+  id: string;
+  email: string;
+  role: Role;
+  expiresAt: string;
+  expired: boolean;
+  createdAt: string;
+}
+interface Created extends Invitation {
+  url: string;
+  emailed: boolean;
+}
 
 /** Invite people by email: a one-time link to copy (also mailed when the workspace has an email channel). */
 export function Invitations({ canInviteOwners }: { canInviteOwners: boolean }) {
@@ -40,7 +50,14 @@ export function Invitations({ canInviteOwners }: { canInviteOwners: boolean }) {
   return (
     <div className="invitations">
       <form className="inline-form" onSubmit={submit} data-testid="invite-form">
-        <input required type="email" placeholder="Their email" value={form.email} onChange={(e) => setForm({ ...form, email: e.target.value })} aria-label="Email" />
+        <input
+          required
+          type="email"
+          placeholder="Their email"
+          value={form.email}
+          onChange={(e) => setForm({ ...form, email: e.target.value })}
+          aria-label="Email"
+        />
         <select value={form.role} onChange={(e) => setForm({ ...form, role: e.target.value as Role })} aria-label="Role">
           <option value="agent">Agent — answers conversations</option>
           <option value="admin">Admin — also edits flows and settings</option>
@@ -51,8 +68,8 @@ export function Invitations({ canInviteOwners }: { canInviteOwners: boolean }) {
       <Notice>{error ?? pending.error}</Notice>
       {created && (
         <div className="notice notice-success" data-testid="invite-link">
-          <strong>{created.emailed ? `Invitation mailed to ${created.email}.` : `Send this link to ${created.email}.`}</strong>{' '}
-          It works once, for 7 days; they choose their own password. It is shown only now.
+          <strong>{created.emailed ? `Invitation mailed to ${created.email}.` : `Send this link to ${created.email}.`}</strong> It works
+          once, for 7 days; they choose their own password. It is shown only now.
           <pre className="code">{created.url}</pre>
           <CopyButton text={created.url} label="Copy link" />
         </div>
@@ -62,9 +79,16 @@ export function Invitations({ canInviteOwners }: { canInviteOwners: boolean }) {
           <tbody>
             {pending.data.map((i) => (
               <tr key={i.id}>
-                <td>{i.email}<div className="muted small">{i.role}</div></td>
+                <td>
+                  {i.email}
+                  <div className="muted small">{i.role}</div>
+                </td>
                 <td className="muted small">{i.expired ? 'Expired — invite again for a new link' : `Invited ${timeAgo(i.createdAt)}`}</td>
-                <td className="row-actions"><button className="btn btn-small btn-danger" onClick={() => void revoke(i)}>Revoke</button></td>
+                <td className="row-actions">
+                  <button className="btn btn-small btn-danger" onClick={() => void revoke(i)}>
+                    Revoke
+                  </button>
+                </td>
               </tr>
             ))}
           </tbody>

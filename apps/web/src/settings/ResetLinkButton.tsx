@@ -15,10 +15,17 @@ export function ResetLinkButton({ userId, name }: { userId: string; name: string
       setError(errorText(err));
     }
   };
-  if (url) return <span className="reset-link"><code className="small">{url}</code> <CopyButton text={url} label="Copy" /></span>;
+  if (url)
+    return (
+      <span className="reset-link">
+        <code className="small">{url}</code> <CopyButton text={url} label="Copy" />
+      </span>
+    );
   return (
     <>
-      <button type="button" className="btn btn-small" onClick={() => void make()}>Reset link</button>
+      <button type="button" className="btn btn-small" onClick={() => void make()}>
+        Reset link
+      </button>
       {error && <small className="field-error">{error}</small>}
     </>
   );

@@ -10,7 +10,9 @@ type Section = 'business' | 'team' | 'ai' | 'api' | 'credentials';
 
 export function SettingsPage() {
   // The flow checklist links to #credentials and #ai.
-  const [section, setSection] = useState<Section>(() => (location.hash === '#credentials' ? 'credentials' : location.hash === '#ai' ? 'ai' : 'business'));
+  const [section, setSection] = useState<Section>(() =>
+    location.hash === '#credentials' ? 'credentials' : location.hash === '#ai' ? 'ai' : 'business',
+  );
   const sections: { id: Section; label: string }[] = [
     { id: 'business', label: 'Business & hours' },
     { id: 'team', label: 'Team' },
@@ -23,7 +25,14 @@ export function SettingsPage() {
       <PageHeader title="Settings" />
       <div className="segmented" role="tablist">
         {sections.map((s) => (
-          <button key={s.id} role="tab" aria-selected={section === s.id} className={section === s.id ? 'active' : ''} onClick={() => setSection(s.id)} data-testid={`settings-${s.id}`}>
+          <button
+            key={s.id}
+            role="tab"
+            aria-selected={section === s.id}
+            className={section === s.id ? 'active' : ''}
+            onClick={() => setSection(s.id)}
+            data-testid={`settings-${s.id}`}
+          >
             {s.label}
           </button>
         ))}

@@ -47,23 +47,59 @@ export function TeamSettings() {
   return (
     <section className="panel settings-section">
       <h3>People</h3>
-      <p className="muted small">Capacity is how many open conversations a person takes at once; automatic assignment skips people who are full or away.</p>
+      <p className="muted small">
+        Capacity is how many open conversations a person takes at once; automatic assignment skips people who are full or away.
+      </p>
       <Notice>{error ?? members.error}</Notice>
       <table className="table" data-testid="members">
-        <thead><tr><th>Name</th><th>Role</th><th>Capacity</th><th>Available</th><th>Open now</th>{isAdmin && <th />}</tr></thead>
+        <thead>
+          <tr>
+            <th>Name</th>
+            <th>Role</th>
+            <th>Capacity</th>
+            <th>Available</th>
+            <th>Open now</th>
+            {isAdmin && <th />}
+          </tr>
+        </thead>
         <tbody>
           {members.data?.map((m) => (
             <tr key={m.userId}>
-              <td><strong>{m.name}</strong><div className="muted small">{m.email}</div></td>
+              <td>
+                <strong>{m.name}</strong>
+                <div className="muted small">{m.email}</div>
+              </td>
               <td>
                 <select value={m.role} onChange={(e) => void patch(m, { role: e.target.value as Role })}>
-                  <option value="owner">Owner</option><option value="admin">Admin</option><option value="agent">Agent</option>
+                  <option value="owner">Owner</option>
+                  <option value="admin">Admin</option>
+                  <option value="agent">Agent</option>
                 </select>
               </td>
-              <td><input type="number" min={0} className="narrow" defaultValue={m.maxConversations ?? ''} onBlur={(e) => void patch(m, { maxConversations: e.target.value ? Number(e.target.value) : null })} aria-label="Capacity" /></td>
-              <td><label className="check"><input type="checkbox" checked={m.available} onChange={(e) => void patch(m, { available: e.target.checked })} /> {m.available ? 'Available' : 'Away'}</label></td>
+              <td>
+                <input
+                  type="number"
+                  min={0}
+                  className="narrow"
+                  defaultValue={m.maxConversations ?? ''}
+                  onBlur={(e) => void patch(m, { maxConversations: e.target.value ? Number(e.target.value) : null })}
+                  aria-label="Capacity"
+                />
+              </td>
+              <td>
+                <label className="check">
+                  <input type="checkbox" checked={m.available} onChange={(e) => void patch(m, { available: e.target.checked })} />{' '}
+                  {m.available ? 'Available' : 'Away'}
+                </label>
+              </td>
               <td>{m.openConversations}</td>
-              {isAdmin && <td className="row-actions">{m.userId !== me.user?.id && (m.role !== 'owner' || me.role === 'owner') && <ResetLinkButton userId={m.userId} name={m.name} />}</td>}
+              {isAdmin && (
+                <td className="row-actions">
+                  {m.userId !== me.user?.id && (m.role !== 'owner' || me.role === 'owner') && (
+                    <ResetLinkButton userId={m.userId} name={m.name} />
+                  )}
+                </td>
+              )}
             </tr>
           ))}
         </tbody>
@@ -93,7 +129,9 @@ export function TeamSettings() {
       ))}
       <div className="inline-form">
         <input placeholder="New team name" value={teamName} onChange={(e) => setTeamName(e.target.value)} />
-        <button className="btn" onClick={() => void createTeam()}>Create team</button>
+        <button className="btn" onClick={() => void createTeam()}>
+          Create team
+        </button>
       </div>
     </section>
   );

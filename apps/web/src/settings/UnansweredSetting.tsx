@@ -7,19 +7,33 @@ export interface UnansweredChoice {
 /** The default words, as the server writes them from the usual reply time. */
 export function defaultUnansweredText(minutes: number | undefined): string {
   if (!minutes || minutes <= 0) return 'Thanks for your message! A person will reply as soon as they can.';
-  const within = minutes < 60 ? plural(minutes, 'a minute', 'minutes') : minutes < 48 * 60 ? plural(Math.ceil(minutes / 60), 'an hour', 'hours') : plural(Math.ceil(minutes / 1440), 'a day', 'days');
+  const within =
+    minutes < 60
+      ? plural(minutes, 'a minute', 'minutes')
+      : minutes < 48 * 60
+        ? plural(Math.ceil(minutes / 60), 'an hour', 'hours')
+        : plural(Math.ceil(minutes / 1440), 'a day', 'days');
   return `Thanks for your message! We usually reply within ${within}.`;
 }
 
 const plural = (n: number, one: string, many: string) => (n === 1 ? one : `${n} ${many}`);
 
-export function UnansweredSetting({ value, expectedReplyMinutes, onChange }: { value: UnansweredChoice | undefined; expectedReplyMinutes: number | undefined; onChange: (next: UnansweredChoice) => void }) {
+export function UnansweredSetting({
+  value,
+  expectedReplyMinutes,
+  onChange,
+}: {
+  value: UnansweredChoice | undefined;
+  expectedReplyMinutes: number | undefined;
+  onChange: (next: UnansweredChoice) => void;
+}) {
   const enabled = value?.enabled ?? true;
   return (
     <>
       <h3>When nothing answers</h3>
       <p className="muted small">
-        When no flow answers a message and nobody on your team has replied yet, the conversation shows as “Waiting for a person” in the inbox (with a count in the browser tab).
+        When no flow answers a message and nobody on your team has replied yet, the conversation shows as “Waiting for a person” in the
+        inbox (with a count in the browser tab).
       </p>
       <label className="check">
         <input type="checkbox" checked={enabled} onChange={(e) => onChange({ ...value, enabled: e.target.checked })} />

@@ -23,7 +23,10 @@ export function WorkspaceSettings() {
   const [busy, setBusy] = useState(false);
   useEffect(() => {
     // The saved workspace, unless the person already started editing the one the session had.
-    api.get<Workspace>('/api/workspace').then((fresh) => setWs((current) => (current === me.workspace ? fresh : current))).catch(() => undefined);
+    api
+      .get<Workspace>('/api/workspace')
+      .then((fresh) => setWs((current) => (current === me.workspace ? fresh : current)))
+      .catch(() => undefined);
   }, []);
 
   const save = async () => {
@@ -39,7 +42,10 @@ export function WorkspaceSettings() {
             expectedReplyMinutes: ws.settings.expectedReplyMinutes,
             retentionDays: ws.settings.retentionDays ?? null,
             unanswered: { enabled: ws.settings.unanswered?.enabled ?? true, text: ws.settings.unanswered?.text?.trim() || null },
-            crm: { logTranscriptOnResolve: Boolean(ws.settings.crm?.logTranscriptOnResolve), webhookUrl: ws.settings.crm?.webhookUrl || null },
+            crm: {
+              logTranscriptOnResolve: Boolean(ws.settings.crm?.logTranscriptOnResolve),
+              webhookUrl: ws.settings.crm?.webhookUrl || null,
+            },
           },
         }),
       );
@@ -65,7 +71,11 @@ export function WorkspaceSettings() {
           <span>Time zone</span>
           <select value={ws.timezone} onChange={(e) => setWs({ ...ws, timezone: e.target.value })}>
             {!zones.includes(ws.timezone) && <option value={ws.timezone}>{ws.timezone}</option>}
-            {zones.map((z) => <option key={z} value={z}>{z}</option>)}
+            {zones.map((z) => (
+              <option key={z} value={z}>
+                {z}
+              </option>
+            ))}
           </select>
         </label>
       </div>
@@ -81,7 +91,9 @@ export function WorkspaceSettings() {
           type="number"
           min={1}
           value={ws.settings?.expectedReplyMinutes ?? ''}
-          onChange={(e) => setWs({ ...ws, settings: { ...ws.settings, expectedReplyMinutes: e.target.value ? Number(e.target.value) : undefined } })}
+          onChange={(e) =>
+            setWs({ ...ws, settings: { ...ws.settings, expectedReplyMinutes: e.target.value ? Number(e.target.value) : undefined } })
+          }
         />
       </label>
       <label className="field">
@@ -91,7 +103,9 @@ export function WorkspaceSettings() {
           min={1}
           max={3650}
           value={ws.settings?.retentionDays ?? ''}
-          onChange={(e) => setWs({ ...ws, settings: { ...ws.settings, retentionDays: e.target.value ? Number(e.target.value) : undefined } })}
+          onChange={(e) =>
+            setWs({ ...ws, settings: { ...ws.settings, retentionDays: e.target.value ? Number(e.target.value) : undefined } })
+          }
           data-testid="retention-days"
         />
       </label>
@@ -106,12 +120,15 @@ export function WorkspaceSettings() {
         <input
           type="checkbox"
           checked={Boolean(ws.settings.crm?.logTranscriptOnResolve)}
-          onChange={(e) => setWs({ ...ws, settings: { ...ws.settings, crm: { ...ws.settings.crm, logTranscriptOnResolve: e.target.checked } } })}
+          onChange={(e) =>
+            setWs({ ...ws, settings: { ...ws.settings, crm: { ...ws.settings.crm, logTranscriptOnResolve: e.target.checked } } })
+          }
         />
         <span>Send each conversation's transcript to your CRM when it is resolved</span>
       </label>
       <p className="muted small">
-        It goes to HubSpot when you have saved a credential named “hubspot” (Settings → Credentials), and to the webhook below when you set one. The result shows on the contact's timeline.
+        It goes to HubSpot when you have saved a credential named “hubspot” (Settings → Credentials), and to the webhook below when you set
+        one. The result shows on the contact's timeline.
       </p>
       <label className="field">
         <span>CRM webhook address (optional)</span>
@@ -123,7 +140,9 @@ export function WorkspaceSettings() {
         />
       </label>
       <div className="form-foot">
-        <button className="btn btn-primary" onClick={() => void save()} disabled={busy} data-testid="save-workspace">{busy ? 'Saving…' : 'Save'}</button>
+        <button className="btn btn-primary" onClick={() => void save()} disabled={busy} data-testid="save-workspace">
+          {busy ? 'Saving…' : 'Save'}
+        </button>
       </div>
     </section>
   );

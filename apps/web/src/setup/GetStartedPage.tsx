@@ -67,7 +67,9 @@ export function GetStartedPage() {
       <div className="page">
         <PageHeader title="Get started" />
         <Notice kind="info">An admin of {me.workspace.name} sets up channels and flows. Your conversations are in the inbox.</Notice>
-        <Link to="/inbox" className="btn btn-primary">Open the inbox</Link>
+        <Link to="/inbox" className="btn btn-primary">
+          Open the inbox
+        </Link>
       </div>
     );
   }
@@ -83,46 +85,76 @@ export function GetStartedPage() {
       <PageHeader
         title="Get started"
         subtitle="Five steps from an empty workspace to your first automatic answer. It takes about five minutes."
-        actions={record.dismissedAt ? undefined : <button className="btn" disabled={!!busy} onClick={() => void setDismissed(true)}>Hide this guide</button>}
+        actions={
+          record.dismissedAt ? undefined : (
+            <button className="btn" disabled={!!busy} onClick={() => void setDismissed(true)}>
+              Hide this guide
+            </button>
+          )
+        }
       />
       <Notice>{error ?? progress.error}</Notice>
       {record.dismissedAt && (
         <Notice kind="info">
           You closed this guide; it is not in the menu any more.{' '}
-          <button className="btn-link" onClick={() => void setDismissed(false)}>Show it in the menu again</button>
+          <button className="btn-link" onClick={() => void setDismissed(false)}>
+            Show it in the menu again
+          </button>
         </Notice>
       )}
       {!p && progress.loading && <Loading />}
       {p && (
         <>
           <div className="setup-progress">
-            <div role="progressbar" aria-label="Setup progress" aria-valuemin={0} aria-valuemax={5} aria-valuenow={count} className="setup-bar">
+            <div
+              role="progressbar"
+              aria-label="Setup progress"
+              aria-valuemin={0}
+              aria-valuemax={5}
+              aria-valuenow={count}
+              className="setup-bar"
+            >
               <span style={{ width: `${count * 20}%` }} />
             </div>
             <span className="muted">{count} of 5 done</span>
           </div>
           {count === 5 && (
-            <Notice kind="success">All set! Your website chat answers by itself, and every conversation lands in your inbox. You can hide this guide now.</Notice>
+            <Notice kind="success">
+              All set! Your website chat answers by itself, and every conversation lands in your inbox. You can hide this guide now.
+            </Notice>
           )}
           <ol className="setup-steps">
             <SetupStep {...step(0)} title="Add a chat bubble to your website">
               {p.webchat ? (
-                <p className="muted">Your website chat is ready. Change its colours and greeting, and get the code for your website, in <Link to="/channels">Channels</Link>.</p>
+                <p className="muted">
+                  Your website chat is ready. Change its colours and greeting, and get the code for your website, in{' '}
+                  <Link to="/channels">Channels</Link>.
+                </p>
               ) : (
                 <>
                   <p className="muted">Visitors of your website click the bubble and write to you. Their messages arrive here.</p>
-                  <button className="btn btn-primary" disabled={!!busy} onClick={() => void addWebsiteChat()}>{busy === 'webchat' ? 'Adding…' : 'Add website chat'}</button>
+                  <button className="btn btn-primary" disabled={!!busy} onClick={() => void addWebsiteChat()}>
+                    {busy === 'webchat' ? 'Adding…' : 'Add website chat'}
+                  </button>
                 </>
               )}
             </SetupStep>
             <SetupStep {...step(1)} title="Pick a starting flow">
               {p.hasFlow && p.flow ? (
-                <p className="muted">You have a flow: <Link to={`/flows/${p.flow.id}`}>{p.flow.name}</Link>. More ready-made flows are in <Link to="/templates">Templates</Link>.</p>
+                <p className="muted">
+                  You have a flow: <Link to={`/flows/${p.flow.id}`}>{p.flow.name}</Link>. More ready-made flows are in{' '}
+                  <Link to="/templates">Templates</Link>.
+                </p>
               ) : (
                 <>
-                  <p className="muted">A flow is what answers your customers. “Welcome with a menu” greets every new visitor and offers buttons: opening hours, delivery, prices, or talk to you.</p>
+                  <p className="muted">
+                    A flow is what answers your customers. “Welcome with a menu” greets every new visitor and offers buttons: opening hours,
+                    delivery, prices, or talk to you.
+                  </p>
                   <div className="setup-actions">
-                    <button className="btn btn-primary" disabled={!!busy} onClick={() => void pickRecommended()}>{busy === 'template' ? 'Adding…' : 'Use “Welcome with a menu”'}</button>
+                    <button className="btn btn-primary" disabled={!!busy} onClick={() => void pickRecommended()}>
+                      {busy === 'template' ? 'Adding…' : 'Use “Welcome with a menu”'}
+                    </button>
                     <Link to="/templates">See all templates</Link>
                   </div>
                 </>
@@ -133,8 +165,12 @@ export function GetStartedPage() {
                 <p className="muted">Your flow is live: it answers new conversations.</p>
               ) : p.flow ? (
                 <>
-                  <p className="muted">Open your flow, put in your own details, and press Publish. Until then nobody gets an automatic answer.</p>
-                  <Link to={`/flows/${p.flow.id}`} className="btn">Open “{p.flow.name}”</Link>
+                  <p className="muted">
+                    Open your flow, put in your own details, and press Publish. Until then nobody gets an automatic answer.
+                  </p>
+                  <Link to={`/flows/${p.flow.id}`} className="btn">
+                    Open “{p.flow.name}”
+                  </Link>
                 </>
               ) : (
                 <p className="muted">Pick a flow first.</p>
@@ -144,10 +180,19 @@ export function GetStartedPage() {
               {p.webchat ? (
                 <>
                   <p className="muted">
-                    {p.tried ? 'A conversation came in through your website chat.' : 'A page with your chat bubble on it, made for trying. Click the bubble and say hello, as a customer would.'}
+                    {p.tried
+                      ? 'A conversation came in through your website chat.'
+                      : 'A page with your chat bubble on it, made for trying. Click the bubble and say hello, as a customer would.'}
                     {!p.published && ' Publish your flow first, so the bot can answer.'}
                   </p>
-                  <a className={`btn${current === 3 ? ' btn-primary' : ''}`} href={`/preview/${p.webchat.id}`} target="_blank" rel="noopener">Open the preview page <Icon name="external-link" size={14} /></a>
+                  <a
+                    className={`btn${current === 3 ? ' btn-primary' : ''}`}
+                    href={`/preview/${p.webchat.id}`}
+                    target="_blank"
+                    rel="noopener"
+                  >
+                    Open the preview page <Icon name="external-link" size={14} />
+                  </a>
                 </>
               ) : (
                 <p className="muted">Add website chat first; its preview page appears here.</p>
@@ -155,13 +200,21 @@ export function GetStartedPage() {
             </SetupStep>
             <SetupStep {...step(4)} title="See the conversation in your inbox">
               <p className="muted">
-                {p.seen ? 'You have seen your first conversation. Answer customers yourself from the inbox at any time.' : 'Every conversation arrives in the inbox, with the bot’s answers. You can take over and reply yourself.'}
+                {p.seen
+                  ? 'You have seen your first conversation. Answer customers yourself from the inbox at any time.'
+                  : 'Every conversation arrives in the inbox, with the bot’s answers. You can take over and reply yourself.'}
               </p>
-              {!p.seen && <Link to="/inbox" className={`btn${current === 4 ? ' btn-primary' : ''}`}>Open the inbox</Link>}
+              {!p.seen && (
+                <Link to="/inbox" className={`btn${current === 4 ? ' btn-primary' : ''}`}>
+                  Open the inbox
+                </Link>
+              )}
             </SetupStep>
           </ol>
           {count === 5 && !record.dismissedAt && (
-            <button className="btn btn-primary" disabled={!!busy} onClick={() => void setDismissed(true)}>Close the guide</button>
+            <button className="btn btn-primary" disabled={!!busy} onClick={() => void setDismissed(true)}>
+              Close the guide
+            </button>
           )}
         </>
       )}

@@ -23,7 +23,11 @@ export async function loadProgress(record: SetupRecord): Promise<SetupProgress> 
   ]);
   const webchats = channels.filter((c) => c.type === 'webchat').sort((a, b) => a.createdAt.localeCompare(b.createdAt));
   const conversations = await Promise.all(
-    webchats.map((c) => api.get<{ conversations: Conversation[] }>(`/api/conversations${qs({ channelId: c.id, limit: '1' })}`).then((r) => r.conversations.length)),
+    webchats.map((c) =>
+      api
+        .get<{ conversations: Conversation[] }>(`/api/conversations${qs({ channelId: c.id, limit: '1' })}`)
+        .then((r) => r.conversations.length),
+    ),
   );
   const newest = [...flows].sort((a, b) => b.updatedAt.localeCompare(a.updatedAt));
   const tried = conversations.some((n) => n > 0);

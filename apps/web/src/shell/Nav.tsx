@@ -22,21 +22,39 @@ export function Nav() {
   const waiting = useWaiting();
   return (
     <nav className="nav" aria-label="Main">
-      <div className="brand"><Icon name="workflow" size={18} /> <span className="brand-name">Switchboard</span></div>
-      <div className="nav-workspace" title={me.workspace.name}>{me.workspace.name}</div>
+      <div className="brand">
+        <Icon name="workflow" size={18} /> <span className="brand-name">Switchboard</span>
+      </div>
+      <div className="nav-workspace" title={me.workspace.name}>
+        {me.workspace.name}
+      </div>
       <ul>
-        {items.filter((item) => item.to !== '/start' || guideOpen(me)).map((item) => (
-          <li key={item.to}>
-            <Link to={item.to} title={item.label} className={path.startsWith(item.to) ? 'active' : ''} data-testid={`nav-${item.label.toLowerCase().replace(/ /g, '-')}`}>
-              <Icon name={item.icon} size={18} /> <span className="nav-label">{item.label}</span>
-              {item.to === '/inbox' && waiting.count > 0 && <span className="nav-count" aria-label={`${waiting.count} waiting for a person`}>{waiting.count}</span>}
-            </Link>
-          </li>
-        ))}
+        {items
+          .filter((item) => item.to !== '/start' || guideOpen(me))
+          .map((item) => (
+            <li key={item.to}>
+              <Link
+                to={item.to}
+                title={item.label}
+                className={path.startsWith(item.to) ? 'active' : ''}
+                data-testid={`nav-${item.label.toLowerCase().replace(/ /g, '-')}`}
+              >
+                <Icon name={item.icon} size={18} /> <span className="nav-label">{item.label}</span>
+                {item.to === '/inbox' && waiting.count > 0 && (
+                  <span className="nav-count" aria-label={`${waiting.count} waiting for a person`}>
+                    {waiting.count}
+                  </span>
+                )}
+              </Link>
+            </li>
+          ))}
       </ul>
       <div className="nav-foot">
         <div className="nav-user">{me.user?.name}</div>
-        <button className="btn-link nav-logout" onClick={() => void logout()} aria-label="Log out"><Icon name="log-out" size={16} className="nav-logout-icon" /><span className="nav-label">Log out</span></button>
+        <button className="btn-link nav-logout" onClick={() => void logout()} aria-label="Log out">
+          <Icon name="log-out" size={16} className="nav-logout-icon" />
+          <span className="nav-label">Log out</span>
+        </button>
       </div>
     </nav>
   );

@@ -36,17 +36,26 @@ export function TemplatesPage() {
 
   return (
     <div className="page">
-      <PageHeader title="Templates" subtitle="Ready-made flows for the questions every small business gets. Pick one, fill in your details, publish." />
+      <PageHeader
+        title="Templates"
+        subtitle="Ready-made flows for the questions every small business gets. Pick one, fill in your details, publish."
+      />
       <Notice>{error ?? templates.error}</Notice>
       {categories.length > 1 && (
         <div className="filters">
           {['all', ...categories].map((c) => (
-            <button key={c} className={`btn-chip ${c === category ? 'active' : ''}`} onClick={() => setCategory(c)}>{c === 'all' ? 'All' : c}</button>
+            <button key={c} className={`btn-chip ${c === category ? 'active' : ''}`} onClick={() => setCategory(c)}>
+              {c === 'all' ? 'All' : c}
+            </button>
           ))}
         </div>
       )}
       {templates.loading && !templates.data && <Loading />}
-      {shown && shown.length === 0 && <EmptyState icon="sparkles" title="No templates available">Templates ship with Switchboard; ask your administrator to update.</EmptyState>}
+      {shown && shown.length === 0 && (
+        <EmptyState icon="sparkles" title="No templates available">
+          Templates ship with Switchboard; ask your administrator to update.
+        </EmptyState>
+      )}
       <div className="cards" data-testid="templates">
         {shown?.map((t) => (
           <article className="card template-card" key={t.slug} data-testid={`template-${t.slug}`}>
@@ -56,9 +65,7 @@ export function TemplatesPage() {
               {t.category && <span className="badge">{t.category}</span>}
               <h3>{t.name}</h3>
               <p className="muted">{t.description}</p>
-              {t.requires?.length > 0 && (
-                <p className="small muted">You will need: {t.requires.map((r) => r.label).join(' · ')}</p>
-              )}
+              {t.requires?.length > 0 && <p className="small muted">You will need: {t.requires.map((r) => r.label).join(' · ')}</p>}
             </div>
             <footer className="card-foot">
               <button className="btn btn-primary" disabled={!!busy} onClick={() => void use(t)} data-testid={`use-${t.slug}`}>

@@ -49,10 +49,7 @@ const CORS = {
 };
 
 // 1x1 transparent PNG, for mediaUrl.
-const PIXEL = Buffer.from(
-  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=',
-  'base64',
-);
+const PIXEL = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=', 'base64');
 
 function send(res: ServerResponse, status: number, body?: unknown, type = 'application/json'): void {
   res.writeHead(status, { ...CORS, 'Content-Type': type, 'Cache-Control': 'no-store' });
@@ -93,8 +90,7 @@ export async function startStandIn(widgetJs: string, channelId = 'ch_test'): Pro
     return m;
   };
 
-  const bearer = (req: IncomingMessage) =>
-    visitors.get((req.headers.authorization ?? '').replace(/^Bearer /, ''));
+  const bearer = (req: IncomingMessage) => visitors.get((req.headers.authorization ?? '').replace(/^Bearer /, ''));
 
   const server = createServer(async (req, res) => {
     const url = new URL(req.url ?? '/', 'http://x');
@@ -102,12 +98,20 @@ export async function startStandIn(widgetJs: string, channelId = 'ch_test'): Pro
     if (url.pathname === '/widget.js') return send(res, 200, widgetJs, 'text/javascript');
     if (url.pathname === '/pixel.png') return send(res, 200, PIXEL, 'image/png');
     const route = /^\/widget\/([^/]+)\/(sessions|messages|stream|config|typing)$/.exec(url.pathname);
-    if (!route || decodeURIComponent(route[1]!) !== channelId) return send(res, 404, { error: { code: 'not_found', message: 'Unknown channel' } });
+    if (!route || decodeURIComponent(route[1]!) !== channelId)
+      return send(res, 404, { error: { code: 'not_found', message: 'Unknown channel' } });
     const key = `${req.method} ${route[2]}`;
 
     // The owner's look as the server serves it; the test page's tag attributes override most of it.
     if (key === 'GET config') {
-      return send(res, 200, { title: 'Server title', greeting: 'Server greeting', color: '#123456', position: 'right', replyTime: 'We usually reply within 5 minutes', avatarUrl: `http://${req.headers.host}/pixel.png` });
+      return send(res, 200, {
+        title: 'Server title',
+        greeting: 'Server greeting',
+        color: '#123456',
+        position: 'right',
+        replyTime: 'We usually reply within 5 minutes',
+        avatarUrl: `http://${req.headers.host}/pixel.png`,
+      });
     }
 
     if (key === 'POST sessions') {
@@ -163,8 +167,7 @@ export async function startStandIn(widgetJs: string, channelId = 'ch_test'): Pro
       const { text, clientId } = body;
       const known = visitor.messages.find((m) => m.clientId === clientId);
       const message =
-        known ??
-        store(visitor, { id: randomUUID(), clientId, direction: 'in', author: 'contact', text, createdAt: now() }, true);
+        known ?? store(visitor, { id: randomUUID(), clientId, direction: 'in', author: 'contact', text, createdAt: now() }, true);
       if (!known) {
         for (const w of waiters.filter((w) => w.text === text)) {
           waiters.splice(waiters.indexOf(w), 1);

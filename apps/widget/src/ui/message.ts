@@ -9,15 +9,21 @@ export function renderMessage(m: ThreadItem, onRetry: (clientId: string) => void
   if (m.direction === 'out' && m.author === 'agent' && m.authorName) {
     row.append(h('div', { class: 'who' }, m.authorName));
   }
-  const files = m.attachments ?? (m.mediaUrl ? [{ url: m.mediaUrl, kind: 'image' as const, name: null, contentType: null, pending: false }] : []);
+  const files =
+    m.attachments ?? (m.mediaUrl ? [{ url: m.mediaUrl, kind: 'image' as const, name: null, contentType: null, pending: false }] : []);
   for (const file of files) row.append(renderFile(file));
   const map = safeImageUrl(m.location?.mapUrl);
-  if (map) row.append(h('a', { class: 'f', href: map, target: '_blank', rel: 'noopener' }, `📍 ${[m.location!.name, m.location!.address].filter(Boolean).join(', ') || 'Location'}`));
+  if (map)
+    row.append(
+      h(
+        'a',
+        { class: 'f', href: map, target: '_blank', rel: 'noopener' },
+        `📍 ${[m.location!.name, m.location!.address].filter(Boolean).join(', ') || 'Location'}`,
+      ),
+    );
   if (m.text) {
     const time = new Date(m.createdAt);
-    row.append(
-      h('div', { class: 'b', title: isNaN(+time) ? '' : time.toLocaleString() }, m.text),
-    );
+    row.append(h('div', { class: 'b', title: isNaN(+time) ? '' : time.toLocaleString() }, m.text));
   }
   if (m.state === 'sending') row.append(h('div', { class: 'meta' }, 'Sending…'));
   if (m.state === 'failed') {

@@ -7,7 +7,8 @@ import { styles } from './styles';
 
 const CHAT_ICON = 'M20 2H4a2 2 0 0 0-2 2v18l4-4h14a2 2 0 0 0 2-2V4a2 2 0 0 0-2-2z';
 const SEND_ICON = 'M2 21l21-9L2 3v7l15 2-15 2z';
-const CLIP_ICON = 'M16.5 6v11.5a4 4 0 0 1-8 0V5a2.5 2.5 0 0 1 5 0v10.5a1 1 0 0 1-2 0V6H10v9.5a2.5 2.5 0 0 0 5 0V5a4 4 0 0 0-8 0v12.5a5.5 5.5 0 0 0 11 0V6z';
+const CLIP_ICON =
+  'M16.5 6v11.5a4 4 0 0 1-8 0V5a2.5 2.5 0 0 1 5 0v10.5a1 1 0 0 1-2 0V6H10v9.5a2.5 2.5 0 0 0 5 0V5a4 4 0 0 0-8 0v12.5a5.5 5.5 0 0 0 11 0V6z';
 
 export interface WidgetControls {
   open(): void;
@@ -23,19 +24,9 @@ export interface ViewState {
 }
 
 /** Builds the launcher and panel inside `root` and keeps them in step with `chat`. */
-export function mountView(
-  root: ShadowRoot,
-  config: WidgetConfig,
-  chat: Chat,
-  state: ViewState,
-): WidgetControls {
+export function mountView(root: ShadowRoot, config: WidgetConfig, chat: Chat, state: ViewState): WidgetControls {
   const badge = h('span', { class: 'badge', 'aria-hidden': 'true', hidden: '' });
-  const launcher = h(
-    'button',
-    { class: 'launcher', type: 'button', 'aria-expanded': 'false' },
-    icon(CHAT_ICON),
-    badge,
-  );
+  const launcher = h('button', { class: 'launcher', type: 'button', 'aria-expanded': 'false' }, icon(CHAT_ICON), badge);
   const closeButton = h('button', { type: 'button', 'aria-label': 'Close chat' }, '×');
   const list = h('div', { class: 'list', role: 'log', 'aria-live': 'polite' });
   const replies = h('div', { class: 'qr', hidden: '' });
@@ -93,10 +84,7 @@ export function mountView(
     const unread = outgoing.filter((m) => time(m) > seen).length;
     badge.textContent = unread > 9 ? '9+' : String(unread);
     badge.hidden = !unread;
-    launcher.setAttribute(
-      'aria-label',
-      `${isOpen ? 'Close' : 'Open'} chat${unread ? ` (${unread} unread)` : ''}`,
-    );
+    launcher.setAttribute('aria-label', `${isOpen ? 'Close' : 'Open'} chat${unread ? ` (${unread} unread)` : ''}`);
   };
 
   // Rows are kept and reused while their message is unchanged: rebuilding the list on
@@ -104,8 +92,7 @@ export function mountView(
   let rows = new Map<string, { key: string; el: HTMLElement }>();
   let choicesKey = '';
   const greeting =
-    config.greeting &&
-    renderMessage({ id: '', direction: 'out', author: 'bot', text: config.greeting, createdAt: '' }, () => {});
+    config.greeting && renderMessage({ id: '', direction: 'out', author: 'bot', text: config.greeting, createdAt: '' }, () => {});
   // Marked so a page (or a test) can tell the local greeting from the business's real replies.
   if (greeting) greeting.classList.add('greeting');
 

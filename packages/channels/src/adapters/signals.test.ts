@@ -12,17 +12,21 @@ beforeAll(async () => {
   provider = await startStandIn((req) => {
     if (req.path.startsWith('/bot123456:TG-TOKEN/')) {
       const body = req.json<{ chat_id?: string; action?: string }>();
-      if (req.path !== '/bot123456:TG-TOKEN/sendChatAction' || !body.chat_id || !['typing', 'upload_photo'].includes(body.action ?? '')) return { status: 400, json: { ok: false, error_code: 400, description: 'Bad Request: wrong action' } };
+      if (req.path !== '/bot123456:TG-TOKEN/sendChatAction' || !body.chat_id || !['typing', 'upload_photo'].includes(body.action ?? ''))
+        return { status: 400, json: { ok: false, error_code: 400, description: 'Bad Request: wrong action' } };
       return { json: { ok: true, result: true } };
     }
-    if (req.headers.authorization !== 'Bearer TOKEN') return { status: 401, json: { error: { message: 'Invalid OAuth access token', code: 190 } } };
+    if (req.headers.authorization !== 'Bearer TOKEN')
+      return { status: 401, json: { error: { message: 'Invalid OAuth access token', code: 190 } } };
     const body = req.json<Record<string, any>>();
     if (req.path === '/v21.0/PN1/messages') {
-      if (body.messaging_product !== 'whatsapp' || body.status !== 'read' || !String(body.message_id).startsWith('wamid.')) return { status: 400, json: { error: { message: 'Invalid parameter', code: 100 } } };
+      if (body.messaging_product !== 'whatsapp' || body.status !== 'read' || !String(body.message_id).startsWith('wamid.'))
+        return { status: 400, json: { error: { message: 'Invalid parameter', code: 100 } } };
       return { json: { success: true } };
     }
     if (req.path === '/v21.0/me/messages') {
-      if (!body.recipient?.id || !['mark_seen', 'typing_on', 'typing_off'].includes(body.sender_action) || body.message) return { status: 400, json: { error: { message: 'Invalid sender_action', code: 100 } } };
+      if (!body.recipient?.id || !['mark_seen', 'typing_on', 'typing_off'].includes(body.sender_action) || body.message)
+        return { status: 400, json: { error: { message: 'Invalid sender_action', code: 100 } } };
       return { json: { recipient_id: body.recipient.id } };
     }
     return { status: 404, json: { error: { message: 'Unknown path', code: 100 } } };
@@ -39,7 +43,12 @@ describe('read receipts and typing', () => {
     expect(await whatsappAdapter.signal!(config, { kind: 'read', to: '1555', providerMessageId: 'wamid.IN1' }, loopback)).toBe(true);
     expect(provider.requests[0]!.json()).toEqual({ messaging_product: 'whatsapp', status: 'read', message_id: 'wamid.IN1' });
     await whatsappAdapter.signal!(config, { kind: 'typing', to: '1555', providerMessageId: 'wamid.IN1' }, loopback);
-    expect(provider.requests[1]!.json()).toEqual({ messaging_product: 'whatsapp', status: 'read', message_id: 'wamid.IN1', typing_indicator: { type: 'text' } });
+    expect(provider.requests[1]!.json()).toEqual({
+      messaging_product: 'whatsapp',
+      status: 'read',
+      message_id: 'wamid.IN1',
+      typing_indicator: { type: 'text' },
+    });
     // Without the customer's message there is nothing to mark.
     expect(await whatsappAdapter.signal!(config, { kind: 'read', to: '1555' }, loopback)).toBe(false);
     expect(provider.requests).toHaveLength(2);

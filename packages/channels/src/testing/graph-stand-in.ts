@@ -53,8 +53,12 @@ function pageSend(req: StandInRequest, instagram: boolean, n: number): StandInRe
 function whatsappSend(req: StandInRequest, n: number): StandInReply {
   const body = req.json<Record<string, any>>();
   if (body.messaging_product !== 'whatsapp') return graphError(400, 100, 'The parameter messaging_product is required.');
-  if (!/^\d{6,15}$/.test(body.to ?? '')) return graphError(400, 131009, '(#131009) Parameter value is not valid', { error_data: { details: 'Recipient phone number not valid' } });
-  const ok = (body.type === 'text' && body.text?.body) ||
+  if (!/^\d{6,15}$/.test(body.to ?? ''))
+    return graphError(400, 131009, '(#131009) Parameter value is not valid', {
+      error_data: { details: 'Recipient phone number not valid' },
+    });
+  const ok =
+    (body.type === 'text' && body.text?.body) ||
     (body.type === 'image' && body.image?.link) ||
     // Media by link; audio takes no caption (Cloud API error 100 when it has one).
     (['video', 'document'].includes(body.type) && body[body.type]?.link) ||
@@ -70,8 +74,18 @@ function whatsappSend(req: StandInRequest, n: number): StandInReply {
 function mediaGet(req: StandInRequest, version: string): StandInReply {
   const lookup = new RegExp(`^/${version.replace('.', '\\.')}/(MEDIA_\\w+)$`).exec(req.path);
   if (lookup) {
-    return { json: { url: `http://${req.headers.host}/lookaside/${lookup[1]}`, mime_type: 'image/jpeg', sha256: 'x', file_size: 4, id: lookup[1], messaging_product: 'whatsapp' } };
+    return {
+      json: {
+        url: `http://${req.headers.host}/lookaside/${lookup[1]}`,
+        mime_type: 'image/jpeg',
+        sha256: 'x',
+        file_size: 4,
+        id: lookup[1],
+        messaging_product: 'whatsapp',
+      },
+    };
   }
-  if (req.path.startsWith('/lookaside/MEDIA_')) return { headers: { 'content-type': 'image/jpeg' }, body: Buffer.from([0xff, 0xd8, 0xff, 0xe0]) };
+  if (req.path.startsWith('/lookaside/MEDIA_'))
+    return { headers: { 'content-type': 'image/jpeg' }, body: Buffer.from([0xff, 0xd8, 0xff, 0xe0]) };
   return graphError(404, 100, `Unsupported get request. Object with ID '${req.path.split('/').pop()}' does not exist`);
 }

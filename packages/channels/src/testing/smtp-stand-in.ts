@@ -50,7 +50,9 @@ function session(socket: Socket, credentials: { user: string; pass: string }, ma
     if (verb === 'AUTH') {
       const [, mechanism, initial] = line.split(' ');
       if (mechanism?.toUpperCase() === 'PLAIN') {
-        const [, name = '', pass = ''] = Buffer.from(initial ?? '', 'base64').toString('utf8').split('\0');
+        const [, name = '', pass = ''] = Buffer.from(initial ?? '', 'base64')
+          .toString('utf8')
+          .split('\0');
         return login(name, pass);
       }
       if (mechanism?.toUpperCase() === 'LOGIN') {

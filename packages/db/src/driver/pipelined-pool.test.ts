@@ -5,7 +5,11 @@ import { openDatabase, type DatabaseHandle } from '../client';
 import { createTestDatabase, type TestDatabase } from '../testing/index';
 
 /** A promise's outcome, listened to from now on. */
-const settled = (promise: Promise<unknown>) => promise.then((value) => ({ failed: false, value }), (error: unknown) => ({ failed: true, error }));
+const settled = (promise: Promise<unknown>) =>
+  promise.then(
+    (value) => ({ failed: false, value }),
+    (error: unknown) => ({ failed: true, error }),
+  );
 
 describe('PipelinedPool', () => {
   let database: TestDatabase;
@@ -20,7 +24,8 @@ describe('PipelinedPool', () => {
     await database.drop();
   });
 
-  const backendOf = async (n: number) => (await handle.pool.query<{ pid: number; n: number }>('select pg_backend_pid() as pid, $1::int as n', [n])).rows[0]!;
+  const backendOf = async (n: number) =>
+    (await handle.pool.query<{ pid: number; n: number }>('select pg_backend_pid() as pid, $1::int as n', [n])).rows[0]!;
 
   it('sends the statements of one turn down one connection, each answered with its own rows', async () => {
     const answers = await Promise.all(Array.from({ length: 20 }, (_, i) => backendOf(i)));
@@ -30,7 +35,12 @@ describe('PipelinedPool', () => {
 
   it('keeps each statement its own transaction: a failing one neither fails nor undoes its neighbours', async () => {
     const insert = (id: number, note: string) => handle.pool.query('insert into pipelined (id, note) values ($1, $2)', [id, note]);
-    const outcomes = await Promise.allSettled([insert(1, 'a'), insert(1, 'duplicate'), insert(2, 'b'), handle.pool.query('select 1 / $1::int', [0])]);
+    const outcomes = await Promise.allSettled([
+      insert(1, 'a'),
+      insert(1, 'duplicate'),
+      insert(2, 'b'),
+      handle.pool.query('select 1 / $1::int', [0]),
+    ]);
     expect(outcomes.map((o) => o.status)).toEqual(['fulfilled', 'rejected', 'fulfilled', 'rejected']);
     expect((outcomes[1] as PromiseRejectedResult).reason).toMatchObject({ code: '23505' });
     expect((outcomes[3] as PromiseRejectedResult).reason).toMatchObject({ code: '22012' });
@@ -45,10 +55,16 @@ describe('PipelinedPool', () => {
     await observer.connect();
     try {
       const inserts = Array.from({ length: 10 }, (_, i) =>
-        handle.pool.query<{ lsn: string }>('insert into pipelined (id, note) values ($1, $2) returning pg_current_wal_insert_lsn()::text as lsn', [100 + i, 'durable']),
+        handle.pool.query<{ lsn: string }>(
+          'insert into pipelined (id, note) values ($1, $2) returning pg_current_wal_insert_lsn()::text as lsn',
+          [100 + i, 'durable'],
+        ),
       );
       const written = (await Promise.all(inserts)).map((r) => r.rows[0]!.lsn);
-      const { rows } = await observer.query<{ behind: number }>('select count(*)::int as behind from unnest($1::pg_lsn[]) as w(lsn) where w.lsn > pg_current_wal_flush_lsn()', [written]);
+      const { rows } = await observer.query<{ behind: number }>(
+        'select count(*)::int as behind from unnest($1::pg_lsn[]) as w(lsn) where w.lsn > pg_current_wal_flush_lsn()',
+        [written],
+      );
       expect(rows[0]!.behind).toBe(0);
     } finally {
       await observer.end();
@@ -61,7 +77,11 @@ describe('PipelinedPool', () => {
       const { db } = handle;
       const query = sql`select ${7}::int8 as n, now() as at, ${'x'}::text as t, ${JSON.stringify({ a: [1] })}::jsonb as j`;
       const piped = await db.execute(query);
-      const viaPool = await plain.query('select $1::int8 as n, now() as at, $2::text as t, $3::jsonb as j', [7, 'x', JSON.stringify({ a: [1] })]);
+      const viaPool = await plain.query('select $1::int8 as n, now() as at, $2::text as t, $3::jsonb as j', [
+        7,
+        'x',
+        JSON.stringify({ a: [1] }),
+      ]);
       expect(piped.rows[0]).toMatchObject({ n: 7, t: 'x', j: { a: [1] } });
       expect(Object.keys(piped.rows[0]!)).toEqual(viaPool.fields.map((f) => f.name));
     } finally {
@@ -78,7 +98,9 @@ describe('PipelinedPool', () => {
       const stuck = settled(handle.pool.query('select pg_sleep($1), pg_backend_pid()', [5]));
       const sameTurn = settled(backendOf(1));
       await new Promise((resolve) => setTimeout(resolve, 200));
-      const busy = (await killer.query<{ pid: number }>("select pid from pg_stat_activity where query like 'select pg_sleep%' and state = 'active'")).rows[0]!.pid;
+      const busy = (
+        await killer.query<{ pid: number }>("select pid from pg_stat_activity where query like 'select pg_sleep%' and state = 'active'")
+      ).rows[0]!.pid;
       await killer.query('select pg_terminate_backend($1)', [busy]);
       expect(await stuck).toMatchObject({ failed: true, error: expect.any(Error) });
       expect(await sameTurn).toMatchObject({ failed: true, error: expect.any(Error) });

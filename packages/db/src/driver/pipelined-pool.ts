@@ -17,7 +17,12 @@ const FLUSH_WAL: pg.QueryConfig = {
   text: "select set_config('synchronous_commit', 'on', true), pg_logical_emit_message(true, 'switchboard.flush', '')",
 };
 
-type Waiting = { config: pg.QueryConfig; values: unknown[] | undefined; resolve(value: pg.QueryResult): void; reject(reason: unknown): void };
+type Waiting = {
+  config: pg.QueryConfig;
+  values: unknown[] | undefined;
+  resolve(value: pg.QueryResult): void;
+  reject(reason: unknown): void;
+};
 
 /**
  * One connection in pipeline mode: every statement is written as it comes (Parse/Bind/Execute/
@@ -177,7 +182,8 @@ function pipelinable(config: unknown, values: unknown, callback: unknown): { con
   if (callback !== undefined || typeof values === 'function') return undefined;
   const queryConfig: pg.QueryConfig = typeof config === 'string' ? { text: config } : (config as pg.QueryConfig);
   if (typeof queryConfig !== 'object' || queryConfig === null || typeof queryConfig.text !== 'string') return undefined;
-  if (typeof (queryConfig as { submit?: unknown }).submit === 'function' || (queryConfig as { rows?: unknown }).rows !== undefined) return undefined;
+  if (typeof (queryConfig as { submit?: unknown }).submit === 'function' || (queryConfig as { rows?: unknown }).rows !== undefined)
+    return undefined;
   const params = Array.isArray(values) ? values : queryConfig.values;
   if (!Array.isArray(params) || params.length === 0) return undefined;
   return { config: queryConfig, values: params };

@@ -4,7 +4,12 @@ import pg from 'pg';
 const require = createRequire(import.meta.url);
 
 /** The socket of a pg connection, which the lanes cork to send a turn's statements in one write. */
-export type CorkableStream = NodeJS.WritableStream & { cork(): void; uncork(): void; readonly writableCorked: number; readonly writableLength: number };
+export type CorkableStream = NodeJS.WritableStream & {
+  cork(): void;
+  uncork(): void;
+  readonly writableCorked: number;
+  readonly writableLength: number;
+};
 
 /** The pipelined lanes cannot run on the node-postgres that is installed. */
 export class DriverChangedError extends Error {
@@ -69,6 +74,7 @@ export async function checkPipelinedRoundTrip(client: pg.Client): Promise<void> 
     stream.uncork();
   }
   const rows = (await answers).map((result) => result.rows[0]?.n);
-  if (!(held[0]! < held[1]! && held[1]! < held[2]!)) throw new DriverChangedError('statements were not held in the corked socket one behind the other');
+  if (!(held[0]! < held[1]! && held[1]! < held[2]!))
+    throw new DriverChangedError('statements were not held in the corked socket one behind the other');
   if (rows[0] !== 1 || rows[1] !== 2) throw new DriverChangedError(`pipelined statements were answered ${JSON.stringify(rows)}, not [1,2]`);
 }

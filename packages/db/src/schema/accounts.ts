@@ -11,7 +11,9 @@ export const invitations = pgTable(
   'invitations',
   {
     id: id(),
-    workspaceId: uuid('workspace_id').notNull().references(() => workspaces.id, { onDelete: 'cascade' }),
+    workspaceId: uuid('workspace_id')
+      .notNull()
+      .references(() => workspaces.id, { onDelete: 'cascade' }),
     email: text('email').notNull(),
     role: text('role').$type<Role>().notNull(),
     tokenHash: text('token_hash').notNull(),
@@ -32,7 +34,9 @@ export const passwordResetTokens = pgTable(
   'password_reset_tokens',
   {
     tokenHash: text('token_hash').primaryKey(),
-    userId: uuid('user_id').notNull().references(() => users.id, { onDelete: 'cascade' }),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
     workspaceId: uuid('workspace_id').references(() => workspaces.id, { onDelete: 'cascade' }),
     expiresAt: tstz('expires_at').notNull(),
     usedAt: tstz('used_at'),
@@ -40,7 +44,10 @@ export const passwordResetTokens = pgTable(
     createdBy: uuid('created_by').references(() => users.id, { onDelete: 'set null' }),
     createdAt: createdAt(),
   },
-  (t) => [index('password_reset_tokens_user_idx').on(t.userId), index('password_reset_tokens_created_by_idx').on(t.createdBy).where(sql`${t.usedAt} is null`)],
+  (t) => [
+    index('password_reset_tokens_user_idx').on(t.userId),
+    index('password_reset_tokens_created_by_idx').on(t.createdBy).where(sql`${t.usedAt} is null`),
+  ],
 );
 
 /** Owned by rate-limiter-flexible (RateLimiterPostgres); declared here only so the schema is complete. */

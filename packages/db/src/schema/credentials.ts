@@ -11,7 +11,9 @@ export const workspaceCredentials = pgTable(
   'workspace_credentials',
   {
     id: id(),
-    workspaceId: uuid('workspace_id').notNull().references(() => workspaces.id, { onDelete: 'cascade' }),
+    workspaceId: uuid('workspace_id')
+      .notNull()
+      .references(() => workspaces.id, { onDelete: 'cascade' }),
     name: text('name').notNull(),
     sealedValue: text('sealed_value').notNull(),
     allowedHosts: text('allowed_hosts').array().notNull(),

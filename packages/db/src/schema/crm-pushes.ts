@@ -15,8 +15,12 @@ export const crmPushes = pgTable(
   'crm_pushes',
   {
     id: id(),
-    workspaceId: uuid('workspace_id').notNull().references(() => workspaces.id, { onDelete: 'cascade' }),
-    contactId: uuid('contact_id').notNull().references(() => contacts.id, { onDelete: 'cascade' }),
+    workspaceId: uuid('workspace_id')
+      .notNull()
+      .references(() => workspaces.id, { onDelete: 'cascade' }),
+    contactId: uuid('contact_id')
+      .notNull()
+      .references(() => contacts.id, { onDelete: 'cascade' }),
     conversationId: uuid('conversation_id').references(() => conversations.id, { onDelete: 'set null' }),
     target: text('target').$type<CrmPushTarget>().notNull(),
     request: jsonb('request').$type<Record<string, unknown>>().notNull().default({}),
@@ -28,5 +32,8 @@ export const crmPushes = pgTable(
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
-  (t) => [uniqueIndex('crm_pushes_dedupe_idx').on(t.workspaceId, t.dedupeKey), index('crm_pushes_contact_idx').on(t.contactId, t.createdAt)],
+  (t) => [
+    uniqueIndex('crm_pushes_dedupe_idx').on(t.workspaceId, t.dedupeKey),
+    index('crm_pushes_contact_idx').on(t.contactId, t.createdAt),
+  ],
 );

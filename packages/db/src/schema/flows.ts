@@ -11,7 +11,9 @@ export const workflows = pgTable(
   'workflows',
   {
     id: id(),
-    workspaceId: uuid('workspace_id').notNull().references(() => workspaces.id, { onDelete: 'cascade' }),
+    workspaceId: uuid('workspace_id')
+      .notNull()
+      .references(() => workspaces.id, { onDelete: 'cascade' }),
     name: text('name').notNull(),
     description: text('description'),
     status: text('status').$type<WorkflowStatus>().notNull().default('draft'),
@@ -34,23 +36,36 @@ export const workflowVersions = pgTable(
   'workflow_versions',
   {
     id: id(),
-    workspaceId: uuid('workspace_id').notNull().references(() => workspaces.id, { onDelete: 'cascade' }),
-    workflowId: uuid('workflow_id').notNull().references(() => workflows.id, { onDelete: 'cascade' }),
+    workspaceId: uuid('workspace_id')
+      .notNull()
+      .references(() => workspaces.id, { onDelete: 'cascade' }),
+    workflowId: uuid('workflow_id')
+      .notNull()
+      .references(() => workflows.id, { onDelete: 'cascade' }),
     number: integer('number').notNull(),
     definition: jsonb('definition').$type<Record<string, unknown>>().notNull(),
     createdBy: uuid('created_by').references(() => users.id, { onDelete: 'set null' }),
     createdAt: createdAt(),
   },
-  (t) => [uniqueIndex('workflow_versions_workflow_number_key').on(t.workflowId, t.number), index('workflow_versions_workspace_idx').on(t.workspaceId)],
+  (t) => [
+    uniqueIndex('workflow_versions_workflow_number_key').on(t.workflowId, t.number),
+    index('workflow_versions_workspace_idx').on(t.workspaceId),
+  ],
 );
 
 export const workflowRuns = pgTable(
   'workflow_runs',
   {
     id: id(),
-    workspaceId: uuid('workspace_id').notNull().references(() => workspaces.id, { onDelete: 'cascade' }),
-    workflowId: uuid('workflow_id').notNull().references(() => workflows.id, { onDelete: 'cascade' }),
-    versionId: uuid('version_id').notNull().references(() => workflowVersions.id, { onDelete: 'cascade' }),
+    workspaceId: uuid('workspace_id')
+      .notNull()
+      .references(() => workspaces.id, { onDelete: 'cascade' }),
+    workflowId: uuid('workflow_id')
+      .notNull()
+      .references(() => workflows.id, { onDelete: 'cascade' }),
+    versionId: uuid('version_id')
+      .notNull()
+      .references(() => workflowVersions.id, { onDelete: 'cascade' }),
     conversationId: uuid('conversation_id').references(() => conversations.id, { onDelete: 'set null' }),
     contactId: uuid('contact_id').references(() => contacts.id, { onDelete: 'set null' }),
     trigger: jsonb('trigger').$type<Record<string, unknown>>().notNull().default({}),
@@ -83,8 +98,12 @@ export const runSteps = pgTable(
   {
     // Shown with the step, never looked up: not indexed (see the primary key below).
     id: uuid('id').notNull().defaultRandom(),
-    workspaceId: uuid('workspace_id').notNull().references(() => workspaces.id, { onDelete: 'cascade' }),
-    runId: uuid('run_id').notNull().references(() => workflowRuns.id, { onDelete: 'cascade' }),
+    workspaceId: uuid('workspace_id')
+      .notNull()
+      .references(() => workspaces.id, { onDelete: 'cascade' }),
+    runId: uuid('run_id')
+      .notNull()
+      .references(() => workflowRuns.id, { onDelete: 'cascade' }),
     seq: integer('seq').notNull(),
     nodeId: text('node_id').notNull(),
     nodeType: text('node_type').notNull(),
@@ -105,8 +124,12 @@ export const runWaits = pgTable(
   'run_waits',
   {
     id: id(),
-    workspaceId: uuid('workspace_id').notNull().references(() => workspaces.id, { onDelete: 'cascade' }),
-    runId: uuid('run_id').notNull().references(() => workflowRuns.id, { onDelete: 'cascade' }),
+    workspaceId: uuid('workspace_id')
+      .notNull()
+      .references(() => workspaces.id, { onDelete: 'cascade' }),
+    runId: uuid('run_id')
+      .notNull()
+      .references(() => workflowRuns.id, { onDelete: 'cascade' }),
     kind: text('kind').$type<'reply' | 'delay'>().notNull(),
     conversationId: uuid('conversation_id').references(() => conversations.id, { onDelete: 'cascade' }),
     nodeId: text('node_id').notNull(),

@@ -14,7 +14,9 @@ export const mediaFiles = pgTable(
   'media_files',
   {
     id: id(),
-    workspaceId: uuid('workspace_id').notNull().references(() => workspaces.id, { onDelete: 'cascade' }),
+    workspaceId: uuid('workspace_id')
+      .notNull()
+      .references(() => workspaces.id, { onDelete: 'cascade' }),
     conversationId: uuid('conversation_id').references(() => conversations.id, { onDelete: 'cascade' }),
     storageKey: text('storage_key').notNull(),
     contentType: text('content_type').notNull(),

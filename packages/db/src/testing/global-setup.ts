@@ -7,7 +7,6 @@ import { startEmbeddedPostgres, type RunningPostgres } from '../embedded';
 import { migrateDatabase } from '../migrate';
 import { TEMPLATE_DATABASE } from './names';
 
-
 /**
  * One Postgres per test run: embedded unless TEST_DATABASE_URL names a server.
  * A template database is migrated once; each test file clones it.

@@ -15,7 +15,12 @@ function overlaps(a: string, b: string): boolean {
 }
 
 /** Warnings for keywords of this flow that an active flow also catches. */
-export function keywordClashes(triggerId: string, keywords: readonly string[], active: readonly ActiveKeywords[], selfId?: string): Issue[] {
+export function keywordClashes(
+  triggerId: string,
+  keywords: readonly string[],
+  active: readonly ActiveKeywords[],
+  selfId?: string,
+): Issue[] {
   const issues: Issue[] = [];
   for (const kw of keywords) {
     for (const other of active) {

@@ -4,13 +4,23 @@ import { validateFlow, type ConnectedChannel } from '../validate';
 
 const pos = { x: 0, y: 0 };
 const node = (id: string, type: string, config: Record<string, unknown> = {}) => ({ id, type, position: pos, config });
-const edge = (source: string, target: string, sourceHandle?: string) => ({ id: `${source}-${sourceHandle ?? 'next'}-${target}`, source, target, ...(sourceHandle ? { sourceHandle } : {}) });
+const edge = (source: string, target: string, sourceHandle?: string) => ({
+  id: `${source}-${sourceHandle ?? 'next'}-${target}`,
+  source,
+  target,
+  ...(sourceHandle ? { sourceHandle } : {}),
+});
 const flow = (nodes: FlowDocument['nodes'], edges: FlowDocument['edges']): FlowDocument => ({ schemaVersion: 1, nodes, edges });
-const windowIssues = (doc: FlowDocument, channels: ConnectedChannel[]) => validateFlow(doc, { channels }).warnings.filter((w) => w.code.startsWith('window_'));
+const windowIssues = (doc: FlowDocument, channels: ConnectedChannel[]) =>
+  validateFlow(doc, { channels }).warnings.filter((w) => w.code.startsWith('window_'));
 
 // A webhook-started flow names no channel: the workspace's connected channels decide the rule.
 const fromWebhook = flow(
-  [node('t', 'trigger.webhook'), node('s', 'action.send_message', { text: 'Your order shipped' }), node('h', 'action.handoff', { text: 'A person will follow up' })],
+  [
+    node('t', 'trigger.webhook'),
+    node('s', 'action.send_message', { text: 'Your order shipped' }),
+    node('h', 'action.handoff', { text: 'A person will follow up' }),
+  ],
   [edge('t', 's'), edge('s', 'h')],
 );
 
@@ -43,7 +53,10 @@ describe('messaging-window lint', () => {
 
   it('gives each connected channel its own rule, and a template satisfies only WhatsApp', () => {
     const withTemplate = flow(
-      [node('t', 'trigger.schedule', { cron: '0 9 * * 1' }), node('s', 'action.send_message', { text: 'Offer', whatsappTemplate: { name: 'offer', language: 'en' } })],
+      [
+        node('t', 'trigger.schedule', { cron: '0 9 * * 1' }),
+        node('s', 'action.send_message', { text: 'Offer', whatsappTemplate: { name: 'offer', language: 'en' } }),
+      ],
       [edge('t', 's')],
     );
     expect(windowIssues(withTemplate, [{ type: 'whatsapp' }])).toEqual([]);
@@ -57,19 +70,34 @@ describe('messaging-window lint', () => {
   });
 
   it('treats free channels as free: SMS, email, Telegram, the API and the website chat', () => {
-    expect(windowIssues(fromWebhook, ['twilio', 'email', 'telegram', 'api', 'webchat'].map((type) => ({ type })))).toEqual([]);
+    expect(
+      windowIssues(
+        fromWebhook,
+        ['twilio', 'email', 'telegram', 'api', 'webchat'].map((type) => ({ type })),
+      ),
+    ).toEqual([]);
   });
 
   it('reads a Twilio number as WhatsApp when it is a whatsapp: sender', () => {
     expect(windowIssues(fromWebhook, [{ type: 'twilio', config: { from: '+15550001111' } }])).toEqual([]);
-    expect(windowIssues(fromWebhook, [{ type: 'twilio', config: { from: 'whatsapp:+15550001111' } }]).map((i) => i.code)).toEqual(['window_template_needed', 'window_template_needed']);
+    expect(windowIssues(fromWebhook, [{ type: 'twilio', config: { from: 'whatsapp:+15550001111' } }]).map((i) => i.code)).toEqual([
+      'window_template_needed',
+      'window_template_needed',
+    ]);
   });
 
   it('follows the trigger filter, by channel type or by channel id', () => {
-    const connected = [{ id: 'ch_wa', type: 'whatsapp' }, { id: 'ch_web', type: 'webchat' }];
+    const connected = [
+      { id: 'ch_wa', type: 'whatsapp' },
+      { id: 'ch_web', type: 'webchat' },
+    ];
     const byMessage = (channels: string[]) =>
       flow(
-        [node('t', 'trigger.message_received', { channels }), node('d', 'action.delay', { minutes: 1440 }), node('s', 'action.send_message', { text: 'Still there?' })],
+        [
+          node('t', 'trigger.message_received', { channels }),
+          node('d', 'action.delay', { minutes: 1440 }),
+          node('s', 'action.send_message', { text: 'Still there?' }),
+        ],
         [edge('t', 'd'), edge('d', 's')],
       );
     expect(windowIssues(byMessage(['ch_web']), connected)).toEqual([]);
@@ -95,7 +123,12 @@ describe('messaging-window lint', () => {
   it('leaves customer-started flows alone until a wait of a day or more', () => {
     const doc = (minutes: number) =>
       flow(
-        [node('t', 'trigger.conversation_opened'), node('hi', 'action.send_message', { text: 'Hi' }), node('d', 'action.delay', { minutes }), node('f', 'condition.faq_match')],
+        [
+          node('t', 'trigger.conversation_opened'),
+          node('hi', 'action.send_message', { text: 'Hi' }),
+          node('d', 'action.delay', { minutes }),
+          node('f', 'condition.faq_match'),
+        ],
         [edge('t', 'hi'), edge('hi', 'd'), edge('d', 'f')],
       );
     expect(windowIssues(doc(60), [{ type: 'whatsapp' }])).toEqual([]);

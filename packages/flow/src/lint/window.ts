@@ -78,8 +78,17 @@ function windowIssues(node: FlowNodeEnvelope, config: Record<string, unknown> | 
     const message = `This step may not be delivered on WhatsApp: ${LATE}, when WhatsApp accepts only an approved template.`;
     issues.push(
       templateField
-        ? { nodeId: node.id, field: templateField, code: 'window_template_needed', message: `${message} Add a WhatsApp template to this step.` }
-        : { nodeId: node.id, code: 'window_template_needed', message: `${message} Put a Send message step with a WhatsApp template before it.` },
+        ? {
+            nodeId: node.id,
+            field: templateField,
+            code: 'window_template_needed',
+            message: `${message} Add a WhatsApp template to this step.`,
+          }
+        : {
+            nodeId: node.id,
+            code: 'window_template_needed',
+            message: `${message} Put a Send message step with a WhatsApp template before it.`,
+          },
     );
   }
   const humanOnly = rules.get('human_agent');

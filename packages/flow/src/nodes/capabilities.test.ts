@@ -4,7 +4,11 @@ import type { NodeDefinition } from './define';
 import { validateFlow } from '../validate';
 
 const definitions = Object.values(nodeDefinitions) as unknown as NodeDefinition[];
-const withCapability = (has: (d: NodeDefinition) => unknown) => definitions.filter(has).map((d) => d.type).sort();
+const withCapability = (has: (d: NodeDefinition) => unknown) =>
+  definitions
+    .filter(has)
+    .map((d) => d.type)
+    .sort();
 const pos = { x: 0, y: 0 };
 
 describe('node capabilities on the definitions', () => {
@@ -19,7 +23,9 @@ describe('node capabilities on the definitions', () => {
     }
     expect(getDefinition('action.send_message')?.summary?.({ text: 'x'.repeat(200) })).toHaveLength(70);
     expect(getDefinition('action.delay')?.summary?.({ minutes: 30 })).toBe('Wait 30 min');
-    expect(getDefinition('trigger.message_received')?.summary?.({ keywords: ['price', 'cost'] })).toBe('When a message mentions: price, cost');
+    expect(getDefinition('trigger.message_received')?.summary?.({ keywords: ['price', 'cost'] })).toBe(
+      'When a message mentions: price, cost',
+    );
   });
 
   it('marks the steps that call out, and only those may receive credentials', () => {

@@ -64,7 +64,13 @@ export async function renderOutbound<T extends Record<string, string | undefined
     const secrets = scope.secrets as Record<string, unknown>;
     for (const [key, template] of Object.entries(fields)) {
       const missing = template === undefined ? undefined : secretRefs(template).find((name) => !(name in secrets));
-      if (missing) return { failed: misconfigured(key, `Add the credential "${missing}" in Settings → Credentials: this step reads {{ secrets.${missing} }}.`) };
+      if (missing)
+        return {
+          failed: misconfigured(
+            key,
+            `Add the credential "${missing}" in Settings → Credentials: this step reads {{ secrets.${missing} }}.`,
+          ),
+        };
     }
   }
   for (const [key, template] of Object.entries(fields)) {
@@ -79,21 +85,25 @@ export async function renderOutbound<T extends Record<string, string | undefined
   const names: string[] = [];
   const marked: Record<string, string | undefined> = {};
   for (const [key, template] of Object.entries(fields)) {
-    marked[key] = template === undefined ? undefined : markSecretOutputs(template, (name) => `\u0000${nonce}:${names.push(name) - 1}\u0000`);
+    marked[key] =
+      template === undefined ? undefined : markSecretOutputs(template, (name) => `\u0000${nonce}:${names.push(name) - 1}\u0000`);
   }
   const r = await renderAll(ctx, marked, { ...extra, secrets: {} });
   if ('failed' in r) return r;
   const values: Record<string, string | undefined> = {};
   for (const [key, text] of Object.entries(r.values)) {
     try {
-      values[key] = text?.split(`\u0000${nonce}:`).map((part, i) => {
-        if (i === 0) return part;
-        const end = part.indexOf('\u0000');
-        const name = end < 0 ? undefined : names[Number(part.slice(0, end))];
-        // A mark a filter changed is not put back: it stays as text that reads no credential.
-        if (name === undefined) return `\u0000${nonce}:${part}`;
-        return `${String(secrets[name] ?? '')}${part.slice(end + 1)}`;
-      }).join('');
+      values[key] = text
+        ?.split(`\u0000${nonce}:`)
+        .map((part, i) => {
+          if (i === 0) return part;
+          const end = part.indexOf('\u0000');
+          const name = end < 0 ? undefined : names[Number(part.slice(0, end))];
+          // A mark a filter changed is not put back: it stays as text that reads no credential.
+          if (name === undefined) return `\u0000${nonce}:${part}`;
+          return `${String(secrets[name] ?? '')}${part.slice(end + 1)}`;
+        })
+        .join('');
     } catch (err) {
       // A credential that cannot be unsealed: the owner enters it again (the message says so).
       return { failed: misconfigured(key, err instanceof Error ? err.message : String(err)) };

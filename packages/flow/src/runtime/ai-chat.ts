@@ -19,7 +19,13 @@ function toWire(message: AiChatMessage): ChatCompletionMessageParam {
         role: 'assistant',
         content: message.content,
         ...(message.toolCalls?.length
-          ? { tool_calls: message.toolCalls.map((c) => ({ id: c.id, type: 'function' as const, function: { name: c.name, arguments: c.arguments } })) }
+          ? {
+              tool_calls: message.toolCalls.map((c) => ({
+                id: c.id,
+                type: 'function' as const,
+                function: { name: c.name, arguments: c.arguments },
+              })),
+            }
           : {}),
       };
     default:
@@ -30,10 +36,19 @@ function toWire(message: AiChatMessage): ChatCompletionMessageParam {
 /** Creates the `aiChat` service: the first choice's text and function calls. */
 export function createAiChatClient(options: AiClientOptions): AiChatClient {
   const timeoutMs = options.timeoutMs ?? 60_000;
-  const client = new OpenAI({ baseURL: options.baseUrl, apiKey: options.apiKey, timeout: timeoutMs, maxRetries: 0, fetch: options.egress.fetch });
+  const client = new OpenAI({
+    baseURL: options.baseUrl,
+    apiKey: options.apiKey,
+    timeout: timeoutMs,
+    maxRetries: 0,
+    fetch: options.egress.fetch,
+  });
   return async ({ messages, tools, signal }) => {
     if (options.baseUrl) options.egress.assertUrl(options.baseUrl);
-    const wireTools: ChatCompletionTool[] = tools.map((t) => ({ type: 'function', function: { name: t.name, description: t.description, parameters: t.parameters } }));
+    const wireTools: ChatCompletionTool[] = tools.map((t) => ({
+      type: 'function',
+      function: { name: t.name, description: t.description, parameters: t.parameters },
+    }));
     try {
       const completion = await client.chat.completions.create(
         {
@@ -46,7 +61,9 @@ export function createAiChatClient(options: AiClientOptions): AiChatClient {
         signal ? { signal } : undefined,
       );
       const message = completion.choices[0]?.message;
-      const toolCalls = (message?.tool_calls ?? []).flatMap((c) => (c.type === 'function' ? [{ id: c.id, name: c.function.name, arguments: c.function.arguments }] : []));
+      const toolCalls = (message?.tool_calls ?? []).flatMap((c) =>
+        c.type === 'function' ? [{ id: c.id, name: c.function.name, arguments: c.function.arguments }] : [],
+      );
       return { content: message?.content ?? null, toolCalls };
     } catch (err) {
       throw shortError(err, timeoutMs);

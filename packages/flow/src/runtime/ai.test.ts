@@ -9,18 +9,30 @@ import { createAiClient } from './ai';
 const localEgress = createEgressGuard({ allow: ['127.0.0.1'] });
 let standIn: StandIn;
 beforeAll(async () => {
-  standIn = await startOpenAiStandIn((messages) => (messages.at(-1)?.content === 'fail' ? { status: 503 } : `echo: ${messages.at(-1)?.content}`));
+  standIn = await startOpenAiStandIn((messages) =>
+    messages.at(-1)?.content === 'fail' ? { status: 503 } : `echo: ${messages.at(-1)?.content}`,
+  );
 });
 afterAll(() => standIn.close());
 
 describe('createAiClient', () => {
   it('calls chat completions with the model, key and messages', async () => {
     const ai = createAiClient({ baseUrl: standIn.baseUrl, apiKey: 'sk-test', model: 'small-model', egress: localEgress });
-    expect(await ai({ messages: [{ role: 'system', content: 'be brief' }, { role: 'user', content: 'hi' }] })).toBe('echo: hi');
+    expect(
+      await ai({
+        messages: [
+          { role: 'system', content: 'be brief' },
+          { role: 'user', content: 'hi' },
+        ],
+      }),
+    ).toBe('echo: hi');
     const last = standIn.requests.at(-1);
     expect(last?.body.model).toBe('small-model');
     expect(last?.headers.authorization).toBe('Bearer sk-test');
-    expect(last?.body.messages).toEqual([{ role: 'system', content: 'be brief' }, { role: 'user', content: 'hi' }]);
+    expect(last?.body.messages).toEqual([
+      { role: 'system', content: 'be brief' },
+      { role: 'user', content: 'hi' },
+    ]);
   });
 
   it('throws on a provider error so the job retries', async () => {
@@ -34,14 +46,19 @@ describe('createAiClient through the egress guard', () => {
     const before = standIn.requests.length;
     const ai = createAiClient({ baseUrl: standIn.baseUrl, apiKey: 'sk-test', model: 'm', egress: createEgressGuard() });
     await expect(ai({ messages: [{ role: 'user', content: 'hi' }] })).rejects.toThrow('Refused: 127.0.0.1 is a private address');
-    const byName = createAiClient({ baseUrl: standIn.baseUrl.replace('127.0.0.1', 'localhost'), apiKey: 'sk-test', model: 'm', egress: createEgressGuard() });
+    const byName = createAiClient({
+      baseUrl: standIn.baseUrl.replace('127.0.0.1', 'localhost'),
+      apiKey: 'sk-test',
+      model: 'm',
+      egress: createEgressGuard(),
+    });
     await expect(byName({ messages: [{ role: 'user', content: 'hi' }] })).rejects.toThrow('Refused: localhost is a private address');
     expect(standIn.requests.length).toBe(before);
   });
 });
 
 describe('createAiClient errors', () => {
-  it('reports a status and the provider\'s short message, never a raw body, and follows no redirect', async () => {
+  it("reports a status and the provider's short message, never a raw body, and follows no redirect", async () => {
     const server = createServer((req, res) => {
       if (req.url?.includes('/moved/')) {
         res.writeHead(302, { location: 'http://169.254.169.254/latest/meta-data/' });
@@ -56,7 +73,10 @@ describe('createAiClient errors', () => {
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    const ask = (path: string) => createAiClient({ baseUrl: `${base}${path}`, apiKey: 'k', model: 'm', egress: localEgress })({ messages: [{ role: 'user', content: 'hi' }] });
+    const ask = (path: string) =>
+      createAiClient({ baseUrl: `${base}${path}`, apiKey: 'k', model: 'm', egress: localEgress })({
+        messages: [{ role: 'user', content: 'hi' }],
+      });
     await expect(ask('/raw/v1')).rejects.toThrow(/^The AI provider answered 404$/);
     await expect(ask('/json/v1')).rejects.toThrow(/^The AI provider answered 429: Rate limit reached for requests$/);
     await expect(ask('/moved/v1')).rejects.toThrow(/^The AI provider answered 302: redirects are not followed$/);

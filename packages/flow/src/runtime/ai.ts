@@ -27,7 +27,10 @@ const MAX_REASON = 200;
 
 /** The provider answered with an error status; the message holds the status and its short reason. */
 export class AiProviderError extends Error {
-  constructor(message: string, readonly status: number) {
+  constructor(
+    message: string,
+    readonly status: number,
+  ) {
     super(message);
     this.name = 'AiProviderError';
   }
@@ -36,16 +39,25 @@ export class AiProviderError extends Error {
 /** Creates the `ai` service answering with the first choice's text. */
 export function createAiClient(options: AiClientOptions): AiClient {
   const timeoutMs = options.timeoutMs ?? 30_000;
-  const client = new OpenAI({ baseURL: options.baseUrl, apiKey: options.apiKey, timeout: timeoutMs, maxRetries: 0, fetch: options.egress.fetch });
+  const client = new OpenAI({
+    baseURL: options.baseUrl,
+    apiKey: options.apiKey,
+    timeout: timeoutMs,
+    maxRetries: 0,
+    fetch: options.egress.fetch,
+  });
   return async ({ messages, signal }) => {
     if (options.baseUrl) options.egress.assertUrl(options.baseUrl);
     try {
-      const completion = await client.chat.completions.create({
-        model: options.model,
-        messages,
-        temperature: options.temperature ?? 0.2,
-        ...(options.maxTokens ? { max_tokens: options.maxTokens } : {}),
-      }, signal ? { signal } : undefined);
+      const completion = await client.chat.completions.create(
+        {
+          model: options.model,
+          messages,
+          temperature: options.temperature ?? 0.2,
+          ...(options.maxTokens ? { max_tokens: options.maxTokens } : {}),
+        },
+        signal ? { signal } : undefined,
+      );
       return completion.choices[0]?.message?.content ?? '';
     } catch (err) {
       throw shortError(err, timeoutMs);
@@ -60,7 +72,8 @@ export function shortError(err: unknown, timeoutMs: number): Error {
   if (err instanceof OpenAI.APIConnectionTimeoutError) return new Error(`The AI provider did not answer within ${timeoutMs} ms`);
   if (err instanceof OpenAI.APIConnectionError) return new Error('The AI provider could not be reached');
   if (err instanceof OpenAI.APIError && err.status !== undefined) {
-    if (err.status >= 300 && err.status < 400) return new AiProviderError(`The AI provider answered ${err.status}: redirects are not followed`, err.status);
+    if (err.status >= 300 && err.status < 400)
+      return new AiProviderError(`The AI provider answered ${err.status}: redirects are not followed`, err.status);
     const said = (err.error as { message?: unknown } | undefined)?.message;
     const reason = typeof said === 'string' ? said.replace(/\s+/g, ' ').trim().slice(0, MAX_REASON) : '';
     return new AiProviderError(`The AI provider answered ${err.status}${reason ? `: ${reason}` : ''}`, err.status);

@@ -78,4 +78,3 @@ export function makeServices(getData: () => FlowData, s: Partial<FlowServices> =
     ...s,
   };
 }
-

@@ -41,7 +41,10 @@ describe('interpreter helpers', () => {
   });
 
   it('turns bad config, unknown types and missing nodes into step errors', async () => {
-    expect(await executeNode(doc, 'bad', makeContext())).toEqual({ effects: [], error: { field: 'minutes', message: 'Wait at least 1 minute.' } });
+    expect(await executeNode(doc, 'bad', makeContext())).toEqual({
+      effects: [],
+      error: { field: 'minutes', message: 'Wait at least 1 minute.' },
+    });
     expect((await executeNode(doc, 'alien', makeContext())).error?.message).toMatch(/"action.fly"\) is not known/);
     expect((await executeNode(doc, 'gone', makeContext())).error?.message).toMatch(/not in this flow/);
   });

@@ -39,7 +39,12 @@ export async function executeNode(doc: FlowDocument, nodeId: string, ctx: Handle
   const parsed = parsedNode(node);
   if (!parsed.ok) {
     const first = parsed.problems[0];
-    return { effects: [], error: first?.field ? { field: first.field, message: first.message } : { message: first?.message ?? 'This step is not set up correctly.' } };
+    return {
+      effects: [],
+      error: first?.field
+        ? { field: first.field, message: first.message }
+        : { message: first?.message ?? 'This step is not set up correctly.' },
+    };
   }
   const handler = nodeHandlers[node.type as NodeType] as NodeHandler<unknown>;
   return handler(parsed.config, ctx);

@@ -36,12 +36,18 @@ afterAll(async () => {
 describe('createSafeHttp', () => {
   const http = createSafeHttp({ egress: strictGuard, timeoutMs: 2000 });
 
-  it.each(['http://127.0.0.1/', 'http://10.1.2.3/', 'http://169.254.169.254/latest/meta-data/', 'http://[::1]/', 'http://0.0.0.0/', 'http://192.168.1.1/', 'http://[fd00::1]/', 'http://[::ffff:127.0.0.1]/'])(
-    'refuses %s',
-    async (url) => {
-      await expect(http({ method: 'GET', url })).rejects.toThrow(BlockedAddressError);
-    },
-  );
+  it.each([
+    'http://127.0.0.1/',
+    'http://10.1.2.3/',
+    'http://169.254.169.254/latest/meta-data/',
+    'http://[::1]/',
+    'http://0.0.0.0/',
+    'http://192.168.1.1/',
+    'http://[fd00::1]/',
+    'http://[::ffff:127.0.0.1]/',
+  ])('refuses %s', async (url) => {
+    await expect(http({ method: 'GET', url })).rejects.toThrow(BlockedAddressError);
+  });
 
   it('refuses a host name that resolves to loopback, checking the resolved address', async () => {
     const err = await http({ method: 'GET', url: `http://localhost:${port}/` }).catch((e: unknown) => e);
@@ -66,7 +72,9 @@ describe('createSafeHttp', () => {
   it('lets a workspace list narrow what the operator allows, never widen it', async () => {
     const narrowed = createSafeHttp({ egress: localGuard, onlyHosts: ['localhost'] });
     expect((await narrowed({ method: 'GET', url: `http://localhost:${port}/` })).status).toBe(201);
-    await expect(narrowed({ method: 'GET', url: `http://127.0.0.1:${port}/` })).rejects.toThrow("Refused: 127.0.0.1 is not in this workspace's allowed hosts");
+    await expect(narrowed({ method: 'GET', url: `http://127.0.0.1:${port}/` })).rejects.toThrow(
+      "Refused: 127.0.0.1 is not in this workspace's allowed hosts",
+    );
     const widening = createSafeHttp({ egress: strictGuard, onlyHosts: ['127.0.0.1'] });
     await expect(widening({ method: 'GET', url: `http://127.0.0.1:${port}/` })).rejects.toThrow('Refused: 127.0.0.1 is a private address');
   });

@@ -21,7 +21,8 @@ export class HttpAbortedError extends Error {
   override name = 'HttpAbortedError';
 }
 
-const abortReason = (signal: AbortSignal): string => (signal.reason instanceof Error ? signal.reason.message : String(signal.reason ?? 'aborted'));
+const abortReason = (signal: AbortSignal): string =>
+  signal.reason instanceof Error ? signal.reason.message : String(signal.reason ?? 'aborted');
 
 export interface SafeHttpOptions {
   /** The process's egress guard: the operator's rule, and the kept-alive connections. */
@@ -51,7 +52,13 @@ export function createSafeHttp(options: SafeHttpOptions): SafeHttp {
     // The caller's signal (a test run's request closing) closes the connection too.
     const signal = req.signal ? AbortSignal.any([timeout, req.signal]) : timeout;
     try {
-      const res = await request(url, { method: req.method as 'GET', headers: req.headers, body: req.body, dispatcher: egress.dispatcher, signal });
+      const res = await request(url, {
+        method: req.method as 'GET',
+        headers: req.headers,
+        body: req.body,
+        dispatcher: egress.dispatcher,
+        signal,
+      });
       const chunks: Buffer[] = [];
       let size = 0;
       for await (const chunk of res.body) {

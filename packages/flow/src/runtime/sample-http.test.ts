@@ -17,7 +17,11 @@ describe('sampleHttp', () => {
   it('answers 200 and {} by default, sending nothing', async () => {
     const { calls, real } = recorder();
     const wire = sampleHttp({ method: 'POST' }, real);
-    expect(await wire.http({ method: 'POST', url: 'https://shop.example/returns', body: '{}' })).toEqual({ status: 200, headers: { 'content-type': 'application/json' }, body: '{}' });
+    expect(await wire.http({ method: 'POST', url: 'https://shop.example/returns', body: '{}' })).toEqual({
+      status: 200,
+      headers: { 'content-type': 'application/json' },
+      body: '{}',
+    });
     expect(calls).toEqual([]);
     expect(wire.sampled).toEqual([200]);
   });
@@ -25,7 +29,11 @@ describe('sampleHttp', () => {
   it("answers the step's own sample, plain text included", async () => {
     const { calls, real } = recorder();
     const wire = sampleHttp({ testResponse: { status: 409, body: 'already returned' } }, real);
-    expect(await wire.http({ method: 'DELETE', url: 'https://shop.example/returns/1' })).toEqual({ status: 409, headers: { 'content-type': 'text/plain; charset=utf-8' }, body: 'already returned' });
+    expect(await wire.http({ method: 'DELETE', url: 'https://shop.example/returns/1' })).toEqual({
+      status: 409,
+      headers: { 'content-type': 'text/plain; charset=utf-8' },
+      body: 'already returned',
+    });
     expect(calls).toEqual([]);
   });
 
@@ -49,7 +57,9 @@ describe('sampleHttp', () => {
   it('stops at once when the test run was stopped', async () => {
     const stop = new AbortController();
     stop.abort(new Error('gone'));
-    await expect(sampleHttp({}, recorder().real).http({ method: 'POST', url: 'https://shop.example/x', signal: stop.signal })).rejects.toThrow('gone');
+    await expect(
+      sampleHttp({}, recorder().real).http({ method: 'POST', url: 'https://shop.example/x', signal: stop.signal }),
+    ).rejects.toThrow('gone');
   });
 });
 
@@ -60,7 +70,18 @@ describe('simulateFlow with steps that call out', () => {
     nodes: [
       { id: 't', type: 'trigger.message_received', position: pos, config: {} },
       { id: 'hi', type: 'action.send_message', position: pos, config: { text: 'One moment…' } },
-      { id: 'call', type: 'action.http_request', position: pos, label: 'Create return', config: { method: 'POST', url: 'https://shop.example/returns', saveTo: 'ret', testResponse: { status: 201, body: '{"id": "R-7"}' } } },
+      {
+        id: 'call',
+        type: 'action.http_request',
+        position: pos,
+        label: 'Create return',
+        config: {
+          method: 'POST',
+          url: 'https://shop.example/returns',
+          saveTo: 'ret',
+          testResponse: { status: 201, body: '{"id": "R-7"}' },
+        },
+      },
       { id: 'done', type: 'action.send_message', position: pos, config: { text: 'Return {{ vars.ret.body.id }} booked.' } },
     ],
     edges: [
@@ -75,7 +96,12 @@ describe('simulateFlow with steps that call out', () => {
     const r = await simulateFlow(doc, { messages: ['return please'], services: { http: real } });
     expect(calls).toEqual([]);
     expect(r.replies.map((x) => x.text)).toEqual(['One moment…', 'Return R-7 booked.']);
-    expect(r.path.find((p) => p.nodeId === 'call')).toMatchObject({ output: 'success', note: 'Sample response used (no request sent)', afterReplies: 1, name: 'Create return' });
+    expect(r.path.find((p) => p.nodeId === 'call')).toMatchObject({
+      output: 'success',
+      note: 'Sample response used (no request sent)',
+      afterReplies: 1,
+      name: 'Create return',
+    });
     expect(r.path.filter((p) => p.note)).toHaveLength(1);
   });
 });

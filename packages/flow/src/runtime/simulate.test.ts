@@ -4,7 +4,12 @@ import { simulateFlow } from './simulate';
 
 const pos = { x: 0, y: 0 };
 const node = (id: string, type: string, config: Record<string, unknown> = {}) => ({ id, type, position: pos, config });
-const edge = (source: string, target: string, sourceHandle?: string) => ({ id: `${source}-${sourceHandle ?? 'next'}-${target}`, source, target, ...(sourceHandle ? { sourceHandle } : {}) });
+const edge = (source: string, target: string, sourceHandle?: string) => ({
+  id: `${source}-${sourceHandle ?? 'next'}-${target}`,
+  source,
+  target,
+  ...(sourceHandle ? { sourceHandle } : {}),
+});
 
 // The bakery's custom-cake flow: FAQ first, then collect date, size and design, tag, hand off.
 const bakery: FlowDocument = {
@@ -14,11 +19,18 @@ const bakery: FlowDocument = {
     node('faq', 'condition.faq_match', { threshold: 0.5 }),
     node('intent', 'condition.text_match', { cases: [{ id: 'cake', operator: 'contains_any', values: ['custom cake', 'gateau'] }] }),
     node('date', 'action.ask_question', { text: 'Lovely! For which date?', saveTo: 'contact.attributes.cake_date', validate: 'date' }),
-    node('size', 'action.ask_question', { text: 'Which size?', saveTo: 'contact.attributes.cake_size', validate: 'choice', choices: ['6 inch', '8 inch', '10 inch'] }),
+    node('size', 'action.ask_question', {
+      text: 'Which size?',
+      saveTo: 'contact.attributes.cake_size',
+      validate: 'choice',
+      choices: ['6 inch', '8 inch', '10 inch'],
+    }),
     node('design', 'action.ask_question', { text: 'Tell us about the design', saveTo: 'vars.design' }),
     node('tag', 'action.add_tag', { tags: ['custom-cake'] }),
     node('note', 'action.note', { text: 'Design: {{ vars.design }}' }),
-    node('handoff', 'action.handoff', { text: 'Thanks {{ contact.first_name }}! A {{ contact.attributes.cake_size }} cake for {{ contact.attributes.cake_date }}: we will confirm shortly.' }),
+    node('handoff', 'action.handoff', {
+      text: 'Thanks {{ contact.first_name }}! A {{ contact.attributes.cake_size }} cake for {{ contact.attributes.cake_date }}: we will confirm shortly.',
+    }),
     node('fallback', 'action.send_message', { text: 'Sorry, I did not get that.', quickReplies: ['Custom cake'] }),
   ],
   edges: [
@@ -41,7 +53,10 @@ describe('simulateFlow', () => {
     const r = await simulateFlow(bakery, { messages: ['do you deliver?'], services: { knowledge } });
     expect(r.status).toBe('completed');
     expect(r.replies).toEqual([{ text: 'Yes, within 10 km.' }]);
-    expect(r.path.map((s) => [s.nodeId, s.output])).toEqual([['start', undefined], ['faq', 'match']]);
+    expect(r.path.map((s) => [s.nodeId, s.output])).toEqual([
+      ['start', undefined],
+      ['faq', 'match'],
+    ]);
   });
 
   it('collects answers through waits, re-asks on invalid input and hands off', async () => {
@@ -119,7 +134,10 @@ describe('simulateFlow', () => {
   it('only starts on matching keywords', async () => {
     const doc: FlowDocument = {
       schemaVersion: 1,
-      nodes: [node('t', 'trigger.message_received', { keywords: ['menu'] }), node('s', 'action.send_message', { text: 'Here is our menu' })],
+      nodes: [
+        node('t', 'trigger.message_received', { keywords: ['menu'] }),
+        node('s', 'action.send_message', { text: 'Here is our menu' }),
+      ],
       edges: [edge('t', 's')],
     };
     const r = await simulateFlow(doc, { messages: ['hi', 'show me the MENU'] });

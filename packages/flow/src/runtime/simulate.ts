@@ -86,18 +86,38 @@ function withSignal(services: SimulateOptions['services'], signal: AbortSignal |
   };
 }
 
-const stopReason = (signal: AbortSignal): string => (signal.reason instanceof Error ? signal.reason.message : String(signal.reason ?? 'aborted'));
+const stopReason = (signal: AbortSignal): string =>
+  signal.reason instanceof Error ? signal.reason.message : String(signal.reason ?? 'aborted');
 
 type Outcome = { kind: 'done' } | { kind: 'waiting'; nodeId: string; nodeState?: Record<string, unknown> } | { kind: 'failed' };
 
 /** Runs a draft flow against simulated customer messages. Never throws for a broken flow. */
 export async function simulateFlow(input: unknown, options: SimulateOptions): Promise<SimulationResult> {
-  const conversation: Partial<ConversationData> = { id: 'sim', channelId: 'sim', channelType: options.channelType ?? 'webchat', lastInboundAt: null, isNew: true, recentMessages: [] };
+  const conversation: Partial<ConversationData> = {
+    id: 'sim',
+    channelId: 'sim',
+    channelType: options.channelType ?? 'webchat',
+    lastInboundAt: null,
+    isNew: true,
+    recentMessages: [],
+  };
   const data = makeData({ contact: options.contact, workspace: options.workspace, conversation, message: null, trigger: options.trigger });
   let clockOffsetMs = 0;
   const realNow = options.services?.now ?? (() => new Date());
-  const services = makeServices(() => data, { ...options.services, ...withSignal(options.services, options.signal), now: () => new Date(realNow().getTime() + clockOffsetMs) });
-  const result: SimulationResult = { status: 'completed', replies: [], path: [], vars: data.vars, contact: data.contact, conversation: data.conversation as ConversationData, notes: [] };
+  const services = makeServices(() => data, {
+    ...options.services,
+    ...withSignal(options.services, options.signal),
+    now: () => new Date(realNow().getTime() + clockOffsetMs),
+  });
+  const result: SimulationResult = {
+    status: 'completed',
+    replies: [],
+    path: [],
+    vars: data.vars,
+    contact: data.contact,
+    conversation: data.conversation as ConversationData,
+    notes: [],
+  };
   const fail = (error: SimulationResult['error']): Outcome => {
     result.error = error;
     return { kind: 'failed' };
@@ -109,7 +129,16 @@ export async function simulateFlow(input: unknown, options: SimulateOptions): Pr
   const trigger = findTrigger(doc);
   if (!trigger) return { ...result, status: 'failed', error: { message: 'Add a trigger so the flow knows when to start.' } };
   const triggerConfig = parseNodeConfig(trigger);
-  if (!triggerConfig.ok) return { ...result, status: 'failed', error: { nodeId: trigger.id, ...triggerConfig.problems[0], message: triggerConfig.problems[0]?.message ?? 'The trigger is not set up correctly.' } };
+  if (!triggerConfig.ok)
+    return {
+      ...result,
+      status: 'failed',
+      error: {
+        nodeId: trigger.id,
+        ...triggerConfig.problems[0],
+        message: triggerConfig.problems[0]?.message ?? 'The trigger is not set up correctly.',
+      },
+    };
 
   /** The step's config as its definition reads it (sample response, "Call for real"), and its name. */
   const stepOf = (nodeId: string): { config: unknown; name: string } => {
@@ -125,19 +154,32 @@ export async function simulateFlow(input: unknown, options: SimulateOptions): Pr
     let nodeState = startState;
     for (let steps = 0; ; steps++) {
       if (steps >= MAX_STEPS_PER_ACTIVATION || runSteps >= MAX_STEPS_PER_RUN) {
-        return fail({ nodeId, message: `The flow took more than ${steps >= MAX_STEPS_PER_ACTIVATION ? MAX_STEPS_PER_ACTIVATION : MAX_STEPS_PER_RUN} steps without waiting for the customer. Check for a loop.` });
+        return fail({
+          nodeId,
+          message: `The flow took more than ${steps >= MAX_STEPS_PER_ACTIVATION ? MAX_STEPS_PER_ACTIVATION : MAX_STEPS_PER_RUN} steps without waiting for the customer. Check for a loop.`,
+        });
       }
-      if (options.signal?.aborted) return fail({ nodeId, message: `The test run was stopped before this step: ${stopReason(options.signal)}.` });
+      if (options.signal?.aborted)
+        return fail({ nodeId, message: `The test run was stopped before this step: ${stopReason(options.signal)}.` });
       runSteps++;
       const current = stepOf(nodeId);
       const wire = sampleHttp(current.config, services.http);
       const repliesBefore = result.replies.length;
       // Each path entry of a step that was answered by its sample says so.
       // A CRM push the step asked for is recorded only by a real run: a test run sends nothing either.
-      const noted = (entry: SimulatedStep, pushAsked = false): SimulatedStep => (wire.sampled.length || pushAsked ? { ...entry, note: SAMPLE_RESPONSE_NOTE, afterReplies: repliesBefore, name: current.name } : entry);
+      const noted = (entry: SimulatedStep, pushAsked = false): SimulatedStep =>
+        wire.sampled.length || pushAsked
+          ? { ...entry, note: SAMPLE_RESPONSE_NOTE, afterReplies: repliesBefore, name: current.name }
+          : entry;
       let step;
       try {
-        step = await executeNode(doc, nodeId, { data, resume, nodeState, services: { ...services, http: wire.http }, step: { runId: 'test-run', seq: runSteps } });
+        step = await executeNode(doc, nodeId, {
+          data,
+          resume,
+          nodeState,
+          services: { ...services, http: wire.http },
+          step: { runId: 'test-run', seq: runSteps },
+        });
       } catch (err) {
         result.path.push(noted({ nodeId, status: 'error' }));
         return fail({ nodeId, message: err instanceof Error ? err.message : String(err) });
@@ -152,7 +194,11 @@ export async function simulateFlow(input: unknown, options: SimulateOptions): Pr
       if (step.vars) Object.assign(data.vars, step.vars);
       for (const e of step.effects) {
         if (e.type !== 'send_message') continue;
-        result.replies.push({ text: e.text, ...(e.quickReplies ? { quickReplies: e.quickReplies } : {}), ...(e.mediaUrl ? { mediaUrl: e.mediaUrl } : {}) });
+        result.replies.push({
+          text: e.text,
+          ...(e.quickReplies ? { quickReplies: e.quickReplies } : {}),
+          ...(e.mediaUrl ? { mediaUrl: e.mediaUrl } : {}),
+        });
       }
       if (step.wait?.kind === 'delay') {
         // Test runs do not wait: the clock jumps and the node resumes at once.
@@ -172,7 +218,12 @@ export async function simulateFlow(input: unknown, options: SimulateOptions): Pr
         return { kind: 'waiting', nodeId, nodeState: step.wait.nodeState };
       }
       const pushAsked = step.effects.some((e) => e.type === 'crm' && e.operation.startsWith('push_'));
-      result.path.push(noted({ nodeId, status: 'ok', ...(step.output !== undefined ? { output: step.output } : {}), ...(step.log ? { log: step.log } : {}) }, pushAsked));
+      result.path.push(
+        noted(
+          { nodeId, status: 'ok', ...(step.output !== undefined ? { output: step.output } : {}), ...(step.log ? { log: step.log } : {}) },
+          pushAsked,
+        ),
+      );
       if (step.end) return { kind: 'done' };
       const next = nextNodeId(doc, nodeId, step.output);
       if (!next) return { kind: 'done' };

@@ -7,15 +7,24 @@ const data = makeData({ contact: { name: 'Amélie Poulain', attributes: { plan: 
 
 describe('template renderer', () => {
   it('renders data, first_name and default filters', async () => {
-    expect(await renderer.render("Hi {{ contact.first_name | default: 'there' }}, plan {{ contact.attributes.plan }}, order {{ vars.order.id }}", data)).toBe(
-      'Hi Amélie, plan gold, order 42',
-    );
+    expect(
+      await renderer.render(
+        "Hi {{ contact.first_name | default: 'there' }}, plan {{ contact.attributes.plan }}, order {{ vars.order.id }}",
+        data,
+      ),
+    ).toBe('Hi Amélie, plan gold, order 42');
     const anon = makeData({ contact: { name: null } });
     expect(await renderer.render("Hi {{ contact.first_name | default: 'there' }}!", anon)).toBe('Hi there!');
   });
 
   it('prints nothing for prototype properties', async () => {
-    for (const t of ['{{ contact.constructor }}', '{{ contact.__proto__ }}', '{{ vars.constructor.constructor }}', '{{ contact.name.constructor }}', '{{ contact.toString }}']) {
+    for (const t of [
+      '{{ contact.constructor }}',
+      '{{ contact.__proto__ }}',
+      '{{ vars.constructor.constructor }}',
+      '{{ contact.name.constructor }}',
+      '{{ contact.toString }}',
+    ]) {
       expect(await renderer.render(`[${t}]`, data)).toBe('[]');
     }
   });
@@ -51,7 +60,8 @@ describe('template renderer', () => {
 describe('dates in the workspace time zone', () => {
   it("formats {{ 'now' | date }} in the workspace's zone, not the server's", async () => {
     const renderer = createTemplateRenderer();
-    const at = (timezone: string) => renderer.render("{{ trigger.at | date: '%H:%M' }}", makeData({ workspace: { timezone }, trigger: { at: '2030-06-03T12:00:00Z' } }));
+    const at = (timezone: string) =>
+      renderer.render("{{ trigger.at | date: '%H:%M' }}", makeData({ workspace: { timezone }, trigger: { at: '2030-06-03T12:00:00Z' } }));
     expect(await at('UTC')).toBe('12:00');
     expect(await at('Asia/Tokyo')).toBe('21:00');
     expect(await at('America/New_York')).toBe('08:00');

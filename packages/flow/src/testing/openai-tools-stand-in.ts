@@ -53,9 +53,14 @@ export async function startOpenAiToolsStandIn(script: (req: WireRequest) => Scri
         res.writeHead(out.status, { 'content-type': 'application/json' });
         return void res.end(JSON.stringify({ error: { message: 'upstream trouble', type: 'server_error' } }));
       }
-      const toolCalls = 'toolCalls' in out
-        ? out.toolCalls.map((c) => ({ id: `call_${++callNumber}`, type: 'function', function: { name: c.name, arguments: JSON.stringify(c.arguments) } }))
-        : undefined;
+      const toolCalls =
+        'toolCalls' in out
+          ? out.toolCalls.map((c) => ({
+              id: `call_${++callNumber}`,
+              type: 'function',
+              function: { name: c.name, arguments: JSON.stringify(c.arguments) },
+            }))
+          : undefined;
       const message = { role: 'assistant', content: out.content ?? null, ...(toolCalls ? { tool_calls: toolCalls } : {}) };
       res.writeHead(200, { 'content-type': 'application/json' });
       res.end(

@@ -7,10 +7,12 @@ const nineToFive: [string, string][] = [['09:00', '17:00']];
 
 describe('hoursText', () => {
   it('groups days with the same hours, in week order', () => {
-    expect(hoursText({ mon: nineToFive, tue: nineToFive, wed: nineToFive, thu: nineToFive, fri: nineToFive })).toBe('Monday to Friday, 9am–5pm');
-    expect(hoursText({ mon: nineToFive, tue: nineToFive, wed: nineToFive, thu: nineToFive, fri: nineToFive, sat: [['09:00', '13:00']] })).toBe(
-      'Monday to Friday, 9am–5pm; Saturday, 9am–1pm',
+    expect(hoursText({ mon: nineToFive, tue: nineToFive, wed: nineToFive, thu: nineToFive, fri: nineToFive })).toBe(
+      'Monday to Friday, 9am–5pm',
     );
+    expect(
+      hoursText({ mon: nineToFive, tue: nineToFive, wed: nineToFive, thu: nineToFive, fri: nineToFive, sat: [['09:00', '13:00']] }),
+    ).toBe('Monday to Friday, 9am–5pm; Saturday, 9am–1pm');
     expect(hoursText({ mon: nineToFive, wed: nineToFive, fri: nineToFive })).toBe('Monday, Wednesday and Friday, 9am–5pm');
     expect(hoursText({ sat: [['10:00', '16:00']], sun: [['10:00', '16:00']] })).toBe('Saturday and Sunday, 10am–4pm');
     const all = { mon: nineToFive, tue: nineToFive, wed: nineToFive, thu: nineToFive, fri: nineToFive, sat: nineToFive, sun: nineToFive };
@@ -18,7 +20,14 @@ describe('hoursText', () => {
   });
 
   it('writes split days, half hours, noon, overnight and whole days plainly', () => {
-    expect(hoursText({ tue: [['13:00', '17:30'], ['08:30', '12:00']] })).toBe('Tuesday, 8:30am–12pm and 1pm–5:30pm');
+    expect(
+      hoursText({
+        tue: [
+          ['13:00', '17:30'],
+          ['08:30', '12:00'],
+        ],
+      }),
+    ).toBe('Tuesday, 8:30am–12pm and 1pm–5:30pm');
     expect(hoursText({ fri: [['22:00', '02:00']] })).toBe('Friday, 10pm–2am');
     expect(hoursText({ sat: [['18:00', '00:00']] })).toBe('Saturday, 6pm–midnight');
     expect(hoursText({ sun: [['00:00', '23:59']] })).toBe('Sunday, all day');
@@ -60,7 +69,10 @@ describe('templates read Settings in words', () => {
 
   it('leaves them empty (so `if` and `default` work) when Settings have none', async () => {
     const data = makeData({ workspace: { businessHours: {}, settings: {} } });
-    const text = await render.render("{{ workspace.hours_text | default: 'by appointment' }}{% if workspace.reply_time_text %} soon{% endif %}", data);
+    const text = await render.render(
+      "{{ workspace.hours_text | default: 'by appointment' }}{% if workspace.reply_time_text %} soon{% endif %}",
+      data,
+    );
     expect(text).toBe('by appointment');
   });
 });

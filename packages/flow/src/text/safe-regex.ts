@@ -47,7 +47,11 @@ function compile(pattern: string): Compiled {
   if (pattern.length === 0) return { ok: false, problem: 'The pattern is empty.' };
   if (pattern.length > MAX_PATTERN_LENGTH) return { ok: false, problem: `Keep patterns under ${MAX_PATTERN_LENGTH} characters.` };
   if (LOOKAROUND.test(pattern)) {
-    return { ok: false, problem: 'Lookahead and lookbehind ((?=...), (?!...), (?<=...), (?<!...)) are not supported; use a branch before or after this one instead.' };
+    return {
+      ok: false,
+      problem:
+        'Lookahead and lookbehind ((?=...), (?!...), (?<=...), (?<!...)) are not supported; use a branch before or after this one instead.',
+    };
   }
   if (BACK_REFERENCE.test(pattern)) return { ok: false, problem: plainProblem(pattern, null) };
   let re: RE2JS;
@@ -59,7 +63,10 @@ function compile(pattern: string): Compiled {
   }
   const size = re.programSize();
   if (size > MAX_PROGRAM_SIZE) {
-    return { ok: false, problem: `This pattern is too large to check quickly (${size} steps, at most ${MAX_PROGRAM_SIZE}); use smaller repeat counts such as {0,40}.` };
+    return {
+      ok: false,
+      problem: `This pattern is too large to check quickly (${size} steps, at most ${MAX_PROGRAM_SIZE}); use smaller repeat counts such as {0,40}.`,
+    };
   }
   return { ok: true, regex: { size, test: lastAnswerMemo(re) } };
 }

@@ -48,7 +48,8 @@ const route = createRoute({
   path: '/test',
   tags: ['Workspace'],
   summary: 'Test the AI connection with the saved settings (admin)',
-  description: 'Sends one short chat completion through the AI service flows use. Answers 200 either way: `ok` with the reply, or the status and message.',
+  description:
+    'Sends one short chat completion through the AI service flows use. Answers 200 either way: `ok` with the reply, or the status and message.',
   security: cookieAuth,
   responses: { 200: json(AiTestResult), ...errors(401, 403, 429) },
 });
@@ -62,7 +63,13 @@ export function aiTestRoutes(deps: AppDeps) {
     const { workspaceId } = c.var.auth;
     const retryAfter = perWorkspace.hit(workspaceId);
     if (retryAfter !== null) {
-      throw new ApiError(429, 'rate_limited', `At most ${AI_TESTS_PER_MINUTE} connection tests a minute; retry after ${retryAfter} s.`, undefined, { 'Retry-After': String(retryAfter) });
+      throw new ApiError(
+        429,
+        'rate_limited',
+        `At most ${AI_TESTS_PER_MINUTE} connection tests a minute; retry after ${retryAfter} s.`,
+        undefined,
+        { 'Retry-After': String(retryAfter) },
+      );
     }
     const [workspace] = await db.select().from(workspaces).where(eq(workspaces.id, workspaceId));
     if (!workspace) throw notFound('Workspace');
@@ -78,7 +85,9 @@ export function aiTestRoutes(deps: AppDeps) {
       const services = createFlowServices({ db, config, workspaceId, settings: workspace.settings, data: noFlowData });
       const timeout = AbortSignal.timeout(AI_TEST_TIMEOUT_MS);
       try {
-        const reply = (await services.ai({ messages: PROMPT, signal: AbortSignal.any([timeout, c.req.raw.signal]) })).trim().slice(0, MAX_REPLY);
+        const reply = (await services.ai({ messages: PROMPT, signal: AbortSignal.any([timeout, c.req.raw.signal]) }))
+          .trim()
+          .slice(0, MAX_REPLY);
         result = reply
           ? { ok: true, model, reply, testedOkAt: new Date().toISOString() }
           : { ok: false, model, message: `The service answered, but with no text. Check the model name ("${model}").` };
@@ -87,7 +96,10 @@ export function aiTestRoutes(deps: AppDeps) {
       }
     }
     await record(deps, workspaceId, result.testedOkAt ? { ...stamp, okAt: result.testedOkAt } : null);
-    await audit(db, c.var.auth, result.ok ? 'workspace.ai_test_passed' : 'workspace.ai_test_failed', { type: 'workspace', id: workspaceId });
+    await audit(db, c.var.auth, result.ok ? 'workspace.ai_test_passed' : 'workspace.ai_test_failed', {
+      type: 'workspace',
+      id: workspaceId,
+    });
     return c.json(result, 200);
   });
 }
@@ -106,7 +118,9 @@ function failure(err: unknown, timedOut: boolean, host: string): { status?: numb
   // The client's own words for timeouts and unreachable hosts; anything else (an answer that is
   // not a chat completion) is described, not quoted.
   if (err instanceof Error && err.message.startsWith('The AI provider')) return { message: err.message };
-  return { message: `The service at ${host} did not answer like an OpenAI-compatible chat API. Check the base URL (it usually ends in /v1).` };
+  return {
+    message: `The service at ${host} did not answer like an OpenAI-compatible chat API. Check the base URL (it usually ends in /v1).`,
+  };
 }
 
 /** Keeps the passing test's record, or removes it after a failure: "connected" means the last test passed. */
@@ -117,6 +131,9 @@ async function record(deps: AppDeps, workspaceId: string, tested: AiTested | nul
     const { tested: previous, ...ai } = row.settings.ai ?? {};
     if (!tested && !previous) return;
     const next = tested ? { ...ai, tested } : ai;
-    await tx.update(workspaces).set({ settings: { ...row.settings, ai: next } }).where(eq(workspaces.id, workspaceId));
+    await tx
+      .update(workspaces)
+      .set({ settings: { ...row.settings, ai: next } })
+      .where(eq(workspaces.id, workspaceId));
   });
 }

@@ -10,7 +10,14 @@ import { cookieAuth, errors, IdParam, json, jsonBody } from '../openapi-helpers'
 import { createRouter } from '../router';
 
 const ApiKey = z
-  .object({ id: z.string().uuid(), name: z.string(), prefix: z.string(), role: z.string(), createdAt: z.string(), lastUsedAt: z.string().nullable() })
+  .object({
+    id: z.string().uuid(),
+    name: z.string(),
+    prefix: z.string(),
+    role: z.string(),
+    createdAt: z.string(),
+    lastUsedAt: z.string().nullable(),
+  })
   .openapi('ApiKey');
 const CreatedApiKey = ApiKey.extend({ key: z.string().openapi({ description: 'Shown once; store it now' }) }).openapi('CreatedApiKey');
 
@@ -20,7 +27,9 @@ const createKeyRoute = createRoute({
   tags: ['API keys'],
   summary: 'Create an API key (shown once)',
   security: cookieAuth,
-  request: jsonBody(z.object({ name: z.string().trim().min(1).max(100), role: z.enum(['admin', 'agent']).default('admin') }).openapi('CreateApiKey')),
+  request: jsonBody(
+    z.object({ name: z.string().trim().min(1).max(100), role: z.enum(['admin', 'agent']).default('admin') }).openapi('CreateApiKey'),
+  ),
   responses: { 201: json(CreatedApiKey), ...errors(400, 401, 403) },
 });
 
@@ -64,7 +73,14 @@ export function apiKeyRoutes(deps: AppDeps) {
       const row = await db.transaction(async (tx) => {
         const [created] = await tx
           .insert(apiKeys)
-          .values({ workspaceId: c.var.auth.workspaceId, name, role, prefix: key.slice(0, 10), keyHash: sha256(key), createdBy: c.var.auth.principalId })
+          .values({
+            workspaceId: c.var.auth.workspaceId,
+            name,
+            role,
+            prefix: key.slice(0, 10),
+            keyHash: sha256(key),
+            createdBy: c.var.auth.principalId,
+          })
           .returning();
         await audit(tx, c.var.auth, 'api_key.created', { type: 'api_key', id: created!.id }, { fields: ['name', 'role'] });
         return created!;
@@ -78,7 +94,10 @@ export function apiKeyRoutes(deps: AppDeps) {
     .openapi(deleteKeyRoute, async (c) => {
       const { id } = c.req.valid('param');
       const deleted = await db.transaction(async (tx) => {
-        const rows = await tx.delete(apiKeys).where(and(eq(apiKeys.id, id), eq(apiKeys.workspaceId, c.var.auth.workspaceId))).returning({ id: apiKeys.id });
+        const rows = await tx
+          .delete(apiKeys)
+          .where(and(eq(apiKeys.id, id), eq(apiKeys.workspaceId, c.var.auth.workspaceId)))
+          .returning({ id: apiKeys.id });
         if (rows.length) await audit(tx, c.var.auth, 'api_key.revoked', { type: 'api_key', id });
         return rows.length;
       });

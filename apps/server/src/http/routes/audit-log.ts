@@ -51,7 +51,12 @@ export function auditLogRoutes(deps: AppDeps) {
       if (Number.isNaN(before.getTime())) throw badRequest('before: not a date');
       where.push(lt(auditLog.createdAt, before));
     }
-    const rows = await db.select().from(auditLog).where(and(...where)).orderBy(desc(auditLog.createdAt)).limit(q.limit);
+    const rows = await db
+      .select()
+      .from(auditLog)
+      .where(and(...where))
+      .orderBy(desc(auditLog.createdAt))
+      .limit(q.limit);
     return c.json({ entries: rows.map((r) => ({ ...r, createdAt: r.createdAt.toISOString() })) }, 200);
   });
 }

@@ -56,7 +56,11 @@ const resetRoute = createRoute({
   path: '/reset',
   tags: ['Auth'],
   summary: 'Set a new password with a one-time reset link; signs the account out everywhere',
-  request: jsonBody(z.object({ token: z.string().min(1).max(200), password: z.string().min(8, 'Use at least 8 characters').max(200) }).openapi('PasswordReset')),
+  request: jsonBody(
+    z
+      .object({ token: z.string().min(1).max(200), password: z.string().min(8, 'Use at least 8 characters').max(200) })
+      .openapi('PasswordReset'),
+  ),
   responses: { 204: { description: 'Password changed; sign in with it' }, ...errors(400, 404, 429) },
 });
 
@@ -96,9 +100,16 @@ export function authRoutes(deps: AppDeps) {
           await lockFirstSignup(tx);
           if (!(await signupOpen(tx, config))) throw closed();
         }
-        const [user] = await tx.insert(users).values({ email: body.email, name: body.name, passwordHash }).onConflictDoNothing().returning();
+        const [user] = await tx
+          .insert(users)
+          .values({ email: body.email, name: body.name, passwordHash })
+          .onConflictDoNothing()
+          .returning();
         if (!user) return null;
-        const [workspace] = await tx.insert(workspaces).values({ name: body.workspaceName, timezone, businessHours: defaultHours() }).returning();
+        const [workspace] = await tx
+          .insert(workspaces)
+          .values({ name: body.workspaceName, timezone, businessHours: defaultHours() })
+          .returning();
         await tx.insert(memberships).values({ workspaceId: workspace!.id, userId: user.id, role: 'owner' });
         return { userId: user.id, workspaceId: workspace!.id };
       });
@@ -132,7 +143,9 @@ export function authRoutes(deps: AppDeps) {
 }
 
 async function pickMembership(db: Database, userId: string, workspaceId?: string) {
-  const where = workspaceId ? and(eq(memberships.userId, userId), eq(memberships.workspaceId, workspaceId)) : eq(memberships.userId, userId);
+  const where = workspaceId
+    ? and(eq(memberships.userId, userId), eq(memberships.workspaceId, workspaceId))
+    : eq(memberships.userId, userId);
   const [row] = await db.select().from(memberships).where(where).orderBy(sql`${memberships.createdAt} asc`).limit(1);
   return row;
 }

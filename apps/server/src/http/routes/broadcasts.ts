@@ -1,6 +1,15 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import type { AppDeps } from '../../context';
-import { BroadcastProblem, cancelBroadcast, createBroadcast, findBroadcast, listBroadcasts, progressOf, recipientsOf, type BroadcastProgress } from '../../broadcasts/store';
+import {
+  BroadcastProblem,
+  cancelBroadcast,
+  createBroadcast,
+  findBroadcast,
+  listBroadcasts,
+  progressOf,
+  recipientsOf,
+  type BroadcastProgress,
+} from '../../broadcasts/store';
 import { SegmentInput } from '../../broadcasts/segment';
 import { audit } from '../../services/audit';
 import { ApiError, notFound } from '../errors';
@@ -40,7 +49,16 @@ const BroadcastInput = z
   .openapi('BroadcastInput');
 
 const Progress = z
-  .object({ total: z.number(), pending: z.number(), sending: z.number(), sent: z.number(), delivered: z.number(), read: z.number(), failed: z.number(), skipped: z.number() })
+  .object({
+    total: z.number(),
+    pending: z.number(),
+    sending: z.number(),
+    sent: z.number(),
+    delivered: z.number(),
+    read: z.number(),
+    failed: z.number(),
+    skipped: z.number(),
+  })
   .openapi('BroadcastProgress');
 
 const Broadcast = z
@@ -74,11 +92,28 @@ const Recipient = z
 
 const RecipientQuery = z.object({
   status: Recipient.shape.status.optional().openapi({ param: { name: 'status', in: 'query' } }),
-  after: z.string().uuid().optional().openapi({ param: { name: 'after', in: 'query' }, description: 'The last recipient id of the previous page' }),
-  limit: z.coerce.number().int().min(1).max(500).default(100).openapi({ param: { name: 'limit', in: 'query' } }),
+  after: z
+    .string()
+    .uuid()
+    .optional()
+    .openapi({ param: { name: 'after', in: 'query' }, description: 'The last recipient id of the previous page' }),
+  limit: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(500)
+    .default(100)
+    .openapi({ param: { name: 'limit', in: 'query' } }),
 });
 
-const listRoute = createRoute({ method: 'get', path: '/', tags, summary: 'Broadcasts, newest first, with their progress', security: cookieAuth, responses: { 200: json(z.object({ broadcasts: z.array(Broadcast) })), ...errors(401) } });
+const listRoute = createRoute({
+  method: 'get',
+  path: '/',
+  tags,
+  summary: 'Broadcasts, newest first, with their progress',
+  security: cookieAuth,
+  responses: { 200: json(z.object({ broadcasts: z.array(Broadcast) })), ...errors(401) },
+});
 const createBroadcastRoute = createRoute({
   method: 'post',
   path: '/',
@@ -88,7 +123,15 @@ const createBroadcastRoute = createRoute({
   request: jsonBody(BroadcastInput),
   responses: { 201: json(Broadcast), ...errors(400, 401, 403) },
 });
-const getRoute = createRoute({ method: 'get', path: '/{id}', tags, summary: 'One broadcast and its progress', security: cookieAuth, request: { params: IdParam }, responses: { 200: json(Broadcast), ...errors(401, 404) } });
+const getRoute = createRoute({
+  method: 'get',
+  path: '/{id}',
+  tags,
+  summary: 'One broadcast and its progress',
+  security: cookieAuth,
+  request: { params: IdParam },
+  responses: { 200: json(Broadcast), ...errors(401, 404) },
+});
 const recipientsRoute = createRoute({
   method: 'get',
   path: '/{id}/recipients',
@@ -139,7 +182,11 @@ export function broadcastRoutes(deps: AppDeps) {
     .openapi(listRoute, async (c) => {
       const { workspaceId } = c.var.auth;
       const rows = await listBroadcasts(db, workspaceId);
-      const progress = await progressOf(db, workspaceId, rows.map((r) => r.id));
+      const progress = await progressOf(
+        db,
+        workspaceId,
+        rows.map((r) => r.id),
+      );
       return c.json({ broadcasts: rows.map((r) => present(r, progress.get(r.id))) }, 200);
     })
     .openapi(createBroadcastRoute, async (c) => {
@@ -147,9 +194,13 @@ export function broadcastRoutes(deps: AppDeps) {
       const auth = c.var.auth;
       let row: Row;
       try {
-        row = await createBroadcast(db, auth.workspaceId, auth.userId, { ...input, scheduledAt: input.scheduledAt ? new Date(input.scheduledAt) : undefined });
+        row = await createBroadcast(db, auth.workspaceId, auth.userId, {
+          ...input,
+          scheduledAt: input.scheduledAt ? new Date(input.scheduledAt) : undefined,
+        });
       } catch (err) {
-        if (err instanceof BroadcastProblem) throw new ApiError(400, 'validation_failed', err.message, [{ field: err.field, message: err.message }]);
+        if (err instanceof BroadcastProblem)
+          throw new ApiError(400, 'validation_failed', err.message, [{ field: err.field, message: err.message }]);
         throw err;
       }
       await audit(db, auth, 'broadcast.created', { type: 'broadcast', id: row.id }, { fields: Object.keys(input) });
@@ -179,7 +230,8 @@ export function broadcastRoutes(deps: AppDeps) {
       const { id } = c.req.valid('param');
       const auth = c.var.auth;
       if (!(await findBroadcast(db, auth.workspaceId, id))) throw notFound('Broadcast');
-      if (!(await cancelBroadcast(db, auth.workspaceId, id))) throw new ApiError(409, 'conflict', 'This broadcast has already finished', { field: 'id' });
+      if (!(await cancelBroadcast(db, auth.workspaceId, id)))
+        throw new ApiError(409, 'conflict', 'This broadcast has already finished', { field: 'id' });
       await audit(db, auth, 'broadcast.cancelled', { type: 'broadcast', id }, {});
       return c.json(await one(auth.workspaceId, id), 200);
     });

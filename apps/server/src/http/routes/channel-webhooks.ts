@@ -20,10 +20,13 @@ const postRoute = createRoute({
   path: '/{channelId}',
   tags: ['Webhooks'],
   summary: 'Provider inbound messages and status callbacks',
-  description: 'Verified on the raw body with the channel’s own scheme (Twilio, Meta, Telegram, Mailgun, SendGrid secret URL, or X-Switchboard-Signature for the API channel) before anything is parsed.',
+  description:
+    'Verified on the raw body with the channel’s own scheme (Twilio, Meta, Telegram, Mailgun, SendGrid secret URL, or X-Switchboard-Signature for the API channel) before anything is parsed.',
   request: { params: Params },
   responses: {
-    200: { description: 'Stored (a duplicate is ignored). The body is what the provider expects (Twilio: empty TwiML), else `{"ok":true}`' },
+    200: {
+      description: 'Stored (a duplicate is ignored). The body is what the provider expects (Twilio: empty TwiML), else `{"ok":true}`',
+    },
     ...errors(400, 401, 403, 404, 413),
   },
 });
@@ -100,7 +103,8 @@ export function channelWebhookRoutes(deps: AppDeps) {
       const received = receive(adapter, config, req, verifyContext, deps.logger, channel.id);
       if (!received.ok) {
         const { refusal } = received;
-        if (refusal.kind === 'unverified') throw new ApiError(refusal.status, refusal.status === 401 ? 'unauthorized' : 'forbidden', refusal.reason);
+        if (refusal.kind === 'unverified')
+          throw new ApiError(refusal.status, refusal.status === 401 ? 'unauthorized' : 'forbidden', refusal.reason);
         throw new ApiError(400, 'bad_request', refusal.reason);
       }
       try {

@@ -34,12 +34,19 @@ const Channel = z
         position: z.enum(['right', 'left']),
         replyTime: z.string().optional(),
         avatarUrl: z.string().optional(),
-        defaultReplyTime: z.string().optional().openapi({ description: 'From the expected reply time in Settings, used when the chat sets none' }),
+        defaultReplyTime: z
+          .string()
+          .optional()
+          .openapi({ description: 'From the expected reply time in Settings, used when the chat sets none' }),
       })
       .optional()
       .openapi({ description: 'Website chat: the bubble as visitors see it' }),
     previewUrl: z.string().optional().openapi({ description: 'Website chat: a page on this server with the bubble, to try it' }),
-    lastSeen: z.object({ host: z.string(), at: z.string() }).nullable().optional().openapi({ description: 'Website chat: the site that last loaded the bubble, and when (null: not seen yet)' }),
+    lastSeen: z
+      .object({ host: z.string(), at: z.string() })
+      .nullable()
+      .optional()
+      .openapi({ description: 'Website chat: the site that last loaded the bubble, and when (null: not seen yet)' }),
     health: z
       .object({ lastInboundAt: z.string().nullable(), lastSendError: z.object({ error: z.string(), at: z.string() }).nullable() })
       .optional()
@@ -49,7 +56,10 @@ const Channel = z
   .openapi('Channel');
 
 const PatchedChannel = Channel.extend({
-  secretsCleared: z.array(z.string()).optional().openapi({ description: 'Stored secrets removed because the channel now sends to another server; enter them again' }),
+  secretsCleared: z
+    .array(z.string())
+    .optional()
+    .openapi({ description: 'Stored secrets removed because the channel now sends to another server; enter them again' }),
 }).openapi('PatchedChannel');
 
 const CreatedChannel = z
@@ -77,8 +87,23 @@ const PatchChannel = z
   .openapi('PatchChannel');
 
 const tags = ['Channels'];
-const listRoute = createRoute({ method: 'get', path: '/', tags, summary: 'List channels', security: cookieAuth, responses: { 200: json(z.object({ channels: z.array(Channel) })), ...errors(401) } });
-const getRoute = createRoute({ method: 'get', path: '/{id}', tags, summary: 'One channel', security: cookieAuth, request: { params: IdParam }, responses: { 200: json(Channel), ...errors(401, 404) } });
+const listRoute = createRoute({
+  method: 'get',
+  path: '/',
+  tags,
+  summary: 'List channels',
+  security: cookieAuth,
+  responses: { 200: json(z.object({ channels: z.array(Channel) })), ...errors(401) },
+});
+const getRoute = createRoute({
+  method: 'get',
+  path: '/{id}',
+  tags,
+  summary: 'One channel',
+  security: cookieAuth,
+  request: { params: IdParam },
+  responses: { 200: json(Channel), ...errors(401, 404) },
+});
 const createChannelRoute = createRoute({
   method: 'post',
   path: '/',
@@ -95,7 +120,7 @@ const patchRoute = createRoute({
   tags,
   summary: 'Rename or change settings (admin); omitted secrets are kept unless the channel moves to another server',
   description:
-    'Pointing the channel at another server (the origin of `baseUrl`, an email channel\'s `provider`, or the SMTP host or port) drops the stored tokens unless the same request enters them again: a token the channel needs is answered 400 naming the field, an optional one is dropped and named in `secretsCleared`.',
+    "Pointing the channel at another server (the origin of `baseUrl`, an email channel's `provider`, or the SMTP host or port) drops the stored tokens unless the same request enters them again: a token the channel needs is answered 400 naming the field, an optional one is dropped and named in `secretsCleared`.",
   security: cookieAuth,
   request: { params: IdParam, ...jsonBody(PatchChannel) },
   responses: { 200: json(PatchedChannel), ...errors(400, 401, 403, 404) },
@@ -109,7 +134,15 @@ const identitySecretRoute = createRoute({
   request: { params: IdParam },
   responses: { 200: json(z.object({ identitySecret: z.string() })), ...errors(400, 401, 403, 404) },
 });
-const deleteRoute = createRoute({ method: 'delete', path: '/{id}', tags, summary: 'Disconnect a channel (admin)', security: cookieAuth, request: { params: IdParam }, responses: { 204: { description: 'Deleted' }, ...errors(401, 403, 404) } });
+const deleteRoute = createRoute({
+  method: 'delete',
+  path: '/{id}',
+  tags,
+  summary: 'Disconnect a channel (admin)',
+  security: cookieAuth,
+  request: { params: IdParam },
+  responses: { 204: { description: 'Deleted' }, ...errors(401, 403, 404) },
+});
 
 type Row = typeof channels.$inferSelect;
 
@@ -122,7 +155,10 @@ function validateConfig(type: string, config: Record<string, unknown>, cleared: 
   if (!adapter) throw new ApiError(400, 'bad_request', `Channels of type ${type} are not available in this build yet`);
   const result = adapter.configSchema.safeParse(config);
   if (!result.success) {
-    const details = result.error.issues.map((i) => ({ field: ['config', ...i.path].join('.'), message: cleared.includes(String(i.path[0])) ? ENTER_AGAIN : i.message }));
+    const details = result.error.issues.map((i) => ({
+      field: ['config', ...i.path].join('.'),
+      message: cleared.includes(String(i.path[0])) ? ENTER_AGAIN : i.message,
+    }));
     throw new ApiError(400, 'validation_failed', `${details[0]?.field}: ${details[0]?.message}`, details);
   }
   return result.data as Record<string, unknown>;
@@ -193,8 +229,20 @@ export function channelRoutes(deps: AppDeps) {
         .where(and(eq(channels.workspaceId, c.var.auth.workspaceId), isNull(channels.deletedAt)))
         .orderBy(desc(channels.createdAt));
       const extras = await webchatExtras(c.var.auth.workspaceId, rows);
-      const health = await channelHealth(db, c.var.auth.workspaceId, rows.map((r) => r.id));
-      return c.json({ channels: rows.map((r) => ({ ...present(r, isAdmin(c.var.auth.role), extras), ...(health.has(r.id) && { health: health.get(r.id)! }) })) }, 200);
+      const health = await channelHealth(
+        db,
+        c.var.auth.workspaceId,
+        rows.map((r) => r.id),
+      );
+      return c.json(
+        {
+          channels: rows.map((r) => ({
+            ...present(r, isAdmin(c.var.auth.role), extras),
+            ...(health.has(r.id) && { health: health.get(r.id)! }),
+          })),
+        },
+        200,
+      );
     })
     .openapi(getRoute, async (c) => {
       const row = await load(c.var.auth.workspaceId, c.req.valid('param').id);
@@ -207,15 +255,29 @@ export function channelRoutes(deps: AppDeps) {
       if (body.type === 'api') input.secret = secret = randomToken(24);
       let identitySecret: string | undefined;
       if (body.type === 'webchat') input.identitySecret = identitySecret = randomToken(32);
-      if (body.type === 'email' && input.provider === 'sendgrid' && input.inboundSecret === undefined) input.inboundSecret = randomToken(24);
+      if (body.type === 'email' && input.provider === 'sendgrid' && input.inboundSecret === undefined)
+        input.inboundSecret = randomToken(24);
       const valid = validateConfig(body.type, input);
       const split = splitConfig(key, body.type, valid);
       const row = await db.transaction(async (tx) => {
         const [created] = await tx
           .insert(channels)
-          .values({ workspaceId: c.var.auth.workspaceId, type: body.type, name: body.name, config: split.config, secrets: split.secrets, inboundToken: randomToken(18) })
+          .values({
+            workspaceId: c.var.auth.workspaceId,
+            type: body.type,
+            name: body.name,
+            config: split.config,
+            secrets: split.secrets,
+            inboundToken: randomToken(18),
+          })
           .returning();
-        await audit(tx, c.var.auth, 'channel.created', { type: 'channel', id: created!.id }, { fields: ['type', 'name', ...Object.keys(body.config ?? {})] });
+        await audit(
+          tx,
+          c.var.auth,
+          'channel.created',
+          { type: 'channel', id: created!.id },
+          { fields: ['type', 'name', ...Object.keys(body.config ?? {})] },
+        );
         return created!;
       });
       // Telegram: setWebhook now, so the owner has nothing to register by hand.
@@ -244,7 +306,11 @@ export function channelRoutes(deps: AppDeps) {
       let secretsCleared: string[] = [];
       if (body.config) {
         // The API channel's secret and the widget's identity secret are ours, not the owner's to set.
-        const patch = Object.fromEntries(Object.entries(body.config).filter(([k]) => !(current.type === 'api' && k === 'secret') && !(current.type === 'webchat' && k === 'identitySecret')));
+        const patch = Object.fromEntries(
+          Object.entries(body.config).filter(
+            ([k]) => !(current.type === 'api' && k === 'secret') && !(current.type === 'webchat' && k === 'identitySecret'),
+          ),
+        );
         const before: Record<string, unknown> = { ...current.config, ...secrets };
         const merged: Record<string, unknown> = { ...before };
         for (const [name, value] of Object.entries(patch)) {
@@ -265,13 +331,22 @@ export function channelRoutes(deps: AppDeps) {
           .set({ name: body.name ?? current.name, config: next.config, secrets: next.secrets, updatedAt: new Date() })
           .where(eq(channels.id, id))
           .returning();
-        await audit(tx, c.var.auth, 'channel.updated', { type: 'channel', id }, { fields: [...(body.name !== undefined ? ['name'] : []), ...Object.keys(body.config ?? {}), ...secretsCleared] });
+        await audit(
+          tx,
+          c.var.auth,
+          'channel.updated',
+          { type: 'channel', id },
+          { fields: [...(body.name !== undefined ? ['name'] : []), ...Object.keys(body.config ?? {}), ...secretsCleared] },
+        );
         return updated!;
       });
       const connection = body.config ? await connectChannel(deps, row, webhookUrl(row, {})) : null;
       if (connection) row.config = { ...row.config, connection };
       await publishChannelUpdated(deps, row.workspaceId, id);
-      return c.json({ ...present(row, true, await webchatExtras(row.workspaceId, [row])), ...(secretsCleared.length && { secretsCleared }) }, 200);
+      return c.json(
+        { ...present(row, true, await webchatExtras(row.workspaceId, [row])), ...(secretsCleared.length && { secretsCleared }) },
+        200,
+      );
     })
     .openapi(identitySecretRoute, async (c) => {
       const { id } = c.req.valid('param');

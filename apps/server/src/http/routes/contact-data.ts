@@ -20,14 +20,23 @@ const exportRoute = createRoute({
   summary: 'Download everything held about a contact as one JSON file (admin; audited)',
   security: cookieAuth,
   request: { params: IdParam },
-  responses: { 200: json(z.record(z.string(), z.unknown()), 'The contact, identities, conversations with messages, and timeline'), ...errors(401, 403, 404) },
+  responses: {
+    200: json(z.record(z.string(), z.unknown()), 'The contact, identities, conversations with messages, and timeline'),
+    ...errors(401, 403, 404),
+  },
 });
 
 const ErasureResult = z
   .object({
     erased: z.literal(true),
     contactId: z.string().uuid(),
-    removed: z.object({ conversations: z.number(), messages: z.number(), identities: z.number(), events: z.number(), runsCancelled: z.number() }),
+    removed: z.object({
+      conversations: z.number(),
+      messages: z.number(),
+      identities: z.number(),
+      events: z.number(),
+      runsCancelled: z.number(),
+    }),
   })
   .openapi('ContactErasure');
 
@@ -35,7 +44,8 @@ const eraseRoute = createRoute({
   method: 'post',
   path: '/{id}/erase',
   tags,
-  summary: "Erase a contact: messages, attachments, identities and timeline removed, fields cleared, runs cancelled (admin; audited; cannot be undone)",
+  summary:
+    'Erase a contact: messages, attachments, identities and timeline removed, fields cleared, runs cancelled (admin; audited; cannot be undone)',
   security: cookieAuth,
   request: {
     params: IdParam,
@@ -80,7 +90,9 @@ export function contactDataRoutes(deps: AppDeps) {
         .where(and(eq(contacts.id, id), eq(contacts.workspaceId, workspaceId), isNull(contacts.erasedAt)));
       if (!contact) throw notFound('Contact');
       if (confirm !== id && (!contact.name || confirm !== contact.name.trim())) {
-        throw new ApiError(400, 'validation_failed', "confirm: type the contact's name (or its id) to erase it", [{ field: 'confirm', message: "Does not match the contact's name or id" }]);
+        throw new ApiError(400, 'validation_failed', "confirm: type the contact's name (or its id) to erase it", [
+          { field: 'confirm', message: "Does not match the contact's name or id" },
+        ]);
       }
       let files: string[] = [];
       const removed = await db.transaction(async (tx) => {

@@ -30,8 +30,17 @@ const ContactInput = z
   .object({
     name: z.string().trim().max(200).nullable().optional(),
     email: z.string().trim().toLowerCase().email().max(320).nullable().optional(),
-    phone: z.string().trim().max(40).nullable().optional().openapi({ description: 'Stored in E.164; a number without its country code needs `phoneCountry`' }),
-    phoneCountry: z.string().regex(/^[A-Za-z]{2}$/, 'an ISO 3166 country code such as GB').optional(),
+    phone: z
+      .string()
+      .trim()
+      .max(40)
+      .nullable()
+      .optional()
+      .openapi({ description: 'Stored in E.164; a number without its country code needs `phoneCountry`' }),
+    phoneCountry: z
+      .string()
+      .regex(/^[A-Za-z]{2}$/, 'an ISO 3166 country code such as GB')
+      .optional(),
     attributes: z.record(z.string().max(100), z.unknown()).optional(),
     tags: z.array(Tag).max(100).optional(),
   })
@@ -44,11 +53,34 @@ const listRoute = createRoute({
   tags,
   summary: 'Contacts, newest first; search by name, email or phone; filter by tag',
   security: cookieAuth,
-  request: { query: z.object({ q: z.string().max(200).optional(), tag: z.string().max(50).optional(), cursor: z.string().optional(), limit: z.coerce.number().int().min(1).max(100).default(50) }) },
+  request: {
+    query: z.object({
+      q: z.string().max(200).optional(),
+      tag: z.string().max(50).optional(),
+      cursor: z.string().optional(),
+      limit: z.coerce.number().int().min(1).max(100).default(50),
+    }),
+  },
   responses: { 200: json(z.object({ contacts: z.array(Contact), nextCursor: z.string().nullable() })), ...errors(400, 401) },
 });
-const createContactRoute = createRoute({ method: 'post', path: '/', tags, summary: 'Add a contact', security: cookieAuth, request: jsonBody(ContactInput.openapi('ContactInput')), responses: { 201: json(Contact), ...errors(400, 401) } });
-const getRoute = createRoute({ method: 'get', path: '/{id}', tags, summary: 'One contact', security: cookieAuth, request: { params: IdParam }, responses: { 200: json(Contact), ...errors(401, 404) } });
+const createContactRoute = createRoute({
+  method: 'post',
+  path: '/',
+  tags,
+  summary: 'Add a contact',
+  security: cookieAuth,
+  request: jsonBody(ContactInput.openapi('ContactInput')),
+  responses: { 201: json(Contact), ...errors(400, 401) },
+});
+const getRoute = createRoute({
+  method: 'get',
+  path: '/{id}',
+  tags,
+  summary: 'One contact',
+  security: cookieAuth,
+  request: { params: IdParam },
+  responses: { 200: json(Contact), ...errors(401, 404) },
+});
 const patchRoute = createRoute({
   method: 'patch',
   path: '/{id}',
@@ -58,8 +90,24 @@ const patchRoute = createRoute({
   request: { params: IdParam, ...jsonBody(ContactInput) },
   responses: { 200: json(Contact), ...errors(400, 401, 404) },
 });
-const deleteRoute = createRoute({ method: 'delete', path: '/{id}', tags, summary: 'Delete a contact (soft)', security: cookieAuth, request: { params: IdParam }, responses: { 204: { description: 'Deleted' }, ...errors(401, 404) } });
-const eventsRoute = createRoute({ method: 'get', path: '/{id}/events', tags, summary: 'The contact timeline, newest first', security: cookieAuth, request: { params: IdParam }, responses: { 200: json(z.object({ events: z.array(ContactEvent) })), ...errors(401, 404) } });
+const deleteRoute = createRoute({
+  method: 'delete',
+  path: '/{id}',
+  tags,
+  summary: 'Delete a contact (soft)',
+  security: cookieAuth,
+  request: { params: IdParam },
+  responses: { 204: { description: 'Deleted' }, ...errors(401, 404) },
+});
+const eventsRoute = createRoute({
+  method: 'get',
+  path: '/{id}/events',
+  tags,
+  summary: 'The contact timeline, newest first',
+  security: cookieAuth,
+  request: { params: IdParam },
+  responses: { 200: json(z.object({ events: z.array(ContactEvent) })), ...errors(401, 404) },
+});
 const noteRoute = createRoute({
   method: 'post',
   path: '/{id}/notes',
@@ -80,10 +128,17 @@ const present = (row: Row) => ({
   tags: row.tags,
   createdAt: row.createdAt.toISOString(),
 });
-const presentEvent = (row: typeof contactEvents.$inferSelect) => ({ id: row.id, kind: row.kind, data: row.data, actor: row.actor, createdAt: row.createdAt.toISOString() });
+const presentEvent = (row: typeof contactEvents.$inferSelect) => ({
+  id: row.id,
+  kind: row.kind,
+  data: row.data,
+  actor: row.actor,
+  createdAt: row.createdAt.toISOString(),
+});
 
 /** Who did it, as the timeline shows it: `user:<id>`, `api_key:<id>`, or `system`/`bot` for automation. */
-export const actorOf = (auth: Pick<AuthContext, 'userId' | 'apiKeyId'>) => (auth.userId ? `user:${auth.userId}` : auth.apiKeyId ? `api_key:${auth.apiKeyId}` : 'system');
+export const actorOf = (auth: Pick<AuthContext, 'userId' | 'apiKeyId'>) =>
+  auth.userId ? `user:${auth.userId}` : auth.apiKeyId ? `api_key:${auth.apiKeyId}` : 'system';
 
 const uniqueTags = (list: string[]) => [...new Set(list.map((t) => t.trim()).filter(Boolean))];
 
@@ -91,7 +146,10 @@ const uniqueTags = (list: string[]) => [...new Set(list.map((t) => t.trim()).fil
 function phoneOf(body: { phone?: string | null | undefined; phoneCountry?: string | undefined }): string | null | undefined {
   if (!body.phone) return body.phone === '' ? null : body.phone;
   const phone = normalizePhone(body.phone, body.phoneCountry);
-  if (!phone) throw new ApiError(400, 'validation_failed', `phone: ${phoneHint(body.phoneCountry)}`, [{ field: 'phone', message: phoneHint(body.phoneCountry) }]);
+  if (!phone)
+    throw new ApiError(400, 'validation_failed', `phone: ${phoneHint(body.phoneCountry)}`, [
+      { field: 'phone', message: phoneHint(body.phoneCountry) },
+    ]);
   return phone;
 }
 
@@ -105,7 +163,8 @@ export function changeEvents(before: Row, after: Row): { kind: string; data: Rec
   for (const key of keys) {
     const old = before.attributes[key];
     const next = after.attributes[key];
-    if (JSON.stringify(old) !== JSON.stringify(next)) out.push({ kind: 'field_changed', data: { field: `attributes.${key}`, old: old ?? null, new: next ?? null } });
+    if (JSON.stringify(old) !== JSON.stringify(next))
+      out.push({ kind: 'field_changed', data: { field: `attributes.${key}`, old: old ?? null, new: next ?? null } });
   }
   for (const tag of after.tags) if (!before.tags.includes(tag)) out.push({ kind: 'tag_added', data: { tag } });
   for (const tag of before.tags) if (!after.tags.includes(tag)) out.push({ kind: 'tag_removed', data: { tag } });
@@ -113,7 +172,10 @@ export function changeEvents(before: Row, after: Row): { kind: string; data: Rec
 }
 
 async function loadContact(db: Executor, workspaceId: string, id: string, lock = false) {
-  const query = db.select().from(contacts).where(and(eq(contacts.id, id), eq(contacts.workspaceId, workspaceId), isNull(contacts.deletedAt)));
+  const query = db
+    .select()
+    .from(contacts)
+    .where(and(eq(contacts.id, id), eq(contacts.workspaceId, workspaceId), isNull(contacts.deletedAt)));
   const [row] = lock ? await query.for('update') : await query;
   if (!row) throw notFound('Contact');
   return row;
@@ -143,7 +205,13 @@ export function contactRoutes(deps: AppDeps) {
         .limit(q.limit + 1);
       const page = rows.slice(0, q.limit);
       const last = page.at(-1);
-      return c.json({ contacts: page.map((r) => present(r.contact)), nextCursor: rows.length > q.limit && last ? encodeCursor(last.sortKey, last.contact.id) : null }, 200);
+      return c.json(
+        {
+          contacts: page.map((r) => present(r.contact)),
+          nextCursor: rows.length > q.limit && last ? encodeCursor(last.sortKey, last.contact.id) : null,
+        },
+        200,
+      );
     })
     .openapi(createContactRoute, async (c) => {
       const body = c.req.valid('json');
@@ -160,7 +228,9 @@ export function contactRoutes(deps: AppDeps) {
             tags: uniqueTags(body.tags ?? []),
           })
           .returning();
-        await tx.insert(contactEvents).values({ workspaceId: c.var.auth.workspaceId, contactId: created!.id, kind: 'created', data: {}, actor: actorOf(c.var.auth) });
+        await tx
+          .insert(contactEvents)
+          .values({ workspaceId: c.var.auth.workspaceId, contactId: created!.id, kind: 'created', data: {}, actor: actorOf(c.var.auth) });
         await audit(tx, c.var.auth, 'contact.created', { type: 'contact', id: created!.id });
         return created!;
       });
@@ -193,9 +263,17 @@ export function contactRoutes(deps: AppDeps) {
           .returning();
         const events = changeEvents(before, after!);
         if (events.length) {
-          await tx.insert(contactEvents).values(events.map((e) => ({ workspaceId, contactId: id, kind: e.kind, data: e.data, actor: actorOf(c.var.auth) })));
+          await tx
+            .insert(contactEvents)
+            .values(events.map((e) => ({ workspaceId, contactId: id, kind: e.kind, data: e.data, actor: actorOf(c.var.auth) })));
           // The timeline holds the values; the audit log only who touched which fields.
-          await audit(tx, c.var.auth, 'contact.updated', { type: 'contact', id }, { fields: [...new Set(events.map((e) => String(e.data.field ?? e.kind)))] });
+          await audit(
+            tx,
+            c.var.auth,
+            'contact.updated',
+            { type: 'contact', id },
+            { fields: [...new Set(events.map((e) => String(e.data.field ?? e.kind)))] },
+          );
         }
         // A person tagging a contact starts the flows whose trigger is "tag added".
         const added = after!.tags.filter((t) => !before.tags.includes(t));
@@ -209,7 +287,10 @@ export function contactRoutes(deps: AppDeps) {
       const { workspaceId } = c.var.auth;
       await loadContact(db, workspaceId, id);
       await db.transaction(async (tx) => {
-        await tx.update(contacts).set({ deletedAt: new Date(), updatedAt: new Date() }).where(and(eq(contacts.id, id), eq(contacts.workspaceId, workspaceId)));
+        await tx
+          .update(contacts)
+          .set({ deletedAt: new Date(), updatedAt: new Date() })
+          .where(and(eq(contacts.id, id), eq(contacts.workspaceId, workspaceId)));
         await audit(tx, c.var.auth, 'contact.deleted', { type: 'contact', id });
       });
       return c.body(null, 204);

@@ -34,5 +34,7 @@ export function conversationSignalRoutes(deps: AppDeps) {
   };
   return createRouter()
     .openapi(readRoute, async (c) => c.json(await signal(c.var.auth.workspaceId, c.req.valid('param').id, 'read'), 200))
-    .openapi(typingRoute, async (c) => c.json(await signal(c.var.auth.workspaceId, c.req.valid('param').id, 'typing', c.var.auth.userId), 200));
+    .openapi(typingRoute, async (c) =>
+      c.json(await signal(c.var.auth.workspaceId, c.req.valid('param').id, 'typing', c.var.auth.userId), 200),
+    );
 }

@@ -41,12 +41,22 @@ const PostMessage = z
   .object({
     text: z.string().trim().max(10_000).default(''),
     private: z.boolean().default(false),
-    attachments: z.array(z.string().uuid()).max(10).optional().openapi({ description: 'Ids from POST /api/conversations/{id}/attachments' }),
+    attachments: z
+      .array(z.string().uuid())
+      .max(10)
+      .optional()
+      .openapi({ description: 'Ids from POST /api/conversations/{id}/attachments' }),
     // A web address only: the agent's link reaches the customer's app and the inbox as a link or image.
-    mediaUrl: z.url({ protocol: /^https?$/, hostname: /./, error: 'Use a web address that starts with https:// or http://' }).max(2_000).optional(),
+    mediaUrl: z
+      .url({ protocol: /^https?$/, hostname: /./, error: 'Use a web address that starts with https:// or http://' })
+      .max(2_000)
+      .optional(),
     quickReplies: z.array(z.string().min(1).max(100)).max(13).optional(),
   })
-  .refine((b) => b.text !== '' || (b.attachments?.length ?? 0) > 0 || b.mediaUrl !== undefined, { message: 'Write a message or attach a file', path: ['text'] })
+  .refine((b) => b.text !== '' || (b.attachments?.length ?? 0) > 0 || b.mediaUrl !== undefined, {
+    message: 'Write a message or attach a file',
+    path: ['text'],
+  })
   .openapi('PostMessage');
 
 const tags = ['Inbox'];
@@ -57,9 +67,20 @@ const listRoute = createRoute({
   summary: 'Conversations, most recent first (cursor pagination)',
   security: cookieAuth,
   request: { query: ListQuery },
-  responses: { 200: json(z.object({ conversations: z.array(ConversationSchema), nextCursor: z.string().nullable() })), ...errors(400, 401) },
+  responses: {
+    200: json(z.object({ conversations: z.array(ConversationSchema), nextCursor: z.string().nullable() })),
+    ...errors(400, 401),
+  },
 });
-const getRoute = createRoute({ method: 'get', path: '/{id}', tags, summary: 'One conversation', security: cookieAuth, request: { params: IdParam }, responses: { 200: json(ConversationSchema), ...errors(401, 404) } });
+const getRoute = createRoute({
+  method: 'get',
+  path: '/{id}',
+  tags,
+  summary: 'One conversation',
+  security: cookieAuth,
+  request: { params: IdParam },
+  responses: { 200: json(ConversationSchema), ...errors(401, 404) },
+});
 const patchRoute = createRoute({
   method: 'patch',
   path: '/{id}',
@@ -93,7 +114,12 @@ export function conversationRoutes(deps: AppDeps) {
 
   const mustExist = async (workspaceId: string, id: string) => {
     const [row] = await db
-      .select({ id: conversations.id, channelId: conversations.channelId, handledBy: conversations.handledBy, assigneeId: conversations.assigneeId })
+      .select({
+        id: conversations.id,
+        channelId: conversations.channelId,
+        handledBy: conversations.handledBy,
+        assigneeId: conversations.assigneeId,
+      })
       .from(conversations)
       .where(and(eq(conversations.id, id), eq(conversations.workspaceId, workspaceId)));
     if (!row) throw notFound('Conversation');
@@ -125,7 +151,13 @@ export function conversationRoutes(deps: AppDeps) {
       const rows = await loadConversations(db, and(...where), q.limit + 1);
       const page = rows.slice(0, q.limit);
       const last = page.at(-1);
-      return c.json({ conversations: page.map((r) => r.view), nextCursor: rows.length > q.limit && last ? encodeCursor(last.sortKey, last.view.id) : null }, 200);
+      return c.json(
+        {
+          conversations: page.map((r) => r.view),
+          nextCursor: rows.length > q.limit && last ? encodeCursor(last.sortKey, last.view.id) : null,
+        },
+        200,
+      );
     })
     .openapi(getRoute, async (c) => {
       const view = await loadConversation(db, c.var.auth.workspaceId, c.req.valid('param').id);
@@ -139,7 +171,10 @@ export function conversationRoutes(deps: AppDeps) {
       const before = await mustExist(workspaceId, id);
       await db.transaction(async (tx) => {
         if (body.teamId) {
-          const [team] = await tx.select({ id: teams.id }).from(teams).where(and(eq(teams.id, body.teamId), eq(teams.workspaceId, workspaceId)));
+          const [team] = await tx
+            .select({ id: teams.id })
+            .from(teams)
+            .where(and(eq(teams.id, body.teamId), eq(teams.workspaceId, workspaceId)));
           if (!team) throw badRequest('teamId is not a team of this workspace');
         }
         if (body.assigneeId !== undefined) {
@@ -149,9 +184,20 @@ export function conversationRoutes(deps: AppDeps) {
               .from(memberships)
               .where(and(eq(memberships.workspaceId, workspaceId), eq(memberships.userId, body.assigneeId)));
             if (!member) throw badRequest('assigneeId is not a member of this workspace');
-            await assignConversation(tx, { workspaceId, conversationId: id, to: 'agent', userId: body.assigneeId, ...(body.teamId !== undefined && { teamId: body.teamId }) });
+            await assignConversation(tx, {
+              workspaceId,
+              conversationId: id,
+              to: 'agent',
+              userId: body.assigneeId,
+              ...(body.teamId !== undefined && { teamId: body.teamId }),
+            });
           } else {
-            await assignConversation(tx, { workspaceId, conversationId: id, to: 'unassign', ...(body.teamId !== undefined && { teamId: body.teamId }) });
+            await assignConversation(tx, {
+              workspaceId,
+              conversationId: id,
+              to: 'unassign',
+              ...(body.teamId !== undefined && { teamId: body.teamId }),
+            });
           }
         }
         const set: Partial<typeof conversations.$inferInsert> = {};
@@ -161,7 +207,8 @@ export function conversationRoutes(deps: AppDeps) {
           set.status = body.status;
           set.resolvedAt = body.status === 'resolved' ? new Date() : null;
           if (body.status === 'resolved') Object.assign(set, { waitingSince: null, waitingForPersonSince: null });
-          if (set.resolvedAt) await pushTranscriptOnResolve(tx, { workspaceId, conversationId: id, resolvedAt: set.resolvedAt, actor: 'agent' });
+          if (set.resolvedAt)
+            await pushTranscriptOnResolve(tx, { workspaceId, conversationId: id, resolvedAt: set.resolvedAt, actor: 'agent' });
         }
         // A person taking the conversation stops the bot, unless the caller says otherwise.
         if (body.handledBy) set.handledBy = body.handledBy;
@@ -169,7 +216,10 @@ export function conversationRoutes(deps: AppDeps) {
         if (body.handledBy === 'bot') set.waitingForPersonSince = null;
         else if (body.assigneeId) set.handledBy = 'human';
         if (Object.keys(set).length) {
-          await tx.update(conversations).set({ ...set, updatedAt: new Date() }).where(eq(conversations.id, id));
+          await tx
+            .update(conversations)
+            .set({ ...set, updatedAt: new Date() })
+            .where(eq(conversations.id, id));
         }
         await audit(tx, c.var.auth, 'conversation.updated', { type: 'conversation', id }, { fields: Object.keys(body) });
       });
@@ -196,7 +246,8 @@ export function conversationRoutes(deps: AppDeps) {
       const conversation = await mustExist(workspaceId, id);
       const created = await db.transaction(async (tx) => {
         const files = body.attachments?.length ? await claimUploads(tx, workspaceId, id, body.attachments, null) : [];
-        if (files.length < (body.attachments?.length ?? 0)) throw badRequest('An attachment was not found in this conversation; upload it again.');
+        if (files.length < (body.attachments?.length ?? 0))
+          throw badRequest('An attachment was not found in this conversation; upload it again.');
         const message = await queueOutboundMessage(tx, {
           attachments: uploadAttachments(files),
           workspaceId,

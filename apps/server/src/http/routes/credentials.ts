@@ -46,14 +46,21 @@ function updateRoute(method: 'put' | 'patch') {
     path: '/{name}',
     tags,
     security,
-    summary: 'Replace a credential\'s value and/or hosts; adding a host needs the value again',
+    summary: "Replace a credential's value and/or hosts; adding a host needs the value again",
     request: { params: NameParam, ...jsonBody(UpdateCredential) },
     responses: { 200: json(Credential), ...errors(400, 401, 403, 404) },
   });
 }
 
 const routes = {
-  list: createRoute({ method: 'get', path: '/', tags, security, summary: 'List credentials (names and hosts, never values)', responses: { 200: json(z.object({ credentials: z.array(Credential) })), ...errors(401, 403) } }),
+  list: createRoute({
+    method: 'get',
+    path: '/',
+    tags,
+    security,
+    summary: 'List credentials (names and hosts, never values)',
+    responses: { 200: json(z.object({ credentials: z.array(Credential) })), ...errors(401, 403) },
+  }),
   create: createRoute({
     method: 'post',
     path: '/',
@@ -65,7 +72,15 @@ const routes = {
   }),
   update: updateRoute('put'),
   patch: updateRoute('patch'),
-  remove: createRoute({ method: 'delete', path: '/{name}', tags, security, summary: 'Delete a credential', request: { params: NameParam }, responses: { 204: { description: 'Deleted' }, ...errors(401, 403, 404) } }),
+  remove: createRoute({
+    method: 'delete',
+    path: '/{name}',
+    tags,
+    security,
+    summary: 'Delete a credential',
+    request: { params: NameParam },
+    responses: { 204: { description: 'Deleted' }, ...errors(401, 403, 404) },
+  }),
 };
 
 export function credentialRoutes(deps: AppDeps) {
@@ -83,9 +98,14 @@ export function credentialRoutes(deps: AppDeps) {
       // A stored secret never goes somewhere new unless whoever sends it there knows it.
       const added = hosts?.filter((h) => !current.allowedHosts.includes(h)) ?? [];
       if (added.length && body.value === undefined) {
-        throw new ApiError(400, 'validation_failed', `Enter the value again to send it to a new host (${added.join(', ')})`, { field: 'value' });
+        throw new ApiError(400, 'validation_failed', `Enter the value again to send it to a new host (${added.join(', ')})`, {
+          field: 'value',
+        });
       }
-      const updated = await updateCredential(tx, config.appSecret, workspaceId, name, { ...(body.value !== undefined ? { value: body.value } : {}), ...(hosts ? { hosts } : {}) });
+      const updated = await updateCredential(tx, config.appSecret, workspaceId, name, {
+        ...(body.value !== undefined ? { value: body.value } : {}),
+        ...(hosts ? { hosts } : {}),
+      });
       await audit(tx, c.var.auth, 'credential.updated', { type: 'credential', id: current.id }, { fields: Object.keys(body) });
       return updated!;
     });
@@ -102,7 +122,13 @@ export function credentialRoutes(deps: AppDeps) {
       const body = c.req.valid('json');
       const { workspaceId, userId } = c.var.auth;
       const row = await db.transaction(async (tx) => {
-        const saved = await insertCredential(tx, config.appSecret, { workspaceId, name: body.name, value: body.value, hosts: normalizeHosts(body.hosts), userId });
+        const saved = await insertCredential(tx, config.appSecret, {
+          workspaceId,
+          name: body.name,
+          value: body.value,
+          hosts: normalizeHosts(body.hosts),
+          userId,
+        });
         if (!saved) throw conflict(`A credential named ${body.name} exists: replace it instead`);
         await audit(tx, c.var.auth, 'credential.created', { type: 'credential', id: saved.id }, { fields: ['name', 'value', 'hosts'] });
         return saved;

@@ -10,10 +10,18 @@ import { cookieAuth, errors, json } from '../openapi-helpers';
 import { createRouter } from '../router';
 
 const Params = z.object({
-  id: z.string().uuid().openapi({ param: { name: 'id', in: 'path' } }),
-  pushId: z.string().uuid().openapi({ param: { name: 'pushId', in: 'path' } }),
+  id: z
+    .string()
+    .uuid()
+    .openapi({ param: { name: 'id', in: 'path' } }),
+  pushId: z
+    .string()
+    .uuid()
+    .openapi({ param: { name: 'pushId', in: 'path' } }),
 });
-const Push = z.object({ id: z.string().uuid(), target: z.string(), status: z.string(), recordId: z.string().nullable(), error: z.string().nullable() }).openapi('CrmPush');
+const Push = z
+  .object({ id: z.string().uuid(), target: z.string(), status: z.string(), recordId: z.string().nullable(), error: z.string().nullable() })
+  .openapi('CrmPush');
 
 const retryRoute = createRoute({
   method: 'post',
@@ -39,7 +47,8 @@ export function crmPushRoutes(deps: AppDeps) {
         .where(and(eq(crmPushes.id, pushId), eq(crmPushes.contactId, id), eq(crmPushes.workspaceId, workspaceId)))
         .for('update');
       if (!push) throw notFound('CRM push');
-      if (push.status !== 'failed') throw new ApiError(409, 'conflict', `This push is ${push.status}; only a failed push can be sent again.`, { field: 'pushId' });
+      if (push.status !== 'failed')
+        throw new ApiError(409, 'conflict', `This push is ${push.status}; only a failed push can be sent again.`, { field: 'pushId' });
       const [queued] = await tx
         .update(crmPushes)
         .set({ status: 'queued', attempts: 0, error: null, updatedAt: new Date() })
@@ -48,7 +57,14 @@ export function crmPushRoutes(deps: AppDeps) {
       await tx
         .update(contactEvents)
         .set({ data: sql`(${contactEvents.data} - 'error') || '{"status":"queued"}'::jsonb` })
-        .where(and(eq(contactEvents.contactId, id), eq(contactEvents.workspaceId, workspaceId), eq(contactEvents.kind, 'crm_push'), sql`${contactEvents.data}->>'pushId' = ${push.id}`));
+        .where(
+          and(
+            eq(contactEvents.contactId, id),
+            eq(contactEvents.workspaceId, workspaceId),
+            eq(contactEvents.kind, 'crm_push'),
+            sql`${contactEvents.data}->>'pushId' = ${push.id}`,
+          ),
+        );
       await enqueueCrmPush(tx, push.id);
       await audit(tx, c.var.auth, 'crm_push.retried', { type: 'contact', id }, { fields: ['pushId'] });
       return queued!;

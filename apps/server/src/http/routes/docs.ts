@@ -35,7 +35,12 @@ function loadBundle() {
 
 /** `/api/docs` (the reference, under its own CSP) and the Scalar script it loads from here. */
 export function mountDocs(app: Hono<AppEnv>) {
-  const page = Scalar({ url: '/api/openapi.json', pageTitle: 'Switchboard API', cdn: DOCS_SCRIPT_PATH, withDefaultFonts: false }) as unknown as MiddlewareHandler;
+  const page = Scalar({
+    url: '/api/openapi.json',
+    pageTitle: 'Switchboard API',
+    cdn: DOCS_SCRIPT_PATH,
+    withDefaultFonts: false,
+  }) as unknown as MiddlewareHandler;
   app.get('/api/docs', async (c, next) => {
     const html = await ((await page(c, next)) as Response).text();
     // Set by docsHeaders' NONCE before the handler runs; each page gets a fresh one.

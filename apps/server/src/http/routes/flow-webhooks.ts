@@ -15,9 +15,16 @@ const route = createRoute({
   path: '/{token}',
   tags: ['Webhooks'],
   summary: 'Start a published webhook-triggered flow; the JSON body is `trigger.body`',
-  description: 'An optional `contact` selector ({id} | {channelId, externalId, name?} | {phone} | {email}) names whom the flow talks to; a conversation is opened when there is none.',
+  description:
+    'An optional `contact` selector ({id} | {channelId, externalId, name?} | {phone} | {email}) names whom the flow talks to; a conversation is opened when there is none.',
   request: {
-    params: z.object({ token: z.string().min(10).max(100).openapi({ param: { name: 'token', in: 'path' } }) }),
+    params: z.object({
+      token: z
+        .string()
+        .min(10)
+        .max(100)
+        .openapi({ param: { name: 'token', in: 'path' } }),
+    }),
     body: { required: false, content: { 'application/json': { schema: z.object({ contact: ContactSelector.optional() }).passthrough() } } },
   },
   responses: { 202: json(z.object({ runId: z.string() }), 'Run started'), ...errors(400, 404, 413, 429) },
@@ -36,7 +43,13 @@ export function flowWebhookRoutes(deps: AppDeps) {
     const { token } = c.req.valid('param');
     const body = c.req.valid('json') ?? {};
     const [flow] = await db
-      .select({ id: workflows.id, workspaceId: workflows.workspaceId, name: workflows.name, versionId: workflowVersions.id, definition: workflowVersions.definition })
+      .select({
+        id: workflows.id,
+        workspaceId: workflows.workspaceId,
+        name: workflows.name,
+        versionId: workflowVersions.id,
+        definition: workflowVersions.definition,
+      })
       .from(workflows)
       .innerJoin(workflowVersions, eq(workflowVersions.id, workflows.activeVersionId))
       .where(and(eq(workflows.webhookToken, token), eq(workflows.status, 'active'), isNull(workflows.deletedAt)));
@@ -45,7 +58,13 @@ export function flowWebhookRoutes(deps: AppDeps) {
     if (!flow || !definition || !trigger) throw notFound('Active webhook flow');
     const retryAfter = perToken.hit(flow.id);
     if (retryAfter !== null) {
-      throw new ApiError(429, 'rate_limited', `This webhook already started ${MAX_WEBHOOK_RUNS_PER_MINUTE} runs in the last minute, the most allowed; retry after ${retryAfter} s.`, undefined, { 'Retry-After': String(retryAfter) });
+      throw new ApiError(
+        429,
+        'rate_limited',
+        `This webhook already started ${MAX_WEBHOOK_RUNS_PER_MINUTE} runs in the last minute, the most allowed; retry after ${retryAfter} s.`,
+        undefined,
+        { 'Retry-After': String(retryAfter) },
+      );
     }
     const flowOfRun = { workflowId: flow.id, versionId: flow.versionId, name: flow.name, definition, trigger };
     const run = await startWebhookRun(db, { workspaceId: flow.workspaceId, flow: flowOfRun, contact: body.contact, body });

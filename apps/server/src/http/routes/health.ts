@@ -8,10 +8,20 @@ import { createRouter } from '../router';
 
 const Health = z.object({ status: z.string(), role: z.string() }).openapi('Health');
 const Ready = z
-  .object({ status: z.enum(['ok', 'unavailable']), database: z.boolean(), migrations: z.object({ expected: z.number(), applied: z.number() }).nullable() })
+  .object({
+    status: z.enum(['ok', 'unavailable']),
+    database: z.boolean(),
+    migrations: z.object({ expected: z.number(), applied: z.number() }).nullable(),
+  })
   .openapi('Ready');
 
-const healthRoute = createRoute({ method: 'get', path: '/healthz', tags: ['Operations'], summary: 'The process is up', responses: { 200: json(Health) } });
+const healthRoute = createRoute({
+  method: 'get',
+  path: '/healthz',
+  tags: ['Operations'],
+  summary: 'The process is up',
+  responses: { 200: json(Health) },
+});
 const readyRoute = createRoute({
   method: 'get',
   path: '/readyz',
@@ -32,7 +42,11 @@ export function healthRoutes(deps: AppDeps, registry: client.Registry) {
           migrationStatus(deps.pool),
           new Promise<never>((_, reject) => setTimeout(() => reject(new Error('readiness check timed out')), READY_TIMEOUT_MS).unref()),
         ]);
-        const body = { status: status.current ? ('ok' as const) : ('unavailable' as const), database: true, migrations: { expected: status.expected, applied: status.applied } };
+        const body = {
+          status: status.current ? ('ok' as const) : ('unavailable' as const),
+          database: true,
+          migrations: { expected: status.expected, applied: status.applied },
+        };
         return c.json(body, status.current ? 200 : 503);
       } catch {
         c.header('Retry-After', '5');

@@ -11,7 +11,10 @@ export const MessageSchema = z
     attachments: z.array(
       z
         .object({
-          url: z.string().nullable().openapi({ description: 'A signed, expiring link to the stored file (or the web link sent); null while it is being copied' }),
+          url: z
+            .string()
+            .nullable()
+            .openapi({ description: 'A signed, expiring link to the stored file (or the web link sent); null while it is being copied' }),
           contentType: z.string().nullable(),
           name: z.string().nullable(),
           size: z.number().nullable(),
@@ -22,7 +25,13 @@ export const MessageSchema = z
         .openapi('Attachment'),
     ),
     location: z
-      .object({ latitude: z.number(), longitude: z.number(), name: z.string().optional(), address: z.string().optional(), mapUrl: z.string() })
+      .object({
+        latitude: z.number(),
+        longitude: z.number(),
+        name: z.string().optional(),
+        address: z.string().optional(),
+        mapUrl: z.string(),
+      })
       .optional()
       .openapi({ description: 'A place the message sends, with a maps link' }),
     quickReplies: z.array(z.string()).nullable(),
@@ -47,7 +56,10 @@ export const ConversationSchema = z
     lastMessage: z.object({ text: z.string(), direction: z.string(), author: z.string(), createdAt: z.string() }).nullable(),
     lastMessageAt: z.string().nullable(),
     waitingSince: z.string().nullable(),
-    waitingForPersonSince: z.string().nullable().openapi({ description: 'Since when no flow answered and no person has replied (null: not waiting for a person)' }),
+    waitingForPersonSince: z
+      .string()
+      .nullable()
+      .openapi({ description: 'Since when no flow answered and no person has replied (null: not waiting for a person)' }),
     createdAt: z.string(),
   })
   .openapi('Conversation');

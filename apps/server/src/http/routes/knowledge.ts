@@ -14,8 +14,23 @@ const tags = ['Knowledge'];
 const security = cookieAuth;
 
 const routes = {
-  list: createRoute({ method: 'get', path: '/', tags, security, summary: 'FAQ entries the bot answers from', responses: { 200: json(z.object({ entries: z.array(Entry) })), ...errors(401) } }),
-  create: createRoute({ method: 'post', path: '/', tags, security, summary: 'Add a question and its answer', request: jsonBody(EntryInput), responses: { 201: json(Entry), ...errors(400, 401, 403) } }),
+  list: createRoute({
+    method: 'get',
+    path: '/',
+    tags,
+    security,
+    summary: 'FAQ entries the bot answers from',
+    responses: { 200: json(z.object({ entries: z.array(Entry) })), ...errors(401) },
+  }),
+  create: createRoute({
+    method: 'post',
+    path: '/',
+    tags,
+    security,
+    summary: 'Add a question and its answer',
+    request: jsonBody(EntryInput),
+    responses: { 201: json(Entry), ...errors(400, 401, 403) },
+  }),
   update: createRoute({
     method: 'patch',
     path: '/{id}',
@@ -25,7 +40,15 @@ const routes = {
     request: { params: IdParam, ...jsonBody(EntryInput.partial()) },
     responses: { 200: json(Entry), ...errors(400, 401, 403, 404) },
   }),
-  delete: createRoute({ method: 'delete', path: '/{id}', tags, security, summary: 'Remove an entry', request: { params: IdParam }, responses: { 204: { description: 'Removed' }, ...errors(401, 403, 404) } }),
+  delete: createRoute({
+    method: 'delete',
+    path: '/{id}',
+    tags,
+    security,
+    summary: 'Remove an entry',
+    request: { params: IdParam },
+    responses: { 204: { description: 'Removed' }, ...errors(401, 403, 404) },
+  }),
 };
 
 type Row = typeof knowledgeEntries.$inferSelect;
@@ -37,11 +60,18 @@ export function knowledgeRoutes(deps: AppDeps) {
   router.use('*', async (c, next) => (c.req.method === 'GET' ? next() : requireRole('admin')(c, next)));
   return router
     .openapi(routes.list, async (c) => {
-      const rows = await db.select().from(knowledgeEntries).where(eq(knowledgeEntries.workspaceId, c.var.auth.workspaceId)).orderBy(asc(knowledgeEntries.createdAt));
+      const rows = await db
+        .select()
+        .from(knowledgeEntries)
+        .where(eq(knowledgeEntries.workspaceId, c.var.auth.workspaceId))
+        .orderBy(asc(knowledgeEntries.createdAt));
       return c.json({ entries: rows.map(present) }, 200);
     })
     .openapi(routes.create, async (c) => {
-      const [row] = await db.insert(knowledgeEntries).values({ workspaceId: c.var.auth.workspaceId, ...c.req.valid('json') }).returning();
+      const [row] = await db
+        .insert(knowledgeEntries)
+        .values({ workspaceId: c.var.auth.workspaceId, ...c.req.valid('json') })
+        .returning();
       await audit(db, c.var.auth, 'knowledge.created', { type: 'knowledge_entry', id: row!.id });
       return c.json(present(row!), 201);
     })
@@ -58,7 +88,10 @@ export function knowledgeRoutes(deps: AppDeps) {
     })
     .openapi(routes.delete, async (c) => {
       const { id } = c.req.valid('param');
-      const rows = await db.delete(knowledgeEntries).where(and(eq(knowledgeEntries.id, id), eq(knowledgeEntries.workspaceId, c.var.auth.workspaceId))).returning({ id: knowledgeEntries.id });
+      const rows = await db
+        .delete(knowledgeEntries)
+        .where(and(eq(knowledgeEntries.id, id), eq(knowledgeEntries.workspaceId, c.var.auth.workspaceId)))
+        .returning({ id: knowledgeEntries.id });
       if (!rows.length) throw notFound('Knowledge entry');
       await audit(db, c.var.auth, 'knowledge.deleted', { type: 'knowledge_entry', id });
       return c.body(null, 204);

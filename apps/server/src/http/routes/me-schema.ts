@@ -39,7 +39,11 @@ export function presentWorkspace(row: WorkspaceRow, aiKey: AiKey): z.infer<typeo
     timezone: row.timezone,
     businessHours: row.businessHours as Record<string, [string, string][]>,
     holidays: row.holidays,
-    settings: { ...settings, ai: ai || aiKey ? { baseUrl: ai?.baseUrl, model: ai?.model, apiKeySet: Boolean(aiKey), testedOkAt: testedOkAt(ai, aiKey) } : undefined },
+    settings: {
+      ...settings,
+      ai:
+        ai || aiKey ? { baseUrl: ai?.baseUrl, model: ai?.model, apiKeySet: Boolean(aiKey), testedOkAt: testedOkAt(ai, aiKey) } : undefined,
+    },
   };
 }
 

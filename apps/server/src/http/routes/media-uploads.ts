@@ -41,13 +41,24 @@ const uploadRoute = createRoute({
 });
 
 /** Reads an upload's body and stores it; the limits answer 413 / 422 in the uploader's words. */
-export async function storeUpload(deps: AppDeps, c: Context<AppEnv>, input: { workspaceId: string; conversationId: string | null; uploadedBy: string; name?: string }) {
+export async function storeUpload(
+  deps: AppDeps,
+  c: Context<AppEnv>,
+  input: { workspaceId: string; conversationId: string | null; uploadedBy: string; name?: string },
+) {
   const maxBytes = deps.config.mediaMaxBytes ?? DEFAULT_MAX_BYTES;
   const data = await readRawBody(c, maxBytes);
   const contentType = c.req.header('content-type') ?? '';
   if (!data.length) throw badRequest('Send the file as the request body.');
   try {
-    const file = await saveMedia(deps, { workspaceId: input.workspaceId, conversationId: input.conversationId, data, contentType, fileName: input.name ?? null, uploadedBy: input.uploadedBy });
+    const file = await saveMedia(deps, {
+      workspaceId: input.workspaceId,
+      conversationId: input.conversationId,
+      data,
+      contentType,
+      fileName: input.name ?? null,
+      uploadedBy: input.uploadedBy,
+    });
     const view = presentAttachment(attachmentOf(file), mediaLinks(deps.config));
     return { id: file.id, url: view.url, contentType: view.contentType, name: view.name, size: view.size, kind: view.kind };
   } catch (err) {
@@ -67,7 +78,10 @@ export function mediaUploadRoutes(deps: AppDeps) {
       .where(and(eq(conversations.id, id), eq(conversations.workspaceId, workspaceId)));
     if (!conversation) throw notFound('Conversation');
     const name = c.req.valid('query').name;
-    return c.json(await storeUpload(deps, c, { workspaceId, conversationId: id, uploadedBy: `user:${principalId}`, ...(name && { name }) }), 201);
+    return c.json(
+      await storeUpload(deps, c, { workspaceId, conversationId: id, uploadedBy: `user:${principalId}`, ...(name && { name }) }),
+      201,
+    );
   });
 }
 

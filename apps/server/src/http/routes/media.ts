@@ -13,12 +13,18 @@ const fileRoute = createRoute({
   tags: ['Media'],
   summary: 'A stored file, through a signed and expiring link',
   description:
-    'Links come signed in messages (for the workspace\'s agents and the widget visitor of the conversation) and in outbound sends (for the provider). Without a valid signature, or once expired, the answer is 404.',
+    "Links come signed in messages (for the workspace's agents and the widget visitor of the conversation) and in outbound sends (for the provider). Without a valid signature, or once expired, the answer is 404.",
   request: {
-    params: z.object({ id: z.string().openapi({ param: { name: 'id', in: 'path' } }), name: z.string().openapi({ param: { name: 'name', in: 'path' } }) }),
+    params: z.object({
+      id: z.string().openapi({ param: { name: 'id', in: 'path' } }),
+      name: z.string().openapi({ param: { name: 'name', in: 'path' } }),
+    }),
     query: z.object({ expires: z.string().optional(), sig: z.string().optional() }),
   },
-  responses: { 200: { description: 'The file', content: { 'application/octet-stream': { schema: z.string().openapi({ format: 'binary' }) } } }, 404: { description: 'No such file, or the link is not valid' } },
+  responses: {
+    200: { description: 'The file', content: { 'application/octet-stream': { schema: z.string().openapi({ format: 'binary' }) } } },
+    404: { description: 'No such file, or the link is not valid' },
+  },
 });
 
 /** `GET /media/:id/:name`: anyone holding a link this server signed, until it expires. */

@@ -23,10 +23,22 @@ const Member = z
     openConversations: z.number().int(),
   })
   .openapi('Member');
-const UserParam = z.object({ userId: z.string().uuid().openapi({ param: { name: 'userId', in: 'path' } }) });
+const UserParam = z.object({
+  userId: z
+    .string()
+    .uuid()
+    .openapi({ param: { name: 'userId', in: 'path' } }),
+});
 
 const tags = ['Team'];
-const listRoute = createRoute({ method: 'get', path: '/', tags, summary: 'Workspace members with their load', security: cookieAuth, responses: { 200: json(z.object({ members: z.array(Member) })), ...errors(401) } });
+const listRoute = createRoute({
+  method: 'get',
+  path: '/',
+  tags,
+  summary: 'Workspace members with their load',
+  security: cookieAuth,
+  responses: { 200: json(z.object({ members: z.array(Member) })), ...errors(401) },
+});
 // Adding a member with an admin-chosen password (or enrolling an existing account) is gone:
 // people join through invitations, setting their own password.
 const createMemberRoute = createRoute({
@@ -36,7 +48,10 @@ const createMemberRoute = createRoute({
   deprecated: true,
   summary: 'Gone: invite people with POST /api/members/invitations',
   security: cookieAuth,
-  responses: { 410: { description: 'Use POST /api/members/invitations', content: { 'application/json': { schema: ErrorBody } } }, ...errors(401, 403) },
+  responses: {
+    410: { description: 'Use POST /api/members/invitations', content: { 'application/json': { schema: ErrorBody } } },
+    ...errors(401, 403),
+  },
 });
 const resetLinkRoute = createRoute({
   method: 'post',
@@ -55,11 +70,28 @@ const patchRoute = createRoute({
   security: cookieAuth,
   request: {
     params: UserParam,
-    ...jsonBody(z.object({ role: z.enum(roles).optional(), maxConversations: z.number().int().min(0).max(1000).optional(), available: z.boolean().optional() }).strict().openapi('MemberPatch')),
+    ...jsonBody(
+      z
+        .object({
+          role: z.enum(roles).optional(),
+          maxConversations: z.number().int().min(0).max(1000).optional(),
+          available: z.boolean().optional(),
+        })
+        .strict()
+        .openapi('MemberPatch'),
+    ),
   },
   responses: { 200: json(Member), ...errors(400, 401, 403, 404) },
 });
-const deleteRoute = createRoute({ method: 'delete', path: '/{userId}', tags, summary: 'Remove a member (admin)', security: cookieAuth, request: { params: UserParam }, responses: { 204: { description: 'Removed' }, ...errors(401, 403, 404, 409) } });
+const deleteRoute = createRoute({
+  method: 'delete',
+  path: '/{userId}',
+  tags,
+  summary: 'Remove a member (admin)',
+  security: cookieAuth,
+  request: { params: UserParam },
+  responses: { 204: { description: 'Removed' }, ...errors(401, 403, 404, 409) },
+});
 
 export function memberRoutes(deps: AppDeps) {
   const { db } = deps;
@@ -87,7 +119,10 @@ export function memberRoutes(deps: AppDeps) {
     return member;
   };
   const ownerCount = async (workspaceId: string) => {
-    const [row] = await db.select({ n: sql<number>`count(*)::int` }).from(memberships).where(and(eq(memberships.workspaceId, workspaceId), eq(memberships.role, 'owner')));
+    const [row] = await db
+      .select({ n: sql<number>`count(*)::int` })
+      .from(memberships)
+      .where(and(eq(memberships.workspaceId, workspaceId), eq(memberships.role, 'owner')));
     return row?.n ?? 0;
   };
 
@@ -113,7 +148,8 @@ export function memberRoutes(deps: AppDeps) {
         throw forbidden('Agents can only change their own availability');
       }
       if (body.role !== undefined && body.role !== target.role) {
-        if ((body.role === 'owner' || target.role === 'owner') && auth.role !== 'owner') throw forbidden('Only an owner can grant or remove the owner role');
+        if ((body.role === 'owner' || target.role === 'owner') && auth.role !== 'owner')
+          throw forbidden('Only an owner can grant or remove the owner role');
         if (target.role === 'owner' && (await ownerCount(auth.workspaceId)) <= 1) throw badRequest('A workspace needs at least one owner');
       }
       const set = {

@@ -38,7 +38,12 @@ const TemplateSend = z
     /** One value per body parameter, in order. */
     variables: z.array(z.string().max(1024)).max(20).default([]),
     /** The link of the header's image, video or document, for a template whose header is media. */
-    headerMediaUrl: z.string().url().max(2000).refine((u) => /^https:\/\//i.test(u), 'Use an https:// link').optional(),
+    headerMediaUrl: z
+      .string()
+      .url()
+      .max(2000)
+      .refine((u) => /^https:\/\//i.test(u), 'Use an https:// link')
+      .optional(),
     /** A payload for each quick-reply button, in order. */
     buttonPayloads: z.array(z.string().max(256)).max(10).optional(),
   })
@@ -71,7 +76,9 @@ const conversationTemplatesRoute = createRoute({
   security: cookieAuth,
   request: { params: IdParam },
   responses: {
-    200: json(z.object({ windowOpen: z.boolean(), outsideWindow: z.enum(['free', 'template', 'human_agent']), templates: z.array(Template) })),
+    200: json(
+      z.object({ windowOpen: z.boolean(), outsideWindow: z.enum(['free', 'template', 'human_agent']), templates: z.array(Template) }),
+    ),
     ...errors(401, 404),
   },
 });
@@ -91,7 +98,10 @@ export function channelTemplateRoutes(deps: AppDeps) {
   const router = createRouter();
   router.on('POST', '*', requireRole('admin'));
   const channelOf = async (workspaceId: string, id: string) => {
-    const [row] = await db.select({ id: channels.id }).from(channels).where(and(eq(channels.id, id), eq(channels.workspaceId, workspaceId)));
+    const [row] = await db
+      .select({ id: channels.id })
+      .from(channels)
+      .where(and(eq(channels.id, id), eq(channels.workspaceId, workspaceId)));
     if (!row) throw notFound('Channel');
   };
   return router
@@ -121,7 +131,13 @@ export function conversationTemplateRoutes(deps: AppDeps) {
   const router = createRouter();
   const conversationOf = async (workspaceId: string, id: string) => {
     const [row] = await db
-      .select({ id: conversations.id, channelId: conversations.channelId, channelType: channels.type, lastInboundAt: conversations.lastInboundAt, handledBy: conversations.handledBy })
+      .select({
+        id: conversations.id,
+        channelId: conversations.channelId,
+        channelType: channels.type,
+        lastInboundAt: conversations.lastInboundAt,
+        handledBy: conversations.handledBy,
+      })
       .from(conversations)
       .innerJoin(channels, eq(channels.id, conversations.channelId))
       .where(and(eq(conversations.id, id), eq(conversations.workspaceId, workspaceId)));
@@ -134,7 +150,10 @@ export function conversationTemplateRoutes(deps: AppDeps) {
       const conversation = await conversationOf(workspaceId, c.req.valid('param').id);
       const windowOpen = conversation.lastInboundAt !== null && Date.now() - conversation.lastInboundAt.getTime() < WINDOW_MS;
       const outsideWindow = adapterFor(conversation.channelType)?.outsideWindow ?? 'free';
-      const templates = outsideWindow === 'template' ? (await templatesOf(db, workspaceId, conversation.channelId)).map(presentTemplate).filter((t) => t.sendable) : [];
+      const templates =
+        outsideWindow === 'template'
+          ? (await templatesOf(db, workspaceId, conversation.channelId)).map(presentTemplate).filter((t) => t.sendable)
+          : [];
       return c.json({ windowOpen, outsideWindow, templates }, 200);
     })
     .openapi(sendTemplateRoute, async (c) => {
@@ -143,14 +162,26 @@ export function conversationTemplateRoutes(deps: AppDeps) {
       const { workspaceId, userId } = c.var.auth;
       const conversation = await conversationOf(workspaceId, id);
       const stored = await findTemplate(db, workspaceId, conversation.channelId, body.name, body.language);
-      if (!stored) throw badRequest(`No synced template ${body.name} (${body.language}) on this channel; sync the channel's templates first`, [{ field: 'name', message: 'Unknown template' }]);
+      if (!stored)
+        throw badRequest(`No synced template ${body.name} (${body.language}) on this channel; sync the channel's templates first`, [
+          { field: 'name', message: 'Unknown template' },
+        ]);
       const view = presentTemplate(stored);
-      if (!view.sendable) throw badRequest(`The template ${body.name} is ${stored.status.toLowerCase()} at Meta; only approved templates can be sent`, [{ field: 'name', message: 'Not approved' }]);
+      if (!view.sendable)
+        throw badRequest(`The template ${body.name} is ${stored.status.toLowerCase()} at Meta; only approved templates can be sent`, [
+          { field: 'name', message: 'Not approved' },
+        ]);
       if (body.variables.length !== view.parameters.length) {
-        throw badRequest(`This template takes ${view.parameters.length} value(s): ${view.parameters.join(', ') || 'none'}`, [{ field: 'variables', message: 'Wrong number of values' }]);
+        throw badRequest(`This template takes ${view.parameters.length} value(s): ${view.parameters.join(', ') || 'none'}`, [
+          { field: 'variables', message: 'Wrong number of values' },
+        ]);
       }
-      const mediaHeader = view.header && ['IMAGE', 'VIDEO', 'DOCUMENT'].includes(view.header.format) ? (view.header.format.toLowerCase() as 'image' | 'video' | 'document') : null;
-      if (mediaHeader && !body.headerMediaUrl) throw badRequest(`This template's header is a ${mediaHeader}: give its link`, [{ field: 'headerMediaUrl', message: 'Required' }]);
+      const mediaHeader =
+        view.header && ['IMAGE', 'VIDEO', 'DOCUMENT'].includes(view.header.format)
+          ? (view.header.format.toLowerCase() as 'image' | 'video' | 'document')
+          : null;
+      if (mediaHeader && !body.headerMediaUrl)
+        throw badRequest(`This template's header is a ${mediaHeader}: give its link`, [{ field: 'headerMediaUrl', message: 'Required' }]);
       const quickReplies = view.buttons.filter((b) => b.type === 'QUICK_REPLY');
       const whatsappTemplate = {
         name: stored.name,
@@ -158,11 +189,23 @@ export function conversationTemplateRoutes(deps: AppDeps) {
         variables: body.variables,
         ...(view.namedParameters && { parameterNames: view.parameters }),
         ...(mediaHeader && body.headerMediaUrl && { headerMedia: { type: mediaHeader, link: body.headerMediaUrl } }),
-        ...(body.buttonPayloads?.length && { buttons: quickReplies.slice(0, body.buttonPayloads.length).map((b, i) => ({ subType: 'quick_reply' as const, index: b.index, value: body.buttonPayloads![i]! })) }),
+        ...(body.buttonPayloads?.length && {
+          buttons: quickReplies
+            .slice(0, body.buttonPayloads.length)
+            .map((b, i) => ({ subType: 'quick_reply' as const, index: b.index, value: body.buttonPayloads![i]! })),
+        }),
       };
       const text = renderBody(view, body.variables);
       const created = await db.transaction(async (tx) => {
-        const message = await queueOutboundMessage(tx, { workspaceId, conversationId: id, channelId: conversation.channelId, author: 'agent', authorUserId: userId, text, meta: { whatsappTemplate } });
+        const message = await queueOutboundMessage(tx, {
+          workspaceId,
+          conversationId: id,
+          channelId: conversation.channelId,
+          author: 'agent',
+          authorUserId: userId,
+          text,
+          meta: { whatsappTemplate },
+        });
         if (conversation.handledBy !== 'human') await tx.update(conversations).set({ handledBy: 'human' }).where(eq(conversations.id, id));
         return message;
       });

@@ -32,15 +32,25 @@ export function messageRoutes(deps: AppDeps) {
       const [row] = await tx
         .update(messages)
         .set({ status: 'queued', error: null, attempts: 0 })
-        .where(and(eq(messages.id, id), eq(messages.workspaceId, workspaceId), eq(messages.direction, 'out'), eq(messages.status, 'failed')))
+        .where(
+          and(eq(messages.id, id), eq(messages.workspaceId, workspaceId), eq(messages.direction, 'out'), eq(messages.status, 'failed')),
+        )
         .returning({ conversationId: messages.conversationId });
       if (!row) return null;
-      await enqueue(tx, TASKS.deliverMessage, { messageId: id }, { queueName: outboundQueue(row.conversationId), jobKey: deliverJobKey(id) });
+      await enqueue(
+        tx,
+        TASKS.deliverMessage,
+        { messageId: id },
+        { queueName: outboundQueue(row.conversationId), jobKey: deliverJobKey(id) },
+      );
       await audit(tx, c.var.auth, 'message.retried', { type: 'message', id });
       return row;
     });
     if (!requeued) {
-      const [exists] = await db.select({ status: messages.status }).from(messages).where(and(eq(messages.id, id), eq(messages.workspaceId, workspaceId)));
+      const [exists] = await db
+        .select({ status: messages.status })
+        .from(messages)
+        .where(and(eq(messages.id, id), eq(messages.workspaceId, workspaceId)));
       if (!exists) throw notFound('Message');
       throw conflict(`Only failed outbound messages can be retried; this one is ${exists.status}`);
     }

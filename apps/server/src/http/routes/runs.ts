@@ -25,7 +25,17 @@ const Run = z
   })
   .openapi('Run');
 const Step = z
-  .object({ seq: z.number(), nodeId: z.string(), nodeType: z.string(), status: z.string(), input: z.unknown(), output: z.unknown(), error: z.string().nullable(), startedAt: z.string(), finishedAt: z.string().nullable() })
+  .object({
+    seq: z.number(),
+    nodeId: z.string(),
+    nodeType: z.string(),
+    status: z.string(),
+    input: z.unknown(),
+    output: z.unknown(),
+    error: z.string().nullable(),
+    startedAt: z.string(),
+    finishedAt: z.string().nullable(),
+  })
   .openapi('RunStep');
 
 const routes = {
@@ -35,7 +45,13 @@ const routes = {
     tags: ['Runs'],
     security: cookieAuth,
     summary: 'Recent runs, newest first',
-    request: { query: z.object({ workflowId: z.string().uuid().optional(), status: RunStatus.optional(), limit: z.coerce.number().int().min(1).max(200).default(50) }) },
+    request: {
+      query: z.object({
+        workflowId: z.string().uuid().optional(),
+        status: RunStatus.optional(),
+        limit: z.coerce.number().int().min(1).max(200).default(50),
+      }),
+    },
     responses: { 200: json(z.object({ runs: z.array(Run) })), ...errors(400, 401) },
   }),
   get: createRoute({
@@ -91,7 +107,11 @@ export function runRoutes(deps: AppDeps) {
         .innerJoin(workflowVersions, eq(workflowVersions.id, workflowRuns.versionId))
         .where(and(eq(workflowRuns.id, id), eq(workflowRuns.workspaceId, c.var.auth.workspaceId)));
       if (!row) throw notFound('Run');
-      const steps = await db.select().from(runSteps).where(and(eq(runSteps.runId, id), eq(runSteps.workspaceId, c.var.auth.workspaceId))).orderBy(asc(runSteps.seq));
+      const steps = await db
+        .select()
+        .from(runSteps)
+        .where(and(eq(runSteps.runId, id), eq(runSteps.workspaceId, c.var.auth.workspaceId)))
+        .orderBy(asc(runSteps.seq));
       const mask = await credentialMask(db, config.appSecret, c.var.auth.workspaceId);
       return c.json(
         {

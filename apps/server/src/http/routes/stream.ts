@@ -21,14 +21,26 @@ export function streamRoutes(deps: AppDeps, options: { pingMs?: number } = {}) {
     const { workspaceId, sessionTokenHash, apiKeyId, userId } = c.var.auth;
     const release = slots.take(sessionTokenHash ? `session:${sessionTokenHash}` : apiKeyId ? `key:${apiKeyId}` : `user:${userId}`);
     if (!release) {
-      throw new ApiError(429, 'rate_limited', `At most ${MAX_STREAMS_PER_HOLDER} live streams may be open per session or API key; close another tab first.`, undefined, { 'Retry-After': '10' });
+      throw new ApiError(
+        429,
+        'rate_limited',
+        `At most ${MAX_STREAMS_PER_HOLDER} live streams may be open per session or API key; close another tab first.`,
+        undefined,
+        { 'Retry-After': '10' },
+      );
     }
-    return busEventStream(c, withTyping(deps, (listener) => liveFeed(deps).subscribe(workspaceId, listener)), {
-      pingMs,
-      onClose: release,
-      select: (event) =>
-        event.workspaceId === workspaceId && INBOX_EVENTS.has(event.type) ? { event: event.type, data: JSON.stringify(event.data ?? {}) } : null,
-    });
+    return busEventStream(
+      c,
+      withTyping(deps, (listener) => liveFeed(deps).subscribe(workspaceId, listener)),
+      {
+        pingMs,
+        onClose: release,
+        select: (event) =>
+          event.workspaceId === workspaceId && INBOX_EVENTS.has(event.type)
+            ? { event: event.type, data: JSON.stringify(event.data ?? {}) }
+            : null,
+      },
+    );
   });
   return router;
 }

@@ -12,23 +12,56 @@ const Team = z.object({ id: z.string().uuid(), name: z.string(), memberIds: z.ar
 const TeamInput = z.object({ name: z.string().trim().min(1).max(120), memberIds: z.array(z.string().uuid()).max(500).default([]) });
 
 const tags = ['Team'];
-const listRoute = createRoute({ method: 'get', path: '/', tags, summary: 'Teams', security: cookieAuth, responses: { 200: json(z.object({ teams: z.array(Team) })), ...errors(401) } });
-const createTeamRoute = createRoute({ method: 'post', path: '/', tags, summary: 'Create a team (admin)', security: cookieAuth, request: jsonBody(TeamInput.openapi('CreateTeam')), responses: { 201: json(Team), ...errors(400, 401, 403) } });
+const listRoute = createRoute({
+  method: 'get',
+  path: '/',
+  tags,
+  summary: 'Teams',
+  security: cookieAuth,
+  responses: { 200: json(z.object({ teams: z.array(Team) })), ...errors(401) },
+});
+const createTeamRoute = createRoute({
+  method: 'post',
+  path: '/',
+  tags,
+  summary: 'Create a team (admin)',
+  security: cookieAuth,
+  request: jsonBody(TeamInput.openapi('CreateTeam')),
+  responses: { 201: json(Team), ...errors(400, 401, 403) },
+});
 const patchRoute = createRoute({
   method: 'patch',
   path: '/{id}',
   tags,
   summary: 'Rename or set members (admin)',
   security: cookieAuth,
-  request: { params: IdParam, ...jsonBody(z.object({ name: z.string().trim().min(1).max(120).optional(), memberIds: z.array(z.string().uuid()).max(500).optional() }).openapi('TeamPatch')) },
+  request: {
+    params: IdParam,
+    ...jsonBody(
+      z
+        .object({ name: z.string().trim().min(1).max(120).optional(), memberIds: z.array(z.string().uuid()).max(500).optional() })
+        .openapi('TeamPatch'),
+    ),
+  },
   responses: { 200: json(Team), ...errors(400, 401, 403, 404) },
 });
-const deleteRoute = createRoute({ method: 'delete', path: '/{id}', tags, summary: 'Delete a team (admin)', security: cookieAuth, request: { params: IdParam }, responses: { 204: { description: 'Deleted' }, ...errors(401, 403, 404) } });
+const deleteRoute = createRoute({
+  method: 'delete',
+  path: '/{id}',
+  tags,
+  summary: 'Delete a team (admin)',
+  security: cookieAuth,
+  request: { params: IdParam },
+  responses: { 204: { description: 'Deleted' }, ...errors(401, 403, 404) },
+});
 
 async function setMembers(tx: Executor, workspaceId: string, teamId: string, memberIds: string[]) {
   const ids = [...new Set(memberIds)];
   if (ids.length) {
-    const found = await tx.select({ userId: memberships.userId }).from(memberships).where(and(eq(memberships.workspaceId, workspaceId), inArray(memberships.userId, ids)));
+    const found = await tx
+      .select({ userId: memberships.userId })
+      .from(memberships)
+      .where(and(eq(memberships.workspaceId, workspaceId), inArray(memberships.userId, ids)));
     if (found.length !== ids.length) throw badRequest('memberIds must all be members of this workspace');
   }
   await tx.delete(teamMembers).where(eq(teamMembers.teamId, teamId));
@@ -38,8 +71,22 @@ async function setMembers(tx: Executor, workspaceId: string, teamId: string, mem
 export function teamRoutes(deps: AppDeps) {
   const { db } = deps;
   const list = async (workspaceId: string, id?: string) => {
-    const rows = await db.select().from(teams).where(and(eq(teams.workspaceId, workspaceId), id ? eq(teams.id, id) : undefined)).orderBy(teams.name);
-    const members = rows.length ? await db.select().from(teamMembers).where(inArray(teamMembers.teamId, rows.map((r) => r.id))) : [];
+    const rows = await db
+      .select()
+      .from(teams)
+      .where(and(eq(teams.workspaceId, workspaceId), id ? eq(teams.id, id) : undefined))
+      .orderBy(teams.name);
+    const members = rows.length
+      ? await db
+          .select()
+          .from(teamMembers)
+          .where(
+            inArray(
+              teamMembers.teamId,
+              rows.map((r) => r.id),
+            ),
+          )
+      : [];
     return rows.map((t) => ({ id: t.id, name: t.name, memberIds: members.filter((m) => m.teamId === t.id).map((m) => m.userId) }));
   };
   const one = async (workspaceId: string, id: string) => {

@@ -12,18 +12,39 @@ import { createRouter } from '../router';
 import { WorkflowDetail } from './workflows';
 
 const Template = z
-  .object({ slug: z.string(), name: z.string(), description: z.string(), category: z.string(), requires: z.array(z.unknown()), definition: z.unknown() })
+  .object({
+    slug: z.string(),
+    name: z.string(),
+    description: z.string(),
+    category: z.string(),
+    requires: z.array(z.unknown()),
+    definition: z.unknown(),
+  })
   .openapi('Template');
 
 const routes = {
-  list: createRoute({ method: 'get', path: '/', tags: ['Templates'], security: cookieAuth, summary: 'Ready-made flows to start from', responses: { 200: json(z.object({ templates: z.array(Template) })), ...errors(401) } }),
+  list: createRoute({
+    method: 'get',
+    path: '/',
+    tags: ['Templates'],
+    security: cookieAuth,
+    summary: 'Ready-made flows to start from',
+    responses: { 200: json(z.object({ templates: z.array(Template) })), ...errors(401) },
+  }),
   import: createRoute({
     method: 'post',
     path: '/{slug}/import',
     tags: ['Templates'],
     security: cookieAuth,
     summary: 'Create a draft flow from a template; answers with the checklist of what to fill in',
-    request: { params: z.object({ slug: z.string().max(100).openapi({ param: { name: 'slug', in: 'path' } }) }) },
+    request: {
+      params: z.object({
+        slug: z
+          .string()
+          .max(100)
+          .openapi({ param: { name: 'slug', in: 'path' } }),
+      }),
+    },
     responses: { 201: json(z.object({ workflow: WorkflowDetail, requires: z.array(z.unknown()) })), ...errors(401, 403, 404, 422) },
   }),
 };
@@ -56,7 +77,12 @@ export function templateRoutes(deps: AppDeps) {
       if (!imported.ok) throw new ApiError(422, 'flow_invalid', imported.message, { errors: imported.errors });
       const [row] = await db
         .insert(workflows)
-        .values({ workspaceId: c.var.auth.workspaceId, name: imported.name, description: imported.description ?? null, draft: imported.definition })
+        .values({
+          workspaceId: c.var.auth.workspaceId,
+          name: imported.name,
+          description: imported.description ?? null,
+          draft: imported.definition,
+        })
         .returning();
       await audit(db, c.var.auth, 'workflow.imported', { type: 'workflow', id: row!.id });
       const requires = await withCredentialChecklist(db, c.var.auth.workspaceId, imported.definition, imported.requires);

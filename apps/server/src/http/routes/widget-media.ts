@@ -9,7 +9,12 @@ import { errors, json } from '../openapi-helpers';
 import { createRouter } from '../router';
 import { NameQuery, storeUpload, uploadBody, UploadedFile } from './media-uploads';
 
-const ChannelParam = z.object({ channelId: z.string().uuid().openapi({ param: { name: 'channelId', in: 'path' } }) });
+const ChannelParam = z.object({
+  channelId: z
+    .string()
+    .uuid()
+    .openapi({ param: { name: 'channelId', in: 'path' } }),
+});
 
 const uploadRoute = createRoute({
   method: 'post',
@@ -38,7 +43,12 @@ export function widgetMediaRoutes(deps: AppDeps) {
     if (!identity) throw unauthorized('Unknown visitor token; start a new session');
     const name = c.req.valid('query').name;
     // Bound to a conversation when the message that carries it is stored.
-    const attachment = await storeUpload(deps, c, { workspaceId: channel.workspaceId, conversationId: null, uploadedBy: `contact:${identity.contactId}`, ...(name && { name }) });
+    const attachment = await storeUpload(deps, c, {
+      workspaceId: channel.workspaceId,
+      conversationId: null,
+      uploadedBy: `contact:${identity.contactId}`,
+      ...(name && { name }),
+    });
     return c.json({ attachment }, 201);
   });
 }

@@ -26,7 +26,13 @@ import { errors, json, jsonBody } from '../openapi-helpers';
 import { createRouter } from '../router';
 
 const WidgetAttachment = z
-  .object({ url: z.string().nullable(), contentType: z.string().nullable(), name: z.string().nullable(), kind: z.enum(['image', 'audio', 'video', 'file']), pending: z.boolean() })
+  .object({
+    url: z.string().nullable(),
+    contentType: z.string().nullable(),
+    name: z.string().nullable(),
+    kind: z.enum(['image', 'audio', 'video', 'file']),
+    pending: z.boolean(),
+  })
   .openapi('WidgetAttachment');
 const WidgetMessage = z
   .object({
@@ -45,7 +51,12 @@ const WidgetMessage = z
   .openapi('WidgetMessage');
 /** Open event streams per visitor token. */
 export const MAX_WIDGET_STREAMS_PER_VISITOR = 3;
-const ChannelParam = z.object({ channelId: z.string().uuid().openapi({ param: { name: 'channelId', in: 'path' } }) });
+const ChannelParam = z.object({
+  channelId: z
+    .string()
+    .uuid()
+    .openapi({ param: { name: 'channelId', in: 'path' } }),
+});
 const bearer = [{ visitorToken: [] }];
 
 const tags = ['Widget'];
@@ -60,10 +71,34 @@ const sessionRoute = createRoute({
       z.object({
         visitorToken: z.string().max(200).optional(),
         name: z.string().trim().max(200).optional(),
-        email: z.string().trim().email().max(320).optional().or(z.literal('')).openapi({ description: 'Typed by the visitor: kept as attributes.typed_email, never matched' }),
-        phone: z.string().trim().max(40).optional().openapi({ description: 'Typed by the visitor: kept as attributes.typed_phone, never matched' }),
-        userId: z.string().trim().min(1).max(200).regex(/^[^\u0000-\u001f]+$/, 'no control characters').optional().openapi({ description: "A logged-in user's id on the owner's site; needs userHash" }),
-        userHash: z.string().trim().max(128).optional().openapi({ description: "hex HMAC-SHA256(channel identity secret, userId), computed on the owner's server" }),
+        email: z
+          .string()
+          .trim()
+          .email()
+          .max(320)
+          .optional()
+          .or(z.literal(''))
+          .openapi({ description: 'Typed by the visitor: kept as attributes.typed_email, never matched' }),
+        phone: z
+          .string()
+          .trim()
+          .max(40)
+          .optional()
+          .openapi({ description: 'Typed by the visitor: kept as attributes.typed_phone, never matched' }),
+        userId: z
+          .string()
+          .trim()
+          .min(1)
+          .max(200)
+          .regex(/^[^\u0000-\u001f]+$/, 'no control characters')
+          .optional()
+          .openapi({ description: "A logged-in user's id on the owner's site; needs userHash" }),
+        userHash: z
+          .string()
+          .trim()
+          .max(128)
+          .optional()
+          .openapi({ description: "hex HMAC-SHA256(channel identity secret, userId), computed on the owner's server" }),
       }),
     ),
   },
@@ -109,7 +144,11 @@ const postRoute = createRoute({
         .object({
           text: z.string().trim().max(5_000).default(''),
           clientId: z.string().min(1).max(100),
-          attachments: z.array(z.string().uuid()).max(10).optional().openapi({ description: 'Ids from POST /widget/{channelId}/attachments' }),
+          attachments: z
+            .array(z.string().uuid())
+            .max(10)
+            .optional()
+            .openapi({ description: 'Ids from POST /widget/{channelId}/attachments' }),
         })
         .refine((b) => b.text !== '' || (b.attachments?.length ?? 0) > 0, { message: 'Write a message or attach a file', path: ['text'] }),
     ),
@@ -135,8 +174,16 @@ export function toWidgetMessage(m: MessageView): z.infer<typeof WidgetMessage> {
     text: m.text,
     createdAt: m.createdAt,
     ...(m.attachments[0]?.url && { mediaUrl: m.attachments[0].url }),
-    ...(m.attachments.length > 0 && { attachments: m.attachments.map(({ url, contentType, name, kind, pending }) => ({ url, contentType, name, kind, pending })) }),
-    ...(m.location && { location: { mapUrl: m.location.mapUrl, ...(m.location.name && { name: m.location.name }), ...(m.location.address && { address: m.location.address }) } }),
+    ...(m.attachments.length > 0 && {
+      attachments: m.attachments.map(({ url, contentType, name, kind, pending }) => ({ url, contentType, name, kind, pending })),
+    }),
+    ...(m.location && {
+      location: {
+        mapUrl: m.location.mapUrl,
+        ...(m.location.name && { name: m.location.name }),
+        ...(m.location.address && { address: m.location.address }),
+      },
+    }),
     ...(m.quickReplies?.length && { quickReplies: m.quickReplies }),
     ...(m.authorUser?.name && { authorName: m.authorUser.name }),
     ...(m.clientId && { clientId: m.clientId }),
@@ -154,7 +201,9 @@ export function widgetRoutes(deps: AppDeps) {
   const recordPresence = presenceRecorder(db, deps.config.publicUrl);
   // A visitor's chat must not fail because of the installed-on hint (written once a minute at most).
   const notePresence = (c: Context<AppEnv>, channel: Parameters<typeof recordPresence>[0]) =>
-    recordPresence(channel, c.req.header('origin')).catch((err: unknown) => deps.logger.warn({ err, channelId: channel.id }, 'widget presence not recorded'));
+    recordPresence(channel, c.req.header('origin')).catch((err: unknown) =>
+      deps.logger.warn({ err, channelId: channel.id }, 'widget presence not recorded'),
+    );
 
   const webchat = async (channelId: string) => {
     const channel = await cache.get(channelId);
@@ -179,12 +228,25 @@ export function widgetRoutes(deps: AppDeps) {
       .from(conversations)
       .where(and(eq(conversations.channelId, channelId), eq(conversations.contactId, contactId)));
     if (!convs.length) return [];
-    const rows = await loadMessages(db, and(inArray(messages.conversationId, convs.map((x) => x.id)), eq(messages.private, false)), { limit: 200, newestFirst: true, links: mediaLinks(deps.config) });
+    const rows = await loadMessages(
+      db,
+      and(
+        inArray(
+          messages.conversationId,
+          convs.map((x) => x.id),
+        ),
+        eq(messages.private, false),
+      ),
+      { limit: 200, newestFirst: true, links: mediaLinks(deps.config) },
+    );
     return rows.reverse().map(toWidgetMessage);
   };
 
   const router = createRouter();
-  router.use('*', cors({ origin: '*', allowMethods: ['GET', 'POST', 'OPTIONS'], allowHeaders: ['Content-Type', 'Authorization'], maxAge: 86_400 }));
+  router.use(
+    '*',
+    cors({ origin: '*', allowMethods: ['GET', 'POST', 'OPTIONS'], allowHeaders: ['Content-Type', 'Authorization'], maxAge: 86_400 }),
+  );
   const limit = bodyLimit({ maxSize: 64 * 1024 });
   // A visitor's file upload has the media store's own limit (widget-media.ts).
   router.use('*', (c, next) => (isUploadPath(c.req.path) ? next() : limit(c, next)));
@@ -204,25 +266,41 @@ export function widgetRoutes(deps: AppDeps) {
     const contactId = await visitor(c, channelId, token);
     const release = visitorStreams.take(`${channelId}:${sha256(token)}`);
     if (!release) {
-      throw new ApiError(429, 'rate_limited', `At most ${MAX_WIDGET_STREAMS_PER_VISITOR} chat windows may stay connected per visitor; close one first.`, undefined, { 'Retry-After': '10' });
+      throw new ApiError(
+        429,
+        'rate_limited',
+        `At most ${MAX_WIDGET_STREAMS_PER_VISITOR} chat windows may stay connected per visitor; close one first.`,
+        undefined,
+        { 'Retry-After': '10' },
+      );
     }
-    return busEventStream(c, withTyping(deps, (listener) => liveFeed(deps).subscribe(channel.workspaceId, listener)), {
-      onClose: release,
-      select: (event) => {
-        const typing = typingSignalOf(event);
-        if (typing) {
-          const mine = event.workspaceId === channel.workspaceId && typing.who === 'agent' && typing.contactId === contactId && typing.channelId === channelId;
-          return mine ? { event: 'typing', data: JSON.stringify(typing.name ? { name: typing.name } : {}) } : null;
-        }
-        const data = event.data as { contactId?: string; channelId?: string; message?: MessageView } | undefined;
-        if (event.workspaceId !== channel.workspaceId || data?.contactId !== contactId || data.channelId !== channelId || !data.message) return null;
-        const m = data.message;
-        if (m.private) return null;
-        // Visitor messages when stored (other tabs), replies once delivered to the widget.
-        const show = m.direction === 'in' ? event.type === 'message.created' : event.type === 'message.updated' && m.status === 'delivered';
-        return show ? { event: 'message', id: m.id, data: JSON.stringify(toWidgetMessage(m)) } : null;
+    return busEventStream(
+      c,
+      withTyping(deps, (listener) => liveFeed(deps).subscribe(channel.workspaceId, listener)),
+      {
+        onClose: release,
+        select: (event) => {
+          const typing = typingSignalOf(event);
+          if (typing) {
+            const mine =
+              event.workspaceId === channel.workspaceId &&
+              typing.who === 'agent' &&
+              typing.contactId === contactId &&
+              typing.channelId === channelId;
+            return mine ? { event: 'typing', data: JSON.stringify(typing.name ? { name: typing.name } : {}) } : null;
+          }
+          const data = event.data as { contactId?: string; channelId?: string; message?: MessageView } | undefined;
+          if (event.workspaceId !== channel.workspaceId || data?.contactId !== contactId || data.channelId !== channelId || !data.message)
+            return null;
+          const m = data.message;
+          if (m.private) return null;
+          // Visitor messages when stored (other tabs), replies once delivered to the widget.
+          const show =
+            m.direction === 'in' ? event.type === 'message.created' : event.type === 'message.updated' && m.status === 'delivered';
+          return show ? { event: 'message', id: m.id, data: JSON.stringify(toWidgetMessage(m)) } : null;
+        },
       },
-    });
+    );
   });
 
   return router
@@ -231,7 +309,9 @@ export function widgetRoutes(deps: AppDeps) {
       await notePresence(c, channel);
       // The workspace's expected reply time only matters when the chat has no reply-time text of its own.
       const ownReplyTime = typeof channel.config.replyTime === 'string' && channel.config.replyTime.trim() !== '';
-      const [workspace] = ownReplyTime ? [] : await db.select({ settings: workspaces.settings }).from(workspaces).where(eq(workspaces.id, channel.workspaceId));
+      const [workspace] = ownReplyTime
+        ? []
+        : await db.select({ settings: workspaces.settings }).from(workspaces).where(eq(workspaces.id, channel.workspaceId));
       // Changes in the app reach visitors within a minute; every page view of a busy site is one cached GET.
       c.header('Cache-Control', 'public, max-age=60');
       return c.json(widgetLook(channel.config, workspace?.settings.expectedReplyMinutes), 200);
@@ -242,7 +322,15 @@ export function widgetRoutes(deps: AppDeps) {
       const channel = await webchat(channelId);
       await notePresence(c, channel);
       // Ids of the contact, conversation or workspace never reach the page: the token is the visitor's only handle.
-      return c.json(await openWidgetSession(db, channel, { ...body, name: body.name || undefined, email: body.email || undefined, phone: body.phone || undefined }), 200);
+      return c.json(
+        await openWidgetSession(db, channel, {
+          ...body,
+          name: body.name || undefined,
+          email: body.email || undefined,
+          phone: body.phone || undefined,
+        }),
+        200,
+      );
     })
     .openapi(listRoute, async (c) => {
       const { channelId } = c.req.valid('param');
@@ -284,11 +372,22 @@ export function widgetRoutes(deps: AppDeps) {
       const [conversation] = await db
         .select({ id: conversations.id })
         .from(conversations)
-        .where(and(eq(conversations.channelId, channelId), eq(conversations.contactId, contactId), eq(conversations.workspaceId, channel.workspaceId)))
+        .where(
+          and(
+            eq(conversations.channelId, channelId),
+            eq(conversations.contactId, contactId),
+            eq(conversations.workspaceId, channel.workspaceId),
+          ),
+        )
         .orderBy(desc(sql`coalesce(${conversations.lastMessageAt}, ${conversations.createdAt})`))
         .limit(1);
       if (!conversation) return c.json({ sent: false }, 200);
-      const sent = await publishTyping(deps, channel.workspaceId, { conversationId: conversation.id, channelId, contactId, who: 'customer' });
+      const sent = await publishTyping(deps, channel.workspaceId, {
+        conversationId: conversation.id,
+        channelId,
+        contactId,
+        who: 'customer',
+      });
       return c.json({ sent }, 200);
     });
 }

@@ -27,7 +27,12 @@ const TestRunBody = z
   .object({
     messages: z.array(z.string().max(4_000)).max(50).default([]),
     contact: z
-      .object({ name: z.string().max(200).optional(), email: z.string().max(254).optional(), phone: z.string().max(40).optional(), attributes: z.record(z.string(), z.unknown()).optional() })
+      .object({
+        name: z.string().max(200).optional(),
+        email: z.string().max(254).optional(),
+        phone: z.string().max(40).optional(),
+        attributes: z.record(z.string(), z.unknown()).optional(),
+      })
       .optional(),
     channelType: z.string().max(30).optional(),
     trigger: z.record(z.string(), z.unknown()).optional(),
@@ -48,7 +53,10 @@ const TestRunResult = z
         output: z.string().optional(),
         status: z.enum(['ok', 'waiting', 'error']),
         log: z.string().optional(),
-        note: z.string().optional().openapi({ description: 'Set when the step answered with its sample response: "Sample response used (no request sent)"' }),
+        note: z
+          .string()
+          .optional()
+          .openapi({ description: 'Set when the step answered with its sample response: "Sample response used (no request sent)"' }),
         afterReplies: z.number().int().optional().openapi({ description: 'With note: how many replies came before this step' }),
         name: z.string().optional().openapi({ description: "With note: the step's name" }),
       }),
@@ -67,7 +75,8 @@ const routes = {
     path: '/{id}/test-runs',
     tags,
     security,
-    summary: 'Run the draft against a pretend conversation; no real channel, HTTP and CRM steps answer with their samples; stopped after 25 s',
+    summary:
+      'Run the draft against a pretend conversation; no real channel, HTTP and CRM steps answer with their samples; stopped after 25 s',
     request: { params: IdParam, ...jsonBody(TestRunBody) },
     responses: { 200: json(TestRunResult), ...errors(400, 401, 404, 422, 429) },
   }),
@@ -119,19 +128,33 @@ export function workflowToolRoutes(deps: AppDeps) {
       if (!parsed.success) throw new ApiError(422, 'flow_invalid', 'The draft is not a readable flow; fix it in the editor first');
       const [workspace] = await db.select().from(workspaces).where(eq(workspaces.id, c.var.auth.workspaceId));
       if (!workspace) throw notFound('Workspace');
-      const services = createFlowServices({ db, config, workspaceId: workspace.id, settings: workspace.settings, data: notUsedBySimulator });
+      const services = createFlowServices({
+        db,
+        config,
+        workspaceId: workspace.id,
+        settings: workspace.settings,
+        data: notUsedBySimulator,
+      });
       // Stopped when the caller goes away or the deadline passes; a few at once per workspace.
-      const result = await withTestRunSlot(workspace.id, c.req.raw.signal, (signal) => simulateFlow(parsed.data, {
-        messages: body.messages,
-        ...(body.contact ? { contact: body.contact } : {}),
-        workspace: presentWorkspaceData(workspace),
-        ...(body.channelType ? { channelType: body.channelType } : {}),
-        ...(body.trigger ? { trigger: body.trigger } : {}),
-        // Real AI and knowledge; HTTP only for a GET step marked "call for real" (private addresses
-        // still refused), every other call answered by the step's sample; never a real channel.
-        services: { http: services.http, ai: services.ai, aiChat: services.aiChat, knowledge: services.knowledge, ...(services.credentials ? { credentials: services.credentials } : {}) },
-        signal,
-      }));
+      const result = await withTestRunSlot(workspace.id, c.req.raw.signal, (signal) =>
+        simulateFlow(parsed.data, {
+          messages: body.messages,
+          ...(body.contact ? { contact: body.contact } : {}),
+          workspace: presentWorkspaceData(workspace),
+          ...(body.channelType ? { channelType: body.channelType } : {}),
+          ...(body.trigger ? { trigger: body.trigger } : {}),
+          // Real AI and knowledge; HTTP only for a GET step marked "call for real" (private addresses
+          // still refused), every other call answered by the step's sample; never a real channel.
+          services: {
+            http: services.http,
+            ai: services.ai,
+            aiChat: services.aiChat,
+            knowledge: services.knowledge,
+            ...(services.credentials ? { credentials: services.credentials } : {}),
+          },
+          signal,
+        }),
+      );
       return c.json(result, 200);
     })
     .openapi(routes.stats, async (c) => {
@@ -162,10 +185,18 @@ export function workflowToolRoutes(deps: AppDeps) {
       const remapped = await remapReferences(db, c.var.auth.workspaceId, imported.definition);
       const [row] = await db
         .insert(workflows)
-        .values({ workspaceId: c.var.auth.workspaceId, name: body.name ?? imported.name, description: imported.description ?? null, draft: remapped.definition })
+        .values({
+          workspaceId: c.var.auth.workspaceId,
+          name: body.name ?? imported.name,
+          description: imported.description ?? null,
+          draft: remapped.definition,
+        })
         .returning();
       await audit(db, c.var.auth, 'workflow.imported', { type: 'workflow', id: row!.id });
-      const requires = await withCredentialChecklist(db, c.var.auth.workspaceId, remapped.definition, [...imported.requires, ...remapped.requires]);
+      const requires = await withCredentialChecklist(db, c.var.auth.workspaceId, remapped.definition, [
+        ...imported.requires,
+        ...remapped.requires,
+      ]);
       return c.json({ workflow: await presentWorkflow(db, config, row!), requires }, 201);
     });
 }
@@ -176,7 +207,9 @@ export function workflowToolRoutes(deps: AppDeps) {
  */
 function exportable(draft: unknown): typeof workflows.$inferSelect.draft {
   const doc = draft && typeof draft === 'object' && !Array.isArray(draft) ? (draft as Record<string, unknown>) : {};
-  const nodes = Array.isArray(doc.nodes) ? doc.nodes.filter((n): n is Record<string, unknown> => !!n && typeof n === 'object' && !Array.isArray(n)) : [];
+  const nodes = Array.isArray(doc.nodes)
+    ? doc.nodes.filter((n): n is Record<string, unknown> => !!n && typeof n === 'object' && !Array.isArray(n))
+    : [];
   const isObject = (v: unknown) => !!v && typeof v === 'object' && !Array.isArray(v);
   return {
     ...doc,

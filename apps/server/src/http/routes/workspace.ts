@@ -21,28 +21,48 @@ const WorkspacePatch = z
   .object({
     name: z.string().trim().min(1).max(120).optional(),
     timezone: z.string().max(64).refine(isTimeZone, 'Unknown time zone; use an IANA name like Europe/London').optional(),
-    businessHours: z
-      .object({ mon: Day, tue: Day, wed: Day, thu: Day, fri: Day, sat: Day, sun: Day })
-      .partial()
-      .strict()
+    businessHours: z.object({ mon: Day, tue: Day, wed: Day, thu: Day, fri: Day, sat: Day, sun: Day }).partial().strict().optional(),
+    holidays: z
+      .array(z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'Use YYYY-MM-DD'))
+      .max(366)
       .optional(),
-    holidays: z.array(z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'Use YYYY-MM-DD')).max(366).optional(),
     settings: z
       .object({
         httpAllowHosts: z.array(z.string().trim().min(1).max(253)).max(50).optional(),
         expectedReplyMinutes: z.number().int().min(1).max(10_080).optional(),
         /** Messages older than this many days are deleted by the daily retention sweep; null keeps them forever. */
         retentionDays: z.number().int().min(1).max(3650).nullable().optional(),
-        ai: z.object({ baseUrl: z.string().url().optional(), model: z.string().max(100).optional(), apiKey: z.string().max(500).optional() }).optional(),
+        ai: z
+          .object({ baseUrl: z.string().url().optional(), model: z.string().max(100).optional(), apiKey: z.string().max(500).optional() })
+          .optional(),
         /** The setup guide: closing it, and the first look at a conversation in the inbox. */
         setup: SetupPatch.optional(),
         /** When no flow answers and no person has replied: send the reply-time message (once per conversation), in these words (null: the default from the reply time). */
-        unanswered: z.object({ enabled: z.boolean().optional(), text: z.string().trim().max(1000).nullable().optional() }).strict().optional(),
+        unanswered: z
+          .object({ enabled: z.boolean().optional(), text: z.string().trim().max(1000).nullable().optional() })
+          .strict()
+          .optional(),
         /** Words (beside STOP and START) that opt a contact out of, or back into, SMS and WhatsApp messages. */
-        consent: z.object({ stopWords: z.array(z.string().trim().min(1).max(40)).max(20), startWords: z.array(z.string().trim().min(1).max(40)).max(20) }).partial().strict().optional(),
+        consent: z
+          .object({
+            stopWords: z.array(z.string().trim().min(1).max(40)).max(20),
+            startWords: z.array(z.string().trim().min(1).max(40)).max(20),
+          })
+          .partial()
+          .strict()
+          .optional(),
         /** Push each conversation's whole transcript to the CRM (HubSpot, and/or the signed webhook) when it is resolved. */
         crm: z
-          .object({ logTranscriptOnResolve: z.boolean().optional(), webhookUrl: z.string().url().max(2000).refine((u) => /^https?:\/\//i.test(u), 'Use an address that starts with https:// or http://').nullable().optional() })
+          .object({
+            logTranscriptOnResolve: z.boolean().optional(),
+            webhookUrl: z
+              .string()
+              .url()
+              .max(2000)
+              .refine((u) => /^https?:\/\//i.test(u), 'Use an address that starts with https:// or http://')
+              .nullable()
+              .optional(),
+          })
           .strict()
           .optional(),
       })
@@ -110,7 +130,8 @@ export function workspaceRoutes(deps: AppDeps) {
         if (patch.settings?.retentionDays === null) delete settings.retentionDays;
         else if (patch.settings?.retentionDays) settings.retentionDays = patch.settings.retentionDays;
         if (patch.settings?.setup) settings.setup = applySetupPatch(settings.setup, patch.settings.setup);
-        if (patch.settings?.unanswered) settings.unanswered = { ...(settings.unanswered as object | undefined), ...patch.settings.unanswered };
+        if (patch.settings?.unanswered)
+          settings.unanswered = { ...(settings.unanswered as object | undefined), ...patch.settings.unanswered };
         if (patch.settings?.consent) settings.consent = { ...(settings.consent as object | undefined), ...patch.settings.consent };
         if (patch.settings?.crm) settings.crm = mergeCrmSettings(settings.crm, patch.settings.crm);
         if (patch.settings?.ai) {
@@ -128,7 +149,18 @@ export function workspaceRoutes(deps: AppDeps) {
           })
           .where(eq(workspaces.id, workspaceId))
           .returning();
-        await audit(tx, c.var.auth, 'workspace.updated', { type: 'workspace', id: workspaceId }, { fields: [...Object.keys(patch).filter((k) => k !== 'settings'), ...Object.keys(patch.settings ?? {}).map((k) => `settings.${k}`)] });
+        await audit(
+          tx,
+          c.var.auth,
+          'workspace.updated',
+          { type: 'workspace', id: workspaceId },
+          {
+            fields: [
+              ...Object.keys(patch).filter((k) => k !== 'settings'),
+              ...Object.keys(patch.settings ?? {}).map((k) => `settings.${k}`),
+            ],
+          },
+        );
         return row;
       });
       if (!updated) throw badRequest('Nothing to update');

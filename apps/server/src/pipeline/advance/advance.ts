@@ -7,7 +7,16 @@ import { createFlowServices } from '../../flows/flow-services';
 import { loadFlowContext } from '../../flows/run-context';
 import { publishConversationUpdated, publishMessages } from '../../inbox/publish';
 import { drainQueueFor } from '../../inbox/queue-drain';
-import { commitSteps, failRun, variablesAfter, type Committed, type FlowNode, type Loaded, type RunRow, type StepRecord } from './commit-steps';
+import {
+  commitSteps,
+  failRun,
+  variablesAfter,
+  type Committed,
+  type FlowNode,
+  type Loaded,
+  type RunRow,
+  type StepRecord,
+} from './commit-steps';
 
 /** DESIGN §4 guards: a flow cannot spin forever, in one activation or over its life. */
 export const MAX_STEPS_PER_ACTIVATION = 100;
@@ -30,11 +39,7 @@ const callsOut = (type: string): boolean => getDefinition(type)?.callsOut === tr
  * already committed (unique run_id+seq, checked under a row lock) is never applied twice, so a
  * worker killed between steps resumes with exactly one copy of each reply.
  */
-export async function advanceRun(
-  deps: AppDeps,
-  runId: string,
-  started?: { run: RunRow },
-): Promise<AdvanceOutcome> {
+export async function advanceRun(deps: AppDeps, runId: string, started?: { run: RunRow }): Promise<AdvanceOutcome> {
   const { db } = deps;
   let steps = 0;
   // A run routing just created is passed in as stored, not read back.
@@ -46,15 +51,28 @@ export async function advanceRun(
     if (!run) return { status: 'missing', steps };
     if (run.status !== 'running') return { status: run.status, steps };
     // The run as it stands after the steps not committed yet.
-    const at = pending.length ? positionAfter(run, pending, definition!) : { stepCount: run.stepCount, currentNodeId: run.currentNodeId, variables: run.variables, nodeState: run.nodeState, resume: run.resume as StoredResume | null };
+    const at = pending.length
+      ? positionAfter(run, pending, definition!)
+      : {
+          stepCount: run.stepCount,
+          currentNodeId: run.currentNodeId,
+          variables: run.variables,
+          nodeState: run.nodeState,
+          resume: run.resume as StoredResume | null,
+        };
     const flushThen = async (fail: string): Promise<AdvanceOutcome> => {
       if (pending.length && !(await commitSteps(deps, run!, definition!, pending, loaded))) return advanceRun(deps, runId);
       await failRun(db, { ...run!, stepCount: at.stepCount }, fail);
       return { status: 'failed', steps: steps + pending.length };
     };
     if (steps + pending.length >= MAX_STEPS_PER_ACTIVATION || at.stepCount >= MAX_STEPS_PER_RUN) {
-      const limit = steps + pending.length >= MAX_STEPS_PER_ACTIVATION ? `${MAX_STEPS_PER_ACTIVATION} steps in one go` : `${MAX_STEPS_PER_RUN} steps in total`;
-      return flushThen(`Stopped after ${limit} at node "${at.currentNodeId}": the flow loops without waiting for the customer. Add a question or a delay inside the loop.`);
+      const limit =
+        steps + pending.length >= MAX_STEPS_PER_ACTIVATION
+          ? `${MAX_STEPS_PER_ACTIVATION} steps in one go`
+          : `${MAX_STEPS_PER_RUN} steps in total`;
+      return flushThen(
+        `Stopped after ${limit} at node "${at.currentNodeId}": the flow loops without waiting for the customer. Add a question or a delay inside the loop.`,
+      );
     }
     definition ??= await loadDefinition(db, run.versionId);
     const node = definition.nodes.find((n) => n.id === at.currentNodeId);
@@ -91,10 +109,23 @@ export async function advanceRun(
 }
 
 /** Runs `node` for `run` standing at `at`, with the data `loaded` read. */
-async function executeStep(deps: AppDeps, run: RunRow, definition: FlowDocument, node: FlowNode, at: Position, loaded: Loaded): Promise<StepRecord> {
+async function executeStep(
+  deps: AppDeps,
+  run: RunRow,
+  definition: FlowDocument,
+  node: FlowNode,
+  at: Position,
+  loaded: Loaded,
+): Promise<StepRecord> {
   const data: FlowData = { ...loaded.data, vars: at.variables };
   const resume = toResumeEvent(at.resume, data.message);
-  const services: FlowServices = createFlowServices({ db: deps.db, config: deps.config, workspaceId: run.workspaceId, settings: loaded.settings, data: () => data });
+  const services: FlowServices = createFlowServices({
+    db: deps.db,
+    config: deps.config,
+    workspaceId: run.workspaceId,
+    settings: loaded.settings,
+    data: () => data,
+  });
   const result = await executeNode(definition, node.id, {
     data,
     ...(resume ? { resume } : {}),
@@ -109,7 +140,8 @@ async function executeStep(deps: AppDeps, run: RunRow, definition: FlowDocument,
 function publishCommitted(deps: AppDeps, run: RunRow, committed: Committed) {
   void publishMessages(deps, 'message.created', committed.applied.messagesCreated);
   for (const id of new Set(committed.applied.conversationsChanged)) void publishConversationUpdated(deps, run.workspaceId, id);
-  for (const userId of new Set(committed.applied.freedAgents)) void drainQueueFor(deps, run.workspaceId, userId).catch((error: unknown) => deps.logger.error({ error }, 'queue drain failed'));
+  for (const userId of new Set(committed.applied.freedAgents))
+    void drainQueueFor(deps, run.workspaceId, userId).catch((error: unknown) => deps.logger.error({ error }, 'queue drain failed'));
 }
 
 function deferrable(definition: FlowDocument, { node, result }: StepRecord): boolean {
@@ -123,7 +155,13 @@ type Position = Pick<RunRow, 'stepCount' | 'variables' | 'nodeState'> & { curren
 /** Where the run stands after `pending` (all effect-free steps that each lead to a next node). */
 function positionAfter(run: RunRow, pending: StepRecord[], definition: FlowDocument): Position {
   const last = pending[pending.length - 1]!;
-  return { stepCount: run.stepCount + pending.length, currentNodeId: nextNodeId(definition, last.node.id, last.result.output)!, variables: variablesAfter(run, pending), nodeState: null, resume: null };
+  return {
+    stepCount: run.stepCount + pending.length,
+    currentNodeId: nextNodeId(definition, last.node.id, last.result.output)!,
+    variables: variablesAfter(run, pending),
+    nodeState: null,
+    resume: null,
+  };
 }
 
 async function readRun(db: Executor, runId: string): Promise<RunRow | undefined> {
@@ -138,7 +176,10 @@ const MAX_DEFINITIONS = 500;
 async function loadDefinition(db: Executor, versionId: string): Promise<FlowDocument> {
   const cached = definitions.get(versionId);
   if (cached) return cached;
-  const [version] = await db.select({ definition: workflowVersions.definition }).from(workflowVersions).where(eq(workflowVersions.id, versionId));
+  const [version] = await db
+    .select({ definition: workflowVersions.definition })
+    .from(workflowVersions)
+    .where(eq(workflowVersions.id, versionId));
   if (!version) return { schemaVersion: 1, nodes: [], edges: [] } as unknown as FlowDocument;
   if (definitions.size >= MAX_DEFINITIONS) definitions.delete(definitions.keys().next().value!);
   const definition = version.definition as unknown as FlowDocument;

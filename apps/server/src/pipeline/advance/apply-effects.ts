@@ -27,7 +27,9 @@ export interface AppliedEffects {
 }
 
 /** The message a send_message effect asks for. */
-export function replyOf(effect: Extract<Effect, { type: 'send_message' }>): Pick<OutboundInput, 'text' | 'mediaUrl' | 'attachments' | 'quickReplies' | 'meta'> {
+export function replyOf(
+  effect: Extract<Effect, { type: 'send_message' }>,
+): Pick<OutboundInput, 'text' | 'mediaUrl' | 'attachments' | 'quickReplies' | 'meta'> {
   // More files by link, and a QR code drawn into the media store before delivery (media/qr-code.ts).
   const attachments = [...(effect.attachments ?? []).map((url) => ({ url })), ...(effect.qrCode ? [QR_ATTACHMENT] : [])];
   const meta = {
@@ -97,14 +99,16 @@ export async function applyEffects(tx: Executor, target: EffectTarget, effects: 
       }
       case 'assign': {
         const { conversationId } = requireConversation(target, 'assign the conversation');
-        await asStepError(assignConversation(tx, {
-          workspaceId: target.workspaceId,
-          conversationId,
-          to: effect.to,
-          ...(effect.userId ? { userId: effect.userId } : {}),
-          ...(effect.teamId ? { teamId: effect.teamId } : {}),
-          ...(effect.strategy ? { strategy: effect.strategy } : {}),
-        }));
+        await asStepError(
+          assignConversation(tx, {
+            workspaceId: target.workspaceId,
+            conversationId,
+            to: effect.to,
+            ...(effect.userId ? { userId: effect.userId } : {}),
+            ...(effect.teamId ? { teamId: effect.teamId } : {}),
+            ...(effect.strategy ? { strategy: effect.strategy } : {}),
+          }),
+        );
         applied.conversationsChanged.push(conversationId);
         break;
       }
@@ -125,7 +129,15 @@ export async function applyEffects(tx: Executor, target: EffectTarget, effects: 
         // team to whoever is available; a person already on it keeps it. Nobody free leaves it
         // queued until someone is (inbox/queue-drain.ts).
         if (effect.teamId) {
-          await asStepError(assignConversation(tx, { workspaceId: target.workspaceId, conversationId, to: 'team', teamId: effect.teamId, strategy: 'round_robin' }));
+          await asStepError(
+            assignConversation(tx, {
+              workspaceId: target.workspaceId,
+              conversationId,
+              to: 'team',
+              teamId: effect.teamId,
+              strategy: 'round_robin',
+            }),
+          );
         } else if (handedOff[0] && !handedOff[0].assigneeId) {
           const to = handedOff[0].teamId ? ('team' as const) : ('anyone' as const);
           await asStepError(assignConversation(tx, { workspaceId: target.workspaceId, conversationId, to, strategy: 'round_robin' }));
@@ -154,7 +166,8 @@ export async function applyEffects(tx: Executor, target: EffectTarget, effects: 
           .where(and(eq(conversations.id, conversationId), eq(conversations.workspaceId, target.workspaceId)))
           .returning({ assigneeId: conversations.assigneeId });
         applied.conversationsChanged.push(conversationId);
-        if (changed?.assigneeId && effect.status && !(OPEN_STATUSES as readonly string[]).includes(effect.status)) (applied.freedAgents ??= []).push(changed.assigneeId);
+        if (changed?.assigneeId && effect.status && !(OPEN_STATUSES as readonly string[]).includes(effect.status))
+          (applied.freedAgents ??= []).push(changed.assigneeId);
         break;
       }
       case 'crm':
@@ -196,7 +209,13 @@ async function changeTags(tx: Executor, target: EffectTarget, add: string[], rem
   await tx.update(contacts).set({ tags, updatedAt: new Date() }).where(eq(contacts.id, target.contactId));
   if (added.length) {
     await logEvent(tx, target, 'tag_added', { tags: added });
-    await enqueueTagAdded(tx, { workspaceId: target.workspaceId, contactId: target.contactId, conversationId: target.conversationId, tags: added, sourceRunId: target.runId });
+    await enqueueTagAdded(tx, {
+      workspaceId: target.workspaceId,
+      contactId: target.contactId,
+      conversationId: target.conversationId,
+      tags: added,
+      sourceRunId: target.runId,
+    });
   }
   if (removed.length) await logEvent(tx, target, 'tag_removed', { tags: removed });
 }
@@ -221,7 +240,10 @@ async function setField(tx: Executor, target: EffectTarget, requested: string, v
   if (column) {
     old = row[column];
     const text = value === null || value === undefined ? null : String(value);
-    await tx.update(contacts).set({ [column]: text, updatedAt: new Date() }).where(eq(contacts.id, row.id));
+    await tx
+      .update(contacts)
+      .set({ [column]: text, updatedAt: new Date() })
+      .where(eq(contacts.id, row.id));
   } else if (field.startsWith('contact.attributes.')) {
     const key = field.slice('contact.attributes.'.length);
     old = row.attributes[key];
@@ -230,7 +252,9 @@ async function setField(tx: Executor, target: EffectTarget, requested: string, v
       .set({ attributes: { ...row.attributes, [key]: value }, updatedAt: new Date() })
       .where(eq(contacts.id, row.id));
   } else {
-    throw new EffectError(`"${field}" is not a field that can be saved; use contact.name, contact.email, contact.phone, contact.attributes.<name> or vars.<name>.`);
+    throw new EffectError(
+      `"${field}" is not a field that can be saved; use contact.name, contact.email, contact.phone, contact.attributes.<name> or vars.<name>.`,
+    );
   }
   if (old !== value) await logEvent(tx, target, 'field_changed', { field, old: old ?? null, new: value ?? null });
 }
@@ -254,7 +278,11 @@ async function applyCrm(tx: Executor, target: EffectTarget, operation: string, p
     const fields = (payload.fields ?? payload) as Record<string, unknown>;
     const ignored: AppliedEffects = { vars: {}, conversationsChanged: [], messagesCreated: [] };
     for (const [key, value] of Object.entries(fields)) {
-      const field = key.startsWith('contact.') ? key : ['name', 'email', 'phone'].includes(key) ? `contact.${key}` : `contact.attributes.${key}`;
+      const field = key.startsWith('contact.')
+        ? key
+        : ['name', 'email', 'phone'].includes(key)
+          ? `contact.${key}`
+          : `contact.attributes.${key}`;
       await setField(tx, target, field, value, ignored);
     }
     return;

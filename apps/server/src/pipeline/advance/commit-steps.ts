@@ -53,56 +53,78 @@ type RunAdvance = Pick<RunRow, 'status' | 'currentNodeId' | 'nodeState'> & { fin
  * only matches the step count and status this activation started from. No lock is taken first, which
  * saves a round trip per step; the loser's effects roll back with its transaction.
  */
-export async function commitSteps(deps: AppDeps, run: RunRow, definition: FlowDocument, batch: StepRecord[], loaded: Loaded | undefined): Promise<Committed | null> {
-  return deps.db.transaction(async (tx) => {
-    const last = batch[batch.length - 1]!;
-    const { node, result } = last;
-    const seq = run.stepCount + batch.length;
-    let error = result.error ? `${result.error.field ? `${result.error.field}: ` : ''}${result.error.message}` : null;
-    let applied: AppliedEffects = { vars: {}, conversationsChanged: [], messagesCreated: [] };
-    if (!error && result.effects.length) {
-      const channelId = loaded?.data.conversation?.channelId ?? (await channelOf(tx, run));
-      const target = { workspaceId: run.workspaceId, runId: run.id, contactId: run.contactId, conversationId: run.conversationId, channelId };
-      try {
-        applied = await applyEffects(tx, target, result.effects);
-      } catch (err) {
-        if (!(err instanceof EffectError)) throw err;
-        error = err.message;
+export async function commitSteps(
+  deps: AppDeps,
+  run: RunRow,
+  definition: FlowDocument,
+  batch: StepRecord[],
+  loaded: Loaded | undefined,
+): Promise<Committed | null> {
+  return deps.db
+    .transaction(async (tx) => {
+      const last = batch[batch.length - 1]!;
+      const { node, result } = last;
+      const seq = run.stepCount + batch.length;
+      let error = result.error ? `${result.error.field ? `${result.error.field}: ` : ''}${result.error.message}` : null;
+      let applied: AppliedEffects = { vars: {}, conversationsChanged: [], messagesCreated: [] };
+      if (!error && result.effects.length) {
+        const channelId = loaded?.data.conversation?.channelId ?? (await channelOf(tx, run));
+        const target = {
+          workspaceId: run.workspaceId,
+          runId: run.id,
+          contactId: run.contactId,
+          conversationId: run.conversationId,
+          channelId,
+        };
+        try {
+          applied = await applyEffects(tx, target, result.effects);
+        } catch (err) {
+          if (!(err instanceof EffectError)) throw err;
+          error = err.message;
+        }
       }
-    }
-    const finishedAt = new Date();
-    const inserted = await tx
-      .insert(runSteps)
-      .values(stepRowsOf(run, batch, error).map((row, i) => ({ ...row, workspaceId: run.workspaceId, runId: run.id, error: i === batch.length - 1 ? error : null, finishedAt })))
-      .onConflictDoNothing()
-      .returning({ id: runSteps.id });
-    if (inserted.length !== batch.length) {
-      // Some of these steps are already recorded: undo the rest of this transaction and re-read.
-      throw new StepsTaken();
-    }
+      const finishedAt = new Date();
+      const inserted = await tx
+        .insert(runSteps)
+        .values(
+          stepRowsOf(run, batch, error).map((row, i) => ({
+            ...row,
+            workspaceId: run.workspaceId,
+            runId: run.id,
+            error: i === batch.length - 1 ? error : null,
+            finishedAt,
+          })),
+        )
+        .onConflictDoNothing()
+        .returning({ id: runSteps.id });
+      if (inserted.length !== batch.length) {
+        // Some of these steps are already recorded: undo the rest of this transaction and re-read.
+        throw new StepsTaken();
+      }
 
-    const variables = { ...variablesAfter(run, batch), ...applied.vars };
-    const base = { stepCount: seq, variables, resume: null, updatedAt: finishedAt };
-    let update: Partial<RunRow>;
-    if (error) {
-      update = { ...base, status: 'failed', error: `${node.label ?? node.type} (${node.id}): ${error}`, finishedAt };
-    } else {
-      if (result.wait) await startWait(tx, run, node.id, result.wait);
-      update = { ...base, ...moveOn(definition, last, finishedAt) };
-    }
-    // The guard that the run is still where this activation read it: a run cancelled (a person took
-    // over) or moved by another worker meanwhile matches nothing, and everything above rolls back.
-    const [updated] = await tx
-      .update(workflowRuns)
-      .set(update)
-      .where(and(eq(workflowRuns.id, run.id), eq(workflowRuns.status, 'running'), eq(workflowRuns.stepCount, run.stepCount)))
-      .returning();
-    if (!updated) throw new StepsTaken();
-    return { run: updated, applied };
-  }).catch((err: unknown) => {
-    if (err instanceof StepsTaken) return null;
-    throw err;
-  });
+      const variables = { ...variablesAfter(run, batch), ...applied.vars };
+      const base = { stepCount: seq, variables, resume: null, updatedAt: finishedAt };
+      let update: Partial<RunRow>;
+      if (error) {
+        update = { ...base, status: 'failed', error: `${node.label ?? node.type} (${node.id}): ${error}`, finishedAt };
+      } else {
+        if (result.wait) await startWait(tx, run, node.id, result.wait);
+        update = { ...base, ...moveOn(definition, last, finishedAt) };
+      }
+      // The guard that the run is still where this activation read it: a run cancelled (a person took
+      // over) or moved by another worker meanwhile matches nothing, and everything above rolls back.
+      const [updated] = await tx
+        .update(workflowRuns)
+        .set(update)
+        .where(and(eq(workflowRuns.id, run.id), eq(workflowRuns.status, 'running'), eq(workflowRuns.stepCount, run.stepCount)))
+        .returning();
+      if (!updated) throw new StepsTaken();
+      return { run: updated, applied };
+    })
+    .catch((err: unknown) => {
+      if (err instanceof StepsTaken) return null;
+      throw err;
+    });
 }
 
 class StepsTaken extends Error {}
@@ -114,7 +136,14 @@ function stepRowsOf(run: RunRow, batch: StepRecord[], error: string | null): Ste
     nodeType: step.node.type,
     status: i === batch.length - 1 && error ? 'failed' : step.result.wait ? 'waiting' : 'completed',
     input: { resume: step.resume?.kind ?? null, message: step.resume?.kind === 'reply' ? step.resume.message.text : null },
-    output: { output: step.result.output ?? null, effects: step.result.effects, vars: step.result.vars ?? null, wait: step.result.wait ?? null, log: step.result.log ?? null, ...(step.result.detail && { detail: step.result.detail }) },
+    output: {
+      output: step.result.output ?? null,
+      effects: step.result.effects,
+      vars: step.result.vars ?? null,
+      wait: step.result.wait ?? null,
+      log: step.result.log ?? null,
+      ...(step.result.detail && { detail: step.result.detail }),
+    },
   }));
 }
 
@@ -126,10 +155,13 @@ export function variablesAfter(run: RunRow, batch: StepRecord[]): Record<string,
 
 /** After a step without error: waiting at its node (keeping a question's state), on to the next node, or complete. */
 function moveOn(definition: FlowDocument, { node, result }: StepRecord, at: Date): RunAdvance {
-  if (result.wait) return { status: 'waiting', currentNodeId: node.id, nodeState: result.wait.kind === 'reply' ? (result.wait.nodeState ?? null) : null };
+  if (result.wait)
+    return { status: 'waiting', currentNodeId: node.id, nodeState: result.wait.kind === 'reply' ? (result.wait.nodeState ?? null) : null };
   if (result.repeat) return { status: 'running', currentNodeId: node.id, nodeState: result.repeat.nodeState };
   const next = result.end ? null : nextNodeId(definition, node.id, result.output);
-  return next ? { status: 'running', currentNodeId: next, nodeState: null } : { status: 'completed', currentNodeId: node.id, finishedAt: at, nodeState: null };
+  return next
+    ? { status: 'running', currentNodeId: next, nodeState: null }
+    : { status: 'completed', currentNodeId: node.id, finishedAt: at, nodeState: null };
 }
 
 /** When a wait's timer fires: a delay's end, a question's timeout; null for a question without one. */
@@ -146,12 +178,18 @@ async function startWait(tx: Executor, run: RunRow, nodeId: string, wait: NonNul
     .returning({ id: runWaits.id });
   if (expiresAt) {
     // job_key: one pending timer per run; run_at makes it durable across restarts for up to 30 days.
-    await enqueueLater(tx, TASKS.resumeWait, { runId: run.id, waitId: row!.id }, expiresAt, { jobKey: waitTimerKey(run.id), queueName: runQueue(run) });
+    await enqueueLater(tx, TASKS.resumeWait, { runId: run.id, waitId: row!.id }, expiresAt, {
+      jobKey: waitTimerKey(run.id),
+      queueName: runQueue(run),
+    });
   }
 }
 
 export async function failRun(db: Executor, run: RunRow, error: string) {
-  await db.update(workflowRuns).set({ status: 'failed', error, finishedAt: new Date(), updatedAt: new Date() }).where(and(eq(workflowRuns.id, run.id), eq(workflowRuns.status, 'running')));
+  await db
+    .update(workflowRuns)
+    .set({ status: 'failed', error, finishedAt: new Date(), updatedAt: new Date() })
+    .where(and(eq(workflowRuns.id, run.id), eq(workflowRuns.status, 'running')));
 }
 
 async function channelOf(tx: Executor, run: RunRow): Promise<string | null> {

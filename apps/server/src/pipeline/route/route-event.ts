@@ -106,7 +106,12 @@ async function routeMessage(deps: AppDeps, cache: ActiveFlowCache, payload: Mess
   if (await handleConsentKeyword(deps, payload, routing.text, routing.channel_type)) return none;
   if (routing.wait_id && routing.wait_run_id) {
     // The one rule (chooseFlow): another flow's exact keyword interrupts the waiting question.
-    const wait = { waitId: routing.wait_id, runId: routing.wait_run_id, workflowId: routing.wait_workflow_id, messageId: payload.messageId };
+    const wait = {
+      waitId: routing.wait_id,
+      runId: routing.wait_run_id,
+      workflowId: routing.wait_workflow_id,
+      messageId: payload.messageId,
+    };
     const interrupted = await interruptIfKeyword(deps.db, flows, messageEvent(payload, routing), wait, (flow) => runInput(payload, flow));
     if (interrupted) return { ...none, started: interrupted };
   }
@@ -150,7 +155,10 @@ function routingStatement(payload: MessagePayload, { claim }: { claim: boolean }
  * Only customer-started flows step back when a person takes over; a webhook, schedule or tag flow
  * that asked a question on purpose still hears the answer.
  */
-function stepsBackForPerson(flows: { workflowId: string; trigger: { type: string; config: unknown } }[], workflowId: string | null): boolean {
+function stepsBackForPerson(
+  flows: { workflowId: string; trigger: { type: string; config: unknown } }[],
+  workflowId: string | null,
+): boolean {
   const flow = flows.find((f) => f.workflowId === workflowId);
   return flow?.trigger.type === 'trigger.message_received' && (flow.trigger.config as { onlyWhenBot?: boolean }).onlyWhenBot !== false;
 }
@@ -165,12 +173,20 @@ async function routeInTransaction(deps: AppDeps, payload: MessagePayload, flows:
     const running = routing.running;
     if (routing.text === null || !routing.handled_by || !routing.channel_type) return { started: [], running, rows: [], unanswered: false };
     if (routing.wait_id && routing.wait_run_id) {
-      const resumed = await resumeWaitingRun(tx, { id: routing.wait_id, runId: routing.wait_run_id, workflowId: routing.wait_workflow_id }, payload.messageId, routing.handled_by, flows);
+      const resumed = await resumeWaitingRun(
+        tx,
+        { id: routing.wait_id, runId: routing.wait_run_id, workflowId: routing.wait_workflow_id },
+        payload.messageId,
+        routing.handled_by,
+        flows,
+      );
       return { started: resumed ? [resumed] : [], running, rows: [], unanswered: false };
     }
     if (routing.agent_run_id && routing.handled_by === 'bot') {
       const agent = { runId: routing.agent_run_id, workflowId: routing.agent_workflow_id };
-      const started = await routeToWorkingAgent(tx, flows, messageEvent(payload, routing), agent, payload.messageId, (flow) => runInput(payload, flow));
+      const started = await routeToWorkingAgent(tx, flows, messageEvent(payload, routing), agent, payload.messageId, (flow) =>
+        runInput(payload, flow),
+      );
       return { started: started.map((r) => r.id), running, rows: started, unanswered: false };
     }
     const rows: RunRow[] = [];
@@ -206,7 +222,13 @@ const runInput = (payload: MessagePayload, flow: ActiveFlow) => ({
  * Resumes the run waiting for this conversation's reply (its wait row locked by the caller).
  * Returns its id, or null when the wait was cancelled because a person took over.
  */
-async function resumeWaitingRun(tx: Executor, wait: { id: string; runId: string; workflowId: string | null }, messageId: string, handledBy: 'bot' | 'human', flows: { workflowId: string; trigger: { type: string; config: unknown } }[]) {
+async function resumeWaitingRun(
+  tx: Executor,
+  wait: { id: string; runId: string; workflowId: string | null },
+  messageId: string,
+  handledBy: 'bot' | 'human',
+  flows: { workflowId: string; trigger: { type: string; config: unknown } }[],
+) {
   await tx.update(runWaits).set({ resolvedAt: new Date() }).where(eq(runWaits.id, wait.id));
   await cancel(tx, waitTimerKey(wait.runId));
   if (handledBy === 'human' && stepsBackForPerson(flows, wait.workflowId)) {

@@ -17,7 +17,17 @@ const kindWords = (type: ChannelType) => kindPhrases[type] ?? `Every ${CHANNEL_L
  * Which channels a step applies to, in words: any channel, or some of the connected channels by
  * name, or every channel of a kind. Stored as `["any"]`, channel ids and channel types.
  */
-export function ChannelsInput({ path, label, value, onChange }: { path: string; label: string; value: string[]; onChange: (v: string[]) => void }) {
+export function ChannelsInput({
+  path,
+  label,
+  value,
+  onChange,
+}: {
+  path: string;
+  label: string;
+  value: string[];
+  onChange: (v: string[]) => void;
+}) {
   const { lookups } = useFormContext();
   // An empty pick also means any channel, so "only these" is remembered here until one is ticked.
   const [picking, setPicking] = useState(() => value.length > 0 && !value.includes('any'));
@@ -42,7 +52,8 @@ export function ChannelsInput({ path, label, value, onChange }: { path: string; 
         <input type="radio" name={group} checked={any} onChange={() => (setPicking(false), onChange(['any']))} /> Any channel
       </label>
       <label className="check">
-        <input type="radio" name={group} checked={!any} onChange={() => (setPicking(true), onChange(value.filter((v) => v !== 'any')))} /> Only the channels I pick
+        <input type="radio" name={group} checked={!any} onChange={() => (setPicking(true), onChange(value.filter((v) => v !== 'any')))} />{' '}
+        Only the channels I pick
       </label>
       {!any && (
         <div className="channel-choices" role="group" aria-label="Channels to pick from">

@@ -17,7 +17,15 @@ const timezones: string[] = (() => {
   }
 })();
 
-const fieldSuggestions = ['message.text', 'contact.name', 'contact.email', 'contact.phone', 'contact.first_name', 'conversation.status', 'conversation.channelType'];
+const fieldSuggestions = [
+  'message.text',
+  'contact.name',
+  'contact.email',
+  'contact.phone',
+  'contact.first_name',
+  'conversation.status',
+  'conversation.channelType',
+];
 
 interface Props {
   path: string;
@@ -43,22 +51,62 @@ export function FieldInput({ path, info, hint, optional, value, label, onChange 
     <select {...common} value={str(value)} onChange={(e) => onChange(e.target.value === '' ? undefined : e.target.value)}>
       {(optional || !value) && <option value="">{emptyLabel}</option>}
       {options.map((o) => (
-        <option key={o.value} value={o.value}>{o.label}</option>
+        <option key={o.value} value={o.value}>
+          {o.label}
+        </option>
       ))}
     </select>
   );
 
-  if (widget === 'agent') return select(lookups.members.map((m) => ({ value: m.userId, label: m.name || m.email })), lookups.members.length ? '— Choose an agent —' : 'No team members yet');
-  if (widget === 'team') return select(lookups.teams.map((t) => ({ value: t.id, label: t.name })), lookups.teams.length ? '— Any team —' : 'No teams yet (Settings → Team)');
-  if (widget === 'timezone') return select(timezones.map((t) => ({ value: t, label: t })), 'Workspace time zone');
+  if (widget === 'agent')
+    return select(
+      lookups.members.map((m) => ({ value: m.userId, label: m.name || m.email })),
+      lookups.members.length ? '— Choose an agent —' : 'No team members yet',
+    );
+  if (widget === 'team')
+    return select(
+      lookups.teams.map((t) => ({ value: t.id, label: t.name })),
+      lookups.teams.length ? '— Any team —' : 'No teams yet (Settings → Team)',
+    );
+  if (widget === 'timezone')
+    return select(
+      timezones.map((t) => ({ value: t, label: t })),
+      'Workspace time zone',
+    );
   if (widget === 'tools') return <ToolsInput path={path} value={(value as Tool[]) ?? []} onChange={onChange} />;
-  if (widget === 'whatsapp-template') return <WhatsAppTemplateInput path={path} value={value as TemplateValue | undefined} onChange={onChange} />;
+  if (widget === 'whatsapp-template')
+    return <WhatsAppTemplateInput path={path} value={value as TemplateValue | undefined} onChange={onChange} />;
   if (widget === 'channels') return <ChannelsInput path={path} label={label} value={(value as string[]) ?? []} onChange={onChange} />;
   if (widget === 'tags' || (info.kind === 'list' && /tags?$/i.test(path)))
-    return <ListInput path={path} value={(value as string[]) ?? []} onChange={onChange} suggestions={lookups.tags} placeholder="Type a tag and press Enter" />;
-  if (widget === 'keyvalue' || info.kind === 'record') return <KeyValueInput path={path} value={(value as Record<string, string>) ?? {}} onChange={(v) => onChange(Object.keys(v).length || !optional ? v : undefined)} />;
+    return (
+      <ListInput
+        path={path}
+        value={(value as string[]) ?? []}
+        onChange={onChange}
+        suggestions={lookups.tags}
+        placeholder="Type a tag and press Enter"
+      />
+    );
+  if (widget === 'keyvalue' || info.kind === 'record')
+    return (
+      <KeyValueInput
+        path={path}
+        value={(value as Record<string, string>) ?? {}}
+        onChange={(v) => onChange(Object.keys(v).length || !optional ? v : undefined)}
+      />
+    );
   if (widget === 'template' || widget === 'multiline')
-    return <TemplateInput id={id} path={path} value={str(value)} onChange={setText} multiline={widget === 'multiline' || /text|body|note|instructions/i.test(path)} variables={widget === 'template' ? variables : []} placeholder={hint?.placeholder} />;
+    return (
+      <TemplateInput
+        id={id}
+        path={path}
+        value={str(value)}
+        onChange={setText}
+        multiline={widget === 'multiline' || /text|body|note|instructions/i.test(path)}
+        variables={widget === 'template' ? variables : []}
+        placeholder={hint?.placeholder}
+      />
+    );
 
   switch (info.kind) {
     case 'boolean':
@@ -69,7 +117,10 @@ export function FieldInput({ path, info, hint, optional, value, label, onChange 
         </label>
       );
     case 'enum':
-      return select(info.options.map((o) => ({ value: o, label: optionWord(o) })), optional ? '— Not set —' : '— Choose —');
+      return select(
+        info.options.map((o) => ({ value: o, label: optionWord(o) })),
+        optional ? '— Not set —' : '— Choose —',
+      );
     case 'number':
       return (
         <input
@@ -83,17 +134,41 @@ export function FieldInput({ path, info, hint, optional, value, label, onChange 
         />
       );
     case 'list':
-      return <ListInput path={path} value={(value as string[]) ?? []} onChange={(v) => onChange(v.length || !optional ? v : undefined)} placeholder={hint?.placeholder ?? 'Type and press Enter'} />;
+      return (
+        <ListInput
+          path={path}
+          value={(value as string[]) ?? []}
+          onChange={(v) => onChange(v.length || !optional ? v : undefined)}
+          placeholder={hint?.placeholder ?? 'Type and press Enter'}
+        />
+      );
     case 'mixed':
-      return <TemplateInput id={id} path={path} value={Array.isArray(value) ? value.join(', ') : str(value)} onChange={setText} variables={variables} />;
+      return (
+        <TemplateInput
+          id={id}
+          path={path}
+          value={Array.isArray(value) ? value.join(', ') : str(value)}
+          onChange={setText}
+          variables={variables}
+        />
+      );
     default: {
       const list = widget === 'field-path' ? `${id}-list` : undefined;
       return (
         <>
-          <input {...common} type="text" list={list} value={str(value)} onChange={(e) => setText(e.target.value)} spellCheck={widget === 'cron' ? false : undefined} />
+          <input
+            {...common}
+            type="text"
+            list={list}
+            value={str(value)}
+            onChange={(e) => setText(e.target.value)}
+            spellCheck={widget === 'cron' ? false : undefined}
+          />
           {list && (
             <datalist id={list}>
-              {[...new Set([...fieldSuggestions, ...variables])].map((v) => <option key={v} value={v} />)}
+              {[...new Set([...fieldSuggestions, ...variables])].map((v) => (
+                <option key={v} value={v} />
+              ))}
             </datalist>
           )}
         </>

@@ -8,7 +8,19 @@ import { ObjectList } from './ObjectList';
 import { SampleResponseField } from './SampleResponseField';
 
 /** One labelled field: label, input, help text and the validation messages for it. */
-export function FieldRow({ name, path, schema, value, onChange }: { name: string; path: string; schema: Schema; value: unknown; onChange: (v: unknown) => void }) {
+export function FieldRow({
+  name,
+  path,
+  schema,
+  value,
+  onChange,
+}: {
+  name: string;
+  path: string;
+  schema: Schema;
+  value: unknown;
+  onChange: (v: unknown) => void;
+}) {
   const { hints, issues } = useFormContext();
   const { schema: inner, optional, description } = unwrap(schema);
   const info = fieldInfo(inner);
@@ -21,7 +33,8 @@ export function FieldRow({ name, path, schema, value, onChange }: { name: string
   const mine = issuesAt(issues, path);
   let body: ReactNode;
 
-  if (hint?.widget === 'sample-response') return <SampleResponseField path={path} label={label} help={hint.help} value={value} onChange={onChange} />;
+  if (hint?.widget === 'sample-response')
+    return <SampleResponseField path={path} label={label} help={hint.help} value={value} onChange={onChange} />;
   if (info.kind === 'object' && !hint) {
     const enabled = value !== undefined;
     return (
@@ -29,14 +42,21 @@ export function FieldRow({ name, path, schema, value, onChange }: { name: string
         <legend>
           {optional ? (
             <label className="check">
-              <input type="checkbox" checked={enabled} onChange={(e) => onChange(e.target.checked ? blankValue(inner) : undefined)} data-field={path} />
+              <input
+                type="checkbox"
+                checked={enabled}
+                onChange={(e) => onChange(e.target.checked ? blankValue(inner) : undefined)}
+                data-field={path}
+              />
               {label}
             </label>
           ) : (
             label
           )}
         </legend>
-        {enabled || !optional ? <ObjectFields shape={info.shape} value={(value as Record<string, unknown>) ?? {}} onChange={onChange} path={path} /> : null}
+        {enabled || !optional ? (
+          <ObjectFields shape={info.shape} value={(value as Record<string, unknown>) ?? {}} onChange={onChange} path={path} />
+        ) : null}
         <Messages issues={mine.filter((i) => i.field === path)} />
       </fieldset>
     );
@@ -50,7 +70,9 @@ export function FieldRow({ name, path, schema, value, onChange }: { name: string
       </fieldset>
     );
   }
-  body = <FieldInput path={path} info={info} schema={inner} hint={hint} optional={optional} value={value} onChange={onChange} label={label} />;
+  body = (
+    <FieldInput path={path} info={info} schema={inner} hint={hint} optional={optional} value={value} onChange={onChange} label={label} />
+  );
 
   if (hint?.widget === 'channels' || (info.kind === 'boolean' && (!hint || hint.widget === 'switch'))) {
     return (
@@ -79,7 +101,9 @@ function Messages({ issues }: { issues: { message: string }[] }) {
   return (
     <>
       {issues.map((i, n) => (
-        <small key={n} className="field-error" data-testid="field-error">{i.message}</small>
+        <small key={n} className="field-error" data-testid="field-error">
+          {i.message}
+        </small>
       ))}
     </>
   );

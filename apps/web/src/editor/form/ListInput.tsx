@@ -2,7 +2,19 @@ import { useState, type KeyboardEvent } from 'react';
 import { Icon } from '../../components/Icon';
 
 /** A list of short texts (keywords, buttons, tags) edited as removable chips. */
-export function ListInput({ path, value, onChange, placeholder, suggestions }: { path: string; value: string[]; onChange: (v: string[]) => void; placeholder?: string; suggestions?: string[] }) {
+export function ListInput({
+  path,
+  value,
+  onChange,
+  placeholder,
+  suggestions,
+}: {
+  path: string;
+  value: string[];
+  onChange: (v: string[]) => void;
+  placeholder?: string;
+  suggestions?: string[];
+}) {
   const [draft, setDraft] = useState('');
   const add = () => {
     const text = draft.trim();
@@ -24,7 +36,9 @@ export function ListInput({ path, value, onChange, placeholder, suggestions }: {
       {value.map((item, i) => (
         <span className="chip" key={`${item}-${i}`}>
           {item}
-          <button type="button" aria-label={`Remove ${item}`} onClick={() => onChange(value.filter((_, j) => j !== i))}><Icon name="x" size={12} /></button>
+          <button type="button" aria-label={`Remove ${item}`} onClick={() => onChange(value.filter((_, j) => j !== i))}>
+            <Icon name="x" size={12} />
+          </button>
         </span>
       ))}
       <input
@@ -39,7 +53,11 @@ export function ListInput({ path, value, onChange, placeholder, suggestions }: {
       />
       {listId && (
         <datalist id={listId}>
-          {suggestions!.filter((s) => !value.includes(s)).map((s) => <option key={s} value={s} />)}
+          {suggestions!
+            .filter((s) => !value.includes(s))
+            .map((s) => (
+              <option key={s} value={s} />
+            ))}
         </datalist>
       )}
     </div>

@@ -9,7 +9,17 @@ import { Icon } from '../../components/Icon';
 const idOnly = new Set(['id']);
 
 /** A list of small forms (the branches of a text match), with add, remove and reorder. */
-export function ObjectList({ path, item, value, onChange }: { path: string; item: Schema; value: Record<string, unknown>[]; onChange: (v: Record<string, unknown>[]) => void }) {
+export function ObjectList({
+  path,
+  item,
+  value,
+  onChange,
+}: {
+  path: string;
+  item: Schema;
+  value: Record<string, unknown>[];
+  onChange: (v: Record<string, unknown>[]) => void;
+}) {
   const { issues } = useFormContext();
   const info = fieldInfo(item);
   if (info.kind !== 'object') return null;
@@ -42,20 +52,51 @@ export function ObjectList({ path, item, value, onChange }: { path: string; item
             <strong>{branches ? `Branch ${i + 1}` : `#${i + 1}`}</strong>
             {branches && <span className="muted small object-list-says">{caseLabel(entry) ?? 'No words yet'}</span>}
             <span className="spacer" />
-            <button type="button" className="btn-icon" disabled={i === 0} onClick={() => move(i, -1)} aria-label={`Move ${name(i)} up`}><Icon name="arrow-up" /></button>
-            <button type="button" className="btn-icon" disabled={i === value.length - 1} onClick={() => move(i, 1)} aria-label={`Move ${name(i)} down`}><Icon name="arrow-down" /></button>
-            <button type="button" className="btn-icon" onClick={() => onChange(value.filter((_, j) => j !== i))} aria-label={`Remove ${name(i)}`}><Icon name="x" /></button>
+            <button type="button" className="btn-icon" disabled={i === 0} onClick={() => move(i, -1)} aria-label={`Move ${name(i)} up`}>
+              <Icon name="arrow-up" />
+            </button>
+            <button
+              type="button"
+              className="btn-icon"
+              disabled={i === value.length - 1}
+              onClick={() => move(i, 1)}
+              aria-label={`Move ${name(i)} down`}
+            >
+              <Icon name="arrow-down" />
+            </button>
+            <button
+              type="button"
+              className="btn-icon"
+              onClick={() => onChange(value.filter((_, j) => j !== i))}
+              aria-label={`Remove ${name(i)}`}
+            >
+              <Icon name="x" />
+            </button>
           </div>
-          <ObjectFields shape={info.shape} value={entry} onChange={(next) => update(i, next)} path={`${path}.${i}`} hidden={named ? idOnly : undefined} />
+          <ObjectFields
+            shape={info.shape}
+            value={entry}
+            onChange={(next) => update(i, next)}
+            path={`${path}.${i}`}
+            hidden={named ? idOnly : undefined}
+          />
           {named && (
             <details className="branch-name" open={issuesAt(issues, `${path}.${i}.id`).length > 0}>
               <summary className="small muted">Name in the run history: {String(entry.id ?? '')}</summary>
-              <FieldRow name="id" path={`${path}.${i}.id`} schema={info.shape.id!} value={entry.id} onChange={(id) => update(i, { ...entry, id })} />
+              <FieldRow
+                name="id"
+                path={`${path}.${i}.id`}
+                schema={info.shape.id!}
+                value={entry.id}
+                onChange={(id) => update(i, { ...entry, id })}
+              />
             </details>
           )}
         </div>
       ))}
-      <button type="button" className="btn btn-small" onClick={add}><Icon name="plus" size={14} /> {branches ? 'Add a branch' : 'Add'}</button>
+      <button type="button" className="btn btn-small" onClick={add}>
+        <Icon name="plus" size={14} /> {branches ? 'Add a branch' : 'Add'}
+      </button>
     </div>
   );
 }

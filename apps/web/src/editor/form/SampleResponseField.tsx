@@ -7,7 +7,19 @@ type Sample = { status?: number; body?: string };
  * The answer an HTTP or CRM step gives when the flow is tried in the simulator, which never sends
  * the request: a status and a body as plain fields, showing the default until the owner edits it.
  */
-export function SampleResponseField({ path, label, help, value, onChange }: { path: string; label: string; help?: string; value: unknown; onChange: (v: unknown) => void }) {
+export function SampleResponseField({
+  path,
+  label,
+  help,
+  value,
+  onChange,
+}: {
+  path: string;
+  label: string;
+  help?: string;
+  value: unknown;
+  onChange: (v: unknown) => void;
+}) {
   const { issues } = useFormContext();
   const own = value && typeof value === 'object' ? (value as Sample) : undefined;
   const sample = own ?? DEFAULT_TEST_RESPONSE;
@@ -49,7 +61,9 @@ export function SampleResponseField({ path, label, help, value, onChange }: { pa
         </button>
       )}
       {mine.map((i, n) => (
-        <small key={n} className="field-error" data-testid="field-error">{i.message}</small>
+        <small key={n} className="field-error" data-testid="field-error">
+          {i.message}
+        </small>
       ))}
     </fieldset>
   );

@@ -5,7 +5,21 @@ import { FieldRow } from './FieldRow';
 type Obj = Record<string, unknown>;
 
 /** Draws one row per key of an object schema; used for a node config and nested objects. */
-export function ObjectFields({ shape, value, onChange, path, skip, hidden }: { shape: Record<string, Schema>; value: Obj; onChange: (next: Obj) => void; path: string; skip?: string; hidden?: Set<string> }) {
+export function ObjectFields({
+  shape,
+  value,
+  onChange,
+  path,
+  skip,
+  hidden,
+}: {
+  shape: Record<string, Schema>;
+  value: Obj;
+  onChange: (next: Obj) => void;
+  path: string;
+  skip?: string;
+  hidden?: Set<string>;
+}) {
   return (
     <>
       {Object.entries(shape).map(([key, schema]) =>
@@ -30,7 +44,17 @@ export function ObjectFields({ shape, value, onChange, path, skip, hidden }: { s
 }
 
 /** The inspector form of a node: generated from its config schema, never raw JSON. */
-export function SchemaForm({ schema, value, onChange, hidden }: { schema: Schema; value: Obj; onChange: (next: Obj) => void; hidden?: Set<string> }) {
+export function SchemaForm({
+  schema,
+  value,
+  onChange,
+  hidden,
+}: {
+  schema: Schema;
+  value: Obj;
+  onChange: (next: Obj) => void;
+  hidden?: Set<string>;
+}) {
   const info = fieldInfo(unwrap(schema).schema);
   if (info.kind === 'object') {
     if (Object.keys(info.shape).length === 0) return <p className="muted small">This step has nothing to set up.</p>;
@@ -48,11 +72,15 @@ export function SchemaForm({ schema, value, onChange, hidden }: { schema: Schema
             onChange={(e) => onChange({ [info.discriminator]: e.target.value })}
           >
             {info.options.map((o) => (
-              <option key={o.value} value={o.value}>{humanize(o.value)}</option>
+              <option key={o.value} value={o.value}>
+                {humanize(o.value)}
+              </option>
             ))}
           </select>
         </label>
-        {current && <ObjectFields shape={current.shape} value={value} onChange={onChange} path="" skip={info.discriminator} hidden={hidden} />}
+        {current && (
+          <ObjectFields shape={current.shape} value={value} onChange={onChange} path="" skip={info.discriminator} hidden={hidden} />
+        )}
       </>
     );
   }

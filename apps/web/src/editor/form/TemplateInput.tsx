@@ -3,7 +3,23 @@ import { VariablePicker } from './VariablePicker';
 import { VariableText } from '../VariableText';
 
 /** Text that may hold `{{ placeholders }}`: an input or textarea with a variable picker. */
-export function TemplateInput({ id, path, value, onChange, multiline, variables, placeholder }: { id: string; path: string; value: string; onChange: (v: string) => void; multiline?: boolean; variables: string[]; placeholder?: string }) {
+export function TemplateInput({
+  id,
+  path,
+  value,
+  onChange,
+  multiline,
+  variables,
+  placeholder,
+}: {
+  id: string;
+  path: string;
+  value: string;
+  onChange: (v: string) => void;
+  multiline?: boolean;
+  variables: string[];
+  placeholder?: string;
+}) {
   const ref = useRef<HTMLInputElement & HTMLTextAreaElement>(null);
 
   const insert = (variable: string) => {
@@ -19,7 +35,14 @@ export function TemplateInput({ id, path, value, onChange, multiline, variables,
     });
   };
 
-  const props = { id, ref, 'data-field': path, value, placeholder, onChange: (e: { target: { value: string } }) => onChange(e.target.value) };
+  const props = {
+    id,
+    ref,
+    'data-field': path,
+    value,
+    placeholder,
+    onChange: (e: { target: { value: string } }) => onChange(e.target.value),
+  };
   return (
     <div className="template-input">
       {multiline ? <textarea rows={3} {...props} /> : <input type="text" {...props} />}

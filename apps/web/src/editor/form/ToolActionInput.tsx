@@ -23,15 +23,29 @@ export function ToolActionInput({ path, value, onChange }: { path: string; value
   const text = (key: string, label: string, placeholder?: string) => (
     <div className="field">
       <label htmlFor={`f-${path}.${key}`}>{label}</label>
-      <input id={`f-${path}.${key}`} data-field={`${path}.${key}`} placeholder={placeholder} value={String(value[key] ?? '')} onChange={(e) => onChange({ ...value, [key]: e.target.value })} />
+      <input
+        id={`f-${path}.${key}`}
+        data-field={`${path}.${key}`}
+        placeholder={placeholder}
+        value={String(value[key] ?? '')}
+        onChange={(e) => onChange({ ...value, [key]: e.target.value })}
+      />
     </div>
   );
   const team = (
     <div className="field">
       <label htmlFor={`f-${path}.teamId`}>Team</label>
-      <select id={`f-${path}.teamId`} value={String(value.teamId ?? '')} onChange={(e) => onChange({ ...value, teamId: e.target.value || undefined })}>
+      <select
+        id={`f-${path}.teamId`}
+        value={String(value.teamId ?? '')}
+        onChange={(e) => onChange({ ...value, teamId: e.target.value || undefined })}
+      >
         <option value="">— Any team —</option>
-        {lookups.teams.map((t) => <option key={t.id} value={t.id}>{t.name}</option>)}
+        {lookups.teams.map((t) => (
+          <option key={t.id} value={t.id}>
+            {t.name}
+          </option>
+        ))}
       </select>
     </div>
   );
@@ -39,14 +53,29 @@ export function ToolActionInput({ path, value, onChange }: { path: string; value
     <>
       <div className="field">
         <label htmlFor={`f-${path}.type`}>Action</label>
-        <select id={`f-${path}.type`} data-field={`${path}.type`} value={value.type} onChange={(e) => onChange(BLANK[e.target.value as ToolAction['type']])}>
-          {KINDS.map((k) => <option key={k.value} value={k.value}>{k.label}</option>)}
+        <select
+          id={`f-${path}.type`}
+          data-field={`${path}.type`}
+          value={value.type}
+          onChange={(e) => onChange(BLANK[e.target.value as ToolAction['type']])}
+        >
+          {KINDS.map((k) => (
+            <option key={k.value} value={k.value}>
+              {k.label}
+            </option>
+          ))}
         </select>
       </div>
       {value.type === 'add_tag' && (
         <div className="field">
           <label>Tags</label>
-          <ListInput path={`${path}.tags`} value={(value.tags as string[]) ?? []} onChange={(tags) => onChange({ ...value, tags })} suggestions={lookups.tags} placeholder="Type a tag and press Enter" />
+          <ListInput
+            path={`${path}.tags`}
+            value={(value.tags as string[]) ?? []}
+            onChange={(tags) => onChange({ ...value, tags })}
+            suggestions={lookups.tags}
+            placeholder="Type a tag and press Enter"
+          />
         </div>
       )}
       {value.type === 'set_attribute' && (
@@ -59,7 +88,11 @@ export function ToolActionInput({ path, value, onChange }: { path: string; value
         <>
           <div className="field">
             <label htmlFor={`f-${path}.to`}>Assign to</label>
-            <select id={`f-${path}.to`} value={String(value.to ?? 'anyone')} onChange={(e) => onChange({ type: 'assign', to: e.target.value })}>
+            <select
+              id={`f-${path}.to`}
+              value={String(value.to ?? 'anyone')}
+              onChange={(e) => onChange({ type: 'assign', to: e.target.value })}
+            >
               <option value="anyone">Anyone available</option>
               <option value="agent">An agent</option>
               <option value="team">A team</option>
@@ -68,9 +101,17 @@ export function ToolActionInput({ path, value, onChange }: { path: string; value
           {value.to === 'agent' && (
             <div className="field">
               <label htmlFor={`f-${path}.userId`}>Agent</label>
-              <select id={`f-${path}.userId`} value={String(value.userId ?? '')} onChange={(e) => onChange({ ...value, userId: e.target.value || undefined })}>
+              <select
+                id={`f-${path}.userId`}
+                value={String(value.userId ?? '')}
+                onChange={(e) => onChange({ ...value, userId: e.target.value || undefined })}
+              >
                 <option value="">— Choose an agent —</option>
-                {lookups.members.map((m) => <option key={m.userId} value={m.userId}>{m.name || m.email}</option>)}
+                {lookups.members.map((m) => (
+                  <option key={m.userId} value={m.userId}>
+                    {m.name || m.email}
+                  </option>
+                ))}
               </select>
             </div>
           )}

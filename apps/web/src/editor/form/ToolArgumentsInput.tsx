@@ -12,7 +12,15 @@ const TYPES: { value: Property['type']; label: string }[] = [
   { value: 'boolean', label: 'Yes/no' },
 ];
 
-export function ToolArgumentsInput({ path, value, onChange }: { path: string; value: ToolParameters | undefined; onChange: (v: ToolParameters) => void }) {
+export function ToolArgumentsInput({
+  path,
+  value,
+  onChange,
+}: {
+  path: string;
+  value: ToolParameters | undefined;
+  onChange: (v: ToolParameters) => void;
+}) {
   const params: ToolParameters = value ?? { type: 'object', properties: {} };
   const rows = Object.entries(params.properties);
   const required = new Set(params.required ?? []);
@@ -22,7 +30,10 @@ export function ToolArgumentsInput({ path, value, onChange }: { path: string; va
     const old = rows[i]![0];
     const nextRequired = new Set([...required].filter((n) => n !== old));
     if (isRequired) nextRequired.add(name);
-    save(rows.map((r, j) => (j === i ? [name, prop] : r)), nextRequired);
+    save(
+      rows.map((r, j) => (j === i ? [name, prop] : r)),
+      nextRequired,
+    );
   };
   const add = () => {
     let n = rows.length + 1;
@@ -34,19 +45,56 @@ export function ToolArgumentsInput({ path, value, onChange }: { path: string; va
       {rows.length === 0 && <p className="muted small">No arguments: the tool is called as it is.</p>}
       {rows.map(([name, prop], i) => (
         <div className="kv-row tool-arg" key={i}>
-          <input aria-label="Argument name" placeholder="order_id" value={name} onChange={(e) => setRow(i, e.target.value, prop, required.has(name))} />
-          <select aria-label="Argument type" value={prop.type} onChange={(e) => setRow(i, name, { ...prop, type: e.target.value as Property['type'] }, required.has(name))}>
-            {TYPES.map((t) => <option key={t.value} value={t.value}>{t.label}</option>)}
+          <input
+            aria-label="Argument name"
+            placeholder="order_id"
+            value={name}
+            onChange={(e) => setRow(i, e.target.value, prop, required.has(name))}
+          />
+          <select
+            aria-label="Argument type"
+            value={prop.type}
+            onChange={(e) => setRow(i, name, { ...prop, type: e.target.value as Property['type'] }, required.has(name))}
+          >
+            {TYPES.map((t) => (
+              <option key={t.value} value={t.value}>
+                {t.label}
+              </option>
+            ))}
           </select>
-          <input aria-label="Argument description" placeholder="What the value is" value={prop.description ?? ''} onChange={(e) => setRow(i, name, { ...prop, description: e.target.value || undefined }, required.has(name))} />
+          <input
+            aria-label="Argument description"
+            placeholder="What the value is"
+            value={prop.description ?? ''}
+            onChange={(e) => setRow(i, name, { ...prop, description: e.target.value || undefined }, required.has(name))}
+          />
           <label className="check">
-            <input type="checkbox" aria-label="Required" checked={required.has(name)} onChange={(e) => setRow(i, name, prop, e.target.checked)} />
+            <input
+              type="checkbox"
+              aria-label="Required"
+              checked={required.has(name)}
+              onChange={(e) => setRow(i, name, prop, e.target.checked)}
+            />
             Required
           </label>
-          <button type="button" className="btn-icon" aria-label={`Remove argument ${name}`} onClick={() => save(rows.filter((_, j) => j !== i), required)}>×</button>
+          <button
+            type="button"
+            className="btn-icon"
+            aria-label={`Remove argument ${name}`}
+            onClick={() =>
+              save(
+                rows.filter((_, j) => j !== i),
+                required,
+              )
+            }
+          >
+            ×
+          </button>
         </div>
       ))}
-      <button type="button" className="btn btn-small" onClick={add}>+ Add an argument</button>
+      <button type="button" className="btn btn-small" onClick={add}>
+        + Add an argument
+      </button>
     </div>
   );
 }

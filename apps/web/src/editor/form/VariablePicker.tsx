@@ -1,7 +1,6 @@
 import { useEffect, useRef, useState } from 'react';
 import { variableName } from '../variableNames';
 
-
 /** A small menu of placeholders; picking one inserts `{{ contact.first_name }}` at the cursor. */
 export function VariablePicker({ variables, onPick }: { variables: string[]; onPick: (variable: string) => void }) {
   const [open, setOpen] = useState(false);
@@ -14,7 +13,13 @@ export function VariablePicker({ variables, onPick }: { variables: string[]; onP
   }, [open]);
   return (
     <div className="var-picker" ref={ref}>
-      <button type="button" className="btn-chip" onClick={() => setOpen(!open)} title="Insert a detail like the customer's name" data-testid="variable-picker">
+      <button
+        type="button"
+        className="btn-chip"
+        onClick={() => setOpen(!open)}
+        title="Insert a detail like the customer's name"
+        data-testid="variable-picker"
+      >
         {'{ }'} Insert detail
       </button>
       {open && (

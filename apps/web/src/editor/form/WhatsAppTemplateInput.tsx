@@ -38,12 +38,18 @@ function useSyncedTemplates(channelIds: string[]): { templates: SyncedTemplate[]
     let live = true;
     if (!ids) return void setState({ templates: [], loading: false });
     setState((s) => ({ ...s, loading: true }));
-    Promise.all(ids.split(',').map((id) => api.get<{ templates: SyncedTemplate[] }>(`/api/channels/${id}/templates`).then((r) => r.templates).catch(() => [])))
-      .then((lists) => {
-        const unique = new Map<string, SyncedTemplate>();
-        for (const t of lists.flat()) if (!unique.has(keyOf(t))) unique.set(keyOf(t), t);
-        if (live) setState({ templates: [...unique.values()], loading: false });
-      });
+    Promise.all(
+      ids.split(',').map((id) =>
+        api
+          .get<{ templates: SyncedTemplate[] }>(`/api/channels/${id}/templates`)
+          .then((r) => r.templates)
+          .catch(() => []),
+      ),
+    ).then((lists) => {
+      const unique = new Map<string, SyncedTemplate>();
+      for (const t of lists.flat()) if (!unique.has(keyOf(t))) unique.set(keyOf(t), t);
+      if (live) setState({ templates: [...unique.values()], loading: false });
+    });
     return () => {
       live = false;
     };
@@ -63,7 +69,11 @@ function fromTemplate(t: SyncedTemplate, prev: TemplateValue | undefined): Templ
     ...(media && { headerMedia: { type: media, link: prev?.headerMedia?.link ?? '' } }),
     ...(takesValue.length > 0 && {
       // A quick reply's payload starts as its words, as the inbox composer sends them.
-      buttons: takesValue.map((b) => ({ subType: b.type === 'URL' ? ('url' as const) : ('quick_reply' as const), index: b.index, value: prev?.buttons?.find((x) => x.index === b.index)?.value ?? (b.type === 'QUICK_REPLY' ? b.text : '') })),
+      buttons: takesValue.map((b) => ({
+        subType: b.type === 'URL' ? ('url' as const) : ('quick_reply' as const),
+        index: b.index,
+        value: prev?.buttons?.find((x) => x.index === b.index)?.value ?? (b.type === 'QUICK_REPLY' ? b.text : ''),
+      })),
     }),
   };
 }
@@ -74,7 +84,15 @@ function fromTemplate(t: SyncedTemplate, prev: TemplateValue | undefined): Templ
  * and its buttons' values. A name typed by hand (a flow imported from a file, templates not synced
  * yet) stays as typed.
  */
-export function WhatsAppTemplateInput({ path, value, onChange }: { path: string; value: TemplateValue | undefined; onChange: (v: TemplateValue | undefined) => void }) {
+export function WhatsAppTemplateInput({
+  path,
+  value,
+  onChange,
+}: {
+  path: string;
+  value: TemplateValue | undefined;
+  onChange: (v: TemplateValue | undefined) => void;
+}) {
   const { lookups, variables } = useFormContext();
   const whatsapp = lookups.channels.filter((c) => c.type === 'whatsapp').map((c) => c.id);
   const { templates, loading } = useSyncedTemplates(whatsapp);
@@ -87,7 +105,11 @@ export function WhatsAppTemplateInput({ path, value, onChange }: { path: string;
     if (key === '') return onChange(undefined);
     if (key === TYPED) {
       setTyping(true);
-      return onChange({ name: value?.name ?? '', language: value?.language ?? 'en_US', ...(value?.variables && { variables: value.variables }) });
+      return onChange({
+        name: value?.name ?? '',
+        language: value?.language ?? 'en_US',
+        ...(value?.variables && { variables: value.variables }),
+      });
     }
     setTyping(false);
     const t = templates.find((x) => keyOf(x) === key);
@@ -97,7 +119,14 @@ export function WhatsAppTemplateInput({ path, value, onChange }: { path: string;
   const text = (field: string, label: string, v: string, update: (v: string) => void, placeholder?: string) => (
     <div className="field" key={field}>
       <label htmlFor={`f-${path}.${field}`}>{label}</label>
-      <TemplateInput id={`f-${path}.${field}`} path={`${path}.${field}`} value={v} onChange={update} variables={variables} placeholder={placeholder} />
+      <TemplateInput
+        id={`f-${path}.${field}`}
+        path={`${path}.${field}`}
+        value={v}
+        onChange={update}
+        variables={variables}
+        placeholder={placeholder}
+      />
     </div>
   );
 
@@ -113,7 +142,11 @@ export function WhatsAppTemplateInput({ path, value, onChange }: { path: string;
         <option value={TYPED}>Type a template name…</option>
       </select>
       {!loading && !templates.length && !value && (
-        <small className="help">{whatsapp.length ? 'No synced templates yet: sync them in Channels → WhatsApp, or type a name.' : 'Connect a WhatsApp channel to pick its templates, or type a name.'}</small>
+        <small className="help">
+          {whatsapp.length
+            ? 'No synced templates yet: sync them in Channels → WhatsApp, or type a name.'
+            : 'Connect a WhatsApp channel to pick its templates, or type a name.'}
+        </small>
       )}
       {synced && !typing && <small className="help wa-template-body">{synced.body}</small>}
       {value && typed && (
@@ -122,15 +155,31 @@ export function WhatsAppTemplateInput({ path, value, onChange }: { path: string;
           {text('language', 'Language', value.language, (language) => set({ language }), 'en_US')}
         </>
       )}
-      {value && synced && !typing &&
+      {value &&
+        synced &&
+        !typing &&
         synced.parameters.map((p, i) =>
-          text(`variables.${i}`, `Value for {{${p}}}`, value.variables?.[i] ?? '', (v) => set({ variables: synced.parameters.map((_, j) => (j === i ? v : (value.variables?.[j] ?? ''))) }), '{{ contact.first_name }}'),
+          text(
+            `variables.${i}`,
+            `Value for {{${p}}}`,
+            value.variables?.[i] ?? '',
+            (v) => set({ variables: synced.parameters.map((_, j) => (j === i ? v : (value.variables?.[j] ?? ''))) }),
+            '{{ contact.first_name }}',
+          ),
         )}
       {value?.headerMedia &&
-        text('headerMedia.link', `Header ${value.headerMedia.type} link`, value.headerMedia.link, (link) => set({ headerMedia: { type: value.headerMedia!.type, link } }), 'https://…')}
+        text(
+          'headerMedia.link',
+          `Header ${value.headerMedia.type} link`,
+          value.headerMedia.link,
+          (link) => set({ headerMedia: { type: value.headerMedia!.type, link } }),
+          'https://…',
+        )}
       {value?.buttons?.map((b, i) => {
         const label = synced?.buttons.find((x) => x.index === b.index)?.text ?? `Button ${b.index + 1}`;
-        return text(`buttons.${i}.value`, b.subType === 'url' ? `“${label}” link ending` : `“${label}” reply payload`, b.value, (v) => set({ buttons: value.buttons!.map((x, j) => (j === i ? { ...x, value: v } : x)) }));
+        return text(`buttons.${i}.value`, b.subType === 'url' ? `“${label}” link ending` : `“${label}” reply payload`, b.value, (v) =>
+          set({ buttons: value.buttons!.map((x, j) => (j === i ? { ...x, value: v } : x)) }),
+        );
       })}
     </div>
   );

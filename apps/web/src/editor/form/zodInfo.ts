@@ -111,7 +111,11 @@ export function fieldInfo(schema: Schema): FieldInfo {
 
 /** `contains_any` -> "Contains any", `maxAttempts` -> "Max attempts". */
 export function humanize(key: string): string {
-  const words = key.replace(/([a-z])([A-Z])/g, '$1 $2').replace(/[_.-]+/g, ' ').trim().toLowerCase();
+  const words = key
+    .replace(/([a-z])([A-Z])/g, '$1 $2')
+    .replace(/[_.-]+/g, ' ')
+    .trim()
+    .toLowerCase();
   return words.charAt(0).toUpperCase() + words.slice(1);
 }
 

@@ -12,6 +12,10 @@ export const apiFacts = defineChannel({
   generatedFields: ['secret'],
   outsideWindow: 'free',
   form: {
-    callbackUrl: { label: 'Callback address', help: 'Where Switchboard sends your replies (a signed POST).', placeholder: 'https://your-system.example/switchboard' },
+    callbackUrl: {
+      label: 'Callback address',
+      help: 'Where Switchboard sends your replies (a signed POST).',
+      placeholder: 'https://your-system.example/switchboard',
+    },
   },
 });

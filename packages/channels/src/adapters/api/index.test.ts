@@ -25,7 +25,11 @@ beforeEach(() => receiver.reset());
 
 const signed = (body: unknown, key = secret) => {
   const raw = JSON.stringify(body);
-  return inboundRequest({ url, headers: { 'content-type': 'application/json', 'X-Switchboard-Signature': sha256Header(key, raw) }, body: raw });
+  return inboundRequest({
+    url,
+    headers: { 'content-type': 'application/json', 'X-Switchboard-Signature': sha256Header(key, raw) },
+    body: raw,
+  });
 };
 
 describe('api inbound', () => {
@@ -38,7 +42,15 @@ describe('api inbound', () => {
 
   it('parses a message, numeric ids as strings', () => {
     expect(apiAdapter.parseInbound(signed({ id: 'ext-1', from: 7, text: 'hello', name: 'Sam' }), config())).toEqual([
-      { kind: 'message', providerMessageId: 'ext-1', externalId: '7', name: 'Sam', text: 'hello', attachments: [], timestamp: expect.any(Date) },
+      {
+        kind: 'message',
+        providerMessageId: 'ext-1',
+        externalId: '7',
+        name: 'Sam',
+        text: 'hello',
+        attachments: [],
+        timestamp: expect.any(Date),
+      },
     ]);
   });
 
@@ -63,12 +75,22 @@ describe('api send', () => {
     expect(req?.path).toBe('/switchboard/outbound');
     expect(req?.headers['content-type']).toBe('application/json');
     expect(req?.json()).toEqual({ id: 'msg_1', to: 'user-7', text: 'Hi Sam', quickReplies: ['A', 'B'] });
-    expect(await apiAdapter.send({ ...msg, to: 'numbered' }, config(), loopback)).toEqual({ providerMessageId: 'their-42', status: 'sent' });
+    expect(await apiAdapter.send({ ...msg, to: 'numbered' }, config(), loopback)).toEqual({
+      providerMessageId: 'their-42',
+      status: 'sent',
+    });
   });
 
   it('maps errors: 4xx with the receiver’s message, 500, 429', async () => {
-    await expect(apiAdapter.send({ ...msg, to: 'unknown' }, config(), loopback)).rejects.toMatchObject({ retryable: false, status: 422, message: expect.stringContaining('no user unknown') });
-    await expect(apiAdapter.send(msg, { ...config(), secret: 'another-secret-0123456789' }, loopback)).rejects.toMatchObject({ retryable: false, status: 401 });
+    await expect(apiAdapter.send({ ...msg, to: 'unknown' }, config(), loopback)).rejects.toMatchObject({
+      retryable: false,
+      status: 422,
+      message: expect.stringContaining('no user unknown'),
+    });
+    await expect(apiAdapter.send(msg, { ...config(), secret: 'another-secret-0123456789' }, loopback)).rejects.toMatchObject({
+      retryable: false,
+      status: 401,
+    });
     receiver.failNext({ status: 500 });
     await expect(apiAdapter.send(msg, config(), loopback)).rejects.toMatchObject({ retryable: true, status: 500 });
     receiver.failNext({ status: 429, headers: { 'retry-after': '3' } });

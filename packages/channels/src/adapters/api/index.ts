@@ -42,7 +42,9 @@ export const apiAdapter: ChannelAdapter<ApiConfig> = {
     const raw = readJson(req);
     if (field(raw, 'type') === 'status') {
       const status = parseWith(ApiStatus, raw, 'API status callback');
-      return [{ kind: 'status', providerMessageId: status.id, status: status.status, ...(status.error !== undefined && { error: status.error }) }];
+      return [
+        { kind: 'status', providerMessageId: status.id, status: status.status, ...(status.error !== undefined && { error: status.error }) },
+      ];
     }
     const { id, from, text, name, email, phone, attachments, quickReply, timestamp } = parseWith(ApiMessage, raw, 'API channel message');
     return [

@@ -10,17 +10,23 @@ export interface Mailbox {
  * name or subject; whitespace between adjacent encoded-words is dropped, as the RFC says.
  */
 export function decodeEncodedWords(value: string): string {
-  return value.replace(/=\?([^?\s]+)\?([QqBb])\?([^?\s]*)\?=(?:\s+(?==\?[^?\s]+\?[QqBb]\?))?/g, (_, charset: string, encoding: string, text: string) => {
-    const bytes =
-      encoding.toUpperCase() === 'B'
-        ? Buffer.from(text, 'base64')
-        : Buffer.from(text.replace(/_/g, ' ').replace(/=([0-9A-Fa-f]{2})/g, (_m, hex: string) => String.fromCharCode(parseInt(hex, 16))), 'latin1');
-    try {
-      return new TextDecoder(charset.split('*')[0]).decode(bytes);
-    } catch {
-      return bytes.toString('utf8');
-    }
-  });
+  return value.replace(
+    /=\?([^?\s]+)\?([QqBb])\?([^?\s]*)\?=(?:\s+(?==\?[^?\s]+\?[QqBb]\?))?/g,
+    (_, charset: string, encoding: string, text: string) => {
+      const bytes =
+        encoding.toUpperCase() === 'B'
+          ? Buffer.from(text, 'base64')
+          : Buffer.from(
+              text.replace(/_/g, ' ').replace(/=([0-9A-Fa-f]{2})/g, (_m, hex: string) => String.fromCharCode(parseInt(hex, 16))),
+              'latin1',
+            );
+      try {
+        return new TextDecoder(charset.split('*')[0]).decode(bytes);
+      } catch {
+        return bytes.toString('utf8');
+      }
+    },
+  );
 }
 
 /** `"Ada L." <ada@example.com>`, `ada@example.com (Ada)` or a bare address; the address lower-cased. */
@@ -67,7 +73,10 @@ export function parseHeaderBlock(block: string): Map<string, string> {
  * redelivery maps to the same id.
  */
 export function fallbackMessageId(...parts: (string | undefined)[]): string {
-  return `sha256-${createHash('sha256').update(parts.map((p) => p ?? '').join('\n')).digest('hex').slice(0, 32)}@switchboard.local`;
+  return `sha256-${createHash('sha256')
+    .update(parts.map((p) => p ?? '').join('\n'))
+    .digest('hex')
+    .slice(0, 32)}@switchboard.local`;
 }
 
 /**

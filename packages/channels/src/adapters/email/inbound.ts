@@ -47,7 +47,9 @@ const MailgunEvent = z.looseObject({
     timestamp: z.number().optional(),
     severity: z.string().optional(),
     message: z.looseObject({ headers: z.looseObject({ 'message-id': z.string().optional() }) }).optional(),
-    'delivery-status': z.looseObject({ message: z.string().optional(), description: z.string().optional(), code: z.number().optional() }).optional(),
+    'delivery-status': z
+      .looseObject({ message: z.string().optional(), description: z.string().optional(), code: z.number().optional() })
+      .optional(),
   }),
 });
 
@@ -142,7 +144,8 @@ function mailgunHeaderList(json: string | undefined): Map<string, string> {
 }
 
 function sendgridMessage(fields: Record<string, string>): InboundMessageEvent | null {
-  if (fields.from === undefined && fields.headers === undefined) throw new InboundParseError('not an inbound email: no from and no headers');
+  if (fields.from === undefined && fields.headers === undefined)
+    throw new InboundParseError('not an inbound email: no from and no headers');
   const headers = parseHeaderBlock(fields.headers ?? '');
   const header = (name: string) => headers.get(name);
   if (isAutoReply(header)) return null;
@@ -230,5 +233,10 @@ function emailAttachments(req: InboundRequest): InboundAttachment[] {
   return parseMultipart(req.rawBody, type)
     .filter((part) => part.filename !== undefined && part.data.length > 0)
     .slice(0, 10)
-    .map((part, i) => ({ url: `email-part:${i}`, name: part.filename!, data: part.data, ...(part.contentType && { contentType: part.contentType }) }));
+    .map((part, i) => ({
+      url: `email-part:${i}`,
+      name: part.filename!,
+      data: part.data,
+      ...(part.contentType && { contentType: part.contentType }),
+    }));
 }

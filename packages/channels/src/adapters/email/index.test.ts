@@ -10,8 +10,19 @@ import { emailAdapter } from './index';
 import { loopback } from '../../testing/egress';
 
 const signingKey = 'key-mailgun-signing-0123';
-const mailgunBase = { provider: 'mailgun' as const, domain: 'mg.bakery.example', apiKey: 'mg-api-key', signingKey, fromAddress: 'Sunny Bakery <hello@bakery.example>' };
-const sendgridBase = { provider: 'sendgrid' as const, apiKey: 'SG.key', fromAddress: 'hello@bakery.example', inboundSecret: 'sendgrid-inbound-secret-1234' };
+const mailgunBase = {
+  provider: 'mailgun' as const,
+  domain: 'mg.bakery.example',
+  apiKey: 'mg-api-key',
+  signingKey,
+  fromAddress: 'Sunny Bakery <hello@bakery.example>',
+};
+const sendgridBase = {
+  provider: 'sendgrid' as const,
+  apiKey: 'SG.key',
+  fromAddress: 'hello@bakery.example',
+  inboundSecret: 'sendgrid-inbound-secret-1234',
+};
 const url = 'https://sb.example/webhooks/channels/ch_mail';
 const now = new Date('2026-01-10T09:00:00Z');
 const nowSeconds = String(Math.floor(now.getTime() / 1000));
@@ -22,19 +33,28 @@ beforeAll(async () => {
   // (Bearer, JSON, 202 + X-Message-Id).
   api = await startStandIn((req) => {
     if (req.path === `/v3/${mailgunBase.domain}/messages`) {
-      if (req.headers.authorization !== `Basic ${Buffer.from(`api:${mailgunBase.apiKey}`).toString('base64')}`) return { status: 401, body: 'Forbidden' };
+      if (req.headers.authorization !== `Basic ${Buffer.from(`api:${mailgunBase.apiKey}`).toString('base64')}`)
+        return { status: 401, body: 'Forbidden' };
       const form = req.form();
-      for (const name of ['from', 'to', 'subject', 'text']) if (!form.get(name)) return { status: 400, json: { message: `'${name}' parameter is missing` } };
-      if (!form.get('to')!.includes('@')) return { status: 400, json: { message: "to parameter is not a valid address. please check documentation" } };
+      for (const name of ['from', 'to', 'subject', 'text'])
+        if (!form.get(name)) return { status: 400, json: { message: `'${name}' parameter is missing` } };
+      if (!form.get('to')!.includes('@'))
+        return { status: 400, json: { message: 'to parameter is not a valid address. please check documentation' } };
       return { json: { id: form.get('h:Message-Id') ?? '<generated@mg.bakery.example>', message: 'Queued. Thank you.' } };
     }
     if (req.path === '/v3/mail/send') {
       if (req.headers.authorization !== `Bearer ${sendgridBase.apiKey}`) {
-        return { status: 401, json: { errors: [{ message: 'The provided authorization grant is invalid, expired, or revoked', field: null, help: null }] } };
+        return {
+          status: 401,
+          json: { errors: [{ message: 'The provided authorization grant is invalid, expired, or revoked', field: null, help: null }] },
+        };
       }
       const body = req.json();
       if (!String(body.personalizations?.[0]?.to?.[0]?.email ?? '').includes('@')) {
-        return { status: 400, json: { errors: [{ message: 'Does not contain a valid address.', field: 'personalizations.0.to.0.email', help: null }] } };
+        return {
+          status: 400,
+          json: { errors: [{ message: 'Does not contain a valid address.', field: 'personalizations.0.to.0.email', help: null }] },
+        };
       }
       return { status: 202, headers: { 'x-message-id': 'sg-internal-id' } };
     }
@@ -82,9 +102,17 @@ describe('mailgun inbound', () => {
     const ctx = verifyContext(now);
     const req = mailgunSigned(mailgunMail, { token: 'token-1' });
     expect(emailAdapter.verify(req, mailgunBase, ctx)).toEqual({ ok: true });
-    expect(emailAdapter.verify(req, mailgunBase, ctx)).toMatchObject({ ok: false, status: 403, reason: expect.stringMatching(/already used/) });
+    expect(emailAdapter.verify(req, mailgunBase, ctx)).toMatchObject({
+      ok: false,
+      status: 403,
+      reason: expect.stringMatching(/already used/),
+    });
     const stale = mailgunSigned(mailgunMail, { timestamp: String(Number(nowSeconds) - 301) });
-    expect(emailAdapter.verify(stale, mailgunBase, ctx)).toMatchObject({ ok: false, status: 403, reason: expect.stringMatching(/5 minutes/) });
+    expect(emailAdapter.verify(stale, mailgunBase, ctx)).toMatchObject({
+      ok: false,
+      status: 403,
+      reason: expect.stringMatching(/5 minutes/),
+    });
     const forged = mailgunSigned(mailgunMail, { key: 'guessed-key', token: 'token-2' });
     expect(emailAdapter.verify(forged, mailgunBase, ctx)).toMatchObject({ ok: false, status: 403 });
     expect(ctx.nonces.has('mailgun:token-2')).toBe(false);
@@ -116,8 +144,15 @@ describe('mailgun inbound', () => {
       ['References', '<a@bakery.example> <msg_43@bakery.example>'],
       ['Subject', '=?UTF-8?Q?Re:_G=C3=A2teau?='],
     ]);
-    const [event] = emailAdapter.parseInbound(mailgunSigned({ ...rest, subject: '=?UTF-8?Q?Re:_G=C3=A2teau?=', 'message-headers': listed }), mailgunBase);
-    expect(event).toMatchObject({ providerMessageId: 'listed@mail.example.com', threadRef: 'msg_43@bakery.example', subject: 'Re: Gâteau' });
+    const [event] = emailAdapter.parseInbound(
+      mailgunSigned({ ...rest, subject: '=?UTF-8?Q?Re:_G=C3=A2teau?=', 'message-headers': listed }),
+      mailgunBase,
+    );
+    expect(event).toMatchObject({
+      providerMessageId: 'listed@mail.example.com',
+      threadRef: 'msg_43@bakery.example',
+      subject: 'Re: Gâteau',
+    });
   });
 
   it('reads the multipart form Mailgun uses when files are attached', () => {
@@ -129,7 +164,9 @@ describe('mailgun inbound', () => {
     );
     const req = inboundRequest({ url, headers: { 'content-type': contentType }, body });
     expect(emailAdapter.verify(req, mailgunBase, verifyContext(now))).toEqual({ ok: true });
-    expect(emailAdapter.parseInbound(req, mailgunBase)).toEqual([expect.objectContaining({ providerMessageId: 'CAF=reply-1@mail.example.com', text: 'Saturday works.' })]);
+    expect(emailAdapter.parseInbound(req, mailgunBase)).toEqual([
+      expect.objectContaining({ providerMessageId: 'CAF=reply-1@mail.example.com', text: 'Saturday works.' }),
+    ]);
   });
 
   it('drops auto-replies and our own mail coming back', () => {
@@ -154,7 +191,9 @@ describe('mailgun inbound', () => {
       { kind: 'status', providerMessageId: 'msg_42@bakery.example', status: 'delivered', timestamp: new Date(1768035600500) },
     ]);
     const failed = event('failed', { severity: 'permanent', 'delivery-status': { code: 550, description: 'No such mailbox' } });
-    expect(emailAdapter.parseInbound(failed, mailgunBase)).toEqual([expect.objectContaining({ status: 'failed', error: '550 No such mailbox' })]);
+    expect(emailAdapter.parseInbound(failed, mailgunBase)).toEqual([
+      expect.objectContaining({ status: 'failed', error: '550 No such mailbox' }),
+    ]);
     expect(emailAdapter.parseInbound(event('failed', { severity: 'temporary' }), mailgunBase)).toEqual([]);
   });
 });
@@ -187,7 +226,10 @@ describe('sendgrid inbound parse', () => {
     expect(emailAdapter.verify(post('?secret=sendgrid-inbound-secret-1234'), sendgridBase, ctx)).toEqual({ ok: true });
     expect(emailAdapter.verify(post('?secret=sendgrid-inbound-secret-9999'), sendgridBase, ctx)).toMatchObject({ ok: false, status: 403 });
     expect(emailAdapter.verify(post(''), sendgridBase, ctx)).toMatchObject({ ok: false, status: 401 });
-    expect(emailAdapter.verify(post('?secret=x'), { ...sendgridBase, inboundSecret: undefined }, ctx)).toMatchObject({ ok: false, status: 403 });
+    expect(emailAdapter.verify(post('?secret=x'), { ...sendgridBase, inboundSecret: undefined }, ctx)).toMatchObject({
+      ok: false,
+      status: 403,
+    });
   });
 
   it('parses the multipart post: folded In-Reply-To, quoted history removed, UTF-8 name', () => {
@@ -208,7 +250,12 @@ describe('sendgrid inbound parse', () => {
   });
 
   it('decodes a field in the charset SendGrid names', () => {
-    const latin1 = multipartBody({ headers: 'Message-ID: <l1@x>', from: 'a@example.org', text: 'caf\u00e9', charsets: '{"text":"iso-8859-1"}' });
+    const latin1 = multipartBody({
+      headers: 'Message-ID: <l1@x>',
+      from: 'a@example.org',
+      text: 'caf\u00e9',
+      charsets: '{"text":"iso-8859-1"}',
+    });
     const body = Buffer.from(latin1.body.toString('utf8').replace('caf\u00e9', 'caf\u0000'), 'utf8');
     body[body.indexOf(0)] = 0xe9; // é in ISO-8859-1
     const [event] = emailAdapter.parseInbound(inboundRequest({ url, headers: { 'content-type': latin1.contentType }, body }), sendgridBase);
@@ -216,14 +263,25 @@ describe('sendgrid inbound parse', () => {
   });
 
   it('rejects a body that is not an inbound email', () => {
-    expect(() => emailAdapter.parseInbound(inboundRequest({ url, headers: { 'content-type': 'multipart/form-data' }, body: 'x' }), sendgridBase)).toThrow(/boundary/);
+    expect(() =>
+      emailAdapter.parseInbound(inboundRequest({ url, headers: { 'content-type': 'multipart/form-data' }, body: 'x' }), sendgridBase),
+    ).toThrow(/boundary/);
     const { body, contentType } = multipartBody({ hello: 'world' });
-    expect(() => emailAdapter.parseInbound(inboundRequest({ url, headers: { 'content-type': contentType }, body }), sendgridBase)).toThrow(/not an inbound email/);
+    expect(() => emailAdapter.parseInbound(inboundRequest({ url, headers: { 'content-type': contentType }, body }), sendgridBase)).toThrow(
+      /not an inbound email/,
+    );
   });
 });
 
 describe('email send', () => {
-  const msg: OutboundMessage = { id: 'msg_99', to: 'ada@example.com', text: 'Saturday it is!', windowOpen: true, inReplyTo: '<CAF=reply-1@mail.example.com>', subject: 'Re: Your cake order' };
+  const msg: OutboundMessage = {
+    id: 'msg_99',
+    to: 'ada@example.com',
+    text: 'Saturday it is!',
+    windowOpen: true,
+    inReplyTo: '<CAF=reply-1@mail.example.com>',
+    subject: 'Re: Your cake order',
+  };
 
   it('sends through Mailgun: Basic api:key, form fields, threading headers', async () => {
     const result = await emailAdapter.send(msg, { ...mailgunBase, baseUrl: api.baseUrl }, loopback);
@@ -248,7 +306,11 @@ describe('email send', () => {
       from: { email: 'hello@bakery.example' },
       subject: 'Re: Your cake order',
       content: [{ type: 'text/plain', value: 'Saturday it is!\n\n1. Yes\n2. No' }],
-      headers: { 'Message-ID': '<msg_99@bakery.example>', 'In-Reply-To': '<CAF=reply-1@mail.example.com>', References: '<CAF=reply-1@mail.example.com>' },
+      headers: {
+        'Message-ID': '<msg_99@bakery.example>',
+        'In-Reply-To': '<CAF=reply-1@mail.example.com>',
+        References: '<CAF=reply-1@mail.example.com>',
+      },
     });
   });
 
@@ -262,11 +324,20 @@ describe('email send', () => {
       retryable: false,
       message: expect.stringContaining('Does not contain a valid address. (personalizations.0.to.0.email)'),
     });
-    await expect(emailAdapter.send(msg, { ...sendgridBase, apiKey: 'SG.revoked', baseUrl: api.baseUrl }, loopback)).rejects.toMatchObject({ retryable: false, status: 401 });
+    await expect(emailAdapter.send(msg, { ...sendgridBase, apiKey: 'SG.revoked', baseUrl: api.baseUrl }, loopback)).rejects.toMatchObject({
+      retryable: false,
+      status: 401,
+    });
     api.failNext({ status: 500, json: { message: 'Internal error' } });
-    await expect(emailAdapter.send(msg, { ...mailgunBase, baseUrl: api.baseUrl }, loopback)).rejects.toMatchObject({ retryable: true, status: 500 });
+    await expect(emailAdapter.send(msg, { ...mailgunBase, baseUrl: api.baseUrl }, loopback)).rejects.toMatchObject({
+      retryable: true,
+      status: 500,
+    });
     api.failNext({ status: 429, headers: { 'retry-after': '60' }, json: { errors: [{ message: 'too many requests' }] } });
-    await expect(emailAdapter.send(msg, { ...sendgridBase, baseUrl: api.baseUrl }, loopback)).rejects.toMatchObject({ retryable: true, retryAfterMs: 60_000 });
+    await expect(emailAdapter.send(msg, { ...sendgridBase, baseUrl: api.baseUrl }, loopback)).rejects.toMatchObject({
+      retryable: true,
+      retryAfterMs: 60_000,
+    });
   });
 
   describe('over SMTP (a local SMTP stand-in on node:net)', () => {
@@ -293,21 +364,33 @@ describe('email send', () => {
     });
 
     it('maps SMTP replies: 451 retryable, 550 and bad credentials final, refused connection retryable', async () => {
-      await expect(emailAdapter.send({ ...msg, to: 'busy@example.com' }, config(), loopback)).rejects.toMatchObject({ retryable: true, status: 451 });
+      await expect(emailAdapter.send({ ...msg, to: 'busy@example.com' }, config(), loopback)).rejects.toMatchObject({
+        retryable: true,
+        status: 451,
+      });
       await expect(emailAdapter.send({ ...msg, to: 'nobody@example.com' }, config(), loopback)).rejects.toMatchObject({
         retryable: false,
         status: 550,
         message: expect.stringContaining('User unknown'),
       });
-      await expect(emailAdapter.send(msg, { ...config(), smtp: { ...config().smtp, pass: 'wrong' } }, loopback)).rejects.toMatchObject({ retryable: false, providerCode: 'EAUTH' });
-      await expect(emailAdapter.send(msg, { ...config(), smtp: { ...config().smtp, port: 1 } }, { ...loopback, timeoutMs: 2000 })).rejects.toMatchObject({ retryable: true });
+      await expect(emailAdapter.send(msg, { ...config(), smtp: { ...config().smtp, pass: 'wrong' } }, loopback)).rejects.toMatchObject({
+        retryable: false,
+        providerCode: 'EAUTH',
+      });
+      await expect(
+        emailAdapter.send(msg, { ...config(), smtp: { ...config().smtp, port: 1 } }, { ...loopback, timeoutMs: 2000 }),
+      ).rejects.toMatchObject({ retryable: true });
     });
 
     it('connects only through the egress guard: a private SMTP host is refused unless opened', async () => {
       const before = smtp.mails.length;
       for (const host of [smtp.host, 'localhost', '2130706433', '169.254.169.254', 'metadata.google.internal']) {
         const error = await emailAdapter.send(msg, { ...config(), smtp: { ...config().smtp, host } }).catch((e: unknown) => e);
-        expect(error).toMatchObject({ retryable: false, providerCode: 'egress_refused', message: expect.stringMatching(/^SMTP not called: Refused: \S+ is a (private|cloud metadata) address$/) });
+        expect(error).toMatchObject({
+          retryable: false,
+          providerCode: 'egress_refused',
+          message: expect.stringMatching(/^SMTP not called: Refused: \S+ is a (private|cloud metadata) address$/),
+        });
       }
       expect(smtp.mails.length).toBe(before);
     });
@@ -316,7 +399,9 @@ describe('email send', () => {
       const banner = createServer((socket) => socket.end('SSH-2.0-OpenSSH_9.6p1 build-host-7\r\n')).unref();
       await new Promise<void>((resolve) => banner.listen(0, '127.0.0.1', resolve));
       const port = (banner.address() as AddressInfo).port;
-      const error = (await emailAdapter.send(msg, { ...config(), smtp: { ...config().smtp, port } }, { ...loopback, timeoutMs: 2000 }).catch((e: Error) => e)) as Error;
+      const error = (await emailAdapter
+        .send(msg, { ...config(), smtp: { ...config().smtp, port } }, { ...loopback, timeoutMs: 2000 })
+        .catch((e: Error) => e)) as Error;
       expect(error.message).toMatch(/^SMTP 127\.0\.0\.1:\d+ refused: /);
       expect(error.message).not.toMatch(/SSH|OpenSSH|build-host/);
       banner.close();

@@ -127,7 +127,8 @@ interface SmtpError extends Error {
  * greeting that is not SMTP, an SSH or Redis banner).
  */
 function smtpReason(error: SmtpError): string {
-  if (error.responseCode !== undefined && error.responseCode >= 200 && error.responseCode < 600 && error.response) return shortReason(error.response);
+  if (error.responseCode !== undefined && error.responseCode >= 200 && error.responseCode < 600 && error.response)
+    return shortReason(error.response);
   switch (error.code) {
     case 'EAUTH':
       return 'the login was refused';
@@ -180,7 +181,8 @@ async function sendSmtp(mail: Mail, smtp: SmtpSettings, opts: SendOptions | unde
   } catch (err) {
     const error = err as SmtpError;
     const refusal = findRefusal(err);
-    if (refusal) throw new ProviderError(`SMTP not called: ${refusal.message}`, { retryable: false, providerCode: 'egress_refused', cause: err });
+    if (refusal)
+      throw new ProviderError(`SMTP not called: ${refusal.message}`, { retryable: false, providerCode: 'egress_refused', cause: err });
     const reply = error.responseCode;
     const retryable = reply !== undefined ? reply >= 400 && reply < 500 : retryableSmtpCodes.has(error.code ?? '');
     throw new ProviderError(`SMTP ${smtp.host}:${smtp.port} refused: ${smtpReason(error)}`, {

@@ -35,9 +35,18 @@ const dm = {
           sender: { id: '6789' },
           recipient: { id: '17841400000000000' },
           timestamp: 1767000008000,
-          message: { mid: 'aWdfZAG1_in', text: 'How much is a birthday cake?', attachments: [{ type: 'story_mention', payload: { url: 'https://lookaside.example/story' } }] },
+          message: {
+            mid: 'aWdfZAG1_in',
+            text: 'How much is a birthday cake?',
+            attachments: [{ type: 'story_mention', payload: { url: 'https://lookaside.example/story' } }],
+          },
         },
-        { sender: { id: '17841400000000000' }, recipient: { id: '6789' }, timestamp: 1767000008500, message: { mid: 'aWdfZAG1_echo', text: 'hi', is_echo: true } },
+        {
+          sender: { id: '17841400000000000' },
+          recipient: { id: '6789' },
+          timestamp: 1767000008500,
+          message: { mid: 'aWdfZAG1_echo', text: 'hi', is_echo: true },
+        },
       ],
     },
   ],
@@ -91,10 +100,17 @@ describe('instagram send', () => {
   });
 
   it('maps errors: 4xx message, 500 retryable, 429 Retry-After', async () => {
-    await expect(instagramAdapter.send({ ...msg, to: 'nobody' }, config(), loopback)).rejects.toMatchObject({ retryable: false, message: expect.stringContaining('No matching user found') });
+    await expect(instagramAdapter.send({ ...msg, to: 'nobody' }, config(), loopback)).rejects.toMatchObject({
+      retryable: false,
+      message: expect.stringContaining('No matching user found'),
+    });
     graph.failNext({ status: 503, body: 'Service Unavailable' });
     await expect(instagramAdapter.send(msg, config(), loopback)).rejects.toMatchObject({ retryable: true, status: 503 });
-    graph.failNext({ status: 429, headers: { 'retry-after': 'Wed, 21 Oct 2099 07:28:00 GMT' }, json: { error: { message: 'Calls to this api have exceeded the rate limit.', code: 613 } } });
+    graph.failNext({
+      status: 429,
+      headers: { 'retry-after': 'Wed, 21 Oct 2099 07:28:00 GMT' },
+      json: { error: { message: 'Calls to this api have exceeded the rate limit.', code: 613 } },
+    });
     const error = await instagramAdapter.send(msg, config(), loopback).catch((e: unknown) => e);
     expect(error).toMatchObject({ retryable: true, status: 429 });
     expect((error as { retryAfterMs: number }).retryAfterMs).toBeGreaterThan(0);

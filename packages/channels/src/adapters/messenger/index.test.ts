@@ -23,7 +23,11 @@ beforeEach(() => graph.reset());
 function signed(payload: unknown, secret = appSecret) {
   // Spacing as Meta sends it: the signature is over these exact bytes, not re-serialised JSON.
   const raw = JSON.stringify(payload, null, 1);
-  return inboundRequest({ url, headers: { 'content-type': 'application/json', 'x-hub-signature-256': sha256Header(secret, raw) }, body: raw });
+  return inboundRequest({
+    url,
+    headers: { 'content-type': 'application/json', 'x-hub-signature-256': sha256Header(secret, raw) },
+    body: raw,
+  });
 }
 
 const batch = {
@@ -34,7 +38,12 @@ const batch = {
       time: 1767000002000,
       messaging: [
         { sender: { id: '9001' }, recipient: { id: '1122' }, timestamp: 1767000001500, message: { mid: 'm_late', text: 'second' } },
-        { sender: { id: '1122' }, recipient: { id: '9001' }, timestamp: 1767000001000, message: { mid: 'm_echo', text: 'our reply', is_echo: true, app_id: 1 } },
+        {
+          sender: { id: '1122' },
+          recipient: { id: '9001' },
+          timestamp: 1767000001000,
+          message: { mid: 'm_echo', text: 'our reply', is_echo: true, app_id: 1 },
+        },
       ],
     },
     {
@@ -52,9 +61,19 @@ const batch = {
             attachments: [{ type: 'image', payload: { url: 'https://scontent.example/cake.jpg' } }],
           },
         },
-        { sender: { id: '9001' }, recipient: { id: '1122' }, timestamp: 1767000003000, delivery: { mids: ['m_out1'], watermark: 1767000002900 } },
+        {
+          sender: { id: '9001' },
+          recipient: { id: '1122' },
+          timestamp: 1767000003000,
+          delivery: { mids: ['m_out1'], watermark: 1767000002900 },
+        },
         { sender: { id: '9001' }, recipient: { id: '1122' }, timestamp: 1767000004000, read: { watermark: 1767000003900 } },
-        { sender: { id: '9001' }, recipient: { id: '1122' }, timestamp: 1767000005000, postback: { mid: 'm_pb', title: 'Order a cake', payload: 'ORDER' } },
+        {
+          sender: { id: '9001' },
+          recipient: { id: '1122' },
+          timestamp: 1767000005000,
+          postback: { mid: 'm_pb', title: 'Order a cake', payload: 'ORDER' },
+        },
         { sender: { id: '9001' }, recipient: { id: '1122' }, timestamp: 1767000006000, optin: { ref: 'x' } },
       ],
     },
@@ -69,7 +88,9 @@ describe('messenger webhook', () => {
       body: '1158201444',
       contentType: 'text/plain',
     });
-    expect(messengerAdapter.handshake?.(get('hub.mode=subscribe&hub.verify_token=nope&hub.challenge=1'), base)).toMatchObject({ status: 403 });
+    expect(messengerAdapter.handshake?.(get('hub.mode=subscribe&hub.verify_token=nope&hub.challenge=1'), base)).toMatchObject({
+      status: 403,
+    });
     expect(messengerAdapter.handshake?.(signed(batch), base)).toBeNull();
   });
 
@@ -94,7 +115,14 @@ describe('messenger webhook', () => {
         attachments: [{ url: 'https://scontent.example/cake.jpg', contentType: 'image/*' }],
         timestamp: new Date(1767000000500),
       },
-      { kind: 'message', providerMessageId: 'm_late', externalId: '9001', text: 'second', attachments: [], timestamp: new Date(1767000001500) },
+      {
+        kind: 'message',
+        providerMessageId: 'm_late',
+        externalId: '9001',
+        text: 'second',
+        attachments: [],
+        timestamp: new Date(1767000001500),
+      },
       { kind: 'status', providerMessageId: 'm_out1', status: 'delivered', timestamp: new Date(1767000003000) },
       { kind: 'watermark', externalId: '9001', status: 'read', timestamp: new Date(1767000003900) },
       {
@@ -120,7 +148,11 @@ describe('messenger send', () => {
   const msg: OutboundMessage = { id: 'msg_1', to: '9001', text: 'A 6-inch cake is $30.', windowOpen: true };
 
   it('posts RESPONSE text with the page token and quick replies', async () => {
-    const result = await messengerAdapter.send({ ...msg, quickReplies: ['Order now', 'A much longer option title here'] }, config(), loopback);
+    const result = await messengerAdapter.send(
+      { ...msg, quickReplies: ['Order now', 'A much longer option title here'] },
+      config(),
+      loopback,
+    );
     expect(result).toEqual({ providerMessageId: 'm_1', status: 'sent' });
     expect(graph.requests[0]?.path).toBe('/v21.0/me/messages');
     expect(graph.requests[0]?.json()).toEqual({
@@ -148,7 +180,10 @@ describe('messenger send', () => {
   it('tags HUMAN_AGENT outside the window and refuses the bot there', async () => {
     await messengerAdapter.send({ ...msg, windowOpen: false, humanAgent: true }, config(), loopback);
     expect(graph.requests[0]?.json()).toMatchObject({ messaging_type: 'MESSAGE_TAG', tag: 'HUMAN_AGENT' });
-    await expect(messengerAdapter.send({ ...msg, windowOpen: false }, config(), loopback)).rejects.toMatchObject({ retryable: false, providerCode: 'window_closed' });
+    await expect(messengerAdapter.send({ ...msg, windowOpen: false }, config(), loopback)).rejects.toMatchObject({
+      retryable: false,
+      providerCode: 'window_closed',
+    });
     expect(graph.requests).toHaveLength(1);
   });
 
@@ -170,6 +205,10 @@ describe('messenger send', () => {
     await expect(messengerAdapter.send(msg, config(), loopback)).rejects.toMatchObject({ retryable: true, retryAfterMs: 30_000 });
     // Graph signals page throttling with HTTP 400 and code 32: still a passing fault.
     graph.failNext({ status: 400, json: { error: { message: 'Page request limit reached', code: 32 } } });
-    await expect(messengerAdapter.send(msg, config(), loopback)).rejects.toMatchObject({ retryable: true, status: 400, providerCode: '32' });
+    await expect(messengerAdapter.send(msg, config(), loopback)).rejects.toMatchObject({
+      retryable: true,
+      status: 400,
+      providerCode: '32',
+    });
   });
 });

@@ -7,7 +7,10 @@ export const MetaPageConfig = z.object({
   appSecret: z.string().trim().min(1),
   verifyToken: z.string().trim().min(1),
   /** Graph API version, default v21.0. */
-  apiVersion: z.string().regex(/^v\d+\.\d+$/).optional(),
+  apiVersion: z
+    .string()
+    .regex(/^v\d+\.\d+$/)
+    .optional(),
   baseUrl: z.url().optional(),
 });
 export type MetaPageConfig = z.infer<typeof MetaPageConfig>;

@@ -4,7 +4,15 @@ import { field } from '../../http';
 import { parseWith, readJson, sortByTimestamp } from '../../inbound-body';
 import { splitText, utf16Units, utf8Bytes } from '../../split-text';
 import { mediaKind, outboundMedia, withLocationText } from '../../outbound-media';
-import type { ChannelAdapter, InboundAttachment, InboundEvent, OutboundAttachment, OutboundMessage, SendOptions, SendResult } from '../../types';
+import type {
+  ChannelAdapter,
+  InboundAttachment,
+  InboundEvent,
+  OutboundAttachment,
+  OutboundMessage,
+  SendOptions,
+  SendResult,
+} from '../../types';
 import type { MetaPageConfig } from './config';
 import { graphPost, GRAPH_VERSION } from './graph';
 import { hubHandshake, verifyHubSignature } from './webhook';
@@ -51,7 +59,13 @@ interface Flavour {
 
 export const messengerFlavour: Flavour = { type: 'messenger', provider: 'Messenger', object: 'page', textLimit: 2000, measure: utf16Units };
 // Instagram counts bytes, not characters: 1,000 bytes of UTF-8.
-export const instagramFlavour: Flavour = { type: 'instagram', provider: 'Instagram', object: 'instagram', textLimit: 1000, measure: utf8Bytes };
+export const instagramFlavour: Flavour = {
+  type: 'instagram',
+  provider: 'Instagram',
+  object: 'instagram',
+  textLimit: 1000,
+  measure: utf8Bytes,
+};
 
 type MetaAdapterCore = Pick<ChannelAdapter<MetaPageConfig>, 'verify' | 'handshake' | 'parseInbound' | 'send'>;
 

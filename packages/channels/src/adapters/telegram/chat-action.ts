@@ -23,6 +23,7 @@ export async function telegramSignal(config: TelegramConfig, signal: ChatSignal,
       return typeof description === 'string' ? { message: description } : {};
     },
   });
-  if (field(response.body, 'ok') !== true) throw new ProviderError('Telegram sendChatAction answered without ok:true', { retryable: false });
+  if (field(response.body, 'ok') !== true)
+    throw new ProviderError('Telegram sendChatAction answered without ok:true', { retryable: false });
   return true;
 }

@@ -12,6 +12,9 @@ export const telegramFacts = defineChannel({
   outsideWindow: 'free',
   form: {
     botToken: { label: 'Bot token', help: 'From @BotFather in Telegram.' },
-    secretToken: { label: 'Secret word', help: 'Any word you choose (letters, digits, - and _); Telegram sends it back so we know the message is real.' },
+    secretToken: {
+      label: 'Secret word',
+      help: 'Any word you choose (letters, digits, - and _); Telegram sends it back so we know the message is real.',
+    },
   },
 });

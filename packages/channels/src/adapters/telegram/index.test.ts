@@ -21,7 +21,9 @@ beforeAll(async () => {
     const file = /^\/file\/bot([^/]+)\/(.+)$/.exec(req.path);
     if (file) {
       if (file[1] !== base.botToken) return { status: 404, body: 'Not Found' };
-      return file[2] === 'photos/file_7.jpg' ? { headers: { 'content-type': 'image/jpeg' }, body: Buffer.from([0xff, 0xd8, 0xff]) } : { status: 404, body: 'Not Found' };
+      return file[2] === 'photos/file_7.jpg'
+        ? { headers: { 'content-type': 'image/jpeg' }, body: Buffer.from([0xff, 0xd8, 0xff]) }
+        : { status: 404, body: 'Not Found' };
     }
     const match = /^\/bot([^/]+)\/(\w+)$/.exec(req.path);
     if (!match || match[1] !== base.botToken) return fail(401, 'Unauthorized');
@@ -67,7 +69,15 @@ describe('telegram webhook', () => {
   it('parses a text message with update_id as the provider id', () => {
     const body = { update_id: 900001, message: { message_id: 17, from, chat, date: 1767000000, text: 'Have you got gluten-free?' } };
     expect(telegramAdapter.parseInbound(update(body), base)).toEqual([
-      { kind: 'message', providerMessageId: '900001', externalId: '5550001', name: 'Ivan Petrov', text: 'Have you got gluten-free?', attachments: [], timestamp: new Date(1767000000_000) },
+      {
+        kind: 'message',
+        providerMessageId: '900001',
+        externalId: '5550001',
+        name: 'Ivan Petrov',
+        text: 'Have you got gluten-free?',
+        attachments: [],
+        timestamp: new Date(1767000000_000),
+      },
     ]);
   });
 
@@ -76,16 +86,32 @@ describe('telegram webhook', () => {
       { file_id: 'small', file_unique_id: 's', width: 90, height: 90 },
       { file_id: 'large', file_unique_id: 'l', width: 1280, height: 1280 },
     ];
-    const [photoEvent] = telegramAdapter.parseInbound(update({ update_id: 2, message: { message_id: 2, from, chat, date: 1767000000, photo, caption: 'this design' } }), base);
+    const [photoEvent] = telegramAdapter.parseInbound(
+      update({ update_id: 2, message: { message_id: 2, from, chat, date: 1767000000, photo, caption: 'this design' } }),
+      base,
+    );
     expect(photoEvent).toMatchObject({ text: 'this design', attachments: [{ url: 'tg-file:large', contentType: 'image/jpeg' }] });
-    const [edited] = telegramAdapter.parseInbound(update({ update_id: 3, edited_message: { message_id: 1, from, chat, date: 1767000000, edit_date: 1767000100, text: 'fixed' } }), base);
+    const [edited] = telegramAdapter.parseInbound(
+      update({ update_id: 3, edited_message: { message_id: 1, from, chat, date: 1767000000, edit_date: 1767000100, text: 'fixed' } }),
+      base,
+    );
     expect(edited).toMatchObject({ providerMessageId: '3', text: 'fixed', timestamp: new Date(1767000100_000) });
   });
 
   it('parses a callback query as a quick reply, and ignores bots and other updates', () => {
-    const body = { update_id: 4, callback_query: { id: 'cb1', from, message: { message_id: 9, chat, date: 1767000000 }, chat_instance: 'x', data: 'size_8' } };
-    expect(telegramAdapter.parseInbound(update(body), base)).toEqual([expect.objectContaining({ externalId: '5550001', text: 'size_8', quickReply: 'size_8' })]);
-    expect(telegramAdapter.parseInbound(update({ update_id: 5, message: { message_id: 1, from: { ...from, is_bot: true }, chat, date: 1, text: 'x' } }), base)).toEqual([]);
+    const body = {
+      update_id: 4,
+      callback_query: { id: 'cb1', from, message: { message_id: 9, chat, date: 1767000000 }, chat_instance: 'x', data: 'size_8' },
+    };
+    expect(telegramAdapter.parseInbound(update(body), base)).toEqual([
+      expect.objectContaining({ externalId: '5550001', text: 'size_8', quickReply: 'size_8' }),
+    ]);
+    expect(
+      telegramAdapter.parseInbound(
+        update({ update_id: 5, message: { message_id: 1, from: { ...from, is_bot: true }, chat, date: 1, text: 'x' } }),
+        base,
+      ),
+    ).toEqual([]);
     expect(telegramAdapter.parseInbound(update({ update_id: 6, my_chat_member: {} }), base)).toEqual([]);
     expect(() => telegramAdapter.parseInbound(update({ message: {} }), base)).toThrow(/update_id/);
   });
@@ -125,7 +151,12 @@ describe('telegram send', () => {
       message: expect.stringContaining('bot was blocked by the user'),
     });
     telegram.failNext(fail(429, 'Too Many Requests: retry after 5', { retry_after: 5 }));
-    await expect(telegramAdapter.send(msg, config(), loopback)).rejects.toMatchObject({ retryable: true, status: 429, retryAfterMs: 5000, providerCode: '429' });
+    await expect(telegramAdapter.send(msg, config(), loopback)).rejects.toMatchObject({
+      retryable: true,
+      status: 429,
+      retryAfterMs: 5000,
+      providerCode: '429',
+    });
     telegram.failNext({ status: 502, body: '<html>Bad Gateway</html>' });
     await expect(telegramAdapter.send(msg, config(), loopback)).rejects.toMatchObject({ retryable: true, status: 502 });
     const wrong = await telegramAdapter.send(msg, { ...config(), botToken: '1:wrong' }, loopback).catch((e: Error) => e);
@@ -153,6 +184,9 @@ describe('telegram setup and media', () => {
     const media = await telegramAdapter.fetchMedia?.('tg-file:large', config(), loopback);
     expect(media).toEqual({ data: Buffer.from([0xff, 0xd8, 0xff]), contentType: 'image/jpeg' });
     expect(await telegramAdapter.fetchMedia?.('https://example.com/x.jpg', config(), loopback)).toBeNull();
-    await expect(telegramAdapter.fetchMedia?.('tg-file:gone', config(), loopback)).rejects.toMatchObject({ retryable: false, message: expect.stringContaining('invalid file_id') });
+    await expect(telegramAdapter.fetchMedia?.('tg-file:gone', config(), loopback)).rejects.toMatchObject({
+      retryable: false,
+      message: expect.stringContaining('invalid file_id'),
+    });
   });
 });

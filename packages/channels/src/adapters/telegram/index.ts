@@ -39,7 +39,10 @@ async function botApi(config: TelegramConfig, method: string, body: unknown, opt
     describeError: describeTelegramError,
   });
   if (field(response.body, 'ok') !== true) {
-    throw new ProviderError(`Telegram ${method} answered ${response.status} without ok:true`, { retryable: false, status: response.status });
+    throw new ProviderError(`Telegram ${method} answered ${response.status} without ok:true`, {
+      retryable: false,
+      status: response.status,
+    });
   }
   return field(response.body, 'result');
 }

@@ -22,5 +22,7 @@ export function telegramMediaCall(chatId: string, file: OutboundAttachment, capt
 /** sendVenue when the place has a name and an address (Telegram shows both), else sendLocation. */
 export function telegramLocationCall(chatId: string, location: OutboundLocation): Call {
   const point = { chat_id: chatId, latitude: location.latitude, longitude: location.longitude };
-  return location.name && location.address ? ['sendVenue', { ...point, title: location.name, address: location.address }] : ['sendLocation', point];
+  return location.name && location.address
+    ? ['sendVenue', { ...point, title: location.name, address: location.address }]
+    : ['sendLocation', point];
 }

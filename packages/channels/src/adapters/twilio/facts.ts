@@ -15,6 +15,10 @@ export const twilioFacts = defineChannel({
   form: {
     accountSid: { label: 'Account SID', help: 'In the Twilio console, on the account dashboard.' },
     authToken: { label: 'Auth token' },
-    from: { label: 'Your Twilio phone number', help: 'Or whatsapp:+15551234567 for a WhatsApp sender, or a Messaging Service SID (MG…).', placeholder: '+15551234567' },
+    from: {
+      label: 'Your Twilio phone number',
+      help: 'Or whatsapp:+15551234567 for a WhatsApp sender, or a Messaging Service SID (MG…).',
+      placeholder: '+15551234567',
+    },
   },
 });

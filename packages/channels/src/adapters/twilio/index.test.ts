@@ -19,7 +19,8 @@ beforeAll(async () => {
   // Plays Twilio's Messages resource: Basic auth, form body, E.164 numbers, 201 + JSON.
   twilio = await startStandIn((req) => {
     if (req.method === 'GET' && req.path === `/2010-04-01/Accounts/${sid}/Messages/MM1/Media/ME1`) {
-      if (req.headers.authorization !== `Basic ${Buffer.from(`${sid}:${token}`).toString('base64')}`) return { status: 401, json: { code: 20003, message: 'Authenticate' } };
+      if (req.headers.authorization !== `Basic ${Buffer.from(`${sid}:${token}`).toString('base64')}`)
+        return { status: 401, json: { code: 20003, message: 'Authenticate' } };
       return { headers: { 'content-type': 'image/png' }, body: Buffer.from([0x89, 0x50, 0x4e, 0x47]) };
     }
     if (req.method !== 'POST' || req.path !== `/2010-04-01/Accounts/${sid}/Messages.json`) {
@@ -28,7 +29,8 @@ beforeAll(async () => {
     if (req.headers.authorization !== `Basic ${Buffer.from(`${sid}:${token}`).toString('base64')}`) {
       return { status: 401, json: { code: 20003, message: 'Authenticate', status: 401 } };
     }
-    if (req.headers['content-type'] !== 'application/x-www-form-urlencoded') return { status: 400, json: { code: 20001, message: 'bad content type' } };
+    if (req.headers['content-type'] !== 'application/x-www-form-urlencoded')
+      return { status: 400, json: { code: 20001, message: 'bad content type' } };
     const form = req.form();
     const to = form.get('To') ?? '';
     if (!/^(whatsapp:)?\+\d{6,15}$/.test(to)) {
@@ -51,7 +53,10 @@ const ctx = verifyContext();
 function signedRequest(fields: Record<string, string | string[]>, url = hookUrl, signWith = url) {
   return inboundRequest({
     url,
-    headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': getExpectedTwilioSignature(token, signWith, fields) },
+    headers: {
+      'content-type': 'application/x-www-form-urlencoded',
+      'x-twilio-signature': getExpectedTwilioSignature(token, signWith, fields),
+    },
     body: formBody(fields),
   });
 }
@@ -89,7 +94,9 @@ describe('twilio signature', () => {
     expect(twilioAdapter.verify(signedRequest(inboundSms, hookUrl, withPort), sms, ctx)).toEqual({ ok: true });
     expect(twilioAdapter.verify(signedRequest(inboundSms, withPort, hookUrl), sms, ctx)).toEqual({ ok: true });
     const http = 'http://localhost/webhooks/channels/ch_1';
-    expect(twilioAdapter.verify(signedRequest(inboundSms, http, 'http://localhost:80/webhooks/channels/ch_1'), sms, ctx)).toEqual({ ok: true });
+    expect(twilioAdapter.verify(signedRequest(inboundSms, http, 'http://localhost:80/webhooks/channels/ch_1'), sms, ctx)).toEqual({
+      ok: true,
+    });
   });
 
   it('refuses a forged, tampered or unsigned request', () => {
@@ -135,7 +142,13 @@ describe('twilio inbound', () => {
     const req = signedRequest(fields);
     expect(twilioAdapter.verify(req, whatsapp, ctx)).toEqual({ ok: true });
     expect(twilioAdapter.parseInbound(req, whatsapp)).toEqual([
-      expect.objectContaining({ externalId: 'whatsapp:+447700900123', phone: '+447700900123', name: 'Ada', quickReply: 'confirm', attachments: [] }),
+      expect.objectContaining({
+        externalId: 'whatsapp:+447700900123',
+        phone: '+447700900123',
+        name: 'Ada',
+        quickReply: 'confirm',
+        attachments: [],
+      }),
     ]);
   });
 
@@ -156,7 +169,11 @@ describe('twilio inbound', () => {
   });
 
   it('acknowledges with empty TwiML', () => {
-    expect(twilioAdapter.inboundAck?.()).toEqual({ status: 200, contentType: 'text/xml', body: '<?xml version="1.0" encoding="UTF-8"?><Response></Response>' });
+    expect(twilioAdapter.inboundAck?.()).toEqual({
+      status: 200,
+      contentType: 'text/xml',
+      body: '<?xml version="1.0" encoding="UTF-8"?><Response></Response>',
+    });
   });
 });
 
@@ -166,7 +183,12 @@ describe('twilio send', () => {
 
   it('posts the form with Basic auth, repeatable MediaUrl and StatusCallback', async () => {
     const result = await twilioAdapter.send(
-      { ...msg, mediaUrl: 'https://cdn.example/cake.jpg', quickReplies: ['Yes', 'No'], statusCallbackUrl: 'https://sb.example/webhooks/channels/ch_1' },
+      {
+        ...msg,
+        mediaUrl: 'https://cdn.example/cake.jpg',
+        quickReplies: ['Yes', 'No'],
+        statusCallbackUrl: 'https://sb.example/webhooks/channels/ch_1',
+      },
       config(),
       loopback,
     );
@@ -221,7 +243,12 @@ describe('twilio send', () => {
     twilio.failNext({ status: 500, json: { code: 20500, message: 'Internal Server Error' } });
     await expect(twilioAdapter.send(msg, config(), loopback)).rejects.toMatchObject({ retryable: true, status: 500 });
     twilio.failNext({ status: 429, headers: { 'retry-after': '7' }, json: { code: 20429, message: 'Too Many Requests' } });
-    await expect(twilioAdapter.send(msg, config(), loopback)).rejects.toMatchObject({ retryable: true, status: 429, retryAfterMs: 7000, providerCode: '20429' });
+    await expect(twilioAdapter.send(msg, config(), loopback)).rejects.toMatchObject({
+      retryable: true,
+      status: 429,
+      retryAfterMs: 7000,
+      providerCode: '20429',
+    });
   });
 });
 

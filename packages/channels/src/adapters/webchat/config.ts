@@ -19,7 +19,11 @@ const HttpUrl = z
  * The colour is a plain #rrggbb so it can only ever reach one CSS custom property.
  */
 export const WidgetSettings = z.object({
-  color: z.string().trim().regex(/^#[0-9a-fA-F]{6}$/, 'Pick a colour like #2563eb').optional(),
+  color: z
+    .string()
+    .trim()
+    .regex(/^#[0-9a-fA-F]{6}$/, 'Pick a colour like #2563eb')
+    .optional(),
   title: z.string().trim().max(60, 'Keep the title under 60 characters').optional(),
   greeting: z.string().trim().max(500, 'Keep the greeting under 500 characters').optional(),
   replyTime: z.string().trim().max(100, 'Keep the reply time under 100 characters').optional(),

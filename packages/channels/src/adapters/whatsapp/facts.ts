@@ -18,7 +18,10 @@ export const whatsappFacts = defineChannel({
     appSecret: { label: 'App secret', help: 'App settings → Basic.' },
     verifyToken: { label: 'Verify token', help: verifyHelp },
     sendRatePerSecond: { label: 'Broadcast messages per second', help: 'Default 50; Meta takes up to 80 per number.', placeholder: '50' },
-    businessAccountId: { label: 'WhatsApp Business Account ID', help: 'WhatsApp Manager → Account tools; needed to sync message templates.' },
+    businessAccountId: {
+      label: 'WhatsApp Business Account ID',
+      help: 'WhatsApp Manager → Account tools; needed to sync message templates.',
+    },
     apiVersion: { label: 'API version', placeholder: 'v21.0' },
   },
 });

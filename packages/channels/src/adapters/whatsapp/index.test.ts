@@ -40,7 +40,13 @@ const notification = {
           value: value(base.phoneNumberId, {
             contacts: [{ profile: { name: 'Maria' }, wa_id: '447700900123' }],
             messages: [
-              { from: '447700900123', id: 'wamid.B', timestamp: '1767000060', type: 'image', image: { id: 'MEDIA_1', mime_type: 'image/jpeg', caption: 'like this one' } },
+              {
+                from: '447700900123',
+                id: 'wamid.B',
+                timestamp: '1767000060',
+                type: 'image',
+                image: { id: 'MEDIA_1', mime_type: 'image/jpeg', caption: 'like this one' },
+              },
               { from: '447700900123', id: 'wamid.A', timestamp: '1767000000', type: 'text', text: { body: 'Do you deliver?' } },
             ],
           }),
@@ -55,8 +61,20 @@ const notification = {
           value: value(base.phoneNumberId, {
             contacts: [{ profile: { name: 'Maria' }, wa_id: '447700900123' }],
             messages: [
-              { from: '447700900123', id: 'wamid.C', timestamp: '1767000120', type: 'interactive', interactive: { type: 'button_reply', button_reply: { id: 'Tomorrow', title: 'Tomorrow' } } },
-              { from: '447700900123', id: 'wamid.R', timestamp: '1767000121', type: 'reaction', reaction: { message_id: 'wamid.out', emoji: '👍' } },
+              {
+                from: '447700900123',
+                id: 'wamid.C',
+                timestamp: '1767000120',
+                type: 'interactive',
+                interactive: { type: 'button_reply', button_reply: { id: 'Tomorrow', title: 'Tomorrow' } },
+              },
+              {
+                from: '447700900123',
+                id: 'wamid.R',
+                timestamp: '1767000121',
+                type: 'reaction',
+                reaction: { message_id: 'wamid.out', emoji: '👍' },
+              },
             ],
             statuses: [
               { id: 'wamid.out1', status: 'delivered', timestamp: '1767000030', recipient_id: '447700900123' },
@@ -65,13 +83,22 @@ const notification = {
                 status: 'failed',
                 timestamp: '1767000090',
                 recipient_id: '447700900123',
-                errors: [{ code: 131047, title: 'Re-engagement message', error_data: { details: 'Message failed to send because more than 24 hours have passed' } }],
+                errors: [
+                  {
+                    code: 131047,
+                    title: 'Re-engagement message',
+                    error_data: { details: 'Message failed to send because more than 24 hours have passed' },
+                  },
+                ],
               },
             ],
           }),
         },
         // Another number of the same business, posted to the same app webhook: not this channel's.
-        { field: 'messages', value: value('999', { messages: [{ from: '1', id: 'wamid.other', timestamp: '1767000000', type: 'text', text: { body: 'x' } }] }) },
+        {
+          field: 'messages',
+          value: value('999', { messages: [{ from: '1', id: 'wamid.other', timestamp: '1767000000', type: 'text', text: { body: 'x' } }] }),
+        },
       ],
     },
   ],
@@ -79,7 +106,8 @@ const notification = {
 
 describe('whatsapp webhook', () => {
   it('answers the handshake only with the right verify token', () => {
-    const get = (token: string) => inboundRequest({ method: 'GET', url: `${url}?hub.mode=subscribe&hub.verify_token=${token}&hub.challenge=42` });
+    const get = (token: string) =>
+      inboundRequest({ method: 'GET', url: `${url}?hub.mode=subscribe&hub.verify_token=${token}&hub.challenge=42` });
     expect(whatsappAdapter.handshake?.(get('wa-verify'), base)).toEqual({ status: 200, body: '42', contentType: 'text/plain' });
     expect(whatsappAdapter.handshake?.(get('guess'), base)).toMatchObject({ status: 403 });
   });
@@ -87,12 +115,24 @@ describe('whatsapp webhook', () => {
   it('verifies the signature and refuses forged or unsigned bodies', () => {
     expect(whatsappAdapter.verify(signed(notification), base, verifyContext())).toEqual({ ok: true });
     expect(whatsappAdapter.verify(signed(notification, 'nope'), base, verifyContext())).toMatchObject({ ok: false, status: 403 });
-    expect(whatsappAdapter.verify(inboundRequest({ url, body: notification }), base, verifyContext())).toMatchObject({ ok: false, status: 401 });
+    expect(whatsappAdapter.verify(inboundRequest({ url, body: notification }), base, verifyContext())).toMatchObject({
+      ok: false,
+      status: 401,
+    });
   });
 
   it('parses every entry, change, message and status in timestamp order', () => {
     expect(whatsappAdapter.parseInbound(signed(notification), base)).toEqual([
-      { kind: 'message', providerMessageId: 'wamid.A', externalId: '447700900123', phone: '+447700900123', name: 'Maria', text: 'Do you deliver?', attachments: [], timestamp: new Date(1767000000_000) },
+      {
+        kind: 'message',
+        providerMessageId: 'wamid.A',
+        externalId: '447700900123',
+        phone: '+447700900123',
+        name: 'Maria',
+        text: 'Do you deliver?',
+        attachments: [],
+        timestamp: new Date(1767000000_000),
+      },
       { kind: 'status', providerMessageId: 'wamid.out1', status: 'delivered', timestamp: new Date(1767000030_000) },
       {
         kind: 'message',
@@ -135,21 +175,38 @@ describe('whatsapp send', () => {
 
   it('sends an image with caption, and quick replies as buttons', async () => {
     await whatsappAdapter.send({ ...msg, mediaUrl: 'https://cdn.example/menu.jpg' }, config(), loopback);
-    expect(graph.requests[0]?.json()).toEqual({ ...head, type: 'image', image: { link: 'https://cdn.example/menu.jpg', caption: msg.text } });
+    expect(graph.requests[0]?.json()).toEqual({
+      ...head,
+      type: 'image',
+      image: { link: 'https://cdn.example/menu.jpg', caption: msg.text },
+    });
     await whatsappAdapter.send({ ...msg, quickReplies: ['Today', 'Tomorrow'] }, config(), loopback);
     expect(graph.requests[1]?.json().interactive).toEqual({
       type: 'button',
       body: { text: msg.text },
-      action: { buttons: [{ type: 'reply', reply: { id: 'Today', title: 'Today' } }, { type: 'reply', reply: { id: 'Tomorrow', title: 'Tomorrow' } }] },
+      action: {
+        buttons: [
+          { type: 'reply', reply: { id: 'Today', title: 'Today' } },
+          { type: 'reply', reply: { id: 'Tomorrow', title: 'Tomorrow' } },
+        ],
+      },
     });
   });
 
   it('sends the template outside the window, and refuses free text there', async () => {
-    await whatsappAdapter.send({ ...msg, windowOpen: false, whatsappTemplate: { name: 'order_ready', language: 'en_US', variables: ['Maria'] } }, config(), loopback);
+    await whatsappAdapter.send(
+      { ...msg, windowOpen: false, whatsappTemplate: { name: 'order_ready', language: 'en_US', variables: ['Maria'] } },
+      config(),
+      loopback,
+    );
     expect(graph.requests[0]?.json()).toEqual({
       ...head,
       type: 'template',
-      template: { name: 'order_ready', language: { code: 'en_US' }, components: [{ type: 'body', parameters: [{ type: 'text', text: 'Maria' }] }] },
+      template: {
+        name: 'order_ready',
+        language: { code: 'en_US' },
+        components: [{ type: 'body', parameters: [{ type: 'text', text: 'Maria' }] }],
+      },
     });
     await expect(whatsappAdapter.send({ ...msg, windowOpen: false }, config(), loopback)).rejects.toMatchObject({
       retryable: false,
@@ -167,7 +224,10 @@ describe('whatsapp send', () => {
       message: expect.stringContaining('Recipient phone number not valid'),
     });
     graph.failNext({ status: 400, json: { error: { message: 'Re-engagement message', code: 131047 } } });
-    await expect(whatsappAdapter.send(msg, config(), loopback)).rejects.toMatchObject({ retryable: false, message: expect.stringContaining('approved template') });
+    await expect(whatsappAdapter.send(msg, config(), loopback)).rejects.toMatchObject({
+      retryable: false,
+      message: expect.stringContaining('approved template'),
+    });
     graph.failNext({ status: 400, json: { error: { message: '(#130429) Rate limit hit', code: 130429 } } });
     await expect(whatsappAdapter.send(msg, config(), loopback)).rejects.toMatchObject({ retryable: true });
     graph.failNext({ status: 500, json: { error: { message: 'Service temporarily unavailable', code: 2 } } });
@@ -186,6 +246,9 @@ describe('whatsapp media', () => {
       ['GET', '/lookaside/MEDIA_1', `Bearer ${base.accessToken}`],
     ]);
     expect(await whatsappAdapter.fetchMedia?.('https://cdn.example/a.jpg', config(), loopback)).toBeNull();
-    await expect(whatsappAdapter.fetchMedia?.('wa-media:nope', config(), loopback)).rejects.toMatchObject({ retryable: false, status: 404 });
+    await expect(whatsappAdapter.fetchMedia?.('wa-media:nope', config(), loopback)).rejects.toMatchObject({
+      retryable: false,
+      status: 404,
+    });
   });
 });

@@ -30,6 +30,11 @@ export function whatsappLocation(head: Head, location: OutboundLocation): Record
   return {
     ...head,
     type: 'location',
-    location: { latitude: location.latitude, longitude: location.longitude, ...(location.name && { name: location.name }), ...(location.address && { address: location.address }) },
+    location: {
+      latitude: location.latitude,
+      longitude: location.longitude,
+      ...(location.name && { name: location.name }),
+      ...(location.address && { address: location.address }),
+    },
   };
 }

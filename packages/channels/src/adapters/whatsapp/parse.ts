@@ -19,7 +19,9 @@ const WaMessage = z.looseObject({
   sticker: Media.optional(),
   interactive: z.looseObject({ button_reply: Reply.optional(), list_reply: Reply.optional() }).optional(),
   button: z.looseObject({ payload: z.string().optional(), text: z.string() }).optional(),
-  location: z.looseObject({ latitude: z.number(), longitude: z.number(), name: z.string().optional(), address: z.string().optional() }).optional(),
+  location: z
+    .looseObject({ latitude: z.number(), longitude: z.number(), name: z.string().optional(), address: z.string().optional() })
+    .optional(),
 });
 type WaMessage = z.infer<typeof WaMessage>;
 
@@ -28,7 +30,16 @@ const WaStatus = z.looseObject({
   status: z.string(),
   timestamp: z.string(),
   recipient_id: z.string().optional(),
-  errors: z.array(z.looseObject({ code: z.number(), title: z.string().optional(), message: z.string().optional(), error_data: z.looseObject({ details: z.string().optional() }).optional() })).optional(),
+  errors: z
+    .array(
+      z.looseObject({
+        code: z.number(),
+        title: z.string().optional(),
+        message: z.string().optional(),
+        error_data: z.looseObject({ details: z.string().optional() }).optional(),
+      }),
+    )
+    .optional(),
 });
 
 const Value = z.looseObject({

@@ -9,11 +9,18 @@ import type { WhatsAppConfig } from './config';
  */
 export async function whatsappSignal(config: WhatsAppConfig, signal: ChatSignal, opts: SendOptions | undefined): Promise<boolean> {
   if (!signal.providerMessageId) return false;
-  await graphPost('WhatsApp', config.baseUrl, `/${config.apiVersion ?? GRAPH_VERSION}/${encodeURIComponent(config.phoneNumberId)}/messages`, config.accessToken, {
-    messaging_product: 'whatsapp',
-    status: 'read',
-    message_id: signal.providerMessageId,
-    ...(signal.kind === 'typing' && { typing_indicator: { type: 'text' } }),
-  }, opts);
+  await graphPost(
+    'WhatsApp',
+    config.baseUrl,
+    `/${config.apiVersion ?? GRAPH_VERSION}/${encodeURIComponent(config.phoneNumberId)}/messages`,
+    config.accessToken,
+    {
+      messaging_product: 'whatsapp',
+      status: 'read',
+      message_id: signal.providerMessageId,
+      ...(signal.kind === 'typing' && { typing_indicator: { type: 'text' } }),
+    },
+    opts,
+  );
   return true;
 }

@@ -68,7 +68,9 @@ export function whatsappBodies(msg: OutboundMessage): Record<string, unknown>[] 
         body: { text: clip(msg.text || '…', 4096) },
         action: {
           button: 'Choose',
-          sections: [{ title: 'Options', rows: choices.slice(0, 10).map((choice) => ({ id: clip(choice, 200), title: clip(choice, 24) })) }],
+          sections: [
+            { title: 'Options', rows: choices.slice(0, 10).map((choice) => ({ id: clip(choice, 200), title: clip(choice, 24) })) },
+          ],
         },
       },
     };
@@ -77,7 +79,8 @@ export function whatsappBodies(msg: OutboundMessage): Record<string, unknown>[] 
   }
   // The text rides as the first file's caption when it can; otherwise it goes first on its own.
   const captioned = files.length > 0 && takesCaption(files[0]!) && msg.text !== '' && Array.from(msg.text).length <= 1024;
-  const text = msg.text && !captioned ? [{ ...head, type: 'text', text: { body: msg.text, preview_url: /https?:\/\//.test(msg.text) } }] : [];
+  const text =
+    msg.text && !captioned ? [{ ...head, type: 'text', text: { body: msg.text, preview_url: /https?:\/\//.test(msg.text) } }] : [];
   const bodies = [...text, ...files.map((file, i) => whatsappMediaBody(head, file, i === 0 && captioned ? msg.text : undefined)), ...place];
   return bodies.length ? bodies : [{ ...head, type: 'text', text: { body: msg.text, preview_url: false } }];
 }
@@ -110,7 +113,15 @@ export async function fetchWhatsAppMedia(url: string, config: WhatsAppConfig, op
   });
   const location = field(meta.body, 'url');
   if (typeof location !== 'string') throw new ProviderError('WhatsApp media lookup answered without url', { retryable: false });
-  const file = await callProvider({ provider: 'WhatsApp', method: 'GET', url: location, headers: auth, ...opts, binary: true, describeError: describeGraphError });
+  const file = await callProvider({
+    provider: 'WhatsApp',
+    method: 'GET',
+    url: location,
+    headers: auth,
+    ...opts,
+    binary: true,
+    describeError: describeGraphError,
+  });
   const contentType = field(meta.body, 'mime_type') ?? file.headers.get('content-type');
   return { data: file.body as Buffer, ...(typeof contentType === 'string' && { contentType }) };
 }

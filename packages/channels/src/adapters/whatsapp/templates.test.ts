@@ -6,7 +6,13 @@ import type { StandIn } from '../../testing/stand-in';
 import { startTemplatesStandIn } from '../../testing/whatsapp-templates-stand-in';
 import { whatsappAdapter } from './index';
 
-const base = { phoneNumberId: '106540352242922', accessToken: 'EAAwa-token', appSecret: 'wa-app-secret', verifyToken: 'wa-verify', businessAccountId: '102290129340398' };
+const base = {
+  phoneNumberId: '106540352242922',
+  accessToken: 'EAAwa-token',
+  appSecret: 'wa-app-secret',
+  verifyToken: 'wa-verify',
+  businessAccountId: '102290129340398',
+};
 let management: StandIn;
 let graph: StandIn;
 
@@ -37,7 +43,9 @@ describe('WhatsApp template sync', () => {
 
   it('says what is missing without a business account ID, and what Meta said for a wrong one', async () => {
     const { businessAccountId: _, ...withoutAccount } = base;
-    await expect(whatsappAdapter.syncTemplates!({ ...withoutAccount, baseUrl: management.baseUrl }, loopback)).rejects.toThrow(/Business Account ID/);
+    await expect(whatsappAdapter.syncTemplates!({ ...withoutAccount, baseUrl: management.baseUrl }, loopback)).rejects.toThrow(
+      /Business Account ID/,
+    );
     const wrong = whatsappAdapter.syncTemplates!({ ...base, businessAccountId: '999', baseUrl: management.baseUrl }, loopback);
     await expect(wrong).rejects.toBeInstanceOf(ProviderError);
     await expect(wrong).rejects.toThrow(/does not exist/);
@@ -77,7 +85,13 @@ describe('WhatsApp template send', () => {
         language: { code: 'en_US' },
         components: [
           { type: 'header', parameters: [{ type: 'image', image: { link: 'https://cdn.example.com/cake.jpg' } }] },
-          { type: 'body', parameters: [{ type: 'text', text: 'Ana' }, { type: 'text', text: '#42' }] },
+          {
+            type: 'body',
+            parameters: [
+              { type: 'text', text: 'Ana' },
+              { type: 'text', text: '#42' },
+            ],
+          },
           { type: 'button', sub_type: 'quick_reply', index: '0', parameters: [{ type: 'payload', payload: 'on-my-way' }] },
           { type: 'button', sub_type: 'quick_reply', index: '1', parameters: [{ type: 'payload', payload: 'deliver' }] },
         ],
@@ -87,10 +101,18 @@ describe('WhatsApp template send', () => {
 
   it('names the body parameters of a template with named parameters', async () => {
     await whatsappAdapter.send(
-      { id: 'msg-2', to: '15551234567', text: '', windowOpen: false, whatsappTemplate: { name: 'spring_sale', language: 'es', variables: ['Ana'], parameterNames: ['first_name'] } },
+      {
+        id: 'msg-2',
+        to: '15551234567',
+        text: '',
+        windowOpen: false,
+        whatsappTemplate: { name: 'spring_sale', language: 'es', variables: ['Ana'], parameterNames: ['first_name'] },
+      },
       { ...base, baseUrl: graph.baseUrl },
       loopback,
     );
-    expect(graph.requests.at(-1)!.json().template.components).toEqual([{ type: 'body', parameters: [{ type: 'text', text: 'Ana', parameter_name: 'first_name' }] }]);
+    expect(graph.requests.at(-1)!.json().template.components).toEqual([
+      { type: 'body', parameters: [{ type: 'text', text: 'Ana', parameter_name: 'first_name' }] },
+    ]);
   });
 });

@@ -16,7 +16,10 @@ const FIELDS = 'name,status,language,category,components,parameter_format';
  */
 export async function fetchWhatsAppTemplates(config: WhatsAppConfig, opts?: SendOptions): Promise<SyncedTemplate[]> {
   if (!config.businessAccountId) {
-    throw new ProviderError('Add the WhatsApp Business Account ID to this channel to sync its templates', { retryable: false, providerCode: 'business_account_missing' });
+    throw new ProviderError('Add the WhatsApp Business Account ID to this channel to sync its templates', {
+      retryable: false,
+      providerCode: 'business_account_missing',
+    });
   }
   const path = `/${config.apiVersion ?? GRAPH_VERSION}/${encodeURIComponent(config.businessAccountId)}/message_templates`;
   const templates: SyncedTemplate[] = [];

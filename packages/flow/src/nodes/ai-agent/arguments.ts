@@ -26,10 +26,13 @@ export function checkArguments(parameters: ToolParameters, text: string): { args
     const value = given[name];
     if (value === undefined || value === null || value === '') continue;
     const ok =
-      spec.type === 'string' ? typeof value === 'string' :
-      spec.type === 'boolean' ? typeof value === 'boolean' :
-      spec.type === 'integer' ? Number.isInteger(value) :
-      typeof value === 'number' && Number.isFinite(value);
+      spec.type === 'string'
+        ? typeof value === 'string'
+        : spec.type === 'boolean'
+          ? typeof value === 'boolean'
+          : spec.type === 'integer'
+            ? Number.isInteger(value)
+            : typeof value === 'number' && Number.isFinite(value);
     if (!ok) return { problem: `"${name}" must be a ${spec.type}.` };
     if (spec.enum?.length && !spec.enum.includes(String(value))) return { problem: `"${name}" must be one of: ${spec.enum.join(', ')}.` };
     args[name] = value as string | number | boolean;

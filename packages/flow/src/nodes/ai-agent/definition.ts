@@ -30,7 +30,8 @@ export const ToolParameters = z
   })
   .superRefine((p, ctx) => {
     for (const [i, name] of (p.required ?? []).entries()) {
-      if (!(name in p.properties)) ctx.addIssue({ code: 'custom', path: ['required', i], message: `"${name}" is required but not among the arguments.` });
+      if (!(name in p.properties))
+        ctx.addIssue({ code: 'custom', path: ['required', i], message: `"${name}" is required but not among the arguments.` });
     }
   });
 export type ToolParameters = z.infer<typeof ToolParameters>;
@@ -49,7 +50,13 @@ export type ToolRequest = z.infer<typeof ToolRequest>;
 export const ToolAction = z.discriminatedUnion('type', [
   AddTagConfig.extend({ type: z.literal('add_tag') }),
   SetAttributeConfig.extend({ type: z.literal('set_attribute') }),
-  z.object({ type: z.literal('assign'), to: AssignConfig.shape.to, userId: z.string().optional(), teamId: z.string().optional(), strategy: AssignConfig.shape.strategy }),
+  z.object({
+    type: z.literal('assign'),
+    to: AssignConfig.shape.to,
+    userId: z.string().optional(),
+    teamId: z.string().optional(),
+    strategy: AssignConfig.shape.strategy,
+  }),
   HandoffConfig.extend({ type: z.literal('handoff') }),
 ]);
 export type ToolAction = z.infer<typeof ToolAction>;
@@ -61,25 +68,40 @@ export const AgentTool = z
       .regex(/^[A-Za-z][A-Za-z0-9_-]{0,63}$/, 'Name the tool with letters, digits, "_" or "-", e.g. lookup_order.')
       .refine((n) => !(BUILT_IN_TOOLS as readonly string[]).includes(n), 'resolve and handoff are built in: pick another name.')
       .describe('Name'),
-    description: z.string().min(1, 'Say what the tool does: the model reads it to decide when to call it.').max(1000).describe('What it does'),
+    description: z
+      .string()
+      .min(1, 'Say what the tool does: the model reads it to decide when to call it.')
+      .max(1000)
+      .describe('What it does'),
     parameters: ToolParameters.default({ type: 'object', properties: {} }).describe('Arguments'),
     request: ToolRequest.optional(),
     action: ToolAction.optional(),
     confirm: z.boolean().optional().describe('Ask the customer before running it'),
   })
   .superRefine((t, ctx) => {
-    if (!t.request === !t.action) ctx.addIssue({ code: 'custom', path: ['request'], message: 'Give the tool either a request or an action (exactly one).' });
+    if (!t.request === !t.action)
+      ctx.addIssue({ code: 'custom', path: ['request'], message: 'Give the tool either a request or an action (exactly one).' });
   });
 export type AgentTool = z.infer<typeof AgentTool>;
 
 export const AiAgentConfig = z
   .object({
-    instructions: z.string().min(1, 'Tell the agent what it is for and how to work.').max(8000, 'Keep instructions under 8000 characters.').describe('Instructions'),
+    instructions: z
+      .string()
+      .min(1, 'Tell the agent what it is for and how to work.')
+      .max(8000, 'Keep instructions under 8000 characters.')
+      .describe('Instructions'),
     useKnowledge: z.boolean().optional().describe('Answer from the knowledge base (default yes)'),
     tools: z.array(AgentTool).max(20, 'At most 20 tools.').default([]).describe('Tools'),
     // Each tool call is two steps (the model's choice, the call): 30 stays within a run's 100 steps at a time.
     maxToolCalls: z.number().int().min(1).max(30).optional().describe('Hand off after this many tool calls (default 8)'),
-    timeoutMinutes: z.number().int().min(1).max(43200).optional().describe('Hand off when the customer is silent this long (default 1 day)'),
+    timeoutMinutes: z
+      .number()
+      .int()
+      .min(1)
+      .max(43200)
+      .optional()
+      .describe('Hand off when the customer is silent this long (default 1 day)'),
   })
   .superRefine((c, ctx) => {
     const seen = new Set<string>();
@@ -101,7 +123,13 @@ export const aiAgentDefinition = defineNode({
     'Talks with the customer until their problem is solved, using the tools you give it (your APIs, or tagging, assigning and handing off). Each tool call is a step of the run you can replay. Tools marked "confirm" run only after the customer says yes. Goes down "resolved" when the agent solved it, "handoff" when it passed the conversation to your team (also after too many tool calls, a tool failing twice, or a silent customer). In a test, HTTP tools answer with their sample response (a GET may call for real).',
   config: AiAgentConfig,
   outputs: ['resolved', 'handoff'],
-  defaults: { instructions: '', useKnowledge: true, tools: [], maxToolCalls: DEFAULT_MAX_TOOL_CALLS, timeoutMinutes: DEFAULT_AGENT_TIMEOUT_MINUTES },
+  defaults: {
+    instructions: '',
+    useKnowledge: true,
+    tools: [],
+    maxToolCalls: DEFAULT_MAX_TOOL_CALLS,
+    timeoutMinutes: DEFAULT_AGENT_TIMEOUT_MINUTES,
+  },
   fields: { instructions: { widget: 'multiline' }, tools: { widget: 'tools' } },
   outputLabels: { resolved: 'Resolved', handoff: 'Handed off' },
   callsOut: true,

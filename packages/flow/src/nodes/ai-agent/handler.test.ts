@@ -2,7 +2,14 @@ import { createEgressGuard } from '@switchboard/egress';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAiChatClient } from '../../runtime/ai-chat';
 import { makeContext, makeMessage } from '../../testing/context';
-import { lastMessage, lastToolName, startOpenAiToolsStandIn, type ScriptedAnswer, type ToolsStandIn, type WireRequest } from '../../testing/openai-tools-stand-in';
+import {
+  lastMessage,
+  lastToolName,
+  startOpenAiToolsStandIn,
+  type ScriptedAnswer,
+  type ToolsStandIn,
+  type WireRequest,
+} from '../../testing/openai-tools-stand-in';
 import type { AiChatMessage, HandlerContext, HttpRequest, HttpResponse, StepResult } from '../../types';
 import { AiAgentConfig } from './definition';
 import { isYes } from './confirm';
@@ -25,7 +32,11 @@ const http = async (req: HttpRequest): Promise<HttpResponse> => {
   sent.push(req);
   if (req.url.includes('/big')) return { status: 200, headers: {}, body: JSON.stringify({ blob: 'x'.repeat(20_000) }) };
   if (req.url.includes('/fail')) return { status: 503, headers: {}, body: '{"error":"down"}' };
-  return { status: 200, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ echoed: req.headers?.Authorization ?? null, url: req.url }) };
+  return {
+    status: 200,
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ echoed: req.headers?.Authorization ?? null, url: req.url }),
+  };
 };
 // A vault as the server's: secrets in scope, host binding on release, values masked on redact.
 const credentials = {
@@ -33,7 +44,7 @@ const credentials = {
   release: (url: string) => {
     if (!new URL(url).hostname.endsWith('shop.example')) throw new Error('credential not for this host');
   },
-  redact: <T,>(value: T): T => JSON.parse(JSON.stringify(value).replaceAll(SECRET, '[secret]')) as T,
+  redact: <T>(value: T): T => JSON.parse(JSON.stringify(value).replaceAll(SECRET, '[secret]')) as T,
 };
 
 const config = AiAgentConfig.parse({
@@ -44,13 +55,25 @@ const config = AiAgentConfig.parse({
       name: 'lookup',
       description: 'Look up an order.',
       parameters: { type: 'object', properties: { order_id: { type: 'string' } }, required: ['order_id'] },
-      request: { method: 'GET', url: 'https://api.shop.example/orders/{{ args.order_id }}', headers: { Authorization: 'Bearer {{ secrets.shop }}' } },
+      request: {
+        method: 'GET',
+        url: 'https://api.shop.example/orders/{{ args.order_id }}',
+        headers: { Authorization: 'Bearer {{ secrets.shop }}' },
+      },
     },
     {
       name: 'refund',
       description: 'Refund an order.',
-      parameters: { type: 'object', properties: { order_id: { type: 'string' }, amount: { type: 'number' } }, required: ['order_id', 'amount'] },
-      request: { method: 'POST', url: 'https://api.shop.example/refunds', body: '{"order":"{{ args.order_id }}","amount":{{ args.amount }}}' },
+      parameters: {
+        type: 'object',
+        properties: { order_id: { type: 'string' }, amount: { type: 'number' } },
+        required: ['order_id', 'amount'],
+      },
+      request: {
+        method: 'POST',
+        url: 'https://api.shop.example/refunds',
+        body: '{"order":"{{ args.order_id }}","amount":{{ args.amount }}}',
+      },
       confirm: true,
     },
     { name: 'big', description: 'Big answer.', request: { method: 'GET', url: 'https://api.shop.example/big' } },
@@ -81,12 +104,23 @@ describe('action.ai_agent', () => {
       { role: 'user', content: 'My order 42 is broken' },
       { role: 'assistant', content: 'Which order?' },
     ]);
-    expect(model.requests.at(-1)!.tools!.map((t) => t.function.name)).toEqual(['lookup', 'refund', 'big', 'flaky', 'vip', 'resolve', 'handoff']);
+    expect(model.requests.at(-1)!.tools!.map((t) => t.function.name)).toEqual([
+      'lookup',
+      'refund',
+      'big',
+      'flaky',
+      'vip',
+      'resolve',
+      'handoff',
+    ]);
   });
 
   it('runs one tool call per step: percent-encoded arguments, the credential only in the request', async () => {
     sent.length = 0;
-    next = (req) => (lastMessage(req).role === 'user' ? { toolCalls: [{ name: 'lookup', arguments: { order_id: '42/../../admin?x=1#' } }] } : { toolCalls: [{ name: 'resolve', arguments: { message: 'Found it.' } }] });
+    next = (req) =>
+      lastMessage(req).role === 'user'
+        ? { toolCalls: [{ name: 'lookup', arguments: { order_id: '42/../../admin?x=1#' } }] }
+        : { toolCalls: [{ name: 'resolve', arguments: { message: 'Found it.' } }] };
     const steps = await until(await aiAgent(config, ctx()), (nodeState) => ctx({ nodeState }));
     expect(steps.map((s) => s.detail?.tool ?? 'model')).toEqual(['model', 'lookup', 'model', 'resolve']);
     expect(sent[0]!.url).toBe('https://api.shop.example/orders/42%2F..%2F..%2Fadmin%3Fx%3D1%23');
@@ -106,7 +140,10 @@ describe('action.ai_agent', () => {
       const base = ctx(extra);
       return { ...base, services: { ...base.services, hearCustomer } };
     };
-    next = (req) => (lastToolName(req) === 'lookup' || lastMessage(req).content?.includes('43') ? { content: 'Looking at 43.' } : { toolCalls: [{ name: 'lookup', arguments: { order_id: '42' } }] });
+    next = (req) =>
+      lastToolName(req) === 'lookup' || lastMessage(req).content?.includes('43')
+        ? { content: 'Looking at 43.' }
+        : { toolCalls: [{ name: 'lookup', arguments: { order_id: '42' } }] };
     inbox.length = 0;
     const first = await aiAgent(config, hearing());
     inbox.push({ id: 'm-2', text: 'actually it is order 43' });
@@ -116,7 +153,10 @@ describe('action.ai_agent', () => {
     expect(shown).toEqual([expect.objectContaining({ role: 'tool' }), { role: 'user', content: 'actually it is order 43' }]);
     expect(steps.at(-1)!.detail).toMatchObject({ heard: ['actually it is order 43'], said: 'Looking at 43.' });
     // Only model calls listen, each under its own step.
-    expect(asked).toEqual([{ runId: 'run-1', seq: 7 }, { runId: 'run-1', seq: 7 }]);
+    expect(asked).toEqual([
+      { runId: 'run-1', seq: 7 },
+      { runId: 'run-1', seq: 7 },
+    ]);
     // Without a step (nothing to mark the messages with) the agent does not listen.
     inbox.push({ id: 'm-3', text: 'hello?' });
     await aiAgent(config, { ...hearing(), step: undefined });
@@ -124,15 +164,31 @@ describe('action.ai_agent', () => {
   });
 
   it('refuses arguments that would change the host, and a dot-only path segment', async () => {
-    const hostile = AiAgentConfig.parse({ ...config, tools: [{ name: 'go', description: 'Go.', parameters: { type: 'object', properties: { sub: { type: 'string' } } }, request: { method: 'GET', url: 'https://{{ args.sub }}shop.example/x' } }] });
-    next = (req) => (lastMessage(req).role === 'user' ? { toolCalls: [{ name: 'go', arguments: { sub: 'evil.example/?' } }] } : { toolCalls: [{ name: 'handoff', arguments: { reason: 'refused' } }] });
+    const hostile = AiAgentConfig.parse({
+      ...config,
+      tools: [
+        {
+          name: 'go',
+          description: 'Go.',
+          parameters: { type: 'object', properties: { sub: { type: 'string' } } },
+          request: { method: 'GET', url: 'https://{{ args.sub }}shop.example/x' },
+        },
+      ],
+    });
+    next = (req) =>
+      lastMessage(req).role === 'user'
+        ? { toolCalls: [{ name: 'go', arguments: { sub: 'evil.example/?' } }] }
+        : { toolCalls: [{ name: 'handoff', arguments: { reason: 'refused' } }] };
     sent.length = 0;
     const first = await aiAgent(hostile, ctx());
     const second = await aiAgent(hostile, ctx({ nodeState: first.repeat!.nodeState }));
     expect(sent).toEqual([]);
     expect(second.detail).toMatchObject({ tool: 'go', ok: false, result: 'The arguments may not change the address of the request.' });
 
-    next = (req) => (lastMessage(req).role === 'user' ? { toolCalls: [{ name: 'lookup', arguments: { order_id: '..' } }] } : { toolCalls: [{ name: 'handoff', arguments: { reason: 'x' } }] });
+    next = (req) =>
+      lastMessage(req).role === 'user'
+        ? { toolCalls: [{ name: 'lookup', arguments: { order_id: '..' } }] }
+        : { toolCalls: [{ name: 'handoff', arguments: { reason: 'x' } }] };
     const dots = await aiAgent(config, ctx());
     await aiAgent(config, ctx({ nodeState: dots.repeat!.nodeState }));
     expect(sent.map((r) => r.url)).toEqual(['https://api.shop.example/orders/%2E%2E']);
@@ -141,9 +197,24 @@ describe('action.ai_agent', () => {
   it('keeps arguments data in headers and bodies: no new header line, no JSON break-out', async () => {
     const tools = AiAgentConfig.parse({
       instructions: 'x',
-      tools: [{ name: 'note', description: 'Note.', parameters: { type: 'object', properties: { text: { type: 'string' } } }, request: { method: 'POST', url: 'https://api.shop.example/notes', headers: { 'X-Note': '{{ args.text }}' }, body: '{"text": "{{ args.text }}", "kind": "agent"}' } }],
+      tools: [
+        {
+          name: 'note',
+          description: 'Note.',
+          parameters: { type: 'object', properties: { text: { type: 'string' } } },
+          request: {
+            method: 'POST',
+            url: 'https://api.shop.example/notes',
+            headers: { 'X-Note': '{{ args.text }}' },
+            body: '{"text": "{{ args.text }}", "kind": "agent"}',
+          },
+        },
+      ],
     });
-    next = (req) => (lastMessage(req).role === 'user' ? { toolCalls: [{ name: 'note', arguments: { text: 'hi\r\nX-Admin: 1", "kind": "admin' } }] } : { toolCalls: [{ name: 'resolve', arguments: { message: 'ok' } }] });
+    next = (req) =>
+      lastMessage(req).role === 'user'
+        ? { toolCalls: [{ name: 'note', arguments: { text: 'hi\r\nX-Admin: 1", "kind": "admin' } }] }
+        : { toolCalls: [{ name: 'resolve', arguments: { message: 'ok' } }] };
     sent.length = 0;
     const first = await aiAgent(tools, ctx());
     await aiAgent(tools, ctx({ nodeState: first.repeat!.nodeState }));
@@ -159,7 +230,13 @@ describe('action.ai_agent', () => {
     };
     const thought = await aiAgent(config, ctx());
     const asked = await aiAgent(config, ctx({ nodeState: thought.repeat!.nodeState }));
-    expect(asked.effects).toEqual([{ type: 'send_message', text: 'Shall I refund an order (order id: 42, amount: 19.5)? Please answer yes or no.', quickReplies: ['Yes', 'No'] }]);
+    expect(asked.effects).toEqual([
+      {
+        type: 'send_message',
+        text: 'Shall I refund an order (order id: 42, amount: 19.5)? Please answer yes or no.',
+        quickReplies: ['Yes', 'No'],
+      },
+    ]);
     expect(asked.wait?.kind).toBe('reply');
     expect(sent).toEqual([]);
     const state = (asked.wait as { nodeState: Record<string, unknown> }).nodeState;
@@ -177,14 +254,23 @@ describe('action.ai_agent', () => {
     const yes = await aiAgent(config, ctx({ nodeState: state, resume: { kind: 'reply', message: makeMessage({ text: 'Yes please' }) } }));
     expect(yes.detail).toMatchObject({ confirmation: { tool: 'refund', answer: 'yes' } });
     const ran = await aiAgent(config, ctx({ nodeState: yes.repeat!.nodeState }));
-    expect(sent.map((r) => [r.method, r.url, r.body])).toEqual([['POST', 'https://api.shop.example/refunds', '{"order":"42","amount":19.5}']]);
+    expect(sent.map((r) => [r.method, r.url, r.body])).toEqual([
+      ['POST', 'https://api.shop.example/refunds', '{"order":"42","amount":19.5}'],
+    ]);
     expect(ran.detail).toMatchObject({ tool: 'refund', ok: true });
   });
 
   it('cuts long tool results, runs built-in actions as effects, refuses undeclared tools', async () => {
     next = (req) => {
       const tool = lastToolName(req);
-      if (lastMessage(req).role === 'user') return { toolCalls: [{ name: 'big', arguments: {} }, { name: 'vip', arguments: {} }, { name: 'drop_tables', arguments: {} }] };
+      if (lastMessage(req).role === 'user')
+        return {
+          toolCalls: [
+            { name: 'big', arguments: {} },
+            { name: 'vip', arguments: {} },
+            { name: 'drop_tables', arguments: {} },
+          ],
+        };
       if (tool === 'drop_tables') return { toolCalls: [{ name: 'resolve', arguments: { message: 'Done.' } }] };
       return { content: 'unexpected' };
     };
@@ -193,7 +279,11 @@ describe('action.ai_agent', () => {
     expect(String(big!.detail!.result).length).toBeLessThan(4100);
     expect(String(big!.detail!.result)).toMatch(/\[cut: \d+ characters in all\]$/);
     expect(vip!.effects).toEqual([{ type: 'add_tags', tags: ['vip'] }]);
-    expect(undeclared!.detail).toMatchObject({ tool: 'drop_tables', ok: false, result: 'There is no tool named "drop_tables". Use only the tools you were given.' });
+    expect(undeclared!.detail).toMatchObject({
+      tool: 'drop_tables',
+      ok: false,
+      result: 'There is no tool named "drop_tables". Use only the tools you were given.',
+    });
     expect(steps.at(-1)!.output).toBe('resolved');
   });
 
@@ -208,7 +298,10 @@ describe('action.ai_agent', () => {
     while (results.at(-1)!.repeat) results.push(await aiAgent(limited, ctx({ nodeState: results.at(-1)!.repeat!.nodeState })));
     expect(results.at(-1)).toMatchObject({ output: 'handoff', log: 'reached the limit of 2 tool calls' });
 
-    const silent = await aiAgent(config, ctx({ nodeState: { transcript: [], pending: [], toolCalls: 0, failures: {} }, resume: { kind: 'timeout' } }));
+    const silent = await aiAgent(
+      config,
+      ctx({ nodeState: { transcript: [], pending: [], toolCalls: 0, failures: {} }, resume: { kind: 'timeout' } }),
+    );
     expect(silent).toMatchObject({ output: 'handoff', effects: [{ type: 'handoff' }] });
   });
 
@@ -223,10 +316,15 @@ describe('action.ai_agent', () => {
   it('checks the config contract', () => {
     const tool = { name: 'x', description: 'X.', request: { method: 'GET', url: 'https://a.example' } };
     expect(AiAgentConfig.safeParse({ instructions: 'i', tools: [tool] }).success).toBe(true);
-    expect(AiAgentConfig.safeParse({ instructions: 'i', tools: [{ ...tool, action: { type: 'add_tag', tags: ['a'] } }] }).success).toBe(false);
+    expect(AiAgentConfig.safeParse({ instructions: 'i', tools: [{ ...tool, action: { type: 'add_tag', tags: ['a'] } }] }).success).toBe(
+      false,
+    );
     expect(AiAgentConfig.safeParse({ instructions: 'i', tools: [{ ...tool, name: 'resolve' }] }).success).toBe(false);
     expect(AiAgentConfig.safeParse({ instructions: 'i', tools: [tool, tool] }).success).toBe(false);
-    expect(AiAgentConfig.safeParse({ instructions: 'i', tools: [{ ...tool, parameters: { type: 'object', properties: {}, required: ['y'] } }] }).success).toBe(false);
+    expect(
+      AiAgentConfig.safeParse({ instructions: 'i', tools: [{ ...tool, parameters: { type: 'object', properties: {}, required: ['y'] } }] })
+        .success,
+    ).toBe(false);
   });
 });
 

@@ -35,8 +35,19 @@ async function decide(config: AiAgentConfig, ctx: HandlerContext): Promise<StepR
       return again(state, [], { confirmation: { tool: asked.name, arguments: asked.arguments, answer: 'yes' } });
     }
     // Every call the model asked for gets its answer before the customer's message, as the protocol wants.
-    const skipped = asked ? state.pending.map((c) => ({ role: 'tool' as const, toolCallId: c.id, content: c.id === asked.id ? 'Not run: the customer did not confirm.' : 'Not run.' })) : [];
-    state = { ...state, confirming: undefined, pending: [], transcript: [...state.transcript, ...skipped, { role: 'user', content: text }] };
+    const skipped = asked
+      ? state.pending.map((c) => ({
+          role: 'tool' as const,
+          toolCallId: c.id,
+          content: c.id === asked.id ? 'Not run: the customer did not confirm.' : 'Not run.',
+        }))
+      : [];
+    state = {
+      ...state,
+      confirming: undefined,
+      pending: [],
+      transcript: [...state.transcript, ...skipped, { role: 'user', content: text }],
+    };
   }
   return state.pending.length ? act(config, ctx, state) : think(config, ctx, state);
 }
@@ -48,7 +59,8 @@ async function think(config: AiAgentConfig, ctx: HandlerContext, state: AgentSta
   if (!ctx.services.aiChat) return handOff(AI_NOT_CONNECTED);
   // What the customer wrote while the agent worked (a tool call in flight) is in this call too.
   const heard = ctx.step && ctx.services.hearCustomer ? await ctx.services.hearCustomer(ctx.step) : [];
-  if (heard.length) state = { ...state, transcript: [...state.transcript, ...heard.map((m) => ({ role: 'user' as const, content: m.text }))] };
+  if (heard.length)
+    state = { ...state, transcript: [...state.transcript, ...heard.map((m) => ({ role: 'user' as const, content: m.text }))] };
   const saw = heard.length ? { heard: heard.map((m) => m.text) } : {};
   // Run history still shows what was heard when the call then fails and the agent hands off.
   const giveUp = (log: string): StepResult => ({ ...handOff(log), ...(heard.length ? { detail: saw } : {}) });
@@ -66,7 +78,11 @@ async function think(config: AiAgentConfig, ctx: HandlerContext, state: AgentSta
   if (!answer.toolCalls.length) {
     if (!text) return giveUp('the model answered nothing');
     const waiting = { ...state, transcript: [...state.transcript, { role: 'assistant' as const, content: text }] };
-    return { effects: said, wait: { kind: 'reply', timeoutMinutes: config.timeoutMinutes ?? DEFAULT_AGENT_TIMEOUT_MINUTES, nodeState: saveState(waiting) }, detail: { ...saw, said: text } };
+    return {
+      effects: said,
+      wait: { kind: 'reply', timeoutMinutes: config.timeoutMinutes ?? DEFAULT_AGENT_TIMEOUT_MINUTES, nodeState: saveState(waiting) },
+      detail: { ...saw, said: text },
+    };
   }
   const calls = answer.toolCalls;
   state = { ...state, pending: calls, transcript: [...state.transcript, { role: 'assistant', content: text || null, toolCalls: calls }] };
@@ -82,31 +98,51 @@ async function act(config: AiAgentConfig, ctx: HandlerContext, state: AgentState
     const message = typeof args?.message === 'string' && args.message.trim() ? args.message.trim() : undefined;
     const said: Effect[] = message ? [{ type: 'send_message', text: message }] : [];
     if (call.name === 'resolve') return branch('resolved', said, { detail: shown, log: 'the agent resolved the conversation' });
-    return branch('handoff', [...said, { type: 'handoff' }], { detail: shown, log: `the agent handed off${typeof args?.reason === 'string' ? `: ${args.reason}` : ''}` });
+    return branch('handoff', [...said, { type: 'handoff' }], {
+      detail: shown,
+      log: `the agent handed off${typeof args?.reason === 'string' ? `: ${args.reason}` : ''}`,
+    });
   }
 
   const index = config.tools.findIndex((t) => t.name === call.name);
   const tool = config.tools[index];
-  const checked = tool ? checkArguments(tool.parameters, call.arguments) : { problem: `There is no tool named "${call.name}". Use only the tools you were given.` };
+  const checked = tool
+    ? checkArguments(tool.parameters, call.arguments)
+    : { problem: `There is no tool named "${call.name}". Use only the tools you were given.` };
   // A refused call counts too: a model calling what does not exist cannot loop for ever.
-  if ('problem' in checked) return answered({ ...state, toolCalls: state.toolCalls + 1 }, call, { ok: false, content: checked.problem, effects: [] }, shown);
+  if ('problem' in checked)
+    return answered({ ...state, toolCalls: state.toolCalls + 1 }, call, { ok: false, content: checked.problem, effects: [] }, shown);
   if (tool!.confirm && !sameCall(state.confirmed, call)) {
     const asking = { ...state, confirming: call, confirmed: undefined };
     const question: Effect = { type: 'send_message', text: confirmationQuestion(tool!, checked.args), quickReplies: ['Yes', 'No'] };
-    return { effects: [question], wait: { kind: 'reply', timeoutMinutes: config.timeoutMinutes ?? DEFAULT_AGENT_TIMEOUT_MINUTES, nodeState: saveState(asking) }, detail: { ...shown, confirming: true } };
+    return {
+      effects: [question],
+      wait: { kind: 'reply', timeoutMinutes: config.timeoutMinutes ?? DEFAULT_AGENT_TIMEOUT_MINUTES, nodeState: saveState(asking) },
+      detail: { ...shown, confirming: true },
+    };
   }
   const outcome = await runTool(tool!, index, checked.args, ctx);
   if ('failed' in outcome) return outcome.failed;
   const counted = { ...state, toolCalls: state.toolCalls + 1 };
-  if (outcome.handedOff) return branch('handoff', outcome.effects, { detail: { ...shown, arguments: checked.args, result: outcome.content }, log: `the tool "${call.name}" handed off` });
+  if (outcome.handedOff)
+    return branch('handoff', outcome.effects, {
+      detail: { ...shown, arguments: checked.args, result: outcome.content },
+      log: `the tool "${call.name}" handed off`,
+    });
   return answered(counted, call, outcome, { ...shown, arguments: checked.args });
 }
 
 /** Records a tool's answer for the model and goes on; a tool failing twice hands off. */
-function answered(state: AgentState, call: AiToolCall, outcome: { ok: boolean; content: string; effects: Effect[] }, shown: Record<string, unknown>): StepResult {
+function answered(
+  state: AgentState,
+  call: AiToolCall,
+  outcome: { ok: boolean; content: string; effects: Effect[] },
+  shown: Record<string, unknown>,
+): StepResult {
   const failures = outcome.ok ? state.failures : { ...state.failures, [call.name]: (state.failures[call.name] ?? 0) + 1 };
   const detail = { ...shown, ok: outcome.ok, result: outcome.content };
-  if ((failures[call.name] ?? 0) >= MAX_FAILURES_PER_TOOL) return branch('handoff', [...outcome.effects, { type: 'handoff' }], { detail, log: `the tool "${call.name}" failed twice` });
+  if ((failures[call.name] ?? 0) >= MAX_FAILURES_PER_TOOL)
+    return branch('handoff', [...outcome.effects, { type: 'handoff' }], { detail, log: `the tool "${call.name}" failed twice` });
   const next: AgentState = {
     ...state,
     failures,

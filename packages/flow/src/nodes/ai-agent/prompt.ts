@@ -9,14 +9,22 @@ export const BUILT_IN_DEFINITIONS: AiTool[] = [
   {
     name: 'resolve',
     description: "Call when the customer's problem is solved. `message` is your last message to the customer.",
-    parameters: { type: 'object', properties: { message: { type: 'string', description: 'Final message to the customer' } }, required: ['message'], additionalProperties: false },
+    parameters: {
+      type: 'object',
+      properties: { message: { type: 'string', description: 'Final message to the customer' } },
+      required: ['message'],
+      additionalProperties: false,
+    },
   },
   {
     name: 'handoff',
     description: 'Call when you cannot solve the problem with your tools, when you are unsure, or when the customer asks for a person.',
     parameters: {
       type: 'object',
-      properties: { reason: { type: 'string', description: 'Why, for the team' }, message: { type: 'string', description: 'What to tell the customer' } },
+      properties: {
+        reason: { type: 'string', description: 'Why, for the team' },
+        message: { type: 'string', description: 'What to tell the customer' },
+      },
       required: ['reason'],
       additionalProperties: false,
     },
@@ -34,12 +42,26 @@ export function toolsForModel(tools: AgentTool[]): AiTool[] {
 }
 
 /** The system prompt: the owner's instructions, the rules every agent keeps, who the customer is, the knowledge. */
-export async function systemPrompt(data: FlowData, instructions: string, knowledge: KnowledgeEntry[] | null, transcript: AiChatMessage[]): Promise<AiChatMessage> {
+export async function systemPrompt(
+  data: FlowData,
+  instructions: string,
+  knowledge: KnowledgeEntry[] | null,
+  transcript: AiChatMessage[],
+): Promise<AiChatMessage> {
   const contact = data.contact;
   // Only verified values: an address the customer merely typed is an attribute, not contact.email.
-  const who = [contact.name && `name ${contact.name}`, contact.email && `email ${contact.email}`, contact.phone && `phone ${contact.phone}`].filter(Boolean).join(', ');
+  const who = [contact.name && `name ${contact.name}`, contact.email && `email ${contact.email}`, contact.phone && `phone ${contact.phone}`]
+    .filter(Boolean)
+    .join(', ');
   const lastQuestion = [...transcript].reverse().find((m) => m.role === 'user')?.content ?? '';
-  const facts = knowledge === null ? '' : knowledge.length ? `\n\nKnowledge base:\n${rankEntries(knowledge, lastQuestion, MAX_KNOWLEDGE_ENTRIES).map((k) => `Q: ${k.question}\nA: ${k.answer}`).join('\n\n')}` : '\n\nKnowledge base: (empty)';
+  const facts =
+    knowledge === null
+      ? ''
+      : knowledge.length
+        ? `\n\nKnowledge base:\n${rankEntries(knowledge, lastQuestion, MAX_KNOWLEDGE_ENTRIES)
+            .map((k) => `Q: ${k.question}\nA: ${k.answer}`)
+            .join('\n\n')}`
+        : '\n\nKnowledge base: (empty)';
   const content = [
     `You are the customer assistant of ${data.workspace.name}, solving the customer's problem in a chat.`,
     instructions.trim(),
@@ -58,7 +80,9 @@ export async function systemPrompt(data: FlowData, instructions: string, knowled
 /** The conversation so far, as the agent starts: the recent messages ending with the customer's. */
 export function openingTranscript(data: FlowData): AiChatMessage[] {
   const history = (data.conversation?.recentMessages ?? []).slice(-MAX_HISTORY);
-  const transcript: AiChatMessage[] = history.map((m) => (m.direction === 'in' ? { role: 'user', content: m.text } : { role: 'assistant', content: m.text }));
+  const transcript: AiChatMessage[] = history.map((m) =>
+    m.direction === 'in' ? { role: 'user', content: m.text } : { role: 'assistant', content: m.text },
+  );
   const current = data.message?.text?.trim();
   const last = history.at(-1);
   if (current && !(last?.direction === 'in' && last.text.trim() === current)) transcript.push({ role: 'user', content: current });

@@ -15,7 +15,10 @@ const mapArgs = (args: Args, f: (v: string) => string): Record<string, unknown> 
   Object.fromEntries(Object.entries(args).map(([k, v]) => [k, typeof v === 'string' ? f(v) : v]));
 
 // encodeURIComponent leaves "." alone, and "." or ".." alone in a path segment would climb it.
-const forUrl = (v: string) => (/^\.+$/.test(v) ? v.replaceAll('.', '%2E') : encodeURIComponent(v).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`));
+const forUrl = (v: string) =>
+  /^\.+$/.test(v)
+    ? v.replaceAll('.', '%2E')
+    : encodeURIComponent(v).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
 const forJson = (v: string) => JSON.stringify(v).slice(1, -1);
 const forHeader = (v: string) => v.replace(/[\r\n\0]+/g, ' ');
 
@@ -31,7 +34,9 @@ export type RenderedRequest = { req: HttpRequest } | { failed: StepResult } | { 
 
 /** Renders `request` (the tool at `field`, e.g. `tools.1.request`) with `args`; `refused` is told to the model. */
 export async function renderToolRequest(ctx: HandlerContext, request: ToolRequest, args: Args, field: string): Promise<RenderedRequest> {
-  const fail = (r: { failed: StepResult }) => ({ failed: { ...r.failed, error: r.failed.error && { ...r.failed.error, field: `${field}.${r.failed.error.field ?? 'url'}` } } });
+  const fail = (r: { failed: StepResult }) => ({
+    failed: { ...r.failed, error: r.failed.error && { ...r.failed.error, field: `${field}.${r.failed.error.field ?? 'url'}` } },
+  });
   const url = await renderOutbound(ctx, { url: request.url }, { args: mapArgs(args, forUrl) });
   if ('failed' in url) return fail(url);
   const bare = await renderOutbound(ctx, { url: request.url }, { args: mapArgs(args, () => '') });
@@ -39,13 +44,15 @@ export async function renderToolRequest(ctx: HandlerContext, request: ToolReques
   const address = url.values.url.trim();
   const withoutArgs = bare.values.url.trim();
   if (!isHttpUrl(withoutArgs)) return { failed: misconfigured(`${field}.url`, 'The address must start with https:// or http://.') };
-  if (!isHttpUrl(address) || hostOf(address) === null || hostOf(address) !== hostOf(withoutArgs)) return { refused: 'The arguments may not change the address of the request.' };
+  if (!isHttpUrl(address) || hostOf(address) === null || hostOf(address) !== hostOf(withoutArgs))
+    return { refused: 'The arguments may not change the address of the request.' };
 
   const headerTemplates = Object.fromEntries(Object.entries(request.headers ?? {}).map(([k, v]) => [`headers.${k}`, v]));
   const headerValues = await renderOutbound(ctx, headerTemplates, { args: mapArgs(args, forHeader) });
   if ('failed' in headerValues) return fail(headerValues);
   const headers: Record<string, string> = {};
-  for (const name of Object.keys(request.headers ?? {})) headers[name] = (headerValues.values as Record<string, string>)[`headers.${name}`] ?? '';
+  for (const name of Object.keys(request.headers ?? {}))
+    headers[name] = (headerValues.values as Record<string, string>)[`headers.${name}`] ?? '';
 
   let body: string | undefined;
   const sendsBody = request.method !== 'GET' && request.method !== 'DELETE';
@@ -59,7 +66,8 @@ export async function renderToolRequest(ctx: HandlerContext, request: ToolReques
   }
   // One key per step: the step run again after a crash sends the same key, and the other system
   // that saw the first request does not act twice.
-  if (ctx.step && !Object.keys(headers).some((h) => h.toLowerCase() === 'idempotency-key')) headers['Idempotency-Key'] = `${ctx.step.runId}:${ctx.step.seq}`;
+  if (ctx.step && !Object.keys(headers).some((h) => h.toLowerCase() === 'idempotency-key'))
+    headers['Idempotency-Key'] = `${ctx.step.runId}:${ctx.step.seq}`;
   return {
     req: {
       method: request.method,

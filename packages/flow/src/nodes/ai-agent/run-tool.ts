@@ -35,7 +35,12 @@ function bodyOf(res: HttpResponse): unknown {
 }
 
 /** Runs `tool` (at index `index` of the config) with checked `args`. A misconfiguration fails the step. */
-export async function runTool(tool: AgentTool, index: number, args: Args, ctx: HandlerContext): Promise<ToolOutcome | { failed: StepResult }> {
+export async function runTool(
+  tool: AgentTool,
+  index: number,
+  args: Args,
+  ctx: HandlerContext,
+): Promise<ToolOutcome | { failed: StepResult }> {
   if (tool.action) return runAction(tool.action, args, ctx);
   const field = `tools.${index}.request`;
   const rendered = await renderToolRequest(ctx, tool.request!, args, field);
@@ -61,13 +66,19 @@ export async function runTool(tool: AgentTool, index: number, args: Args, ctx: H
 
 /** The action's own step handler builds the effects, with `args` beside the flow data in its templates. */
 async function runAction(action: ToolAction, args: Args, ctx: HandlerContext): Promise<ToolOutcome | { failed: StepResult }> {
-  const withArgs: HandlerContext = { ...ctx, services: { ...ctx.services, render: (t, scope) => ctx.services.render(t, { args, ...scope }) } };
+  const withArgs: HandlerContext = {
+    ...ctx,
+    services: { ...ctx.services, render: (t, scope) => ctx.services.render(t, { args, ...scope }) },
+  };
   const { type, ...config } = action;
   const result =
-    type === 'add_tag' ? await addTag(config as Parameters<typeof addTag>[0], withArgs) :
-    type === 'set_attribute' ? await setAttribute(config as Parameters<typeof setAttribute>[0], withArgs) :
-    type === 'assign' ? await assign(config as Parameters<typeof assign>[0], withArgs) :
-    await handoff(config as Parameters<typeof handoff>[0], withArgs);
+    type === 'add_tag'
+      ? await addTag(config as Parameters<typeof addTag>[0], withArgs)
+      : type === 'set_attribute'
+        ? await setAttribute(config as Parameters<typeof setAttribute>[0], withArgs)
+        : type === 'assign'
+          ? await assign(config as Parameters<typeof assign>[0], withArgs)
+          : await handoff(config as Parameters<typeof handoff>[0], withArgs);
   if (result.error) return { failed: result };
   return { ok: true, content: 'Done.', effects: result.effects, ...(type === 'handoff' ? { handedOff: true } : {}) };
 }

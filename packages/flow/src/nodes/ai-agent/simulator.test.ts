@@ -35,14 +35,37 @@ const doc = (callForReal: boolean) => ({
         instructions: 'Reserve mugs.',
         useKnowledge: false,
         tools: [
-          { name: 'stock', description: 'Stock of a SKU.', parameters: { type: 'object', properties: { sku: { type: 'string' } } }, request: { method: 'GET', url: 'https://shop.example/stock/{{ args.sku }}', callForReal, testResponse: { status: 200, body: '{"in_stock": 3}' } } },
-          { name: 'reserve', description: 'Reserve a SKU.', parameters: { type: 'object', properties: { sku: { type: 'string' } } }, request: { method: 'POST', url: 'https://shop.example/reserve', callForReal: true, testResponse: { status: 201, body: '{"reservation": "SAMPLE-1"}' } } },
+          {
+            name: 'stock',
+            description: 'Stock of a SKU.',
+            parameters: { type: 'object', properties: { sku: { type: 'string' } } },
+            request: {
+              method: 'GET',
+              url: 'https://shop.example/stock/{{ args.sku }}',
+              callForReal,
+              testResponse: { status: 200, body: '{"in_stock": 3}' },
+            },
+          },
+          {
+            name: 'reserve',
+            description: 'Reserve a SKU.',
+            parameters: { type: 'object', properties: { sku: { type: 'string' } } },
+            request: {
+              method: 'POST',
+              url: 'https://shop.example/reserve',
+              callForReal: true,
+              testResponse: { status: 201, body: '{"reservation": "SAMPLE-1"}' },
+            },
+          },
         ],
       },
     },
     { id: 'end', type: 'action.end', position: { x: 0, y: 200 }, config: {} },
   ],
-  edges: [{ id: 'e1', source: 't', target: 'agent' }, { id: 'e2', source: 'agent', sourceHandle: 'resolved', target: 'end' }],
+  edges: [
+    { id: 'e1', source: 't', target: 'agent' },
+    { id: 'e2', source: 'agent', sourceHandle: 'resolved', target: 'end' },
+  ],
 });
 
 describe('action.ai_agent in the simulator', () => {

@@ -17,7 +17,11 @@ export interface AgentState {
 }
 
 const isCall = (v: unknown): v is AiToolCall =>
-  !!v && typeof v === 'object' && typeof (v as AiToolCall).id === 'string' && typeof (v as AiToolCall).name === 'string' && typeof (v as AiToolCall).arguments === 'string';
+  !!v &&
+  typeof v === 'object' &&
+  typeof (v as AiToolCall).id === 'string' &&
+  typeof (v as AiToolCall).name === 'string' &&
+  typeof (v as AiToolCall).arguments === 'string';
 
 /** The state saved by an earlier step, or undefined when the agent starts (or the state is not one of ours). */
 export function readState(nodeState: Record<string, unknown> | undefined): AgentState | undefined {
@@ -52,4 +56,5 @@ export function saveState(state: AgentState): Record<string, unknown> {
   return { ...rest, transcript: trimTranscript(transcript), ...(confirming ? { confirming } : {}), ...(confirmed ? { confirmed } : {}) };
 }
 
-export const sameCall = (a: AiToolCall | undefined, b: AiToolCall): boolean => !!a && a.id === b.id && a.name === b.name && a.arguments === b.arguments;
+export const sameCall = (a: AiToolCall | undefined, b: AiToolCall): boolean =>
+  !!a && a.id === b.id && a.name === b.name && a.arguments === b.arguments;

@@ -11,7 +11,9 @@ describe('agentStepCaption', () => {
     expect(caption({ confirmation: { tool: 'create_return', answer: 'yes' } })).toBe('The customer said yes to create_return');
     expect(caption({ tool: 'resolve', arguments: { message: 'Done' } })).toBe('Resolved the conversation');
     expect(caption({ said: 'Which order?' })).toBe('Answered the customer and waited');
-    expect(caption({ heard: ["actually it's order 5678"], asked: [{ tool: 'lookup_order', arguments: '{}' }] })).toBe('Heard the customer: “actually it\'s order 5678”. The model chose lookup_order');
+    expect(caption({ heard: ["actually it's order 5678"], asked: [{ tool: 'lookup_order', arguments: '{}' }] })).toBe(
+      "Heard the customer: “actually it's order 5678”. The model chose lookup_order",
+    );
     expect(agentStepCaption({ output: 'next' })).toBeNull();
     expect(agentStepCaption(null)).toBeNull();
   });

@@ -2,7 +2,11 @@ import { z } from 'zod';
 import { defineNode } from '../define';
 
 export const AiReplyConfig = z.object({
-  instructions: z.string().max(4000, 'Keep instructions under 4000 characters.').optional().describe('Instructions for the assistant (tone, what to avoid)'),
+  instructions: z
+    .string()
+    .max(4000, 'Keep instructions under 4000 characters.')
+    .optional()
+    .describe('Instructions for the assistant (tone, what to avoid)'),
   useKnowledge: z.boolean().optional().describe('Answer from the knowledge base (default yes)'),
   handoffWhenUnsure: z.boolean().optional().describe('Hand off to a person when the assistant is unsure (default yes)'),
 });

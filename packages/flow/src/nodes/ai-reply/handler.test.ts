@@ -35,7 +35,12 @@ describe('action.ai_reply', () => {
   it('answers from the knowledge base with a grounded prompt', async () => {
     const ctx = makeContext({
       message: { text: 'Do you deliver to Leith?' },
-      conversation: { recentMessages: [{ direction: 'in', text: 'Hi' }, { direction: 'out', text: 'Hello! How can I help?' }] },
+      conversation: {
+        recentMessages: [
+          { direction: 'in', text: 'Hi' },
+          { direction: 'out', text: 'Hello! How can I help?' },
+        ],
+      },
       services: { ai, knowledge },
     });
     const result = await aiReply({ instructions: 'Be warm.' }, ctx);
@@ -71,7 +76,10 @@ describe('action.ai_reply', () => {
   });
 
   it('leaves the knowledge out when asked', async () => {
-    const result = await aiReply({ useKnowledge: false }, makeContext({ message: { text: 'Do you deliver?' }, services: { ai, knowledge } }));
+    const result = await aiReply(
+      { useKnowledge: false },
+      makeContext({ message: { text: 'Do you deliver?' }, services: { ai, knowledge } }),
+    );
     expect(result.output).toBe('handoff');
     expect(standIn.requests.at(-1)?.body.messages[0]?.content).toMatch(/Knowledge base: \(empty\)/);
   });

@@ -33,7 +33,12 @@ export const askQuestionDefinition = defineNode({
   config: AskQuestionConfig,
   outputs: ['reply', 'timeout'],
   defaults: { text: '', saveTo: 'vars.answer', validate: 'text', timeoutMinutes: 1440 },
-  fields: { text: { widget: 'template' }, retryText: { widget: 'template' }, saveTo: { widget: 'field-path' }, choices: { widget: 'list' } },
+  fields: {
+    text: { widget: 'template' },
+    retryText: { widget: 'template' },
+    saveTo: { widget: 'field-path' },
+    choices: { widget: 'list' },
+  },
   outputLabels: { reply: 'Valid answer', timeout: 'No valid answer' },
   sendsToCustomer: true,
   waits: { maxMinutes: (c) => c.timeoutMinutes ?? DEFAULT_TIMEOUT_MINUTES, replyOutputs: ['reply'] },

@@ -8,7 +8,10 @@ const reply = (text: string, extra: Partial<MessageData> = {}) => ({ kind: 'repl
 
 describe('action.ask_question', () => {
   it('asks and waits for the reply with the timeout', async () => {
-    const result = await askQuestion({ text: 'Your email, {{ contact.first_name }}?', saveTo: 'contact.email', validate: 'email', timeoutMinutes: 60 }, makeContext());
+    const result = await askQuestion(
+      { text: 'Your email, {{ contact.first_name }}?', saveTo: 'contact.email', validate: 'email', timeoutMinutes: 60 },
+      makeContext(),
+    );
     expect(result.effects).toEqual([{ type: 'send_message', text: 'Your email, Alex?' }]);
     expect(result.wait).toEqual({ kind: 'reply', timeoutMinutes: 60, nodeState: { attempts: 0 } });
     expect(result.output).toBeUndefined();
@@ -42,7 +45,10 @@ describe('action.ask_question', () => {
     const config: AskQuestionConfig = { text: 'Phone?', saveTo: 'contact.phone', validate: 'phone' };
     const intl = await askQuestion(config, makeContext({ resume: reply('+44 20 7946 0958') }));
     expect(intl.effects).toEqual([{ type: 'set_field', field: 'contact.phone', value: '+442079460958' }]);
-    const local = await askQuestion(config, makeContext({ resume: reply('06 12 34 56 78'), workspace: { settings: { defaultCountry: 'FR' } } }));
+    const local = await askQuestion(
+      config,
+      makeContext({ resume: reply('06 12 34 56 78'), workspace: { settings: { defaultCountry: 'FR' } } }),
+    );
     expect(local.effects).toEqual([{ type: 'set_field', field: 'contact.phone', value: '+33612345678' }]);
     const bad = await askQuestion(config, makeContext({ resume: reply('12345') }));
     expect(bad.wait?.kind).toBe('reply');
@@ -62,7 +68,11 @@ describe('action.ask_question', () => {
     const config: AskQuestionConfig = { text: 'Size?', saveTo: 'contact.attributes.size', validate: 'choice', choices: ['Small', 'Large'] };
     const asked = await askQuestion(config, makeContext());
     expect(asked.effects).toEqual([{ type: 'send_message', text: 'Size?', quickReplies: ['Small', 'Large'] }]);
-    for (const [text, extra] of [['large', {}], ['2', {}], ['', { quickReply: 'Large' }]] as const) {
+    for (const [text, extra] of [
+      ['large', {}],
+      ['2', {}],
+      ['', { quickReply: 'Large' }],
+    ] as const) {
       const r = await askQuestion(config, makeContext({ resume: reply(text, extra) }));
       expect(r.effects).toEqual([{ type: 'set_field', field: 'contact.attributes.size', value: 'Large' }]);
     }

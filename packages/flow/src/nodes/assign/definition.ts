@@ -21,7 +21,8 @@ export const assignDefinition = defineNode({
   kind: 'action',
   label: 'Assign',
   icon: 'user-check',
-  description: 'Assigns the conversation to anyone available (the least busy person in your workspace: you, if you work alone), to a named agent, or to a team (round robin or least busy, within each agent\'s capacity), or unassigns it.',
+  description:
+    "Assigns the conversation to anyone available (the least busy person in your workspace: you, if you work alone), to a named agent, or to a team (round robin or least busy, within each agent's capacity), or unassigns it.",
   config: AssignConfig,
   outputs: [NEXT],
   defaults: { to: 'anyone' },

@@ -5,7 +5,13 @@ import { businessHours } from './handler';
 
 const paris: Partial<WorkspaceData> = {
   timezone: 'Europe/Paris',
-  businessHours: { mon: [['09:00', '12:00'], ['14:00', '18:00']], fri: [['22:00', '02:00']] },
+  businessHours: {
+    mon: [
+      ['09:00', '12:00'],
+      ['14:00', '18:00'],
+    ],
+    fri: [['22:00', '02:00']],
+  },
   holidays: ['2026-12-25'],
 };
 

@@ -39,11 +39,14 @@ export function isOpenAt(workspace: Pick<WorkspaceData, 'timezone' | 'businessHo
   const now = localTime(at, workspace.timezone);
   if (workspace.holidays.includes(now.date)) return false;
   const today = workspace.businessHours[now.weekday] ?? [];
-  if (today.some(([from, to]) => {
-    const start = minutes(from);
-    const end = minutes(to);
-    return end > start ? now.minute >= start && now.minute < end : now.minute >= start;
-  })) return true;
+  if (
+    today.some(([from, to]) => {
+      const start = minutes(from);
+      const end = minutes(to);
+      return end > start ? now.minute >= start && now.minute < end : now.minute >= start;
+    })
+  )
+    return true;
   // The tail of yesterday's overnight interval.
   const order: Weekday[] = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'];
   const yesterday = order[(order.indexOf(now.weekday) + 6) % 7] as Weekday;

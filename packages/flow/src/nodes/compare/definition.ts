@@ -4,7 +4,15 @@ import { ReadableField } from '../shared';
 import { cut } from '../summary-text';
 
 /** The comparison in words for the canvas: "contact.plan is gold", not "eq". */
-const saidAs: Record<CompareConfig['operator'], string> = { eq: 'is', neq: 'is not', contains: 'contains', gt: 'is more than', lt: 'is less than', exists: 'is filled in', in: 'is one of' };
+const saidAs: Record<CompareConfig['operator'], string> = {
+  eq: 'is',
+  neq: 'is not',
+  contains: 'contains',
+  gt: 'is more than',
+  lt: 'is less than',
+  exists: 'is filled in',
+  in: 'is one of',
+};
 
 export const CompareConfig = z
   .object({
@@ -27,11 +35,13 @@ export const compareDefinition = defineNode({
   kind: 'condition',
   label: 'Compare a field',
   icon: 'scale',
-  description: 'Checks a contact, conversation or variable field against a value: equal, not equal, contains, greater, less, exists, one of.',
+  description:
+    'Checks a contact, conversation or variable field against a value: equal, not equal, contains, greater, less, exists, one of.',
   config: CompareConfig,
   outputs: ['true', 'false'],
   defaults: { field: 'contact.email', operator: 'exists' },
   fields: { field: { widget: 'field-path' }, value: { widget: 'template' } },
   outputLabels: { true: 'Yes', false: 'No' },
-  summary: (c) => (c.field ? cut(`${c.field} ${saidAs[c.operator ?? 'eq']} ${c.value === undefined ? '' : String(c.value)}`.trim()) : 'Choose a field'),
+  summary: (c) =>
+    c.field ? cut(`${c.field} ${saidAs[c.operator ?? 'eq']} ${c.value === undefined ? '' : String(c.value)}`.trim()) : 'Choose a field',
 });

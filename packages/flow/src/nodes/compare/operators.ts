@@ -56,7 +56,11 @@ export function compareValues(actual: unknown, operator: Operator, expected: unk
       return o !== null && o < 0;
     }
     case 'in': {
-      const list = Array.isArray(expected) ? expected : String(expected ?? '').split(',').map((s) => s.trim());
+      const list = Array.isArray(expected)
+        ? expected
+        : String(expected ?? '')
+            .split(',')
+            .map((s) => s.trim());
       return list.some((x) => looselyEqual(actual, x));
     }
   }

@@ -31,4 +31,5 @@ export const crm: NodeHandler<CrmConfig> = async (config, ctx) => {
   }
 };
 
-const redacted = (ctx: Parameters<typeof crm>[1], result: Awaited<ReturnType<typeof crm>>) => (ctx.services.credentials ? ctx.services.credentials.redact(result) : result);
+const redacted = (ctx: Parameters<typeof crm>[1], result: Awaited<ReturnType<typeof crm>>) =>
+  ctx.services.credentials ? ctx.services.credentials.redact(result) : result;

@@ -18,7 +18,10 @@ function nonce(): string {
 export const secretMark = (mark: string, name: string) => `[[${mark}:${name}]]`;
 
 /** Asks for the contact, the note and the conversation's transcript to be POSTed to the webhook. */
-export async function pushWebhook(ctx: HandlerContext, config: { url: string; note?: string | undefined; headers?: Record<string, string> | undefined }): Promise<StepResult> {
+export async function pushWebhook(
+  ctx: HandlerContext,
+  config: { url: string; note?: string | undefined; headers?: Record<string, string> | undefined },
+): Promise<StepResult> {
   const mark = nonce();
   const templates: Record<string, string | undefined> = { url: config.url, note: config.note };
   for (const [k, v] of Object.entries(config.headers ?? {})) {
@@ -36,8 +39,20 @@ export async function pushWebhook(ctx: HandlerContext, config: { url: string; no
   const headers = Object.fromEntries(Object.keys(config.headers ?? {}).map((k) => [k, values[`headers.${k}`] ?? '']));
   // The request is kept (run history, the push's record) until sent: a credential-like header may
   // only read credentials, so no typed-in secret is kept with it.
-  const typedIn = Object.entries(headers).find(([k, v]) => isSensitiveHeader(k) && v.split(/\[\[[0-9a-f]+:[a-z0-9_]+\]\]/).join('').replace(/^(bearer|basic|token|bot)\s+/i, '').trim() !== '');
-  if (typedIn) return misconfigured(`headers.${typedIn[0]}`, `Save this value as a credential in Settings → Credentials and use {{ secrets.name }} here.`);
+  const typedIn = Object.entries(headers).find(
+    ([k, v]) =>
+      isSensitiveHeader(k) &&
+      v
+        .split(/\[\[[0-9a-f]+:[a-z0-9_]+\]\]/)
+        .join('')
+        .replace(/^(bearer|basic|token|bot)\s+/i, '')
+        .trim() !== '',
+  );
+  if (typedIn)
+    return misconfigured(
+      `headers.${typedIn[0]}`,
+      `Save this value as a credential in Settings → Credentials and use {{ secrets.name }} here.`,
+    );
   const note = values.note;
   return next([{ type: 'crm', operation: 'push_webhook', payload: { url, headers, mark, ...(note ? { note } : {}) } }]);
 }
@@ -47,7 +62,8 @@ export async function pushHubspot(ctx: HandlerContext, config: { note?: string |
   const text = await renderAll(ctx, { note: config.note });
   if ('failed' in text) return text.failed;
   const contact = ctx.data.contact;
-  if (!contact.email && !contact.phone) return next([], { log: 'Not pushed to HubSpot: the contact has no verified email address or phone number.' });
+  if (!contact.email && !contact.phone)
+    return next([], { log: 'Not pushed to HubSpot: the contact has no verified email address or phone number.' });
   const note = text.values.note;
   return next([{ type: 'crm', operation: 'push_hubspot', payload: { ...(note ? { note } : {}) } }]);
 }

@@ -14,7 +14,9 @@ export const faqMatch: NodeHandler<FaqMatchConfig> = async (config, ctx) => {
   const hit = findAnswer(await ctx.services.knowledge(), text);
   const threshold = config.threshold ?? DEFAULT_FAQ_THRESHOLD;
   if (!hit || hit.confidence < threshold) {
-    return branch('no_match', [], { log: hit ? `best "${hit.entry.question}" at ${hit.confidence.toFixed(2)}, under ${threshold}` : 'no entry shares a word' });
+    return branch('no_match', [], {
+      log: hit ? `best "${hit.entry.question}" at ${hit.confidence.toFixed(2)}, under ${threshold}` : 'no entry shares a word',
+    });
   }
   const faq = { id: hit.entry.id, question: hit.entry.question, answer: hit.entry.answer, confidence: hit.confidence };
   const effects = config.reply === false ? [] : [{ type: 'send_message' as const, text: hit.entry.answer }];

@@ -11,7 +11,9 @@ import { normalizeText } from '../../text/normalize';
 import type { KnowledgeEntry } from '../../types';
 
 const STOP_WORDS = new Set(
-  'a an and are at be can could do does for from have how i if in is it me my of on or our please the to we what when where which who why will with you your hi hello hey thanks'.split(' '),
+  'a an and are at be can could do does for from have how i if in is it me my of on or our please the to we what when where which who why will with you your hi hello hey thanks'.split(
+    ' ',
+  ),
 );
 
 /** Lower-case, accent-free, stop words dropped, and a light English stem so "opening" finds "open". */
@@ -24,7 +26,13 @@ function processTerm(term: string): string | null {
   return t;
 }
 
-const SEARCH: SearchOptions = { boost: { question: 3 }, prefix: (term) => term.length >= 4, fuzzy: (term) => (term.length >= 5 ? 0.2 : false), combineWith: 'OR', weights: { fuzzy: 0.8, prefix: 0.9 } };
+const SEARCH: SearchOptions = {
+  boost: { question: 3 },
+  prefix: (term) => term.length >= 4,
+  fuzzy: (term) => (term.length >= 5 ? 0.2 : false),
+  combineWith: 'OR',
+  weights: { fuzzy: 0.8, prefix: 0.9 },
+};
 
 export interface FaqHit {
   entry: KnowledgeEntry;

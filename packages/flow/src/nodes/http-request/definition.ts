@@ -31,7 +31,10 @@ export const httpRequestDefinition = defineNode({
   defaults: { method: 'GET', url: 'https://', saveTo: 'response' },
   fields: {
     url: { widget: 'template' },
-    headers: { widget: 'keyvalue', help: 'Put tokens in Settings → Credentials and write {{ secrets.name }}: they are sent only to the hosts saved with them and never shown or exported.' },
+    headers: {
+      widget: 'keyvalue',
+      help: 'Put tokens in Settings → Credentials and write {{ secrets.name }}: they are sent only to the hosts saved with them and never shown or exported.',
+    },
     body: { widget: 'template' },
     method: { widget: 'select' },
     ...testResponseHints,

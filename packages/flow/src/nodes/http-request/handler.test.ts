@@ -36,7 +36,13 @@ describe('action.http_request', () => {
   it('renders url, headers and body, and saves the parsed JSON answer', async () => {
     const ctx = makeContext({ vars: { order: 'A-1' }, contact: { email: 'a@b.co' }, services: { http: allowLocal } });
     const result = await httpRequest(
-      { method: 'POST', url: `${base}/orders/{{ vars.order }}`, headers: { authorization: 'Bearer {{ workspace.id }}' }, body: '{"email":"{{ contact.email }}"}', saveTo: 'order' },
+      {
+        method: 'POST',
+        url: `${base}/orders/{{ vars.order }}`,
+        headers: { authorization: 'Bearer {{ workspace.id }}' },
+        body: '{"email":"{{ contact.email }}"}',
+        saveTo: 'order',
+      },
       ctx,
     );
     expect(result.output).toBe('success');
@@ -45,13 +51,19 @@ describe('action.http_request', () => {
   });
 
   it('goes down error on a 4xx answer, with the error in the variable', async () => {
-    const result = await httpRequest({ method: 'GET', url: `${base}/orders/Z-9`, saveTo: 'vars.order' }, makeContext({ services: { http: allowLocal } }));
+    const result = await httpRequest(
+      { method: 'GET', url: `${base}/orders/Z-9`, saveTo: 'vars.order' },
+      makeContext({ services: { http: allowLocal } }),
+    );
     expect(result.output).toBe('error');
     expect(result.vars?.order).toMatchObject({ ok: false, status: 404, body: 'no such order', error: 'The server answered 404.' });
   });
 
   it('goes down error when the address is refused', async () => {
-    const result = await httpRequest({ method: 'GET', url: `${base}/orders/A-1`, saveTo: 'r' }, makeContext({ services: { http: strict } }));
+    const result = await httpRequest(
+      { method: 'GET', url: `${base}/orders/A-1`, saveTo: 'r' },
+      makeContext({ services: { http: strict } }),
+    );
     expect(result.output).toBe('error');
     expect((result.vars?.r as { error: string }).error).toMatch(/^Refused: 127\.0\.0\.1 is a private address$/);
   });

@@ -46,7 +46,13 @@ const callOut: NodeHandler<HttpRequestConfig> = async (config, ctx): Promise<Ste
   }
   let res: HttpResponse;
   try {
-    res = await ctx.services.http({ method: config.method, url, headers, body: sendsBody ? r.values.body : undefined, timeoutMs: config.timeoutMs });
+    res = await ctx.services.http({
+      method: config.method,
+      url,
+      headers,
+      body: sendsBody ? r.values.body : undefined,
+      timeoutMs: config.timeoutMs,
+    });
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);
     return branch('error', [], { vars: save({ ok: false, status: null, error: message }), log: message });

@@ -4,7 +4,13 @@ import { MessageReceivedConfig } from './definition';
 import { messageReceived } from './handler';
 import { matchMessageTrigger, type InboundEvent } from './match';
 
-const event: InboundEvent = { channelType: 'whatsapp', channelId: 'ch_wa', text: 'Quel est le PRIX du gâteau ?', isFirstMessage: false, handledBy: 'bot' };
+const event: InboundEvent = {
+  channelType: 'whatsapp',
+  channelId: 'ch_wa',
+  text: 'Quel est le PRIX du gâteau ?',
+  isFirstMessage: false,
+  handledBy: 'bot',
+};
 
 describe('trigger.message_received', () => {
   it('passes straight on to the next step', async () => {

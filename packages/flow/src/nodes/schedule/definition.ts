@@ -53,6 +53,10 @@ export const scheduleDefinition = defineNode({
   config: ScheduleConfig,
   outputs: [NEXT],
   defaults: { cron: '0 9 * * 1' },
-  fields: { cron: { widget: 'cron' }, timezone: { widget: 'timezone' }, audienceTag: { widget: 'text', help: 'For reminders: tag the contacts to remind, e.g. appointment-tomorrow.' } },
+  fields: {
+    cron: { widget: 'cron' },
+    timezone: { widget: 'timezone' },
+    audienceTag: { widget: 'text', help: 'For reminders: tag the contacts to remind, e.g. appointment-tomorrow.' },
+  },
   summary: (c) => (c.cron ? `On schedule: ${c.cron}` : 'Set when it runs'),
 });

@@ -9,11 +9,17 @@ describe('action.send_message', () => {
   it('renders the text and passes media and buttons', async () => {
     const ctx = makeContext({ contact: { name: 'Sam Lee' } });
     const result = await sendMessage(
-      { text: "Hi {{ contact.first_name | default: 'there' }}!", mediaUrl: 'https://cdn.example.com/menu.pdf', quickReplies: ['Prices', 'Hours'] },
+      {
+        text: "Hi {{ contact.first_name | default: 'there' }}!",
+        mediaUrl: 'https://cdn.example.com/menu.pdf',
+        quickReplies: ['Prices', 'Hours'],
+      },
       ctx,
     );
     expect(result.output).toBeUndefined();
-    expect(result.effects).toEqual([{ type: 'send_message', text: 'Hi Sam!', mediaUrl: 'https://cdn.example.com/menu.pdf', quickReplies: ['Prices', 'Hours'] }]);
+    expect(result.effects).toEqual([
+      { type: 'send_message', text: 'Hi Sam!', mediaUrl: 'https://cdn.example.com/menu.pdf', quickReplies: ['Prices', 'Hours'] },
+    ]);
   });
 
   it('reports broken placeholders and bad media links on their field', async () => {
@@ -30,9 +36,16 @@ describe('action.send_message', () => {
 
   it('uses the WhatsApp template once the window is closed, and asks for one when missing', async () => {
     const ctx = makeContext({ contact: { name: 'Ana' }, conversation: { channelType: 'whatsapp', lastInboundAt: hoursAgo(30) } });
-    const result = await sendMessage({ text: 'Your cake is ready', whatsappTemplate: { name: 'order_ready', language: 'en_US', variables: ['{{ contact.first_name }}'] } }, ctx);
+    const result = await sendMessage(
+      { text: 'Your cake is ready', whatsappTemplate: { name: 'order_ready', language: 'en_US', variables: ['{{ contact.first_name }}'] } },
+      ctx,
+    );
     expect(result.effects).toEqual([
-      { type: 'send_message', text: 'Your cake is ready', whatsappTemplate: { name: 'order_ready', language: 'en_US', variables: ['Ana'] } },
+      {
+        type: 'send_message',
+        text: 'Your cake is ready',
+        whatsappTemplate: { name: 'order_ready', language: 'en_US', variables: ['Ana'] },
+      },
     ]);
     const missing = await sendMessage({ text: 'Your cake is ready' }, ctx);
     expect(missing.error).toMatchObject({ field: 'whatsappTemplate' });

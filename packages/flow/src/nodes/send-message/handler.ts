@@ -47,7 +47,11 @@ export const sendMessage: NodeHandler<SendMessageConfig> = async (config, ctx) =
     if (tpl.headerMedia) {
       const r = await render('whatsappTemplate.headerMedia.link', tpl.headerMedia.link);
       if ('failed' in r) return r.failed;
-      if (!isHttpUrl(r.value)) return misconfigured('whatsappTemplate.headerMedia.link', "The template's header link must be a web address starting with https://.");
+      if (!isHttpUrl(r.value))
+        return misconfigured(
+          'whatsappTemplate.headerMedia.link',
+          "The template's header link must be a web address starting with https://.",
+        );
       effect.whatsappTemplate.headerMedia = { type: tpl.headerMedia.type, link: r.value };
     }
     if (tpl.buttons?.length) {

@@ -3,7 +3,11 @@ import { makeContext } from '../../testing/context';
 import { SendMessageConfig } from './definition';
 import { sendMessage } from './handler';
 
-const closedWindow = () => makeContext({ contact: { name: 'Ana Lima' }, conversation: { channelType: 'whatsapp', lastInboundAt: new Date(Date.now() - 30 * 3600_000).toISOString() } });
+const closedWindow = () =>
+  makeContext({
+    contact: { name: 'Ana Lima' },
+    conversation: { channelType: 'whatsapp', lastInboundAt: new Date(Date.now() - 30 * 3600_000).toISOString() },
+  });
 
 describe('action.send_message with a synced WhatsApp template', () => {
   it('fills named parameters, the header link and button values from the flow', async () => {
@@ -42,10 +46,23 @@ describe('action.send_message with a synced WhatsApp template', () => {
   });
 
   it('refuses a header link that is not a web address, and names broken placeholders in buttons', async () => {
-    const bad = await sendMessage({ text: 'x', whatsappTemplate: { name: 't', language: 'en', headerMedia: { type: 'image', link: 'file:///etc/passwd' } } }, closedWindow());
+    const bad = await sendMessage(
+      { text: 'x', whatsappTemplate: { name: 't', language: 'en', headerMedia: { type: 'image', link: 'file:///etc/passwd' } } },
+      closedWindow(),
+    );
     expect(bad.error).toMatchObject({ field: 'whatsappTemplate.headerMedia.link' });
     expect(bad.effects).toEqual([]);
-    const broken = await sendMessage({ text: 'x', whatsappTemplate: { name: 't', language: 'en', buttons: [{ subType: 'quick_reply', index: 0, value: '{{ contact.name | shout }}' }] } }, closedWindow());
+    const broken = await sendMessage(
+      {
+        text: 'x',
+        whatsappTemplate: {
+          name: 't',
+          language: 'en',
+          buttons: [{ subType: 'quick_reply', index: 0, value: '{{ contact.name | shout }}' }],
+        },
+      },
+      closedWindow(),
+    );
     expect(broken.error?.field).toBe('whatsappTemplate.buttons.0.value');
   });
 

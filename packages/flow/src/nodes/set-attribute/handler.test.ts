@@ -11,7 +11,9 @@ describe('action.set_attribute', () => {
     ]);
   });
   it('clears with an empty value', async () => {
-    expect((await setAttribute({ field: 'vars.step', value: '' }, makeContext())).effects).toEqual([{ type: 'set_field', field: 'vars.step', value: null }]);
+    expect((await setAttribute({ field: 'vars.step', value: '' }, makeContext())).effects).toEqual([
+      { type: 'set_field', field: 'vars.step', value: null },
+    ]);
   });
   it('only writes known fields', () => {
     expect(SetAttributeConfig.safeParse({ field: 'contact.tags', value: 'x' }).success).toBe(false);

@@ -5,7 +5,9 @@ import { setStatus } from './handler';
 
 describe('action.set_status', () => {
   it('sets status and priority', async () => {
-    expect((await setStatus({ status: 'pending', priority: 'high' }, makeContext())).effects).toEqual([{ type: 'set_status', status: 'pending', priority: 'high' }]);
+    expect((await setStatus({ status: 'pending', priority: 'high' }, makeContext())).effects).toEqual([
+      { type: 'set_status', status: 'pending', priority: 'high' },
+    ]);
     expect((await setStatus({ status: 'resolved' }, makeContext())).effects).toEqual([{ type: 'set_status', status: 'resolved' }]);
   });
   it('needs one of them', () => {

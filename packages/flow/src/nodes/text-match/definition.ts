@@ -37,7 +37,12 @@ export const TextMatchConfig = z
   .superRefine((c, ctx) => {
     const seen = new Set<string>();
     c.cases.forEach((k, i) => {
-      if (seen.has(k.id)) ctx.addIssue({ code: 'custom', path: ['cases', i, 'id'], message: `Two branches are named "${k.id}"; give each a different name.` });
+      if (seen.has(k.id))
+        ctx.addIssue({
+          code: 'custom',
+          path: ['cases', i, 'id'],
+          message: `Two branches are named "${k.id}"; give each a different name.`,
+        });
       seen.add(k.id);
     });
     let size = 0;
@@ -65,5 +70,8 @@ export const textMatchDefinition = defineNode({
   fields: { field: { widget: 'field-path' } },
   outputLabels: { else: 'No branch matched' },
   // Words, not branch names: the outputs below the node already say which branch is which.
-  summary: (c) => (Array.isArray(c.cases) ? cut(`Looks for ${c.cases.map((k) => (k?.values ?? []).map((v) => `“${v}”`).join(', ') || '…').join(' · ')}`) : ''),
+  summary: (c) =>
+    Array.isArray(c.cases)
+      ? cut(`Looks for ${c.cases.map((k) => (k?.values ?? []).map((v) => `“${v}”`).join(', ') || '…').join(' · ')}`)
+      : '',
 });

@@ -40,7 +40,12 @@ describe('condition.text_match', () => {
   });
 
   it('refuses patterns RE2 cannot run, naming the branch and the field', () => {
-    const lookahead = TextMatchConfig.safeParse({ cases: [{ id: 'ok', operator: 'regex', values: ['a'] }, { id: 'urgent', operator: 'regex', values: ['x', 'foo(?=bar)'] }] });
+    const lookahead = TextMatchConfig.safeParse({
+      cases: [
+        { id: 'ok', operator: 'regex', values: ['a'] },
+        { id: 'urgent', operator: 'regex', values: ['x', 'foo(?=bar)'] },
+      ],
+    });
     expect(lookahead.success).toBe(false);
     expect(lookahead.error?.issues[0]?.path).toEqual(['cases', 1, 'values', 1]);
     expect(lookahead.error?.issues[0]?.message).toMatch(/^Branch "urgent", pattern 2: Lookahead/);
@@ -54,10 +59,15 @@ describe('condition.text_match', () => {
   it("bounds one step's patterns together", () => {
     const big = (n: number) => `\\p{L}{0,${n}}`;
     // About 300 compiled steps each: the fourth goes past the step's 1,000.
-    const tooMuch = TextMatchConfig.safeParse({ cases: [0, 1, 2, 3].map((i) => ({ id: `c${i}`, operator: 'regex', values: [big(150 - i)] })) });
+    const tooMuch = TextMatchConfig.safeParse({
+      cases: [0, 1, 2, 3].map((i) => ({ id: `c${i}`, operator: 'regex', values: [big(150 - i)] })),
+    });
     expect(tooMuch.success).toBe(false);
     expect(tooMuch.error?.issues).toHaveLength(1);
-    expect(tooMuch.error?.issues[0]).toMatchObject({ path: ['cases', 3, 'values'], message: expect.stringMatching(/^Branch "c3": this step's patterns together are too large/) });
+    expect(tooMuch.error?.issues[0]).toMatchObject({
+      path: ['cases', 3, 'values'],
+      message: expect.stringMatching(/^Branch "c3": this step's patterns together are too large/),
+    });
   });
 
   it('matches regex cases ignoring accents and case', async () => {
@@ -76,6 +86,12 @@ describe('condition.text_match', () => {
   });
 
   it('lists one output per case plus else', () => {
-    expect(typeof textMatchDefinition.outputs === 'function' && textMatchDefinition.outputs(config)).toEqual(['price', 'yes', 'order', 'ref', 'else']);
+    expect(typeof textMatchDefinition.outputs === 'function' && textMatchDefinition.outputs(config)).toEqual([
+      'price',
+      'yes',
+      'order',
+      'ref',
+      'else',
+    ]);
   });
 });

@@ -14,5 +14,5 @@ export const webhookDefinition = defineNode({
   config: WebhookConfig,
   outputs: [NEXT],
   defaults: {},
-  summary: () => 'When another system calls this flow\'s address',
+  summary: () => "When another system calls this flow's address",
 });

@@ -64,7 +64,13 @@ async function fromApiKey(db: Database, header: string): Promise<AuthContext | n
   const token = bearerToken(header);
   if (!token?.startsWith(API_KEY_PREFIX)) return null;
   const [row] = await db
-    .select({ id: apiKeys.id, workspaceId: apiKeys.workspaceId, role: apiKeys.role, creatorId: memberships.userId, creatorRole: memberships.role })
+    .select({
+      id: apiKeys.id,
+      workspaceId: apiKeys.workspaceId,
+      role: apiKeys.role,
+      creatorId: memberships.userId,
+      creatorRole: memberships.role,
+    })
     .from(apiKeys)
     .innerJoin(memberships, and(eq(memberships.userId, apiKeys.createdBy), eq(memberships.workspaceId, apiKeys.workspaceId)))
     .where(eq(apiKeys.keyHash, sha256(token)))

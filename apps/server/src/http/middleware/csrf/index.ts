@@ -38,12 +38,14 @@ export function csrfProtection(options: CsrfOptions): MiddlewareHandler {
     const origin = headerOf(c, 'origin');
     if (origin !== undefined) {
       // `Origin: null` comes from sandboxed frames, data: URLs and privacy redirects: never ours.
-      if (!sameOrigin(c, originOf(origin))) throw refused('origin', `Cross-site request refused: ${origin.slice(0, 100)} is not this server's origin`);
+      if (!sameOrigin(c, originOf(origin)))
+        throw refused('origin', `Cross-site request refused: ${origin.slice(0, 100)} is not this server's origin`);
       return next();
     }
     const referer = headerOf(c, 'referer');
     if (referer !== undefined) {
-      if (!sameOrigin(c, originOf(referer))) throw refused('referer', 'Cross-site request refused: the Referer is not a page of this server');
+      if (!sameOrigin(c, originOf(referer)))
+        throw refused('referer', 'Cross-site request refused: the Referer is not a page of this server');
       return next();
     }
     if (headerOf(c, 'sec-fetch-site') === 'same-origin' || !hasCookie(headerOf(c, 'cookie'), options.cookieName)) return next();

@@ -8,8 +8,11 @@ describe('jsonGuard', () => {
   const app = new Hono();
   app.onError(createErrorHandler(pino({ level: 'silent' })));
   app.post('/strict', jsonGuard(), async (c) => c.json({ got: await c.req.json() }));
-  app.post('/provider', jsonGuard({ strictText: false }), async (c) => c.json({ raw: Buffer.from(await c.req.arrayBuffer()).toString('utf8') }));
-  const post = (path: string, body: string, type = 'application/json') => app.request(path, { method: 'POST', headers: { 'content-type': type }, body });
+  app.post('/provider', jsonGuard({ strictText: false }), async (c) =>
+    c.json({ raw: Buffer.from(await c.req.arrayBuffer()).toString('utf8') }),
+  );
+  const post = (path: string, body: string, type = 'application/json') =>
+    app.request(path, { method: 'POST', headers: { 'content-type': type }, body });
 
   it('passes ordinary JSON to the handler unchanged, parsed once more by it', async () => {
     const body = { a: [1, { b: 'caf\u00e9 \ud83e\uddc1 "quoted" \\ back' }], n: null };
@@ -56,16 +59,26 @@ describe('jsonGuard', () => {
   });
 
   it('refuses %00 in a query parameter or the path with strictText, naming it', async () => {
-    const res = await app.request('/strict?q=ok&tag=a%00b', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+    const res = await app.request('/strict?q=ok&tag=a%00b', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{}',
+    });
     expect(res.status).toBe(400);
     expect(await res.json()).toMatchObject({ error: { code: 'invalid_text', details: [{ field: 'query.tag' }] } });
     const path = await app.request('/strict%00', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
     expect(path.status === 400 || path.status === 404).toBe(true);
-    expect((await app.request('/provider?q=%00', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' })).status).toBe(200);
+    expect(
+      (await app.request('/provider?q=%00', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' })).status,
+    ).toBe(200);
   });
 
   it('ignores non-JSON bodies (a form may hold brackets)', async () => {
-    const res = await app.request('/provider', { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: `text=${'['.repeat(100)}` });
+    const res = await app.request('/provider', {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: `text=${'['.repeat(100)}`,
+    });
     expect(res.status).toBe(200);
   });
 });

@@ -36,7 +36,9 @@ export function jsonGuard(options: JsonGuardOptions = {}): MiddlewareHandler {
     const bytes = await readRawBody(c, maxSize);
     cacheBody(c, bytes);
     if (nestingDepthExceeds(bytes, maxDepth)) {
-      throw new ApiError(400, 'invalid_json', `body: JSON nested deeper than ${maxDepth} levels`, [{ field: 'body', message: `nested deeper than ${maxDepth} levels` }]);
+      throw new ApiError(400, 'invalid_json', `body: JSON nested deeper than ${maxDepth} levels`, [
+        { field: 'body', message: `nested deeper than ${maxDepth} levels` },
+      ]);
     }
     if (options.strictText !== false) {
       const field = badTextField(bytes);
@@ -69,7 +71,11 @@ function cacheBody(c: Context, bytes: Buffer) {
   cache.arrayBuffer = Promise.resolve(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.length));
   // Decoded only if someone asks (validators do; webhook handlers read the bytes).
   let text: Promise<string> | undefined;
-  Object.defineProperty(cache, 'text', { enumerable: true, configurable: true, get: () => (text ??= Promise.resolve(bytes.toString('utf8'))) });
+  Object.defineProperty(cache, 'text', {
+    enumerable: true,
+    configurable: true,
+    get: () => (text ??= Promise.resolve(bytes.toString('utf8'))),
+  });
 }
 
 const QUOTE = 0x22;

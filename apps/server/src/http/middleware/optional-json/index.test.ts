@@ -15,7 +15,8 @@ app.onError((err, c) => c.json({ error: String(err) }, 400));
 app.use('/act', optionalJsonBody());
 app.openapi(route, (c) => c.json({ force: c.req.valid('json').force ?? false }, 200));
 
-const post = (body?: string, type = 'application/json') => app.request('/act', { method: 'POST', headers: { 'content-type': type }, ...(body !== undefined && { body }) });
+const post = (body?: string, type = 'application/json') =>
+  app.request('/act', { method: 'POST', headers: { 'content-type': type }, ...(body !== undefined && { body }) });
 
 describe('optionalJsonBody', () => {
   it('treats an empty JSON body as no options', async () => {

@@ -11,7 +11,12 @@ export function optionalJsonBody(): MiddlewareHandler {
   return async (c, next) => {
     if ((await c.req.text()).trim() === '') {
       // defineProperty: the JSON guard may have cached the text behind a getter.
-      Object.defineProperty(c.req.bodyCache, 'text', { value: Promise.resolve('{}'), enumerable: true, configurable: true, writable: true });
+      Object.defineProperty(c.req.bodyCache, 'text', {
+        value: Promise.resolve('{}'),
+        enumerable: true,
+        configurable: true,
+        writable: true,
+      });
     }
     await next();
   };

@@ -24,7 +24,8 @@ export function inFlightCap(options: InFlightCapOptions): MiddlewareHandler {
     const key = await options.key(c);
     if (key === null) return next();
     const now = running.get(key) ?? 0;
-    if (now >= max) throw new ApiError(429, 'rate_limited', `Too many requests at once (${name}); retry in 1 s`, undefined, { 'Retry-After': '1' });
+    if (now >= max)
+      throw new ApiError(429, 'rate_limited', `Too many requests at once (${name}); retry in 1 s`, undefined, { 'Retry-After': '1' });
     running.set(key, now + 1);
     try {
       await next();

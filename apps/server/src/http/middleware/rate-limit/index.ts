@@ -73,7 +73,9 @@ export function rateLimit(options: RateLimitOptions): MiddlewareHandler {
     const bucket = bucketFor(`${name}:${key}`, t);
     if (bucket.tokens < 1) {
       const retryAfter = Math.max(1, Math.ceil((1 - bucket.tokens) / perSecond));
-      throw new ApiError(429, 'rate_limited', `Too many requests (${name}); retry in ${retryAfter} s`, undefined, { 'Retry-After': String(retryAfter) });
+      throw new ApiError(429, 'rate_limited', `Too many requests (${name}); retry in ${retryAfter} s`, undefined, {
+        'Retry-After': String(retryAfter),
+      });
     }
     if (!countWhen) {
       bucket.tokens -= 1;

@@ -66,12 +66,21 @@ export function rateLimits(options: { trustProxy: boolean; pool: pg.Pool }): [st
   return [
     ['/api/auth/login', hashes],
     ['/api/auth/login', sharedLimit({ name: 'login-ip', points: 10, durationS: 10 * MINUTE, pool, key: post(ip), countWhen: failed })],
-    ['/api/auth/login', sharedLimit({ name: 'login-email-ip', points: 5, durationS: 10 * MINUTE, pool, key: post(emailAndIp), countWhen: failed })],
+    [
+      '/api/auth/login',
+      sharedLimit({ name: 'login-email-ip', points: 5, durationS: 10 * MINUTE, pool, key: post(emailAndIp), countWhen: failed }),
+    ],
     ['/api/auth/signup', hashes],
     ['/api/auth/signup', sharedLimit({ name: 'signup', points: 20, durationS: 10 * MINUTE, pool, key: post(ip) })],
-    ['/api/auth/signup', sharedLimit({ name: 'signup-known-email', points: 5, durationS: HOUR, pool, key: post(ip), countWhen: (s) => s === 409 })],
+    [
+      '/api/auth/signup',
+      sharedLimit({ name: 'signup-known-email', points: 5, durationS: HOUR, pool, key: post(ip), countWhen: (s) => s === 409 }),
+    ],
     ['/api/auth/reset', hashes],
-    ['/api/auth/reset', sharedLimit({ name: 'password-reset', points: 10, durationS: 10 * MINUTE, pool, key: post(ip), countWhen: failed })],
+    [
+      '/api/auth/reset',
+      sharedLimit({ name: 'password-reset', points: 10, durationS: 10 * MINUTE, pool, key: post(ip), countWhen: failed }),
+    ],
     ['/api/invitations/*', hashes],
     ['/api/invitations/*', sharedLimit({ name: 'invitation', points: 20, durationS: 10 * MINUTE, pool, key: ip, countWhen: failed })],
     ['/api/api-keys', sharedLimit({ name: 'api-key-create', points: 20, durationS: HOUR, pool, key: post(apiCaller) })],

@@ -18,7 +18,10 @@ function appWith(options: Partial<SharedLimitOptions> & { name: string }) {
   const reached = { n: 0 };
   const app = new Hono();
   app.onError(createErrorHandler(pino({ level: 'silent' })));
-  app.use('/limited/*', sharedLimit({ points: 3, durationS: 60, pool: database.pool, key: (c) => c.req.header('x-key') ?? 'anon', ...options }));
+  app.use(
+    '/limited/*',
+    sharedLimit({ points: 3, durationS: 60, pool: database.pool, key: (c) => c.req.header('x-key') ?? 'anon', ...options }),
+  );
   app.post('/limited/:outcome', async (c) => {
     reached.n++;
     await sleep(50);
@@ -27,7 +30,8 @@ function appWith(options: Partial<SharedLimitOptions> & { name: string }) {
   });
   return { app, reached };
 }
-const hit = async (app: Hono, key: string, outcome = 'ok') => app.request(`/limited/${outcome}`, { method: 'POST', headers: { 'x-key': key } });
+const hit = async (app: Hono, key: string, outcome = 'ok') =>
+  app.request(`/limited/${outcome}`, { method: 'POST', headers: { 'x-key': key } });
 
 describe('sharedLimit (Postgres)', () => {
   it('reserves before the handler: of 40 parallel requests exactly 3 reach it', async () => {

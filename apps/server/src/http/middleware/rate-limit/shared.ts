@@ -58,7 +58,9 @@ export function sharedLimit(options: SharedLimitOptions): MiddlewareHandler {
     } catch (rejected) {
       if (!(rejected instanceof RateLimiterRes)) throw rejected;
       const retryAfter = Math.max(1, Math.ceil(rejected.msBeforeNext / 1000));
-      throw new ApiError(429, 'rate_limited', `Too many requests (${name}); retry in ${retryAfter} s`, undefined, { 'Retry-After': String(retryAfter) });
+      throw new ApiError(429, 'rate_limited', `Too many requests (${name}); retry in ${retryAfter} s`, undefined, {
+        'Retry-After': String(retryAfter),
+      });
     }
     await next();
     // The error handler has already turned a thrown error into c.res.
