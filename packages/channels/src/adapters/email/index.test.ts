@@ -1,3 +1,4 @@
+import { createServer as createHttpServer } from 'node:http';
 import { createServer, type AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { hmac } from '../../signatures';
@@ -393,6 +394,63 @@ describe('email send', () => {
         });
       }
       expect(smtp.mails.length).toBe(before);
+    });
+
+    it('carries files as MIME attachments fetched through the egress guard, dead links as links', async () => {
+      const pdf = Buffer.concat([Buffer.from('%PDF-1.4\n'), Buffer.from([0, 1, 2, 0xff, 0xfe]), Buffer.from('\n%%EOF\n')]);
+      const files = createHttpServer((req, res) => {
+        if (req.url === '/media/f1/invoice.pdf?sig=abc') {
+          res.writeHead(200, { 'content-type': 'application/pdf' }).end(pdf);
+        } else res.writeHead(404).end();
+      });
+      await new Promise<void>((resolve) => files.listen(0, '127.0.0.1', resolve));
+      const base = `http://127.0.0.1:${(files.address() as AddressInfo).port}`;
+      try {
+        await emailAdapter.send(
+          {
+            ...msg,
+            attachments: [
+              { url: `${base}/media/f1/invoice.pdf?sig=abc`, name: 'invoice.pdf', contentType: 'application/pdf' },
+              { url: `${base}/gone.png`, name: 'gone.png' },
+            ],
+          },
+          config(),
+          loopback,
+        );
+        const data = smtp.mails.at(-1)!.data;
+        const boundary = /boundary="?([^"\r\n;]+)"?/.exec(data)?.[1];
+        expect(data).toMatch(/^Content-Type: multipart\/mixed;/m);
+        expect(boundary).toBeTruthy();
+        const parts = data.split(`--${boundary}`).slice(1, -1);
+        const pdfPart = parts.find((part) => /Content-Type: application\/pdf/i.test(part))!;
+        expect(pdfPart).toMatch(/Content-Disposition: attachment;\s*filename=invoice\.pdf/i);
+        expect(pdfPart).toMatch(/Content-Transfer-Encoding: base64/i);
+        const body = pdfPart
+          .split(/\r?\n\r?\n/)
+          .slice(1)
+          .join('')
+          .replace(/\s+/g, '');
+        expect(Buffer.from(body, 'base64').equals(pdf)).toBe(true);
+        const textPart = parts.find((part) => /Content-Type: text\/plain/i.test(part))!;
+        expect(textPart).toContain('Saturday it is!');
+        expect(textPart).toContain(`gone.png: ${base}/gone.png`);
+        expect(textPart).not.toContain('invoice.pdf');
+      } finally {
+        files.close();
+      }
+    });
+
+    it('fails retryably when a file host is down, so the delivery is tried again', async () => {
+      const files = createHttpServer((_req, res) => res.writeHead(503).end());
+      await new Promise<void>((resolve) => files.listen(0, '127.0.0.1', resolve));
+      const url = `http://127.0.0.1:${(files.address() as AddressInfo).port}/a.pdf`;
+      const before = smtp.mails.length;
+      try {
+        await expect(emailAdapter.send({ ...msg, attachments: [{ url }] }, config(), loopback)).rejects.toMatchObject({ retryable: true });
+        expect(smtp.mails.length).toBe(before);
+      } finally {
+        files.close();
+      }
     });
 
     it('never repeats what a server that is not SMTP sent', async () => {

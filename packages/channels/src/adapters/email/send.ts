@@ -6,7 +6,8 @@ import type SMTPTransport from 'nodemailer/lib/smtp-transport';
 import { networkReason, ProviderError, shortReason } from '../../errors';
 import { basicAuth, callProvider, field, joinUrl, publicOnly, type ProviderErrorDetail } from '../../http';
 import { withChoicesAsText } from '../../render-choices';
-import type { OutboundMessage, SendOptions, SendResult } from '../../types';
+import type { OutboundAttachment, OutboundMessage, SendOptions, SendResult } from '../../types';
+import { loadAttachments, type MailAttachment } from './attachments';
 import type { EmailConfig, SmtpSettings } from './config';
 import { domainOf, normalizeMessageId, parseMailbox } from './headers';
 
@@ -22,14 +23,16 @@ interface Mail {
   /** Without angle brackets; also the providerMessageId, so a customer's reply threads by it. */
   messageId: string;
   inReplyTo?: string;
+  /** Files carried as MIME parts (SMTP); files not among them are links in the text. */
+  attachments?: MailAttachment[];
 }
 
-export function composeMail(msg: OutboundMessage, config: EmailConfig): Mail {
+/** `linkedFiles`: the files written into the text as links (all of them unless attached). */
+export function composeMail(msg: OutboundMessage, config: EmailConfig, linkedFiles: OutboundAttachment[] = outboundMedia(msg)): Mail {
   const from = parseMailbox(config.fromAddress);
   if (!from) throw new ProviderError(`fromAddress "${config.fromAddress}" is not an email address`, { retryable: false });
-  // Media goes as a link: attaching would mean fetching the file here, on the delivery path.
   // Files as links (each signed for the provider's fetch window), the place as a map link.
-  const links = outboundMedia(msg).map((file) => (file.name ? `${file.name}: ${file.url}` : file.url));
+  const links = linkedFiles.map((file) => (file.name ? `${file.name}: ${file.url}` : file.url));
   const text = [withChoicesAsText(withLocationText(msg.text, msg.location), msg.quickReplies), ...links].filter(Boolean).join('\n\n');
   const inReplyTo = normalizeMessageId(msg.inReplyTo);
   return {
@@ -43,14 +46,18 @@ export function composeMail(msg: OutboundMessage, config: EmailConfig): Mail {
 }
 
 export async function sendEmail(msg: OutboundMessage, config: EmailConfig, opts: SendOptions | undefined): Promise<SendResult> {
+  if (config.provider === 'smtp') {
+    // Over SMTP the mail is built here, so files go inside it as attachments.
+    const files = await loadAttachments(outboundMedia(msg), opts);
+    const mail = { ...composeMail(msg, config, files.links), attachments: files.attached };
+    return sendSmtp(mail, required(config.smtp, 'smtp'), opts);
+  }
   const mail = composeMail(msg, config);
   switch (config.provider) {
     case 'mailgun':
       return sendMailgun(mail, config, opts);
     case 'sendgrid':
       return sendSendgrid(mail, config, opts);
-    case 'smtp':
-      return sendSmtp(mail, required(config.smtp, 'smtp'), opts);
   }
 }
 
@@ -174,6 +181,7 @@ async function sendSmtp(mail: Mail, smtp: SmtpSettings, opts: SendOptions | unde
       to: mail.to,
       subject: mail.subject,
       text: mail.text,
+      ...(mail.attachments?.length && { attachments: mail.attachments }),
       messageId: `<${mail.messageId}>`,
       ...(mail.inReplyTo && { inReplyTo: `<${mail.inReplyTo}>`, references: [`<${mail.inReplyTo}>`] }),
     });
