@@ -195,8 +195,11 @@ export interface ChannelAdapter<C> {
    * `wa-media:`, Twilio media). Null when the URL is not this channel's: fetch it as is.
    */
   fetchMedia?(url: string, config: C, opts?: SendOptions): Promise<MediaContent | null>;
-  /** Points the provider's webhook at `webhookUrl` where its API allows it (Telegram setWebhook). */
-  connect?(config: C, webhookUrl: string, opts?: SendOptions): Promise<void>;
+  /**
+   * Points the provider's webhook at `webhookUrl` where its API allows it (Telegram setWebhook).
+   * Answers false when the config gives nothing to point (a Twilio channel without its number).
+   */
+  connect?(config: C, webhookUrl: string, opts?: SendOptions): Promise<void | boolean>;
   /** Undoes `connect` when the channel is deleted (Telegram deleteWebhook). */
   disconnect?(config: C, opts?: SendOptions): Promise<void>;
   /** Read receipt or typing indicator where the provider has one; false when nothing was sent. */

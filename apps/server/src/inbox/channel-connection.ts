@@ -43,7 +43,7 @@ export async function connectChannel(deps: Deps, row: Row, webhookUrl: string): 
   else {
     try {
       const config = adapter.configSchema.parse(toLoaded(deps.config.appSecret, row).config);
-      await adapter.connect(config, webhookUrl, { egress: egressFor(deps.config) });
+      if ((await adapter.connect(config, webhookUrl, { egress: egressFor(deps.config) })) === false) return null;
       status = { state: 'connected', message: `${adapter.label} sends messages to this server's webhook.`, at };
     } catch (err) {
       if (!(err instanceof ProviderError)) throw err;

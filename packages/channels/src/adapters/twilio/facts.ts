@@ -20,5 +20,10 @@ export const twilioFacts = defineChannel({
       help: 'Or whatsapp:+15551234567 for a WhatsApp sender, or a Messaging Service SID (MG…).',
       placeholder: '+15551234567',
     },
+    phoneNumber: {
+      label: 'Connect this number (optional)',
+      help: 'Its SID (PN…) or +15551234567: saving points its "A message comes in" URL at this channel.',
+      placeholder: '+15551234567',
+    },
   },
 });

@@ -8,9 +8,9 @@ import { downloadBehindRedirect } from '../../download';
 import { missing, refused, verified } from '../../signatures';
 import type { ChannelAdapter, InboundEvent, SendResult } from '../../types';
 import { TwilioConfig } from './config';
+import { connectTwilioNumber, DEFAULT_BASE } from './connect';
 import { isValidTwilioSignature } from './signature';
 
-const DEFAULT_BASE = 'https://api.twilio.com';
 const WHATSAPP = 'whatsapp:';
 
 const statusMap: Record<string, 'sent' | 'delivered' | 'read' | 'failed'> = {
@@ -101,6 +101,8 @@ export const twilioAdapter: ChannelAdapter<TwilioConfig> = {
     if (new URL(url).origin !== base.origin) return null;
     return downloadBehindRedirect('Twilio', url, { authorization: basicAuth(config.accountSid, config.authToken) }, opts);
   },
+
+  connect: connectTwilioNumber,
 
   inboundAck: () => ({ status: 200, body: '<?xml version="1.0" encoding="UTF-8"?><Response></Response>', contentType: 'text/xml' }),
 
