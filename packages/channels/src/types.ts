@@ -197,9 +197,10 @@ export interface ChannelAdapter<C> {
   fetchMedia?(url: string, config: C, opts?: SendOptions): Promise<MediaContent | null>;
   /**
    * Points the provider's webhook at `webhookUrl` where its API allows it (Telegram setWebhook).
-   * Answers false when the config gives nothing to point (a Twilio channel without its number).
+   * Answers true once done, false when the config gives nothing to point (a Twilio channel
+   * without its number).
    */
-  connect?(config: C, webhookUrl: string, opts?: SendOptions): Promise<void | boolean>;
+  connect?(config: C, webhookUrl: string, opts?: SendOptions): Promise<boolean>;
   /** Undoes `connect` when the channel is deleted (Telegram deleteWebhook). */
   disconnect?(config: C, opts?: SendOptions): Promise<void>;
   /** Read receipt or typing indicator where the provider has one; false when nothing was sent. */

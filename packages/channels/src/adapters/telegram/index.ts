@@ -73,6 +73,7 @@ export const telegramAdapter: ChannelAdapter<TelegramConfig> = {
 
   async connect(config, webhookUrl, opts) {
     await botApi(config, 'setWebhook', { url: webhookUrl, secret_token: config.secretToken, allowed_updates: ALLOWED_UPDATES }, opts);
+    return true;
   },
 
   async disconnect(config, opts) {
