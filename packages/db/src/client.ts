@@ -35,6 +35,9 @@ export function openDatabase(
   const pool = openPool(config, options.pipelineLanes ?? DEFAULT_PIPELINE_LANES, onError);
   // An idle client losing its connection (database restart) must not crash the process.
   pool.on('error', onError);
+  // A checked-out client's connection can fail too (a restart mid-transaction): the query rejects,
+  // and the client's own error event must not crash the process either.
+  pool.on('connect', (client) => client.on('error', onError));
   const db = drizzle(pool, { schema, casing: 'snake_case' });
   return { pool, db, close: () => pool.end() };
 }
