@@ -44,6 +44,7 @@ import { IMPORT_LIMIT_BYTES, workflowToolRoutes } from './http/routes/workflow-t
 import { docsHeaders, mountDocs } from './http/routes/docs';
 import { previewHeaders, previewRoutes } from './http/routes/preview';
 import { workflowRoutes } from './http/routes/workflows';
+import { workflowFileRoutes } from './http/routes/workflow-files';
 import { meRoutes, workspaceRoutes } from './http/routes/workspace';
 import { aiTestRoutes } from './http/routes/ai-test';
 import { mountStatic } from './http/static';
@@ -136,6 +137,7 @@ export function createApp(deps: AppDeps, options: CreateAppOptions = {}) {
     .route('/api/api-keys', apiKeyRoutes(deps))
     .route('/api/credentials', credentialRoutes(deps))
     .route('/api/audit-log', auditLogRoutes(deps))
+    .route('/api/workflows', workflowFileRoutes(deps))
     .route('/api/workflows', workflowToolRoutes(deps))
     .route('/api/workflows', workflowRoutes(deps))
     .route('/api/runs', runRoutes(deps))

@@ -42,6 +42,7 @@ const RULES: Record<string, Rule> = {
   'GET /api/workflows/{id}/stats': 'member',
   'GET /api/workflows/{id}/export': 'admin',
   'POST /api/workflows/import': 'admin',
+  'POST /api/workflows/files': 'admin',
   'GET /api/workflows': 'member',
   'PUT /api/workflows/order': 'admin',
   'POST /api/workflows': 'admin',

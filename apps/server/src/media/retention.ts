@@ -4,6 +4,7 @@
  * reaches them.
  */
 import { and, eq, inArray, isNull, lt, or, sql } from 'drizzle-orm';
+import { FLOW_UPLOADER } from './flow-files';
 import { conversations, mediaFiles, workspaces, type Executor } from '@switchboard/db';
 import type { Config } from '../config';
 import { mediaStoreFor } from './store';
@@ -57,6 +58,13 @@ export async function sweepMediaRetention(deps: { db: Executor; config: StoreCon
     if (!Number.isInteger(workspace.days) || workspace.days < 1) continue;
     await sweep(and(eq(mediaFiles.workspaceId, workspace.id), lt(mediaFiles.createdAt, new Date(now.getTime() - workspace.days * DAY_MS))));
   }
-  await sweep(and(isNull(mediaFiles.conversationId), lt(mediaFiles.createdAt, new Date(now.getTime() - DAY_MS))));
+  // A flow's own files are never taken by a message, and stay while the flow sends them.
+  await sweep(
+    and(
+      isNull(mediaFiles.conversationId),
+      lt(mediaFiles.createdAt, new Date(now.getTime() - DAY_MS)),
+      sql`coalesce(${mediaFiles.uploadedBy}, '') not like ${`${FLOW_UPLOADER}%`}`,
+    ),
+  );
   return deleted;
 }

@@ -86,4 +86,5 @@ export function mediaUploadRoutes(deps: AppDeps) {
 }
 
 /** The upload routes, which read bodies up to the media store's limit instead of the API's 1 MB. */
-export const isUploadPath = (path: string) => /^\/(api\/conversations|widget)\/[0-9a-f-]{36}\/attachments$/i.test(path);
+export const isUploadPath = (path: string) =>
+  /^\/(api\/conversations|widget)\/[0-9a-f-]{36}\/attachments$/i.test(path) || path === '/api/workflows/files';

@@ -6,6 +6,7 @@ import { pushTranscriptOnResolve } from '../../crm/on-resolve';
 import { recordCrmPush } from '../../crm/record-push';
 import { queueOutboundMessage, type OutboundInput } from '../../inbox/outbound';
 import { QR_ATTACHMENT } from '../../media/qr-code';
+import { MissingFlowFile, resolveFlowFiles } from '../../media/flow-files';
 import { enqueueTagAdded } from '../../flows/tag-events';
 
 export interface EffectTarget {
@@ -70,12 +71,18 @@ export async function applyEffects(tx: Executor, target: EffectTarget, effects: 
     switch (effect.type) {
       case 'send_message': {
         const { conversationId, channelId } = requireConversation(target, 'send a message');
+        const reply = replyOf(effect);
+        // Files uploaded for the flow (`media:<id>`) are sent as the stored files themselves.
+        if (reply.attachments)
+          reply.attachments = await resolveFlowFiles(tx, target.workspaceId, reply.attachments).catch((err: unknown) => {
+            throw err instanceof MissingFlowFile ? new EffectError(err.message) : err;
+          });
         const sent = await queueOutboundMessage(tx, {
           workspaceId: target.workspaceId,
           conversationId,
           channelId,
           author: 'bot',
-          ...replyOf(effect),
+          ...reply,
           runId: target.runId,
         });
         applied.messagesCreated.push(sent.id);

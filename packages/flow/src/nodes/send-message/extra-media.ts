@@ -3,6 +3,8 @@ import { misconfigured, renderAll } from '../result';
 import type { SendMessageConfig } from './definition';
 import { isHttpUrl } from './window';
 
+const FLOW_FILE = /^media:[0-9a-f-]{36}$/i;
+
 type Extras = Pick<Extract<Effect, { type: 'send_message' }>, 'attachments' | 'qrCode' | 'location'>;
 
 /**
@@ -16,8 +18,12 @@ export async function extraMedia(config: SendMessageConfig, ctx: HandlerContext)
     const r = await renderAll(ctx, Object.fromEntries(links.map((link, i) => [`attachments.${i}`, link])));
     if ('failed' in r) return r;
     const rendered = links.map((_, i) => r.values[`attachments.${i}`]!.trim()).filter(Boolean);
-    const bad = rendered.findIndex((url) => !isHttpUrl(url));
-    if (bad >= 0) return { failed: misconfigured(`attachments.${bad}`, 'Each file must be a web address starting with https://.') };
+    // A file uploaded for the flow is named by its stable `media:<id>` reference.
+    const bad = rendered.findIndex((url) => !isHttpUrl(url) && !FLOW_FILE.test(url));
+    if (bad >= 0)
+      return {
+        failed: misconfigured(`attachments.${bad}`, 'Each file must be a web address starting with https://, or a file uploaded here.'),
+      };
     if (rendered.length) values.attachments = rendered;
   }
   if (config.qrCode !== undefined) {
