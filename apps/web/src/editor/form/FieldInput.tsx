@@ -2,6 +2,7 @@ import type { FieldHint } from '../../flow';
 import type { FieldInfo, Schema } from './zodInfo';
 import { useFormContext } from './context';
 import { ListInput } from './ListInput';
+import { FileListInput } from './FileListInput';
 import { TemplateInput } from './TemplateInput';
 import { ChannelsInput } from './ChannelsInput';
 import { KeyValueInput } from './KeyValueInput';
@@ -77,6 +78,10 @@ export function FieldInput({ path, info, hint, optional, value, label, onChange 
   if (widget === 'whatsapp-template')
     return <WhatsAppTemplateInput path={path} value={value as TemplateValue | undefined} onChange={onChange} />;
   if (widget === 'channels') return <ChannelsInput path={path} label={label} value={(value as string[]) ?? []} onChange={onChange} />;
+  if (info.kind === 'list' && path === 'attachments')
+    return (
+      <FileListInput path={path} value={(value as string[]) ?? []} onChange={(v) => onChange(v.length || !optional ? v : undefined)} />
+    );
   if (widget === 'tags' || (info.kind === 'list' && /tags?$/i.test(path)))
     return (
       <ListInput
