@@ -278,6 +278,8 @@ describe('run history read back', () => {
       [{ source: 't', target: 'call' }],
     );
     const id = await publishFlow(ctx, owner, definition, 'Legacy lookup');
+    // 'legacy order' also matches the earlier 'order' flow: the owner puts this one first.
+    await api('PUT', '/api/workflows/order', { body: { ids: [id] } });
     await customerSays(ctx, channel, 'cust-legacy', 'legacy order');
     await drain(ctx);
     const [run] = await runsOf(ctx, id);

@@ -115,7 +115,10 @@ beforeAll(async () => {
   ctx = await createTestContext({ hubspotApiUrl: `http://127.0.0.1:${hubServer.port}` }, { jobs: 'by-hand' });
   owner = await signup(ctx.app, 'Crm Owner');
   channel = await createWebchat(ctx, owner.workspaceId);
-  await api('PATCH', '/api/workspace', { settings: { httpAllowHosts: ['127.0.0.1'] } });
+  // Transcripts here are the customer's and the flows' words only: no reply-time message.
+  expect(
+    (await api('PATCH', '/api/workspace', { settings: { httpAllowHosts: ['127.0.0.1'], unanswered: { enabled: false } } })).status,
+  ).toBe(200);
   expect((await api('POST', '/api/credentials', { name: 'hubspot', value: TOKEN, hosts: ['127.0.0.1'] })).status).toBe(201);
   expect((await api('POST', '/api/credentials', { name: 'crm_webhook_signing', value: SIGNING, hosts: ['127.0.0.1'] })).status).toBe(201);
   expect((await api('POST', '/api/credentials', { name: 'hook', value: 'hook-bearer-1', hosts: ['127.0.0.1'] })).status).toBe(201);
