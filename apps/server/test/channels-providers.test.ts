@@ -5,7 +5,8 @@ import { startGraphStandIn } from '../../../packages/channels/src/testing/graph-
 import { formBody } from '../../../packages/channels/src/testing/inbound';
 import { startStandIn, type StandIn } from '../../../packages/channels/src/testing/stand-in';
 import { addMember, call, createTestContext, signup, type Session, type TestContext } from './helpers';
-import { count, createChannel, inboundByProviderId, messageRow, postWebhook, replyAndDeliver } from './inbox-fixtures';
+import { drain } from './flow-helpers';
+import { count, createChannel, inboundByProviderId, messageRow, postWebhook } from './inbox-fixtures';
 
 let ctx: TestContext;
 let owner: Session;
@@ -19,6 +20,18 @@ afterAll(async () => {
   await Promise.all(standIns.map((s) => s.close()));
   await ctx.close();
 });
+
+/**
+ * Replies as an agent through the API and lets the job runner deliver it, as in production.
+ * Returns the stored message and the requests the provider stand-in received for it.
+ */
+async function replyAndDrain(stand: StandIn, conversationId: string, text: string) {
+  const before = stand.requests.length;
+  const posted = await call(ctx.app, 'POST', `/api/conversations/${conversationId}/messages`, { cookie: owner.cookie, body: { text } });
+  expect(posted.status, JSON.stringify(posted.body)).toBe(201);
+  await drain(ctx);
+  return { id: posted.body.id as string, row: await messageRow(ctx, posted.body.id), received: stand.requests.slice(before) };
+}
 
 describe('Twilio SMS', () => {
   const sid = 'AC0123456789abcdef0123456789abcdef';
@@ -74,9 +87,10 @@ describe('Twilio SMS', () => {
 
   it('sends a reply with Basic auth and Twilio form fields, then applies its status callback', async () => {
     const [inbound] = await inboundByProviderId(ctx, channelId, 'SM1');
-    const { id, outcome } = await replyAndDeliver(ctx, owner, inbound.conversation_id, 'Hi! We open at 9.');
-    expect(outcome).toMatchObject({ kind: 'sent', providerMessageId: 'SMout1' });
-    const req = stand.requests.at(-1)!;
+    const { id, row, received } = await replyAndDrain(stand, inbound.conversation_id, 'Hi! We open at 9.');
+    expect(row).toMatchObject({ status: 'sent', provider_message_id: 'SMout1', error: null });
+    expect(received).toHaveLength(1);
+    const req = received[0]!;
     expect(req.path).toBe(`/2010-04-01/Accounts/${sid}/Messages.json`);
     const form = req.form();
     expect(Object.fromEntries(form)).toMatchObject({
@@ -156,9 +170,10 @@ function metaSuite(type: 'messenger' | 'instagram') {
 
     it('replies through the Graph Send API with the page token, and takes delivery watermarks', async () => {
       const [message] = await inboundByProviderId(ctx, channelId, 'mid.1');
-      const { id, outcome } = await replyAndDeliver(ctx, owner, message.conversation_id, 'Cakes from $20');
-      expect(outcome).toMatchObject({ kind: 'sent' });
-      const req = stand.requests.at(-1)!;
+      const { id, row, received } = await replyAndDrain(stand, message.conversation_id, 'Cakes from $20');
+      expect(row).toMatchObject({ status: 'sent', provider_message_id: expect.stringMatching(/^m_\d+$/), error: null });
+      expect(received).toHaveLength(1);
+      const req = received[0]!;
       expect(req.path).toBe('/v21.0/me/messages');
       expect(req.headers.authorization).toBe(`Bearer ${token}`);
       expect(req.json()).toMatchObject({ recipient: { id: 'PSID77' }, message: { text: 'Cakes from $20' } });
@@ -251,9 +266,10 @@ describe('WhatsApp Cloud API', () => {
 
   it('replies inside the window with a text message and records statuses', async () => {
     const [a] = await inboundByProviderId(ctx, channelId, 'wamid.A');
-    const { id, outcome } = await replyAndDeliver(ctx, owner, a.conversation_id, 'Yes, free over $30');
-    expect(outcome).toMatchObject({ kind: 'sent' });
-    const req = stand.requests.at(-1)!;
+    const { id, row, received } = await replyAndDrain(stand, a.conversation_id, 'Yes, free over $30');
+    expect(row).toMatchObject({ status: 'sent', provider_message_id: expect.stringMatching(/^wamid\.\d+$/), error: null });
+    expect(received).toHaveLength(1);
+    const req = received[0]!;
     expect(req.path).toBe('/v21.0/PN1/messages');
     expect(req.headers.authorization).toBe(`Bearer ${token}`);
     expect(req.json()).toMatchObject({
@@ -262,7 +278,7 @@ describe('WhatsApp Cloud API', () => {
       type: 'text',
       text: { body: 'Yes, free over $30' },
     });
-    const wamid = (await messageRow(ctx, id)).provider_message_id;
+    const wamid = row.provider_message_id;
     const status = envelope({
       statuses: [{ id: wamid, status: 'delivered', timestamp: String(Math.floor(Date.now() / 1000)), recipient_id: '15551234567' }],
     });
@@ -275,8 +291,11 @@ describe('WhatsApp Cloud API', () => {
     await ctx.database.pool.query(`update conversations set last_inbound_at = now() - interval '25 hours' where id = $1`, [
       a.conversation_id,
     ]);
-    const { outcome } = await replyAndDeliver(ctx, owner, a.conversation_id, 'Late reply');
-    expect(outcome.kind).toBe('failed');
+    const { row, received } = await replyAndDrain(stand, a.conversation_id, 'Late reply');
+    expect(row.status).toBe('failed');
+    expect(row.error).toMatch(/template/);
+    // Refused before any call: WhatsApp would reject a free-form message outside the window.
+    expect(received).toHaveLength(0);
   });
 });
 
