@@ -19,7 +19,7 @@ let sent = 0;
 const telegramOk = () => ({ status: 200, json: { ok: true, result: { message_id: ++sent, chat: { id: 4242 } } } });
 
 beforeAll(async () => {
-  ctx = await createTestContext();
+  ctx = await createTestContext({}, { jobs: 'by-hand' }); // replies are delivered by hand, one step at a time
   owner = await signup(ctx.app, 'Moved');
   admin = await addMember(ctx.app, owner, { name: 'Rogue Admin', role: 'admin' });
 });
