@@ -341,6 +341,23 @@ describe('email send', () => {
     });
   });
 
+  it('attaches files to a SendGrid mail as base64 parts, fetched through the egress guard', async () => {
+    const pdf = Buffer.from('%PDF-1.4\n%%EOF\n');
+    const files = createHttpServer((_req, res) => res.writeHead(200, { 'content-type': 'application/pdf' }).end(pdf));
+    await new Promise<void>((resolve) => files.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(files.address() as AddressInfo).port}/media/f1/invoice.pdf`;
+    try {
+      await emailAdapter.send({ ...msg, attachments: [{ url, name: 'invoice.pdf' }] }, { ...sendgridBase, baseUrl: api.baseUrl }, loopback);
+      const body = api.requests.at(-1)!.json();
+      expect(body.attachments).toEqual([
+        { content: pdf.toString('base64'), filename: 'invoice.pdf', type: 'application/pdf', disposition: 'attachment' },
+      ]);
+      expect(body.content[0].value).toBe('Saturday it is!');
+    } finally {
+      files.close();
+    }
+  });
+
   describe('over SMTP (a local SMTP stand-in on node:net)', () => {
     let smtp: Awaited<ReturnType<typeof startSmtpStandIn>>;
     beforeAll(async () => {

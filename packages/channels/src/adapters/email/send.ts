@@ -23,7 +23,7 @@ interface Mail {
   /** Without angle brackets; also the providerMessageId, so a customer's reply threads by it. */
   messageId: string;
   inReplyTo?: string;
-  /** Files carried as MIME parts (SMTP); files not among them are links in the text. */
+  /** Files carried inside the mail (SMTP, SendGrid); files not among them are links in the text. */
   attachments?: MailAttachment[];
 }
 
@@ -46,19 +46,14 @@ export function composeMail(msg: OutboundMessage, config: EmailConfig, linkedFil
 }
 
 export async function sendEmail(msg: OutboundMessage, config: EmailConfig, opts: SendOptions | undefined): Promise<SendResult> {
-  if (config.provider === 'smtp') {
-    // Over SMTP the mail is built here, so files go inside it as attachments.
+  if (config.provider === 'smtp' || config.provider === 'sendgrid') {
+    // SMTP mails are built here and SendGrid takes files inline, so files go inside the mail.
     const files = await loadAttachments(outboundMedia(msg), opts);
     const mail = { ...composeMail(msg, config, files.links), attachments: files.attached };
-    return sendSmtp(mail, required(config.smtp, 'smtp'), opts);
+    return config.provider === 'smtp' ? sendSmtp(mail, required(config.smtp, 'smtp'), opts) : sendSendgrid(mail, config, opts);
   }
-  const mail = composeMail(msg, config);
-  switch (config.provider) {
-    case 'mailgun':
-      return sendMailgun(mail, config, opts);
-    case 'sendgrid':
-      return sendSendgrid(mail, config, opts);
-  }
+  // Mailgun takes files only as multipart uploads: they go as links.
+  return sendMailgun(composeMail(msg, config), config, opts);
 }
 
 function required<T>(value: T | undefined, name: string): T {
@@ -106,6 +101,14 @@ async function sendSendgrid(mail: Mail, config: EmailConfig, opts: SendOptions |
       subject: mail.subject,
       content: [{ type: 'text/plain', value: mail.text }],
       headers,
+      ...(mail.attachments?.length && {
+        attachments: mail.attachments.map((file) => ({
+          content: file.content.toString('base64'),
+          filename: file.filename,
+          ...(file.contentType && { type: file.contentType }),
+          disposition: 'attachment',
+        })),
+      }),
     }),
     ...opts,
     describeError: (body): ProviderErrorDetail => {
