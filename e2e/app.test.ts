@@ -247,8 +247,8 @@ describe('Switchboard in the browser', () => {
       const visitor = await visitorContext.newPage();
       await visitor.goto(host.url);
       await visitor.locator('button.launcher').click();
-      await visitor.locator('form input').fill('Hi, are you open on Sunday?');
-      await visitor.locator('form input').press('Enter');
+      await visitor.locator('form input[type=text]').fill('Hi, are you open on Sunday?');
+      await visitor.locator('form input[type=text]').press('Enter');
 
       // Live: no reload of the inbox page.
       const item = byTest('conversation-item').first();

@@ -64,7 +64,7 @@ describe('typing between the website chat and the inbox', () => {
 
     await page.goto(`${app.url}/inbox`);
     await page.getByTestId('conversation-item').first().click();
-    await page.getByText('Do you have rye bread today?').waitFor({ timeout: 15_000 });
+    await page.getByTestId('msg-contact').getByText('Do you have rye bread today?').waitFor({ timeout: 15_000 });
 
     // The visitor starts a second question: the agent sees it coming.
     await input.pressSequentially('And', { delay: 30 });
