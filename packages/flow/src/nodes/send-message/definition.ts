@@ -39,7 +39,11 @@ export type WhatsappTemplate = z.infer<typeof WhatsappTemplate>;
 export const SendMessageConfig = z.object({
   text: z.string().min(1, 'This step needs a message.').max(4096, 'Keep the message under 4096 characters.').describe('Message'),
   mediaUrl: z.string().optional().describe('Image or file link to attach'),
-  attachments: z.array(z.string().max(2000)).max(9, 'Attach at most 10 files.').optional().describe('More files to attach (web links, or files uploaded here)'),
+  attachments: z
+    .array(z.string().max(2000))
+    .max(9, 'Attach at most 10 files.')
+    .optional()
+    .describe('More files to attach (web links, or files uploaded here)'),
   qrCode: z
     .string()
     .max(1000, 'Keep the QR code text under 1000 characters.')
