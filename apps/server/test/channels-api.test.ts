@@ -186,7 +186,7 @@ describe('generic API channel', () => {
     receiver.reset();
     receiver.failNext({ status: 429, headers: { 'retry-after': '7' }, json: { error: 'slow down' } });
     const { id, outcome } = await replyAndDeliver(ctx, owner, inbound.conversation_id, 'Busy');
-    expect(outcome).toEqual({ kind: 'retry', delayMs: 7000, error: expect.stringContaining('429') });
+    expect(outcome).toEqual({ kind: 'retry', delayMs: 7000, error: expect.stringContaining('429'), conversationId: expect.any(String) });
 
     // The task reschedules itself under the message's job key, Retry-After from now.
     const { deliverMessageTask } = await import('../src/pipeline/deliver');

@@ -5,4 +5,3 @@ export * from './embedded';
 export * from './resolve';
 export { DEFAULT_PIPELINE_LANES, DriverChangedError } from './driver/index';
 export * from './raw-rows';
-export * from './lazy-commit';

@@ -22,7 +22,7 @@ const MAX_BACKOFF_MS = 5 * 60 * 1000;
 export type DeliveryOutcome =
   | { kind: 'sent'; providerMessageId: string; status: 'sent' | 'delivered' }
   | { kind: 'skipped'; reason: string }
-  | { kind: 'retry'; delayMs: number; error: string }
+  | { kind: 'retry'; delayMs: number; error: string; conversationId: string }
   | { kind: 'failed'; error: string };
 
 /** 1 s, 2 s, 4 s... with ±20% jitter, capped at 5 minutes; a provider's Retry-After wins. */
@@ -43,18 +43,36 @@ export async function deliverMessage(
   messageId: string,
 ): Promise<DeliveryOutcome> {
   const { db } = deps;
+  // Counted before the call, in the statement that reads what the send needs: a crash mid-send
+  // still uses up an attempt, and a message no longer queued matches nothing.
   const [row] = await db
-    .select({ message: messages, channel: channels, lastInboundAt: conversations.lastInboundAt, contactId: conversations.contactId })
-    .from(messages)
-    .innerJoin(channels, eq(channels.id, messages.channelId))
-    .innerJoin(conversations, eq(conversations.id, messages.conversationId))
-    .where(eq(messages.id, messageId))
-    .limit(1);
-  if (!row) return { kind: 'skipped', reason: 'message not found' };
+    .update(messages)
+    .set({ attempts: sql`${messages.attempts} + 1` })
+    .from(channels)
+    .where(
+      and(
+        eq(messages.id, messageId),
+        eq(channels.id, messages.channelId),
+        eq(messages.direction, 'out'),
+        eq(messages.private, false),
+        eq(messages.status, 'queued'),
+      ),
+    )
+    .returning({
+      message: messages,
+      channel: channels,
+      lastInboundAt:
+        sql`(select ${conversations.lastInboundAt} from ${conversations} where ${conversations.id} = ${messages.conversationId})`.mapWith(
+          conversations.lastInboundAt,
+        ),
+      // The address the customer last wrote from on this channel.
+      externalId: sql<string | null>`(
+        select ci.external_id from ${contactIdentities} ci join ${conversations} c on c.contact_id = ci.contact_id
+         where c.id = ${messages.conversationId} and ci.channel_id = ${messages.channelId}
+         order by ci.created_at desc limit 1)`,
+    });
+  if (!row) return { kind: 'skipped', reason: 'message is not a queued reply' };
   const { message, channel } = row;
-  if (message.direction !== 'out' || message.private || message.status !== 'queued') {
-    return { kind: 'skipped', reason: `message is ${message.private ? 'private' : message.status}` };
-  }
 
   const fail = async (error: string): Promise<DeliveryOutcome> => {
     await db
@@ -68,28 +86,15 @@ export async function deliverMessage(
   const adapter = adapterFor(channel.type);
   if (channel.deletedAt) return fail('The channel was deleted');
   if (!adapter) return fail(`No adapter for channel type ${channel.type}`);
-  const [identity] = await db
-    .select({ externalId: contactIdentities.externalId })
-    .from(contactIdentities)
-    .where(and(eq(contactIdentities.contactId, row.contactId), eq(contactIdentities.channelId, channel.id)))
-    .orderBy(desc(contactIdentities.createdAt))
-    .limit(1);
-  if (!identity) return fail('The contact has no address on this channel');
+  if (!row.externalId) return fail('The contact has no address on this channel');
 
   const config = adapter.configSchema.safeParse(toLoaded(deps.config.appSecret, channel).config);
   if (!config.success) return fail(`The channel settings are incomplete: ${config.error.issues[0]?.message ?? 'invalid'}`);
-
-  // Counted before the call: a crash mid-send still uses up an attempt.
-  const [counted] = await db
-    .update(messages)
-    .set({ attempts: sql`${messages.attempts} + 1` })
-    .where(eq(messages.id, messageId))
-    .returning({ attempts: messages.attempts });
-  const attempt = counted!.attempts;
+  const attempt = message.attempts;
 
   message.attachments = await drawQrCodes(deps, message);
-  const outbound = await buildOutbound(deps, message, identity.externalId, row.lastInboundAt, channel.type);
-  return sendAndRecord(deps, { adapter, config: config.data, outbound, attempt });
+  const outbound = await buildOutbound(deps, message, row.externalId, row.lastInboundAt, channel.type);
+  return sendAndRecord(deps, { adapter, config: config.data, outbound, attempt, conversationId: message.conversationId });
 }
 
 /** One counted attempt: sends, then records sent, failed, or the error of a retry to come. */
@@ -100,7 +105,14 @@ async function sendAndRecord(
     config,
     outbound,
     attempt,
-  }: { adapter: NonNullable<ReturnType<typeof adapterFor>>; config: unknown; outbound: OutboundMessage; attempt: number },
+    conversationId,
+  }: {
+    adapter: NonNullable<ReturnType<typeof adapterFor>>;
+    config: unknown;
+    outbound: OutboundMessage;
+    attempt: number;
+    conversationId: string;
+  },
 ): Promise<DeliveryOutcome> {
   const { db } = deps;
   const messageId = outbound.id;
@@ -125,7 +137,7 @@ async function sendAndRecord(
       return { kind: 'failed', error: err.message };
     }
     await db.update(messages).set({ error: err.message }).where(eq(messages.id, messageId));
-    return { kind: 'retry', delayMs: retryDelay(attempt, err.retryAfterMs), error: err.message };
+    return { kind: 'retry', delayMs: retryDelay(attempt, err.retryAfterMs), error: err.message, conversationId };
   }
 }
 
@@ -176,11 +188,9 @@ export async function deliverMessageTask(deps: AppDeps, payload: unknown): Promi
   const { messageId } = DeliverMessagePayload.parse(payload);
   const outcome = await deliverMessage(deps, messageId);
   if (outcome.kind !== 'retry') return;
-  const [message] = await deps.db.select({ conversationId: messages.conversationId }).from(messages).where(eq(messages.id, messageId));
-  if (!message) return;
   deps.logger.info({ messageId, delayMs: outcome.delayMs, err: outcome.error }, 'delivery will retry');
   await enqueueLater(deps.db, TASKS.deliverMessage, { messageId }, new Date(Date.now() + outcome.delayMs), {
-    queueName: outboundQueue(message.conversationId),
+    queueName: outboundQueue(outcome.conversationId),
     jobKey: deliverJobKey(messageId),
   });
 }
