@@ -4,7 +4,7 @@ import type { Executor } from '@switchboard/db';
 import { z } from 'zod';
 import type { AppDeps } from '../context';
 import { optedOutMessage } from '../consent/opt-outs';
-import { deliverJobKey, outboundQueue, TASKS } from '../queue/names';
+import { DELIVERY_PRIORITY, deliverJobKey, outboundQueue, TASKS } from '../queue/names';
 import { enqueueBroadcastTick } from './queue';
 import { audienceQuery, type SegmentInput } from './segment';
 
@@ -169,7 +169,7 @@ async function claimSlice(tx: Executor, broadcast: BroadcastRow, size: number): 
     ), jobs as (
       select graphile_worker.add_job(${TASKS.deliverMessage}::text, json_build_object('messageId', c.message_id),
                queue_name => ${outboundQueue('')} || c.conversation_id, job_key => ${deliverJobKey('')} || c.message_id,
-               run_at => clock_timestamp())
+               run_at => clock_timestamp(), priority => ${DELIVERY_PRIORITY}::int)
       from claimed c
     )
     select count(*)::int as queued from jobs`);

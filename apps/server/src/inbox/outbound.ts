@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { messages, type Attachment, type Executor } from '@switchboard/db';
 import { addJob } from '../queue/enqueue';
-import { deliverJobKey, outboundQueue, TASKS } from '../queue/names';
+import { deliveryJob, TASKS } from '../queue/names';
 
 export interface OutboundInput {
   workspaceId: string;
@@ -66,6 +66,6 @@ export async function queueOutboundMessage(tx: Executor, input: OutboundInput): 
         ${answered ? sql`, waiting_since = null, waiting_for_person_since = null` : sql``}
       where id = ${input.conversationId} and workspace_id = ${input.workspaceId}
     )
-    select ${isPrivate ? sql`null` : addJob(TASKS.deliverMessage, { messageId: id }, { queueName: outboundQueue(input.conversationId), jobKey: deliverJobKey(id) })}`);
+    select ${isPrivate ? sql`null` : addJob(TASKS.deliverMessage, { messageId: id }, deliveryJob(input.conversationId, id))}`);
   return row!;
 }

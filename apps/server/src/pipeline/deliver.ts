@@ -9,7 +9,7 @@ import { locationOf, outboundFiles } from '../media/outbound-files';
 import { drawQrCodes } from '../media/qr-code';
 import { publishMessageUpdated } from '../inbox/publish';
 import { enqueueLater } from '../queue/enqueue';
-import { deliverJobKey, outboundQueue, TASKS } from '../queue/names';
+import { deliveryJob, TASKS } from '../queue/names';
 
 export const DeliverMessagePayload = z.object({ messageId: z.string().uuid() });
 export type DeliverMessagePayload = z.infer<typeof DeliverMessagePayload>;
@@ -189,8 +189,11 @@ export async function deliverMessageTask(deps: AppDeps, payload: unknown): Promi
   const outcome = await deliverMessage(deps, messageId);
   if (outcome.kind !== 'retry') return;
   deps.logger.info({ messageId, delayMs: outcome.delayMs, err: outcome.error }, 'delivery will retry');
-  await enqueueLater(deps.db, TASKS.deliverMessage, { messageId }, new Date(Date.now() + outcome.delayMs), {
-    queueName: outboundQueue(outcome.conversationId),
-    jobKey: deliverJobKey(messageId),
-  });
+  await enqueueLater(
+    deps.db,
+    TASKS.deliverMessage,
+    { messageId },
+    new Date(Date.now() + outcome.delayMs),
+    deliveryJob(outcome.conversationId, messageId),
+  );
 }

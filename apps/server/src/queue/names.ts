@@ -34,6 +34,18 @@ export const outboundQueue = (conversationId: string) => `out:${conversationId}`
 /** One delivery job per message: a retry replaces it instead of adding another. */
 export const deliverJobKey = (messageId: string) => `deliver:${messageId}`;
 
+/**
+ * Deliveries run before jobs of priority 0 (routing new messages): under load, replies already
+ * made leave before more are made, instead of waiting behind every message that came in after
+ * theirs. Every delivery has this one priority, so a conversation's outbound queue keeps its order.
+ */
+export const DELIVERY_PRIORITY = -1;
+
+/** The queue, key and priority of the job that delivers `messageId`. */
+export function deliveryJob(conversationId: string, messageId: string) {
+  return { queueName: outboundQueue(conversationId), jobKey: deliverJobKey(messageId), priority: DELIVERY_PRIORITY };
+}
+
 /** The job key of a run's pending timer (a question's timeout, a delay): one per run. */
 export function waitTimerKey(runId: string): string {
   return `wait:${runId}`;

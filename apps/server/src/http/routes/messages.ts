@@ -3,7 +3,7 @@ import { and, eq } from 'drizzle-orm';
 import { messages } from '@switchboard/db';
 import type { AppDeps } from '../../context';
 import { enqueue } from '../../queue/enqueue';
-import { deliverJobKey, outboundQueue, TASKS } from '../../queue/names';
+import { deliveryJob, TASKS } from '../../queue/names';
 import { loadMessages } from '../../inbox/present';
 import { mediaLinks } from '../../media/attachment-view';
 import { publishMessageUpdated } from '../../inbox/publish';
@@ -37,12 +37,7 @@ export function messageRoutes(deps: AppDeps) {
         )
         .returning({ conversationId: messages.conversationId });
       if (!row) return null;
-      await enqueue(
-        tx,
-        TASKS.deliverMessage,
-        { messageId: id },
-        { queueName: outboundQueue(row.conversationId), jobKey: deliverJobKey(id) },
-      );
+      await enqueue(tx, TASKS.deliverMessage, { messageId: id }, deliveryJob(row.conversationId, id));
       await audit(tx, c.var.auth, 'message.retried', { type: 'message', id });
       return row;
     });
