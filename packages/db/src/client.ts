@@ -30,9 +30,6 @@ export function openDatabase(
     max: options.max ?? 10,
     connectionTimeoutMillis: 5_000,
     statement_timeout: 30_000,
-    // A new connection costs both sides a password exchange and its backend cold caches (tens of
-    // ms of CPU each): after a quiet spell, a burst would pay that for every connection at once.
-    idleTimeoutMillis: 5 * 60_000,
     Client: preparingClient(new PreparedNames()),
   };
   const pool = openPool(config, options.pipelineLanes ?? DEFAULT_PIPELINE_LANES, onError);
