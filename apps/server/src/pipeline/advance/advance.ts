@@ -39,13 +39,13 @@ const callsOut = (type: string): boolean => getDefinition(type)?.callsOut === tr
  * already committed (unique run_id+seq, checked under a row lock) is never applied twice, so a
  * worker killed between steps resumes with exactly one copy of each reply.
  */
-export async function advanceRun(deps: AppDeps, runId: string, started?: { run: RunRow }): Promise<AdvanceOutcome> {
+export async function advanceRun(deps: AppDeps, runId: string, started?: { run: RunRow; loaded?: Loaded }): Promise<AdvanceOutcome> {
   const { db } = deps;
   let steps = 0;
-  // A run routing just created is passed in as stored, not read back.
+  // A run routing just started or resumed is passed in as stored, with the context routing read.
   let run = started?.run.id === runId ? started.run : await readRun(db, runId);
   let definition: FlowDocument | undefined;
-  let loaded: Loaded | undefined;
+  let loaded = started?.run.id === runId ? started.loaded : undefined;
   let pending: StepRecord[] = [];
   for (;;) {
     if (!run) return { status: 'missing', steps };

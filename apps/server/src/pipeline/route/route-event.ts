@@ -1,12 +1,14 @@
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import { runWaits, workflowRuns, type Executor } from '@switchboard/db';
 import { z } from 'zod';
-import { handleConsentKeyword } from '../../consent/handle-keyword';
+import { consentKeywordOn, publishConfirmation, recordConsent } from '../../consent/handle-keyword';
 import type { AppDeps } from '../../context';
 import type { ActiveFlow, ActiveFlowCache } from '../../flows/active-flows';
 import { causeAfter, recentCausedRuns, refusal, storeRefusedRun } from '../../flows/flow-guards';
-import { interruptIfKeyword } from '../../flows/interrupt-wait';
+import { chooseFlow } from '../../flows/choose-flow';
+import { interruptWaitingRun } from '../../flows/interrupt-wait';
 import { flowsForMessage, flowsForTags } from '../../flows/match-triggers';
+import { flowContextColumns, flowContextOf, type FlowContextRow } from '../../flows/run-context';
 import { runIsWaiting } from '../../flows/reply-waits';
 import { startRun, type RunRow } from '../../flows/start-run';
 import { routeToWorkingAgent, standsOnAiAgent } from '../../flows/working-agent';
@@ -14,6 +16,7 @@ import { answerUnanswered } from '../../inbox/unanswered';
 import { cancel } from '../../queue/enqueue';
 import { waitTimerKey } from '../../queue/names';
 import { advanceRun } from '../advance/advance';
+import type { Loaded } from '../advance/commit-steps';
 
 export const RouteEventPayload = z.discriminatedUnion('kind', [
   z.object({
@@ -55,24 +58,30 @@ export async function routeEvent(deps: AppDeps, cache: ActiveFlowCache, payload:
   let pending: string[];
   let rows: RunRow[] = [];
   let unanswered = false;
+  let context: FlowContextRow | null = null;
   if (payload.kind === 'message') {
-    ({ started: runIds, running: pending, rows, unanswered } = await routeMessage(deps, cache, payload));
+    ({ started: runIds, running: pending, rows, unanswered, context } = await routeMessage(deps, cache, payload));
   } else {
     runIds = await routeTags(deps, cache, payload);
     pending = payload.conversationId ? await runningRuns(deps.db, payload.conversationId) : runIds;
   }
   const toAdvance = [...new Set([...runIds, ...pending])];
-  for (const runId of toAdvance) {
-    const started = rows.find((r) => r.id === runId);
-    await advanceRun(deps, runId, started && { run: started });
+  for (const [i, runId] of toAdvance.entries()) {
+    const run = rows.find((r) => r.id === runId);
+    // The context routing read holds for the first run only: its steps' effects may change it.
+    const loaded = i === 0 && run && context && payload.kind === 'message' ? contextFor(run, context, payload) : undefined;
+    await advanceRun(deps, runId, run && { run, loaded });
   }
   // Nothing answered: the workspace default tells the customer when a person will (inbox/unanswered.ts).
   if (payload.kind === 'message' && unanswered && !toAdvance.length) await answerUnanswered(deps, payload);
   return runIds;
 }
 
-/** What routing a message needs to know, read (and, in the transaction, the message claimed) in one statement. */
-type MessageRouting = {
+/**
+ * What routing a message needs to know, read with the message claimed and the waiting run's wait
+ * locked, in one statement; with it, the flow context the first run's first step reads.
+ */
+type MessageRouting = FlowContextRow & {
   /** Null when the message was routed before (a retried job) or is not an inbound message. */
   text: string | null;
   handled_by: 'bot' | 'human' | null;
@@ -87,55 +96,76 @@ type MessageRouting = {
   running: string[];
 };
 
-/** The runs routing started or resumed (as stored), those left running, and whether nothing answers the message. */
-type Routed = { started: string[]; running: string[]; rows: RunRow[]; unanswered: boolean };
+/**
+ * The runs routing started or resumed (as stored), those left running, whether nothing answers the
+ * message, and the flow context read with the routing (null when the message was routed before).
+ */
+type Routed = { started: string[]; running: string[]; rows: RunRow[]; unanswered: boolean; context: FlowContextRow | null };
 
 type MessagePayload = Extract<RouteEventPayload, { kind: 'message' }>;
 
 /**
- * Reads what routing needs; a consent keyword (STOP, START) or another flow's exact keyword
- * answering a waiting question is handled by its own module. Everything else routes in one
- * transaction, under the waiting run's wait lock.
+ * Routes a message in one transaction: claims it and reads what routing needs, then records a
+ * consent keyword (STOP, START), or resumes the waiting run (interrupts it on another flow's exact
+ * keyword), or leaves the message to a working AI agent, or starts the matching flows.
  */
 async function routeMessage(deps: AppDeps, cache: ActiveFlowCache, payload: MessagePayload): Promise<Routed> {
   const flows = await cache.get(payload.workspaceId);
-  const routing = (await deps.db.execute<MessageRouting>(routingStatement(payload, { claim: false }))).rows[0]!;
-  const running = routing.running;
-  const none: Routed = { started: [], running, rows: [], unanswered: false };
-  if (routing.text === null || !routing.handled_by || !routing.channel_type) return none;
-  if (await handleConsentKeyword(deps, payload, routing.text, routing.channel_type)) return none;
-  if (routing.wait_id && routing.wait_run_id) {
-    // The one rule (chooseFlow): another flow's exact keyword interrupts the waiting question.
-    const wait = {
-      waitId: routing.wait_id,
-      runId: routing.wait_run_id,
-      workflowId: routing.wait_workflow_id,
-      messageId: payload.messageId,
-    };
-    const interrupted = await interruptIfKeyword(deps.db, flows, messageEvent(payload, routing), wait, (flow) => runInput(payload, flow));
-    if (interrupted) return { ...none, started: interrupted };
-  }
-  return routeInTransaction(deps, payload, flows);
+  const { routed, confirmation } = await deps.db.transaction((tx) => routeInTransaction(tx, payload, flows));
+  if (confirmation) await publishConfirmation(deps, payload, confirmation);
+  return routed;
 }
 
-/** The routing read; with `claim`, it also marks the message routed and locks the waiting run's wait. */
-function routingStatement(payload: MessagePayload, { claim }: { claim: boolean }) {
-  const text = claim
-    ? sql`claimed as (
-        update messages set routed_at = now()
-        where id = ${payload.messageId} and routed_at is null and direction = 'in'
-        returning text
-      )`
-    : sql`claimed as (select text from messages where id = ${payload.messageId} and routed_at is null and direction = 'in')`;
+async function routeInTransaction(
+  tx: Executor,
+  payload: MessagePayload,
+  flows: ActiveFlow[],
+): Promise<{ routed: Routed; confirmation?: string }> {
+  const routing = (await tx.execute<MessageRouting>(routingStatement(payload))).rows[0]!;
+  const none: Routed = { started: [], running: routing.running, rows: [], unanswered: false, context: null };
+  if (routing.text === null || !routing.handled_by || !routing.channel_type || !routing.workspace) return { routed: none };
+  const at: Routed = { ...none, context: routing };
+  const consent = consentKeywordOn(routing.text, routing.channel_type, routing.workspace.settings);
+  if (consent) return { routed: at, confirmation: await recordConsent(tx, payload, consent, routing.workspace.name) };
+
+  const event = messageEvent(payload, routing);
+  const started = (rows: RunRow[]) => ({ routed: { ...at, started: rows.map((r) => r.id), rows } });
+  if (routing.wait_id && routing.wait_run_id) {
+    // The one rule (chooseFlow): another flow's exact keyword interrupts the waiting question.
+    const waiting = { runId: routing.wait_run_id, workflowId: routing.wait_workflow_id };
+    const choice = chooseFlow(flows, event, waiting);
+    if (!choice.interrupt) {
+      const resumed = await resumeWaitingRun(tx, { id: routing.wait_id, ...waiting }, payload.messageId, routing.handled_by, flows);
+      return started(resumed ? [resumed] : []);
+    }
+    const interruption = { waitId: routing.wait_id, runId: waiting.runId, start: choice.start, byName: choice.interrupt.byName };
+    const runs = await interruptWaitingRun(tx, { ...interruption, runInput: (flow) => runInput(payload, flow) });
+    // Null: the run stopped waiting since the read, so the message starts what it would have without it.
+    if (runs) return started(runs);
+  } else if (routing.agent_run_id && routing.handled_by === 'bot') {
+    const agent = { runId: routing.agent_run_id, workflowId: routing.agent_workflow_id };
+    return started(await routeToWorkingAgent(tx, flows, event, agent, payload.messageId, (flow) => runInput(payload, flow)));
+  }
+  const rows: RunRow[] = [];
+  for (const flow of flowsForMessage(flows, event)) rows.push(await startRun(tx, runInput(payload, flow)));
+  return { routed: { ...started(rows).routed, unanswered: !rows.length } };
+}
+
+/** The routing read: marks the message routed, locks the waiting run's wait, reads the flow context. */
+function routingStatement(payload: MessagePayload) {
   return sql`
-    with ${text}, conversation as (
+    with claimed as (
+      update messages set routed_at = now()
+      where id = ${payload.messageId} and routed_at is null and direction = 'in'
+      returning text
+    ), conversation as (
       select c.handled_by, ch.type as channel_type from conversations c join channels ch on ch.id = c.channel_id
       where c.id = ${payload.conversationId} and c.workspace_id = ${payload.workspaceId}
     ), wait as (
       select w.id, w.run_id, (select r.workflow_id from workflow_runs r where r.id = w.run_id) as workflow_id from run_waits w
       where w.conversation_id = ${payload.conversationId} and w.kind = 'reply' and w.resolved_at is null and ${runIsWaiting('w')}
       order by w.created_at limit 1
-      ${claim ? sql`for update of w` : sql``}
+      for update of w
     ), agent as (
       select r.id, r.workflow_id from workflow_runs r
       where r.conversation_id = ${payload.conversationId} and r.status = 'running' and ${standsOnAiAgent('r')}
@@ -144,11 +174,27 @@ function routingStatement(payload: MessagePayload, { claim }: { claim: boolean }
     select (select text from claimed) as text, conversation.handled_by, conversation.channel_type,
            wait.id as wait_id, wait.run_id as wait_run_id, wait.workflow_id as wait_workflow_id,
            agent.id as agent_run_id, agent.workflow_id as agent_workflow_id,
-           array(select id from workflow_runs where conversation_id = ${payload.conversationId} and status = 'running')::text[] as running
+           array(select id from workflow_runs where conversation_id = ${payload.conversationId} and status = 'running')::text[] as running,
+           ${flowContextColumns(payload, payload.messageId)}
     from (select 1) as one
     left join conversation on true
     left join wait on true
     left join agent on true`;
+}
+
+/**
+ * The flow context routing read, for `run` (started by this message, or resumed by it as its
+ * reply); undefined when the run belongs to another contact or conversation, whose context
+ * advanceRun reads itself.
+ */
+function contextFor(run: RunRow, row: FlowContextRow, payload: MessagePayload): Loaded | undefined {
+  if (run.workspaceId !== payload.workspaceId || run.contactId !== payload.contactId || run.conversationId !== payload.conversationId)
+    return undefined;
+  const resume = run.resume as { kind?: string; messageId?: string } | null;
+  if (resume && (resume.kind !== 'reply' || resume.messageId !== payload.messageId)) return undefined;
+  if (!resume && run.trigger.messageId !== payload.messageId) return undefined;
+  const { data, settings } = flowContextOf(row, run);
+  return { messageKey: resume ? payload.messageId : undefined, data, settings };
 }
 
 /**
@@ -161,42 +207,6 @@ function stepsBackForPerson(
 ): boolean {
   const flow = flows.find((f) => f.workflowId === workflowId);
   return flow?.trigger.type === 'trigger.message_received' && (flow.trigger.config as { onlyWhenBot?: boolean }).onlyWhenBot !== false;
-}
-
-/**
- * Claims the message and resumes the run waiting for this conversation's reply under the wait's
- * lock, or (no run waits) starts the matching flows, in one transaction.
- */
-async function routeInTransaction(deps: AppDeps, payload: MessagePayload, flows: ActiveFlow[]): Promise<Routed> {
-  return deps.db.transaction(async (tx) => {
-    const routing = (await tx.execute<MessageRouting>(routingStatement(payload, { claim: true }))).rows[0]!;
-    const running = routing.running;
-    if (routing.text === null || !routing.handled_by || !routing.channel_type) return { started: [], running, rows: [], unanswered: false };
-    if (routing.wait_id && routing.wait_run_id) {
-      const resumed = await resumeWaitingRun(
-        tx,
-        { id: routing.wait_id, runId: routing.wait_run_id, workflowId: routing.wait_workflow_id },
-        payload.messageId,
-        routing.handled_by,
-        flows,
-      );
-      return { started: resumed ? [resumed] : [], running, rows: [], unanswered: false };
-    }
-    if (routing.agent_run_id && routing.handled_by === 'bot') {
-      const agent = { runId: routing.agent_run_id, workflowId: routing.agent_workflow_id };
-      const started = await routeToWorkingAgent(tx, flows, messageEvent(payload, routing), agent, payload.messageId, (flow) =>
-        runInput(payload, flow),
-      );
-      return { started: started.map((r) => r.id), running, rows: started, unanswered: false };
-    }
-    const rows: RunRow[] = [];
-    for (const flow of matchFlows(flows, payload, routing)) rows.push(await startRun(tx, runInput(payload, flow)));
-    return { started: rows.map((r) => r.id), running, rows, unanswered: !rows.length };
-  });
-}
-
-function matchFlows(flows: ActiveFlow[], payload: MessagePayload, routing: Pick<MessageRouting, 'text' | 'handled_by' | 'channel_type'>) {
-  return flowsForMessage(flows, messageEvent(payload, routing));
 }
 
 function messageEvent(payload: MessagePayload, routing: Pick<MessageRouting, 'text' | 'handled_by' | 'channel_type'>) {
@@ -220,7 +230,7 @@ const runInput = (payload: MessagePayload, flow: ActiveFlow) => ({
 
 /**
  * Resumes the run waiting for this conversation's reply (its wait row locked by the caller).
- * Returns its id, or null when the wait was cancelled because a person took over.
+ * Returns it as stored, or null when the wait was cancelled because a person took over.
  */
 async function resumeWaitingRun(
   tx: Executor,
@@ -228,7 +238,7 @@ async function resumeWaitingRun(
   messageId: string,
   handledBy: 'bot' | 'human',
   flows: { workflowId: string; trigger: { type: string; config: unknown } }[],
-) {
+): Promise<RunRow | null> {
   await tx.update(runWaits).set({ resolvedAt: new Date() }).where(eq(runWaits.id, wait.id));
   await cancel(tx, waitTimerKey(wait.runId));
   if (handledBy === 'human' && stepsBackForPerson(flows, wait.workflowId)) {
@@ -238,11 +248,12 @@ async function resumeWaitingRun(
       .where(eq(workflowRuns.id, wait.runId));
     return null;
   }
-  await tx
+  const [run] = await tx
     .update(workflowRuns)
     .set({ status: 'running', resume: { kind: 'reply', messageId }, updatedAt: new Date() })
-    .where(eq(workflowRuns.id, wait.runId));
-  return wait.runId;
+    .where(eq(workflowRuns.id, wait.runId))
+    .returning();
+  return run ?? null;
 }
 
 /**
