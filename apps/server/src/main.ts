@@ -106,9 +106,11 @@ function survivePostgresOutages(logger: ReturnType<typeof createLogger>) {
 
 /**
  * Graphile Worker lets a worker slot die ("committing seppuku") when it cannot record a job's end,
- * which is what a database outage does to every busy slot, and never replaces it: after an outage
- * the process would be alive with no one taking jobs. This restarts the whole runner when a slot
- * dies or the runner ends unasked; the job the dead slot held is freed by the heartbeat (queue/heartbeat.ts).
+ * and shuts its whole pool down when it cannot write a batch of completions or failures: both are
+ * what a database outage does, and neither is undone when the database comes back, so the process
+ * would be alive with no one taking jobs. This restarts the whole runner when a slot dies, the pool
+ * shuts down or the runner ends unasked; the jobs they held are freed by the heartbeat
+ * (queue/heartbeat.ts).
  */
 async function superviseQueue(
   deps: AppDeps,
@@ -139,6 +141,8 @@ async function superviseQueue(
       'worker:fatalError',
       ({ error }) => current === handle && restart(`worker fatal error: ${(error as Error)?.message}`),
     );
+    // Our own stops (a restart, the process's shutdown) are not `current` or are `stopping()` by then.
+    handle.runner.events.on('pool:gracefulShutdown', ({ message }) => current === handle && restart(`job pool shut down: ${message}`));
     handle.runner.promise.then(
       () => current === handle && restart('runner ended'),
       (err: unknown) => current === handle && restart(`runner failed: ${(err as Error)?.message}`),

@@ -35,8 +35,10 @@ const UNAVAILABLE_CODES = new Set([
   '08006',
   '53300', // too_many_connections
 ]);
+// The socket's error code also counts in a message: Graphile Worker rethrows "…returning jobs from
+// local queue to database queue: write EPIPE" as a bare Error, without the pg error as its cause.
 const UNAVAILABLE_MESSAGE =
-  /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|Connection ended unexpectedly|the database system is (starting up|shutting down)/i;
+  /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|Connection ended unexpectedly|the database system is (starting up|shutting down)|\b(ECONNREFUSED|ECONNRESET|EPIPE|EHOSTUNREACH)\b/i;
 
 /**
  * True for errors that mean the database cannot be reached right now. Drizzle wraps driver
