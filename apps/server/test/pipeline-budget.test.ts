@@ -16,7 +16,7 @@ import { call, createTestContext, signup, type Session, type TestContext } from 
  * here, without pinning their SQL. Jobs run by hand, each stage's task called with its job's
  * payload, so each count is one stage's.
  */
-const BUDGET = { store: 5, routeAndFirstReply: 10, advanceOneReply: 9, deliver: 3 };
+const BUDGET = { store: 5, routeAndFirstReply: 8, advanceOneReply: 7, deliver: 3 };
 
 let ctx: TestContext;
 let owner: Session;

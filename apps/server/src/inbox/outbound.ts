@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { messages, type Attachment, type Executor } from '@switchboard/db';
 import { addJob } from '../queue/enqueue';
@@ -21,8 +22,6 @@ export interface OutboundInput {
   private?: boolean;
 }
 
-export type OutboundRow = typeof messages.$inferSelect;
-
 /** What a message's content columns hold for `input`. */
 export function outboundContent(input: Pick<OutboundInput, 'text' | 'mediaUrl' | 'attachments' | 'quickReplies' | 'meta'>) {
   return {
@@ -33,17 +32,23 @@ export function outboundContent(input: Pick<OutboundInput, 'text' | 'mediaUrl' |
   };
 }
 
+/** A queued outbound message: its id, and `sent` for a note (never delivered), else `queued`. */
+export type QueuedOutbound = { id: string; status: 'queued' | 'sent' };
+
 /**
- * Stores an outbound message and, in the same transaction, the job that delivers it (the deliver
+ * Stores an outbound message and, in the same statement, the job that delivers it (the deliver
  * stage, pipeline/deliver.ts): the message exists if and only if its delivery is scheduled. Private
  * notes are stored as sent and get no job. The caller publishes `message.created` after its
  * transaction commits (see publish.ts).
  */
-export async function queueOutboundMessage(tx: Executor, input: OutboundInput): Promise<OutboundRow> {
+export async function queueOutboundMessage(tx: Executor, input: OutboundInput): Promise<QueuedOutbound> {
   const isPrivate = input.private ?? false;
-  const [row] = await tx
+  const id = randomUUID();
+  const status = isPrivate ? 'sent' : 'queued';
+  const insert = tx
     .insert(messages)
     .values({
+      id,
       workspaceId: input.workspaceId,
       conversationId: input.conversationId,
       channelId: input.channelId,
@@ -52,20 +57,19 @@ export async function queueOutboundMessage(tx: Executor, input: OutboundInput): 
       authorUserId: input.authorUserId ?? null,
       ...outboundContent(input),
       private: isPrivate,
-      status: isPrivate ? 'sent' : 'queued',
+      status,
       runId: input.runId ?? null,
     })
-    .returning();
-  const id = row!.id;
+    .returning({ id: messages.id });
   // A person answering ends the customer's wait; bot replies and notes do not.
   const answered = input.author === 'agent' && !isPrivate;
-  // The conversation's stamps and the delivery job in one statement (a data-modifying CTE always runs).
+  // The message, the conversation's stamps and the delivery job: data-modifying CTEs always run.
   await tx.execute(sql`
-    with touched as (
+    with message as (${insert.getSQL()}), touched as (
       update conversations set last_message_at = greatest(last_message_at, now()), updated_at = now()
         ${answered ? sql`, waiting_since = null, waiting_for_person_since = null` : sql``}
       where id = ${input.conversationId} and workspace_id = ${input.workspaceId}
     )
-    select ${isPrivate ? sql`null` : addJob(TASKS.deliverMessage, { messageId: id }, deliveryJob(input.conversationId, id))}`);
-  return row!;
+    select ${isPrivate ? sql`null` : addJob(TASKS.deliverMessage, { messageId: id }, deliveryJob(input.conversationId, id))} from message`);
+  return { id, status };
 }

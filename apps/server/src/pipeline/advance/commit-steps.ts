@@ -84,23 +84,16 @@ export async function commitSteps(
         }
       }
       const finishedAt = new Date();
-      const inserted = await tx
-        .insert(runSteps)
-        .values(
-          stepRowsOf(run, batch, error).map((row, i) => ({
-            ...row,
-            workspaceId: run.workspaceId,
-            runId: run.id,
-            error: i === batch.length - 1 ? error : null,
-            finishedAt,
-          })),
-        )
-        .onConflictDoNothing()
-        .returning({ id: runSteps.id });
-      if (inserted.length !== batch.length) {
-        // Some of these steps are already recorded: undo the rest of this transaction and re-read.
-        throw new StepsTaken();
-      }
+      const rows = stepRowsOf(run, batch, error).map((row, i) => ({
+        ...row,
+        workspaceId: run.workspaceId,
+        runId: run.id,
+        error: i === batch.length - 1 ? error : null,
+        finishedAt,
+      }));
+      const steps = tx
+        .$with('steps', { id: sql<string>`id` })
+        .as(tx.insert(runSteps).values(rows).onConflictDoNothing().returning({ id: runSteps.id }).getSQL());
 
       const variables = { ...variablesAfter(run, batch), ...applied.vars };
       const base = { stepCount: seq, variables, resume: null, updatedAt: finishedAt };
@@ -111,12 +104,21 @@ export async function commitSteps(
         if (result.wait) await startWait(tx, run, node.id, result.wait);
         update = { ...base, ...moveOn(definition, last, finishedAt) };
       }
-      // The guard that the run is still where this activation read it: a run cancelled (a person took
-      // over) or moved by another worker meanwhile matches nothing, and everything above rolls back.
+      // The steps and the run in one statement. The guard that the run is still where this activation
+      // read it: a step recorded already (its unique run_id+seq), a run cancelled (a person took over)
+      // or moved by another worker meanwhile matches nothing, and everything above rolls back.
       const [updated] = await tx
+        .with(steps)
         .update(workflowRuns)
         .set(update)
-        .where(and(eq(workflowRuns.id, run.id), eq(workflowRuns.status, 'running'), eq(workflowRuns.stepCount, run.stepCount)))
+        .where(
+          and(
+            eq(workflowRuns.id, run.id),
+            eq(workflowRuns.status, 'running'),
+            eq(workflowRuns.stepCount, run.stepCount),
+            sql`(select count(*) from ${steps}) = ${batch.length}`,
+          ),
+        )
         .returning();
       if (!updated) throw new StepsTaken();
       return { run: updated, applied };
