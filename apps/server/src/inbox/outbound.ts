@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { messages, type Attachment, type Executor } from '@switchboard/db';
-import { addJob } from '../queue/enqueue';
-import { deliveryJob, TASKS } from '../queue/names';
+import { addJob, firstJobOf } from '../queue/enqueue';
+import { deliverJobKey, deliveryJob, TASKS } from '../queue/names';
 
 export interface OutboundInput {
   workspaceId: string;
@@ -70,6 +70,6 @@ export async function queueOutboundMessage(tx: Executor, input: OutboundInput): 
         ${answered ? sql`, waiting_since = null, waiting_for_person_since = null` : sql``}
       where id = ${input.conversationId} and workspace_id = ${input.workspaceId}
     )
-    select ${isPrivate ? sql`null` : addJob(TASKS.deliverMessage, { messageId: id }, deliveryJob(input.conversationId, id))} from message`);
+    select ${isPrivate ? sql`null` : addJob(TASKS.deliverMessage, { messageId: id }, { ...deliveryJob(input.conversationId, id), ...firstJobOf(deliverJobKey(id)) })} from message`);
   return { id, status };
 }

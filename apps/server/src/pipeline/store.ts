@@ -7,8 +7,8 @@ import { upsertContactIdentity } from '../inbox/contacts';
 import { openConversation } from '../inbox/open-conversation';
 import { publishConversationUpdated, publishMessageCreated } from '../inbox/publish';
 import { applyStatus, applyWatermark } from '../inbox/status';
-import { addJob } from '../queue/enqueue';
-import { conversationQueue, TASKS } from '../queue/names';
+import { addJob, firstJobOf } from '../queue/enqueue';
+import { conversationQueue, routeJobKey, TASKS } from '../queue/names';
 import { storeInlineParts } from '../media/inline-parts';
 
 /** The channel an inbound event arrived on. */
@@ -213,7 +213,7 @@ async function storeMessage(tx: Executor, channel: IngestChannel, event: Inbound
   };
   // Files are copied into the media store by a job of their own: providers' links expire.
   const media = event.attachments.length
-    ? sql`, (select count(*) from (select ${addJob(TASKS.mediaFetch, { messageId }, { jobKey: `media:${messageId}`, maxAttempts: 8 })} from message) m)`
+    ? sql`, (select count(*) from (select ${addJob(TASKS.mediaFetch, { messageId }, { ...firstJobOf(`media:${messageId}`), maxAttempts: 8 })} from message) m)`
     : sql``;
   const { rows } = await tx.execute<{ id: string | null; jobs: number }>(sql`
     with message as (
@@ -230,7 +230,7 @@ async function storeMessage(tx: Executor, channel: IngestChannel, event: Inbound
       where id = ${conversation.id} and exists (select 1 from message)
     )
     select (select id from message) as id,
-           (select count(*) from (select ${addJob(TASKS.routeEvent, payload, { queueName: conversationQueue(conversation.id) })} from message) j)::int as jobs${media}`);
+           (select count(*) from (select ${addJob(TASKS.routeEvent, payload, { queueName: conversationQueue(conversation.id), ...firstJobOf(routeJobKey(messageId)) })} from message) j)::int as jobs${media}`);
   if (!rows[0]?.id) throw new DuplicateMessage();
   return { messageId, conversationId: conversation.id };
 }

@@ -34,6 +34,9 @@ export const outboundQueue = (conversationId: string) => `out:${conversationId}`
 /** One delivery job per message: a retry replaces it instead of adding another. */
 export const deliverJobKey = (messageId: string) => `deliver:${messageId}`;
 
+/** One routing job per inbound message (added once, with the message). */
+export const routeJobKey = (messageId: string) => `route:${messageId}`;
+
 /**
  * Deliveries run before jobs of priority 0 (routing new messages): under load, replies already
  * made leave before more are made, instead of waiting behind every message that came in after
