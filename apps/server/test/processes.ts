@@ -43,6 +43,11 @@ export async function startServerProcess(env: Record<string, string>, nodeArgs =
   });
   child.stdout!.on('data', (d) => (output += d));
   child.stderr!.on('data', (d) => (output += d));
+  // A server that dies on its own fails the test later, as a refused connection: say why here.
+  let killed = false;
+  child.once('exit', (code, signal) => {
+    if (!killed) console.error(`server on port ${port} exited unasked (${code ?? signal}); its last output:\n${output.slice(-4_000)}`);
+  });
   const url = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 60_000;
   for (;;) {
@@ -66,6 +71,7 @@ export async function startServerProcess(env: Record<string, string>, nodeArgs =
     kill: (signal = 'SIGTERM') =>
       new Promise((resolve) => {
         if (child.exitCode !== null || child.signalCode !== null) return resolve();
+        killed = true;
         child.once('exit', () => resolve());
         child.kill(signal);
       }),
