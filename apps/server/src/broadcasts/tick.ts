@@ -167,10 +167,9 @@ async function claimSlice(tx: Executor, broadcast: BroadcastRow, size: number): 
       where r.id = t.recipient_id
       returning m.id as message_id, m.conversation_id
     ), jobs as (
-      -- New messages' first jobs: see firstJobOf (queue/enqueue.ts) for the key mode.
       select graphile_worker.add_job(${TASKS.deliverMessage}::text, json_build_object('messageId', c.message_id),
                queue_name => ${outboundQueue('')} || c.conversation_id, job_key => ${deliverJobKey('')} || c.message_id,
-               run_at => clock_timestamp(), priority => ${DELIVERY_PRIORITY}::int, job_key_mode => 'unsafe_dedupe')
+               run_at => clock_timestamp(), priority => ${DELIVERY_PRIORITY}::int)
       from claimed c
     )
     select count(*)::int as queued from jobs`);
